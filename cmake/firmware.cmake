@@ -1,0 +1,76 @@
+# Firmware images and flash files for QEMU virt.
+
+find_program(DTC dtc REQUIRED)
+find_program(FIPTOOL fiptool REQUIRED)
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+
+set(TESSERA_LOG_LEVEL 2 CACHE STRING "0 error, 1 warn, 2 info, 3 debug")
+add_compile_definitions(TESSERA_LOG_LEVEL=${TESSERA_LOG_LEVEL})
+execute_process(COMMAND git rev-parse --short=8 HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                OUTPUT_VARIABLE TESSERA_GIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT TESSERA_GIT)
+  set(TESSERA_GIT 0)
+endif()
+
+# Freestanding support every image links: mem functions, platform drivers,
+# conduits.
+add_library(tessera_rt STATIC src/lib/mem.cpp src/plat/qemu_virt/pl011.cpp src/plat/qemu_virt/power.cpp
+            src/arch/aarch64/smc.S)
+# GCC turns copy/fill loops into memcpy/memset calls; not inside them.
+set_source_files_properties(src/lib/mem.cpp PROPERTIES COMPILE_OPTIONS "-fno-tree-loop-distribute-patterns")
+
+# tessera_image(NAME LDSCRIPT SOURCES... LIBS ...): NAME.elf and NAME.bin.
+function(tessera_image name ldscript)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name}.elf ${ARG_SOURCES})
+  target_link_libraries(${name}.elf PRIVATE ${ARG_LIBS} tessera_rt tessera_lib gcc)
+  target_link_options(${name}.elf PRIVATE -T ${ldscript} -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.map)
+  set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${ldscript})
+  add_custom_command(OUTPUT ${name}.bin
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${name}.elf ${name}.bin
+    DEPENDS ${name}.elf COMMENT "objcopy ${name}.bin")
+  add_custom_target(${name} ALL DEPENDS ${name}.bin)
+endfunction()
+
+tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
+  SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp
+          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp
+  LIBS tessera_ffa tessera_pgtable)
+
+tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
+  SOURCES src/sel1/entry.S src/sel1/vectors.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
+  LIBS tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
+target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
+
+# Test files run in link order: version negotiation first, its lock last.
+tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
+  SOURCES src/nwd/harness/entry.S src/nwd/harness/vectors.S src/nwd/harness/main.cpp
+          src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/fault.cpp
+          src/nwd/harness/bench.cpp
+          src/nwd/harness/t1_version.cpp src/nwd/harness/t2_smccc.cpp src/nwd/harness/t3_rxtx.cpp
+          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t6_isolation.cpp
+          src/nwd/harness/t9_version_locked.cpp
+  LIBS tessera_ffa)
+
+# One flash file per configuration: the monitor, padded, then a FIP with
+# the SPMC image, its manifest and the normal-world image.
+function(tessera_config name)
+  cmake_parse_arguments(ARG "" "MANIFEST;TOS;NWD" "" ${ARGN})
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  add_custom_command(OUTPUT ${dir}/spmc_manifest.dtb
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+    COMMAND ${DTC} -q -I dts -O dtb -o ${dir}/spmc_manifest.dtb ${ARG_MANIFEST}
+    DEPENDS ${ARG_MANIFEST} COMMENT "dtc ${name}/spmc_manifest.dtb")
+  add_custom_command(OUTPUT ${dir}/fip.bin ${dir}/flash.bin
+    COMMAND ${CMAKE_COMMAND} -E rm -f ${dir}/fip.bin
+    COMMAND ${FIPTOOL} create --align 16 --tos-fw ${ARG_TOS}.bin --tos-fw-config ${dir}/spmc_manifest.dtb
+            --nt-fw ${ARG_NWD}.bin ${dir}/fip.bin
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkflash.py --monitor el3.bin --fip ${dir}/fip.bin
+            --out ${dir}/flash.bin
+    DEPENDS el3 ${ARG_TOS} ${ARG_NWD} ${CMAKE_CURRENT_BINARY_DIR}/el3.bin
+            ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TOS}.bin ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NWD}.bin ${dir}/spmc_manifest.dtb ${CMAKE_SOURCE_DIR}/tools/mkflash.py
+    COMMENT "fiptool + flash image ${name}/flash.bin")
+  add_custom_target(config_${name} ALL DEPENDS ${dir}/flash.bin)
+endfunction()
+
+tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness)

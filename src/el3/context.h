@@ -1,0 +1,70 @@
+// What EL3 keeps for each world on each CPU. The assembly in vectors.S and
+// el1_sysregs.S uses the offsets below; static_asserts keep them in step.
+#pragma once
+
+// Offsets shared with assembly (bytes).
+#define CTX_X0 0
+#define CTX_X30 240
+#define CTX_ELR 248
+#define CTX_SPSR 256
+#define CTX_SCR 264
+#define CTX_RUNTIME_SP 272
+#define CTX_CPTR 280
+#define CTX_EL1 288
+#define CTX_FP (CTX_EL1 + 8 * 24)
+
+#ifndef __ASSEMBLER__
+
+#include <cstddef>
+#include <cstdint>
+
+namespace el3 {
+
+// The EL1 (and EL0) system registers a world owns (EL1 translation, vectors,
+// thread IDs, exception state). Order is fixed by el1_sysregs.S.
+struct El1Sysregs {
+  uint64_t spsr_el1, elr_el1, sctlr_el1, actlr_el1, cpacr_el1, csselr_el1, sp_el1, esr_el1;
+  uint64_t ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, tcr_el1, tpidr_el1, tpidr_el0, tpidrro_el0;
+  uint64_t par_el1, far_el1, afsr0_el1, afsr1_el1, contextidr_el1, vbar_el1, cntkctl_el1, sp_el0;
+};
+static_assert(sizeof(El1Sysregs) == 24 * 8);
+
+// FP/SIMD state (q0-q31, FPSR, FPCR), switched lazily: see fp_switch.cpp.
+struct alignas(16) FpRegs {
+  uint64_t q[64];
+  uint64_t fpsr, fpcr;
+};
+
+struct alignas(16) CpuContext {
+  uint64_t x[31];
+  uint64_t elr_el3;
+  uint64_t spsr_el3;
+  uint64_t scr_el3;
+  uint64_t runtime_sp;  // EL3 stack for handling this CPU's exceptions
+  uint64_t cptr_el3;    // the world's FP/SVE trap setting
+  El1Sysregs el1;
+  FpRegs fp;
+};
+
+static_assert(offsetof(CpuContext, x) == CTX_X0);
+static_assert(offsetof(CpuContext, x) + 30 * 8 == CTX_X30);
+static_assert(offsetof(CpuContext, elr_el3) == CTX_ELR);
+static_assert(offsetof(CpuContext, spsr_el3) == CTX_SPSR);
+static_assert(offsetof(CpuContext, scr_el3) == CTX_SCR);
+static_assert(offsetof(CpuContext, runtime_sp) == CTX_RUNTIME_SP);
+static_assert(offsetof(CpuContext, cptr_el3) == CTX_CPTR);
+static_assert(offsetof(CpuContext, el1) == CTX_EL1);
+static_assert(offsetof(CpuContext, fp) == CTX_FP);
+
+}  // namespace el3
+
+extern "C" {
+void el3_save_el1_sysregs(el3::El1Sysregs* out);
+void el3_restore_el1_sysregs(const el3::El1Sysregs* in);
+void el3_save_fp(el3::FpRegs* out);
+void el3_restore_fp(const el3::FpRegs* in);
+// Restores `ctx` into the CPU and returns to its exception level.
+[[noreturn]] void el3_exit(el3::CpuContext* ctx);
+}
+
+#endif

@@ -1,0 +1,121 @@
+// The monitor's cold boot: console, MMU, images from the FIP, then the SPMD
+// takes over. And the C++ side of the exception vectors.
+#include <cstring>
+
+#include "arch/aarch64/sysreg.h"
+#include "el3/context.h"
+#include "el3/mmu.h"
+#include "el3/smccc.h"
+#include "el3/spmd.h"
+#include "ffa/core_manifest.h"
+#include "lib/fip.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "plat/qemu_virt/memory_map.h"
+#include "plat/qemu_virt/pl011.h"
+#include "plat/qemu_virt/power.h"
+
+namespace {
+
+constexpr plat::Pl011 kConsole(plat::kSecureUartBase);
+void console_putc(char c) { kConsole.putc(c); }
+
+// ESR_ELx exception classes the monitor handles.
+constexpr uint64_t kEcFpTrap = 0x07;
+constexpr uint64_t kEcSmc64 = 0x17;
+
+void copy(uint64_t dst, lib::ByteView src) {
+  memcpy(reinterpret_cast<void*>(dst), src.data(), src.size());
+  el3::clean_dcache_range(dst, src.size());
+}
+
+[[noreturn]] void fatal(const char* what) {
+  lib::log::error("{}", what);
+  lib::log::error("The flash image is not usable; rebuild it with `./tessera build`. Powering off.");
+  plat::system_off();
+}
+
+}  // namespace
+
+extern "C" void el3_main() {
+  lib::log::init(&console_putc, "EL3");
+  lib::log::info("Tessera monitor, FF-A SPMD, PSCI 1.1, SMCCC 1.2");
+  // Monitor configuration: secure self-hosted debug and secure event
+  // counting off (MDCR_EL3.SPD32 = 0b10, SPME = 0); GICv3 system registers
+  // usable by lower ELs (ICC_SRE_EL3: SRE, DFB, DIB, Enable).
+  TESSERA_SYSREG_WRITE(mdcr_el3, 2ull << 14);
+  TESSERA_SYSREG_WRITE(S3_6_C12_C12_5, 0xF);
+  arch::isb();
+  el3::mmu_init();
+
+  const lib::ByteView fip(reinterpret_cast<const uint8_t*>(plat::kFlashBase + plat::kFipOffset),
+                          plat::kFlashSize - plat::kFipOffset);
+  if (!lib::fip::valid_header(fip)) fatal("no FIP at flash offset 0x40000");
+
+  auto nt_fw = lib::fip::find(fip, lib::fip::kNtFw);
+  if (!nt_fw) fatal("FIP has no normal-world image (nt-fw)");
+  if (nt_fw->size() > (256u << 20)) fatal("normal-world image larger than 256 MiB");
+  copy(plat::kNwdImageBase, *nt_fw);
+
+  el3::spmd::BootInfo boot{};
+  boot.ns_entry = plat::kNwdImageBase;
+  boot.ns_arg0 = plat::kNsDtbBase;
+
+  auto tos = lib::fip::find(fip, lib::fip::kTosFw);
+  auto tos_config = lib::fip::find(fip, lib::fip::kTosFwConfig);
+  if (!tos || !tos_config) {
+    lib::log::warn("FIP has no SPMC (tos-fw and tos-fw-config): the normal world runs without a secure world");
+    el3::spmd::boot_without_spmc(boot);
+  }
+  if (tos_config->size() > plat::kSpmcManifestMax) fatal("SPMC manifest larger than 4 KiB");
+  copy(plat::kSpmcManifestBase, *tos_config);
+  const lib::ByteView manifest_copy(reinterpret_cast<const uint8_t*>(plat::kSpmcManifestBase), tos_config->size());
+  auto manifest = ffa::parse_core_manifest(manifest_copy);
+  if (!manifest) {
+    lib::log::error("SPMC manifest: {}: {}", manifest.error().property, manifest.error().reason);
+    fatal("SPMC manifest refused");
+  }
+  const ffa::CoreManifest& m = manifest.value();
+  const uint64_t region_end = plat::kSpmcRegionBase + plat::kSpmcRegionSize;
+  if (m.load_address < plat::kSpmcRegionBase || m.load_address + tos->size() > region_end ||
+      m.entrypoint < m.load_address || m.entrypoint >= m.load_address + tos->size())
+    fatal("SPMC load_address/entrypoint/size do not fit the SPMC region 0x0e100000-0x0e500000");
+  if (m.binary_size && tos->size() > m.binary_size) fatal("SPMC image larger than the manifest's binary_size");
+  copy(m.load_address, *tos);
+
+  boot.spmc_id = m.spmc_id;
+  boot.spmc_version = m.version;
+  boot.spmc_entry = m.entrypoint;
+  boot.spmc_manifest = plat::kSpmcManifestBase;
+  el3::spmd::boot(boot);
+}
+
+extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
+  const uint64_t esr = TESSERA_SYSREG_READ(esr_el3);
+  const uint64_t ec = esr >> 26;
+  const el3::World from = el3::spmd::world_of(ctx);
+  if (ec == kEcSmc64) return el3::smc_dispatch(ctx, from);
+  if (ec == kEcFpTrap) return el3::spmd::fp_trap(ctx);
+  lib::log::error("unexpected exception from {} world: ESR {:x} ELR {:x} FAR {:x}",
+                  from == el3::World::secure ? "secure" : "normal", esr, ctx->elr_el3,
+                  TESSERA_SYSREG_READ(far_el3));
+  lib::panic("unhandled lower-EL exception");
+}
+
+extern "C" el3::CpuContext* el3_irq_from_lower(el3::CpuContext*) { lib::panic("IRQ routed to EL3"); }
+extern "C" el3::CpuContext* el3_fiq_from_lower(el3::CpuContext*) { lib::panic("FIQ routed to EL3"); }
+extern "C" el3::CpuContext* el3_serror_from_lower(el3::CpuContext*) { lib::panic("SError routed to EL3"); }
+
+extern "C" [[noreturn]] void el3_unexpected_current(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {
+  lib::log::error("fault in the monitor: vector {} ESR {:x} ELR {:x} FAR {:x}", kind, esr, elr, far);
+  lib::panic("monitor fault");
+}
+
+namespace lib {
+void panic(const char* why) {
+  // On this development platform a stopped monitor powers the machine off,
+  // so that a test run ends at once with the reason on the console.
+  lib::log::error("PANIC: {}", why);
+  plat::system_off();
+}
+}  // namespace lib

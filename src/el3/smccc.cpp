@@ -1,0 +1,45 @@
+#include "el3/smccc.h"
+
+#include "el3/psci.h"
+#include "el3/spmd.h"
+#include "ffa/func.h"
+
+namespace el3 {
+namespace {
+
+uint64_t arch_features(uint32_t queried) {
+  switch (queried) {
+    case kSmcccVersion:
+    case kSmcccArchFeatures:
+      return 0;
+    default:
+      // No SMCCC_ARCH_WORKAROUND_* is offered: QEMU's CPUs need none, and
+      // saying so truthfully lets the normal world skip them.
+      return kSmcccNotSupported;
+  }
+}
+
+}  // namespace
+
+CpuContext* smc_dispatch(CpuContext* ctx, World from) {
+  const auto fid = static_cast<uint32_t>(ctx->x[0]);
+  // SMCCC: bits [23:16] of an SMC64/SMC32 fast call must be zero for the
+  // ranges below; the checks on the whole ID cover that.
+  if (fid == kSmcccVersion) {
+    ctx->x[0] = kSmcccVersion1_2;
+    return ctx;
+  }
+  if (fid == kSmcccArchFeatures) {
+    ctx->x[0] = arch_features(static_cast<uint32_t>(ctx->x[1]));
+    return ctx;
+  }
+  if (ffa::is_ffa_id(fid)) return spmd::handle_ffa(ctx, from);
+  if (psci::is_psci(fid)) {
+    ctx->x[0] = static_cast<uint64_t>(psci::handle(fid, ctx->x[1]));
+    return ctx;
+  }
+  ctx->x[0] = kSmcccNotSupported;
+  return ctx;
+}
+
+}  // namespace el3

@@ -1,0 +1,325 @@
+#include "el3/spmd.h"
+
+#include "arch/aarch64/sysreg.h"
+#include "ffa/func.h"
+#include "ffa/regs.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "plat/qemu_virt/memory_map.h"
+
+namespace el3::spmd {
+namespace {
+
+using ffa::Func;
+
+// SCR_EL3 bits.
+constexpr uint64_t kScrNs = 1ull << 0;
+constexpr uint64_t kScrRes1 = 3ull << 4;
+constexpr uint64_t kScrHce = 1ull << 8;
+constexpr uint64_t kScrRw = 1ull << 10;
+constexpr uint64_t kScrApk = 1ull << 16;
+constexpr uint64_t kScrApi = 1ull << 17;
+constexpr uint64_t kScrEnScxt = 1ull << 25;
+constexpr uint64_t kScrFgtEn = 1ull << 27;
+constexpr uint64_t kScrHxEn = 1ull << 38;
+// CPTR_EL3 bits.
+constexpr uint64_t kCptrEz = 1ull << 8;
+constexpr uint64_t kCptrTfp = 1ull << 10;
+// SPSR: EL1h / EL2h with D, A, I, F masked.
+constexpr uint64_t kSpsrEl1h = 0x3C5;
+constexpr uint64_t kSpsrEl2h = 0x3C9;
+constexpr uint64_t kSctlrEl1Reset = 0x30D00800;  // RES1 bits, MMU off
+
+constexpr uint32_t kFrameworkBit = 1u << 31;
+constexpr uint32_t kFwkVersionReq = 8;
+constexpr uint32_t kFwkVersionResp = 9;
+
+// What the SPMD is waiting for from the SPMC on this CPU.
+enum class Pending : uint8_t {
+  boot,           // the SPMC's first FFA_MSG_WAIT (or FFA_ERROR)
+  none,           // the SPMC answers a normal-world call when it returns
+  version_reply,  // a framework FFA_VERSION response
+};
+
+struct PerCpu {
+  CpuContext secure;
+  CpuContext nonsecure;
+  Pending pending = Pending::boot;
+  bool secure_owns_fp = false;
+};
+
+PerCpu g_cpu[plat::kMaxCpus];
+BootInfo g_boot;
+bool g_spmc_alive = false;
+// FFA_VERSION answers are cached per input: the SPMC's answer for an input
+// only changes when it is asked a different one, so repeating the same
+// call (as every normal-world driver does) costs no world switch.
+struct VersionCache {
+  bool valid = false;
+  uint32_t input = 0;
+  uint32_t answer = 0;
+} g_version_cache;
+ffa::Version g_nwd_version = ffa::kVersion1_0;
+
+extern "C" char __stack_top[];
+
+PerCpu& this_cpu() { return g_cpu[arch::cpu_index()]; }
+
+uint64_t scr_common() {
+  uint64_t scr = kScrRes1 | kScrRw | kScrApk | kScrApi | kScrEnScxt;
+  const uint64_t mmfr0 = TESSERA_SYSREG_READ(id_aa64mmfr0_el1);
+  const uint64_t mmfr1 = TESSERA_SYSREG_READ(id_aa64mmfr1_el1);
+  if ((mmfr0 >> 56) & 0xF) scr |= kScrFgtEn;  // FEAT_FGT
+  if ((mmfr1 >> 40) & 0xF) scr |= kScrHxEn;   // FEAT_HCX
+  return scr;
+}
+
+bool has_el2() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 8) & 0xF) != 0; }
+bool has_sve() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) != 0; }
+
+void init_context(CpuContext& c, uint64_t entry, uint64_t spsr, uint64_t scr, uint64_t cptr) {
+  c = CpuContext{};
+  c.elr_el3 = entry;
+  c.spsr_el3 = spsr;
+  c.scr_el3 = scr;
+  c.cptr_el3 = cptr;
+  c.runtime_sp = reinterpret_cast<uint64_t>(__stack_top) - arch::cpu_index() * 0x2000;
+  c.el1.sctlr_el1 = kSctlrEl1Reset;
+}
+
+// Moves this CPU from world `from` to the other one: the EL1 system
+// registers follow the world; FP/SIMD follows lazily (fp_trap).
+CpuContext* switch_world(PerCpu& cpu, World to) {
+  CpuContext& out = to == World::secure ? cpu.nonsecure : cpu.secure;
+  CpuContext& in = to == World::secure ? cpu.secure : cpu.nonsecure;
+  el3_save_el1_sysregs(&out.el1);
+  el3_restore_el1_sysregs(&in.el1);
+  if (to == World::nonsecure && cpu.secure_owns_fp) {
+    TESSERA_SYSREG_WRITE(cptr_el3, 0);
+    arch::isb();
+    el3_save_fp(&cpu.secure.fp);
+    el3_restore_fp(&cpu.nonsecure.fp);
+    cpu.secure.cptr_el3 |= kCptrTfp;
+    cpu.secure_owns_fp = false;
+  }
+  return &in;
+}
+
+void copy_args(CpuContext& to, const CpuContext& from) {
+  for (unsigned i = 0; i < 18; ++i) to.x[i] = from.x[i];
+}
+
+void set_regs(CpuContext& c, const ffa::Regs& r) {
+  for (unsigned i = 0; i < 18; ++i) c.x[i] = r.x[i];
+}
+
+void set_error(CpuContext& c, ffa::Error e) { set_regs(c, ffa::error(e)); }
+
+[[noreturn]] void start_normal_world(PerCpu& cpu) {
+  const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
+  init_context(cpu.nonsecure, g_boot.ns_entry, spsr, scr_common() | kScrNs | kScrHce,
+               has_sve() ? kCptrEz : 0);
+  cpu.nonsecure.x[0] = g_boot.ns_arg0;
+  if (has_el2()) {
+    // The normal world's EL2 starts clean: MMU off, no traps, no offsets.
+    TESSERA_SYSREG_WRITE(sctlr_el2, 0x30C50830);
+    TESSERA_SYSREG_WRITE(hcr_el2, 0);
+    TESSERA_SYSREG_WRITE(cptr_el2, 0x32FF);
+    TESSERA_SYSREG_WRITE(cnthctl_el2, 3);  // EL1 physical timer and counter
+    TESSERA_SYSREG_WRITE(cntvoff_el2, 0);
+    TESSERA_SYSREG_WRITE(vttbr_el2, 0);
+    TESSERA_SYSREG_WRITE(hstr_el2, 0);
+    TESSERA_SYSREG_WRITE(vpidr_el2, TESSERA_SYSREG_READ(midr_el1));
+    TESSERA_SYSREG_WRITE(vmpidr_el2, TESSERA_SYSREG_READ(mpidr_el1));
+    TESSERA_SYSREG_WRITE(S3_4_C12_C9_5, 0xF);  // ICC_SRE_EL2: SRE, DFB, DIB, Enable
+  }
+  if (has_sve()) {
+    // ZCR_EL3 is itself trapped until CPTR_EL3.EZ is set.
+    TESSERA_SYSREG_WRITE(cptr_el3, kCptrEz);
+    arch::isb();
+    TESSERA_SYSREG_WRITE(S3_6_C1_C2_0, 0xF);  // ZCR_EL3: longest vector length
+  }
+  el3_save_el1_sysregs(&cpu.secure.el1);
+  el3_restore_el1_sysregs(&cpu.nonsecure.el1);
+  lib::log::info("SPMD: entering normal world at {:x} (x0 = {:x}, {})", g_boot.ns_entry, g_boot.ns_arg0,
+                 has_el2() ? "NS-EL2" : "NS-EL1");
+  el3_exit(&cpu.nonsecure);
+}
+
+// FFA_VERSION from the normal world (see VersionCache).
+CpuContext* nwd_version(PerCpu& cpu, CpuContext& ns) {
+  const uint32_t input = static_cast<uint32_t>(ns.x[1]);
+  if (!ffa::Version::valid_word(input) || !g_spmc_alive) {
+    ns.x[0] = 0xFFFFFFFFu;  // NOT_SUPPORTED, in w0 for FFA_VERSION
+    return &ns;
+  }
+  if (g_version_cache.valid && g_version_cache.input == input) {
+    ns.x[0] = g_version_cache.answer;
+    return &ns;
+  }
+  // Tell the SPMC, which records what the normal world will use.
+  g_version_cache.input = input;
+  cpu.pending = Pending::version_reply;
+  CpuContext* s = switch_world(cpu, World::secure);
+  set_regs(*s, ffa::Regs{{ffa::raw(Func::msg_send_direct_req_32),
+                          ffa::EndpointPair{ffa::kSpmdId, g_boot.spmc_id}.w1(), kFrameworkBit | kFwkVersionReq,
+                          input}});
+  return s;
+}
+
+CpuContext* from_nonsecure(PerCpu& cpu, CpuContext* ns) {
+  const uint32_t fid = static_cast<uint32_t>(ns->x[0]);
+  switch (static_cast<Func>(fid)) {
+    case Func::version:
+      return nwd_version(cpu, *ns);
+    case Func::id_get:
+      set_regs(*ns, ffa::success(ffa::kNormalWorldId.raw()));
+      return ns;
+    case Func::spm_id_get:
+      if (g_nwd_version < ffa::kVersion1_1 || !g_spmc_alive) {
+        set_error(*ns, ffa::Error::not_supported);
+      } else {
+        set_regs(*ns, ffa::success(g_boot.spmc_id.raw()));
+      }
+      return ns;
+    case Func::msg_wait:
+    case Func::yield:
+    case Func::interrupt:
+      set_error(*ns, ffa::Error::not_supported);
+      return ns;
+    case Func::msg_send_direct_req_32:
+    case Func::msg_send_direct_req_64:
+      // Only the SPMD speaks with a secure sender ID; a normal-world caller
+      // claiming one (0xFFFF included) could forge framework messages.
+      if (ffa::EndpointPair::from_w1(ns->x[1]).sender.is_secure()) {
+        set_error(*ns, ffa::Error::invalid_parameters);
+        return ns;
+      }
+      break;
+    default:
+      break;
+  }
+  if (!g_spmc_alive) {
+    set_error(*ns, ffa::Error::not_supported);
+    return ns;
+  }
+  CpuContext* s = switch_world(cpu, World::secure);
+  copy_args(*s, *ns);
+  return s;
+}
+
+CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
+  const uint32_t fid = static_cast<uint32_t>(s->x[0]);
+  switch (static_cast<Func>(fid)) {
+    case Func::version:
+      // The SPMC asks for the SPMD's version.
+      s->x[0] = ffa::kImplementedVersion.word();
+      return s;
+    case Func::id_get:
+      set_regs(*s, ffa::success(g_boot.spmc_id.raw()));
+      return s;
+    case Func::spm_id_get:
+      set_regs(*s, ffa::success(ffa::kSpmdId.raw()));
+      return s;
+    default:
+      break;
+  }
+
+  if (cpu.pending == Pending::boot) {
+    if (fid == ffa::raw(Func::msg_wait)) {
+      lib::log::info("SPMD: SPMC initialised");
+      g_spmc_alive = true;
+    } else {
+      lib::log::error("SPMD: SPMC failed to initialise (call {:x}, w2 = {:x}); booting the normal world without it",
+                      fid, s->x[2]);
+    }
+    cpu.pending = Pending::none;
+    start_normal_world(cpu);
+  }
+
+  if (cpu.pending == Pending::version_reply) {
+    cpu.pending = Pending::none;
+    CpuContext* ns = switch_world(cpu, World::nonsecure);
+    const auto pair = ffa::EndpointPair::from_w1(s->x[1]);
+    const uint32_t flags = static_cast<uint32_t>(s->x[2]);
+    uint32_t answer = 0xFFFFFFFFu;
+    if (fid == ffa::raw(Func::msg_send_direct_resp_32) && pair.receiver == ffa::kSpmdId &&
+        flags == (kFrameworkBit | kFwkVersionResp)) {
+      answer = static_cast<uint32_t>(s->x[3]);
+    }
+    g_version_cache = VersionCache{true, g_version_cache.input, answer};
+    if (ffa::Version::valid_word(answer)) {
+      g_nwd_version = ffa::negotiate(ffa::Version::from_word(g_version_cache.input), g_boot.spmc_version);
+    }
+    ns->x[0] = answer;
+    return ns;
+  }
+
+  // Answers to the normal world's calls go back to it.
+  switch (static_cast<Func>(fid)) {
+    case Func::success_32:
+    case Func::success_64:
+    case Func::error:
+    case Func::msg_send_direct_resp_32:
+    case Func::msg_send_direct_resp_64:
+    case Func::msg_send_direct_resp2:
+    case Func::interrupt:
+    case Func::msg_wait: {
+      CpuContext* ns = switch_world(cpu, World::nonsecure);
+      copy_args(*ns, *s);
+      return ns;
+    }
+    default:
+      set_error(*s, ffa::Error::not_supported);
+      return s;
+  }
+}
+
+}  // namespace
+
+CpuContext* context(World world) {
+  PerCpu& cpu = this_cpu();
+  return world == World::secure ? &cpu.secure : &cpu.nonsecure;
+}
+
+World world_of(const CpuContext* ctx) { return (ctx->scr_el3 & kScrNs) ? World::nonsecure : World::secure; }
+
+CpuContext* handle_ffa(CpuContext* ctx, World from) {
+  PerCpu& cpu = this_cpu();
+  return from == World::nonsecure ? from_nonsecure(cpu, ctx) : from_secure(cpu, ctx);
+}
+
+CpuContext* fp_trap(CpuContext* ctx) {
+  PerCpu& cpu = this_cpu();
+  if (world_of(ctx) != World::secure || cpu.secure_owns_fp) lib::panic("unexpected FP trap");
+  // The secure world touches FP/SIMD for the first time since it last
+  // entered: park the normal world's registers and give it its own.
+  TESSERA_SYSREG_WRITE(cptr_el3, 0);
+  arch::isb();
+  el3_save_fp(&cpu.nonsecure.fp);
+  el3_restore_fp(&cpu.secure.fp);
+  cpu.secure.cptr_el3 &= ~kCptrTfp;
+  cpu.secure_owns_fp = true;
+  return ctx;  // re-executes the trapped instruction
+}
+
+void boot(const BootInfo& info) {
+  g_boot = info;
+  PerCpu& cpu = this_cpu();
+  cpu.pending = Pending::boot;
+  // The secure world runs with FP/SIMD trapped until it first uses it.
+  init_context(cpu.secure, info.spmc_entry, kSpsrEl1h, scr_common(), kCptrTfp);
+  cpu.secure.x[0] = info.spmc_manifest;
+  cpu.secure.x[4] = arch::cpu_index();
+  el3_restore_el1_sysregs(&cpu.secure.el1);
+  lib::log::info("SPMD: entering SPMC {:x} at {:x} (S-EL1)", info.spmc_id.raw(), info.spmc_entry);
+  el3_exit(&cpu.secure);
+}
+
+void boot_without_spmc(const BootInfo& info) {
+  g_boot = info;
+  g_spmc_alive = false;
+  start_normal_world(this_cpu());
+}
+
+}  // namespace el3::spmd

@@ -1,0 +1,39 @@
+// The Secure Partition Manager Dispatcher: boots the SPMC, switches worlds,
+// forwards FF-A calls between them and answers the few calls that are its
+// own. It never parses memory descriptors: FF-A policy lives in the SPMC.
+#pragma once
+
+#include <cstdint>
+
+#include "el3/context.h"
+#include "el3/smccc.h"
+#include "ffa/ids.h"
+#include "ffa/version.h"
+
+namespace el3::spmd {
+
+struct BootInfo {
+  ffa::EndpointId spmc_id;
+  ffa::Version spmc_version;
+  uint64_t spmc_entry;
+  uint64_t spmc_manifest;  // passed to the SPMC in x0
+  uint64_t ns_entry;
+  uint64_t ns_arg0;        // the device tree address, for the normal world's x0
+};
+
+// Enters the SPMC on the primary CPU; the normal world starts once the SPMC
+// reports that it is ready (its first FFA_MSG_WAIT), or failed (FFA_ERROR).
+[[noreturn]] void boot(const BootInfo& info);
+// Boots the normal world without a secure world (when the SPMC is missing).
+[[noreturn]] void boot_without_spmc(const BootInfo& info);
+
+CpuContext* handle_ffa(CpuContext* ctx, World from);
+
+// This CPU's context for `world`.
+CpuContext* context(World world);
+World world_of(const CpuContext* ctx);
+
+// Lazily switched FP/SIMD: called on an FP trap from a lower EL.
+CpuContext* fp_trap(CpuContext* ctx);
+
+}  // namespace el3::spmd

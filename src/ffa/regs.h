@@ -1,0 +1,40 @@
+// The SMCCC v1.2 register set an FF-A call carries: x0-x17 in and out.
+// Calls are decoded from and encoded to this in one place (see call.h);
+// everything else works on typed values.
+#pragma once
+
+#include <cstdint>
+
+#include "ffa/error.h"
+#include "ffa/func.h"
+
+namespace ffa {
+
+struct Regs {
+  uint64_t x[18];
+
+  constexpr uint32_t w(unsigned i) const { return static_cast<uint32_t>(x[i]); }
+  constexpr uint32_t fid() const { return w(0); }
+};
+static_assert(sizeof(Regs) == 18 * 8);
+
+// FFA_SUCCESS with the given w2..w7 (unused registers zeroed, as the spec
+// asks: MBZ registers must not leak stale values of another world).
+constexpr Regs success(uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0,
+                       uint64_t a7 = 0) {
+  return Regs{{raw(Func::success_32), 0, a2, a3, a4, a5, a6, a7}};
+}
+constexpr Regs success64(uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0) {
+  return Regs{{raw(Func::success_64), 0, a2, a3, a4}};
+}
+constexpr Regs error(Error e) {
+  return Regs{{raw(Func::error), 0, static_cast<uint32_t>(static_cast<int32_t>(e))}};
+}
+// Decodes FFA_ERROR's w2 back into an Error (for clients and tests).
+constexpr Error error_of(const Regs& r) { return static_cast<Error>(static_cast<int32_t>(r.w(2))); }
+constexpr bool is_error(const Regs& r) { return r.fid() == raw(Func::error); }
+constexpr bool is_success(const Regs& r) {
+  return r.fid() == raw(Func::success_32) || r.fid() == raw(Func::success_64);
+}
+
+}  // namespace ffa

@@ -1,0 +1,59 @@
+// The four functions the compiler may call on its own in freestanding code.
+// Word-at-a-time where alignment allows: boot zeroes and copies whole images.
+#include <cstddef>
+#include <cstdint>
+
+extern "C" {
+
+void* memset(void* dst, int c, size_t n) {
+  auto* d = static_cast<uint8_t*>(dst);
+  uint64_t pattern = static_cast<uint8_t>(c) * 0x0101010101010101ull;
+  while (n && (reinterpret_cast<uintptr_t>(d) & 7)) {
+    *d++ = static_cast<uint8_t>(c);
+    --n;
+  }
+  for (; n >= 8; n -= 8, d += 8) *reinterpret_cast<uint64_t*>(d) = pattern;
+  while (n--) *d++ = static_cast<uint8_t>(c);
+  return dst;
+}
+
+void* memcpy(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<uint8_t*>(dst);
+  const auto* s = static_cast<const uint8_t*>(src);
+  if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 7) == 0) {
+    for (; n >= 8; n -= 8, d += 8, s += 8)
+      *reinterpret_cast<uint64_t*>(d) = *reinterpret_cast<const uint64_t*>(s);
+  }
+  while (n--) *d++ = *s++;
+  return dst;
+}
+
+void* memmove(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<uint8_t*>(dst);
+  const auto* s = static_cast<const uint8_t*>(src);
+  if (d <= s || d >= s + n) return memcpy(dst, src, n);
+  while (n--) d[n] = s[n];
+  return dst;
+}
+
+int memcmp(const void* a, const void* b, size_t n) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  for (size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+size_t strlen(const char* s) {
+  size_t n = 0;
+  while (s[n]) ++n;
+  return n;
+}
+
+// Pure virtual calls are a programming error; there is no runtime to report to.
+void __cxa_pure_virtual() {
+  for (;;) {
+  }
+}
+
+}  // extern "C"

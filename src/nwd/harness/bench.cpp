@@ -1,0 +1,45 @@
+#include "nwd/harness/bench.h"
+
+#include "arch/aarch64/sysreg.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/test.h"
+
+namespace harness {
+namespace {
+
+constexpr unsigned kIterations = 2000;
+
+template <typename Fn>
+uint64_t measure(Fn&& fn) {
+  fn();  // warm up (and make sure the call works)
+  const uint64_t t0 = arch::cntpct();
+  for (unsigned i = 0; i < kIterations; ++i) fn();
+  const uint64_t t1 = arch::cntpct();
+  return ticks_to_instructions(t1 - t0) / kIterations;
+}
+
+void report(const char* name, uint64_t instructions) { printf("# bench {} {}\n", name, instructions); }
+
+}  // namespace
+
+uint64_t ticks_to_instructions(uint64_t ticks) { return ticks * 1000000000ull / arch::cntfrq(); }
+
+void run_benchmarks(uint64_t boot_ticks) {
+  report("boot_to_nwd", ticks_to_instructions(boot_ticks));
+  // The floor: the cheapest SMC the monitor answers by itself.
+  report("smccc_version", measure([] { call(0x80000000); }));
+  report("ffa_version", measure([] { call(ffa::Func::version, 0x10002); }));
+  report("ffa_id_get", measure([] { call(ffa::Func::id_get); }));
+  report("ffa_features", measure([] { call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)); }));
+  if (discover()) {
+    const uint32_t w1 = trusted_os_id();
+    report("direct_req_optee_api_version",
+           measure([w1] { call(ffa::Func::msg_send_direct_req_32, w1, 0, 0 /* GET_API_VERSION */); }));
+    report("partition_info_get", measure([] {
+             call(ffa::Func::partition_info_get);
+             call(ffa::Func::rx_release);
+           }) / 2);
+  }
+}
+
+}  // namespace harness

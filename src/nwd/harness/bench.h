@@ -1,0 +1,13 @@
+// Instruction-count benchmarks. Under `qemu -icount shift=0` one guest
+// instruction takes one nanosecond of virtual time, so the generic counter
+// (CNTFRQ = 62.5 MHz) advances once every 16 instructions, in every world.
+#pragma once
+
+#include <cstdint>
+
+namespace harness {
+// Instructions represented by `ticks` of the generic counter.
+uint64_t ticks_to_instructions(uint64_t ticks);
+// Runs every benchmark and prints "# bench <name> <instructions>" lines.
+void run_benchmarks(uint64_t boot_ticks);
+}  // namespace harness

@@ -1,0 +1,30 @@
+// Normal-world harness entry: NS-EL2 (or NS-EL1 on CPUs without EL2), MMU
+// off, x0 = the device tree's address. The very first instruction reads
+// the counter, so boot cost to here can be measured.
+    .section .text.entry, "ax"
+    .global _start
+_start:
+    mrs     x20, cntpct_el0
+    mov     x19, x0
+    mrs     x1, CurrentEL
+    cmp     x1, #(2 << 2)
+    b.ne    1f
+    ldr     x1, =harness_vectors_el2
+    msr     vbar_el2, x1
+    b       2f
+1:  ldr     x1, =harness_vectors_el1
+    msr     vbar_el1, x1
+2:  isb
+    ldr     x1, =__stack_top
+    mov     sp, x1
+    ldr     x1, =__bss_start
+    ldr     x2, =__bss_end
+3:  cmp     x1, x2
+    b.hs    4f
+    str     xzr, [x1], #8
+    b       3b
+4:  mov     x0, x19
+    mov     x1, x20
+    bl      harness_main
+5:  wfi
+    b       5b

@@ -1,0 +1,58 @@
+#include "nwd/harness/fault.h"
+
+#include "arch/aarch64/conduit.h"
+#include "nwd/harness/test.h"
+
+extern "C" uint64_t harness_probe_read(uint64_t addr);
+extern "C" char harness_probe_insn[];
+
+namespace harness {
+namespace {
+volatile bool g_expect_fault = false;
+volatile bool g_faulted = false;
+volatile uint64_t g_esr = 0;
+
+uint64_t current_el() {
+  uint64_t el;
+  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+  return (el >> 2) & 3;
+}
+
+void power_off() {
+  ffa::Regs r{{0x84000008}};
+  arch_smc(&r);
+}
+}  // namespace
+
+Probe probe_read(uint64_t addr) {
+  g_faulted = false;
+  g_expect_fault = true;
+  const uint64_t v = harness_probe_read(addr);
+  g_expect_fault = false;
+  return Probe{g_faulted, v, g_esr};
+}
+
+}  // namespace harness
+
+// Called from the vectors: returns how far to advance ELR (4 skips the
+// probing load), or never returns for an exception nobody expected.
+extern "C" uint64_t harness_exception(uint64_t kind) {
+  using namespace harness;
+  uint64_t esr, elr, far;
+  if (current_el() == 2) {
+    __asm__ volatile("mrs %0, esr_el2; mrs %1, elr_el2; mrs %2, far_el2" : "=r"(esr), "=r"(elr), "=r"(far));
+  } else {
+    __asm__ volatile("mrs %0, esr_el1; mrs %1, elr_el1; mrs %2, far_el1" : "=r"(esr), "=r"(elr), "=r"(far));
+  }
+  const uint64_t ec = esr >> 26;
+  // Data abort at the current EL, from the probe instruction, while expected.
+  if (g_expect_fault && ec == 0x25 && elr == reinterpret_cast<uint64_t>(harness_probe_insn)) {
+    g_faulted = true;
+    g_esr = esr;
+    return 4;
+  }
+  printf("Bail out! unexpected exception: vector {} ESR {:x} ELR {:x} FAR {:x}\n", kind, esr, elr, far);
+  power_off();
+  for (;;) {
+  }
+}

@@ -1,0 +1,49 @@
+// The normal world's side of FF-A: thin typed wrappers over the SMC
+// conduit, used by the tests, the benchmarks and the demo.
+#pragma once
+
+#include <cstdint>
+
+#include "arch/aarch64/conduit.h"
+#include "ffa/func.h"
+#include "ffa/regs.h"
+#include "ffa/uuid.h"
+
+namespace harness {
+
+inline ffa::Regs call(uint64_t x0, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0,
+                      uint64_t x5 = 0, uint64_t x6 = 0, uint64_t x7 = 0) {
+  ffa::Regs r{{x0, x1, x2, x3, x4, x5, x6, x7}};
+  arch_smc(&r);
+  return r;
+}
+inline ffa::Regs call(ffa::Func f, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0,
+                      uint64_t x5 = 0, uint64_t x6 = 0, uint64_t x7 = 0) {
+  return call(ffa::raw(f), x1, x2, x3, x4, x5, x6, x7);
+}
+
+// FFA_ERROR's code as the signed value the spec names, or 0 for success.
+inline int32_t error_code(const ffa::Regs& r) {
+  return ffa::is_error(r) ? static_cast<int32_t>(r.w(2)) : 0;
+}
+
+// The RX/TX buffer pair the harness maps (one 4 KiB page each).
+struct Buffers {
+  alignas(4096) uint8_t tx[4096];
+  alignas(4096) uint8_t rx[4096];
+};
+Buffers& buffers();
+uint64_t tx_pa();
+uint64_t rx_pa();
+// Maps buffers() unless already mapped; true when mapped afterwards.
+bool ensure_rxtx_mapped();
+
+// The trusted OS's endpoint ID, discovered by OP-TEE's UUID at start (as a
+// real OP-TEE driver does), and the SPMC's ID from FFA_SPM_ID_GET.
+uint16_t trusted_os_id();
+uint16_t spmc_id();
+// Runs discovery once; false when the secure world did not answer.
+bool discover();
+void note_rxtx_unmapped();
+
+}  // namespace harness

@@ -1,0 +1,76 @@
+// The normal-world test harness: shows the FF-A exchange a user would see
+// first (discovery, a request the trusted OS answers), runs the conformance
+// suite, the benchmarks, and powers off.
+#include "ffa/partition_info.h"
+#include "nwd/harness/bench.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/test.h"
+
+namespace {
+
+using harness::call;
+using harness::printf;
+
+uint32_t rx_le32(unsigned off) {
+  const uint8_t* b = harness::buffers().rx + off;
+  return b[0] | b[1] << 8 | b[2] << 16 | uint32_t{b[3]} << 24;
+}
+
+void print_uuid(const uint32_t w[4]) {
+  // Words hold the RFC 4122 bytes little-endian; print them in order.
+  uint8_t b[16];
+  for (unsigned i = 0; i < 16; ++i) b[i] = static_cast<uint8_t>(w[i / 4] >> (8 * (i % 4)));
+  for (unsigned i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) printf("-");
+    printf("{:02x}", b[i]);
+  }
+}
+
+// What `./tessera run` shows: the partitions found and an answered request.
+void demo() {
+  printf("# --- FF-A at work ---\n");
+  ffa::Regs v = call(ffa::Func::version, ffa::kVersion1_2.word());
+  printf("# FFA_VERSION(1.2) -> {}.{}\n", v.w(0) >> 16, v.w(0) & 0xFFFF);
+  ffa::Regs id = call(ffa::Func::spm_id_get);
+  printf("# FFA_SPM_ID_GET -> SPMC ID {:x}\n", id.w(2));
+  if (!harness::ensure_rxtx_mapped()) {
+    printf("# FFA_RXTX_MAP failed\n");
+    return;
+  }
+  ffa::Regs r = call(ffa::Func::partition_info_get);
+  if (!ffa::is_success(r)) {
+    printf("# FFA_PARTITION_INFO_GET failed: error {}\n", harness::error_code(r));
+    return;
+  }
+  const uint32_t count = r.w(2), size = r.w(3);
+  printf("# FFA_PARTITION_INFO_GET -> {} partition(s), {}-byte descriptors\n", count, size);
+  for (uint32_t i = 0; i < count; ++i) {
+    const unsigned off = i * size;
+    uint32_t uuid[4] = {rx_le32(off + 8), rx_le32(off + 12), rx_le32(off + 16), rx_le32(off + 20)};
+    printf("#   partition {:x}: {} execution context(s), properties {:x}, uuid ", rx_le32(off) & 0xFFFF,
+           rx_le32(off) >> 16, rx_le32(off + 4));
+    print_uuid(uuid);
+    printf("\n");
+  }
+  call(ffa::Func::rx_release);
+  if (!harness::discover()) return;
+  const uint32_t tos = harness::trusted_os_id();
+  ffa::Regs api = call(ffa::Func::msg_send_direct_req_32, tos, 0, 0);
+  printf("# DIRECT_REQ {:x} -> {:x}: OP-TEE GET_API_VERSION -> {}.{}\n", 0, tos, api.w(3), api.w(4));
+  ffa::Regs os = call(ffa::Func::msg_send_direct_req_32, tos, 0, 1);
+  printf("# DIRECT_REQ {:x} -> {:x}: OP-TEE GET_OS_VERSION -> {}.{} (build {:x})\n", 0, tos, os.w(3), os.w(4),
+         os.w(5));
+  printf("# --- end of demo ---\n");
+}
+
+}  // namespace
+
+extern "C" void harness_main(uint64_t dtb, uint64_t boot_ticks) {
+  printf("Tessera normal-world harness (device tree at {:x})\n", dtb);
+  const unsigned failed = harness::run_all_tests();
+  demo();
+  harness::run_benchmarks(boot_ticks);
+  printf("# harness done: {}\n", failed ? "FAILED" : "all tests passed");
+  ffa::Regs off{{0x84000008}};  // PSCI SYSTEM_OFF
+  arch_smc(&off);
+}

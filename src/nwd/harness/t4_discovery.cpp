@@ -1,0 +1,94 @@
+// FFA_ID_GET, FFA_SPM_ID_GET, FFA_FEATURES, FFA_PARTITION_INFO_GET.
+#include "ffa/partition_info.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/test.h"
+
+using ffa::Func;
+using harness::call;
+using harness::error_code;
+
+namespace {
+constexpr int32_t kNotSupported = -1, kInvalid = -2, kBusy = -4;
+
+uint32_t rx_le32(unsigned off) {
+  const uint8_t* b = harness::buffers().rx + off;
+  return b[0] | b[1] << 8 | b[2] << 16 | uint32_t{b[3]} << 24;
+}
+}  // namespace
+
+TEST(discovery, id_get_is_zero) {
+  ffa::Regs r = call(Func::id_get);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
+  EXPECT_EQ(r.w(2), 0);
+}
+TEST(discovery, spm_id_get_is_the_spmc) {
+  ffa::Regs r = call(Func::spm_id_get);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
+  EXPECT_EQ(r.w(2), 0x8000);
+}
+TEST(discovery, features_of_supported_calls) {
+  for (Func f : {Func::version, Func::features, Func::id_get, Func::spm_id_get, Func::partition_info_get,
+                 Func::rxtx_map_32, Func::rxtx_map_64, Func::rxtx_unmap, Func::rx_release,
+                 Func::msg_send_direct_req_32, Func::msg_send_direct_req_64}) {
+    ffa::Regs r = call(Func::features, ffa::raw(f));
+    EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
+  }
+  // RXTX_MAP: minimum buffer size 4 KiB (w2[1:0] = 0).
+  EXPECT_EQ(call(Func::features, ffa::raw(Func::rxtx_map_64)).w(2), 0);
+}
+TEST(discovery, features_of_unsupported_calls) {
+  for (uint32_t id : {ffa::raw(Func::mem_share_32), ffa::raw(Func::msg_send2), ffa::raw(Func::msg_wait),
+                      0x840000FFu, 0xC4000065u, 0x82000000u}) {
+    EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
+  }
+  // Feature IDs (bit 31 clear): NPI, SRI, managed exit are not offered yet.
+  for (uint32_t id : {1u, 2u, 3u, 0x7Fu}) EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
+}
+TEST(discovery, features_with_input_properties_refused) {
+  EXPECT_EQ(error_code(call(Func::features, ffa::raw(Func::version), 1)), kInvalid);
+}
+TEST(discovery, partition_count_only) {
+  ffa::Regs r = call(Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
+  EXPECT_EQ(r.w(2), 1);   // the trusted OS
+  EXPECT_EQ(r.w(3), 24);  // v1.1+ descriptor size
+}
+TEST(discovery, partition_info_all) {
+  ASSERT_TRUE(harness::discover());
+  ffa::Regs r = call(Func::partition_info_get);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
+  EXPECT_EQ(r.w(2), 1);
+  EXPECT_EQ(r.w(3), 24);
+  EXPECT_EQ(rx_le32(0) & 0xFFFF, harness::trusted_os_id());
+  EXPECT_EQ(rx_le32(0) >> 16, 1);  // execution contexts
+  const uint32_t props = rx_le32(4);
+  EXPECT_EQ(props & ffa::partition_props::direct_req_recv, ffa::partition_props::direct_req_recv);
+  EXPECT_EQ(props & ffa::partition_props::aarch64, ffa::partition_props::aarch64);
+  for (unsigned i = 0; i < 4; ++i) EXPECT_EQ(rx_le32(8 + 4 * i), ffa::kOpteeUuid.w[i]);
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+}
+TEST(discovery, partition_info_by_uuid) {
+  const ffa::Uuid& u = ffa::kOpteeUuid;
+  ffa::Regs r = call(Func::partition_info_get, u.w[0], u.w[1], u.w[2], u.w[3]);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
+  EXPECT_EQ(r.w(2), 1);
+  EXPECT_EQ(rx_le32(0) & 0xFFFF, harness::trusted_os_id());
+  // Asked by UUID: the descriptor's UUID field is MBZ.
+  for (unsigned i = 0; i < 4; ++i) EXPECT_EQ(rx_le32(8 + 4 * i), 0);
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+}
+TEST(discovery, unknown_uuid_is_invalid) {
+  EXPECT_EQ(error_code(call(Func::partition_info_get, 1, 2, 3, 4)), kInvalid);
+  EXPECT_EQ(error_code(call(Func::partition_info_get, 1, 2, 3, 4, ffa::kPartitionInfoCountOnly)), kInvalid);
+}
+TEST(discovery, reserved_flags_are_invalid) {
+  EXPECT_EQ(error_code(call(Func::partition_info_get, 0, 0, 0, 0, 2)), kInvalid);
+  EXPECT_EQ(error_code(call(Func::partition_info_get, 0, 0, 0, 0, 0x80000001)), kInvalid);
+}
+TEST(discovery, rx_full_is_busy_until_released) {
+  ASSERT_TRUE(ffa::is_success(call(Func::partition_info_get)));
+  EXPECT_EQ(error_code(call(Func::partition_info_get)), kBusy);
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+  EXPECT_TRUE(ffa::is_success(call(Func::partition_info_get)));
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+}

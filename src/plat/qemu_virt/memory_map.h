@@ -1,0 +1,41 @@
+// QEMU `virt` with secure=on,virtualization=on (QEMU 7.2): the addresses
+// every world agrees on. See docs/platform-qemu-virt.md.
+#pragma once
+
+#include <cstdint>
+
+namespace plat {
+
+inline constexpr uint64_t kFlashBase = 0x00000000;
+inline constexpr uint64_t kFlashSize = 64ull << 20;
+// Where the FIP starts in flash: right after the monitor's reserved space.
+inline constexpr uint64_t kFipOffset = 0x00040000;
+
+inline constexpr uint64_t kGicdBase = 0x08000000;
+inline constexpr uint64_t kGicrBase = 0x080A0000;
+inline constexpr uint64_t kDeviceBase = 0x08000000;  // GIC .. GPIO, one 2 MiB-aligned window
+inline constexpr uint64_t kDeviceSize = 0x02000000;
+inline constexpr uint64_t kUart0Base = 0x09000000;       // normal world
+inline constexpr uint64_t kSecureUartBase = 0x09040000;  // secure world (second -serial)
+inline constexpr uint64_t kSecureGpioBase = 0x090B0000;  // pin 0 power-off, pin 1 reset
+
+// Secure RAM: visible to secure accesses only.
+inline constexpr uint64_t kSecureRamBase = 0x0E000000;
+inline constexpr uint64_t kSecureRamSize = 16ull << 20;
+// The monitor runs from the first 1 MiB (less one page), the SPMC manifest
+// sits in the page below the SPMC, the SPMC follows.
+inline constexpr uint64_t kEl3Base = kSecureRamBase;
+inline constexpr uint64_t kSpmcManifestBase = 0x0E0FF000;
+inline constexpr uint64_t kSpmcManifestMax = 0x1000;
+inline constexpr uint64_t kSpmcRegionBase = 0x0E100000;
+inline constexpr uint64_t kSpmcRegionSize = 4ull << 20;
+
+// Normal-world DRAM; QEMU puts its device tree at its base for -bios boots.
+inline constexpr uint64_t kNsDramBase = 0x40000000;
+inline constexpr uint64_t kNsDtbBase = 0x40000000;
+inline constexpr uint64_t kNsDtbMax = 1ull << 20;
+inline constexpr uint64_t kNwdImageBase = 0x60000000;
+
+inline constexpr unsigned kMaxCpus = 8;
+
+}  // namespace plat

@@ -1,0 +1,85 @@
+// The trusted OS: reads its manifest, turns its MMU on, starts the SPMC
+// core with itself as the OP-TEE endpoint, then serves the normal world
+// forever. Each SMC it makes hands an answer to the SPMD and returns with
+// the next call the SPMD forwarded.
+#include "arch/aarch64/conduit.h"
+#include "arch/aarch64/sysreg.h"
+#include "ffa/core_manifest.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "plat/qemu_virt/memory_map.h"
+#include "plat/qemu_virt/pl011.h"
+#include "sel1/mmu.h"
+#include "sel1/optee_endpoint.h"
+#include "sel1/placement.h"
+#include "spmc/core.h"
+
+#ifndef TESSERA_BUILD_ID
+#define TESSERA_BUILD_ID 0
+#endif
+
+namespace {
+
+constexpr plat::Pl011 kConsole(plat::kSecureUartBase);
+void console_putc(char c) { kConsole.putc(c); }
+
+[[noreturn]] void fail_boot(const char* what) {
+  lib::log::error("{}", what);
+  // Tell the SPMD that initialisation failed; it boots the normal world
+  // without us.
+  ffa::Regs r = ffa::error(ffa::Error::aborted);
+  arch_smc(&r);
+  lib::panic("SPMD resumed a trusted OS that failed to start");
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
+  lib::log::init(&console_putc, "S-EL1");
+  // MMU off: the manifest is read in place (it is secure RAM that only EL3
+  // wrote); the parsed copy lives in our data.
+  static ffa::CoreManifest manifest{};
+  auto parsed =
+      ffa::parse_core_manifest(lib::ByteView(reinterpret_cast<const uint8_t*>(manifest_pa), plat::kSpmcManifestMax));
+  if (!parsed) {
+    lib::log::error("SPMC manifest: {}: {}", parsed.error().property, parsed.error().reason);
+    fail_boot("refusing to start with a bad manifest");
+  }
+  manifest = parsed.value();
+  if (!manifest.has_trusted_os) fail_boot("SPMC manifest has no trusted-os node (endpoint-id, uuid)");
+  arch::mmu::PageTable& tables = sel1::mmu_init(manifest_pa);
+
+  static sel1::Sel1Placement placement(tables, manifest);
+  static spmc::Core core(placement, spmc::CoreConfig{manifest.spmc_id, manifest.version});
+  static sel1::OpteeEndpoint optee(TESSERA_BUILD_ID);
+  spmc::Partition tos{};
+  tos.info = ffa::PartitionInfo{manifest.trusted_os_id, 1,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                manifest.trusted_os_uuid};
+  tos.local = &optee;
+  if (!core.add_partition(tos)) fail_boot("cannot register the trusted OS endpoint");
+  lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
+                 manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
+
+  ffa::Regs regs{{ffa::raw(ffa::Func::msg_wait)}};
+  for (;;) {
+    arch_smc(&regs);
+    (void)core.handle_nwd_call(regs);
+  }
+}
+
+extern "C" [[noreturn]] void sel1_unexpected_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {
+  lib::log::error("unexpected exception at S-EL1: vector {} ESR {:x} ELR {:x} FAR {:x}", kind, esr, elr, far);
+  lib::panic("trusted OS fault");
+}
+
+namespace lib {
+void panic(const char* why) {
+  // On this development platform a stopped trusted OS powers the machine
+  // off (PSCI SYSTEM_OFF), so a test run ends at once with the reason.
+  lib::log::error("PANIC: {}", why);
+  ffa::Regs r{{0x84000008}};
+  arch_smc(&r);
+  for (;;) arch::wfi();
+}
+}  // namespace lib

@@ -1,0 +1,71 @@
+#include "sel1/mmu.h"
+
+#include "arch/aarch64/sysreg.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "plat/qemu_virt/memory_map.h"
+
+extern "C" char __image_start[], __text_end[], __rodata_end[], __image_end[];
+
+namespace sel1 {
+namespace {
+
+using arch::mmu::Attrs;
+using arch::mmu::MemType;
+
+constexpr size_t kTables = 32;
+alignas(4096) arch::mmu::Table g_pool[kTables];
+
+// TLB maintenance after an entry changed: entries are global (no ASID), so
+// invalidate the VA for every ASID, inner shareable (all CPUs).
+void invalidate_va(uint64_t va) {
+  arch::dsb_ishst();
+  __asm__ volatile("tlbi vaae1is, %0" ::"r"(va >> 12) : "memory");
+  arch::dsb_ish();
+  arch::isb();
+}
+
+void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
+  auto s = pt.map(base, base, end - base, a);
+  if (!s) {
+    lib::log::error("S-EL1 map {:x}-{:x}: {}", base, end, arch::mmu::to_string(s.error()));
+    lib::panic("trusted OS translation tables");
+  }
+}
+
+}  // namespace
+
+arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
+  static arch::mmu::PageTable pt(g_pool, kTables, arch::mmu::Regime::el1_0, &invalidate_va);
+  const auto start = reinterpret_cast<uint64_t>(__image_start);
+  const auto text_end = reinterpret_cast<uint64_t>(__text_end);
+  const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
+  const auto end = reinterpret_cast<uint64_t>(__image_end);
+  map_or_panic(pt, start, text_end, Attrs{.type = MemType::normal, .exec = true});
+  map_or_panic(pt, text_end, ro_end, Attrs{.type = MemType::normal});
+  map_or_panic(pt, ro_end, end, Attrs{.type = MemType::normal, .write = true});
+  const uint64_t mpage = manifest_pa & ~(arch::mmu::kPageSize - 1);
+  map_or_panic(pt, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
+  map_or_panic(pt, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
+               Attrs{.type = MemType::device, .write = true});
+
+  TESSERA_SYSREG_WRITE(mair_el1, arch::mmu::kMairValue);
+  // T0SZ = 25, WBWA inner/outer, inner shareable, 4 KiB granule, EPD1 (no
+  // TTBR1 walks), IPS = 40 bits.
+  const uint64_t tcr = (64 - arch::mmu::kVaBits) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23) |
+                       (2ull << 32);
+  TESSERA_SYSREG_WRITE(tcr_el1, tcr);
+  TESSERA_SYSREG_WRITE(ttbr0_el1, pt.root_address());
+  arch::dsb_sy();
+  __asm__ volatile("tlbi vmalle1" ::: "memory");
+  arch::dsb_sy();
+  arch::isb();
+  // M, C, SA, SA0, I, WXN, on top of the RES1 bits.
+  const uint64_t sctlr = 0x30D00800ull | (1ull << 0) | (1ull << 2) | (1ull << 3) | (1ull << 4) | (1ull << 12) |
+                         (1ull << 19);
+  TESSERA_SYSREG_WRITE(sctlr_el1, sctlr);
+  arch::isb();
+  return pt;
+}
+
+}  // namespace sel1

@@ -1,0 +1,39 @@
+#include "sel1/optee_endpoint.h"
+
+namespace sel1 {
+
+void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::DirectMessage& response) {
+  uint64_t* out = response.payload;
+  const uint32_t msg = static_cast<uint32_t>(request.payload[0]);
+  switch (msg) {
+    case optee_msg::get_api_version:
+      out[0] = kOpteeFfaApiMajor;
+      out[1] = kOpteeFfaApiMinor;
+      break;
+    case optee_msg::get_os_version:
+      out[0] = kOsVersionMajor;
+      out[1] = kOsVersionMinor;
+      out[2] = build_id_;
+      break;
+    case optee_msg::exchange_capabilities:
+      out[0] = 0;  // success
+      out[1] = kRpcMaxParams;
+      // Argument offsets in shared memory are understood (bit 0); async
+      // notifications and protected memory are not offered yet.
+      out[2] = kSecCapArgOffset;
+      break;
+    case optee_msg::yielding_call_with_arg:
+    case optee_msg::yielding_call_resume:
+    case optee_msg::unregister_shm:
+    case optee_msg::enable_async_notif:
+      // Trusted Application sessions arrive with the TA-host issue; until
+      // then these are refused the way OP-TEE refuses what it lacks.
+      out[0] = kTeeErrorNotSupported;
+      break;
+    default:
+      out[0] = kTeeErrorBadParameters;
+      break;
+  }
+}
+
+}  // namespace sel1

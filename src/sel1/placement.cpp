@@ -1,0 +1,36 @@
+#include "sel1/placement.h"
+
+#include "lib/log.h"
+
+namespace sel1 {
+
+using arch::mmu::Attrs;
+using arch::mmu::MemType;
+
+ffa::Result<uint8_t*> Sel1Placement::map_ns_pages(uint64_t pa, uint32_t pages) {
+  // VA = PA: normal-world addresses never collide with the secure RAM the
+  // trusted OS runs from, and errors are easier to read.
+  auto s = tables_.map(pa, pa, uint64_t{pages} * spmc::kPageSize,
+                       Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true});
+  if (!s) {
+    lib::log::warn("cannot map NS pages {:x} (+{}): {}", pa, pages, arch::mmu::to_string(s.error()));
+    return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;
+  }
+  return reinterpret_cast<uint8_t*>(pa);
+}
+
+void Sel1Placement::unmap_ns_pages(uint64_t pa, uint8_t*, uint32_t pages) {
+  auto s = tables_.unmap(pa, uint64_t{pages} * spmc::kPageSize);
+  if (!s) lib::log::error("unmap of NS pages {:x} failed: {}", pa, arch::mmu::to_string(s.error()));
+}
+
+bool Sel1Placement::is_ns_memory(uint64_t pa, uint64_t size) const {
+  if (pa + size < pa) return false;
+  for (unsigned i = 0; i < manifest_.ns_memory_count; ++i) {
+    const ffa::MemRange& r = manifest_.ns_memory[i];
+    if (pa >= r.base && pa + size <= r.base + r.size) return true;
+  }
+  return false;
+}
+
+}  // namespace sel1

@@ -1,0 +1,25 @@
+// The S-EL1 placement of the SPMC core (placement A): the trusted OS's own
+// stage-1 tables hold the normal world's RX/TX buffers while they are mapped.
+#pragma once
+
+#include "arch/aarch64/pgtable.h"
+#include "ffa/core_manifest.h"
+#include "spmc/placement.h"
+
+namespace sel1 {
+
+class Sel1Placement final : public spmc::Placement {
+ public:
+  Sel1Placement(arch::mmu::PageTable& tables, const ffa::CoreManifest& manifest)
+      : tables_(tables), manifest_(manifest) {}
+
+  ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) override;
+  void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) override;
+  bool is_ns_memory(uint64_t pa, uint64_t size) const override;
+
+ private:
+  arch::mmu::PageTable& tables_;
+  const ffa::CoreManifest& manifest_;
+};
+
+}  // namespace sel1

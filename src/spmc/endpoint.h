@@ -1,0 +1,48 @@
+// Endpoints the core knows: the normal world (as one endpoint per VM ID,
+// here just ID 0 until the mediator issue) and secure partitions. An
+// endpoint implemented inside the SPMC's own image (the trusted OS in the
+// S-EL1 placement) is a LocalEndpoint: the core calls it directly.
+#pragma once
+
+#include <cstdint>
+
+#include "ffa/ids.h"
+#include "ffa/partition_info.h"
+#include "ffa/regs.h"
+#include "ffa/version.h"
+#include "spmc/mailbox.h"
+
+namespace spmc {
+
+// A direct request's payload and the answer to it: x3-x7 (w3-w7 for SMC32).
+struct DirectMessage {
+  ffa::EndpointId sender;
+  ffa::EndpointId receiver;
+  bool is_64bit;
+  uint64_t payload[5];
+};
+
+class LocalEndpoint {
+ public:
+  // Handles a partition message (never a framework message) and fills
+  // `response.payload`; the core builds the FFA_MSG_SEND_DIRECT_RESP.
+  virtual void on_direct_request(const DirectMessage& request, DirectMessage& response) = 0;
+
+ protected:
+  ~LocalEndpoint() = default;
+};
+
+struct Partition {
+  ffa::PartitionInfo info;
+  LocalEndpoint* local = nullptr;  // null for partitions that run in their own context
+};
+
+// The state the core keeps for a normal-world endpoint.
+struct NwdEndpoint {
+  ffa::EndpointId id;
+  ffa::Version version = ffa::kVersion1_0;  // until FFA_VERSION says otherwise
+  bool version_negotiated = false;
+  Mailbox mailbox;
+};
+
+}  // namespace spmc

@@ -1,0 +1,45 @@
+// An endpoint's RX/TX buffer pair (FF-A v1.2 section 7.2 "RX/TX buffers"):
+// where it is, how big, and who owns the RX buffer right now.
+#pragma once
+
+#include <cstdint>
+
+#include "ffa/error.h"
+#include "lib/bytes.h"
+#include "spmc/placement.h"
+
+namespace spmc {
+
+// Largest buffer pair we map, in 4 KiB pages per buffer. FF-A encodes the
+// count in w3[5:0]; 64 KiB is the largest minimum-size granule.
+inline constexpr uint32_t kMaxRxTxPages = 16;
+
+class Mailbox {
+ public:
+  // FFA_RXTX_MAP on behalf of a normal-world endpoint.
+  ffa::Status map(Placement& placement, uint64_t tx_pa, uint64_t rx_pa, uint32_t w3_pages);
+  // FFA_RXTX_UNMAP.
+  ffa::Status unmap(Placement& placement);
+  // FFA_RX_RELEASE: the endpoint gives the RX buffer back to the producer.
+  ffa::Status release();
+
+  bool mapped() const { return rx_ != nullptr; }
+  // The producer (SPMC) may write the RX buffer only while it owns it.
+  bool rx_free() const { return mapped() && !rx_full_; }
+  // Hands the RX buffer to the endpoint (after the SPMC wrote to it).
+  void mark_rx_full() { rx_full_ = true; }
+  lib::MutableByteView rx() const { return lib::MutableByteView(rx_, size_bytes()); }
+  lib::ByteView tx() const { return lib::ByteView(tx_, size_bytes()); }
+  uint32_t pages() const { return pages_; }
+  uint64_t size_bytes() const { return uint64_t{pages_} * kPageSize; }
+
+ private:
+  uint64_t tx_pa_ = 0;
+  uint64_t rx_pa_ = 0;
+  uint8_t* tx_ = nullptr;
+  uint8_t* rx_ = nullptr;
+  uint32_t pages_ = 0;
+  bool rx_full_ = false;
+};
+
+}  // namespace spmc

@@ -1,0 +1,30 @@
+// What the portable SPMC core needs from the place it runs in (S-EL1 trusted
+// OS, S-EL2 hypervisor, EL3 monitor, or the host under test). The core never
+// touches a system register; everything machine-specific comes through here.
+#pragma once
+
+#include <cstdint>
+
+#include "ffa/error.h"
+
+namespace spmc {
+
+inline constexpr uint64_t kPageSize = 4096;
+
+class Placement {
+ public:
+  // Makes `pages` pages of normal-world memory at physical address `pa`
+  // readable and writable by the SPMC (mapped non-secure, never executable)
+  // and returns where the SPMC sees them. NO_MEMORY when out of tables.
+  virtual ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) = 0;
+  // Undoes map_ns_pages, including TLB maintenance.
+  virtual void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) = 0;
+  // True when [pa, pa + size) lies entirely in memory that belongs to the
+  // normal world on this platform (never secure RAM, never a device).
+  virtual bool is_ns_memory(uint64_t pa, uint64_t size) const = 0;
+
+ protected:
+  ~Placement() = default;
+};
+
+}  // namespace spmc
