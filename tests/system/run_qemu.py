@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""ctest wrapper: boots a flash file in QEMU and fails on any failed harness
+test, a timeout, a missing closing line or missing benchmark figures."""
+import argparse
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+import tessera_qemu  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--flash", required=True)
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--expect-bench", default="", help="comma-separated benchmark names that must be reported")
+    a = ap.parse_args()
+
+    if not pathlib.Path(a.flash).is_file():
+        print(f"FAIL: no flash file {a.flash}; build the firmware preset first (./tessera build)")
+        return 1
+    r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=a.smp, icount=a.icount), a.timeout)
+    print(r.output)
+    verdict = []
+    if r.timed_out:
+        verdict.append(f"QEMU did not power off within {a.timeout:.0f} s")
+    closing = r.closing_line()
+    if closing is None:
+        verdict.append("the harness printed no 'N passed, N failed' line")
+    elif closing[1] or closing[0] == 0:
+        verdict.append(f"{closing[1]} harness test(s) failed: " + "; ".join(r.failures()))
+    bench = r.benchmarks()
+    for name in filter(None, a.expect_bench.split(",")):
+        if name not in bench or bench[name] <= 0:
+            verdict.append(f"benchmark {name} not reported")
+    if verdict:
+        print("FAIL: " + " / ".join(verdict))
+        return 1
+    print(f"PASS: {closing[0]} harness tests in {r.seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""How Tessera boots QEMU: one place that builds the command line, runs it
+with a time limit and reads the harness's report. Used by ./tessera (run,
+bench) and by the ctest system tests. Python standard library only."""
+import re
+import subprocess
+import time
+
+QEMU = "qemu-system-aarch64"
+# The benchmark clock: one guest instruction per nanosecond, a fixed seed
+# so the device tree QEMU builds (and so the boot path) repeats exactly.
+ICOUNT_ARGS = ["-icount", "shift=0,sleep=off", "-seed", "1"]
+
+
+def command(flash, smp=1, memory="1G", icount=False, extra=()):
+    """The QEMU command for a flash file: both UARTs (normal world first,
+    secure world second) share one console, interleaved by line."""
+    cmd = [
+        QEMU,
+        "-M", "virt,secure=on,virtualization=on,gic-version=3",
+        "-cpu", "max",
+        "-smp", str(smp),
+        "-m", memory,
+        "-display", "none",
+        "-bios", str(flash),
+        "-chardev", "stdio,id=con,mux=on,signal=off",
+        "-serial", "chardev:con",
+        "-serial", "chardev:con",
+        "-monitor", "none",
+        "-no-reboot",
+    ]
+    if icount:
+        cmd += ICOUNT_ARGS
+    return cmd + list(extra)
+
+
+class Run:
+    def __init__(self, output, returncode, timed_out, seconds):
+        self.output = output
+        self.returncode = returncode
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+    def closing_line(self):
+        """(passed, failed) from the harness's 'N passed, N failed' line."""
+        m = None
+        for m in re.finditer(r"^(\d+) passed, (\d+) failed\s*$", self.output, re.M):
+            pass
+        return (int(m.group(1)), int(m.group(2))) if m else None
+
+    def failures(self):
+        return re.findall(r"^not ok .*$", self.output, re.M)
+
+    def benchmarks(self):
+        """{name: instructions} from '# bench NAME N' lines."""
+        return {m.group(1): int(m.group(2)) for m in re.finditer(r"^# bench (\S+) (\d+)\s*$", self.output, re.M)}
+
+
+def run(cmd, timeout, echo=False):
+    """Runs QEMU, optionally echoing its console live; kills it at `timeout`."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace", bufsize=1)
+    chunks = []
+    timed_out = False
+    try:
+        import selectors
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                timed_out = True
+                break
+            if not sel.select(timeout=min(left, 1.0)):
+                if proc.poll() is not None:
+                    break
+                continue
+            line = proc.stdout.readline()
+            if not line:
+                break
+            line = line.replace("\r", "")
+            chunks.append(line)
+            if echo:
+                print(line, end="", flush=True)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    return Run("".join(chunks), proc.returncode, timed_out, time.monotonic() - start)
