@@ -105,15 +105,25 @@ CpuContext* switch_world(PerCpu& cpu, World to) {
   return &in;
 }
 
+// Forwarding hands over x0-x17 (SMCCC v1.2 arguments and results).
 void copy_args(CpuContext& to, const CpuContext& from) {
+#pragma GCC unroll 18
   for (unsigned i = 0; i < 18; ++i) to.x[i] = from.x[i];
 }
 
-void set_regs(CpuContext& c, const ffa::Regs& r) {
-  for (unsigned i = 0; i < 18; ++i) c.x[i] = r.x[i];
+// Answers the SPMD gives itself: x0-x7; x8-x17 are preserved for the
+// caller, as SMCCC asks of registers that carry no result.
+void reply(CpuContext& c, uint64_t x0, uint64_t x2 = 0, uint64_t x1 = 0, uint64_t x3 = 0) {
+  c.x[0] = x0;
+  c.x[1] = x1;
+  c.x[2] = x2;
+  c.x[3] = x3;
+  c.x[4] = c.x[5] = c.x[6] = c.x[7] = 0;
 }
-
-void set_error(CpuContext& c, ffa::Error e) { set_regs(c, ffa::error(e)); }
+void reply_success(CpuContext& c, uint64_t w2) { reply(c, ffa::raw(Func::success_32), w2); }
+void set_error(CpuContext& c, ffa::Error e) {
+  reply(c, ffa::raw(Func::error), static_cast<uint32_t>(static_cast<int32_t>(e)));
+}
 
 [[noreturn]] void start_normal_world(PerCpu& cpu) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
@@ -161,9 +171,9 @@ CpuContext* nwd_version(PerCpu& cpu, CpuContext& ns) {
   g_version_cache.input = input;
   cpu.pending = Pending::version_reply;
   CpuContext* s = switch_world(cpu, World::secure);
-  set_regs(*s, ffa::Regs{{ffa::raw(Func::msg_send_direct_req_32),
-                          ffa::EndpointPair{ffa::kSpmdId, g_boot.spmc_id}.w1(), kFrameworkBit | kFwkVersionReq,
-                          input}});
+  reply(*s, ffa::raw(Func::msg_send_direct_req_32), kFrameworkBit | kFwkVersionReq,
+        ffa::EndpointPair{ffa::kSpmdId, g_boot.spmc_id}.w1(), input);
+  for (unsigned i = 8; i < 18; ++i) s->x[i] = 0;
   return s;
 }
 
@@ -173,13 +183,13 @@ CpuContext* from_nonsecure(PerCpu& cpu, CpuContext* ns) {
     case Func::version:
       return nwd_version(cpu, *ns);
     case Func::id_get:
-      set_regs(*ns, ffa::success(ffa::kNormalWorldId.raw()));
+      reply_success(*ns, ffa::kNormalWorldId.raw());
       return ns;
     case Func::spm_id_get:
       if (g_nwd_version < ffa::kVersion1_1 || !g_spmc_alive) {
         set_error(*ns, ffa::Error::not_supported);
       } else {
-        set_regs(*ns, ffa::success(g_boot.spmc_id.raw()));
+        reply_success(*ns, g_boot.spmc_id.raw());
       }
       return ns;
     case Func::msg_wait:
@@ -216,10 +226,10 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
       s->x[0] = ffa::kImplementedVersion.word();
       return s;
     case Func::id_get:
-      set_regs(*s, ffa::success(g_boot.spmc_id.raw()));
+      reply_success(*s, g_boot.spmc_id.raw());
       return s;
     case Func::spm_id_get:
-      set_regs(*s, ffa::success(ffa::kSpmdId.raw()));
+      reply_success(*s, ffa::kSpmdId.raw());
       return s;
     default:
       break;

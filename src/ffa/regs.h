@@ -30,6 +30,29 @@ constexpr Regs success64(uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0) {
 constexpr Regs error(Error e) {
   return Regs{{raw(Func::error), 0, static_cast<uint32_t>(static_cast<int32_t>(e))}};
 }
+// In-place forms of the above for hot paths: every register x0-x17 of
+// `out` is written (no stale value of another call survives), with plain
+// stores rather than a 144-byte temporary.
+inline void set_regs(Regs& out, uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0,
+                     uint64_t a5 = 0, uint64_t a6 = 0, uint64_t a7 = 0) {
+  out.x[0] = a0;
+  out.x[1] = a1;
+  out.x[2] = a2;
+  out.x[3] = a3;
+  out.x[4] = a4;
+  out.x[5] = a5;
+  out.x[6] = a6;
+  out.x[7] = a7;
+#pragma GCC unroll 10
+  for (unsigned i = 8; i < 18; ++i) out.x[i] = 0;
+}
+inline void set_success(Regs& out, uint64_t a2 = 0, uint64_t a3 = 0) {
+  set_regs(out, raw(Func::success_32), 0, a2, a3);
+}
+inline void set_error(Regs& out, Error e) {
+  set_regs(out, raw(Func::error), 0, static_cast<uint32_t>(static_cast<int32_t>(e)));
+}
+
 // Decodes FFA_ERROR's w2 back into an Error (for clients and tests).
 constexpr Error error_of(const Regs& r) { return static_cast<Error>(static_cast<int32_t>(r.w(2))); }
 constexpr bool is_error(const Regs& r) { return r.fid() == raw(Func::error); }

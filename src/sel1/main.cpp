@@ -61,10 +61,15 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 
-  ffa::Regs regs{{ffa::raw(ffa::Func::msg_wait)}};
+  // Two register sets, used in turn: the answer to one call is built in
+  // the other set, which the next SMC then carries (no copying).
+  static ffa::Regs a{{ffa::raw(ffa::Func::msg_wait)}};
+  static ffa::Regs b;
   for (;;) {
-    arch_smc(&regs);
-    (void)core.handle_nwd_call(regs);
+    arch_smc(&a);
+    (void)core.handle_nwd_call(a, b);
+    arch_smc(&b);
+    (void)core.handle_nwd_call(b, a);
   }
 }
 

@@ -24,56 +24,58 @@ const Partition* Core::find_partition(ffa::EndpointId id) const {
   return nullptr;
 }
 
-Outcome Core::handle_nwd_call(ffa::Regs& regs) {
-  const ffa::Regs in = regs;
+Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
   const uint32_t fid = in.fid();
   // Framework messages come from the SPMD, not from the normal world's
   // endpoint: they must not fix the endpoint's version.
   if (is_spmd_framework_message(in)) {
-    regs = spmd_framework_message(in);
+    spmd_framework_message(in, out);
+    return Outcome::reply_to_caller;
+  }
+  if (fid == ffa::raw(Func::version)) {
+    version(nwd_, in.w(1), out);
     return Outcome::reply_to_caller;
   }
   // A caller that made any call but FFA_VERSION has fixed its version.
-  if (fid != ffa::raw(Func::version)) nwd_.version_negotiated = true;
-
-  if (ffa::is_ffa_id(fid) && !is_supported_for_nwd(fid, nwd_.version) && fid != ffa::raw(Func::version)) {
-    regs = ffa::error(Error::not_supported);
+  nwd_.version_negotiated = true;
+  // Unknown FF-A IDs, calls newer than the caller's version, calls the
+  // normal world may not make, and every other SMCCC ID: NOT_SUPPORTED.
+  if (!is_supported_for_nwd(fid, nwd_.version)) {
+    ffa::set_error(out, Error::not_supported);
     return Outcome::reply_to_caller;
   }
   switch (static_cast<Func>(fid)) {
-    case Func::version:
-      regs = version(nwd_, in);
+    case Func::msg_send_direct_req_32:
+    case Func::msg_send_direct_req_64:
+      direct_request_from_nwd(in, out);
       break;
     case Func::features:
-      regs = features(nwd_, in);
+      features(nwd_, in, out);
       break;
     case Func::id_get:
       // The SPMD answers this itself; the core answers the same if asked.
-      regs = ffa::success(nwd_.id.raw());
+      ffa::set_success(out, nwd_.id.raw());
       break;
     case Func::spm_id_get:
-      regs = ffa::success(config_.spmc_id.raw());
+      ffa::set_success(out, config_.spmc_id.raw());
       break;
     case Func::partition_info_get:
-      regs = partition_info_get(nwd_, in);
+      partition_info_get(nwd_, in, out);
       break;
     case Func::rxtx_map_32:
     case Func::rxtx_map_64:
-      regs = rxtx_map(nwd_, in);
+      rxtx_map(nwd_, in, out);
       break;
     case Func::rxtx_unmap:
-      regs = rxtx_unmap(nwd_, in);
+      rxtx_unmap(nwd_, in, out);
       break;
     case Func::rx_release:
-      regs = rx_release(nwd_, in);
-      break;
-    case Func::msg_send_direct_req_32:
-    case Func::msg_send_direct_req_64:
-      regs = direct_request_from_nwd(in);
+      rx_release(nwd_, in, out);
       break;
     default:
-      // Unknown FF-A IDs and every other SMCCC ID: FF-A's NOT_SUPPORTED.
-      regs = ffa::error(Error::not_supported);
+      // Supported for FFA_FEATURES' sake (FFA_SUCCESS, FFA_ERROR) but not
+      // a call the normal world makes to us.
+      ffa::set_error(out, Error::not_supported);
       break;
   }
   return Outcome::reply_to_caller;

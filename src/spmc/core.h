@@ -1,6 +1,7 @@
 // The portable SPMC core: all FF-A policy, no system registers. A call comes
-// in (who made it, its registers), the answer goes out in the same registers
-// together with an Outcome that tells the placement's run loop what to do.
+// in (who made it, its registers), the answer goes out in a second register
+// set together with an Outcome that tells the placement's run loop what to
+// do.
 //
 // The interface is split by the specification's chapters, as Hafnium does:
 // setup_and_discovery.cpp, rxtx.cpp, direct_messaging.cpp, framework.cpp.
@@ -40,9 +41,16 @@ class Core {
   // ID, NO_MEMORY when the table is full.
   ffa::Status add_partition(const Partition& p);
 
-  // A call that the SPMD forwarded from the normal world. `regs` holds the
-  // call on entry and the answer on return.
-  Outcome handle_nwd_call(ffa::Regs& regs);
+  // A call that the SPMD forwarded from the normal world: `in` holds the
+  // call, `out` (a different register set) receives the whole answer.
+  Outcome handle_nwd_call(const ffa::Regs& in, ffa::Regs& out);
+  // Convenience for tests and tools: the answer replaces the call in `regs`.
+  Outcome handle_nwd_call(ffa::Regs& regs) {
+    ffa::Regs out;
+    const Outcome o = handle_nwd_call(regs, out);
+    regs = out;
+    return o;
+  }
 
   // Introspection for tests and diagnostics.
   size_t partition_count() const { return partition_count_; }
@@ -51,18 +59,18 @@ class Core {
 
  private:
   // setup_and_discovery.cpp
-  ffa::Regs version(NwdEndpoint& caller, const ffa::Regs& in);
-  ffa::Regs features(const NwdEndpoint& caller, const ffa::Regs& in) const;
-  ffa::Regs partition_info_get(NwdEndpoint& caller, const ffa::Regs& in);
+  void version(NwdEndpoint& caller, uint32_t requested, ffa::Regs& out);
+  void features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const;
+  void partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
   // rxtx.cpp
-  ffa::Regs rxtx_map(NwdEndpoint& caller, const ffa::Regs& in);
-  ffa::Regs rxtx_unmap(NwdEndpoint& caller, const ffa::Regs& in);
-  ffa::Regs rx_release(NwdEndpoint& caller, const ffa::Regs& in);
+  void rxtx_map(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
+  void rxtx_unmap(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
+  void rx_release(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
   // direct_messaging.cpp
-  ffa::Regs direct_request_from_nwd(const ffa::Regs& in);
+  void direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
-  ffa::Regs spmd_framework_message(const ffa::Regs& in);
+  void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);
 
   bool is_supported_for_nwd(uint32_t fid, ffa::Version caller_version) const;
 

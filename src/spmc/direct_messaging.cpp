@@ -7,34 +7,32 @@ namespace spmc {
 using ffa::Error;
 using ffa::Func;
 
-ffa::Regs Core::direct_request_from_nwd(const ffa::Regs& in) {
+void Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   const uint32_t flags = in.w(2);
 
   // The sender must be a normal-world ID (without a hypervisor: exactly 0).
-  if (pair.sender.is_secure() || !(pair.sender == nwd_.id)) return ffa::error(Error::invalid_parameters);
+  if (pair.sender.is_secure() || !(pair.sender == nwd_.id)) return ffa::set_error(out, Error::invalid_parameters);
   // The normal world sends no framework messages to partitions (VM
   // availability messages come with the mediator issue); partition
   // messages have w2 MBZ.
-  if (flags != 0) return ffa::error(Error::invalid_parameters);
+  if (flags != 0) return ffa::set_error(out, Error::invalid_parameters);
   const Partition* target = find_partition(pair.receiver);
-  if (!target) return ffa::error(Error::invalid_parameters);
-  if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return ffa::error(Error::denied);
-  if (!target->local) return ffa::error(Error::not_supported);
+  if (!target) return ffa::set_error(out, Error::invalid_parameters);
+  if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return ffa::set_error(out, Error::denied);
+  if (!target->local) return ffa::set_error(out, Error::not_supported);
 
-  DirectMessage request{pair.sender, pair.receiver, is64, {}};
-  for (unsigned i = 0; i < 5; ++i) request.payload[i] = is64 ? in.x[3 + i] : in.w(3 + i);
-  DirectMessage response{pair.receiver, pair.sender, is64, {}};
+  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+  const DirectMessage request{pair.sender, pair.receiver, is64,
+                              {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
+  DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
   target->local->on_direct_request(request, response);
 
-  ffa::Regs out{};
-  out.x[0] = ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32);
-  out.x[1] = ffa::EndpointPair{pair.receiver, pair.sender}.w1();
-  out.x[2] = 0;
-  for (unsigned i = 0; i < 5; ++i)
-    out.x[3 + i] = is64 ? response.payload[i] : static_cast<uint32_t>(response.payload[i]);
-  return out;
+  ffa::set_regs(out, ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
+                ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
+                response.payload[1] & mask, response.payload[2] & mask, response.payload[3] & mask,
+                response.payload[4] & mask);
 }
 
 }  // namespace spmc

@@ -23,18 +23,15 @@ bool Core::is_spmd_framework_message(const ffa::Regs& in) const {
   return pair.sender == ffa::kSpmdId && pair.receiver == config_.spmc_id && (in.w(2) & kFrameworkMessage);
 }
 
-ffa::Regs Core::spmd_framework_message(const ffa::Regs& in) {
+void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
   const uint32_t type = in.w(2) & kTypeMask;
-  if (type != kVersionRequest) return ffa::error(Error::not_supported);
+  if (type != kVersionRequest) return ffa::set_error(out, Error::not_supported);
   // The SPMD tells us the version the normal world asked for; we record
   // what it will use and answer with our own version (or NOT_SUPPORTED).
-  ffa::Regs v = version(nwd_, ffa::Regs{{ffa::raw(Func::version), in.w(3)}});
-  ffa::Regs out{};
-  out.x[0] = ffa::raw(Func::msg_send_direct_resp_32);
-  out.x[1] = ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1();
-  out.x[2] = kFrameworkMessage | kVersionResponse;
-  out.x[3] = v.w(0);
-  return out;
+  version(nwd_, in.w(3), out);
+  const uint32_t answer = out.w(0);
+  ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32),
+                ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessage | kVersionResponse, answer);
 }
 
 }  // namespace spmc
