@@ -50,6 +50,11 @@ class Run:
     def failures(self):
         return re.findall(r"^not ok .*$", self.output, re.M)
 
+    def features(self):
+        """{function ID: 'yes'|'no'} from '# features XXXXXXXX yes' lines."""
+        return {int(m.group(1), 16): m.group(2)
+                for m in re.finditer(r"^# features ([0-9a-fA-F]{8}) (yes|no)\s*$", self.output, re.M)}
+
     def benchmarks(self):
         """{name: instructions} from '# bench NAME N' lines."""
         return {m.group(1): int(m.group(2)) for m in re.finditer(r"^# bench (\S+) (\d+)\s*$", self.output, re.M)}
@@ -87,3 +92,28 @@ def run(cmd, timeout, echo=False):
             proc.kill()
         proc.wait()
     return Run("".join(chunks), proc.returncode, timed_out, time.monotonic() - start)
+
+
+def abi_support_table(path, column):
+    """{function ID: 'yes'|'no'} from the '## Function support' table of
+    docs/abi-support.md, for the named configuration column."""
+    rows = {}
+    header = None
+    in_section = False
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("## "):
+            in_section = line.strip() == "## Function support"
+            continue
+        if not in_section or not line.startswith("|"):
+            continue
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+            continue
+        if set(cells[0]) <= set("-: "):
+            continue
+        row = dict(zip(header, cells))
+        fid = row.get("function ID", "")
+        if fid.startswith("0x"):
+            rows[int(fid, 16)] = row.get(column, "")
+    return rows

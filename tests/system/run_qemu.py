@@ -15,6 +15,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--abi-doc", help="docs/abi-support.md: FFA_FEATURES answers must match its table")
+    ap.add_argument("--abi-column", default="sel1-spmc", help="the configuration column to compare")
     ap.add_argument("--expect-bench", default="", help="comma-separated benchmark names that must be reported")
     a = ap.parse_args()
 
@@ -35,6 +37,17 @@ def main():
     for name in filter(None, a.expect_bench.split(",")):
         if name not in bench or bench[name] <= 0:
             verdict.append(f"benchmark {name} not reported")
+    if a.abi_doc:
+        documented = tessera_qemu.abi_support_table(a.abi_doc, a.abi_column)
+        answered = r.features()
+        if not documented:
+            verdict.append(f"{a.abi_doc} has no '## Function support' table with a {a.abi_column} column")
+        if not answered:
+            verdict.append("the harness printed no '# features' lines")
+        for fid in sorted(set(documented) | set(answered)):
+            doc, got = documented.get(fid), answered.get(fid)
+            if doc != got:
+                verdict.append(f"{fid:#010x}: {a.abi_doc} says {doc!r}, FFA_FEATURES says {got!r}")
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1

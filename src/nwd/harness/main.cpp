@@ -63,12 +63,22 @@ void demo() {
   printf("# --- end of demo ---\n");
 }
 
+// What FFA_FEATURES says of every FF-A function ID, one line each; the
+// system test compares these lines with docs/abi-support.md.
+void print_features_table() {
+  for (ffa::Func f : ffa::kAllFuncs) {
+    ffa::Regs r = call(ffa::Func::features, ffa::raw(f));
+    printf("# features {:08x} {}\n", ffa::raw(f), ffa::is_success(r) ? "yes" : "no");
+  }
+}
+
 }  // namespace
 
 extern "C" void harness_main(uint64_t dtb, uint64_t boot_ticks) {
   printf("Tessera normal-world harness (device tree at {:x})\n", dtb);
   const unsigned failed = harness::run_all_tests();
   demo();
+  print_features_table();
   harness::run_benchmarks(boot_ticks);
   printf("# harness done: {}\n", failed ? "FAILED" : "all tests passed");
   ffa::Regs off{{0x84000008}};  // PSCI SYSTEM_OFF
