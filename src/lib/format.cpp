@@ -7,7 +7,10 @@ void put_str(Sink sink, void* ctx, const char* s) {
   while (*s) sink(ctx, *s++);
 }
 
-void put_unsigned(Sink sink, void* ctx, uint64_t v, unsigned base, unsigned width, char pad) {
+// `negative` prints a '-' that counts toward `width`, placed as printf
+// does: after space padding, before zero padding.
+void put_unsigned(Sink sink, void* ctx, uint64_t v, unsigned base, unsigned width, char pad,
+                  bool negative = false) {
   char digits[24];
   unsigned n = 0;
   do {
@@ -15,7 +18,10 @@ void put_unsigned(Sink sink, void* ctx, uint64_t v, unsigned base, unsigned widt
     digits[n++] = static_cast<char>(d < 10 ? '0' + d : 'a' + d - 10);
     v /= base;
   } while (v != 0 && n < sizeof(digits));
-  for (unsigned i = n; i < width; ++i) sink(ctx, pad);
+  const unsigned len = n + (negative ? 1u : 0u);
+  if (negative && pad == '0') sink(ctx, '-');
+  for (unsigned i = len; i < width; ++i) sink(ctx, pad);
+  if (negative && pad != '0') sink(ctx, '-');
   while (n) sink(ctx, digits[--n]);
 }
 
@@ -71,8 +77,7 @@ void vformat(Sink sink, void* ctx, const char* fmt, const FmtArg* args, size_t n
         break;
       case FmtArg::Kind::signed_int:
         if (a.i < 0 && base == 10) {
-          sink(ctx, '-');
-          put_unsigned(sink, ctx, 0 - static_cast<uint64_t>(a.i), base, width, pad);
+          put_unsigned(sink, ctx, 0 - static_cast<uint64_t>(a.i), base, width, pad, true);
         } else {
           if (base == 16 && width == 0) put_str(sink, ctx, "0x");
           put_unsigned(sink, ctx, static_cast<uint64_t>(a.i), base, width, pad);

@@ -18,6 +18,8 @@
 #define TESSERA_BUILD_ID 0
 #endif
 
+extern "C" void sel1_fp_clobber(uint64_t pattern);
+
 namespace {
 
 constexpr plat::Pl011 kConsole(plat::kSecureUartBase);
@@ -49,9 +51,20 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   if (!manifest.has_trusted_os) fail_boot("SPMC manifest has no trusted-os node (endpoint-id, uuid)");
   arch::mmu::PageTable& tables = sel1::mmu_init(manifest_pa);
 
+  // Agree with the SPMD before serving anyone: same FF-A major version, and
+  // the SPMD knows us by the ID our manifest gives.
+  ffa::Regs v{{ffa::raw(ffa::Func::version), manifest.version.word()}};
+  arch_smc(&v);
+  if (!ffa::Version::valid_word(v.w(0)) || ffa::Version::from_word(v.w(0)).major != manifest.version.major)
+    fail_boot("the SPMD speaks another FF-A major version");
+  ffa::Regs id{{ffa::raw(ffa::Func::id_get)}};
+  arch_smc(&id);
+  if (!ffa::is_success(id) || id.w(2) != manifest.spmc_id.raw())
+    fail_boot("the SPMD does not know this SPMC by the manifest's spmc_id");
+
   static sel1::Sel1Placement placement(tables, manifest);
   static spmc::Core core(placement, spmc::CoreConfig{manifest.spmc_id, manifest.version});
-  static sel1::OpteeEndpoint optee(TESSERA_BUILD_ID);
+  static sel1::OpteeEndpoint optee(TESSERA_BUILD_ID, &sel1_fp_clobber);
   spmc::Partition tos{};
   tos.info = ffa::PartitionInfo{manifest.trusted_os_id, 1,
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,

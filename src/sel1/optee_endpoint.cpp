@@ -30,6 +30,14 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       // then these are refused the way OP-TEE refuses what it lacks.
       out[0] = kTeeErrorNotSupported;
       break;
+    case kTesseraFpSelfTest:
+      if (!fp_clobber_) {
+        out[0] = kTeeErrorNotSupported;
+        break;
+      }
+      fp_clobber_(request.payload[1]);
+      out[0] = 0;
+      break;
     default:
       out[0] = kTeeErrorBadParameters;
       break;

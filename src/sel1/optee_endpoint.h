@@ -25,6 +25,10 @@ inline constexpr uint32_t kOpteeFfaApiMinor = 0;
 // Tessera's own version, reported by GET_OS_VERSION.
 inline constexpr uint32_t kOsVersionMajor = 0;
 inline constexpr uint32_t kOsVersionMinor = 1;
+// Tessera's diagnostic message (not part of OP-TEE's ABI): the trusted OS
+// fills its FP/SIMD registers with w4-derived values, so that the normal
+// world can check its own FP/SIMD state survives (see docs/abi-support.md).
+inline constexpr uint32_t kTesseraFpSelfTest = 0xFFFF5446;
 // TEE_ERROR_BAD_PARAMETERS, OP-TEE's answer to an unknown message.
 inline constexpr uint32_t kTeeErrorBadParameters = 0xFFFF0006;
 inline constexpr uint32_t kTeeErrorNotSupported = 0xFFFF000A;
@@ -34,11 +38,14 @@ inline constexpr uint32_t kSecCapArgOffset = 1u << 0;
 
 class OpteeEndpoint final : public spmc::LocalEndpoint {
  public:
-  explicit OpteeEndpoint(uint32_t build_id) : build_id_(build_id) {}
+  // `fp_clobber` runs the FP self-test; null where there is none (host).
+  explicit OpteeEndpoint(uint32_t build_id, void (*fp_clobber)(uint64_t) = nullptr)
+      : build_id_(build_id), fp_clobber_(fp_clobber) {}
   void on_direct_request(const spmc::DirectMessage& request, spmc::DirectMessage& response) override;
 
  private:
   uint32_t build_id_;
+  void (*fp_clobber_)(uint64_t);
 };
 
 }  // namespace sel1

@@ -37,7 +37,9 @@ def main():
     for name in filter(None, a.expect_bench.split(",")):
         if name not in bench or bench[name] <= 0:
             verdict.append(f"benchmark {name} not reported")
-    if a.abi_doc:
+    if a.abi_doc and not pathlib.Path(a.abi_doc).is_file():
+        verdict.append(f"{a.abi_doc} is missing")
+    elif a.abi_doc:
         documented = tessera_qemu.abi_support_table(a.abi_doc, a.abi_column)
         answered = r.features()
         if not documented:

@@ -1,0 +1,64 @@
+// The world switch keeps each world's state: general registers the caller
+// owns (x18-x30 are preserved across an SMC by SMCCC) and FP/SIMD registers,
+// even when the secure world uses FP/SIMD itself.
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/test.h"
+
+extern "C" void harness_fp_fill(uint64_t pattern);
+extern "C" uint64_t harness_fp_check(uint64_t pattern);
+
+namespace {
+constexpr uint32_t kFpSelfTest = 0xFFFF5446;
+
+// An SMC with x18-x30 set to known values; returns how many came back changed.
+uint64_t smc_preserves_callee_saved(uint64_t fid) {
+  register uint64_t x0 __asm__("x0") = fid;
+  __asm__ volatile(
+      "stp x29, x30, [sp, #-96]!\n"
+      "stp x18, x19, [sp, #16]\n stp x20, x21, [sp, #32]\n stp x22, x23, [sp, #48]\n"
+      "stp x24, x25, [sp, #64]\n stp x26, x27, [sp, #80]\n str x28, [sp, #-16]!\n"
+      "mov x18, #18\n mov x19, #19\n mov x20, #20\n mov x21, #21\n mov x22, #22\n mov x23, #23\n"
+      "mov x24, #24\n mov x25, #25\n mov x26, #26\n mov x27, #27\n mov x28, #28\n mov x29, #29\n mov x30, #30\n"
+      "smc #0\n"
+      "mov x0, #0\n"
+      "cmp x18, #18\n cinc x0, x0, ne\n cmp x19, #19\n cinc x0, x0, ne\n cmp x20, #20\n cinc x0, x0, ne\n"
+      "cmp x21, #21\n cinc x0, x0, ne\n cmp x22, #22\n cinc x0, x0, ne\n cmp x23, #23\n cinc x0, x0, ne\n"
+      "cmp x24, #24\n cinc x0, x0, ne\n cmp x25, #25\n cinc x0, x0, ne\n cmp x26, #26\n cinc x0, x0, ne\n"
+      "cmp x27, #27\n cinc x0, x0, ne\n cmp x28, #28\n cinc x0, x0, ne\n cmp x29, #29\n cinc x0, x0, ne\n"
+      "cmp x30, #30\n cinc x0, x0, ne\n"
+      "ldr x28, [sp], #16\n"
+      "ldp x18, x19, [sp, #16]\n ldp x20, x21, [sp, #32]\n ldp x22, x23, [sp, #48]\n"
+      "ldp x24, x25, [sp, #64]\n ldp x26, x27, [sp, #80]\n ldp x29, x30, [sp], #96\n"
+      : "+r"(x0)
+      :
+      : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+        "x16", "x17", "memory", "cc");
+  return x0;
+}
+}  // namespace
+
+TEST(world_switch, x18_to_x30_survive_local_and_forwarded_calls) {
+  EXPECT_EQ(smc_preserves_callee_saved(0x80000000), 0);                  // answered by EL3
+  EXPECT_EQ(smc_preserves_callee_saved(ffa::raw(ffa::Func::id_get)), 0);  // answered by the SPMD
+  EXPECT_EQ(smc_preserves_callee_saved(ffa::raw(ffa::Func::features)), 0);  // forwarded to the SPMC
+}
+
+TEST(world_switch, fp_state_survives_secure_fp_use) {
+  ASSERT_TRUE(harness::discover());
+  harness_fp_fill(0x1111222233330000);
+  // The trusted OS writes every FP/SIMD register and FPCR: EL3 must switch
+  // FP state on its first use and give ours back on the way out.
+  ffa::Regs r = harness::call(ffa::Func::msg_send_direct_req_64, harness::trusted_os_id(), 0, kFpSelfTest,
+                              0x7777000000000000);
+  ASSERT_EQ(r.w(0), ffa::raw(ffa::Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], 0);
+  EXPECT_EQ(harness_fp_check(0x1111222233330000), 0);
+  // Twice more: the secure world's FP state is now live, then parked again.
+  for (int i = 0; i < 2; ++i) {
+    harness_fp_fill(0x4444555566660000 + i);
+    harness::call(ffa::Func::msg_send_direct_req_64, harness::trusted_os_id(), 0, kFpSelfTest, i);
+    EXPECT_EQ(harness_fp_check(0x4444555566660000 + i), 0);
+    harness::call(ffa::Func::id_get);
+    EXPECT_EQ(harness_fp_check(0x4444555566660000 + i), 0);
+  }
+}
