@@ -125,7 +125,10 @@ void set_error(CpuContext& c, ffa::Error e) {
   reply(c, ffa::raw(Func::error), static_cast<uint32_t>(static_cast<int32_t>(e)));
 }
 
-[[noreturn]] void start_normal_world(PerCpu& cpu) {
+// Sets up the normal world's first entry and returns its context; the
+// caller erets into it (through the vectors' return path, which also saves
+// the secure world's callee-saved registers).
+CpuContext* start_normal_world(PerCpu& cpu) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
   init_context(cpu.nonsecure, g_boot.ns_entry, spsr, scr_common() | kScrNs | kScrHce,
                has_sve() ? kCptrEz : 0);
@@ -153,7 +156,7 @@ void set_error(CpuContext& c, ffa::Error e) {
   el3_restore_el1_sysregs(&cpu.nonsecure.el1);
   lib::log::info("SPMD: entering normal world at {:x} (x0 = {:x}, {})", g_boot.ns_entry, g_boot.ns_arg0,
                  has_el2() ? "NS-EL2" : "NS-EL1");
-  el3_exit(&cpu.nonsecure);
+  return &cpu.nonsecure;
 }
 
 // FFA_VERSION from the normal world (see VersionCache).
@@ -244,7 +247,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
                       fid, s->x[2]);
     }
     cpu.pending = Pending::none;
-    start_normal_world(cpu);
+    return start_normal_world(cpu);
   }
 
   if (cpu.pending == Pending::version_reply) {
@@ -329,7 +332,7 @@ void boot(const BootInfo& info) {
 void boot_without_spmc(const BootInfo& info) {
   g_boot = info;
   g_spmc_alive = false;
-  start_normal_world(this_cpu());
+  el3_exit(start_normal_world(this_cpu()));
 }
 
 }  // namespace el3::spmd
