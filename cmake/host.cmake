@@ -14,3 +14,7 @@ target_link_libraries(tessera_fake PUBLIC tessera_spmc)
 add_subdirectory(tests/unit)
 add_subdirectory(tests/fuzz)
 add_subdirectory(tests/system)
+
+# The freestanding header list (DESIGN.md section 6), enforced.
+add_test(NAME lint.freestanding-headers
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/lint/check_headers.py ${CMAKE_SOURCE_DIR})

@@ -1,7 +1,5 @@
 // The monitor's cold boot: console, MMU, images from the FIP, then the SPMD
 // takes over. And the C++ side of the exception vectors.
-#include <cstring>
-
 #include "arch/aarch64/sysreg.h"
 #include "el3/context.h"
 #include "el3/mmu.h"
@@ -10,6 +8,7 @@
 #include "ffa/core_manifest.h"
 #include "lib/fip.h"
 #include "lib/log.h"
+#include "lib/mem.h"
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/pl011.h"
