@@ -48,9 +48,9 @@ struct PerCpu {
   bool secure_owns_fp = false;
 };
 
-PerCpu g_cpu[plat::kMaxCpus];
-BootInfo g_boot;
-bool g_spmc_alive = false;
+constinit PerCpu g_cpu[plat::kMaxCpus] = {};
+constinit BootInfo g_boot = {};
+constinit bool g_spmc_alive = false;
 // FFA_VERSION answers are cached per input: the SPMC's answer for an input
 // only changes when it is asked a different one, so repeating the same
 // call (as every normal-world driver does) costs no world switch.
@@ -58,8 +58,9 @@ struct VersionCache {
   bool valid = false;
   uint32_t input = 0;
   uint32_t answer = 0;
-} g_version_cache;
-ffa::Version g_nwd_version = ffa::kVersion1_0;
+};
+constinit VersionCache g_version_cache = {};
+constinit ffa::Version g_nwd_version = ffa::kVersion1_0;
 
 extern "C" char __stack_top[];
 
