@@ -23,7 +23,7 @@ set_source_files_properties(src/lib/mem.cpp PROPERTIES COMPILE_OPTIONS "-fno-tre
 function(tessera_image name ldscript)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name}.elf ${ARG_SOURCES})
-  target_link_libraries(${name}.elf PRIVATE ${ARG_LIBS} tessera_rt tessera_lib gcc)
+  target_link_libraries(${name}.elf PRIVATE ${ARG_LIBS} tessera_lib tessera_rt gcc)
   target_link_options(${name}.elf PRIVATE -T ${ldscript} -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.map)
   set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${ldscript})
   add_custom_command(OUTPUT ${name}.bin
@@ -48,7 +48,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/fault.cpp
           src/nwd/harness/bench.cpp
           src/nwd/harness/t1_version.cpp src/nwd/harness/t2_smccc.cpp src/nwd/harness/t3_rxtx.cpp
-          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/fp_regs.S
+          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
           src/nwd/harness/t9_version_locked.cpp
   LIBS tessera_ffa)
 

@@ -6,6 +6,7 @@
 #include "el3/smccc.h"
 #include "el3/spmd.h"
 #include "ffa/core_manifest.h"
+#include "lib/fdt_writer.h"
 #include "lib/fip.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -34,6 +35,44 @@ void copy(uint64_t dst, lib::ByteView src) {
   plat::system_off();
 }
 
+// Tells the normal world how to reach PSCI, in the device tree QEMU built
+// for it (QEMU leaves PSCI out when firmware runs at EL3): a /psci node
+// with the SMC conduit and `enable-method = "psci"` on every CPU, as TF-A
+// does on this platform. Linux needs both for power-off and CPU bring-up.
+void describe_psci_to_normal_world() {
+  auto opened = lib::FdtWriter::open(reinterpret_cast<uint8_t*>(plat::kNsDtbBase), plat::kNsDtbMax);
+  if (!opened) {
+    lib::log::warn("no usable device tree at {:x}: the normal world gets no PSCI node", plat::kNsDtbBase);
+    return;
+  }
+  lib::FdtWriter& w = opened.value();
+  const lib::Fdt f = w.reader();
+  // CPU nodes first, last one first: an insertion moves only what follows
+  // it, so the offsets found in this one walk stay right.
+  constexpr unsigned kMaxNodes = 64;
+  lib::Fdt::Node cpus_found[kMaxNodes];
+  unsigned count = 0;
+  if (auto cpus = f.child(f.root(), "cpus")) {
+    f.for_each_child(*cpus, [&](lib::Fdt::Node n) {
+      auto type = f.prop_string(n, "device_type");
+      if (type && __builtin_strcmp(*type, "cpu") == 0 && !f.has_prop(n, "enable-method") && count < kMaxNodes)
+        cpus_found[count++] = n;
+      return true;
+    });
+  }
+  bool ok = true;
+  while (ok && count) ok = w.add_prop_string(cpus_found[--count], "enable-method", "psci").ok();
+  // Then /psci, as the root's first child.
+  if (ok && !f.child(f.root(), "psci")) {
+    static constexpr char kCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+    auto psci = w.add_node(f.root(), "psci");
+    ok = psci && w.add_prop(*psci, "compatible", kCompatible, sizeof(kCompatible)) &&
+         w.add_prop_string(*psci, "method", "smc");
+  }
+  if (!ok) lib::log::warn("device tree full: the normal world's PSCI description is incomplete");
+  el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
+}
+
 }  // namespace
 
 extern "C" void el3_main() {
@@ -55,6 +94,7 @@ extern "C" void el3_main() {
   if (!nt_fw) fatal("FIP has no normal-world image (nt-fw)");
   if (nt_fw->size() > (256u << 20)) fatal("normal-world image larger than 256 MiB");
   copy(plat::kNwdImageBase, *nt_fw);
+  describe_psci_to_normal_world();
 
   el3::spmd::BootInfo boot{};
   boot.ns_entry = plat::kNwdImageBase;

@@ -60,7 +60,9 @@ struct VersionCache {
   uint32_t answer = 0;
 };
 constinit VersionCache g_version_cache = {};
-constinit ffa::Version g_nwd_version = ffa::kVersion1_0;
+// Zero until the normal world negotiates: older than every version, so
+// v1.0 rules apply (and the variable needs no initialised data).
+constinit ffa::Version g_nwd_version = {};
 
 extern "C" char __stack_top[];
 

@@ -9,6 +9,14 @@
 
 namespace lib {
 
+template <typename T>
+constexpr T byteswap(T v) {
+  if constexpr (sizeof(T) == 2) return static_cast<T>(__builtin_bswap16(v));
+  if constexpr (sizeof(T) == 4) return static_cast<T>(__builtin_bswap32(v));
+  if constexpr (sizeof(T) == 8) return static_cast<T>(__builtin_bswap64(v));
+  return v;
+}
+
 class ByteView {
  public:
   constexpr ByteView() = default;
@@ -36,6 +44,17 @@ class ByteView {
   template <typename T>
   std::optional<T> load(size_t off, bool big_endian) const {
     if (!contains(off, sizeof(T))) return std::nullopt;
+    // Naturally aligned: one load, byte-swapped for big-endian fields (this
+    // code runs little-endian only; firmware runs with strict alignment, so
+    // unaligned data takes the byte-wise path below).
+    if ((reinterpret_cast<uintptr_t>(data_ + off) & (sizeof(T) - 1)) == 0) {
+      T v;
+      __builtin_memcpy(&v, __builtin_assume_aligned(data_ + off, sizeof(T)), sizeof(T));
+      if constexpr (sizeof(T) > 1) {
+        if (big_endian) v = byteswap(v);
+      }
+      return v;
+    }
     T v = 0;
     for (size_t i = 0; i < sizeof(T); ++i) {
       size_t shift = big_endian ? (sizeof(T) - 1 - i) * 8 : i * 8;

@@ -52,6 +52,14 @@ Result<Fdt, FdtError> Fdt::open(ByteView blob) {
   return fdt;
 }
 
+Fdt Fdt::reopen_validated(ByteView blob) {
+  const uint32_t total = *blob.be32(4);
+  ByteView whole(blob.data(), total < blob.size() ? total : blob.size());
+  auto structs = whole.sub(*whole.be32(8), *whole.be32(36));
+  auto strings = whole.sub(*whole.be32(12), *whole.be32(32));
+  return Fdt(whole, structs.value_or(ByteView()), strings.value_or(ByteView()));
+}
+
 std::optional<const char*> Fdt::name(Node n) const {
   auto tok = token(n.offset);
   if (!tok || *tok != kBeginNode) return std::nullopt;

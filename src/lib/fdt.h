@@ -30,6 +30,10 @@ class Fdt {
   };
 
   static Result<Fdt, FdtError> open(ByteView blob);
+  // For a blob that open() accepted and that only FdtWriter changed since:
+  // skips the whole-tree validation walk (every accessor stays
+  // bounds-checked regardless).
+  static Fdt reopen_validated(ByteView blob);
 
   Node root() const { return Node{0}; }
   // Node by absolute path ("/", "/attribute", "/memory-regions/rx"). Unit

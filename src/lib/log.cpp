@@ -3,7 +3,7 @@
 namespace lib::log {
 namespace {
 void (*g_putc)(char) = nullptr;
-const char* g_tag = "";
+const char* g_tag = nullptr;
 
 void put(char c) {
   if (!g_putc) return;
@@ -21,7 +21,7 @@ void putc_raw(void*, char c) { put(c); }
 
 void line_start(Level level) {
   put('[');
-  for (const char* t = g_tag; *t; ++t) put(*t);
+  for (const char* t = g_tag; t && *t; ++t) put(*t);
   put(']');
   put(' ');
   if (level == Level::error) {

@@ -32,6 +32,16 @@ void* memmove(void* dst, const void* src, size_t n) {
   auto* d = static_cast<uint8_t*>(dst);
   const auto* s = static_cast<const uint8_t*>(src);
   if (d <= s || d >= s + n) return memcpy(dst, src, n);
+  // Overlapping, destination above: copy from the end, a word at a time
+  // once the ends are aligned (device-tree edits move kilobytes this way).
+  if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 3) == 0) {
+    while (n & 3) {
+      --n;
+      d[n] = s[n];
+    }
+    for (; n >= 4; n -= 4) *reinterpret_cast<uint32_t*>(d + n - 4) = *reinterpret_cast<const uint32_t*>(s + n - 4);
+    return dst;
+  }
   while (n--) d[n] = s[n];
   return dst;
 }
@@ -48,6 +58,11 @@ size_t strlen(const char* s) {
   size_t n = 0;
   while (s[n]) ++n;
   return n;
+}
+
+int strcmp(const char* a, const char* b) {
+  while (*a && *a == *b) ++a, ++b;
+  return static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b);
 }
 
 // Pure virtual calls are a programming error; there is no runtime to report to.

@@ -3,6 +3,7 @@
 // suite, the benchmarks, and powers off.
 #include "ffa/partition_info.h"
 #include "nwd/harness/bench.h"
+#include "nwd/harness/dtb.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/test.h"
 
@@ -72,9 +73,15 @@ void print_features_table() {
   }
 }
 
+uint64_t g_dtb = 0;
+
 }  // namespace
 
+uint64_t harness::dtb_address() { return g_dtb; }
+void harness::set_dtb_address(uint64_t a) { g_dtb = a; }
+
 extern "C" void harness_main(uint64_t dtb, uint64_t boot_ticks) {
+  harness::set_dtb_address(dtb);
   printf("Tessera normal-world harness (device tree at {:x})\n", dtb);
   const unsigned failed = harness::run_all_tests();
   demo();
