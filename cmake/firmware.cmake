@@ -52,6 +52,12 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t9_version_locked.cpp
   LIBS tessera_ffa)
 
+# A normal world that negotiates FF-A v1.0 (Linux before 6.7 does).
+tessera_image(harness_v1_0 ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
+  SOURCES src/nwd/harness/entry.S src/nwd/harness/vectors.S src/nwd/harness/v1_0/main.cpp
+          src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/v1_0/t_v1_0.cpp
+  LIBS tessera_ffa)
+
 # One flash file per configuration: the monitor, padded, then a FIP with
 # the SPMC image, its manifest and the normal-world image.
 function(tessera_config name)
@@ -74,3 +80,6 @@ function(tessera_config name)
 endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness)
+# The same secure world under the v1.0 harness (a test configuration).
+tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
+               NWD harness_v1_0)
