@@ -29,7 +29,8 @@ struct El1Sysregs {
 };
 static_assert(sizeof(El1Sysregs) == 24 * 8);
 
-// FP/SIMD state (q0-q31, FPSR, FPCR), switched lazily: see fp_switch.cpp.
+// FP/SIMD state (q0-q31, FPSR, FPCR), switched lazily: see fp_trap() in
+// spmd.cpp.
 struct alignas(16) FpRegs {
   uint64_t q[64];
   uint64_t fpsr, fpcr;
@@ -44,6 +45,13 @@ struct alignas(16) CpuContext {
   uint64_t cptr_el3;    // the world's FP/SVE trap setting
   El1Sysregs el1;
   FpRegs fp;
+};
+
+// A world's SVE registers at the longest vector length the architecture
+// allows (2048 bits): 32 Z of 256 bytes, 16 P and FFR of 32 bytes.
+struct alignas(16) SveRegs {
+  uint8_t z[32][256];
+  uint8_t p[17][32];
 };
 
 static_assert(offsetof(CpuContext, x) == CTX_X0);
@@ -63,6 +71,8 @@ void el3_save_el1_sysregs(el3::El1Sysregs* out);
 void el3_restore_el1_sysregs(const el3::El1Sysregs* in);
 void el3_save_fp(el3::FpRegs* out);
 void el3_restore_fp(const el3::FpRegs* in);
+void el3_save_sve(el3::SveRegs* out);
+void el3_restore_sve(const el3::SveRegs* in);
 // Restores `ctx` into the CPU and returns to its exception level.
 [[noreturn]] void el3_exit(el3::CpuContext* ctx);
 }

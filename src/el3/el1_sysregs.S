@@ -81,7 +81,7 @@ el3_restore_el1_sysregs:
     msr     sp_el0, x10
     ret
 
-    // FP/SIMD: only called with CPTR_EL3.TFP clear (see fp_switch.cpp).
+    // FP/SIMD: only called with CPTR_EL3.TFP clear (see fp_trap in spmd.cpp).
     .arch_extension fp
     .arch_extension simd
     .global el3_save_fp
@@ -130,4 +130,39 @@ el3_restore_fp:
     ldp     x9, x10, [x11]
     msr     fpsr, x9
     msr     fpcr, x10
+    ret
+
+    // SVE state of the normal world (Z0-Z31, P0-P15, FFR) at the vector
+    // length EL3 runs with (ZCR_EL3.LEN = the longest), so that every bit
+    // the normal world may use is kept. Layout: 32 Z, 16 P, FFR, each slot
+    // as long as the vector length allows (see SveRegs in context.h).
+    // Called with CPTR_EL3.EZ set.
+    .arch_extension sve
+    .global el3_save_sve
+el3_save_sve:
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    str     z\n, [x0, #\n, mul vl]
+    .endr
+    addvl   x1, x0, #16
+    addvl   x1, x1, #16
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    str     p\n, [x1, #\n, mul vl]
+    .endr
+    rdffr   p0.b
+    str     p0, [x1, #16, mul vl]
+    ldr     p0, [x1, #0, mul vl]
+    ret
+
+    .global el3_restore_sve
+el3_restore_sve:
+    addvl   x1, x0, #16
+    addvl   x1, x1, #16
+    ldr     p0, [x1, #16, mul vl]
+    wrffr   p0.b
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    ldr     p\n, [x1, #\n, mul vl]
+    .endr
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    ldr     z\n, [x0, #\n, mul vl]
+    .endr
     ret

@@ -43,7 +43,7 @@ primary_start:
     ldr     x1, =__bss_end
 3:  cmp     x0, x1
     b.hs    4f
-    str     xzr, [x0], #8
+    stp     xzr, xzr, [x0], #16
     b       3b
 4:  bl      el3_main
 5:  wfi

@@ -48,6 +48,10 @@ struct PerCpu {
   bool secure_owns_fp = false;
 };
 
+// The normal world's SVE registers while the secure world holds FP/SIMD
+// (only the normal world may use SVE: CPTR_EL3.EZ is clear for secure).
+constinit SveRegs g_ns_sve[plat::kMaxCpus] = {};
+
 constinit PerCpu g_cpu[plat::kMaxCpus] = {};
 constinit BootInfo g_boot = {};
 constinit bool g_spmc_alive = false;
@@ -98,10 +102,13 @@ CpuContext* switch_world(PerCpu& cpu, World to) {
   el3_save_el1_sysregs(&out.el1);
   el3_restore_el1_sysregs(&in.el1);
   if (to == World::nonsecure && cpu.secure_owns_fp) {
-    TESSERA_SYSREG_WRITE(cptr_el3, 0);
+    TESSERA_SYSREG_WRITE(cptr_el3, has_sve() ? kCptrEz : 0);
     arch::isb();
     el3_save_fp(&cpu.secure.fp);
     el3_restore_fp(&cpu.nonsecure.fp);
+    // Writing a V register clears the rest of its Z register: the full
+    // SVE state goes back last.
+    if (has_sve()) el3_restore_sve(&g_ns_sve[arch::cpu_index()]);
     cpu.secure.cptr_el3 |= kCptrTfp;
     cpu.secure_owns_fp = false;
   }
@@ -189,7 +196,11 @@ CpuContext* from_nonsecure(PerCpu& cpu, CpuContext* ns) {
     case Func::version:
       return nwd_version(cpu, *ns);
     case Func::id_get:
-      reply_success(*ns, ffa::kNormalWorldId.raw());
+      if (!g_spmc_alive) {
+        set_error(*ns, ffa::Error::not_supported);
+      } else {
+        reply_success(*ns, ffa::kNormalWorldId.raw());
+      }
       return ns;
     case Func::spm_id_get:
       if (g_nwd_version < ffa::kVersion1_1 || !g_spmc_alive) {
@@ -310,9 +321,12 @@ CpuContext* fp_trap(CpuContext* ctx) {
   if (world_of(ctx) != World::secure || cpu.secure_owns_fp) lib::panic("unexpected FP trap");
   // The secure world touches FP/SIMD for the first time since it last
   // entered: park the normal world's registers and give it its own.
-  TESSERA_SYSREG_WRITE(cptr_el3, 0);
+  TESSERA_SYSREG_WRITE(cptr_el3, has_sve() ? kCptrEz : 0);
   arch::isb();
   el3_save_fp(&cpu.nonsecure.fp);
+  // With SVE the normal world's registers are wider than q0-q31: keep
+  // all of Z, P and FFR (FF-A's secure world may clobber any of them).
+  if (has_sve()) el3_save_sve(&g_ns_sve[arch::cpu_index()]);
   el3_restore_fp(&cpu.secure.fp);
   cpu.secure.cptr_el3 &= ~kCptrTfp;
   cpu.secure_owns_fp = true;

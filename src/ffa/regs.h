@@ -1,6 +1,6 @@
 // The SMCCC v1.2 register set an FF-A call carries: x0-x17 in and out.
-// Calls are decoded from and encoded to this in one place (see call.h);
-// everything else works on typed values.
+// The SPMC core decodes a call from it and builds the whole answer in
+// another one (see spmc/core.h).
 #pragma once
 
 #include <cstdint>

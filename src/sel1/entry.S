@@ -16,7 +16,7 @@ _start:
     ldr     x2, =__bss_end
 1:  cmp     x1, x2
     b.hs    2f
-    str     xzr, [x1], #8
+    stp     xzr, xzr, [x1], #16
     b       1b
 2:  mov     x0, x19
     bl      sel1_main

@@ -21,7 +21,7 @@ _start:
     ldr     x2, =__bss_end
 3:  cmp     x1, x2
     b.hs    4f
-    str     xzr, [x1], #8
+    stp     xzr, xzr, [x1], #16
     b       3b
 4:  mov     x0, x19
     mov     x1, x20

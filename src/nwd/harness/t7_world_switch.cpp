@@ -1,10 +1,13 @@
 // The world switch keeps each world's state: general registers the caller
 // owns (x18-x30 are preserved across an SMC by SMCCC) and FP/SIMD registers,
 // even when the secure world uses FP/SIMD itself.
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/test.h"
 
 extern "C" void harness_fp_fill(uint64_t pattern);
+extern "C" uint64_t harness_sve_fill(uint64_t base);
+extern "C" uint64_t harness_sve_check(uint64_t base);
 extern "C" uint64_t harness_fp_check(uint64_t pattern);
 
 namespace {
@@ -61,4 +64,29 @@ TEST(world_switch, fp_state_survives_secure_fp_use) {
     harness::call(ffa::Func::id_get);
     EXPECT_EQ(harness_fp_check(0x4444555566660000 + i), 0);
   }
+}
+
+TEST(world_switch, sve_state_survives_secure_fp_use) {
+  if (((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) == 0) return;  // no SVE on this CPU
+  uint64_t el;
+  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+  // The longest vector length this EL may use (ZCR_ELx.LEN = 15).
+  if (((el >> 2) & 3) == 2) {
+    TESSERA_SYSREG_WRITE(S3_4_C1_C2_0, 0xF);  // ZCR_EL2
+  } else {
+    TESSERA_SYSREG_WRITE(S3_0_C1_C2_0, 0xF);  // ZCR_EL1
+  }
+  __asm__ volatile("isb");
+  ASSERT_TRUE(harness::discover());
+  const uint64_t vl = harness_sve_fill(0x5000);
+  EXPECT_TRUE(vl > 16);  // wider than FP/SIMD, or this test proves little
+  ffa::Regs r = harness::call(ffa::Func::msg_send_direct_req_64, harness::trusted_os_id(), 0, kFpSelfTest, 9);
+  EXPECT_EQ(r.w(0), ffa::raw(ffa::Func::msg_send_direct_resp_64));
+  harness_sve_fill(0x6000);
+  EXPECT_EQ(harness_sve_check(0x6000), 0);  // sanity: the check itself
+  harness_sve_fill(0x7000);
+  harness::call(ffa::Func::msg_send_direct_req_64, harness::trusted_os_id(), 0, kFpSelfTest, 10);
+  EXPECT_EQ(harness_sve_check(0x7000), 0);
+  harness::call(ffa::Func::id_get);
+  EXPECT_EQ(harness_sve_check(0x7000), 0);
 }
