@@ -49,7 +49,11 @@ lib::Result<CoreManifest, ManifestError> parse_core_manifest(lib::ByteView dtb) 
   auto entry = fdt.prop_u64(*attr, "entrypoint");
   if (!entry || (*entry & 3)) return fail("attribute/entrypoint", "missing or not 4-byte aligned");
   m.entrypoint = *entry;
-  m.binary_size = fdt.prop_u64(*attr, "binary_size").value_or(0);
+  if (fdt.has_prop(*attr, "binary_size")) {
+    auto size = fdt.prop_u64(*attr, "binary_size");
+    if (!size || *size == 0) return fail("attribute/binary_size", "must be one or two cells, not zero");
+    m.binary_size = *size;
+  }
 
   if (auto tos = fdt.child(fdt.root(), "trusted-os")) {
     auto tid = fdt.prop_u32(*tos, "endpoint-id");

@@ -19,6 +19,7 @@
 #endif
 
 extern "C" void sel1_fp_clobber(uint64_t pattern);
+extern "C" char __image_start[];
 
 namespace {
 
@@ -49,6 +50,16 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   }
   manifest = parsed.value();
   if (!manifest.has_trusted_os) fail_boot("SPMC manifest has no trusted-os node (endpoint-id, uuid)");
+  // This image is linked to run where it was loaded: the manifest must say
+  // the same, or nothing works after the MMU is on.
+  if (manifest.load_address != reinterpret_cast<uint64_t>(__image_start))
+    fail_boot("SPMC manifest load_address differs from the trusted OS's link address 0x0e100000");
+  // Normal-world memory must never include secure RAM.
+  for (unsigned i = 0; i < manifest.ns_memory_count; ++i) {
+    const ffa::MemRange& r = manifest.ns_memory[i];
+    if (r.base < plat::kSecureRamBase + plat::kSecureRamSize && plat::kSecureRamBase < r.base + r.size)
+      fail_boot("SPMC manifest ns-memory overlaps secure RAM (0x0e000000-0x0f000000)");
+  }
   arch::mmu::PageTable& tables = sel1::mmu_init(manifest_pa);
 
   // Agree with the SPMD before serving anyone: same FF-A major version, and
