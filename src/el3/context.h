@@ -10,7 +10,14 @@
 #define CTX_SCR 264
 #define CTX_RUNTIME_SP 272
 #define CTX_CPTR 280
-#define CTX_EL1 288
+#define CTX_OTHER 288
+#define CTX_FAST 296
+#define CTX_FWD32 304
+#define CTX_FWD64 312
+#define CTX_CHECK_SENDER 320
+#define CTX_VERSION_IN 328
+#define CTX_VERSION_OUT 336
+#define CTX_EL1 352
 #define CTX_FP (CTX_EL1 + 8 * 24)
 
 #ifndef __ASSEMBLER__
@@ -43,6 +50,19 @@ struct alignas(16) CpuContext {
   uint64_t scr_el3;
   uint64_t runtime_sp;  // EL3 stack for handling this CPU's exceptions
   uint64_t cptr_el3;    // the world's FP/SVE trap setting
+  // The vectors' fast path (vectors.S): an FF-A call that only needs
+  // forwarding to the other world is switched there in assembly. The SPMD
+  // keeps these fields true to its state (see refresh_fast_path()).
+  CpuContext* other;      // the other world's context on this CPU
+  uint64_t fast;          // nonzero: forwarding may take the fast path now
+  uint64_t forward32;     // bit n: SMC32 FF-A function 0x60 + n is forwarded as is
+  uint64_t forward64;     // the same for SMC64 function IDs
+  uint64_t check_sender;  // nonzero: the normal world (sender check, local answers)
+  // The SPMD's FFA_VERSION cache for this world: the last input word with
+  // bit 32 set when valid, and the answer to give for it.
+  uint64_t version_in;
+  uint64_t version_out;
+  uint64_t reserved;
   El1Sysregs el1;
   FpRegs fp;
 };
@@ -61,6 +81,13 @@ static_assert(offsetof(CpuContext, spsr_el3) == CTX_SPSR);
 static_assert(offsetof(CpuContext, scr_el3) == CTX_SCR);
 static_assert(offsetof(CpuContext, runtime_sp) == CTX_RUNTIME_SP);
 static_assert(offsetof(CpuContext, cptr_el3) == CTX_CPTR);
+static_assert(offsetof(CpuContext, other) == CTX_OTHER);
+static_assert(offsetof(CpuContext, fast) == CTX_FAST);
+static_assert(offsetof(CpuContext, forward32) == CTX_FWD32);
+static_assert(offsetof(CpuContext, forward64) == CTX_FWD64);
+static_assert(offsetof(CpuContext, check_sender) == CTX_CHECK_SENDER);
+static_assert(offsetof(CpuContext, version_in) == CTX_VERSION_IN);
+static_assert(offsetof(CpuContext, version_out) == CTX_VERSION_OUT);
 static_assert(offsetof(CpuContext, el1) == CTX_EL1);
 static_assert(offsetof(CpuContext, fp) == CTX_FP);
 

@@ -1,84 +1,16 @@
 // Save and restore the EL1/EL0 system registers of a world (El1Sysregs in
 // context.h, same order), and its FP/SIMD registers.
+#include "el3/el1_sysregs.inc"
+
     .text
     .global el3_save_el1_sysregs
 el3_save_el1_sysregs:
-    mrs     x9, spsr_el1
-    mrs     x10, elr_el1
-    stp     x9, x10, [x0, #0]
-    mrs     x9, sctlr_el1
-    mrs     x10, actlr_el1
-    stp     x9, x10, [x0, #16]
-    mrs     x9, cpacr_el1
-    mrs     x10, csselr_el1
-    stp     x9, x10, [x0, #32]
-    mrs     x9, sp_el1
-    mrs     x10, esr_el1
-    stp     x9, x10, [x0, #48]
-    mrs     x9, ttbr0_el1
-    mrs     x10, ttbr1_el1
-    stp     x9, x10, [x0, #64]
-    mrs     x9, mair_el1
-    mrs     x10, amair_el1
-    stp     x9, x10, [x0, #80]
-    mrs     x9, tcr_el1
-    mrs     x10, tpidr_el1
-    stp     x9, x10, [x0, #96]
-    mrs     x9, tpidr_el0
-    mrs     x10, tpidrro_el0
-    stp     x9, x10, [x0, #112]
-    mrs     x9, par_el1
-    mrs     x10, far_el1
-    stp     x9, x10, [x0, #128]
-    mrs     x9, afsr0_el1
-    mrs     x10, afsr1_el1
-    stp     x9, x10, [x0, #144]
-    mrs     x9, contextidr_el1
-    mrs     x10, vbar_el1
-    stp     x9, x10, [x0, #160]
-    mrs     x9, cntkctl_el1
-    mrs     x10, sp_el0
-    stp     x9, x10, [x0, #176]
+    save_el1_sysregs x0, x9, x10
     ret
 
     .global el3_restore_el1_sysregs
 el3_restore_el1_sysregs:
-    ldp     x9, x10, [x0, #0]
-    msr     spsr_el1, x9
-    msr     elr_el1, x10
-    ldp     x9, x10, [x0, #16]
-    msr     sctlr_el1, x9
-    msr     actlr_el1, x10
-    ldp     x9, x10, [x0, #32]
-    msr     cpacr_el1, x9
-    msr     csselr_el1, x10
-    ldp     x9, x10, [x0, #48]
-    msr     sp_el1, x9
-    msr     esr_el1, x10
-    ldp     x9, x10, [x0, #64]
-    msr     ttbr0_el1, x9
-    msr     ttbr1_el1, x10
-    ldp     x9, x10, [x0, #80]
-    msr     mair_el1, x9
-    msr     amair_el1, x10
-    ldp     x9, x10, [x0, #96]
-    msr     tcr_el1, x9
-    msr     tpidr_el1, x10
-    ldp     x9, x10, [x0, #112]
-    msr     tpidr_el0, x9
-    msr     tpidrro_el0, x10
-    ldp     x9, x10, [x0, #128]
-    msr     par_el1, x9
-    msr     far_el1, x10
-    ldp     x9, x10, [x0, #144]
-    msr     afsr0_el1, x9
-    msr     afsr1_el1, x10
-    ldp     x9, x10, [x0, #160]
-    msr     contextidr_el1, x9
-    msr     vbar_el1, x10
-    ldp     x9, x10, [x0, #176]
-    msr     cntkctl_el1, x9
-    msr     sp_el0, x10
+    restore_el1_sysregs x0, x9, x10
     ret
 
     // FP/SIMD: only called with CPTR_EL3.TFP clear (see fp_trap in spmd.cpp).

@@ -84,6 +84,22 @@ uint64_t scr_common() {
 bool has_el2() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 8) & 0xF) != 0; }
 bool has_sve() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) != 0; }
 
+// The FF-A calls each world's fast path forwards as is (vectors.S): bit n
+// stands for function 0x60 + n. From the normal world: everything but what
+// the SPMD answers itself (VERSION, ID_GET, SPM_ID_GET) or refuses
+// (MSG_WAIT, YIELD, INTERRUPT). From the secure world: the answers that go
+// back to the normal world.
+constexpr uint64_t fn_bit(Func f) { return 1ull << ((ffa::raw(f) & 0xFF) - 0x60); }
+constexpr uint64_t kNsSpmdOwn = fn_bit(Func::version) | fn_bit(Func::id_get) | fn_bit(Func::spm_id_get) |
+                                fn_bit(Func::msg_wait) | fn_bit(Func::yield) | fn_bit(Func::interrupt);
+constexpr uint64_t kNsForward32 = ~kNsSpmdOwn;
+constexpr uint64_t kNsForward64 = ~kNsSpmdOwn;
+constexpr uint64_t kSecureForward32 = fn_bit(Func::success_32) | fn_bit(Func::error) |
+                                      fn_bit(Func::msg_send_direct_resp_32) | fn_bit(Func::interrupt) |
+                                      fn_bit(Func::msg_wait);
+constexpr uint64_t kSecureForward64 =
+    fn_bit(Func::success_64) | fn_bit(Func::msg_send_direct_resp_64) | fn_bit(Func::msg_send_direct_resp2);
+
 void init_context(CpuContext& c, uint64_t entry, uint64_t spsr, uint64_t scr, uint64_t cptr) {
   c = CpuContext{};
   c.elr_el3 = entry;
@@ -143,6 +159,13 @@ CpuContext* start_normal_world(PerCpu& cpu) {
   init_context(cpu.nonsecure, g_boot.ns_entry, spsr, scr_common() | kScrNs | kScrHce,
                has_sve() ? kCptrEz : 0);
   cpu.nonsecure.x[0] = g_boot.ns_arg0;
+  cpu.nonsecure.other = &cpu.secure;
+  cpu.secure.other = &cpu.nonsecure;
+  cpu.nonsecure.forward32 = kNsForward32;
+  cpu.nonsecure.forward64 = kNsForward64;
+  cpu.nonsecure.check_sender = 1;
+  cpu.secure.forward32 = kSecureForward32;
+  cpu.secure.forward64 = kSecureForward64;
   if (has_el2()) {
     // The normal world's EL2 starts clean: MMU off, no traps, no offsets.
     TESSERA_SYSREG_WRITE(sctlr_el2, 0x30C50830);
@@ -275,6 +298,9 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
       answer = static_cast<uint32_t>(s->x[3]);
     }
     g_version_cache = VersionCache{true, g_version_cache.input, answer};
+    // The vectors answer a repeat of this input by themselves.
+    ns->version_in = (1ull << 32) | g_version_cache.input;
+    ns->version_out = answer;
     if (ffa::Version::valid_word(answer)) {
       g_nwd_version = ffa::negotiate(ffa::Version::from_word(g_version_cache.input), g_boot.spmc_version);
     }
@@ -302,6 +328,15 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
   }
 }
 
+// The fast path may forward only while the SPMD expects nothing special:
+// the SPMC is up, no framework exchange is in flight, and (for answers
+// going back to the normal world) FP/SIMD is not the secure world's.
+void refresh_fast_path(PerCpu& cpu) {
+  const bool idle = g_spmc_alive && cpu.pending == Pending::none;
+  cpu.nonsecure.fast = idle;
+  cpu.secure.fast = idle && !cpu.secure_owns_fp;
+}
+
 }  // namespace
 
 CpuContext* context(World world) {
@@ -313,7 +348,9 @@ World world_of(const CpuContext* ctx) { return (ctx->scr_el3 & kScrNs) ? World::
 
 CpuContext* handle_ffa(CpuContext* ctx, World from) {
   PerCpu& cpu = this_cpu();
-  return from == World::nonsecure ? from_nonsecure(cpu, ctx) : from_secure(cpu, ctx);
+  CpuContext* next = from == World::nonsecure ? from_nonsecure(cpu, ctx) : from_secure(cpu, ctx);
+  refresh_fast_path(cpu);
+  return next;
 }
 
 CpuContext* fp_trap(CpuContext* ctx) {
@@ -330,6 +367,7 @@ CpuContext* fp_trap(CpuContext* ctx) {
   el3_restore_fp(&cpu.secure.fp);
   cpu.secure.cptr_el3 &= ~kCptrTfp;
   cpu.secure_owns_fp = true;
+  refresh_fast_path(cpu);
   return ctx;  // re-executes the trapped instruction
 }
 

@@ -2,6 +2,7 @@
 // CpuContext; an exception saves the general registers there, moves to the
 // CPU's runtime stack and lets C++ decide which context to resume.
 #include "el3/context.h"
+#include "el3/el1_sysregs.inc"
 
     .macro save_gprs
     stp     x0, x1, [sp, #0x00]
@@ -66,7 +67,7 @@ el3_vectors:
     current_entry 7
     // Lower EL, AArch64.
     .balign 0x80
-    lower_entry el3_sync_from_lower
+    b       sync_from_lower
     .balign 0x80
     lower_entry el3_irq_from_lower
     .balign 0x80
@@ -84,6 +85,138 @@ el3_vectors:
     current_entry 15
 
     .text
+    // A synchronous exception from a lower EL. The fast path forwards an
+    // FF-A call to the other world without leaving assembly: x0-x17 carry
+    // the call through untouched (SMCCC v1.2), so only x18-x30, the
+    // exception state and the EL1 system registers change hands. Anything
+    // else, or any call while the SPMD is in a special state (booting,
+    // waiting for a framework answer, secure world owning FP/SIMD), takes
+    // the C++ path.
+sync_from_lower:
+    stp     x18, x19, [sp, #0x90]
+    mrs     x18, esr_el3
+    lsr     x18, x18, #26
+    cmp     x18, #0x17                  // SMC from AArch64
+    b.ne    slow_path
+    ldr     x18, [sp, #CTX_FAST]
+    cbz     x18, slow_path
+    // An FF-A ID: 0x840000NN or 0xC40000NN with NN in 0x60-0x9F.
+    bic     w19, w0, #0x40000000    // SMC64 IDs to their SMC32 form
+    lsr     w19, w19, #8
+    mov     w18, #0x840000
+    cmp     w19, w18
+    b.ne    slow_path
+    and     x19, x0, #0xFF
+    sub     x19, x19, #0x60
+    cmp     x19, #63
+    b.hi    slow_path
+    // The two calls the SPMD answers most often, from the normal world:
+    // FFA_ID_GET and a repeated FFA_VERSION (see version_answer).
+    ldr     x18, [sp, #CTX_CHECK_SENDER]
+    cbz     x18, 3f
+    tbnz    w0, #30, 3f
+    cmp     x19, #(0x69 - 0x60)
+    b.eq    id_get_answer
+    cmp     x19, #(0x63 - 0x60)
+    b.eq    version_answer
+3:  ldr     x18, [sp, #CTX_FWD32]
+    tbz     w0, #30, 1f
+    ldr     x18, [sp, #CTX_FWD64]
+1:  lsr     x18, x18, x19
+    tbz     x18, #0, slow_path
+    // A direct request from the normal world must not claim a secure
+    // sender (the SPMD's own framework messages use 0xFFFF).
+    ldr     x18, [sp, #CTX_CHECK_SENDER]
+    cbz     x18, 2f
+    cmp     x19, #(0x6F - 0x60)
+    b.ne    2f
+    tbnz    w1, #31, slow_path
+2:  // Park the outgoing world: x20-x30, ELR, SPSR, EL1 system registers.
+    stp     x20, x21, [sp, #0xa0]
+    stp     x22, x23, [sp, #0xb0]
+    stp     x24, x25, [sp, #0xc0]
+    stp     x26, x27, [sp, #0xd0]
+    stp     x28, x29, [sp, #0xe0]
+    mrs     x18, elr_el3
+    stp     x30, x18, [sp, #CTX_X30]
+    mrs     x18, spsr_el3
+    str     x18, [sp, #CTX_SPSR]
+    add     x18, sp, #CTX_EL1
+    save_el1_sysregs x18, x19, x20
+    // Bring in the other world.
+    ldr     x18, [sp, #CTX_OTHER]
+    mov     sp, x18
+    add     x18, sp, #CTX_EL1
+    restore_el1_sysregs x18, x19, x20
+    ldr     x18, [sp, #CTX_SCR]
+    msr     scr_el3, x18
+    ldr     x18, [sp, #CTX_CPTR]
+    msr     cptr_el3, x18
+    ldp     x18, x19, [sp, #CTX_ELR]
+    msr     elr_el3, x18
+    msr     spsr_el3, x19
+    ldp     x18, x19, [sp, #0x90]
+    ldp     x20, x21, [sp, #0xa0]
+    ldp     x22, x23, [sp, #0xb0]
+    ldp     x24, x25, [sp, #0xc0]
+    ldp     x26, x27, [sp, #0xd0]
+    ldp     x28, x29, [sp, #0xe0]
+    ldr     x30, [sp, #CTX_X30]
+    eret
+
+id_get_answer:
+    // FFA_SUCCESS with w2 = 0: the normal world's own ID without a
+    // hypervisor; x8-x17 are preserved.
+    mov     w0, #0x0061
+    movk    w0, #0x8400, lsl #16
+    mov     x1, #0
+    mov     x2, #0
+    mov     x3, #0
+    mov     x4, #0
+    mov     x5, #0
+    mov     x6, #0
+    mov     x7, #0
+    ldp     x18, x19, [sp, #0x90]
+    eret
+
+version_answer:
+    // The same input as last time gets the same answer; anything else
+    // goes to C++, which asks the SPMC and refills the cache.
+    ldr     x18, [sp, #CTX_VERSION_IN]
+    mov     w19, w1
+    orr     x19, x19, #(1 << 32)
+    cmp     x19, x18
+    b.ne    slow_path
+    ldr     x0, [sp, #CTX_VERSION_OUT]
+    ldp     x18, x19, [sp, #0x90]
+    eret
+
+slow_path:
+    // x18 and x19 are saved already; save the rest and go to C++.
+    stp     x0, x1, [sp, #0x00]
+    stp     x2, x3, [sp, #0x10]
+    stp     x4, x5, [sp, #0x20]
+    stp     x6, x7, [sp, #0x30]
+    stp     x8, x9, [sp, #0x40]
+    stp     x10, x11, [sp, #0x50]
+    stp     x12, x13, [sp, #0x60]
+    stp     x14, x15, [sp, #0x70]
+    stp     x16, x17, [sp, #0x80]
+    stp     x20, x21, [sp, #0xa0]
+    stp     x22, x23, [sp, #0xb0]
+    stp     x24, x25, [sp, #0xc0]
+    stp     x26, x27, [sp, #0xd0]
+    stp     x28, x29, [sp, #0xe0]
+    mrs     x0, elr_el3
+    mrs     x1, spsr_el3
+    stp     x30, x0, [sp, #CTX_X30]
+    str     x1, [sp, #CTX_SPSR]
+    mov     x0, sp
+    ldr     x1, [x0, #CTX_RUNTIME_SP]
+    mov     sp, x1
+    bl      el3_sync_from_lower
+    b       el3_exit
+
     // el3_exit(CpuContext* ctx): restore and eret into ctx's world.
     .global el3_exit
 el3_exit:
