@@ -26,10 +26,16 @@ const Partition* Core::find_partition(ffa::EndpointId id) const {
 
 Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
   const uint32_t fid = in.fid();
-  // Framework messages come from the SPMD, not from the normal world's
-  // endpoint: they must not fix the endpoint's version.
-  if (is_spmd_framework_message(in)) {
-    spmd_framework_message(in, out);
+  // Direct requests first: the hot path, supported at every version.
+  if (fid == ffa::raw(Func::msg_send_direct_req_32) || fid == ffa::raw(Func::msg_send_direct_req_64)) {
+    // Framework messages come from the SPMD, not from the normal world's
+    // endpoint: they must not fix the endpoint's version.
+    if (is_spmd_framework_message(in)) {
+      spmd_framework_message(in, out);
+    } else {
+      nwd_.version_negotiated = true;
+      direct_request_from_nwd(in, out);
+    }
     return Outcome::reply_to_caller;
   }
   if (fid == ffa::raw(Func::version)) {
@@ -45,10 +51,6 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
     return Outcome::reply_to_caller;
   }
   switch (static_cast<Func>(fid)) {
-    case Func::msg_send_direct_req_32:
-    case Func::msg_send_direct_req_64:
-      direct_request_from_nwd(in, out);
-      break;
     case Func::features:
       features(nwd_, in, out);
       break;
