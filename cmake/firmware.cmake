@@ -36,6 +36,9 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp
           src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp
   LIBS tessera_ffa tessera_pgtable)
+# The monitor's hot paths are assembly (the vectors' fast path); its C++ is
+# boot and slow-path code, built for size to keep the image small.
+target_compile_options(el3.elf PRIVATE -Os)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/vectors.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
