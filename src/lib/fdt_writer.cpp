@@ -103,7 +103,7 @@ Result<uint32_t, FdtWriteError> FdtWriter::string_offset(const char* name) {
 Result<uint32_t, FdtWriteError> FdtWriter::body_of(Fdt::Node node) const {
   const uint8_t* s = blob_ + header(kOffStruct);
   const uint32_t size_struct = header(kSizeStruct);
-  if (node.offset + 4 > size_struct ||
+  if (uint64_t{node.offset} + 4 > size_struct ||
       (uint32_t{s[node.offset]} << 24 | uint32_t{s[node.offset + 1]} << 16 | uint32_t{s[node.offset + 2]} << 8 |
        s[node.offset + 3]) != kBeginNode)
     return FdtWriteError::not_found;
@@ -144,11 +144,19 @@ Result<Fdt::Node, FdtWriteError> FdtWriter::add_node(Fdt::Node parent, const cha
 Status<FdtWriteError> FdtWriter::add_prop(Fdt::Node node, const char* name, const void* value, uint32_t len) {
   auto body = body_of(node);
   if (!body) return body.error();
+  // Never fits (and 12 + align4(len) below would wrap around 32 bits).
+  if (uint64_t{len} + 15 > capacity_) return FdtWriteError::no_space;
+  const uint32_t strings_before = header(kSizeStrings);
   auto nameoff = string_offset(name);
   if (!nameoff) return nameoff.error();
   const uint32_t size = 12 + align4(len);
   auto st = insert(*body, size);
-  if (!st) return st.error();
+  if (!st) {
+    // Refused: take back the name string_offset() may have appended.
+    memset(blob_ + header(kOffStrings) + strings_before, 0, header(kSizeStrings) - strings_before);
+    set_header(kSizeStrings, strings_before);
+    return st.error();
+  }
   uint8_t* p = blob_ + header(kOffStruct) + *body;
   put_be32(p, kProp);
   put_be32(p + 4, len);

@@ -98,6 +98,8 @@ lib::Status<MapError> PageTable::split_block(uint64_t* entry, unsigned level) {
 lib::Status<MapError> PageTable::map(uint64_t va, uint64_t pa, uint64_t size, Attrs attrs) {
   if ((va | pa | size) & (kPageSize - 1)) return MapError::unaligned;
   if (size == 0 || va + size < va || va + size > (1ull << kVaBits)) return MapError::out_of_range;
+  // The output address must fit the descriptors' 48-bit address field.
+  if (pa + size < pa || pa + size > (1ull << 48)) return MapError::out_of_range;
   // Check the whole range first so that a refused map changes nothing.
   if (any_page(va, size, true)) return MapError::already_mapped;
   const uint64_t leaf = leaf_attributes(attrs);
@@ -116,7 +118,12 @@ lib::Status<MapError> PageTable::map(uint64_t va, uint64_t pa, uint64_t size, At
       }
       if (!(*e & kValid)) {
         uint64_t* t = alloc_table();
-        if (!t) return MapError::no_tables;
+        if (!t) {
+          // Take back what this call mapped so far: a refused map changes no
+          // translation (the tables it linked stay in the pool, empty).
+          if (done) (void)unmap(va, done);
+          return MapError::no_tables;
+        }
         *e = reinterpret_cast<uint64_t>(t) | kValid | kTableOrPage;
       } else if (is_leaf(*e, level)) {
         return MapError::already_mapped;  // unreachable after the check above

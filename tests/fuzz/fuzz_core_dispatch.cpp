@@ -1,0 +1,244 @@
+// Fuzz target: spmc::Core::handle_nwd_call fed a sequence of register sets,
+// as the SPMD would forward them from a hostile normal world. After every
+// call the core's answer and state must satisfy the invariants below.
+//
+// Input format (see corpus/fuzz_core_dispatch/make_seeds.py), one record
+// per call, reading stops when the input ends (missing bytes read as 0):
+//   u8 op       < 0xF0: function ID kFids[op % count]; else a raw u32 follows
+//   u8 shape    bit 0: x1..x4 = a known UUID (u8 index follows)
+//               bit 1: x8..x17 = junk (must never reach the answer)
+//   x1..x7      each a u8 kind followed by its value (see reg_value)
+#include <cstddef>
+#include <cstdint>
+
+#include "arch/fake/fake_placement.h"
+#include "ffa/partition_info.h"
+#include "fuzz_check.h"
+#include "spmc/core.h"
+
+namespace {
+
+using ffa::Func;
+using ffa::raw;
+
+constexpr uint64_t kNsBase = 0x40000000;
+constexpr uint64_t kPoison = 0x57A1E00000000000ull;
+constexpr uint16_t kSpmcId = 0x8000;
+
+constexpr uint32_t kFids[] = {
+    raw(Func::version),
+    raw(Func::features),
+    raw(Func::rx_release),
+    raw(Func::rxtx_map_32),
+    raw(Func::rxtx_map_64),
+    raw(Func::rxtx_unmap),
+    raw(Func::partition_info_get),
+    raw(Func::id_get),
+    raw(Func::spm_id_get),
+    raw(Func::msg_send_direct_req_32),
+    raw(Func::msg_send_direct_req_64),
+    raw(Func::msg_send_direct_resp_32),
+    raw(Func::msg_send_direct_req2),
+    raw(Func::partition_info_get_regs),
+    raw(Func::mem_share_32),
+    raw(Func::mem_retrieve_req_64),
+    raw(Func::msg_wait),
+    raw(Func::run),
+    raw(Func::error),
+    raw(Func::success_32),
+    raw(Func::notification_bind),
+    raw(Func::console_log_64),
+    0xC4000063u,  // no SMC64 FFA_VERSION
+    0x84000000u,  // PSCI_VERSION: not FF-A
+};
+constexpr size_t kFidCount = sizeof(kFids) / sizeof(kFids[0]);
+
+constexpr uint16_t kEndpoints[] = {0x0000, 0x0001, kSpmcId, 0x8100, 0x8001, 0x8002, 0x8003, 0xFFFF};
+constexpr uint32_t kVersions[] = {0x10000, 0x10001, 0x10002, 0x10003, 0x1FFFF, 0x20000, 0x00002, 0x80010002};
+constexpr uint32_t kFlagWords[] = {0x80000008, 0x80000009, 0x80000000, 0x80000004, 1, 2, 0x40, 0x41};
+constexpr ffa::Uuid kUuids[] = {ffa::kNilUuid, ffa::kOpteeUuid,
+                                ffa::Uuid::parse("11111111-2222-3333-4444-555555555555"),
+                                ffa::Uuid::parse("00000000-0000-0000-0000-000000000001")};
+
+class Input {
+ public:
+  Input(const uint8_t* data, size_t size) : p_(data), left_(size) {}
+  bool empty() const { return left_ == 0; }
+  uint8_t u8() {
+    if (!left_) return 0;
+    --left_;
+    return *p_++;
+  }
+  uint64_t bytes(unsigned n) {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v |= uint64_t{u8()} << (8 * i);
+    return v;
+  }
+
+ private:
+  const uint8_t* p_;
+  size_t left_;
+};
+
+uint64_t reg_value(Input& in) {
+  const uint8_t kind = in.u8();
+  switch (kind % 10) {
+    case 0: return 0;
+    case 1: return in.u8();                                  // page counts, IDs, small flags
+    case 2: return kNsBase + uint64_t{in.u8()} * 4096;       // a page of NS memory (1 MiB)
+    case 3: return kNsBase + in.bytes(3);                     // anywhere near it, unaligned too
+    case 4: {                                                  // sender << 16 | receiver
+      uint8_t s = in.u8(), r = in.u8();
+      return uint64_t{kEndpoints[s % 8]} << 16 | kEndpoints[r % 8];
+    }
+    case 5: return kVersions[in.u8() % 8];
+    case 6: return kFlagWords[in.u8() % 8];
+    case 7: return in.bytes(4);
+    case 8: return in.bytes(8);
+    default: return in.bytes(8) | (uint64_t{kind} << 56);     // junk in the upper half
+  }
+}
+
+class Echo final : public spmc::LocalEndpoint {
+ public:
+  void on_direct_request(const spmc::DirectMessage& req, spmc::DirectMessage& resp) override {
+    // The core never forwards framework messages or foreign senders here.
+    FUZZ_CHECK(req.sender.raw() == 0 && req.receiver.raw() == 0x8100);
+    FUZZ_CHECK(resp.sender.raw() == 0x8100 && resp.receiver.raw() == 0);
+    for (unsigned i = 0; i < 5; ++i) {
+      if (!req.is_64bit) FUZZ_CHECK(req.payload[i] >> 32 == 0);
+      FUZZ_CHECK(resp.payload[i] == 0);
+      resp.payload[i] = ~req.payload[i];
+    }
+  }
+};
+
+bool zero_from(const ffa::Regs& r, unsigned first) {
+  for (unsigned i = first; i < 18; ++i)
+    if (r.x[i] != 0) return false;
+  return true;
+}
+
+void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
+  const uint32_t fid = in.fid();
+  const uint64_t x0 = out.x[0];
+  if (fid == raw(Func::version) && x0 != raw(Func::error)) {
+    // FFA_VERSION answers in w0 alone: our version or NOT_SUPPORTED.
+    FUZZ_CHECK(x0 == 0x10002 || x0 == 0xFFFFFFFF);
+    FUZZ_CHECK(zero_from(out, 1));
+    return;
+  }
+  if (x0 == raw(Func::error)) {
+    const int32_t e = static_cast<int32_t>(out.w(2));
+    FUZZ_CHECK(e <= -1 && e >= -10);
+    FUZZ_CHECK(out.x[1] == 0 && out.x[2] >> 32 == 0);
+    FUZZ_CHECK(zero_from(out, 3));
+    return;
+  }
+  if (x0 == raw(Func::success_32) || x0 == raw(Func::success_64)) {
+    FUZZ_CHECK(out.x[1] == 0);
+    FUZZ_CHECK(zero_from(out, 8));
+    return;
+  }
+  const bool resp32 = x0 == raw(Func::msg_send_direct_resp_32);
+  const bool resp64 = x0 == raw(Func::msg_send_direct_resp_64);
+  FUZZ_CHECK(resp32 || resp64);
+  FUZZ_CHECK(zero_from(out, 8));
+  // Only direct requests get direct responses, in the same width.
+  FUZZ_CHECK(fid == raw(resp32 ? Func::msg_send_direct_req_32 : Func::msg_send_direct_req_64));
+  if (resp32)
+    for (unsigned i = 1; i < 8; ++i) FUZZ_CHECK(out.x[i] >> 32 == 0);
+  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  if (out.w(2) & 0x80000000u) {
+    // A framework response: only to the SPMD's VERSION request.
+    FUZZ_CHECK(resp32 && pair.sender == ffa::kSpmdId && pair.receiver.raw() == kSpmcId);
+    FUZZ_CHECK(out.x[1] == (uint64_t{kSpmcId} << 16 | 0xFFFF) && out.x[2] == 0x80000009);
+    FUZZ_CHECK(out.x[3] == 0x10002 || out.x[3] == 0xFFFFFFFF);
+    FUZZ_CHECK(zero_from(out, 4));
+    return;
+  }
+  // A partition's response: from the receiver back to the sender (0).
+  FUZZ_CHECK(pair.sender.raw() == 0 && pair.receiver.raw() == 0x8100);
+  FUZZ_CHECK(out.x[1] == uint64_t{0x8100} << 16 && out.x[2] == 0);
+  for (unsigned i = 0; i < 5; ++i) {
+    const uint64_t expect = resp32 ? uint64_t{~in.w(3 + i)} : ~in.x[3 + i];
+    FUZZ_CHECK(out.x[3 + i] == expect);
+  }
+}
+
+void check_state(const spmc::Core& core, const fake::FakePlacement& placement, const ffa::Regs& in,
+                 const ffa::Regs& out) {
+  const spmc::NwdEndpoint& nwd = core.nwd();
+  const spmc::Mailbox& mb = nwd.mailbox;
+  // Mapped pages: both buffers of the current pair, or nothing.
+  FUZZ_CHECK(placement.pages_mapped() == (mb.mapped() ? 2ull * mb.pages() : 0));
+  FUZZ_CHECK(mb.mapped() ? (mb.pages() >= 1 && mb.pages() <= spmc::kMaxRxTxPages) : mb.pages() == 0);
+  FUZZ_CHECK(nwd.version.major == 1 && nwd.version.minor <= 2);
+  const uint32_t fid = in.fid();
+  if ((fid == raw(Func::rxtx_map_32) || fid == raw(Func::rxtx_map_64)) && ffa::is_success(out)) {
+    FUZZ_CHECK(mb.mapped() && mb.pages() == (in.w(3) & 0x3F) && mb.rx_free());
+  }
+  if (fid == raw(Func::rxtx_unmap) && ffa::is_success(out)) FUZZ_CHECK(!mb.mapped());
+  if (fid == raw(Func::partition_info_get) && ffa::is_success(out)) {
+    FUZZ_CHECK(out.x[2] >= 1 && out.x[2] <= core.partition_count());
+    FUZZ_CHECK(out.x[3] == (nwd.version >= ffa::kVersion1_1 ? 24u : 0u));
+    // Unless only counted, the descriptors now belong to the caller.
+    if (!(in.w(5) & ffa::kPartitionInfoCountOnly)) FUZZ_CHECK(mb.mapped() && !mb.rx_free());
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // One placement for all inputs (its 1 MiB of "normal-world memory" costs
+  // more to allocate than a run); each input leaves nothing mapped in it.
+  static fake::FakePlacement placement;
+  FUZZ_CHECK(placement.pages_mapped() == 0);
+  spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2});
+  Echo echo;
+  spmc::Partition optee{};
+  optee.info = ffa::PartitionInfo{ffa::EndpointId(0x8100), 1,
+                                  ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                  ffa::kOpteeUuid};
+  optee.local = &echo;
+  spmc::Partition indirect{};
+  indirect.info = ffa::PartitionInfo{ffa::EndpointId(0x8001), 2, ffa::partition_props::indirect_msg, kUuids[2]};
+  indirect.local = &echo;
+  spmc::Partition remote{};
+  remote.info = ffa::PartitionInfo{ffa::EndpointId(0x8002), 1, ffa::partition_props::direct_req_recv, kUuids[2]};
+  FUZZ_CHECK(core.add_partition(optee).ok() && core.add_partition(indirect).ok() &&
+             core.add_partition(remote).ok());
+
+  Input in(data, size);
+  for (unsigned calls = 0; !in.empty() && calls < 64; ++calls) {
+    ffa::Regs regs{};
+    const uint8_t op = in.u8();
+    regs.x[0] = op < 0xF0 ? kFids[op % kFidCount] : in.bytes(4);
+    const uint8_t shape = in.u8();
+    unsigned first = 1;
+    if (shape & 1) {
+      const ffa::Uuid& u = kUuids[in.u8() % 4];
+      for (unsigned i = 0; i < 4; ++i) regs.x[1 + i] = u.w[i];
+      first = 5;
+    }
+    for (unsigned i = first; i < 8; ++i) regs.x[i] = reg_value(in);
+    if (shape & 2)
+      for (unsigned i = 8; i < 18; ++i) regs.x[i] = 0xBAD0000000000000ull | i;
+
+    // The answer goes to a register set of its own (as in the trusted OS);
+    // every register of it must be written, none keeps this pattern.
+    ffa::Regs out;
+    for (unsigned i = 0; i < 18; ++i) out.x[i] = kPoison | i;
+    FUZZ_CHECK(core.handle_nwd_call(regs, out) == spmc::Outcome::reply_to_caller);
+    for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(out.x[i] != (kPoison | i));
+    check_answer(regs, out);
+    check_state(core, placement, regs, out);
+  }
+  if (core.nwd().mailbox.mapped()) {
+    ffa::Regs unmap{{raw(Func::rxtx_unmap)}};
+    (void)core.handle_nwd_call(unmap);  // the one-register form, for once
+    FUZZ_CHECK(ffa::is_success(unmap));
+  }
+  FUZZ_CHECK(placement.pages_mapped() == 0);
+  return 0;
+}
