@@ -47,6 +47,7 @@ void describe_psci_to_normal_world() {
   }
   lib::FdtWriter& w = opened.value();
   const lib::Fdt f = w.reader();
+  const bool has_psci = f.child(f.root(), "psci").has_value();
   // CPU nodes first, last one first: an insertion moves only what follows
   // it, so the offsets found in this one walk stay right.
   constexpr unsigned kMaxNodes = 64;
@@ -63,7 +64,7 @@ void describe_psci_to_normal_world() {
   bool ok = true;
   while (ok && count) ok = w.add_prop_string(cpus_found[--count], "enable-method", "psci").ok();
   // Then /psci, as the root's first child.
-  if (ok && !f.child(f.root(), "psci")) {
+  if (ok && !has_psci) {
     static constexpr char kCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
     auto psci = w.add_node(f.root(), "psci");
     ok = psci && w.add_prop(*psci, "compatible", kCompatible, sizeof(kCompatible)) &&
