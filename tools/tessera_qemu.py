@@ -60,8 +60,9 @@ class Run:
         return {m.group(1): int(m.group(2)) for m in re.finditer(r"^# bench (\S+) (\d+)\s*$", self.output, re.M)}
 
 
-def run(cmd, timeout, echo=False):
-    """Runs QEMU, optionally echoing its console live; kills it at `timeout`."""
+def run(cmd, timeout, echo=False, hide=()):
+    """Runs QEMU, optionally echoing its console live (less the lines that
+    start with a prefix in `hide`); kills it at `timeout`."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, errors="replace", bufsize=1)
@@ -85,7 +86,7 @@ def run(cmd, timeout, echo=False):
                 break
             line = line.replace("\r", "")
             chunks.append(line)
-            if echo:
+            if echo and not line.startswith(tuple(hide)):
                 print(line, end="", flush=True)
     finally:
         if proc.poll() is None:

@@ -84,9 +84,9 @@ extern "C" void harness_main(uint64_t dtb, uint64_t boot_ticks) {
   harness::set_dtb_address(dtb);
   printf("Tessera normal-world harness (device tree at {:x})\n", dtb);
   const unsigned failed = harness::run_all_tests();
-  demo();
   print_features_table();
   harness::run_benchmarks(boot_ticks);
+  demo();
   printf("# harness done: {}\n", failed ? "FAILED" : "all tests passed");
   ffa::Regs off{{0x84000008}};  // PSCI SYSTEM_OFF
   arch_smc(&off);
