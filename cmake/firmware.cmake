@@ -61,28 +61,74 @@ tessera_image(harness_v1_0 ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/v1_0/t_v1_0.cpp
   LIBS tessera_ffa)
 
+# The manifest checker, built for the build machine with its own compiler
+# (this tree cross-compiles): every partition manifest is refused at build
+# time, with the property named, before it can be packaged.
+find_program(HOST_CXX NAMES c++ g++ clang++ REQUIRED)
+set(MANIFEST_CHECK ${CMAKE_CURRENT_BINARY_DIR}/host-tools/tessera-manifest-check)
+set(MANIFEST_CHECK_SOURCES ${CMAKE_SOURCE_DIR}/tools/manifest-check/main.cpp
+    ${CMAKE_SOURCE_DIR}/src/ffa/partition_manifest.cpp ${CMAKE_SOURCE_DIR}/src/ffa/core_manifest.cpp
+    ${CMAKE_SOURCE_DIR}/src/lib/fdt.cpp)
+add_custom_command(OUTPUT ${MANIFEST_CHECK}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/host-tools
+  COMMAND ${HOST_CXX} -std=c++20 -O1 -I${CMAKE_SOURCE_DIR}/src ${MANIFEST_CHECK_SOURCES} -o ${MANIFEST_CHECK}
+  DEPENDS ${MANIFEST_CHECK_SOURCES} COMMENT "host tool tessera-manifest-check")
+
+# An S-EL0 partition on the Tessera runtime (src/sp): image, manifest DTB
+# (checked), SP package.
+add_library(tessera_sp STATIC src/sp/entry.S src/sp/log.cpp)
+function(tessera_partition name)
+  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST" "SOURCES" ${ARGN})
+  add_executable(${name}.elf ${ARG_SOURCES})
+  target_link_libraries(${name}.elf PRIVATE tessera_sp tessera_lib tessera_rt gcc)
+  target_link_options(${name}.elf PRIVATE -T ${CMAKE_SOURCE_DIR}/src/sp/sp.ld
+                      -Wl,--defsym=SP_LOAD_ADDRESS=${ARG_LOAD_ADDRESS})
+  set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/sp/sp.ld)
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/partitions)
+  add_custom_command(OUTPUT ${dir}/${name}.bin ${dir}/${name}.dtb ${dir}/${name}.pkg
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${name}.elf ${dir}/${name}.bin
+    COMMAND ${DTC} -q -I dts -O dtb -o ${dir}/${name}.dtb ${ARG_MANIFEST}
+    COMMAND ${MANIFEST_CHECK} ${dir}/${name}.dtb
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py --manifest ${dir}/${name}.dtb
+            --image ${dir}/${name}.bin --out ${dir}/${name}.pkg
+    DEPENDS ${name}.elf ${ARG_MANIFEST} ${MANIFEST_CHECK} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py
+    COMMENT "partition ${name}: image, manifest (checked), package")
+  add_custom_target(partition_${name} ALL DEPENDS ${dir}/${name}.pkg)
+endfunction()
+
+tessera_partition(echo LOAD_ADDRESS 0x0e500000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/echo/manifest.dts
+  SOURCES partitions/echo/echo.cpp)
+
 # One flash file per configuration: the monitor, padded, then a FIP with
-# the SPMC image, its manifest and the normal-world image.
+# the SPMC image, its manifest, the normal-world image and SP packages.
 function(tessera_config name)
-  cmake_parse_arguments(ARG "" "MANIFEST;TOS;NWD" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "MANIFEST;TOS;NWD" "PARTITIONS" ${ARGN})
+  set(sp_args)
+  set(sp_deps)
+  foreach(p IN LISTS ARG_PARTITIONS)
+    list(APPEND sp_args --sp ${CMAKE_CURRENT_BINARY_DIR}/partitions/${p}.pkg)
+    list(APPEND sp_deps partition_${p} ${CMAKE_CURRENT_BINARY_DIR}/partitions/${p}.pkg)
+  endforeach()
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
   add_custom_command(OUTPUT ${dir}/spmc_manifest.dtb
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND ${DTC} -q -I dts -O dtb -o ${dir}/spmc_manifest.dtb ${ARG_MANIFEST}
     DEPENDS ${ARG_MANIFEST} COMMENT "dtc ${name}/spmc_manifest.dtb")
   add_custom_command(OUTPUT ${dir}/fip.bin ${dir}/flash.bin
-    COMMAND ${CMAKE_COMMAND} -E rm -f ${dir}/fip.bin
-    COMMAND ${FIPTOOL} create --align 16 --tos-fw ${ARG_TOS}.bin --tos-fw-config ${dir}/spmc_manifest.dtb
-            --nt-fw ${ARG_NWD}.bin ${dir}/fip.bin
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkfip.py --tos ${ARG_TOS}.bin
+            --tos-config ${dir}/spmc_manifest.dtb --nwd ${ARG_NWD}.bin ${sp_args} --out ${dir}/fip.bin
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkflash.py --monitor el3.bin --fip ${dir}/fip.bin
             --out ${dir}/flash.bin
     DEPENDS el3 ${ARG_TOS} ${ARG_NWD} ${CMAKE_CURRENT_BINARY_DIR}/el3.bin
-            ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TOS}.bin ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NWD}.bin ${dir}/spmc_manifest.dtb ${CMAKE_SOURCE_DIR}/tools/mkflash.py
+            ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TOS}.bin ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NWD}.bin ${dir}/spmc_manifest.dtb
+            ${sp_deps} ${CMAKE_SOURCE_DIR}/tools/mkfip.py ${CMAKE_SOURCE_DIR}/tools/mkflash.py
     COMMENT "fiptool + flash image ${name}/flash.bin")
   add_custom_target(config_${name} ALL DEPENDS ${dir}/flash.bin)
 endfunction()
 
-tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness)
+tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
+               PARTITIONS echo)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
-               NWD harness_v1_0)
+               NWD harness_v1_0 PARTITIONS echo)

@@ -123,6 +123,25 @@ extern "C" void el3_main() {
   if (m.binary_size && tos->size() > m.binary_size) fatal("SPMC image larger than the manifest's binary_size");
   copy(m.load_address, *tos);
 
+  // Secure partition packages: each is stored in the FIP under its UUID and
+  // staged where the SPMC manifest says; the SPMC reads them from there.
+  for (unsigned i = 0; i < m.package_count; ++i) {
+    const ffa::PackageRef& ref = m.packages[i];
+    lib::fip::ImageUuid key{};
+    for (unsigned b = 0; b < 16; ++b) key.bytes[b] = static_cast<uint8_t>(ref.uuid.w[b / 4] >> (8 * (b % 4)));
+    auto pkg = lib::fip::find(fip, key);
+    if (!pkg) {
+      lib::log::error("SP package {} (package-address {:x}) is not in the FIP: that partition will not start", i,
+                      ref.address);
+      continue;
+    }
+    if (ref.address < plat::kPackageRegionBase || ref.address + pkg->size() > plat::kPackageRegionEnd) {
+      lib::log::error("SP package {} does not fit the staging area 0x0ec00000-0x0f000000: not loaded", i);
+      continue;
+    }
+    copy(ref.address, *pkg);
+  }
+
   boot.spmc_id = m.spmc_id;
   boot.spmc_version = m.version;
   boot.spmc_entry = m.entrypoint;

@@ -86,6 +86,27 @@ lib::Result<CoreManifest, ManifestError> parse_core_manifest(lib::ByteView dtb) 
     return true;
   });
   if (!ok) return fail("memory/reg", "ns-memory needs <base size> in 2+2 cells, 4 KiB aligned, at most 4 ranges");
+
+  if (auto parts = fdt.child(fdt.root(), "partitions")) {
+    const char* why = nullptr;
+    fdt.for_each_child(*parts, [&](lib::Fdt::Node n) {
+      auto uuid = fdt.prop(n, "uuid");
+      auto addr = fdt.prop_u64(n, "package-address");
+      if (m.package_count == CoreManifest::kMaxPackages) {
+        why = "more than 8 partitions";
+      } else if (!uuid || uuid->size() != 16) {
+        why = "each partition needs a uuid of 4 cells";
+      } else if (!addr || (*addr & 0xFFF)) {
+        why = "each partition needs a 4 KiB aligned package-address";
+      }
+      if (why) return false;
+      PackageRef& p = m.packages[m.package_count++];
+      for (unsigned i = 0; i < 4; ++i) p.uuid.w[i] = *uuid->be32(4 * i);
+      p.address = *addr;
+      return true;
+    });
+    if (why) return fail("partitions", why);
+  }
   return m;
 }
 

@@ -6,6 +6,8 @@
 //   trusted-os { endpoint-id; uuid; }        the S-EL1 SPMC's own endpoint
 //   memory@... { device_type = "ns-memory"; reg = <addr size>; }  (2+2 cells)
 //                                            normal-world memory ranges
+//   partitions { NAME { uuid = <4 cells>; package-address = <2 cells>; }; }
+//                                            SP packages the monitor stages
 #pragma once
 
 #include <cstdint>
@@ -22,8 +24,16 @@ struct MemRange {
   uint64_t size;
 };
 
+// A secure partition's package in the FIP (stored under the partition's
+// UUID) and where the monitor stages it for the SPMC.
+struct PackageRef {
+  Uuid uuid;
+  uint64_t address;
+};
+
 struct CoreManifest {
   static constexpr unsigned kMaxNsRanges = 4;
+  static constexpr unsigned kMaxPackages = 8;
 
   EndpointId spmc_id;
   Version version;
@@ -37,6 +47,9 @@ struct CoreManifest {
   Uuid trusted_os_uuid{};
   MemRange ns_memory[kMaxNsRanges]{};
   unsigned ns_memory_count = 0;
+  // partitions { NAME { uuid; package-address; }; ... }
+  PackageRef packages[kMaxPackages]{};
+  unsigned package_count = 0;
 };
 
 // Why a manifest was refused: which property and what was wrong with it.

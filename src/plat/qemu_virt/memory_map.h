@@ -30,6 +30,13 @@ inline constexpr uint64_t kSpmcManifestMax = 0x1000;
 inline constexpr uint64_t kSpmcRegionBase = 0x0E100000;
 inline constexpr uint64_t kSpmcRegionSize = 4ull << 20;
 
+// Secure partitions run from here to the package staging area; the
+// monitor stages SP packages (from the FIP) in the last 4 MiB.
+inline constexpr uint64_t kPartitionRegionBase = 0x0E500000;
+inline constexpr uint64_t kPartitionRegionEnd = 0x0EC00000;
+inline constexpr uint64_t kPackageRegionBase = 0x0EC00000;
+inline constexpr uint64_t kPackageRegionEnd = 0x0F000000;
+
 // Normal-world DRAM; QEMU puts its device tree at its base for -bios boots.
 inline constexpr uint64_t kNsDramBase = 0x40000000;
 inline constexpr uint64_t kNsDtbBase = 0x40000000;

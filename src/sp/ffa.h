@@ -1,0 +1,36 @@
+// The partition's side of FF-A (Tessera runtime): calls over SVC to the
+// SPMC, typed for the few a partition makes most.
+#pragma once
+
+#include <cstdint>
+
+#include "arch/aarch64/conduit.h"
+#include "ffa/func.h"
+#include "ffa/regs.h"
+
+namespace sp {
+
+inline ffa::Regs svc(ffa::Regs r) {
+  arch_svc(&r);
+  return r;
+}
+
+// Waits for the first message (FFA_MSG_WAIT); returns it.
+inline ffa::Regs wait() { return svc(ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}}); }
+
+// Answers `request` (a direct request) with payload x3-x7 and returns the
+// next message the SPMC delivers.
+inline ffa::Regs respond(const ffa::Regs& request, uint64_t a3, uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0,
+                         uint64_t a7 = 0) {
+  const bool is64 = request.fid() == ffa::raw(ffa::Func::msg_send_direct_req_64);
+  const uint32_t w1 = static_cast<uint32_t>(request.x[1]);
+  const uint32_t swapped = (w1 << 16) | (w1 >> 16);
+  return svc(ffa::Regs{{ffa::raw(is64 ? ffa::Func::msg_send_direct_resp_64 : ffa::Func::msg_send_direct_resp_32),
+                        swapped, 0, a3, a4, a5, a6, a7}});
+}
+
+// FFA_CONSOLE_LOG_64 of a NUL-terminated string, up to 8 characters per
+// register, 16 registers per call (FF-A v1.2).
+void log(const char* s);
+
+}  // namespace sp
