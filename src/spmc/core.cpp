@@ -32,11 +32,10 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
     // endpoint: they must not fix the endpoint's version.
     if (is_spmd_framework_message(in)) {
       spmd_framework_message(in, out);
-    } else {
-      nwd_.version_negotiated = true;
-      direct_request_from_nwd(in, out);
+      return Outcome::reply_to_caller;
     }
-    return Outcome::reply_to_caller;
+    nwd_.version_negotiated = true;
+    return direct_request_from_nwd(in, out);
   }
   if (fid == ffa::raw(Func::version)) {
     version(nwd_, in.w(1), out);

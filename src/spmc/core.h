@@ -26,11 +26,16 @@ struct CoreConfig {
   ffa::Version version = ffa::kImplementedVersion;
 };
 
-// What the run loop does after a call. Today every call completes at once
-// and its answer goes back to the caller; scheduling outcomes (run a
-// partition, wait for an interrupt) join when partitions do.
+// What the run loop does after a call:
+//  - reply_to_caller: `out` goes back to the normal world (for
+//    handle_nwd_call and for a partition's answer to the normal world);
+//  - run_partition: enter partition scheduled() with `out` in x0-x17 (its
+//    first entry, a message for it, or the answer to its own call);
+//  - boot_done: every partition has started (or failed to).
 enum class Outcome : uint8_t {
   reply_to_caller,
+  run_partition,
+  boot_done,
 };
 
 class Core {
@@ -52,6 +57,18 @@ class Core {
     return o;
   }
 
+  // Partitions in their own execution contexts (S-EL0 here): the placement
+  // runs partition scheduled() whenever an Outcome says run_partition.
+  // Starts the next partition in boot order (its x0 in `out`), or boot_done.
+  Outcome boot_next(ffa::Regs& out);
+  // An FF-A call (SVC) from partition `index`.
+  Outcome handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  // Partition `index` faulted: it stops for good; whoever waited on it
+  // gets FFA_ERROR(ABORTED).
+  Outcome sp_aborted(size_t index, ffa::Regs& out);
+  size_t scheduled() const { return scheduled_; }
+  const Partition& partition(size_t index) const { return partitions_[index]; }
+
   // Introspection for tests and diagnostics.
   size_t partition_count() const { return partition_count_; }
   const Partition* find_partition(ffa::EndpointId id) const;
@@ -67,7 +84,15 @@ class Core {
   void rxtx_unmap(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
   void rx_release(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
   // direct_messaging.cpp
-  void direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  Outcome direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  Outcome direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  // partition_lifecycle.cpp
+  void sp_features(const ffa::Regs& in, ffa::Regs& out) const;
+  void console_log(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  Outcome resume(size_t index) {
+    scheduled_ = index;
+    return Outcome::run_partition;
+  }
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
   void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);
@@ -78,6 +103,7 @@ class Core {
   CoreConfig config_;
   Partition partitions_[kMaxPartitions];
   size_t partition_count_ = 0;
+  size_t scheduled_ = 0;
   NwdEndpoint nwd_;
 };
 

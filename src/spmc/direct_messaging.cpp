@@ -7,23 +7,44 @@ namespace spmc {
 using ffa::Error;
 using ffa::Func;
 
-void Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   const uint32_t flags = in.w(2);
 
   // The sender must be a normal-world ID (without a hypervisor: exactly 0).
-  if (pair.sender.is_secure() || !(pair.sender == nwd_.id)) return ffa::set_error(out, Error::invalid_parameters);
+  auto refuse = [&](Error e) {
+    ffa::set_error(out, e);
+    return Outcome::reply_to_caller;
+  };
+  if (pair.sender.is_secure() || !(pair.sender == nwd_.id)) return refuse(Error::invalid_parameters);
   // The normal world sends no framework messages to partitions (VM
   // availability messages come with the mediator issue); partition
   // messages have w2 MBZ.
-  if (flags != 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (flags != 0) return refuse(Error::invalid_parameters);
   const Partition* target = find_partition(pair.receiver);
-  if (!target) return ffa::set_error(out, Error::invalid_parameters);
-  if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return ffa::set_error(out, Error::denied);
-  if (!target->local) return ffa::set_error(out, Error::not_supported);
-
+  if (!target) return refuse(Error::invalid_parameters);
+  if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return refuse(Error::denied);
   const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+  if (!target->local) {
+    // A partition in its own context takes the request when it waits for
+    // one; the answer comes with its FFA_MSG_SEND_DIRECT_RESP.
+    Partition& p = partitions_[target - partitions_];
+    switch (p.state) {
+      case PartitionState::aborted:
+        return refuse(Error::aborted);
+      case PartitionState::waiting:
+        break;
+      default:
+        return refuse(Error::busy);
+    }
+    p.state = PartitionState::running;
+    p.requester = pair.sender;
+    ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
+                  in.x[7] & mask);
+    return resume(static_cast<size_t>(target - partitions_));
+  }
+
   const DirectMessage request{pair.sender, pair.receiver, is64,
                               {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
   DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
@@ -33,6 +54,28 @@ void Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
                 ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
                 response.payload[1] & mask, response.payload[2] & mask, response.payload[3] & mask,
                 response.payload[4] & mask);
+  return Outcome::reply_to_caller;
+}
+
+Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_resp_64);
+  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  // Only an answer to the request in hand, from the partition itself, to
+  // the endpoint that asked.
+  if (p.state != PartitionState::running) {
+    ffa::set_error(out, Error::denied);
+    return resume(index);
+  }
+  if (!(pair.sender == p.info.id) || !(pair.receiver == p.requester) || in.w(2) != 0) {
+    ffa::set_error(out, Error::invalid_parameters);
+    return resume(index);
+  }
+  p.state = PartitionState::waiting;
+  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+  ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
+                in.x[7] & mask);
+  return Outcome::reply_to_caller;
 }
 
 }  // namespace spmc

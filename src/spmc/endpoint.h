@@ -32,9 +32,24 @@ class LocalEndpoint {
   ~LocalEndpoint() = default;
 };
 
+// Where a partition that runs in its own execution context stands (FF-A
+// v1.2 section 5.4 "Partition runtime states").
+enum class PartitionState : uint8_t {
+  created,  // loaded, not yet started
+  booting,  // running its initialisation, until its first FFA_MSG_WAIT
+  waiting,  // idle in FFA_MSG_WAIT: can take a direct request
+  running,  // handling a direct request
+  aborted,  // stopped after a fault; calls to it get ABORTED
+};
+
 struct Partition {
   ffa::PartitionInfo info;
   LocalEndpoint* local = nullptr;  // null for partitions that run in their own context
+  // For partitions in their own context (local == nullptr):
+  PartitionState state = PartitionState::created;
+  uint16_t boot_order = 0xFFFF;
+  ffa::EndpointId requester;  // who sent the direct request being handled
+  ffa::Version version = ffa::kVersion1_0;
 };
 
 // The state the core keeps for a normal-world endpoint.

@@ -5,7 +5,10 @@
 
 #include <cstdint>
 
+#include <cstddef>
+
 #include "ffa/error.h"
+#include "ffa/ids.h"
 
 namespace spmc {
 
@@ -22,6 +25,12 @@ class Placement {
   // True when [pa, pa + size) lies entirely in memory that belongs to the
   // normal world on this platform (never secure RAM, never a device).
   virtual bool is_ns_memory(uint64_t pa, uint64_t size) const = 0;
+  // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
+  virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
+    (void)id;
+    (void)chars;
+    (void)len;
+  }
 
  protected:
   ~Placement() = default;

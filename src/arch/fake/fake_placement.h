@@ -11,7 +11,7 @@
 
 namespace fake {
 
-class FakePlacement final : public spmc::Placement {
+class FakePlacement : public spmc::Placement {
  public:
   // Normal-world memory at [ns_base, ns_base + ns_size).
   FakePlacement(uint64_t ns_base = 0x40000000, uint64_t ns_size = 1ull << 20);

@@ -1,0 +1,128 @@
+// Partitions in their own execution contexts: boot in order, the calls
+// they make, and what happens when one faults (FF-A v1.2 chapters 5 and 13).
+#include "spmc/core.h"
+
+namespace spmc {
+
+using ffa::Error;
+using ffa::Func;
+
+Outcome Core::boot_next(ffa::Regs& out) {
+  // The created partition with the lowest boot order goes next; ties keep
+  // the order in which partitions were added.
+  size_t next = partition_count_;
+  for (size_t i = 0; i < partition_count_; ++i) {
+    const Partition& p = partitions_[i];
+    if (p.local || p.state != PartitionState::created) continue;
+    if (next == partition_count_ || p.boot_order < partitions_[next].boot_order) next = i;
+  }
+  if (next == partition_count_) return Outcome::boot_done;
+  partitions_[next].state = PartitionState::booting;
+  ffa::set_regs(out, 0);
+  return resume(next);
+}
+
+void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
+  switch (static_cast<Func>(in.w(1))) {
+    case Func::error:
+    case Func::success_32:
+    case Func::success_64:
+    case Func::version:
+    case Func::features:
+    case Func::id_get:
+    case Func::spm_id_get:
+    case Func::msg_wait:
+    case Func::msg_send_direct_resp_32:
+    case Func::msg_send_direct_resp_64:
+    case Func::console_log_32:
+    case Func::console_log_64:
+      return ffa::set_success(out, 0);
+    default:
+      return ffa::set_error(out, Error::not_supported);
+  }
+}
+
+void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  // w1: character count; characters packed from x2 (FF-A v1.2: up to 6
+  // registers for the SMC32 form, one character per byte of w2-w7; up to
+  // 16 registers of 8 characters for the SMC64 form).
+  const bool is64 = in.fid() == ffa::raw(Func::console_log_64);
+  const uint64_t count = in.w(1);
+  const uint64_t per_reg = is64 ? 8 : 4;
+  const uint64_t max = per_reg * (is64 ? 16 : 6);
+  if (count == 0 || count > max) return ffa::set_error(out, Error::invalid_parameters);
+  char chars[128];
+  for (uint64_t i = 0; i < count; ++i)
+    chars[i] = static_cast<char>(in.x[2 + i / per_reg] >> (8 * (i % per_reg)));
+  placement_.partition_log(partitions_[index].info.id, chars, static_cast<size_t>(count));
+  ffa::set_success(out);
+}
+
+Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  switch (static_cast<Func>(in.fid())) {
+    case Func::msg_wait:
+      if (p.state == PartitionState::booting) {
+        p.state = PartitionState::waiting;
+        return boot_next(out);
+      }
+      // A partition handling a request answers it; it does not walk away.
+      ffa::set_error(out, Error::denied);
+      return resume(index);
+    case Func::msg_send_direct_resp_32:
+    case Func::msg_send_direct_resp_64:
+      return direct_response_from_sp(index, in, out);
+    case Func::msg_send_direct_req_32:
+    case Func::msg_send_direct_req_64: {
+      // Partitions may not send direct requests to the normal world;
+      // partition-to-partition messaging is not offered yet.
+      const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+      ffa::set_error(out, pair.receiver.is_secure() ? Error::not_supported : Error::denied);
+      return resume(index);
+    }
+    case Func::id_get:
+      ffa::set_success(out, p.info.id.raw());
+      return resume(index);
+    case Func::spm_id_get:
+      ffa::set_success(out, config_.spmc_id.raw());
+      return resume(index);
+    case Func::version: {
+      const uint32_t w1 = in.w(1);
+      const ffa::Version agreed = ffa::negotiate(ffa::Version::from_word(w1), config_.version);
+      if (!ffa::Version::valid_word(w1) || agreed.major == 0) {
+        ffa::set_regs(out, static_cast<uint32_t>(Error::not_supported));
+      } else {
+        p.version = agreed;
+        ffa::set_regs(out, config_.version.word());
+      }
+      return resume(index);
+    }
+    case Func::features:
+      sp_features(in, out);
+      return resume(index);
+    case Func::console_log_32:
+    case Func::console_log_64:
+      console_log(index, in, out);
+      return resume(index);
+    default:
+      ffa::set_error(out, Error::not_supported);
+      return resume(index);
+  }
+}
+
+Outcome Core::sp_aborted(size_t index, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const PartitionState was = p.state;
+  p.state = PartitionState::aborted;
+  if (was == PartitionState::booting) return boot_next(out);
+  if (was == PartitionState::running) {
+    // The normal world's request will never be answered: tell it so.
+    ffa::set_error(out, Error::aborted);
+    return Outcome::reply_to_caller;
+  }
+  // A partition only runs while booting or handling a request.
+  ffa::set_error(out, Error::aborted);
+  return Outcome::reply_to_caller;
+}
+
+}  // namespace spmc

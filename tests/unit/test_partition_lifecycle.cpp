@@ -1,0 +1,200 @@
+// Partitions in their own execution contexts on spmc::Core: boot order,
+// direct requests from the normal world and their answers, the partition's
+// own calls, and containment when one faults.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "arch/fake/fake_placement.h"
+#include "spmc/core.h"
+
+namespace {
+
+using ffa::Error;
+using ffa::Func;
+using ffa::Regs;
+using spmc::Outcome;
+using spmc::PartitionState;
+
+constexpr uint16_t kSpmcId = 0x8000;
+constexpr uint16_t kA = 0x8001, kB = 0x8002;
+
+class LoggingPlacement : public fake::FakePlacement {
+ public:
+  void partition_log(ffa::EndpointId id, const char* chars, size_t len) override {
+    log += std::to_string(id.raw()) + ":" + std::string(chars, len);
+  }
+  std::string log;
+};
+
+class PartitionLifecycle : public ::testing::Test {
+ protected:
+  PartitionLifecycle() : core_(placement_, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2}) {}
+
+  void SetUp() override {
+    add(kA, 2);  // boots second
+    add(kB, 1);  // boots first
+  }
+
+  void add(uint16_t id, uint16_t boot_order) {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::Uuid{{id, 1, 2, 3}}};
+    p.boot_order = boot_order;
+    ASSERT_TRUE(core_.add_partition(p).ok());
+  }
+
+  size_t index_of(uint16_t id) {
+    for (size_t i = 0; i < core_.partition_count(); ++i)
+      if (core_.partition(i).info.id.raw() == id) return i;
+    return ~size_t{0};
+  }
+
+  // Boots every partition: each one calls FFA_MSG_WAIT when started.
+  void boot_all() {
+    Regs out{};
+    Outcome o = core_.boot_next(out);
+    while (o == Outcome::run_partition) o = core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out);
+    ASSERT_EQ(o, Outcome::boot_done);
+  }
+
+  static uint32_t raw(Func f) { return ffa::raw(f); }
+
+  LoggingPlacement placement_;
+  spmc::Core core_;
+};
+
+TEST_F(PartitionLifecycle, BootsInBootOrderUntilEachWaits) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kB));
+  EXPECT_EQ(core_.partition(index_of(kB)).state, PartitionState::booting);
+  // Calls during boot are answered to the partition itself.
+  ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::id_get)}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::success_32));
+  EXPECT_EQ(out.x[2], kB);
+  ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kA));
+  EXPECT_EQ(core_.partition(index_of(kB)).state, PartitionState::waiting);
+  EXPECT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);
+}
+
+TEST_F(PartitionLifecycle, NormalWorldRequestRunsThePartitionAndItsAnswerReturns) {
+  boot_all();
+  Regs out{};
+  const Regs req{{raw(Func::msg_send_direct_req_64), kA, 0, 11, 22, 33, 44, 55}};
+  ASSERT_EQ(core_.handle_nwd_call(req, out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kA));
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_req_64));
+  EXPECT_EQ(out.x[1], kA);
+  EXPECT_EQ(out.x[3], 11u);
+  EXPECT_EQ(out.x[7], 55u);
+  EXPECT_EQ(core_.partition(index_of(kA)).state, PartitionState::running);
+  // Busy while it runs.
+  Regs busy{};
+  ASSERT_EQ(core_.handle_nwd_call(req, busy), Outcome::reply_to_caller);
+  EXPECT_EQ(busy.x[0], raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(busy.x[2]), -4);
+  // Its answer goes to the normal world.
+  const Regs resp{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16, 0, 66, 77, 88, 99, 111}};
+  ASSERT_EQ(core_.handle_sp_call(index_of(kA), resp, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(out.x[1], uint64_t{kA} << 16);
+  EXPECT_EQ(out.x[3], 66u);
+  EXPECT_EQ(out.x[7], 111u);
+  EXPECT_EQ(core_.partition(index_of(kA)).state, PartitionState::waiting);
+}
+
+TEST_F(PartitionLifecycle, Smc32RequestAndAnswerLoseTheUpperHalves) {
+  boot_all();
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA, 0, ~0ull}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(out.x[3], 0xFFFFFFFFu);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kA),
+                                 Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16, 0, ~0ull}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[3], 0xFFFFFFFFu);
+}
+
+TEST_F(PartitionLifecycle, WrongAnswersGoBackToThePartition) {
+  boot_all();
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  const size_t a = index_of(kA);
+  // Claims to be another partition.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kB} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  // Answers someone who did not ask.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), (uint64_t{kA} << 16) | 5}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  // Walks away from the request.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
+  // Sends a direct request to the normal world.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_req_32), uint64_t{kA} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
+  // Still running: the right answer is accepted.
+  EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
+            Outcome::reply_to_caller);
+}
+
+TEST_F(PartitionLifecycle, AnswerWithoutARequestIsDenied) {
+  boot_all();
+  Regs out{};
+  ASSERT_EQ(core_.handle_sp_call(index_of(kB), Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kB} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
+}
+
+TEST_F(PartitionLifecycle, FaultDuringARequestAbortsItAndTheRestGoesOn) {
+  boot_all();
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_aborted(index_of(kA), out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -8);
+  // Later requests to it: ABORTED at once; the other partition still works.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -8);
+  EXPECT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kB}}, out), Outcome::run_partition);
+}
+
+TEST_F(PartitionLifecycle, FaultDuringBootMovesOnToTheNextPartition) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_aborted(core_.scheduled(), out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kA));
+  EXPECT_EQ(core_.partition(index_of(kB)).state, PartitionState::aborted);
+}
+
+TEST_F(PartitionLifecycle, ConsoleLog) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  const size_t b = core_.scheduled();
+  // "hello" over the SMC64 form: 8 characters per register from x2.
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::console_log_64), 5, 0x6f6c6c6568}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::success_32));
+  // SMC32: 4 characters per register.
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::console_log_32), 6, 0x2c6c6c65, 0x0a21}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(placement_.log, std::to_string(kB) + ":hello" + std::to_string(kB) + ":ell,!\n");
+  // Zero characters, or more than the registers hold.
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::console_log_64), 0}}, out), Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::console_log_32), 25}}, out), Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+}
+
+TEST_F(PartitionLifecycle, UnknownCallsAreNotSupported) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{0x840000FF}}, out), Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -1);
+}
+
+}  // namespace
