@@ -41,7 +41,8 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
 target_compile_options(el3.elf PRIVATE -Os)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
-  SOURCES src/sel1/entry.S src/sel1/vectors.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
+  SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
+          src/sel1/partitions.cpp
   LIBS tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 
@@ -51,7 +52,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/fault.cpp
           src/nwd/harness/bench.cpp
           src/nwd/harness/t1_version.cpp src/nwd/harness/t2_smccc.cpp src/nwd/harness/t3_rxtx.cpp
-          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
+          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
           src/nwd/harness/t9_version_locked.cpp
   LIBS tessera_ffa)
 
@@ -99,6 +100,10 @@ endfunction()
 
 tessera_partition(echo LOAD_ADDRESS 0x0e500000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/echo/manifest.dts
   SOURCES partitions/echo/echo.cpp)
+tessera_partition(hostile_a LOAD_ADDRESS 0x0e540000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/hostile/manifest_a.dts
+  SOURCES partitions/hostile/hostile.cpp)
+tessera_partition(hostile_b LOAD_ADDRESS 0x0e580000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/hostile/manifest_b.dts
+  SOURCES partitions/hostile/hostile.cpp)
 
 # One flash file per configuration: the monitor, padded, then a FIP with
 # the SPMC image, its manifest, the normal-world image and SP packages.
@@ -128,7 +133,7 @@ function(tessera_config name)
 endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
-               PARTITIONS echo)
+               PARTITIONS echo hostile_a hostile_b)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
-               NWD harness_v1_0 PARTITIONS echo)
+               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b)

@@ -11,6 +11,7 @@
 #include "plat/qemu_virt/pl011.h"
 #include "sel1/mmu.h"
 #include "sel1/optee_endpoint.h"
+#include "sel1/partitions.h"
 #include "sel1/placement.h"
 #include "spmc/core.h"
 
@@ -85,15 +86,23 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 
-  // Two register sets, used in turn: the answer to one call is built in
-  // the other set, which the next SMC then carries (no copying).
+  // S-EL0 partitions: load, then start each in boot order until it waits.
+  sel1::load_partitions(manifest, core);
   static ffa::Regs a{{ffa::raw(ffa::Func::msg_wait)}};
   static ffa::Regs b;
+  (void)sel1::run_partitions(core, core.boot_next(b), b);
+
+  // Two register sets, used in turn: the answer to one call is built in
+  // the other set, which the next SMC then carries (no copying). A call
+  // for a partition runs it until its answer is ready.
+  a = ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}};
   for (;;) {
     arch_smc(&a);
-    (void)core.handle_nwd_call(a, b);
+    spmc::Outcome o = core.handle_nwd_call(a, b);
+    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, b);
     arch_smc(&b);
-    (void)core.handle_nwd_call(b, a);
+    o = core.handle_nwd_call(b, a);
+    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, a);
   }
 }
 

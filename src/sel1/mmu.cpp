@@ -15,15 +15,30 @@ using arch::mmu::MemType;
 
 constexpr size_t kTables = 32;
 alignas(4096) arch::mmu::Table g_pool[kTables];
+// Translation tables for S-EL0 partitions (8 partitions x 8 tables).
+constexpr size_t kPartitionTables = 64;
+alignas(4096) arch::mmu::Table g_partition_pool[kPartitionTables];
+size_t g_partition_pool_used = 0;
 
-// TLB maintenance after an entry changed: entries are global (no ASID), so
-// invalidate the VA for every ASID, inner shareable (all CPUs).
-void invalidate_va(uint64_t va) {
+}  // namespace
+
+// TLB maintenance after an entry changed: invalidate the VA for every ASID,
+// inner shareable (all CPUs).
+void invalidate_va_all_asids(uint64_t va) {
   arch::dsb_ishst();
   __asm__ volatile("tlbi vaae1is, %0" ::"r"(va >> 12) : "memory");
   arch::dsb_ish();
   arch::isb();
 }
+
+arch::mmu::Table* alloc_partition_tables(size_t count) {
+  if (count > kPartitionTables - g_partition_pool_used) return nullptr;
+  arch::mmu::Table* t = &g_partition_pool[g_partition_pool_used];
+  g_partition_pool_used += count;
+  return t;
+}
+
+namespace {
 
 void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
   auto s = pt.map(base, base, end - base, a);
@@ -36,7 +51,7 @@ void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a
 }  // namespace
 
 arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
-  static arch::mmu::PageTable pt(g_pool, kTables, arch::mmu::Regime::el1_0, &invalidate_va);
+  static arch::mmu::PageTable pt(g_pool, kTables, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
   const auto start = reinterpret_cast<uint64_t>(__image_start);
   const auto text_end = reinterpret_cast<uint64_t>(__text_end);
   const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
@@ -48,6 +63,9 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   map_or_panic(pt, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
   map_or_panic(pt, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
                Attrs{.type = MemType::device, .write = true});
+  // Where partitions run and where their packages wait: the trusted OS
+  // loads them, never executes them.
+  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal, .write = true});
 
   TESSERA_SYSREG_WRITE(mair_el1, arch::mmu::kMairValue);
   // T0SZ = 25, WBWA inner/outer, inner shareable, 4 KiB granule, EPD1 (no
@@ -56,6 +74,9 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
                        (2ull << 32);
   TESSERA_SYSREG_WRITE(tcr_el1, tcr);
   TESSERA_SYSREG_WRITE(ttbr0_el1, pt.root_address());
+  // TTBR1_EL1 translates nothing (EPD1): it keeps our own TTBR0 value for
+  // the trampoline to switch back to when a partition traps (el0.S).
+  TESSERA_SYSREG_WRITE(ttbr1_el1, pt.root_address());
   arch::dsb_sy();
   __asm__ volatile("tlbi vmalle1" ::: "memory");
   arch::dsb_sy();

@@ -7,4 +7,9 @@ namespace sel1 {
 // Builds the tables for the trusted OS image, its manifest page and the
 // secure console, turns the MMU on and returns the tables for later maps.
 arch::mmu::PageTable& mmu_init(uint64_t manifest_pa);
+// Hands out `count` zeroed tables for a partition's translation regime;
+// null when the pool is exhausted.
+arch::mmu::Table* alloc_partition_tables(size_t count);
+// The TLB maintenance callback partition tables use.
+void invalidate_va_all_asids(uint64_t va);
 }  // namespace sel1

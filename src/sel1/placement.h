@@ -16,6 +16,7 @@ class Sel1Placement final : public spmc::Placement {
   ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) override;
   void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) override;
   bool is_ns_memory(uint64_t pa, uint64_t size) const override;
+  void partition_log(ffa::EndpointId id, const char* chars, size_t len) override;
 
  private:
   arch::mmu::PageTable& tables_;

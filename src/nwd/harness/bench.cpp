@@ -35,6 +35,9 @@ void run_benchmarks(uint64_t boot_ticks) {
     const uint32_t w1 = trusted_os_id();
     report("direct_req_optee_api_version",
            measure([w1] { call(ffa::Func::msg_send_direct_req_32, w1, 0, 0 /* GET_API_VERSION */); }));
+    // To an S-EL0 partition: the trusted OS switches into the echo
+    // partition's address space and back.
+    report("direct_req_sel0_echo", measure([] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
     report("partition_info_get", measure([] {
              call(ffa::Func::partition_info_get);
              call(ffa::Func::rx_release);

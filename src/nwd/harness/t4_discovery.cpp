@@ -50,16 +50,24 @@ TEST(discovery, features_with_input_properties_refused) {
 TEST(discovery, partition_count_only) {
   ffa::Regs r = call(Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
   EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
-  EXPECT_EQ(r.w(2), 1);   // the trusted OS
+  EXPECT_EQ(r.w(2), 4);   // the trusted OS, echo, hostile-a, hostile-b
   EXPECT_EQ(r.w(3), 24);  // v1.1+ descriptor size
 }
 TEST(discovery, partition_info_all) {
   ASSERT_TRUE(harness::discover());
   ffa::Regs r = call(Func::partition_info_get);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
-  EXPECT_EQ(r.w(2), 1);
+  EXPECT_EQ(r.w(2), 4);
   EXPECT_EQ(r.w(3), 24);
+  // The trusted OS comes first, then the S-EL0 partitions in load order.
   EXPECT_EQ(rx_le32(0) & 0xFFFF, harness::trusted_os_id());
+  EXPECT_EQ(rx_le32(24) & 0xFFFF, 0x8001);  // echo
+  EXPECT_EQ(rx_le32(24) >> 16, 1);
+  EXPECT_EQ(rx_le32(28), ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
+                             ffa::partition_props::aarch64);
+  EXPECT_EQ(rx_le32(32), 0x3d7bd8f6u);  // its UUID, first word
+  EXPECT_EQ(rx_le32(48) & 0xFFFF, 0x8002);
+  EXPECT_EQ(rx_le32(72) & 0xFFFF, 0x8003);
   EXPECT_EQ(rx_le32(0) >> 16, 1);  // execution contexts
   const uint32_t props = rx_le32(4);
   EXPECT_EQ(props & ffa::partition_props::direct_req_recv, ffa::partition_props::direct_req_recv);

@@ -1,0 +1,76 @@
+// S-EL0 partitions: direct requests from the normal world to the echo
+// partition, and containment of a partition that misbehaves.
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/test.h"
+
+using ffa::Func;
+using harness::call;
+using harness::error_code;
+
+namespace {
+constexpr uint16_t kEcho = 0x8001, kHostileA = 0x8002, kHostileB = 0x8003;
+constexpr int32_t kInvalid = -2, kDenied = -6, kAborted = -8;
+}  // namespace
+
+TEST(partitions, echo_round_trip_64) {
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x1111111111111111, 0x2222222222222222,
+                     0x3333333333333333, 0x4444444444444444, 0x5555555555555555);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.w(1), uint32_t{kEcho} << 16);
+  EXPECT_EQ(r.w(2), 0);
+  EXPECT_EQ(r.x[3], 0x1111111111111111);
+  EXPECT_EQ(r.x[4], 0x2222222222222222);
+  EXPECT_EQ(r.x[5], 0x3333333333333333);
+  EXPECT_EQ(r.x[6], 0x4444444444444444);
+  EXPECT_EQ(r.x[7], 0x5555555555555555);
+  for (unsigned i = 8; i < 18; ++i) EXPECT_EQ(r.x[i], 0);
+}
+TEST(partitions, echo_round_trip_32_truncates) {
+  ffa::Regs r = call(Func::msg_send_direct_req_32, kEcho, 0, 0xAAAAAAAA12345678, 7, 8, 9, 10);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.x[3], 0x12345678);
+  EXPECT_EQ(r.x[7], 10);
+}
+TEST(partitions, many_round_trips) {
+  for (uint64_t i = 0; i < 200; ++i) {
+    ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, i, ~i);
+    ASSERT_EQ(r.x[3], i);
+    ASSERT_EQ(r.x[4], ~i);
+  }
+}
+TEST(partitions, echo_by_uuid) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  ffa::Regs r = call(Func::partition_info_get, 0x3d7bd8f6, 0x4b3a0d16, 0x9d3a43a8, 0x0bd58a1e);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
+  EXPECT_EQ(r.w(2), 1);
+  EXPECT_EQ(harness::buffers().rx[0] | harness::buffers().rx[1] << 8, kEcho);
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+}
+TEST(partitions, hostile_forged_answer_is_refused_to_it) {
+  // It first answers as partition 0x8123 (refused with INVALID_PARAMETERS),
+  // then properly, reporting what it got.
+  ffa::Regs r = call(Func::msg_send_direct_req_32, kHostileA, 0, 0xDEAD0004);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.w(1), uint32_t{kHostileA} << 16);
+  EXPECT_EQ(r.w(4), ffa::raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(r.w(5)), kInvalid);
+}
+TEST(partitions, hostile_walk_away_is_denied) {
+  ffa::Regs r = call(Func::msg_send_direct_req_32, kHostileA, 0, 0xDEAD0005);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.w(4), ffa::raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(r.w(5)), kDenied);
+}
+TEST(partitions, fault_reading_spmc_memory_aborts_only_that_partition) {
+  EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, kHostileA, 0, 0xDEAD0001)), kAborted);
+  // It stays aborted; the others keep working.
+  EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, kHostileA, 0, 1)), kAborted);
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, kEcho, 0, 42).x[3], 42);
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, kHostileB, 0, 43).x[3], 43);
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, harness::trusted_os_id(), 0, 0).w(3), 1);
+}
+TEST(partitions, writing_own_code_faults) {
+  EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kHostileB, 0, 0xDEAD0002)), kAborted);
+  EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kHostileB, 0, 0)), kAborted);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 44).x[3], 44);
+}

@@ -1,0 +1,148 @@
+// The trusted OS's exception vectors and its way into and out of S-EL0.
+//
+// A partition's translation tables hold its own memory and this one page
+// (the trampoline: vectors and exit path, EL1-only): the trusted OS is not
+// mapped while a partition runs. Entering EL0 switches TTBR0_EL1 to the
+// partition's tables (with its ASID) as the very last step; an exception
+// from EL0 switches back first. The trusted OS's own TTBR0 value waits in
+// TTBR1_EL1, which translates nothing here (TCR_EL1.EPD1 = 1).
+#include "sel1/sp_context.h"
+
+    .macro unexpected kind
+    .balign 0x80
+    mov     x0, #\kind
+    mrs     x1, esr_el1
+    mrs     x2, elr_el1
+    mrs     x3, far_el1
+    b       sel1_unexpected_exception
+    .endm
+
+    .macro from_el0 kind
+    .balign 0x80
+    msr     tpidr_el1, x0
+    mrs     x0, ttbr1_el1
+    msr     ttbr0_el1, x0
+    isb
+    mrs     x0, tpidr_el1
+    stp     x0, x1, [sp, #-16]!
+    mov     x1, #\kind
+    b       el0_trap
+    .endm
+
+    .section .text.trampoline, "ax"
+    .balign 4096
+    .global sel1_vectors
+    .global __trampoline_start
+__trampoline_start:
+sel1_vectors:
+    unexpected 0            // current EL, SP_EL0
+    unexpected 1
+    unexpected 2
+    unexpected 3
+    unexpected 4            // current EL, SP_EL1: a fault in the trusted OS
+    unexpected 5
+    unexpected 6
+    unexpected 7
+    from_el0 EL0_TRAP_SYNC  // lower EL, AArch64
+    from_el0 EL0_TRAP_IRQ
+    from_el0 EL0_TRAP_FIQ
+    from_el0 EL0_TRAP_SERROR
+    unexpected 12           // lower EL, AArch32: partitions are AArch64
+    unexpected 13
+    unexpected 14
+    unexpected 15
+
+    // el0_exit(SpContext* x0): load the partition's registers, switch to
+    // its tables, return to EL0. Runs from the trampoline page because the
+    // last instructions execute with the partition's tables.
+el0_exit:
+    ldp     x2, x3, [x0, #SPCTX_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldr     x2, [x0, #SPCTX_SP_EL0]
+    msr     sp_el0, x2
+    ldp     x2, x3, [x0, #0x10]
+    ldp     x4, x5, [x0, #0x20]
+    ldp     x6, x7, [x0, #0x30]
+    ldp     x8, x9, [x0, #0x40]
+    ldp     x10, x11, [x0, #0x50]
+    ldp     x12, x13, [x0, #0x60]
+    ldp     x14, x15, [x0, #0x70]
+    ldp     x16, x17, [x0, #0x80]
+    ldp     x18, x19, [x0, #0x90]
+    ldp     x20, x21, [x0, #0xa0]
+    ldp     x22, x23, [x0, #0xb0]
+    ldp     x24, x25, [x0, #0xc0]
+    ldp     x26, x27, [x0, #0xd0]
+    ldp     x28, x29, [x0, #0xe0]
+    ldr     x30, [x0, #SPCTX_X30]
+    ldr     x1, [x0, #SPCTX_X0]
+    msr     tpidr_el1, x1
+    ldr     x1, [x0, #8]
+    ldr     x0, [x0, #SPCTX_TTBR0]
+    msr     ttbr0_el1, x0
+    isb
+    mrs     x0, tpidr_el1
+    eret
+    .balign 4096
+    .global __trampoline_end
+__trampoline_end:
+
+    .text
+    // uint64_t sel1_el0_run(SpContext* ctx)
+    .global sel1_el0_run
+sel1_el0_run:
+    stp     x29, x30, [sp, #-96]!
+    stp     x19, x20, [sp, #16]
+    stp     x21, x22, [sp, #32]
+    stp     x23, x24, [sp, #48]
+    stp     x25, x26, [sp, #64]
+    stp     x27, x28, [sp, #80]
+    ldr     x1, =g_el0_context
+    str     x0, [x1]
+    b       el0_exit
+
+    // From the vectors: the trusted OS's tables are back; [sp] holds the
+    // partition's x0 and x1, x1 the kind of exception.
+el0_trap:
+    ldr     x0, =g_el0_context
+    ldr     x0, [x0]
+    stp     x2, x3, [x0, #0x10]
+    stp     x4, x5, [x0, #0x20]
+    stp     x6, x7, [x0, #0x30]
+    stp     x8, x9, [x0, #0x40]
+    stp     x10, x11, [x0, #0x50]
+    stp     x12, x13, [x0, #0x60]
+    stp     x14, x15, [x0, #0x70]
+    stp     x16, x17, [x0, #0x80]
+    stp     x18, x19, [x0, #0x90]
+    stp     x20, x21, [x0, #0xa0]
+    stp     x22, x23, [x0, #0xb0]
+    stp     x24, x25, [x0, #0xc0]
+    stp     x26, x27, [x0, #0xd0]
+    stp     x28, x29, [x0, #0xe0]
+    str     x30, [x0, #SPCTX_X30]
+    ldp     x2, x3, [sp], #16
+    stp     x2, x3, [x0, #SPCTX_X0]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [x0, #SPCTX_ELR]
+    mrs     x2, sp_el0
+    str     x2, [x0, #SPCTX_SP_EL0]
+    mrs     x2, esr_el1
+    mrs     x3, far_el1
+    stp     x2, x3, [x0, #SPCTX_ESR]
+    mov     x0, x1
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #96
+    ret
+
+    .bss
+    .balign 8
+    .global g_el0_context
+g_el0_context:
+    .quad   0

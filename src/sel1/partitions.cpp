@@ -1,0 +1,250 @@
+#include "sel1/partitions.h"
+
+#include <optional>
+
+#include "arch/aarch64/pgtable.h"
+#include "ffa/partition_manifest.h"
+#include "lib/bytes.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "plat/qemu_virt/memory_map.h"
+#include "sel1/mmu.h"
+#include "sel1/sp_context.h"
+
+extern "C" char __trampoline_start[];
+
+namespace sel1 {
+namespace {
+
+using arch::mmu::Attrs;
+using arch::mmu::MemType;
+
+constexpr unsigned kMaxHosted = 8;
+constexpr size_t kTablesPerPartition = 8;
+constexpr uint64_t kPage = 4096;
+constexpr uint32_t kPackageMagic = 0x474B5053;  // "SPKG"
+constexpr uint64_t kEcSvc64 = 0x15;
+
+struct Hosted {
+  SpContext ctx;
+  std::optional<arch::mmu::PageTable> tables;
+  size_t core_index;
+  uint64_t start, end;  // the partition's memory, for overlap checks
+};
+
+constinit Hosted g_hosted[kMaxHosted] = {};
+constinit unsigned g_hosted_count = 0;
+
+constexpr uint64_t align_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
+
+Hosted* hosted_for(size_t core_index) {
+  for (unsigned i = 0; i < g_hosted_count; ++i)
+    if (g_hosted[i].core_index == core_index) return &g_hosted[i];
+  return nullptr;
+}
+
+bool in_partition_region(uint64_t base, uint64_t size) {
+  return base >= plat::kPartitionRegionBase && size <= plat::kPartitionRegionEnd - base &&
+         base + size <= plat::kPartitionRegionEnd;
+}
+
+// One partition from its package; false (with the reason logged) when it
+// cannot start.
+bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
+  if (g_hosted_count == kMaxHosted) {
+    lib::log::error("partition package {}: more than {} partitions; not started", n, kMaxHosted);
+    return false;
+  }
+  const lib::ByteView pkg(reinterpret_cast<const uint8_t*>(ref.address), plat::kPackageRegionEnd - ref.address);
+  auto magic = pkg.le32(0), version = pkg.le32(4), pm_off = pkg.le32(8), pm_size = pkg.le32(12),
+       img_off = pkg.le32(16), img_size = pkg.le32(20);
+  if (!magic || *magic != kPackageMagic || *version != 2) {
+    lib::log::error("partition package {} at {:x}: not an SP package (magic/version); not started", n,
+                    ref.address);
+    return false;
+  }
+  auto pm = pkg.sub(*pm_off, *pm_size);
+  auto img = pkg.sub(*img_off, *img_size);
+  if (!pm || !img || *img_size == 0) {
+    lib::log::error("partition package {}: manifest or image outside the package; not started", n);
+    return false;
+  }
+  auto parsed = ffa::parse_partition_manifest(*pm);
+  if (!parsed) {
+    lib::log::error("partition package {}: manifest {}: {}; not started", n, parsed.error().property,
+                    parsed.error().reason);
+    return false;
+  }
+  const ffa::PartitionManifest& m = parsed.value();
+  if (!(m.uuids[0] == ref.uuid)) {
+    lib::log::error("partition package {}: its manifest's uuid differs from the SPMC manifest's; not started", n);
+    return false;
+  }
+  if (m.exception_level != ffa::ExceptionLevel::s_el0) {
+    lib::log::error("partition \"{}\": exception-level must be 1 (S-EL0) under the S-EL1 SPMC; not started",
+                    m.description);
+    return false;
+  }
+  if (!m.has_load_address) {
+    lib::log::error("partition \"{}\": load-address is required; not started", m.description);
+    return false;
+  }
+  // The partition's memory: its image and every region it declares.
+  const uint64_t load = m.load_address;
+  uint64_t start = load, end = load + align_up(*img_size);
+  auto region_base = [&](const ffa::MemoryRegion& r) { return r.relative ? load + r.address : r.address; };
+  for (unsigned i = 0; i < m.memory_region_count; ++i) {
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    const uint64_t b = region_base(r), e = b + uint64_t{r.pages} * kPage;
+    if (r.attributes & ffa::region_attr::ns) {
+      lib::log::error("partition \"{}\": non-secure memory-regions are not supported yet; not started",
+                      m.description);
+      return false;
+    }
+    if (b < start) start = b;
+    if (e > end) end = e;
+  }
+  if (!in_partition_region(start, end - start) || m.entrypoint_offset >= *img_size) {
+    lib::log::error("partition \"{}\": image and memory-regions must lie in 0x0e500000-0x0ec00000, entry inside "
+                    "the image; not started",
+                    m.description);
+    return false;
+  }
+  for (unsigned i = 0; i < g_hosted_count; ++i) {
+    if (start < g_hosted[i].end && g_hosted[i].start < end) {
+      lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
+      return false;
+    }
+  }
+  for (unsigned i = 0; i < m.device_region_count; ++i) {
+    const ffa::DeviceRegion& d = m.device_regions[i];
+    // Peripherals only: never the GIC, the secure GPIO (power) or the
+    // trusted OS's console.
+    const uint64_t e = d.base + uint64_t{d.pages} * kPage;
+    const bool peripheral = d.base >= 0x09000000 && e <= 0x0A000000 && e > d.base;
+    const bool reserved = (d.base < plat::kSecureUartBase + kPage && plat::kSecureUartBase < e) ||
+                          (d.base < plat::kSecureGpioBase + kPage && plat::kSecureGpioBase < e);
+    if (!peripheral || reserved) {
+      lib::log::error("partition \"{}\": device region {:x} is not a peripheral it may own; not started",
+                      m.description, d.base);
+      return false;
+    }
+  }
+
+  Hosted& h = g_hosted[g_hosted_count];
+  arch::mmu::Table* pool = alloc_partition_tables(kTablesPerPartition);
+  if (!pool) {
+    lib::log::error("partition \"{}\": out of translation tables; not started", m.description);
+    return false;
+  }
+  h.tables.emplace(pool, kTablesPerPartition, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
+  arch::mmu::PageTable& pt = *h.tables;
+
+  // Copy the image in; its memory outside the image starts zeroed.
+  memset(reinterpret_cast<void*>(start), 0, end - start);
+  memcpy(reinterpret_cast<void*>(load), img->data(), img->size());
+
+  // Declared regions with their attributes; the rest of the image is code
+  // and constants: read-only, executable, never writable.
+  bool ok = true;
+  auto map = [&](uint64_t va, uint64_t size, Attrs a) {
+    auto s = pt.map(va, va, size, a);
+    if (!s) {
+      lib::log::error("partition \"{}\": map {:x}+{:x}: {}", m.description, va, size,
+                      arch::mmu::to_string(s.error()));
+      ok = false;
+    }
+  };
+  auto covered = [&](uint64_t page) {
+    for (unsigned i = 0; i < m.memory_region_count; ++i) {
+      const uint64_t b = region_base(m.memory_regions[i]);
+      if (page >= b && page < b + uint64_t{m.memory_regions[i].pages} * kPage) return true;
+    }
+    return false;
+  };
+  for (unsigned i = 0; i < m.memory_region_count && ok; ++i) {
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    map(region_base(r), uint64_t{r.pages} * kPage,
+        Attrs{.type = MemType::normal,
+              .write = (r.attributes & ffa::region_attr::write) != 0,
+              .exec = (r.attributes & ffa::region_attr::exec) != 0,
+              .user = true});
+  }
+  for (uint64_t page = load; page < load + align_up(*img_size) && ok; page += kPage)
+    if (!covered(page)) map(page, kPage, Attrs{.type = MemType::normal, .exec = true, .user = true});
+  for (unsigned i = 0; i < m.device_region_count && ok; ++i) {
+    const ffa::DeviceRegion& d = m.device_regions[i];
+    map(d.base, uint64_t{d.pages} * kPage,
+        Attrs{.type = MemType::device, .write = (d.attributes & ffa::region_attr::write) != 0, .user = true});
+  }
+  // The trampoline: the one page of the trusted OS a partition's tables
+  // hold, executable at EL1 only.
+  const auto tramp = reinterpret_cast<uint64_t>(__trampoline_start);
+  if (ok) map(tramp, kPage, Attrs{.type = MemType::normal, .exec = true});
+  if (!ok) {
+    lib::log::error("partition \"{}\": not started", m.description);
+    return false;
+  }
+
+  // Its endpoint: the manifest's ID, or the next free one from 0x8001.
+  ffa::EndpointId id = m.has_id ? m.id : ffa::EndpointId(0x8001);
+  while (!m.has_id && core.find_partition(id)) id = ffa::EndpointId(static_cast<uint16_t>(id.raw() + 1));
+  uint32_t props = ffa::partition_props::aarch64;
+  if (m.messaging_method & ffa::messaging::direct_req_recv) props |= ffa::partition_props::direct_req_recv;
+  if (m.messaging_method & ffa::messaging::direct_req_send) props |= ffa::partition_props::direct_req_send;
+  spmc::Partition p{};
+  p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
+  p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
+  if (auto s = core.add_partition(p); !s) {
+    lib::log::error("partition \"{}\": endpoint ID {:x} refused (duplicate or not secure); not started",
+                    m.description, id.raw());
+    return false;
+  }
+  const uint64_t asid = g_hosted_count + 1;
+  h.ctx = SpContext{};
+  h.ctx.elr = load + m.entrypoint_offset;
+  h.ctx.spsr = 0;  // EL0t
+  h.ctx.ttbr0 = pt.root_address() | (asid << 48);
+  h.core_index = core.partition_count() - 1;
+  h.start = start;
+  h.end = end;
+  ++g_hosted_count;
+  lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL0, ASID {})", id.raw(), m.description, load, asid);
+  return true;
+}
+
+}  // namespace
+
+unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core) {
+  unsigned loaded = 0;
+  for (unsigned i = 0; i < manifest.package_count; ++i) loaded += load_one(i, manifest.packages[i], core) ? 1 : 0;
+  return loaded;
+}
+
+spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs& out) {
+  while (outcome == spmc::Outcome::run_partition) {
+    const size_t index = core.scheduled();
+    Hosted* h = hosted_for(index);
+    if (!h) {  // cannot happen: the core schedules only partitions we added
+      outcome = core.sp_aborted(index, out);
+      continue;
+    }
+    for (unsigned i = 0; i < 18; ++i) h->ctx.x[i] = out.x[i];
+    const uint64_t kind = sel1_el0_run(&h->ctx);
+    if (kind == EL0_TRAP_SYNC && (h->ctx.esr >> 26) == kEcSvc64) {
+      ffa::Regs in;
+      for (unsigned i = 0; i < 18; ++i) in.x[i] = h->ctx.x[i];
+      outcome = core.handle_sp_call(index, in, out);
+    } else if (kind == EL0_TRAP_IRQ || kind == EL0_TRAP_FIQ) {
+      // Nothing routes interrupts here yet: resume where it was.
+      for (unsigned i = 0; i < 18; ++i) out.x[i] = h->ctx.x[i];
+    } else {
+      lib::log::error("partition {:x} faulted: ESR {:x} ELR {:x} FAR {:x}; it is stopped for good",
+                      core.partition(index).info.id.raw(), h->ctx.esr, h->ctx.elr, h->ctx.far);
+      outcome = core.sp_aborted(index, out);
+    }
+  }
+  return outcome;
+}
+
+}  // namespace sel1

@@ -1,0 +1,23 @@
+// S-EL0 secure partitions in the trusted OS (placement A): loading them
+// from the SP packages the monitor staged, their isolated address spaces,
+// and running them as the SPMC core directs.
+#pragma once
+
+#include <cstdint>
+
+#include "ffa/core_manifest.h"
+#include "ffa/regs.h"
+#include "spmc/core.h"
+
+namespace sel1 {
+
+// Loads every package the SPMC manifest lists and registers the partitions
+// that pass every check with `core`; a bad one is reported and skipped,
+// the others start. Returns how many were registered.
+unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core);
+
+// Carries out run_partition outcomes until the core says where the answer
+// goes (reply_to_caller) or that boot is over (boot_done).
+spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs& out);
+
+}  // namespace sel1

@@ -1,0 +1,49 @@
+// An S-EL0 partition's execution context as the trusted OS keeps it while
+// the partition does not run. The trampoline (el0.S) uses the offsets.
+#pragma once
+
+#define SPCTX_X0 0
+#define SPCTX_X30 240
+#define SPCTX_SP_EL0 248
+#define SPCTX_ELR 256
+#define SPCTX_SPSR 264
+#define SPCTX_TTBR0 272
+#define SPCTX_ESR 280
+#define SPCTX_FAR 288
+
+// Kinds of exception that bring the trusted OS back from EL0.
+#define EL0_TRAP_SYNC 0
+#define EL0_TRAP_IRQ 1
+#define EL0_TRAP_FIQ 2
+#define EL0_TRAP_SERROR 3
+
+#ifndef __ASSEMBLER__
+#include <cstddef>
+#include <cstdint>
+
+namespace sel1 {
+
+struct SpContext {
+  uint64_t x[31];
+  uint64_t sp_el0;
+  uint64_t elr;
+  uint64_t spsr;
+  uint64_t ttbr0;  // the partition's tables with its ASID in [63:48]
+  uint64_t esr;    // why it last stopped
+  uint64_t far;
+};
+static_assert(offsetof(SpContext, x) == SPCTX_X0);
+static_assert(offsetof(SpContext, x) + 30 * 8 == SPCTX_X30);
+static_assert(offsetof(SpContext, sp_el0) == SPCTX_SP_EL0);
+static_assert(offsetof(SpContext, elr) == SPCTX_ELR);
+static_assert(offsetof(SpContext, spsr) == SPCTX_SPSR);
+static_assert(offsetof(SpContext, ttbr0) == SPCTX_TTBR0);
+static_assert(offsetof(SpContext, esr) == SPCTX_ESR);
+static_assert(offsetof(SpContext, far) == SPCTX_FAR);
+
+}  // namespace sel1
+
+// Runs the partition until it traps back; returns EL0_TRAP_*. The context
+// holds its registers, ESR and FAR afterwards.
+extern "C" uint64_t sel1_el0_run(sel1::SpContext* ctx);
+#endif
