@@ -12,6 +12,13 @@ if(NOT TESSERA_GIT)
   set(TESSERA_GIT 0)
 endif()
 
+# Code that runs once at boot and is not on a loop's path is built for
+# size (the monitor has a 28 KiB budget); the device-tree reader, which
+# boot walks thousands of times, and every hot path stay at -O2.
+set_source_files_properties(src/lib/format.cpp src/lib/log.cpp src/lib/fip.cpp src/lib/fdt_writer.cpp
+  src/ffa/core_manifest.cpp src/ffa/partition_manifest.cpp src/ffa/error.cpp
+  TARGET_DIRECTORY tessera_lib tessera_ffa PROPERTIES COMPILE_OPTIONS -Os)
+
 # Freestanding support every image links: mem functions, platform drivers,
 # conduits.
 add_library(tessera_rt STATIC src/lib/mem.cpp src/plat/qemu_virt/pl011.cpp src/plat/qemu_virt/power.cpp

@@ -15,7 +15,8 @@ using arch::mmu::Attrs;
 using arch::mmu::MemType;
 
 constexpr size_t kTables = 8;
-alignas(4096) arch::mmu::Table g_tables[kTables];
+// Zeroed when handed out (PageTable::alloc_table): not part of the BSS.
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_tables[kTables];
 
 void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
   auto s = pt.map(base, base, end - base, a);
@@ -36,7 +37,7 @@ void mmu_init() {
   // The monitor: code read-only executable, constants read-only, data
   // read-write never executable.
   map_or_panic(pt, start, text_end, Attrs{.type = MemType::normal, .write = false, .exec = true});
-  map_or_panic(pt, text_end, ro_end, Attrs{.type = MemType::normal});
+  if (ro_end > text_end) map_or_panic(pt, text_end, ro_end, Attrs{.type = MemType::normal});
   map_or_panic(pt, ro_end, end, Attrs{.type = MemType::normal, .write = true});
   // The rest of secure RAM: where the SPMC manifest, the SPMC and
   // partitions are loaded. Writable, never executable at EL3.

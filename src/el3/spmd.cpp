@@ -50,7 +50,8 @@ struct PerCpu {
 
 // The normal world's SVE registers while the secure world holds FP/SIMD
 // (only the normal world may use SVE: CPTR_EL3.EZ is clear for secure).
-constinit SveRegs g_ns_sve[plat::kMaxCpus] = {};
+// A save area, written before it is read: not part of the BSS.
+[[gnu::section(".noinit")]] SveRegs g_ns_sve[plat::kMaxCpus];
 
 constinit PerCpu g_cpu[plat::kMaxCpus] = {};
 constinit BootInfo g_boot = {};

@@ -12,6 +12,11 @@ void* memset(void* dst, int c, size_t n) {
     *d++ = static_cast<uint8_t>(c);
     --n;
   }
+  // 64 bytes an iteration: images and partitions are cleared at boot.
+  for (; n >= 64; n -= 64, d += 64) {
+    auto* w = reinterpret_cast<uint64_t*>(d);
+    w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = pattern;
+  }
   for (; n >= 8; n -= 8, d += 8) *reinterpret_cast<uint64_t*>(d) = pattern;
   while (n--) *d++ = static_cast<uint8_t>(c);
   return dst;
@@ -21,6 +26,15 @@ void* memcpy(void* dst, const void* src, size_t n) {
   auto* d = static_cast<uint8_t*>(dst);
   const auto* s = static_cast<const uint8_t*>(src);
   if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 7) == 0) {
+    for (; n >= 32; n -= 32, d += 32, s += 32) {
+      auto* w = reinterpret_cast<uint64_t*>(d);
+      const auto* r = reinterpret_cast<const uint64_t*>(s);
+      const uint64_t a = r[0], b = r[1], c = r[2], e = r[3];
+      w[0] = a;
+      w[1] = b;
+      w[2] = c;
+      w[3] = e;
+    }
     for (; n >= 8; n -= 8, d += 8, s += 8)
       *reinterpret_cast<uint64_t*>(d) = *reinterpret_cast<const uint64_t*>(s);
   }

@@ -14,10 +14,12 @@ using arch::mmu::Attrs;
 using arch::mmu::MemType;
 
 constexpr size_t kTables = 32;
-alignas(4096) arch::mmu::Table g_pool[kTables];
+// Tables are zeroed when handed out (PageTable::alloc_table), so the pools
+// stay out of the BSS that startup clears.
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_pool[kTables];
 // Translation tables for S-EL0 partitions (8 partitions x 8 tables).
 constexpr size_t kPartitionTables = 64;
-alignas(4096) arch::mmu::Table g_partition_pool[kPartitionTables];
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_partition_pool[kPartitionTables];
 size_t g_partition_pool_used = 0;
 
 }  // namespace
