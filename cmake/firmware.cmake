@@ -118,10 +118,15 @@ function(tessera_config name)
   cmake_parse_arguments(ARG "" "MANIFEST;TOS;NWD" "PARTITIONS" ${ARGN})
   set(sp_args)
   set(sp_deps)
+  set(pkg_list "")
   foreach(p IN LISTS ARG_PARTITIONS)
     list(APPEND sp_args --sp ${CMAKE_CURRENT_BINARY_DIR}/partitions/${p}.pkg)
     list(APPEND sp_deps partition_${p} ${CMAKE_CURRENT_BINARY_DIR}/partitions/${p}.pkg)
+    string(APPEND pkg_list "${CMAKE_CURRENT_BINARY_DIR}/partitions/${p}.pkg\n")
   endforeach()
+  # `./tessera run --nwd-image` rebuilds this configuration's FIP around a
+  # user's image: it reads the packages from here.
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${name}/partitions.txt "${pkg_list}")
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
   add_custom_command(OUTPUT ${dir}/spmc_manifest.dtb
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
