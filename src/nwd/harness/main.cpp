@@ -61,6 +61,10 @@ void demo() {
   ffa::Regs os = call(ffa::Func::msg_send_direct_req_32, tos, 0, 1);
   printf("# DIRECT_REQ {:x} -> {:x}: OP-TEE GET_OS_VERSION -> {}.{} (build {:x})\n", 0, tos, os.w(3), os.w(4),
          os.w(5));
+  // A request served by an S-EL0 partition (the echo partition, 0x8001).
+  ffa::Regs echo = call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x7E55E4A, 0xF0F0, 0xCAFE);
+  printf("# DIRECT_REQ {:x} -> {:x} (S-EL0 echo): payload {:x} {:x} {:x} -> answer {:x} {:x} {:x}\n", 0, 0x8001,
+         0x7E55E4A, 0xF0F0, 0xCAFE, echo.x[3], echo.x[4], echo.x[5]);
   printf("# --- end of demo ---\n");
 }
 
