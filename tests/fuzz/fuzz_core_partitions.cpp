@@ -1,0 +1,107 @@
+// Fuzz target: the SPMC core with partitions in their own contexts, driven
+// as the trusted OS drives it. The input is a stream of events: a call from
+// the normal world, or, while a partition runs, a call from it (any
+// registers) or its fault. After every step the invariants hold: at most
+// one partition runs, answers to the normal world are well-formed, aborted
+// partitions never run again, boot ends.
+#include <cstddef>
+#include <cstdint>
+
+#include "arch/fake/fake_placement.h"
+#include "fuzz_check.h"
+#include "spmc/core.h"
+
+namespace {
+
+struct Input {
+  const uint8_t* p;
+  size_t n;
+  bool empty() const { return n == 0; }
+  uint8_t byte() {
+    if (!n) return 0;
+    --n;
+    return *p++;
+  }
+  uint64_t word() {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t{byte()} << (8 * i);
+    return v;
+  }
+};
+
+constexpr uint32_t kFids[] = {
+    0x84000060, 0x84000061, 0x84000063, 0x84000064, 0x84000069, 0x8400006B, 0x8400006F, 0xC400006F,
+    0x84000070, 0xC4000070, 0x84000085, 0x8400008A, 0xC400008A, 0x84000068, 0x84000066, 0x840000FF};
+constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0001};
+
+ffa::Regs regs_from(Input& in) {
+  ffa::Regs r{};
+  r.x[0] = kFids[in.byte() % (sizeof(kFids) / sizeof(kFids[0]))];
+  const uint16_t s = kIds[in.byte() % 7], d = kIds[in.byte() % 7];
+  r.x[1] = (uint64_t{s} << 16) | d;
+  const uint8_t shape = in.byte();
+  r.x[2] = (shape & 1) ? in.word() : 0;
+  for (unsigned i = 3; i < 8; ++i) r.x[i] = (shape & (1u << (i - 2))) ? in.word() : i;
+  return r;
+}
+
+bool well_formed_answer(const ffa::Regs& r) {
+  const uint32_t f = r.w(0);
+  return f == 0x84000060 || f == 0x84000061 || f == 0xC4000061 || f == 0x84000070 || f == 0xC4000070 ||
+         (f & 0x80000000u) == 0 || f == 0xFFFFFFFFu;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Input in{data, size};
+  fake::FakePlacement placement;
+  spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
+  for (uint16_t id : {0x8001, 0x8002, 0x8003}) {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::Uuid{{id, 1, 2, 3}}};
+    p.boot_order = in.byte();
+    FUZZ_CHECK(core.add_partition(p).ok());
+  }
+  ffa::Regs out{};
+  spmc::Outcome o = core.boot_next(out);
+  bool booting = true;
+  for (unsigned step = 0; step < 256 && !in.empty(); ++step) {
+    // Invariant: at most one partition booting or running.
+    unsigned active = 0;
+    for (size_t i = 0; i < core.partition_count(); ++i) {
+      const auto s = core.partition(i).state;
+      active += (s == spmc::PartitionState::running || s == spmc::PartitionState::booting) ? 1 : 0;
+    }
+    FUZZ_CHECK(active <= 1);
+    if (o == spmc::Outcome::run_partition) {
+      const size_t idx = core.scheduled();
+      FUZZ_CHECK(idx < core.partition_count());
+      FUZZ_CHECK(core.partition(idx).state != spmc::PartitionState::aborted);
+      FUZZ_CHECK(core.partition(idx).state != spmc::PartitionState::created);
+      if (in.byte() % 8 == 0) {
+        o = core.sp_aborted(idx, out);
+      } else {
+        const ffa::Regs call = regs_from(in);
+        o = core.handle_sp_call(idx, call, out);
+      }
+      continue;
+    }
+    if (o == spmc::Outcome::boot_done) {
+      booting = false;
+    } else if (o == spmc::Outcome::reply_to_caller) {
+      FUZZ_CHECK(!booting);
+      FUZZ_CHECK(well_formed_answer(out));
+    }
+    // The normal world's turn.
+    const ffa::Regs call = regs_from(in);
+    ffa::Regs answer{};
+    o = core.handle_nwd_call(call, answer);
+    out = answer;
+    if (o == spmc::Outcome::reply_to_caller) FUZZ_CHECK(well_formed_answer(out));
+    FUZZ_CHECK(o != spmc::Outcome::boot_done);
+  }
+  return 0;
+}
