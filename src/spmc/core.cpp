@@ -63,6 +63,9 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
     case Func::partition_info_get:
       partition_info_get(nwd_, in, out);
       break;
+    case Func::partition_info_get_regs:
+      partition_info_get_regs(in, out);
+      break;
     case Func::rxtx_map_32:
     case Func::rxtx_map_64:
       rxtx_map(nwd_, in, out);

@@ -79,6 +79,7 @@ class Core {
   void version(NwdEndpoint& caller, uint32_t requested, ffa::Regs& out);
   void features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const;
   void partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
+  void partition_info_get_regs(const ffa::Regs& in, ffa::Regs& out) const;
   // rxtx.cpp
   void rxtx_map(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
   void rxtx_unmap(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);

@@ -34,7 +34,8 @@ constexpr uint64_t kNwdCalls32 = bit(Func::error) | bit(Func::success_32) | bit(
                                  bit(Func::features) | bit(Func::rx_release) | bit(Func::rxtx_map_32) |
                                  bit(Func::rxtx_unmap) | bit(Func::partition_info_get) | bit(Func::id_get) |
                                  bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get);
-constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64);
+constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64) |
+                                 bit(Func::partition_info_get_regs);
 
 }  // namespace
 
@@ -92,6 +93,39 @@ void Core::partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Reg
   }
   caller.mailbox.mark_rx_full();
   ffa::set_success(out, count, v1_1 ? desc_size : 0);
+}
+
+}  // namespace spmc
+
+namespace spmc {
+
+// FFA_PARTITION_INFO_GET_REGS (v1.2): the descriptors in registers, five
+// per call, three registers each, from the start index the caller gives.
+void Core::partition_info_get_regs(const ffa::Regs& in, ffa::Regs& out) const {
+  const ffa::Uuid uuid{{static_cast<uint32_t>(in.x[1]), static_cast<uint32_t>(in.x[1] >> 32),
+                        static_cast<uint32_t>(in.x[2]), static_cast<uint32_t>(in.x[2] >> 32)}};
+  const uint16_t start = static_cast<uint16_t>(in.x[3]);
+  const uint16_t tag = static_cast<uint16_t>(in.x[3] >> 16);
+  // No tag is ever handed out (the list cannot change while the normal
+  // world runs), so a caller's nonzero tag names nothing of ours.
+  if (tag != 0 || (in.x[3] >> 32) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  const Partition* matches[kMaxPartitions];
+  size_t count = 0;
+  for (size_t i = 0; i < partition_count_; ++i)
+    if (uuid.is_nil() || partitions_[i].info.uuid == uuid) matches[count++] = &partitions_[i];
+  if (count == 0 || start >= count) return ffa::set_error(out, Error::invalid_parameters);
+  constexpr size_t kPerCall = 5;
+  const size_t end = start + kPerCall < count ? start + kPerCall : count;
+  ffa::set_regs(out, ffa::raw(Func::success_64));
+  out.x[2] = (count - 1) | (uint64_t{end - 1} << 16) | (uint64_t{tag} << 32) | (uint64_t{24} << 48);
+  for (size_t i = start; i < end; ++i) {
+    const ffa::PartitionInfo& p = matches[i]->info;
+    const ffa::Uuid u = uuid.is_nil() ? p.uuid : ffa::kNilUuid;
+    uint64_t* r = &out.x[3 + 3 * (i - start)];
+    r[0] = p.id.raw() | (uint64_t{p.exec_ctx_count} << 16) | (uint64_t{p.properties} << 32);
+    r[1] = u.w[0] | (uint64_t{u.w[1]} << 32);
+    r[2] = u.w[2] | (uint64_t{u.w[3]} << 32);
+  }
 }
 
 }  // namespace spmc

@@ -100,3 +100,33 @@ TEST(discovery, rx_full_is_busy_until_released) {
   EXPECT_TRUE(ffa::is_success(call(Func::partition_info_get)));
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
+
+TEST(discovery, partition_info_get_regs_all) {
+  ffa::Regs r = call(Func::partition_info_get_regs, 0, 0, 0);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_64));
+  EXPECT_EQ(r.x[2] & 0xFFFF, 3);              // last index: four partitions
+  EXPECT_EQ((r.x[2] >> 16) & 0xFFFF, 3);      // all of them in this call
+  EXPECT_EQ(r.x[2] >> 48, 24);                // descriptor size
+  EXPECT_EQ(r.x[3] & 0xFFFF, harness::trusted_os_id());
+  EXPECT_EQ(r.x[4], uint64_t{ffa::kOpteeUuid.w[0]} | uint64_t{ffa::kOpteeUuid.w[1]} << 32);
+  EXPECT_EQ(r.x[6] & 0xFFFF, 0x8001);
+  EXPECT_EQ(r.x[6] >> 32, ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
+                              ffa::partition_props::aarch64);
+  EXPECT_EQ(r.x[15], 0);  // no fifth descriptor
+}
+TEST(discovery, partition_info_get_regs_from_an_index_and_by_uuid) {
+  ffa::Regs r = call(Func::partition_info_get_regs, 0, 0, 2);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_64));
+  EXPECT_EQ(r.x[3] & 0xFFFF, 0x8002);
+  r = call(Func::partition_info_get_regs, 0x4b3a0d163d7bd8f6, 0x0bd58a1e9d3a43a8, 0);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_64));
+  EXPECT_EQ(r.x[2] & 0xFFFF, 0);
+  EXPECT_EQ(r.x[3] & 0xFFFF, 0x8001);
+  EXPECT_EQ(r.x[4], 0);  // asked by UUID: UUID field MBZ
+}
+TEST(discovery, partition_info_get_regs_refusals) {
+  EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 0, 0, 4)), kInvalid);          // past the end
+  EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 0, 0, 0x10000)), kInvalid);    // a tag we never gave
+  EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 5, 6, 0)), kInvalid);          // unknown UUID
+  EXPECT_EQ(error_code(call(0x8400008B)), kNotSupported);                                  // no SMC32 form
+}
