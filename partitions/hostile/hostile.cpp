@@ -5,6 +5,8 @@
 //   x3 = 0xDEAD0003  execute an undefined instruction
 //   x3 = 0xDEAD0004  answer as if it were another partition
 //   x3 = 0xDEAD0005  call FFA_MSG_WAIT instead of answering
+//   x3 = 0xDEAD0006  send a direct request to echo (its manifest forbids it)
+//   x3 = 0xDEAD0007  send a direct request to itself
 #include "sp/ffa.h"
 
 extern "C" [[noreturn]] void sp_main(uint64_t);
@@ -31,6 +33,12 @@ ffa::Regs misbehave(const ffa::Regs& msg) {
     }
     case 0xDEAD0005:
       return sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}});
+    case 0xDEAD0006:
+    case 0xDEAD0007: {
+      const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
+      const uint32_t target = msg.x[3] == 0xDEAD0006 ? 0x8001 : self;
+      return sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_send_direct_req_32), (self << 16) | target}});
+    }
     default:
       break;
   }

@@ -87,6 +87,8 @@ class Core {
   // direct_messaging.cpp
   Outcome direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  Outcome direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }
   // partition_lifecycle.cpp
   void sp_features(const ffa::Regs& in, ffa::Regs& out) const;
   void console_log(size_t index, const ffa::Regs& in, ffa::Regs& out);

@@ -75,7 +75,55 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
                 in.x[7] & mask);
-  return Outcome::reply_to_caller;
+  if (!p.requester.is_secure()) return Outcome::reply_to_caller;
+  // The answer to another partition: it resumes where it blocked.
+  Partition* caller = const_cast<Partition*>(find_partition(p.requester));
+  if (!caller || caller->state != PartitionState::blocked) return Outcome::reply_to_caller;  // cannot happen
+  caller->state = caller->before_blocked;
+  return resume(index_of(caller));
+}
+
+Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& self = partitions_[index];
+  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
+  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  auto refuse = [&](Error e) {
+    ffa::set_error(out, e);
+    return resume(index);
+  };
+  if (!(pair.sender == self.info.id)) return refuse(Error::invalid_parameters);
+  // Partitions may not send direct requests to the normal world.
+  if (!pair.receiver.is_secure()) return refuse(Error::denied);
+  if (!(self.info.properties & ffa::partition_props::direct_req_send)) return refuse(Error::denied);
+  if (pair.receiver == self.info.id || in.w(2) != 0) return refuse(Error::invalid_parameters);
+  const Partition* target = find_partition(pair.receiver);
+  if (!target) return refuse(Error::invalid_parameters);
+  if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return refuse(Error::denied);
+  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+  if (target->local) {
+    // An endpoint inside the SPMC answers at once.
+    const DirectMessage request{pair.sender, pair.receiver, is64,
+                                {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
+    DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
+    target->local->on_direct_request(request, response);
+    ffa::set_regs(out, ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
+                  ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
+                  response.payload[1] & mask, response.payload[2] & mask, response.payload[3] & mask,
+                  response.payload[4] & mask);
+    return resume(index);
+  }
+  Partition& t = partitions_[index_of(target)];
+  if (t.state == PartitionState::aborted) return refuse(Error::aborted);
+  // A partition busy with a request (or blocked on one of its own, which
+  // is how a cycle of requests would deadlock) takes no other.
+  if (t.state != PartitionState::waiting) return refuse(Error::busy);
+  self.before_blocked = self.state;
+  self.state = PartitionState::blocked;
+  t.state = PartitionState::running;
+  t.requester = self.info.id;
+  ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
+                in.x[7] & mask);
+  return resume(index_of(target));
 }
 
 }  // namespace spmc

@@ -39,6 +39,7 @@ enum class PartitionState : uint8_t {
   booting,  // running its initialisation, until its first FFA_MSG_WAIT
   waiting,  // idle in FFA_MSG_WAIT: can take a direct request
   running,  // handling a direct request
+  blocked,  // waiting for the answer to its own direct request
   aborted,  // stopped after a fault; calls to it get ABORTED
 };
 
@@ -49,6 +50,7 @@ struct Partition {
   PartitionState state = PartitionState::created;
   uint16_t boot_order = 0xFFFF;
   ffa::EndpointId requester;  // who sent the direct request being handled
+  PartitionState before_blocked = PartitionState::running;  // where it resumes
   ffa::Version version = ffa::kVersion1_0;
 };
 

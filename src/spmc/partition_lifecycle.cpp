@@ -73,13 +73,8 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case Func::msg_send_direct_resp_64:
       return direct_response_from_sp(index, in, out);
     case Func::msg_send_direct_req_32:
-    case Func::msg_send_direct_req_64: {
-      // Partitions may not send direct requests to the normal world;
-      // partition-to-partition messaging is not offered yet.
-      const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
-      ffa::set_error(out, pair.receiver.is_secure() ? Error::not_supported : Error::denied);
-      return resume(index);
-    }
+    case Func::msg_send_direct_req_64:
+      return direct_request_from_sp(index, in, out);
     case Func::id_get:
       ffa::set_success(out, p.info.id.raw());
       return resume(index);
@@ -115,6 +110,15 @@ Outcome Core::sp_aborted(size_t index, ffa::Regs& out) {
   const PartitionState was = p.state;
   p.state = PartitionState::aborted;
   if (was == PartitionState::booting) return boot_next(out);
+  if (was == PartitionState::running && p.requester.is_secure()) {
+    // Another partition waits for this one's answer: it gets ABORTED.
+    Partition* caller = const_cast<Partition*>(find_partition(p.requester));
+    if (caller && caller->state == PartitionState::blocked) {
+      caller->state = caller->before_blocked;
+      ffa::set_error(out, Error::aborted);
+      return resume(index_of(caller));
+    }
+  }
   if (was == PartitionState::running) {
     // The normal world's request will never be answered: tell it so.
     ffa::set_error(out, Error::aborted);

@@ -38,8 +38,10 @@ class PartitionLifecycle : public ::testing::Test {
 
   void add(uint16_t id, uint16_t boot_order) {
     spmc::Partition p{};
+    // kA may also send direct requests; kB only receives them.
+    const uint32_t send = id == kA ? ffa::partition_props::direct_req_send : 0;
     p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
-                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | send,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.boot_order = boot_order;
     ASSERT_TRUE(core_.add_partition(p).ok());
@@ -195,6 +197,78 @@ TEST_F(PartitionLifecycle, UnknownCallsAreNotSupported) {
   ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{0x840000FF}}, out), Outcome::run_partition);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -1);
+}
+
+// --- partition to partition ----------------------------------------------
+
+TEST_F(PartitionLifecycle, PartitionToPartitionRequestAndAnswer) {
+  boot_all();
+  Regs out{};
+  const size_t a = index_of(kA), b = index_of(kB);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA, 0, 1}}, out), Outcome::run_partition);
+  // A asks B; B runs with A's request, A is blocked.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_req_64), (uint64_t{kA} << 16) | kB, 0, 7, 8}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), b);
+  EXPECT_EQ(out.x[1], (uint64_t{kA} << 16) | kB);
+  EXPECT_EQ(out.x[3], 7u);
+  EXPECT_EQ(core_.partition(a).state, PartitionState::blocked);
+  EXPECT_EQ(core_.partition(b).state, PartitionState::running);
+  // The normal world cannot reach either meanwhile.
+  Regs nwd{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kB}}, nwd), Outcome::reply_to_caller);
+  EXPECT_EQ(static_cast<int32_t>(nwd.x[2]), -4);
+  // B answers A: A resumes with the answer, still handling the NWd request.
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::msg_send_direct_resp_64), (uint64_t{kB} << 16) | kA, 0, 9}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), a);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(out.x[3], 9u);
+  EXPECT_EQ(core_.partition(a).state, PartitionState::running);
+  EXPECT_EQ(core_.partition(b).state, PartitionState::waiting);
+  // And A answers the normal world.
+  EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16}}, out),
+            Outcome::reply_to_caller);
+}
+
+TEST_F(PartitionLifecycle, PartitionToPartitionRefusals) {
+  boot_all();
+  Regs out{};
+  const size_t a = index_of(kA), b = index_of(kB);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  auto from_a = [&](uint64_t w1) {
+    EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_req_32), w1}}, out), Outcome::run_partition);
+    EXPECT_EQ(core_.scheduled(), a);
+    return static_cast<int32_t>(out.x[2]);
+  };
+  EXPECT_EQ(from_a((uint64_t{kA} << 16) | kA), -2);      // to itself
+  EXPECT_EQ(from_a((uint64_t{kB} << 16) | kB), -2);      // posing as B
+  EXPECT_EQ(from_a((uint64_t{kA} << 16) | 0x8777), -2);  // nobody
+  EXPECT_EQ(from_a((uint64_t{kA} << 16) | 0x0000), -6);  // the normal world
+  // B may not send requests at all.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
+            Outcome::reply_to_caller);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kB}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::msg_send_direct_req_32), (uint64_t{kB} << 16) | kA}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
+}
+
+TEST_F(PartitionLifecycle, TargetFaultReturnsAbortedToTheCallingPartition) {
+  boot_all();
+  Regs out{};
+  const size_t a = index_of(kA), b = index_of(kB);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_req_32), (uint64_t{kA} << 16) | kB}}, out),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.sp_aborted(b, out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), a);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -8);
+  EXPECT_EQ(core_.partition(a).state, PartitionState::running);
+  // Asking the aborted partition again: ABORTED at once.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_req_32), (uint64_t{kA} << 16) | kB}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -8);
 }
 
 }  // namespace

@@ -38,6 +38,11 @@ void run_benchmarks(uint64_t boot_ticks) {
     // To an S-EL0 partition: the trusted OS switches into the echo
     // partition's address space and back.
     report("direct_req_sel0_echo", measure([] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
+    // Normal world -> echo -> trusted OS -> echo -> normal world: the
+    // extra over direct_req_sel0_echo is a partition's own direct request.
+    const uint64_t via = 0x5EED0000 | w1;
+    report("direct_req_sel0_echo_to_trusted_os",
+           measure([via] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, via, 0); }));
     report("partition_info_get", measure([] {
              call(ffa::Func::partition_info_get);
              call(ffa::Func::rx_release);

@@ -61,6 +61,34 @@ TEST(partitions, hostile_walk_away_is_denied) {
   EXPECT_EQ(r.w(4), ffa::raw(Func::error));
   EXPECT_EQ(static_cast<int32_t>(r.w(5)), kDenied);
 }
+// Partition to partition: echo forwards on command (x3 = 0x5EED0000 | ID).
+TEST(partitions, echo_asks_the_trusted_os) {
+  ASSERT_TRUE(harness::discover());
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x5EED0000 | harness::trusted_os_id(), 0 /* API */);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[4], 1);  // OP-TEE API 1.0
+}
+TEST(partitions, echo_asks_another_partition) {
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x5EED0000 | kHostileB, 0x77, 0x88, 0x99, 0xAA);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[4], 0x77);  // hostile-b echoes its x3 (and reports no refused call)
+  EXPECT_EQ(r.x[5], 0);
+}
+TEST(partitions, partition_requests_refused) {
+  auto forwarded_error = [](uint16_t target) {
+    ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x5EED0000 | target);
+    return r.x[3] == ffa::raw(Func::error) ? static_cast<int32_t>(r.w(4)) : 0;
+  };
+  EXPECT_EQ(forwarded_error(kEcho), kInvalid);  // to itself
+  EXPECT_EQ(forwarded_error(0x0000), kDenied);  // to the normal world
+  EXPECT_EQ(forwarded_error(0x8777), kInvalid);  // to nobody
+  // hostile-a's manifest does not let it send requests.
+  ffa::Regs r = call(Func::msg_send_direct_req_32, kHostileA, 0, 0xDEAD0006);
+  EXPECT_EQ(r.w(4), ffa::raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(r.w(5)), kDenied);
+}
 TEST(partitions, fault_reading_spmc_memory_aborts_only_that_partition) {
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, kHostileA, 0, 0xDEAD0001)), kAborted);
   // It stays aborted; the others keep working.
@@ -73,4 +101,9 @@ TEST(partitions, writing_own_code_faults) {
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kHostileB, 0, 0xDEAD0002)), kAborted);
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kHostileB, 0, 0)), kAborted);
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 44).x[3], 44);
+}
+TEST(partitions, asking_an_aborted_partition) {
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x5EED0000 | kHostileA);
+  EXPECT_EQ(r.x[3], ffa::raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(r.w(4)), kAborted);
 }
