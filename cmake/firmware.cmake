@@ -85,13 +85,21 @@ add_custom_command(OUTPUT ${MANIFEST_CHECK}
 # An S-EL0 partition on the Tessera runtime (src/sp): image, manifest DTB
 # (checked), SP package.
 add_library(tessera_sp STATIC src/sp/entry.S src/sp/log.cpp)
+# A partition that brings its own startup and linker script (LDSCRIPT) is
+# built from its sources alone: no Tessera runtime, no Tessera library.
 function(tessera_partition name)
-  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST;LDSCRIPT" "SOURCES" ${ARGN})
   add_executable(${name}.elf ${ARG_SOURCES})
-  target_link_libraries(${name}.elf PRIVATE tessera_sp tessera_lib tessera_rt gcc)
-  target_link_options(${name}.elf PRIVATE -T ${CMAKE_SOURCE_DIR}/src/sp/sp.ld
-                      -Wl,--defsym=SP_LOAD_ADDRESS=${ARG_LOAD_ADDRESS})
-  set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/sp/sp.ld)
+  if(ARG_LDSCRIPT)
+    target_link_libraries(${name}.elf PRIVATE gcc)
+    target_link_options(${name}.elf PRIVATE -T ${ARG_LDSCRIPT})
+    set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${ARG_LDSCRIPT})
+  else()
+    target_link_libraries(${name}.elf PRIVATE tessera_sp tessera_lib tessera_rt gcc)
+    target_link_options(${name}.elf PRIVATE -T ${CMAKE_SOURCE_DIR}/src/sp/sp.ld
+                        -Wl,--defsym=SP_LOAD_ADDRESS=${ARG_LOAD_ADDRESS})
+    set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/sp/sp.ld)
+  endif()
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/partitions)
   add_custom_command(OUTPUT ${dir}/${name}.bin ${dir}/${name}.dtb ${dir}/${name}.pkg
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
@@ -111,6 +119,9 @@ tessera_partition(hostile_a LOAD_ADDRESS 0x0e540000 MANIFEST ${CMAKE_SOURCE_DIR}
   SOURCES partitions/hostile/hostile.cpp)
 tessera_partition(hostile_b LOAD_ADDRESS 0x0e580000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/hostile/manifest_b.dts
   SOURCES partitions/hostile/hostile.cpp)
+tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/manifest.dts
+  LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/foreign_c/foreign.ld
+  SOURCES partitions/foreign_c/start.S partitions/foreign_c/main.c)
 
 # One flash file per configuration: the monitor, padded, then a FIP with
 # the SPMC image, its manifest, the normal-world image and SP packages.
@@ -145,7 +156,7 @@ function(tessera_config name)
 endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
-               PARTITIONS echo hostile_a hostile_b)
+               PARTITIONS echo hostile_a hostile_b foreign_c)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
-               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b)
+               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c)

@@ -27,6 +27,8 @@ constexpr uint64_t kEcSvc64 = 0x15;
 
 struct Hosted {
   SpContext ctx;
+  bool started;         // first entry done
+  uint64_t boot_x[4];   // x0-x3 at the first entry (boot information)
   std::optional<arch::mmu::PageTable> tables;
   size_t core_index;
   uint64_t start, end;  // the partition's memory, for overlap checks
@@ -140,9 +142,44 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   h.tables.emplace(pool, kTablesPerPartition, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
   arch::mmu::PageTable& pt = *h.tables;
 
+  // The FF-A boot information protocol, when the manifest asks for it
+  // (gp-register-num): a blob with one descriptor, the partition's own
+  // manifest DTB, in read-only pages after the partition's memory.
+  uint64_t boot_info = 0, boot_info_pages = 0;
+  if (m.boot_info_register >= 0) {
+    boot_info = end;
+    boot_info_pages = align_up(64 + *pm_size) / kPage;
+    end += boot_info_pages * kPage;
+    if (!in_partition_region(start, end - start)) {
+      lib::log::error("partition \"{}\": no room for its boot information; not started", m.description);
+      return false;
+    }
+    for (unsigned i = 0; i < g_hosted_count; ++i) {
+      if (start < g_hosted[i].end && g_hosted[i].start < end) {
+        lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
+        return false;
+      }
+    }
+  }
+
   // Copy the image in; its memory outside the image starts zeroed.
   memset(reinterpret_cast<void*>(start), 0, end - start);
   memcpy(reinterpret_cast<void*>(load), img->data(), img->size());
+  if (boot_info) {
+    // FF-A v1.2 Table 5.8/5.9: header (signature 0xFFA, version, blob size,
+    // descriptor size, count, offset), then one standard FDT descriptor
+    // whose contents are the address of the manifest copied behind it.
+    auto* blob = reinterpret_cast<uint8_t*>(boot_info);
+    lib::MutableByteView v(blob, boot_info_pages * kPage);
+    const uint32_t blob_size = static_cast<uint32_t>(64 + *pm_size);
+    bool w = v.put_le32(0, 0xFFA) && v.put_le32(4, 0x10002) && v.put_le32(8, blob_size) && v.put_le32(12, 32) &&
+             v.put_le32(16, 1) && v.put_le32(20, 32);
+    memcpy(blob + 32, "manifest", 9);                  // name (string format)
+    w = w && v.put_le16(48, 0) && v.put_le16(50, 0);   // type: standard FDT; flags: string name, address
+    w = w && v.put_le32(52, *pm_size) && v.put_le64(56, boot_info + 64);
+    memcpy(blob + 64, pm->data(), *pm_size);
+    if (!w) return false;  // cannot happen: the pages hold 64 + pm_size bytes
+  }
 
   // Declared regions with their attributes; the rest of the image is code
   // and constants: read-only, executable, never writable.
@@ -179,6 +216,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   }
   // The trampoline: the one page of the trusted OS a partition's tables
   // hold, executable at EL1 only.
+  if (boot_info && ok) map(boot_info, boot_info_pages * kPage, Attrs{.type = MemType::normal, .user = true});
   const auto tramp = reinterpret_cast<uint64_t>(__trampoline_start);
   if (ok) map(tramp, kPage, Attrs{.type = MemType::normal, .exec = true});
   if (!ok) {
@@ -205,6 +243,9 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   h.ctx.elr = load + m.entrypoint_offset;
   h.ctx.spsr = 0;  // EL0t
   h.ctx.ttbr0 = pt.root_address() | (asid << 48);
+  h.started = false;
+  for (uint64_t& x : h.boot_x) x = 0;
+  if (boot_info) h.boot_x[m.boot_info_register] = boot_info;
   h.core_index = core.partition_count() - 1;
   h.start = start;
   h.end = end;
@@ -230,6 +271,11 @@ spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs&
       continue;
     }
     for (unsigned i = 0; i < 18; ++i) h->ctx.x[i] = out.x[i];
+    if (!h->started) {
+      // First entry: x0-x3 as the boot information protocol says.
+      for (unsigned i = 0; i < 4; ++i) h->ctx.x[i] = h->boot_x[i];
+      h->started = true;
+    }
     const uint64_t kind = sel1_el0_run(&h->ctx);
     if (kind == EL0_TRAP_SYNC && (h->ctx.esr >> 26) == kEcSvc64) {
       ffa::Regs in;

@@ -46,6 +46,18 @@ TEST(partitions, echo_by_uuid) {
   EXPECT_EQ(harness::buffers().rx[0] | harness::buffers().rx[1] << 8, kEcho);
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
+TEST(partitions, foreign_c_partition_got_its_boot_information) {
+  // A partition in plain C, no Tessera runtime: it reports what it found
+  // through the FF-A boot information protocol (x0 at its entry).
+  ffa::Regs r = call(Func::msg_send_direct_req_32, 0x8004, 0, 41);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.w(1), 0x8004u << 16);
+  EXPECT_EQ(r.w(3), 0xFFA);       // blob signature
+  EXPECT_EQ(r.w(4), 1);           // one descriptor
+  EXPECT_EQ(r.w(5), 0xd00dfeed);  // its manifest, as an FDT
+  EXPECT_TRUE(r.w(6) > 64 && r.w(6) < 4096);
+  EXPECT_EQ(r.w(7), 42);
+}
 TEST(partitions, hostile_forged_answer_is_refused_to_it) {
   // It first answers as partition 0x8123 (refused with INVALID_PARAMETERS),
   // then properly, reporting what it got.

@@ -1,0 +1,79 @@
+/*
+ * A secure partition in plain C with its own startup code and no Tessera
+ * headers: it proves that a partition written against the FF-A
+ * specification alone runs here unmodified. It reads the FF-A boot
+ * information blob (FF-A v1.2, "Boot information protocol") the SPMC
+ * passes in x0, logs through FFA_CONSOLE_LOG_32, and answers direct
+ * requests with what it found:
+ *   x3 = blob signature (0xFFA), x4 = number of descriptors,
+ *   x5 = magic of the FDT the first descriptor points at (0xd00dfeed),
+ *   x6 = that FDT's size in bytes, x7 = the request's own x3 + 1.
+ */
+#include <stdint.h>
+
+#define FFA_MSG_WAIT 0x8400006Bu
+#define FFA_MSG_SEND_DIRECT_REQ_32 0x8400006Fu
+#define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070u
+#define FFA_CONSOLE_LOG_32 0x8400008Au
+
+struct ffa_args {
+  uint64_t x[8];
+};
+
+static struct ffa_args svc(struct ffa_args a) {
+  register uint64_t x0 __asm__("x0") = a.x[0];
+  register uint64_t x1 __asm__("x1") = a.x[1];
+  register uint64_t x2 __asm__("x2") = a.x[2];
+  register uint64_t x3 __asm__("x3") = a.x[3];
+  register uint64_t x4 __asm__("x4") = a.x[4];
+  register uint64_t x5 __asm__("x5") = a.x[5];
+  register uint64_t x6 __asm__("x6") = a.x[6];
+  register uint64_t x7 __asm__("x7") = a.x[7];
+  __asm__ volatile("svc #0"
+                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
+                   :
+                   : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+  struct ffa_args r = {{x0, x1, x2, x3, x4, x5, x6, x7}};
+  return r;
+}
+
+/* FFA_CONSOLE_LOG_32: up to 4 characters in each of w2-w7. */
+static void log_str(const char* s) {
+  while (*s) {
+    struct ffa_args a = {{FFA_CONSOLE_LOG_32, 0, 0, 0, 0, 0, 0, 0}};
+    uint64_t n = 0;
+    for (int reg = 2; reg < 8 && *s; ++reg)
+      for (int b = 0; b < 4 && *s; ++b, ++n) a.x[reg] |= (uint64_t)(uint8_t)*s++ << (8 * b);
+    a.x[1] = n;
+    svc(a);
+  }
+}
+
+static uint32_t be32(const uint8_t* p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void partition_main(uint64_t boot_info) {
+  uint64_t signature = 0, count = 0, fdt_magic = 0, fdt_size = 0;
+  if (boot_info) {
+    const uint32_t* header = (const uint32_t*)boot_info;
+    signature = header[0];
+    count = header[4];
+    const uint8_t* desc = (const uint8_t*)boot_info + header[5];
+    const uint8_t type = desc[16];
+    const uint64_t contents = *(const uint64_t*)(desc + 24);
+    if (signature == 0xFFA && count >= 1 && type == 0 /* standard, FDT */) {
+      fdt_magic = be32((const uint8_t*)contents);
+      fdt_size = *(const uint32_t*)(desc + 20);
+    }
+  }
+  log_str(fdt_magic == 0xd00dfeed ? "foreign-c: boot information and manifest found\n"
+                                  : "foreign-c: no usable boot information\n");
+  struct ffa_args msg = svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
+  for (;;) {
+    const uint64_t w1 = msg.x[1] & 0xFFFFFFFFu;
+    struct ffa_args resp = {{FFA_MSG_SEND_DIRECT_RESP_32, ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, signature,
+                             count, fdt_magic, fdt_size, (msg.x[3] + 1) & 0xFFFFFFFFu}};
+    msg = svc(resp);
+  }
+}
