@@ -36,13 +36,13 @@ struct Hosted {
 
 constinit Hosted g_hosted[kMaxHosted] = {};
 constinit unsigned g_hosted_count = 0;
+// The core's partition index -> our record (the run loop's lookup).
+constinit Hosted* g_by_core_index[spmc::kMaxPartitions] = {};
 
 constexpr uint64_t align_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
 
 Hosted* hosted_for(size_t core_index) {
-  for (unsigned i = 0; i < g_hosted_count; ++i)
-    if (g_hosted[i].core_index == core_index) return &g_hosted[i];
-  return nullptr;
+  return core_index < spmc::kMaxPartitions ? g_by_core_index[core_index] : nullptr;
 }
 
 bool in_partition_region(uint64_t base, uint64_t size) {
@@ -247,6 +247,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   for (uint64_t& x : h.boot_x) x = 0;
   if (boot_info) h.boot_x[m.boot_info_register] = boot_info;
   h.core_index = core.partition_count() - 1;
+  g_by_core_index[h.core_index] = &h;
   h.start = start;
   h.end = end;
   ++g_hosted_count;
