@@ -23,7 +23,9 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
   sp::log("echo: ready\n");
   ffa::Regs msg = sp::wait();
   for (;;) {
-    if ((msg.x[3] & ~0xFFFFull) == kForward) {
+    if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
+      msg = sp::respond2(msg, msg);  // x4-x17 back as they came
+    } else if ((msg.x[3] & ~0xFFFFull) == kForward) {
       msg = forward(msg);
     } else {
       msg = sp::respond(msg, msg.x[3], msg.x[4], msg.x[5], msg.x[6], msg.x[7]);

@@ -230,6 +230,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   uint32_t props = ffa::partition_props::aarch64;
   if (m.messaging_method & ffa::messaging::direct_req_recv) props |= ffa::partition_props::direct_req_recv;
   if (m.messaging_method & ffa::messaging::direct_req_send) props |= ffa::partition_props::direct_req_send;
+  if (m.messaging_method & ffa::messaging::direct_req2_recv) props |= ffa::partition_props::direct_req2_recv;
+  if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
   spmc::Partition p{};
   p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
   p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;

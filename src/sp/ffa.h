@@ -29,6 +29,17 @@ inline ffa::Regs respond(const ffa::Regs& request, uint64_t a3, uint64_t a4 = 0,
                         swapped, 0, a3, a4, a5, a6, a7}});
 }
 
+// Answers a FFA_MSG_SEND_DIRECT_REQ2 with FFA_MSG_SEND_DIRECT_RESP2 and the
+// payload `reply` (x4-x17 of it); returns the next message.
+inline ffa::Regs respond2(const ffa::Regs& request, const ffa::Regs& reply) {
+  const uint32_t w1 = static_cast<uint32_t>(request.x[1]);
+  ffa::Regs r = reply;
+  r.x[0] = ffa::raw(ffa::Func::msg_send_direct_resp2);
+  r.x[1] = (w1 << 16) | (w1 >> 16);
+  r.x[2] = r.x[3] = 0;
+  return svc(r);
+}
+
 // FFA_CONSOLE_LOG_64 of a NUL-terminated string, up to 8 characters per
 // register, 16 registers per call (FF-A v1.2).
 void log(const char* s);

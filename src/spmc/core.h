@@ -86,6 +86,7 @@ class Core {
   void rx_release(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
   // direct_messaging.cpp
   Outcome direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  Outcome direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }

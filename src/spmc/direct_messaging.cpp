@@ -57,6 +57,33 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   return Outcome::reply_to_caller;
 }
 
+// FFA_MSG_SEND_DIRECT_REQ2 (v1.2): addressed to a partition and one of its
+// services by UUID (x2/x3), payload x4-x17; answered with _RESP2.
+Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  auto refuse = [&](Error e) {
+    ffa::set_error(out, e);
+    return Outcome::reply_to_caller;
+  };
+  if (pair.sender.is_secure() || !(pair.sender == nwd_.id)) return refuse(Error::invalid_parameters);
+  const Partition* target = find_partition(pair.receiver);
+  if (!target) return refuse(Error::invalid_parameters);
+  const ffa::Uuid uuid{{static_cast<uint32_t>(in.x[2]), static_cast<uint32_t>(in.x[2] >> 32),
+                        static_cast<uint32_t>(in.x[3]), static_cast<uint32_t>(in.x[3] >> 32)}};
+  // The nil UUID asks for the partition itself; any other must be its own.
+  if (!uuid.is_nil() && !(uuid == target->info.uuid)) return refuse(Error::invalid_parameters);
+  if (!(target->info.properties & ffa::partition_props::direct_req2_recv)) return refuse(Error::denied);
+  if (target->local) return refuse(Error::denied);  // no endpoint inside the SPMC takes REQ2
+  Partition& p = partitions_[index_of(target)];
+  if (p.state == PartitionState::aborted) return refuse(Error::aborted);
+  if (p.state != PartitionState::waiting) return refuse(Error::busy);
+  p.state = PartitionState::running;
+  p.requester = pair.sender;
+  out = in;
+  out.x[1] = pair.w1();
+  return resume(index_of(target));
+}
+
 Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
   const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_resp_64);
@@ -72,9 +99,16 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
     return resume(index);
   }
   p.state = PartitionState::waiting;
-  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
-  ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
-                in.x[7] & mask);
+  if (in.fid() == ffa::raw(Func::msg_send_direct_resp2)) {
+    // x4-x17 are the payload; x2-x3 are reserved in the answer.
+    out = in;
+    out.x[1] = pair.w1();
+    out.x[2] = out.x[3] = 0;
+  } else {
+    const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+    ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
+                  in.x[7] & mask);
+  }
   if (!p.requester.is_secure()) return Outcome::reply_to_caller;
   // The answer to another partition: it resumes where it blocked.
   Partition* caller = const_cast<Partition*>(find_partition(p.requester));

@@ -71,6 +71,7 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       return resume(index);
     case Func::msg_send_direct_resp_32:
     case Func::msg_send_direct_resp_64:
+    case Func::msg_send_direct_resp2:
       return direct_response_from_sp(index, in, out);
     case Func::msg_send_direct_req_32:
     case Func::msg_send_direct_req_64:

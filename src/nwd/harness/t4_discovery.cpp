@@ -64,7 +64,7 @@ TEST(discovery, partition_info_all) {
   EXPECT_EQ(rx_le32(24) & 0xFFFF, 0x8001);  // echo
   EXPECT_EQ(rx_le32(24) >> 16, 1);
   EXPECT_EQ(rx_le32(28), ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
-                             ffa::partition_props::aarch64);
+                             ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv);
   EXPECT_EQ(rx_le32(32), 0x3d7bd8f6u);  // its UUID, first word
   EXPECT_EQ(rx_le32(48) & 0xFFFF, 0x8002);
   EXPECT_EQ(rx_le32(72) & 0xFFFF, 0x8003);
@@ -112,7 +112,7 @@ TEST(discovery, partition_info_get_regs_all) {
   EXPECT_EQ(r.x[4], uint64_t{ffa::kOpteeUuid.w[0]} | uint64_t{ffa::kOpteeUuid.w[1]} << 32);
   EXPECT_EQ(r.x[6] & 0xFFFF, 0x8001);
   EXPECT_EQ(r.x[6] >> 32, ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
-                              ffa::partition_props::aarch64);
+                              ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv);
   EXPECT_EQ(r.x[15] & 0xFFFF, 0x8004);  // the fifth descriptor fills x15-x17
 }
 TEST(discovery, partition_info_get_regs_from_an_index_and_by_uuid) {

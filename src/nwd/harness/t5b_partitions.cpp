@@ -31,6 +31,34 @@ TEST(partitions, echo_round_trip_32_truncates) {
   EXPECT_EQ(r.x[3], 0x12345678);
   EXPECT_EQ(r.x[7], 10);
 }
+TEST(partitions, echo_direct_req2_by_uuid) {
+  ffa::Regs req{{0xC400008D, kEcho, 0x4b3a0d163d7bd8f6, 0x0bd58a1e9d3a43a8}};
+  for (unsigned i = 4; i < 18; ++i) req.x[i] = 0x1000 + i;
+  ffa::Regs r = req;
+  arch_smc(&r);
+  ASSERT_EQ(r.w(0), 0xC400008E);  // FFA_MSG_SEND_DIRECT_RESP2
+  EXPECT_EQ(r.w(1), uint32_t{kEcho} << 16);
+  EXPECT_EQ(r.x[2], 0);
+  EXPECT_EQ(r.x[3], 0);
+  for (unsigned i = 4; i < 18; ++i) EXPECT_EQ(r.x[i], 0x1000 + i);
+  // The nil UUID addresses the partition itself.
+  r = ffa::Regs{{0xC400008D, kEcho, 0, 0, 77}};
+  arch_smc(&r);
+  EXPECT_EQ(r.w(0), 0xC400008E);
+  EXPECT_EQ(r.x[4], 77);
+}
+TEST(partitions, direct_req2_refusals) {
+  auto req2 = [](uint64_t w1, uint64_t u0, uint64_t u1) {
+    ffa::Regs r{{0xC400008D, w1, u0, u1}};
+    arch_smc(&r);
+    return error_code(r);
+  };
+  EXPECT_EQ(req2(kEcho, 1, 2), kInvalid);                                   // not its UUID
+  EXPECT_EQ(req2(kHostileB, 0, 0), kDenied);                                // its manifest takes no REQ2
+  EXPECT_EQ(req2(harness::trusted_os_id(), 0, 0), kDenied);                 // nor does the trusted OS
+  EXPECT_EQ(req2(0x8777, 0, 0), kInvalid);                                  // nobody
+  EXPECT_EQ(req2((0x8001u << 16) | kEcho, 0, 0), kInvalid);                 // a secure sender
+}
 TEST(partitions, many_round_trips) {
   for (uint64_t i = 0; i < 200; ++i) {
     ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, i, ~i);
