@@ -4,10 +4,34 @@
 //   x3 = 0x5EED0000 | ID  send x4-x7 to partition ID as a direct request
 //                         and answer with what came back (x3 = its w0,
 //                         x4-x7 = its x3-x6, or w2 of an FFA_ERROR in x4)
+//   x3 = 0x9E4E0000       report the FFA_MEM_PERM_GET/SET results of its
+//                         initialisation (see check_own_memory)
+//   x3 = 0x9E4E0001       try FFA_MEM_PERM_GET now (after initialisation)
 #include "sp/ffa.h"
 
 namespace {
 constexpr uint64_t kForward = 0x5EED0000;
+constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
+constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
+
+uint64_t g_perm[5];
+
+// What a partition may do with its own memory while it initialises.
+uint64_t perm_result(const ffa::Regs& r) {
+  return r.fid() == ffa::raw(ffa::Func::error) ? (0xE0000000ull | r.w(2)) : r.w(2);
+}
+void check_own_memory() {
+  auto get = [](uint64_t va) { return sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_perm_get_64), va}}); };
+  auto set = [](uint64_t va, uint64_t pages, uint64_t perm) {
+    return sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_perm_set_64), va, pages, perm}});
+  };
+  g_perm[0] = perm_result(get(kCode));                  // read-only, executable: 3
+  g_perm[1] = perm_result(get(kData));                  // read-write, never executable: 5
+  set(kScratch, 1, 3 | 4);                              // make a data page read-only
+  g_perm[2] = perm_result(get(kScratch));               // 7
+  g_perm[3] = perm_result(set(0x0E101000, 1, 3 | 4));   // not its memory: INVALID_PARAMETERS
+  g_perm[4] = perm_result(set(kCode, 1, 1));            // writable and executable: INVALID_PARAMETERS
+}
 
 ffa::Regs forward(const ffa::Regs& msg) {
   const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
@@ -20,11 +44,16 @@ ffa::Regs forward(const ffa::Regs& msg) {
 }  // namespace
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
+  check_own_memory();
   sp::log("echo: ready\n");
   ffa::Regs msg = sp::wait();
   for (;;) {
     if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
       msg = sp::respond2(msg, msg);  // x4-x17 back as they came
+    } else if (msg.x[3] == kReportPerms) {
+      msg = sp::respond(msg, g_perm[0], g_perm[1], g_perm[2], g_perm[3], g_perm[4]);
+    } else if (msg.x[3] == kPermAfterInit) {
+      msg = sp::respond(msg, perm_result(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_perm_get_64), kCode}})));
     } else if ((msg.x[3] & ~0xFFFFull) == kForward) {
       msg = forward(msg);
     } else {

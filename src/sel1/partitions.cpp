@@ -257,9 +257,54 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   return true;
 }
 
+Hosted* hosted_by_id(const spmc::Core& core, ffa::EndpointId id) {
+  for (unsigned i = 0; i < g_hosted_count; ++i)
+    if (core.partition(g_hosted[i].core_index).info.id == id) return &g_hosted[i];
+  return nullptr;
+}
+
+// Descriptor bits the permission calls read (stage 1, EL1&0 regime).
+constexpr uint64_t kDescApEl0 = 1ull << 6, kDescApRo = 1ull << 7, kDescUxn = 1ull << 54;
+constexpr uint64_t kDescAttrIndx = 7ull << 2;
+
+const spmc::Core* g_core = nullptr;  // set by load_partitions
+
 }  // namespace
 
+ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h) return ffa::Error::invalid_parameters;
+  auto l = h->tables->lookup(va);
+  if (!l || !(l->descriptor & kDescApEl0)) return ffa::Error::invalid_parameters;
+  uint32_t perm = (l->descriptor & kDescApRo) ? 3 : 1;
+  if (l->descriptor & kDescUxn) perm |= 1u << 2;
+  return perm;
+}
+
+ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h) return ffa::Error::invalid_parameters;
+  arch::mmu::PageTable& pt = *h->tables;
+  const uint64_t size = uint64_t{pages} * kPage;
+  if (va + size < va) return ffa::Error::invalid_parameters;
+  // Every page must already be the partition's own (EL0-accessible) normal
+  // memory: the trampoline and device pages are not its to change.
+  for (uint64_t a = va; a < va + size; a += kPage) {
+    auto l = pt.lookup(a);
+    if (!l || !(l->descriptor & kDescApEl0) || l->level != 3 || (l->descriptor & kDescAttrIndx) != (1ull << 2))
+      return ffa::Error::invalid_parameters;
+  }
+  // Break before make: unmap (with TLB maintenance), then map anew.
+  const Attrs attrs{.type = MemType::normal, .write = (perm & 3) == 1, .exec = (perm & 4) == 0, .user = true};
+  for (uint64_t a = va; a < va + size; a += kPage) {
+    const uint64_t pa = pt.lookup(a)->pa;
+    if (!pt.unmap(a, kPage) || !pt.map(a, pa, kPage, attrs)) return ffa::Error::no_memory;
+  }
+  return {};
+}
+
 unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core) {
+  g_core = &core;
   unsigned loaded = 0;
   for (unsigned i = 0; i < manifest.package_count; ++i) loaded += load_one(i, manifest.packages[i], core) ? 1 : 0;
   return loaded;

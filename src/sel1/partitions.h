@@ -16,6 +16,11 @@ namespace sel1 {
 // the others start. Returns how many were registered.
 unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core);
 
+// FFA_MEM_PERM_GET/SET on partition `id`'s own pages (never the
+// trampoline or anything else it cannot reach from EL0).
+ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va);
+ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm);
+
 // Carries out run_partition outcomes until the core says where the answer
 // goes (reply_to_caller) or that boot is over (boot_done).
 spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs& out);

@@ -1,6 +1,7 @@
 #include "sel1/placement.h"
 
 #include "lib/log.h"
+#include "sel1/partitions.h"
 
 namespace sel1 {
 
@@ -62,6 +63,18 @@ void Sel1Placement::partition_log(ffa::EndpointId id, const char* chars, size_t 
       line->len = 0;
     }
   }
+}
+
+}  // namespace sel1
+
+namespace sel1 {
+
+ffa::Result<uint32_t> Sel1Placement::partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
+  return sel1::partition_mem_perm_get(id, va);
+}
+
+ffa::Status Sel1Placement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
+  return sel1::partition_mem_perm_set(id, va, pages, perm);
 }
 
 }  // namespace sel1

@@ -17,6 +17,8 @@ class Sel1Placement final : public spmc::Placement {
   void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) override;
   bool is_ns_memory(uint64_t pa, uint64_t size) const override;
   void partition_log(ffa::EndpointId id, const char* chars, size_t len) override;
+  ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
+  ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;
 
  private:
   arch::mmu::PageTable& tables_;

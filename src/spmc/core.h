@@ -93,6 +93,7 @@ class Core {
   // partition_lifecycle.cpp
   void sp_features(const ffa::Regs& in, ffa::Regs& out) const;
   void console_log(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out);
   Outcome resume(size_t index) {
     scheduled_ = index;
     return Outcome::run_partition;

@@ -36,6 +36,10 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::msg_send_direct_resp_64:
     case Func::console_log_32:
     case Func::console_log_64:
+    case Func::mem_perm_get_32:
+    case Func::mem_perm_get_64:
+    case Func::mem_perm_set_32:
+    case Func::mem_perm_set_64:
       return ffa::set_success(out, 0);
     default:
       return ffa::set_error(out, Error::not_supported);
@@ -56,6 +60,30 @@ void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
     chars[i] = static_cast<char>(in.x[2 + i / per_reg] >> (8 * (i % per_reg)));
   placement_.partition_log(partitions_[index].info.id, chars, static_cast<size_t>(count));
   ffa::set_success(out);
+}
+
+// FFA_MEM_PERM_GET/SET: a partition sets up its own image while it
+// initialises (FF-A v1.2 section 13: DENIED afterwards).
+void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  const Partition& p = partitions_[index];
+  const uint32_t fid = in.fid();
+  const bool is64 = fid == ffa::raw(Func::mem_perm_get_64) || fid == ffa::raw(Func::mem_perm_set_64);
+  const uint64_t va = is64 ? in.x[1] : in.w(1);
+  if (p.state != PartitionState::booting) return ffa::set_error(out, Error::denied);
+  if (va & 0xFFF) return ffa::set_error(out, Error::invalid_parameters);
+  if (fid == ffa::raw(Func::mem_perm_get_32) || fid == ffa::raw(Func::mem_perm_get_64)) {
+    auto perm = placement_.partition_mem_perm_get(p.info.id, va);
+    return perm ? ffa::set_success(out, *perm) : ffa::set_error(out, perm.error());
+  }
+  const uint32_t pages = in.w(2), perm = in.w(3);
+  constexpr uint32_t kRw = 1, kRo = 3, kNx = 1u << 2;
+  if (pages == 0 || (perm & ~7u) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  const uint32_t data = perm & 3;
+  if (data != kRw && data != kRo) return ffa::set_error(out, Error::invalid_parameters);
+  // Never writable and executable at once.
+  if (data == kRw && !(perm & kNx)) return ffa::set_error(out, Error::invalid_parameters);
+  auto s = placement_.partition_mem_perm_set(p.info.id, va, pages, perm);
+  s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
 Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
@@ -99,6 +127,12 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case Func::console_log_32:
     case Func::console_log_64:
       console_log(index, in, out);
+      return resume(index);
+    case Func::mem_perm_get_32:
+    case Func::mem_perm_get_64:
+    case Func::mem_perm_set_32:
+    case Func::mem_perm_set_64:
+      mem_perm(index, in, out);
       return resume(index);
     default:
       ffa::set_error(out, Error::not_supported);

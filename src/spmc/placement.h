@@ -25,6 +25,22 @@ class Placement {
   // True when [pa, pa + size) lies entirely in memory that belongs to the
   // normal world on this platform (never secure RAM, never a device).
   virtual bool is_ns_memory(uint64_t pa, uint64_t size) const = 0;
+  // FFA_MEM_PERM_GET/SET for a partition in its own translation regime:
+  // `perm` in FF-A's encoding ([1:0] 1 read-write, 3 read-only; bit 2
+  // non-executable). INVALID_PARAMETERS for a page that is not the
+  // partition's own; NOT_SUPPORTED where partitions have no stage 1 here.
+  virtual ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
+    (void)id;
+    (void)va;
+    return ffa::Error::not_supported;
+  }
+  virtual ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
+    (void)id;
+    (void)va;
+    (void)pages;
+    (void)perm;
+    return ffa::Error::not_supported;
+  }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

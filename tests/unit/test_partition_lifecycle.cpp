@@ -199,6 +199,28 @@ TEST_F(PartitionLifecycle, UnknownCallsAreNotSupported) {
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -1);
 }
 
+TEST_F(PartitionLifecycle, MemPermRulesAreTheCoresOwn) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  const size_t b = core_.scheduled();
+  auto set = [&](uint64_t va, uint64_t pages, uint64_t perm) {
+    EXPECT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::mem_perm_set_64), va, pages, perm}}, out),
+              Outcome::run_partition);
+    return static_cast<int32_t>(out.x[2]);
+  };
+  EXPECT_EQ(set(0x1000, 1, 1), -2);      // read-write and executable
+  EXPECT_EQ(set(0x1000, 1, 0x8 | 5), -2);  // reserved bits
+  EXPECT_EQ(set(0x1000, 1, 2 | 4), -2);  // data access 2 is reserved
+  EXPECT_EQ(set(0x1000, 0, 5), -2);      // no pages
+  EXPECT_EQ(set(0x1001, 1, 5), -2);      // unaligned
+  EXPECT_EQ(set(0x1000, 1, 5), -1);      // valid, but this placement maps nothing
+  // After initialisation: DENIED.
+  ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kB}}, out), Outcome::run_partition);
+  EXPECT_EQ(set(0x1000, 1, 5), -6);
+}
+
 // --- partition to partition ----------------------------------------------
 
 TEST_F(PartitionLifecycle, PartitionToPartitionRequestAndAnswer) {

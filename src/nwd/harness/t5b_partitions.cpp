@@ -59,6 +59,20 @@ TEST(partitions, direct_req2_refusals) {
   EXPECT_EQ(req2(0x8777, 0, 0), kInvalid);                                  // nobody
   EXPECT_EQ(req2((0x8001u << 16) | kEcho, 0, 0), kInvalid);                 // a secure sender
 }
+TEST(partitions, mem_perm_during_initialisation) {
+  // What echo saw of FFA_MEM_PERM_GET/SET while it initialised.
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x9E4E0000);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], 3);                    // code: read-only, executable
+  EXPECT_EQ(r.x[4], 5);                    // data: read-write, not executable
+  EXPECT_EQ(r.x[5], 7);                    // a data page it made read-only
+  EXPECT_EQ(r.x[6], 0xE0000000 | 0xFFFFFFFE);  // the trusted OS's memory: INVALID_PARAMETERS
+  EXPECT_EQ(r.x[7], 0xE0000000 | 0xFFFFFFFE);  // writable and executable: INVALID_PARAMETERS
+}
+TEST(partitions, mem_perm_after_initialisation_is_denied) {
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x9E4E0001);
+  EXPECT_EQ(r.x[3], 0xE0000000 | 0xFFFFFFFA);  // DENIED
+}
 TEST(partitions, many_round_trips) {
   for (uint64_t i = 0; i < 200; ++i) {
     ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, i, ~i);
