@@ -119,6 +119,8 @@ tessera_partition(hostile_a LOAD_ADDRESS 0x0e540000 MANIFEST ${CMAKE_SOURCE_DIR}
   SOURCES partitions/hostile/hostile.cpp)
 tessera_partition(hostile_b LOAD_ADDRESS 0x0e580000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/hostile/manifest_b.dts
   SOURCES partitions/hostile/hostile.cpp)
+tessera_partition(keystore LOAD_ADDRESS 0x0e600000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/keystore/manifest.dts
+  SOURCES partitions/keystore/keystore.cpp partitions/keystore/sha256.cpp)
 tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/manifest.dts
   LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/foreign_c/foreign.ld
   SOURCES partitions/foreign_c/start.S partitions/foreign_c/main.c)
@@ -156,7 +158,7 @@ function(tessera_config name)
 endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
-               PARTITIONS echo hostile_a hostile_b foreign_c)
+               PARTITIONS echo hostile_a hostile_b foreign_c keystore)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
-               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c)
+               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore)

@@ -65,6 +65,11 @@ void demo() {
   ffa::Regs echo = call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x7E55E4A, 0xF0F0, 0xCAFE);
   printf("# DIRECT_REQ {:x} -> {:x} (S-EL0 echo): payload {:x} {:x} {:x} -> answer {:x} {:x} {:x}\n", 0, 0x8001,
          0x7E55E4A, 0xF0F0, 0xCAFE, echo.x[3], echo.x[4], echo.x[5]);
+  // The key store (0x8005): derive a key into slot 0, MAC a message with it.
+  call(ffa::Func::msg_send_direct_req_64, 0x8005, 0, 1 /* DERIVE */, 0, 0x1234);
+  ffa::Regs mac = call(ffa::Func::msg_send_direct_req_64, 0x8005, 0, 2 /* HMAC */, 0, 1, 2, 3);
+  printf("# DIRECT_REQ {:x} -> {:x} (S-EL0 keystore): HMAC-SHA256 with key slot 0 -> {:016x}{:016x}...\n", 0,
+         0x8005, mac.x[4], mac.x[5]);
   printf("# --- end of demo ---\n");
 }
 

@@ -100,6 +100,38 @@ TEST(partitions, foreign_c_partition_got_its_boot_information) {
   EXPECT_TRUE(r.w(6) > 64 && r.w(6) < 4096);
   EXPECT_EQ(r.w(7), 42);
 }
+// The key store (0x8005): keys derived from the hardware unique key stay
+// inside it; the normal world names a slot and gets MACs.
+constexpr uint16_t kKeystore = 0x8005;
+TEST(keystore, hmac_known_answer) {
+  // HUK = 32 zero bytes (QEMU's placeholder); key = HMAC(HUK, "tessera-keystore" || 0x1234);
+  // message = 1, 2, 3 as little-endian words (computed with Python's hmac module).
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kKeystore, 0, 1 /* DERIVE */, 2, 0x1234);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  ASSERT_EQ(r.x[3], 0);
+  EXPECT_EQ(r.x[4], 2);
+  for (unsigned i = 5; i < 8; ++i) EXPECT_EQ(r.x[i], 0);  // no key material leaves
+  r = call(Func::msg_send_direct_req_64, kKeystore, 0, 2 /* HMAC */, 2, 1, 2, 3);
+  ASSERT_EQ(r.x[3], 0);
+  EXPECT_EQ(r.x[4], 0x553f8cf341addf52);
+  EXPECT_EQ(r.x[5], 0xccf3194f9204da4f);
+  EXPECT_EQ(r.x[6], 0x198e320bf5e4df18);
+  EXPECT_EQ(r.x[7], 0xa445a06a8e9fc380);
+}
+TEST(keystore, slots_labels_and_errors) {
+  ffa::Regs a = call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 3, 0x1234);  // same label, other slot
+  ASSERT_EQ(a.x[3], 0);
+  ffa::Regs m1 = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 3, 1, 2, 3);
+  EXPECT_EQ(m1.x[4], 0x553f8cf341addf52);  // same key
+  call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 3, 0x1235);  // another label
+  ffa::Regs m2 = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 3, 1, 2, 3);
+  EXPECT_TRUE(m2.x[4] != 0x553f8cf341addf52);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 3 /* ERASE */, 3).x[3], 0);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 3, 1, 2, 3).x[3], 2);  // empty slot
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 8).x[3], 1);           // no such slot
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, ~0ull).x[3], 1);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 9).x[3], 3);              // unknown command
+}
 TEST(partitions, hostile_forged_answer_is_refused_to_it) {
   // It first answers as partition 0x8123 (refused with INVALID_PARAMETERS),
   // then properly, reporting what it got.

@@ -31,14 +31,14 @@ TEST(v1_0, partition_info_has_8_byte_descriptors) {
   for (unsigned i = 0; i < 64; ++i) harness::buffers().rx[i] = 0xA5;
   ffa::Regs r = call(Func::partition_info_get);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
-  EXPECT_EQ(r.w(2), 5);   // the trusted OS and four S-EL0 partitions
+  EXPECT_EQ(r.w(2), 6);   // the trusted OS and five S-EL0 partitions
   EXPECT_EQ(r.w(3), 0);  // w3 (descriptor size) is a v1.1 field
   EXPECT_EQ(rx_le32(0) & 0xFFFF, 0x8100);
   // Properties: only bits [2:0] exist in v1.0 (the AArch64 bit 8 is hidden).
   EXPECT_EQ(rx_le32(4), ffa::partition_props::direct_req_recv);
   // The next descriptor starts at 8: no UUID in between.
   EXPECT_EQ(rx_le32(8) & 0xFFFF, 0x8001);
-  EXPECT_EQ(rx_le32(40), 0xA5A5A5A5u);  // nothing written past 5 x 8 bytes
+  EXPECT_EQ(rx_le32(48), 0xA5A5A5A5u);  // nothing written past 6 x 8 bytes
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
 TEST(v1_0, direct_request_works) {

@@ -1,0 +1,75 @@
+// The key store partition: derives keys from the platform's hardware
+// unique key, keeps them in slots the normal world can name but never
+// read, and answers HMAC-SHA256 requests with them. Direct requests
+// (64-bit), command in x3, status back in x3 (0 = done):
+//   x3 = 1 DERIVE  x4 = slot (0-7), x5 = label -> key HMAC(HUK, "tessera-keystore" || label)
+//   x3 = 2 HMAC    x4 = slot, x5-x7 = 24-byte message -> x4-x7 = the 32-byte MAC
+//   x3 = 3 ERASE   x4 = slot
+// Errors in x3: 1 no such slot, 2 slot empty, 3 unknown command.
+#include "sha256.h"
+#include "sp/ffa.h"
+
+namespace {
+
+constexpr unsigned kSlots = 8;
+constexpr uint64_t kDerive = 1, kHmac = 2, kErase = 3;
+constexpr uint64_t kBadSlot = 1, kEmptySlot = 2, kUnknown = 3;
+
+// The hardware unique key. QEMU virt has none: like OP-TEE's QEMU port,
+// this placeholder is all zeros. A real platform replaces it with its
+// fused, secure-world-only key (the one line a port must change).
+constexpr uint8_t kHuk[32] = {};
+
+struct Slot {
+  bool used;
+  uint8_t key[32];
+};
+Slot g_slots[kSlots];
+
+void put_le(uint8_t* p, uint64_t v) {
+  for (unsigned i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+uint64_t get_le(const uint8_t* p) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < 8; ++i) v |= uint64_t{p[i]} << (8 * i);
+  return v;
+}
+
+ffa::Regs serve(const ffa::Regs& m) {
+  const uint64_t slot = m.x[4];
+  switch (m.x[3]) {
+    case kDerive: {
+      if (slot >= kSlots) return sp::respond(m, kBadSlot);
+      uint8_t info[24] = {'t', 'e', 's', 's', 'e', 'r', 'a', '-', 'k', 'e', 'y', 's', 't', 'o', 'r', 'e'};
+      put_le(info + 16, m.x[5]);
+      keystore::hmac_sha256(kHuk, sizeof(kHuk), info, sizeof(info), g_slots[slot].key);
+      g_slots[slot].used = true;
+      return sp::respond(m, 0, slot);
+    }
+    case kHmac: {
+      if (slot >= kSlots) return sp::respond(m, kBadSlot);
+      if (!g_slots[slot].used) return sp::respond(m, kEmptySlot);
+      uint8_t msg[24], mac[32];
+      put_le(msg, m.x[5]);
+      put_le(msg + 8, m.x[6]);
+      put_le(msg + 16, m.x[7]);
+      keystore::hmac_sha256(g_slots[slot].key, 32, msg, sizeof(msg), mac);
+      return sp::respond(m, 0, get_le(mac), get_le(mac + 8), get_le(mac + 16), get_le(mac + 24));
+    }
+    case kErase:
+      if (slot >= kSlots) return sp::respond(m, kBadSlot);
+      for (uint8_t& b : g_slots[slot].key) b = 0;
+      g_slots[slot].used = false;
+      return sp::respond(m, 0);
+    default:
+      return sp::respond(m, kUnknown);
+  }
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void sp_main(uint64_t) {
+  sp::log("keystore: ready, 8 key slots\n");
+  ffa::Regs msg = sp::wait();
+  for (;;) msg = serve(msg);
+}
