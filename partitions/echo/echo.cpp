@@ -7,12 +7,30 @@
 //   x3 = 0x9E4E0000       report the FFA_MEM_PERM_GET/SET results of its
 //                         initialisation (see check_own_memory)
 //   x3 = 0x9E4E0001       try FFA_MEM_PERM_GET now (after initialisation)
+//   x3 = 0x4D534732       read the indirect message in its RX buffer and
+//                         release it: x3 = payload size, x4 = sender and
+//                         receiver IDs, x5-x7 = the first 24 payload bytes
 #include "sp/ffa.h"
 
 namespace {
 constexpr uint64_t kForward = 0x5EED0000;
 constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
 constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
+constexpr uint64_t kReadMessage = 0x4D534732;
+constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
+
+ffa::Regs read_message(const ffa::Regs& msg) {
+  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
+  auto le32 = [&](unsigned off) {
+    return uint32_t{rx[off]} | uint32_t{rx[off + 1]} << 8 | uint32_t{rx[off + 2]} << 16 | uint32_t{rx[off + 3]} << 24;
+  };
+  auto le64 = [&](unsigned off) { return uint64_t{le32(off)} | uint64_t{le32(off + 4)} << 32; };
+  const uint32_t offset = le32(8), ids = le32(12), size = le32(16);
+  const uint64_t w0 = le64(offset), w1 = le64(offset + 8), w2 = le64(offset + 16);
+  const ffa::Regs rel = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
+  if (!ffa::is_success(rel)) return sp::respond(msg, 0xE0000000ull | rel.w(2));
+  return sp::respond(msg, size, ids, w0, w1, w2);
+}
 
 uint64_t g_perm[5];
 
@@ -50,6 +68,8 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
   for (;;) {
     if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
       msg = sp::respond2(msg, msg);  // x4-x17 back as they came
+    } else if (msg.x[3] == kReadMessage) {
+      msg = read_message(msg);
     } else if (msg.x[3] == kReportPerms) {
       msg = sp::respond(msg, g_perm[0], g_perm[1], g_perm[2], g_perm[3], g_perm[4]);
     } else if (msg.x[3] == kPermAfterInit) {

@@ -231,6 +231,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   if (m.messaging_method & ffa::messaging::direct_req_recv) props |= ffa::partition_props::direct_req_recv;
   if (m.messaging_method & ffa::messaging::direct_req_send) props |= ffa::partition_props::direct_req_send;
   if (m.messaging_method & ffa::messaging::direct_req2_recv) props |= ffa::partition_props::direct_req2_recv;
+  // Indirect messages need somewhere to land: a declared RX/TX pair.
+  if ((m.messaging_method & ffa::messaging::indirect) && m.rx_region >= 0) props |= ffa::partition_props::indirect_msg;
   if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
   spmc::Partition p{};
   p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
@@ -250,6 +252,14 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   if (boot_info) h.boot_x[m.boot_info_register] = boot_info;
   h.core_index = core.partition_count() - 1;
   g_by_core_index[h.core_index] = &h;
+  if (m.rx_region >= 0) {
+    // The SPMC reaches the pair through its own mapping of the partition
+    // region (VA = PA).
+    const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
+    const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
+    core.attach_partition_mailbox(h.core_index, reinterpret_cast<uint8_t*>(region_base(tx)),
+                                  reinterpret_cast<uint8_t*>(region_base(rx)), rx.pages);
+  }
   h.start = start;
   h.end = end;
   ++g_hosted_count;

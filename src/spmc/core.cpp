@@ -68,6 +68,14 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
     case Func::partition_info_get_regs:
       partition_info_get_regs(in, out);
       break;
+    case Func::msg_send2:
+      // w1[31:16] names the sender only when a hypervisor forwards it.
+      if (in.w(1) != 0) {
+        ffa::set_error(out, Error::invalid_parameters);
+        break;
+      }
+      msg_send2(nwd_.id, nwd_.mailbox, in, out);
+      break;
     case Func::rxtx_map_32:
     case Func::rxtx_map_64:
       rxtx_map(nwd_, in, out);

@@ -67,6 +67,10 @@ class Core {
   // gets FFA_ERROR(ABORTED).
   Outcome sp_aborted(size_t index, ffa::Regs& out);
   size_t scheduled() const { return scheduled_; }
+  // Gives partition `index` the RX/TX pair its manifest declares.
+  void attach_partition_mailbox(size_t index, uint8_t* tx, uint8_t* rx, uint32_t pages) {
+    partitions_[index].mailbox.attach(tx, rx, pages);
+  }
   const Partition& partition(size_t index) const { return partitions_[index]; }
 
   // Introspection for tests and diagnostics.
@@ -98,6 +102,8 @@ class Core {
     scheduled_ = index;
     return Outcome::run_partition;
   }
+  // indirect_messaging.cpp
+  void msg_send2(ffa::EndpointId caller, const Mailbox& tx, const ffa::Regs& in, ffa::Regs& out);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
   void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);

@@ -52,6 +52,7 @@ struct Partition {
   ffa::EndpointId requester;  // who sent the direct request being handled
   PartitionState before_blocked = PartitionState::running;  // where it resumes
   ffa::Version version = ffa::kVersion1_0;
+  Mailbox mailbox;  // its RX/TX pair, when its manifest declares one
 };
 
 // The state the core keeps for a normal-world endpoint.

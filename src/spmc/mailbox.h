@@ -20,6 +20,14 @@ class Mailbox {
   ffa::Status map(Placement& placement, uint64_t tx_pa, uint64_t rx_pa, uint32_t w3_pages);
   // FFA_RXTX_UNMAP.
   ffa::Status unmap(Placement& placement);
+  // A partition's pair, declared in its manifest and already mapped by the
+  // placement (the SPMC reaches it at `tx`/`rx`).
+  void attach(uint8_t* tx, uint8_t* rx, uint32_t pages) {
+    tx_ = tx;
+    rx_ = rx;
+    pages_ = pages;
+    rx_full_ = false;
+  }
   // FFA_RX_RELEASE: the endpoint gives the RX buffer back to the producer.
   ffa::Status release();
 

@@ -40,6 +40,7 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::mem_perm_get_64:
     case Func::mem_perm_set_32:
     case Func::mem_perm_set_64:
+    case Func::rx_release:
       return ffa::set_success(out, 0);
     default:
       return ffa::set_error(out, Error::not_supported);
@@ -134,6 +135,11 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case Func::mem_perm_set_64:
       mem_perm(index, in, out);
       return resume(index);
+    case Func::rx_release: {
+      auto s = p.mailbox.release();
+      s ? ffa::set_success(out) : ffa::set_error(out, s.error());
+      return resume(index);
+    }
     default:
       ffa::set_error(out, Error::not_supported);
       return resume(index);

@@ -29,7 +29,7 @@ TEST(discovery, spm_id_get_is_the_spmc) {
 TEST(discovery, features_of_supported_calls) {
   for (Func f : {Func::version, Func::features, Func::id_get, Func::spm_id_get, Func::partition_info_get,
                  Func::rxtx_map_32, Func::rxtx_map_64, Func::rxtx_unmap, Func::rx_release,
-                 Func::msg_send_direct_req_32, Func::msg_send_direct_req_64}) {
+                 Func::msg_send_direct_req_32, Func::msg_send_direct_req_64, Func::msg_send2}) {
     ffa::Regs r = call(Func::features, ffa::raw(f));
     EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
   }
@@ -37,7 +37,7 @@ TEST(discovery, features_of_supported_calls) {
   EXPECT_EQ(call(Func::features, ffa::raw(Func::rxtx_map_64)).w(2), 0);
 }
 TEST(discovery, features_of_unsupported_calls) {
-  for (uint32_t id : {ffa::raw(Func::mem_share_32), ffa::raw(Func::msg_send2), ffa::raw(Func::msg_wait),
+  for (uint32_t id : {ffa::raw(Func::mem_share_32), ffa::raw(Func::rx_acquire), ffa::raw(Func::msg_wait),
                       0x840000FFu, 0xC4000065u, 0x82000000u}) {
     EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
   }
@@ -64,7 +64,8 @@ TEST(discovery, partition_info_all) {
   EXPECT_EQ(rx_le32(24) & 0xFFFF, 0x8001);  // echo
   EXPECT_EQ(rx_le32(24) >> 16, 1);
   EXPECT_EQ(rx_le32(28), ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
-                             ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv);
+                             ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv |
+                             ffa::partition_props::indirect_msg);
   EXPECT_EQ(rx_le32(32), 0x3d7bd8f6u);  // its UUID, first word
   EXPECT_EQ(rx_le32(48) & 0xFFFF, 0x8002);
   EXPECT_EQ(rx_le32(72) & 0xFFFF, 0x8003);
@@ -113,7 +114,8 @@ TEST(discovery, partition_info_get_regs_all) {
   EXPECT_EQ(r.x[4], uint64_t{ffa::kOpteeUuid.w[0]} | uint64_t{ffa::kOpteeUuid.w[1]} << 32);
   EXPECT_EQ(r.x[6] & 0xFFFF, 0x8001);
   EXPECT_EQ(r.x[6] >> 32, ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
-                              ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv);
+                              ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv |
+                             ffa::partition_props::indirect_msg);
   EXPECT_EQ(r.x[15] & 0xFFFF, 0x8004);  // the fifth descriptor fills x15-x17
 }
 TEST(discovery, partition_info_get_regs_from_an_index_and_by_uuid) {

@@ -73,6 +73,62 @@ TEST(partitions, mem_perm_after_initialisation_is_denied) {
   ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x9E4E0001);
   EXPECT_EQ(r.x[3], 0xE0000000 | 0xFFFFFFFA);  // DENIED
 }
+namespace {
+// Writes a partition message (v1.2 header, 40 bytes) into our TX buffer.
+void put_message(uint32_t offset, uint16_t sender, uint16_t receiver, uint32_t size, uint64_t w0 = 0,
+                 uint64_t w1 = 0, uint64_t w2 = 0) {
+  uint8_t* tx = harness::buffers().tx;
+  auto le32 = [&](unsigned off, uint32_t v) {
+    for (unsigned i = 0; i < 4; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  for (unsigned i = 0; i < 64; ++i) tx[i] = 0;
+  le32(8, offset);
+  le32(12, uint32_t{sender} << 16 | receiver);
+  le32(16, size);
+  const uint64_t words[3] = {w0, w1, w2};
+  for (unsigned w = 0; w < 3; ++w)
+    for (unsigned i = 0; i < 8 && offset + 8 * w + i < 4096; ++i)
+      tx[offset + 8 * w + i] = static_cast<uint8_t>(words[w] >> (8 * i));
+}
+}  // namespace
+
+TEST(indirect, msg_send2_to_echo) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  put_message(40, 0, kEcho, 24, 0x1111, 0x2222, 0x3333);
+  EXPECT_TRUE(ffa::is_success(call(Func::msg_send2)));
+  // Its RX buffer is full until it releases it.
+  EXPECT_EQ(error_code(call(Func::msg_send2)), -4);
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x4D534732);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], 24);
+  EXPECT_EQ(r.x[4], kEcho);  // sender 0, receiver echo
+  EXPECT_EQ(r.x[5], 0x1111);
+  EXPECT_EQ(r.x[6], 0x2222);
+  EXPECT_EQ(r.x[7], 0x3333);
+  // Released: the next message goes through; releasing twice is DENIED.
+  put_message(40, 0, kEcho, 8, 0x4444);
+  EXPECT_TRUE(ffa::is_success(call(Func::msg_send2)));
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x4D534732).x[5], 0x4444);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x4D534732).x[3], 0xE0000000 | 0xFFFFFFFA);
+}
+TEST(indirect, msg_send2_refusals) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  put_message(16, 0, kEcho, 8);  // header cut short
+  EXPECT_EQ(error_code(call(Func::msg_send2)), kInvalid);
+  put_message(40, 0, kEcho, 4096);  // payload past the buffer
+  EXPECT_EQ(error_code(call(Func::msg_send2)), kInvalid);
+  put_message(40, 0x8002, kEcho, 8);  // posing as a partition
+  EXPECT_EQ(error_code(call(Func::msg_send2)), kInvalid);
+  put_message(40, 0, kHostileB, 8);  // takes no indirect messages
+  EXPECT_EQ(error_code(call(Func::msg_send2)), kDenied);
+  put_message(40, 0, harness::trusted_os_id(), 8);  // the trusted OS has no RX buffer here
+  EXPECT_EQ(error_code(call(Func::msg_send2)), kInvalid);
+  put_message(40, 0, 0x8777, 8);  // nobody
+  EXPECT_EQ(error_code(call(Func::msg_send2)), kInvalid);
+  put_message(40, 0, kEcho, 8);
+  EXPECT_EQ(error_code(call(Func::msg_send2, 0x00050000)), kInvalid);  // a sender VM ID without a hypervisor
+  EXPECT_EQ(error_code(call(Func::msg_send2, 0, 0x4)), kInvalid);      // reserved flags
+}
 TEST(partitions, many_round_trips) {
   for (uint64_t i = 0; i < 200; ++i) {
     ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, i, ~i);
