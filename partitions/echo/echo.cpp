@@ -7,6 +7,10 @@
 //   x3 = 0x9E4E0000       report the FFA_MEM_PERM_GET/SET results of its
 //                         initialisation (see check_own_memory)
 //   x3 = 0x9E4E0001       try FFA_MEM_PERM_GET now (after initialisation)
+//   x3 = 0x50494E46       ask FFA_PARTITION_INFO_GET (into its own RX
+//                         buffer) how many partitions there are, and who
+//                         the first two are: x3 = count, x4 = descriptor
+//                         size, x5/x6 = the first two IDs
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
@@ -16,8 +20,17 @@ namespace {
 constexpr uint64_t kForward = 0x5EED0000;
 constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
 constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
-constexpr uint64_t kReadMessage = 0x4D534732;
+constexpr uint64_t kReadMessage = 0x4D534732, kPartitionInfo = 0x50494E46;
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
+
+ffa::Regs partition_info(const ffa::Regs& msg) {
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::partition_info_get)}});
+  if (!ffa::is_success(r)) return sp::respond(msg, 0xE0000000ull | r.w(2));
+  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
+  const uint64_t first = rx[0] | rx[1] << 8, second = rx[r.w(3)] | rx[r.w(3) + 1] << 8;
+  sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
+  return sp::respond(msg, r.w(2), r.w(3), first, second);
+}
 
 ffa::Regs read_message(const ffa::Regs& msg) {
   const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
@@ -63,11 +76,16 @@ ffa::Regs forward(const ffa::Regs& msg) {
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
   check_own_memory();
+  // A partition of one execution context registers no secondary entry;
+  // calling it anyway during initialisation is allowed.
+  sp::svc(ffa::Regs{{ffa::raw(ffa::Func::secondary_ep_register_64), kCode}});
   sp::log("echo: ready\n");
   ffa::Regs msg = sp::wait();
   for (;;) {
     if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
       msg = sp::respond2(msg, msg);  // x4-x17 back as they came
+    } else if (msg.x[3] == kPartitionInfo) {
+      msg = partition_info(msg);
     } else if (msg.x[3] == kReadMessage) {
       msg = read_message(msg);
     } else if (msg.x[3] == kReportPerms) {

@@ -237,6 +237,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   spmc::Partition p{};
   p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
   p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
+  // The version its manifest declares, until its own FFA_VERSION says otherwise.
+  p.version = m.ffa_version;
   if (auto s = core.add_partition(p); !s) {
     lib::log::error("partition \"{}\": endpoint ID {:x} refused (duplicate or not secure); not started",
                     m.description, id.raw());

@@ -63,7 +63,7 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
       ffa::set_success(out, config_.spmc_id.raw());
       break;
     case Func::partition_info_get:
-      partition_info_get(nwd_, in, out);
+      partition_info_get(nwd_.version, nwd_.mailbox, in, out);
       break;
     case Func::partition_info_get_regs:
       partition_info_get_regs(in, out);

@@ -82,7 +82,8 @@ class Core {
   // setup_and_discovery.cpp
   void version(NwdEndpoint& caller, uint32_t requested, ffa::Regs& out);
   void features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const;
-  void partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);
+  // For any caller: its negotiated version and its RX/TX pair.
+  void partition_info_get(ffa::Version version, Mailbox& mailbox, const ffa::Regs& in, ffa::Regs& out);
   void partition_info_get_regs(const ffa::Regs& in, ffa::Regs& out) const;
   // rxtx.cpp
   void rxtx_map(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out);

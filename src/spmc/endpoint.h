@@ -53,6 +53,7 @@ struct Partition {
   PartitionState before_blocked = PartitionState::running;  // where it resumes
   ffa::Version version = ffa::kVersion1_0;
   Mailbox mailbox;  // its RX/TX pair, when its manifest declares one
+  uint64_t secondary_entry = 0;  // FFA_SECONDARY_EP_REGISTER, for the SMP work
 };
 
 // The state the core keeps for a normal-world endpoint.

@@ -41,6 +41,10 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::mem_perm_set_32:
     case Func::mem_perm_set_64:
     case Func::rx_release:
+    case Func::partition_info_get:
+    case Func::partition_info_get_regs:
+    case Func::secondary_ep_register_32:
+    case Func::secondary_ep_register_64:
       return ffa::set_success(out, 0);
     default:
       return ffa::set_error(out, Error::not_supported);
@@ -140,6 +144,23 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       s ? ffa::set_success(out) : ffa::set_error(out, s.error());
       return resume(index);
     }
+    case Func::partition_info_get:
+      partition_info_get(p.version, p.mailbox, in, out);
+      return resume(index);
+    case Func::partition_info_get_regs:
+      partition_info_get_regs(in, out);
+      return resume(index);
+    case Func::secondary_ep_register_32:
+    case Func::secondary_ep_register_64:
+      // Where this partition's other execution contexts start (on other
+      // CPUs, with the SMP work); only while it initialises.
+      if (p.state != PartitionState::booting) {
+        ffa::set_error(out, Error::denied);
+      } else {
+        p.secondary_entry = in.fid() == ffa::raw(Func::secondary_ep_register_64) ? in.x[1] : in.w(1);
+        ffa::set_success(out);
+      }
+      return resume(index);
     default:
       ffa::set_error(out, Error::not_supported);
       return resume(index);

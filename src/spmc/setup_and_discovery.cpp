@@ -61,11 +61,11 @@ void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& o
   ffa::set_success(out, 0);
 }
 
-void Core::partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) {
+void Core::partition_info_get(ffa::Version version, Mailbox& mailbox, const ffa::Regs& in, ffa::Regs& out) {
   const ffa::Uuid uuid{{in.w(1), in.w(2), in.w(3), in.w(4)}};
   const uint32_t flags = in.w(5);
   if ((flags & ~ffa::kPartitionInfoCountOnly) != 0) return ffa::set_error(out, Error::invalid_parameters);
-  const bool v1_1 = caller.version >= ffa::kVersion1_1;
+  const bool v1_1 = version >= ffa::kVersion1_1;
   // The count-only flag was introduced in v1.1; a v1.0 caller's w5 is MBZ.
   if (!v1_1 && flags != 0) return ffa::set_error(out, Error::invalid_parameters);
 
@@ -74,13 +74,13 @@ void Core::partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Reg
     if (uuid.is_nil() || partitions_[i].info.uuid == uuid) ++count;
   if (count == 0) return ffa::set_error(out, Error::invalid_parameters);
 
-  const uint32_t desc_size = static_cast<uint32_t>(ffa::partition_info_size(caller.version));
+  const uint32_t desc_size = static_cast<uint32_t>(ffa::partition_info_size(version));
   if (flags & ffa::kPartitionInfoCountOnly) return ffa::set_success(out, count, v1_1 ? desc_size : 0);
 
   // The descriptors go to the caller's RX buffer, which must be mapped and
   // owned by us (the producer) right now.
-  if (!caller.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
-  lib::MutableByteView rx = caller.mailbox.rx();
+  if (!mailbox.rx_free()) return ffa::set_error(out, Error::busy);
+  lib::MutableByteView rx = mailbox.rx();
   if (count * desc_size > rx.size()) return ffa::set_error(out, Error::no_memory);
   size_t index = 0;
   for (size_t i = 0; i < partition_count_; ++i) {
@@ -89,9 +89,9 @@ void Core::partition_info_get(NwdEndpoint& caller, const ffa::Regs& in, ffa::Reg
     // A v1.1+ caller that asked by UUID gets a nil UUID in the descriptor
     // (FF-A v1.2 Table 6.1: the UUID is only reported for the nil-UUID query).
     if (!uuid.is_nil()) info.uuid = ffa::kNilUuid;
-    if (!ffa::write_partition_info(rx, index++, info, caller.version)) return ffa::set_error(out, Error::no_memory);
+    if (!ffa::write_partition_info(rx, index++, info, version)) return ffa::set_error(out, Error::no_memory);
   }
-  caller.mailbox.mark_rx_full();
+  mailbox.mark_rx_full();
   ffa::set_success(out, count, v1_1 ? desc_size : 0);
 }
 
