@@ -137,6 +137,13 @@ void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
   }
   if (x0 == raw(Func::success_32) || x0 == raw(Func::success_64)) {
     FUZZ_CHECK(out.x[1] == 0);
+    if (fid == raw(Func::partition_info_get_regs)) {
+      // Descriptors fill x3-x17: three registers each, 24-byte size in x2.
+      FUZZ_CHECK(x0 == raw(Func::success_64));
+      FUZZ_CHECK(out.x[2] >> 48 == 24);
+      FUZZ_CHECK(((out.x[2] >> 16) & 0xFFFF) <= (out.x[2] & 0xFFFF));
+      return;
+    }
     FUZZ_CHECK(zero_from(out, 8));
     return;
   }
