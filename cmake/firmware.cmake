@@ -101,11 +101,16 @@ function(tessera_partition name)
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/sp/sp.ld)
   endif()
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/partitions)
+  # The image is linked for LOAD_ADDRESS: the manifest must load it there.
+  set(load_check)
+  if(ARG_LOAD_ADDRESS)
+    set(load_check --load-address ${ARG_LOAD_ADDRESS})
+  endif()
   add_custom_command(OUTPUT ${dir}/${name}.bin ${dir}/${name}.dtb ${dir}/${name}.pkg
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND ${CMAKE_OBJCOPY} -O binary ${name}.elf ${dir}/${name}.bin
     COMMAND ${DTC} -q -I dts -O dtb -o ${dir}/${name}.dtb ${ARG_MANIFEST}
-    COMMAND ${MANIFEST_CHECK} ${dir}/${name}.dtb
+    COMMAND ${MANIFEST_CHECK} ${load_check} ${dir}/${name}.dtb
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py --manifest ${dir}/${name}.dtb
             --image ${dir}/${name}.bin --out ${dir}/${name}.pkg
     DEPENDS ${name}.elf ${ARG_MANIFEST} ${MANIFEST_CHECK} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py

@@ -26,7 +26,7 @@ target_link_libraries(tessera-manifest-check PRIVATE tessera_ffa)
 # Every manifest in the tree must pass it: partitions/*/manifest.dts as
 # partition manifests, configs/*/spmc_manifest.dts as SPMC manifests.
 find_program(DTC dtc REQUIRED)
-file(GLOB TESSERA_PARTITION_MANIFESTS ${CMAKE_SOURCE_DIR}/partitions/*/manifest.dts)
+file(GLOB TESSERA_PARTITION_MANIFESTS ${CMAKE_SOURCE_DIR}/partitions/*/manifest*.dts)
 file(GLOB TESSERA_SPMC_MANIFESTS ${CMAKE_SOURCE_DIR}/configs/*/spmc_manifest.dts)
 set(manifest_dtbs)
 foreach(dts IN LISTS TESSERA_PARTITION_MANIFESTS TESSERA_SPMC_MANIFESTS)
@@ -37,7 +37,7 @@ foreach(dts IN LISTS TESSERA_PARTITION_MANIFESTS TESSERA_SPMC_MANIFESTS)
   add_custom_command(OUTPUT ${out} COMMAND ${DTC} -q -I dts -O dtb -o ${out} ${dts} DEPENDS ${dts}
                      COMMENT "dtc ${name}/${base}.dtb")
   list(APPEND manifest_dtbs ${out})
-  if(base STREQUAL "manifest")
+  if(base MATCHES "^manifest")
     list(APPEND partition_dtbs ${out})
   else()
     list(APPEND spmc_dtbs ${out})

@@ -67,7 +67,10 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
                Attrs{.type = MemType::device, .write = true});
   // Where partitions run and where their packages wait: the trusted OS
   // loads them, never executes them.
-  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal, .write = true});
+  // Not global: partitions map this range themselves, under their own
+  // ASIDs, and must never hit our entries in the TLB.
+  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPackageRegionEnd,
+               Attrs{.type = MemType::normal, .write = true, .global = false});
 
   TESSERA_SYSREG_WRITE(mair_el1, arch::mmu::kMairValue);
   // T0SZ = 25, WBWA inner/outer, inner shareable, 4 KiB granule, EPD1 (no

@@ -57,6 +57,12 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
     lib::log::error("partition package {}: more than {} partitions; not started", n, kMaxHosted);
     return false;
   }
+  if (ref.address < plat::kPackageRegionBase || ref.address >= plat::kPackageRegionEnd) {
+    lib::log::error("partition package {}: package-address {:x} is outside the staging area "
+                    "0x0ec00000-0x0f000000; not started",
+                    n, ref.address);
+    return false;
+  }
   const lib::ByteView pkg(reinterpret_cast<const uint8_t*>(ref.address), plat::kPackageRegionEnd - ref.address);
   auto magic = pkg.le32(0), version = pkg.le32(4), pm_off = pkg.le32(8), pm_size = pkg.le32(12),
        img_off = pkg.le32(16), img_size = pkg.le32(20);

@@ -40,6 +40,7 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     }
     p.state = PartitionState::running;
     p.requester = pair.sender;
+    p.request_fid = in.fid();
     ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
                   in.x[7] & mask);
     return resume(static_cast<size_t>(target - partitions_));
@@ -79,6 +80,7 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   if (p.state != PartitionState::waiting) return refuse(Error::busy);
   p.state = PartitionState::running;
   p.requester = pair.sender;
+  p.request_fid = in.fid();
   out = in;
   out.x[1] = pair.w1();
   return resume(index_of(target));
@@ -94,7 +96,14 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
     ffa::set_error(out, Error::denied);
     return resume(index);
   }
-  if (!(pair.sender == p.info.id) || !(pair.receiver == p.requester) || in.w(2) != 0) {
+  // The answer's kind follows the request's: RESP2 for REQ2, and the
+  // same width (SMC32/SMC64) for REQ/RESP.
+  const uint32_t expected = p.request_fid == ffa::raw(Func::msg_send_direct_req2)    ? ffa::raw(Func::msg_send_direct_resp2)
+                            : p.request_fid == ffa::raw(Func::msg_send_direct_req_64) ? ffa::raw(Func::msg_send_direct_resp_64)
+                                                                                     : ffa::raw(Func::msg_send_direct_resp_32);
+  const bool resp2 = in.fid() == ffa::raw(Func::msg_send_direct_resp2);
+  if (!(pair.sender == p.info.id) || !(pair.receiver == p.requester) || (!resp2 && in.w(2) != 0) ||
+      in.fid() != expected) {
     ffa::set_error(out, Error::invalid_parameters);
     return resume(index);
   }
@@ -155,6 +164,7 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   self.state = PartitionState::blocked;
   t.state = PartitionState::running;
   t.requester = self.info.id;
+  t.request_fid = in.fid();
   ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
                 in.x[7] & mask);
   return resume(index_of(target));

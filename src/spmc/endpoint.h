@@ -50,6 +50,7 @@ struct Partition {
   PartitionState state = PartitionState::created;
   uint16_t boot_order = 0xFFFF;
   ffa::EndpointId requester;  // who sent the direct request being handled
+  uint32_t request_fid = 0;   // and with which call (the answer must match it)
   PartitionState before_blocked = PartitionState::running;  // where it resumes
   ffa::Version version = ffa::kVersion1_0;
   Mailbox mailbox;  // its RX/TX pair, when its manifest declares one

@@ -31,7 +31,8 @@ struct Input {
 
 constexpr uint32_t kFids[] = {
     0x84000060, 0x84000061, 0x84000063, 0x84000064, 0x84000069, 0x8400006B, 0x8400006F, 0xC400006F,
-    0x84000070, 0xC4000070, 0x84000085, 0x8400008A, 0xC400008A, 0x84000068, 0x84000066, 0x840000FF};
+    0x84000070, 0xC4000070, 0x84000085, 0x8400008A, 0xC400008A, 0x84000068, 0x84000066, 0x840000FF,
+    0xC400008D, 0xC400008E, 0x84000086, 0x84000065, 0xC4000088, 0xC4000089, 0xC400008B, 0xC4000087};
 constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0001};
 
 ffa::Regs regs_from(Input& in) {
@@ -48,7 +49,7 @@ ffa::Regs regs_from(Input& in) {
 bool well_formed_answer(const ffa::Regs& r) {
   const uint32_t f = r.w(0);
   return f == 0x84000060 || f == 0x84000061 || f == 0xC4000061 || f == 0x84000070 || f == 0xC4000070 ||
-         (f & 0x80000000u) == 0 || f == 0xFFFFFFFFu;
+         f == 0xC400008E || (f & 0x80000000u) == 0 || f == 0xFFFFFFFFu;
 }
 
 }  // namespace
@@ -57,14 +58,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input in{data, size};
   fake::FakePlacement placement;
   spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
+  // Partition 0x8001 sends and receives everything and has an RX/TX pair;
+  // the others only receive direct requests.
+  static uint8_t rx[4096], tx[4096];
   for (uint16_t id : {0x8001, 0x8002, 0x8003}) {
     spmc::Partition p{};
+    const uint32_t extra = id == 0x8001 ? (ffa::partition_props::direct_req_send | ffa::partition_props::indirect_msg |
+                                           ffa::partition_props::direct_req2_recv)
+                                        : 0;
     p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
-                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | extra,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.boot_order = in.byte();
     FUZZ_CHECK(core.add_partition(p).ok());
   }
+  core.attach_partition_mailbox(0, tx, rx, 1);
   ffa::Regs out{};
   spmc::Outcome o = core.boot_next(out);
   bool booting = true;

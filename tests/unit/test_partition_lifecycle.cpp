@@ -145,6 +145,22 @@ TEST_F(PartitionLifecycle, WrongAnswersGoBackToThePartition) {
             Outcome::reply_to_caller);
 }
 
+TEST_F(PartitionLifecycle, AnswerMustMatchTheRequestKind) {
+  boot_all();
+  Regs out{};
+  const size_t a = index_of(kA);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA}}, out), Outcome::run_partition);
+  // A 32-bit answer to a 64-bit request, or a REQ2-style answer: refused.
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp2), uint64_t{kA} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16}}, out),
+            Outcome::reply_to_caller);
+}
+
 TEST_F(PartitionLifecycle, AnswerWithoutARequestIsDenied) {
   boot_all();
   Regs out{};

@@ -2,8 +2,12 @@
 // the SPMC uses, and says what is wrong with a bad one: which property and
 // why. Exit status 0 when every file is accepted.
 //
-//   tessera-manifest-check [--core] FILE.dtb...
+//   tessera-manifest-check [--core] [--load-address ADDR] FILE.dtb...
+//
+// --load-address: the partition image is linked for ADDR; its manifest's
+// load-address must say the same.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -21,11 +25,18 @@ void print_uuid(const ffa::Uuid& u) {
   }
 }
 
-bool check_partition(const char* path, const std::vector<uint8_t>& blob) {
+bool check_partition(const char* path, const std::vector<uint8_t>& blob, const char* link_address) {
   auto m = ffa::parse_partition_manifest(lib::ByteView(blob.data(), blob.size()));
   if (!m) {
     std::fprintf(stderr, "%s: %s: %s\n", path, m.error().property, m.error().reason);
     return false;
+  }
+  if (link_address) {
+    const unsigned long long want = std::strtoull(link_address, nullptr, 0);
+    if (!m->has_load_address || m->load_address != want) {
+      std::fprintf(stderr, "%s: load-address: the image is linked for %#llx; the manifest must say so\n", path, want);
+      return false;
+    }
   }
   std::printf("%s: partition", path);
   if (m->has_id) std::printf(" %#x", m->id.raw());
@@ -51,11 +62,16 @@ bool check_core(const char* path, const std::vector<uint8_t>& blob) {
 
 int main(int argc, char** argv) {
   bool core = false;
+  const char* link_address = nullptr;
   int files = 0;
   bool ok = true;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--core") == 0) {
       core = true;
+      continue;
+    }
+    if (std::strcmp(argv[i], "--load-address") == 0 && i + 1 < argc) {
+      link_address = argv[++i];
       continue;
     }
     std::ifstream in(argv[i], std::ios::binary);
@@ -65,11 +81,11 @@ int main(int argc, char** argv) {
       continue;
     }
     std::vector<uint8_t> blob((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ok = (core ? check_core(argv[i], blob) : check_partition(argv[i], blob)) && ok;
+    ok = (core ? check_core(argv[i], blob) : check_partition(argv[i], blob, link_address)) && ok;
     ++files;
   }
   if (files == 0) {
-    std::fprintf(stderr, "usage: tessera-manifest-check [--core] FILE.dtb...\n");
+    std::fprintf(stderr, "usage: tessera-manifest-check [--core] [--load-address ADDR] FILE.dtb...\n");
     return 2;
   }
   return ok ? 0 : 1;

@@ -69,6 +69,7 @@ uint64_t PageTable::leaf_attributes(Attrs a) const {
   const bool exec = a.exec && a.type != MemType::device;
   if (regime_ == Regime::el1_0) {
     if (a.user) d |= kApEl0 | kNg;
+    if (!a.global) d |= kNg;
     // Privileged code never executes user pages; user code never executes
     // privileged ones.
     if (!exec || a.user) d |= kPxn;

@@ -32,6 +32,10 @@ struct Attrs {
   bool exec = false;
   bool user = false;  // EL0 may access (EL1&0 regime only)
   bool ns = false;    // output address is in the non-secure PA space
+  // Global entries match every ASID. A mapping of memory that some other
+  // address space (a partition's) maps differently at the same VA must not
+  // be global (EL1&0 regime; user mappings are never global).
+  bool global = true;
 };
 
 enum class MapError : uint8_t {
