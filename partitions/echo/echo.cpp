@@ -11,6 +11,11 @@
 //                         buffer) how many partitions there are, and who
 //                         the first two are: x3 = count, x4 = descriptor
 //                         size, x5/x6 = the first two IDs
+//   x3 = 0x59454C44       give its CPU back (FFA_YIELD); once resumed by
+//                         FFA_RUN, answer x3 = what FFA_YIELD returned
+//   x3 = 0x4C415354       report the last indirect message it read when
+//                         the normal world ran it (FFA_RUN): x3 = size,
+//                         x4-x6 = the first 24 payload bytes
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
@@ -21,6 +26,8 @@ constexpr uint64_t kForward = 0x5EED0000;
 constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
 constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
 constexpr uint64_t kReadMessage = 0x4D534732, kPartitionInfo = 0x50494E46;
+constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354;
+uint64_t g_last[4];  // size and first three words of the last message read on FFA_RUN
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 
 ffa::Regs partition_info(const ffa::Regs& msg) {
@@ -30,6 +37,26 @@ ffa::Regs partition_info(const ffa::Regs& msg) {
   const uint64_t first = rx[0] | rx[1] << 8, second = rx[r.w(3)] | rx[r.w(3) + 1] << 8;
   sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
   return sp::respond(msg, r.w(2), r.w(3), first, second);
+}
+
+// Given cycles by FFA_RUN: take an indirect message if one is waiting,
+// then wait again (which ends the normal world's FFA_RUN).
+ffa::Regs on_run() {
+  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
+  auto le64 = [&](unsigned off) {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; ++i) v |= uint64_t{rx[off + i]} << (8 * i);
+    return v;
+  };
+  const uint32_t offset = static_cast<uint32_t>(le64(8)), size = static_cast<uint32_t>(le64(16));
+  if (ffa::is_success(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}}))) {
+    // It was ours to release: a message had arrived.
+    g_last[0] = size;
+    g_last[1] = le64(offset);
+    g_last[2] = le64(offset + 8);
+    g_last[3] = le64(offset + 16);
+  }
+  return sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}});
 }
 
 ffa::Regs read_message(const ffa::Regs& msg) {
@@ -82,7 +109,14 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
   sp::log("echo: ready\n");
   ffa::Regs msg = sp::wait();
   for (;;) {
-    if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
+    if (msg.fid() == ffa::raw(ffa::Func::run)) {
+      msg = on_run();
+    } else if (msg.x[3] == kYield) {
+      const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::yield)}});
+      msg = sp::respond(msg, r.fid(), kYield);
+    } else if (msg.x[3] == kLastMessage) {
+      msg = sp::respond(msg, g_last[0], g_last[1], g_last[2], g_last[3]);
+    } else if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
       msg = sp::respond2(msg, msg);  // x4-x17 back as they came
     } else if (msg.x[3] == kPartitionInfo) {
       msg = partition_info(msg);

@@ -97,7 +97,7 @@ constexpr uint64_t kNsForward32 = ~kNsSpmdOwn;
 constexpr uint64_t kNsForward64 = ~kNsSpmdOwn;
 constexpr uint64_t kSecureForward32 = fn_bit(Func::success_32) | fn_bit(Func::error) |
                                       fn_bit(Func::msg_send_direct_resp_32) | fn_bit(Func::interrupt) |
-                                      fn_bit(Func::msg_wait);
+                                      fn_bit(Func::msg_wait) | fn_bit(Func::yield);
 constexpr uint64_t kSecureForward64 =
     fn_bit(Func::success_64) | fn_bit(Func::msg_send_direct_resp_64) | fn_bit(Func::msg_send_direct_resp2);
 
@@ -318,6 +318,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     case Func::msg_send_direct_resp_64:
     case Func::msg_send_direct_resp2:
     case Func::interrupt:
+    case Func::yield:
     case Func::msg_wait: {
       CpuContext* ns = switch_world(cpu, World::nonsecure);
       copy_args(*ns, *s);

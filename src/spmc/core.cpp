@@ -52,6 +52,8 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
   switch (static_cast<Func>(fid)) {
     case Func::msg_send_direct_req2:
       return direct_request2_from_nwd(in, out);
+    case Func::run:
+      return run_from_nwd(in, out);
     case Func::features:
       features(nwd_, in, out);
       break;

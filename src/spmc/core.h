@@ -94,6 +94,9 @@ class Core {
   Outcome direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  // cpu_cycles.cpp: FFA_RUN from the normal world, FFA_YIELD from partitions.
+  Outcome run_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  Outcome yield_from_sp(size_t index, ffa::Regs& out);
   size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }
   // partition_lifecycle.cpp
   void sp_features(const ffa::Regs& in, ffa::Regs& out) const;

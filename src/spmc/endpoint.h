@@ -40,6 +40,7 @@ enum class PartitionState : uint8_t {
   waiting,  // idle in FFA_MSG_WAIT: can take a direct request
   running,  // handling a direct request
   blocked,  // waiting for the answer to its own direct request
+  preempted,  // gave its CPU back (FFA_YIELD) in the middle of its work
   aborted,  // stopped after a fault; calls to it get ABORTED
 };
 

@@ -45,6 +45,7 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::partition_info_get_regs:
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
+    case Func::yield:
       return ffa::set_success(out, 0);
     default:
       return ffa::set_error(out, Error::not_supported);
@@ -99,6 +100,13 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
         p.state = PartitionState::waiting;
         return boot_next(out);
       }
+      if (p.state == PartitionState::running && p.request_fid == ffa::raw(Func::run)) {
+        // Done with the cycles the normal world gave it (FFA_RUN): that
+        // call returns FFA_MSG_WAIT.
+        p.state = PartitionState::waiting;
+        ffa::set_regs(out, ffa::raw(Func::msg_wait));
+        return Outcome::reply_to_caller;
+      }
       // A partition handling a request answers it; it does not walk away.
       ffa::set_error(out, Error::denied);
       return resume(index);
@@ -109,6 +117,8 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case Func::msg_send_direct_req_32:
     case Func::msg_send_direct_req_64:
       return direct_request_from_sp(index, in, out);
+    case Func::yield:
+      return yield_from_sp(index, out);
     case Func::id_get:
       ffa::set_success(out, p.info.id.raw());
       return resume(index);

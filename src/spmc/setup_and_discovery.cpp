@@ -33,7 +33,8 @@ constexpr uint64_t bit(Func f) { return 1ull << ((ffa::raw(f) & 0xFF) - 0x60); }
 constexpr uint64_t kNwdCalls32 = bit(Func::error) | bit(Func::success_32) | bit(Func::version) |
                                  bit(Func::features) | bit(Func::rx_release) | bit(Func::rxtx_map_32) |
                                  bit(Func::rxtx_unmap) | bit(Func::partition_info_get) | bit(Func::id_get) |
-                                 bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get) | bit(Func::msg_send2);
+                                 bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get) | bit(Func::msg_send2) |
+                                 bit(Func::run);
 constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64) |
                                  bit(Func::partition_info_get_regs) | bit(Func::msg_send_direct_req2);
 

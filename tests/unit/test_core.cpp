@@ -269,7 +269,7 @@ TEST_F(CoreTest, FeaturesOfRxtxMapReportsA4KiBMinimumBuffer) {
 
 TEST_F(CoreTest, FeaturesOfUnsupportedFunctions) {
   negotiate(ffa::kVersion1_2);
-  for (uint32_t fid : {raw(Func::mem_share_32), raw(Func::mem_share_64), raw(Func::rx_acquire), raw(Func::run),
+  for (uint32_t fid : {raw(Func::mem_share_32), raw(Func::mem_share_64), raw(Func::rx_acquire),
                        raw(Func::msg_wait), raw(Func::notification_bind), raw(Func::console_log_32),
                        0xC4000063u /* no SMC64 VERSION */, 0x84000000u /* not FF-A */, 0x840000FFu, 0xFFFFFFFFu})
     EXPECT_TRUE(IsError(call(Func::features, fid), Error::not_supported)) << hex(fid);
@@ -310,7 +310,7 @@ TEST_F(CoreTest, UnsupportedAndUnknownCalls) {
   negotiate(ffa::kVersion1_2);
   for (uint32_t fid :
        {raw(Func::mem_share_32), raw(Func::mem_lend_64), raw(Func::mem_retrieve_req_32), raw(Func::msg_wait),
-        raw(Func::run), raw(Func::yield), raw(Func::notification_get), raw(Func::rx_acquire),
+        raw(Func::yield), raw(Func::notification_get), raw(Func::rx_acquire),
         raw(Func::msg_send_direct_resp_32), raw(Func::msg_send_direct_resp_64), raw(Func::msg_send_direct_resp2),
         raw(Func::error), raw(Func::success_32), raw(Func::success_64),
         0xC4000063u, 0xC4000068u, 0x8400008Fu, 0x840000FFu, 0x80000000u /* SMCCC_VERSION */,

@@ -161,6 +161,41 @@ TEST_F(PartitionLifecycle, AnswerMustMatchTheRequestKind) {
             Outcome::reply_to_caller);
 }
 
+TEST_F(PartitionLifecycle, RunAndYield) {
+  boot_all();
+  Regs out{};
+  const size_t a = index_of(kA);
+  // FFA_RUN a waiting partition: its MSG_WAIT returns FFA_RUN; its next
+  // MSG_WAIT ends the normal world's call.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::run));
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_wait));
+  // A request, a yield, a run: the run's answer is the request's answer.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::yield)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::yield));
+  EXPECT_EQ(core_.partition(a).state, PartitionState::preempted);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -4);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::success_32));
+  EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
+            Outcome::reply_to_caller);
+  // Refusals.
+  EXPECT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16 | 1}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  EXPECT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), 0x8777ull << 16}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+}
+
+TEST_F(PartitionLifecycle, YieldOnlyWhenWorkingForTheNormalWorld) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::yield)}}, out), Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);  // while booting
+}
+
 TEST_F(PartitionLifecycle, AnswerWithoutARequestIsDenied) {
   boot_all();
   Regs out{};

@@ -138,6 +138,40 @@ TEST(partitions, partition_discovers_the_others) {
   EXPECT_EQ(r.x[5], harness::trusted_os_id());
   EXPECT_EQ(r.x[6], kEcho);
 }
+// CPU cycles: FFA_RUN gives a partition cycles; FFA_YIELD gives them back.
+TEST(cpu_cycles, run_lets_a_partition_take_its_message) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  put_message(40, 0, kEcho, 24, 0xABC, 0xDEF, 0x123);
+  ASSERT_TRUE(ffa::is_success(call(Func::msg_send2)));
+  ffa::Regs r = call(Func::run, uint32_t{kEcho} << 16);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::msg_wait));  // it took the message and waits again
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x4C415354);
+  EXPECT_EQ(r.x[3], 24);
+  EXPECT_EQ(r.x[4], 0xABC);
+  EXPECT_EQ(r.x[6], 0x123);
+  // Its RX buffer is free again.
+  put_message(40, 0, kEcho, 8, 1);
+  EXPECT_TRUE(ffa::is_success(call(Func::msg_send2)));
+  EXPECT_EQ(call(Func::run, uint32_t{kEcho} << 16).w(0), ffa::raw(Func::msg_wait));
+}
+TEST(cpu_cycles, yield_then_run_to_the_answer) {
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x59454C44);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::yield));
+  EXPECT_EQ(r.w(1), uint32_t{kEcho} << 16);
+  // Preempted: busy for anything else until it is run.
+  EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kEcho, 0, 1)), -4);
+  r = call(Func::run, uint32_t{kEcho} << 16);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));  // the answer to the yielded request
+  EXPECT_EQ(r.x[3], ffa::raw(Func::success_32));                // what FFA_YIELD returned to it
+  EXPECT_EQ(r.x[4], 0x59454C44);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 5).x[3], 5);
+}
+TEST(cpu_cycles, run_refusals) {
+  EXPECT_EQ(error_code(call(Func::run, 0x8777u << 16)), kInvalid);                                  // nobody
+  EXPECT_EQ(error_code(call(Func::run, uint32_t{kEcho} << 16 | 1)), kInvalid);                      // no vCPU 1
+  EXPECT_EQ(error_code(call(Func::run, uint32_t{harness::trusted_os_id()} << 16)), kInvalid);      // not schedulable
+  EXPECT_EQ(error_code(call(Func::run, 0)), kInvalid);                                              // the normal world
+}
 TEST(partitions, many_round_trips) {
   for (uint64_t i = 0; i < 200; ++i) {
     ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, i, ~i);
@@ -252,6 +286,9 @@ TEST(partitions, writing_own_code_faults) {
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kHostileB, 0, 0xDEAD0002)), kAborted);
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kHostileB, 0, 0)), kAborted);
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 44).x[3], 44);
+}
+TEST(cpu_cycles, running_an_aborted_partition) {
+  EXPECT_EQ(error_code(call(Func::run, uint32_t{kHostileA} << 16)), kAborted);
 }
 TEST(partitions, asking_an_aborted_partition) {
   ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x5EED0000 | kHostileA);

@@ -1,0 +1,58 @@
+// FF-A v1.2 chapter 10 "CPU cycle management": the normal world gives a
+// partition cycles with FFA_RUN; a partition gives them back with
+// FFA_YIELD and is resumed by the next FFA_RUN.
+#include "spmc/core.h"
+
+namespace spmc {
+
+using ffa::Error;
+using ffa::Func;
+
+Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+  const uint32_t w1 = in.w(1);
+  const ffa::EndpointId target(static_cast<uint16_t>(w1 >> 16));
+  const uint16_t vcpu = static_cast<uint16_t>(w1);
+  auto refuse = [&](Error e) {
+    ffa::set_error(out, e);
+    return Outcome::reply_to_caller;
+  };
+  const Partition* t = find_partition(target);
+  // Partitions here have one execution context, on this CPU.
+  if (!t || t->local || vcpu != 0) return refuse(Error::invalid_parameters);
+  Partition& p = partitions_[index_of(t)];
+  switch (p.state) {
+    case PartitionState::aborted:
+      return refuse(Error::aborted);
+    case PartitionState::preempted:
+      // Back to where it yielded: its FFA_YIELD returns FFA_SUCCESS, and
+      // whatever it answers next answers this call.
+      p.state = PartitionState::running;
+      ffa::set_success(out);
+      return resume(index_of(t));
+    case PartitionState::waiting:
+      // Cycles to spend as it likes (an indirect message to read, say):
+      // its FFA_MSG_WAIT returns FFA_RUN.
+      p.state = PartitionState::running;
+      p.requester = nwd_.id;
+      p.request_fid = ffa::raw(Func::run);
+      ffa::set_regs(out, ffa::raw(Func::run), w1);
+      return resume(index_of(t));
+    default:
+      return refuse(Error::busy);
+  }
+}
+
+Outcome Core::yield_from_sp(size_t index, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  // Only a partition working for the normal world can give its cycles back
+  // to it; one working for another partition (or booting) may not.
+  if (p.state != PartitionState::running || p.requester.is_secure()) {
+    ffa::set_error(out, Error::denied);
+    return resume(index);
+  }
+  p.state = PartitionState::preempted;
+  ffa::set_regs(out, ffa::raw(Func::yield), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
+  return Outcome::reply_to_caller;
+}
+
+}  // namespace spmc
