@@ -16,6 +16,9 @@
 //   x3 = 0x4C415354       report the last indirect message it read when
 //                         the normal world ran it (FFA_RUN): x3 = size,
 //                         x4-x6 = the first 24 payload bytes
+//   x3 = 0x53454E44       send x4-x6 as an indirect message (FFA_MSG_SEND2)
+//                         to endpoint x7 (the normal world: 0); answer
+//                         x3 = what FFA_MSG_SEND2 returned (w0), x4 = w2
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
@@ -26,7 +29,24 @@ constexpr uint64_t kForward = 0x5EED0000;
 constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
 constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
 constexpr uint64_t kReadMessage = 0x4D534732, kPartitionInfo = 0x50494E46;
-constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354;
+constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354, kSend = 0x53454E44;
+constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
+
+ffa::Regs send_message(const ffa::Regs& msg) {
+  auto* tx = reinterpret_cast<volatile uint8_t*>(kTxBuffer);
+  auto put32 = [&](unsigned off, uint32_t v) {
+    for (unsigned i = 0; i < 4; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
+  for (unsigned i = 0; i < 40; ++i) tx[i] = 0;
+  put32(8, 40);                                         // payload offset (v1.2 header)
+  put32(12, (self << 16) | static_cast<uint16_t>(msg.x[7]));
+  put32(16, 24);                                        // payload size
+  for (unsigned w = 0; w < 3; ++w)
+    for (unsigned i = 0; i < 8; ++i) tx[40 + 8 * w + i] = static_cast<uint8_t>(msg.x[4 + w] >> (8 * i));
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_send2)}});
+  return sp::respond(msg, r.fid(), r.w(2));
+}
 uint64_t g_last[4];  // size and first three words of the last message read on FFA_RUN
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 
@@ -114,6 +134,8 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
     } else if (msg.x[3] == kYield) {
       const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::yield)}});
       msg = sp::respond(msg, r.fid(), kYield);
+    } else if (msg.x[3] == kSend) {
+      msg = send_message(msg);
     } else if (msg.x[3] == kLastMessage) {
       msg = sp::respond(msg, g_last[0], g_last[1], g_last[2], g_last[3]);
     } else if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {

@@ -76,7 +76,7 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
         ffa::set_error(out, Error::invalid_parameters);
         break;
       }
-      msg_send2(nwd_.id, nwd_.mailbox, in, out);
+      msg_send2(nwd_.id, nwd_.version, nwd_.mailbox, in, out);
       break;
     case Func::rxtx_map_32:
     case Func::rxtx_map_64:

@@ -107,7 +107,8 @@ class Core {
     return Outcome::run_partition;
   }
   // indirect_messaging.cpp
-  void msg_send2(ffa::EndpointId caller, const Mailbox& tx, const ffa::Regs& in, ffa::Regs& out);
+  void msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox& tx, const ffa::Regs& in,
+                 ffa::Regs& out);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
   void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);

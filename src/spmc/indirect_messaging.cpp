@@ -1,5 +1,6 @@
 // FF-A v1.2 chapter 14 "Indirect messaging": FFA_MSG_SEND2 from the normal
-// world into a partition's RX buffer. The message is announced to the
+// world into a partition's RX buffer, from a partition into another's or
+// into the normal world's. The message is announced to the
 // receiver by the "RX buffer full" framework notification once
 // notifications exist; until then the receiver finds it when it next runs.
 #include "spmc/core.h"
@@ -16,7 +17,8 @@ constexpr size_t kHeaderV1_1 = 20;
 constexpr size_t kHeaderV1_2 = 40;
 }  // namespace
 
-void Core::msg_send2(ffa::EndpointId caller, const Mailbox& tx, const ffa::Regs& in, ffa::Regs& out) {
+void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox& tx, const ffa::Regs& in,
+                     ffa::Regs& out) {
   if (in.w(2) & ~2u) return ffa::set_error(out, Error::invalid_parameters);  // bit 1: delay SRI
   if (!tx.mapped()) return ffa::set_error(out, Error::denied);
   // Copy the header in before looking at it: the sender may rewrite its
@@ -29,21 +31,30 @@ void Core::msg_send2(ffa::EndpointId caller, const Mailbox& tx, const ffa::Regs&
   const uint32_t flags = *h.le32(0), offset = *h.le32(8), ids = *h.le32(12), size = *h.le32(16);
   const ffa::EndpointId sender(static_cast<uint16_t>(ids >> 16)), receiver(static_cast<uint16_t>(ids));
   if (flags != 0 || !(sender == caller)) return ffa::set_error(out, Error::invalid_parameters);
-  const size_t min_header = nwd_.version >= ffa::kVersion1_2 ? kHeaderV1_2 : kHeaderV1_1;
+  const size_t min_header = version >= ffa::kVersion1_2 ? kHeaderV1_2 : kHeaderV1_1;
   if (offset < min_header || !buf.contains(offset, size)) return ffa::set_error(out, Error::invalid_parameters);
-  const Partition* target = find_partition(receiver);
-  if (!target || target->local) return ffa::set_error(out, Error::invalid_parameters);
-  if (!(target->info.properties & ffa::partition_props::indirect_msg)) return ffa::set_error(out, Error::denied);
-  Partition& t = partitions_[index_of(target)];
-  if (t.state == PartitionState::aborted) return ffa::set_error(out, Error::aborted);
-  if (!t.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
-  lib::MutableByteView rx = t.mailbox.rx();
+  if (receiver == caller) return ffa::set_error(out, Error::invalid_parameters);
+  Mailbox* mailbox = nullptr;
+  if (!receiver.is_secure()) {
+    // A partition writes to the normal world's RX buffer (its ID: 0).
+    if (!caller.is_secure() || !(receiver == nwd_.id)) return ffa::set_error(out, Error::invalid_parameters);
+    mailbox = &nwd_.mailbox;
+  } else {
+    const Partition* target = find_partition(receiver);
+    if (!target || target->local) return ffa::set_error(out, Error::invalid_parameters);
+    if (!(target->info.properties & ffa::partition_props::indirect_msg)) return ffa::set_error(out, Error::denied);
+    Partition& t = partitions_[index_of(target)];
+    if (t.state == PartitionState::aborted) return ffa::set_error(out, Error::aborted);
+    mailbox = &t.mailbox;
+  }
+  if (!mailbox->rx_free()) return ffa::set_error(out, Error::busy);
+  lib::MutableByteView rx = mailbox->rx();
   if (uint64_t{offset} + size > rx.size()) return ffa::set_error(out, Error::invalid_parameters);
   // Our validated header, then the payload as the sender wrote it.
   for (size_t i = 0; i < min_header; ++i) rx.data()[i] = header[i];
   for (size_t i = min_header; i < offset; ++i) rx.data()[i] = 0;
   for (size_t i = 0; i < size; ++i) rx.data()[offset + i] = buf.data()[offset + i];
-  t.mailbox.mark_rx_full();
+  mailbox->mark_rx_full();
   ffa::set_success(out);
 }
 

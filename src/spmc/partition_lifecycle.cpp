@@ -43,6 +43,7 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::rx_release:
     case Func::partition_info_get:
     case Func::partition_info_get_regs:
+    case Func::msg_send2:
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
     case Func::yield:
@@ -156,6 +157,14 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     }
     case Func::partition_info_get:
       partition_info_get(p.version, p.mailbox, in, out);
+      return resume(index);
+    case Func::msg_send2:
+      // w1[31:16] would name a VM sender; partitions send as themselves.
+      if (in.w(1) != 0) {
+        ffa::set_error(out, Error::invalid_parameters);
+      } else {
+        msg_send2(p.info.id, p.version, p.mailbox, in, out);
+      }
       return resume(index);
     case Func::partition_info_get_regs:
       partition_info_get_regs(in, out);

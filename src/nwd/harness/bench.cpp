@@ -38,11 +38,28 @@ void run_benchmarks(uint64_t boot_ticks) {
     // To an S-EL0 partition: the trusted OS switches into the echo
     // partition's address space and back.
     report("direct_req_sel0_echo", measure([] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
-    // Normal world -> echo -> trusted OS -> echo -> normal world: the
-    // extra over direct_req_sel0_echo is a partition's own direct request.
+    // Normal world -> echo -> trusted OS / keystore -> echo -> normal
+    // world: the extra over direct_req_sel0_echo is a partition's own
+    // direct request, to an endpoint in the SPMC or to another S-EL0
+    // partition (keystore answers its unknown command at once).
     const uint64_t via = 0x5EED0000 | w1;
     report("direct_req_sel0_echo_to_trusted_os",
            measure([via] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, via, 0); }));
+    report("direct_req_sel0_echo_to_sel0_keystore",
+           measure([] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x5EED8005, 99); }));
+    // Indirect message delivery: FFA_MSG_SEND2 into echo's RX buffer, then
+    // FFA_RUN so that echo takes it and releases its buffer.
+    if (ensure_rxtx_mapped()) {
+      uint8_t* tx = buffers().tx;
+      for (unsigned i = 0; i < 64; ++i) tx[i] = 0;
+      tx[8] = 40;                                  // payload offset
+      tx[12] = 0x01, tx[13] = 0x80;                // receiver 0x8001, sender 0
+      tx[16] = 24;                                 // payload size
+      report("msg_send2_and_run_sel0_echo", measure([] {
+               call(ffa::Func::msg_send2);
+               call(ffa::Func::run, 0x80010000);
+             }));
+    }
     report("partition_info_get", measure([] {
              call(ffa::Func::partition_info_get);
              call(ffa::Func::rx_release);

@@ -61,6 +61,18 @@ void demo() {
   ffa::Regs os = call(ffa::Func::msg_send_direct_req_32, tos, 0, 1);
   printf("# DIRECT_REQ {:x} -> {:x}: OP-TEE GET_OS_VERSION -> {}.{} (build {:x})\n", 0, tos, os.w(3), os.w(4),
          os.w(5));
+  // One request to every endpoint found: each answers, or says why not
+  // (the hostile partitions were crashed on purpose by the tests above).
+  if (ffa::is_success(call(ffa::Func::partition_info_get_regs, 0, 0, 0))) {
+    for (uint16_t id : {uint16_t{0x8001}, uint16_t{0x8002}, uint16_t{0x8003}, uint16_t{0x8004}, uint16_t{0x8005}}) {
+      ffa::Regs a = call(ffa::Func::msg_send_direct_req_32, id, 0, 7);
+      if (ffa::is_error(a)) {
+        printf("#   request to {:x}: FFA_ERROR {}\n", id, ffa::to_string(ffa::error_of(a)));
+      } else {
+        printf("#   request to {:x}: answered, x3 = {:x}\n", id, a.w(3));
+      }
+    }
+  }
   // A request served by an S-EL0 partition (the echo partition, 0x8001).
   ffa::Regs echo = call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x7E55E4A, 0xF0F0, 0xCAFE);
   printf("# DIRECT_REQ {:x} -> {:x} (S-EL0 echo): payload {:x} {:x} {:x} -> answer {:x} {:x} {:x}\n", 0, 0x8001,

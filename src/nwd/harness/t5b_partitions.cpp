@@ -138,6 +138,30 @@ TEST(partitions, partition_discovers_the_others) {
   EXPECT_EQ(r.x[5], harness::trusted_os_id());
   EXPECT_EQ(r.x[6], kEcho);
 }
+TEST(indirect, partition_to_normal_world) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 0x77, 0x88, 0x99, 0 /* to us */);
+  ASSERT_EQ(r.x[3], ffa::raw(Func::success_32));
+  // The message sits in our RX buffer: header (sender echo, receiver 0), payload.
+  const uint8_t* rx = harness::buffers().rx;
+  auto le32 = [&](unsigned off) { return rx[off] | rx[off + 1] << 8 | rx[off + 2] << 16 | uint32_t{rx[off + 3]} << 24; };
+  EXPECT_EQ(le32(8), 40);
+  EXPECT_EQ(le32(12), uint32_t{kEcho} << 16);
+  EXPECT_EQ(le32(16), 24);
+  EXPECT_EQ(le32(40), 0x77);
+  EXPECT_EQ(le32(56), 0x99);
+  // Full until we release it.
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 1, 2, 3, 0);
+  EXPECT_EQ(r.x[3], ffa::raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(r.w(4)), -4);
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+  // To itself, or to a partition that takes none: refused.
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 1, 2, 3, kEcho);
+  EXPECT_EQ(static_cast<int32_t>(r.w(4)), kInvalid);
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 1, 2, 3, 0x8005);
+  EXPECT_EQ(static_cast<int32_t>(r.w(4)), kDenied);
+}
+
 // CPU cycles: FFA_RUN gives a partition cycles; FFA_YIELD gives them back.
 TEST(cpu_cycles, run_lets_a_partition_take_its_message) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
