@@ -1,6 +1,8 @@
 // EL3 reset entry. QEMU starts every CPU at 0x0 (flash) in EL3. The primary
 // CPU copies the monitor to secure RAM, where it is linked, and runs there;
 // secondaries wait in flash until the SMP work gives them somewhere to go.
+#include "arch/aarch64/asm_macros.inc"
+
     .section .text.entry, "ax"
     .global _start
 _start:
@@ -39,12 +41,7 @@ primary_start:
     ldr     x0, =__stack_top
     mov     sp, x0
     // Zero BSS (8-byte aligned by the linker script).
-    ldr     x0, =__bss_start
-    ldr     x1, =__bss_end
-3:  cmp     x0, x1
-    b.hs    4f
-    stp     xzr, xzr, [x0], #16
-    b       3b
-4:  bl      el3_main
+    clear_bss __bss_start, __bss_end, x0, x1
+    bl      el3_main
 5:  wfi
     b       5b

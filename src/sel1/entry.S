@@ -1,5 +1,7 @@
 // Trusted OS entry at S-EL1, MMU off. The SPMD passes x0 = the SPMC
 // manifest's address, x4 = the CPU's index.
+#include "arch/aarch64/asm_macros.inc"
+
     .section .text.entry, "ax"
     .global _start
 _start:
@@ -12,13 +14,8 @@ _start:
     msr     cpacr_el1, xzr
     ldr     x1, =__stack_top
     mov     sp, x1
-    ldr     x1, =__bss_start
-    ldr     x2, =__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    stp     xzr, xzr, [x1], #16
-    b       1b
-2:  mov     x0, x19
+    clear_bss __bss_start, __bss_end, x1, x2
+    mov     x0, x19
     bl      sel1_main
 3:  wfi
     b       3b

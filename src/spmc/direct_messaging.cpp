@@ -7,6 +7,26 @@ namespace spmc {
 using ffa::Error;
 using ffa::Func;
 
+namespace {
+
+// A direct request to an endpoint inside the SPMC (the trusted OS in the
+// S-EL1 placement): it answers at once, and its answer is built here.
+void call_local_endpoint(LocalEndpoint& endpoint, const ffa::Regs& in, ffa::Regs& out) {
+  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
+  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+  const DirectMessage request{pair.sender, pair.receiver, is64,
+                              {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
+  DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
+  endpoint.on_direct_request(request, response);
+  ffa::set_regs(out, ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
+                ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
+                response.payload[1] & mask, response.payload[2] & mask, response.payload[3] & mask,
+                response.payload[4] & mask);
+}
+
+}  // namespace
+
 Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
@@ -46,15 +66,7 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     return resume(static_cast<size_t>(target - partitions_));
   }
 
-  const DirectMessage request{pair.sender, pair.receiver, is64,
-                              {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
-  DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
-  target->local->on_direct_request(request, response);
-
-  ffa::set_regs(out, ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
-                ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
-                response.payload[1] & mask, response.payload[2] & mask, response.payload[3] & mask,
-                response.payload[4] & mask);
+  call_local_endpoint(*target->local, in, out);
   return Outcome::reply_to_caller;
 }
 
@@ -145,14 +157,7 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   if (target->local) {
     // An endpoint inside the SPMC answers at once.
-    const DirectMessage request{pair.sender, pair.receiver, is64,
-                                {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
-    DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
-    target->local->on_direct_request(request, response);
-    ffa::set_regs(out, ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
-                  ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
-                  response.payload[1] & mask, response.payload[2] & mask, response.payload[3] & mask,
-                  response.payload[4] & mask);
+    call_local_endpoint(*target->local, in, out);
     return resume(index);
   }
   Partition& t = partitions_[index_of(target)];

@@ -1,6 +1,8 @@
 // Normal-world harness entry: NS-EL2 (or NS-EL1 on CPUs without EL2), MMU
 // off, x0 = the device tree's address. The very first instruction reads
 // the counter, so boot cost to here can be measured.
+#include "arch/aarch64/asm_macros.inc"
+
     .section .text.entry, "ax"
     .global _start
 _start:
@@ -17,13 +19,8 @@ _start:
 2:  isb
     ldr     x1, =__stack_top
     mov     sp, x1
-    ldr     x1, =__bss_start
-    ldr     x2, =__bss_end
-3:  cmp     x1, x2
-    b.hs    4f
-    stp     xzr, xzr, [x1], #16
-    b       3b
-4:  mov     x0, x19
+    clear_bss __bss_start, __bss_end, x1, x2
+    mov     x0, x19
     mov     x1, x20
     bl      harness_main
 5:  wfi
