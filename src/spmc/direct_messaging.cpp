@@ -147,14 +147,26 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
     ffa::set_error(out, e);
     return resume(index);
   };
+  const bool req2 = in.fid() == ffa::raw(Func::msg_send_direct_req2);
   if (!(pair.sender == self.info.id)) return refuse(Error::invalid_parameters);
   // Partitions may not send direct requests to the normal world.
   if (!pair.receiver.is_secure()) return refuse(Error::denied);
-  if (!(self.info.properties & ffa::partition_props::direct_req_send)) return refuse(Error::denied);
-  if (pair.receiver == self.info.id || in.w(2) != 0) return refuse(Error::invalid_parameters);
+  const uint32_t may_send = req2 ? ffa::partition_props::direct_req2_send : ffa::partition_props::direct_req_send;
+  if (!(self.info.properties & may_send)) return refuse(Error::denied);
+  if (pair.receiver == self.info.id || (!req2 && in.w(2) != 0)) return refuse(Error::invalid_parameters);
   const Partition* target = find_partition(pair.receiver);
   if (!target) return refuse(Error::invalid_parameters);
-  if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return refuse(Error::denied);
+  if (req2) {
+    // Addressed by UUID too (nil: the partition itself); no endpoint
+    // inside the SPMC takes REQ2.
+    const ffa::Uuid uuid{{static_cast<uint32_t>(in.x[2]), static_cast<uint32_t>(in.x[2] >> 32),
+                          static_cast<uint32_t>(in.x[3]), static_cast<uint32_t>(in.x[3] >> 32)}};
+    if (!uuid.is_nil() && !(uuid == target->info.uuid)) return refuse(Error::invalid_parameters);
+    if (!(target->info.properties & ffa::partition_props::direct_req2_recv) || target->local)
+      return refuse(Error::denied);
+  }
+  const uint32_t may_receive = req2 ? ffa::partition_props::direct_req2_recv : ffa::partition_props::direct_req_recv;
+  if (!(target->info.properties & may_receive)) return refuse(Error::denied);
   const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   if (target->local) {
     // An endpoint inside the SPMC answers at once.
@@ -171,8 +183,13 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   t.state = PartitionState::running;
   t.requester = self.info.id;
   t.request_fid = in.fid();
-  ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
-                in.x[7] & mask);
+  if (req2) {
+    out = in;  // x2-x3 the UUID, x4-x17 the payload
+    out.x[1] = pair.w1();
+  } else {
+    ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
+                  in.x[7] & mask);
+  }
   return resume(index_of(target));
 }
 

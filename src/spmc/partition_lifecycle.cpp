@@ -117,6 +117,7 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       return direct_response_from_sp(index, in, out);
     case Func::msg_send_direct_req_32:
     case Func::msg_send_direct_req_64:
+    case Func::msg_send_direct_req2:
       return direct_request_from_sp(index, in, out);
     case Func::yield:
       return yield_from_sp(index, out);

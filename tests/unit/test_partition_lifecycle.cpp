@@ -327,6 +327,45 @@ TEST_F(PartitionLifecycle, PartitionToPartitionRefusals) {
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
 }
 
+TEST_F(PartitionLifecycle, PartitionToPartitionReq2) {
+  // A new pair: C may send REQ2, D takes it (by UUID).
+  spmc::Partition c{}, d{};
+  c.info = ffa::PartitionInfo{ffa::EndpointId(0x8010), 1,
+                              ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req2_send,
+                              ffa::Uuid{{0x10, 1, 2, 3}}};
+  d.info = ffa::PartitionInfo{ffa::EndpointId(0x8011), 1, ffa::partition_props::direct_req2_recv,
+                              ffa::Uuid{{0x11, 1, 2, 3}}};
+  ASSERT_TRUE(core_.add_partition(c).ok());
+  ASSERT_TRUE(core_.add_partition(d).ok());
+  boot_all();
+  Regs out{};
+  const size_t ci = index_of(0x8010), di = index_of(0x8011);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), 0x8010}}, out), Outcome::run_partition);
+  Regs req{{raw(Func::msg_send_direct_req2), (0x8010ull << 16) | 0x8011, 0x0000000100000011ull, 0x0000000300000002ull,
+            44}};
+  req.x[17] = 99;
+  ASSERT_EQ(core_.handle_sp_call(ci, req, out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), di);
+  EXPECT_EQ(out.x[4], 44u);
+  EXPECT_EQ(out.x[17], 99u);
+  Regs resp{{raw(Func::msg_send_direct_resp2), (0x8011ull << 16) | 0x8010, 0, 0, 55}};
+  ASSERT_EQ(core_.handle_sp_call(di, resp, out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), ci);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp2));
+  EXPECT_EQ(out.x[4], 55u);
+  // A wrong UUID, and a sender without the REQ2 send bit.
+  req.x[2] = 7;
+  ASSERT_EQ(core_.handle_sp_call(ci, req, out), Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  ASSERT_EQ(core_.handle_sp_call(ci, Regs{{raw(Func::msg_send_direct_resp_32), 0x8010ull << 16}}, out),
+            Outcome::reply_to_caller);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kA), Regs{{raw(Func::msg_send_direct_req2), (uint64_t{kA} << 16) | 0x8011}},
+                                 out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
+}
+
 TEST_F(PartitionLifecycle, TargetFaultReturnsAbortedToTheCallingPartition) {
   boot_all();
   Regs out{};
