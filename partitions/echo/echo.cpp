@@ -59,9 +59,9 @@ ffa::Regs partition_info(const ffa::Regs& msg) {
   return sp::respond(msg, r.w(2), r.w(3), first, second);
 }
 
-// Given cycles by FFA_RUN: take an indirect message if one is waiting,
-// then wait again (which ends the normal world's FFA_RUN).
-ffa::Regs on_run() {
+// Given cycles by FFA_RUN: take an indirect message if one is waiting (the
+// runtime then waits again, which ends the normal world's FFA_RUN).
+void take_message() {
   const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
   auto le64 = [&](unsigned off) {
     uint64_t v = 0;
@@ -76,7 +76,6 @@ ffa::Regs on_run() {
     g_last[2] = le64(offset + 8);
     g_last[3] = le64(offset + 16);
   }
-  return sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}});
 }
 
 ffa::Regs read_message(const ffa::Regs& msg) {
@@ -122,6 +121,7 @@ ffa::Regs forward(const ffa::Regs& msg) {
 }  // namespace
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
+  sp::on_run = &take_message;
   check_own_memory();
   // A partition of one execution context registers no secondary entry;
   // calling it anyway during initialisation is allowed.
@@ -129,9 +129,7 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
   sp::log("echo: ready\n");
   ffa::Regs msg = sp::wait();
   for (;;) {
-    if (msg.fid() == ffa::raw(ffa::Func::run)) {
-      msg = on_run();
-    } else if (msg.x[3] == kYield) {
+    if (msg.x[3] == kYield) {
       const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::yield)}});
       msg = sp::respond(msg, r.fid(), kYield);
     } else if (msg.x[3] == kSend) {

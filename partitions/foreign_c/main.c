@@ -14,6 +14,9 @@
 #define FFA_MSG_WAIT 0x8400006Bu
 #define FFA_MSG_SEND_DIRECT_REQ_32 0x8400006Fu
 #define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070u
+#define FFA_MSG_SEND_DIRECT_REQ_64 0xC400006Fu
+#define FFA_MSG_SEND_DIRECT_RESP_64 0xC4000070u
+#define FFA_RUN 0x8400006Du
 #define FFA_CONSOLE_LOG_32 0x8400008Au
 
 struct ffa_args {
@@ -71,9 +74,19 @@ void partition_main(uint64_t boot_info) {
                                   : "foreign-c: no usable boot information\n");
   struct ffa_args msg = svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
   for (;;) {
+    const uint32_t fid = (uint32_t)msg.x[0];
+    if (fid != FFA_MSG_SEND_DIRECT_REQ_32 && fid != FFA_MSG_SEND_DIRECT_REQ_64) {
+      /* Cycles (FFA_RUN) or anything else that is not a request: nothing
+         to do but wait for the next message. */
+      msg = svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
+      continue;
+    }
     const uint64_t w1 = msg.x[1] & 0xFFFFFFFFu;
-    struct ffa_args resp = {{FFA_MSG_SEND_DIRECT_RESP_32, ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, signature,
-                             count, fdt_magic, fdt_size, (msg.x[3] + 1) & 0xFFFFFFFFu}};
+    const int is64 = fid == FFA_MSG_SEND_DIRECT_REQ_64;
+    /* Answer in the request's own width. */
+    struct ffa_args resp = {{is64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32,
+                             ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, signature, count, fdt_magic, fdt_size,
+                             (msg.x[3] + 1) & 0xFFFFFFFFu}};
     msg = svc(resp);
   }
 }

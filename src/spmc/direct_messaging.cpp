@@ -105,7 +105,8 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   // Only an answer to the request in hand, from the partition itself, to
   // the endpoint that asked.
-  if (p.state != PartitionState::running) {
+  // Only a request can be answered: not cycles given by FFA_RUN.
+  if (p.state != PartitionState::running || p.request_fid == ffa::raw(Func::run)) {
     ffa::set_error(out, Error::denied);
     return resume(index);
   }

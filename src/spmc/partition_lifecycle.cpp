@@ -32,8 +32,12 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::id_get:
     case Func::spm_id_get:
     case Func::msg_wait:
+    case Func::msg_send_direct_req_32:
+    case Func::msg_send_direct_req_64:
+    case Func::msg_send_direct_req2:
     case Func::msg_send_direct_resp_32:
     case Func::msg_send_direct_resp_64:
+    case Func::msg_send_direct_resp2:
     case Func::console_log_32:
     case Func::console_log_64:
     case Func::mem_perm_get_32:

@@ -32,7 +32,8 @@ struct Input {
 constexpr uint32_t kFids[] = {
     0x84000060, 0x84000061, 0x84000063, 0x84000064, 0x84000069, 0x8400006B, 0x8400006F, 0xC400006F,
     0x84000070, 0xC4000070, 0x84000085, 0x8400008A, 0xC400008A, 0x84000068, 0x84000066, 0x840000FF,
-    0xC400008D, 0xC400008E, 0x84000086, 0x84000065, 0xC4000088, 0xC4000089, 0xC400008B, 0xC4000087};
+    0xC400008D, 0xC400008E, 0x84000086, 0x84000065, 0xC4000088, 0xC4000089, 0xC400008B, 0xC4000087,
+    0x8400006D, 0x8400006C};
 constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0001};
 
 ffa::Regs regs_from(Input& in) {
@@ -49,7 +50,8 @@ ffa::Regs regs_from(Input& in) {
 bool well_formed_answer(const ffa::Regs& r) {
   const uint32_t f = r.w(0);
   return f == 0x84000060 || f == 0x84000061 || f == 0xC4000061 || f == 0x84000070 || f == 0xC4000070 ||
-         f == 0xC400008E || (f & 0x80000000u) == 0 || f == 0xFFFFFFFFu;
+         f == 0xC400008E || f == 0x8400006B /* MSG_WAIT ends FFA_RUN */ || f == 0x8400006C /* YIELD */ ||
+         (f & 0x80000000u) == 0 || f == 0xFFFFFFFFu;
 }
 
 }  // namespace

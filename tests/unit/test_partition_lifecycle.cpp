@@ -182,6 +182,12 @@ TEST_F(PartitionLifecycle, RunAndYield) {
   EXPECT_EQ(out.x[0], raw(Func::success_32));
   EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
             Outcome::reply_to_caller);
+  // Cycles are not a request: a direct response to them is DENIED.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
   // Refusals.
   EXPECT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16 | 1}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);

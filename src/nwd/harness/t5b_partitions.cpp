@@ -190,6 +190,14 @@ TEST(cpu_cycles, yield_then_run_to_the_answer) {
   EXPECT_EQ(r.x[4], 0x59454C44);
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 5).x[3], 5);
 }
+TEST(cpu_cycles, run_every_partition_returns) {
+  // Partitions with nothing to do on FFA_RUN go back to waiting at once.
+  for (uint16_t id : {uint16_t{0x8004}, uint16_t{0x8005}, kEcho}) {
+    EXPECT_EQ(call(Func::run, uint32_t{id} << 16).w(0), ffa::raw(Func::msg_wait));
+  }
+  // And a 64-bit request to the plain-C partition is answered in 64 bits.
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, 0x8004, 0, 1).w(0), ffa::raw(Func::msg_send_direct_resp_64));
+}
 TEST(cpu_cycles, run_refusals) {
   EXPECT_EQ(error_code(call(Func::run, 0x8777u << 16)), kInvalid);                                  // nobody
   EXPECT_EQ(error_code(call(Func::run, uint32_t{kEcho} << 16 | 1)), kInvalid);                      // no vCPU 1
