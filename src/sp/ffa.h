@@ -20,18 +20,23 @@ inline ffa::Regs svc(ffa::Regs r) {
 // do on FFA_RUN (reading an indirect message, say) sets this.
 inline void (*on_run)() = nullptr;
 
-// The next message for the partition, handling FFA_RUN on the way: `r` is
-// what the SPMC returned to the partition's last call.
-inline ffa::Regs next_message(ffa::Regs r) {
+// Makes the call in `r` and leaves the partition's next message there,
+// handling FFA_RUN on the way (in place: no register-set copies).
+inline void call_for_message(ffa::Regs& r) {
+  arch_svc(&r);
   while (r.fid() == ffa::raw(ffa::Func::run)) {
     if (on_run) on_run();
-    r = svc(ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}});
+    r = ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}};
+    arch_svc(&r);
   }
-  return r;
 }
 
 // Waits for the first message (FFA_MSG_WAIT); returns it.
-inline ffa::Regs wait() { return next_message(svc(ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}})); }
+inline ffa::Regs wait() {
+  ffa::Regs r{{ffa::raw(ffa::Func::msg_wait)}};
+  call_for_message(r);
+  return r;
+}
 
 // Answers `request` (a direct request) with payload x3-x7 and returns the
 // next message the SPMC delivers.
@@ -40,9 +45,10 @@ inline ffa::Regs respond(const ffa::Regs& request, uint64_t a3, uint64_t a4 = 0,
   const bool is64 = request.fid() == ffa::raw(ffa::Func::msg_send_direct_req_64);
   const uint32_t w1 = static_cast<uint32_t>(request.x[1]);
   const uint32_t swapped = (w1 << 16) | (w1 >> 16);
-  return next_message(
-      svc(ffa::Regs{{ffa::raw(is64 ? ffa::Func::msg_send_direct_resp_64 : ffa::Func::msg_send_direct_resp_32),
-                     swapped, 0, a3, a4, a5, a6, a7}}));
+  ffa::Regs r{{ffa::raw(is64 ? ffa::Func::msg_send_direct_resp_64 : ffa::Func::msg_send_direct_resp_32), swapped, 0,
+               a3, a4, a5, a6, a7}};
+  call_for_message(r);
+  return r;
 }
 
 // Answers a FFA_MSG_SEND_DIRECT_REQ2 with FFA_MSG_SEND_DIRECT_RESP2 and the
@@ -53,7 +59,8 @@ inline ffa::Regs respond2(const ffa::Regs& request, const ffa::Regs& reply) {
   r.x[0] = ffa::raw(ffa::Func::msg_send_direct_resp2);
   r.x[1] = (w1 << 16) | (w1 >> 16);
   r.x[2] = r.x[3] = 0;
-  return next_message(svc(r));
+  call_for_message(r);
+  return r;
 }
 
 // FFA_CONSOLE_LOG_64 of a NUL-terminated string, up to 8 characters per
