@@ -4,6 +4,43 @@
 #include "el3/context.h"
 #include "el3/el1_sysregs.inc"
 
+
+    // x20-x30 and the exception state of the world that trapped, into its
+    // context at sp (`tmp` is free: x0-x19 are saved already).
+    .macro save_x20_to_x30_and_state tmp
+    stp     x20, x21, [sp, #0xa0]
+    stp     x22, x23, [sp, #0xb0]
+    stp     x24, x25, [sp, #0xc0]
+    stp     x26, x27, [sp, #0xd0]
+    stp     x28, x29, [sp, #0xe0]
+    mrs     \tmp, elr_el3
+    stp     x30, \tmp, [sp, #CTX_X30]
+    mrs     \tmp, spsr_el3
+    str     \tmp, [sp, #CTX_SPSR]
+    .endm
+
+    // The world's EL3 controls and exception state, from its context at sp.
+    .macro restore_world_controls t1, t2
+    ldr     \t1, [sp, #CTX_SCR]
+    msr     scr_el3, \t1
+    ldr     \t1, [sp, #CTX_CPTR]
+    msr     cptr_el3, \t1
+    ldp     \t1, \t2, [sp, #CTX_ELR]
+    msr     elr_el3, \t1
+    msr     spsr_el3, \t2
+    .endm
+
+    // x18-x30 from the context at sp.
+    .macro restore_x18_to_x30
+    ldp     x18, x19, [sp, #0x90]
+    ldp     x20, x21, [sp, #0xa0]
+    ldp     x22, x23, [sp, #0xb0]
+    ldp     x24, x25, [sp, #0xc0]
+    ldp     x26, x27, [sp, #0xd0]
+    ldp     x28, x29, [sp, #0xe0]
+    ldr     x30, [sp, #CTX_X30]
+    .endm
+
     .macro save_gprs
     stp     x0, x1, [sp, #0x00]
     stp     x2, x3, [sp, #0x10]
@@ -15,15 +52,7 @@
     stp     x14, x15, [sp, #0x70]
     stp     x16, x17, [sp, #0x80]
     stp     x18, x19, [sp, #0x90]
-    stp     x20, x21, [sp, #0xa0]
-    stp     x22, x23, [sp, #0xb0]
-    stp     x24, x25, [sp, #0xc0]
-    stp     x26, x27, [sp, #0xd0]
-    stp     x28, x29, [sp, #0xe0]
-    mrs     x0, elr_el3
-    mrs     x1, spsr_el3
-    stp     x30, x0, [sp, #CTX_X30]
-    str     x1, [sp, #CTX_SPSR]
+    save_x20_to_x30_and_state x0
     .endm
 
     .macro lower_entry handler
@@ -132,15 +161,7 @@ sync_from_lower:
     b.ne    2f
     tbnz    w1, #31, slow_path
 2:  // Park the outgoing world: x20-x30, ELR, SPSR, EL1 system registers.
-    stp     x20, x21, [sp, #0xa0]
-    stp     x22, x23, [sp, #0xb0]
-    stp     x24, x25, [sp, #0xc0]
-    stp     x26, x27, [sp, #0xd0]
-    stp     x28, x29, [sp, #0xe0]
-    mrs     x18, elr_el3
-    stp     x30, x18, [sp, #CTX_X30]
-    mrs     x18, spsr_el3
-    str     x18, [sp, #CTX_SPSR]
+    save_x20_to_x30_and_state x18
     add     x18, sp, #CTX_EL1
     save_el1_sysregs x18, x19, x20
     // Bring in the other world.
@@ -148,20 +169,8 @@ sync_from_lower:
     mov     sp, x18
     add     x18, sp, #CTX_EL1
     restore_el1_sysregs x18, x19, x20
-    ldr     x18, [sp, #CTX_SCR]
-    msr     scr_el3, x18
-    ldr     x18, [sp, #CTX_CPTR]
-    msr     cptr_el3, x18
-    ldp     x18, x19, [sp, #CTX_ELR]
-    msr     elr_el3, x18
-    msr     spsr_el3, x19
-    ldp     x18, x19, [sp, #0x90]
-    ldp     x20, x21, [sp, #0xa0]
-    ldp     x22, x23, [sp, #0xb0]
-    ldp     x24, x25, [sp, #0xc0]
-    ldp     x26, x27, [sp, #0xd0]
-    ldp     x28, x29, [sp, #0xe0]
-    ldr     x30, [sp, #CTX_X30]
+    restore_world_controls x18, x19
+    restore_x18_to_x30
     eret
 
 id_get_answer:
@@ -202,15 +211,7 @@ slow_path:
     stp     x12, x13, [sp, #0x60]
     stp     x14, x15, [sp, #0x70]
     stp     x16, x17, [sp, #0x80]
-    stp     x20, x21, [sp, #0xa0]
-    stp     x22, x23, [sp, #0xb0]
-    stp     x24, x25, [sp, #0xc0]
-    stp     x26, x27, [sp, #0xd0]
-    stp     x28, x29, [sp, #0xe0]
-    mrs     x0, elr_el3
-    mrs     x1, spsr_el3
-    stp     x30, x0, [sp, #CTX_X30]
-    str     x1, [sp, #CTX_SPSR]
+    save_x20_to_x30_and_state x0
     mov     x0, sp
     ldr     x1, [x0, #CTX_RUNTIME_SP]
     mov     sp, x1
@@ -221,13 +222,7 @@ slow_path:
     .global el3_exit
 el3_exit:
     mov     sp, x0
-    ldr     x1, [sp, #CTX_SCR]
-    msr     scr_el3, x1
-    ldr     x1, [sp, #CTX_CPTR]
-    msr     cptr_el3, x1
-    ldp     x1, x2, [sp, #CTX_ELR]
-    msr     elr_el3, x1
-    msr     spsr_el3, x2
+    restore_world_controls x1, x2
     ldp     x2, x3, [sp, #0x10]
     ldp     x4, x5, [sp, #0x20]
     ldp     x6, x7, [sp, #0x30]
@@ -236,12 +231,6 @@ el3_exit:
     ldp     x12, x13, [sp, #0x60]
     ldp     x14, x15, [sp, #0x70]
     ldp     x16, x17, [sp, #0x80]
-    ldp     x18, x19, [sp, #0x90]
-    ldp     x20, x21, [sp, #0xa0]
-    ldp     x22, x23, [sp, #0xb0]
-    ldp     x24, x25, [sp, #0xc0]
-    ldp     x26, x27, [sp, #0xd0]
-    ldp     x28, x29, [sp, #0xe0]
-    ldr     x30, [sp, #CTX_X30]
+    restore_x18_to_x30
     ldp     x0, x1, [sp, #0x00]
     eret
