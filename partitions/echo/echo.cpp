@@ -108,6 +108,8 @@ void check_own_memory() {
   g_perm[2] = perm_result(get(kScratch));               // 7
   g_perm[3] = perm_result(set(0x0E101000, 1, 3 | 4));   // not its memory: INVALID_PARAMETERS
   g_perm[4] = perm_result(set(kCode, 1, 1));            // writable and executable: INVALID_PARAMETERS
+  // A page count far beyond anything it owns: refused at once (not walked).
+  if (perm_result(set(kScratch, 0xFFFFFFFF, 3 | 4)) != (0xE0000000ull | 0xFFFFFFFE)) g_perm[4] = 0xBAD;
 }
 
 ffa::Regs forward(const ffa::Regs& msg) {

@@ -303,6 +303,9 @@ ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pag
   Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
   if (!h) return ffa::Error::invalid_parameters;
   arch::mmu::PageTable& pt = *h->tables;
+  // A partition's memory lies in the partition region: a larger count
+  // names pages it cannot own, and would only make the checks below long.
+  if (pages > (plat::kPartitionRegionEnd - plat::kPartitionRegionBase) / kPage) return ffa::Error::invalid_parameters;
   const uint64_t size = uint64_t{pages} * kPage;
   if (va + size < va) return ffa::Error::invalid_parameters;
   // Every page must already be the partition's own (EL0-accessible) normal
