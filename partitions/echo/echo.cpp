@@ -19,6 +19,11 @@
 //   x3 = 0x53454E44       send x4-x6 as an indirect message (FFA_MSG_SEND2)
 //                         to endpoint x7 (the normal world: 0); answer
 //                         x3 = what FFA_MSG_SEND2 returned (w0), x4 = w2
+//   x3 = 0x52455452       retrieve shared memory handle x4 (FFA_MEM_RETRIEVE_REQ),
+//                         read its first word, add x5 to it (if the memory
+//                         is writable), relinquish it unless x6 = 1; answer
+//                         x3 = the retrieve call's w0 (or its error code),
+//                         x4 = the word read, x5 = the relinquish w0
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
@@ -29,8 +34,52 @@ constexpr uint64_t kForward = 0x5EED0000;
 constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
 constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
 constexpr uint64_t kReadMessage = 0x4D534732, kPartitionInfo = 0x50494E46;
-constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354, kSend = 0x53454E44;
+constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354, kSend = 0x53454E44, kRetrieve = 0x52455452;
 constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
+constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
+
+// Retrieve a share (v1.2 retrieve request: 48-byte header, one 32-byte
+// access descriptor naming itself, no composite region), use it, give it back.
+ffa::Regs retrieve(const ffa::Regs& msg) {
+  auto* tx = reinterpret_cast<volatile uint8_t*>(kTxBuffer);
+  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
+  auto put = [&](unsigned off, uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  auto get = [&](unsigned off, unsigned n) {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; ++i) v |= uint64_t{rx[off + i]} << (8 * i);
+    return v;
+  };
+  const uint16_t self = static_cast<uint16_t>(msg.x[1]);
+  for (unsigned i = 0; i < 80; ++i) tx[i] = 0;
+  put(8, msg.x[4], 8);   // handle
+  put(24, 32, 4);        // access descriptor size (v1.2)
+  put(28, 1, 4);         // one receiver
+  put(32, 48, 4);        // receivers at 48
+  put(48, self, 2);      // itself
+  put(50, 2 | 4, 1);     // asks read-write, not executable
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_retrieve_req_64), 80, 80}});
+  if (r.fid() != ffa::raw(ffa::Func::mem_retrieve_resp)) return sp::respond(msg, 0xE0000000ull | r.w(2));
+  // The response: composite region at the access descriptor's offset.
+  const unsigned composite = static_cast<unsigned>(get(48 + 4, 4));
+  const uint64_t address = get(composite + 16, 8);
+  const uint64_t granted = get(48 + 2, 1);
+  const bool writable = (granted & 3u) == 2u;
+  sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
+  auto* word = reinterpret_cast<volatile uint64_t*>(address);
+  const uint64_t seen = *word;
+  if (writable) *word = seen + msg.x[5];
+  uint64_t relinquished = 0;
+  if (msg.x[6] != 1) {
+    put(0, msg.x[4], 8);  // relinquish descriptor: handle, flags 0, one endpoint: itself
+    put(8, 0, 4);
+    put(12, 1, 4);
+    put(16, self, 2);
+    relinquished = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_relinquish)}}).fid();
+  }
+  return sp::respond(msg, r.fid(), seen, relinquished);
+}
 
 ffa::Regs send_message(const ffa::Regs& msg) {
   auto* tx = reinterpret_cast<volatile uint8_t*>(kTxBuffer);
@@ -48,7 +97,6 @@ ffa::Regs send_message(const ffa::Regs& msg) {
   return sp::respond(msg, r.fid(), r.w(2));
 }
 uint64_t g_last[4];  // size and first three words of the last message read on FFA_RUN
-constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 
 ffa::Regs partition_info(const ffa::Regs& msg) {
   const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::partition_info_get)}});
@@ -134,6 +182,8 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
     if (msg.x[3] == kYield) {
       const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::yield)}});
       msg = sp::respond(msg, r.fid(), kYield);
+    } else if (msg.x[3] == kRetrieve) {
+      msg = retrieve(msg);
     } else if (msg.x[3] == kSend) {
       msg = send_message(msg);
     } else if (msg.x[3] == kLastMessage) {

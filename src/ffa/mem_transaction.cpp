@@ -16,7 +16,7 @@ Err invalid() { return Err{Error::invalid_parameters}; }
 
 }  // namespace
 
-Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version) {
+Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version, bool allow_no_composite) {
   MemTransaction t{};
   const bool v1_0 = version < kVersion1_1;
   size_t access_size, receivers_offset;
@@ -71,6 +71,7 @@ Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version)
     for (unsigned r = 0; r < i; ++r)
       if (t.receivers[r].endpoint == a.endpoint) return invalid();  // each receiver once
   }
+  if (composite == 0 && allow_no_composite) return t;  // constituent_count 0
   // The composite region: after the receivers, 8-byte aligned, inside.
   if (composite < receivers_offset + t.receiver_count * access_size || (composite & 7) != 0) return invalid();
   if (!buf.contains(composite, kCompositeHeader)) return invalid();

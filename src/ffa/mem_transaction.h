@@ -58,7 +58,9 @@ inline constexpr uint8_t instr_shift = 2, instr_mask = 3u << 2, instr_nx = 1u <<
 // INVALID_PARAMETERS for anything malformed: truncated, offsets outside
 // the buffer or misaligned, counts that disagree, a wrong access
 // descriptor size, reserved fields set, unaligned or empty constituents.
-Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version);
+// A retrieve request (Table 10.25) may leave the composite region out
+// (composite offset 0 in every access descriptor): allow_no_composite.
+Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version, bool allow_no_composite = false);
 
 // Constituent `index` (< constituent_count) of a transaction that
 // parse_mem_transaction accepted from the same buffer.

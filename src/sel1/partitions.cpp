@@ -324,6 +324,25 @@ ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pag
   return {};
 }
 
+ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h) return ffa::Error::invalid_parameters;
+  // Never where the partition's own memory or the trampoline is: normal
+  // memory lies outside secure RAM, which the core checked already.
+  auto s = h->tables->map(pa, pa, uint64_t{pages} * kPage,
+                          Attrs{.type = MemType::normal, .write = writable, .user = true, .ns = true});
+  if (!s) return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::denied;
+  return {};
+}
+
+void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h) return;
+  // With TLB maintenance (the table's invalidate callback), for every ASID.
+  if (!h->tables->unmap(pa, uint64_t{pages} * kPage))
+    lib::log::error("partition {:x}: unmapping shared memory {:x} failed", id.raw(), pa);
+}
+
 unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core) {
   g_core = &core;
   unsigned loaded = 0;

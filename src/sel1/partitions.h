@@ -21,6 +21,10 @@ unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core);
 ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va);
 ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm);
 
+// Normal-world memory shared with partition `id`, mapped at VA = PA.
+ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable);
+void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+
 // Carries out run_partition outcomes until the core says where the answer
 // goes (reply_to_caller) or that boot is over (boot_done).
 spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs& out);

@@ -73,6 +73,14 @@ ffa::Result<uint32_t> Sel1Placement::partition_mem_perm_get(ffa::EndpointId id, 
   return sel1::partition_mem_perm_get(id, va);
 }
 
+ffa::Status Sel1Placement::partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
+  return sel1::partition_map_ns(id, pa, pages, writable);
+}
+
+void Sel1Placement::partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  sel1::partition_unmap_ns(id, pa, pages);
+}
+
 ffa::Status Sel1Placement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
   return sel1::partition_mem_perm_set(id, va, pages, perm);
 }

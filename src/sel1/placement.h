@@ -19,6 +19,8 @@ class Sel1Placement final : public spmc::Placement {
   void partition_log(ffa::EndpointId id, const char* chars, size_t len) override;
   ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
   ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;
+  ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) override;
+  void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
 
  private:
   arch::mmu::PageTable& tables_;

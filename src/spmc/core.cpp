@@ -54,6 +54,13 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
       return direct_request2_from_nwd(in, out);
     case Func::run:
       return run_from_nwd(in, out);
+    case Func::mem_share_32:
+    case Func::mem_share_64:
+      mem_share_from_nwd(in, out);
+      break;
+    case Func::mem_reclaim:
+      mem_reclaim_from_nwd(in, out);
+      break;
     case Func::features:
       features(nwd_, in, out);
       break;

@@ -19,6 +19,7 @@
 namespace spmc {
 
 inline constexpr size_t kMaxPartitions = 16;
+inline constexpr size_t kMaxShares = 16;
 
 struct CoreConfig {
   ffa::EndpointId spmc_id;
@@ -109,6 +110,13 @@ class Core {
   // indirect_messaging.cpp
   void msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox& tx, const ffa::Regs& in,
                  ffa::Regs& out);
+  // memory_sharing.cpp
+  void mem_share_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  void mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void mem_relinquish_from_sp(size_t index, ffa::Regs& out);
+  MemShare* find_share(uint64_t handle);
+  static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
   void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);
@@ -121,6 +129,9 @@ class Core {
   size_t partition_count_ = 0;
   size_t scheduled_ = 0;
   NwdEndpoint nwd_;
+  MemShare shares_[kMaxShares];
+  uint16_t share_generation_ = 0;
+  uint8_t desc_copy_[4096];  // descriptors are checked in this copy, never in place
 };
 
 }  // namespace spmc

@@ -10,6 +10,7 @@
 #include "ffa/partition_info.h"
 #include "ffa/regs.h"
 #include "ffa/version.h"
+#include "ffa/mem_transaction.h"
 #include "spmc/mailbox.h"
 
 namespace spmc {
@@ -42,6 +43,23 @@ enum class PartitionState : uint8_t {
   blocked,  // waiting for the answer to its own direct request
   preempted,  // gave its CPU back (FFA_YIELD) in the middle of its work
   aborted,  // stopped after a fault; calls to it get ABORTED
+};
+
+// A memory-sharing transaction the SPMC keeps until it is reclaimed.
+struct MemShare {
+  static constexpr unsigned kMaxConstituents = 16;
+  static constexpr unsigned kMaxReceivers = ffa::MemTransaction::kMaxReceivers;
+  bool used = false;
+  uint64_t handle = 0;
+  ffa::EndpointId sender;
+  uint16_t attributes = 0;
+  uint64_t tag = 0;
+  unsigned receiver_count = 0;
+  ffa::EndpointId receivers[kMaxReceivers];
+  uint8_t permissions[kMaxReceivers] = {};
+  bool retrieved[kMaxReceivers] = {};
+  uint32_t constituent_count = 0;
+  ffa::MemConstituent constituents[kMaxConstituents] = {};
 };
 
 struct Partition {

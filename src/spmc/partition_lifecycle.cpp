@@ -48,6 +48,9 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::partition_info_get:
     case Func::partition_info_get_regs:
     case Func::msg_send2:
+    case Func::mem_retrieve_req_32:
+    case Func::mem_retrieve_req_64:
+    case Func::mem_relinquish:
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
     case Func::yield:
@@ -162,6 +165,13 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     }
     case Func::partition_info_get:
       partition_info_get(p.version, p.mailbox, in, out);
+      return resume(index);
+    case Func::mem_retrieve_req_32:
+    case Func::mem_retrieve_req_64:
+      mem_retrieve_from_sp(index, in, out);
+      return resume(index);
+    case Func::mem_relinquish:
+      mem_relinquish_from_sp(index, out);
       return resume(index);
     case Func::msg_send2:
       // w1[31:16] would name a VM sender; partitions send as themselves.

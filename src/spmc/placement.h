@@ -41,6 +41,21 @@ class Placement {
     (void)perm;
     return ffa::Error::not_supported;
   }
+  // Memory the normal world shared, mapped into / out of partition `id`'s
+  // address space at VA = PA: non-secure, never executable, writable when
+  // the transaction grants read-write.
+  virtual ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
+    (void)id;
+    (void)pa;
+    (void)pages;
+    (void)writable;
+    return ffa::Error::not_supported;
+  }
+  virtual void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+    (void)id;
+    (void)pa;
+    (void)pages;
+  }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

@@ -20,6 +20,34 @@ uint64_t measure(Fn&& fn) {
 
 void report(const char* name, uint64_t instructions) { printf("# bench {} {}\n", name, instructions); }
 
+// FFA_MEM_SHARE (1 page, to echo) + echo's retrieve, read and relinquish +
+// FFA_MEM_RECLAIM, per cycle.
+void measure_share_cycle(uint64_t address) {
+  uint8_t* tx = buffers().tx;
+  auto put = [&](unsigned off, uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  auto cycle = [&] {
+    for (unsigned i = 0; i < 112; ++i) tx[i] = 0;
+    put(2, 0x2F, 2);
+    put(24, 32, 4);
+    put(28, 1, 4);
+    put(32, 48, 4);
+    put(48, 0x8001, 2);
+    put(50, 2 | 4, 1);
+    put(52, 80, 4);
+    put(80, 1, 4);
+    put(84, 1, 4);
+    put(96, address, 8);
+    put(104, 1, 4);
+    ffa::Regs r = call(ffa::Func::mem_share_64, 112, 112);
+    const uint64_t handle = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
+    call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0);
+    call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32);
+  };
+  report("mem_share_retrieve_relinquish_reclaim_1page", measure(cycle));
+}
+
 }  // namespace
 
 uint64_t ticks_to_instructions(uint64_t ticks) { return ticks * 1000000000ull / arch::cntfrq(); }
@@ -59,6 +87,11 @@ void run_benchmarks(uint64_t boot_ticks) {
                call(ffa::Func::msg_send2);
                call(ffa::Func::run, 0x80010000);
              }));
+    }
+    // A 1-page share, echo retrieves, reads, relinquishes; we reclaim.
+    if (ensure_rxtx_mapped()) {
+      alignas(4096) static uint64_t page[512];
+      measure_share_cycle(reinterpret_cast<uint64_t>(page));
     }
     report("partition_info_get", measure([] {
              call(ffa::Func::partition_info_get);

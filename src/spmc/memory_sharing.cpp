@@ -1,0 +1,206 @@
+// FF-A v1.2 chapter 10 "Memory management", first slice: the normal world
+// shares memory with S-EL0 partitions (FFA_MEM_SHARE), a partition
+// retrieves it into its address space (FFA_MEM_RETRIEVE_REQ/_RESP) and
+// gives it back (FFA_MEM_RELINQUISH), the normal world reclaims it
+// (FFA_MEM_RECLAIM). Lend, donate and fragmented descriptors come next.
+#include "spmc/core.h"
+
+namespace spmc {
+
+using ffa::Error;
+using ffa::Func;
+
+namespace {
+constexpr uint32_t kTypeShare = 1u << 3;   // retrieve flags [4:3]: 1 share
+constexpr uint16_t kAttrNs = 1u << 6;      // retrieve response: memory is non-secure
+constexpr uint16_t kAttrTypeMask = 3u << 4, kAttrTypeNormal = 2u << 4;
+constexpr uint64_t kPage = 4096;
+}  // namespace
+
+bool Core::overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b) {
+  return a.address < b.address + uint64_t{b.pages} * kPage && b.address < a.address + uint64_t{a.pages} * kPage;
+}
+
+MemShare* Core::find_share(uint64_t handle) {
+  const uint64_t slot = (handle & 0xFFFF);
+  if (slot == 0 || slot > kMaxShares || (handle >> 63) != 0) return nullptr;
+  MemShare& s = shares_[slot - 1];
+  return s.used && s.handle == handle ? &s : nullptr;
+}
+
+void Core::mem_share_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+  const uint32_t total = in.w(1), fragment = in.w(2);
+  // The descriptor comes in the TX buffer, whole: a buffer given by address
+  // and fragmentation (FFA_MEM_FRAG_TX) are not offered yet.
+  if (in.x[3] != 0 || in.w(4) != 0 || total != fragment) return ffa::set_error(out, Error::not_supported);
+  if (!nwd_.mailbox.mapped()) return ffa::set_error(out, Error::denied);
+  if (total == 0 || total > nwd_.mailbox.size_bytes() || total > sizeof(desc_copy_))
+    return ffa::set_error(out, Error::invalid_parameters);
+  // Copy in, then parse the copy: the sender cannot change what we check.
+  const lib::ByteView tx = nwd_.mailbox.tx();
+  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = tx.data()[i];
+  const lib::ByteView desc(desc_copy_, total);
+  auto parsed = ffa::parse_mem_transaction(desc, nwd_.version);
+  if (!parsed) return ffa::set_error(out, parsed.error());
+  const ffa::MemTransaction& t = parsed.value();
+  if (!(t.sender == nwd_.id) || t.handle != 0) return ffa::set_error(out, Error::invalid_parameters);
+  // Share: no zeroing (bit 0), at most the time-slicing hint (bit 1).
+  if (t.flags & ~2u) return ffa::set_error(out, Error::invalid_parameters);
+  if ((t.attributes & kAttrTypeMask) != kAttrTypeNormal) return ffa::set_error(out, Error::invalid_parameters);
+  for (unsigned i = 0; i < t.receiver_count; ++i) {
+    const Partition* p = find_partition(t.receivers[i].endpoint);
+    if (!p || p->local || p->state == PartitionState::aborted) return ffa::set_error(out, Error::invalid_parameters);
+    const uint8_t data = t.receivers[i].permissions & ffa::mem_perm::data_mask;
+    const uint8_t instr = t.receivers[i].permissions & ffa::mem_perm::instr_mask;
+    // Shared normal-world memory is data: never executable in the secure world.
+    if (data == 0 || instr == ffa::mem_perm::instr_x) return ffa::set_error(out, Error::invalid_parameters);
+  }
+  if (t.constituent_count > MemShare::kMaxConstituents) return ffa::set_error(out, Error::no_memory);
+  MemShare candidate{};
+  for (uint32_t i = 0; i < t.constituent_count; ++i) {
+    const ffa::MemConstituent c = ffa::mem_constituent(desc, t, i);
+    if (!placement_.is_ns_memory(c.address, uint64_t{c.pages} * kPage))
+      return ffa::set_error(out, Error::invalid_parameters);
+    candidate.constituents[i] = c;
+  }
+  candidate.constituent_count = t.constituent_count;
+  // No page in two transactions (nor twice in this one).
+  for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
+    const ffa::MemConstituent& a = candidate.constituents[i];
+    for (uint32_t j = i + 1; j < candidate.constituent_count; ++j)
+      if (overlaps(a, candidate.constituents[j])) return ffa::set_error(out, Error::denied);
+    for (const MemShare& s : shares_) {
+      if (!s.used) continue;
+      for (uint32_t j = 0; j < s.constituent_count; ++j)
+        if (overlaps(a, s.constituents[j])) return ffa::set_error(out, Error::denied);
+    }
+  }
+  MemShare* slot = nullptr;
+  for (MemShare& s : shares_)
+    if (!s.used) {
+      slot = &s;
+      break;
+    }
+  if (!slot) return ffa::set_error(out, Error::no_memory);
+  *slot = candidate;
+  slot->used = true;
+  slot->sender = t.sender;
+  slot->attributes = t.attributes;
+  slot->tag = t.tag;
+  slot->receiver_count = t.receiver_count;
+  for (unsigned i = 0; i < t.receiver_count; ++i) {
+    slot->receivers[i] = t.receivers[i].endpoint;
+    slot->permissions[i] = t.receivers[i].permissions;
+    slot->retrieved[i] = false;
+  }
+  // Handle: bit 63 clear (allocated by the SPMC), a generation above the
+  // slot number so that a reclaimed handle is never valid again.
+  ++share_generation_;
+  slot->handle = (uint64_t{share_generation_} << 16) | static_cast<uint64_t>(slot - shares_ + 1);
+  ffa::set_success(out, static_cast<uint32_t>(slot->handle), static_cast<uint32_t>(slot->handle >> 32));
+}
+
+void Core::mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+  const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
+  MemShare* s = find_share(handle);
+  if (!s || !(s->sender == nwd_.id)) return ffa::set_error(out, Error::invalid_parameters);
+  // Zeroing on reclaim (bit 0) means nothing for shared memory; other bits MBZ.
+  if (in.w(3) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  for (unsigned i = 0; i < s->receiver_count; ++i)
+    if (s->retrieved[i]) return ffa::set_error(out, Error::denied);  // still in a partition's hands
+  *s = MemShare{};
+  ffa::set_success(out);
+}
+
+void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const uint32_t total = in.w(1), fragment = in.w(2);
+  if (in.x[3] != 0 || in.w(4) != 0 || total != fragment) return ffa::set_error(out, Error::not_supported);
+  if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
+  if (total == 0 || total > p.mailbox.size_bytes() || total > sizeof(desc_copy_))
+    return ffa::set_error(out, Error::invalid_parameters);
+  const lib::ByteView tx = p.mailbox.tx();
+  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = tx.data()[i];
+  auto parsed = ffa::parse_mem_transaction(lib::ByteView(desc_copy_, total), p.version, true);
+  if (!parsed) return ffa::set_error(out, parsed.error());
+  const ffa::MemTransaction& req = parsed.value();
+  MemShare* s = find_share(req.handle);
+  if (!s) return ffa::set_error(out, Error::invalid_parameters);
+  // The caller must be a receiver of the transaction, and name itself.
+  unsigned me = s->receiver_count;
+  for (unsigned i = 0; i < s->receiver_count; ++i)
+    if (s->receivers[i] == p.info.id) me = i;
+  bool named = false;
+  for (unsigned i = 0; i < req.receiver_count; ++i) named = named || req.receivers[i].endpoint == p.info.id;
+  if (me == s->receiver_count || !named) return ffa::set_error(out, Error::invalid_parameters);
+  if (s->retrieved[me]) return ffa::set_error(out, Error::denied);
+  // A retrieve request may name the transaction type; it must be share.
+  if ((req.flags & (3u << 3)) != 0 && (req.flags & (3u << 3)) != kTypeShare)
+    return ffa::set_error(out, Error::invalid_parameters);
+  if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
+  // Map every constituent into the partition (non-secure, never executable).
+  const bool writable = (s->permissions[me] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw;
+  for (uint32_t i = 0; i < s->constituent_count; ++i) {
+    auto st = placement_.partition_map_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages, writable);
+    if (!st) {
+      for (uint32_t j = 0; j < i; ++j)
+        placement_.partition_unmap_ns(p.info.id, s->constituents[j].address, s->constituents[j].pages);
+      return ffa::set_error(out, st.error());
+    }
+  }
+  s->retrieved[me] = true;
+  // The retrieve response (Table 10.21 layout, the partition's version):
+  // one receiver (itself), the composite region, the constituents at the
+  // addresses it sees them (VA = PA).
+  lib::MutableByteView rx = p.mailbox.rx();
+  const bool v1_2 = p.version >= ffa::kVersion1_2;
+  const uint32_t access = v1_2 ? 32 : 16, recv_off = 48, composite = recv_off + access;
+  const uint32_t length = composite + 16 + 16 * s->constituent_count;
+  bool ok = length <= rx.size();
+  for (uint32_t i = 0; ok && i < length; i += 4) ok = rx.put_le32(i, 0);
+  uint32_t total_pages = 0;
+  for (uint32_t i = 0; i < s->constituent_count; ++i) total_pages += s->constituents[i].pages;
+  ok = ok && rx.put_le16(0, s->sender.raw()) && rx.put_le16(2, s->attributes | kAttrNs) &&
+       rx.put_le32(4, kTypeShare) && rx.put_le64(8, s->handle) && rx.put_le64(16, s->tag) &&
+       rx.put_le32(24, access) && rx.put_le32(28, 1) && rx.put_le32(32, recv_off) &&
+       rx.put_le16(recv_off, p.info.id.raw()) && rx.put_le32(recv_off + 4, composite) &&
+       rx.put_le32(composite, total_pages) && rx.put_le32(composite + 4, s->constituent_count);
+  if (ok) rx.data()[recv_off + 2] = s->permissions[me];
+  for (uint32_t i = 0; ok && i < s->constituent_count; ++i)
+    ok = rx.put_le64(composite + 16 + 16 * i, s->constituents[i].address) &&
+         rx.put_le32(composite + 24 + 16 * i, s->constituents[i].pages);
+  if (!ok) {  // a response larger than the partition's RX buffer
+    for (uint32_t i = 0; i < s->constituent_count; ++i)
+      placement_.partition_unmap_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages);
+    s->retrieved[me] = false;
+    return ffa::set_error(out, Error::no_memory);
+  }
+  p.mailbox.mark_rx_full();
+  ffa::set_regs(out, ffa::raw(Func::mem_retrieve_resp), length, length);
+}
+
+void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
+  // Relinquish descriptor (Table 10.26): u64 handle, u32 flags, u32
+  // endpoint count, u16 endpoints[].
+  const lib::ByteView tx = p.mailbox.tx();
+  uint8_t copy[18];
+  for (unsigned i = 0; i < sizeof(copy); ++i) copy[i] = tx.data()[i];
+  const lib::ByteView d(copy, sizeof(copy));
+  const uint64_t handle = *d.le64(0);
+  const uint32_t flags = *d.le32(8), count = *d.le32(12);
+  const uint16_t who = *d.le16(16);
+  MemShare* s = find_share(handle);
+  if (!s || flags != 0 || count != 1 || who != p.info.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
+  unsigned me = s->receiver_count;
+  for (unsigned i = 0; i < s->receiver_count; ++i)
+    if (s->receivers[i] == p.info.id) me = i;
+  if (me == s->receiver_count || !s->retrieved[me]) return ffa::set_error(out, Error::invalid_parameters);
+  for (uint32_t i = 0; i < s->constituent_count; ++i)
+    placement_.partition_unmap_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages);
+  s->retrieved[me] = false;
+  ffa::set_success(out);
+}
+
+}  // namespace spmc
