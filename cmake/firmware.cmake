@@ -84,7 +84,7 @@ add_custom_command(OUTPUT ${MANIFEST_CHECK}
 
 # An S-EL0 partition on the Tessera runtime (src/sp): image, manifest DTB
 # (checked), SP package.
-add_library(tessera_sp STATIC src/sp/entry.S src/sp/log.cpp)
+add_library(tessera_sp STATIC src/sp/entry.S src/sp/log.cpp src/sp/memory.cpp)
 # A partition that brings its own startup and linker script (LDSCRIPT) is
 # built from its sources alone: no Tessera runtime, no Tessera library.
 function(tessera_partition name)

@@ -28,6 +28,7 @@
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
 #include "sp/ffa.h"
+#include "sp/memory.h"
 
 namespace {
 constexpr uint64_t kForward = 0x5EED0000;
@@ -38,47 +39,18 @@ constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354, kSend = 0x534
 constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 
-// Retrieve a share (v1.2 retrieve request: 48-byte header, one 32-byte
-// access descriptor naming itself, no composite region), use it, give it back.
+// Retrieve a share, use it, give it back (sp/memory.h).
 ffa::Regs retrieve(const ffa::Regs& msg) {
-  auto* tx = reinterpret_cast<volatile uint8_t*>(kTxBuffer);
-  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
-  auto put = [&](unsigned off, uint64_t v, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
-  };
-  auto get = [&](unsigned off, unsigned n) {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) v |= uint64_t{rx[off + i]} << (8 * i);
-    return v;
-  };
+  const sp::Buffers buffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
+                            reinterpret_cast<const volatile uint8_t*>(kRxBuffer)};
   const uint16_t self = static_cast<uint16_t>(msg.x[1]);
-  for (unsigned i = 0; i < 80; ++i) tx[i] = 0;
-  put(8, msg.x[4], 8);   // handle
-  put(24, 32, 4);        // access descriptor size (v1.2)
-  put(28, 1, 4);         // one receiver
-  put(32, 48, 4);        // receivers at 48
-  put(48, self, 2);      // itself
-  put(50, 2 | 4, 1);     // asks read-write, not executable
-  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_retrieve_req_64), 80, 80}});
-  if (r.fid() != ffa::raw(ffa::Func::mem_retrieve_resp)) return sp::respond(msg, 0xE0000000ull | r.w(2));
-  // The response: composite region at the access descriptor's offset.
-  const unsigned composite = static_cast<unsigned>(get(48 + 4, 4));
-  const uint64_t address = get(composite + 16, 8);
-  const uint64_t granted = get(48 + 2, 1);
-  const bool writable = (granted & 3u) == 2u;
-  sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
-  auto* word = reinterpret_cast<volatile uint64_t*>(address);
+  const sp::Retrieved r = sp::retrieve(buffers, self, msg.x[4]);
+  if (!r.ok) return sp::respond(msg, 0xE0000000ull | r.status);
+  auto* word = reinterpret_cast<volatile uint64_t*>(r.address);
   const uint64_t seen = *word;
-  if (writable) *word = seen + msg.x[5];
-  uint64_t relinquished = 0;
-  if (msg.x[6] != 1) {
-    put(0, msg.x[4], 8);  // relinquish descriptor: handle, flags 0, one endpoint: itself
-    put(8, 0, 4);
-    put(12, 1, 4);
-    put(16, self, 2);
-    relinquished = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_relinquish)}}).fid();
-  }
-  return sp::respond(msg, r.fid(), seen, relinquished);
+  if (r.writable) *word = seen + msg.x[5];
+  const uint64_t relinquished = msg.x[6] != 1 ? sp::relinquish(buffers, self, msg.x[4]) : 0;
+  return sp::respond(msg, r.status, seen, relinquished);
 }
 
 ffa::Regs send_message(const ffa::Regs& msg) {

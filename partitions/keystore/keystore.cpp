@@ -5,15 +5,24 @@
 //   x3 = 1 DERIVE  x4 = slot (0-7), x5 = label -> key HMAC(HUK, "tessera-keystore" || label)
 //   x3 = 2 HMAC    x4 = slot, x5-x7 = 24-byte message -> x4-x7 = the 32-byte MAC
 //   x3 = 3 ERASE   x4 = slot
-// Errors in x3: 1 no such slot, 2 slot empty, 3 unknown command.
+//   x3 = 4 HMAC over memory the normal world shared: x4 = slot, x5 = the
+//          handle, x6 = length in bytes -> x4-x7 = the MAC (the share is
+//          retrieved, read, and relinquished within the call)
+// Errors in x3: 1 no such slot, 2 slot empty, 3 unknown command,
+// 4 the share could not be retrieved (x4 = the FF-A error), 5 length
+// beyond the share.
 #include "sha256.h"
 #include "sp/ffa.h"
+#include "sp/memory.h"
 
 namespace {
 
 constexpr unsigned kSlots = 8;
-constexpr uint64_t kDerive = 1, kHmac = 2, kErase = 3;
-constexpr uint64_t kBadSlot = 1, kEmptySlot = 2, kUnknown = 3;
+constexpr uint64_t kDerive = 1, kHmac = 2, kErase = 3, kHmacShared = 4;
+constexpr uint64_t kBadSlot = 1, kEmptySlot = 2, kUnknown = 3, kNoShare = 4, kTooLong = 5;
+// The manifest's RX/TX buffers (src/sp/sp.ld layout).
+const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(0x0E621000),
+                           reinterpret_cast<const volatile uint8_t*>(0x0E620000)};
 
 // The hardware unique key. QEMU virt has none: like OP-TEE's QEMU port,
 // this placeholder is all zeros. A real platform replaces it with its
@@ -54,6 +63,20 @@ ffa::Regs serve(const ffa::Regs& m) {
       put_le(msg + 8, m.x[6]);
       put_le(msg + 16, m.x[7]);
       keystore::hmac_sha256(g_slots[slot].key, 32, msg, sizeof(msg), mac);
+      return sp::respond(m, 0, get_le(mac), get_le(mac + 8), get_le(mac + 16), get_le(mac + 24));
+    }
+    case kHmacShared: {
+      if (slot >= kSlots) return sp::respond(m, kBadSlot);
+      if (!g_slots[slot].used) return sp::respond(m, kEmptySlot);
+      const uint16_t self = static_cast<uint16_t>(m.x[1]);
+      const sp::Retrieved r = sp::retrieve(kBuffers, self, m.x[5]);
+      if (!r.ok) return sp::respond(m, kNoShare, r.status);
+      uint8_t mac[32];
+      const bool fits = m.x[6] <= uint64_t{r.pages} * 4096;
+      if (fits)
+        keystore::hmac_sha256(g_slots[slot].key, 32, reinterpret_cast<const uint8_t*>(r.address), m.x[6], mac);
+      sp::relinquish(kBuffers, self, m.x[5]);
+      if (!fits) return sp::respond(m, kTooLong);
       return sp::respond(m, 0, get_le(mac), get_le(mac + 8), get_le(mac + 16), get_le(mac + 24));
     }
     case kErase:

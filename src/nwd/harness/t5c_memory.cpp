@@ -73,6 +73,28 @@ TEST(memory, reclaim_while_retrieved_is_denied) {
   r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, handle, 0, 1);
   EXPECT_EQ(r.x[3], 0xE0000000ull | 0xFFFFFFFA);
 }
+TEST(memory, keystore_macs_a_shared_buffer) {
+  // The same 24 bytes by value (command 2) and through a share (command 4)
+  // give the same MAC with the same key.
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  constexpr uint16_t kKeystore = 0x8005;
+  ASSERT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 6, 0x77).x[3], 0);
+  ffa::Regs by_value = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 6, 11, 22, 33);
+  ASSERT_EQ(by_value.x[3], 0);
+  alignas(4096) static volatile uint64_t buf[512];
+  buf[0] = 11, buf[1] = 22, buf[2] = 33;
+  const uint64_t handle = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1 | 4));
+  ASSERT_TRUE(handle != 0);
+  ffa::Regs shared = call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, handle, 24);
+  ASSERT_EQ(shared.x[3], 0);
+  for (unsigned i = 4; i < 8; ++i) EXPECT_EQ(shared.x[i], by_value.x[i]);
+  // It relinquished: we can reclaim. A length beyond the share is refused.
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+  const uint64_t h2 = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1 | 4));
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, h2, 4097).x[3], 5);
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h2), h2 >> 32)));
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, h2, 8).x[3], 4);  // reclaimed: no share
+}
 TEST(memory, share_refusals) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
   const uint64_t page = reinterpret_cast<uint64_t>(&g_shared[0][0]);
