@@ -56,7 +56,15 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
       return run_from_nwd(in, out);
     case Func::mem_share_32:
     case Func::mem_share_64:
-      mem_share_from_nwd(in, out);
+      mem_transfer_from_nwd(MemShare::Type::share, in, out);
+      break;
+    case Func::mem_lend_32:
+    case Func::mem_lend_64:
+      mem_transfer_from_nwd(MemShare::Type::lend, in, out);
+      break;
+    case Func::mem_donate_32:
+    case Func::mem_donate_64:
+      mem_transfer_from_nwd(MemShare::Type::donate, in, out);
       break;
     case Func::mem_reclaim:
       mem_reclaim_from_nwd(in, out);

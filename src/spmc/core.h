@@ -111,7 +111,7 @@ class Core {
   void msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox& tx, const ffa::Regs& in,
                  ffa::Regs& out);
   // memory_sharing.cpp
-  void mem_share_from_nwd(const ffa::Regs& in, ffa::Regs& out);
+  void mem_transfer_from_nwd(MemShare::Type type, const ffa::Regs& in, ffa::Regs& out);
   void mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void mem_relinquish_from_sp(size_t index, ffa::Regs& out);

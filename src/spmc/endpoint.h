@@ -47,6 +47,7 @@ enum class PartitionState : uint8_t {
 
 // A memory-sharing transaction the SPMC keeps until it is reclaimed.
 struct MemShare {
+  enum class Type : uint8_t { share = 1, lend = 2, donate = 3 };  // the retrieve flags' encoding
   static constexpr unsigned kMaxConstituents = 16;
   static constexpr unsigned kMaxReceivers = ffa::MemTransaction::kMaxReceivers;
   bool used = false;
@@ -54,6 +55,7 @@ struct MemShare {
   ffa::EndpointId sender;
   uint16_t attributes = 0;
   uint64_t tag = 0;
+  Type type = Type::share;
   unsigned receiver_count = 0;
   ffa::EndpointId receivers[kMaxReceivers];
   uint8_t permissions[kMaxReceivers] = {};

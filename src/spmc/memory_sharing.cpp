@@ -1,8 +1,13 @@
-// FF-A v1.2 chapter 10 "Memory management", first slice: the normal world
-// shares memory with S-EL0 partitions (FFA_MEM_SHARE), a partition
+// FF-A v1.2 chapter 10 "Memory management": the normal world shares,
+// lends or donates memory to S-EL0 partitions (FFA_MEM_SHARE/LEND/DONATE), a partition
 // retrieves it into its address space (FFA_MEM_RETRIEVE_REQ/_RESP) and
 // gives it back (FFA_MEM_RELINQUISH), the normal world reclaims it
-// (FFA_MEM_RECLAIM). Lend, donate and fragmented descriptors come next.
+// (FFA_MEM_RECLAIM). Fragmented descriptors come next.
+//
+// Without a hypervisor the SPMC cannot take a normal-world lender's own
+// access away: lend differs from share in what it promises the borrower
+// (zeroing on request, one exclusive owner for donate), and a donation
+// cannot be reclaimed.
 #include "spmc/core.h"
 
 namespace spmc {
@@ -11,7 +16,8 @@ using ffa::Error;
 using ffa::Func;
 
 namespace {
-constexpr uint32_t kTypeShare = 1u << 3;   // retrieve flags [4:3]: 1 share
+constexpr uint32_t kTypeShift = 3;         // retrieve flags [4:3]: 1 share, 2 lend, 3 donate
+constexpr uint32_t kTypeMask = 3u << kTypeShift;
 constexpr uint16_t kAttrNs = 1u << 6;      // retrieve response: memory is non-secure
 constexpr uint16_t kAttrTypeMask = 3u << 4, kAttrTypeNormal = 2u << 4;
 constexpr uint64_t kPage = 4096;
@@ -28,7 +34,7 @@ MemShare* Core::find_share(uint64_t handle) {
   return s.used && s.handle == handle ? &s : nullptr;
 }
 
-void Core::mem_share_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+void Core::mem_transfer_from_nwd(MemShare::Type type, const ffa::Regs& in, ffa::Regs& out) {
   const uint32_t total = in.w(1), fragment = in.w(2);
   // The descriptor comes in the TX buffer, whole: a buffer given by address
   // and fragmentation (FFA_MEM_FRAG_TX) are not offered yet.
@@ -44,8 +50,12 @@ void Core::mem_share_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   if (!parsed) return ffa::set_error(out, parsed.error());
   const ffa::MemTransaction& t = parsed.value();
   if (!(t.sender == nwd_.id) || t.handle != 0) return ffa::set_error(out, Error::invalid_parameters);
-  // Share: no zeroing (bit 0), at most the time-slicing hint (bit 1).
-  if (t.flags & ~2u) return ffa::set_error(out, Error::invalid_parameters);
+  // Bit 1 (time slicing) always; bit 0 (zero the memory) for lend and
+  // donate only; the rest MBZ.
+  const uint32_t allowed = type == MemShare::Type::share ? 2u : 3u;
+  if (t.flags & ~allowed) return ffa::set_error(out, Error::invalid_parameters);
+  // A donation has exactly one new owner.
+  if (type == MemShare::Type::donate && t.receiver_count != 1) return ffa::set_error(out, Error::invalid_parameters);
   if ((t.attributes & kAttrTypeMask) != kAttrTypeNormal) return ffa::set_error(out, Error::invalid_parameters);
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     const Partition* p = find_partition(t.receivers[i].endpoint);
@@ -87,6 +97,19 @@ void Core::mem_share_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   slot->sender = t.sender;
   slot->attributes = t.attributes;
   slot->tag = t.tag;
+  slot->type = type;
+  if (t.flags & 1u) {
+    // Zero it before any borrower sees it, through a mapping of our own.
+    for (uint32_t i = 0; i < slot->constituent_count; ++i) {
+      auto va = placement_.map_ns_pages(slot->constituents[i].address, slot->constituents[i].pages);
+      if (!va) {
+        *slot = MemShare{};
+        return ffa::set_error(out, va.error());
+      }
+      for (uint64_t b = 0; b < uint64_t{slot->constituents[i].pages} * kPage; ++b) (*va)[b] = 0;
+      placement_.unmap_ns_pages(slot->constituents[i].address, *va, slot->constituents[i].pages);
+    }
+  }
   slot->receiver_count = t.receiver_count;
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     slot->receivers[i] = t.receivers[i].endpoint;
@@ -104,8 +127,10 @@ void Core::mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
   MemShare* s = find_share(handle);
   if (!s || !(s->sender == nwd_.id)) return ffa::set_error(out, Error::invalid_parameters);
-  // Zeroing on reclaim (bit 0) means nothing for shared memory; other bits MBZ.
+  // Zeroing on reclaim (bit 0) is not offered; other bits MBZ.
   if (in.w(3) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  // Donated memory has a new owner: there is nothing to take back.
+  if (s->type == MemShare::Type::donate) return ffa::set_error(out, Error::denied);
   for (unsigned i = 0; i < s->receiver_count; ++i)
     if (s->retrieved[i]) return ffa::set_error(out, Error::denied);  // still in a partition's hands
   *s = MemShare{};
@@ -134,8 +159,9 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
   for (unsigned i = 0; i < req.receiver_count; ++i) named = named || req.receivers[i].endpoint == p.info.id;
   if (me == s->receiver_count || !named) return ffa::set_error(out, Error::invalid_parameters);
   if (s->retrieved[me]) return ffa::set_error(out, Error::denied);
-  // A retrieve request may name the transaction type; it must be share.
-  if ((req.flags & (3u << 3)) != 0 && (req.flags & (3u << 3)) != kTypeShare)
+  // A retrieve request may name the transaction type; it must be this one.
+  const uint32_t type_bits = static_cast<uint32_t>(s->type) << kTypeShift;
+  if ((req.flags & kTypeMask) != 0 && (req.flags & kTypeMask) != type_bits)
     return ffa::set_error(out, Error::invalid_parameters);
   if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
   // Map every constituent into the partition (non-secure, never executable).
@@ -161,7 +187,7 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
   uint32_t total_pages = 0;
   for (uint32_t i = 0; i < s->constituent_count; ++i) total_pages += s->constituents[i].pages;
   ok = ok && rx.put_le16(0, s->sender.raw()) && rx.put_le16(2, s->attributes | kAttrNs) &&
-       rx.put_le32(4, kTypeShare) && rx.put_le64(8, s->handle) && rx.put_le64(16, s->tag) &&
+       rx.put_le32(4, type_bits) && rx.put_le64(8, s->handle) && rx.put_le64(16, s->tag) &&
        rx.put_le32(24, access) && rx.put_le32(28, 1) && rx.put_le32(32, recv_off) &&
        rx.put_le16(recv_off, p.info.id.raw()) && rx.put_le32(recv_off + 4, composite) &&
        rx.put_le32(composite, total_pages) && rx.put_le32(composite + 4, s->constituent_count);

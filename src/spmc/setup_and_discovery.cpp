@@ -34,10 +34,11 @@ constexpr uint64_t kNwdCalls32 = bit(Func::error) | bit(Func::success_32) | bit(
                                  bit(Func::features) | bit(Func::rx_release) | bit(Func::rxtx_map_32) |
                                  bit(Func::rxtx_unmap) | bit(Func::partition_info_get) | bit(Func::id_get) |
                                  bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get) | bit(Func::msg_send2) |
-                                 bit(Func::run) | bit(Func::mem_share_32) | bit(Func::mem_reclaim);
+                                 bit(Func::run) | bit(Func::mem_share_32) | bit(Func::mem_lend_32) |
+                                 bit(Func::mem_donate_32) | bit(Func::mem_reclaim);
 constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64) |
                                  bit(Func::partition_info_get_regs) | bit(Func::msg_send_direct_req2) |
-                                 bit(Func::mem_share_64);
+                                 bit(Func::mem_share_64) | bit(Func::mem_lend_64) | bit(Func::mem_donate_64);
 
 }  // namespace
 

@@ -231,7 +231,7 @@ TEST_F(CoreTest, VersionIsLockedAt10ByACallWithoutNegotiation) {
 
 TEST_F(CoreTest, VersionIsLockedEvenByARefusedCall) {
   negotiate(ffa::kVersion1_2);
-  EXPECT_TRUE(IsError(call(Func::mem_lend_32), Error::not_supported));
+  EXPECT_TRUE(IsError(call(Func::mem_frag_tx), Error::not_supported));
   EXPECT_TRUE(IsVersionAnswer(call(Func::version, 0x10001), kVersionNotSupported));
   EXPECT_EQ(core_.nwd().version, ffa::kVersion1_2);
 }
@@ -269,7 +269,7 @@ TEST_F(CoreTest, FeaturesOfRxtxMapReportsA4KiBMinimumBuffer) {
 
 TEST_F(CoreTest, FeaturesOfUnsupportedFunctions) {
   negotiate(ffa::kVersion1_2);
-  for (uint32_t fid : {raw(Func::mem_lend_32), raw(Func::mem_donate_64), raw(Func::rx_acquire),
+  for (uint32_t fid : {raw(Func::mem_frag_tx), raw(Func::mem_frag_rx), raw(Func::rx_acquire),
                        raw(Func::msg_wait), raw(Func::notification_bind), raw(Func::console_log_32),
                        0xC4000063u /* no SMC64 VERSION */, 0x84000000u /* not FF-A */, 0x840000FFu, 0xFFFFFFFFu})
     EXPECT_TRUE(IsError(call(Func::features, fid), Error::not_supported)) << hex(fid);
@@ -309,7 +309,7 @@ TEST_F(CoreTest, SpmIdGetIsNotAV10Call) {
 TEST_F(CoreTest, UnsupportedAndUnknownCalls) {
   negotiate(ffa::kVersion1_2);
   for (uint32_t fid :
-       {raw(Func::mem_donate_32), raw(Func::mem_lend_64), raw(Func::mem_retrieve_req_32), raw(Func::msg_wait),
+       {raw(Func::mem_frag_tx), raw(Func::mem_op_pause), raw(Func::mem_retrieve_req_32), raw(Func::msg_wait),
         raw(Func::yield), raw(Func::notification_get), raw(Func::rx_acquire),
         raw(Func::msg_send_direct_resp_32), raw(Func::msg_send_direct_resp_64), raw(Func::msg_send_direct_resp2),
         raw(Func::error), raw(Func::success_32), raw(Func::success_64),

@@ -80,8 +80,8 @@ class MemorySharing : public ::testing::Test {
     put(tx, 104, pages, 4);
     return 112;
   }
-  uint64_t share(uint32_t length) {
-    Regs r = nwd({{ffa::raw(Func::mem_share_64), length, length}});
+  uint64_t share(uint32_t length, Func f = Func::mem_share_64) {
+    Regs r = nwd({{ffa::raw(f), length, length}});
     return r.x[0] == ffa::raw(Func::success_32) ? (r.x[2] | r.x[3] << 32) : 0;
   }
   Regs retrieve(uint64_t handle) {
@@ -169,6 +169,44 @@ TEST_F(MemorySharing, Refusals) {
   EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32, 1}})), -2);  // flags
   Regs r = retrieve(h ^ 0x10000);                                                  // stale generation
   EXPECT_EQ(err(r), -2);
+}
+
+TEST_F(MemorySharing, LendZeroesOnRequestAndReclaims) {
+  uint8_t* page = placement_.ns_memory(kPage1);
+  std::memset(page, 0xAB, 4096);
+  const uint32_t n = share_desc(kSp, kPage1, 1);
+  placement_.ns_memory(kTx)[4] = 1;  // flags: zero the memory
+  const uint64_t h = share(n, Func::mem_lend_64);
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(page[0], 0);
+  EXPECT_EQ(page[4095], 0);
+  ASSERT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));
+  uint32_t flags = 0;
+  std::memcpy(&flags, sp_rx_ + 4, 4);
+  EXPECT_EQ((flags >> 3) & 3, 2u);  // the response says lend
+  ASSERT_EQ(sp({{ffa::raw(Func::rx_release)}}).x[0], ffa::raw(Func::success_32));
+  ASSERT_EQ(relinquish(h).x[0], ffa::raw(Func::success_32));
+  EXPECT_EQ(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}}).x[0], ffa::raw(Func::success_32));
+  // Sharing may not ask for zeroing.
+  const uint32_t m = share_desc(kSp, kPage1, 1);
+  placement_.ns_memory(kTx)[4] = 1;
+  EXPECT_EQ(share(m), 0u);
+}
+
+TEST_F(MemorySharing, DonateHasOneOwnerAndCannotBeReclaimed) {
+  const uint64_t h = share(share_desc(kSp, kPage1, 1), Func::mem_donate_64);
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}})), -6);
+  // A retrieve request naming another transaction type is refused.
+  std::memset(sp_tx_, 0, 128);
+  put(sp_tx_, 4, 1u << 3, 4);  // "share"
+  put(sp_tx_, 8, h, 8);
+  put(sp_tx_, 24, 32, 4);
+  put(sp_tx_, 28, 1, 4);
+  put(sp_tx_, 32, 48, 4);
+  put(sp_tx_, 48, kSp, 2);
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_retrieve_req_64), 80, 80}})), -2);
+  EXPECT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));
 }
 
 TEST_F(MemorySharing, TableFullIsNoMemory) {

@@ -35,8 +35,8 @@ uint32_t put_share(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t 
   return 112;
 }
 
-uint64_t share(uint32_t length) {
-  ffa::Regs r = call(Func::mem_share_64, length, length);
+uint64_t share(uint32_t length, Func f = Func::mem_share_64) {
+  ffa::Regs r = call(f, length, length);
   return ffa::is_success(r) ? (uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32) : 0;
 }
 }  // namespace
@@ -94,6 +94,26 @@ TEST(memory, keystore_macs_a_shared_buffer) {
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, h2, 4097).x[3], 5);
   EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h2), h2 >> 32)));
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, h2, 8).x[3], 4);  // reclaimed: no share
+}
+TEST(memory, lend_with_zeroing_and_donate) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  alignas(4096) static volatile uint64_t lent[512];
+  for (auto& w : lent) w = 0xABABABABABABABAB;
+  const uint32_t n = put_share(kEcho, reinterpret_cast<uint64_t>(&lent[0]), 1);
+  harness::buffers().tx[4] = 1;  // flags: zero the memory first
+  const uint64_t h = share(n, Func::mem_lend_64);
+  ASSERT_TRUE(h != 0);
+  EXPECT_EQ(lent[0], 0);
+  EXPECT_EQ(lent[511], 0);
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, h, 5);
+  EXPECT_EQ(r.x[4], 0);  // echo saw the zeroed page
+  EXPECT_EQ(lent[0], 5);
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h), h >> 32)));
+  // Donated memory cannot be reclaimed; a donation has one receiver.
+  alignas(4096) static volatile uint64_t given[512];
+  const uint64_t d = share(put_share(kEcho, reinterpret_cast<uint64_t>(&given[0]), 1), Func::mem_donate_64);
+  ASSERT_TRUE(d != 0);
+  EXPECT_EQ(error_code(call(Func::mem_reclaim, static_cast<uint32_t>(d), d >> 32)), kDenied);
 }
 TEST(memory, share_refusals) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
