@@ -41,7 +41,8 @@
     ldr     x30, [sp, #CTX_X30]
     .endm
 
-    .macro save_gprs
+    // x0-x17: the SMCCC argument registers.
+    .macro save_x0_to_x17
     stp     x0, x1, [sp, #0x00]
     stp     x2, x3, [sp, #0x10]
     stp     x4, x5, [sp, #0x20]
@@ -51,6 +52,10 @@
     stp     x12, x13, [sp, #0x60]
     stp     x14, x15, [sp, #0x70]
     stp     x16, x17, [sp, #0x80]
+    .endm
+
+    .macro save_gprs
+    save_x0_to_x17
     stp     x18, x19, [sp, #0x90]
     save_x20_to_x30_and_state x0
     .endm
@@ -202,15 +207,7 @@ version_answer:
 
 slow_path:
     // x18 and x19 are saved already; save the rest and go to C++.
-    stp     x0, x1, [sp, #0x00]
-    stp     x2, x3, [sp, #0x10]
-    stp     x4, x5, [sp, #0x20]
-    stp     x6, x7, [sp, #0x30]
-    stp     x8, x9, [sp, #0x40]
-    stp     x10, x11, [sp, #0x50]
-    stp     x12, x13, [sp, #0x60]
-    stp     x14, x15, [sp, #0x70]
-    stp     x16, x17, [sp, #0x80]
+    save_x0_to_x17
     save_x20_to_x30_and_state x0
     mov     x0, sp
     ldr     x1, [x0, #CTX_RUNTIME_SP]
