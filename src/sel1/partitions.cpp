@@ -45,6 +45,13 @@ Hosted* hosted_for(size_t core_index) {
   return core_index < spmc::kMaxPartitions ? g_by_core_index[core_index] : nullptr;
 }
 
+// True when [start, end) touches the memory of a partition loaded already.
+bool overlaps_loaded(uint64_t start, uint64_t end) {
+  for (unsigned i = 0; i < g_hosted_count; ++i)
+    if (start < g_hosted[i].end && g_hosted[i].start < end) return true;
+  return false;
+}
+
 bool in_partition_region(uint64_t base, uint64_t size) {
   return base >= plat::kPartitionRegionBase && size <= plat::kPartitionRegionEnd - base &&
          base + size <= plat::kPartitionRegionEnd;
@@ -118,11 +125,9 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
                     m.description);
     return false;
   }
-  for (unsigned i = 0; i < g_hosted_count; ++i) {
-    if (start < g_hosted[i].end && g_hosted[i].start < end) {
-      lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
-      return false;
-    }
+  if (overlaps_loaded(start, end)) {
+    lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
+    return false;
   }
   for (unsigned i = 0; i < m.device_region_count; ++i) {
     const ffa::DeviceRegion& d = m.device_regions[i];
@@ -160,11 +165,9 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
       lib::log::error("partition \"{}\": no room for its boot information; not started", m.description);
       return false;
     }
-    for (unsigned i = 0; i < g_hosted_count; ++i) {
-      if (start < g_hosted[i].end && g_hosted[i].start < end) {
-        lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
-        return false;
-      }
+    if (overlaps_loaded(start, end)) {
+      lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
+      return false;
     }
   }
 

@@ -116,6 +116,9 @@ class Core {
   void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void mem_relinquish_from_sp(size_t index, ffa::Regs& out);
   MemShare* find_share(uint64_t handle);
+  ffa::Result<lib::ByteView> copy_descriptor_in(const Mailbox& mailbox, const ffa::Regs& in);
+  // The index of `id` among the transaction's receivers, or receiver_count.
+  static unsigned receiver_index(const MemShare& s, ffa::EndpointId id);
   static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;

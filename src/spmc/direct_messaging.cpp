@@ -9,6 +9,21 @@ using ffa::Func;
 
 namespace {
 
+// Hands a direct message on as it came, with w1 as given (the validated
+// sender/receiver pair): REQ2/RESP2 carry x4-x17 (RESP2's x2-x3 are
+// reserved), REQ/RESP carry x3-x7, cut to 32 bits for the SMC32 forms.
+[[gnu::always_inline]] inline void pass_on(const ffa::Regs& in, uint32_t w1, ffa::Regs& out) {
+  const uint32_t fid = in.fid();
+  if (fid == ffa::raw(Func::msg_send_direct_req2) || fid == ffa::raw(Func::msg_send_direct_resp2)) {
+    out = in;
+    out.x[1] = w1;
+    if (fid == ffa::raw(Func::msg_send_direct_resp2)) out.x[2] = out.x[3] = 0;
+    return;
+  }
+  const uint64_t mask = ffa::is_smc64(fid) ? ~0ull : 0xFFFFFFFFull;
+  ffa::set_regs(out, fid, w1, 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask);
+}
+
 // A direct request to an endpoint inside the SPMC (the trusted OS in the
 // S-EL1 placement): it answers at once, and its answer is built here.
 // Inlined: it is on the hot path of every request to the trusted OS.
@@ -29,7 +44,6 @@ namespace {
 }  // namespace
 
 Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
-  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   const uint32_t flags = in.w(2);
 
@@ -46,7 +60,6 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   const Partition* target = find_partition(pair.receiver);
   if (!target) return refuse(Error::invalid_parameters);
   if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return refuse(Error::denied);
-  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   if (!target->local) {
     // A partition in its own context takes the request when it waits for
     // one; the answer comes with its FFA_MSG_SEND_DIRECT_RESP.
@@ -62,8 +75,7 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     p.state = PartitionState::running;
     p.requester = pair.sender;
     p.request_fid = in.fid();
-    ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
-                  in.x[7] & mask);
+    pass_on(in, pair.w1(), out);
     return resume(static_cast<size_t>(target - partitions_));
   }
 
@@ -94,14 +106,12 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   p.state = PartitionState::running;
   p.requester = pair.sender;
   p.request_fid = in.fid();
-  out = in;
-  out.x[1] = pair.w1();
+  pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }
 
 Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_resp_64);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   // Only an answer to the request in hand, from the partition itself, to
   // the endpoint that asked.
@@ -122,16 +132,7 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
     return resume(index);
   }
   p.state = PartitionState::waiting;
-  if (in.fid() == ffa::raw(Func::msg_send_direct_resp2)) {
-    // x4-x17 are the payload; x2-x3 are reserved in the answer.
-    out = in;
-    out.x[1] = pair.w1();
-    out.x[2] = out.x[3] = 0;
-  } else {
-    const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
-    ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
-                  in.x[7] & mask);
-  }
+  pass_on(in, pair.w1(), out);
   if (!p.requester.is_secure()) return Outcome::reply_to_caller;
   // The answer to another partition: it resumes where it blocked.
   Partition* caller = const_cast<Partition*>(find_partition(p.requester));
@@ -142,7 +143,6 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
 
 Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& self = partitions_[index];
-  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   auto refuse = [&](Error e) {
     ffa::set_error(out, e);
@@ -168,7 +168,6 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   }
   const uint32_t may_receive = req2 ? ffa::partition_props::direct_req2_recv : ffa::partition_props::direct_req_recv;
   if (!(target->info.properties & may_receive)) return refuse(Error::denied);
-  const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   if (target->local) {
     // An endpoint inside the SPMC answers at once.
     call_local_endpoint(*target->local, in, out);
@@ -184,13 +183,7 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   t.state = PartitionState::running;
   t.requester = self.info.id;
   t.request_fid = in.fid();
-  if (req2) {
-    out = in;  // x2-x3 the UUID, x4-x17 the payload
-    out.x[1] = pair.w1();
-  } else {
-    ffa::set_regs(out, in.fid(), pair.w1(), 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask,
-                  in.x[7] & mask);
-  }
+  pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }
 

@@ -23,6 +23,27 @@ constexpr uint16_t kAttrTypeMask = 3u << 4, kAttrTypeNormal = 2u << 4;
 constexpr uint64_t kPage = 4096;
 }  // namespace
 
+// The transaction descriptor of a call (w1 total, w2 fragment length, x3
+// buffer address, w4 its pages), copied out of the caller's TX buffer: we
+// check and use only the copy, which the caller cannot change under us.
+// The descriptor must come whole in the TX buffer: a buffer given by
+// address and fragments (FFA_MEM_FRAG_TX) are not offered yet.
+ffa::Result<lib::ByteView> Core::copy_descriptor_in(const Mailbox& mailbox, const ffa::Regs& in) {
+  const uint32_t total = in.w(1), fragment = in.w(2);
+  if (in.x[3] != 0 || in.w(4) != 0 || total != fragment) return Error::not_supported;
+  if (!mailbox.mapped()) return Error::denied;
+  if (total == 0 || total > mailbox.size_bytes() || total > sizeof(desc_copy_)) return Error::invalid_parameters;
+  const lib::ByteView tx = mailbox.tx();
+  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = tx.data()[i];
+  return lib::ByteView(desc_copy_, total);
+}
+
+unsigned Core::receiver_index(const MemShare& s, ffa::EndpointId id) {
+  for (unsigned i = 0; i < s.receiver_count; ++i)
+    if (s.receivers[i] == id) return i;
+  return s.receiver_count;
+}
+
 bool Core::overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b) {
   return a.address < b.address + uint64_t{b.pages} * kPage && b.address < a.address + uint64_t{a.pages} * kPage;
 }
@@ -35,17 +56,9 @@ MemShare* Core::find_share(uint64_t handle) {
 }
 
 void Core::mem_transfer_from_nwd(MemShare::Type type, const ffa::Regs& in, ffa::Regs& out) {
-  const uint32_t total = in.w(1), fragment = in.w(2);
-  // The descriptor comes in the TX buffer, whole: a buffer given by address
-  // and fragmentation (FFA_MEM_FRAG_TX) are not offered yet.
-  if (in.x[3] != 0 || in.w(4) != 0 || total != fragment) return ffa::set_error(out, Error::not_supported);
-  if (!nwd_.mailbox.mapped()) return ffa::set_error(out, Error::denied);
-  if (total == 0 || total > nwd_.mailbox.size_bytes() || total > sizeof(desc_copy_))
-    return ffa::set_error(out, Error::invalid_parameters);
-  // Copy in, then parse the copy: the sender cannot change what we check.
-  const lib::ByteView tx = nwd_.mailbox.tx();
-  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = tx.data()[i];
-  const lib::ByteView desc(desc_copy_, total);
+  auto copied = copy_descriptor_in(nwd_.mailbox, in);
+  if (!copied) return ffa::set_error(out, copied.error());
+  const lib::ByteView desc = copied.value();
   auto parsed = ffa::parse_mem_transaction(desc, nwd_.version);
   if (!parsed) return ffa::set_error(out, parsed.error());
   const ffa::MemTransaction& t = parsed.value();
@@ -139,22 +152,15 @@ void Core::mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
 
 void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const uint32_t total = in.w(1), fragment = in.w(2);
-  if (in.x[3] != 0 || in.w(4) != 0 || total != fragment) return ffa::set_error(out, Error::not_supported);
-  if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
-  if (total == 0 || total > p.mailbox.size_bytes() || total > sizeof(desc_copy_))
-    return ffa::set_error(out, Error::invalid_parameters);
-  const lib::ByteView tx = p.mailbox.tx();
-  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = tx.data()[i];
-  auto parsed = ffa::parse_mem_transaction(lib::ByteView(desc_copy_, total), p.version, true);
+  auto copied = copy_descriptor_in(p.mailbox, in);
+  if (!copied) return ffa::set_error(out, copied.error());
+  auto parsed = ffa::parse_mem_transaction(copied.value(), p.version, true);
   if (!parsed) return ffa::set_error(out, parsed.error());
   const ffa::MemTransaction& req = parsed.value();
   MemShare* s = find_share(req.handle);
   if (!s) return ffa::set_error(out, Error::invalid_parameters);
   // The caller must be a receiver of the transaction, and name itself.
-  unsigned me = s->receiver_count;
-  for (unsigned i = 0; i < s->receiver_count; ++i)
-    if (s->receivers[i] == p.info.id) me = i;
+  const unsigned me = receiver_index(*s, p.info.id);
   bool named = false;
   for (unsigned i = 0; i < req.receiver_count; ++i) named = named || req.receivers[i].endpoint == p.info.id;
   if (me == s->receiver_count || !named) return ffa::set_error(out, Error::invalid_parameters);
@@ -219,9 +225,7 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
   const uint16_t who = *d.le16(16);
   MemShare* s = find_share(handle);
   if (!s || flags != 0 || count != 1 || who != p.info.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
-  unsigned me = s->receiver_count;
-  for (unsigned i = 0; i < s->receiver_count; ++i)
-    if (s->receivers[i] == p.info.id) me = i;
+  const unsigned me = receiver_index(*s, p.info.id);
   if (me == s->receiver_count || !s->retrieved[me]) return ffa::set_error(out, Error::invalid_parameters);
   for (uint32_t i = 0; i < s->constituent_count; ++i)
     placement_.partition_unmap_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages);
