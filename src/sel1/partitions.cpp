@@ -32,6 +32,13 @@ struct Hosted {
   std::optional<arch::mmu::PageTable> tables;
   size_t core_index;
   uint64_t start, end;  // the partition's memory, for overlap checks
+  // Its declared memory regions but the RX/TX pair: what it may lend.
+  struct Lendable {
+    uint64_t base;
+    uint32_t pages;
+    bool writable, exec;
+  } lendable[ffa::PartitionManifest::kMaxMemoryRegions];
+  unsigned lendable_count;
 };
 
 constinit Hosted g_hosted[kMaxHosted] = {};
@@ -271,6 +278,13 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
     core.attach_partition_mailbox(h.core_index, reinterpret_cast<uint8_t*>(region_base(tx)),
                                   reinterpret_cast<uint8_t*>(region_base(rx)), rx.pages);
   }
+  h.lendable_count = 0;
+  for (unsigned i = 0; i < m.memory_region_count; ++i) {
+    if (static_cast<int>(i) == m.rx_region || static_cast<int>(i) == m.tx_region) continue;
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    h.lendable[h.lendable_count++] = Hosted::Lendable{region_base(r), r.pages, (r.attributes & ffa::region_attr::write) != 0,
+                                                      (r.attributes & ffa::region_attr::exec) != 0};
+  }
   h.start = start;
   h.end = end;
   ++g_hosted_count;
@@ -327,23 +341,69 @@ ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pag
   return {};
 }
 
-ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
+ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) {
   Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
   if (!h) return ffa::Error::invalid_parameters;
-  // Never where the partition's own memory or the trampoline is: normal
-  // memory lies outside secure RAM, which the core checked already.
+  // The page table refuses a page that is mapped already (the partition's
+  // own memory, the trampoline): the core never asks for those.
   auto s = h->tables->map(pa, pa, uint64_t{pages} * kPage,
-                          Attrs{.type = MemType::normal, .write = writable, .user = true, .ns = true});
+                          Attrs{.type = MemType::normal, .write = writable, .user = true, .ns = ns});
+  // (A map that fails leaves nothing of the range behind.)
   if (!s) return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::denied;
   return {};
 }
 
-void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
   if (!h) return;
   // With TLB maintenance (the table's invalidate callback), for every ASID.
   if (!h->tables->unmap(pa, uint64_t{pages} * kPage))
     lib::log::error("partition {:x}: unmapping shared memory {:x} failed", id.raw(), pa);
+}
+
+namespace {
+// The declared, lendable region of `h` that holds all of [pa, pa + pages).
+const Hosted::Lendable* lendable_region(const Hosted& h, uint64_t pa, uint32_t pages) {
+  const uint64_t size = uint64_t{pages} * kPage;
+  for (unsigned i = 0; i < h.lendable_count; ++i) {
+    const Hosted::Lendable& r = h.lendable[i];
+    if (pa >= r.base && size <= uint64_t{r.pages} * kPage && pa - r.base <= uint64_t{r.pages} * kPage - size)
+      return &r;
+  }
+  return nullptr;
+}
+}  // namespace
+
+ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h || pages == 0) return ffa::Error::invalid_parameters;
+  const Hosted::Lendable* r = lendable_region(*h, pa, pages);
+  if (!r || r->exec) return ffa::Error::invalid_parameters;
+  // Every page as the partition holds it now (MEM_PERM_SET may have made
+  // some read-only or executable; a lent page is not mapped at all).
+  bool writable = true;
+  for (uint64_t a = pa; a < pa + uint64_t{pages} * kPage; a += kPage) {
+    auto l = h->tables->lookup(a);
+    if (!l || !(l->descriptor & kDescApEl0) || !(l->descriptor & kDescUxn)) return ffa::Error::invalid_parameters;
+    writable = writable && !(l->descriptor & kDescApRo);
+  }
+  return writable;
+}
+
+ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h || !lendable_region(*h, pa, pages)) return ffa::Error::invalid_parameters;
+  if (!h->tables->unmap(pa, uint64_t{pages} * kPage)) return ffa::Error::no_memory;
+  return {};
+}
+
+void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  const Hosted::Lendable* r = h ? lendable_region(*h, pa, pages) : nullptr;
+  if (!r) return;
+  auto s = h->tables->map(pa, pa, uint64_t{pages} * kPage,
+                          Attrs{.type = MemType::normal, .write = r->writable, .user = true});
+  if (!s) lib::log::error("partition {:x}: giving back its memory {:x} failed", id.raw(), pa);
 }
 
 unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core) {

@@ -21,9 +21,15 @@ unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core);
 ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va);
 ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm);
 
-// Normal-world memory shared with partition `id`, mapped at VA = PA.
-ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable);
-void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+// Memory shared with partition `id`, mapped at VA = PA (normal-world
+// memory non-secure, another partition's secure).
+ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns);
+void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+// A partition lending its own memory: whether the pages are its to give
+// (and writable), taking its access away and giving it back.
+ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages);
 
 // Carries out run_partition outcomes until the core says where the answer
 // goes (reply_to_caller) or that boot is over (boot_done).

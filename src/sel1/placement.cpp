@@ -1,6 +1,7 @@
 #include "sel1/placement.h"
 
 #include "lib/log.h"
+#include "plat/qemu_virt/memory_map.h"
 #include "sel1/partitions.h"
 
 namespace sel1 {
@@ -73,12 +74,32 @@ ffa::Result<uint32_t> Sel1Placement::partition_mem_perm_get(ffa::EndpointId id, 
   return sel1::partition_mem_perm_get(id, va);
 }
 
-ffa::Status Sel1Placement::partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
-  return sel1::partition_map_ns(id, pa, pages, writable);
+ffa::Status Sel1Placement::partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable,
+                                                bool ns) {
+  return sel1::partition_map_shared(id, pa, pages, writable, ns);
 }
 
-void Sel1Placement::partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
-  sel1::partition_unmap_ns(id, pa, pages);
+void Sel1Placement::partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  sel1::partition_unmap_shared(id, pa, pages);
+}
+
+ffa::Result<bool> Sel1Placement::partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  return sel1::partition_own_access(id, pa, pages);
+}
+
+ffa::Status Sel1Placement::partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  return sel1::partition_revoke_own(id, pa, pages);
+}
+
+void Sel1Placement::partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  sel1::partition_restore_own(id, pa, pages);
+}
+
+ffa::Result<uint8_t*> Sel1Placement::partition_memory(uint64_t pa, uint32_t pages) {
+  // The trusted OS maps the whole partition region at VA = PA.
+  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
+  if (pa < plat::kPartitionRegionBase || size > plat::kPartitionRegionEnd - pa) return ffa::Error::invalid_parameters;
+  return reinterpret_cast<uint8_t*>(pa);
 }
 
 ffa::Status Sel1Placement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {

@@ -19,8 +19,12 @@ class Sel1Placement final : public spmc::Placement {
   void partition_log(ffa::EndpointId id, const char* chars, size_t len) override;
   ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
   ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;
-  ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) override;
-  void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) override;
+  void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
 
  private:
   arch::mmu::PageTable& tables_;

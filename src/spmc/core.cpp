@@ -56,18 +56,21 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
       return run_from_nwd(in, out);
     case Func::mem_share_32:
     case Func::mem_share_64:
-      mem_transfer_from_nwd(MemShare::Type::share, in, out);
+      mem_transfer(MemShare::Type::share, nwd_lender(), in, out);
       break;
     case Func::mem_lend_32:
     case Func::mem_lend_64:
-      mem_transfer_from_nwd(MemShare::Type::lend, in, out);
+      mem_transfer(MemShare::Type::lend, nwd_lender(), in, out);
       break;
     case Func::mem_donate_32:
     case Func::mem_donate_64:
-      mem_transfer_from_nwd(MemShare::Type::donate, in, out);
+      mem_transfer(MemShare::Type::donate, nwd_lender(), in, out);
+      break;
+    case Func::mem_frag_tx:
+      mem_frag_tx(nwd_lender(), in, out);
       break;
     case Func::mem_reclaim:
-      mem_reclaim_from_nwd(in, out);
+      mem_reclaim(nwd_.id, in, out);
       break;
     case Func::features:
       features(nwd_, in, out);

@@ -39,7 +39,7 @@ enum class Outcome : uint8_t {
   boot_done,
 };
 
-class Core {
+class Core final : public LocalMemory {
  public:
   Core(Placement& placement, const CoreConfig& config);
 
@@ -74,7 +74,17 @@ class Core {
   }
   const Partition& partition(size_t index) const { return partitions_[index]; }
 
+  // LocalMemory, for endpoints inside the SPMC's image.
+  ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) override;
+  ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) override;
+
   // Introspection for tests and diagnostics.
+  const MemShare* share(uint64_t handle) { return find_share(handle); }
+  size_t shares_in_use() const {
+    size_t n = 0;
+    for (const MemShare& s : shares_) n += s.state != MemShare::State::free ? 1 : 0;
+    return n;
+  }
   size_t partition_count() const { return partition_count_; }
   const Partition* find_partition(ffa::EndpointId id) const;
   const NwdEndpoint& nwd() const { return nwd_; }
@@ -110,13 +120,48 @@ class Core {
   // indirect_messaging.cpp
   void msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox& tx, const ffa::Regs& in,
                  ffa::Regs& out);
-  // memory_sharing.cpp
-  void mem_transfer_from_nwd(MemShare::Type type, const ffa::Regs& in, ffa::Regs& out);
-  void mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out);
-  void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
-  void mem_relinquish_from_sp(size_t index, ffa::Regs& out);
+  // memory_sharing.cpp: FFA_MEM_SHARE/LEND/DONATE, FFA_MEM_FRAG_TX and
+  // FFA_MEM_RECLAIM from the lender's side.
+  struct Lender {
+    ffa::EndpointId id;
+    ffa::Version version;
+    const Mailbox* mailbox;
+    bool nwd;  // normal-world memory; may pass its descriptor in a buffer given by address
+  };
+  Lender nwd_lender() const { return Lender{nwd_.id, nwd_.version, &nwd_.mailbox, true}; }
+  Lender sp_lender(size_t index) const {
+    const Partition& p = partitions_[index];
+    return Lender{p.info.id, p.version, &p.mailbox, false};
+  }
+  void mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs& in, ffa::Regs& out);
+  void mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out);
+  void mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out);
+  // Checks a whole descriptor and fills `slot` (state receiving) with it;
+  // on any refusal the slot is freed and the error returned.
+  void mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare& slot, ffa::Regs& out);
+  ffa::Status read_fragment(const Lender& from, uint64_t buffer, uint32_t buffer_pages, uint32_t length,
+                            uint8_t* dst);
+  ffa::Status check_constituents(const Lender& from, const MemShare& candidate, bool want_write);
+  void zero(const MemShare& s);
+  MemShare* allocate_share(ffa::EndpointId sender);
+  void free_share(MemShare& s);
   MemShare* find_share(uint64_t handle);
-  ffa::Result<lib::ByteView> copy_descriptor_in(const Mailbox& mailbox, const ffa::Regs& in);
+  // memory_retrieval.cpp: the borrower's side.
+  void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void mem_relinquish_from_sp(size_t index, ffa::Regs& out);
+  // The retrieve response for receiver `me` (Table 10.21, in `version`'s
+  // layout) in desc_copy_; its length.
+  uint32_t build_retrieve_response(const MemShare& s, unsigned me, ffa::Version version);
+  // Writes the response fragment starting at `offset` to the RX buffer;
+  // its length.
+  uint32_t deliver_response_fragment(Mailbox& mailbox, uint32_t total, uint32_t offset, uint32_t constituents_offset);
+  // A donation is complete once its receiver has the whole response.
+  void donation_delivered(MemShare& s, unsigned me);
+  void unmap_from(const MemShare& s, ffa::EndpointId borrower);
+  // Partition `index` aborted: it gives back what it borrowed and
+  // abandons what it lent.
+  void release_memory_of(size_t index);
   // The index of `id` among the transaction's receivers, or receiver_count.
   static unsigned receiver_index(const MemShare& s, ffa::EndpointId id);
   static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);
@@ -134,7 +179,30 @@ class Core {
   NwdEndpoint nwd_;
   MemShare shares_[kMaxShares];
   uint16_t share_generation_ = 0;
-  uint8_t desc_copy_[4096];  // descriptors are checked in this copy, never in place
+  // A descriptor arriving in fragments (one at a time).
+  struct Reassembly {
+    MemShare* share = nullptr;
+    Lender from{};
+    uint32_t total = 0, received = 0;
+    uint64_t buffer = 0;  // a buffer given by address, or 0 for the TX buffer
+    uint32_t buffer_pages = 0;
+  } reassembly_;
+  // Memory donated and retrieved: its new owner keeps it for good, and no
+  // later transaction may include it.
+  struct Donated {
+    ffa::EndpointId owner;
+    ffa::MemConstituent range;
+  };
+  static constexpr unsigned kMaxDonated = 64;
+  Donated donated_[kMaxDonated] = {};
+  unsigned donated_count_ = 0;
+  unsigned donated_reserved() const;  // entries that ready donations will need
+  // Descriptors are checked in these copies, never in place: one for a
+  // single-call descriptor (and for building retrieve responses), one to
+  // reassemble fragments.
+  static constexpr uint32_t kMaxDescriptor = 8192;
+  uint8_t desc_copy_[kMaxDescriptor];
+  uint8_t frag_copy_[kMaxDescriptor];
 };
 
 }  // namespace spmc

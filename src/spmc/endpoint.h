@@ -11,6 +11,7 @@
 #include "ffa/regs.h"
 #include "ffa/version.h"
 #include "ffa/mem_transaction.h"
+#include "lib/bytes.h"
 #include "spmc/mailbox.h"
 
 namespace spmc {
@@ -45,23 +46,61 @@ enum class PartitionState : uint8_t {
   aborted,  // stopped after a fault; calls to it get ABORTED
 };
 
-// A memory-sharing transaction the SPMC keeps until it is reclaimed.
+// A memory transaction the SPMC keeps from FFA_MEM_SHARE/LEND/DONATE until
+// it is reclaimed (or, for a donation, until the receiver retrieved it).
 struct MemShare {
   enum class Type : uint8_t { share = 1, lend = 2, donate = 3 };  // the retrieve flags' encoding
-  static constexpr unsigned kMaxConstituents = 16;
+  enum class State : uint8_t {
+    free,
+    receiving,  // the descriptor is arriving in fragments (FFA_MEM_FRAG_TX)
+    ready,      // complete: receivers may retrieve it
+  };
+  static constexpr unsigned kMaxConstituents = 256;
   static constexpr unsigned kMaxReceivers = ffa::MemTransaction::kMaxReceivers;
-  bool used = false;
+  State state = State::free;
   uint64_t handle = 0;
   ffa::EndpointId sender;
+  bool ns = true;               // normal-world memory (false: the sending partition's own)
+  bool sender_gone = false;     // the sending partition aborted: freed once nobody holds it
   uint16_t attributes = 0;
+  uint32_t flags = 0;
   uint64_t tag = 0;
   Type type = Type::share;
   unsigned receiver_count = 0;
   ffa::EndpointId receivers[kMaxReceivers];
-  uint8_t permissions[kMaxReceivers] = {};
-  bool retrieved[kMaxReceivers] = {};
+  uint8_t permissions[kMaxReceivers] = {};  // granted by the sender
+  uint8_t retrieved_as[kMaxReceivers] = {};  // what the receiver holds; 0 = not retrieved
+  uint8_t* local_va = nullptr;  // where the SPMC mapped it for an endpoint in its image
   uint32_t constituent_count = 0;
   ffa::MemConstituent constituents[kMaxConstituents] = {};
+
+  bool retrieved(unsigned i) const { return retrieved_as[i] != 0; }
+  bool any_retrieved() const {
+    for (unsigned i = 0; i < receiver_count; ++i)
+      if (retrieved(i)) return true;
+    return false;
+  }
+};
+
+// Memory the normal world shares with an endpoint inside the SPMC's own
+// image (the trusted OS), as the SPMC core hands it over: mapped in the
+// SPMC's address space, one physically contiguous range.
+struct LocalShare {
+  lib::MutableByteView bytes;
+  bool writable = false;
+};
+
+// What the core offers such an endpoint in place of FFA_MEM_RETRIEVE_REQ
+// and FFA_MEM_RELINQUISH, which it would otherwise call on itself.
+class LocalMemory {
+ public:
+  // INVALID_PARAMETERS when `me` is not a receiver of `handle`, DENIED
+  // when it holds it already, NOT_SUPPORTED for a share of several ranges.
+  virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) = 0;
+  virtual ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) = 0;
+
+ protected:
+  ~LocalMemory() = default;
 };
 
 struct Partition {

@@ -1,13 +1,14 @@
-// FF-A v1.2 chapter 10 "Memory management": the normal world shares,
-// lends or donates memory to S-EL0 partitions (FFA_MEM_SHARE/LEND/DONATE), a partition
-// retrieves it into its address space (FFA_MEM_RETRIEVE_REQ/_RESP) and
-// gives it back (FFA_MEM_RELINQUISH), the normal world reclaims it
-// (FFA_MEM_RECLAIM). Fragmented descriptors come next.
+// FF-A v1.2 chapter 10 "Memory management", the lender's side: a
+// transaction starts with FFA_MEM_SHARE, FFA_MEM_LEND or FFA_MEM_DONATE
+// (its descriptor whole, or in fragments continued by FFA_MEM_FRAG_TX, in
+// the TX buffer or in a buffer given by address) and ends with
+// FFA_MEM_RECLAIM (or, for a donation, when its receiver retrieved it).
 //
-// Without a hypervisor the SPMC cannot take a normal-world lender's own
-// access away: lend differs from share in what it promises the borrower
-// (zeroing on request, one exclusive owner for donate), and a donation
-// cannot be reclaimed.
+// Lenders are the normal world (normal-world memory, to partitions and to
+// the trusted OS) and partitions (their own declared memory, to other
+// partitions). A partition that lends or donates loses its own access
+// until it reclaims; the normal world keeps its access, since only a
+// hypervisor could take it away.
 #include "spmc/core.h"
 
 namespace spmc {
@@ -16,27 +17,10 @@ using ffa::Error;
 using ffa::Func;
 
 namespace {
-constexpr uint32_t kTypeShift = 3;         // retrieve flags [4:3]: 1 share, 2 lend, 3 donate
-constexpr uint32_t kTypeMask = 3u << kTypeShift;
-constexpr uint16_t kAttrNs = 1u << 6;      // retrieve response: memory is non-secure
 constexpr uint16_t kAttrTypeMask = 3u << 4, kAttrTypeNormal = 2u << 4;
-constexpr uint64_t kPage = 4096;
+constexpr uint32_t kFlagZero = 1u << 0, kFlagTimeSlice = 1u << 1;
+constexpr uint32_t kConstituentSize = 16;
 }  // namespace
-
-// The transaction descriptor of a call (w1 total, w2 fragment length, x3
-// buffer address, w4 its pages), copied out of the caller's TX buffer: we
-// check and use only the copy, which the caller cannot change under us.
-// The descriptor must come whole in the TX buffer: a buffer given by
-// address and fragments (FFA_MEM_FRAG_TX) are not offered yet.
-ffa::Result<lib::ByteView> Core::copy_descriptor_in(const Mailbox& mailbox, const ffa::Regs& in) {
-  const uint32_t total = in.w(1), fragment = in.w(2);
-  if (in.x[3] != 0 || in.w(4) != 0 || total != fragment) return Error::not_supported;
-  if (!mailbox.mapped()) return Error::denied;
-  if (total == 0 || total > mailbox.size_bytes() || total > sizeof(desc_copy_)) return Error::invalid_parameters;
-  const lib::ByteView tx = mailbox.tx();
-  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = tx.data()[i];
-  return lib::ByteView(desc_copy_, total);
-}
 
 unsigned Core::receiver_index(const MemShare& s, ffa::EndpointId id) {
   for (unsigned i = 0; i < s.receiver_count; ++i)
@@ -45,191 +29,254 @@ unsigned Core::receiver_index(const MemShare& s, ffa::EndpointId id) {
 }
 
 bool Core::overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b) {
-  return a.address < b.address + uint64_t{b.pages} * kPage && b.address < a.address + uint64_t{a.pages} * kPage;
+  return a.address < b.address + uint64_t{b.pages} * kPageSize && b.address < a.address + uint64_t{a.pages} * kPageSize;
 }
 
 MemShare* Core::find_share(uint64_t handle) {
   const uint64_t slot = (handle & 0xFFFF);
   if (slot == 0 || slot > kMaxShares || (handle >> 63) != 0) return nullptr;
   MemShare& s = shares_[slot - 1];
-  return s.used && s.handle == handle ? &s : nullptr;
+  return s.state != MemShare::State::free && s.handle == handle ? &s : nullptr;
 }
 
-void Core::mem_transfer_from_nwd(MemShare::Type type, const ffa::Regs& in, ffa::Regs& out) {
-  auto copied = copy_descriptor_in(nwd_.mailbox, in);
-  if (!copied) return ffa::set_error(out, copied.error());
-  const lib::ByteView desc = copied.value();
-  auto parsed = ffa::parse_mem_transaction(desc, nwd_.version);
-  if (!parsed) return ffa::set_error(out, parsed.error());
-  const ffa::MemTransaction& t = parsed.value();
-  if (!(t.sender == nwd_.id) || t.handle != 0) return ffa::set_error(out, Error::invalid_parameters);
-  // Bit 1 (time slicing) always; bit 0 (zero the memory) for lend and
-  // donate only; the rest MBZ.
-  const uint32_t allowed = type == MemShare::Type::share ? 2u : 3u;
-  if (t.flags & ~allowed) return ffa::set_error(out, Error::invalid_parameters);
-  // A donation has exactly one new owner.
-  if (type == MemShare::Type::donate && t.receiver_count != 1) return ffa::set_error(out, Error::invalid_parameters);
-  if ((t.attributes & kAttrTypeMask) != kAttrTypeNormal) return ffa::set_error(out, Error::invalid_parameters);
-  for (unsigned i = 0; i < t.receiver_count; ++i) {
-    const Partition* p = find_partition(t.receivers[i].endpoint);
-    if (!p || p->local || p->state == PartitionState::aborted) return ffa::set_error(out, Error::invalid_parameters);
-    const uint8_t data = t.receivers[i].permissions & ffa::mem_perm::data_mask;
-    const uint8_t instr = t.receivers[i].permissions & ffa::mem_perm::instr_mask;
-    // Shared normal-world memory is data: never executable in the secure world.
-    if (data == 0 || instr == ffa::mem_perm::instr_x) return ffa::set_error(out, Error::invalid_parameters);
+MemShare* Core::allocate_share(ffa::EndpointId sender) {
+  for (MemShare& s : shares_) {
+    if (s.state != MemShare::State::free) continue;
+    s = MemShare{};
+    s.state = MemShare::State::receiving;
+    s.sender = sender;
+    // Handle: bit 63 clear (allocated by the SPMC), a generation above the
+    // slot number so that a reclaimed handle is never valid again.
+    ++share_generation_;
+    s.handle = (uint64_t{share_generation_} << 16) | static_cast<uint64_t>(&s - shares_ + 1);
+    return &s;
   }
-  if (t.constituent_count > MemShare::kMaxConstituents) return ffa::set_error(out, Error::no_memory);
-  MemShare candidate{};
-  for (uint32_t i = 0; i < t.constituent_count; ++i) {
-    const ffa::MemConstituent c = ffa::mem_constituent(desc, t, i);
-    if (!placement_.is_ns_memory(c.address, uint64_t{c.pages} * kPage))
+  return nullptr;
+}
+
+void Core::free_share(MemShare& s) {
+  if (reassembly_.share == &s) reassembly_ = Reassembly{};
+  s = MemShare{};
+}
+
+unsigned Core::donated_reserved() const {
+  unsigned n = donated_count_;
+  for (const MemShare& s : shares_)
+    if (s.state == MemShare::State::ready && s.type == MemShare::Type::donate) n += s.constituent_count;
+  return n;
+}
+
+// `length` bytes of the lender's descriptor into `dst`: from its TX buffer,
+// or from `buffer_pages` pages at `buffer` (normal world only), mapped for
+// the copy and unmapped again.
+ffa::Status Core::read_fragment(const Lender& from, uint64_t buffer, uint32_t buffer_pages, uint32_t length,
+                                uint8_t* dst) {
+  if (buffer == 0) {
+    if (!from.mailbox->mapped()) return Error::denied;
+    if (length > from.mailbox->size_bytes()) return Error::invalid_parameters;
+    const uint8_t* src = from.mailbox->tx().data();
+    for (uint32_t i = 0; i < length; ++i) dst[i] = src[i];
+    return {};
+  }
+  if (length > uint64_t{buffer_pages} * kPageSize) return Error::invalid_parameters;
+  auto va = placement_.map_ns_pages(buffer, buffer_pages);
+  if (!va) return va.error();
+  for (uint32_t i = 0; i < length; ++i) dst[i] = (*va)[i];
+  placement_.unmap_ns_pages(buffer, *va, buffer_pages);
+  return {};
+}
+
+void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
+  const uint32_t total = in.w(1), fragment = in.w(2), buffer_pages = in.w(4);
+  const uint64_t buffer = ffa::is_smc64(in.fid()) ? in.x[3] : in.w(3);
+  if (buffer != 0) {
+    // A buffer given by address: page-aligned normal-world memory. Only the
+    // normal world has memory of its own outside its RX/TX pair to offer.
+    if (!from.nwd) return ffa::set_error(out, Error::invalid_parameters);
+    if ((buffer & (kPageSize - 1)) != 0 || buffer_pages == 0 || buffer_pages > kMaxDescriptor / kPageSize ||
+        !placement_.is_ns_memory(buffer, uint64_t{buffer_pages} * kPageSize))
       return ffa::set_error(out, Error::invalid_parameters);
-    candidate.constituents[i] = c;
+  } else if (buffer_pages != 0) {
+    return ffa::set_error(out, Error::invalid_parameters);
   }
-  candidate.constituent_count = t.constituent_count;
-  // No page in two transactions (nor twice in this one).
+  if (fragment == 0 || fragment > total) return ffa::set_error(out, Error::invalid_parameters);
+  if (total > kMaxDescriptor) return ffa::set_error(out, Error::no_memory);
+  if (fragment == total) {
+    if (auto s = read_fragment(from, buffer, buffer_pages, total, desc_copy_); !s)
+      return ffa::set_error(out, s.error());
+    MemShare* slot = allocate_share(from.id);
+    if (!slot) return ffa::set_error(out, Error::no_memory);
+    slot->type = type;
+    return mem_transfer_commit(from, lib::ByteView(desc_copy_, total), *slot, out);
+  }
+  // The first of several fragments: the handle is allocated now and names
+  // the transaction in each FFA_MEM_FRAG_TX. One such transaction at a time.
+  if (reassembly_.share) return ffa::set_error(out, Error::no_memory);
+  if (auto s = read_fragment(from, buffer, buffer_pages, fragment, frag_copy_); !s)
+    return ffa::set_error(out, s.error());
+  MemShare* slot = allocate_share(from.id);
+  if (!slot) return ffa::set_error(out, Error::no_memory);
+  slot->type = type;
+  reassembly_ = Reassembly{slot, from, total, fragment, buffer, buffer_pages};
+  ffa::set_regs(out, ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(slot->handle),
+                static_cast<uint32_t>(slot->handle >> 32), fragment);
+}
+
+void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
+  const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
+  const uint32_t length = in.w(3);
+  Reassembly& r = reassembly_;
+  if (!r.share || r.share->handle != handle || !(r.from.id == from.id))
+    return ffa::set_error(out, Error::invalid_parameters);
+  // w4[31:16] names the sender only when a hypervisor forwards the call.
+  // A fragment after the first holds whole constituents and never more
+  // than the total announced: one that lies ends the transaction.
+  if (in.w(4) != 0 || length == 0 || length % kConstituentSize != 0 || length > r.total - r.received) {
+    free_share(*r.share);
+    return ffa::set_error(out, Error::invalid_parameters);
+  }
+  if (auto s = read_fragment(from, r.buffer, r.buffer_pages, length, frag_copy_ + r.received); !s) {
+    free_share(*r.share);
+    return ffa::set_error(out, s.error());
+  }
+  r.received += length;
+  MemShare& slot = *r.share;
+  if (r.received < r.total)
+    return ffa::set_regs(out, ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(handle),
+                         static_cast<uint32_t>(handle >> 32), r.received);
+  const uint32_t total = r.total;
+  reassembly_ = Reassembly{};
+  mem_transfer_commit(from, lib::ByteView(frag_copy_, total), slot, out);
+}
+
+ffa::Status Core::check_constituents(const Lender& from, const MemShare& candidate, bool want_write) {
+  for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
+    const ffa::MemConstituent& c = candidate.constituents[i];
+    if (from.nwd) {
+      // Normal-world memory only: never secure RAM, never a device.
+      if (!placement_.is_ns_memory(c.address, uint64_t{c.pages} * kPageSize)) return Error::invalid_parameters;
+    } else {
+      // A partition's own memory; it cannot grant more than it holds.
+      auto writable = placement_.partition_own_access(from.id, c.address, c.pages);
+      if (!writable) return writable.error();
+      if (want_write && !*writable) return Error::denied;
+    }
+  }
+  // No page in two transactions (nor twice in this one), nor donated.
   for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
     const ffa::MemConstituent& a = candidate.constituents[i];
     for (uint32_t j = i + 1; j < candidate.constituent_count; ++j)
-      if (overlaps(a, candidate.constituents[j])) return ffa::set_error(out, Error::denied);
+      if (overlaps(a, candidate.constituents[j])) return Error::denied;
     for (const MemShare& s : shares_) {
-      if (!s.used) continue;
+      if (s.state != MemShare::State::ready) continue;
       for (uint32_t j = 0; j < s.constituent_count; ++j)
-        if (overlaps(a, s.constituents[j])) return ffa::set_error(out, Error::denied);
+        if (overlaps(a, s.constituents[j])) return Error::denied;
     }
+    for (unsigned j = 0; j < donated_count_; ++j)
+      if (overlaps(a, donated_[j].range)) return Error::denied;
   }
-  MemShare* slot = nullptr;
-  for (MemShare& s : shares_)
-    if (!s.used) {
-      slot = &s;
-      break;
-    }
-  if (!slot) return ffa::set_error(out, Error::no_memory);
-  *slot = candidate;
-  slot->used = true;
-  slot->sender = t.sender;
-  slot->attributes = t.attributes;
-  slot->tag = t.tag;
-  slot->type = type;
-  if (t.flags & 1u) {
-    // Zero it before any borrower sees it, through a mapping of our own.
-    for (uint32_t i = 0; i < slot->constituent_count; ++i) {
-      auto va = placement_.map_ns_pages(slot->constituents[i].address, slot->constituents[i].pages);
-      if (!va) {
-        *slot = MemShare{};
-        return ffa::set_error(out, va.error());
-      }
-      for (uint64_t b = 0; b < uint64_t{slot->constituents[i].pages} * kPage; ++b) (*va)[b] = 0;
-      placement_.unmap_ns_pages(slot->constituents[i].address, *va, slot->constituents[i].pages);
-    }
-  }
-  slot->receiver_count = t.receiver_count;
-  for (unsigned i = 0; i < t.receiver_count; ++i) {
-    slot->receivers[i] = t.receivers[i].endpoint;
-    slot->permissions[i] = t.receivers[i].permissions;
-    slot->retrieved[i] = false;
-  }
-  // Handle: bit 63 clear (allocated by the SPMC), a generation above the
-  // slot number so that a reclaimed handle is never valid again.
-  ++share_generation_;
-  slot->handle = (uint64_t{share_generation_} << 16) | static_cast<uint64_t>(slot - shares_ + 1);
-  ffa::set_success(out, static_cast<uint32_t>(slot->handle), static_cast<uint32_t>(slot->handle >> 32));
+  return {};
 }
 
-void Core::mem_reclaim_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
+void Core::zero(const MemShare& s) {
+  for (uint32_t i = 0; i < s.constituent_count; ++i) {
+    const ffa::MemConstituent& c = s.constituents[i];
+    const uint64_t bytes = uint64_t{c.pages} * kPageSize;
+    auto va = s.ns ? placement_.map_ns_pages(c.address, c.pages) : placement_.partition_memory(c.address, c.pages);
+    if (!va) continue;  // checked mappable before the transaction was accepted
+    for (uint64_t b = 0; b < bytes; ++b) (*va)[b] = 0;
+    if (s.ns) placement_.unmap_ns_pages(c.address, *va, c.pages);
+  }
+}
+
+void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare& slot, ffa::Regs& out) {
+  auto refuse = [&](Error e) {
+    free_share(slot);
+    ffa::set_error(out, e);
+  };
+  auto parsed = ffa::parse_mem_transaction(desc, from.version);
+  if (!parsed) return refuse(parsed.error());
+  const ffa::MemTransaction& t = parsed.value();
+  const MemShare::Type type = slot.type;
+  if (!(t.sender == from.id) || t.handle != 0) return refuse(Error::invalid_parameters);
+  // Time slicing always; zeroing for lend and donate only; the rest MBZ.
+  const uint32_t allowed = type == MemShare::Type::share ? kFlagTimeSlice : kFlagTimeSlice | kFlagZero;
+  if (t.flags & ~allowed) return refuse(Error::invalid_parameters);
+  // A donation has exactly one new owner.
+  if (type == MemShare::Type::donate && t.receiver_count != 1) return refuse(Error::invalid_parameters);
+  if ((t.attributes & kAttrTypeMask) != kAttrTypeNormal) return refuse(Error::invalid_parameters);
+  bool want_write = false;
+  for (unsigned i = 0; i < t.receiver_count; ++i) {
+    const ffa::EndpointId to = t.receivers[i].endpoint;
+    const Partition* p = find_partition(to);
+    // Receivers are partitions other than the lender, each named once. The
+    // trusted OS (inside the SPMC) borrows from the normal world only.
+    if (!p || to == from.id || p->state == PartitionState::aborted || (p->local && !from.nwd))
+      return refuse(Error::invalid_parameters);
+    for (unsigned j = 0; j < i; ++j)
+      if (t.receivers[j].endpoint == to) return refuse(Error::invalid_parameters);
+    const uint8_t data = t.receivers[i].permissions & ffa::mem_perm::data_mask;
+    const uint8_t instr = t.receivers[i].permissions & ffa::mem_perm::instr_mask;
+    // Shared memory is data: never executable in the borrower.
+    if (data == 0 || data == 3 || instr == ffa::mem_perm::instr_x || instr == ffa::mem_perm::instr_mask)
+      return refuse(Error::invalid_parameters);
+    want_write = want_write || data == ffa::mem_perm::data_rw;
+  }
+  if (t.constituent_count > MemShare::kMaxConstituents) return refuse(Error::no_memory);
+  slot.constituent_count = t.constituent_count;
+  for (uint32_t i = 0; i < t.constituent_count; ++i) slot.constituents[i] = ffa::mem_constituent(desc, t, i);
+  slot.ns = from.nwd;
+  if (auto s = check_constituents(from, slot, want_write); !s) return refuse(s.error());
+  // A donation's ranges are remembered for good once retrieved: there must
+  // be room to do so.
+  if (type == MemShare::Type::donate && donated_reserved() + t.constituent_count > kMaxDonated)
+    return refuse(Error::no_memory);
+  if (!from.nwd && type != MemShare::Type::share) {
+    // The lender gives up its own access before anyone else gets it.
+    for (uint32_t i = 0; i < slot.constituent_count; ++i) {
+      if (auto s = placement_.partition_revoke_own(from.id, slot.constituents[i].address, slot.constituents[i].pages);
+          !s) {
+        for (uint32_t j = 0; j < i; ++j)
+          placement_.partition_restore_own(from.id, slot.constituents[j].address, slot.constituents[j].pages);
+        return refuse(s.error());
+      }
+    }
+  }
+  // Zero it before any borrower sees it, through a mapping of our own.
+  if (t.flags & kFlagZero) zero(slot);
+  slot.attributes = t.attributes;
+  slot.flags = t.flags;
+  slot.tag = t.tag;
+  slot.receiver_count = t.receiver_count;
+  for (unsigned i = 0; i < t.receiver_count; ++i) {
+    slot.receivers[i] = t.receivers[i].endpoint;
+    slot.permissions[i] = t.receivers[i].permissions;
+    slot.retrieved_as[i] = 0;
+  }
+  slot.state = MemShare::State::ready;
+  ffa::set_success(out, static_cast<uint32_t>(slot.handle), static_cast<uint32_t>(slot.handle >> 32));
+}
+
+void Core::mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
   const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
   MemShare* s = find_share(handle);
-  if (!s || !(s->sender == nwd_.id)) return ffa::set_error(out, Error::invalid_parameters);
-  // Zeroing on reclaim (bit 0) is not offered; other bits MBZ.
-  if (in.w(3) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (!s || !(s->sender == caller)) return ffa::set_error(out, Error::invalid_parameters);
+  // Bit 0: zero the memory before the lender has it back; the rest MBZ.
+  const uint32_t flags = in.w(3);
+  if (flags & ~kFlagZero) return ffa::set_error(out, Error::invalid_parameters);
+  if (s->state == MemShare::State::receiving) {
+    // The lender abandons a transaction it was still sending.
+    free_share(*s);
+    return ffa::set_success(out);
+  }
   // Donated memory has a new owner: there is nothing to take back.
   if (s->type == MemShare::Type::donate) return ffa::set_error(out, Error::denied);
-  for (unsigned i = 0; i < s->receiver_count; ++i)
-    if (s->retrieved[i]) return ffa::set_error(out, Error::denied);  // still in a partition's hands
-  *s = MemShare{};
-  ffa::set_success(out);
-}
-
-void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
-  Partition& p = partitions_[index];
-  auto copied = copy_descriptor_in(p.mailbox, in);
-  if (!copied) return ffa::set_error(out, copied.error());
-  auto parsed = ffa::parse_mem_transaction(copied.value(), p.version, true);
-  if (!parsed) return ffa::set_error(out, parsed.error());
-  const ffa::MemTransaction& req = parsed.value();
-  MemShare* s = find_share(req.handle);
-  if (!s) return ffa::set_error(out, Error::invalid_parameters);
-  // The caller must be a receiver of the transaction, and name itself.
-  const unsigned me = receiver_index(*s, p.info.id);
-  bool named = false;
-  for (unsigned i = 0; i < req.receiver_count; ++i) named = named || req.receivers[i].endpoint == p.info.id;
-  if (me == s->receiver_count || !named) return ffa::set_error(out, Error::invalid_parameters);
-  if (s->retrieved[me]) return ffa::set_error(out, Error::denied);
-  // A retrieve request may name the transaction type; it must be this one.
-  const uint32_t type_bits = static_cast<uint32_t>(s->type) << kTypeShift;
-  if ((req.flags & kTypeMask) != 0 && (req.flags & kTypeMask) != type_bits)
-    return ffa::set_error(out, Error::invalid_parameters);
-  if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
-  // Map every constituent into the partition (non-secure, never executable).
-  const bool writable = (s->permissions[me] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw;
-  for (uint32_t i = 0; i < s->constituent_count; ++i) {
-    auto st = placement_.partition_map_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages, writable);
-    if (!st) {
-      for (uint32_t j = 0; j < i; ++j)
-        placement_.partition_unmap_ns(p.info.id, s->constituents[j].address, s->constituents[j].pages);
-      return ffa::set_error(out, st.error());
-    }
-  }
-  s->retrieved[me] = true;
-  // The retrieve response (Table 10.21 layout, the partition's version):
-  // one receiver (itself), the composite region, the constituents at the
-  // addresses it sees them (VA = PA).
-  lib::MutableByteView rx = p.mailbox.rx();
-  const bool v1_2 = p.version >= ffa::kVersion1_2;
-  const uint32_t access = v1_2 ? 32 : 16, recv_off = 48, composite = recv_off + access;
-  const uint32_t length = composite + 16 + 16 * s->constituent_count;
-  bool ok = length <= rx.size();
-  for (uint32_t i = 0; ok && i < length; i += 4) ok = rx.put_le32(i, 0);
-  uint32_t total_pages = 0;
-  for (uint32_t i = 0; i < s->constituent_count; ++i) total_pages += s->constituents[i].pages;
-  ok = ok && rx.put_le16(0, s->sender.raw()) && rx.put_le16(2, s->attributes | kAttrNs) &&
-       rx.put_le32(4, type_bits) && rx.put_le64(8, s->handle) && rx.put_le64(16, s->tag) &&
-       rx.put_le32(24, access) && rx.put_le32(28, 1) && rx.put_le32(32, recv_off) &&
-       rx.put_le16(recv_off, p.info.id.raw()) && rx.put_le32(recv_off + 4, composite) &&
-       rx.put_le32(composite, total_pages) && rx.put_le32(composite + 4, s->constituent_count);
-  if (ok) rx.data()[recv_off + 2] = s->permissions[me];
-  for (uint32_t i = 0; ok && i < s->constituent_count; ++i)
-    ok = rx.put_le64(composite + 16 + 16 * i, s->constituents[i].address) &&
-         rx.put_le32(composite + 24 + 16 * i, s->constituents[i].pages);
-  if (!ok) {  // a response larger than the partition's RX buffer
+  if (s->any_retrieved()) return ffa::set_error(out, Error::denied);  // still in a borrower's hands
+  if (flags & kFlagZero) zero(*s);
+  if (!s->ns && s->type == MemShare::Type::lend)
     for (uint32_t i = 0; i < s->constituent_count; ++i)
-      placement_.partition_unmap_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages);
-    s->retrieved[me] = false;
-    return ffa::set_error(out, Error::no_memory);
-  }
-  p.mailbox.mark_rx_full();
-  ffa::set_regs(out, ffa::raw(Func::mem_retrieve_resp), length, length);
-}
-
-void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
-  Partition& p = partitions_[index];
-  if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
-  // Relinquish descriptor (Table 10.26): u64 handle, u32 flags, u32
-  // endpoint count, u16 endpoints[].
-  const lib::ByteView tx = p.mailbox.tx();
-  uint8_t copy[18];
-  for (unsigned i = 0; i < sizeof(copy); ++i) copy[i] = tx.data()[i];
-  const lib::ByteView d(copy, sizeof(copy));
-  const uint64_t handle = *d.le64(0);
-  const uint32_t flags = *d.le32(8), count = *d.le32(12);
-  const uint16_t who = *d.le16(16);
-  MemShare* s = find_share(handle);
-  if (!s || flags != 0 || count != 1 || who != p.info.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
-  const unsigned me = receiver_index(*s, p.info.id);
-  if (me == s->receiver_count || !s->retrieved[me]) return ffa::set_error(out, Error::invalid_parameters);
-  for (uint32_t i = 0; i < s->constituent_count; ++i)
-    placement_.partition_unmap_ns(p.info.id, s->constituents[i].address, s->constituents[i].pages);
-  s->retrieved[me] = false;
+      placement_.partition_restore_own(s->sender, s->constituents[i].address, s->constituents[i].pages);
+  free_share(*s);
   ffa::set_success(out);
 }
 

@@ -48,13 +48,25 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::partition_info_get:
     case Func::partition_info_get_regs:
     case Func::msg_send2:
-    case Func::mem_retrieve_req_32:
-    case Func::mem_retrieve_req_64:
     case Func::mem_relinquish:
+    case Func::mem_share_32:
+    case Func::mem_share_64:
+    case Func::mem_lend_32:
+    case Func::mem_lend_64:
+    case Func::mem_donate_32:
+    case Func::mem_donate_64:
+    case Func::mem_frag_tx:
+    case Func::mem_frag_rx:
+    case Func::mem_reclaim:
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
     case Func::yield:
       return ffa::set_success(out, 0);
+    case Func::mem_retrieve_req_32:
+    case Func::mem_retrieve_req_64:
+      // w2 bit 1: responses say whether memory is non-secure (the NS bit);
+      // bit 0 clear: the request comes in the RX/TX pair only.
+      return ffa::set_success(out, 1u << 1);
     default:
       return ffa::set_error(out, Error::not_supported);
   }
@@ -173,6 +185,27 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case Func::mem_relinquish:
       mem_relinquish_from_sp(index, out);
       return resume(index);
+    case Func::mem_frag_rx:
+      mem_frag_rx_from_sp(index, in, out);
+      return resume(index);
+    case Func::mem_share_32:
+    case Func::mem_share_64:
+      mem_transfer(MemShare::Type::share, sp_lender(index), in, out);
+      return resume(index);
+    case Func::mem_lend_32:
+    case Func::mem_lend_64:
+      mem_transfer(MemShare::Type::lend, sp_lender(index), in, out);
+      return resume(index);
+    case Func::mem_donate_32:
+    case Func::mem_donate_64:
+      mem_transfer(MemShare::Type::donate, sp_lender(index), in, out);
+      return resume(index);
+    case Func::mem_frag_tx:
+      mem_frag_tx(sp_lender(index), in, out);
+      return resume(index);
+    case Func::mem_reclaim:
+      mem_reclaim(p.info.id, in, out);
+      return resume(index);
     case Func::msg_send2:
       // w1[31:16] would name a VM sender; partitions send as themselves.
       if (in.w(1) != 0) {
@@ -205,6 +238,7 @@ Outcome Core::sp_aborted(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   const PartitionState was = p.state;
   p.state = PartitionState::aborted;
+  release_memory_of(index);
   if (was == PartitionState::booting) return boot_next(out);
   if (was == PartitionState::running && p.requester.is_secure()) {
     // Another partition waits for this one's answer: it gets ABORTED.

@@ -41,20 +41,53 @@ class Placement {
     (void)perm;
     return ffa::Error::not_supported;
   }
-  // Memory the normal world shared, mapped into / out of partition `id`'s
-  // address space at VA = PA: non-secure, never executable, writable when
-  // the transaction grants read-write.
-  virtual ffa::Status partition_map_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
+  // Shared memory mapped into / out of partition `id`'s address space at
+  // VA = PA: never executable, writable when the borrower may write, in
+  // the non-secure physical address space when `ns` (normal-world
+  // memory) and the secure one otherwise (another partition's memory).
+  virtual ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) {
     (void)id;
     (void)pa;
     (void)pages;
     (void)writable;
+    (void)ns;
     return ffa::Error::not_supported;
   }
-  virtual void partition_unmap_ns(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  virtual void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
     (void)id;
     (void)pa;
     (void)pages;
+  }
+  // A partition lending its own memory. partition_own_access says whether
+  // [pa, pa + pages) is memory partition `id` may give away (a declared
+  // normal-memory region it holds now: not its image, its RX/TX pair,
+  // boot information or memory others lent it) and, if so, whether it
+  // holds it writable. INVALID_PARAMETERS otherwise.
+  virtual ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+    (void)id;
+    (void)pa;
+    (void)pages;
+    return ffa::Error::not_supported;
+  }
+  // Takes the lender's own access away (lend, donate) or gives it back as
+  // its manifest declared it (reclaim); TLB maintenance included.
+  virtual ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+    (void)id;
+    (void)pa;
+    (void)pages;
+    return ffa::Error::not_supported;
+  }
+  virtual void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+    (void)id;
+    (void)pa;
+    (void)pages;
+  }
+  // Where the SPMC itself reaches a partition's secure memory (to zero
+  // memory that is lent with the zero flag).
+  virtual ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) {
+    (void)pa;
+    (void)pages;
+    return ffa::Error::not_supported;
   }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {

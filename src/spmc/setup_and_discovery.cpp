@@ -35,7 +35,7 @@ constexpr uint64_t kNwdCalls32 = bit(Func::error) | bit(Func::success_32) | bit(
                                  bit(Func::rxtx_unmap) | bit(Func::partition_info_get) | bit(Func::id_get) |
                                  bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get) | bit(Func::msg_send2) |
                                  bit(Func::run) | bit(Func::mem_share_32) | bit(Func::mem_lend_32) |
-                                 bit(Func::mem_donate_32) | bit(Func::mem_reclaim);
+                                 bit(Func::mem_donate_32) | bit(Func::mem_reclaim) | bit(Func::mem_frag_tx);
 constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64) |
                                  bit(Func::partition_info_get_regs) | bit(Func::msg_send_direct_req2) |
                                  bit(Func::mem_share_64) | bit(Func::mem_lend_64) | bit(Func::mem_donate_64);
@@ -59,9 +59,13 @@ void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& o
   if (!is_supported_for_nwd(id, caller.version)) return ffa::set_error(out, Error::not_supported);
   // w2 (input properties) is only defined for FFA_MEM_RETRIEVE_REQ.
   if (in.w(2) != 0) return ffa::set_error(out, Error::invalid_parameters);
-  // Every call we support has w2 = 0 in its answer; for FFA_RXTX_MAP that
-  // says the minimum buffer size and alignment is 4 KiB.
-  ffa::set_success(out, 0);
+  // FFA_MEM_SHARE/LEND/DONATE: bit 0, a descriptor may come in a buffer
+  // given by address. Every other call we support has w2 = 0 in its
+  // answer; for FFA_RXTX_MAP that says the minimum buffer size and
+  // alignment is 4 KiB.
+  const uint32_t nn = id & 0xFF;
+  const bool transfer = nn == 0x71 || nn == 0x72 || nn == 0x73;
+  ffa::set_success(out, transfer ? 1u : 0u);
 }
 
 void Core::partition_info_get(ffa::Version version, Mailbox& mailbox, const ffa::Regs& in, ffa::Regs& out) {

@@ -1,8 +1,12 @@
-// Memory sharing on spmc::Core: FFA_MEM_SHARE from the normal world, a
-// partition's retrieve and relinquish, FFA_MEM_RECLAIM, and the refusals.
+// Memory sharing on spmc::Core: every transition of a transaction (share,
+// lend, donate from the normal world and from partitions; retrieve,
+// fragments both ways, relinquish, reclaim, abort) and every refusal. The
+// fake placement models each partition's pages, so the tests check what
+// is mapped where, not only the answers.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "arch/fake/fake_placement.h"
@@ -10,42 +14,94 @@
 
 namespace {
 
+using ffa::EndpointId;
 using ffa::Error;
 using ffa::Func;
 using ffa::Regs;
+using fake::FakePlacement;
 using spmc::Outcome;
 
-constexpr uint16_t kSp = 0x8001;
+constexpr uint16_t kSp = 0x8001, kSp2 = 0x8002, kTos = 0x8100;
 constexpr uint64_t kNs = 0x40000000, kTx = kNs, kRx = kNs + 0x1000, kPage1 = kNs + 0x10000;
+constexpr uint64_t kOwn = FakePlacement::kSecureBase;  // kSp's own lendable memory
+constexpr int32_t kInvalid = -2, kNoMemory = -3, kBusy = -4, kDenied = -6;
 
-// Records what partitions map, so that every map has its unmap.
-class MappingPlacement : public fake::FakePlacement {
- public:
-  ffa::Status partition_map_ns(ffa::EndpointId, uint64_t pa, uint32_t pages, bool writable) override {
-    mapped += pages;
-    last_pa = pa;
-    last_writable = writable;
-    return {};
+struct Receiver {
+  uint16_t id;
+  uint8_t perm;
+};
+struct Range {
+  uint64_t address;
+  uint32_t pages;
+};
+
+void put(uint8_t* b, size_t off, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+uint64_t get(const uint8_t* b, size_t off, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= uint64_t{b[off + i]} << (8 * i);
+  return v;
+}
+
+// A v1.2 transaction descriptor; its length.
+uint32_t build_desc(uint8_t* b, uint16_t sender, const std::vector<Receiver>& to, const std::vector<Range>& ranges,
+                    uint32_t flags = 0, uint64_t tag = 0) {
+  const uint32_t n = static_cast<uint32_t>(to.size());
+  const uint32_t composite = 48 + 32 * n, length = composite + 16 + 16 * static_cast<uint32_t>(ranges.size());
+  std::memset(b, 0, length);
+  put(b, 0, sender, 2);
+  put(b, 2, 0x2F, 2);  // normal memory, write-back, inner shareable
+  put(b, 4, flags, 4);
+  put(b, 16, tag, 8);
+  put(b, 24, 32, 4);
+  put(b, 28, n, 4);
+  put(b, 32, 48, 4);
+  uint32_t total = 0;
+  for (const Range& r : ranges) total += r.pages;
+  for (uint32_t i = 0; i < n; ++i) {
+    put(b, 48 + 32 * i, to[i].id, 2);
+    put(b, 50 + 32 * i, to[i].perm, 1);
+    put(b, 52 + 32 * i, composite, 4);
   }
-  void partition_unmap_ns(ffa::EndpointId, uint64_t, uint32_t pages) override { mapped -= pages; }
-  int64_t mapped = 0;
-  uint64_t last_pa = 0;
-  bool last_writable = false;
+  put(b, composite, total, 4);
+  put(b, composite + 4, ranges.size(), 4);
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    put(b, composite + 16 + 16 * i, ranges[i].address, 8);
+    put(b, composite + 24 + 16 * i, ranges[i].pages, 4);
+  }
+  return length;
+}
+
+class Dummy final : public spmc::LocalEndpoint {
+ public:
+  void on_direct_request(const spmc::DirectMessage&, spmc::DirectMessage&) override {}
 };
 
 class MemorySharing : public ::testing::Test {
  protected:
-  MemorySharing() : core_(placement_, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2}) {}
+  MemorySharing()
+      : placement_(kNs, 8u << 20), core_(placement_, spmc::CoreConfig{EndpointId(0x8000), ffa::kVersion1_2}) {}
 
   void SetUp() override {
-    spmc::Partition p{};
-    p.info = ffa::PartitionInfo{ffa::EndpointId(kSp), 1, ffa::partition_props::direct_req_recv, ffa::Uuid{{1, 2, 3, 4}}};
-    p.version = ffa::kVersion1_2;
-    ASSERT_TRUE(core_.add_partition(p).ok());
-    core_.attach_partition_mailbox(0, sp_tx_, sp_rx_, 1);
+    for (uint16_t id : {kSp, kSp2}) {
+      spmc::Partition p{};
+      p.info = ffa::PartitionInfo{EndpointId(id), 1, ffa::partition_props::direct_req_recv, ffa::Uuid{{id, 2, 3, 4}}};
+      p.version = ffa::kVersion1_2;
+      ASSERT_TRUE(core_.add_partition(p).ok());
+    }
+    spmc::Partition tos{};
+    tos.info = ffa::PartitionInfo{EndpointId(kTos), 1, ffa::partition_props::direct_req_recv, ffa::Uuid{{9, 9, 9, 9}}};
+    tos.local = &dummy_;
+    ASSERT_TRUE(core_.add_partition(tos).ok());
+    core_.attach_partition_mailbox(0, sp_tx_[0], sp_rx_[0], 1);
+    core_.attach_partition_mailbox(1, sp_tx_[1], sp_rx_[1], 1);
+    placement_.give_partition_memory(EndpointId(kSp), kOwn, 4, true);
+    placement_.give_partition_memory(EndpointId(kSp), kOwn + 0x4000, 1, false);
     Regs out{};
     ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
-    ASSERT_EQ(core_.handle_sp_call(0, Regs{{ffa::raw(Func::msg_wait)}}, out), Outcome::boot_done);
+    ASSERT_EQ(core_.handle_sp_call(0, Regs{{ffa::raw(Func::msg_wait)}}, out), Outcome::run_partition);
+    ASSERT_EQ(core_.handle_sp_call(1, Regs{{ffa::raw(Func::msg_wait)}}, out), Outcome::boot_done);
     ASSERT_TRUE(nwd({{ffa::raw(Func::version), 0x10002}}).x[0] == 0x10002);
     ASSERT_EQ(nwd({{ffa::raw(Func::rxtx_map_64), kTx, kRx, 1}}).x[0], ffa::raw(Func::success_32));
   }
@@ -55,56 +111,62 @@ class MemorySharing : public ::testing::Test {
     (void)core_.handle_nwd_call(in, out);
     return out;
   }
-  Regs sp(Regs in) {
+  Regs sp(Regs in, size_t index = 0) {
     Regs out{};
-    (void)core_.handle_sp_call(0, in, out);
+    (void)core_.handle_sp_call(index, in, out);
     return out;
   }
-  static void put(uint8_t* b, size_t off, uint64_t v, size_t n) {
-    for (size_t i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
-  }
-  // A v1.2 share descriptor in the normal world's TX buffer.
+  uint8_t* nwd_tx() { return placement_.ns_memory(kTx); }
+  // One receiver, one range: the common case.
   uint32_t share_desc(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t perm = 2 | 4) {
-    uint8_t* tx = placement_.ns_memory(kTx);
-    std::memset(tx, 0, 128);
-    put(tx, 2, 0x2F, 2);
-    put(tx, 24, 32, 4);
-    put(tx, 28, 1, 4);
-    put(tx, 32, 48, 4);
-    put(tx, 48, receiver, 2);
-    put(tx, 50, perm, 1);
-    put(tx, 52, 80, 4);
-    put(tx, 80, pages, 4);
-    put(tx, 84, 1, 4);
-    put(tx, 96, address, 8);
-    put(tx, 104, pages, 4);
-    return 112;
+    return build_desc(nwd_tx(), 0, {{receiver, perm}}, {{address, pages}});
   }
-  uint64_t share(uint32_t length, Func f = Func::mem_share_64) {
+  uint64_t transfer(Func f, uint32_t length) {
     Regs r = nwd({{ffa::raw(f), length, length}});
     return r.x[0] == ffa::raw(Func::success_32) ? (r.x[2] | r.x[3] << 32) : 0;
   }
-  Regs retrieve(uint64_t handle) {
-    std::memset(sp_tx_, 0, 128);
-    put(sp_tx_, 8, handle, 8);
-    put(sp_tx_, 24, 32, 4);
-    put(sp_tx_, 28, 1, 4);
-    put(sp_tx_, 32, 48, 4);
-    put(sp_tx_, 48, kSp, 2);
-    return sp({{ffa::raw(Func::mem_retrieve_req_64), 80, 80}});
+  uint64_t share(uint32_t length, Func f = Func::mem_share_64) { return transfer(f, length); }
+  uint64_t sp_transfer(Func f, uint32_t length, size_t index = 0) {
+    Regs r = sp({{ffa::raw(f), length, length}}, index);
+    return r.x[0] == ffa::raw(Func::success_32) ? (r.x[2] | r.x[3] << 32) : 0;
   }
-  Regs relinquish(uint64_t handle) {
-    std::memset(sp_tx_, 0, 32);
-    put(sp_tx_, 0, handle, 8);
-    put(sp_tx_, 12, 1, 4);
-    put(sp_tx_, 16, kSp, 2);
-    return sp({{ffa::raw(Func::mem_relinquish)}});
+  Regs retrieve(uint64_t handle, size_t index = 0, uint8_t perm = 0, uint16_t sender = 0, uint64_t tag = 0) {
+    uint8_t* tx = sp_tx_[index];
+    std::memset(tx, 0, 128);
+    put(tx, 0, sender, 2);
+    put(tx, 8, handle, 8);
+    put(tx, 16, tag, 8);
+    put(tx, 24, 32, 4);
+    put(tx, 28, 1, 4);
+    put(tx, 32, 48, 4);
+    put(tx, 48, index == 0 ? kSp : kSp2, 2);
+    put(tx, 50, perm, 1);
+    return sp({{ffa::raw(Func::mem_retrieve_req_64), 80, 80}}, index);
+  }
+  Regs relinquish(uint64_t handle, size_t index = 0, uint32_t flags = 0) {
+    uint8_t* tx = sp_tx_[index];
+    std::memset(tx, 0, 32);
+    put(tx, 0, handle, 8);
+    put(tx, 8, flags, 4);
+    put(tx, 12, 1, 4);
+    put(tx, 16, index == 0 ? kSp : kSp2, 2);
+    return sp({{ffa::raw(Func::mem_relinquish)}}, index);
+  }
+  Regs rx_release(size_t index = 0) { return sp({{ffa::raw(Func::rx_release)}}, index); }
+  Regs reclaim(uint64_t handle, uint32_t flags = 0) {
+    return nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(handle), handle >> 32, flags}});
+  }
+  Regs sp_reclaim(uint64_t handle, size_t index = 0) {
+    return sp({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(handle), handle >> 32}}, index);
   }
   static int32_t err(const Regs& r) { return r.x[0] == ffa::raw(Func::error) ? static_cast<int32_t>(r.x[2]) : 0; }
+  static bool ok(const Regs& r) { return r.x[0] == ffa::raw(Func::success_32); }
+  const FakePlacement::Page* page(uint16_t id, uint64_t pa) { return placement_.page(EndpointId(id), pa); }
 
-  MappingPlacement placement_;
+  FakePlacement placement_;
+  Dummy dummy_;
   spmc::Core core_;
-  uint8_t sp_tx_[4096] = {}, sp_rx_[4096] = {};
+  uint8_t sp_tx_[2][4096] = {}, sp_rx_[2][4096] = {};
 };
 
 TEST_F(MemorySharing, WholeLifecycle) {
@@ -113,26 +175,25 @@ TEST_F(MemorySharing, WholeLifecycle) {
   EXPECT_EQ(h >> 63, 0u);
   Regs r = retrieve(h);
   ASSERT_EQ(r.x[0], ffa::raw(Func::mem_retrieve_resp));
-  EXPECT_EQ(placement_.mapped, 2);
-  EXPECT_EQ(placement_.last_pa, kPage1);
-  EXPECT_TRUE(placement_.last_writable);
+  EXPECT_EQ(r.w(1), r.w(2));  // one fragment
+  ASSERT_NE(page(kSp, kPage1), nullptr);
+  ASSERT_NE(page(kSp, kPage1 + 0x1000), nullptr);
+  EXPECT_TRUE(page(kSp, kPage1)->writable);
+  EXPECT_TRUE(page(kSp, kPage1)->ns);
   // The response in the partition's RX: the handle, NS attribute, the region.
-  uint64_t handle_in_rx = 0;
-  std::memcpy(&handle_in_rx, sp_rx_ + 8, 8);
-  EXPECT_EQ(handle_in_rx, h);
-  EXPECT_TRUE(sp_rx_[2] & 0x40);
-  uint64_t address = 0;
-  std::memcpy(&address, sp_rx_ + 80 + 16, 8);
-  EXPECT_EQ(address, kPage1);
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}})), -6);  // still held
-  EXPECT_EQ(err(retrieve(h)), -6);  // retrieved already
-  ASSERT_EQ(sp({{ffa::raw(Func::rx_release)}}).x[0], ffa::raw(Func::success_32));
-  ASSERT_EQ(relinquish(h).x[0], ffa::raw(Func::success_32));
-  EXPECT_EQ(placement_.mapped, 0);
-  EXPECT_EQ(err(relinquish(h)), -2);  // not held any more
-  ASSERT_EQ(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}}).x[0], ffa::raw(Func::success_32));
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}})), -2);
-  EXPECT_EQ(err(retrieve(h)), -2);
+  EXPECT_EQ(get(sp_rx_[0], 8, 8), h);
+  EXPECT_TRUE(sp_rx_[0][2] & 0x40);
+  EXPECT_EQ(get(sp_rx_[0], 80 + 16, 8), kPage1);
+  EXPECT_EQ(sp_rx_[0][50], 2 | 4);  // read-write, not executable
+  EXPECT_EQ(err(reclaim(h)), kDenied);  // still held
+  EXPECT_EQ(err(retrieve(h)), kDenied);  // retrieved already
+  ASSERT_TRUE(ok(rx_release()));
+  ASSERT_TRUE(ok(relinquish(h)));
+  EXPECT_EQ(placement_.borrowed_pages(), 0u);
+  EXPECT_EQ(err(relinquish(h)), kInvalid);  // not held any more
+  ASSERT_TRUE(ok(reclaim(h)));
+  EXPECT_EQ(err(reclaim(h)), kInvalid);
+  EXPECT_EQ(err(retrieve(h)), kInvalid);
   // A new share of the same page gets a different handle.
   const uint64_t h2 = share(share_desc(kSp, kPage1, 2));
   EXPECT_NE(h2, 0u);
@@ -143,77 +204,354 @@ TEST_F(MemorySharing, RetrieveWithAFullRxBufferIsBusy) {
   const uint64_t h1 = share(share_desc(kSp, kPage1, 1));
   const uint64_t h2 = share(share_desc(kSp, kPage1 + 0x1000, 1));
   ASSERT_EQ(retrieve(h1).x[0], ffa::raw(Func::mem_retrieve_resp));
-  EXPECT_EQ(err(retrieve(h2)), -4);  // the first response still fills the RX buffer
-  EXPECT_EQ(placement_.mapped, 1);   // and nothing of h2 was mapped
+  EXPECT_EQ(err(retrieve(h2)), kBusy);  // the first response still fills the RX buffer
+  EXPECT_EQ(placement_.borrowed_pages(), 1u);  // and nothing of h2 was mapped
 }
 
-TEST_F(MemorySharing, ReadOnlyShareIsMappedReadOnly) {
-  const uint64_t h = share(share_desc(kSp, kPage1, 1, 1 | 4));
-  ASSERT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));
-  EXPECT_FALSE(placement_.last_writable);
+TEST_F(MemorySharing, BorrowerGetsTheStricterOfAskedAndGranted) {
+  const uint64_t ro = share(share_desc(kSp, kPage1, 1, 1 | 4));
+  ASSERT_EQ(retrieve(ro).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_FALSE(page(kSp, kPage1)->writable);
+  ASSERT_TRUE(ok(rx_release()));
+  // Granted read-write, asked read-only: read-only.
+  const uint64_t rw = share(share_desc(kSp, kPage1 + 0x1000, 1, 2 | 4));
+  ASSERT_EQ(retrieve(rw, 0, 1).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_FALSE(page(kSp, kPage1 + 0x1000)->writable);
+  EXPECT_EQ(sp_rx_[0][50] & 3, 1);
+  ASSERT_TRUE(ok(rx_release()));
+  // Asking for more than granted, or for execution: denied.
+  const uint64_t ro2 = share(share_desc(kSp, kPage1 + 0x2000, 1, 1 | 4));
+  EXPECT_EQ(err(retrieve(ro2, 0, 2)), kDenied);
+  EXPECT_EQ(err(retrieve(ro2, 0, 1 | 8)), kDenied);
+  EXPECT_EQ(page(kSp, kPage1 + 0x2000), nullptr);
+}
+
+TEST_F(MemorySharing, RetrieveMustDescribeTheTransaction) {
+  const uint64_t h = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}}, 0, 0x7A6);
+  const uint64_t handle = share(static_cast<uint32_t>(h));
+  ASSERT_NE(handle, 0u);
+  EXPECT_EQ(err(retrieve(handle, 0, 0, 0, 0x7A7)), kInvalid);  // wrong tag
+  EXPECT_EQ(err(retrieve(handle, 0, 0, kSp2, 0x7A6)), kInvalid);  // wrong sender
+  EXPECT_EQ(err(retrieve(handle, 1, 0, 0, 0x7A6)), kInvalid);  // not a receiver
+  EXPECT_EQ(retrieve(handle, 0, 0, 0, 0x7A6).x[0], ffa::raw(Func::mem_retrieve_resp));
 }
 
 TEST_F(MemorySharing, Refusals) {
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 112, 100}})), -1);          // fragments
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 112, 112, 0x1000}})), -1);  // buffer by address
-  EXPECT_EQ(share(share_desc(0x8777, kPage1, 1)), 0u);                            // nobody
-  EXPECT_EQ(share(share_desc(kSp, 0x0E000000, 1)), 0u);                           // not normal-world memory
-  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 2 | 8)), 0u);                        // executable
-  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 0 | 4)), 0u);                        // no data access
+  EXPECT_EQ(share(share_desc(0x8777, kPage1, 1)), 0u);       // nobody
+  EXPECT_EQ(share(share_desc(kSp, 0x0E000000, 1)), 0u);      // not normal-world memory
+  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 2 | 8)), 0u);   // executable
+  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 0 | 4)), 0u);   // no data access
+  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 3 | 4)), 0u);   // reserved data access
+  EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp, 2}}, {{kPage1, 1}})), 0u);  // twice the same
+  EXPECT_EQ(share(build_desc(nwd_tx(), 0x8001, {{kSp2, 2}}, {{kPage1, 1}})), 0u);      // forged sender
+  EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}, {kPage1, 1}})), 0u);  // one page twice
   const uint64_t h = share(share_desc(kSp, kPage1, 4));
   ASSERT_NE(h, 0u);
   EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kPage1 + 0x2000, 1),
                       share_desc(kSp, kPage1 + 0x2000, 1)}})),
-            -6);  // overlaps a live share
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), 0x12345, 0}})), -2);           // no such handle
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32, 1}})), -2);  // flags
-  Regs r = retrieve(h ^ 0x10000);                                                  // stale generation
-  EXPECT_EQ(err(r), -2);
+            kDenied);  // overlaps a live share
+  EXPECT_EQ(err(reclaim(0x12345)), kInvalid);  // no such handle
+  EXPECT_EQ(err(reclaim(h, 2)), kInvalid);     // flags
+  EXPECT_EQ(err(retrieve(h ^ 0x10000)), kInvalid);  // stale generation
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 8, 8}})), kInvalid);  // truncated
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 100, 0}})), kInvalid);  // empty fragment
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 100, 112}})), kInvalid);  // fragment above total
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 9000, 9000}})), kNoMemory);  // larger than we hold
+  EXPECT_EQ(core_.shares_in_use(), 1u);
 }
 
 TEST_F(MemorySharing, LendZeroesOnRequestAndReclaims) {
-  uint8_t* page = placement_.ns_memory(kPage1);
-  std::memset(page, 0xAB, 4096);
-  const uint32_t n = share_desc(kSp, kPage1, 1);
-  placement_.ns_memory(kTx)[4] = 1;  // flags: zero the memory
+  uint8_t* page1 = placement_.ns_memory(kPage1);
+  std::memset(page1, 0xAB, 4096);
+  const uint32_t n = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}}, 1);
   const uint64_t h = share(n, Func::mem_lend_64);
   ASSERT_NE(h, 0u);
-  EXPECT_EQ(page[0], 0);
-  EXPECT_EQ(page[4095], 0);
+  EXPECT_EQ(page1[0], 0);
+  EXPECT_EQ(page1[4095], 0);
+  EXPECT_EQ(placement_.pages_mapped(), 2u);  // the RX/TX pair: our mapping for the zeroing is gone
   ASSERT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));
-  uint32_t flags = 0;
-  std::memcpy(&flags, sp_rx_ + 4, 4);
-  EXPECT_EQ((flags >> 3) & 3, 2u);  // the response says lend
-  ASSERT_EQ(sp({{ffa::raw(Func::rx_release)}}).x[0], ffa::raw(Func::success_32));
-  ASSERT_EQ(relinquish(h).x[0], ffa::raw(Func::success_32));
-  EXPECT_EQ(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}}).x[0], ffa::raw(Func::success_32));
+  EXPECT_EQ((get(sp_rx_[0], 4, 4) >> 3) & 3, 2u);  // the response says lend
+  ASSERT_TRUE(ok(rx_release()));
+  // Zeroing on relinquish: the borrower wrote, the lender sees zeros.
+  page1[7] = 0x55;
+  ASSERT_TRUE(ok(relinquish(h, 0, 1)));
+  EXPECT_EQ(page1[7], 0);
+  // Zeroing on reclaim.
+  page1[9] = 0x66;
+  EXPECT_TRUE(ok(reclaim(h, 1)));
+  EXPECT_EQ(page1[9], 0);
   // Sharing may not ask for zeroing.
-  const uint32_t m = share_desc(kSp, kPage1, 1);
-  placement_.ns_memory(kTx)[4] = 1;
-  EXPECT_EQ(share(m), 0u);
+  EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}}, 1)), 0u);
 }
 
-TEST_F(MemorySharing, DonateHasOneOwnerAndCannotBeReclaimed) {
+TEST_F(MemorySharing, ZeroOnRelinquishNeedsLentWritableMemory) {
+  const uint64_t shared = share(share_desc(kSp, kPage1, 1));
+  ASSERT_EQ(retrieve(shared).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_TRUE(ok(rx_release()));
+  EXPECT_EQ(err(relinquish(shared, 0, 1)), kInvalid);  // shared: the lender still uses it
+  const uint64_t lent_ro = share(share_desc(kSp, kPage1 + 0x1000, 1, 1 | 4), Func::mem_lend_64);
+  ASSERT_EQ(retrieve(lent_ro).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(err(relinquish(lent_ro, 0, 1)), kDenied);  // it could not write: nothing to clean
+  EXPECT_EQ(err(relinquish(lent_ro, 0, 4)), kInvalid);  // reserved flag
+  EXPECT_TRUE(ok(relinquish(lent_ro)));
+}
+
+TEST_F(MemorySharing, DonationEndsWhenRetrieved) {
   const uint64_t h = share(share_desc(kSp, kPage1, 1), Func::mem_donate_64);
   ASSERT_NE(h, 0u);
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}})), -6);
+  EXPECT_EQ(err(reclaim(h)), kDenied);
+  EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2}}, {{kPage1 + 0x1000, 1}}), Func::mem_donate_64),
+            0u);  // one receiver only
   // A retrieve request naming another transaction type is refused.
-  std::memset(sp_tx_, 0, 128);
-  put(sp_tx_, 4, 1u << 3, 4);  // "share"
-  put(sp_tx_, 8, h, 8);
-  put(sp_tx_, 24, 32, 4);
-  put(sp_tx_, 28, 1, 4);
-  put(sp_tx_, 32, 48, 4);
-  put(sp_tx_, 48, kSp, 2);
-  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_retrieve_req_64), 80, 80}})), -2);
+  std::memset(sp_tx_[0], 0, 128);
+  put(sp_tx_[0], 4, 1u << 3, 4);  // "share"
+  put(sp_tx_[0], 8, h, 8);
+  put(sp_tx_[0], 24, 32, 4);
+  put(sp_tx_[0], 28, 1, 4);
+  put(sp_tx_[0], 32, 48, 4);
+  put(sp_tx_[0], 48, kSp, 2);
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_retrieve_req_64), 80, 80}})), kInvalid);
   EXPECT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));
+  // The receiver owns it now: the handle is gone, the page stays mapped,
+  // and nobody can pass the page on again.
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  EXPECT_EQ(err(reclaim(h)), kInvalid);
+  EXPECT_EQ(err(relinquish(h)), kInvalid);
+  EXPECT_NE(page(kSp, kPage1), nullptr);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp2, kPage1, 1), share_desc(kSp2, kPage1, 1)}})),
+            kDenied);
 }
 
 TEST_F(MemorySharing, TableFullIsNoMemory) {
   for (unsigned i = 0; i < spmc::kMaxShares; ++i) ASSERT_NE(share(share_desc(kSp, kPage1 + i * 0x1000, 1)), 0u);
   EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kPage1 + 0x20000, 1),
                       share_desc(kSp, kPage1 + 0x20000, 1)}})),
-            -3);
+            kNoMemory);
+}
+
+TEST_F(MemorySharing, MultipleBorrowers) {
+  const uint64_t h = share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 1}}, {{kPage1, 2}}));
+  ASSERT_NE(h, 0u);
+  ASSERT_EQ(retrieve(h, 0).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_EQ(retrieve(h, 1).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_TRUE(page(kSp, kPage1)->writable);
+  EXPECT_FALSE(page(kSp2, kPage1)->writable);
+  ASSERT_TRUE(ok(relinquish(h, 0)));
+  EXPECT_EQ(err(reclaim(h)), kDenied);  // the second borrower still holds it
+  ASSERT_TRUE(ok(relinquish(h, 1)));
+  EXPECT_TRUE(ok(reclaim(h)));
+  EXPECT_EQ(placement_.borrowed_pages(), 0u);
+}
+
+// 256 single-page ranges: the descriptor (4,192 bytes) needs two fragments
+// into the SPMC, and so does the retrieve response into a 4 KiB RX buffer.
+TEST_F(MemorySharing, FragmentsBothWays) {
+  std::vector<Range> ranges;
+  for (uint32_t i = 0; i < 256; ++i) ranges.push_back({kPage1 + 0x2000ull * i, 1});
+  std::vector<uint8_t> desc(8192);
+  const uint32_t total = build_desc(desc.data(), 0, {{kSp, 2}}, ranges);
+  ASSERT_EQ(total, 4192u);
+  std::memcpy(nwd_tx(), desc.data(), 4096);
+  Regs r = nwd({{ffa::raw(Func::mem_share_64), total, 4096}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+  const uint64_t h = r.w(1) | uint64_t{r.w(2)} << 32;
+  EXPECT_EQ(r.w(3), 4096u);
+  EXPECT_EQ(err(retrieve(h)), kInvalid);  // not complete yet
+  std::memcpy(nwd_tx(), desc.data() + 4096, 96);
+  r = nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(h), h >> 32, 96}});
+  ASSERT_TRUE(ok(r));
+  EXPECT_EQ(r.x[2] | r.x[3] << 32, h);
+  // Retrieve: the first fragment, then FFA_MEM_FRAG_RX for the rest.
+  r = retrieve(h);
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_retrieve_resp));
+  const uint32_t length = r.w(1), first = r.w(2);
+  EXPECT_EQ(length, 4192u);
+  EXPECT_LT(first, length);
+  EXPECT_EQ((first - 96) % 16, 0u);
+  std::vector<uint8_t> resp(sp_rx_[0], sp_rx_[0] + first);
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(h), h >> 32, first}})), kBusy);
+  ASSERT_TRUE(ok(rx_release()));
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(h), h >> 32, first + 8}})), kInvalid);
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(h), h >> 32, length}})), kInvalid);
+  r = sp({{ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(h), h >> 32, first}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_tx));
+  EXPECT_EQ(first + r.w(3), length);
+  resp.insert(resp.end(), sp_rx_[0], sp_rx_[0] + r.w(3));
+  for (uint32_t i = 0; i < 256; ++i) {
+    EXPECT_EQ(get(resp.data(), 96 + 16 * i, 8), kPage1 + 0x2000ull * i);
+    ASSERT_NE(page(kSp, kPage1 + 0x2000ull * i), nullptr);
+  }
+  EXPECT_EQ(placement_.borrowed_pages(), 256u);
+  ASSERT_TRUE(ok(rx_release()));
+  ASSERT_TRUE(ok(relinquish(h)));
+  EXPECT_TRUE(ok(reclaim(h)));
+}
+
+TEST_F(MemorySharing, FragmentsThatLieEndTheTransaction) {
+  const uint32_t total = share_desc(kSp, kPage1, 1);  // 112 bytes, sent as 96 + 16
+  auto start = [&] {
+    Regs r = nwd({{ffa::raw(Func::mem_share_64), total, 96}});
+    EXPECT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+    return r.w(1) | uint64_t{r.w(2)} << 32;
+  };
+  auto frag = [&](uint64_t h, uint32_t len, uint32_t w4 = 0) {
+    return nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(h), h >> 32, len, w4}});
+  };
+  uint64_t h = start();
+  // A second fragmented transaction while this one is open: no room.
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), total, 96}})), kNoMemory);
+  EXPECT_EQ(err(frag(h + 0x10000, 16)), kInvalid);  // another handle: ignored, this one stays
+  EXPECT_EQ(err(frag(h, 8)), kInvalid);             // not whole constituents: ends it
+  EXPECT_EQ(err(frag(h, 16)), kInvalid);            // gone
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  h = start();
+  EXPECT_EQ(err(frag(h, 32)), kInvalid);  // more than the total announced
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  h = start();
+  EXPECT_EQ(err(frag(h, 16, 0x10000)), kInvalid);  // w4 names a sender
+  h = start();
+  EXPECT_TRUE(ok(reclaim(h)));  // the lender abandons it
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  // And a partition cannot continue the normal world's transaction.
+  h = start();
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(h), h >> 32, 16}})), kInvalid);
+  // Each fragment starts at the beginning of the TX buffer.
+  std::memmove(nwd_tx(), nwd_tx() + 96, 16);
+  EXPECT_TRUE(ok(frag(h, 16)));
+}
+
+TEST_F(MemorySharing, DescriptorInABufferGivenByAddress) {
+  constexpr uint64_t kBuf = kNs + 0x100000;
+  const uint32_t n = build_desc(placement_.ns_memory(kBuf), 0, {{kSp, 2}}, {{kPage1, 1}});
+  Regs r = nwd({{ffa::raw(Func::mem_share_64), n, n, kBuf, 1}});
+  ASSERT_TRUE(ok(r));
+  EXPECT_EQ(placement_.pages_mapped(), 2u);  // the RX/TX pair: the buffer was mapped for the copy only
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n, n, kBuf + 8, 1}})), kInvalid);      // unaligned
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n, n, kBuf, 0}})), kInvalid);          // no pages
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n, n, 0, 1}})), kInvalid);             // pages, no buffer
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n, n, 0x0E000000, 1}})), kInvalid);    // secure memory
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), 5000, 5000, kBuf, 1}})), kInvalid);    // beyond the buffer
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_share_64), n, n, kBuf, 1}})), kInvalid);           // partitions: TX only
+  // FFA_FEATURES says the normal world may do this.
+  r = nwd({{ffa::raw(Func::features), ffa::raw(Func::mem_share_64)}});
+  EXPECT_EQ(r.w(2), 1u);
+}
+
+TEST_F(MemorySharing, PartitionLendsItsOwnMemory) {
+  uint8_t* own = placement_.secure_memory(kOwn);
+  own[0] = 0x11;
+  const uint32_t n = build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}});
+  const uint64_t h = sp_transfer(Func::mem_lend_64, n);
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(page(kSp, kOwn), nullptr);  // the lender lost its access
+  ASSERT_NE(page(kSp, kOwn + 0x1000), nullptr);  // but not to the rest
+  Regs r = retrieve(h, 1, 0, kSp);
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_NE(page(kSp2, kOwn), nullptr);
+  EXPECT_FALSE(page(kSp2, kOwn)->ns);  // secure memory, mapped secure
+  EXPECT_FALSE(sp_rx_[1][2] & 0x40);
+  EXPECT_EQ(err(sp_reclaim(h)), kDenied);  // still borrowed
+  EXPECT_EQ(err(reclaim(h)), kInvalid);    // the normal world did not lend it
+  ASSERT_TRUE(ok(relinquish(h, 1)));
+  EXPECT_EQ(err(sp_reclaim(h, 1)), kInvalid);  // only the lender reclaims
+  ASSERT_TRUE(ok(sp_reclaim(h)));
+  ASSERT_NE(page(kSp, kOwn), nullptr);
+  EXPECT_TRUE(page(kSp, kOwn)->own);
+  EXPECT_TRUE(page(kSp, kOwn)->writable);
+  // Sharing keeps the lender's access.
+  const uint64_t s = sp_transfer(Func::mem_share_64, build_desc(sp_tx_[0], kSp, {{kSp2, 1}}, {{kOwn, 2}}));
+  ASSERT_NE(s, 0u);
+  EXPECT_NE(page(kSp, kOwn), nullptr);
+  EXPECT_TRUE(ok(sp_reclaim(s)));
+}
+
+TEST_F(MemorySharing, PartitionLendingRefusals) {
+  auto lend = [&](const std::vector<Receiver>& to, const std::vector<Range>& ranges, uint16_t sender = kSp) {
+    return err(sp({{ffa::raw(Func::mem_lend_64), build_desc(sp_tx_[0], sender, to, ranges),
+                    build_desc(sp_tx_[0], sender, to, ranges)}}));
+  };
+  EXPECT_EQ(lend({{kSp2, 2}}, {{kOwn + 0x5000, 1}}), kInvalid);  // not its memory
+  EXPECT_EQ(lend({{kSp2, 2}}, {{kOwn + 0x3000, 2}}), kInvalid);  // runs past its region
+  EXPECT_EQ(lend({{kSp2, 2}}, {{kPage1, 1}}), kInvalid);          // normal-world memory
+  EXPECT_EQ(lend({{kSp2, 2}}, {{kOwn + 0x4000, 1}}), kDenied);    // read-only to it: cannot grant write
+  EXPECT_EQ(lend({{0, 2}}, {{kOwn, 1}}), kInvalid);               // to the normal world
+  EXPECT_EQ(lend({{kSp, 2}}, {{kOwn, 1}}), kInvalid);             // to itself
+  EXPECT_EQ(lend({{kTos, 2}}, {{kOwn, 1}}), kInvalid);            // to the trusted OS
+  EXPECT_EQ(lend({{kSp2, 2}}, {{kOwn, 1}}, kSp2), kInvalid);      // as someone else
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  EXPECT_NE(page(kSp, kOwn), nullptr);  // nothing was taken away
+  // The read-only page can be lent read-only.
+  EXPECT_EQ(lend({{kSp2, 1}}, {{kOwn + 0x4000, 1}}), 0);
+  // A page lent already cannot be lent again, by anyone.
+  EXPECT_EQ(lend({{kSp2, 1}}, {{kOwn + 0x4000, 1}}), kInvalid);
+  // The normal world cannot pass secure memory off as its own.
+  EXPECT_EQ(share(share_desc(kSp2, kOwn, 1)), 0u);
+}
+
+TEST_F(MemorySharing, PartitionDonatesItsOwnMemory) {
+  const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}}));
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(page(kSp, kOwn + 0x1000), nullptr);
+  EXPECT_EQ(err(sp_reclaim(h)), kDenied);
+  ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  EXPECT_NE(page(kSp2, kOwn + 0x1000), nullptr);
+  // Gone from the donor for good.
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_share_64), build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}}),
+                     build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}})}})),
+            kInvalid);
+}
+
+TEST_F(MemorySharing, AnAbortedBorrowerGivesEverythingBack) {
+  const uint64_t h = share(share_desc(kSp, kPage1, 1));
+  ASSERT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));
+  Regs out{};
+  (void)core_.sp_aborted(0, out);
+  EXPECT_EQ(page(kSp, kPage1), nullptr);
+  EXPECT_TRUE(ok(reclaim(h)));
+}
+
+TEST_F(MemorySharing, WhatAnAbortedLenderLentIsFreedWhenReturned) {
+  const uint64_t h = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}}));
+  const uint64_t never = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}}));
+  ASSERT_NE(h, 0u);
+  ASSERT_NE(never, 0u);
+  ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+  Regs out{};
+  (void)core_.sp_aborted(0, out);
+  EXPECT_EQ(core_.shares_in_use(), 1u);  // the unretrieved one is gone
+  EXPECT_EQ(err(retrieve(never, 1, 0, kSp)), kInvalid);
+  ASSERT_TRUE(ok(relinquish(h, 1)));
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+}
+
+TEST_F(MemorySharing, TrustedOsBorrowsThroughLocalMemory) {
+  const uint64_t h = share(share_desc(kTos, kPage1, 1));
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kSp), h).error(), Error::invalid_parameters);  // not a local receiver
+  auto view = core_.local_retrieve(EndpointId(kTos), h);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->writable);
+  EXPECT_EQ(view->bytes.size(), 4096u);
+  view->bytes.data()[5] = 0x42;
+  EXPECT_EQ(placement_.ns_memory(kPage1)[5], 0x42);
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), h).error(), Error::denied);  // held already
+  EXPECT_EQ(err(reclaim(h)), kDenied);
+  EXPECT_TRUE(core_.local_relinquish(EndpointId(kTos), h).ok());
+  EXPECT_EQ(core_.local_relinquish(EndpointId(kTos), h).error(), Error::invalid_parameters);
+  EXPECT_EQ(placement_.pages_mapped(), 2u);  // the RX/TX pair only
+  EXPECT_TRUE(ok(reclaim(h)));
+  // Several ranges do not make one buffer.
+  const uint64_t two = share(build_desc(nwd_tx(), 0, {{kTos, 2}}, {{kPage1, 1}, {kPage1 + 0x2000, 1}}));
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), two).error(), Error::not_supported);
+}
+
+TEST_F(MemorySharing, FeaturesForPartitions) {
+  Regs r = sp({{ffa::raw(Func::features), ffa::raw(Func::mem_retrieve_req_64)}});
+  ASSERT_TRUE(ok(r));
+  EXPECT_EQ(r.w(2), 2u);  // NS bit in responses
+  for (Func f : {Func::mem_lend_64, Func::mem_frag_rx, Func::mem_frag_tx, Func::mem_reclaim})
+    EXPECT_TRUE(ok(sp({{ffa::raw(Func::features), ffa::raw(f)}}))) << ffa::raw(f);
 }
 
 }  // namespace

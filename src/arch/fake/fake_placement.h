@@ -1,10 +1,14 @@
-// The SPMC core's placement on the host: "physical" normal-world memory is
-// a plain array, mapping hands out pointers into it and counts what is
-// mapped, so tests can check that nothing stays mapped by mistake.
+// The SPMC core's placement on the host: "physical" normal-world memory and
+// partitions' secure memory are plain arrays, mapping hands out pointers
+// into them, and every partition's address space is modelled page by page
+// (what is mapped, writable, non-secure, its own), so tests and fuzzers can
+// check that nothing stays mapped, or gets mapped twice, by mistake.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "spmc/placement.h"
@@ -13,23 +17,58 @@ namespace fake {
 
 class FakePlacement : public spmc::Placement {
  public:
-  // Normal-world memory at [ns_base, ns_base + ns_size).
+  // Normal-world memory at [ns_base, ns_base + ns_size); partitions' own
+  // memory (given with give_partition_memory) at kSecureBase.
   FakePlacement(uint64_t ns_base = 0x40000000, uint64_t ns_size = 1ull << 20);
+  static constexpr uint64_t kSecureBase = 0x0E500000, kSecureSize = 1ull << 20;
 
   ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) override;
   void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) override;
   bool is_ns_memory(uint64_t pa, uint64_t size) const override;
+  ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) override;
+  void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
 
   // Test controls and observations.
   uint8_t* ns_memory(uint64_t pa) { return memory_.data() + (pa - base_); }
+  uint8_t* secure_memory(uint64_t pa) { return secure_.data() + (pa - kSecureBase); }
   uint64_t pages_mapped() const { return pages_mapped_; }
   void fail_next_map() { fail_next_map_ = true; }
+  // Declares [pa, pa + pages) (in the secure array) partition `id`'s own
+  // lendable memory, mapped in its address space.
+  void give_partition_memory(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable);
+
+  struct Page {
+    bool writable = false;
+    bool ns = false;
+    bool own = false;  // the partition's own memory (not borrowed)
+  };
+  // What partition `id` has mapped at `pa`, if anything.
+  const Page* page(ffa::EndpointId id, uint64_t pa) const;
+  // Pages partitions hold that are not their own (borrowed).
+  size_t borrowed_pages() const;
+  // Every (endpoint, page) mapping, for invariant checks.
+  const std::map<std::pair<uint16_t, uint64_t>, Page>& pages() const { return pages_; }
 
  private:
+  struct OwnRegion {
+    uint16_t id;
+    uint64_t base;
+    uint32_t pages;
+    bool writable;
+  };
+  const OwnRegion* own_region(ffa::EndpointId id, uint64_t pa, uint32_t pages) const;
+
   uint64_t base_;
   std::vector<uint8_t> memory_;
+  std::vector<uint8_t> secure_;
   uint64_t pages_mapped_ = 0;
   bool fail_next_map_ = false;
+  std::vector<OwnRegion> own_;
+  std::map<std::pair<uint16_t, uint64_t>, Page> pages_;
 };
 
 }  // namespace fake

@@ -1,0 +1,255 @@
+// FF-A v1.2 chapter 10 "Memory management", the borrower's side: a
+// partition retrieves a transaction into its address space
+// (FFA_MEM_RETRIEVE_REQ; the response comes in its RX buffer, continued by
+// FFA_MEM_FRAG_RX when longer than the buffer) and gives it back
+// (FFA_MEM_RELINQUISH). The trusted OS, inside the SPMC, does the same
+// through LocalMemory.
+#include "spmc/core.h"
+
+namespace spmc {
+
+using ffa::Error;
+using ffa::Func;
+
+namespace {
+constexpr uint32_t kTypeShift = 3;  // retrieve flags [4:3]: 1 share, 2 lend, 3 donate
+constexpr uint32_t kTypeMask = 3u << kTypeShift;
+constexpr uint32_t kFlagZero = 1u << 0;
+constexpr uint16_t kAttrNs = 1u << 6;  // retrieve response: the memory is non-secure
+constexpr uint32_t kConstituentSize = 16;
+
+// Where things are in a retrieve response for one receiver (Table 10.21):
+// the v1.0 header is 32 bytes with the access descriptor inline, the
+// v1.1+ header 48 bytes with it at an offset; v1.2 access descriptors
+// are 32 bytes, older ones 16.
+struct ResponseLayout {
+  uint32_t access_offset, access_size, composite_offset;
+  uint32_t constituents_offset() const { return composite_offset + 16; }
+  uint32_t length(uint32_t constituents) const { return constituents_offset() + kConstituentSize * constituents; }
+};
+ResponseLayout response_layout(ffa::Version v) {
+  const uint32_t header = v >= ffa::kVersion1_1 ? 48 : 32;
+  const uint32_t access = v >= ffa::kVersion1_2 ? 32 : 16;
+  return ResponseLayout{header, access, header + access};
+}
+}  // namespace
+
+uint32_t Core::build_retrieve_response(const MemShare& s, unsigned me, ffa::Version version) {
+  const ResponseLayout l = response_layout(version);
+  const uint32_t length = l.length(s.constituent_count);
+  lib::MutableByteView b(desc_copy_, length);  // length <= kMaxDescriptor: 256 constituents
+  for (uint32_t i = 0; i < length; ++i) desc_copy_[i] = 0;
+  uint32_t total_pages = 0;
+  for (uint32_t i = 0; i < s.constituent_count; ++i) total_pages += s.constituents[i].pages;
+  const uint16_t attributes = static_cast<uint16_t>(s.attributes | (s.ns ? kAttrNs : 0));
+  const uint32_t flags = static_cast<uint32_t>(s.type) << kTypeShift;
+  (void)b.put_le16(0, s.sender.raw());
+  if (version >= ffa::kVersion1_1) {
+    (void)b.put_le16(2, attributes);
+    (void)b.put_le32(24, l.access_size);
+    (void)b.put_le32(28, 1);
+    (void)b.put_le32(32, l.access_offset);
+  } else {
+    desc_copy_[2] = static_cast<uint8_t>(attributes);
+    (void)b.put_le32(28, 1);
+  }
+  (void)b.put_le32(4, flags);
+  (void)b.put_le64(8, s.handle);
+  (void)b.put_le64(16, s.tag);
+  (void)b.put_le16(l.access_offset, s.receivers[me].raw());
+  desc_copy_[l.access_offset + 2] = s.retrieved_as[me];
+  (void)b.put_le32(l.access_offset + 4, l.composite_offset);
+  (void)b.put_le32(l.composite_offset, total_pages);
+  (void)b.put_le32(l.composite_offset + 4, s.constituent_count);
+  for (uint32_t i = 0; i < s.constituent_count; ++i) {
+    (void)b.put_le64(l.constituents_offset() + kConstituentSize * i, s.constituents[i].address);
+    (void)b.put_le32(l.constituents_offset() + kConstituentSize * i + 8, s.constituents[i].pages);
+  }
+  return length;
+}
+
+// Copies the response fragment at `offset` (built in desc_copy_) into the
+// RX buffer and hands the buffer over. A fragment that is not the last
+// ends on a constituent boundary, as FF-A requires.
+uint32_t Core::deliver_response_fragment(Mailbox& mailbox, uint32_t total, uint32_t offset,
+                                         uint32_t constituents_offset) {
+  const lib::MutableByteView rx = mailbox.rx();
+  uint32_t end = total;
+  if (total - offset > rx.size()) {
+    end = offset + static_cast<uint32_t>(rx.size());
+    if (end > constituents_offset) end -= (end - constituents_offset) % kConstituentSize;
+  }
+  for (uint32_t i = offset; i < end; ++i) rx.data()[i - offset] = desc_copy_[i];
+  mailbox.mark_rx_full();
+  return end - offset;
+}
+
+void Core::donation_delivered(MemShare& s, unsigned me) {
+  // The receiver owns the memory now; the handle has served its purpose.
+  for (uint32_t i = 0; i < s.constituent_count && donated_count_ < kMaxDonated; ++i)
+    donated_[donated_count_++] = Donated{s.receivers[me], s.constituents[i]};
+  free_share(s);
+}
+
+void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const uint32_t total = in.w(1), fragment = in.w(2);
+  const uint64_t buffer = ffa::is_smc64(in.fid()) ? in.x[3] : in.w(3);
+  // The request comes whole in the TX buffer.
+  if (buffer != 0 || in.w(4) != 0 || fragment != total || total == 0)
+    return ffa::set_error(out, Error::invalid_parameters);
+  if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
+  if (total > p.mailbox.size_bytes() || total > kMaxDescriptor) return ffa::set_error(out, Error::invalid_parameters);
+  for (uint32_t i = 0; i < total; ++i) desc_copy_[i] = p.mailbox.tx().data()[i];
+  auto parsed = ffa::parse_mem_transaction(lib::ByteView(desc_copy_, total), p.version, true);
+  if (!parsed) return ffa::set_error(out, parsed.error());
+  const ffa::MemTransaction& req = parsed.value();
+  MemShare* s = find_share(req.handle);
+  if (!s || s->state != MemShare::State::ready) return ffa::set_error(out, Error::invalid_parameters);
+  // The caller must be a receiver of the transaction, name itself, and
+  // describe the transaction as its lender did (sender, tag, attributes
+  // when given, type when given).
+  const unsigned me = receiver_index(*s, p.info.id);
+  unsigned named = req.receiver_count;
+  for (unsigned i = 0; i < req.receiver_count; ++i)
+    if (req.receivers[i].endpoint == p.info.id) named = i;
+  if (me == s->receiver_count || named == req.receiver_count || !(req.sender == s->sender) || req.tag != s->tag ||
+      (req.attributes != 0 && req.attributes != s->attributes))
+    return ffa::set_error(out, Error::invalid_parameters);
+  const uint32_t type_bits = static_cast<uint32_t>(s->type) << kTypeShift;
+  if ((req.flags & kTypeMask) != 0 && (req.flags & kTypeMask) != type_bits)
+    return ffa::set_error(out, Error::invalid_parameters);
+  if (s->retrieved(me)) return ffa::set_error(out, Error::denied);
+  // It gets the stricter of what it asks for and what it was granted; it
+  // cannot ask for more, nor for execution.
+  const uint8_t granted = s->permissions[me] & ffa::mem_perm::data_mask;
+  const uint8_t asked = req.receivers[named].permissions & ffa::mem_perm::data_mask;
+  const uint8_t asked_instr = req.receivers[named].permissions & ffa::mem_perm::instr_mask;
+  if (asked == 3 || asked > granted || asked_instr == ffa::mem_perm::instr_x ||
+      asked_instr == ffa::mem_perm::instr_mask)
+    return ffa::set_error(out, Error::denied);
+  const uint8_t data = asked != 0 ? asked : granted;
+  if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
+  // Map every constituent into the partition, never executable.
+  const bool writable = data == ffa::mem_perm::data_rw;
+  for (uint32_t i = 0; i < s->constituent_count; ++i) {
+    auto st = placement_.partition_map_shared(p.info.id, s->constituents[i].address, s->constituents[i].pages,
+                                              writable, s->ns);
+    if (!st) {
+      for (uint32_t j = 0; j < i; ++j)
+        placement_.partition_unmap_shared(p.info.id, s->constituents[j].address, s->constituents[j].pages);
+      return ffa::set_error(out, st.error());
+    }
+  }
+  s->retrieved_as[me] = static_cast<uint8_t>(data | ffa::mem_perm::instr_nx);
+  const uint32_t length = build_retrieve_response(*s, me, p.version);
+  const uint32_t sent = deliver_response_fragment(p.mailbox, length, 0, response_layout(p.version).constituents_offset());
+  ffa::set_regs(out, ffa::raw(Func::mem_retrieve_resp), length, sent);
+  if (sent == length && s->type == MemShare::Type::donate) donation_delivered(*s, me);
+}
+
+void Core::mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
+  const uint32_t offset = in.w(3);
+  MemShare* s = find_share(handle);
+  // w4[31:16] names the endpoint only when a hypervisor asks.
+  if (!s || s->state != MemShare::State::ready || in.w(4) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  const unsigned me = receiver_index(*s, p.info.id);
+  if (me == s->receiver_count || !s->retrieved(me)) return ffa::set_error(out, Error::invalid_parameters);
+  const ResponseLayout l = response_layout(p.version);
+  const uint32_t length = l.length(s->constituent_count);
+  // Fragments after the first start at a constituent.
+  if (offset <= l.constituents_offset() || offset >= length || (offset - l.constituents_offset()) % kConstituentSize)
+    return ffa::set_error(out, Error::invalid_parameters);
+  if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
+  (void)build_retrieve_response(*s, me, p.version);
+  const uint32_t sent = deliver_response_fragment(p.mailbox, length, offset, l.constituents_offset());
+  ffa::set_regs(out, ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(handle), static_cast<uint32_t>(handle >> 32),
+                sent);
+  if (offset + sent == length && s->type == MemShare::Type::donate) donation_delivered(*s, me);
+}
+
+void Core::unmap_from(const MemShare& s, ffa::EndpointId borrower) {
+  for (uint32_t i = 0; i < s.constituent_count; ++i)
+    placement_.partition_unmap_shared(borrower, s.constituents[i].address, s.constituents[i].pages);
+}
+
+void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
+  // Relinquish descriptor (Table 10.26): u64 handle, u32 flags, u32
+  // endpoint count, u16 endpoints[]. A partition relinquishes for itself.
+  uint8_t copy[18];
+  for (unsigned i = 0; i < sizeof(copy); ++i) copy[i] = p.mailbox.tx().data()[i];
+  const lib::ByteView d(copy, sizeof(copy));
+  const uint64_t handle = *d.le64(0);
+  const uint32_t flags = *d.le32(8), count = *d.le32(12);
+  const uint16_t who = *d.le16(16);
+  MemShare* s = find_share(handle);
+  if (!s || s->state != MemShare::State::ready || (flags & ~kFlagZero) != 0 || count != 1 || who != p.info.id.raw())
+    return ffa::set_error(out, Error::invalid_parameters);
+  const unsigned me = receiver_index(*s, p.info.id);
+  if (me == s->receiver_count || !s->retrieved(me)) return ffa::set_error(out, Error::invalid_parameters);
+  if (flags & kFlagZero) {
+    // Zeroing on the way out: for lent memory the borrower could write.
+    if (s->type == MemShare::Type::share) return ffa::set_error(out, Error::invalid_parameters);
+    if ((s->retrieved_as[me] & ffa::mem_perm::data_mask) != ffa::mem_perm::data_rw)
+      return ffa::set_error(out, Error::denied);
+  }
+  unmap_from(*s, p.info.id);
+  s->retrieved_as[me] = 0;
+  if (flags & kFlagZero) zero(*s);
+  // Nobody will reclaim what an aborted partition lent: free it when the
+  // last borrower lets go.
+  if (s->sender_gone && !s->any_retrieved()) free_share(*s);
+  ffa::set_success(out);
+}
+
+void Core::release_memory_of(size_t index) {
+  const ffa::EndpointId id = partitions_[index].info.id;
+  if (reassembly_.share && reassembly_.from.id == id) free_share(*reassembly_.share);
+  for (MemShare& s : shares_) {
+    if (s.state != MemShare::State::ready) continue;
+    const unsigned me = receiver_index(s, id);
+    if (me < s.receiver_count && s.retrieved(me)) {
+      unmap_from(s, id);
+      s.retrieved_as[me] = 0;
+    }
+    if (s.sender == id) s.sender_gone = true;
+    if (s.sender_gone && !s.any_retrieved()) free_share(s);
+  }
+}
+
+ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle) {
+  MemShare* s = find_share(handle);
+  if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
+  const unsigned i = receiver_index(*s, me);
+  const Partition* p = find_partition(me);
+  if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;
+  if (s->retrieved(i)) return Error::denied;
+  // One contiguous range: the endpoint sees it as one buffer.
+  if (s->constituent_count != 1) return Error::not_supported;
+  const ffa::MemConstituent& c = s->constituents[0];
+  auto va = placement_.map_ns_pages(c.address, c.pages);
+  if (!va) return va.error();
+  const uint8_t data = s->permissions[i] & ffa::mem_perm::data_mask;
+  s->retrieved_as[i] = static_cast<uint8_t>(data | ffa::mem_perm::instr_nx);
+  s->local_va = *va;
+  if (s->type == MemShare::Type::donate) donation_delivered(*s, i);
+  return LocalShare{lib::MutableByteView(*va, uint64_t{c.pages} * kPageSize), data == ffa::mem_perm::data_rw};
+}
+
+ffa::Status Core::local_relinquish(ffa::EndpointId me, uint64_t handle) {
+  MemShare* s = find_share(handle);
+  if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
+  const unsigned i = receiver_index(*s, me);
+  if (i == s->receiver_count || !s->retrieved(i)) return Error::invalid_parameters;
+  const ffa::MemConstituent& c = s->constituents[0];
+  placement_.unmap_ns_pages(c.address, s->local_va, c.pages);
+  s->retrieved_as[i] = 0;
+  s->local_va = nullptr;
+  return {};
+}
+
+}  // namespace spmc
