@@ -80,6 +80,7 @@ class Core final : public LocalMemory {
 
   // Introspection for tests and diagnostics.
   const MemShare* share(uint64_t handle) { return find_share(handle); }
+  const MemShare& share_slot(size_t i) const { return shares_[i]; }
   size_t shares_in_use() const {
     size_t n = 0;
     for (const MemShare& s : shares_) n += s.state != MemShare::State::free ? 1 : 0;
