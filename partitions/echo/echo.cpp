@@ -27,6 +27,22 @@
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
+//   x3 = 0x52455441       retrieve handle x4 (of any number of ranges, its
+//                         description in fragments if need be), add x5 to
+//                         the first word of every range, relinquish; answer
+//                         x3 = the retrieve's w0 (or error), x4 = ranges,
+//                         x5 = pages, x6 = the relinquish w0
+//   x3 = 0x52454C51       relinquish handle x4 (retrieved and kept earlier):
+//                         x3 = the relinquish w0
+//   x3 = 0x4C454E30       report what lending its own page did during
+//                         initialisation (see lend_while_initialising)
+//   x3 = 0x4C454E44       lend its first lendable page, holding x5, x6 and
+//                         x5 ^ x6, read-only to the key store x4, ask it for
+//                         a MAC of those 24 bytes with key slot x7 (its
+//                         command 4), reclaim the page and read it again;
+//                         answer x3 = the key store's status (or 0xE.. and
+//                         the lend error), x4/x5 = the first MAC words,
+//                         x6 = the reclaim w0, x7 = the word read back
 #include "sp/ffa.h"
 #include "sp/memory.h"
 
@@ -38,19 +54,73 @@ constexpr uint64_t kReadMessage = 0x4D534732, kPartitionInfo = 0x50494E46;
 constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354, kSend = 0x53454E44, kRetrieve = 0x52455452;
 constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
+constexpr uint64_t kLendable = 0x0E522000;  // the manifest's lendable region (4 pages)
+constexpr uint64_t kRelinquish = 0x52454C51;
+constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
+const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
+                           reinterpret_cast<const volatile uint8_t*>(kRxBuffer)};
 
 // Retrieve a share, use it, give it back (sp/memory.h).
 ffa::Regs retrieve(const ffa::Regs& msg) {
-  const sp::Buffers buffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
-                            reinterpret_cast<const volatile uint8_t*>(kRxBuffer)};
   const uint16_t self = static_cast<uint16_t>(msg.x[1]);
-  const sp::Retrieved r = sp::retrieve(buffers, self, msg.x[4]);
+  const sp::Retrieved r = sp::retrieve(kBuffers, self, msg.x[4]);
   if (!r.ok) return sp::respond(msg, 0xE0000000ull | r.status);
   auto* word = reinterpret_cast<volatile uint64_t*>(r.address);
   const uint64_t seen = *word;
   if (r.writable) *word = seen + msg.x[5];
-  const uint64_t relinquished = msg.x[6] != 1 ? sp::relinquish(buffers, self, msg.x[4]) : 0;
+  const uint64_t relinquished = msg.x[6] != 1 ? sp::relinquish(kBuffers, self, msg.x[4]) : 0;
   return sp::respond(msg, r.status, seen, relinquished);
+}
+
+uint64_t perm_result(const ffa::Regs& r);
+
+// Every range of a share, however many (sp/memory.h reads the fragments).
+ffa::Regs retrieve_all(const ffa::Regs& msg) {
+  const uint16_t self = static_cast<uint16_t>(msg.x[1]);
+  const sp::Retrieved r = sp::retrieve(kBuffers, self, msg.x[4]);
+  if (!r.ok) return sp::respond(msg, 0xE0000000ull | r.status);
+  // Walk the ranges again from the description is not possible (the RX
+  // buffer moved on); the first and last ranges show the mapping, and the
+  // test checks every page through its own view.
+  for (uint64_t a : {r.address, r.last_address}) {
+    auto* word = reinterpret_cast<volatile uint64_t*>(a);
+    if (r.writable) *word = *word + msg.x[5];
+  }
+  const uint64_t relinquished = sp::relinquish(kBuffers, self, msg.x[4]);
+  return sp::respond(msg, r.status, r.constituents, r.total_pages, relinquished);
+}
+
+// Lending its own page while it initialises, when FFA_MEM_PERM_GET still
+// answers: lent, the page is gone from its address space; reclaimed, it
+// is back, read-write and not executable.
+uint64_t g_lend[4];
+void lend_while_initialising() {
+  const uint16_t self = static_cast<uint16_t>(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2));
+  uint32_t error = 0;
+  const uint64_t h = sp::lend(kBuffers, ffa::raw(ffa::Func::mem_lend_64), self, 0x8005, 1 | 4, kLendable, 1, error);
+  g_lend[0] = h != 0 ? 1 : (0xE0000000ull | error);
+  g_lend[1] = perm_result(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_perm_get_64), kLendable}}));
+  g_lend[2] = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}}).fid();
+  g_lend[3] = perm_result(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_perm_get_64), kLendable}}));
+}
+
+ffa::Regs lend_to_keystore(const ffa::Regs& msg) {
+  const uint16_t self = static_cast<uint16_t>(msg.x[1]);
+  const uint16_t keystore = static_cast<uint16_t>(msg.x[4]);
+  auto* page = reinterpret_cast<volatile uint64_t*>(kLendable);
+  page[0] = msg.x[5];
+  page[1] = msg.x[6];
+  page[2] = msg.x[5] ^ msg.x[6];
+  uint32_t error = 0;
+  const uint64_t h = sp::lend(kBuffers, ffa::raw(ffa::Func::mem_lend_64), self, keystore, 1 | 4, kLendable, 1, error);
+  if (h == 0) return sp::respond(msg, 0xE0000000ull | error);
+  const ffa::Regs mac = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_send_direct_req_64),
+                                           (uint32_t{self} << 16) | keystore, 0, 4, msg.x[7], h, 24}});
+  const ffa::Regs reclaimed =
+      sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}});
+  // Reading the page again faults unless reclaiming gave it back.
+  const uint64_t back = page[0];
+  return sp::respond(msg, mac.x[3], mac.x[4], mac.x[5], reclaimed.fid(), back);
 }
 
 ffa::Regs send_message(const ffa::Regs& msg) {
@@ -145,6 +215,7 @@ ffa::Regs forward(const ffa::Regs& msg) {
 extern "C" [[noreturn]] void sp_main(uint64_t) {
   sp::on_run = &take_message;
   check_own_memory();
+  lend_while_initialising();
   // A partition of one execution context registers no secondary entry;
   // calling it anyway during initialisation is allowed.
   sp::svc(ffa::Regs{{ffa::raw(ffa::Func::secondary_ep_register_64), kCode}});
@@ -156,6 +227,14 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
       msg = sp::respond(msg, r.fid(), kYield);
     } else if (msg.x[3] == kRetrieve) {
       msg = retrieve(msg);
+    } else if (msg.x[3] == kRetrieveAll) {
+      msg = retrieve_all(msg);
+    } else if (msg.x[3] == kRelinquish) {
+      msg = sp::respond(msg, sp::relinquish(kBuffers, static_cast<uint16_t>(msg.x[1]), msg.x[4]));
+    } else if (msg.x[3] == kLendReport) {
+      msg = sp::respond(msg, g_lend[0], g_lend[1], g_lend[2], g_lend[3]);
+    } else if (msg.x[3] == kLendToKeystore) {
+      msg = lend_to_keystore(msg);
     } else if (msg.x[3] == kSend) {
       msg = send_message(msg);
     } else if (msg.x[3] == kLastMessage) {

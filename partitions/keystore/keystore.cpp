@@ -69,7 +69,10 @@ ffa::Regs serve(const ffa::Regs& m) {
       if (slot >= kSlots) return sp::respond(m, kBadSlot);
       if (!g_slots[slot].used) return sp::respond(m, kEmptySlot);
       const uint16_t self = static_cast<uint16_t>(m.x[1]);
-      const sp::Retrieved r = sp::retrieve(kBuffers, self, m.x[5]);
+      // The memory comes from whoever asks (the normal world, or a
+      // partition lending its own).
+      const uint16_t lender = static_cast<uint16_t>(m.x[1] >> 16);
+      const sp::Retrieved r = sp::retrieve(kBuffers, self, m.x[5], lender);
       if (!r.ok) return sp::respond(m, kNoShare, r.status);
       uint8_t mac[32];
       const bool fits = m.x[6] <= uint64_t{r.pages} * 4096;

@@ -89,7 +89,8 @@ bool has_sve() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) != 
 // stands for function 0x60 + n. From the normal world: everything but what
 // the SPMD answers itself (VERSION, ID_GET, SPM_ID_GET) or refuses
 // (MSG_WAIT, YIELD, INTERRUPT). From the secure world: the answers that go
-// back to the normal world.
+// back to the normal world (FRAG_RX and FRAG_TX among them: the memory
+// management calls answer with them).
 constexpr uint64_t fn_bit(Func f) { return 1ull << ((ffa::raw(f) & 0xFF) - 0x60); }
 constexpr uint64_t kNsSpmdOwn = fn_bit(Func::version) | fn_bit(Func::id_get) | fn_bit(Func::spm_id_get) |
                                 fn_bit(Func::msg_wait) | fn_bit(Func::yield) | fn_bit(Func::interrupt);
@@ -97,7 +98,8 @@ constexpr uint64_t kNsForward32 = ~kNsSpmdOwn;
 constexpr uint64_t kNsForward64 = ~kNsSpmdOwn;
 constexpr uint64_t kSecureForward32 = fn_bit(Func::success_32) | fn_bit(Func::error) |
                                       fn_bit(Func::msg_send_direct_resp_32) | fn_bit(Func::interrupt) |
-                                      fn_bit(Func::msg_wait) | fn_bit(Func::yield);
+                                      fn_bit(Func::msg_wait) | fn_bit(Func::yield) | fn_bit(Func::mem_frag_rx) |
+                                      fn_bit(Func::mem_frag_tx);
 constexpr uint64_t kSecureForward64 =
     fn_bit(Func::success_64) | fn_bit(Func::msg_send_direct_resp_64) | fn_bit(Func::msg_send_direct_resp2);
 
@@ -319,7 +321,9 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     case Func::msg_send_direct_resp2:
     case Func::interrupt:
     case Func::yield:
-    case Func::msg_wait: {
+    case Func::msg_wait:
+    case Func::mem_frag_rx:  // "send the next fragment", to a fragmented FFA_MEM_SHARE/LEND/DONATE
+    case Func::mem_frag_tx: {
       CpuContext* ns = switch_world(cpu, World::nonsecure);
       copy_args(*ns, *s);
       return ns;

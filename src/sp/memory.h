@@ -1,6 +1,8 @@
-// Memory the normal world shared with the partition: retrieve it (the SPMC
-// maps it and describes it in the RX buffer) and relinquish it again.
-// FF-A v1.2 layouts; the partition passes its own RX/TX buffers.
+// Memory another endpoint shared with the partition: retrieve it (the SPMC
+// maps it and describes it in the RX buffer, in fragments when the
+// description is longer than the buffer) and relinquish it again; and the
+// partition's own memory lent to another partition. FF-A v1.2 layouts; the
+// partition passes its own RX/TX buffers.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +20,22 @@ struct Retrieved {
   uint64_t address;  // first constituent, where the partition sees it
   uint32_t pages;    // of the first constituent
   bool writable;
+  uint32_t constituents;  // how many ranges, over every fragment
+  uint32_t total_pages;
+  uint64_t last_address;  // of the last range
 };
 
-// FFA_MEM_RETRIEVE_REQ for `handle` with `self` as the receiver; reads the
-// response and releases the RX buffer.
-Retrieved retrieve(const Buffers& b, uint16_t self, uint64_t handle);
+// FFA_MEM_RETRIEVE_REQ for `handle`, lent by `sender`, with `self` as the
+// receiver; reads the response (asking for the rest with FFA_MEM_FRAG_RX)
+// and releases the RX buffer.
+Retrieved retrieve(const Buffers& b, uint16_t self, uint64_t handle, uint16_t sender = 0);
 // FFA_MEM_RELINQUISH; returns w0 of the answer.
 uint32_t relinquish(const Buffers& b, uint16_t self, uint64_t handle);
+
+// FFA_MEM_LEND (or share, or donate: `func`) of `pages` pages of the
+// partition's own memory at `address` to `receiver` with `permissions`.
+// Returns the handle, or 0 with the FF-A error code in `error`.
+uint64_t lend(const Buffers& b, uint32_t func, uint16_t self, uint16_t receiver, uint8_t permissions,
+              uint64_t address, uint32_t pages, uint32_t& error);
 
 }  // namespace sp

@@ -37,7 +37,7 @@ TEST(discovery, features_of_supported_calls) {
   EXPECT_EQ(call(Func::features, ffa::raw(Func::rxtx_map_64)).w(2), 0);
 }
 TEST(discovery, features_of_unsupported_calls) {
-  for (uint32_t id : {ffa::raw(Func::mem_frag_tx), ffa::raw(Func::rx_acquire), ffa::raw(Func::msg_wait),
+  for (uint32_t id : {ffa::raw(Func::mem_frag_rx), ffa::raw(Func::rx_acquire), ffa::raw(Func::msg_wait),
                       0x840000FFu, 0xC4000065u, 0x82000000u}) {
     EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
   }

@@ -1,5 +1,8 @@
-// Memory sharing, first slice: FFA_MEM_SHARE from the normal world to the
-// echo partition, its retrieve and relinquish, FFA_MEM_RECLAIM.
+// Memory management in QEMU: FFA_MEM_SHARE/LEND/DONATE from the normal
+// world to partitions (whole, in fragments, from a buffer given by
+// address; one or several borrowers), partitions lending their own memory
+// to one another, retrieve (in fragments), relinquish, reclaim, and the
+// hostile cases.
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/test.h"
 
@@ -82,7 +85,9 @@ TEST(memory, keystore_macs_a_shared_buffer) {
   ffa::Regs by_value = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 6, 11, 22, 33);
   ASSERT_EQ(by_value.x[3], 0);
   alignas(4096) static volatile uint64_t buf[512];
-  buf[0] = 11, buf[1] = 22, buf[2] = 33;
+  buf[0] = 11;
+  buf[1] = 22;
+  buf[2] = 33;
   const uint64_t handle = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1 | 4));
   ASSERT_TRUE(handle != 0);
   ffa::Regs shared = call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, handle, 24);
@@ -122,17 +127,173 @@ TEST(memory, share_refusals) {
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
   n = put_share(0x8777, page, 1);  // nobody
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
-  n = put_share(harness::trusted_os_id(), page, 1);  // an endpoint inside the SPMC
+  n = put_share(kEcho, page, 1, 3 | 4);  // reserved access
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
   n = put_share(kEcho, page, 1, 2 | 8);  // executable
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
   n = put_share(kEcho, page + 8, 1);  // unaligned
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
   n = put_share(kEcho, page, 1);
-  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n - 8)), -1);      // fragmented: not yet
-  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n, 0x1000)), -1);  // buffer by address: not yet
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n + 16)), kInvalid);        // fragment above total
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n, 0x0E000000, 1)), kInvalid);  // buffer in secure RAM
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n, page + 8, 1)), kInvalid);     // unaligned buffer
+  EXPECT_EQ(error_code(call(Func::mem_frag_rx, 1, 0, 0)), -1);  // the normal world retrieves nothing here
   EXPECT_EQ(error_code(call(Func::mem_share_64, 8, 8)), kInvalid);    // truncated
   // The page still shared since the previous test: no second transaction.
   n = put_share(kEcho, reinterpret_cast<uint64_t>(&g_shared[1][0]), 1);
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kDenied);
+}
+
+namespace {
+// Normal-world memory the harness uses for large shares: nothing else
+// lives at 0x70000000 (the harness image is at 0x60000000).
+constexpr uint64_t kScratch = 0x70000000;
+
+void put_le(uint8_t* b, unsigned off, uint64_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+// A v1.2 descriptor with `ranges` single-page ranges, every other page
+// from `base`, to one receiver; its length.
+uint32_t put_ranges(uint8_t* b, uint16_t receiver, uint64_t base, uint32_t ranges) {
+  const uint32_t composite = 80, length = composite + 16 + 16 * ranges;
+  for (uint32_t i = 0; i < length; ++i) b[i] = 0;
+  put_le(b, 2, 0x2F, 2);
+  put_le(b, 24, 32, 4);
+  put_le(b, 28, 1, 4);
+  put_le(b, 32, 48, 4);
+  put_le(b, 48, receiver, 2);
+  put_le(b, 50, 2 | 4, 1);
+  put_le(b, 52, composite, 4);
+  put_le(b, composite, ranges, 4);
+  put_le(b, composite + 4, ranges, 4);
+  for (uint32_t i = 0; i < ranges; ++i) {
+    put_le(b, composite + 16 + 16 * i, base + 0x2000ull * i, 8);
+    put_le(b, composite + 24 + 16 * i, 1, 4);
+  }
+  return length;
+}
+volatile uint64_t& word_at(uint64_t address) { return *reinterpret_cast<volatile uint64_t*>(address); }
+}  // namespace
+
+TEST(memory, fragmented_share_of_256_ranges) {
+  // 4,192 bytes of descriptor through a 4 KiB TX buffer: two fragments in,
+  // and two out again when echo retrieves it into its 4 KiB RX buffer.
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  static uint8_t desc[8192];
+  const uint32_t total = put_ranges(desc, kEcho, kScratch, 256);
+  ASSERT_EQ(total, 4192);
+  for (uint32_t i = 0; i < 256; ++i) word_at(kScratch + 0x2000ull * i) = i;
+  uint8_t* tx = harness::buffers().tx;
+  for (uint32_t i = 0; i < 4096; ++i) tx[i] = desc[i];
+  ffa::Regs r = call(Func::mem_share_64, total, 4096);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::mem_frag_rx));
+  const uint64_t handle = r.w(1) | uint64_t{r.w(2)} << 32;
+  EXPECT_EQ(r.w(3), 4096);
+  for (uint32_t i = 0; i < 96; ++i) tx[i] = desc[4096 + i];
+  r = call(Func::mem_frag_tx, static_cast<uint32_t>(handle), handle >> 32, 96);
+  ASSERT_TRUE(ffa::is_success(r));
+  EXPECT_EQ(r.w(2) | uint64_t{r.w(3)} << 32, handle);
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455441, handle, 1000);
+  EXPECT_EQ(r.x[3], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(r.x[4], 256);  // every range, over both fragments
+  EXPECT_EQ(r.x[5], 256);
+  EXPECT_EQ(r.x[6], ffa::raw(Func::success_32));
+  EXPECT_EQ(word_at(kScratch), 1000);                         // the first range
+  EXPECT_EQ(word_at(kScratch + 0x2000ull * 255), 255 + 1000);  // the last one
+  EXPECT_EQ(word_at(kScratch + 0x2000ull * 100), 100);        // untouched
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+}
+TEST(memory, fragments_that_lie) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  const uint64_t page = reinterpret_cast<uint64_t>(&g_shared[0][0]);
+  const uint32_t n = put_share(kEcho, page, 1);  // 112 bytes: 96 + 16
+  auto start = [&] {
+    ffa::Regs r = call(Func::mem_share_64, n, 96);
+    EXPECT_EQ(r.w(0), ffa::raw(Func::mem_frag_rx));
+    return r.w(1) | uint64_t{r.w(2)} << 32;
+  };
+  auto frag = [](uint64_t h, uint32_t len) {
+    return error_code(call(Func::mem_frag_tx, static_cast<uint32_t>(h), h >> 32, len));
+  };
+  uint64_t h = start();
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n, 96)), -3);  // one fragmented transaction at a time
+  EXPECT_EQ(frag(h ^ 0x10000, 16), kInvalid);                  // not this handle
+  EXPECT_EQ(frag(h, 24), kInvalid);                            // not whole ranges: it ends
+  EXPECT_EQ(frag(h, 16), kInvalid);                            // ended
+  h = start();
+  EXPECT_EQ(frag(h, 48), kInvalid);  // beyond the total
+  h = start();
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h), h >> 32)));  // abandoned
+  EXPECT_EQ(frag(h, 16), kInvalid);
+}
+TEST(memory, descriptor_in_a_buffer_given_by_address) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  ffa::Regs f = call(Func::features, ffa::raw(Func::mem_share_64));
+  EXPECT_EQ(f.w(2), 1);  // supported
+  const uint64_t buffer = kScratch + 0x400000;
+  const uint64_t page = kScratch + 0x401000;
+  word_at(page) = 5;
+  const uint32_t n = put_ranges(reinterpret_cast<uint8_t*>(buffer), kEcho, page, 1);
+  ffa::Regs r = call(Func::mem_lend_64, n, n, buffer, 1);
+  ASSERT_TRUE(ffa::is_success(r));
+  const uint64_t handle = r.w(2) | uint64_t{r.w(3)} << 32;
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, handle, 2);
+  EXPECT_EQ(r.x[3], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(word_at(page), 7);
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+}
+TEST(memory, two_borrowers_at_once) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  constexpr uint16_t kKeystore = 0x8005;
+  alignas(4096) static volatile uint64_t buf[512];
+  buf[0] = 1;
+  buf[1] = 2;
+  buf[2] = 3;
+  uint8_t* tx = harness::buffers().tx;
+  const uint32_t n = put_share(kEcho, reinterpret_cast<uint64_t>(&buf[0]), 1);
+  // A second access descriptor (keystore, read-only) and the composite
+  // region moved behind it.
+  for (int i = 111; i >= 80; --i) tx[i + 32] = tx[i];
+  for (unsigned i = 80; i < 112; ++i) tx[i] = 0;
+  tx[28] = 2;
+  tx[52] = 112;
+  tx[80] = kKeystore & 0xFF, tx[81] = kKeystore >> 8, tx[82] = 1 | 4, tx[84] = 112;
+  const uint64_t handle = share(n + 32);
+  ASSERT_TRUE(handle != 0);
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, handle, 0, 1);  // echo keeps it
+  EXPECT_EQ(r.x[3], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 6, 0x77).x[3], 0);
+  r = call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, handle, 24);  // keystore too, meanwhile
+  EXPECT_EQ(r.x[3], 0);
+  EXPECT_EQ(r.x[4], call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 6, 1, 2, 3).x[4]);
+  EXPECT_EQ(error_code(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)), kDenied);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x52454C51, handle).x[3], ffa::raw(Func::success_32));
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+}
+TEST(memory, partition_lent_page_leaves_its_address_space) {
+  // Echo lent a page of its own while it initialised: FFA_MEM_PERM_GET
+  // found nothing there until it reclaimed the page.
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x4C454E30);
+  EXPECT_EQ(r.x[3], 1);                            // lent
+  EXPECT_EQ(r.x[4], 0xE0000000ull | 0xFFFFFFFE);   // not mapped while lent
+  EXPECT_EQ(r.x[5], ffa::raw(Func::success_32));   // reclaimed
+  EXPECT_EQ(r.x[6], 5);                            // its own again: read-write, not executable
+}
+TEST(memory, partition_lends_to_partition) {
+  // Echo lends a page of its own memory to the key store, which MACs what
+  // is in it; echo reclaims and reads the page again.
+  constexpr uint16_t kKeystore = 0x8005;
+  ASSERT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 5, 0x99).x[3], 0);
+  const uint64_t a = 0x1111222233334444, b = 0x5555666677778888;
+  ffa::Regs by_value = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 5, a, b, a ^ b);
+  ASSERT_EQ(by_value.x[3], 0);
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x4C454E44, kKeystore, a, b, 5);
+  EXPECT_EQ(r.x[3], 0);
+  EXPECT_EQ(r.x[4], by_value.x[4]);
+  EXPECT_EQ(r.x[5], by_value.x[5]);
+  EXPECT_EQ(r.x[6], ffa::raw(Func::success_32));
+  EXPECT_EQ(r.x[7], a);  // echo has its page back
+  // The normal world cannot share a partition's memory as its own.
+  const uint32_t n = put_share(kKeystore, 0x0E522000, 1);
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
 }
