@@ -83,6 +83,7 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
                                 manifest.trusted_os_uuid};
   tos.local = &optee;
   if (!core.add_partition(tos)) fail_boot("cannot register the trusted OS endpoint");
+  optee.attach_memory(core, manifest.trusted_os_id);
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 

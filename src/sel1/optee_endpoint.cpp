@@ -23,11 +23,15 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       out[2] = kSecCapArgOffset;
       break;
     case optee_msg::yielding_call_with_arg:
-    case optee_msg::yielding_call_resume:
+      yielding_call_with_arg(request.payload, out);
+      break;
     case optee_msg::unregister_shm:
+      unregister_shm(request.payload, out);
+      break;
+    case optee_msg::yielding_call_resume:
     case optee_msg::enable_async_notif:
-      // Trusted Application sessions arrive with the TA-host issue; until
-      // then these are refused the way OP-TEE refuses what it lacks.
+      // Nothing is ever suspended (no RPCs yet) and notifications are a
+      // later issue: refused the way OP-TEE refuses what it lacks.
       out[0] = kTeeErrorNotSupported;
       break;
     case kTesseraFpSelfTest:

@@ -1,10 +1,16 @@
 // The trusted OS as an FF-A endpoint speaking OP-TEE's FF-A ABI
 // (optee_ffa.h): a normal-world client written for OP-TEE finds it by
 // OP-TEE's UUID and identifies it with these messages. The message ID is w3.
+//
+// Yielding calls carry their argument (struct optee_msg_arg, optee_msg.h)
+// in memory the normal world shared with the trusted OS: w4/w5 the
+// FFA_MEM_SHARE handle, w6 the offset. The trusted OS retrieves the memory
+// on first use and keeps it until OPTEE_FFA_UNREGISTER_SHM, as OP-TEE does.
 #pragma once
 
 #include <cstdint>
 
+#include "ffa/ids.h"
 #include "spmc/endpoint.h"
 
 namespace sel1 {
@@ -18,6 +24,27 @@ inline constexpr uint32_t enable_async_notif = 5;
 inline constexpr uint32_t yielding_call_with_arg = 0x80000000;
 inline constexpr uint32_t yielding_call_resume = 0x80000001;
 }  // namespace optee_msg
+
+// The commands of struct optee_msg_arg (OPTEE_MSG_CMD_*).
+namespace optee_cmd {
+inline constexpr uint32_t open_session = 0;
+inline constexpr uint32_t invoke_command = 1;
+inline constexpr uint32_t close_session = 2;
+inline constexpr uint32_t cancel = 3;
+}  // namespace optee_cmd
+
+// FF-A status codes in w3 of OP-TEE's answers (0 is success).
+inline constexpr uint32_t kFfaInvalidParameters = 0xFFFFFFFE;
+inline constexpr uint32_t kFfaNoMemory = 0xFFFFFFFD;
+inline constexpr uint32_t kFfaDenied = 0xFFFFFFFA;
+// GlobalPlatform results written to optee_msg_arg.ret, and their origin.
+inline constexpr uint32_t kTeeErrorItemNotFound = 0xFFFF0008;
+inline constexpr uint32_t kTeeErrorNotImplemented = 0xFFFF0009;
+inline constexpr uint32_t kTeeOriginTee = 3;
+// optee_msg_arg: a 32-byte header, then num_params 32-byte parameters.
+inline constexpr uint32_t kMsgArgHeader = 32, kMsgParamSize = 32, kMsgMaxParams = 6;
+// A parameter's attr: [7:0] type (1 value input), bit 8 meta.
+inline constexpr uint64_t kMsgAttrTypeMask = 0xFF, kMsgAttrValueInput = 1, kMsgAttrMeta = 1u << 8;
 
 // OP-TEE's FF-A ABI version (OPTEE_FFA_VERSION_MAJOR/MINOR).
 inline constexpr uint32_t kOpteeFfaApiMajor = 1;
@@ -42,10 +69,33 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   explicit OpteeEndpoint(uint32_t build_id, void (*fp_clobber)(uint64_t) = nullptr)
       : build_id_(build_id), fp_clobber_(fp_clobber) {}
   void on_direct_request(const spmc::DirectMessage& request, spmc::DirectMessage& response) override;
+  // Where shared memory comes from (the SPMC core), and our endpoint ID.
+  void attach_memory(spmc::LocalMemory& memory, ffa::EndpointId self) {
+    memory_ = &memory;
+    self_ = self;
+  }
 
  private:
+  // optee_shm_calls.cpp
+  void yielding_call_with_arg(const uint64_t* in, uint64_t* out);
+  void unregister_shm(const uint64_t* in, uint64_t* out);
+  // The command in `arg` (a copy of the header and parameters); the
+  // result goes to arg's ret and ret_origin.
+  static void run_command(uint8_t* arg, uint32_t num_params);
+
   uint32_t build_id_;
   void (*fp_clobber_)(uint64_t);
+  spmc::LocalMemory* memory_ = nullptr;
+  ffa::EndpointId self_;
+  // Shared memory the normal world passed in a yielding call: retrieved
+  // on first use, kept until it unregisters it.
+  struct Shm {
+    bool used;
+    uint64_t handle;
+    spmc::LocalShare share;
+  };
+  static constexpr unsigned kMaxShm = 8;
+  Shm shm_[kMaxShm] = {};
 };
 
 }  // namespace sel1

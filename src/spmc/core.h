@@ -77,6 +77,10 @@ class Core final : public LocalMemory {
   // LocalMemory, for endpoints inside the SPMC's image.
   ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) override;
   ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) override;
+  bool shared_with(ffa::EndpointId me, uint64_t handle) override {
+    const MemShare* s = find_share(handle);
+    return s && s->state == MemShare::State::ready && receiver_index(*s, me) < s->receiver_count;
+  }
 
   // Introspection for tests and diagnostics.
   const MemShare* share(uint64_t handle) { return find_share(handle); }

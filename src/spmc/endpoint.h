@@ -98,6 +98,8 @@ class LocalMemory {
   // when it holds it already, NOT_SUPPORTED for a share of several ranges.
   virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) = 0;
   virtual ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) = 0;
+  // True when `handle` is a live transaction with `me` among its receivers.
+  virtual bool shared_with(ffa::EndpointId me, uint64_t handle) = 0;
 
  protected:
   ~LocalMemory() = default;

@@ -57,8 +57,7 @@ TEST(OpteeEndpoint, ExchangeCapabilities) {
 }
 
 TEST(OpteeEndpoint, CallsNotOfferedYetAreNotSupported) {
-  for (uint32_t id : {msg::unregister_shm, msg::enable_async_notif, msg::yielding_call_with_arg,
-                      msg::yielding_call_resume}) {
+  for (uint32_t id : {msg::enable_async_notif, msg::yielding_call_resume}) {
     Answer a = ask(id, false, 0x1234, 0x5678, 0x9ABC);
     EXPECT_EQ(a.w[0], 0xFFFF000Au) << id;  // TEE_ERROR_NOT_SUPPORTED
     EXPECT_EQ(a.w[1], 0u) << id;
@@ -66,6 +65,11 @@ TEST(OpteeEndpoint, CallsNotOfferedYetAreNotSupported) {
     EXPECT_EQ(a.w[3], 0u) << id;
     EXPECT_EQ(a.w[4], 0u) << id;
   }
+}
+
+TEST(OpteeEndpoint, SharedMemoryCallsWithoutAnSpmcAreRefused) {
+  EXPECT_EQ(ask(msg::yielding_call_with_arg, false, 0x1234, 0, 0).w[0], sel1::kFfaDenied);
+  EXPECT_EQ(ask(msg::unregister_shm, false, 0x1234, 0).w[0], sel1::kFfaInvalidParameters);
 }
 
 TEST(OpteeEndpoint, UnknownMessageIsBadParameters) {
@@ -139,6 +143,125 @@ TEST(OpteeEndpoint, ThroughTheCoreAsAnSmc32DirectRequest) {
   ffa::Regs u{{ffa::raw(ffa::Func::msg_send_direct_req_32), 0x8100, 0, 0x42}};
   (void)core.handle_nwd_call(u);
   EXPECT_EQ(u.x[3], 0xFFFF0006u);
+}
+
+// Yielding calls with their argument in memory the normal world shared
+// with the trusted OS, through the SPMC core, as Linux's optee driver
+// makes them.
+class OpteeSharedMemory : public ::testing::Test {
+ protected:
+  static constexpr uint64_t kNs = 0x40000000, kTx = kNs, kRx = kNs + 0x1000, kArgPage = kNs + 0x10000;
+  OpteeSharedMemory() : core_(placement_, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2}), optee_(kBuildId) {}
+  void SetUp() override {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(0x8100), 1, ffa::partition_props::direct_req_recv, ffa::kOpteeUuid};
+    p.local = &optee_;
+    ASSERT_TRUE(core_.add_partition(p).ok());
+    optee_.attach_memory(core_, ffa::EndpointId(0x8100));
+    call({{ffa::raw(ffa::Func::version), 0x10002}});
+    ASSERT_EQ(call({{ffa::raw(ffa::Func::rxtx_map_64), kTx, kRx, 1}}).x[0], ffa::raw(ffa::Func::success_32));
+  }
+  ffa::Regs call(ffa::Regs r) {
+    (void)core_.handle_nwd_call(r);
+    return r;
+  }
+  void put(uint64_t pa, uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) placement_.ns_memory(pa)[i] = static_cast<uint8_t>(v >> (8 * i));
+  }
+  uint32_t get32(uint64_t pa) {
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 4; ++i) v |= uint32_t{placement_.ns_memory(pa)[i]} << (8 * i);
+    return v;
+  }
+  // FFA_MEM_SHARE of `pages` pages at `pa` to the trusted OS; the handle.
+  uint64_t share(uint64_t pa, uint32_t pages, uint8_t perm = 2 | 4) {
+    uint8_t* tx = placement_.ns_memory(kTx);
+    for (unsigned i = 0; i < 112; ++i) tx[i] = 0;
+    put(kTx + 2, 0x2F, 2);
+    put(kTx + 24, 32, 4);
+    put(kTx + 28, 1, 4);
+    put(kTx + 32, 48, 4);
+    put(kTx + 48, 0x8100, 2);
+    put(kTx + 50, perm, 1);
+    put(kTx + 52, 80, 4);
+    put(kTx + 80, pages, 4);
+    put(kTx + 84, 1, 4);
+    put(kTx + 96, pa, 8);
+    put(kTx + 104, pages, 4);
+    ffa::Regs r = call({{ffa::raw(ffa::Func::mem_share_64), 112, 112}});
+    return r.x[0] == ffa::raw(ffa::Func::success_32) ? (r.x[2] | r.x[3] << 32) : 0;
+  }
+  // An OPEN_SESSION argument at `pa`: two meta value parameters.
+  void open_session_arg(uint64_t pa, uint32_t num_params = 2, uint64_t attr = 0x101) {
+    for (unsigned i = 0; i < 96; ++i) placement_.ns_memory(pa)[i] = 0;
+    put(pa + 0, sel1::optee_cmd::open_session, 4);
+    put(pa + 20, 0x12345678, 4);  // ret, to be overwritten
+    put(pa + 28, num_params, 4);
+    put(pa + 32, attr, 8);
+    put(pa + 64, attr, 8);
+  }
+  ffa::Regs yielding(uint64_t handle, uint64_t offset) {
+    return call({{ffa::raw(ffa::Func::msg_send_direct_req_32), 0x8100, 0, msg::yielding_call_with_arg,
+                  static_cast<uint32_t>(handle), handle >> 32, offset}});
+  }
+  ffa::Regs unregister(uint64_t handle) {
+    return call({{ffa::raw(ffa::Func::msg_send_direct_req_32), 0x8100, 0, msg::unregister_shm,
+                  static_cast<uint32_t>(handle), handle >> 32}});
+  }
+  ffa::Regs reclaim(uint64_t handle) {
+    return call({{ffa::raw(ffa::Func::mem_reclaim), static_cast<uint32_t>(handle), handle >> 32}});
+  }
+
+  fake::FakePlacement placement_;
+  spmc::Core core_;
+  OpteeEndpoint optee_;
+};
+
+TEST_F(OpteeSharedMemory, OpenSessionReadsAndAnswersThroughTheShare) {
+  const uint64_t h = share(kArgPage, 1);
+  ASSERT_NE(h, 0u);
+  open_session_arg(kArgPage + 0x100);
+  ffa::Regs r = yielding(h, 0x100);
+  EXPECT_EQ(r.x[0], ffa::raw(ffa::Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.x[3], 0u);  // FF-A status: fine
+  EXPECT_EQ(r.x[4], 0u);  // OPTEE_FFA_YIELDING_CALL_RETURN_DONE
+  EXPECT_EQ(get32(kArgPage + 0x100 + 20), sel1::kTeeErrorItemNotFound);  // no such TA
+  EXPECT_EQ(get32(kArgPage + 0x100 + 24), sel1::kTeeOriginTee);
+  // The trusted OS keeps the memory until it is unregistered.
+  EXPECT_EQ(reclaim(h).x[0], ffa::raw(ffa::Func::error));
+  put(kArgPage + 0x200, sel1::optee_cmd::invoke_command, 4);
+  put(kArgPage + 0x200 + 28, 0, 4);
+  EXPECT_EQ(yielding(h, 0x200).x[3], 0u);  // the same share again: no second retrieve
+  EXPECT_EQ(get32(kArgPage + 0x200 + 20), sel1::kTeeErrorBadParameters);  // no session
+  EXPECT_EQ(unregister(h).x[3], 0u);
+  EXPECT_EQ(placement_.pages_mapped(), 2u);  // the RX/TX pair only
+  EXPECT_EQ(reclaim(h).x[0], ffa::raw(ffa::Func::success_32));
+  EXPECT_EQ(unregister(h).x[3], sel1::kFfaInvalidParameters);  // gone
+}
+
+TEST_F(OpteeSharedMemory, MalformedArgumentsAreRefused) {
+  const uint64_t h = share(kArgPage, 1);
+  open_session_arg(kArgPage, 1);  // one parameter only: bad parameters in the answer
+  EXPECT_EQ(yielding(h, 0).x[3], 0u);
+  EXPECT_EQ(get32(kArgPage + 20), sel1::kTeeErrorBadParameters);
+  open_session_arg(kArgPage, 2, 0x1);  // not meta
+  EXPECT_EQ(yielding(h, 0).x[3], 0u);
+  EXPECT_EQ(get32(kArgPage + 20), sel1::kTeeErrorBadParameters);
+  put(kArgPage + 28, 1000, 4);  // more parameters than fit
+  EXPECT_EQ(yielding(h, 0).x[3], sel1::kFfaInvalidParameters);
+  open_session_arg(kArgPage + 4064);
+  EXPECT_EQ(yielding(h, 4064).x[3], sel1::kFfaInvalidParameters);  // runs past the share
+  EXPECT_EQ(yielding(h, 4096).x[3], sel1::kFfaInvalidParameters);  // outside it
+  EXPECT_EQ(yielding(h, 12).x[3], sel1::kFfaInvalidParameters);    // misaligned
+  EXPECT_EQ(yielding(h ^ 0x10000, 0).x[3], sel1::kFfaInvalidParameters);  // no such share
+  // Read-only to us: we could not answer.
+  const uint64_t ro = share(kArgPage + 0x1000, 1, 1 | 4);
+  open_session_arg(kArgPage + 0x1000);
+  EXPECT_EQ(yielding(ro, 0).x[3], sel1::kFfaInvalidParameters);
+  // Unregistering a share we never used is fine; someone else's is not.
+  const uint64_t unused = share(kArgPage + 0x2000, 1);
+  EXPECT_EQ(unregister(unused).x[3], 0u);
+  EXPECT_EQ(unregister(0x77).x[3], sel1::kFfaInvalidParameters);
 }
 
 }  // namespace

@@ -297,3 +297,35 @@ TEST(memory, partition_lends_to_partition) {
   const uint32_t n = put_share(kKeystore, 0x0E522000, 1);
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
 }
+TEST(memory, trusted_os_takes_its_argument_in_shared_memory) {
+  // OP-TEE's way (Linux's optee driver): the argument of a yielding call
+  // (struct optee_msg_arg) is in memory shared with the trusted OS; the
+  // call names the handle and the offset.
+  ASSERT_TRUE(harness::ensure_rxtx_mapped() && harness::discover());
+  const uint16_t tos = harness::trusted_os_id();
+  const uint64_t page = kScratch + 0x500000;
+  const uint64_t handle = share(put_share(tos, page, 1));
+  ASSERT_TRUE(handle != 0);
+  auto* arg = reinterpret_cast<volatile uint32_t*>(page + 0x80);
+  for (unsigned i = 0; i < 24; ++i) arg[i] = 0;
+  arg[0] = 0;           // OPTEE_MSG_CMD_OPEN_SESSION
+  arg[5] = 0x12345678;  // ret, to be overwritten
+  arg[7] = 2;           // num_params: the TA and client UUIDs, as meta values
+  arg[8] = 0x101;
+  arg[16] = 0x101;
+  ffa::Regs r = call(Func::msg_send_direct_req_32, tos, 0, 0x80000000u, static_cast<uint32_t>(handle), handle >> 32,
+                     0x80);
+  EXPECT_EQ(r.w(3), 0);  // FF-A status
+  EXPECT_EQ(r.w(4), 0);  // done
+  EXPECT_EQ(arg[5], 0xFFFF0008u);  // TEE_ERROR_ITEM_NOT_FOUND: no TA yet
+  EXPECT_EQ(arg[6], 3u);           // TEEC_ORIGIN_TEE
+  // Held by the trusted OS until unregistered.
+  EXPECT_EQ(error_code(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)), kDenied);
+  // An offset outside the share, a share that is not ours.
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, tos, 0, 0x80000000u, static_cast<uint32_t>(handle), handle >> 32,
+                 0x1000).w(3), 0xFFFFFFFEu);
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, tos, 0, 0x80000000u, 0x77, 0, 0).w(3), 0xFFFFFFFEu);
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, tos, 0, 3 /* UNREGISTER_SHM */, static_cast<uint32_t>(handle),
+                 handle >> 32).w(3), 0);
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+}
