@@ -72,7 +72,31 @@ struct MemShare {
   uint8_t retrieved_as[kMaxReceivers] = {};  // what the receiver holds; 0 = not retrieved
   uint8_t* local_va = nullptr;  // where the SPMC mapped it for an endpoint in its image
   uint32_t constituent_count = 0;
-  ffa::MemConstituent constituents[kMaxConstituents] = {};
+  // Only [0, constituent_count) is meaningful. Not initialised, and left
+  // alone by clear(): 4 KiB per transaction that nobody needs zeroed (the
+  // SPMC's static instance starts in zeroed BSS anyway).
+  ffa::MemConstituent constituents[kMaxConstituents];
+
+  // Back to free, everything but the constituent array.
+  void clear() {
+    state = State::free;
+    handle = 0;
+    sender = ffa::EndpointId();
+    ns = true;
+    sender_gone = false;
+    attributes = 0;
+    flags = 0;
+    tag = 0;
+    type = Type::share;
+    receiver_count = 0;
+    for (unsigned i = 0; i < kMaxReceivers; ++i) {
+      receivers[i] = ffa::EndpointId();
+      permissions[i] = 0;
+      retrieved_as[i] = 0;
+    }
+    local_va = nullptr;
+    constituent_count = 0;
+  }
 
   bool retrieved(unsigned i) const { return retrieved_as[i] != 0; }
   bool any_retrieved() const {

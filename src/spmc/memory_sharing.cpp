@@ -42,7 +42,7 @@ MemShare* Core::find_share(uint64_t handle) {
 MemShare* Core::allocate_share(ffa::EndpointId sender) {
   for (MemShare& s : shares_) {
     if (s.state != MemShare::State::free) continue;
-    s = MemShare{};
+    s.clear();
     s.state = MemShare::State::receiving;
     s.sender = sender;
     // Handle: bit 63 clear (allocated by the SPMC), a generation above the
@@ -56,7 +56,7 @@ MemShare* Core::allocate_share(ffa::EndpointId sender) {
 
 void Core::free_share(MemShare& s) {
   if (reassembly_.share == &s) reassembly_ = Reassembly{};
-  s = MemShare{};
+  s.clear();
 }
 
 unsigned Core::donated_reserved() const {

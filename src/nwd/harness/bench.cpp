@@ -10,23 +10,24 @@ namespace {
 constexpr unsigned kIterations = 2000;
 
 template <typename Fn>
-uint64_t measure(Fn&& fn) {
+uint64_t measure(Fn&& fn, unsigned iterations = kIterations) {
   fn();  // warm up (and make sure the call works)
   const uint64_t t0 = arch::cntpct();
-  for (unsigned i = 0; i < kIterations; ++i) fn();
+  for (unsigned i = 0; i < iterations; ++i) fn();
   const uint64_t t1 = arch::cntpct();
-  return ticks_to_instructions(t1 - t0) / kIterations;
+  return ticks_to_instructions(t1 - t0) / iterations;
 }
 
 void report(const char* name, uint64_t instructions) { printf("# bench {} {}\n", name, instructions); }
 
-// FFA_MEM_SHARE (1 page, to echo) + echo's retrieve, read and relinquish +
-// FFA_MEM_RECLAIM, per cycle.
-void measure_share_cycle(uint64_t address) {
+// FFA_MEM_SHARE (`pages` contiguous pages, to echo) + echo's retrieve,
+// read and relinquish + FFA_MEM_RECLAIM, per cycle.
+void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, unsigned iterations) {
   uint8_t* tx = buffers().tx;
   auto put = [&](unsigned off, uint64_t v, unsigned n) {
     for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
   };
+  bool ok = true;
   auto cycle = [&] {
     for (unsigned i = 0; i < 112; ++i) tx[i] = 0;
     put(2, 0x2F, 2);
@@ -36,16 +37,20 @@ void measure_share_cycle(uint64_t address) {
     put(48, 0x8001, 2);
     put(50, 2 | 4, 1);
     put(52, 80, 4);
-    put(80, 1, 4);
+    put(80, pages, 4);
     put(84, 1, 4);
     put(96, address, 8);
-    put(104, 1, 4);
+    put(104, pages, 4);
     ffa::Regs r = call(ffa::Func::mem_share_64, 112, 112);
     const uint64_t handle = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
-    call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0);
-    call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32);
+    ok = ok && ffa::is_success(r);
+    ok = ok && call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0).x[3] ==
+                   ffa::raw(ffa::Func::mem_retrieve_resp);
+    ok = ok && ffa::is_success(call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32));
   };
-  report("mem_share_retrieve_relinquish_reclaim_1page", measure(cycle));
+  const uint64_t cost = measure(cycle, iterations);
+  // A figure for a cycle that failed half-way would mislead: none then.
+  if (ok) report(name, cost);
 }
 
 }  // namespace
@@ -88,10 +93,15 @@ void run_benchmarks(uint64_t boot_ticks) {
                call(ffa::Func::run, 0x80010000);
              }));
     }
-    // A 1-page share, echo retrieves, reads, relinquishes; we reclaim.
+    // Share, echo retrieves, reads, relinquishes; we reclaim: 1, 16 and
+    // 256 pages (one range each; 0x70000000 is normal-world memory nothing
+    // else uses).
     if (ensure_rxtx_mapped()) {
       alignas(4096) static uint64_t page[512];
-      measure_share_cycle(reinterpret_cast<uint64_t>(page));
+      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_1page", reinterpret_cast<uint64_t>(page), 1,
+                          kIterations);
+      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_16pages", 0x70000000, 16, kIterations / 4);
+      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_256pages", 0x70000000, 256, kIterations / 20);
     }
     report("partition_info_get", measure([] {
              call(ffa::Func::partition_info_get);
