@@ -46,6 +46,38 @@ TEST(v1_0, direct_request_works) {
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.w(3), 1);
 }
+TEST(v1_0, memory_share_in_the_v1_0_layout) {
+  // The v1.0 descriptor: a 32-byte header with the 16-byte access
+  // descriptor inline at 32, the composite region at 48, one range at 64.
+  alignas(4096) static volatile uint64_t page[512];
+  page[0] = 40;
+  uint8_t* tx = harness::buffers().tx;
+  auto put = [&](unsigned off, uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  for (unsigned i = 0; i < 80; ++i) tx[i] = 0;
+  put(2, 0x2F, 1);   // normal memory, write-back, inner shareable (8-bit in v1.0)
+  put(28, 1, 4);     // one receiver
+  put(32, 0x8001, 2);
+  put(34, 2 | 4, 1);  // read-write, not executable
+  put(36, 48, 4);    // composite offset
+  put(48, 1, 4);
+  put(52, 1, 4);
+  put(64, reinterpret_cast<uint64_t>(&page[0]), 8);
+  put(72, 1, 4);
+  ffa::Regs r = call(Func::mem_share_32, 80, 80);
+  ASSERT_TRUE(ffa::is_success(r));
+  const uint64_t handle = r.w(2) | uint64_t{r.w(3)} << 32;
+  r = call(Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 2);
+  EXPECT_EQ(r.x[3], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(r.x[4], 40);
+  EXPECT_EQ(page[0], 42);
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+  // v1.1's access-descriptor size at 24 is a reserved field in the v1.0
+  // header: the layout follows the negotiated version.
+  put(24, 32, 4);
+  EXPECT_EQ(error_code(call(Func::mem_share_32, 80, 80)), kInvalid);
+}
 TEST(v1_0, cannot_switch_to_1_2_after_other_calls) {
   EXPECT_EQ(call(Func::version, 0x10002).w(0), 0xFFFFFFFF);
   EXPECT_EQ(call(Func::version, 0x10000).w(0), 0x10002);
