@@ -72,6 +72,26 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
     case Func::mem_reclaim:
       mem_reclaim(nwd_.id, in, out);
       break;
+    case Func::notification_bitmap_create:
+      notification_bitmap_create(in, out);
+      break;
+    case Func::notification_bitmap_destroy:
+      notification_bitmap_destroy(in, out);
+      break;
+    case Func::notification_bind:
+    case Func::notification_unbind:
+      notification_bind(nwd_.id, in, out);
+      break;
+    case Func::notification_set:
+      notification_set(nwd_.id, in, out);
+      break;
+    case Func::notification_get:
+      notification_get(nwd_.id, in, out);
+      break;
+    case Func::notification_info_get_32:
+    case Func::notification_info_get_64:
+      notification_info_get(in, out);
+      break;
     case Func::features:
       features(nwd_, in, out);
       break;

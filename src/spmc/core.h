@@ -63,7 +63,15 @@ class Core final : public LocalMemory {
   // Starts the next partition in boot order (its x0 in `out`), or boot_done.
   Outcome boot_next(ffa::Regs& out);
   // An FF-A call (SVC) from partition `index`.
-  Outcome handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  Outcome handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+    const Outcome o = dispatch_sp_call(index, in, out);
+    // A delayed schedule receiver interrupt goes once the normal world runs.
+    if (sri_delayed_ && o == Outcome::reply_to_caller) {
+      sri_delayed_ = false;
+      placement_.raise_schedule_receiver_interrupt();
+    }
+    return o;
+  }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).
   Outcome sp_aborted(size_t index, ffa::Regs& out);
@@ -115,6 +123,7 @@ class Core final : public LocalMemory {
   Outcome yield_from_sp(size_t index, ffa::Regs& out);
   size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }
   // partition_lifecycle.cpp
+  Outcome dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void sp_features(const ffa::Regs& in, ffa::Regs& out) const;
   void console_log(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out);
@@ -170,6 +179,19 @@ class Core final : public LocalMemory {
   // The index of `id` among the transaction's receivers, or receiver_count.
   static unsigned receiver_index(const MemShare& s, ffa::EndpointId id);
   static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);
+  // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
+  // that made the call; its bitmaps are `own`.
+  void notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out);
+  void notification_bitmap_destroy(const ffa::Regs& in, ffa::Regs& out);
+  void notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out);
+  void notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out);
+  void notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out);
+  void notification_info_get(const ffa::Regs& in, ffa::Regs& out);
+  // The bitmaps of receiver `id`: the normal world's or a partition's.
+  NotificationBitmaps* bitmaps_of(ffa::EndpointId id);
+  // Sets the framework notification "RX buffer full" for `receiver`.
+  void notify_rx_buffer_full(ffa::EndpointId receiver);
+  void request_sri(bool delayed);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
   void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);
@@ -182,6 +204,9 @@ class Core final : public LocalMemory {
   size_t partition_count_ = 0;
   size_t scheduled_ = 0;
   NwdEndpoint nwd_;
+  // A schedule receiver interrupt asked for with the delay flag: raised
+  // when the partition's work returns to the normal world.
+  bool sri_delayed_ = false;
   MemShare shares_[kMaxShares];
   uint16_t share_generation_ = 0;
   // A descriptor arriving in fragments (one at a time).

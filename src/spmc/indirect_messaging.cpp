@@ -55,6 +55,9 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
   for (size_t i = min_header; i < offset; ++i) rx.data()[i] = 0;
   for (size_t i = 0; i < size; ++i) rx.data()[offset + i] = buf.data()[offset + i];
   mailbox->mark_rx_full();
+  // The receiver learns of it from the framework notification "RX buffer
+  // full", if it takes notifications.
+  notify_rx_buffer_full(receiver);
   ffa::set_success(out);
 }
 

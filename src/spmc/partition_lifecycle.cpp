@@ -58,6 +58,10 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::mem_frag_tx:
     case Func::mem_frag_rx:
     case Func::mem_reclaim:
+    case Func::notification_bind:
+    case Func::notification_unbind:
+    case Func::notification_set:
+    case Func::notification_get:
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
     case Func::yield:
@@ -112,7 +116,7 @@ void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
-Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
   switch (static_cast<Func>(in.fid())) {
     case Func::msg_wait:
@@ -205,6 +209,16 @@ Outcome Core::handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       return resume(index);
     case Func::mem_reclaim:
       mem_reclaim(p.info.id, in, out);
+      return resume(index);
+    case Func::notification_bind:
+    case Func::notification_unbind:
+      notification_bind(p.info.id, in, out);
+      return resume(index);
+    case Func::notification_set:
+      notification_set(p.info.id, in, out);
+      return resume(index);
+    case Func::notification_get:
+      notification_get(p.info.id, in, out);
       return resume(index);
     case Func::msg_send2:
       // w1[31:16] would name a VM sender; partitions send as themselves.

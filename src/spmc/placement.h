@@ -89,6 +89,12 @@ class Placement {
     (void)pages;
     return ffa::Error::not_supported;
   }
+  // The schedule receiver interrupt (SRI): tells the normal world's
+  // scheduler that notifications are pending (it then calls
+  // FFA_NOTIFICATION_INFO_GET). Returns the interrupt ID the normal world
+  // sees, or NOT_SUPPORTED where the placement cannot raise it.
+  virtual ffa::Result<uint32_t> schedule_receiver_interrupt_id() const { return ffa::Error::not_supported; }
+  virtual void raise_schedule_receiver_interrupt() {}
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

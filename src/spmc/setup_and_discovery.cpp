@@ -1,5 +1,6 @@
 // FF-A v1.2 chapter 13 "Setup and discovery interfaces": FFA_VERSION,
 // FFA_FEATURES, FFA_PARTITION_INFO_GET.
+#include "ffa/notifications.h"
 #include "ffa/partition_info.h"
 #include "spmc/core.h"
 
@@ -35,10 +36,15 @@ constexpr uint64_t kNwdCalls32 = bit(Func::error) | bit(Func::success_32) | bit(
                                  bit(Func::rxtx_unmap) | bit(Func::partition_info_get) | bit(Func::id_get) |
                                  bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get) | bit(Func::msg_send2) |
                                  bit(Func::run) | bit(Func::mem_share_32) | bit(Func::mem_lend_32) |
-                                 bit(Func::mem_donate_32) | bit(Func::mem_reclaim) | bit(Func::mem_frag_tx);
+                                 bit(Func::mem_donate_32) | bit(Func::mem_reclaim) | bit(Func::mem_frag_tx) |
+                                 bit(Func::notification_bitmap_create) | bit(Func::notification_bitmap_destroy) |
+                                 bit(Func::notification_bind) | bit(Func::notification_unbind) |
+                                 bit(Func::notification_set) | bit(Func::notification_get) |
+                                 bit(Func::notification_info_get_32);
 constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64) |
                                  bit(Func::partition_info_get_regs) | bit(Func::msg_send_direct_req2) |
-                                 bit(Func::mem_share_64) | bit(Func::mem_lend_64) | bit(Func::mem_donate_64);
+                                 bit(Func::mem_share_64) | bit(Func::mem_lend_64) | bit(Func::mem_donate_64) |
+                                 bit(Func::notification_info_get_64);
 
 }  // namespace
 
@@ -53,9 +59,15 @@ bool Core::is_supported_for_nwd(uint32_t fid, Version caller_version) const {
 
 void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const {
   const uint32_t id = in.w(1);
-  // Bit 31 clear: a feature ID (NPI 1, SRI 2, managed exit 3). None of them
-  // is offered to the normal world yet: interrupts are a later chapter.
-  if ((id & 0x80000000u) == 0) return ffa::set_error(out, Error::not_supported);
+  // Bit 31 clear: a feature ID (NPI 1, SRI 2, managed exit 3). The normal
+  // world may ask for the schedule receiver interrupt's ID, from v1.1 on,
+  // where the placement can raise it.
+  if ((id & 0x80000000u) == 0) {
+    auto sri = placement_.schedule_receiver_interrupt_id();
+    if (id != ffa::notification::kFeatureSri || caller.version < ffa::kVersion1_1 || !sri)
+      return ffa::set_error(out, Error::not_supported);
+    return ffa::set_success(out, *sri);
+  }
   if (!is_supported_for_nwd(id, caller.version)) return ffa::set_error(out, Error::not_supported);
   // w2 (input properties) is only defined for FFA_MEM_RETRIEVE_REQ.
   if (in.w(2) != 0) return ffa::set_error(out, Error::invalid_parameters);

@@ -47,6 +47,14 @@ constexpr uint32_t kFids[] = {
     raw(Func::error),
     raw(Func::success_32),
     raw(Func::notification_bind),
+    raw(Func::notification_bitmap_create),
+    raw(Func::notification_bitmap_destroy),
+    raw(Func::notification_set),
+    raw(Func::notification_get),
+    raw(Func::notification_info_get_32),
+    raw(Func::notification_info_get_64),
+    raw(Func::mem_frag_tx),
+    raw(Func::mem_reclaim),
     raw(Func::console_log_64),
     0xC4000063u,  // no SMC64 FFA_VERSION
     0x84000000u,  // PSCI_VERSION: not FF-A
@@ -145,6 +153,12 @@ void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
       return;
     }
     FUZZ_CHECK(zero_from(out, 8));
+    return;
+  }
+  if (x0 == raw(Func::mem_frag_rx)) {
+    // "Send the next fragment": only to a transaction's fragments.
+    FUZZ_CHECK(fid == raw(Func::mem_share_32) || fid == raw(Func::mem_frag_tx));
+    FUZZ_CHECK(zero_from(out, 4));
     return;
   }
   const bool resp32 = x0 == raw(Func::msg_send_direct_resp_32);

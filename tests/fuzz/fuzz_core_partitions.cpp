@@ -33,7 +33,7 @@ constexpr uint32_t kFids[] = {
     0x84000060, 0x84000061, 0x84000063, 0x84000064, 0x84000069, 0x8400006B, 0x8400006F, 0xC400006F,
     0x84000070, 0xC4000070, 0x84000085, 0x8400008A, 0xC400008A, 0x84000068, 0x84000066, 0x840000FF,
     0xC400008D, 0xC400008E, 0x84000086, 0x84000065, 0xC4000088, 0xC4000089, 0xC400008B, 0xC4000087,
-    0x8400006D, 0x8400006C};
+    0x8400006D, 0x8400006C, 0x8400007D, 0x8400007F, 0x84000080, 0x84000081, 0x84000082, 0xC4000083};
 constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0001};
 
 ffa::Regs regs_from(Input& in) {
@@ -72,6 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | extra,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.boot_order = in.byte();
+    // 0x8001 and 0x8002 take notifications (one vCPU each).
+    p.notifications.created = id != 0x8003;
+    p.notifications.vcpu_count = 1;
     FUZZ_CHECK(core.add_partition(p).ok());
   }
   core.attach_partition_mailbox(0, tx, rx, 1);

@@ -31,6 +31,10 @@ class FakePlacement : public spmc::Placement {
   ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
+  // The schedule receiver interrupt: SGI 8, counted.
+  ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override { return 8u; }
+  void raise_schedule_receiver_interrupt() override { ++sris_raised_; }
+  unsigned sris_raised() const { return sris_raised_; }
 
   // Test controls and observations.
   uint8_t* ns_memory(uint64_t pa) { return memory_.data() + (pa - base_); }
@@ -67,6 +71,7 @@ class FakePlacement : public spmc::Placement {
   std::vector<uint8_t> secure_;
   uint64_t pages_mapped_ = 0;
   bool fail_next_map_ = false;
+  unsigned sris_raised_ = 0;
   std::vector<OwnRegion> own_;
   std::map<std::pair<uint16_t, uint64_t>, Page> pages_;
 };

@@ -1,0 +1,207 @@
+// FF-A v1.2 chapter 11 "Notifications": asynchronous doorbells between the
+// normal world (one VM, ID 0, without a hypervisor) and partitions, and
+// between partitions. A receiver binds notification IDs to the one sender
+// that may set them; the sender sets them (pending); the receiver gets
+// them (and clears them). The normal world's scheduler learns who has
+// something pending from FFA_NOTIFICATION_INFO_GET, prompted by the
+// schedule receiver interrupt when a partition set the notification.
+#include "ffa/notifications.h"
+#include "spmc/core.h"
+
+namespace spmc {
+
+using ffa::Error;
+using ffa::Func;
+namespace notif = ffa::notification;
+
+namespace {
+uint64_t bitmap_of(const ffa::Regs& in) { return uint64_t{in.w(3)} | uint64_t{in.w(4)} << 32; }
+}  // namespace
+
+NotificationBitmaps* Core::bitmaps_of(ffa::EndpointId id) {
+  if (id == nwd_.id) return &nwd_.notifications;
+  Partition* p = const_cast<Partition*>(find_partition(id));
+  if (!p || p->state == PartitionState::aborted) return nullptr;
+  return &p->notifications;
+}
+
+void Core::request_sri(bool delayed) {
+  if (delayed) {
+    sri_delayed_ = true;
+  } else {
+    placement_.raise_schedule_receiver_interrupt();
+  }
+}
+
+void Core::notify_rx_buffer_full(ffa::EndpointId receiver) {
+  NotificationBitmaps* b = bitmaps_of(receiver);
+  if (!b || !b->created) return;  // it did not ask for notifications
+  b->framework |= notif::kFrameworkRxBufferFull;
+  b->global_reported = false;
+  // The normal world's scheduler learns of its own message this way.
+  if (receiver == nwd_.id) request_sri(false);
+}
+
+void Core::notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out) {
+  // Without a hypervisor the normal world is one VM, ID 0.
+  const uint32_t vm = in.w(1), vcpus = in.w(2);
+  if (vm != nwd_.id.raw() || vcpus == 0 || vcpus > NotificationBitmaps::kMaxVcpus)
+    return ffa::set_error(out, Error::invalid_parameters);
+  if (nwd_.notifications.created) return ffa::set_error(out, Error::denied);
+  nwd_.notifications = NotificationBitmaps{};
+  nwd_.notifications.created = true;
+  nwd_.notifications.vcpu_count = static_cast<uint16_t>(vcpus);
+  ffa::set_success(out);
+}
+
+void Core::notification_bitmap_destroy(const ffa::Regs& in, ffa::Regs& out) {
+  if (in.w(1) != nwd_.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
+  NotificationBitmaps& b = nwd_.notifications;
+  // Pending notifications would be lost: the VM must get them first.
+  if (!b.created || b.any_pending()) return ffa::set_error(out, Error::denied);
+  b = NotificationBitmaps{};
+  ffa::set_success(out);
+}
+
+// FFA_NOTIFICATION_BIND and _UNBIND (the receiver calls).
+void Core::notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
+  const bool bind = in.fid() == ffa::raw(Func::notification_bind);
+  const auto pair = ffa::EndpointPair::from_w1(in.w(1));
+  const uint32_t flags = in.w(2);
+  const uint64_t ids = bitmap_of(in);
+  if (!(pair.receiver == caller) || ids == 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (bind ? (flags & ~notif::kFlagPerVcpu) != 0 : flags != 0) return ffa::set_error(out, Error::invalid_parameters);
+  NotificationBitmaps* b = bitmaps_of(caller);
+  if (!b || !b->created) return ffa::set_error(out, caller == nwd_.id ? Error::denied : Error::invalid_parameters);
+  // The sender: a partition for the normal world; the normal world or
+  // another partition for a partition.
+  const Partition* sp = find_partition(pair.sender);
+  const bool valid_sender = pair.sender == nwd_.id ? caller.is_secure() : (sp != nullptr && !(pair.sender == caller));
+  if (!valid_sender) return ffa::set_error(out, Error::invalid_parameters);
+  if (bind) {
+    // Each ID has one sender: binding a bound ID again is refused.
+    if (b->bound & ids) return ffa::set_error(out, Error::denied);
+    b->bound |= ids;
+    if (flags & notif::kFlagPerVcpu) b->per_vcpu |= ids;
+    for (unsigned i = 0; i < notif::kIds; ++i)
+      if ((ids >> i) & 1) b->sender[i] = pair.sender;
+    return ffa::set_success(out);
+  }
+  for (unsigned i = 0; i < notif::kIds; ++i)
+    if (((ids >> i) & 1) && (!((b->bound >> i) & 1) || !(b->sender[i] == pair.sender)))
+      return ffa::set_error(out, Error::denied);  // not bound, or bound to another sender
+  // A pending notification would be lost: the receiver gets it first.
+  uint64_t pending = b->global_from_sp | b->global_from_vm;
+  for (unsigned v = 0; v < NotificationBitmaps::kMaxVcpus; ++v) pending |= b->vcpu_from_sp[v] | b->vcpu_from_vm[v];
+  if (pending & ids) return ffa::set_error(out, Error::denied);
+  b->bound &= ~ids;
+  b->per_vcpu &= ~ids;
+  ffa::set_success(out);
+}
+
+// FFA_NOTIFICATION_SET (the sender calls).
+void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
+  const auto pair = ffa::EndpointPair::from_w1(in.w(1));
+  const uint32_t flags = in.w(2);
+  const uint64_t ids = bitmap_of(in);
+  const bool per_vcpu = (flags & notif::kFlagPerVcpu) != 0;
+  const uint32_t vcpu = flags >> notif::kSetVcpuShift;
+  const uint32_t known = notif::kFlagPerVcpu | (caller.is_secure() ? notif::kSetFlagDelaySri : 0);
+  if (!(pair.sender == caller) || pair.receiver == caller || ids == 0 ||
+      (flags & 0xFFFFu & ~known) != 0 || (!per_vcpu && vcpu != 0))
+    return ffa::set_error(out, Error::invalid_parameters);
+  // The normal world notifies partitions; partitions notify the normal
+  // world and each other.
+  if (!caller.is_secure() && !pair.receiver.is_secure()) return ffa::set_error(out, Error::invalid_parameters);
+  NotificationBitmaps* b = bitmaps_of(pair.receiver);
+  if (!b || !b->created) return ffa::set_error(out, Error::invalid_parameters);
+  if (per_vcpu && vcpu >= b->vcpu_count) return ffa::set_error(out, Error::invalid_parameters);
+  // Every ID must be bound to this sender, per vCPU exactly when set so.
+  for (unsigned i = 0; i < notif::kIds; ++i) {
+    if (!((ids >> i) & 1)) continue;
+    if (!((b->bound >> i) & 1) || !(b->sender[i] == caller)) return ffa::set_error(out, Error::denied);
+    if (((b->per_vcpu >> i) & 1) != (per_vcpu ? 1u : 0u)) return ffa::set_error(out, Error::invalid_parameters);
+  }
+  const bool from_sp = caller.is_secure();
+  if (per_vcpu) {
+    (from_sp ? b->vcpu_from_sp : b->vcpu_from_vm)[vcpu] |= ids;
+    b->vcpus_reported &= static_cast<uint8_t>(~(1u << vcpu));
+  } else {
+    (from_sp ? b->global_from_sp : b->global_from_vm) |= ids;
+    b->global_reported = false;
+  }
+  // A partition's notification prompts the normal world's scheduler: now,
+  // or when the partition's work is done (delay SRI).
+  if (from_sp) request_sri((flags & notif::kSetFlagDelaySri) != 0);
+  ffa::set_success(out);
+}
+
+// FFA_NOTIFICATION_GET (the receiver calls): returns and clears.
+void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
+  const uint32_t w1 = in.w(1), flags = in.w(2);
+  const uint32_t vcpu = w1 >> 16;
+  constexpr uint32_t kAll = notif::kGetFromSp | notif::kGetFromVm | notif::kGetFromSpm | notif::kGetFromHypervisor;
+  if ((w1 & 0xFFFF) != caller.raw() || (flags & ~kAll) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  NotificationBitmaps* b = bitmaps_of(caller);
+  if (!b || !b->created) return ffa::set_error(out, caller == nwd_.id ? Error::denied : Error::invalid_parameters);
+  if (vcpu >= b->vcpu_count) return ffa::set_error(out, Error::invalid_parameters);
+  uint64_t from_sp = 0, from_vm = 0;
+  uint32_t framework = 0;
+  if (flags & notif::kGetFromSp) {
+    from_sp = b->global_from_sp | b->vcpu_from_sp[vcpu];
+    b->global_from_sp = 0;
+    b->vcpu_from_sp[vcpu] = 0;
+  }
+  if (flags & notif::kGetFromVm) {
+    from_vm = b->global_from_vm | b->vcpu_from_vm[vcpu];
+    b->global_from_vm = 0;
+    b->vcpu_from_vm[vcpu] = 0;
+  }
+  if (flags & notif::kGetFromSpm) {
+    framework = b->framework;
+    b->framework = 0;
+  }
+  // kGetFromHypervisor: there is no hypervisor, so its bitmap is empty.
+  ffa::set_regs(out, ffa::raw(Func::success_32), 0, static_cast<uint32_t>(from_sp), from_sp >> 32,
+                static_cast<uint32_t>(from_vm), from_vm >> 32, framework, 0);
+}
+
+// FFA_NOTIFICATION_INFO_GET (the normal world's scheduler): who has
+// notifications pending that were not reported yet.
+void Core::notification_info_get(const ffa::Regs& in, ffa::Regs& out) {
+  const bool is64 = ffa::is_smc64(in.fid());
+  notif::InfoGetList list(is64);
+  bool more = false;
+  auto report = [&](ffa::EndpointId id, NotificationBitmaps& b) {
+    if (!b.created) return;
+    if (b.global_pending() && !b.global_reported) {
+      if (!list.fits(0)) {
+        more = true;
+        return;
+      }
+      (void)list.begin(id);
+      b.global_reported = true;
+    }
+    bool open = false;  // a list for this endpoint's vCPUs has room
+    for (unsigned v = 0; v < b.vcpu_count; ++v) {
+      if (!b.vcpu_pending(v) || ((b.vcpus_reported >> v) & 1)) continue;
+      if (!(open && list.add_vcpu(static_cast<uint16_t>(v)))) {
+        if (!list.fits(1)) {
+          more = true;
+          return;
+        }
+        (void)list.begin(id);
+        (void)list.add_vcpu(static_cast<uint16_t>(v));
+        open = true;
+      }
+      b.vcpus_reported |= static_cast<uint8_t>(1u << v);
+    }
+  };
+  report(nwd_.id, nwd_.notifications);
+  for (size_t i = 0; i < partition_count_ && !more; ++i)
+    if (partitions_[i].state != PartitionState::aborted) report(partitions_[i].info.id, partitions_[i].notifications);
+  if (list.lists() == 0) return ffa::set_error(out, Error::no_data);
+  list.write(out, is64, more);
+}
+
+}  // namespace spmc
