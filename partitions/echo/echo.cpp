@@ -32,6 +32,13 @@
 //                         the first word of every range, relinquish; answer
 //                         x3 = the retrieve's w0 (or error), x4 = ranges,
 //                         x5 = pages, x6 = the relinquish w0
+//   x3 = 0x4E424E44       bind notification IDs x5 to sender x4
+//                         (per vCPU if x6 = 1): x3 = the call's w0, x4 = w2
+//   x3 = 0x4E534554       set notification IDs x5 for receiver x4 with
+//                         flags x6: x3 = the call's w0, x4 = w2
+//   x3 = 0x4E474554       report the notifications it got when the normal
+//                         world last ran it (FFA_RUN): x3 = from partitions,
+//                         x4 = from VMs, x5 = framework, x6 = how many runs
 //   x3 = 0x52454C51       relinquish handle x4 (retrieved and kept earlier):
 //                         x3 = the relinquish w0
 //   x3 = 0x4C454E30       report what lending its own page did during
@@ -56,6 +63,7 @@ constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 constexpr uint64_t kLendable = 0x0E522000;  // the manifest's lendable region (4 pages)
 constexpr uint64_t kRelinquish = 0x52454C51;
+constexpr uint64_t kBind = 0x4E424E44, kSetNotification = 0x4E534554, kGotNotifications = 0x4E474554;
 constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
 const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
                            reinterpret_cast<const volatile uint8_t*>(kRxBuffer)};
@@ -149,8 +157,39 @@ ffa::Regs partition_info(const ffa::Regs& msg) {
   return sp::respond(msg, r.w(2), r.w(3), first, second);
 }
 
-// Given cycles by FFA_RUN: take an indirect message if one is waiting (the
-// runtime then waits again, which ends the normal world's FFA_RUN).
+// What FFA_NOTIFICATION_GET returned when the normal world last gave it
+// cycles: from partitions, from VMs, framework; and how many times.
+uint64_t g_notified[4];
+
+ffa::Regs bind_notifications(const ffa::Regs& msg) {
+  const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::notification_bind),
+                                         (static_cast<uint32_t>(msg.x[4]) << 16) | self, msg.x[6] == 1 ? 1u : 0u,
+                                         static_cast<uint32_t>(msg.x[5]), msg.x[5] >> 32}});
+  return sp::respond(msg, r.fid(), r.w(2));
+}
+
+ffa::Regs set_notifications(const ffa::Regs& msg) {
+  const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::notification_set),
+                                         (self << 16) | static_cast<uint16_t>(msg.x[4]), msg.x[6],
+                                         static_cast<uint32_t>(msg.x[5]), msg.x[5] >> 32}});
+  return sp::respond(msg, r.fid(), r.w(2));
+}
+
+// Given cycles by FFA_RUN: take its notifications, then an indirect
+// message if one is waiting (the runtime then waits again, which ends the
+// normal world's FFA_RUN).
+void take_notifications() {
+  const uint32_t self = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2);
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::notification_get), self, 0x7}});
+  if (!ffa::is_success(r)) return;
+  g_notified[0] = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
+  g_notified[1] = uint64_t{r.w(4)} | uint64_t{r.w(5)} << 32;
+  g_notified[2] = r.w(6);
+  ++g_notified[3];
+}
+
 void take_message() {
   const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
   auto le64 = [&](unsigned off) {
@@ -166,6 +205,11 @@ void take_message() {
     g_last[2] = le64(offset + 8);
     g_last[3] = le64(offset + 16);
   }
+}
+
+void on_run() {
+  take_notifications();
+  take_message();
 }
 
 ffa::Regs read_message(const ffa::Regs& msg) {
@@ -213,7 +257,7 @@ ffa::Regs forward(const ffa::Regs& msg) {
 }  // namespace
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
-  sp::on_run = &take_message;
+  sp::on_run = &on_run;
   check_own_memory();
   lend_while_initialising();
   // A partition of one execution context registers no secondary entry;
@@ -232,6 +276,12 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
       msg = retrieve(msg);
     } else if (msg.x[3] == kRetrieveAll) {
       msg = retrieve_all(msg);
+    } else if (msg.x[3] == kBind) {
+      msg = bind_notifications(msg);
+    } else if (msg.x[3] == kSetNotification) {
+      msg = set_notifications(msg);
+    } else if (msg.x[3] == kGotNotifications) {
+      msg = sp::respond(msg, g_notified[0], g_notified[1], g_notified[2], g_notified[3]);
     } else if (msg.x[3] == kRelinquish) {
       msg = sp::respond(msg, sp::relinquish(kBuffers, static_cast<uint16_t>(msg.x[1]), msg.x[4]));
     } else if (msg.x[3] == kLendReport) {

@@ -250,11 +250,15 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   // Indirect messages need somewhere to land: a declared RX/TX pair.
   if ((m.messaging_method & ffa::messaging::indirect) && m.rx_region >= 0) props |= ffa::partition_props::indirect_msg;
   if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
+  if (m.notification_support) props |= ffa::partition_props::notification_recv;
   spmc::Partition p{};
   p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
   p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
   // The version its manifest declares, until its own FFA_VERSION says otherwise.
   p.version = m.ffa_version;
+  // Its notification bitmaps, one set per execution context.
+  p.notifications.created = m.notification_support;
+  p.notifications.vcpu_count = m.exec_ctx_count;
   if (auto s = core.add_partition(p); !s) {
     lib::log::error("partition \"{}\": endpoint ID {:x} refused (duplicate or not secure); not started",
                     m.description, id.raw());

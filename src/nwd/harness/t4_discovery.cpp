@@ -65,7 +65,7 @@ TEST(discovery, partition_info_all) {
   EXPECT_EQ(rx_le32(24) >> 16, 1);
   EXPECT_EQ(rx_le32(28), ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
                              ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv |
-                             ffa::partition_props::indirect_msg);
+                             ffa::partition_props::indirect_msg | ffa::partition_props::notification_recv);
   EXPECT_EQ(rx_le32(32), 0x3d7bd8f6u);  // its UUID, first word
   EXPECT_EQ(rx_le32(48) & 0xFFFF, 0x8002);
   EXPECT_EQ(rx_le32(72) & 0xFFFF, 0x8003);
@@ -115,7 +115,7 @@ TEST(discovery, partition_info_get_regs_all) {
   EXPECT_EQ(r.x[6] & 0xFFFF, 0x8001);
   EXPECT_EQ(r.x[6] >> 32, ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
                               ffa::partition_props::aarch64 | ffa::partition_props::direct_req2_recv |
-                             ffa::partition_props::indirect_msg);
+                             ffa::partition_props::indirect_msg | ffa::partition_props::notification_recv);
   EXPECT_EQ(r.x[15] & 0xFFFF, 0x8004);  // the fifth descriptor fills x15-x17
 }
 TEST(discovery, partition_info_get_regs_from_an_index_and_by_uuid) {

@@ -1,0 +1,100 @@
+// Notifications in QEMU between the normal world (VM 0) and the echo
+// partition: bitmaps, bind, set, FFA_NOTIFICATION_INFO_GET to find who has
+// something pending, FFA_RUN to give the partition the cycles to get its
+// notifications, the framework notification for an indirect message, and
+// the hostile cases.
+#include "ffa/notifications.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/test.h"
+
+using ffa::Func;
+using harness::call;
+using harness::error_code;
+
+namespace {
+constexpr uint16_t kEcho = 0x8001;
+constexpr int32_t kInvalid = -2, kDenied = -6, kNoData = -9;
+constexpr uint64_t kBind = 0x4E424E44, kSet = 0x4E534554, kGot = 0x4E474554;
+
+uint32_t pair(uint16_t sender, uint16_t receiver) { return uint32_t{sender} << 16 | receiver; }
+ffa::Regs echo(uint64_t command, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0) {
+  return call(Func::msg_send_direct_req_64, kEcho, 0, command, a, b, c);
+}
+// Whether FFA_NOTIFICATION_INFO_GET lists `id` (as a list's first ID).
+bool info_get_lists(uint16_t id) {
+  ffa::Regs r = call(Func::notification_info_get_64);
+  if (!ffa::is_success(r)) return false;
+  const unsigned lists = (r.w(2) >> 7) & 0x1F;
+  unsigned at = 0;
+  for (unsigned l = 0; l < lists; ++l) {
+    if (static_cast<uint16_t>(r.x[3 + at / 4] >> (16 * (at % 4))) == id) return true;
+    at += 1 + ((r.x[2] >> (12 + 2 * l)) & 3);
+  }
+  return false;
+}
+}  // namespace
+
+TEST(notifications, features) {
+  for (Func f : {Func::notification_bitmap_create, Func::notification_bitmap_destroy, Func::notification_bind,
+                 Func::notification_unbind, Func::notification_set, Func::notification_get,
+                 Func::notification_info_get_32, Func::notification_info_get_64})
+    EXPECT_TRUE(ffa::is_success(call(Func::features, ffa::raw(f))));
+}
+TEST(notifications, bitmaps) {
+  EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 0, 0)), kInvalid);  // no vCPUs
+  EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 7, 1)), kInvalid);  // not our VM ID
+  EXPECT_TRUE(ffa::is_success(call(Func::notification_bitmap_create, 0, 1)));
+  EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 0, 1)), kDenied);  // twice
+}
+TEST(notifications, normal_world_to_partition) {
+  // Echo binds ID 5 to us; we set it; INFO_GET names echo; FFA_RUN gives
+  // echo the cycles to get it.
+  ffa::Regs r = echo(kBind, 0, 1u << 5);
+  ASSERT_EQ(r.x[3], ffa::raw(Func::success_32));
+  EXPECT_EQ(echo(kBind, 0, 1u << 5).x[4], static_cast<uint32_t>(kDenied));  // bound already
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_set, pair(0, kEcho), 0, 1u << 5)));
+  EXPECT_TRUE(info_get_lists(kEcho));
+  EXPECT_EQ(error_code(call(Func::notification_info_get_64)), kNoData);  // reported once
+  const uint64_t runs = echo(kGot).x[6];
+  r = call(Func::run, uint32_t{kEcho} << 16);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::msg_wait));
+  r = echo(kGot);
+  EXPECT_EQ(r.x[6], runs + 1);
+  EXPECT_EQ(r.x[4], 1u << 5);  // from a VM
+  EXPECT_EQ(r.x[3], 0);        // from no partition
+}
+TEST(notifications, partition_to_normal_world) {
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, pair(kEcho, 0), 0, 0, 1u << 2)));  // ID 34
+  ffa::Regs r = echo(kSet, 0, 1ull << 34, ffa::notification::kSetFlagDelaySri);
+  ASSERT_EQ(r.x[3], ffa::raw(Func::success_32));
+  EXPECT_TRUE(info_get_lists(0));
+  r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  ASSERT_TRUE(ffa::is_success(r));
+  EXPECT_EQ(r.w(2), 0);
+  EXPECT_EQ(r.w(3), 1u << 2);
+  EXPECT_EQ(call(Func::notification_get, 0, ffa::notification::kGetFromSp).w(3), 0);  // cleared
+}
+TEST(notifications, indirect_message_raises_rx_buffer_full) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 1, 2, 3, 0);  // echo -> us
+  ASSERT_EQ(r.x[3], ffa::raw(Func::success_32));
+  r = call(Func::notification_get, 0, ffa::notification::kGetFromSpm);
+  EXPECT_EQ(r.w(6), ffa::notification::kFrameworkRxBufferFull);
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+}
+TEST(notifications, hostile_cases) {
+  // Setting an ID nobody bound, binding for someone else, someone else's
+  // get, destroying bitmaps with something pending.
+  EXPECT_EQ(error_code(call(Func::notification_set, pair(0, kEcho), 0, 1u << 9)), kDenied);
+  EXPECT_EQ(error_code(call(Func::notification_bind, pair(0, kEcho), 0, 1)), kInvalid);
+  EXPECT_EQ(error_code(call(Func::notification_get, kEcho, 1)), kInvalid);
+  EXPECT_EQ(error_code(call(Func::notification_set, pair(kEcho, 0), 0, 1)), kInvalid);  // as echo
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, pair(kEcho, 0), 0, 1u << 3)));
+  ASSERT_EQ(echo(kSet, 0, 1u << 3).x[3], ffa::raw(Func::success_32));
+  EXPECT_EQ(error_code(call(Func::notification_bitmap_destroy, 0)), kDenied);
+  EXPECT_EQ(error_code(call(Func::notification_unbind, pair(kEcho, 0), 0, 1u << 3)), kDenied);  // pending
+  EXPECT_EQ(call(Func::notification_get, 0, ffa::notification::kGetFromSp).w(2), 1u << 3);
+  EXPECT_TRUE(ffa::is_success(call(Func::notification_unbind, pair(kEcho, 0), 0, 1u << 3)));
+  // Echo cannot set what we did not bind to it.
+  EXPECT_EQ(echo(kSet, 0, 1u << 3).x[4], static_cast<uint32_t>(kDenied));
+}
