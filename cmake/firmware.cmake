@@ -49,7 +49,7 @@ target_compile_options(el3.elf PRIVATE -Os)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
-          src/sel1/partitions.cpp
+          src/sel1/partitions.cpp src/arch/aarch64/gicv3.cpp
   LIBS tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 
@@ -59,7 +59,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/fault.cpp
           src/nwd/harness/bench.cpp
           src/nwd/harness/t1_version.cpp src/nwd/harness/t2_smccc.cpp src/nwd/harness/t3_rxtx.cpp
-          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
+          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/gic.cpp src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
           src/nwd/harness/t9_version_locked.cpp
   LIBS tessera_ffa)
 

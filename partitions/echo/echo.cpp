@@ -180,9 +180,9 @@ ffa::Regs set_notifications(const ffa::Regs& msg) {
 // Given cycles by FFA_RUN: take its notifications, then an indirect
 // message if one is waiting (the runtime then waits again, which ends the
 // normal world's FFA_RUN).
+uint32_t g_self;  // our endpoint ID (FFA_ID_GET once, at initialisation)
 void take_notifications() {
-  const uint32_t self = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2);
-  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::notification_get), self, 0x7}});
+  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::notification_get), g_self, 0x7}});
   if (!ffa::is_success(r)) return;
   g_notified[0] = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
   g_notified[1] = uint64_t{r.w(4)} | uint64_t{r.w(5)} << 32;
@@ -258,6 +258,7 @@ ffa::Regs forward(const ffa::Regs& msg) {
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
   sp::on_run = &on_run;
+  g_self = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2);
   check_own_memory();
   lend_while_initialising();
   // A partition of one execution context registers no secondary entry;

@@ -10,6 +10,8 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/pl011.h"
 #include "sel1/mmu.h"
+#include "arch/aarch64/gicv3.h"
+#include "plat/qemu_virt/memory_map.h"
 #include "sel1/optee_endpoint.h"
 #include "sel1/partitions.h"
 #include "sel1/placement.h"
@@ -73,6 +75,12 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   arch_smc(&id);
   if (!ffa::is_success(id) || id.w(2) != manifest.spmc_id.raw())
     fail_boot("the SPMD does not know this SPMC by the manifest's spmc_id");
+
+  // The GIC: the secure side configures it for both worlds.
+  constexpr arch::gicv3::Layout gic{plat::kGicdBase, plat::kGicrBase, plat::kMaxCpus};
+  arch::gicv3::init_distributor(gic);
+  if (!arch::gicv3::init_redistributor(gic)) fail_boot("no GIC redistributor for this CPU");
+  arch::gicv3::init_cpu_interface();
 
   static sel1::Sel1Placement placement(tables, manifest);
   static spmc::Core core(placement, spmc::CoreConfig{manifest.spmc_id, manifest.version});

@@ -65,6 +65,11 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   map_or_panic(pt, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
   map_or_panic(pt, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
                Attrs{.type = MemType::device, .write = true});
+  // The GIC: distributor and every CPU's redistributor frames, in one 2 MiB
+  // block (0x08000000-0x08200000 holds nothing but the GIC; one entry
+  // instead of 272 pages to map at boot).
+  static_assert(plat::kGicrBase + plat::kMaxCpus * plat::kGicrFrameSize <= plat::kGicdBase + (2u << 20));
+  map_or_panic(pt, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true});
   // Where partitions run and where their packages wait: the trusted OS
   // loads them, never executes them.
   // Not global: partitions map this range themselves, under their own

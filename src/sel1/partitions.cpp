@@ -267,7 +267,11 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   const uint64_t asid = g_hosted_count + 1;
   h.ctx = SpContext{};
   h.ctx.elr = load + m.entrypoint_offset;
-  h.ctx.spsr = 0;  // EL0t
+  // EL0t with IRQ and FIQ masked: a normal-world interrupt that arrives
+  // while a partition runs waits until the secure world returns (FF-A's
+  // "queued" action) until the interrupt work gives partitions their own
+  // policies; unmasked, it would trap back at once, forever.
+  h.ctx.spsr = (1u << 7) | (1u << 6);
   h.ctx.ttbr0 = pt.root_address() | (asid << 48);
   h.started = false;
   for (uint64_t& x : h.boot_x) x = 0;

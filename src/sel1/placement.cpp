@@ -1,6 +1,8 @@
 #include "sel1/placement.h"
 
 #include "lib/log.h"
+#include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/sysreg.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/partitions.h"
 
@@ -104,6 +106,19 @@ ffa::Result<uint8_t*> Sel1Placement::partition_memory(uint64_t pa, uint32_t page
 
 ffa::Status Sel1Placement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
   return sel1::partition_mem_perm_set(id, va, pages, perm);
+}
+
+}  // namespace sel1
+
+namespace sel1 {
+
+// The schedule receiver interrupt: a Non-secure Group 1 SGI on this CPU,
+// taken by the normal world as soon as it runs again (partitions run with
+// interrupts masked, the trusted OS always).
+ffa::Result<uint32_t> Sel1Placement::schedule_receiver_interrupt_id() const { return plat::kScheduleReceiverSgi; }
+
+void Sel1Placement::raise_schedule_receiver_interrupt() {
+  arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi, arch::mpidr());
 }
 
 }  // namespace sel1

@@ -1,6 +1,7 @@
 #include "nwd/harness/fault.h"
 
 #include "arch/aarch64/conduit.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/test.h"
 
 extern "C" uint64_t harness_probe_read(uint64_t addr);
@@ -38,6 +39,11 @@ Probe probe_read(uint64_t addr) {
 // probing load), or never returns for an exception nobody expected.
 extern "C" uint64_t harness_exception(uint64_t kind) {
   using namespace harness;
+  // IRQ, from the current EL (either stack pointer): the GIC's.
+  if (kind == 1 || kind == 5) {
+    harness_irq();
+    return 0;
+  }
   uint64_t esr, elr, far;
   if (current_el() == 2) {
     __asm__ volatile("mrs %0, esr_el2; mrs %1, elr_el2; mrs %2, far_el2" : "=r"(esr), "=r"(elr), "=r"(far));

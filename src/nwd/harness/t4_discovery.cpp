@@ -41,8 +41,12 @@ TEST(discovery, features_of_unsupported_calls) {
                       0x840000FFu, 0xC4000065u, 0x82000000u}) {
     EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
   }
-  // Feature IDs (bit 31 clear): NPI, SRI, managed exit are not offered yet.
-  for (uint32_t id : {1u, 2u, 3u, 0x7Fu}) EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
+  // Feature IDs (bit 31 clear): the schedule receiver interrupt (2) is the
+  // normal world's; NPI and managed exit are partitions' business.
+  for (uint32_t id : {1u, 3u, 0x7Fu}) EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
+  ffa::Regs sri = call(Func::features, 2);
+  EXPECT_TRUE(ffa::is_success(sri));
+  EXPECT_EQ(sri.w(2), 8);  // SGI 8
 }
 TEST(discovery, features_with_input_properties_refused) {
   EXPECT_EQ(error_code(call(Func::features, ffa::raw(Func::version), 1)), kInvalid);

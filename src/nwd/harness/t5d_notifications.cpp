@@ -5,6 +5,7 @@
 // the hostile cases.
 #include "ffa/notifications.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/test.h"
 
 using ffa::Func;
@@ -45,6 +46,29 @@ TEST(notifications, bitmaps) {
   EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 7, 1)), kInvalid);  // not our VM ID
   EXPECT_TRUE(ffa::is_success(call(Func::notification_bitmap_create, 0, 1)));
   EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 0, 1)), kDenied);  // twice
+}
+TEST(notifications, schedule_receiver_interrupt) {
+  // The interrupt FFA_FEATURES names arrives when a partition notifies us,
+  // at once or (delay flag) when its work returns to us: here both come
+  // as the SMC returns.
+  ffa::Regs f = call(Func::features, ffa::notification::kFeatureSri);
+  ASSERT_TRUE(ffa::is_success(f));
+  const unsigned sgi = f.w(2);
+  ASSERT_TRUE(sgi < 16);
+  harness::gic::enable_sgi(sgi);
+  const unsigned before = harness::gic::taken(sgi);
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, pair(kEcho, 0), 0, 1u << 20)));
+  ASSERT_EQ(echo(kSet, 0, 1u << 20).x[3], ffa::raw(Func::success_32));
+  EXPECT_EQ(harness::gic::taken(sgi), before + 1);
+  EXPECT_TRUE(info_get_lists(0));
+  ASSERT_EQ(echo(kSet, 0, 1u << 20, ffa::notification::kSetFlagDelaySri).x[3], ffa::raw(Func::success_32));
+  EXPECT_EQ(harness::gic::taken(sgi), before + 2);
+  EXPECT_EQ(call(Func::notification_get, 0, ffa::notification::kGetFromSp).w(2), 1u << 20);
+  // Our own notification to a partition raises nothing.
+  ASSERT_EQ(echo(kBind, 0, 1u << 21).x[3], ffa::raw(Func::success_32));
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_set, pair(0, kEcho), 0, 1u << 21)));
+  EXPECT_EQ(harness::gic::taken(sgi), before + 2);
+  EXPECT_EQ(call(Func::run, uint32_t{kEcho} << 16).w(0), ffa::raw(Func::msg_wait));  // echo takes it
 }
 TEST(notifications, normal_world_to_partition) {
   // Echo binds ID 5 to us; we set it; INFO_GET names echo; FFA_RUN gives

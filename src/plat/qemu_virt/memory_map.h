@@ -13,6 +13,11 @@ inline constexpr uint64_t kFipOffset = 0x00040000;
 
 inline constexpr uint64_t kGicdBase = 0x08000000;
 inline constexpr uint64_t kGicrBase = 0x080A0000;
+inline constexpr uint64_t kGicdSize = 0x10000;
+inline constexpr uint64_t kGicrFrameSize = 0x20000;  // per CPU: RD and SGI frames
+// The schedule receiver interrupt: a Non-secure SGI the secure world pends
+// (the number Hafnium uses).
+inline constexpr unsigned kScheduleReceiverSgi = 8;
 inline constexpr uint64_t kDeviceBase = 0x08000000;  // GIC .. GPIO, one 2 MiB-aligned window
 inline constexpr uint64_t kDeviceSize = 0x02000000;
 inline constexpr uint64_t kUart0Base = 0x09000000;       // normal world

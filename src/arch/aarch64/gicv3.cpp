@@ -1,0 +1,81 @@
+#include "arch/aarch64/gicv3.h"
+
+#include "arch/aarch64/sysreg.h"
+
+namespace arch::gicv3 {
+namespace {
+
+// Distributor.
+constexpr uint64_t kGicdCtlr = 0x0000, kGicdTyper = 0x0004, kGicdIgroupr = 0x0080;
+constexpr uint32_t kCtlrEnableGrp0 = 1u << 0, kCtlrEnableGrp1Ns = 1u << 1, kCtlrEnableGrp1S = 1u << 2;
+constexpr uint32_t kCtlrAreS = 1u << 4, kCtlrAreNs = 1u << 5, kCtlrRwp = 1u << 31;
+// Redistributor: RD frame, then the SGI frame 64 KiB above it.
+constexpr uint64_t kFrame = 0x10000, kGicrStride = 2 * kFrame;
+constexpr uint64_t kGicrWaker = 0x0014, kGicrTyper = 0x0008;
+constexpr uint32_t kWakerProcessorSleep = 1u << 1, kWakerChildrenAsleep = 1u << 2;
+constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x0D00;
+constexpr uint64_t kTyperLast = 1u << 4;
+
+volatile uint32_t& reg32(uint64_t addr) { return *reinterpret_cast<volatile uint32_t*>(addr); }
+volatile uint64_t& reg64(uint64_t addr) { return *reinterpret_cast<volatile uint64_t*>(addr); }
+
+void wait_rwp(uint64_t gicd) {
+  while (reg32(gicd + kGicdCtlr) & kCtlrRwp) {
+  }
+}
+
+// MPIDR's affinity in GICR_TYPER's layout (Aff3.Aff2.Aff1.Aff0).
+uint32_t affinity_of(uint64_t mpidr) {
+  return static_cast<uint32_t>(((mpidr >> 32) & 0xFF) << 24 | (mpidr & 0xFFFFFF));
+}
+
+}  // namespace
+
+void init_distributor(const Layout& l) {
+  // Affinity routing first (for both states), then the groups.
+  reg32(l.gicd + kGicdCtlr) = kCtlrAreS | kCtlrAreNs;
+  wait_rwp(l.gicd);
+  const uint32_t lines = 32 * ((reg32(l.gicd + kGicdTyper) & 0x1F) + 1);
+  for (uint32_t n = 1; n < lines / 32; ++n) reg32(l.gicd + kGicdIgroupr + 4 * n) = 0xFFFFFFFFu;
+  reg32(l.gicd + kGicdCtlr) = kCtlrAreS | kCtlrAreNs | kCtlrEnableGrp0 | kCtlrEnableGrp1Ns | kCtlrEnableGrp1S;
+  wait_rwp(l.gicd);
+}
+
+bool init_redistributor(const Layout& l) {
+  const uint32_t me = affinity_of(mpidr());
+  for (unsigned i = 0; i < l.max_cpus; ++i) {
+    const uint64_t rd = l.gicr + i * kGicrStride;
+    const uint64_t typer = reg64(rd + kGicrTyper);
+    if (static_cast<uint32_t>(typer >> 32) == me) {
+      reg32(rd + kGicrWaker) = reg32(rd + kGicrWaker) & ~kWakerProcessorSleep;
+      while (reg32(rd + kGicrWaker) & kWakerChildrenAsleep) {
+      }
+      reg32(rd + kGicrIgroupr0) = 0xFFFFFFFFu;  // Group 1 ...
+      reg32(rd + kGicrIgrpmodr0) = 0;           // ... Non-secure
+      return true;
+    }
+    if (typer & kTyperLast) break;
+  }
+  return false;
+}
+
+void init_cpu_interface() {
+  // ICC_SRE_EL1: system registers (EL3 allows them in ICC_SRE_EL3).
+  TESSERA_SYSREG_WRITE(S3_0_C12_C12_5, TESSERA_SYSREG_READ(S3_0_C12_C12_5) | 1);
+  isb();
+  TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, 0xFF);   // ICC_PMR_EL1: every priority
+  TESSERA_SYSREG_WRITE(S3_0_C12_C12_7, 1);    // ICC_IGRPEN1_EL1 (Secure Group 1)
+  isb();
+}
+
+void send_sgi_to_other_world(unsigned intid, uint64_t mpidr) {
+  // ICC_ASGI1R_EL1: INTID [27:24], Aff3 [55:48], Aff2 [39:32], Aff1
+  // [23:16], target list [15:0] (one bit per Aff0 value below 16).
+  const uint64_t v = uint64_t{intid & 0xF} << 24 | ((mpidr >> 32) & 0xFF) << 48 | ((mpidr >> 16) & 0xFF) << 32 |
+                     ((mpidr >> 8) & 0xFF) << 16 | (1ull << (mpidr & 0xF));
+  dsb_ishst();
+  TESSERA_SYSREG_WRITE(S3_0_C12_C11_6, v);
+  isb();
+}
+
+}  // namespace arch::gicv3

@@ -1,0 +1,33 @@
+// A GICv3 driver for the secure side (distributor, redistributors, system
+// register CPU interface), as QEMU virt's gic-version=3 provides it. The
+// secure world owns the configuration: affinity routing for both security
+// states, every interrupt Non-secure Group 1 unless a secure owner claims
+// it, and the redistributors awake.
+#pragma once
+
+#include <cstdint>
+
+namespace arch::gicv3 {
+
+// Register block addresses (the platform's, passed once).
+struct Layout {
+  uint64_t gicd;
+  uint64_t gicr;  // the first redistributor; each CPU has two 64 KiB frames
+  unsigned max_cpus;
+};
+
+// Enables affinity routing and the three groups; every SPI Non-secure
+// Group 1. Once, on the boot CPU.
+void init_distributor(const Layout& l);
+// Wakes this CPU's redistributor and makes its SGIs and PPIs Non-secure
+// Group 1. false when no redistributor matches this CPU.
+bool init_redistributor(const Layout& l);
+// This CPU's secure CPU interface: system registers, every priority
+// allowed, Secure Group 1 enabled.
+void init_cpu_interface();
+
+// Pends SGI `intid` (0-15) for the other security state (Non-secure Group
+// 1 from the secure world) on the CPU with affinity `mpidr`.
+void send_sgi_to_other_world(unsigned intid, uint64_t mpidr);
+
+}  // namespace arch::gicv3
