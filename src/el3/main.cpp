@@ -162,7 +162,7 @@ extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
 }
 
 extern "C" el3::CpuContext* el3_irq_from_lower(el3::CpuContext*) { lib::panic("IRQ routed to EL3"); }
-extern "C" el3::CpuContext* el3_fiq_from_lower(el3::CpuContext*) { lib::panic("FIQ routed to EL3"); }
+extern "C" el3::CpuContext* el3_fiq_from_lower(el3::CpuContext* ctx) { return el3::spmd::secure_interrupt(ctx); }
 extern "C" el3::CpuContext* el3_serror_from_lower(el3::CpuContext*) { lib::panic("SError routed to EL3"); }
 
 extern "C" [[noreturn]] void el3_unexpected_current(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {

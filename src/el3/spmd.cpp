@@ -14,6 +14,8 @@ using ffa::Func;
 
 // SCR_EL3 bits.
 constexpr uint64_t kScrNs = 1ull << 0;
+constexpr uint64_t kScrFiq = 1ull << 2;   // FIQs to EL3: secure interrupts while the normal world runs
+constexpr uint64_t kScrSt = 1ull << 11;   // S-EL1 may use the secure physical timer
 constexpr uint64_t kScrRes1 = 3ull << 4;
 constexpr uint64_t kScrHce = 1ull << 8;
 constexpr uint64_t kScrRw = 1ull << 10;
@@ -39,6 +41,7 @@ enum class Pending : uint8_t {
   boot,           // the SPMC's first FFA_MSG_WAIT (or FFA_ERROR)
   none,           // the SPMC answers a normal-world call when it returns
   version_reply,  // a framework FFA_VERSION response
+  interrupt,      // the SPMC handles a secure interrupt; FFA_NORMAL_WORLD_RESUME ends it
 };
 
 struct PerCpu {
@@ -159,7 +162,7 @@ void set_error(CpuContext& c, ffa::Error e) {
 // the secure world's callee-saved registers).
 CpuContext* start_normal_world(PerCpu& cpu) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
-  init_context(cpu.nonsecure, g_boot.ns_entry, spsr, scr_common() | kScrNs | kScrHce,
+  init_context(cpu.nonsecure, g_boot.ns_entry, spsr, scr_common() | kScrNs | kScrHce | (g_spmc_alive ? kScrFiq : 0),
                has_sve() ? kCptrEz : 0);
   cpu.nonsecure.x[0] = g_boot.ns_arg0;
   cpu.nonsecure.other = &cpu.secure;
@@ -311,6 +314,17 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     return ns;
   }
 
+  if (cpu.pending == Pending::interrupt) {
+    // The normal world resumes where the interrupt stopped it, once the
+    // SPMC is done (and nothing else goes through meanwhile).
+    if (fid != ffa::raw(Func::normal_world_resume)) {
+      set_error(*s, ffa::Error::denied);
+      return s;
+    }
+    cpu.pending = Pending::none;
+    return switch_world(cpu, World::nonsecure);
+  }
+
   // Answers to the normal world's calls go back to it.
   switch (static_cast<Func>(fid)) {
     case Func::success_32:
@@ -359,6 +373,20 @@ CpuContext* handle_ffa(CpuContext* ctx, World from) {
   return next;
 }
 
+CpuContext* secure_interrupt(CpuContext* ns) {
+  PerCpu& cpu = this_cpu();
+  // Routed here only while the normal world runs (SCR_EL3.FIQ is set in
+  // its context alone, and only with an SPMC to take the interrupt).
+  if (world_of(ns) != World::nonsecure || cpu.pending != Pending::none) lib::panic("unexpected FIQ");
+  cpu.pending = Pending::interrupt;
+  refresh_fast_path(cpu);
+  // The SPMC's FFA_MSG_WAIT returns FFA_INTERRUPT; it acknowledges the
+  // interrupt at the GIC itself.
+  CpuContext* s = switch_world(cpu, World::secure);
+  reply(*s, ffa::raw(Func::interrupt), 0);
+  return s;
+}
+
 CpuContext* fp_trap(CpuContext* ctx) {
   PerCpu& cpu = this_cpu();
   if (world_of(ctx) != World::secure || cpu.secure_owns_fp) lib::panic("unexpected FP trap");
@@ -382,7 +410,7 @@ void boot(const BootInfo& info) {
   PerCpu& cpu = this_cpu();
   cpu.pending = Pending::boot;
   // The secure world runs with FP/SIMD trapped until it first uses it.
-  init_context(cpu.secure, info.spmc_entry, kSpsrEl1h, scr_common(), kCptrTfp);
+  init_context(cpu.secure, info.spmc_entry, kSpsrEl1h, scr_common() | kScrSt, kCptrTfp);
   cpu.secure.x[0] = info.spmc_manifest;
   cpu.secure.x[4] = arch::cpu_index();
   el3_restore_el1_sysregs(&cpu.secure.el1);

@@ -33,6 +33,10 @@ CpuContext* handle_ffa(CpuContext* ctx, World from);
 CpuContext* context(World world);
 World world_of(const CpuContext* ctx);
 
+// A secure interrupt (FIQ) while the normal world runs: the SPMC gets
+// FFA_INTERRUPT and ends with FFA_NORMAL_WORLD_RESUME.
+CpuContext* secure_interrupt(CpuContext* ns);
+
 // Lazily switched FP/SIMD: called on an FP trap from a lower EL.
 CpuContext* fp_trap(CpuContext* ctx);
 

@@ -13,6 +13,7 @@
 #include "arch/aarch64/gicv3.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/optee_endpoint.h"
+#include "sel1/secure_timer.h"
 #include "sel1/partitions.h"
 #include "sel1/placement.h"
 #include "spmc/core.h"
@@ -92,6 +93,8 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   tos.local = &optee;
   if (!core.add_partition(tos)) fail_boot("cannot register the trusted OS endpoint");
   optee.attach_memory(core, manifest.trusted_os_id);
+  sel1::secure_timer().init(core, manifest.trusted_os_id);
+  optee.attach_device(sel1::secure_timer());
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 

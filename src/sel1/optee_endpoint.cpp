@@ -34,6 +34,19 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       // later issue: refused the way OP-TEE refuses what it lacks.
       out[0] = kTeeErrorNotSupported;
       break;
+    case kTesseraTimerArm:
+      out[0] = device_ ? device_->arm(request.payload[1], request.sender, (request.payload[2] & 0xFFFFFFFF) |
+                                                                              (request.payload[3] & 0xFFFFFFFF) << 32)
+                       : kTeeErrorNotSupported;
+      break;
+    case kTesseraTimerBottomHalf:
+      if (!device_) {
+        out[0] = kTeeErrorNotSupported;
+        break;
+      }
+      out[0] = 0;
+      device_->bottom_half(out + 1);
+      break;
     case kTesseraFpSelfTest:
       if (!fp_clobber_) {
         out[0] = kTeeErrorNotSupported;

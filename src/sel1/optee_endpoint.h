@@ -63,6 +63,24 @@ inline constexpr uint32_t kTeeErrorNotSupported = 0xFFFF000A;
 inline constexpr uint32_t kRpcMaxParams = 4;
 inline constexpr uint32_t kSecCapArgOffset = 1u << 0;
 
+// Tessera's secure-device messages (not OP-TEE's ABI): arm the secure
+// timer (w4 ticks, w5/w6 the notification IDs the caller bound to us for
+// it; answer w3 = 0 or an FF-A status) and its bottom half (answer w3 = 0,
+// w4 = new events, w5 = all events, w6 = the last interrupt's latency in
+// counter ticks).
+inline constexpr uint32_t kTesseraTimerArm = 0xFFFF5354;
+inline constexpr uint32_t kTesseraTimerBottomHalf = 0xFFFF4248;
+
+// A device the trusted OS drives for the normal world.
+class DeviceService {
+ public:
+  virtual uint32_t arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) = 0;
+  virtual void bottom_half(uint64_t out[3]) = 0;
+
+ protected:
+  ~DeviceService() = default;
+};
+
 class OpteeEndpoint final : public spmc::LocalEndpoint {
  public:
   // `fp_clobber` runs the FP self-test; null where there is none (host).
@@ -74,6 +92,7 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
     memory_ = &memory;
     self_ = self;
   }
+  void attach_device(DeviceService& device) { device_ = &device; }
 
  private:
   // optee_shm_calls.cpp
@@ -86,6 +105,7 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   uint32_t build_id_;
   void (*fp_clobber_)(uint64_t);
   spmc::LocalMemory* memory_ = nullptr;
+  DeviceService* device_ = nullptr;
   ffa::EndpointId self_;
   // Shared memory the normal world passed in a yielding call: retrieved
   // on first use, kept until it unregisters it.

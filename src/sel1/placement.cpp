@@ -4,6 +4,7 @@
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/sysreg.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "sel1/secure_timer.h"
 #include "sel1/partitions.h"
 
 namespace sel1 {
@@ -119,6 +120,23 @@ ffa::Result<uint32_t> Sel1Placement::schedule_receiver_interrupt_id() const { re
 
 void Sel1Placement::raise_schedule_receiver_interrupt() {
   arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi, arch::mpidr());
+}
+
+}  // namespace sel1
+
+namespace sel1 {
+
+// FFA_INTERRUPT: the trusted OS's own devices are the only secure
+// interrupt owners yet (partitions' interrupts come with the interrupt work).
+void Sel1Placement::handle_secure_interrupt() {
+  const uint32_t iar = arch::gicv3::acknowledge();
+  if (iar >= 1020) return;  // spurious: nothing pending any more
+  if (iar == kSecureTimerPpi) {
+    secure_timer().top_half();
+  } else {
+    lib::log::warn("secure interrupt {} has no owner", iar);
+  }
+  arch::gicv3::end(iar);
 }
 
 }  // namespace sel1

@@ -27,6 +27,7 @@ class Sel1Placement final : public spmc::Placement {
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override;
   void raise_schedule_receiver_interrupt() override;
+  void handle_secure_interrupt() override;
 
  private:
   arch::mmu::PageTable& tables_;

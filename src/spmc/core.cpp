@@ -41,6 +41,13 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
     version(nwd_, in.w(1), out);
     return Outcome::reply_to_caller;
   }
+  if (fid == ffa::raw(Func::interrupt)) {
+    // From the SPMD, not the normal world's endpoint: a secure interrupt
+    // while the normal world ran. Handled, the normal world resumes.
+    placement_.handle_secure_interrupt();
+    ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
+    return Outcome::reply_to_caller;
+  }
   // A caller that made any call but FFA_VERSION has fixed its version.
   nwd_.version_negotiated = true;
   // Unknown FF-A IDs, calls newer than the caller's version, calls the

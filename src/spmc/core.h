@@ -39,7 +39,7 @@ enum class Outcome : uint8_t {
   boot_done,
 };
 
-class Core final : public LocalMemory {
+class Core final : public LocalMemory, public LocalNotifications {
  public:
   Core(Placement& placement, const CoreConfig& config);
 
@@ -89,6 +89,9 @@ class Core final : public LocalMemory {
     const MemShare* s = find_share(handle);
     return s && s->state == MemShare::State::ready && receiver_index(*s, me) < s->receiver_count;
   }
+
+  // LocalNotifications, for the trusted OS's drivers.
+  ffa::Status local_notification_set(ffa::EndpointId me, ffa::EndpointId receiver, uint64_t ids) override;
 
   // Introspection for tests and diagnostics.
   const MemShare* share(uint64_t handle) { return find_share(handle); }

@@ -157,6 +157,18 @@ struct NotificationBitmaps {
   }
 };
 
+// What the core offers an endpoint inside the SPMC's image (the trusted
+// OS's drivers) in place of FFA_NOTIFICATION_SET, which it cannot call on
+// itself: sets notification IDs `ids` (bound to `me`) for `receiver`, with
+// the same checks and the same schedule receiver interrupt.
+class LocalNotifications {
+ public:
+  virtual ffa::Status local_notification_set(ffa::EndpointId me, ffa::EndpointId receiver, uint64_t ids) = 0;
+
+ protected:
+  ~LocalNotifications() = default;
+};
+
 struct Partition {
   ffa::PartitionInfo info;
   LocalEndpoint* local = nullptr;  // null for partitions that run in their own context

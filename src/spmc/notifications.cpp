@@ -136,6 +136,17 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   ffa::set_success(out);
 }
 
+ffa::Status Core::local_notification_set(ffa::EndpointId me, ffa::EndpointId receiver, uint64_t ids) {
+  const Partition* p = find_partition(me);
+  if (!p || !p->local) return Error::invalid_parameters;
+  const ffa::Regs in{{ffa::raw(Func::notification_set), ffa::EndpointPair{me, receiver}.w1(), 0,
+                      static_cast<uint32_t>(ids), ids >> 32}};
+  ffa::Regs out;
+  notification_set(me, in, out);
+  if (ffa::is_error(out)) return ffa::error_of(out);
+  return {};
+}
+
 // FFA_NOTIFICATION_GET (the receiver calls): returns and clears.
 void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
   const uint32_t w1 = in.w(1), flags = in.w(2);

@@ -95,6 +95,10 @@ class Placement {
   // sees, or NOT_SUPPORTED where the placement cannot raise it.
   virtual ffa::Result<uint32_t> schedule_receiver_interrupt_id() const { return ffa::Error::not_supported; }
   virtual void raise_schedule_receiver_interrupt() {}
+  // A secure interrupt the SPMD handed over (FFA_INTERRUPT) while the
+  // normal world ran: the placement acknowledges it at the interrupt
+  // controller and runs its owner's top half.
+  virtual void handle_secure_interrupt() {}
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

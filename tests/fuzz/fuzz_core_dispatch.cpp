@@ -55,6 +55,7 @@ constexpr uint32_t kFids[] = {
     raw(Func::notification_info_get_64),
     raw(Func::mem_frag_tx),
     raw(Func::mem_reclaim),
+    raw(Func::interrupt),
     raw(Func::console_log_64),
     0xC4000063u,  // no SMC64 FFA_VERSION
     0x84000000u,  // PSCI_VERSION: not FF-A
@@ -153,6 +154,12 @@ void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
       return;
     }
     FUZZ_CHECK(zero_from(out, 8));
+    return;
+  }
+  if (x0 == raw(Func::normal_world_resume)) {
+    // The end of a secure interrupt: only FFA_INTERRUPT (from the SPMD) gets it.
+    FUZZ_CHECK(fid == raw(Func::interrupt));
+    FUZZ_CHECK(zero_from(out, 1));
     return;
   }
   if (x0 == raw(Func::mem_frag_rx)) {

@@ -15,6 +15,10 @@ constexpr uint64_t kGicrWaker = 0x0014, kGicrTyper = 0x0008;
 constexpr uint32_t kWakerProcessorSleep = 1u << 1, kWakerChildrenAsleep = 1u << 2;
 constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x0D00;
 constexpr uint64_t kTyperLast = 1u << 4;
+constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIpriorityr = kFrame + 0x0400;
+
+// This CPU's redistributor, found by init_redistributor.
+uint64_t g_rd[8];
 
 volatile uint32_t& reg32(uint64_t addr) { return *reinterpret_cast<volatile uint32_t*>(addr); }
 volatile uint64_t& reg64(uint64_t addr) { return *reinterpret_cast<volatile uint64_t*>(addr); }
@@ -52,6 +56,7 @@ bool init_redistributor(const Layout& l) {
       }
       reg32(rd + kGicrIgroupr0) = 0xFFFFFFFFu;  // Group 1 ...
       reg32(rd + kGicrIgrpmodr0) = 0;           // ... Non-secure
+      g_rd[cpu_index() % 8] = rd;
       return true;
     }
     if (typer & kTyperLast) break;
@@ -65,6 +70,27 @@ void init_cpu_interface() {
   isb();
   TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, 0xFF);   // ICC_PMR_EL1: every priority
   TESSERA_SYSREG_WRITE(S3_0_C12_C12_7, 1);    // ICC_IGRPEN1_EL1 (Secure Group 1)
+  isb();
+}
+
+void configure_secure_ppi(unsigned intid, uint8_t priority) {
+  const uint64_t rd = g_rd[cpu_index() % 8];
+  const uint32_t bit = 1u << (intid & 31);
+  reg32(rd + kGicrIgroupr0) = reg32(rd + kGicrIgroupr0) & ~bit;   // Group 1 with ...
+  reg32(rd + kGicrIgrpmodr0) = reg32(rd + kGicrIgrpmodr0) | bit;  // ... modifier: Secure
+  *reinterpret_cast<volatile uint8_t*>(rd + kGicrIpriorityr + intid) = priority;
+  reg32(rd + kGicrIsenabler0) = bit;
+  dsb_sy();
+}
+
+uint32_t acknowledge() {
+  const uint64_t iar = TESSERA_SYSREG_READ(S3_0_C12_C12_0);  // ICC_IAR1_EL1
+  dsb_sy();
+  return static_cast<uint32_t>(iar & 0xFFFFFF);
+}
+
+void end(uint32_t iar) {
+  TESSERA_SYSREG_WRITE(S3_0_C12_C12_1, iar);  // ICC_EOIR1_EL1
   isb();
 }
 

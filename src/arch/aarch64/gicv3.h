@@ -26,6 +26,15 @@ bool init_redistributor(const Layout& l);
 // allowed, Secure Group 1 enabled.
 void init_cpu_interface();
 
+// Makes PPI `intid` (16-31) of this CPU Secure Group 1 with `priority`,
+// and enables it (after init_redistributor).
+void configure_secure_ppi(unsigned intid, uint8_t priority);
+// The highest-priority pending interrupt for this security state,
+// acknowledged (ICC_IAR1_EL1); 1020-1023 mean none. Pass it to end().
+uint32_t acknowledge();
+// Priority drop and deactivation (ICC_EOIR1_EL1).
+void end(uint32_t iar);
+
 // Pends SGI `intid` (0-15) for the other security state (Non-secure Group
 // 1 from the secure world) on the CPU with affinity `mpidr`.
 void send_sgi_to_other_world(unsigned intid, uint64_t mpidr);

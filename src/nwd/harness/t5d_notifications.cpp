@@ -5,6 +5,7 @@
 // the hostile cases.
 #include "ffa/notifications.h"
 #include "nwd/harness/ffa_client.h"
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/test.h"
 
@@ -121,4 +122,38 @@ TEST(notifications, hostile_cases) {
   EXPECT_TRUE(ffa::is_success(call(Func::notification_unbind, pair(kEcho, 0), 0, 1u << 3)));
   // Echo cannot set what we did not bind to it.
   EXPECT_EQ(echo(kSet, 0, 1u << 3).x[4], static_cast<uint32_t>(kDenied));
+}
+TEST(interrupts, secure_timer_top_and_bottom_half) {
+  // FF-A's driver pattern with the secure physical timer, which the
+  // trusted OS owns: we arm it; it fires while we wait here (a secure
+  // interrupt while the normal world runs goes to the secure world); its
+  // top half sets our notification, whose schedule receiver interrupt
+  // wakes us; we find and get the notification; our bottom-half call
+  // takes the event.
+  ASSERT_TRUE(harness::discover());
+  const uint16_t tos = harness::trusted_os_id();
+  const unsigned sgi = call(Func::features, ffa::notification::kFeatureSri).w(2);
+  harness::gic::enable_sgi(sgi);
+  constexpr uint64_t kId = 1ull << 45;
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, pair(tos, 0), 0, 0, kId >> 32)));
+  const unsigned before = harness::gic::taken(sgi);
+  const uint64_t ticks = arch::cntfrq() / 1000;  // 1 ms
+  ffa::Regs r = call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, ticks, 0, kId >> 32);
+  ASSERT_EQ(r.x[3], 0);
+  const uint64_t t0 = arch::cntpct();
+  while (harness::gic::taken(sgi) == before && arch::cntpct() - t0 < arch::cntfrq() / 10) arch::wfi();
+  ASSERT_EQ(harness::gic::taken(sgi), before + 1);
+  EXPECT_TRUE(info_get_lists(0));
+  r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  EXPECT_EQ(r.w(3), kId >> 32);  // from a partition: the trusted OS
+  r = call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248);
+  EXPECT_EQ(r.x[3], 0);
+  EXPECT_EQ(r.x[4], 1);  // one new event
+  EXPECT_TRUE(r.x[5] >= 1);
+  harness::printf("# secure timer: interrupt {} counter ticks after its deadline\n", r.x[6]);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248).x[4], 0);  // taken already
+  // A deadline of nothing, or further than a second, is refused.
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, 0, 0, kId >> 32).w(3), 0xFFFFFFFEu);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, arch::cntfrq() + 1, 0, kId >> 32).w(3),
+            0xFFFFFFFEu);
 }

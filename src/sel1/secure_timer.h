@@ -1,0 +1,46 @@
+// The secure physical timer (CNTPS, PPI 29) as a device the trusted OS
+// owns: FF-A's top-half/bottom-half driver pattern, end to end.
+//  - arm(): the normal world asks (a Tessera message to the trusted OS) for
+//    an interrupt some ticks from now, and names the notification IDs it
+//    bound to the trusted OS for it.
+//  - top_half(): the interrupt arrives (FFA_INTERRUPT from the SPMD while
+//    the normal world runs); it only records the event and sets the
+//    notification, which raises the schedule receiver interrupt.
+//  - bottom_half(): the normal world's driver, told by the notification,
+//    comes back with a call that takes the recorded events.
+#pragma once
+
+#include <cstdint>
+
+#include "ffa/ids.h"
+#include "sel1/optee_endpoint.h"
+#include "spmc/endpoint.h"
+
+namespace sel1 {
+
+inline constexpr unsigned kSecureTimerPpi = 29;
+
+class SecureTimer final : public DeviceService {
+ public:
+  // Claims PPI 29 at the GIC (Secure Group 1) for this CPU.
+  void init(spmc::LocalNotifications& notifications, ffa::EndpointId self);
+  uint32_t arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) override;
+  void bottom_half(uint64_t out[3]) override;
+  // From the interrupt path, with interrupts masked: record, notify.
+  void top_half();
+
+ private:
+  spmc::LocalNotifications* notifications_ = nullptr;
+  ffa::EndpointId self_;
+  ffa::EndpointId receiver_;
+  uint64_t ids_ = 0;
+  uint64_t events_ = 0;         // top halves run
+  uint64_t taken_ = 0;          // events the bottom half has taken
+  uint64_t last_latency_ = 0;   // counter ticks from the deadline to the top half
+  uint64_t deadline_ = 0;
+};
+
+// The one instance (the placement's interrupt path reaches it here).
+SecureTimer& secure_timer();
+
+}  // namespace sel1
