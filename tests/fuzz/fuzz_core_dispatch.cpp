@@ -164,7 +164,9 @@ void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
   }
   if (x0 == raw(Func::mem_frag_rx)) {
     // "Send the next fragment": only to a transaction's fragments.
-    FUZZ_CHECK(fid == raw(Func::mem_share_32) || fid == raw(Func::mem_frag_tx));
+    const uint32_t nn = fid & 0xFF;
+    FUZZ_CHECK(((nn == 0x71 || nn == 0x72 || nn == 0x73) && (fid & 0xBFFFFFFFu) == 0x84000000u + nn) ||
+               fid == raw(Func::mem_frag_tx));
     FUZZ_CHECK(zero_from(out, 4));
     return;
   }
