@@ -4,7 +4,9 @@
 #include "ffa/partition_info.h"
 #include "nwd/harness/bench.h"
 #include "nwd/harness/dtb.h"
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/test.h"
 
 namespace {
@@ -28,6 +30,8 @@ void print_uuid(const uint32_t w[4]) {
 }
 
 // What `./tessera run` shows: the partitions found and an answered request.
+void demo_secure_driver(uint32_t tos);
+
 void demo() {
   printf("# --- FF-A at work ---\n");
   ffa::Regs v = call(ffa::Func::version, ffa::kVersion1_2.word());
@@ -82,7 +86,38 @@ void demo() {
   ffa::Regs mac = call(ffa::Func::msg_send_direct_req_64, 0x8005, 0, 2 /* HMAC */, 0, 1, 2, 3);
   printf("# DIRECT_REQ {:x} -> {:x} (S-EL0 keystore): HMAC-SHA256 with key slot 0 -> {:016x}{:016x}...\n", 0,
          0x8005, mac.x[4], mac.x[5]);
+  demo_secure_driver(tos);
   printf("# --- end of demo ---\n");
+}
+
+// FF-A's driver pattern with the trusted OS's secure timer: interrupt, top
+// half, notification, schedule receiver interrupt, bottom half.
+void demo_secure_driver(uint32_t tos) {
+  const ffa::Regs sri = call(ffa::Func::features, 2);
+  if (!ffa::is_success(sri)) return;
+  const unsigned sgi = sri.w(2);
+  harness::gic::enable_sgi(sgi);
+  constexpr uint64_t kId = 1ull << 62;
+  call(ffa::Func::notification_bitmap_create, 0, 1);  // unless the tests did
+  call(ffa::Func::notification_bind, tos << 16, 0, 0, kId >> 32);
+  const unsigned before = harness::gic::taken(sgi);
+  ffa::Regs r = call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, arch::cntfrq() / 1000, 0, kId >> 32);
+  printf("# secure timer armed for 1 ms (trusted OS {:x}), normal world waits in WFI: {}\n", tos,
+         r.x[3] == 0 ? "ok" : "refused");
+  const uint64_t t0 = arch::cntpct();
+  while (harness::gic::taken(sgi) == before && arch::cntpct() - t0 < arch::cntfrq() / 10) arch::wfi();
+  if (harness::gic::taken(sgi) == before) {
+    printf("#   no schedule receiver interrupt came\n");
+    return;
+  }
+  printf("#   schedule receiver interrupt (SGI {}) taken: the top half ran and set a notification\n", sgi);
+  r = call(ffa::Func::notification_info_get_64);
+  printf("#   FFA_NOTIFICATION_INFO_GET -> {} list(s), first endpoint {:x}\n", (r.w(2) >> 7) & 0x1F,
+         r.x[3] & 0xFFFF);
+  r = call(ffa::Func::notification_get, 0, 1);
+  printf("#   FFA_NOTIFICATION_GET -> from partitions {:x}\n", uint64_t{r.w(3)} << 32 | r.w(2));
+  r = call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248);
+  printf("#   bottom-half call -> {} new event(s), interrupt {} counter ticks after its deadline\n", r.x[4], r.x[6]);
 }
 
 // What FFA_FEATURES says of every FF-A function ID, one line each; the
