@@ -39,6 +39,9 @@
 //   x3 = 0x4E474554       report the notifications it got when the normal
 //                         world last ran it (FFA_RUN): x3 = from partitions,
 //                         x4 = from VMs, x5 = framework, x6 = how many runs
+//   x3 = 0x5350494E       spin: x4 rounds of a linear congruential step from
+//                         x5; answer x3 = the result (a long call that a
+//                         normal-world interrupt can preempt)
 //   x3 = 0x52454C51       relinquish handle x4 (retrieved and kept earlier):
 //                         x3 = the relinquish w0
 //   x3 = 0x4C454E30       report what lending its own page did during
@@ -62,7 +65,7 @@ constexpr uint64_t kYield = 0x59454C44, kLastMessage = 0x4C415354, kSend = 0x534
 constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 constexpr uint64_t kLendable = 0x0E522000;  // the manifest's lendable region (4 pages)
-constexpr uint64_t kRelinquish = 0x52454C51;
+constexpr uint64_t kRelinquish = 0x52454C51, kSpin = 0x5350494E;
 constexpr uint64_t kBind = 0x4E424E44, kSetNotification = 0x4E534554, kGotNotifications = 0x4E474554;
 constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
 const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
@@ -277,6 +280,13 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
       msg = retrieve(msg);
     } else if (msg.x[3] == kRetrieveAll) {
       msg = retrieve_all(msg);
+    } else if (msg.x[3] == kSpin) {
+      uint64_t v = msg.x[5];
+      for (uint64_t i = 0; i < msg.x[4]; ++i) {
+        v = v * 6364136223846793005ull + 1442695040888963407ull;
+        __asm__ volatile("" : "+r"(v));  // one step per round, not folded away
+      }
+      msg = sp::respond(msg, v);
     } else if (msg.x[3] == kBind) {
       msg = bind_notifications(msg);
     } else if (msg.x[3] == kSetNotification) {

@@ -24,6 +24,10 @@ constexpr size_t kTablesPerPartition = 8;
 constexpr uint64_t kPage = 4096;
 constexpr uint32_t kPackageMagic = 0x474B5053;  // "SPKG"
 constexpr uint64_t kEcSvc64 = 0x15;
+// SPSR for EL0t: IRQ (secure interrupts) always masked; FIQ (normal-world
+// interrupts) masked unless the partition's manifest has them signalled. A
+// masked interrupt waits until the secure world returns (FF-A's "queued").
+constexpr uint64_t kSpsrEl0IrqMasked = 1u << 7, kSpsrFiqMask = 1u << 6;
 
 struct Hosted {
   SpContext ctx;
@@ -256,6 +260,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
   // The version its manifest declares, until its own FFA_VERSION says otherwise.
   p.version = m.ffa_version;
+  p.ns_action = m.ns_interrupts_action;
   // Its notification bitmaps, one set per execution context.
   p.notifications.created = m.notification_support;
   p.notifications.vcpu_count = m.exec_ctx_count;
@@ -267,11 +272,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   const uint64_t asid = g_hosted_count + 1;
   h.ctx = SpContext{};
   h.ctx.elr = load + m.entrypoint_offset;
-  // EL0t with IRQ and FIQ masked: a normal-world interrupt that arrives
-  // while a partition runs waits until the secure world returns (FF-A's
-  // "queued" action) until the interrupt work gives partitions their own
-  // policies; unmasked, it would trap back at once, forever.
-  h.ctx.spsr = (1u << 7) | (1u << 6);
+  h.ctx.spsr = kSpsrEl0IrqMasked | kSpsrFiqMask;  // EL0t; run_partitions sets the masks per entry
   h.ctx.ttbr0 = pt.root_address() | (asid << 48);
   h.started = false;
   for (uint64_t& x : h.boot_x) x = 0;
@@ -422,27 +423,35 @@ unsigned load_partitions(const ffa::CoreManifest& manifest, spmc::Core& core) {
 }
 
 spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs& out) {
-  while (outcome == spmc::Outcome::run_partition) {
+  while (outcome == spmc::Outcome::run_partition || outcome == spmc::Outcome::resume_partition) {
     const size_t index = core.scheduled();
     Hosted* h = hosted_for(index);
     if (!h) {  // cannot happen: the core schedules only partitions we added
       outcome = core.sp_aborted(index, out);
       continue;
     }
-    for (unsigned i = 0; i < 18; ++i) h->ctx.x[i] = out.x[i];
-    if (!h->started) {
-      // First entry: x0-x3 as the boot information protocol says.
-      for (unsigned i = 0; i < 4; ++i) h->ctx.x[i] = h->boot_x[i];
-      h->started = true;
+    if (outcome == spmc::Outcome::run_partition) {
+      for (unsigned i = 0; i < 18; ++i) h->ctx.x[i] = out.x[i];
+      if (!h->started) {
+        // First entry: x0-x3 as the boot information protocol says.
+        for (unsigned i = 0; i < 4; ++i) h->ctx.x[i] = h->boot_x[i];
+        h->started = true;
+      }
     }
+    // IRQ (secure interrupts) stays masked; FIQ (normal-world interrupts,
+    // as the secure state sees them) only where the core signals them.
+    h->ctx.spsr = kSpsrEl0IrqMasked | (core.ns_interrupts_unmasked(index) ? 0 : kSpsrFiqMask);
     const uint64_t kind = sel1_el0_run(&h->ctx);
     if (kind == EL0_TRAP_SYNC && (h->ctx.esr >> 26) == kEcSvc64) {
       ffa::Regs in;
       for (unsigned i = 0; i < 18; ++i) in.x[i] = h->ctx.x[i];
       outcome = core.handle_sp_call(index, in, out);
-    } else if (kind == EL0_TRAP_IRQ || kind == EL0_TRAP_FIQ) {
-      // Nothing routes interrupts here yet: resume where it was.
-      for (unsigned i = 0; i < 18; ++i) out.x[i] = h->ctx.x[i];
+    } else if (kind == EL0_TRAP_FIQ) {
+      // A normal-world interrupt: the core preempts the partition and the
+      // normal world gets FFA_INTERRUPT (its interrupt is taken there).
+      outcome = core.sp_interrupted(index, out);
+    } else if (kind == EL0_TRAP_IRQ) {
+      outcome = spmc::Outcome::resume_partition;  // masked: cannot happen
     } else {
       lib::log::error("partition {:x} faulted: ESR {:x} ELR {:x} FAR {:x}; it is stopped for good",
                       core.partition(index).info.id.raw(), h->ctx.esr, h->ctx.elr, h->ctx.far);

@@ -37,6 +37,9 @@ enum class Outcome : uint8_t {
   reply_to_caller,
   run_partition,
   boot_done,
+  // Enter partition scheduled() with its registers as an interrupt left
+  // them: `out` is not for it.
+  resume_partition,
 };
 
 class Core final : public LocalMemory, public LocalNotifications {
@@ -71,6 +74,19 @@ class Core final : public LocalMemory, public LocalNotifications {
       placement_.raise_schedule_receiver_interrupt();
     }
     return o;
+  }
+  // A normal-world interrupt stopped partition `index` (possible only while
+  // ns_interrupts_unmasked(index)): it is preempted and the normal world
+  // gets FFA_INTERRUPT; FFA_RUN resumes it where it was.
+  Outcome sp_interrupted(size_t index, ffa::Regs& out);
+  // Whether partition `index`, about to run, may be interrupted by the
+  // normal world's interrupts: its manifest asks for them to be signalled
+  // and it works for the normal world (a partition's request to another
+  // partition is never cut short this way).
+  bool ns_interrupts_unmasked(size_t index) const {
+    const Partition& p = partitions_[index];
+    return p.ns_action != ffa::NsInterruptAction::queued && p.state == PartitionState::running &&
+           !p.requester.is_secure();
   }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).

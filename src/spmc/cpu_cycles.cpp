@@ -24,9 +24,15 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     case PartitionState::aborted:
       return refuse(Error::aborted);
     case PartitionState::preempted:
+      p.state = PartitionState::running;
+      if (p.interrupted) {
+        // Back to where the interrupt stopped it, registers untouched.
+        p.interrupted = false;
+        scheduled_ = index_of(t);
+        return Outcome::resume_partition;
+      }
       // Back to where it yielded: its FFA_YIELD returns FFA_SUCCESS, and
       // whatever it answers next answers this call.
-      p.state = PartitionState::running;
       ffa::set_success(out);
       return resume(index_of(t));
     case PartitionState::waiting:
@@ -40,6 +46,22 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     default:
       return refuse(Error::busy);
   }
+}
+
+Outcome Core::sp_interrupted(size_t index, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  if (!ns_interrupts_unmasked(index)) {
+    // Not ours to signal (the placement should have masked it): carry on.
+    scheduled_ = index;
+    return Outcome::resume_partition;
+  }
+  // Signalled (S-EL0 partitions cannot take the virtual interrupt that
+  // managed exit needs, so they are signalled too): the partition is
+  // preempted and the normal world learns why its call returned.
+  p.state = PartitionState::preempted;
+  p.interrupted = true;
+  ffa::set_regs(out, ffa::raw(Func::interrupt), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
+  return Outcome::reply_to_caller;
 }
 
 Outcome Core::yield_from_sp(size_t index, ffa::Regs& out) {

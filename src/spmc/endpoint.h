@@ -11,6 +11,7 @@
 #include "ffa/regs.h"
 #include "ffa/version.h"
 #include "ffa/mem_transaction.h"
+#include "ffa/partition_manifest.h"
 #include "lib/bytes.h"
 #include "spmc/mailbox.h"
 
@@ -182,6 +183,11 @@ struct Partition {
   Mailbox mailbox;  // its RX/TX pair, when its manifest declares one
   uint64_t secondary_entry = 0;  // FFA_SECONDARY_EP_REGISTER, for the SMP work
   NotificationBitmaps notifications;  // created when its manifest has notification-support
+  // What a normal-world interrupt does while it runs (its manifest's
+  // ns-interrupts-action), and whether one preempted it (FFA_RUN then
+  // resumes it with its registers as they were).
+  ffa::NsInterruptAction ns_action = ffa::NsInterruptAction::queued;
+  bool interrupted = false;
 };
 
 // The state the core keeps for a normal-world endpoint.

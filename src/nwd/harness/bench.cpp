@@ -92,7 +92,7 @@ void measure_secure_interrupt() {
     const unsigned before = gic::taken(sgi);
     const uint64_t t0 = arch::cntpct();
     if (call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, 100, 0, kId >> 32).x[3] != 0) return;
-    while (gic::taken(sgi) == before && arch::cntpct() - t0 < arch::cntfrq() / 10) arch::wfi();
+    (void)gic::wait_taken(sgi, before, arch::cntfrq() / 10);
     if (gic::taken(sgi) == before) return;  // never came: no figure
     call(ffa::Func::notification_get, 0, 1);
     const ffa::Regs bh = call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248);

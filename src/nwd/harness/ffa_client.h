@@ -22,6 +22,19 @@ inline ffa::Regs call(ffa::Func f, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3
   return call(ffa::raw(f), x1, x2, x3, x4, x5, x6, x7);
 }
 
+// A call to a partition whose manifest has normal-world interrupts
+// signalled may come back FFA_INTERRUPT (w1 = the partition << 16 | vCPU)
+// when one arrived meanwhile: after taking it, a driver resumes the
+// partition with FFA_RUN until the real answer comes, as Linux does.
+// `interruptions` (if given) counts how often that happened.
+inline ffa::Regs until_answered(ffa::Regs r, unsigned* interruptions = nullptr) {
+  while (r.w(0) == ffa::raw(ffa::Func::interrupt)) {
+    if (interruptions) ++*interruptions;
+    r = call(ffa::Func::run, r.w(1));
+  }
+  return r;
+}
+
 // FFA_ERROR's code as the signed value the spec names, or 0 for success.
 inline int32_t error_code(const ffa::Regs& r) {
   return ffa::is_error(r) ? static_cast<int32_t>(r.w(2)) : 0;

@@ -15,7 +15,7 @@ constexpr uint64_t kIsenabler0 = 0x100, kIpriorityr = 0x400;
 uint64_t current_el() { return (TESSERA_SYSREG_READ(CurrentEL) >> 2) & 3; }
 }  // namespace
 
-void enable_sgi(unsigned sgi) {
+void enable_private(unsigned sgi) {
   if (!g_interface_on) {
     // At EL2, physical IRQs target EL1 unless HCR_EL2.IMO sends them here.
     if (current_el() == 2) TESSERA_SYSREG_WRITE(hcr_el2, TESSERA_SYSREG_READ(hcr_el2) | (1u << 4));
@@ -32,6 +32,26 @@ void enable_sgi(unsigned sgi) {
   __asm__ volatile("msr daifclr, #2" ::: "memory");
 }
 
+void arm_physical_timer(uint64_t ticks) {
+  TESSERA_SYSREG_WRITE(cntp_cval_el0, arch::cntpct() + ticks);
+  TESSERA_SYSREG_WRITE(cntp_ctl_el0, 1);  // enabled, not masked
+  arch::isb();
+}
+
+bool wait_taken(unsigned intid, unsigned before, uint64_t timeout) {
+  enable_private(kPhysicalTimerPpi);
+  const uint64_t deadline = arch::cntpct() + timeout;
+  arm_physical_timer(timeout);  // the watchdog: something always wakes WFI
+  __asm__ volatile("msr daifset, #2" ::: "memory");
+  while (g_taken[intid] <= before && arch::cntpct() < deadline) {
+    arch::wfi();  // a pending interrupt wakes it even while masked
+    __asm__ volatile("msr daifclr, #2; isb; msr daifset, #2" ::: "memory");
+  }
+  __asm__ volatile("msr daifclr, #2" ::: "memory");
+  TESSERA_SYSREG_WRITE(cntp_ctl_el0, 0);
+  return g_taken[intid] > before;
+}
+
 unsigned taken(unsigned intid) { return intid < 32 ? g_taken[intid] : 0; }
 
 }  // namespace harness::gic
@@ -41,6 +61,8 @@ extern "C" void harness_irq() {
   const uint64_t intid = iar & 0xFFFFFF;
   if (intid >= 1020) return;  // spurious
   if (intid < 32) harness::gic::g_taken[intid] = harness::gic::g_taken[intid] + 1;
+  // The timer's interrupt is level: quiet the timer before ending it.
+  if (intid == harness::gic::kPhysicalTimerPpi) TESSERA_SYSREG_WRITE(cntp_ctl_el0, 0);
   TESSERA_SYSREG_WRITE(S3_0_C12_C12_1, iar);  // ICC_EOIR1_EL1: priority drop and deactivation
   arch::isb();
 }

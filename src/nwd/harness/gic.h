@@ -8,8 +8,20 @@
 namespace harness::gic {
 
 // Enables this CPU's interface for Non-secure Group 1 at the current EL,
-// SGI `sgi` in its redistributor, and unmasks IRQs. Idempotent.
-void enable_sgi(unsigned sgi);
+// SGI or PPI `intid` (below 32) in its redistributor, and unmasks IRQs.
+// Idempotent.
+void enable_private(unsigned intid);
+inline void enable_sgi(unsigned sgi) { enable_private(sgi); }
+// The EL1 physical timer's PPI (the normal world's own timer).
+inline constexpr unsigned kPhysicalTimerPpi = 30;
+// Arms the EL1 physical timer `ticks` from now; its interrupt handler
+// turns it off again.
+void arm_physical_timer(uint64_t ticks);
+// Waits (in WFI) until interrupt `intid` has been taken more than `before`
+// times, or `timeout` counter ticks pass (the physical timer wakes the
+// wait then); true if it came. IRQs are masked between the check and the
+// WFI, so an interrupt that arrives in between still ends the wait.
+bool wait_taken(unsigned intid, unsigned before, uint64_t timeout);
 // How many times interrupt `intid` (below 32) was taken.
 unsigned taken(unsigned intid);
 extern volatile unsigned g_taken[32];

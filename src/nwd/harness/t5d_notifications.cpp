@@ -19,8 +19,10 @@ constexpr int32_t kInvalid = -2, kDenied = -6, kNoData = -9;
 constexpr uint64_t kBind = 0x4E424E44, kSet = 0x4E534554, kGot = 0x4E474554;
 
 uint32_t pair(uint16_t sender, uint16_t receiver) { return uint32_t{sender} << 16 | receiver; }
+// Echo has normal-world interrupts signalled: the schedule receiver
+// interrupt its own notification raises may preempt it.
 ffa::Regs echo(uint64_t command, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0) {
-  return call(Func::msg_send_direct_req_64, kEcho, 0, command, a, b, c);
+  return harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, command, a, b, c));
 }
 // Whether FFA_NOTIFICATION_INFO_GET lists `id` (as a list's first ID).
 bool info_get_lists(uint16_t id) {
@@ -101,7 +103,7 @@ TEST(notifications, partition_to_normal_world) {
 }
 TEST(notifications, indirect_message_raises_rx_buffer_full) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
-  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 1, 2, 3, 0);  // echo -> us
+  ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, 0x53454E44, 1, 2, 3, 0));
   ASSERT_EQ(r.x[3], ffa::raw(Func::success_32));
   r = call(Func::notification_get, 0, ffa::notification::kGetFromSpm);
   EXPECT_EQ(r.w(6), ffa::notification::kFrameworkRxBufferFull);
@@ -140,8 +142,7 @@ TEST(interrupts, secure_timer_top_and_bottom_half) {
   const uint64_t ticks = arch::cntfrq() / 1000;  // 1 ms
   ffa::Regs r = call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, ticks, 0, kId >> 32);
   ASSERT_EQ(r.x[3], 0);
-  const uint64_t t0 = arch::cntpct();
-  while (harness::gic::taken(sgi) == before && arch::cntpct() - t0 < arch::cntfrq() / 10) arch::wfi();
+  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);
   ASSERT_EQ(harness::gic::taken(sgi), before + 1);
   EXPECT_TRUE(info_get_lists(0));
   r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
@@ -156,4 +157,39 @@ TEST(interrupts, secure_timer_top_and_bottom_half) {
   EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, 0, 0, kId >> 32).w(3), 0xFFFFFFFEu);
   EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, arch::cntfrq() + 1, 0, kId >> 32).w(3),
             0xFFFFFFFEu);
+}
+TEST(interrupts, normal_world_timer_preempts_a_long_partition_call) {
+  // Echo's manifest has normal-world interrupts signalled: our timer fires
+  // while echo spins for us, echo is preempted, our call returns
+  // FFA_INTERRUPT, we take the interrupt, and FFA_RUN resumes echo exactly
+  // where it was until it answers.
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  const unsigned before = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
+  constexpr uint64_t kRounds = 2000000, kSeed = 0x5EED;
+  uint64_t want = kSeed;
+  for (uint64_t i = 0; i < kRounds; ++i) {
+    want = want * 6364136223846793005ull + 1442695040888963407ull;
+    __asm__ volatile("" : "+r"(want));
+  }
+  // The timer may fire before the call reaches echo (the host can stall
+  // us): then try again.
+  unsigned interruptions = 0;
+  ffa::Regs r{};
+  for (int attempt = 0; attempt < 5 && interruptions == 0; ++attempt) {
+    harness::gic::arm_physical_timer(arch::cntfrq() / 10000);  // 100 us
+    r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, 0x5350494E, kRounds, kSeed),
+                                &interruptions);
+    ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+    EXPECT_EQ(r.x[3], want);  // its registers survived the preemption
+  }
+  EXPECT_TRUE(interruptions >= 1);
+  EXPECT_TRUE(harness::gic::taken(harness::gic::kPhysicalTimerPpi) > before);
+  // While preempted it takes no new request: BUSY.
+  harness::gic::arm_physical_timer(arch::cntfrq() / 10000);
+  r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x5350494E, kRounds, kSeed);
+  if (r.w(0) == ffa::raw(Func::interrupt)) {
+    EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kEcho, 0, 1)), -4);
+    r = harness::until_answered(r);
+  }
+  EXPECT_EQ(r.x[3], want);
 }
