@@ -51,6 +51,7 @@ bool well_formed_answer(const ffa::Regs& r) {
   const uint32_t f = r.w(0);
   return f == 0x84000060 || f == 0x84000061 || f == 0xC4000061 || f == 0x84000070 || f == 0xC4000070 ||
          f == 0xC400008E || f == 0x8400006B /* MSG_WAIT ends FFA_RUN */ || f == 0x8400006C /* YIELD */ ||
+         f == 0x84000062 /* INTERRUPT */ || f == 0x8400007C /* NORMAL_WORLD_RESUME */ ||
          (f & 0x80000000u) == 0 || f == 0xFFFFFFFFu;
 }
 
@@ -75,6 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // 0x8001 and 0x8002 take notifications (one vCPU each).
     p.notifications.created = id != 0x8003;
     p.notifications.vcpu_count = 1;
+    // 0x8001 has normal-world interrupts signalled, 0x8002 managed exit.
+    p.ns_action = id == 0x8001 ? ffa::NsInterruptAction::signaled
+                               : id == 0x8002 ? ffa::NsInterruptAction::managed_exit : ffa::NsInterruptAction::queued;
     FUZZ_CHECK(core.add_partition(p).ok());
   }
   core.attach_partition_mailbox(0, tx, rx, 1);
@@ -89,13 +93,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       active += (s == spmc::PartitionState::running || s == spmc::PartitionState::booting) ? 1 : 0;
     }
     FUZZ_CHECK(active <= 1);
-    if (o == spmc::Outcome::run_partition) {
+    if (o == spmc::Outcome::run_partition || o == spmc::Outcome::resume_partition) {
       const size_t idx = core.scheduled();
       FUZZ_CHECK(idx < core.partition_count());
       FUZZ_CHECK(core.partition(idx).state != spmc::PartitionState::aborted);
       FUZZ_CHECK(core.partition(idx).state != spmc::PartitionState::created);
-      if (in.byte() % 8 == 0) {
+      const uint8_t event = in.byte();
+      if (event % 8 == 0) {
         o = core.sp_aborted(idx, out);
+      } else if (event % 8 == 1 && core.ns_interrupts_unmasked(idx)) {
+        // A normal-world interrupt, where the placement would let one in.
+        o = core.sp_interrupted(idx, out);
+        FUZZ_CHECK(o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000062);
+        FUZZ_CHECK(core.partition(idx).state == spmc::PartitionState::preempted);
       } else {
         const ffa::Regs call = regs_from(in);
         o = core.handle_sp_call(idx, call, out);
