@@ -23,11 +23,36 @@ _start:
 2:  ldr     x0, =primary_start
     br      x0
 
+    // Secondaries wait here (in flash, MMU off) until PSCI CPU_ON writes
+    // where to go into their slot of el3_secondary_entry (secure RAM).
 secondary_pen:
-    wfe
-    b       secondary_pen
+    mrs     x0, mpidr_el1
+    and     x0, x0, #0xff
+    ldr     x1, =el3_secondary_entry
+1:  wfe
+    ldr     x2, [x1, x0, lsl #3]
+    cbz     x2, 1b
+    br      x2
 
     .text
+    .global el3_secondary_start
+el3_secondary_start:
+    ldr     x0, =el3_vectors
+    msr     vbar_el3, x0
+    isb
+    ldr     x0, =0x30c50838
+    msr     sctlr_el3, x0
+    isb
+    // This CPU's 8 KiB of the stack area.
+    mrs     x0, mpidr_el1
+    and     x0, x0, #0xff
+    ldr     x1, =__stack_top
+    sub     x1, x1, x0, lsl #13
+    mov     sp, x1
+    bl      el3_secondary_main
+6:  wfi
+    b       6b
+
 primary_start:
     // Vectors first, so that any fault from here on is reported.
     ldr     x0, =el3_vectors

@@ -3,6 +3,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "el3/context.h"
 #include "el3/mmu.h"
+#include "el3/psci.h"
 #include "el3/smccc.h"
 #include "el3/spmd.h"
 #include "ffa/core_manifest.h"
@@ -52,15 +53,18 @@ void describe_psci_to_normal_world() {
   // it, so the offsets found in this one walk stay right.
   constexpr unsigned kMaxNodes = 64;
   lib::Fdt::Node cpus_found[kMaxNodes];
-  unsigned count = 0;
+  unsigned count = 0, present = 0;
   if (auto cpus = f.child(f.root(), "cpus")) {
     f.for_each_child(*cpus, [&](lib::Fdt::Node n) {
       auto type = f.prop_string(n, "device_type");
-      if (type && __builtin_strcmp(*type, "cpu") == 0 && !f.has_prop(n, "enable-method") && count < kMaxNodes)
-        cpus_found[count++] = n;
+      if (type && __builtin_strcmp(*type, "cpu") == 0) {
+        ++present;
+        if (!f.has_prop(n, "enable-method") && count < kMaxNodes) cpus_found[count++] = n;
+      }
       return true;
     });
   }
+  el3::psci::set_present_cpus(present);
   bool ok = true;
   while (ok && count) ok = w.add_prop_string(cpus_found[--count], "enable-method", "psci").ok();
   // Then /psci, as the root's first child.
@@ -76,15 +80,27 @@ void describe_psci_to_normal_world() {
 
 }  // namespace
 
-extern "C" void el3_main() {
-  lib::log::init(&console_putc, "EL3");
-  lib::log::info("Tessera monitor, FF-A SPMD, PSCI 1.1, SMCCC 1.2");
-  // Monitor configuration: secure self-hosted debug and secure event
-  // counting off (MDCR_EL3.SPD32 = 0b10, SPME = 0); GICv3 system registers
-  // usable by lower ELs (ICC_SRE_EL3: SRE, DFB, DIB, Enable).
+// Per-CPU monitor configuration: secure self-hosted debug and secure event
+// counting off (MDCR_EL3.SPD32 = 0b10, SPME = 0); GICv3 system registers
+// usable by lower ELs (ICC_SRE_EL3: SRE, DFB, DIB, Enable).
+static void init_cpu_registers() {
   TESSERA_SYSREG_WRITE(mdcr_el3, 2ull << 14);
   TESSERA_SYSREG_WRITE(S3_6_C12_C12_5, 0xF);
   arch::isb();
+}
+
+// A secondary CPU that PSCI CPU_ON released: the monitor's tables, then
+// the SPMC's cold boot on this CPU, then the normal world's entry.
+extern "C" [[noreturn]] void el3_secondary_main() {
+  init_cpu_registers();
+  el3::mmu_enable_this_cpu();
+  el3::spmd::boot_secondary();
+}
+
+extern "C" void el3_main() {
+  lib::log::init(&console_putc, "EL3");
+  lib::log::info("Tessera monitor, FF-A SPMD, PSCI 1.1, SMCCC 1.2");
+  init_cpu_registers();
   el3::mmu_init();
 
   const lib::ByteView fip(reinterpret_cast<const uint8_t*>(plat::kFlashBase + plat::kFipOffset),

@@ -17,6 +17,7 @@ using arch::mmu::MemType;
 constexpr size_t kTables = 8;
 // Zeroed when handed out (PageTable::alloc_table): not part of the BSS.
 [[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_tables[kTables];
+constinit uint64_t g_root = 0;  // the tables every CPU uses
 
 void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
   auto s = pt.map(base, base, end - base, a);
@@ -51,13 +52,18 @@ void mmu_init() {
   map_or_panic(pt, plat::kNsDramBase, plat::kNsDramBase + (1ull << 30),
                Attrs{.type = MemType::normal, .write = true, .ns = true});
 
+  g_root = pt.root_address();
+  mmu_enable_this_cpu();
+}
+
+void mmu_enable_this_cpu() {
   TESSERA_SYSREG_WRITE(mair_el3, arch::mmu::kMairValue);
   // TCR_EL3: T0SZ = 25 (39-bit VA), inner/outer write-back write-allocate,
   // inner shareable, 4 KiB granule, 40-bit PA, RES1 bits 31 and 23.
   const uint64_t tcr = (64 - arch::mmu::kVaBits) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (0ull << 14) |
                        (2ull << 16) | (1ull << 23) | (1ull << 31);
   TESSERA_SYSREG_WRITE(tcr_el3, tcr);
-  TESSERA_SYSREG_WRITE(ttbr0_el3, pt.root_address());
+  TESSERA_SYSREG_WRITE(ttbr0_el3, g_root);
   arch::dsb_sy();
   __asm__ volatile("tlbi alle3" ::: "memory");
   arch::dsb_sy();

@@ -1,14 +1,27 @@
 #include "el3/psci.h"
 
+#include "arch/aarch64/sysreg.h"
 #include "el3/smccc.h"
+#include "el3/spmd.h"
 #include "lib/log.h"
+#include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/power.h"
+
+// Where each secondary CPU, waiting in flash, goes once released (read
+// with the MMU off, so written through to memory).
+extern "C" {
+constinit volatile uint64_t el3_secondary_entry[plat::kMaxCpus] = {};
+extern char el3_secondary_start[];
+}
 
 namespace el3::psci {
 namespace {
 
-// PSCI_FEATURES: 0 for what we implement (no feature flags for these),
-// NOT_SUPPORTED for the rest. CPU_ON/CPU_OFF/AFFINITY_INFO join with SMP.
+enum class Power : uint8_t { on = 0, off = 1, on_pending = 2 };  // AFFINITY_INFO's encoding
+constinit Power g_power[plat::kMaxCpus] = {Power::on, Power::off, Power::off, Power::off,
+                                          Power::off, Power::off, Power::off, Power::off};
+constinit unsigned g_present = 1;
+
 int64_t features(uint32_t queried) {
   switch (queried) {
     case kVersion:
@@ -16,20 +29,77 @@ int64_t features(uint32_t queried) {
     case kSystemOff:
     case kSystemReset:
     case kSmcccVersion:  // how Linux learns that SMCCC_VERSION exists
+    case kCpuOn32:
+    case kCpuOn64:
+    case kCpuOff:
+    case kAffinityInfo32:
+    case kAffinityInfo64:
       return kSuccess;
     default:
       return kNotSupported;
   }
 }
 
+// The CPU index of an MPIDR value: QEMU virt numbers CPUs by Aff0 in
+// cluster 0; anything else names no CPU.
+int cpu_of(uint64_t mpidr) {
+  if ((mpidr & 0xFF00FFFF00ull) != 0 || (mpidr & 0xFF) >= g_present) return -1;
+  return static_cast<int>(mpidr & 0xFF);
+}
+
+int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
+  const int cpu = cpu_of(target);
+  if (cpu < 0) return kInvalidParameters;
+  // The entry point is the normal world's: in its DRAM.
+  if (entry < plat::kNsDramBase || entry >= plat::kNsDramBase + (1ull << 30) || (entry & 3)) return kInvalidAddress;
+  if (g_power[cpu] == Power::on) return kAlreadyOn;
+  if (g_power[cpu] == Power::on_pending) return kOnPending;
+  g_power[cpu] = Power::on_pending;
+  spmd::prepare_cpu(static_cast<unsigned>(cpu), entry, context);
+  // First time: release it from the flash pen; later: from cpu_off's wait.
+  el3_secondary_entry[cpu] = reinterpret_cast<uint64_t>(el3_secondary_start);
+  __asm__ volatile("dc civac, %0" ::"r"(&el3_secondary_entry[cpu]) : "memory");
+  arch::dsb_sy();
+  __asm__ volatile("sev" ::: "memory");
+  return kSuccess;
+}
+
+[[noreturn]] void cpu_off() {
+  const unsigned cpu = arch::cpu_index();
+  // Its secure-world context stays as it is (waiting in FFA_MSG_WAIT); the
+  // CPU waits here until CPU_ON sends it to a new normal-world entry.
+  el3_secondary_entry[cpu] = 0;
+  __asm__ volatile("dc civac, %0" ::"r"(&el3_secondary_entry[cpu]) : "memory");
+  arch::dsb_sy();
+  g_power[cpu] = Power::off;
+  while (el3_secondary_entry[cpu] == 0) arch::wfe();
+  spmd::resume_cpu();
+}
+
 }  // namespace
 
-int64_t handle(uint32_t fid, uint64_t x1) {
+void set_present_cpus(unsigned n) { g_present = n == 0 || n > plat::kMaxCpus ? 1 : n; }
+
+void cpu_is_on() { g_power[arch::cpu_index()] = Power::on; }
+
+int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
   switch (fid) {
     case kVersion:
       return 0x10001;  // PSCI 1.1
     case kFeatures:
       return features(static_cast<uint32_t>(x1));
+    case kCpuOn32:
+      return cpu_on(static_cast<uint32_t>(x1), static_cast<uint32_t>(x2), static_cast<uint32_t>(x3));
+    case kCpuOn64:
+      return cpu_on(x1, x2, x3);
+    case kCpuOff:
+      cpu_off();
+    case kAffinityInfo32:
+    case kAffinityInfo64: {
+      const int cpu = cpu_of(fid == kAffinityInfo32 ? static_cast<uint32_t>(x1) : x1);
+      if (cpu < 0 || x2 != 0) return kInvalidParameters;  // level 0 only
+      return static_cast<int64_t>(g_power[cpu]);
+    }
     case kSystemOff:
       lib::log::info("PSCI SYSTEM_OFF");
       plat::system_off();

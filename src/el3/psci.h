@@ -16,10 +16,20 @@ inline constexpr uint32_t kFeatures = 0x8400000A;
 
 inline constexpr int32_t kSuccess = 0;
 inline constexpr int32_t kNotSupported = -1;
+inline constexpr int32_t kInvalidParameters = -2;
+inline constexpr int32_t kDenied = -3;
+inline constexpr int32_t kAlreadyOn = -4;
+inline constexpr int32_t kOnPending = -5;
+inline constexpr int32_t kInvalidAddress = -9;
 
 constexpr bool is_psci(uint32_t fid) { return (fid & 0xBFFFFFE0u) == 0x84000000u; }
 
-// Handles a PSCI call; returns the value for x0 (sign-extended).
-int64_t handle(uint32_t fid, uint64_t x1);
+// Handles a PSCI call; returns the value for x0 (sign-extended). CPU_OFF
+// does not return.
+int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3);
+// How many CPUs the platform has (the device tree's cpu nodes).
+void set_present_cpus(unsigned n);
+// This CPU has reached the normal world (AFFINITY_INFO: ON).
+void cpu_is_on();
 
 }  // namespace el3::psci

@@ -1,4 +1,5 @@
 #include "el3/spmd.h"
+#include "el3/psci.h"
 
 #include "arch/aarch64/sysreg.h"
 #include "ffa/func.h"
@@ -49,6 +50,8 @@ struct PerCpu {
   CpuContext nonsecure;
   Pending pending = Pending::boot;
   bool secure_owns_fp = false;
+  uint64_t ns_entry = 0;  // where the normal world starts on this CPU (PSCI CPU_ON)
+  uint64_t ns_arg = 0;    // and its x0
 };
 
 // The normal world's SVE registers while the secure world holds FP/SIMD
@@ -160,11 +163,14 @@ void set_error(CpuContext& c, ffa::Error e) {
 // Sets up the normal world's first entry and returns its context; the
 // caller erets into it (through the vectors' return path, which also saves
 // the secure world's callee-saved registers).
-CpuContext* start_normal_world(PerCpu& cpu) {
+// `secure_was_running`: the live EL1 registers are the secure world's (a
+// boot); false when the CPU comes back from CPU_OFF, where they are a
+// stale normal world's and must not overwrite the SPMC's saved ones.
+CpuContext* start_normal_world(PerCpu& cpu, bool secure_was_running = true) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
-  init_context(cpu.nonsecure, g_boot.ns_entry, spsr, scr_common() | kScrNs | kScrHce | (g_spmc_alive ? kScrFiq : 0),
+  init_context(cpu.nonsecure, cpu.ns_entry, spsr, scr_common() | kScrNs | kScrHce | (g_spmc_alive ? kScrFiq : 0),
                has_sve() ? kCptrEz : 0);
-  cpu.nonsecure.x[0] = g_boot.ns_arg0;
+  cpu.nonsecure.x[0] = cpu.ns_arg;
   cpu.nonsecure.other = &cpu.secure;
   cpu.secure.other = &cpu.nonsecure;
   cpu.nonsecure.forward32 = kNsForward32;
@@ -191,10 +197,11 @@ CpuContext* start_normal_world(PerCpu& cpu) {
     arch::isb();
     TESSERA_SYSREG_WRITE(S3_6_C1_C2_0, 0xF);  // ZCR_EL3: longest vector length
   }
-  el3_save_el1_sysregs(&cpu.secure.el1);
+  if (secure_was_running) el3_save_el1_sysregs(&cpu.secure.el1);
   el3_restore_el1_sysregs(&cpu.nonsecure.el1);
-  lib::log::info("SPMD: entering normal world at {:x} (x0 = {:x}, {})", g_boot.ns_entry, g_boot.ns_arg0,
-                 has_el2() ? "NS-EL2" : "NS-EL1");
+  lib::log::info("SPMD: CPU {} enters the normal world at {:x} (x0 = {:x}, {})", arch::cpu_index(), cpu.ns_entry,
+                 cpu.ns_arg, has_el2() ? "NS-EL2" : "NS-EL1");
+  psci::cpu_is_on();
   return &cpu.nonsecure;
 }
 
@@ -405,21 +412,48 @@ CpuContext* fp_trap(CpuContext* ctx) {
   return ctx;  // re-executes the trapped instruction
 }
 
+// The SPMC's cold boot on this CPU: its entry with the manifest in x0 and
+// the CPU's index in x4; its FFA_MSG_WAIT then starts the normal world.
+[[noreturn]] void enter_spmc(PerCpu& cpu) {
+  cpu.pending = Pending::boot;
+  // The secure world runs with FP/SIMD trapped until it first uses it.
+  init_context(cpu.secure, g_boot.spmc_entry, kSpsrEl1h, scr_common() | kScrSt, kCptrTfp);
+  cpu.secure.x[0] = g_boot.spmc_manifest;
+  cpu.secure.x[4] = arch::cpu_index();
+  el3_restore_el1_sysregs(&cpu.secure.el1);
+  el3_exit(&cpu.secure);
+}
+
+void prepare_cpu(unsigned index, uint64_t ns_entry, uint64_t ns_arg) {
+  g_cpu[index].ns_entry = ns_entry;
+  g_cpu[index].ns_arg = ns_arg;
+}
+
+void boot_secondary() {
+  PerCpu& cpu = this_cpu();
+  if (!g_spmc_alive) el3_exit(start_normal_world(cpu));
+  enter_spmc(cpu);
+}
+
+void resume_cpu() {
+  // Back from CPU_OFF: the SPMC's context on this CPU is still waiting in
+  // FFA_MSG_WAIT; only the normal world starts again.
+  el3_exit(start_normal_world(this_cpu(), false));
+}
+
 void boot(const BootInfo& info) {
   g_boot = info;
   PerCpu& cpu = this_cpu();
-  cpu.pending = Pending::boot;
-  // The secure world runs with FP/SIMD trapped until it first uses it.
-  init_context(cpu.secure, info.spmc_entry, kSpsrEl1h, scr_common() | kScrSt, kCptrTfp);
-  cpu.secure.x[0] = info.spmc_manifest;
-  cpu.secure.x[4] = arch::cpu_index();
-  el3_restore_el1_sysregs(&cpu.secure.el1);
+  cpu.ns_entry = info.ns_entry;
+  cpu.ns_arg = info.ns_arg0;
   lib::log::info("SPMD: entering SPMC {:x} at {:x} (S-EL1)", info.spmc_id.raw(), info.spmc_entry);
-  el3_exit(&cpu.secure);
+  enter_spmc(cpu);
 }
 
 void boot_without_spmc(const BootInfo& info) {
   g_boot = info;
+  this_cpu().ns_entry = info.ns_entry;
+  this_cpu().ns_arg = info.ns_arg0;
   g_spmc_alive = false;
   el3_exit(start_normal_world(this_cpu()));
 }

@@ -27,6 +27,13 @@ struct BootInfo {
 // Boots the normal world without a secure world (when the SPMC is missing).
 [[noreturn]] void boot_without_spmc(const BootInfo& info);
 
+// SMP (PSCI CPU_ON/CPU_OFF): where the normal world starts on CPU
+// `index`; a released secondary's first entry (the SPMC's cold boot there,
+// then the normal world); a CPU coming back from CPU_OFF.
+void prepare_cpu(unsigned index, uint64_t ns_entry, uint64_t ns_arg);
+[[noreturn]] void boot_secondary();
+[[noreturn]] void resume_cpu();
+
 CpuContext* handle_ffa(CpuContext* ctx, World from);
 
 // This CPU's context for `world`.

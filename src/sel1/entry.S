@@ -12,10 +12,15 @@ _start:
     // FP/SIMD: trapped at EL1 (CPACR_EL1.FPEN = 0); this code is built
     // general-registers-only.
     msr     cpacr_el1, xzr
+    // 8 KiB of stack per CPU, from the top.
     ldr     x1, =__stack_top
+    sub     x1, x1, x4, lsl #13
     mov     sp, x1
+    cbnz    x4, 4f
     clear_bss __bss_start, __bss_end, x1, x2
     mov     x0, x19
     bl      sel1_main
+4:  mov     x0, x4
+    bl      sel1_secondary_main
 3:  wfi
     b       3b

@@ -41,6 +41,53 @@ void console_putc(char c) { kConsole.putc(c); }
 
 }  // namespace
 
+namespace {
+
+spmc::Core* g_core = nullptr;  // set once the primary CPU built it
+
+// One lock for the SPMC core and everything it drives (partitions run
+// under it, so a partition with one execution context runs on one CPU at a
+// time). Taken after the SPMD hands a call over, released before the
+// answer goes back.
+constinit volatile uint32_t g_core_lock = 0;
+void lock_core() {
+  uint32_t busy;
+  // A plain spin, no WFE: QEMU's single-threaded -icount mode can leave a
+  // CPU in WFE for good, and holders keep the lock only for one call.
+  __asm__ volatile(
+      "1: ldaxr %w0, [%1]\n"
+      "   cbnz  %w0, 1b\n"
+      "   stxr  %w0, %w2, [%1]\n"
+      "   cbnz  %w0, 1b\n"
+      : "=&r"(busy)
+      : "r"(&g_core_lock), "r"(1)
+      : "memory");
+}
+void unlock_core() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_core_lock) : "memory"); }
+
+// The service loop every CPU runs. Two register sets, used in turn: the
+// answer to one call is built in the other set, which the next SMC then
+// carries (no copying). A call for a partition runs it until its answer is
+// ready.
+[[noreturn]] void serve(spmc::Core& core) {
+  ffa::Regs a{{ffa::raw(ffa::Func::msg_wait)}};
+  ffa::Regs b;
+  for (;;) {
+    arch_smc(&a);
+    lock_core();
+    spmc::Outcome o = core.handle_nwd_call(a, b);
+    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, b);
+    unlock_core();
+    arch_smc(&b);
+    lock_core();
+    o = core.handle_nwd_call(b, a);
+    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, a);
+    unlock_core();
+  }
+}
+
+}  // namespace
+
 extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   lib::log::init(&console_putc, "S-EL1");
   // MMU off: the manifest is read in place (it is secure RAM that only EL3
@@ -100,22 +147,24 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
 
   // S-EL0 partitions: load, then start each in boot order until it waits.
   sel1::load_partitions(manifest, core);
-  static ffa::Regs a{{ffa::raw(ffa::Func::msg_wait)}};
-  static ffa::Regs b;
-  (void)sel1::run_partitions(core, core.boot_next(b), b);
+  ffa::Regs boot_regs;
+  (void)sel1::run_partitions(core, core.boot_next(boot_regs), boot_regs);
 
-  // Two register sets, used in turn: the answer to one call is built in
-  // the other set, which the next SMC then carries (no copying). A call
-  // for a partition runs it until its answer is ready.
-  a = ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}};
-  for (;;) {
-    arch_smc(&a);
-    spmc::Outcome o = core.handle_nwd_call(a, b);
-    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, b);
-    arch_smc(&b);
-    o = core.handle_nwd_call(b, a);
-    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, a);
-  }
+  g_core = &core;
+  serve(core);
+}
+
+// A secondary CPU, cold-booted by the SPMD after PSCI CPU_ON: the same
+// tables, its own redistributor and CPU interface, then the same service.
+extern "C" [[noreturn]] void sel1_secondary_main(uint64_t cpu) {
+  sel1::mmu_enable_this_cpu();
+  constexpr arch::gicv3::Layout gic{plat::kGicdBase, plat::kGicrBase, plat::kMaxCpus};
+  if (!arch::gicv3::init_redistributor(gic)) fail_boot("no GIC redistributor for this CPU");
+  arch::gicv3::init_cpu_interface();
+  arch::gicv3::configure_secure_ppi(sel1::kSecureTimerPpi, 0x40);
+  if (!g_core) fail_boot("a secondary CPU arrived before the SPMC was ready");
+  lib::log::info("CPU {} ready", cpu);
+  serve(*g_core);
 }
 
 extern "C" [[noreturn]] void sel1_unexpected_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {

@@ -17,6 +17,7 @@ constexpr size_t kTables = 32;
 // Tables are zeroed when handed out (PageTable::alloc_table), so the pools
 // stay out of the BSS that startup clears.
 [[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_pool[kTables];
+constinit uint64_t g_root = 0;  // every CPU uses the same tables
 // Translation tables for S-EL0 partitions (8 partitions x 8 tables).
 constexpr size_t kPartitionTables = 64;
 [[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_partition_pool[kPartitionTables];
@@ -77,16 +78,22 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   map_or_panic(pt, plat::kPartitionRegionBase, plat::kPackageRegionEnd,
                Attrs{.type = MemType::normal, .write = true, .global = false});
 
+  g_root = pt.root_address();
+  mmu_enable_this_cpu();
+  return pt;
+}
+
+void mmu_enable_this_cpu() {
   TESSERA_SYSREG_WRITE(mair_el1, arch::mmu::kMairValue);
   // T0SZ = 25, WBWA inner/outer, inner shareable, 4 KiB granule, EPD1 (no
   // TTBR1 walks), IPS = 40 bits.
   const uint64_t tcr = (64 - arch::mmu::kVaBits) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23) |
                        (2ull << 32);
   TESSERA_SYSREG_WRITE(tcr_el1, tcr);
-  TESSERA_SYSREG_WRITE(ttbr0_el1, pt.root_address());
+  TESSERA_SYSREG_WRITE(ttbr0_el1, g_root);
   // TTBR1_EL1 translates nothing (EPD1): it keeps our own TTBR0 value for
   // the trampoline to switch back to when a partition traps (el0.S).
-  TESSERA_SYSREG_WRITE(ttbr1_el1, pt.root_address());
+  TESSERA_SYSREG_WRITE(ttbr1_el1, g_root);
   arch::dsb_sy();
   __asm__ volatile("tlbi vmalle1" ::: "memory");
   arch::dsb_sy();
@@ -96,7 +103,6 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
                          (1ull << 19);
   TESSERA_SYSREG_WRITE(sctlr_el1, sctlr);
   arch::isb();
-  return pt;
 }
 
 }  // namespace sel1

@@ -7,6 +7,8 @@ namespace sel1 {
 // Builds the tables for the trusted OS image, its manifest page and the
 // secure console, turns the MMU on and returns the tables for later maps.
 arch::mmu::PageTable& mmu_init(uint64_t manifest_pa);
+// The same tables on a secondary CPU (after mmu_init on the primary).
+void mmu_enable_this_cpu();
 // Hands out `count` zeroed tables for a partition's translation regime;
 // null when the pool is exhausted.
 arch::mmu::Table* alloc_partition_tables(size_t count);

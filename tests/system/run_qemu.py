@@ -13,7 +13,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--flash", required=True)
     ap.add_argument("--timeout", type=float, default=120)
-    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--smp", type=int, default=None)
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--abi-doc", help="docs/abi-support.md: FFA_FEATURES answers must match its table")
     ap.add_argument("--abi-column", default="sel1-spmc", help="the configuration column to compare")

@@ -25,3 +25,4 @@ _start:
     bl      harness_main
 5:  wfi
     b       5b
+
