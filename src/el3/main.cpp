@@ -74,7 +74,7 @@ void describe_psci_to_normal_world() {
     ok = psci && w.add_prop(*psci, "compatible", kCompatible, sizeof(kCompatible)) &&
          w.add_prop_string(*psci, "method", "smc");
   }
-  if (!ok) lib::log::warn("device tree full: the normal world's PSCI description is incomplete");
+  if (!ok) lib::log::warn("device tree full: incomplete PSCI description");
   el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
 }
 

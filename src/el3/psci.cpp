@@ -17,10 +17,12 @@ extern char el3_secondary_start[];
 namespace el3::psci {
 namespace {
 
-enum class Power : uint8_t { on = 0, off = 1, on_pending = 2 };  // AFFINITY_INFO's encoding
-constinit Power g_power[plat::kMaxCpus] = {Power::on, Power::off, Power::off, Power::off,
-                                          Power::off, Power::off, Power::off, Power::off};
-constinit unsigned g_present = 1;
+// Zero is OFF, so that the table needs no initialised data (the monitor's
+// image has no room for a data page); AFFINITY_INFO's encoding differs.
+enum class Power : uint8_t { off = 0, on = 1, on_pending = 2 };
+constinit Power g_power[plat::kMaxCpus] = {};
+constinit unsigned g_present = 0;  // set at boot; until then the boot CPU alone
+constexpr int64_t affinity_info_value(Power p) { return p == Power::on ? 0 : p == Power::off ? 1 : 2; }
 
 int64_t features(uint32_t queried) {
   switch (queried) {
@@ -43,7 +45,7 @@ int64_t features(uint32_t queried) {
 // The CPU index of an MPIDR value: QEMU virt numbers CPUs by Aff0 in
 // cluster 0; anything else names no CPU.
 int cpu_of(uint64_t mpidr) {
-  if ((mpidr & 0xFF00FFFF00ull) != 0 || (mpidr & 0xFF) >= g_present) return -1;
+  if ((mpidr & 0xFF00FFFF00ull) != 0 || (mpidr & 0xFF) >= (g_present ? g_present : 1)) return -1;
   return static_cast<int>(mpidr & 0xFF);
 }
 
@@ -78,7 +80,7 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
 
 }  // namespace
 
-void set_present_cpus(unsigned n) { g_present = n == 0 || n > plat::kMaxCpus ? 1 : n; }
+void set_present_cpus(unsigned n) { g_present = n > plat::kMaxCpus ? plat::kMaxCpus : n; }
 
 void cpu_is_on() { g_power[arch::cpu_index()] = Power::on; }
 
@@ -98,7 +100,7 @@ int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
     case kAffinityInfo64: {
       const int cpu = cpu_of(fid == kAffinityInfo32 ? static_cast<uint32_t>(x1) : x1);
       if (cpu < 0 || x2 != 0) return kInvalidParameters;  // level 0 only
-      return static_cast<int64_t>(g_power[cpu]);
+      return affinity_info_value(g_power[cpu]);  // every CPU in the normal world was marked on
     }
     case kSystemOff:
       lib::log::info("PSCI SYSTEM_OFF");
