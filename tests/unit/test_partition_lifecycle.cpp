@@ -44,6 +44,8 @@ class PartitionLifecycle : public ::testing::Test {
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | send,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.boot_order = boot_order;
+    // kA has normal-world interrupts signalled; kB queues them.
+    p.ns_action = id == kA ? ffa::NsInterruptAction::signaled : ffa::NsInterruptAction::queued;
     ASSERT_TRUE(core_.add_partition(p).ok());
   }
 
@@ -200,6 +202,34 @@ TEST_F(PartitionLifecycle, YieldOnlyWhenWorkingForTheNormalWorld) {
   ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::yield)}}, out), Outcome::run_partition);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -6);  // while booting
+}
+
+TEST_F(PartitionLifecycle, NormalWorldInterruptPreemptsASignalledPartition) {
+  boot_all();
+  Regs out{};
+  // Only while it works for the normal world, and only if its manifest asks.
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kA)));  // waiting
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA, 0, 5}}, out), Outcome::run_partition);
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(index_of(kA)));
+  ASSERT_EQ(core_.sp_interrupted(index_of(kA), out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[1], uint64_t{kA} << 16);
+  EXPECT_EQ(core_.partition(index_of(kA)).state, spmc::PartitionState::preempted);
+  // Preempted: new requests are BUSY; FFA_RUN resumes it untouched.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -4);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16}}, out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kA));
+  // Its answer answers the normal world.
+  ASSERT_EQ(core_.handle_sp_call(index_of(kA), Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16, 0, 6}},
+                                 out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(out.x[3], 6u);
+  // A queued partition never has them unmasked.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kB}}, out), Outcome::run_partition);
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kB)));
+  EXPECT_EQ(core_.sp_interrupted(index_of(kB), out), Outcome::resume_partition);
 }
 
 TEST_F(PartitionLifecycle, AnswerWithoutARequestIsDenied) {
