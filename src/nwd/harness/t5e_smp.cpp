@@ -63,10 +63,17 @@ bool wait_done(unsigned n) {
 
 extern "C" char harness_secondary_entry[];
 
+constexpr unsigned kFirstNotification = 48;  // bit 48 + CPU: echo's notification for that CPU
+
 extern "C" [[noreturn]] void harness_secondary_main() {
   const unsigned cpu = arch::cpu_index();
   g_cpu[cpu].rounds = g_cpu[cpu].rounds + 1;
   workload(cpu, g_tos);
+  // Echo, running on this CPU, notifies the normal world; the primary
+  // CPU gets it.
+  const ffa::Regs n = harness::until_answered(call(Func::msg_send_direct_req_64, 0x8001, 0, 0x4E534554, 0,
+                                                   1ull << (kFirstNotification + cpu), 0));
+  if (n.x[3] != ffa::raw(Func::success_32)) g_cpu[cpu].wrong = g_cpu[cpu].wrong + 1;
   g_cpu[cpu].done = true;
   call(kCpuOff);  // does not return
   for (;;) {
@@ -77,6 +84,10 @@ TEST(smp, every_cpu_at_once_then_off_and_on_again) {
   ASSERT_TRUE(harness::discover());
   g_tos = harness::trusted_os_id();
   const uint64_t entry = reinterpret_cast<uint64_t>(harness_secondary_entry);
+  // Notifications from echo, one ID per CPU, set on that CPU.
+  call(Func::notification_bitmap_create, 0, 1);  // unless an earlier test did
+  (void)call(Func::notification_get, 0, 1);      // start clean
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, 0x8001u << 16, 0, 0, 0xFFu << (kFirstNotification - 32))));
   // How many CPUs: CPU_ON succeeds for each that exists.
   unsigned n = 1;
   for (unsigned c = 1; c < kMaxCpus; ++c) {
@@ -103,6 +114,11 @@ TEST(smp, every_cpu_at_once_then_off_and_on_again) {
   }
   EXPECT_EQ(total, uint64_t{n} * kRequests);  // every result accounted for
   EXPECT_EQ(wrong, 0);
+  // Every secondary's notification, set on its CPU, is here on ours.
+  uint64_t want_bits = 0;
+  for (unsigned c = 1; c < n; ++c) want_bits |= 1ull << (kFirstNotification + c);
+  const ffa::Regs got = call(Func::notification_get, 0, 1);
+  EXPECT_EQ(uint64_t{got.w(2)} | uint64_t{got.w(3)} << 32, want_bits);
   // Each secondary powers off after its work: AFFINITY_INFO says OFF (1).
   for (unsigned c = 1; c < n; ++c) {
     const uint64_t t0 = arch::cntpct();
