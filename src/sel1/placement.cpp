@@ -16,7 +16,10 @@ ffa::Result<uint8_t*> Sel1Placement::map_ns_pages(uint64_t pa, uint32_t pages) {
   // VA = PA: normal-world addresses never collide with the secure RAM the
   // trusted OS runs from, and errors are easier to read.
   auto s = tables_.map(pa, pa, uint64_t{pages} * spmc::kPageSize,
-                       Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true});
+                       // Not global: partitions map normal-world pages at
+                       // the same VAs under their own ASIDs, and must never
+                       // hit the trusted OS's (ASID 0) entries.
+                       Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true, .global = false});
   if (!s) {
     lib::log::warn("cannot map NS pages {:x} (+{}): {}", pa, pages, arch::mmu::to_string(s.error()));
     return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;

@@ -14,6 +14,8 @@ ffa::Status Core::add_partition(const Partition& p) {
     return Error::invalid_parameters;
   if (find_partition(p.info.id)) return Error::invalid_parameters;
   if (partition_count_ == kMaxPartitions) return Error::no_memory;
+  // Notification bitmaps exist for at most kMaxVcpus execution contexts.
+  if (p.notifications.vcpu_count > NotificationBitmaps::kMaxVcpus) return Error::invalid_parameters;
   partitions_[partition_count_++] = p;
   return {};
 }

@@ -67,18 +67,12 @@ class Core final : public LocalMemory, public LocalNotifications {
   Outcome boot_next(ffa::Regs& out);
   // An FF-A call (SVC) from partition `index`.
   Outcome handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
-    const Outcome o = dispatch_sp_call(index, in, out);
-    // A delayed schedule receiver interrupt goes once the normal world runs.
-    if (sri_delayed_ && o == Outcome::reply_to_caller) {
-      sri_delayed_ = false;
-      placement_.raise_schedule_receiver_interrupt();
-    }
-    return o;
+    return flush_delayed_sri(dispatch_sp_call(index, in, out));
   }
   // A normal-world interrupt stopped partition `index` (possible only while
   // ns_interrupts_unmasked(index)): it is preempted and the normal world
   // gets FFA_INTERRUPT; FFA_RUN resumes it where it was.
-  Outcome sp_interrupted(size_t index, ffa::Regs& out);
+  Outcome sp_interrupted(size_t index, ffa::Regs& out) { return flush_delayed_sri(sp_interrupted_now(index, out)); }
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled
   // and it works for the normal world (a partition's request to another
@@ -90,7 +84,7 @@ class Core final : public LocalMemory, public LocalNotifications {
   }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).
-  Outcome sp_aborted(size_t index, ffa::Regs& out);
+  Outcome sp_aborted(size_t index, ffa::Regs& out) { return flush_delayed_sri(sp_aborted_now(index, out)); }
   size_t scheduled() const { return scheduled_; }
   // Gives partition `index` the RX/TX pair its manifest declares.
   void attach_partition_mailbox(size_t index, uint8_t* tx, uint8_t* rx, uint32_t pages) {
@@ -141,6 +135,17 @@ class Core final : public LocalMemory, public LocalNotifications {
   Outcome run_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome yield_from_sp(size_t index, ffa::Regs& out);
   size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }
+  // A delayed schedule receiver interrupt goes once the normal world runs
+  // again, whichever way a partition's work ends.
+  Outcome flush_delayed_sri(Outcome o) {
+    if (sri_delayed_ && o == Outcome::reply_to_caller) {
+      sri_delayed_ = false;
+      placement_.raise_schedule_receiver_interrupt();
+    }
+    return o;
+  }
+  Outcome sp_aborted_now(size_t index, ffa::Regs& out);
+  Outcome sp_interrupted_now(size_t index, ffa::Regs& out);
   // partition_lifecycle.cpp
   Outcome dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void sp_features(const ffa::Regs& in, ffa::Regs& out) const;
@@ -175,7 +180,7 @@ class Core final : public LocalMemory, public LocalNotifications {
   ffa::Status read_fragment(const Lender& from, uint64_t buffer, uint32_t buffer_pages, uint32_t length,
                             uint8_t* dst);
   ffa::Status check_constituents(const Lender& from, const MemShare& candidate, bool want_write);
-  void zero(const MemShare& s);
+  ffa::Status zero(const MemShare& s);
   MemShare* allocate_share(ffa::EndpointId sender);
   void free_share(MemShare& s);
   MemShare* find_share(uint64_t handle);
@@ -227,7 +232,7 @@ class Core final : public LocalMemory, public LocalNotifications {
   // when the partition's work returns to the normal world.
   bool sri_delayed_ = false;
   MemShare shares_[kMaxShares];
-  uint16_t share_generation_ = 0;
+  uint64_t share_generation_ = 0;
   // A descriptor arriving in fragments (one at a time).
   struct Reassembly {
     MemShare* share = nullptr;

@@ -48,7 +48,7 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   }
 }
 
-Outcome Core::sp_interrupted(size_t index, ffa::Regs& out) {
+Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   if (!ns_interrupts_unmasked(index)) {
     // Not ours to signal (the placement should have masked it): carry on.

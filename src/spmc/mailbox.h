@@ -39,6 +39,12 @@ class Mailbox {
   lib::MutableByteView rx() const { return lib::MutableByteView(rx_, size_bytes()); }
   lib::ByteView tx() const { return lib::ByteView(tx_, size_bytes()); }
   uint32_t pages() const { return pages_; }
+  // True when [pa, pa + size) touches the mapped pair (normal world's).
+  bool overlaps(uint64_t pa, uint64_t size) const {
+    const uint64_t n = size_bytes();
+    if (!mapped() || tx_pa_ == 0) return false;
+    return (pa < tx_pa_ + n && tx_pa_ < pa + size) || (pa < rx_pa_ + n && rx_pa_ < pa + size);
+  }
   uint64_t size_bytes() const { return uint64_t{pages_} * kPageSize; }
 
  private:

@@ -193,13 +193,18 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
   if (me == s->receiver_count || !s->retrieved(me)) return ffa::set_error(out, Error::invalid_parameters);
   if (flags & kFlagZero) {
     // Zeroing on the way out: for lent memory the borrower could write.
-    if (s->type == MemShare::Type::share) return ffa::set_error(out, Error::invalid_parameters);
+    // Not while others may still use it: shared memory, or several borrowers.
+    if (s->type == MemShare::Type::share || s->receiver_count > 1)
+      return ffa::set_error(out, Error::invalid_parameters);
     if ((s->retrieved_as[me] & ffa::mem_perm::data_mask) != ffa::mem_perm::data_rw)
       return ffa::set_error(out, Error::denied);
   }
+  if (flags & kFlagZero) {
+    // Zeroed first, while it is still the borrower's alone.
+    if (auto z = zero(*s); !z) return ffa::set_error(out, z.error());
+  }
   unmap_from(*s, p.info.id);
   s->retrieved_as[me] = 0;
-  if (flags & kFlagZero) zero(*s);
   // Nobody will reclaim what an aborted partition lent: free it when the
   // last borrower lets go.
   if (s->sender_gone && !s->any_retrieved()) free_share(*s);

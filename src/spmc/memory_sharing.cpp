@@ -47,8 +47,9 @@ MemShare* Core::allocate_share(ffa::EndpointId sender) {
     s.sender = sender;
     // Handle: bit 63 clear (allocated by the SPMC), a generation above the
     // slot number so that a reclaimed handle is never valid again.
-    ++share_generation_;
-    s.handle = (uint64_t{share_generation_} << 16) | static_cast<uint64_t>(&s - shares_ + 1);
+    // 47 bits of generation: it never wraps in practice, and bit 63 stays clear.
+    share_generation_ = (share_generation_ + 1) & ((1ull << 47) - 1);
+    s.handle = (share_generation_ << 16) | static_cast<uint64_t>(&s - shares_ + 1);
     return &s;
   }
   return nullptr;
@@ -155,6 +156,8 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
     if (from.nwd) {
       // Normal-world memory only: never secure RAM, never a device.
       if (!placement_.is_ns_memory(c.address, uint64_t{c.pages} * kPageSize)) return Error::invalid_parameters;
+      // Its RX/TX pair is the SPMC's to write: never in a transaction.
+      if (from.mailbox->overlaps(c.address, uint64_t{c.pages} * kPageSize)) return Error::denied;
     } else {
       // A partition's own memory; it cannot grant more than it holds.
       auto writable = placement_.partition_own_access(from.id, c.address, c.pages);
@@ -178,15 +181,18 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
   return {};
 }
 
-void Core::zero(const MemShare& s) {
+ffa::Status Core::zero(const MemShare& s) {
   for (uint32_t i = 0; i < s.constituent_count; ++i) {
     const ffa::MemConstituent& c = s.constituents[i];
     const uint64_t bytes = uint64_t{c.pages} * kPageSize;
     auto va = s.ns ? placement_.map_ns_pages(c.address, c.pages) : placement_.partition_memory(c.address, c.pages);
-    if (!va) continue;  // checked mappable before the transaction was accepted
+    // A range the SPMC cannot reach is not zeroed: the caller must refuse,
+    // never report success over memory that kept its contents.
+    if (!va) return va.error();
     for (uint64_t b = 0; b < bytes; ++b) (*va)[b] = 0;
     if (s.ns) placement_.unmap_ns_pages(c.address, *va, c.pages);
   }
+  return {};
 }
 
 void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare& slot, ffa::Regs& out) {
@@ -204,23 +210,31 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   if (t.flags & ~allowed) return refuse(Error::invalid_parameters);
   // A donation has exactly one new owner.
   if (type == MemShare::Type::donate && t.receiver_count != 1) return refuse(Error::invalid_parameters);
-  if ((t.attributes & kAttrTypeMask) != kAttrTypeNormal) return refuse(Error::invalid_parameters);
+  // Normal memory; a lend or donate may leave the type to the borrower
+  // (0, "not specified"), as Linux's lends do.
+  const uint16_t mem_type = t.attributes & kAttrTypeMask;
+  if (mem_type != kAttrTypeNormal && !(mem_type == 0 && type != MemShare::Type::share))
+    return refuse(Error::invalid_parameters);
   bool want_write = false;
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     const ffa::EndpointId to = t.receivers[i].endpoint;
     const Partition* p = find_partition(to);
     // Receivers are partitions other than the lender, each named once. The
     // trusted OS (inside the SPMC) borrows from the normal world only.
-    if (!p || to == from.id || p->state == PartitionState::aborted || (p->local && !from.nwd))
+    // Nor a donation: it would stay mapped in the SPMC for good.
+    if (!p || to == from.id || p->state == PartitionState::aborted || (p->local && !from.nwd) ||
+        (p->local && type == MemShare::Type::donate))
       return refuse(Error::invalid_parameters);
     for (unsigned j = 0; j < i; ++j)
       if (t.receivers[j].endpoint == to) return refuse(Error::invalid_parameters);
     const uint8_t data = t.receivers[i].permissions & ffa::mem_perm::data_mask;
     const uint8_t instr = t.receivers[i].permissions & ffa::mem_perm::instr_mask;
-    // Shared memory is data: never executable in the borrower.
-    if (data == 0 || data == 3 || instr == ffa::mem_perm::instr_x || instr == ffa::mem_perm::instr_mask)
+    // Shared memory is data: never executable in the borrower. A donor may
+    // leave the access to the new owner ("not specified": read-write).
+    if ((data == 0 && type != MemShare::Type::donate) || data == 3 || instr == ffa::mem_perm::instr_x ||
+        instr == ffa::mem_perm::instr_mask)
       return refuse(Error::invalid_parameters);
-    want_write = want_write || data == ffa::mem_perm::data_rw;
+    want_write = want_write || data == ffa::mem_perm::data_rw || data == 0;
   }
   if (t.constituent_count > MemShare::kMaxConstituents) return refuse(Error::no_memory);
   slot.constituent_count = t.constituent_count;
@@ -243,7 +257,14 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
     }
   }
   // Zero it before any borrower sees it, through a mapping of our own.
-  if (t.flags & kFlagZero) zero(slot);
+  if (t.flags & kFlagZero) {
+    if (auto z = zero(slot); !z) {
+      if (!from.nwd && type != MemShare::Type::share)
+        for (uint32_t i = 0; i < slot.constituent_count; ++i)
+          placement_.partition_restore_own(from.id, slot.constituents[i].address, slot.constituents[i].pages);
+      return refuse(z.error());
+    }
+  }
   slot.attributes = t.attributes;
   slot.flags = t.flags;
   slot.tag = t.tag;
@@ -251,6 +272,8 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     slot.receivers[i] = t.receivers[i].endpoint;
     slot.permissions[i] = t.receivers[i].permissions;
+    if ((slot.permissions[i] & ffa::mem_perm::data_mask) == 0)
+      slot.permissions[i] = static_cast<uint8_t>(slot.permissions[i] | ffa::mem_perm::data_rw);
     slot.retrieved_as[i] = 0;
   }
   slot.state = MemShare::State::ready;
@@ -272,7 +295,9 @@ void Core::mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& o
   // Donated memory has a new owner: there is nothing to take back.
   if (s->type == MemShare::Type::donate) return ffa::set_error(out, Error::denied);
   if (s->any_retrieved()) return ffa::set_error(out, Error::denied);  // still in a borrower's hands
-  if (flags & kFlagZero) zero(*s);
+  if (flags & kFlagZero) {
+    if (auto z = zero(*s); !z) return ffa::set_error(out, z.error());
+  }
   if (!s->ns && s->type == MemShare::Type::lend)
     for (uint32_t i = 0; i < s->constituent_count; ++i)
       placement_.partition_restore_own(s->sender, s->constituents[i].address, s->constituents[i].pages);

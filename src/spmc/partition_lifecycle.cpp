@@ -248,7 +248,7 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
   }
 }
 
-Outcome Core::sp_aborted(size_t index, ffa::Regs& out) {
+Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   const PartitionState was = p.state;
   p.state = PartitionState::aborted;

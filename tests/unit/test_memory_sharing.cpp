@@ -554,4 +554,58 @@ TEST_F(MemorySharing, FeaturesForPartitions) {
     EXPECT_TRUE(ok(sp({{ffa::raw(Func::features), ffa::raw(f)}}))) << ffa::raw(f);
 }
 
+// The review's findings, each a test.
+TEST_F(MemorySharing, TheLendersOwnRxTxPairIsNeverInATransaction) {
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kRx, 1), share_desc(kSp, kRx, 1)}})), kDenied);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kTx, 2), share_desc(kSp, kTx, 2)}})), kDenied);
+}
+
+TEST_F(MemorySharing, ZeroingThatCannotHappenIsRefused) {
+  const uint32_t n = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}}, 1);
+  placement_.fail_next_map();  // the SPMC cannot reach the memory to zero it
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_lend_64), n, n}})), kNoMemory);
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+}
+
+TEST_F(MemorySharing, LendAndDonateMayLeaveAttributesAndAccessUnspecified) {
+  uint32_t n = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}});
+  put(nwd_tx(), 2, 0, 2);  // memory type "not specified", as Linux lends
+  EXPECT_NE(transfer(Func::mem_lend_64, n), 0u);
+  n = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1 + 0x1000, 1}});
+  put(nwd_tx(), 2, 0, 2);
+  EXPECT_EQ(transfer(Func::mem_share_64, n), 0u);  // a share must say
+  n = build_desc(nwd_tx(), 0, {{kSp, 0}}, {{kPage1 + 0x2000, 1}});  // donate: access not specified
+  const uint64_t d = transfer(Func::mem_donate_64, n);
+  ASSERT_NE(d, 0u);
+  ASSERT_EQ(retrieve(d).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_TRUE(page(kSp, kPage1 + 0x2000)->writable);  // the new owner may write
+  n = build_desc(nwd_tx(), 0, {{kSp, 0}}, {{kPage1 + 0x3000, 1}});
+  EXPECT_EQ(transfer(Func::mem_lend_64, n), 0u);  // a lend must say
+}
+
+TEST_F(MemorySharing, NoDonationToTheTrustedOs) {
+  EXPECT_EQ(share(share_desc(kTos, kPage1, 1), Func::mem_donate_64), 0u);
+}
+
+TEST_F(MemorySharing, ZeroOnRelinquishOnlyForTheOnlyBorrower) {
+  const uint64_t h = share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2}}, {{kPage1, 1}}), Func::mem_lend_64);
+  ASSERT_EQ(retrieve(h, 0).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_EQ(retrieve(h, 1).x[0], ffa::raw(Func::mem_retrieve_resp));
+  placement_.ns_memory(kPage1)[0] = 0x77;
+  EXPECT_EQ(err(relinquish(h, 0, 1)), kInvalid);  // kSp2 still holds it
+  EXPECT_EQ(placement_.ns_memory(kPage1)[0], 0x77);
+  EXPECT_TRUE(ok(relinquish(h, 0)));
+}
+
+TEST_F(MemorySharing, HandlesNeverComeBack) {
+  uint64_t first = 0;
+  for (unsigned i = 0; i < 70000; ++i) {  // more than 16 bits of generations
+    const uint64_t h = share(share_desc(kSp, kPage1, 1));
+    ASSERT_NE(h, 0u);
+    if (i == 0) first = h;
+    ASSERT_TRUE(i == 0 || h != first);
+    ASSERT_TRUE(ok(reclaim(h)));
+  }
+}
+
 }  // namespace
