@@ -147,7 +147,7 @@ extern "C" void el3_main() {
     for (unsigned b = 0; b < 16; ++b) key.bytes[b] = static_cast<uint8_t>(ref.uuid.w[b / 4] >> (8 * (b % 4)));
     auto pkg = lib::fip::find(fip, key);
     if (!pkg) {
-      lib::log::error("SP package {} (package-address {:x}) is not in the FIP: that partition will not start", i,
+      lib::log::error("SP package {} ({:x}) is not in the FIP: that partition will not start", i,
                       ref.address);
       continue;
     }

@@ -368,6 +368,8 @@ void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   // With TLB maintenance (the table's invalidate callback), for every ASID.
   if (!h->tables->unmap(pa, uint64_t{pages} * kPage))
     lib::log::error("partition {:x}: unmapping shared memory {:x} failed", id.raw(), pa);
+  // Shares come and go at ever new addresses: their tables must come back.
+  h->tables->release_empty_tables(pa, uint64_t{pages} * kPage);
 }
 
 namespace {

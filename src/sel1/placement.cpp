@@ -30,6 +30,7 @@ ffa::Result<uint8_t*> Sel1Placement::map_ns_pages(uint64_t pa, uint32_t pages) {
 void Sel1Placement::unmap_ns_pages(uint64_t pa, uint8_t*, uint32_t pages) {
   auto s = tables_.unmap(pa, uint64_t{pages} * spmc::kPageSize);
   if (!s) lib::log::error("unmap of NS pages {:x} failed: {}", pa, arch::mmu::to_string(s.error()));
+  tables_.release_empty_tables(pa, uint64_t{pages} * spmc::kPageSize);
 }
 
 bool Sel1Placement::is_ns_memory(uint64_t pa, uint64_t size) const {

@@ -413,3 +413,37 @@ TEST(PgTableErrors, EveryErrorHasAMessage) {
 }
 
 }  // namespace
+
+namespace {
+// Tables given back after unmaps: mapping one page in ever new 2 MiB and
+// 1 GiB regions never runs out, and the freed tables' parents are
+// invalidated before reuse.
+TEST_F(PgTable, EmptiedTablesGoBackToThePool) {
+  PageTable pt = make(4);  // the root and room for 3 more
+  for (uint64_t i = 0; i < 200; ++i) {
+    const uint64_t va = 0x40000000ull + i * (2ull << 20) + (i % 3) * (1ull << 30);
+    ASSERT_TRUE(pt.map(va, va, 0x1000, kRw).ok()) << i;
+    EXPECT_EQ(pt.tables_used(), 3u);  // root, level 2, level 3
+    g_invalidated.clear();
+    ASSERT_TRUE(pt.unmap(va, 0x1000).ok());
+    pt.release_empty_tables(va, 0x1000);
+    EXPECT_EQ(pt.tables_used(), 1u);  // only the root
+    EXPECT_EQ(g_invalidated.size(), 3u);  // the page, then each freed table's parent
+    EXPECT_EQ(where(pt, va).second, 0u);
+  }
+}
+
+TEST_F(PgTable, TablesStillInUseStay) {
+  PageTable pt = make(8);
+  ASSERT_TRUE(pt.map(0x40000000, 0x40000000, 0x2000, kRw).ok());
+  const size_t used = pt.tables_used();
+  ASSERT_TRUE(pt.unmap(0x40000000, 0x1000).ok());
+  pt.release_empty_tables(0x40000000, 0x1000);
+  EXPECT_EQ(pt.tables_used(), used);  // the other page keeps its table
+  EXPECT_EQ(where(pt, 0x40001000).first, 0x40001000u);
+  // Releasing where nothing was mapped, or nothing at all, changes nothing.
+  pt.release_empty_tables(0x80000000, 0x200000);
+  pt.release_empty_tables(0x40000000, 0);
+  EXPECT_EQ(pt.tables_used(), used);
+}
+}  // namespace

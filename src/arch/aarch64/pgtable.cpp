@@ -50,8 +50,15 @@ PageTable::PageTable(Table* pool, size_t pool_tables, Regime regime, void (*inva
 }
 
 uint64_t* PageTable::alloc_table() {
-  if (used_ == capacity_) return nullptr;
-  uint64_t* t = pool_[used_++];
+  uint64_t* t;
+  if (free_) {
+    const unsigned n = static_cast<unsigned>(__builtin_ctzll(free_));
+    free_ &= free_ - 1;
+    t = pool_[n];
+  } else {
+    if (used_ == capacity_) return nullptr;
+    t = pool_[used_++];
+  }
   for (size_t i = 0; i < kEntries; ++i) t[i] = 0;
   return t;
 }
@@ -161,6 +168,36 @@ lib::Status<MapError> PageTable::unmap(uint64_t va, uint64_t size) {
     }
   }
   return {};
+}
+
+void PageTable::release_empty_tables(uint64_t va, uint64_t size) {
+  if (size == 0 || va + size < va) return;
+  // One last-level table covers `span`; walk each such chunk of the range.
+  const uint64_t span = size_of(kLastLevel - 1);
+  for (uint64_t c = va & ~(span - 1); c < va + size; c += span) {
+    uint64_t* parent[kLastLevel + 1] = {};  // parent[l]: the level-l entry pointing to a table
+    uint64_t* table = pool_[0];
+    unsigned level = kFirstLevel;
+    for (; level < kLastLevel; ++level) {
+      uint64_t* e = &table[index_of(c, level)];
+      if (!is_table(*e, level)) break;
+      parent[level] = e;
+      table = table_at(*e);
+    }
+    // From the deepest table up, while each is empty (never the root).
+    for (unsigned l = level; l-- > kFirstLevel;) {
+      uint64_t* t = table_at(*parent[l]);
+      bool empty = true;
+      for (size_t i = 0; i < kEntries && empty; ++i) empty = t[i] == 0;
+      if (!empty) break;
+      *parent[l] = 0;
+      // Walk caches may hold the old entry: invalidate before reuse.
+      if (invalidate_) invalidate_(c);
+      const size_t n = static_cast<size_t>(reinterpret_cast<Table*>(t) - pool_);
+      if (n < 64) free_ |= 1ull << n;
+    }
+    if (c + span < c) break;
+  }
 }
 
 bool PageTable::any_page(uint64_t va, uint64_t size, bool mapped) const {

@@ -73,8 +73,15 @@ class PageTable {
   };
   lib::Result<Lookup, MapError> lookup(uint64_t va) const;
 
+  // After an unmap: gives the tables that [va, va + size) emptied back to
+  // the pool (their parent entries cleared, with TLB maintenance), so that
+  // mapping and unmapping in ever new places never runs out of tables.
+  // A separate call: the monitor, which never unmaps, does not carry it.
+  void release_empty_tables(uint64_t va, uint64_t size);
+
   uint64_t root_address() const { return reinterpret_cast<uint64_t>(&pool_[0]); }
-  size_t tables_used() const { return used_; }
+  // Tables holding entries now (the root included).
+  size_t tables_used() const { return used_ - static_cast<size_t>(__builtin_popcountll(free_)); }
 
   // The descriptor bits for `attrs` in this regime (without address/type).
   uint64_t leaf_attributes(Attrs attrs) const;
@@ -91,6 +98,7 @@ class PageTable {
   Table* pool_;
   size_t capacity_;
   size_t used_ = 0;
+  uint64_t free_ = 0;  // tables below used_ given back (bit n: pool_[n]); pools hold at most 64
   Regime regime_;
   void (*invalidate_)(uint64_t va);
 };
