@@ -14,6 +14,9 @@ struct Regs {
   uint64_t x[18];
 
   constexpr uint32_t w(unsigned i) const { return static_cast<uint32_t>(x[i]); }
+  // A 64-bit value FF-A passes in two 32-bit registers, low half in w`low`
+  // (memory handles, notification bitmaps).
+  constexpr uint64_t w64(unsigned low) const { return uint64_t{w(low)} | uint64_t{w(low + 1)} << 32; }
   constexpr uint32_t fid() const { return w(0); }
 };
 static_assert(sizeof(Regs) == 18 * 8);

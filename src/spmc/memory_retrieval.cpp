@@ -150,7 +150,7 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
 
 void Core::mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
+  const uint64_t handle = in.w64(1);
   const uint32_t offset = in.w(3);
   MemShare* s = find_share(handle);
   // w4[31:16] names the endpoint only when a hypervisor asks.
@@ -198,8 +198,6 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
       return ffa::set_error(out, Error::invalid_parameters);
     if ((s->retrieved_as[me] & ffa::mem_perm::data_mask) != ffa::mem_perm::data_rw)
       return ffa::set_error(out, Error::denied);
-  }
-  if (flags & kFlagZero) {
     // Zeroed first, while it is still the borrower's alone.
     if (auto z = zero(*s); !z) return ffa::set_error(out, z.error());
   }

@@ -45,9 +45,9 @@ MemShare* Core::allocate_share(ffa::EndpointId sender) {
     s.clear();
     s.state = MemShare::State::receiving;
     s.sender = sender;
-    // Handle: bit 63 clear (allocated by the SPMC), a generation above the
-    // slot number so that a reclaimed handle is never valid again.
-    // 47 bits of generation: it never wraps in practice, and bit 63 stays clear.
+    // Handle: the slot number, and above it a 47-bit generation (it never
+    // wraps in practice) so that a reclaimed handle is never valid again;
+    // bit 63 stays clear (allocated by the SPMC).
     share_generation_ = (share_generation_ + 1) & ((1ull << 47) - 1);
     s.handle = (share_generation_ << 16) | static_cast<uint64_t>(&s - shares_ + 1);
     return &s;
@@ -124,7 +124,7 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
 }
 
 void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
-  const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
+  const uint64_t handle = in.w64(1);
   const uint32_t length = in.w(3);
   Reassembly& r = reassembly_;
   if (!r.share || r.share->handle != handle || !(r.from.id == from.id))
@@ -281,7 +281,7 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
 }
 
 void Core::mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
-  const uint64_t handle = uint64_t{in.w(1)} | uint64_t{in.w(2)} << 32;
+  const uint64_t handle = in.w64(1);
   MemShare* s = find_share(handle);
   if (!s || !(s->sender == caller)) return ffa::set_error(out, Error::invalid_parameters);
   // Bit 0: zero the memory before the lender has it back; the rest MBZ.

@@ -14,10 +14,6 @@ using ffa::Error;
 using ffa::Func;
 namespace notif = ffa::notification;
 
-namespace {
-uint64_t bitmap_of(const ffa::Regs& in) { return uint64_t{in.w(3)} | uint64_t{in.w(4)} << 32; }
-}  // namespace
-
 NotificationBitmaps* Core::bitmaps_of(ffa::EndpointId id) {
   if (id == nwd_.id) return &nwd_.notifications;
   Partition* p = const_cast<Partition*>(find_partition(id));
@@ -68,7 +64,7 @@ void Core::notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::R
   const bool bind = in.fid() == ffa::raw(Func::notification_bind);
   const auto pair = ffa::EndpointPair::from_w1(in.w(1));
   const uint32_t flags = in.w(2);
-  const uint64_t ids = bitmap_of(in);
+  const uint64_t ids = in.w64(3);
   if (!(pair.receiver == caller) || ids == 0) return ffa::set_error(out, Error::invalid_parameters);
   if (bind ? (flags & ~notif::kFlagPerVcpu) != 0 : flags != 0) return ffa::set_error(out, Error::invalid_parameters);
   NotificationBitmaps* b = bitmaps_of(caller);
@@ -103,7 +99,7 @@ void Core::notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::R
 void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
   const auto pair = ffa::EndpointPair::from_w1(in.w(1));
   const uint32_t flags = in.w(2);
-  const uint64_t ids = bitmap_of(in);
+  const uint64_t ids = in.w64(3);
   const bool per_vcpu = (flags & notif::kFlagPerVcpu) != 0;
   const uint32_t vcpu = flags >> notif::kSetVcpuShift;
   const uint32_t known = notif::kFlagPerVcpu | (caller.is_secure() ? notif::kSetFlagDelaySri : 0);
