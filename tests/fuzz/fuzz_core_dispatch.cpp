@@ -14,6 +14,7 @@
 #include "arch/fake/fake_placement.h"
 #include "ffa/partition_info.h"
 #include "fuzz_check.h"
+#include "fuzz_input.h"
 #include "spmc/core.h"
 
 namespace {
@@ -69,39 +70,19 @@ constexpr ffa::Uuid kUuids[] = {ffa::kNilUuid, ffa::kOpteeUuid,
                                 ffa::Uuid::parse("11111111-2222-3333-4444-555555555555"),
                                 ffa::Uuid::parse("00000000-0000-0000-0000-000000000001")};
 
-class Input {
- public:
-  Input(const uint8_t* data, size_t size) : p_(data), left_(size) {}
-  bool empty() const { return left_ == 0; }
-  uint8_t u8() {
-    if (!left_) return 0;
-    --left_;
-    return *p_++;
-  }
-  uint64_t bytes(unsigned n) {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; ++i) v |= uint64_t{u8()} << (8 * i);
-    return v;
-  }
-
- private:
-  const uint8_t* p_;
-  size_t left_;
-};
-
-uint64_t reg_value(Input& in) {
-  const uint8_t kind = in.u8();
+uint64_t reg_value(FuzzInput& in) {
+  const uint8_t kind = in.byte();
   switch (kind % 10) {
     case 0: return 0;
-    case 1: return in.u8();                                  // page counts, IDs, small flags
-    case 2: return kNsBase + uint64_t{in.u8()} * 4096;       // a page of NS memory (1 MiB)
+    case 1: return in.byte();                                  // page counts, IDs, small flags
+    case 2: return kNsBase + uint64_t{in.byte()} * 4096;       // a page of NS memory (1 MiB)
     case 3: return kNsBase + in.bytes(3);                     // anywhere near it, unaligned too
     case 4: {                                                  // sender << 16 | receiver
-      uint8_t s = in.u8(), r = in.u8();
+      uint8_t s = in.byte(), r = in.byte();
       return uint64_t{kEndpoints[s % 8]} << 16 | kEndpoints[r % 8];
     }
-    case 5: return kVersions[in.u8() % 8];
-    case 6: return kFlagWords[in.u8() % 8];
+    case 5: return kVersions[in.byte() % 8];
+    case 6: return kFlagWords[in.byte() % 8];
     case 7: return in.bytes(4);
     case 8: return in.bytes(8);
     default: return in.bytes(8) | (uint64_t{kind} << 56);     // junk in the upper half
@@ -239,15 +220,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(core.add_partition(optee).ok() && core.add_partition(indirect).ok() &&
              core.add_partition(remote).ok());
 
-  Input in(data, size);
+  FuzzInput in{data, size};
   for (unsigned calls = 0; !in.empty() && calls < 64; ++calls) {
     ffa::Regs regs{};
-    const uint8_t op = in.u8();
+    const uint8_t op = in.byte();
     regs.x[0] = op < 0xF0 ? kFids[op % kFidCount] : in.bytes(4);
-    const uint8_t shape = in.u8();
+    const uint8_t shape = in.byte();
     unsigned first = 1;
     if (shape & 1) {
-      const ffa::Uuid& u = kUuids[in.u8() % 4];
+      const ffa::Uuid& u = kUuids[in.byte() % 4];
       for (unsigned i = 0; i < 4; ++i) regs.x[1 + i] = u.w[i];
       first = 5;
     }

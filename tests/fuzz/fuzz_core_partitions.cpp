@@ -9,25 +9,10 @@
 
 #include "arch/fake/fake_placement.h"
 #include "fuzz_check.h"
+#include "fuzz_input.h"
 #include "spmc/core.h"
 
 namespace {
-
-struct Input {
-  const uint8_t* p;
-  size_t n;
-  bool empty() const { return n == 0; }
-  uint8_t byte() {
-    if (!n) return 0;
-    --n;
-    return *p++;
-  }
-  uint64_t word() {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{byte()} << (8 * i);
-    return v;
-  }
-};
 
 constexpr uint32_t kFids[] = {
     0x84000060, 0x84000061, 0x84000063, 0x84000064, 0x84000069, 0x8400006B, 0x8400006F, 0xC400006F,
@@ -36,7 +21,7 @@ constexpr uint32_t kFids[] = {
     0x8400006D, 0x8400006C, 0x8400007D, 0x8400007F, 0x84000080, 0x84000081, 0x84000082, 0xC4000083};
 constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0001};
 
-ffa::Regs regs_from(Input& in) {
+ffa::Regs regs_from(FuzzInput& in) {
   ffa::Regs r{};
   r.x[0] = kFids[in.byte() % (sizeof(kFids) / sizeof(kFids[0]))];
   const uint16_t s = kIds[in.byte() % 7], d = kIds[in.byte() % 7];
@@ -58,7 +43,7 @@ bool well_formed_answer(const ffa::Regs& r) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Input in{data, size};
+  FuzzInput in{data, size};
   fake::FakePlacement placement;
   spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
   // Partition 0x8001 sends and receives everything and has an RX/TX pair;

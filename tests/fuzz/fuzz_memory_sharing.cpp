@@ -23,6 +23,7 @@
 
 #include "arch/fake/fake_placement.h"
 #include "fuzz_check.h"
+#include "fuzz_input.h"
 #include "spmc/core.h"
 
 namespace {
@@ -38,17 +39,6 @@ constexpr uint16_t kTos = 0x8100;
 constexpr uint64_t kOwnBase = fake::FakePlacement::kSecureBase;
 uint16_t sp_id(unsigned i) { return static_cast<uint16_t>(0x8001 + i); }
 uint64_t own_base(unsigned i) { return kOwnBase + uint64_t{i} * kOwnPages * 0x1000; }
-
-struct Input {
-  const uint8_t* p;
-  size_t n;
-  bool empty() const { return n == 0; }
-  uint8_t byte() {
-    if (!n) return 0;
-    --n;
-    return *p++;
-  }
-};
 
 class Dummy final : public spmc::LocalEndpoint {
  public:
@@ -88,7 +78,7 @@ struct World {
 
 // A transaction descriptor built from the input: 1-3 receivers, 1-3 ranges
 // from `base` (pages counted from it), in `desc`. Its length.
-uint32_t build(World& w, Input& in, uint16_t sender, uint64_t base, unsigned pages_avail) {
+uint32_t build(World& w, FuzzInput& in, uint16_t sender, uint64_t base, unsigned pages_avail) {
   const unsigned nrecv = 1 + in.byte() % 3, nrange = 1 + in.byte() % 3;
   const uint32_t composite = 48 + 32 * nrecv, length = composite + 16 + 16 * nrange;
   std::memset(w.desc, 0, length);
@@ -130,7 +120,7 @@ void note_handle(World& w, const Regs& r, uint16_t lender, Func f) {
   w.type_of[h] = nn == 0x71 ? MemShare::Type::donate : nn == 0x72 ? MemShare::Type::lend : MemShare::Type::share;
 }
 
-void transfer_from_nwd(World& w, Input& in) {
+void transfer_from_nwd(World& w, FuzzInput& in) {
   const Func f = kTransfers[in.byte() % 4];
   const uint32_t length = build(w, in, 0, kPool, kPoolPages);
   std::memcpy(w.placement.ns_memory(kTx), w.desc, length);
@@ -162,14 +152,14 @@ void transfer_from_nwd(World& w, Input& in) {
   note_handle(w, r, 0, f);
 }
 
-void transfer_from_sp(World& w, Input& in, unsigned i) {
+void transfer_from_sp(World& w, FuzzInput& in, unsigned i) {
   const Func f = kTransfers[in.byte() % 4];
   const uint32_t length = build(w, in, sp_id(i), own_base(in.byte() % kSps), kOwnPages);
   std::memcpy(w.sp_tx[i], w.desc, length);
   note_handle(w, w.sp(i, {{ffa::raw(f), length, length}}), sp_id(i), f);
 }
 
-uint64_t pick_handle(World& w, Input& in) {
+uint64_t pick_handle(World& w, FuzzInput& in) {
   if (w.handles_seen.empty() || in.byte() % 16 == 0) return in.byte() | uint64_t{in.byte()} << 16;
   auto it = w.handles_seen.begin();
   std::advance(it, in.byte() % w.handles_seen.size());
@@ -193,7 +183,7 @@ void note_donation(World& w, uint64_t h, uint16_t to, const std::set<uint64_t>& 
   w.live.erase(h);
 }
 
-void retrieve(World& w, Input& in, unsigned i) {
+void retrieve(World& w, FuzzInput& in, unsigned i) {
   const uint64_t h = pick_handle(w, in);
   const MemShare* s = w.core.share(h);
   const std::set<uint64_t> pages = pages_of(s);
@@ -214,7 +204,7 @@ void retrieve(World& w, Input& in, unsigned i) {
   note_donation(w, h, sp_id(i), pages);
 }
 
-void frag_rx(World& w, Input& in, unsigned i) {
+void frag_rx(World& w, FuzzInput& in, unsigned i) {
   const uint64_t h = pick_handle(w, in);
   const std::set<uint64_t> pages = pages_of(w.core.share(h));
   const uint32_t offset = in.byte() % 2 ? 96 + 16 * in.byte() : in.byte() | uint32_t{in.byte()} << 8;
@@ -224,7 +214,7 @@ void frag_rx(World& w, Input& in, unsigned i) {
   note_donation(w, h, sp_id(i), pages);
 }
 
-void relinquish(World& w, Input& in, unsigned i) {
+void relinquish(World& w, FuzzInput& in, unsigned i) {
   const uint64_t h = pick_handle(w, in);
   uint8_t* tx = w.sp_tx[i];
   put(tx, 0, h, 8);
@@ -236,7 +226,7 @@ void relinquish(World& w, Input& in, unsigned i) {
   (void)r;
 }
 
-void reclaim(World& w, Input& in) {
+void reclaim(World& w, FuzzInput& in) {
   const uint64_t h = pick_handle(w, in);
   const uint16_t lender = w.lender_of.count(h) ? w.lender_of[h] : 0;
   const uint32_t flags = in.byte() % 8 == 0 ? in.byte() : in.byte() % 2;
@@ -254,7 +244,7 @@ void reclaim(World& w, Input& in) {
   }
 }
 
-void raw_descriptor(World& w, Input& in) {
+void raw_descriptor(World& w, FuzzInput& in) {
   const uint32_t length = 1 + in.byte() % 200;
   uint8_t* tx = w.placement.ns_memory(kTx);
   for (uint32_t b = 0; b < length; ++b) tx[b] = in.byte();
@@ -262,7 +252,7 @@ void raw_descriptor(World& w, Input& in) {
   note_handle(w, w.nwd({{ffa::raw(f), length, length}}), 0, f);
 }
 
-void local(World& w, Input& in) {
+void local(World& w, FuzzInput& in) {
   const uint64_t h = pick_handle(w, in);
   const std::set<uint64_t> pages = pages_of(w.core.share(h));
   if (in.byte() % 2) {
@@ -337,7 +327,7 @@ void check_invariants(World& w) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Input in{data, size};
+  FuzzInput in{data, size};
   static World* world_storage = nullptr;
   delete world_storage;  // one world per input, kept off the stack (it is large)
   world_storage = new World();
