@@ -200,6 +200,8 @@ class Core final : public LocalMemory, public LocalNotifications {
   // Partition `index` aborted: it gives back what it borrowed and
   // abandons what it lent.
   void release_memory_of(size_t index);
+  // Nobody will reclaim what an aborted partition lent.
+  bool lender_aborted(const MemShare& s) const;
   // The index of `id` among the transaction's receivers, or receiver_count.
   static unsigned receiver_index(const MemShare& s, ffa::EndpointId id);
   static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);

@@ -62,7 +62,6 @@ struct MemShare {
   uint64_t handle = 0;
   ffa::EndpointId sender;
   bool ns = true;               // normal-world memory (false: the sending partition's own)
-  bool sender_gone = false;     // the sending partition aborted: freed once nobody holds it
   uint16_t attributes = 0;
   uint32_t flags = 0;
   uint64_t tag = 0;
@@ -84,7 +83,6 @@ struct MemShare {
     handle = 0;
     sender = ffa::EndpointId();
     ns = true;
-    sender_gone = false;
     attributes = 0;
     flags = 0;
     tag = 0;

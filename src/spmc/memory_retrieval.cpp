@@ -205,8 +205,13 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
   s->retrieved_as[me] = 0;
   // Nobody will reclaim what an aborted partition lent: free it when the
   // last borrower lets go.
-  if (s->sender_gone && !s->any_retrieved()) free_share(*s);
+  if (lender_aborted(*s) && !s->any_retrieved()) free_share(*s);
   ffa::set_success(out);
+}
+
+bool Core::lender_aborted(const MemShare& s) const {
+  const Partition* lender = s.sender.is_secure() ? find_partition(s.sender) : nullptr;
+  return lender && lender->state == PartitionState::aborted;
 }
 
 void Core::release_memory_of(size_t index) {
@@ -219,8 +224,7 @@ void Core::release_memory_of(size_t index) {
       unmap_from(s, id);
       s.retrieved_as[me] = 0;
     }
-    if (s.sender == id) s.sender_gone = true;
-    if (s.sender_gone && !s.any_retrieved()) free_share(s);
+    if (lender_aborted(s) && !s.any_retrieved()) free_share(s);
   }
 }
 
