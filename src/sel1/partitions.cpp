@@ -2,7 +2,10 @@
 
 #include <optional>
 
+#include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/pgtable.h"
+#include "arch/aarch64/sysreg.h"
+#include "ffa/hf_interrupt.h"
 #include "ffa/partition_manifest.h"
 #include "lib/bytes.h"
 #include "lib/log.h"
@@ -28,6 +31,7 @@ constexpr uint64_t kEcSvc64 = 0x15;
 // interrupts) masked unless the partition's manifest has them signalled. A
 // masked interrupt waits until the secure world returns (FF-A's "queued").
 constexpr uint64_t kSpsrEl0IrqMasked = 1u << 7, kSpsrFiqMask = 1u << 6;
+constexpr uint32_t kIntAttrSecure = 1u << 8, kIntAttrLevel = 1u << 9;
 
 struct Hosted {
   SpContext ctx;
@@ -139,6 +143,24 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   if (overlaps_loaded(start, end)) {
     lib::log::error("partition \"{}\": overlaps another partition's memory; not started", m.description);
     return false;
+  }
+  // Its interrupts, from its device regions: secure SPIs (their attributes
+  // as Hafnium encodes them: priority [7:0], security state bit 8 (1
+  // secure), bit 9 level-triggered).
+  spmc::Partition p{};
+  for (unsigned i = 0; i < m.device_region_count; ++i) {
+    const ffa::DeviceRegion& d = m.device_regions[i];
+    for (unsigned k = 0; k < d.interrupt_count; ++k) {
+      const uint32_t id = d.interrupts[k][0], attr = d.interrupts[k][1];
+      if (id < ffa::hf::kFirstSpi || id > ffa::hf::kLastSpi || !(attr & kIntAttrSecure) ||
+          p.interrupt_count == spmc::Partition::kMaxInterrupts || id == plat::kSecureUartSpi) {
+        lib::log::error("partition \"{}\": interrupt {} must be a secure SPI (32-1019, attributes bit 8) that "
+                        "is not the trusted OS's, at most {} of them; not started",
+                        m.description, id, spmc::Partition::kMaxInterrupts);
+        return false;
+      }
+      p.interrupts[p.interrupt_count++].id = id;
+    }
   }
   for (unsigned i = 0; i < m.device_region_count; ++i) {
     const ffa::DeviceRegion& d = m.device_regions[i];
@@ -255,7 +277,6 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   if ((m.messaging_method & ffa::messaging::indirect) && m.rx_region >= 0) props |= ffa::partition_props::indirect_msg;
   if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
   if (m.notification_support) props |= ffa::partition_props::notification_recv;
-  spmc::Partition p{};
   p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
   p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
   // The version its manifest declares, until its own FFA_VERSION says otherwise.
@@ -265,10 +286,19 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   p.notifications.created = m.notification_support;
   p.notifications.vcpu_count = m.exec_ctx_count;
   if (auto s = core.add_partition(p); !s) {
-    lib::log::error("partition \"{}\": endpoint ID {:x} refused (duplicate or not secure); not started",
+    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
+                    "started",
                     m.description, id.raw());
     return false;
   }
+  // Its interrupts at the GIC: Secure Group 1, to the boot CPU, disabled
+  // until it enables them (HF_INTERRUPT_ENABLE).
+  for (unsigned i = 0; i < m.device_region_count; ++i)
+    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k) {
+      const uint32_t attr = m.device_regions[i].interrupts[k][1];
+      arch::gicv3::configure_secure_spi(m.device_regions[i].interrupts[k][0], static_cast<uint8_t>(attr),
+                                        (attr & kIntAttrLevel) != 0, arch::mpidr());
+    }
   const uint64_t asid = g_hosted_count + 1;
   h.ctx = SpContext{};
   h.ctx.elr = load + m.entrypoint_offset;

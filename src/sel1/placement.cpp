@@ -130,17 +130,26 @@ void Sel1Placement::raise_schedule_receiver_interrupt() {
 
 namespace sel1 {
 
-// FFA_INTERRUPT: the trusted OS's own devices are the only secure
-// interrupt owners yet (partitions' interrupts come with the interrupt work).
-void Sel1Placement::handle_secure_interrupt() {
-  const uint32_t iar = arch::gicv3::acknowledge();
-  if (iar >= 1020) return;  // spurious: nothing pending any more
-  if (iar == kSecureTimerPpi) {
+// Secure interrupts: the GIC's Secure Group 1, acknowledged and ended by
+// the core. The trusted OS's own device is the secure timer; partitions'
+// interrupts are SPIs their manifests name.
+uint32_t Sel1Placement::acknowledge_interrupt() { return arch::gicv3::acknowledge(); }
+
+void Sel1Placement::end_interrupt(uint32_t id) { arch::gicv3::end(id); }
+
+void Sel1Placement::handle_own_interrupt(uint32_t id) {
+  if (id == kSecureTimerPpi) {
     secure_timer().top_half();
   } else {
-    lib::log::warn("secure interrupt {} has no owner", iar);
+    lib::log::warn("secure interrupt {} has no owner", id);
   }
-  arch::gicv3::end(iar);
+}
+
+void Sel1Placement::set_interrupt_enabled(uint32_t id, bool enabled) { arch::gicv3::set_spi_enabled(id, enabled); }
+
+void Sel1Placement::retrigger_interrupt(uint32_t id) {
+  arch::gicv3::set_spi_pending(id);
+  arch::gicv3::set_spi_enabled(id, true);
 }
 
 }  // namespace sel1

@@ -27,7 +27,11 @@ class Sel1Placement final : public spmc::Placement {
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override;
   void raise_schedule_receiver_interrupt() override;
-  void handle_secure_interrupt() override;
+  uint32_t acknowledge_interrupt() override;
+  void end_interrupt(uint32_t id) override;
+  void handle_own_interrupt(uint32_t id) override;
+  void set_interrupt_enabled(uint32_t id, bool enabled) override;
+  void retrigger_interrupt(uint32_t id) override;
 
  private:
   arch::mmu::PageTable& tables_;

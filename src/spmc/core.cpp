@@ -1,5 +1,7 @@
 #include "spmc/core.h"
 
+#include "ffa/hf_interrupt.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -16,6 +18,15 @@ ffa::Status Core::add_partition(const Partition& p) {
   if (partition_count_ == kMaxPartitions) return Error::no_memory;
   // Notification bitmaps exist for at most kMaxVcpus execution contexts.
   if (p.notifications.vcpu_count > NotificationBitmaps::kMaxVcpus) return Error::invalid_parameters;
+  // Its interrupts: SPIs, each with one owner.
+  if (p.interrupt_count > Partition::kMaxInterrupts) return Error::invalid_parameters;
+  for (unsigned i = 0; i < p.interrupt_count; ++i) {
+    const uint32_t id = p.interrupts[i].id;
+    if (id < ffa::hf::kFirstSpi || id > ffa::hf::kLastSpi || owned_interrupt(id, nullptr))
+      return Error::invalid_parameters;
+    for (unsigned j = 0; j < i; ++j)
+      if (p.interrupts[j].id == id) return Error::invalid_parameters;
+  }
   partitions_[partition_count_++] = p;
   return {};
 }
@@ -45,10 +56,8 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
   }
   if (fid == ffa::raw(Func::interrupt)) {
     // From the SPMD, not the normal world's endpoint: a secure interrupt
-    // while the normal world ran. Handled, the normal world resumes.
-    placement_.handle_secure_interrupt();
-    ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
-    return Outcome::reply_to_caller;
+    // while the normal world ran. Once handled, the normal world resumes.
+    return leaving(secure_interrupt(out));
   }
   // A caller that made any call but FFA_VERSION has fixed its version.
   nwd_.version_negotiated = true;

@@ -67,12 +67,12 @@ class Core final : public LocalMemory, public LocalNotifications {
   Outcome boot_next(ffa::Regs& out);
   // An FF-A call (SVC) from partition `index`.
   Outcome handle_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
-    return flush_delayed_sri(dispatch_sp_call(index, in, out));
+    return leaving(dispatch_sp_call(index, in, out));
   }
   // A normal-world interrupt stopped partition `index` (possible only while
   // ns_interrupts_unmasked(index)): it is preempted and the normal world
   // gets FFA_INTERRUPT; FFA_RUN resumes it where it was.
-  Outcome sp_interrupted(size_t index, ffa::Regs& out) { return flush_delayed_sri(sp_interrupted_now(index, out)); }
+  Outcome sp_interrupted(size_t index, ffa::Regs& out) { return leaving(sp_interrupted_now(index, out)); }
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled
   // and it works for the normal world (a partition's request to another
@@ -84,7 +84,7 @@ class Core final : public LocalMemory, public LocalNotifications {
   }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).
-  Outcome sp_aborted(size_t index, ffa::Regs& out) { return flush_delayed_sri(sp_aborted_now(index, out)); }
+  Outcome sp_aborted(size_t index, ffa::Regs& out) { return leaving(sp_aborted_now(index, out)); }
   size_t scheduled() const { return scheduled_; }
   // Gives partition `index` the RX/TX pair its manifest declares.
   void attach_partition_mailbox(size_t index, uint8_t* tx, uint8_t* rx, uint32_t pages) {
@@ -135,13 +135,16 @@ class Core final : public LocalMemory, public LocalNotifications {
   Outcome run_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome yield_from_sp(size_t index, ffa::Regs& out);
   size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }
-  // A delayed schedule receiver interrupt goes once the normal world runs
-  // again, whichever way a partition's work ends.
-  Outcome flush_delayed_sri(Outcome o) {
-    if (sri_delayed_ && o == Outcome::reply_to_caller) {
+  // Whichever way a partition's work ends, once the normal world runs
+  // again: a delayed schedule receiver interrupt goes, and partitions'
+  // interrupts that arrived while their owner was busy come back.
+  Outcome leaving(Outcome o) {
+    if (o != Outcome::reply_to_caller) return o;
+    if (sri_delayed_) {
       sri_delayed_ = false;
       placement_.raise_schedule_receiver_interrupt();
     }
+    if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
     return o;
   }
   Outcome sp_aborted_now(size_t index, ffa::Regs& out);
@@ -205,6 +208,18 @@ class Core final : public LocalMemory, public LocalNotifications {
   // The index of `id` among the transaction's receivers, or receiver_count.
   static unsigned receiver_index(const MemShare& s, ffa::EndpointId id);
   static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);
+  // secure_interrupts.cpp: FFA_INTERRUPT from the SPMD, partitions'
+  // interrupts and Hafnium's HF_INTERRUPT_* calls.
+  Outcome secure_interrupt(ffa::Regs& out);
+  // Runs partition `index` (waiting) with FFA_INTERRUPT for its next
+  // pending interrupt it was not told of yet; false when there is none.
+  bool signal_interrupt(size_t index, ffa::Regs& out);
+  // Its handler's FFA_MSG_WAIT: the next interrupt, or the normal world
+  // resumes.
+  Outcome interrupt_handled(size_t index, ffa::Regs& out);
+  void hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void retrigger_deferred_interrupts();
+  OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
   // that made the call; its bitmaps are `own`.
   void notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out);
@@ -233,6 +248,10 @@ class Core final : public LocalMemory, public LocalNotifications {
   // A schedule receiver interrupt asked for with the delay flag: raised
   // when the partition's work returns to the normal world.
   bool sri_delayed_ = false;
+  // Partitions' interrupts pending but not signalled to their owner
+  // (it was busy): retriggered at the controller when the normal world
+  // runs again.
+  unsigned deferred_interrupts_ = 0;
   MemShare shares_[kMaxShares];
   uint64_t share_generation_ = 0;
   // A descriptor arriving in fragments (one at a time).

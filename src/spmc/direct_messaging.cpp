@@ -115,8 +115,10 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   // Only an answer to the request in hand, from the partition itself, to
   // the endpoint that asked.
-  // Only a request can be answered: not cycles given by FFA_RUN.
-  if (p.state != PartitionState::running || p.request_fid == ffa::raw(Func::run)) {
+  // Only a request can be answered: not cycles given by FFA_RUN, nor an
+  // interrupt to handle.
+  if (p.state != PartitionState::running || p.request_fid == ffa::raw(Func::run) ||
+      p.request_fid == ffa::raw(Func::interrupt)) {
     ffa::set_error(out, Error::denied);
     return resume(index);
   }

@@ -168,7 +168,22 @@ class LocalNotifications {
   ~LocalNotifications() = default;
 };
 
+// An interrupt a partition owns (its manifest's device-regions): where it
+// stands between the interrupt controller and the partition's handler.
+struct OwnedInterrupt {
+  uint32_t id = 0;
+  bool enabled = false;    // HF_INTERRUPT_ENABLE: the partition wants it
+  bool pending = false;    // arrived, not yet taken with HF_INTERRUPT_GET
+  bool signalled = false;  // the partition was run with FFA_INTERRUPT for it
+  bool active = false;     // taken, not yet deactivated
+  // Whether the controller may signal it now: enabled, and neither
+  // waiting for the handler nor in it (a level-sensitive device that still
+  // asserts it must not come back before the handler dealt with it).
+  bool unmasked() const { return enabled && !pending && !active; }
+};
+
 struct Partition {
+  static constexpr unsigned kMaxInterrupts = 8;
   ffa::PartitionInfo info;
   LocalEndpoint* local = nullptr;  // null for partitions that run in their own context
   // For partitions in their own context (local == nullptr):
@@ -186,6 +201,9 @@ struct Partition {
   // resumes it with its registers as they were).
   ffa::NsInterruptAction ns_action = ffa::NsInterruptAction::queued;
   bool interrupted = false;
+  // Secure interrupts it owns (SPIs, each owned by one partition).
+  OwnedInterrupt interrupts[kMaxInterrupts];
+  unsigned interrupt_count = 0;
 };
 
 // The state the core keeps for a normal-world endpoint.

@@ -2,6 +2,8 @@
 // they make, and what happens when one faults (FF-A v1.2 chapters 5 and 13).
 #include "spmc/core.h"
 
+#include "ffa/hf_interrupt.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -131,6 +133,8 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
         ffa::set_regs(out, ffa::raw(Func::msg_wait));
         return Outcome::reply_to_caller;
       }
+      if (p.state == PartitionState::running && p.request_fid == ffa::raw(Func::interrupt))
+        return interrupt_handled(index, out);
       // A partition handling a request answers it; it does not walk away.
       ffa::set_error(out, Error::denied);
       return resume(index);
@@ -243,7 +247,12 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
       }
       return resume(index);
     default:
-      ffa::set_error(out, Error::not_supported);
+      if (in.w(0) == ffa::hf::kInterruptEnable || in.w(0) == ffa::hf::kInterruptGet ||
+          in.w(0) == ffa::hf::kInterruptDeactivate) {
+        hf_interrupt_call(index, in, out);
+      } else {
+        ffa::set_error(out, Error::not_supported);
+      }
       return resume(index);
   }
 }
@@ -253,7 +262,19 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   const PartitionState was = p.state;
   p.state = PartitionState::aborted;
   release_memory_of(index);
+  // Its interrupts stay held back at the controller for good.
+  for (unsigned k = 0; k < p.interrupt_count; ++k) {
+    OwnedInterrupt& irq = p.interrupts[k];
+    if (irq.pending && !irq.signalled) --deferred_interrupts_;
+    irq = OwnedInterrupt{irq.id};
+    placement_.set_interrupt_enabled(irq.id, false);
+  }
   if (was == PartitionState::booting) return boot_next(out);
+  if (was == PartitionState::running && p.request_fid == ffa::raw(Func::interrupt)) {
+    // It faulted in its interrupt handler: the normal world resumes.
+    ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
+    return Outcome::reply_to_caller;
+  }
   if (was == PartitionState::running && p.requester.is_secure()) {
     // Another partition waits for this one's answer: it gets ABORTED.
     Partition* caller = const_cast<Partition*>(find_partition(p.requester));

@@ -95,10 +95,26 @@ class Placement {
   // sees, or NOT_SUPPORTED where the placement cannot raise it.
   virtual ffa::Result<uint32_t> schedule_receiver_interrupt_id() const { return ffa::Error::not_supported; }
   virtual void raise_schedule_receiver_interrupt() {}
-  // A secure interrupt the SPMD handed over (FFA_INTERRUPT) while the
-  // normal world ran: the placement acknowledges it at the interrupt
-  // controller and runs its owner's top half.
-  virtual void handle_secure_interrupt() {}
+  // Secure interrupts at the placement's interrupt controller. The core
+  // acknowledges the one the SPMD handed over (FFA_INTERRUPT), decides who
+  // owns it, and ends it.
+  // The highest-priority pending secure interrupt, acknowledged; 1020 and
+  // above mean none.
+  virtual uint32_t acknowledge_interrupt() { return 1023; }
+  // Priority drop and deactivation at the controller.
+  virtual void end_interrupt(uint32_t id) { (void)id; }
+  // An interrupt no partition owns: the SPMC's own devices (the trusted
+  // OS's drivers in the S-EL1 placement) run their top half.
+  virtual void handle_own_interrupt(uint32_t id) { (void)id; }
+  // Lets a partition's interrupt through the controller, or holds it back.
+  virtual void set_interrupt_enabled(uint32_t id, bool enabled) {
+    (void)id;
+    (void)enabled;
+  }
+  // A partition's interrupt that arrived while the partition could not
+  // take it: makes it pending (and enabled) again at the controller, so it
+  // comes back once the secure world returns.
+  virtual void retrigger_interrupt(uint32_t id) { (void)id; }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

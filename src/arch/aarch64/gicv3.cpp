@@ -17,8 +17,12 @@ constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x
 constexpr uint64_t kTyperLast = 1u << 4;
 constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIpriorityr = kFrame + 0x0400;
 
+constexpr uint64_t kGicdIsenabler = 0x0100, kGicdIcenabler = 0x0180, kGicdIspendr = 0x0200;
+constexpr uint64_t kGicdIpriorityr = 0x0400, kGicdIcfgr = 0x0C00, kGicdIgrpmodr = 0x0D00, kGicdIrouter = 0x6000;
+
 // This CPU's redistributor, found by init_redistributor.
 uint64_t g_rd[8];
+uint64_t g_gicd;  // set by init_distributor
 
 volatile uint32_t& reg32(uint64_t addr) { return *reinterpret_cast<volatile uint32_t*>(addr); }
 volatile uint64_t& reg64(uint64_t addr) { return *reinterpret_cast<volatile uint64_t*>(addr); }
@@ -43,6 +47,34 @@ void init_distributor(const Layout& l) {
   for (uint32_t n = 1; n < lines / 32; ++n) reg32(l.gicd + kGicdIgroupr + 4 * n) = 0xFFFFFFFFu;
   reg32(l.gicd + kGicdCtlr) = kCtlrAreS | kCtlrAreNs | kCtlrEnableGrp0 | kCtlrEnableGrp1Ns | kCtlrEnableGrp1S;
   wait_rwp(l.gicd);
+  g_gicd = l.gicd;
+}
+
+void configure_secure_spi(unsigned intid, uint8_t priority, bool level, uint64_t mpidr) {
+  const uint64_t word = 4 * (intid / 32);
+  const uint32_t bit = 1u << (intid % 32);
+  set_spi_enabled(intid, false);
+  reg32(g_gicd + kGicdIgroupr + word) = reg32(g_gicd + kGicdIgroupr + word) & ~bit;   // Group 1 with ...
+  reg32(g_gicd + kGicdIgrpmodr + word) = reg32(g_gicd + kGicdIgrpmodr + word) | bit;  // ... modifier: Secure
+  *reinterpret_cast<volatile uint8_t*>(g_gicd + kGicdIpriorityr + intid) = priority;
+  // ICFGR: two bits per interrupt, the upper one set for edge-triggered.
+  const uint64_t cfg = g_gicd + kGicdIcfgr + 4 * (intid / 16);
+  const uint32_t edge = 2u << (2 * (intid % 16));
+  reg32(cfg) = level ? (reg32(cfg) & ~edge) : (reg32(cfg) | edge);
+  // IROUTER: Aff3 [39:32], Aff2.Aff1.Aff0 [23:0]; Interrupt_Routing_Mode 0.
+  reg64(g_gicd + kGicdIrouter + 8 * intid) = ((mpidr >> 32) & 0xFF) << 32 | (mpidr & 0xFFFFFF);
+  dsb_sy();
+}
+
+void set_spi_enabled(unsigned intid, bool enabled) {
+  reg32(g_gicd + (enabled ? kGicdIsenabler : kGicdIcenabler) + 4 * (intid / 32)) = 1u << (intid % 32);
+  if (!enabled) wait_rwp(g_gicd);  // disabled for certain before we go on
+  dsb_sy();
+}
+
+void set_spi_pending(unsigned intid) {
+  reg32(g_gicd + kGicdIspendr + 4 * (intid / 32)) = 1u << (intid % 32);
+  dsb_sy();
 }
 
 bool init_redistributor(const Layout& l) {

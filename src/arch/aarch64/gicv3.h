@@ -29,6 +29,14 @@ void init_cpu_interface();
 // Makes PPI `intid` (16-31) of this CPU Secure Group 1 with `priority`,
 // and enables it (after init_redistributor).
 void configure_secure_ppi(unsigned intid, uint8_t priority);
+// Makes SPI `intid` (32-1019) Secure Group 1 with `priority`, level- or
+// edge-triggered, routed to the CPU with affinity `mpidr`, and disabled
+// (after init_distributor).
+void configure_secure_spi(unsigned intid, uint8_t priority, bool level, uint64_t mpidr);
+// Enables or disables SPI `intid` at the distributor.
+void set_spi_enabled(unsigned intid, bool enabled);
+// Makes SPI `intid` pending at the distributor.
+void set_spi_pending(unsigned intid);
 // The highest-priority pending interrupt for this security state,
 // acknowledged (ICC_IAR1_EL1); 1020-1023 mean none. Pass it to end().
 uint32_t acknowledge();

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,41 @@ class FakePlacement : public spmc::Placement {
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override { return 8u; }
   void raise_schedule_receiver_interrupt() override { ++sris_raised_; }
   unsigned sris_raised() const { return sris_raised_; }
+
+  // The interrupt controller's secure side, modelled: a test raises an
+  // interrupt; acknowledging takes the lowest pending one that is a
+  // private interrupt (below 32, always on) or an enabled SPI.
+  void raise_interrupt(uint32_t id) { gic_pending_.insert(id); }
+  uint32_t acknowledge_interrupt() override {
+    for (uint32_t id : gic_pending_) {
+      if (id >= 32 && !gic_enabled_.count(id)) continue;
+      gic_pending_.erase(id);
+      return id;
+    }
+    return 1023;
+  }
+  void end_interrupt(uint32_t id) override { ++ended_[id]; }
+  void handle_own_interrupt(uint32_t id) override { own_handled_.push_back(id); }
+  void set_interrupt_enabled(uint32_t id, bool enabled) override {
+    if (enabled) {
+      gic_enabled_.insert(id);
+    } else {
+      gic_enabled_.erase(id);
+    }
+  }
+  void retrigger_interrupt(uint32_t id) override {
+    gic_pending_.insert(id);
+    gic_enabled_.insert(id);
+    ++retriggered_;
+  }
+  bool interrupt_enabled(uint32_t id) const { return gic_enabled_.count(id) != 0; }
+  bool interrupt_pending(uint32_t id) const { return gic_pending_.count(id) != 0; }
+  unsigned interrupts_ended(uint32_t id) const {
+    auto it = ended_.find(id);
+    return it == ended_.end() ? 0 : it->second;
+  }
+  const std::vector<uint32_t>& own_interrupts_handled() const { return own_handled_; }
+  unsigned retriggered() const { return retriggered_; }
 
   // Test controls and observations.
   uint8_t* ns_memory(uint64_t pa) { return memory_.data() + (pa - base_); }
@@ -72,6 +108,10 @@ class FakePlacement : public spmc::Placement {
   uint64_t pages_mapped_ = 0;
   bool fail_next_map_ = false;
   unsigned sris_raised_ = 0;
+  std::set<uint32_t> gic_pending_, gic_enabled_;
+  std::map<uint32_t, unsigned> ended_;
+  std::vector<uint32_t> own_handled_;
+  unsigned retriggered_ = 0;
   std::vector<OwnRegion> own_;
   std::map<std::pair<uint16_t, uint64_t>, Page> pages_;
 };

@@ -22,6 +22,12 @@ inline constexpr uint64_t kDeviceBase = 0x08000000;  // GIC .. GPIO, one 2 MiB-a
 inline constexpr uint64_t kDeviceSize = 0x02000000;
 inline constexpr uint64_t kUart0Base = 0x09000000;       // normal world
 inline constexpr uint64_t kSecureUartBase = 0x09040000;  // secure world (second -serial)
+inline constexpr uint32_t kSecureUartSpi = 40;           // SPI 8: the trusted OS's console's
+// The PL061 GPIO controller QEMU virt gives the normal world: Tessera's
+// test configurations hand it to the gpio-driver partition instead (a
+// device with an interrupt an S-EL0 partition can drive). SPI 7.
+inline constexpr uint64_t kGpioBase = 0x09030000;
+inline constexpr uint32_t kGpioSpi = 39;
 inline constexpr uint64_t kSecureGpioBase = 0x090B0000;  // pin 0 power-off, pin 1 reset
 
 // Secure RAM: visible to secure accesses only.

@@ -1,0 +1,28 @@
+// Hafnium's implementation-defined interrupt calls, which partitions
+// written for Hafnium (and for other SPMCs that adopted them) use to manage
+// the interrupts their manifest's device-regions give them. Not FF-A calls:
+// they answer in x0 alone (0 or -1, or an interrupt ID).
+#pragma once
+
+#include <cstdint>
+
+namespace ffa::hf {
+
+// x1 interrupt ID, x2 1 enable / 0 disable, x3 type (0 IRQ, 1 FIQ):
+// 0, or -1 for an interrupt the partition does not own or a bad argument.
+inline constexpr uint32_t kInterruptEnable = 0xFF03;
+// The ID of the next pending interrupt, acknowledged (no longer pending,
+// now active until deactivated), or kInvalidIntid when none is pending.
+inline constexpr uint32_t kInterruptGet = 0xFF04;
+// x1 physical, x2 virtual interrupt ID (the same here): ends an active
+// interrupt, which may then arrive again. 0, or -1 when it is not active.
+inline constexpr uint32_t kInterruptDeactivate = 0xFF08;
+
+inline constexpr uint32_t kInvalidIntid = 0xFFFFFFFF;
+inline constexpr uint64_t kFailed = ~uint64_t{0};  // -1 in x0
+inline constexpr uint32_t kTypeIrq = 0, kTypeFiq = 1;
+
+// Interrupt IDs a partition may own: shared peripheral interrupts (SPIs).
+inline constexpr uint32_t kFirstSpi = 32, kLastSpi = 1019;
+
+}  // namespace ffa::hf

@@ -1,0 +1,135 @@
+// Secure interrupts (FF-A v1.2 chapter 8): the SPMD hands one over with
+// FFA_INTERRUPT while the normal world runs. One the SPMC's own image owns
+// (the trusted OS's drivers) runs its top half at once; one a partition
+// owns (its manifest's device-regions) runs the partition with
+// FFA_INTERRUPT, and the partition's handler takes it with Hafnium's
+// HF_INTERRUPT_GET and ends it with HF_INTERRUPT_DEACTIVATE before it
+// waits again (FFA_MSG_WAIT), when the normal world resumes.
+//
+// Between arriving and being deactivated, a partition's interrupt is held
+// back at the controller: a level-sensitive device keeps asserting it until
+// the handler has dealt with the device, and must not come back first. One
+// that arrives while its owner is busy (preempted, blocked, handling a
+// request) stays pending in the core and is retriggered at the controller
+// when the owner waits again and the normal world runs.
+#include "ffa/hf_interrupt.h"
+#include "spmc/core.h"
+
+namespace spmc {
+
+using ffa::Func;
+
+OwnedInterrupt* Core::owned_interrupt(uint32_t id, size_t* owner) {
+  for (size_t i = 0; i < partition_count_; ++i) {
+    Partition& p = partitions_[i];
+    for (unsigned k = 0; k < p.interrupt_count; ++k) {
+      if (p.interrupts[k].id != id) continue;
+      if (owner) *owner = i;
+      return &p.interrupts[k];
+    }
+  }
+  return nullptr;
+}
+
+Outcome Core::secure_interrupt(ffa::Regs& out) {
+  ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
+  const uint32_t id = placement_.acknowledge_interrupt();
+  if (id >= 1020) return Outcome::reply_to_caller;  // spurious: gone already
+  size_t owner = 0;
+  OwnedInterrupt* irq = owned_interrupt(id, &owner);
+  if (!irq) {
+    placement_.handle_own_interrupt(id);
+    placement_.end_interrupt(id);
+    return Outcome::reply_to_caller;
+  }
+  placement_.set_interrupt_enabled(id, false);
+  placement_.end_interrupt(id);
+  // An aborted owner never takes it: it stays held back for good.
+  if (partitions_[owner].state == PartitionState::aborted) return Outcome::reply_to_caller;
+  if (!irq->pending || irq->signalled) {
+    // New: the partition is to be told of it.
+    ++deferred_interrupts_;
+    irq->pending = true;
+    irq->signalled = false;
+  }
+  if (signal_interrupt(owner, out)) return Outcome::run_partition;
+  return Outcome::reply_to_caller;
+}
+
+bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  if (p.state != PartitionState::waiting) return false;
+  for (unsigned k = 0; k < p.interrupt_count; ++k) {
+    OwnedInterrupt& irq = p.interrupts[k];
+    if (!irq.pending || irq.signalled) continue;
+    irq.signalled = true;
+    --deferred_interrupts_;
+    // It works for the SPMC now: no request to answer, normal-world
+    // interrupts queued (the requester is secure), FFA_YIELD refused.
+    p.state = PartitionState::running;
+    p.requester = config_.spmc_id;
+    p.request_fid = ffa::raw(Func::interrupt);
+    // w1 names no endpoint (it is for the partition itself); w2 the ID.
+    ffa::set_regs(out, ffa::raw(Func::interrupt), 0, irq.id);
+    scheduled_ = index;
+    return true;
+  }
+  return false;
+}
+
+Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
+  partitions_[index].state = PartitionState::waiting;
+  if (signal_interrupt(index, out)) return Outcome::run_partition;
+  ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
+  return Outcome::reply_to_caller;
+}
+
+void Core::retrigger_deferred_interrupts() {
+  for (size_t i = 0; i < partition_count_; ++i) {
+    Partition& p = partitions_[i];
+    if (p.state != PartitionState::waiting) continue;
+    for (unsigned k = 0; k < p.interrupt_count; ++k)
+      if (p.interrupts[k].pending && !p.interrupts[k].signalled) placement_.retrigger_interrupt(p.interrupts[k].id);
+  }
+}
+
+void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  auto find = [&](uint64_t id) -> OwnedInterrupt* {
+    for (unsigned k = 0; k < p.interrupt_count; ++k)
+      if (p.interrupts[k].id == id) return &p.interrupts[k];
+    return nullptr;
+  };
+  switch (in.w(0)) {
+    case ffa::hf::kInterruptEnable: {
+      OwnedInterrupt* irq = find(in.x[1]);
+      if (!irq || in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
+        return ffa::set_regs(out, ffa::hf::kFailed);
+      const bool was = irq->unmasked();
+      irq->enabled = in.x[2] == 1;
+      if (irq->unmasked() != was) placement_.set_interrupt_enabled(irq->id, irq->unmasked());
+      return ffa::set_regs(out, 0);
+    }
+    case ffa::hf::kInterruptGet:
+      for (unsigned k = 0; k < p.interrupt_count; ++k) {
+        OwnedInterrupt& irq = p.interrupts[k];
+        if (!irq.pending) continue;
+        if (!irq.signalled) --deferred_interrupts_;
+        irq.pending = irq.signalled = false;
+        irq.active = true;
+        return ffa::set_regs(out, irq.id);
+      }
+      return ffa::set_regs(out, ffa::hf::kInvalidIntid);
+    case ffa::hf::kInterruptDeactivate: {
+      OwnedInterrupt* irq = find(in.x[1]);
+      if (!irq || in.x[2] != in.x[1] || !irq->active) return ffa::set_regs(out, ffa::hf::kFailed);
+      irq->active = false;
+      if (irq->unmasked()) placement_.set_interrupt_enabled(irq->id, true);
+      return ffa::set_regs(out, 0);
+    }
+    default:
+      return ffa::set_error(out, ffa::Error::not_supported);
+  }
+}
+
+}  // namespace spmc

@@ -1,0 +1,229 @@
+// Secure interrupts on spmc::Core: FFA_INTERRUPT from the SPMD, an
+// interrupt the SPMC's own image owns, a partition's interrupt delivered
+// with FFA_INTERRUPT and handled with HF_INTERRUPT_GET/DEACTIVATE, one that
+// arrives while its owner is busy, and the refusals.
+#include <gtest/gtest.h>
+
+#include "arch/fake/fake_placement.h"
+#include "ffa/hf_interrupt.h"
+#include "spmc/core.h"
+
+namespace {
+
+using ffa::Func;
+using ffa::Regs;
+using spmc::Outcome;
+using spmc::PartitionState;
+using ffa::raw;
+
+constexpr uint16_t kSpmcId = 0x8000;
+constexpr uint16_t kDriver = 0x8001, kOther = 0x8002;
+constexpr uint32_t kDeviceSpi = 39, kSecondSpi = 41;
+
+
+class SecureInterrupts : public ::testing::Test {
+ protected:
+  SecureInterrupts() : core_(placement_, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2}) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(add(kDriver, {kDeviceSpi, kSecondSpi}).ok());
+    ASSERT_TRUE(add(kOther, {}).ok());
+    Regs out{};
+    Outcome o = core_.boot_next(out);
+    while (o == Outcome::run_partition) o = core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out);
+    ASSERT_EQ(o, Outcome::boot_done);
+  }
+
+  ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts) {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::Uuid{{id, 1, 2, 3}}};
+    p.ns_action = ffa::NsInterruptAction::signaled;
+    for (uint32_t i : interrupts) p.interrupts[p.interrupt_count++].id = i;
+    return core_.add_partition(p);
+  }
+
+  size_t index_of(uint16_t id) {
+    for (size_t i = 0; i < core_.partition_count(); ++i)
+      if (core_.partition(i).info.id.raw() == id) return i;
+    return ~size_t{0};
+  }
+  const spmc::Partition& driver() { return core_.partition(index_of(kDriver)); }
+
+  // A call the driver makes; the answer (to it) in `out`.
+  Outcome driver_call(Regs in, Regs& out) { return core_.handle_sp_call(index_of(kDriver), in, out); }
+  uint64_t hf(uint32_t fid, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
+    Regs out{};
+    EXPECT_EQ(driver_call(Regs{{fid, a1, a2, a3}}, out), Outcome::run_partition);
+    return out.x[0];
+  }
+  // The SPMD's FFA_INTERRUPT while the normal world runs.
+  Outcome spmd_interrupt(Regs& out) { return core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out); }
+
+  fake::FakePlacement placement_;
+  spmc::Core core_;
+};
+
+TEST_F(SecureInterrupts, OwnInterruptRunsItsTopHalfAndTheNormalWorldResumes) {
+  placement_.raise_interrupt(29);  // the trusted OS's secure timer (a PPI)
+  Regs out{};
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  ASSERT_EQ(placement_.own_interrupts_handled().size(), 1u);
+  EXPECT_EQ(placement_.own_interrupts_handled()[0], 29u);
+  EXPECT_EQ(placement_.interrupts_ended(29), 1u);
+  // Nothing pending: spurious, and still the normal world resumes.
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+}
+
+TEST_F(SecureInterrupts, PartitionHandlesItsInterruptWithGetAndDeactivate) {
+  // Disabled until the partition enables it.
+  placement_.raise_interrupt(kDeviceSpi);
+  Regs out{};
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  EXPECT_TRUE(placement_.interrupt_enabled(kDeviceSpi));
+
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kDriver));
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_EQ(placement_.interrupts_ended(kDeviceSpi), 1u);
+  // Held back at the controller until the handler is done with it.
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  EXPECT_EQ(driver().state, PartitionState::running);
+  // Normal-world interrupts are queued while it handles a secure one.
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kDriver)));
+
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  EXPECT_TRUE(placement_.interrupt_enabled(kDeviceSpi));
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), ffa::hf::kFailed);  // not active now
+  // A handler has no request to answer and may not give its CPU away.
+  EXPECT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(ffa::error_of(out), ffa::Error::denied);
+  EXPECT_EQ(driver_call(Regs{{raw(Func::yield)}}, out), Outcome::run_partition);
+  EXPECT_EQ(ffa::error_of(out), ffa::Error::denied);
+  // Done: the normal world resumes.
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_EQ(driver().state, PartitionState::waiting);
+}
+
+TEST_F(SecureInterrupts, TwoPendingAreSignalledOneAfterTheOther) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kSecondSpi, 1, ffa::hf::kTypeFiq), 0u);
+  placement_.raise_interrupt(kDeviceSpi);
+  Regs out{};
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  // The second one arrives while the first is handled (in the S-EL1
+  // placement it waits at the controller; here the SPMD hands it over).
+  placement_.raise_interrupt(kSecondSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kSecondSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kSecondSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kSecondSpi, kSecondSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+}
+
+TEST_F(SecureInterrupts, InterruptForABusyOwnerComesBackWhenItWaits) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  // The normal world's request runs the driver, and a normal-world
+  // interrupt preempts it.
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 7}}, out),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.sp_interrupted(index_of(kDriver), out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  // Its device interrupt arrives meanwhile: it cannot take it now.
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  EXPECT_EQ(driver().state, PartitionState::preempted);
+  // FFA_RUN resumes it; it answers; the interrupt is retriggered.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out),
+            Outcome::resume_partition);
+  EXPECT_EQ(placement_.retriggered(), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 7}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(placement_.retriggered(), 1u);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  // Once the normal world runs, it arrives again and is signalled.
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  // Nothing left to retrigger on later returns.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 8}}, out),
+            Outcome::run_partition);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 8}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(placement_.retriggered(), 1u);
+}
+
+TEST_F(SecureInterrupts, HostileCallsAreRefused) {
+  // Another partition's interrupt, an unknown one, bad enable values.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, 40, 1, 0), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 2, 0), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 2), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, uint64_t{1} << 32 | kDeviceSpi, 1, 0), ffa::hf::kFailed);
+  Regs out{};
+  EXPECT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(out.x[0], ffa::hf::kFailed);
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  // Deactivating what is not active, or with a different virtual ID.
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kSecondSpi), ffa::hf::kFailed);
+  // Disabling while active keeps it off after the deactivation.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 0, 0), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  // FFA_INTERRUPT from a partition is not a call it makes.
+  EXPECT_EQ(driver_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
+  EXPECT_EQ(ffa::error_of(out), ffa::Error::not_supported);
+}
+
+TEST_F(SecureInterrupts, RegistrationRefusesSharedOrNonSpiInterrupts) {
+  EXPECT_EQ(add(0x8003, {kDeviceSpi}).error(), ffa::Error::invalid_parameters);  // kDriver's
+  EXPECT_EQ(add(0x8003, {29}).error(), ffa::Error::invalid_parameters);          // a PPI
+  EXPECT_EQ(add(0x8003, {1020}).error(), ffa::Error::invalid_parameters);        // special
+  EXPECT_EQ(add(0x8003, {50, 50}).error(), ffa::Error::invalid_parameters);      // twice
+  EXPECT_TRUE(add(0x8003, {50}).ok());
+}
+
+TEST_F(SecureInterrupts, AbortedHandlerResumesTheNormalWorldAndItsInterruptStaysOff) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  placement_.raise_interrupt(kDeviceSpi);
+  Regs out{};
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_aborted(index_of(kDriver), out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);  // held back: nothing acknowledged
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+}
+
+}  // namespace
