@@ -60,7 +60,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/fault.cpp
           src/nwd/harness/bench.cpp
           src/nwd/harness/t1_version.cpp src/nwd/harness/t2_smccc.cpp src/nwd/harness/t3_rxtx.cpp
-          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/gic.cpp src/nwd/harness/t5e_smp.cpp src/nwd/harness/secondary.S src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
+          src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/gic.cpp src/nwd/harness/t5e_smp.cpp src/nwd/harness/t5f_device_interrupts.cpp src/nwd/harness/secondary.S src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S
           src/nwd/harness/t9_version_locked.cpp
   LIBS tessera_ffa)
 
@@ -127,6 +127,8 @@ tessera_partition(hostile_b LOAD_ADDRESS 0x0e580000 MANIFEST ${CMAKE_SOURCE_DIR}
   SOURCES partitions/hostile/hostile.cpp)
 tessera_partition(keystore LOAD_ADDRESS 0x0e600000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/keystore/manifest.dts
   SOURCES partitions/keystore/keystore.cpp partitions/keystore/sha256.cpp)
+tessera_partition(gpio_driver LOAD_ADDRESS 0x0e640000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/gpio_driver/manifest.dts
+  SOURCES partitions/gpio_driver/gpio_driver.cpp)
 tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/manifest.dts
   LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/foreign_c/foreign.ld
   SOURCES partitions/foreign_c/start.S partitions/foreign_c/main.c)
@@ -164,7 +166,7 @@ function(tessera_config name)
 endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
-               PARTITIONS echo hostile_a hostile_b foreign_c keystore)
+               PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
-               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore)
+               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver)

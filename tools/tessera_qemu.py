@@ -21,7 +21,7 @@ def command(flash, smp=None, memory="1G", icount=False, extra=()):
         smp = 1 if icount else 4
     cmd = [
         QEMU,
-        "-M", "virt,secure=on,virtualization=on,gic-version=3",
+        "-M", "virt,secure=on,virtualization=on,gic-version=3,acpi=off",
         "-cpu", "max",
         "-smp", str(smp),
         "-m", memory,

@@ -53,6 +53,10 @@
 //                         answer x3 = the key store's status (or 0xE.. and
 //                         the lend error), x4/x5 = the first MAC words,
 //                         x6 = the reclaim w0, x7 = the word read back
+//   x3 = 0x48464945       ask Hafnium's HF_INTERRUPT_ENABLE and then
+//                         HF_INTERRUPT_DEACTIVATE for interrupt x4 (not
+//                         echo's): x3/x4 = their x0 (-1 when refused)
+#include "ffa/hf_interrupt.h"
 #include "sp/ffa.h"
 #include "sp/memory.h"
 
@@ -68,6 +72,7 @@ constexpr uint64_t kLendable = 0x0E522000;  // the manifest's lendable region (4
 constexpr uint64_t kRelinquish = 0x52454C51, kSpin = 0x5350494E;
 constexpr uint64_t kBind = 0x4E424E44, kSetNotification = 0x4E534554, kGotNotifications = 0x4E474554;
 constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
+constexpr uint64_t kClaimInterrupt = 0x48464945;
 const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
                            reinterpret_cast<const volatile uint8_t*>(kRxBuffer)};
 
@@ -299,6 +304,9 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
       msg = sp::respond(msg, g_lend[0], g_lend[1], g_lend[2], g_lend[3]);
     } else if (msg.x[3] == kLendToKeystore) {
       msg = lend_to_keystore(msg);
+    } else if (msg.x[3] == kClaimInterrupt) {
+      const uint64_t enabled = sp::svc(ffa::Regs{{ffa::hf::kInterruptEnable, msg.x[4], 1, ffa::hf::kTypeIrq}}).x[0];
+      msg = sp::respond(msg, enabled, sp::svc(ffa::Regs{{ffa::hf::kInterruptDeactivate, msg.x[4], msg.x[4]}}).x[0]);
     } else if (msg.x[3] == kSend) {
       msg = send_message(msg);
     } else if (msg.x[3] == kLastMessage) {

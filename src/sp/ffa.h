@@ -20,12 +20,25 @@ inline ffa::Regs svc(ffa::Regs r) {
 // do on FFA_RUN (reading an indirect message, say) sets this.
 inline void (*on_run)() = nullptr;
 
+// Called when the SPMC runs the partition for one of its interrupts
+// (FFA_INTERRUPT, w2 = the interrupt ID): its top half, which takes the
+// interrupts with HF_INTERRUPT_GET and ends them with
+// HF_INTERRUPT_DEACTIVATE; the runtime then waits again.
+inline void (*on_interrupt)(uint32_t id) = nullptr;
+
 // Makes the call in `r` and leaves the partition's next message there,
-// handling FFA_RUN on the way (in place: no register-set copies).
+// handling FFA_RUN and FFA_INTERRUPT on the way (in place: no register-set
+// copies).
 inline void call_for_message(ffa::Regs& r) {
   arch_svc(&r);
-  while (r.fid() == ffa::raw(ffa::Func::run)) {
-    if (on_run) on_run();
+  for (;;) {
+    if (r.fid() == ffa::raw(ffa::Func::run)) {
+      if (on_run) on_run();
+    } else if (r.fid() == ffa::raw(ffa::Func::interrupt)) {
+      if (on_interrupt) on_interrupt(r.w(2));
+    } else {
+      return;
+    }
     r = ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}};
     arch_svc(&r);
   }

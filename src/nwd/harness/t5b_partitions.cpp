@@ -133,7 +133,7 @@ TEST(partitions, partition_discovers_the_others) {
   // Echo asks FFA_PARTITION_INFO_GET itself (into its own RX buffer).
   ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x50494E46);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
-  EXPECT_EQ(r.x[3], 6);   // the trusted OS and five partitions
+  EXPECT_EQ(r.x[3], 7);   // the trusted OS and six partitions
   EXPECT_EQ(r.x[4], 24);  // its manifest's FF-A 1.2: the 24-byte layout
   EXPECT_EQ(r.x[5], harness::trusted_os_id());
   EXPECT_EQ(r.x[6], kEcho);

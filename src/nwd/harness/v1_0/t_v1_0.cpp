@@ -31,7 +31,7 @@ TEST(v1_0, partition_info_has_8_byte_descriptors) {
   for (unsigned i = 0; i < 64; ++i) harness::buffers().rx[i] = 0xA5;
   ffa::Regs r = call(Func::partition_info_get);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
-  EXPECT_EQ(r.w(2), 6);   // the trusted OS and five S-EL0 partitions
+  EXPECT_EQ(r.w(2), 7);   // the trusted OS and six S-EL0 partitions
   EXPECT_EQ(r.w(3), 0);  // w3 (descriptor size) is a v1.1 field
   EXPECT_EQ(rx_le32(0) & 0xFFFF, 0x8100);
   // Properties: only bits [2:0] exist in v1.0 (the AArch64 bit 8 is hidden).

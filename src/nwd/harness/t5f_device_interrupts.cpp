@@ -1,0 +1,121 @@
+// A partition that owns a device and its interrupt (the gpio-driver
+// partition, 0x8006, with QEMU virt's PL061 GPIO controller and SPI 7):
+// the secure interrupt reaches it while we run, its top half notifies us,
+// and our driver runs its bottom half, which our own interrupts preempt.
+#include "arch/aarch64/sysreg.h"
+#include "ffa/notifications.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
+#include "nwd/harness/test.h"
+
+using ffa::Func;
+using harness::call;
+using harness::error_code;
+
+namespace {
+constexpr uint16_t kDriver = 0x8006;
+constexpr uint64_t kRaise = 0x52414953, kBottom = 0x424F5448, kNotify = 0x4E4F5449, kStatus = 0x53544154;
+constexpr uint64_t kId = 1ull << 41;  // the notification the driver's top half sets for us
+constexpr uint32_t kGpioSpi = 39;
+
+ffa::Regs driver(uint64_t command, uint64_t a = 0, uint64_t b = 0, unsigned* interruptions = nullptr) {
+  return harness::until_answered(call(Func::msg_send_direct_req_64, kDriver, 0, command, a, b), interruptions);
+}
+uint64_t top_halves() { return driver(kStatus).x[3]; }
+
+uint64_t spin(uint64_t rounds, uint64_t x) {
+  for (uint64_t i = 0; i < rounds; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    __asm__ volatile("" : "+r"(x));
+  }
+  return x;
+}
+}  // namespace
+
+TEST(device_interrupts, partition_initialised_its_device_and_was_refused_the_rest) {
+  const ffa::Regs r = driver(kStatus);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  // HF_INTERRUPT_ENABLE of its own SPI worked; of the trusted OS's UART
+  // SPI and of a PPI it was refused; DEACTIVATE of an inactive interrupt
+  // and GET with nothing pending were refused.
+  EXPECT_EQ(r.x[6], 0x1F);
+}
+
+TEST(device_interrupts, top_half_in_the_partition_bottom_half_on_our_request) {
+  ASSERT_TRUE(harness::discover());
+  const unsigned sgi = call(Func::features, ffa::notification::kFeatureSri).w(2);
+  harness::gic::enable_sgi(sgi);
+  // Our bitmap may exist already (an earlier test made it).
+  const ffa::Regs created = call(Func::notification_bitmap_create, 0, 1);
+  ASSERT_TRUE(ffa::is_success(created) || error_code(created) == -6);
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, uint32_t{kDriver} << 16, 0, 0, kId >> 32)));
+  ASSERT_EQ(driver(kNotify, kId).x[3], 0);
+  const uint64_t halves = top_halves();
+  const unsigned before = harness::gic::taken(sgi);
+
+  // The device asserts its interrupt while the driver answers us; it
+  // reaches the secure world as soon as we run again.
+  ASSERT_EQ(driver(kRaise).x[3], 0);
+  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);
+  ASSERT_EQ(harness::gic::taken(sgi), before + 1);
+  ffa::Regs r = call(Func::notification_info_get_64);
+  ASSERT_TRUE(ffa::is_success(r));
+  r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  EXPECT_TRUE((r.w(3) & (kId >> 32)) != 0);  // (earlier tests may have left others)
+
+  // The bottom half: long enough for our timer to preempt it.
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  constexpr uint64_t kRounds = 2000000, kSeed = 0xB0B;
+  const uint64_t want = spin(kRounds, kSeed);
+  unsigned interruptions = 0;
+  harness::gic::arm_physical_timer(arch::cntfrq() / 10000);  // 100 us
+  r = driver(kBottom, kRounds, kSeed, &interruptions);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], 1);  // one event taken
+  EXPECT_EQ(r.x[5], want);
+  harness::printf("# gpio driver: bottom half preempted {} times\n", interruptions);
+  EXPECT_EQ(driver(kBottom).x[3], 0);  // nothing new
+
+  r = driver(kStatus);
+  EXPECT_EQ(r.x[3], halves + 1);
+  EXPECT_EQ(r.x[4], kGpioSpi);
+  EXPECT_EQ(r.x[5], ffa::raw(Func::success_32));  // its FFA_NOTIFICATION_SET
+  EXPECT_EQ(r.x[7], 0);                            // every deactivation accepted
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_unbind, uint32_t{kDriver} << 16, 0, 0, kId >> 32)));
+  ASSERT_EQ(driver(kNotify, 0).x[3], 0);
+}
+
+TEST(device_interrupts, interrupt_while_its_owner_is_preempted_waits_until_it_answers) {
+  // The driver raises its device's interrupt, then works on for us; our
+  // timer preempts it. The device interrupt reaches the secure world while
+  // its owner is preempted: it is held back, and handled once the driver
+  // has answered.
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  constexpr uint64_t kRounds = 2000000, kSeed = 0x600D;
+  const uint64_t want = spin(kRounds, kSeed);
+  unsigned interruptions = 0;
+  for (int attempt = 0; attempt < 5 && interruptions == 0; ++attempt) {
+    const uint64_t halves = top_halves();
+    harness::gic::arm_physical_timer(arch::cntfrq() / 10000);
+    const ffa::Regs r = driver(kRaise, kRounds, kSeed, &interruptions);
+    ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+    EXPECT_EQ(r.x[4], want);
+    // Handled by now (it arrived as soon as the answer reached us), once.
+    EXPECT_EQ(top_halves(), halves + 1);
+    EXPECT_EQ(driver(kBottom).x[3], 1);
+  }
+  EXPECT_TRUE(interruptions >= 1);
+}
+
+TEST(device_interrupts, other_partitions_cannot_take_its_interrupt) {
+  // Echo asks Hafnium's calls for the driver's SPI: refused (-1), and the
+  // driver's device still works afterwards.
+  ffa::Regs r = call(Func::msg_send_direct_req_64, 0x8001, 0, 0x48464945, kGpioSpi);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], ~uint64_t{0});
+  EXPECT_EQ(r.x[4], ~uint64_t{0});
+  const uint64_t halves = top_halves();
+  ASSERT_EQ(driver(kRaise).x[3], 0);
+  EXPECT_EQ(top_halves(), halves + 1);
+  EXPECT_EQ(driver(kBottom).x[3], 1);
+}
