@@ -41,7 +41,20 @@ sel1_vectors:
     unexpected 3
     unexpected 4            // current EL, SP_EL1: a fault in the trusted OS
     unexpected 5
-    unexpected 6
+    // A normal-world interrupt (FIQ) while one of the trusted OS's threads
+    // runs with FIQ unmasked (sel1/threads.h): the thread is suspended.
+    .balign 0x80
+    stp     x0, x1, [sp, #-16]!
+    adrp    x0, g_thread_running
+    ldr     x0, [x0, :lo12:g_thread_running]
+    cbz     x0, 1f
+    b       sel1_thread_fiq
+1:  ldp     x0, x1, [sp], #16
+    mov     x0, #6
+    mrs     x1, esr_el1
+    mrs     x2, elr_el1
+    mrs     x3, far_el1
+    b       sel1_unexpected_exception
     unexpected 7
     from_el0 EL0_TRAP_SYNC  // lower EL, AArch64
     from_el0 EL0_TRAP_IRQ

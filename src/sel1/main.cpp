@@ -14,6 +14,7 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/optee_endpoint.h"
 #include "sel1/secure_timer.h"
+#include "sel1/threads.h"
 #include "sel1/partitions.h"
 #include "sel1/placement.h"
 #include "spmc/core.h"
@@ -142,6 +143,7 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   optee.attach_memory(core, manifest.trusted_os_id);
   sel1::secure_timer().init(core, manifest.trusted_os_id);
   optee.attach_device(sel1::secure_timer());
+  optee.attach_threads(sel1::threads());
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 

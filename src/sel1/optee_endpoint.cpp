@@ -29,9 +29,14 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       unregister_shm(request.payload, out);
       break;
     case optee_msg::yielding_call_resume:
+      resume(request.payload, out);
+      break;
+    case kTesseraSpin:
+      spin(request.payload, out);
+      break;
     case optee_msg::enable_async_notif:
-      // Nothing is ever suspended (no RPCs yet) and notifications are a
-      // later issue: refused the way OP-TEE refuses what it lacks.
+      // Notifications for OP-TEE's driver are a later issue: refused the
+      // way OP-TEE refuses what it lacks.
       out[0] = kTeeErrorNotSupported;
       break;
     case kTesseraTimerArm:
@@ -59,6 +64,55 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       out[0] = kTeeErrorBadParameters;
       break;
   }
+}
+
+namespace {
+// The spin's work, in a thread: nothing shared with the rest of the
+// trusted OS, so a normal-world interrupt may stop it anywhere.
+void spin_work(void* arg) {
+  auto* job = static_cast<SpinJob*>(arg);
+  uint64_t v = job->value;
+  for (uint64_t i = 0; i < job->rounds; ++i) {
+    v = v * 6364136223846793005ull + 1442695040888963407ull;
+    __asm__ volatile("" : "+r"(v));  // one step per round, not folded away
+  }
+  job->value = v;
+}
+}  // namespace
+
+void OpteeEndpoint::spin(const uint64_t* in, uint64_t* out) {
+  if (!threads_) {
+    out[0] = kTeeErrorNotSupported;
+    return;
+  }
+  const unsigned t = threads_->free_thread();
+  if (t >= kMaxThreads) {
+    out[0] = kTeeErrorBusy;  // every thread is suspended: try again later
+    return;
+  }
+  jobs_[t] = SpinJob{in[1] & 0xFFFFFFFF, (in[2] & 0xFFFFFFFF) | (in[3] & 0xFFFFFFFF) << 32};
+  yielding_answer(t, threads_->run(t, spin_work, &jobs_[t]), out);
+}
+
+void OpteeEndpoint::resume(const uint64_t* in, uint64_t* out) {
+  const uint64_t t = in[4] & 0xFFFFFFFF;  // w7: the thread the interrupted answer named
+  if (!threads_ || t >= kMaxThreads || !threads_->suspended(static_cast<unsigned>(t))) {
+    out[0] = kFfaInvalidParameters;  // OP-TEE's answer to bad resume information
+    return;
+  }
+  yielding_answer(static_cast<unsigned>(t), threads_->resume(static_cast<unsigned>(t)), out);
+}
+
+void OpteeEndpoint::yielding_answer(unsigned t, bool done, uint64_t* out) {
+  out[0] = 0;
+  if (!done) {
+    out[1] = kYieldingReturnInterrupt;
+    out[4] = t;
+    return;
+  }
+  out[1] = kYieldingReturnDone;
+  out[2] = jobs_[t].value & 0xFFFFFFFF;
+  out[3] = jobs_[t].value >> 32;
 }
 
 }  // namespace sel1

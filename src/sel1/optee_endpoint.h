@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "ffa/ids.h"
+#include "sel1/thread_service.h"
 #include "spmc/endpoint.h"
 
 namespace sel1 {
@@ -70,6 +71,18 @@ inline constexpr uint32_t kSecCapArgOffset = 1u << 0;
 // counter ticks).
 inline constexpr uint32_t kTesseraTimerArm = 0xFFFF5354;
 inline constexpr uint32_t kTesseraTimerBottomHalf = 0xFFFF4248;
+// Tessera's long yielding call (not OP-TEE's ABI, but OP-TEE's yielding
+// protocol): spin w4 rounds of a linear congruential step from the seed
+// w5 | w6 << 32, in a thread the normal world's interrupts can stop. The
+// answer is OP-TEE's: w3 = 0, w4 = OPTEE_FFA_YIELDING_CALL_RETURN_DONE
+// with the result in w5 (low) and w6 (high), or
+// OPTEE_FFA_YIELDING_CALL_RETURN_INTERRUPT with w7 = the thread, which
+// OPTEE_FFA_YIELDING_CALL_RESUME (w7 = the thread) continues; w3 =
+// TEE_ERROR_BUSY when every thread is suspended.
+inline constexpr uint32_t kTesseraSpin = 0xFFFF5350;
+inline constexpr uint32_t kYieldingReturnDone = 0;
+inline constexpr uint32_t kYieldingReturnInterrupt = 2;
+inline constexpr uint32_t kTeeErrorBusy = 0xFFFF000D;
 
 // A device the trusted OS drives for the normal world.
 class DeviceService {
@@ -79,6 +92,11 @@ class DeviceService {
 
  protected:
   ~DeviceService() = default;
+};
+
+// kTesseraSpin's work in a thread: its input, then its result.
+struct SpinJob {
+  uint64_t rounds, value;
 };
 
 class OpteeEndpoint final : public spmc::LocalEndpoint {
@@ -93,6 +111,8 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
     self_ = self;
   }
   void attach_device(DeviceService& device) { device_ = &device; }
+  void attach_threads(ThreadService& threads) { threads_ = &threads; }
+  static constexpr unsigned kMaxThreads = 8;
 
  private:
   // optee_shm_calls.cpp
@@ -106,6 +126,13 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   void (*fp_clobber_)(uint64_t);
   spmc::LocalMemory* memory_ = nullptr;
   DeviceService* device_ = nullptr;
+  ThreadService* threads_ = nullptr;
+  // Yielding work in threads, one job per thread.
+  SpinJob jobs_[kMaxThreads] = {};
+  void spin(const uint64_t* in, uint64_t* out);
+  void resume(const uint64_t* in, uint64_t* out);
+  // The answer for thread `t` after it ran: done, or interrupted.
+  void yielding_answer(unsigned t, bool done, uint64_t* out);
   ffa::EndpointId self_;
   // Shared memory the normal world passed in a yielding call: retrieved
   // on first use, kept until it unregisters it.

@@ -57,7 +57,7 @@ TEST(OpteeEndpoint, ExchangeCapabilities) {
 }
 
 TEST(OpteeEndpoint, CallsNotOfferedYetAreNotSupported) {
-  for (uint32_t id : {msg::enable_async_notif, msg::yielding_call_resume}) {
+  for (uint32_t id : {msg::enable_async_notif, sel1::kTesseraSpin}) {
     Answer a = ask(id, false, 0x1234, 0x5678, 0x9ABC);
     EXPECT_EQ(a.w[0], 0xFFFF000Au) << id;  // TEE_ERROR_NOT_SUPPORTED
     EXPECT_EQ(a.w[1], 0u) << id;
@@ -65,6 +65,87 @@ TEST(OpteeEndpoint, CallsNotOfferedYetAreNotSupported) {
     EXPECT_EQ(a.w[3], 0u) << id;
     EXPECT_EQ(a.w[4], 0u) << id;
   }
+}
+
+// Threads the way a test wants them: run() suspends when told to (the
+// work has not run yet), resume() then runs it to the end.
+class FakeThreads final : public sel1::ThreadService {
+ public:
+  bool suspend_next = false;
+  unsigned free_thread() const override {
+    for (unsigned t = 0; t < 2; ++t)
+      if (!suspended_[t]) return t;
+    return kNone;
+  }
+  bool run(unsigned t, void (*fn)(void*), void* arg) override {
+    if (suspend_next) {
+      suspend_next = false;
+      suspended_[t] = true;
+      fn_[t] = fn;
+      arg_[t] = arg;
+      return false;
+    }
+    fn(arg);
+    return true;
+  }
+  bool suspended(unsigned t) const override { return t < 2 && suspended_[t]; }
+  bool resume(unsigned t) override {
+    suspended_[t] = false;
+    fn_[t](arg_[t]);
+    return true;
+  }
+
+ private:
+  bool suspended_[2] = {};
+  void (*fn_[2])(void*) = {};
+  void* arg_[2] = {};
+};
+
+uint64_t lcg(uint64_t rounds, uint64_t x) {
+  for (uint64_t i = 0; i < rounds; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
+  return x;
+}
+
+TEST(OpteeEndpoint, YieldingSpinDoneInterruptedResumedAndBusy) {
+  OpteeEndpoint ep(kBuildId);
+  FakeThreads threads;
+  ep.attach_threads(threads);
+  auto send = [&](uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6, uint64_t w7) {
+    spmc::DirectMessage req{ffa::EndpointId(0), ffa::EndpointId(0x8100), true, {w3, w4, w5, w6, w7}};
+    spmc::DirectMessage resp{ffa::EndpointId(0x8100), ffa::EndpointId(0), true, {}};
+    ep.on_direct_request(req, resp);
+    return resp;
+  };
+  // Done at once: w4 = DONE, the result in w5/w6.
+  spmc::DirectMessage r = send(sel1::kTesseraSpin, 1000, 0x89ABCDEF, 0x01234567, 0);
+  EXPECT_EQ(r.payload[0], 0u);
+  EXPECT_EQ(r.payload[1], sel1::kYieldingReturnDone);
+  EXPECT_EQ(r.payload[2] | r.payload[3] << 32, lcg(1000, 0x0123456789ABCDEFull));
+  // Interrupted twice: two threads held, a third call is BUSY.
+  threads.suspend_next = true;
+  r = send(sel1::kTesseraSpin, 7, 1, 0, 0);
+  EXPECT_EQ(r.payload[1], sel1::kYieldingReturnInterrupt);
+  const uint64_t first = r.payload[4];
+  threads.suspend_next = true;
+  r = send(sel1::kTesseraSpin, 9, 2, 0, 0);
+  EXPECT_EQ(r.payload[1], sel1::kYieldingReturnInterrupt);
+  const uint64_t second = r.payload[4];
+  EXPECT_NE(first, second);
+  EXPECT_EQ(send(sel1::kTesseraSpin, 1, 0, 0, 0).payload[0], sel1::kTeeErrorBusy);
+  // Resumed, each answers with its own result; a second resume is refused.
+  r = send(msg::yielding_call_resume, 0, 0, 0, second);
+  EXPECT_EQ(r.payload[1], sel1::kYieldingReturnDone);
+  EXPECT_EQ(r.payload[2], lcg(9, 2) & 0xFFFFFFFF);
+  r = send(msg::yielding_call_resume, 0, 0, 0, first);
+  EXPECT_EQ(r.payload[2], lcg(7, 1) & 0xFFFFFFFF);
+  EXPECT_EQ(send(msg::yielding_call_resume, 0, 0, 0, first).payload[0], sel1::kFfaInvalidParameters);
+  // Bad thread IDs, and the upper half of w7 ignored as SMC32 would.
+  for (uint64_t t : {2ull, 8ull, 0xFFFFFFFFull})
+    EXPECT_EQ(send(msg::yielding_call_resume, 0, 0, 0, t).payload[0], sel1::kFfaInvalidParameters) << t;
+}
+
+TEST(OpteeEndpoint, ResumeWithoutThreadsIsRefused) {
+  EXPECT_EQ(ask(msg::yielding_call_resume, false, 0, 0, 0, 0).w[0], sel1::kFfaInvalidParameters);
 }
 
 TEST(OpteeEndpoint, SharedMemoryCallsWithoutAnSpmcAreRefused) {

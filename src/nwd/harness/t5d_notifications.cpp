@@ -193,3 +193,81 @@ TEST(interrupts, normal_world_timer_preempts_a_long_partition_call) {
   }
   EXPECT_EQ(r.x[3], want);
 }
+namespace {
+// Tessera's long yielding call to the trusted OS (OP-TEE's yielding
+// protocol): w4 rounds from a seed; the answer w4 = 0 (done, result in
+// w5/w6) or 2 (interrupted, w7 = the thread to resume).
+constexpr uint64_t kTosSpin = 0xFFFF5350, kResume = 0x80000001;
+constexpr uint32_t kReturnDone = 0, kReturnInterrupt = 2;
+uint64_t lcg(uint64_t rounds, uint64_t x) {
+  for (uint64_t i = 0; i < rounds; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    __asm__ volatile("" : "+r"(x));
+  }
+  return x;
+}
+// Resumes thread `thread` of the trusted OS until its call is done.
+ffa::Regs resume_until_done(uint16_t tos, ffa::Regs r, unsigned* exits) {
+  while (r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.w(3) == 0 && r.w(4) == kReturnInterrupt) {
+    if (exits) ++*exits;
+    r = call(Func::msg_send_direct_req_64, tos, 0, kResume, 0, 0, 0, r.w(7));
+  }
+  return r;
+}
+}  // namespace
+TEST(interrupts, normal_world_timer_makes_the_trusted_os_exit_its_yielding_call) {
+  // The managed-exit flavour: the trusted OS runs the call in one of its
+  // threads with our interrupts unmasked. Our timer stops it; the trusted
+  // OS itself saves the thread and answers "interrupted" with the thread's
+  // ID (OP-TEE's OPTEE_FFA_YIELDING_CALL_RETURN_INTERRUPT); we take our
+  // interrupt and resume the call (OPTEE_FFA_YIELDING_CALL_RESUME).
+  ASSERT_TRUE(harness::discover());
+  const uint16_t tos = harness::trusted_os_id();
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  constexpr uint64_t kRounds = 2000000, kSeed = 0x123456789ABull;
+  const uint64_t want = lcg(kRounds, kSeed);
+  unsigned exits = 0;
+  for (int attempt = 0; attempt < 5 && exits == 0; ++attempt) {
+    const unsigned before = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
+    harness::gic::arm_physical_timer(arch::cntfrq() / 10000);  // 100 us
+    ffa::Regs r = call(Func::msg_send_direct_req_64, tos, 0, kTosSpin, kRounds, kSeed & 0xFFFFFFFF, kSeed >> 32);
+    r = resume_until_done(tos, r, &exits);
+    ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+    ASSERT_EQ(r.w(3), 0);
+    EXPECT_EQ(r.w(4), kReturnDone);
+    EXPECT_EQ(r.w(5) | uint64_t{r.w(6)} << 32, want);  // its registers survived
+    if (exits > 0) EXPECT_TRUE(harness::gic::taken(harness::gic::kPhysicalTimerPpi) > before);
+  }
+  EXPECT_TRUE(exits >= 1);
+  harness::printf("# trusted OS: yielding call exited for our interrupt {} times\n", exits);
+}
+TEST(interrupts, trusted_os_threads_hostile_resumes_and_busy) {
+  const uint16_t tos = harness::trusted_os_id();
+  constexpr uint32_t kBadResume = 0xFFFFFFFE, kTeeBusy = 0xFFFF000D;
+  // Resuming what was never suspended, or no thread at all.
+  for (uint64_t thread : {0ull, 3ull, 4ull, 99ull, 0xFFFFFFFFull})
+    EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, kResume, 0, 0, 0, thread).w(3), kBadResume);
+  // Four calls left suspended take every thread: the fifth is BUSY.
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  constexpr uint64_t kRounds = 2000000;
+  uint32_t held[4];
+  unsigned count = 0;
+  for (int attempt = 0; attempt < 40 && count < 4; ++attempt) {
+    harness::gic::arm_physical_timer(arch::cntfrq() / 10000);
+    const ffa::Regs r = call(Func::msg_send_direct_req_64, tos, 0, kTosSpin, kRounds, count);
+    ASSERT_EQ(r.w(3), 0);
+    if (r.w(4) == kReturnInterrupt) held[count++] = r.w(7);
+  }
+  ASSERT_EQ(count, 4u);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, kTosSpin, 1, 0).w(3), kTeeBusy);
+  // Each one finishes with its own result once resumed.
+  for (unsigned i = 0; i < count; ++i) {
+    ffa::Regs r = resume_until_done(tos, call(Func::msg_send_direct_req_64, tos, 0, kResume, 0, 0, 0, held[i]),
+                                    nullptr);
+    EXPECT_EQ(r.w(3), 0);
+    EXPECT_EQ(r.w(4), kReturnDone);
+    EXPECT_EQ(r.w(5) | uint64_t{r.w(6)} << 32, lcg(kRounds, i));
+    EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, kResume, 0, 0, 0, held[i]).w(3), kBadResume);  // done
+  }
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, kTosSpin, 3, 0).w(4), kReturnDone);
+}

@@ -1,0 +1,108 @@
+// Switching into and out of the trusted OS's threads (sel1/threads.h).
+#include "sel1/threads.h"
+
+    .macro save_caller
+    stp     x19, x20, [x0, #THREAD_CALLER + 0]
+    stp     x21, x22, [x0, #THREAD_CALLER + 16]
+    stp     x23, x24, [x0, #THREAD_CALLER + 32]
+    stp     x25, x26, [x0, #THREAD_CALLER + 48]
+    stp     x27, x28, [x0, #THREAD_CALLER + 64]
+    stp     x29, x30, [x0, #THREAD_CALLER + 80]
+    mov     x9, sp
+    str     x9, [x0, #THREAD_CALLER + 96]
+    adrp    x9, g_thread_running
+    str     x0, [x9, :lo12:g_thread_running]
+    .endm
+
+    .text
+    // uint64_t sel1_thread_run(ThreadContext* t, void (*fn)(void*), void* arg, uint64_t stack_top)
+    .global sel1_thread_run
+sel1_thread_run:
+    save_caller
+    mov     x19, x0                 // kept by fn (callee-saved)
+    mov     sp, x3
+    mov     x0, x2
+    msr     daifclr, #1             // FIQ: a normal-world interrupt may stop it now
+    blr     x1
+    msr     daifset, #1
+    mov     x0, x19
+    mov     x1, #0                  // fn returned
+    b       thread_back
+
+    // uint64_t sel1_thread_resume(ThreadContext* t)
+    .global sel1_thread_resume
+sel1_thread_resume:
+    save_caller
+    ldp     x2, x3, [x0, #THREAD_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3            // as the FIQ found it: FIQ unmasked
+    ldr     x2, [x0, #THREAD_SP]
+    mov     sp, x2
+    ldp     x2, x3, [x0, #THREAD_X0 + 0x10]
+    ldp     x4, x5, [x0, #THREAD_X0 + 0x20]
+    ldp     x6, x7, [x0, #THREAD_X0 + 0x30]
+    ldp     x8, x9, [x0, #THREAD_X0 + 0x40]
+    ldp     x10, x11, [x0, #THREAD_X0 + 0x50]
+    ldp     x12, x13, [x0, #THREAD_X0 + 0x60]
+    ldp     x14, x15, [x0, #THREAD_X0 + 0x70]
+    ldp     x16, x17, [x0, #THREAD_X0 + 0x80]
+    ldp     x18, x19, [x0, #THREAD_X0 + 0x90]
+    ldp     x20, x21, [x0, #THREAD_X0 + 0xa0]
+    ldp     x22, x23, [x0, #THREAD_X0 + 0xb0]
+    ldp     x24, x25, [x0, #THREAD_X0 + 0xc0]
+    ldp     x26, x27, [x0, #THREAD_X0 + 0xd0]
+    ldp     x28, x29, [x0, #THREAD_X0 + 0xe0]
+    ldr     x30, [x0, #THREAD_X0 + 0xf0]
+    ldp     x0, x1, [x0, #THREAD_X0]
+    eret
+
+    // From the current-EL FIQ vector (el0.S), on the thread's stack with
+    // its x0/x1 pushed: x0 = the running thread. Saves it and goes back.
+    .global sel1_thread_fiq
+sel1_thread_fiq:
+    stp     x2, x3, [x0, #THREAD_X0 + 0x10]
+    stp     x4, x5, [x0, #THREAD_X0 + 0x20]
+    stp     x6, x7, [x0, #THREAD_X0 + 0x30]
+    stp     x8, x9, [x0, #THREAD_X0 + 0x40]
+    stp     x10, x11, [x0, #THREAD_X0 + 0x50]
+    stp     x12, x13, [x0, #THREAD_X0 + 0x60]
+    stp     x14, x15, [x0, #THREAD_X0 + 0x70]
+    stp     x16, x17, [x0, #THREAD_X0 + 0x80]
+    stp     x18, x19, [x0, #THREAD_X0 + 0x90]
+    stp     x20, x21, [x0, #THREAD_X0 + 0xa0]
+    stp     x22, x23, [x0, #THREAD_X0 + 0xb0]
+    stp     x24, x25, [x0, #THREAD_X0 + 0xc0]
+    stp     x26, x27, [x0, #THREAD_X0 + 0xd0]
+    stp     x28, x29, [x0, #THREAD_X0 + 0xe0]
+    str     x30, [x0, #THREAD_X0 + 0xf0]
+    ldp     x2, x3, [sp], #16
+    stp     x2, x3, [x0, #THREAD_X0]
+    mov     x2, sp
+    str     x2, [x0, #THREAD_SP]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [x0, #THREAD_ELR]
+    mov     x1, #1                  // suspended
+    // The interrupt stays pending: the normal world takes it once the
+    // answer reaches it. Interrupts stay masked from here on.
+
+    // x0 = the thread, x1 = the result: back to its caller.
+thread_back:
+    adrp    x9, g_thread_running
+    str     xzr, [x9, :lo12:g_thread_running]
+    ldp     x19, x20, [x0, #THREAD_CALLER + 0]
+    ldp     x21, x22, [x0, #THREAD_CALLER + 16]
+    ldp     x23, x24, [x0, #THREAD_CALLER + 32]
+    ldp     x25, x26, [x0, #THREAD_CALLER + 48]
+    ldp     x27, x28, [x0, #THREAD_CALLER + 64]
+    ldp     x29, x30, [x0, #THREAD_CALLER + 80]
+    ldr     x9, [x0, #THREAD_CALLER + 96]
+    mov     sp, x9
+    mov     x0, x1
+    ret
+
+    .bss
+    .balign 8
+    .global g_thread_running
+g_thread_running:
+    .quad   0

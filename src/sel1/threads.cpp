@@ -1,0 +1,33 @@
+#include "sel1/threads.h"
+
+namespace sel1 {
+
+unsigned Threads::free_thread() const {
+  for (unsigned t = 0; t < kCount; ++t)
+    if (state_[t] == State::free) return t;
+  return kNone;
+}
+
+bool Threads::run(unsigned thread, void (*fn)(void*), void* arg) {
+  if (thread >= kCount || state_[thread] != State::free) return false;
+  state_[thread] = State::running;
+  const uint64_t top = reinterpret_cast<uint64_t>(stacks_[thread] + kStackSize);
+  const bool done = sel1_thread_run(&context_[thread], fn, arg, top) == 0;
+  state_[thread] = done ? State::free : State::suspended;
+  return done;
+}
+
+bool Threads::resume(unsigned thread) {
+  if (!suspended(thread)) return false;
+  state_[thread] = State::running;
+  const bool done = sel1_thread_resume(&context_[thread]) == 0;
+  state_[thread] = done ? State::free : State::suspended;
+  return done;
+}
+
+Threads& threads() {
+  static constinit Threads instance;
+  return instance;
+}
+
+}  // namespace sel1
