@@ -6,28 +6,27 @@
 namespace harness::gic {
 volatile unsigned g_taken[32];  // not static: harness_irq counts here
 namespace {
-bool g_interface_on = false;
-
-// This CPU's redistributor SGI frame (CPU 0: the harness runs there).
-constexpr uint64_t kSgiFrame = plat::kGicrBase + 0x10000;
+// This CPU's redistributor SGI frame: QEMU lays the redistributors out in
+// CPU order, two 64 KiB frames each.
+uint64_t sgi_frame() { return plat::kGicrBase + arch::cpu_index() * plat::kGicrFrameSize + 0x10000; }
 constexpr uint64_t kIsenabler0 = 0x100, kIpriorityr = 0x400;
 
 uint64_t current_el() { return (TESSERA_SYSREG_READ(CurrentEL) >> 2) & 3; }
 }  // namespace
 
 void enable_private(unsigned sgi) {
-  if (!g_interface_on) {
-    // At EL2, physical IRQs target EL1 unless HCR_EL2.IMO sends them here.
-    if (current_el() == 2) TESSERA_SYSREG_WRITE(hcr_el2, TESSERA_SYSREG_READ(hcr_el2) | (1u << 4));
-    TESSERA_SYSREG_WRITE(S3_0_C12_C12_5, TESSERA_SYSREG_READ(S3_0_C12_C12_5) | 1);  // ICC_SRE_EL1.SRE
-    arch::isb();
-    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, 0xFF);  // ICC_PMR_EL1
-    TESSERA_SYSREG_WRITE(S3_0_C12_C12_7, 1);   // ICC_IGRPEN1_EL1
-    arch::isb();
-    g_interface_on = true;
-  }
-  *reinterpret_cast<volatile uint8_t*>(kSgiFrame + kIpriorityr + sgi) = 0x80;
-  *reinterpret_cast<volatile uint32_t*>(kSgiFrame + kIsenabler0) = 1u << sgi;
+  // Every time, not once per CPU: a CPU that PSCI turned off and on again
+  // starts with a fresh HCR_EL2 (and a CPU whose IRQs stay with EL1
+  // would have its partition calls interrupted for ever).
+  // At EL2, physical IRQs target EL1 unless HCR_EL2.IMO sends them here.
+  if (current_el() == 2) TESSERA_SYSREG_WRITE(hcr_el2, TESSERA_SYSREG_READ(hcr_el2) | (1u << 4));
+  TESSERA_SYSREG_WRITE(S3_0_C12_C12_5, TESSERA_SYSREG_READ(S3_0_C12_C12_5) | 1);  // ICC_SRE_EL1.SRE
+  arch::isb();
+  TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, 0xFF);  // ICC_PMR_EL1
+  TESSERA_SYSREG_WRITE(S3_0_C12_C12_7, 1);   // ICC_IGRPEN1_EL1
+  arch::isb();
+  *reinterpret_cast<volatile uint8_t*>(sgi_frame() + kIpriorityr + sgi) = 0x80;
+  *reinterpret_cast<volatile uint32_t*>(sgi_frame() + kIsenabler0) = 1u << sgi;
   arch::dsb_sy();
   __asm__ volatile("msr daifclr, #2" ::: "memory");
 }

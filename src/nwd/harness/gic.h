@@ -9,7 +9,7 @@ namespace harness::gic {
 
 // Enables this CPU's interface for Non-secure Group 1 at the current EL,
 // SGI or PPI `intid` (below 32) in its redistributor, and unmasks IRQs.
-// Idempotent.
+// Idempotent; on any CPU.
 void enable_private(unsigned intid);
 inline void enable_sgi(unsigned sgi) { enable_private(sgi); }
 // The EL1 physical timer's PPI (the normal world's own timer).

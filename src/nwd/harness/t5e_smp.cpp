@@ -6,6 +6,7 @@
 // outside normal-world memory.
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/smp.h"
 #include "nwd/harness/test.h"
 
 using ffa::Func;
@@ -50,13 +51,13 @@ int64_t psci(uint32_t fid, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0) {
 }
 uint64_t stack_top(unsigned cpu) { return reinterpret_cast<uint64_t>(&g_stacks[cpu][8192]); }
 // Waits (bounded) until every CPU in [1, n) is done.
-bool wait_done(unsigned n) {
+bool wait_done(unsigned n, uint64_t seconds = 20) {
   const uint64_t t0 = arch::cntpct();
   for (;;) {
     bool all = true;
     for (unsigned c = 1; c < n; ++c) all = all && g_cpu[c].done;
     if (all) return true;
-    if (arch::cntpct() - t0 > arch::cntfrq() * 20) return false;
+    if (arch::cntpct() - t0 > arch::cntfrq() * seconds) return false;
   }
 }
 }  // namespace
@@ -65,8 +66,16 @@ extern "C" char harness_secondary_entry[];
 
 constexpr unsigned kFirstNotification = 48;  // bit 48 + CPU: echo's notification for that CPU
 
+// Other tests' work for every CPU (smp.h), instead of the workload here.
+void (*volatile g_other_work)(unsigned cpu) = nullptr;
+
 extern "C" [[noreturn]] void harness_secondary_main() {
   const unsigned cpu = arch::cpu_index();
+  if (g_other_work) {
+    g_other_work(cpu);
+    g_cpu[cpu].done = true;
+    call(kCpuOff);  // does not return
+  }
   g_cpu[cpu].rounds = g_cpu[cpu].rounds + 1;
   workload(cpu, g_tos);
   // Echo, running on this CPU, notifies the normal world; the primary
@@ -145,3 +154,32 @@ TEST(smp, cpu_on_refusals) {
   EXPECT_EQ(psci(kCpuOn, 1, 0x0E100000, 0), g_present > 1 ? kInvalidAddress : kInvalidParameters);
   EXPECT_EQ(psci(kAffinityInfo, 0, 1), kInvalidParameters);      // level 1
 }
+
+namespace harness {
+unsigned run_on_every_cpu(void (*work)(unsigned cpu)) {
+  const uint64_t entry = reinterpret_cast<uint64_t>(harness_secondary_entry);
+  g_other_work = work;
+  unsigned n = 1;
+  for (unsigned c = 1; c < kMaxCpus; ++c) {
+    g_cpu[c] = PerCpu{};
+    // A CPU an earlier test started may still be on its way off.
+    const uint64_t t0 = arch::cntpct();
+    int64_t r;
+    while ((r = psci(kCpuOn, c, entry, stack_top(c))) == kAlreadyOn || r == kOnPending) {
+      if (arch::cntpct() - t0 > arch::cntfrq()) break;
+    }
+    if (r != 0) break;
+    n = c + 1;
+  }
+  work(0);
+  const bool finished = wait_done(n, 300);
+  // Each secondary powers itself off when done: wait until it is.
+  for (unsigned c = 1; c < n; ++c) {
+    const uint64_t t0 = arch::cntpct();
+    while (psci(kAffinityInfo, c, 0) != 1 && arch::cntpct() - t0 < arch::cntfrq()) {
+    }
+  }
+  g_other_work = nullptr;
+  return finished ? n : 0;
+}
+}  // namespace harness
