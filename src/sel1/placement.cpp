@@ -152,4 +152,9 @@ void Sel1Placement::retrigger_interrupt(uint32_t id) {
   arch::gicv3::set_spi_enabled(id, true);
 }
 
+void Sel1Placement::withdraw_interrupt(uint32_t id) {
+  arch::gicv3::set_spi_enabled(id, false);
+  arch::gicv3::set_spi_pending(id, false);
+}
+
 }  // namespace sel1

@@ -32,6 +32,7 @@ class Sel1Placement final : public spmc::Placement {
   void handle_own_interrupt(uint32_t id) override;
   void set_interrupt_enabled(uint32_t id, bool enabled) override;
   void retrigger_interrupt(uint32_t id) override;
+  void withdraw_interrupt(uint32_t id) override;
 
  private:
   arch::mmu::PageTable& tables_;

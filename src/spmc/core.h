@@ -112,6 +112,7 @@ class Core final : public LocalMemory, public LocalNotifications {
     return n;
   }
   size_t partition_count() const { return partition_count_; }
+  unsigned deferred_interrupts() const { return deferred_interrupts_; }
   const Partition* find_partition(ffa::EndpointId id) const;
   const NwdEndpoint& nwd() const { return nwd_; }
 

@@ -115,6 +115,10 @@ class Placement {
   // take it: makes it pending (and enabled) again at the controller, so it
   // comes back once the secure world returns.
   virtual void retrigger_interrupt(uint32_t id) { (void)id; }
+  // Undoes a retrigger the partition overtook (it took the interrupt with
+  // HF_INTERRUPT_GET before the controller signalled it again): disabled
+  // and no longer pending at the controller.
+  virtual void withdraw_interrupt(uint32_t id) { (void)id; }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

@@ -114,7 +114,12 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       for (unsigned k = 0; k < p.interrupt_count; ++k) {
         OwnedInterrupt& irq = p.interrupts[k];
         if (!irq.pending) continue;
-        if (!irq.signalled) --deferred_interrupts_;
+        if (!irq.signalled) {
+          // Taken before the controller signalled it again (from another
+          // CPU's request, say): the retrigger must not bring it back.
+          --deferred_interrupts_;
+          placement_.withdraw_interrupt(irq.id);
+        }
         irq.pending = irq.signalled = false;
         irq.active = true;
         return ffa::set_regs(out, irq.id);

@@ -176,6 +176,34 @@ TEST_F(SecureInterrupts, InterruptForABusyOwnerComesBackWhenItWaits) {
   EXPECT_EQ(placement_.retriggered(), 1u);
 }
 
+TEST_F(SecureInterrupts, RetriggeredInterruptTakenEarlyIsWithdrawn) {
+  // Deferred while the driver was busy, retriggered when it answered; then
+  // (another CPU's request) the driver takes it with HF_INTERRUPT_GET before
+  // the controller signals it: the retrigger is withdrawn.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  // (In the S-EL1 placement, the SPMD hands it over on another CPU once the
+  // driver is preempted; the core sees the same.)
+  ASSERT_EQ(core_.sp_interrupted(index_of(kDriver), out), Outcome::reply_to_caller);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out), Outcome::resume_partition);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 1}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 2}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  EXPECT_FALSE(placement_.interrupt_pending(kDeviceSpi));
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  EXPECT_TRUE(placement_.interrupt_enabled(kDeviceSpi));
+}
+
 TEST_F(SecureInterrupts, HostileCallsAreRefused) {
   // Another partition's interrupt, an unknown one, bad enable values.
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, 40, 1, 0), ffa::hf::kFailed);

@@ -17,7 +17,7 @@ constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x
 constexpr uint64_t kTyperLast = 1u << 4;
 constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIpriorityr = kFrame + 0x0400;
 
-constexpr uint64_t kGicdIsenabler = 0x0100, kGicdIcenabler = 0x0180, kGicdIspendr = 0x0200;
+constexpr uint64_t kGicdIsenabler = 0x0100, kGicdIcenabler = 0x0180, kGicdIspendr = 0x0200, kGicdIcpendr = 0x0280;
 constexpr uint64_t kGicdIpriorityr = 0x0400, kGicdIcfgr = 0x0C00, kGicdIgrpmodr = 0x0D00, kGicdIrouter = 0x6000;
 
 // This CPU's redistributor, found by init_redistributor.
@@ -72,8 +72,8 @@ void set_spi_enabled(unsigned intid, bool enabled) {
   dsb_sy();
 }
 
-void set_spi_pending(unsigned intid) {
-  reg32(g_gicd + kGicdIspendr + 4 * (intid / 32)) = 1u << (intid % 32);
+void set_spi_pending(unsigned intid, bool pending) {
+  reg32(g_gicd + (pending ? kGicdIspendr : kGicdIcpendr) + 4 * (intid / 32)) = 1u << (intid % 32);
   dsb_sy();
 }
 

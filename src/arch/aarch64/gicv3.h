@@ -35,8 +35,8 @@ void configure_secure_ppi(unsigned intid, uint8_t priority);
 void configure_secure_spi(unsigned intid, uint8_t priority, bool level, uint64_t mpidr);
 // Enables or disables SPI `intid` at the distributor.
 void set_spi_enabled(unsigned intid, bool enabled);
-// Makes SPI `intid` pending at the distributor.
-void set_spi_pending(unsigned intid);
+// Makes SPI `intid` pending at the distributor, or no longer pending.
+void set_spi_pending(unsigned intid, bool pending = true);
 // The highest-priority pending interrupt for this security state,
 // acknowledged (ICC_IAR1_EL1); 1020-1023 mean none. Pass it to end().
 uint32_t acknowledge();

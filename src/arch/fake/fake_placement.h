@@ -63,6 +63,10 @@ class FakePlacement : public spmc::Placement {
     gic_enabled_.insert(id);
     ++retriggered_;
   }
+  void withdraw_interrupt(uint32_t id) override {
+    gic_pending_.erase(id);
+    gic_enabled_.erase(id);
+  }
   bool interrupt_enabled(uint32_t id) const { return gic_enabled_.count(id) != 0; }
   bool interrupt_pending(uint32_t id) const { return gic_pending_.count(id) != 0; }
   unsigned interrupts_ended(uint32_t id) const {
