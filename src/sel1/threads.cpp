@@ -1,6 +1,11 @@
 #include "sel1/threads.h"
 
 namespace sel1 {
+namespace {
+// Outside the object, which has a vtable and so lives in .data: the
+// stacks stay in the BSS, out of the image.
+alignas(16) uint8_t g_stacks[Threads::kCount][Threads::kStackSize];
+}  // namespace
 
 unsigned Threads::free_thread() const {
   for (unsigned t = 0; t < kCount; ++t)
@@ -11,7 +16,7 @@ unsigned Threads::free_thread() const {
 bool Threads::run(unsigned thread, void (*fn)(void*), void* arg) {
   if (thread >= kCount || state_[thread] != State::free) return false;
   state_[thread] = State::running;
-  const uint64_t top = reinterpret_cast<uint64_t>(stacks_[thread] + kStackSize);
+  const uint64_t top = reinterpret_cast<uint64_t>(g_stacks[thread] + kStackSize);
   const bool done = sel1_thread_run(&context_[thread], fn, arg, top) == 0;
   state_[thread] = done ? State::free : State::suspended;
   return done;

@@ -48,7 +48,6 @@ class Threads final : public ThreadService {
   enum class State : uint8_t { free, running, suspended };
   State state_[kCount] = {};
   ThreadContext context_[kCount] = {};
-  alignas(16) uint8_t stacks_[kCount][kStackSize] = {};
 };
 
 Threads& threads();

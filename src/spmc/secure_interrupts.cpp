@@ -36,7 +36,8 @@ Outcome Core::secure_interrupt(ffa::Regs& out) {
   const uint32_t id = placement_.acknowledge_interrupt();
   if (id >= 1020) return Outcome::reply_to_caller;  // spurious: gone already
   size_t owner = 0;
-  OwnedInterrupt* irq = owned_interrupt(id, &owner);
+  // Partitions own SPIs only: a private interrupt is the SPMC's own.
+  OwnedInterrupt* irq = id >= ffa::hf::kFirstSpi ? owned_interrupt(id, &owner) : nullptr;
   if (!irq) {
     placement_.handle_own_interrupt(id);
     placement_.end_interrupt(id);
