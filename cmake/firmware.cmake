@@ -46,7 +46,7 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   LIBS tessera_ffa)
 # The monitor's hot paths are assembly (the vectors' fast path); its C++ is
 # boot and slow-path code, built for size to keep the image small.
-target_compile_options(el3.elf PRIVATE -Os)
+target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp

@@ -66,6 +66,8 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
   return kSuccess;
 }
 
+}  // namespace
+
 [[noreturn]] void cpu_off() {
   const unsigned cpu = arch::cpu_index();
   // Its secure-world context stays as it is (waiting in FFA_MSG_WAIT); the
@@ -77,8 +79,6 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
   while (el3_secondary_entry[cpu] == 0) arch::wfe();
   spmd::resume_cpu();
 }
-
-}  // namespace
 
 void set_present_cpus(unsigned n) { g_present = n > plat::kMaxCpus ? plat::kMaxCpus : n; }
 
@@ -94,8 +94,6 @@ int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
       return cpu_on(static_cast<uint32_t>(x1), static_cast<uint32_t>(x2), static_cast<uint32_t>(x3));
     case kCpuOn64:
       return cpu_on(x1, x2, x3);
-    case kCpuOff:
-      cpu_off();
     case kAffinityInfo32:
     case kAffinityInfo64: {
       const int cpu = cpu_of(fid == kAffinityInfo32 ? static_cast<uint32_t>(x1) : x1);

@@ -25,8 +25,10 @@ inline constexpr int32_t kInvalidAddress = -9;
 constexpr bool is_psci(uint32_t fid) { return (fid & 0xBFFFFFE0u) == 0x84000000u; }
 
 // Handles a PSCI call; returns the value for x0 (sign-extended). CPU_OFF
-// does not return.
+// goes through the SPMD (spmd::cpu_off), which calls cpu_off() below.
 int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3);
+// Parks this CPU until CPU_ON starts it again; does not return.
+[[noreturn]] void cpu_off();
 // How many CPUs the platform has (the device tree's cpu nodes).
 void set_present_cpus(unsigned n);
 // This CPU has reached the normal world (AFFINITY_INFO: ON).

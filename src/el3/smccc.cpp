@@ -34,6 +34,7 @@ CpuContext* smc_dispatch(CpuContext* ctx, World from) {
     return ctx;
   }
   if (ffa::is_ffa_id(fid)) return spmd::handle_ffa(ctx, from);
+  if (fid == psci::kCpuOff && from == World::nonsecure) return spmd::cpu_off();
   if (psci::is_psci(fid)) {
     ctx->x[0] = static_cast<uint64_t>(psci::handle(fid, ctx->x[1], ctx->x[2], ctx->x[3]));
     return ctx;

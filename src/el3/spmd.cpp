@@ -34,6 +34,7 @@ constexpr uint64_t kSpsrEl2h = 0x3C9;
 constexpr uint64_t kSctlrEl1Reset = 0x30D00800;  // RES1 bits, MMU off
 
 constexpr uint32_t kFrameworkBit = 1u << 31;
+constexpr uint32_t kFwkPsci = 0, kFwkPmResp = 2;  // power management request, response
 constexpr uint32_t kFwkVersionReq = 8;
 constexpr uint32_t kFwkVersionResp = 9;
 
@@ -43,6 +44,7 @@ enum class Pending : uint8_t {
   none,           // the SPMC answers a normal-world call when it returns
   version_reply,  // a framework FFA_VERSION response
   interrupt,      // the SPMC handles a secure interrupt; FFA_NORMAL_WORLD_RESUME ends it
+  cpu_off,        // a framework power management response (PSCI CPU_OFF)
 };
 
 struct PerCpu {
@@ -321,6 +323,19 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     return ns;
   }
 
+  if (cpu.pending == Pending::cpu_off) {
+    // The SPMC's answer to CPU_OFF: PSCI's status in w3 of a framework
+    // power management response. Anything else refuses.
+    cpu.pending = Pending::none;
+    int64_t status = psci::kDenied;
+    if (fid == ffa::raw(Func::msg_send_direct_resp_32) && static_cast<uint32_t>(s->x[2]) == (kFrameworkBit | kFwkPmResp))
+      status = static_cast<int32_t>(s->x[3]);
+    CpuContext* ns = switch_world(cpu, World::nonsecure);
+    if (status == psci::kSuccess) psci::cpu_off();
+    ns->x[0] = static_cast<uint64_t>(status);
+    return ns;
+  }
+
   if (cpu.pending == Pending::interrupt) {
     // The normal world resumes where the interrupt stopped it, once the
     // SPMC is done (and nothing else goes through meanwhile).
@@ -410,6 +425,18 @@ CpuContext* fp_trap(CpuContext* ctx) {
   cpu.secure_owns_fp = true;
   refresh_fast_path(cpu);
   return ctx;  // re-executes the trapped instruction
+}
+
+CpuContext* cpu_off() {
+  PerCpu& cpu = this_cpu();
+  if (!g_spmc_alive) psci::cpu_off();
+  cpu.pending = Pending::cpu_off;
+  refresh_fast_path(cpu);
+  CpuContext* s = switch_world(cpu, World::secure);
+  reply(*s, ffa::raw(Func::msg_send_direct_req_32), kFrameworkBit | kFwkPsci,
+        ffa::EndpointPair{ffa::kSpmdId, g_boot.spmc_id}.w1(), psci::kCpuOff);
+  for (unsigned i = 8; i < 18; ++i) s->x[i] = 0;
+  return s;
 }
 
 // The SPMC's cold boot on this CPU: its entry with the manifest in x0 and

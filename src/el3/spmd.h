@@ -43,6 +43,11 @@ World world_of(const CpuContext* ctx);
 // A secure interrupt (FIQ) while the normal world runs: the SPMC gets
 // FFA_INTERRUPT and ends with FFA_NORMAL_WORLD_RESUME.
 CpuContext* secure_interrupt(CpuContext* ns);
+// PSCI CPU_OFF from the normal world: the SPMC hears of it first (an FF-A
+// power management framework message on this CPU); once it answers, the
+// CPU goes off, or the normal world gets the SPMC's refusal. Without an
+// SPMC the CPU goes off at once.
+CpuContext* cpu_off();
 
 // Lazily switched FP/SIMD: called on an FP trap from a lower EL.
 CpuContext* fp_trap(CpuContext* ctx);

@@ -158,3 +158,16 @@ void Sel1Placement::withdraw_interrupt(uint32_t id) {
 }
 
 }  // namespace sel1
+
+namespace sel1 {
+
+// PSCI CPU_OFF, as the SPMD tells us: partitions' interrupts are routed to
+// the boot CPU, which therefore stays on; on another CPU, the secure timer
+// (banked per CPU) is stopped, since its interrupt could never arrive.
+bool Sel1Placement::cpu_going_off() {
+  if (arch::cpu_index() == 0) return false;
+  secure_timer().stop_on_this_cpu();
+  return true;
+}
+
+}  // namespace sel1

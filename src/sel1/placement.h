@@ -33,6 +33,7 @@ class Sel1Placement final : public spmc::Placement {
   void set_interrupt_enabled(uint32_t id, bool enabled) override;
   void retrigger_interrupt(uint32_t id) override;
   void withdraw_interrupt(uint32_t id) override;
+  bool cpu_going_off() override;
 
  private:
   arch::mmu::PageTable& tables_;

@@ -45,6 +45,11 @@ void SecureTimer::top_half() {
   }
 }
 
+void SecureTimer::stop_on_this_cpu() {
+  TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, 0);  // CNTPS_CTL_EL1: off
+  arch::isb();
+}
+
 void SecureTimer::bottom_half(uint64_t out[3]) {
   // The slow part of the driver would run here, preemptible; this one
   // hands over what the top half recorded.

@@ -28,6 +28,8 @@ class SecureTimer final : public DeviceService {
   void bottom_half(uint64_t out[3]) override;
   // From the interrupt path, with interrupts masked: record, notify.
   void top_half();
+  // This CPU goes off (PSCI CPU_OFF): its timer stops.
+  void stop_on_this_cpu();
 
  private:
   spmc::LocalNotifications* notifications_ = nullptr;

@@ -10,8 +10,12 @@ using ffa::Func;
 namespace {
 constexpr uint32_t kFrameworkMessage = 1u << 31;
 constexpr uint32_t kTypeMask = 0xFF;
+constexpr uint32_t kPsciRequest = 0;      // w3: the PSCI function
+constexpr uint32_t kPowerResponse = 2;    // w3: PSCI's status
 constexpr uint32_t kVersionRequest = 8;
 constexpr uint32_t kVersionResponse = 9;
+constexpr uint32_t kPsciCpuOff = 0x84000002;
+constexpr int32_t kPsciSuccess = 0, kPsciNotSupported = -1, kPsciDenied = -3;
 }  // namespace
 
 // The SPMD is the only sender of framework messages from its side of the
@@ -25,13 +29,23 @@ bool Core::is_spmd_framework_message(const ffa::Regs& in) const {
 
 void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
   const uint32_t type = in.w(2) & kTypeMask;
+  const auto respond = [&](uint32_t response, uint32_t w3) {
+    ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32),
+                  ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessage | response, w3);
+  };
+  if (type == kPsciRequest) {
+    // Power management: CPU_OFF for this CPU. The partitions here have one
+    // execution context that migrates, so none is lost with the CPU; the
+    // placement stops its own per-CPU work, or keeps the CPU.
+    int32_t status = kPsciNotSupported;
+    if (in.w(3) == kPsciCpuOff) status = placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
+    return respond(kPowerResponse, static_cast<uint32_t>(status));
+  }
   if (type != kVersionRequest) return ffa::set_error(out, Error::not_supported);
   // The SPMD tells us the version the normal world asked for; we record
   // what it will use and answer with our own version (or NOT_SUPPORTED).
   version(nwd_, in.w(3), out);
-  const uint32_t answer = out.w(0);
-  ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32),
-                ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessage | kVersionResponse, answer);
+  respond(kVersionResponse, out.w(0));
 }
 
 }  // namespace spmc

@@ -119,6 +119,11 @@ class Placement {
   // HF_INTERRUPT_GET before the controller signalled it again): disabled
   // and no longer pending at the controller.
   virtual void withdraw_interrupt(uint32_t id) { (void)id; }
+  // PSCI CPU_OFF for the CPU this runs on, which the SPMD tells the SPMC
+  // of (a framework power management message) before it goes off: the
+  // placement stops what it runs on that CPU. false refuses it (PSCI
+  // DENIED), when the secure world needs the CPU.
+  virtual bool cpu_going_off() { return true; }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

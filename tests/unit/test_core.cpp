@@ -783,8 +783,35 @@ TEST_F(CoreTest, FrameworkVersionRespectsALockedVersion) {
   EXPECT_EQ(core_.nwd().version, ffa::kVersion1_1);
 }
 
+TEST_F(CoreTest, FrameworkPsciCpuOffFromTheSpmd) {
+  // Power management request (type 0), w3 = PSCI CPU_OFF: the placement
+  // is told; the answer is a power management response (type 2) with
+  // PSCI's status in w3.
+  Regs out = call(framework(0x80000000, 0x84000002));
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(out.x[1], 0x8000FFFFu);
+  EXPECT_EQ(out.x[2], 0x80000002u);
+  EXPECT_EQ(out.x[3], 0u);  // PSCI SUCCESS
+  EXPECT_TRUE(zero_from(out, 4));
+  EXPECT_EQ(placement_.cpu_off_messages, 1u);
+  // The placement needs this CPU: DENIED (-3).
+  placement_.keep_cpu_on = true;
+  EXPECT_EQ(call(framework(0x80000000, 0x84000002)).x[3], 0xFFFFFFFDu);
+  // Other PSCI functions: NOT_SUPPORTED (-1), and the placement is not told.
+  for (uint64_t fid : {0x84000001ull, 0xC4000001ull, 0x84000003ull, 0ull}) {
+    out = call(framework(0x80000000, fid));
+    EXPECT_EQ(out.x[2], 0x80000002u);
+    EXPECT_EQ(out.x[3], 0xFFFFFFFFu) << hex(fid);
+  }
+  EXPECT_EQ(placement_.cpu_off_messages, 2u);
+  // Never from the normal world: its framework-looking request is refused.
+  EXPECT_TRUE(IsError(call(framework(0x80000000, 0x84000002, 0, 0x8000)), Error::invalid_parameters));
+  EXPECT_EQ(placement_.cpu_off_messages, 2u);
+  EXPECT_EQ(echo_.calls, 0);
+}
+
 TEST_F(CoreTest, FrameworkMessageOfAnotherType) {
-  for (uint32_t type : {0x80000000u, 0x80000004u, 0x80000009u, 0x800000FFu})
+  for (uint32_t type : {0x80000001u, 0x80000004u, 0x80000009u, 0x800000FFu})
     EXPECT_TRUE(IsError(call(framework(type, 0x10002)), Error::not_supported)) << hex(type);
 }
 

@@ -76,6 +76,14 @@ class FakePlacement : public spmc::Placement {
   const std::vector<uint32_t>& own_interrupts_handled() const { return own_handled_; }
   unsigned retriggered() const { return retriggered_; }
 
+  // PSCI CPU_OFF as the SPMD announces it: counted, refused when told.
+  bool cpu_going_off() override {
+    ++cpu_off_messages;
+    return !keep_cpu_on;
+  }
+  bool keep_cpu_on = false;
+  unsigned cpu_off_messages = 0;
+
   // Test controls and observations.
   uint8_t* ns_memory(uint64_t pa) { return memory_.data() + (pa - base_); }
   uint8_t* secure_memory(uint64_t pa) { return secure_.data() + (pa - kSecureBase); }

@@ -153,6 +153,10 @@ TEST(smp, cpu_on_refusals) {
   // An entry in secure memory (on a one-CPU machine CPU 1 does not exist).
   EXPECT_EQ(psci(kCpuOn, 1, 0x0E100000, 0), g_present > 1 ? kInvalidAddress : kInvalidParameters);
   EXPECT_EQ(psci(kAffinityInfo, 0, 1), kInvalidParameters);      // level 1
+  // CPU_OFF goes through the SPMC first (a PSCI framework message): it
+  // keeps the boot CPU, where partitions' interrupts are routed. DENIED.
+  EXPECT_EQ(psci(kCpuOff), -3);
+  EXPECT_EQ(psci(kAffinityInfo, 0, 0), 0);  // still ON
 }
 
 namespace harness {
