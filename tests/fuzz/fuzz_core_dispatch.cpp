@@ -161,10 +161,19 @@ void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
     for (unsigned i = 1; i < 8; ++i) FUZZ_CHECK(out.x[i] >> 32 == 0);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   if (out.w(2) & 0x80000000u) {
-    // A framework response: only to the SPMD's VERSION request.
+    // A framework response: only to the SPMD's requests, VERSION (its
+    // response: our version or NOT_SUPPORTED) or PSCI (a power management
+    // response with PSCI's SUCCESS, NOT_SUPPORTED or DENIED).
     FUZZ_CHECK(resp32 && pair.sender == ffa::kSpmdId && pair.receiver.raw() == kSpmcId);
-    FUZZ_CHECK(out.x[1] == (uint64_t{kSpmcId} << 16 | 0xFFFF) && out.x[2] == 0x80000009);
-    FUZZ_CHECK(out.x[3] == 0x10002 || out.x[3] == 0xFFFFFFFF);
+    FUZZ_CHECK(out.x[1] == (uint64_t{kSpmcId} << 16 | 0xFFFF));
+    const uint32_t type = in.w(2) & 0xFF;
+    if (type == 8) {
+      FUZZ_CHECK(out.x[2] == 0x80000009);
+      FUZZ_CHECK(out.x[3] == 0x10002 || out.x[3] == 0xFFFFFFFF);
+    } else {
+      FUZZ_CHECK(type == 0 && out.x[2] == 0x80000002);
+      FUZZ_CHECK(out.x[3] == 0 || out.x[3] == 0xFFFFFFFF || out.x[3] == 0xFFFFFFFD);
+    }
     FUZZ_CHECK(zero_from(out, 4));
     return;
   }

@@ -109,8 +109,12 @@ void raise_on_cpu1(unsigned cpu) {
     g_cpu1_interruptions = interruptions;
     g_cpu1_done = true;
   } else if (cpu == 0) {
+    // Wait for CPU 1 while it is on (0) or on its way (2); without a CPU 1
+    // (-2) there is nothing to wait for.
     const uint64_t t0 = arch::cntpct();
-    while (!g_cpu1_done && arch::cntpct() - t0 < arch::cntfrq() * 30) {
+    for (;;) {
+      const int64_t state = static_cast<int64_t>(call(0xC4000004, 1, 0).x[0]);  // AFFINITY_INFO
+      if (g_cpu1_done || (state != 0 && state != 2) || arch::cntpct() - t0 > arch::cntfrq() * 30) break;
     }
   }
 }

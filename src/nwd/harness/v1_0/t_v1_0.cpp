@@ -28,7 +28,7 @@ TEST(v1_0, count_only_flag_is_not_v1_0) {
 TEST(v1_0, partition_info_has_8_byte_descriptors) {
   ASSERT_TRUE(ffa::is_success(call(Func::rxtx_map_64, harness::tx_pa(), harness::rx_pa(), 1)));
   // Poison the buffer so that a 24-byte descriptor would show.
-  for (unsigned i = 0; i < 64; ++i) harness::buffers().rx[i] = 0xA5;
+  for (unsigned i = 0; i < 80; ++i) harness::buffers().rx[i] = 0xA5;
   ffa::Regs r = call(Func::partition_info_get);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
   EXPECT_EQ(r.w(2), 7);   // the trusted OS and six S-EL0 partitions
@@ -38,7 +38,8 @@ TEST(v1_0, partition_info_has_8_byte_descriptors) {
   EXPECT_EQ(rx_le32(4), ffa::partition_props::direct_req_recv);
   // The next descriptor starts at 8: no UUID in between.
   EXPECT_EQ(rx_le32(8) & 0xFFFF, 0x8001);
-  EXPECT_EQ(rx_le32(48), 0xA5A5A5A5u);  // nothing written past 6 x 8 bytes
+  EXPECT_EQ(rx_le32(48) & 0xFFFF, 0x8006);  // the seventh, gpio-driver
+  EXPECT_EQ(rx_le32(56), 0xA5A5A5A5u);       // nothing written past 7 x 8 bytes
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
 TEST(v1_0, direct_request_works) {
