@@ -27,10 +27,11 @@ constexpr size_t kTablesPerPartition = 8;
 constexpr uint64_t kPage = 4096;
 constexpr uint32_t kPackageMagic = 0x474B5053;  // "SPKG"
 constexpr uint64_t kEcSvc64 = 0x15;
-// SPSR for EL0t: IRQ (secure interrupts) always masked; FIQ (normal-world
-// interrupts) masked unless the partition's manifest has them signalled. A
-// masked interrupt waits until the secure world returns (FF-A's "queued").
-constexpr uint64_t kSpsrEl0IrqMasked = 1u << 7, kSpsrFiqMask = 1u << 6;
+// SPSR for EL0t: IRQ (secure interrupts) unmasked, so that one stops the
+// partition and its top half runs; FIQ (normal-world interrupts) masked
+// unless the partition's manifest has them signalled. A masked interrupt
+// waits until the secure world returns (FF-A's "queued").
+constexpr uint64_t kSpsrFiqMask = 1u << 6;
 constexpr uint32_t kIntAttrSecure = 1u << 8, kIntAttrLevel = 1u << 9;
 
 struct Hosted {
@@ -302,7 +303,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   const uint64_t asid = g_hosted_count + 1;
   h.ctx = SpContext{};
   h.ctx.elr = load + m.entrypoint_offset;
-  h.ctx.spsr = kSpsrEl0IrqMasked | kSpsrFiqMask;  // EL0t; run_partitions sets the masks per entry
+  h.ctx.spsr = kSpsrFiqMask;  // EL0t; run_partitions sets the FIQ mask per entry
   h.ctx.ttbr0 = pt.root_address() | (asid << 48);
   h.started = false;
   for (uint64_t& x : h.boot_x) x = 0;
@@ -470,9 +471,9 @@ spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs&
         h->started = true;
       }
     }
-    // IRQ (secure interrupts) stays masked; FIQ (normal-world interrupts,
-    // as the secure state sees them) only where the core signals them.
-    h->ctx.spsr = kSpsrEl0IrqMasked | (core.ns_interrupts_unmasked(index) ? 0 : kSpsrFiqMask);
+    // IRQ (secure interrupts) unmasked; FIQ (normal-world interrupts, as
+    // the secure state sees them) only where the core signals them.
+    h->ctx.spsr = core.ns_interrupts_unmasked(index) ? 0 : kSpsrFiqMask;
     const uint64_t kind = sel1_el0_run(&h->ctx);
     if (kind == EL0_TRAP_SYNC && (h->ctx.esr >> 26) == kEcSvc64) {
       ffa::Regs in;
@@ -483,7 +484,8 @@ spmc::Outcome run_partitions(spmc::Core& core, spmc::Outcome outcome, ffa::Regs&
       // normal world gets FFA_INTERRUPT (its interrupt is taken there).
       outcome = core.sp_interrupted(index, out);
     } else if (kind == EL0_TRAP_IRQ) {
-      outcome = spmc::Outcome::resume_partition;  // masked: cannot happen
+      // A secure interrupt: its top half, then the partition carries on.
+      outcome = core.sp_secure_interrupted(index);
     } else {
       lib::log::error("partition {:x} faulted: ESR {:x} ELR {:x} FAR {:x}; it is stopped for good",
                       core.partition(index).info.id.raw(), h->ctx.esr, h->ctx.elr, h->ctx.far);

@@ -73,6 +73,10 @@ class Core final : public LocalMemory, public LocalNotifications {
   // ns_interrupts_unmasked(index)): it is preempted and the normal world
   // gets FFA_INTERRUPT; FFA_RUN resumes it where it was.
   Outcome sp_interrupted(size_t index, ffa::Regs& out) { return leaving(sp_interrupted_now(index, out)); }
+  // A secure interrupt stopped partition `index`: its owner's top half
+  // runs (the SPMC's own at once, a partition's once the secure world
+  // returns), then the partition resumes where it was.
+  Outcome sp_secure_interrupted(size_t index);
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled
   // and it works for the normal world (a partition's request to another
@@ -212,6 +216,11 @@ class Core final : public LocalMemory, public LocalNotifications {
   // secure_interrupts.cpp: FFA_INTERRUPT from the SPMD, partitions'
   // interrupts and Hafnium's HF_INTERRUPT_* calls.
   Outcome secure_interrupt(ffa::Regs& out);
+  // Acknowledges the pending secure interrupt and hands it to its owner:
+  // the SPMC's own handler, or a partition (the interrupt held back at the
+  // controller, pending for it). The partition to signal, or
+  // partition_count_.
+  size_t take_secure_interrupt();
   // Runs partition `index` (waiting) with FFA_INTERRUPT for its next
   // pending interrupt it was not told of yet; false when there is none.
   bool signal_interrupt(size_t index, ffa::Regs& out);

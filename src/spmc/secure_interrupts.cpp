@@ -31,30 +31,44 @@ OwnedInterrupt* Core::owned_interrupt(uint32_t id, size_t* owner) {
   return nullptr;
 }
 
-Outcome Core::secure_interrupt(ffa::Regs& out) {
-  ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
+size_t Core::take_secure_interrupt() {
   const uint32_t id = placement_.acknowledge_interrupt();
-  if (id >= 1020) return Outcome::reply_to_caller;  // spurious: gone already
+  if (id >= 1020) return partition_count_;  // spurious: gone already
   size_t owner = 0;
   // Partitions own SPIs only: a private interrupt is the SPMC's own.
   OwnedInterrupt* irq = id >= ffa::hf::kFirstSpi ? owned_interrupt(id, &owner) : nullptr;
   if (!irq) {
     placement_.handle_own_interrupt(id);
     placement_.end_interrupt(id);
-    return Outcome::reply_to_caller;
+    return partition_count_;
   }
   placement_.set_interrupt_enabled(id, false);
   placement_.end_interrupt(id);
   // An aborted owner never takes it: it stays held back for good.
-  if (partitions_[owner].state == PartitionState::aborted) return Outcome::reply_to_caller;
+  if (partitions_[owner].state == PartitionState::aborted) return partition_count_;
   if (!irq->pending || irq->signalled) {
     // New: the partition is to be told of it.
     ++deferred_interrupts_;
     irq->pending = true;
     irq->signalled = false;
   }
-  if (signal_interrupt(owner, out)) return Outcome::run_partition;
+  return owner;
+}
+
+Outcome Core::secure_interrupt(ffa::Regs& out) {
+  ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
+  const size_t owner = take_secure_interrupt();
+  if (owner < partition_count_ && signal_interrupt(owner, out)) return Outcome::run_partition;
   return Outcome::reply_to_caller;
+}
+
+Outcome Core::sp_secure_interrupted(size_t index) {
+  // The SPMC's own top half runs at once. A partition's interrupt waits
+  // (held back, pending) until the secure world returns: its owner is
+  // busy, or waiting behind the partition that runs.
+  (void)take_secure_interrupt();
+  scheduled_ = index;
+  return Outcome::resume_partition;
 }
 
 bool Core::signal_interrupt(size_t index, ffa::Regs& out) {

@@ -132,6 +132,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         o = core.sp_interrupted(idx, out);
         FUZZ_CHECK(o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000062);
         FUZZ_CHECK(core.partition(idx).state == spmc::PartitionState::preempted);
+      } else if (event % 8 == 2) {
+        // A secure interrupt while it runs (IRQ at S-EL0): top half, then
+        // the same partition carries on.
+        placement.raise_interrupt(kIntids[(event >> 3) % 8]);
+        o = core.sp_secure_interrupted(idx);
+        FUZZ_CHECK(o == spmc::Outcome::resume_partition && core.scheduled() == idx);
       } else {
         const ffa::Regs call = regs_from(in);
         o = core.handle_sp_call(idx, call, out);

@@ -204,6 +204,34 @@ TEST_F(SecureInterrupts, RetriggeredInterruptTakenEarlyIsWithdrawn) {
   EXPECT_TRUE(placement_.interrupt_enabled(kDeviceSpi));
 }
 
+TEST_F(SecureInterrupts, WhileAPartitionRunsTheTopHalfRunsAndThePartitionCarriesOn) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
+            Outcome::run_partition);
+  // The SPMC's own interrupt: handled, and kOther resumes untouched.
+  placement_.raise_interrupt(29);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  ASSERT_EQ(placement_.own_interrupts_handled().size(), 1u);
+  // The driver's: it waits behind kOther, held back.
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  EXPECT_EQ(driver().state, PartitionState::waiting);
+  // Nothing pending: spurious, kOther carries on.
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  // kOther answers; the driver's interrupt comes back for the normal
+  // world's next entry, and the driver takes it.
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
+                                 out),
+            Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+}
+
 TEST_F(SecureInterrupts, HostileCallsAreRefused) {
   // Another partition's interrupt, an unknown one, bad enable values.
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, 40, 1, 0), ffa::hf::kFailed);

@@ -158,6 +158,35 @@ TEST(interrupts, secure_timer_top_and_bottom_half) {
   EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, arch::cntfrq() + 1, 0, kId >> 32).w(3),
             0xFFFFFFFEu);
 }
+TEST(interrupts, secure_timer_while_a_partition_runs_is_taken_at_once) {
+  // The secure timer fires while echo spins for us: the secure interrupt
+  // stops echo at S-EL0, the trusted OS's top half runs and sets our
+  // notification, and echo carries on. The schedule receiver interrupt,
+  // pending now, preempts echo (signalled) before it answers: proof that
+  // the top half ran during the call rather than after it.
+  ASSERT_TRUE(harness::discover());
+  const uint16_t tos = harness::trusted_os_id();
+  const unsigned sgi = call(Func::features, ffa::notification::kFeatureSri).w(2);
+  harness::gic::enable_sgi(sgi);
+  constexpr uint64_t kId = 1ull << 46;
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, pair(tos, 0), 0, 0, kId >> 32)));
+  constexpr uint64_t kRounds = 4000000, kSeed = 0x7;
+  unsigned interruptions = 0;
+  for (int attempt = 0; attempt < 5 && interruptions == 0; ++attempt) {
+    (void)call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248);  // nothing left from before
+    const unsigned before = harness::gic::taken(sgi);
+    ASSERT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, arch::cntfrq() / 2000, 0, kId >> 32).x[3], 0);
+    const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, 0x5350494E, kRounds, kSeed),
+                                                &interruptions);
+    ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+    (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);  // if it fired after all
+    EXPECT_TRUE(harness::gic::taken(sgi) > before);
+    EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248).x[4], 1);  // one event, taken
+  }
+  EXPECT_TRUE(interruptions >= 1);
+  (void)call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  EXPECT_TRUE(ffa::is_success(call(Func::notification_unbind, pair(tos, 0), 0, 0, kId >> 32)));
+}
 TEST(interrupts, normal_world_timer_preempts_a_long_partition_call) {
   // Echo's manifest has normal-world interrupts signalled: our timer fires
   // while echo spins for us, echo is preempted, our call returns
