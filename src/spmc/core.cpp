@@ -27,7 +27,10 @@ ffa::Status Core::add_partition(const Partition& p) {
     for (unsigned j = 0; j < i; ++j)
       if (p.interrupts[j].id == id) return Error::invalid_parameters;
   }
-  partitions_[partition_count_++] = p;
+  Partition& added = partitions_[partition_count_++];
+  added = p;
+  // Its interrupts start quiet, whatever the caller left in them.
+  for (unsigned i = 0; i < added.interrupt_count; ++i) added.interrupts[i] = OwnedInterrupt{added.interrupts[i].id};
   return {};
 }
 

@@ -229,6 +229,8 @@ class Core final : public LocalMemory, public LocalNotifications {
   Outcome interrupt_handled(size_t index, ffa::Regs& out);
   void hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void retrigger_deferred_interrupts();
+  // Undoes irq's retrigger at the controller, if it has one outstanding.
+  void withdraw_retrigger(OwnedInterrupt& irq);
   OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
   // that made the call; its bitmaps are `own`.

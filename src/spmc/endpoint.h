@@ -176,6 +176,7 @@ struct OwnedInterrupt {
   bool pending = false;    // arrived, not yet taken with HF_INTERRUPT_GET
   bool signalled = false;  // the partition was run with FFA_INTERRUPT for it
   bool active = false;     // taken, not yet deactivated
+  bool retriggered = false;  // made pending again at the controller (retrigger_interrupt)
   // Whether the controller may signal it now: enabled, and neither
   // waiting for the handler nor in it (a level-sensitive device that still
   // asserts it must not come back before the handler dealt with it).

@@ -18,7 +18,12 @@ Outcome Core::boot_next(ffa::Regs& out) {
     if (p.local || p.state != PartitionState::created) continue;
     if (next == partition_count_ || p.boot_order < partitions_[next].boot_order) next = i;
   }
-  if (next == partition_count_) return Outcome::boot_done;
+  if (next == partition_count_) {
+    // Interrupts that arrived while partitions booted come back once the
+    // normal world runs.
+    if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
+    return Outcome::boot_done;
+  }
   partitions_[next].state = PartitionState::booting;
   ffa::set_regs(out, 0);
   return resume(next);

@@ -44,6 +44,7 @@ size_t Core::take_secure_interrupt() {
   }
   placement_.set_interrupt_enabled(id, false);
   placement_.end_interrupt(id);
+  irq->retriggered = false;  // (this may be the retriggered one arriving)
   // An aborted owner never takes it: it stays held back for good.
   if (partitions_[owner].state == PartitionState::aborted) return partition_count_;
   if (!irq->pending || irq->signalled) {
@@ -79,6 +80,9 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
     if (!irq.pending || irq.signalled) continue;
     irq.signalled = true;
     --deferred_interrupts_;
+    // Announced now, perhaps for another interrupt's arrival: its own
+    // retrigger must not bring it a second time.
+    withdraw_retrigger(irq);
     // It works for the SPMC now: no request to answer, normal-world
     // interrupts queued (the requester is secure), FFA_YIELD refused.
     p.state = PartitionState::running;
@@ -103,9 +107,21 @@ void Core::retrigger_deferred_interrupts() {
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
     if (p.state != PartitionState::waiting) continue;
-    for (unsigned k = 0; k < p.interrupt_count; ++k)
-      if (p.interrupts[k].pending && !p.interrupts[k].signalled) placement_.retrigger_interrupt(p.interrupts[k].id);
+    for (unsigned k = 0; k < p.interrupt_count; ++k) {
+      OwnedInterrupt& irq = p.interrupts[k];
+      // Not one the partition has disabled meanwhile: it waits, pending,
+      // until HF_INTERRUPT_ENABLE (and the next return to the normal world).
+      if (!irq.pending || irq.signalled || !irq.enabled) continue;
+      placement_.retrigger_interrupt(irq.id);
+      irq.retriggered = true;
+    }
   }
+}
+
+void Core::withdraw_retrigger(OwnedInterrupt& irq) {
+  if (!irq.retriggered) return;
+  irq.retriggered = false;
+  placement_.withdraw_interrupt(irq.id);
 }
 
 void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
@@ -125,21 +141,24 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       if (irq->unmasked() != was) placement_.set_interrupt_enabled(irq->id, irq->unmasked());
       return ffa::set_regs(out, 0);
     }
-    case ffa::hf::kInterruptGet:
-      for (unsigned k = 0; k < p.interrupt_count; ++k) {
-        OwnedInterrupt& irq = p.interrupts[k];
-        if (!irq.pending) continue;
-        if (!irq.signalled) {
-          // Taken before the controller signalled it again (from another
-          // CPU's request, say): the retrigger must not bring it back.
-          --deferred_interrupts_;
-          placement_.withdraw_interrupt(irq.id);
-        }
-        irq.pending = irq.signalled = false;
-        irq.active = true;
-        return ffa::set_regs(out, irq.id);
-      }
-      return ffa::set_regs(out, ffa::hf::kInvalidIntid);
+    case ffa::hf::kInterruptGet: {
+      // The interrupt FFA_INTERRUPT announced first (a handler that takes
+      // one per FFA_INTERRUPT gets the one it was told of), then any other
+      // pending one.
+      OwnedInterrupt* take = nullptr;
+      for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
+        if (p.interrupts[k].pending && p.interrupts[k].signalled) take = &p.interrupts[k];
+      for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
+        if (p.interrupts[k].pending) take = &p.interrupts[k];
+      if (!take) return ffa::set_regs(out, ffa::hf::kInvalidIntid);
+      // Taken before the controller signalled it again (from another CPU's
+      // request, say): the retrigger must not bring it back.
+      if (!take->signalled) --deferred_interrupts_;
+      withdraw_retrigger(*take);
+      take->pending = take->signalled = false;
+      take->active = true;
+      return ffa::set_regs(out, take->id);
+    }
     case ffa::hf::kInterruptDeactivate: {
       OwnedInterrupt* irq = find(in.x[1]);
       if (!irq || in.x[2] != in.x[1] || !irq->active) return ffa::set_regs(out, ffa::hf::kFailed);

@@ -56,6 +56,7 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
       const spmc::OwnedInterrupt& irq = p.interrupts[k];
       FUZZ_CHECK(!(irq.pending && irq.active));
       FUZZ_CHECK(!irq.signalled || irq.pending);
+      FUZZ_CHECK(!irq.retriggered || (irq.pending && !irq.signalled));
       const bool retriggered = irq.pending && !irq.signalled;
       deferred += retriggered ? 1 : 0;
       const bool at_gic = placement.interrupt_enabled(irq.id);

@@ -232,6 +232,107 @@ TEST_F(SecureInterrupts, WhileAPartitionRunsTheTopHalfRunsAndThePartitionCarries
   EXPECT_EQ(out.x[2], kDeviceSpi);
 }
 
+TEST_F(SecureInterrupts, GetTakesTheAnnouncedInterruptFirstAndNoneIsLost) {
+  // (Found by review.) FFA_INTERRUPT announces the second SPI; the first
+  // arrives while the handler runs. A handler that takes one interrupt per
+  // FFA_INTERRUPT gets the one it was told of, then the other.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kSecondSpi, 1, 0), 0u);
+  placement_.raise_interrupt(kSecondSpi);
+  Regs out{};
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kSecondSpi);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kSecondSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kSecondSpi, kSecondSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+}
+
+TEST_F(SecureInterrupts, AnnouncingAnotherRetriggeredInterruptWithdrawsItsRetrigger) {
+  // (Found by review.) Both SPIs deferred while the driver was busy, both
+  // retriggered; the second one's arrival announces the first, whose own
+  // retrigger must then not deliver it again.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kSecondSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  placement_.raise_interrupt(kSecondSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  EXPECT_EQ(core_.deferred_interrupts(), 2u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 1}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  EXPECT_TRUE(placement_.interrupt_pending(kSecondSpi));
+  // The controller gives back 39 first (the lower ID); announce, take both.
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  // 41 is still pending at the controller: no interrupt had announced it.
+  EXPECT_TRUE(placement_.interrupt_pending(kSecondSpi));
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kSecondSpi);
+  // Taken: its retrigger is withdrawn, nothing comes back after the handler.
+  EXPECT_FALSE(placement_.interrupt_pending(kSecondSpi));
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kSecondSpi, kSecondSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);  // spurious: nothing pending
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+}
+
+TEST_F(SecureInterrupts, ADisabledInterruptIsNotRetriggered) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 0, 0), 0u);  // it changes its mind
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 1}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(placement_.retriggered(), 0u);
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
+  // Enabled again: it comes back at the next return to the normal world.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 2}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 2}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(placement_.retriggered(), 1u);
+}
+
+TEST(SecureInterruptsAtBoot, AnInterruptThatArrivesWhileBootingComesBackAfterBoot) {
+  // (Found by review.) The driver enables its SPI while it initialises and
+  // the device asserts it at once: the boot chain ends in boot_done, not
+  // in an answer to the normal world, and must still retrigger it.
+  fake::FakePlacement placement;
+  spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2});
+  spmc::Partition p{};
+  p.info = ffa::PartitionInfo{ffa::EndpointId(kDriver), 1, ffa::partition_props::direct_req_recv,
+                              ffa::Uuid{{1, 2, 3, 4}}};
+  p.interrupts[p.interrupt_count++].id = kDeviceSpi;
+  ASSERT_TRUE(core.add_partition(p).ok());
+  Regs out{};
+  ASSERT_EQ(core.boot_next(out), Outcome::run_partition);
+  ASSERT_EQ(core.handle_sp_call(0, Regs{{ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0}}, out), Outcome::run_partition);
+  placement.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core.sp_secure_interrupted(0), Outcome::resume_partition);
+  ASSERT_EQ(core.handle_sp_call(0, Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);
+  EXPECT_EQ(placement.retriggered(), 1u);
+  ASSERT_EQ(core.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+}
+
 TEST_F(SecureInterrupts, HostileCallsAreRefused) {
   // Another partition's interrupt, an unknown one, bad enable values.
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, 40, 1, 0), ffa::hf::kFailed);
