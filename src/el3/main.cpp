@@ -120,7 +120,7 @@ extern "C" void el3_main() {
   auto tos = lib::fip::find(fip, lib::fip::kTosFw);
   auto tos_config = lib::fip::find(fip, lib::fip::kTosFwConfig);
   if (!tos || !tos_config) {
-    lib::log::warn("FIP has no SPMC (tos-fw and tos-fw-config): the normal world runs without a secure world");
+    lib::log::warn("FIP has no SPMC (tos-fw, tos-fw-config): the normal world runs alone");
     el3::spmd::boot_without_spmc(boot);
   }
   if (tos_config->size() > plat::kSpmcManifestMax) fatal("SPMC manifest larger than 4 KiB");
@@ -135,7 +135,7 @@ extern "C" void el3_main() {
   const uint64_t region_end = plat::kSpmcRegionBase + plat::kSpmcRegionSize;
   if (m.load_address < plat::kSpmcRegionBase || m.load_address + tos->size() > region_end ||
       m.entrypoint < m.load_address || m.entrypoint >= m.load_address + tos->size())
-    fatal("SPMC load_address/entrypoint/size do not fit the SPMC region 0x0e100000-0x0e500000");
+    fatal("SPMC load_address/entrypoint/size outside 0x0e100000-0x0e500000");
   if (m.binary_size && tos->size() > m.binary_size) fatal("SPMC image larger than the manifest's binary_size");
   copy(m.load_address, *tos);
 
@@ -152,7 +152,7 @@ extern "C" void el3_main() {
       continue;
     }
     if (ref.address < plat::kPackageRegionBase || ref.address + pkg->size() > plat::kPackageRegionEnd) {
-      lib::log::error("SP package {} does not fit the staging area 0x0ec00000-0x0f000000: not loaded", i);
+      lib::log::error("SP package {} outside the staging area 0x0ec00000-0x0f000000: not loaded", i);
       continue;
     }
     copy(ref.address, *pkg);

@@ -36,6 +36,9 @@ int64_t features(uint32_t queried) {
     case kCpuOff:
     case kAffinityInfo32:
     case kAffinityInfo64:
+    case kMigrateInfoType:
+    case kMigrateInfoUpCpu32:
+    case kMigrateInfoUpCpu64:
       return kSuccess;
     default:
       return kNotSupported;
@@ -100,6 +103,15 @@ int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
       if (cpu < 0 || x2 != 0) return kInvalidParameters;  // level 0 only
       return affinity_info_value(g_power[cpu]);  // every CPU in the normal world was marked on
     }
+    case kMigrateInfoType:
+      // The secure world keeps the boot CPU (partitions' interrupts are
+      // routed there; the SPMC refuses its CPU_OFF): to PSCI that is a
+      // uniprocessor trusted OS that cannot migrate, resident on CPU 0,
+      // so an OS never tries to take that CPU offline.
+      return 1;
+    case kMigrateInfoUpCpu32:
+    case kMigrateInfoUpCpu64:
+      return 0;  // CPU 0's MPIDR affinity
     case kSystemOff:
       lib::log::info("PSCI SYSTEM_OFF");
       plat::system_off();

@@ -10,6 +10,8 @@ inline constexpr uint32_t kCpuSuspend32 = 0x84000001, kCpuSuspend64 = 0xC4000001
 inline constexpr uint32_t kCpuOff = 0x84000002;
 inline constexpr uint32_t kCpuOn32 = 0x84000003, kCpuOn64 = 0xC4000003;
 inline constexpr uint32_t kAffinityInfo32 = 0x84000004, kAffinityInfo64 = 0xC4000004;
+inline constexpr uint32_t kMigrateInfoType = 0x84000006;
+inline constexpr uint32_t kMigrateInfoUpCpu32 = 0x84000007, kMigrateInfoUpCpu64 = 0xC4000007;
 inline constexpr uint32_t kSystemOff = 0x84000008;
 inline constexpr uint32_t kSystemReset = 0x84000009;
 inline constexpr uint32_t kFeatures = 0x8400000A;

@@ -201,7 +201,7 @@ CpuContext* start_normal_world(PerCpu& cpu, bool secure_was_running = true) {
   }
   if (secure_was_running) el3_save_el1_sysregs(&cpu.secure.el1);
   el3_restore_el1_sysregs(&cpu.nonsecure.el1);
-  lib::log::info("SPMD: CPU {} to the normal world at {:x} (x0 {:x}, {})", arch::cpu_index(), cpu.ns_entry,
+  lib::log::info("SPMD: CPU {} to normal world {:x} (x0 {:x}, {})", arch::cpu_index(), cpu.ns_entry,
                  cpu.ns_arg, has_el2() ? "NS-EL2" : "NS-EL1");
   psci::cpu_is_on();
   return &cpu.nonsecure;

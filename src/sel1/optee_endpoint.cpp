@@ -29,10 +29,18 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       unregister_shm(request.payload, out);
       break;
     case optee_msg::yielding_call_resume:
-      resume(request.payload, out);
-      break;
     case kTesseraSpin:
-      spin(request.payload, out);
+      // Yielding calls are the normal world's: only its interrupts can
+      // stop a thread, and only it can take them. A partition's thread
+      // would be stopped by an interrupt nobody takes while the secure
+      // world runs, for ever.
+      if (request.sender.is_secure()) {
+        out[0] = kFfaDenied;
+      } else if (msg == kTesseraSpin) {
+        spin(request.sender, request.payload, out);
+      } else {
+        resume(request.sender, request.payload, out);
+      }
       break;
     case optee_msg::enable_async_notif:
       // Notifications for OP-TEE's driver are a later issue: refused the
@@ -80,7 +88,7 @@ void spin_work(void* arg) {
 }
 }  // namespace
 
-void OpteeEndpoint::spin(const uint64_t* in, uint64_t* out) {
+void OpteeEndpoint::spin(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
   if (!threads_) {
     out[0] = kTeeErrorNotSupported;
     return;
@@ -91,12 +99,14 @@ void OpteeEndpoint::spin(const uint64_t* in, uint64_t* out) {
     return;
   }
   jobs_[t] = SpinJob{in[1] & 0xFFFFFFFF, (in[2] & 0xFFFFFFFF) | (in[3] & 0xFFFFFFFF) << 32};
+  thread_owner_[t] = caller;  // only it may resume the thread
   yielding_answer(t, threads_->run(t, spin_work, &jobs_[t]), out);
 }
 
-void OpteeEndpoint::resume(const uint64_t* in, uint64_t* out) {
+void OpteeEndpoint::resume(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
   const uint64_t t = in[4] & 0xFFFFFFFF;  // w7: the thread the interrupted answer named
-  if (!threads_ || t >= kMaxThreads || !threads_->suspended(static_cast<unsigned>(t))) {
+  if (!threads_ || t >= kMaxThreads || !threads_->suspended(static_cast<unsigned>(t)) ||
+      !(thread_owner_[t] == caller)) {
     out[0] = kFfaInvalidParameters;  // OP-TEE's answer to bad resume information
     return;
   }

@@ -129,8 +129,9 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   ThreadService* threads_ = nullptr;
   // Yielding work in threads, one job per thread.
   SpinJob jobs_[kMaxThreads] = {};
-  void spin(const uint64_t* in, uint64_t* out);
-  void resume(const uint64_t* in, uint64_t* out);
+  ffa::EndpointId thread_owner_[kMaxThreads];  // who started each thread's call
+  void spin(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
+  void resume(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   // The answer for thread `t` after it ran: done, or interrupted.
   void yielding_answer(unsigned t, bool done, uint64_t* out);
   ffa::EndpointId self_;

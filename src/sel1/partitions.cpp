@@ -153,11 +153,14 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
     const ffa::DeviceRegion& d = m.device_regions[i];
     for (unsigned k = 0; k < d.interrupt_count; ++k) {
       const uint32_t id = d.interrupts[k][0], attr = d.interrupts[k][1];
-      if (id < ffa::hf::kFirstSpi || id > ffa::hf::kLastSpi || !(attr & kIntAttrSecure) ||
-          p.interrupt_count == spmc::Partition::kMaxInterrupts || id == plat::kSecureUartSpi) {
-        lib::log::error("partition \"{}\": interrupt {} must be a secure SPI (32-1019, attributes bit 8) that "
-                        "is not the trusted OS's, at most {} of them; not started",
-                        m.description, id, spmc::Partition::kMaxInterrupts);
+      // Secure priorities only (below 0x80): a lower one would not rank
+      // above the normal world's interrupts.
+      if (id < ffa::hf::kFirstSpi || id > arch::gicv3::max_spi() || !(attr & kIntAttrSecure) ||
+          (attr & 0xFF) >= 0x80 || p.interrupt_count == spmc::Partition::kMaxInterrupts ||
+          id == plat::kSecureUartSpi) {
+        lib::log::error("partition \"{}\": interrupt {} must be a secure SPI (32-{}, attributes bit 8, priority "
+                        "below 0x80) that is not the trusted OS's, at most {} of them; not started",
+                        m.description, id, arch::gicv3::max_spi(), spmc::Partition::kMaxInterrupts);
         return false;
       }
       p.interrupts[p.interrupt_count++].id = id;

@@ -144,6 +144,31 @@ TEST(OpteeEndpoint, YieldingSpinDoneInterruptedResumedAndBusy) {
     EXPECT_EQ(send(msg::yielding_call_resume, 0, 0, 0, t).payload[0], sel1::kFfaInvalidParameters) << t;
 }
 
+TEST(OpteeEndpoint, YieldingCallsAreTheNormalWorldsAndThreadsTheirCallers) {
+  // (Found by review.) A partition may neither start yielding work (its
+  // thread could never be resumed from an interrupt nobody takes) nor
+  // resume the normal world's; another VM may not resume ours.
+  OpteeEndpoint ep(kBuildId);
+  FakeThreads threads;
+  ep.attach_threads(threads);
+  auto send = [&](uint16_t sender, uint64_t w3, uint64_t w7) {
+    spmc::DirectMessage req{ffa::EndpointId(sender), ffa::EndpointId(0x8100), true, {w3, 5, 1, 0, w7}};
+    spmc::DirectMessage resp{ffa::EndpointId(0x8100), ffa::EndpointId(sender), true, {}};
+    ep.on_direct_request(req, resp);
+    return resp;
+  };
+  EXPECT_EQ(send(0x8001, sel1::kTesseraSpin, 0).payload[0], sel1::kFfaDenied);
+  threads.suspend_next = true;
+  spmc::DirectMessage r = send(0, sel1::kTesseraSpin, 0);
+  ASSERT_EQ(r.payload[1], sel1::kYieldingReturnInterrupt);
+  const uint64_t t = r.payload[4];
+  EXPECT_EQ(send(0x8001, msg::yielding_call_resume, t).payload[0], sel1::kFfaDenied);
+  EXPECT_EQ(send(1, msg::yielding_call_resume, t).payload[0], sel1::kFfaInvalidParameters);
+  r = send(0, msg::yielding_call_resume, t);
+  EXPECT_EQ(r.payload[0], 0u);
+  EXPECT_EQ(r.payload[1], sel1::kYieldingReturnDone);
+}
+
 TEST(OpteeEndpoint, ResumeWithoutThreadsIsRefused) {
   EXPECT_EQ(ask(msg::yielding_call_resume, false, 0, 0, 0, 0).w[0], sel1::kFfaInvalidParameters);
 }

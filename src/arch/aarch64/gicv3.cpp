@@ -66,6 +66,11 @@ void configure_secure_spi(unsigned intid, uint8_t priority, bool level, uint64_t
   dsb_sy();
 }
 
+unsigned max_spi() {
+  const unsigned last = 32 * ((reg32(g_gicd + kGicdTyper) & 0x1F) + 1) - 1;
+  return last > 1019 ? 1019 : last;
+}
+
 void set_spi_enabled(unsigned intid, bool enabled) {
   reg32(g_gicd + (enabled ? kGicdIsenabler : kGicdIcenabler) + 4 * (intid / 32)) = 1u << (intid % 32);
   if (!enabled) wait_rwp(g_gicd);  // disabled for certain before we go on

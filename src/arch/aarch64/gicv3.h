@@ -33,6 +33,8 @@ void configure_secure_ppi(unsigned intid, uint8_t priority);
 // edge-triggered, routed to the CPU with affinity `mpidr`, and disabled
 // (after init_distributor).
 void configure_secure_spi(unsigned intid, uint8_t priority, bool level, uint64_t mpidr);
+// The highest SPI ID the distributor implements (GICD_TYPER.ITLinesNumber).
+unsigned max_spi();
 // Enables or disables SPI `intid` at the distributor.
 void set_spi_enabled(unsigned intid, bool enabled);
 // Makes SPI `intid` pending at the distributor, or no longer pending.

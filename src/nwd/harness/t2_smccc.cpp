@@ -34,6 +34,16 @@ TEST(psci, features) {
   EXPECT_EQ(harness::call(0x8400000A, 0x80000000).x[0], 0);  // SMCCC_VERSION
   EXPECT_EQ(harness::call(0x8400000A, 0xC4000001).x[0], kPsciNotSupported);  // CPU_SUSPEND
   EXPECT_EQ(harness::call(0x8400000A, 0x8400001F).x[0], kPsciNotSupported);
+  EXPECT_EQ(harness::call(0x8400000A, 0x84000006).x[0], 0);  // MIGRATE_INFO_TYPE
+  EXPECT_EQ(harness::call(0x8400000A, 0xC4000007).x[0], 0);  // MIGRATE_INFO_UP_CPU
+}
+TEST(psci, trusted_os_resident_on_cpu_0) {
+  // The secure world keeps the boot CPU (its CPU_OFF is DENIED): PSCI says
+  // so as a uniprocessor trusted OS that cannot migrate, on CPU 0, which
+  // Linux reads to never take that CPU offline.
+  EXPECT_EQ(harness::call(0x84000006).x[0], 1);
+  EXPECT_EQ(harness::call(0xC4000007).x[0], 0);
+  EXPECT_EQ(harness::call(0x84000007).x[0], 0);
 }
 TEST(ffa, unknown_function_ids) {
   for (uint32_t fid : {0x840000FFu, 0x84000090u, 0xC4000065u /* no 64-bit RX_RELEASE */, 0x8400008Bu}) {
