@@ -57,6 +57,7 @@
 //                         HF_INTERRUPT_DEACTIVATE for interrupt x4 (not
 //                         echo's): x3/x4 = their x0 (-1 when refused)
 #include "ffa/hf_interrupt.h"
+#include "lib/lcg.h"
 #include "sp/ffa.h"
 #include "sp/memory.h"
 
@@ -286,12 +287,7 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
     } else if (msg.x[3] == kRetrieveAll) {
       msg = retrieve_all(msg);
     } else if (msg.x[3] == kSpin) {
-      uint64_t v = msg.x[5];
-      for (uint64_t i = 0; i < msg.x[4]; ++i) {
-        v = v * 6364136223846793005ull + 1442695040888963407ull;
-        __asm__ volatile("" : "+r"(v));  // one step per round, not folded away
-      }
-      msg = sp::respond(msg, v);
+      msg = sp::respond(msg, lib::lcg_spin(msg.x[4], msg.x[5]));
     } else if (msg.x[3] == kBind) {
       msg = bind_notifications(msg);
     } else if (msg.x[3] == kSetNotification) {

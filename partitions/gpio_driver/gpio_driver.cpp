@@ -27,6 +27,7 @@
 //                      initialisation's checks (0x1F when all passed),
 //                      x7 = failed HF_INTERRUPT_DEACTIVATE calls
 #include "ffa/hf_interrupt.h"
+#include "lib/lcg.h"
 #include "sp/ffa.h"
 
 namespace {
@@ -68,14 +69,6 @@ void top_half(uint32_t) {
   g_notify_result = r.fid() | (ffa::is_error(r) ? uint64_t{r.w(2)} << 32 : 0);
 }
 
-uint64_t spin(uint64_t rounds, uint64_t x) {
-  for (uint64_t i = 0; i < rounds; ++i) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    __asm__ volatile("" : "+r"(x));
-  }
-  return x;
-}
-
 // The device set up, its interrupt enabled, and the calls a partition
 // must not get away with checked (one bit each).
 void init() {
@@ -99,11 +92,11 @@ ffa::Regs serve(const ffa::Regs& msg) {
   switch (msg.x[3]) {
     case kRaise:
       reg(kData) = kPin;
-      return sp::respond(msg, 0, spin(msg.x[4], msg.x[5]));
+      return sp::respond(msg, 0, lib::lcg_spin(msg.x[4], msg.x[5]));
     case kBottom: {
       const uint64_t taken = g_events - g_taken;
       g_taken = g_events;
-      const uint64_t result = spin(msg.x[4], msg.x[5]);
+      const uint64_t result = lib::lcg_spin(msg.x[4], msg.x[5]);
       return sp::respond(msg, taken, g_events, result);
     }
     case kNotify:

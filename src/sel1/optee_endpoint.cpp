@@ -1,5 +1,7 @@
 #include "sel1/optee_endpoint.h"
 
+#include "lib/lcg.h"
+
 namespace sel1 {
 
 void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::DirectMessage& response) {
@@ -79,12 +81,7 @@ namespace {
 // trusted OS, so a normal-world interrupt may stop it anywhere.
 void spin_work(void* arg) {
   auto* job = static_cast<SpinJob*>(arg);
-  uint64_t v = job->value;
-  for (uint64_t i = 0; i < job->rounds; ++i) {
-    v = v * 6364136223846793005ull + 1442695040888963407ull;
-    __asm__ volatile("" : "+r"(v));  // one step per round, not folded away
-  }
-  job->value = v;
+  job->value = lib::lcg_spin(job->rounds, job->value);
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "arch/fake/fake_placement.h"
+#include "lib/lcg.h"
 #include "spmc/core.h"
 
 namespace {
@@ -101,11 +102,6 @@ class FakeThreads final : public sel1::ThreadService {
   void* arg_[2] = {};
 };
 
-uint64_t lcg(uint64_t rounds, uint64_t x) {
-  for (uint64_t i = 0; i < rounds; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
-  return x;
-}
-
 TEST(OpteeEndpoint, YieldingSpinDoneInterruptedResumedAndBusy) {
   OpteeEndpoint ep(kBuildId);
   FakeThreads threads;
@@ -120,7 +116,7 @@ TEST(OpteeEndpoint, YieldingSpinDoneInterruptedResumedAndBusy) {
   spmc::DirectMessage r = send(sel1::kTesseraSpin, 1000, 0x89ABCDEF, 0x01234567, 0);
   EXPECT_EQ(r.payload[0], 0u);
   EXPECT_EQ(r.payload[1], sel1::kYieldingReturnDone);
-  EXPECT_EQ(r.payload[2] | r.payload[3] << 32, lcg(1000, 0x0123456789ABCDEFull));
+  EXPECT_EQ(r.payload[2] | r.payload[3] << 32, lib::lcg_spin(1000, 0x0123456789ABCDEFull));
   // Interrupted twice: two threads held, a third call is BUSY.
   threads.suspend_next = true;
   r = send(sel1::kTesseraSpin, 7, 1, 0, 0);
@@ -135,9 +131,9 @@ TEST(OpteeEndpoint, YieldingSpinDoneInterruptedResumedAndBusy) {
   // Resumed, each answers with its own result; a second resume is refused.
   r = send(msg::yielding_call_resume, 0, 0, 0, second);
   EXPECT_EQ(r.payload[1], sel1::kYieldingReturnDone);
-  EXPECT_EQ(r.payload[2], lcg(9, 2) & 0xFFFFFFFF);
+  EXPECT_EQ(r.payload[2], lib::lcg_spin(9, 2) & 0xFFFFFFFF);
   r = send(msg::yielding_call_resume, 0, 0, 0, first);
-  EXPECT_EQ(r.payload[2], lcg(7, 1) & 0xFFFFFFFF);
+  EXPECT_EQ(r.payload[2], lib::lcg_spin(7, 1) & 0xFFFFFFFF);
   EXPECT_EQ(send(msg::yielding_call_resume, 0, 0, 0, first).payload[0], sel1::kFfaInvalidParameters);
   // Bad thread IDs, and the upper half of w7 ignored as SMC32 would.
   for (uint64_t t : {2ull, 8ull, 0xFFFFFFFFull})

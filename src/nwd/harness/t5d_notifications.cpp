@@ -4,6 +4,7 @@
 // notifications, the framework notification for an indirect message, and
 // the hostile cases.
 #include "ffa/notifications.h"
+#include "lib/lcg.h"
 #include "nwd/harness/ffa_client.h"
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/gic.h"
@@ -195,11 +196,7 @@ TEST(interrupts, normal_world_timer_preempts_a_long_partition_call) {
   harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
   const unsigned before = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
   constexpr uint64_t kRounds = 2000000, kSeed = 0x5EED;
-  uint64_t want = kSeed;
-  for (uint64_t i = 0; i < kRounds; ++i) {
-    want = want * 6364136223846793005ull + 1442695040888963407ull;
-    __asm__ volatile("" : "+r"(want));
-  }
+  const uint64_t want = lib::lcg_spin(kRounds, kSeed);
   // The timer may fire before the call reaches echo (the host can stall
   // us): then try again.
   unsigned interruptions = 0;
@@ -228,13 +225,6 @@ namespace {
 // w5/w6) or 2 (interrupted, w7 = the thread to resume).
 constexpr uint64_t kTosSpin = 0xFFFF5350, kResume = 0x80000001;
 constexpr uint32_t kReturnDone = 0, kReturnInterrupt = 2;
-uint64_t lcg(uint64_t rounds, uint64_t x) {
-  for (uint64_t i = 0; i < rounds; ++i) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    __asm__ volatile("" : "+r"(x));
-  }
-  return x;
-}
 // Resumes thread `thread` of the trusted OS until its call is done.
 ffa::Regs resume_until_done(uint16_t tos, ffa::Regs r, unsigned* exits) {
   while (r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.w(3) == 0 && r.w(4) == kReturnInterrupt) {
@@ -254,7 +244,7 @@ TEST(interrupts, normal_world_timer_makes_the_trusted_os_exit_its_yielding_call)
   const uint16_t tos = harness::trusted_os_id();
   harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
   constexpr uint64_t kRounds = 4000000, kSeed = 0x123456789ABull;
-  const uint64_t want = lcg(kRounds, kSeed);
+  const uint64_t want = lib::lcg_spin(kRounds, kSeed);
   unsigned exits = 0;
   // The timer may fire before the call reaches the thread (the host can
   // stall us): then try again.
@@ -297,7 +287,7 @@ TEST(interrupts, trusted_os_threads_hostile_resumes_and_busy) {
                                     nullptr);
     EXPECT_EQ(r.w(3), 0);
     EXPECT_EQ(r.w(4), kReturnDone);
-    EXPECT_EQ(r.w(5) | uint64_t{r.w(6)} << 32, lcg(kRounds, i));
+    EXPECT_EQ(r.w(5) | uint64_t{r.w(6)} << 32, lib::lcg_spin(kRounds, i));
     EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, kResume, 0, 0, 0, held[i]).w(3), kBadResume);  // done
   }
   EXPECT_EQ(call(Func::msg_send_direct_req_64, tos, 0, kTosSpin, 3, 0).w(4), kReturnDone);

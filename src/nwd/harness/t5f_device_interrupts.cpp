@@ -4,6 +4,7 @@
 // and our driver runs its bottom half, which our own interrupts preempt.
 #include "arch/aarch64/sysreg.h"
 #include "ffa/notifications.h"
+#include "lib/lcg.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/smp.h"
@@ -24,13 +25,6 @@ ffa::Regs driver(uint64_t command, uint64_t a = 0, uint64_t b = 0, unsigned* int
 }
 uint64_t top_halves() { return driver(kStatus).x[3]; }
 
-uint64_t spin(uint64_t rounds, uint64_t x) {
-  for (uint64_t i = 0; i < rounds; ++i) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    __asm__ volatile("" : "+r"(x));
-  }
-  return x;
-}
 }  // namespace
 
 TEST(device_interrupts, partition_initialised_its_device_and_was_refused_the_rest) {
@@ -67,7 +61,7 @@ TEST(device_interrupts, top_half_in_the_partition_bottom_half_on_our_request) {
   // The bottom half: long enough for our timer to preempt it.
   harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
   constexpr uint64_t kRounds = 2000000, kSeed = 0xB0B;
-  const uint64_t want = spin(kRounds, kSeed);
+  const uint64_t want = lib::lcg_spin(kRounds, kSeed);
   unsigned interruptions = 0;
   harness::gic::arm_physical_timer(arch::cntfrq() / 10000);  // 100 us
   r = driver(kBottom, kRounds, kSeed, &interruptions);
@@ -105,7 +99,7 @@ void raise_on_cpu1(unsigned cpu) {
       r = call(Func::run, r.w(1));
     }
     g_cpu1_last = r.x[0] | uint64_t{r.w(2)} << 32;
-    g_cpu1_right = r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[4] == spin(kRounds, kSeed);
+    g_cpu1_right = r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[4] == lib::lcg_spin(kRounds, kSeed);
     g_cpu1_interruptions = interruptions;
     g_cpu1_done = true;
   } else if (cpu == 0) {
