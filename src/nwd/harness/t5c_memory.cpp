@@ -4,11 +4,14 @@
 // to one another, retrieve (in fragments), relinquish, reclaim, and the
 // hostile cases.
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/mem_descriptor.h"
 #include "nwd/harness/test.h"
 
 using ffa::Func;
 using harness::call;
 using harness::error_code;
+using harness::put_le;
+using harness::put_ranges;
 
 namespace {
 constexpr uint16_t kEcho = 0x8001;
@@ -19,9 +22,7 @@ alignas(4096) volatile uint64_t g_shared[2][512];  // two pages of normal-world 
 // A v1.2 share descriptor in our TX buffer: one receiver, one constituent.
 uint32_t put_share(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t permissions = 2 | 4) {
   uint8_t* tx = harness::buffers().tx;
-  auto put = [&](unsigned off, uint64_t v, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
-  };
+  auto put = [&](unsigned off, uint64_t v, unsigned n) { put_le(tx, off, v, n); };
   for (unsigned i = 0; i < 128; ++i) tx[i] = 0;
   put(0, 0, 2);          // sender: us
   put(2, 0x2F, 2);       // normal memory, write-back, inner shareable
@@ -149,29 +150,6 @@ namespace {
 // lives at 0x70000000 (the harness image is at 0x60000000).
 constexpr uint64_t kScratch = 0x70000000;
 
-void put_le(uint8_t* b, unsigned off, uint64_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-// A v1.2 descriptor with `ranges` single-page ranges, every other page
-// from `base`, to one receiver; its length.
-uint32_t put_ranges(uint8_t* b, uint16_t receiver, uint64_t base, uint32_t ranges) {
-  const uint32_t composite = 80, length = composite + 16 + 16 * ranges;
-  for (uint32_t i = 0; i < length; ++i) b[i] = 0;
-  put_le(b, 2, 0x2F, 2);
-  put_le(b, 24, 32, 4);
-  put_le(b, 28, 1, 4);
-  put_le(b, 32, 48, 4);
-  put_le(b, 48, receiver, 2);
-  put_le(b, 50, 2 | 4, 1);
-  put_le(b, 52, composite, 4);
-  put_le(b, composite, ranges, 4);
-  put_le(b, composite + 4, ranges, 4);
-  for (uint32_t i = 0; i < ranges; ++i) {
-    put_le(b, composite + 16 + 16 * i, base + 0x2000ull * i, 8);
-    put_le(b, composite + 24 + 16 * i, 1, 4);
-  }
-  return length;
-}
 volatile uint64_t& word_at(uint64_t address) { return *reinterpret_cast<volatile uint64_t*>(address); }
 }  // namespace
 

@@ -5,6 +5,7 @@
 // deadlock (a bounded wait), and every operation accounted for.
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/mem_descriptor.h"
 #include "nwd/harness/smp.h"
 #include "nwd/harness/test.h"
 
@@ -26,26 +27,6 @@ uint16_t g_tos;
 uint64_t g_mac[2];  // the key store's MAC of one message, from CPU 0 beforehand
 alignas(4096) volatile uint64_t g_page[kMaxCpus][512];  // what each CPU shares
 alignas(4096) uint8_t g_desc[kMaxCpus][4096];           // its descriptor buffer
-
-void put_le(uint8_t* b, unsigned off, uint64_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-// A v1.2 share of one page with echo, read-write; its length.
-uint32_t put_share(uint8_t* b, uint64_t page) {
-  for (unsigned i = 0; i < 112; ++i) b[i] = 0;
-  put_le(b, 2, 0x2F, 2);
-  put_le(b, 24, 32, 4);
-  put_le(b, 28, 1, 4);
-  put_le(b, 32, 48, 4);
-  put_le(b, 48, kEcho, 2);
-  put_le(b, 50, 2 | 4, 1);
-  put_le(b, 52, 80, 4);
-  put_le(b, 80, 1, 4);
-  put_le(b, 84, 1, 4);
-  put_le(b, 96, page, 8);
-  put_le(b, 104, 1, 4);
-  return 112;
-}
 
 // Echo has one execution context (UP): while another CPU's call has it
 // preempted (its notification's schedule receiver interrupt stops it on
@@ -78,7 +59,7 @@ bool one_op(unsigned cpu, unsigned i, unsigned kind) {
     case 3: {  // share a page with echo, which adds to its first word; reclaim
       const uint64_t page = reinterpret_cast<uint64_t>(&g_page[cpu][0]);
       g_page[cpu][0] = tag;
-      const uint32_t n = put_share(g_desc[cpu], page);
+      const uint32_t n = harness::put_ranges(g_desc[cpu], kEcho, page, 1);
       ffa::Regs r = call(Func::mem_share_64, n, n, reinterpret_cast<uint64_t>(g_desc[cpu]), 1);
       if (!ffa::is_success(r)) return false;
       const uint64_t handle = r.w(2) | uint64_t{r.w(3)} << 32;
