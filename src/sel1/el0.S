@@ -6,6 +6,7 @@
 // partition's tables (with its ASID) as the very last step; an exception
 // from EL0 switches back first. The trusted OS's own TTBR0 value waits in
 // TTBR1_EL1, which translates nothing here (TCR_EL1.EPD1 = 1).
+#include "arch/aarch64/asm_macros.inc"
 #include "sel1/sp_context.h"
 
     .macro unexpected kind
@@ -74,21 +75,7 @@ el0_exit:
     msr     spsr_el1, x3
     ldr     x2, [x0, #SPCTX_SP_EL0]
     msr     sp_el0, x2
-    ldp     x2, x3, [x0, #0x10]
-    ldp     x4, x5, [x0, #0x20]
-    ldp     x6, x7, [x0, #0x30]
-    ldp     x8, x9, [x0, #0x40]
-    ldp     x10, x11, [x0, #0x50]
-    ldp     x12, x13, [x0, #0x60]
-    ldp     x14, x15, [x0, #0x70]
-    ldp     x16, x17, [x0, #0x80]
-    ldp     x18, x19, [x0, #0x90]
-    ldp     x20, x21, [x0, #0xa0]
-    ldp     x22, x23, [x0, #0xb0]
-    ldp     x24, x25, [x0, #0xc0]
-    ldp     x26, x27, [x0, #0xd0]
-    ldp     x28, x29, [x0, #0xe0]
-    ldr     x30, [x0, #SPCTX_X30]
+    load_x2_x30 x0, SPCTX_X0
     ldr     x1, [x0, #SPCTX_X0]
     msr     tpidr_el1, x1
     ldr     x1, [x0, #8]
@@ -120,21 +107,7 @@ sel1_el0_run:
 el0_trap:
     ldr     x0, =g_el0_context
     ldr     x0, [x0]
-    stp     x2, x3, [x0, #0x10]
-    stp     x4, x5, [x0, #0x20]
-    stp     x6, x7, [x0, #0x30]
-    stp     x8, x9, [x0, #0x40]
-    stp     x10, x11, [x0, #0x50]
-    stp     x12, x13, [x0, #0x60]
-    stp     x14, x15, [x0, #0x70]
-    stp     x16, x17, [x0, #0x80]
-    stp     x18, x19, [x0, #0x90]
-    stp     x20, x21, [x0, #0xa0]
-    stp     x22, x23, [x0, #0xb0]
-    stp     x24, x25, [x0, #0xc0]
-    stp     x26, x27, [x0, #0xd0]
-    stp     x28, x29, [x0, #0xe0]
-    str     x30, [x0, #SPCTX_X30]
+    store_x2_x30 x0, SPCTX_X0
     ldp     x2, x3, [sp], #16
     stp     x2, x3, [x0, #SPCTX_X0]
     mrs     x2, elr_el1
