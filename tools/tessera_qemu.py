@@ -11,12 +11,20 @@ QEMU = "qemu-system-aarch64"
 ICOUNT_ARGS = ["-icount", "shift=0,sleep=off", "-seed", "1"]
 
 
-def command(flash, smp=None, memory="1G", icount=False, extra=()):
+def command(flash, smp=None, memory="1G", icount=False, extra=(), monitor="none"):
     """The QEMU command for a flash file: both UARTs (normal world first,
     secure world second) share one console, interleaved by line. Four CPUs
     by default; one under -icount, where QEMU runs the CPUs in turn on one
     thread and the counter would advance with every CPU's instructions (the
-    benchmarks measure one CPU's path)."""
+    benchmarks measure one CPU's path).
+
+    No default devices (-nodefaults) and no network (-nic none): QEMU's
+    default network card is a PCI virtio-net that wants the option ROM
+    efi-virtio.rom, which only the ipxe-qemu package has, and nothing in
+    Tessera uses a network, a CD-ROM or a default monitor. What is left is
+    the virt board itself (UARTs, GIC, flash, RTC, GPIO, fw_cfg, the PCIe
+    host bridge and virtio-mmio transports with nothing behind them);
+    tests/system/check_qemu_devices.py keeps it that way."""
     if smp is None:
         smp = 1 if icount else 4
     cmd = [
@@ -26,11 +34,13 @@ def command(flash, smp=None, memory="1G", icount=False, extra=()):
         "-smp", str(smp),
         "-m", memory,
         "-display", "none",
+        "-nodefaults",
+        "-nic", "none",
         "-bios", str(flash),
         "-chardev", "stdio,id=con,mux=on,signal=off",
         "-serial", "chardev:con",
         "-serial", "chardev:con",
-        "-monitor", "none",
+        "-monitor", monitor,
         "-no-reboot",
     ]
     if icount:
@@ -51,6 +61,20 @@ class Run:
         for m in re.finditer(r"^(\d+) passed, (\d+) failed\s*$", self.output, re.M):
             pass
         return (int(m.group(1)), int(m.group(2))) if m else None
+
+    def host_complaints(self):
+        """QEMU's own warnings and errors: any line before the firmware's
+        first line ('[EL3] ...'), and any 'qemu-system-aarch64:' line after
+        it. A run that shows one is not the run the user asked for (a ROM
+        missing on a fresh machine, an option this QEMU ignores)."""
+        complaints = []
+        started = False
+        for line in self.output.splitlines():
+            if line.startswith("[EL3]"):
+                started = True
+            if (not started and line.strip()) or line.startswith(QEMU + ":"):
+                complaints.append(line.strip())
+        return complaints
 
     def failures(self):
         return re.findall(r"^not ok .*$", self.output, re.M)

@@ -1,17 +1,44 @@
 #!/usr/bin/env python3
-"""ctest wrapper: boots a flash file in QEMU and fails on any failed harness
-test, a timeout, a missing closing line or missing benchmark figures."""
+"""ctest wrapper: boots a flash file in QEMU (or a user's normal-world image
+through `./tessera run --nwd-image`, the path a user takes) and fails on any
+failed harness test, a timeout, a missing closing line, missing benchmark
+figures, or a warning or error from QEMU itself."""
 import argparse
 import pathlib
+import subprocess
 import sys
+import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
 import tessera_qemu  # noqa: E402
+
+# `./tessera run --nwd-image` exits 3 when QEMU had to be stopped.
+TESSERA_RUN_TIMED_OUT = 3
+
+
+def run_user_image(image, timeout, smp):
+    """The run a user gets from `./tessera run --nwd-image IMAGE`, judged by
+    the same rules as a flash file booted here."""
+    cmd = [sys.executable, str(ROOT / "tessera"), "run", "--no-build", "--timeout", str(timeout),
+           "--nwd-image", image]
+    if smp:
+        cmd += ["--smp", str(smp)]
+    start = time.monotonic()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, errors="replace", timeout=timeout + 60)
+    # Only the console: tessera's own 'tessera: ...' lines are not QEMU's.
+    console = "".join(l for l in p.stdout.splitlines(keepends=True) if not l.startswith("tessera:"))
+    print("".join(l for l in p.stdout.splitlines(keepends=True) if l.startswith("tessera:")), end="")
+    return tessera_qemu.Run(console.replace("\r", ""), p.returncode, p.returncode == TESSERA_RUN_TIMED_OUT,
+                            time.monotonic() - start)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--flash", required=True)
+    what = ap.add_mutually_exclusive_group(required=True)
+    what.add_argument("--flash", help="a flash file to boot")
+    what.add_argument("--nwd-image", help="a normal-world image to boot through `./tessera run --nwd-image`")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--smp", type=int, default=None)
     ap.add_argument("--icount", action="store_true")
@@ -20,14 +47,23 @@ def main():
     ap.add_argument("--expect-bench", default="", help="comma-separated benchmark names that must be reported")
     a = ap.parse_args()
 
-    if not pathlib.Path(a.flash).is_file():
-        print(f"FAIL: no flash file {a.flash}; build the firmware preset first (./tessera build)")
+    given = a.flash or a.nwd_image
+    if not pathlib.Path(given).is_file():
+        print(f"FAIL: no such file {given}; build the firmware preset first (./tessera build)")
         return 1
-    r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=a.smp, icount=a.icount), a.timeout)
+    if a.flash:
+        r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=a.smp, icount=a.icount), a.timeout)
+    else:
+        r = run_user_image(a.nwd_image, a.timeout, a.smp)
     print(r.output)
     verdict = []
     if r.timed_out:
         verdict.append(f"QEMU did not power off within {a.timeout:.0f} s")
+    elif a.nwd_image and r.returncode != 0:
+        verdict.append(f"./tessera run --nwd-image exited {r.returncode}")
+    complaints = r.host_complaints()
+    if complaints:
+        verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
     closing = r.closing_line()
     if closing is None:
         verdict.append("the harness printed no 'N passed, N failed' line")
