@@ -42,7 +42,7 @@ enum class Outcome : uint8_t {
   resume_partition,
 };
 
-class Core final : public LocalMemory, public LocalNotifications {
+class Core final : public LocalMemory, public LocalNotifications, private TransactionMemory {
  public:
   Core(Placement& placement, const CoreConfig& config);
 
@@ -213,6 +213,10 @@ class Core final : public LocalMemory, public LocalNotifications {
   // The index of `id` among the transaction's receivers, or receiver_count.
   static unsigned receiver_index(const MemShare& s, ffa::EndpointId id);
   static bool overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b);
+  // TransactionMemory: [address, address + size) touches a range of a live
+  // transaction (whoever lent it, retrieved or not) or of a completed
+  // donation.
+  bool in_transaction(uint64_t address, uint64_t size) const override;
   // secure_interrupts.cpp: FFA_INTERRUPT from the SPMD, partitions'
   // interrupts and Hafnium's HF_INTERRUPT_* calls.
   Outcome secure_interrupt(ffa::Regs& out);

@@ -4,7 +4,8 @@ namespace spmc {
 
 using ffa::Error;
 
-ffa::Status Mailbox::map(Placement& placement, uint64_t tx_pa, uint64_t rx_pa, uint32_t w3_pages) {
+ffa::Status Mailbox::map(Placement& placement, const TransactionMemory& transactions, uint64_t tx_pa, uint64_t rx_pa,
+                         uint32_t w3_pages) {
   // One pair per endpoint until it is unmapped (checked first, as Hafnium
   // and TF-A do, so a second map never disturbs the first).
   if (mapped()) return Error::denied;
@@ -21,6 +22,10 @@ ffa::Status Mailbox::map(Placement& placement, uint64_t tx_pa, uint64_t rx_pa, u
   // RAM, never a device, never a hole.
   if (!placement.is_ns_memory(tx_pa, size) || !placement.is_ns_memory(rx_pa, size))
     return Error::invalid_parameters;
+  // Memory a live transaction covers is not the endpoint's alone: the SPMC
+  // does not take it for a buffer (the same DENIED a transaction gets for
+  // pages of a mapped pair, in check_constituents).
+  if (transactions.in_transaction(tx_pa, size) || transactions.in_transaction(rx_pa, size)) return Error::denied;
 
   auto tx = placement.map_ns_pages(tx_pa, pages);
   if (!tx) return tx.error();

@@ -14,10 +14,28 @@ namespace spmc {
 // count in w3[5:0]; 64 KiB is the largest minimum-size granule.
 inline constexpr uint32_t kMaxRxTxPages = 16;
 
+// True when [a, a + a_size) and [b, b + b_size) share a byte (sizes not 0),
+// without computing an end that could wrap.
+constexpr bool ranges_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size) {
+  return a >= b ? a - b < b_size : b - a < a_size;
+}
+
+// Memory that a live memory transaction covers. The SPMC core knows which;
+// such memory is never an RX/TX buffer (nor the other way round).
+class TransactionMemory {
+ public:
+  virtual bool in_transaction(uint64_t address, uint64_t size) const = 0;
+
+ protected:
+  ~TransactionMemory() = default;
+};
+
 class Mailbox {
  public:
-  // FFA_RXTX_MAP on behalf of a normal-world endpoint.
-  ffa::Status map(Placement& placement, uint64_t tx_pa, uint64_t rx_pa, uint32_t w3_pages);
+  // FFA_RXTX_MAP on behalf of a normal-world endpoint: DENIED for pages
+  // that a live transaction covers.
+  ffa::Status map(Placement& placement, const TransactionMemory& transactions, uint64_t tx_pa, uint64_t rx_pa,
+                  uint32_t w3_pages);
   // FFA_RXTX_UNMAP.
   ffa::Status unmap(Placement& placement);
   // A partition's pair, declared in its manifest and already mapped by the

@@ -32,6 +32,22 @@ bool Core::overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b) 
   return a.address < b.address + uint64_t{b.pages} * kPageSize && b.address < a.address + uint64_t{a.pages} * kPageSize;
 }
 
+bool Core::in_transaction(uint64_t address, uint64_t size) const {
+  if (size == 0) return false;
+  // A share that is still arriving in fragments has no ranges yet
+  // (constituent_count 0); its ranges are checked when it completes.
+  for (const MemShare& s : shares_) {
+    if (s.state == MemShare::State::free) continue;
+    for (uint32_t i = 0; i < s.constituent_count; ++i)
+      if (ranges_overlap(address, size, s.constituents[i].address, uint64_t{s.constituents[i].pages} * kPageSize))
+        return true;
+  }
+  for (unsigned i = 0; i < donated_count_; ++i)
+    if (ranges_overlap(address, size, donated_[i].range.address, uint64_t{donated_[i].range.pages} * kPageSize))
+      return true;
+  return false;
+}
+
 MemShare* Core::find_share(uint64_t handle) {
   const uint64_t slot = (handle & 0xFFFF);
   if (slot == 0 || slot > kMaxShares || (handle >> 63) != 0) return nullptr;

@@ -12,7 +12,7 @@ void Core::rxtx_map(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) {
   // The SMC32 form carries 32-bit addresses in w1/w2.
   const uint64_t tx = is64 ? in.x[1] : in.w(1);
   const uint64_t rx = is64 ? in.x[2] : in.w(2);
-  ffa::Status s = caller.mailbox.map(placement_, tx, rx, in.w(3));
+  ffa::Status s = caller.mailbox.map(placement_, *this, tx, rx, in.w(3));
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
