@@ -10,7 +10,10 @@
 //   x3 = 0x50494E46       ask FFA_PARTITION_INFO_GET (into its own RX
 //                         buffer) how many partitions there are, and who
 //                         the first two are: x3 = count, x4 = descriptor
-//                         size, x5/x6 = the first two IDs
+//                         size, x5/x6 = the first two IDs (0 past the
+//                         count); x3 = 0xE0000000 | the FF-A error if
+//                         the call or the runtime's check of its answer
+//                         failed. It releases the buffer after reading.
 //   x3 = 0x59454C44       give its CPU back (FFA_YIELD); once resumed by
 //                         FFA_RUN, answer x3 = what FFA_YIELD returned
 //   x3 = 0x4C415354       report the last indirect message it read when
@@ -27,6 +30,17 @@
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
+//                         (zeros past the payload). The message is read
+//                         only through the runtime's checked reader
+//                         (sp/rx.h), and only when the "RX buffer full"
+//                         framework notification said one is there:
+//                           x3 = 0xFFFFFFFA (FF-A DENIED): no message in
+//                                its RX buffer (whatever it holds from
+//                                before, partition information say);
+//                           x3 = 0xFFFFFFFE (FF-A INVALID_PARAMETERS): a
+//                                message whose header does not fit the
+//                                buffer or is not addressed to echo; the
+//                                buffer is released all the same.
 //   x3 = 0x52455441       retrieve handle x4 (of any number of ranges, its
 //                         description in fragments if need be), add x5 to
 //                         the first word of every range, relinquish; answer
@@ -59,7 +73,9 @@
 #include "ffa/hf_interrupt.h"
 #include "lib/lcg.h"
 #include "sp/ffa.h"
+#include "sp/mailbox.h"
 #include "sp/memory.h"
+#include "sp/rx.h"
 
 namespace {
 constexpr uint64_t kForward = 0x5EED0000;
@@ -74,8 +90,9 @@ constexpr uint64_t kRelinquish = 0x52454C51, kSpin = 0x5350494E;
 constexpr uint64_t kBind = 0x4E424E44, kSetNotification = 0x4E534554, kGotNotifications = 0x4E474554;
 constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
 constexpr uint64_t kClaimInterrupt = 0x48464945;
-const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer),
-                           reinterpret_cast<const volatile uint8_t*>(kRxBuffer)};
+// Its RX buffer (one page, the manifest's) and what it holds.
+constinit sp::RxBuffer g_rx{kRxBuffer, 4096};
+const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer), &g_rx};
 
 // Retrieve a share, use it, give it back (sp/memory.h).
 ffa::Regs retrieve(const ffa::Regs& msg) {
@@ -157,13 +174,16 @@ ffa::Regs send_message(const ffa::Regs& msg) {
 }
 uint64_t g_last[4];  // size and first three words of the last message read on FFA_RUN
 
+// An FF-A error as echo reports it in x3.
+uint64_t status_of(ffa::Error e) { return 0xE0000000ull | static_cast<uint32_t>(e); }
+
 ffa::Regs partition_info(const ffa::Regs& msg) {
-  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::partition_info_get)}});
-  if (!ffa::is_success(r)) return sp::respond(msg, 0xE0000000ull | r.w(2));
-  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
-  const uint64_t first = rx[0] | rx[1] << 8, second = rx[r.w(3)] | rx[r.w(3) + 1] << 8;
-  sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
-  return sp::respond(msg, r.w(2), r.w(3), first, second);
+  const auto list = sp::partition_info_get(g_rx);
+  if (!list) return sp::respond(msg, status_of(list.error()));
+  const auto first = list->id(0), second = list->id(1);
+  const uint64_t count = list->count, size = list->descriptor_size;
+  (void)sp::rx_release(g_rx);
+  return sp::respond(msg, count, size, first ? first->raw() : 0, second ? second->raw() : 0);
 }
 
 // What FFA_NOTIFICATION_GET returned when the normal world last gave it
@@ -189,9 +209,11 @@ ffa::Regs set_notifications(const ffa::Regs& msg) {
 // Given cycles by FFA_RUN: take its notifications, then an indirect
 // message if one is waiting (the runtime then waits again, which ends the
 // normal world's FFA_RUN).
-uint32_t g_self;  // our endpoint ID (FFA_ID_GET once, at initialisation)
+ffa::EndpointId g_self;  // our endpoint ID (FFA_ID_GET once, at initialisation)
 void take_notifications() {
-  const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::notification_get), g_self, 0x7}});
+  // Through the runtime: "RX buffer full" among the framework
+  // notifications tells it a message is there.
+  const ffa::Regs r = sp::notification_get(g_rx, g_self, 0x7);
   if (!ffa::is_success(r)) return;
   g_notified[0] = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
   g_notified[1] = uint64_t{r.w(4)} | uint64_t{r.w(5)} << 32;
@@ -199,21 +221,24 @@ void take_notifications() {
   ++g_notified[3];
 }
 
-void take_message() {
-  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
-  auto le64 = [&](unsigned off) {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < 8; ++i) v |= uint64_t{rx[off + i]} << (8 * i);
-    return v;
-  };
-  const uint32_t offset = static_cast<uint32_t>(le64(8)), size = static_cast<uint32_t>(le64(16));
-  if (ffa::is_success(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}}))) {
-    // It was ours to release: a message had arrived.
-    g_last[0] = size;
-    g_last[1] = le64(offset);
-    g_last[2] = le64(offset + 8);
-    g_last[3] = le64(offset + 16);
+// Payload word `i` (little-endian), zeros past the payload's end.
+uint64_t payload_word(const sp::Message& m, unsigned i) {
+  uint64_t v = 0;
+  for (unsigned b = 0; b < 8; ++b) {
+    const auto byte = m.payload.u8(8 * i + b);
+    if (byte) v |= uint64_t{*byte} << (8 * b);
   }
+  return v;
+}
+
+void take_message() {
+  if (!sp::message_waiting(g_rx, g_self)) return;
+  const auto m = g_rx.message(g_self);
+  if (m) {
+    g_last[0] = m->size;
+    for (unsigned i = 0; i < 3; ++i) g_last[1 + i] = payload_word(*m, i);
+  }
+  (void)sp::rx_release(g_rx);  // a malformed message is dropped
 }
 
 void on_run() {
@@ -222,16 +247,16 @@ void on_run() {
 }
 
 ffa::Regs read_message(const ffa::Regs& msg) {
-  const auto* rx = reinterpret_cast<const volatile uint8_t*>(kRxBuffer);
-  auto le32 = [&](unsigned off) {
-    return uint32_t{rx[off]} | uint32_t{rx[off + 1]} << 8 | uint32_t{rx[off + 2]} << 16 | uint32_t{rx[off + 3]} << 24;
-  };
-  auto le64 = [&](unsigned off) { return uint64_t{le32(off)} | uint64_t{le32(off + 4)} << 32; };
-  const uint32_t offset = le32(8), ids = le32(12), size = le32(16);
-  const uint64_t w0 = le64(offset), w1 = le64(offset + 8), w2 = le64(offset + 16);
-  const ffa::Regs rel = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
-  if (!ffa::is_success(rel)) return sp::respond(msg, 0xE0000000ull | rel.w(2));
-  return sp::respond(msg, size, ids, w0, w1, w2);
+  if (!sp::message_waiting(g_rx, g_self)) return sp::respond(msg, status_of(ffa::Error::denied));
+  const auto m = g_rx.message(g_self);
+  uint64_t w[3] = {};
+  if (m)
+    for (unsigned i = 0; i < 3; ++i) w[i] = payload_word(*m, i);
+  const ffa::Status released = sp::rx_release(g_rx);
+  if (!m) return sp::respond(msg, status_of(m.error()));
+  if (!released) return sp::respond(msg, status_of(released.error()));
+  const uint64_t ids = uint64_t{m->sender.raw()} << 16 | m->receiver.raw();
+  return sp::respond(msg, m->size, ids, w[0], w[1], w[2]);
 }
 
 uint64_t g_perm[5];
@@ -267,7 +292,7 @@ ffa::Regs forward(const ffa::Regs& msg) {
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
   sp::on_run = &on_run;
-  g_self = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2);
+  g_self = ffa::EndpointId(static_cast<uint16_t>(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2)));
   check_own_memory();
   lend_while_initialising();
   // A partition of one execution context registers no secondary entry;

@@ -20,9 +20,10 @@ namespace {
 constexpr unsigned kSlots = 8;
 constexpr uint64_t kDerive = 1, kHmac = 2, kErase = 3, kHmacShared = 4;
 constexpr uint64_t kBadSlot = 1, kEmptySlot = 2, kUnknown = 3, kNoShare = 4, kTooLong = 5;
-// The manifest's RX/TX buffers (src/sp/sp.ld layout).
-const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(0x0E621000),
-                           reinterpret_cast<const volatile uint8_t*>(0x0E620000)};
+// The manifest's RX/TX buffers (src/sp/sp.ld layout), one page each. The
+// RX buffer is read only through sp::retrieve's checked reader.
+constinit sp::RxBuffer g_rx{0x0E620000, 4096};
+const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(0x0E621000), &g_rx};
 
 // The hardware unique key. QEMU virt has none: like OP-TEE's QEMU port,
 // this placeholder is all zeros. A real platform replaces it with its

@@ -1,6 +1,7 @@
 #include "sp/memory.h"
 
 #include "sp/ffa.h"
+#include "sp/mailbox.h"
 
 namespace sp {
 namespace {
@@ -8,27 +9,31 @@ namespace {
 void put(volatile uint8_t* p, unsigned off, uint64_t v, unsigned n) {
   for (unsigned i = 0; i < n; ++i) p[off + i] = static_cast<uint8_t>(v >> (8 * i));
 }
-uint64_t get(const volatile uint8_t* p, unsigned off, unsigned n) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n; ++i) v |= uint64_t{p[off + i]} << (8 * i);
-  return v;
-}
 
-// Reads the constituents in one fragment of a retrieve response: the bytes
-// [from, from + length) of the whole response are in the RX buffer.
-void read_constituents(const volatile uint8_t* rx, uint32_t from, uint32_t length, uint32_t first_constituent,
-                       Retrieved& out) {
-  uint32_t at = from > first_constituent ? from : first_constituent;
-  for (; at + 16 <= from + length; at += 16) {
-    const uint64_t address = get(rx, at - from, 8);
-    const uint32_t pages = static_cast<uint32_t>(get(rx, at - from + 8, 4));
+// Reads the constituents in one fragment: `fragment` holds the bytes
+// [from, from + fragment.size()) of the whole response; the constituents
+// start at `first_constituent`, 16 bytes each.
+void read_constituents(lib::ByteView fragment, uint32_t from, uint64_t first_constituent, Retrieved& out) {
+  uint64_t at = from > first_constituent ? from : first_constituent;
+  for (; at + 16 <= from + uint64_t{fragment.size()}; at += 16) {
+    const auto address = fragment.le64(static_cast<size_t>(at - from));
+    const auto pages = fragment.le32(static_cast<size_t>(at - from + 8));
+    if (!address || !pages) return;
     if (out.constituents == 0) {
-      out.address = address;
-      out.pages = pages;
+      out.address = *address;
+      out.pages = *pages;
     }
-    out.last_address = address;
+    out.last_address = *address;
     ++out.constituents;
   }
+}
+
+// A response that does not fit its buffer: nothing in it is used.
+Retrieved malformed(const Buffers& b, Retrieved out) {
+  (void)rx_release(*b.rx);
+  out.ok = false;
+  out.status = static_cast<uint32_t>(ffa::Error::invalid_parameters);
+  return out;
 }
 
 }  // namespace
@@ -50,26 +55,45 @@ Retrieved retrieve(const Buffers& b, uint16_t self, uint64_t handle, uint16_t se
     out.status = r.w(2);
     return out;
   }
+  b.rx->took(RxBuffer::Holds::mem_retrieve);
   const uint32_t total = r.w(1);
   uint32_t received = r.w(2);
-  const unsigned access = static_cast<unsigned>(get(b.rx, 32, 4));
-  const unsigned composite = static_cast<unsigned>(get(b.rx, access + 4, 4));
+  // The first fragment (v1.1+ layout): the receivers' offset at 32; our
+  // access descriptor there (permissions at +2, the composite's offset at
+  // +4); the composite (total pages, then the constituents from +16).
+  const auto first = b.rx->retrieve_fragment(received);
+  if (!first || received > total) return malformed(b, out);
+  const lib::ByteView f = *first;
+  const auto access = f.le32(32);
+  const auto permissions = access ? f.u8(size_t{*access} + 2) : std::nullopt;
+  const auto composite = access ? f.le32(size_t{*access} + 4) : std::nullopt;
+  const auto total_pages = composite ? f.le32(*composite) : std::nullopt;
+  if (!permissions || !total_pages) return malformed(b, out);
+  const uint64_t first_constituent = uint64_t{*composite} + 16;
   out.ok = true;
   out.status = r.fid();
-  out.writable = (get(b.rx, access + 2, 1) & 3u) == 2u;
-  out.total_pages = static_cast<uint32_t>(get(b.rx, composite, 4));
-  read_constituents(b.rx, 0, received, composite + 16, out);
-  svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
+  out.writable = (*permissions & 3u) == 2u;
+  out.total_pages = *total_pages;
+  read_constituents(f, 0, first_constituent, out);
+  (void)rx_release(*b.rx);
   while (received < total) {
     r = svc(ffa::Regs{{ffa::raw(ffa::Func::mem_frag_rx), static_cast<uint32_t>(handle), handle >> 32, received}});
-    if (r.fid() != ffa::raw(ffa::Func::mem_frag_tx) || r.w(3) == 0) {
+    if (r.fid() != ffa::raw(ffa::Func::mem_frag_tx)) {
       out.ok = false;
       out.status = r.w(2);
       return out;
     }
-    read_constituents(b.rx, received, r.w(3), composite + 16, out);
-    received += r.w(3);
-    svc(ffa::Regs{{ffa::raw(ffa::Func::rx_release)}});
+    b.rx->took(RxBuffer::Holds::mem_retrieve);
+    // A later fragment is not empty, stays within the total and starts at
+    // a constituent.
+    const uint32_t length = r.w(3);
+    const auto fragment = b.rx->retrieve_fragment(length);
+    if (!fragment || length == 0 || length > total - received || received < first_constituent ||
+        (received - first_constituent) % 16 != 0)
+      return malformed(b, out);
+    read_constituents(*fragment, received, first_constituent, out);
+    received += length;
+    (void)rx_release(*b.rx);
   }
   return out;
 }

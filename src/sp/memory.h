@@ -7,11 +7,15 @@
 
 #include <cstdint>
 
+#include "sp/rx.h"
+
 namespace sp {
 
+// The partition's TX buffer, and its RX buffer with what it holds (the
+// retrieve response is read through sp::RxBuffer's checked view).
 struct Buffers {
   volatile uint8_t* tx;
-  const volatile uint8_t* rx;
+  RxBuffer* rx;
 };
 
 struct Retrieved {
@@ -27,7 +31,10 @@ struct Retrieved {
 
 // FFA_MEM_RETRIEVE_REQ for `handle`, lent by `sender`, with `self` as the
 // receiver; reads the response (asking for the rest with FFA_MEM_FRAG_RX)
-// and releases the RX buffer.
+// and releases the RX buffer after each fragment. Every offset and length
+// in the response, and every fragment length the SPMC answers, is checked
+// against the buffer: a response that does not fit gives ok = false and
+// status INVALID_PARAMETERS (0xFFFFFFFE), with the memory still retrieved.
 Retrieved retrieve(const Buffers& b, uint16_t self, uint64_t handle, uint16_t sender = 0);
 // FFA_MEM_RELINQUISH; returns w0 of the answer.
 uint32_t relinquish(const Buffers& b, uint16_t self, uint64_t handle);
