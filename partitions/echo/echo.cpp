@@ -90,8 +90,9 @@ constexpr uint64_t kRelinquish = 0x52454C51, kSpin = 0x5350494E;
 constexpr uint64_t kBind = 0x4E424E44, kSetNotification = 0x4E534554, kGotNotifications = 0x4E474554;
 constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
 constexpr uint64_t kClaimInterrupt = 0x48464945;
-// Its RX buffer (one page, the manifest's) and what it holds.
-constinit sp::RxBuffer g_rx{kRxBuffer, 4096};
+// Its RX buffer (one page, the manifest's; attached at start, so that
+// this stays in the BSS) and what it holds.
+constinit sp::RxBuffer g_rx;
 const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer), &g_rx};
 
 // Retrieve a share, use it, give it back (sp/memory.h).
@@ -291,6 +292,7 @@ ffa::Regs forward(const ffa::Regs& msg) {
 }  // namespace
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
+  g_rx.attach(kRxBuffer, 4096);
   sp::on_run = &on_run;
   g_self = ffa::EndpointId(static_cast<uint16_t>(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2)));
   check_own_memory();

@@ -21,8 +21,9 @@ constexpr unsigned kSlots = 8;
 constexpr uint64_t kDerive = 1, kHmac = 2, kErase = 3, kHmacShared = 4;
 constexpr uint64_t kBadSlot = 1, kEmptySlot = 2, kUnknown = 3, kNoShare = 4, kTooLong = 5;
 // The manifest's RX/TX buffers (src/sp/sp.ld layout), one page each. The
-// RX buffer is read only through sp::retrieve's checked reader.
-constinit sp::RxBuffer g_rx{0x0E620000, 4096};
+// RX buffer (attached at start) is read only through sp::retrieve's
+// checked reader.
+constinit sp::RxBuffer g_rx;
 const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(0x0E621000), &g_rx};
 
 // The hardware unique key. QEMU virt has none: like OP-TEE's QEMU port,
@@ -96,6 +97,7 @@ ffa::Regs serve(const ffa::Regs& m) {
 }  // namespace
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
+  g_rx.attach(0x0E620000, 4096);
   sp::log("keystore: ready, 8 key slots\n");
   ffa::Regs msg = sp::wait();
   for (;;) msg = serve(msg);

@@ -71,6 +71,17 @@ class RxBuffer {
 
   // `address` and `size`: the RX buffer the manifest declares.
   constexpr RxBuffer(uintptr_t address, size_t size) : address_(address), size_(size) {}
+  // No buffer yet: every reader refuses (DENIED) until attach(). A global
+  // `constinit sp::RxBuffer g_rx;` stays in the BSS; one with an address in
+  // its initialiser is data, which the runtime's fixed layout (src/sp/sp.ld)
+  // places at +0x10000, so the image file grows by 64 KiB of padding.
+  constexpr RxBuffer() = default;
+  // The RX buffer the manifest declares; nothing held yet.
+  void attach(uintptr_t address, size_t size) {
+    address_ = address;
+    size_ = size;
+    holds_ = Holds::nothing;
+  }
 
   // The SPMC handed the buffer over holding `what` (sp/mailbox.h calls this
   // when a call's answer or the "RX buffer full" framework notification
@@ -134,8 +145,8 @@ class RxBuffer {
  private:
   lib::ByteView view() const { return lib::ByteView(reinterpret_cast<const uint8_t*>(address_), size_); }
 
-  uintptr_t address_;
-  size_t size_;
+  uintptr_t address_ = 0;
+  size_t size_ = 0;
   Holds holds_ = Holds::nothing;
 };
 

@@ -138,6 +138,23 @@ TEST(SpRx, NoOwnershipNoMessage) {
   EXPECT_EQ(rx.buffer.message(kSelf).error(), Error::denied);
 }
 
+TEST(SpRx, UnattachedBufferRefusesEverything) {
+  // A partition's global RxBuffer starts empty (it stays in the BSS) and
+  // is attached at start; before that, nothing is read.
+  sp::RxBuffer empty;
+  empty.took(Holds::message);
+  EXPECT_EQ(empty.message(kSelf).error(), Error::invalid_parameters);
+  empty.took(Holds::mem_retrieve);
+  EXPECT_EQ(empty.retrieve_fragment(1).error(), Error::invalid_parameters);
+  Rx rx;
+  rx.header(40, 0, 0x8001, 8);
+  empty.attach(reinterpret_cast<uintptr_t>(rx.bytes), sizeof(rx.bytes));
+  EXPECT_FALSE(empty.owned());  // attaching hands nothing over
+  EXPECT_EQ(empty.message(kSelf).error(), Error::denied);
+  empty.took(Holds::message);
+  EXPECT_TRUE(empty.message(kSelf).ok());
+}
+
 TEST(SpRx, PartitionInfoIsNotAMessage) {
   // The buffer is the partition's, but holds partition information: its
   // words are not a message header, whatever they look like.
