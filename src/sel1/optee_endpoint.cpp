@@ -25,10 +25,10 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       out[2] = kSecCapArgOffset;
       break;
     case optee_msg::yielding_call_with_arg:
-      yielding_call_with_arg(request.payload, out);
+      yielding_call_with_arg(request.sender, request.payload, out);
       break;
     case optee_msg::unregister_shm:
-      unregister_shm(request.payload, out);
+      unregister_shm(request.sender, request.payload, out);
       break;
     case optee_msg::yielding_call_resume:
     case kTesseraSpin:

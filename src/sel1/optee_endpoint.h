@@ -6,6 +6,8 @@
 // in memory the normal world shared with the trusted OS: w4/w5 the
 // FFA_MEM_SHARE handle, w6 the offset. The trusted OS retrieves the memory
 // on first use and keeps it until OPTEE_FFA_UNREGISTER_SHM, as OP-TEE does.
+// Only the handle's lender may name it in either message; to any other
+// sender the handle does not exist (INVALID_PARAMETERS).
 #pragma once
 
 #include <cstdint>
@@ -115,9 +117,9 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   static constexpr unsigned kMaxThreads = 8;
 
  private:
-  // optee_shm_calls.cpp
-  void yielding_call_with_arg(const uint64_t* in, uint64_t* out);
-  void unregister_shm(const uint64_t* in, uint64_t* out);
+  // optee_shm_calls.cpp. `caller` is the request's sender.
+  void yielding_call_with_arg(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
+  void unregister_shm(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   // The command in `arg` (a copy of the header and parameters); the
   // result goes to arg's ret and ret_origin.
   static void run_command(uint8_t* arg, uint32_t num_params);
@@ -136,10 +138,12 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   void yielding_answer(unsigned t, bool done, uint64_t* out);
   ffa::EndpointId self_;
   // Shared memory the normal world passed in a yielding call: retrieved
-  // on first use, kept until it unregisters it.
+  // on first use, kept until it unregisters it. Only `lender` (the
+  // transaction's sender, as the SPMC core knows it) may name `handle`.
   struct Shm {
     bool used;
     uint64_t handle;
+    ffa::EndpointId lender;
     spmc::LocalShare share;
   };
   static constexpr unsigned kMaxShm = 8;

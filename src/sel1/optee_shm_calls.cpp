@@ -12,7 +12,7 @@ namespace {
 constexpr uint32_t kCmd = 0, kSession = 8, kRet = 20, kRetOrigin = 24, kNumParams = 28;
 }  // namespace
 
-void OpteeEndpoint::yielding_call_with_arg(const uint64_t* in, uint64_t* out) {
+void OpteeEndpoint::yielding_call_with_arg(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
   const uint64_t handle = (in[1] & 0xFFFFFFFF) | (in[2] & 0xFFFFFFFF) << 32;
   const uint64_t offset = in[3] & 0xFFFFFFFF;
   out[1] = 0;  // OPTEE_FFA_YIELDING_CALL_RETURN_DONE (nothing suspends yet)
@@ -23,6 +23,13 @@ void OpteeEndpoint::yielding_call_with_arg(const uint64_t* in, uint64_t* out) {
   Shm* shm = nullptr;
   for (Shm& s : shm_)
     if (s.used && s.handle == handle) shm = &s;
+  // Only the lender may name a handle: to anyone else it does not exist,
+  // whether we hold the memory already or not. (Retrieving it on another
+  // endpoint's word would already be a use.)
+  if (shm ? !(shm->lender == caller) : !memory_->shared_with(self_, handle, caller)) {
+    out[0] = kFfaInvalidParameters;
+    return;
+  }
   if (!shm) {
     for (Shm& s : shm_)
       if (!s.used && !shm) shm = &s;
@@ -32,10 +39,10 @@ void OpteeEndpoint::yielding_call_with_arg(const uint64_t* in, uint64_t* out) {
     }
     auto share = memory_->local_retrieve(self_, handle);
     if (!share) {
-      out[0] = kFfaInvalidParameters;  // not shared with us (or not as one buffer)
+      out[0] = kFfaInvalidParameters;  // not as one buffer, or not mappable
       return;
     }
-    *shm = Shm{true, handle, *share};
+    *shm = Shm{true, handle, caller, *share};
   }
   // The argument must lie inside the memory, and we must be able to answer.
   const lib::MutableByteView mem = shm->share.bytes;
@@ -90,17 +97,18 @@ void OpteeEndpoint::run_command(uint8_t* arg, uint32_t num_params) {
   (void)a.put_le32(kRetOrigin, kTeeOriginTee);
 }
 
-void OpteeEndpoint::unregister_shm(const uint64_t* in, uint64_t* out) {
+void OpteeEndpoint::unregister_shm(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
   const uint64_t handle = (in[1] & 0xFFFFFFFF) | (in[2] & 0xFFFFFFFF) << 32;
   for (Shm& s : shm_) {
     if (!s.used || s.handle != handle) continue;
+    if (!(s.lender == caller)) break;  // someone else's: refused below, and kept
     s.used = false;
     out[0] = memory_ && memory_->local_relinquish(self_, handle) ? 0 : kFfaInvalidParameters;
     return;
   }
-  // Shared with us but never used in a call: nothing to give back. (Linux
-  // unregisters every buffer it shared before reclaiming it.)
-  out[0] = memory_ && memory_->shared_with(self_, handle) ? 0 : kFfaInvalidParameters;
+  // Shared with us by the caller but never used in a call: nothing to give
+  // back. (Linux unregisters every buffer it shared before reclaiming it.)
+  out[0] = memory_ && memory_->shared_with(self_, handle, caller) ? 0 : kFfaInvalidParameters;
 }
 
 }  // namespace sel1

@@ -99,9 +99,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // LocalMemory, for endpoints inside the SPMC's image.
   ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) override;
   ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) override;
-  bool shared_with(ffa::EndpointId me, uint64_t handle) override {
+  bool shared_with(ffa::EndpointId me, uint64_t handle, ffa::EndpointId lender) override {
     const MemShare* s = find_share(handle);
-    return s && s->state == MemShare::State::ready && receiver_index(*s, me) < s->receiver_count;
+    return s && s->state == MemShare::State::ready && s->sender == lender && receiver_index(*s, me) < s->receiver_count;
   }
 
   // LocalNotifications, for the trusted OS's drivers.

@@ -121,8 +121,10 @@ class LocalMemory {
   // when it holds it already, NOT_SUPPORTED for a share of several ranges.
   virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) = 0;
   virtual ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) = 0;
-  // True when `handle` is a live transaction with `me` among its receivers.
-  virtual bool shared_with(ffa::EndpointId me, uint64_t handle) = 0;
+  // True when `handle` is a live transaction that `lender` gave, with `me`
+  // among its receivers. (The endpoint serves several senders and must
+  // let only the lender name the handle.)
+  virtual bool shared_with(ffa::EndpointId me, uint64_t handle, ffa::EndpointId lender) = 0;
 
  protected:
   ~LocalMemory() = default;

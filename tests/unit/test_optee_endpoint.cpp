@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "arch/fake/fake_placement.h"
 #include "lib/lcg.h"
 #include "spmc/core.h"
@@ -364,6 +366,99 @@ TEST_F(OpteeSharedMemory, MalformedArgumentsAreRefused) {
   const uint64_t unused = share(kArgPage + 0x2000, 1);
   EXPECT_EQ(unregister(unused).x[3], 0u);
   EXPECT_EQ(unregister(0x77).x[3], sel1::kFfaInvalidParameters);
+}
+
+// The same, with a partition (0x8001) that may send direct requests to
+// the trusted OS: it knows the normal world's handles (they are small
+// counters) and names them in OP-TEE's messages.
+class OpteeSharedMemoryAndAPartition : public OpteeSharedMemory {
+ protected:
+  static constexpr uint16_t kSp = 0x8001;
+  void SetUp() override {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(kSp), 1,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send,
+                                ffa::Uuid{{1, 2, 3, 4}}};
+    p.version = ffa::kVersion1_2;
+    ASSERT_TRUE(core_.add_partition(p).ok());
+    OpteeSharedMemory::SetUp();
+    ffa::Regs out{};
+    ASSERT_EQ(core_.boot_next(out), spmc::Outcome::run_partition);
+    ASSERT_EQ(core_.handle_sp_call(0, ffa::Regs{{ffa::raw(ffa::Func::msg_wait)}}, out), spmc::Outcome::boot_done);
+  }
+  // OP-TEE message `msg` with handle `handle` (w4/w5) and w6, from the partition.
+  ffa::Regs from_partition(uint32_t msg, uint64_t handle, uint64_t w6 = 0) {
+    ffa::Regs out{};
+    (void)core_.handle_sp_call(0,
+                               ffa::Regs{{ffa::raw(ffa::Func::msg_send_direct_req_32), uint64_t{kSp} << 16 | 0x8100,
+                                          0, msg, static_cast<uint32_t>(handle), handle >> 32, w6}},
+                               out);
+    return out;
+  }
+  std::vector<uint8_t> page(uint64_t pa) {
+    const uint8_t* p = placement_.ns_memory(pa);
+    return std::vector<uint8_t>(p, p + 4096);
+  }
+};
+
+TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUseTheNormalWorldsArgument) {
+  // (Found by review.) Only the lender of a handle may name it: the
+  // trusted OS neither retrieves nor writes the normal world's buffer for
+  // a partition, whether or not the normal world has used it yet.
+  const uint64_t h = share(kArgPage, 1);
+  ASSERT_NE(h, 0u);
+  open_session_arg(kArgPage + 0x100);
+  const std::vector<uint8_t> before = page(kArgPage);
+  ffa::Regs r = from_partition(msg::yielding_call_with_arg, h, 0x100);
+  EXPECT_EQ(r.x[0], ffa::raw(ffa::Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.x[1], 0x8100u << 16 | kSp);
+  EXPECT_EQ(r.x[3], sel1::kFfaInvalidParameters);  // as for a handle that does not exist
+  EXPECT_TRUE(page(kArgPage) == before);
+  EXPECT_EQ(placement_.pages_mapped(), 2u);  // not retrieved: the RX/TX pair only
+  // The normal world's own call works, and registers the memory.
+  r = yielding(h, 0x100);
+  EXPECT_EQ(r.x[3], 0u);
+  EXPECT_EQ(get32(kArgPage + 0x100 + 20), sel1::kTeeErrorItemNotFound);
+  EXPECT_EQ(placement_.pages_mapped(), 3u);
+  // Now that the trusted OS holds it, the partition still cannot use it.
+  open_session_arg(kArgPage + 0x100);
+  const std::vector<uint8_t> again = page(kArgPage);
+  EXPECT_EQ(from_partition(msg::yielding_call_with_arg, h, 0x100).x[3], sel1::kFfaInvalidParameters);
+  EXPECT_TRUE(page(kArgPage) == again);
+  EXPECT_EQ(get32(kArgPage + 0x100 + 20), 0x12345678u);
+  // And the normal world still can.
+  EXPECT_EQ(yielding(h, 0x100).x[3], 0u);
+  EXPECT_EQ(get32(kArgPage + 0x100 + 20), sel1::kTeeErrorItemNotFound);
+}
+
+TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUnregisterTheNormalWorldsShare) {
+  // (Found by review.) UNREGISTER_SHM of a handle the sender did not lend
+  // is refused, and the trusted OS keeps the memory.
+  const uint64_t h = share(kArgPage, 1);
+  ASSERT_NE(h, 0u);
+  open_session_arg(kArgPage);
+  ASSERT_EQ(yielding(h, 0).x[3], 0u);
+  ASSERT_EQ(placement_.pages_mapped(), 3u);
+  ffa::Regs r = from_partition(msg::unregister_shm, h);
+  EXPECT_EQ(r.x[0], ffa::raw(ffa::Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.x[3], sel1::kFfaInvalidParameters);
+  // The share survives: still mapped, still held (the normal world cannot
+  // reclaim it), and the normal world's next call uses it.
+  EXPECT_EQ(placement_.pages_mapped(), 3u);
+  EXPECT_EQ(reclaim(h).x[0], ffa::raw(ffa::Func::error));
+  open_session_arg(kArgPage);
+  EXPECT_EQ(yielding(h, 0).x[3], 0u);
+  EXPECT_EQ(get32(kArgPage + 20), sel1::kTeeErrorItemNotFound);
+  // A share the trusted OS never used: the partition is refused too.
+  const uint64_t unused = share(kArgPage + 0x1000, 1);
+  ASSERT_NE(unused, 0u);
+  EXPECT_EQ(from_partition(msg::unregister_shm, unused).x[3], sel1::kFfaInvalidParameters);
+  // The lender's own unregisters work, and then it can reclaim.
+  EXPECT_EQ(unregister(h).x[3], 0u);
+  EXPECT_EQ(unregister(unused).x[3], 0u);
+  EXPECT_EQ(placement_.pages_mapped(), 2u);
+  EXPECT_EQ(reclaim(h).x[0], ffa::raw(ffa::Func::success_32));
+  EXPECT_EQ(reclaim(unused).x[0], ffa::raw(ffa::Func::success_32));
 }
 
 }  // namespace
