@@ -41,6 +41,7 @@ struct Hosted {
   std::optional<arch::mmu::PageTable> tables;
   size_t core_index;
   uint64_t start, end;  // the partition's memory, for overlap checks
+  uint64_t image_start, image_end;  // its image (FFA_MEM_PERM_GET/SET may change it)
   // Its declared memory regions but the RX/TX pair: what it may lend.
   struct Lendable {
     uint64_t base;
@@ -319,7 +320,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
     const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
     const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
     core.attach_partition_mailbox(h.core_index, reinterpret_cast<uint8_t*>(region_base(tx)),
-                                  reinterpret_cast<uint8_t*>(region_base(rx)), rx.pages);
+                                  reinterpret_cast<uint8_t*>(region_base(rx)), rx.pages, region_base(tx),
+                                  region_base(rx));
   }
   h.lendable_count = 0;
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
@@ -330,6 +332,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   }
   h.start = start;
   h.end = end;
+  h.image_start = load;
+  h.image_end = load + align_up(*img_size);
   ++g_hosted_count;
   lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL0, ASID {})", id.raw(), m.description, load, asid);
   return true;
@@ -342,8 +346,25 @@ Hosted* hosted_by_id(const spmc::Core& core, ffa::EndpointId id) {
 }
 
 // Descriptor bits the permission calls read (stage 1, EL1&0 regime).
-constexpr uint64_t kDescApEl0 = 1ull << 6, kDescApRo = 1ull << 7, kDescUxn = 1ull << 54;
+constexpr uint64_t kDescNs = 1ull << 5, kDescApEl0 = 1ull << 6, kDescApRo = 1ull << 7, kDescUxn = 1ull << 54;
 constexpr uint64_t kDescAttrIndx = 7ull << 2;
+
+// Whether every page of [va, va + size) is memory whose permissions the
+// partition may change (FFA_MEM_PERM_GET/SET): its image or a declared
+// region other than its RX/TX pair. Never memory others lent it (mapped
+// at VA = PA outside its regions), its boot information, its devices or
+// the trampoline. The core refuses its RX/TX pair and anything in a
+// transaction as well.
+bool own_for_perm(const Hosted& h, uint64_t va, uint64_t size) {
+  for (uint64_t off = 0; off < size; off += kPage) {
+    const uint64_t a = va + off;
+    bool own = a >= h.image_start && a < h.image_end;
+    for (unsigned i = 0; i < h.lendable_count && !own; ++i)
+      own = a >= h.lendable[i].base && a - h.lendable[i].base < uint64_t{h.lendable[i].pages} * kPage;
+    if (!own) return false;
+  }
+  return true;
+}
 
 const spmc::Core* g_core = nullptr;  // set by load_partitions
 
@@ -351,7 +372,7 @@ const spmc::Core* g_core = nullptr;  // set by load_partitions
 
 ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
   Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
-  if (!h) return ffa::Error::invalid_parameters;
+  if (!h || !own_for_perm(*h, va, kPage)) return ffa::Error::invalid_parameters;
   auto l = h->tables->lookup(va);
   if (!l || !(l->descriptor & kDescApEl0)) return ffa::Error::invalid_parameters;
   uint32_t perm = (l->descriptor & kDescApRo) ? 3 : 1;
@@ -368,18 +389,25 @@ ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pag
   if (pages > (plat::kPartitionRegionEnd - plat::kPartitionRegionBase) / kPage) return ffa::Error::invalid_parameters;
   const uint64_t size = uint64_t{pages} * kPage;
   if (va + size < va) return ffa::Error::invalid_parameters;
-  // Every page must already be the partition's own (EL0-accessible) normal
-  // memory: the trampoline and device pages are not its to change.
+  // Every page must be its own (image or declared region) and mapped as
+  // EL0-accessible normal memory, page by page.
+  if (!own_for_perm(*h, va, size)) return ffa::Error::invalid_parameters;
   for (uint64_t a = va; a < va + size; a += kPage) {
     auto l = pt.lookup(a);
     if (!l || !(l->descriptor & kDescApEl0) || l->level != 3 || (l->descriptor & kDescAttrIndx) != (1ull << 2))
       return ffa::Error::invalid_parameters;
   }
-  // Break before make: unmap (with TLB maintenance), then map anew.
-  const Attrs attrs{.type = MemType::normal, .write = (perm & 3) == 1, .exec = (perm & 4) == 0, .user = true};
+  // Break before make: unmap (with TLB maintenance), then map anew, in
+  // the security state the page had (its own memory is secure; whatever
+  // is non-secure stays so).
   for (uint64_t a = va; a < va + size; a += kPage) {
-    const uint64_t pa = pt.lookup(a)->pa;
-    if (!pt.unmap(a, kPage) || !pt.map(a, pa, kPage, attrs)) return ffa::Error::no_memory;
+    const auto l = pt.lookup(a);
+    const Attrs attrs{.type = MemType::normal,
+                      .write = (perm & 3) == 1,
+                      .exec = (perm & 4) == 0,
+                      .user = true,
+                      .ns = (l->descriptor & kDescNs) != 0};
+    if (!pt.unmap(a, kPage) || !pt.map(a, l->pa, kPage, attrs)) return ffa::Error::no_memory;
   }
   return {};
 }

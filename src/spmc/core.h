@@ -90,9 +90,17 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // gets FFA_ERROR(ABORTED).
   Outcome sp_aborted(size_t index, ffa::Regs& out) { return leaving(sp_aborted_now(index, out)); }
   size_t scheduled() const { return scheduled_; }
-  // Gives partition `index` the RX/TX pair its manifest declares.
+  // Gives partition `index` the RX/TX pair its manifest declares: the SPMC
+  // reaches it at `tx`/`rx`, the partition sees it at `tx_addr`/`rx_addr`
+  // (FFA_MEM_PERM_GET/SET never act on it).
+  void attach_partition_mailbox(size_t index, uint8_t* tx, uint8_t* rx, uint32_t pages, uint64_t tx_addr,
+                                uint64_t rx_addr) {
+    partitions_[index].mailbox.attach(tx, rx, pages, tx_addr, rx_addr);
+  }
+  // The same where the partition sees the pair where the SPMC reaches it
+  // (VA = PA for both, as in the S-EL1 placement).
   void attach_partition_mailbox(size_t index, uint8_t* tx, uint8_t* rx, uint32_t pages) {
-    partitions_[index].mailbox.attach(tx, rx, pages);
+    attach_partition_mailbox(index, tx, rx, pages, reinterpret_cast<uintptr_t>(tx), reinterpret_cast<uintptr_t>(rx));
   }
   const Partition& partition(size_t index) const { return partitions_[index]; }
 

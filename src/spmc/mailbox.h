@@ -39,8 +39,11 @@ class Mailbox {
   // FFA_RXTX_UNMAP.
   ffa::Status unmap(Placement& placement);
   // A partition's pair, declared in its manifest and already mapped by the
-  // placement (the SPMC reaches it at `tx`/`rx`).
-  void attach(uint8_t* tx, uint8_t* rx, uint32_t pages) {
+  // placement: the SPMC reaches it at `tx`/`rx`, the partition sees it at
+  // `tx_addr`/`rx_addr` in its own address space.
+  void attach(uint8_t* tx, uint8_t* rx, uint32_t pages, uint64_t tx_addr, uint64_t rx_addr) {
+    tx_pa_ = tx_addr;
+    rx_pa_ = rx_addr;
     tx_ = tx;
     rx_ = rx;
     pages_ = pages;
@@ -57,15 +60,18 @@ class Mailbox {
   lib::MutableByteView rx() const { return lib::MutableByteView(rx_, size_bytes()); }
   lib::ByteView tx() const { return lib::ByteView(tx_, size_bytes()); }
   uint32_t pages() const { return pages_; }
-  // True when [pa, pa + size) touches the mapped pair (normal world's).
+  // True when [pa, pa + size) touches the mapped pair, at its owner's
+  // addresses: physical for the normal world, the partition's own for a
+  // partition.
   bool overlaps(uint64_t pa, uint64_t size) const {
+    if (!mapped() || size == 0) return false;
     const uint64_t n = size_bytes();
-    if (!mapped() || tx_pa_ == 0) return false;
-    return (pa < tx_pa_ + n && tx_pa_ < pa + size) || (pa < rx_pa_ + n && rx_pa_ < pa + size);
+    return ranges_overlap(pa, size, tx_pa_, n) || ranges_overlap(pa, size, rx_pa_, n);
   }
   uint64_t size_bytes() const { return uint64_t{pages_} * kPageSize; }
 
  private:
+  // Where the owner sees the pair (see overlaps).
   uint64_t tx_pa_ = 0;
   uint64_t rx_pa_ = 0;
   uint8_t* tx_ = nullptr;

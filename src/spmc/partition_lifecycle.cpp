@@ -101,24 +101,41 @@ void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 
 // FFA_MEM_PERM_GET/SET: a partition sets up its own image while it
 // initialises (FF-A v1.2 section 13: DENIED afterwards).
+//
+// What it may change is its own memory: its image and the regions its
+// manifest declares, which the placement knows (and checks). Never memory
+// that a transaction covers: what it borrowed (a lend it could make
+// writable or executable, or a normal-world page it could make secure),
+// donated memory, nor its own memory while it shares or lends it. Nor its
+// RX/TX pair, which the SPMC writes. Those the core knows, so the rule is
+// here, whatever the placement. Addresses outside what it may change are
+// INVALID_PARAMETERS, as for memory it does not have at all. (The core
+// compares the partition's addresses with the transactions' because every
+// placement maps shared memory at VA = PA.)
 void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   const Partition& p = partitions_[index];
   const uint32_t fid = in.fid();
   const bool is64 = fid == ffa::raw(Func::mem_perm_get_64) || fid == ffa::raw(Func::mem_perm_set_64);
+  const bool get = fid == ffa::raw(Func::mem_perm_get_32) || fid == ffa::raw(Func::mem_perm_get_64);
   const uint64_t va = is64 ? in.x[1] : in.w(1);
   if (p.state != PartitionState::booting) return ffa::set_error(out, Error::denied);
   if (va & 0xFFF) return ffa::set_error(out, Error::invalid_parameters);
-  if (fid == ffa::raw(Func::mem_perm_get_32) || fid == ffa::raw(Func::mem_perm_get_64)) {
-    auto perm = placement_.partition_mem_perm_get(p.info.id, va);
-    return perm ? ffa::set_success(out, *perm) : ffa::set_error(out, perm.error());
+  const uint32_t pages = get ? 1 : in.w(2), perm = get ? 0 : in.w(3);
+  if (!get) {
+    constexpr uint32_t kRw = 1, kRo = 3, kNx = 1u << 2;
+    if (pages == 0 || (perm & ~7u) != 0) return ffa::set_error(out, Error::invalid_parameters);
+    const uint32_t data = perm & 3;
+    if (data != kRw && data != kRo) return ffa::set_error(out, Error::invalid_parameters);
+    // Never writable and executable at once.
+    if (data == kRw && !(perm & kNx)) return ffa::set_error(out, Error::invalid_parameters);
   }
-  const uint32_t pages = in.w(2), perm = in.w(3);
-  constexpr uint32_t kRw = 1, kRo = 3, kNx = 1u << 2;
-  if (pages == 0 || (perm & ~7u) != 0) return ffa::set_error(out, Error::invalid_parameters);
-  const uint32_t data = perm & 3;
-  if (data != kRw && data != kRo) return ffa::set_error(out, Error::invalid_parameters);
-  // Never writable and executable at once.
-  if (data == kRw && !(perm & kNx)) return ffa::set_error(out, Error::invalid_parameters);
+  const uint64_t size = uint64_t{pages} * kPageSize;
+  if (va > ~uint64_t{0} - size + 1) return ffa::set_error(out, Error::invalid_parameters);  // wraps
+  if (p.mailbox.overlaps(va, size) || in_transaction(va, size)) return ffa::set_error(out, Error::invalid_parameters);
+  if (get) {
+    auto current = placement_.partition_mem_perm_get(p.info.id, va);
+    return current ? ffa::set_success(out, *current) : ffa::set_error(out, current.error());
+  }
   auto s = placement_.partition_mem_perm_set(p.info.id, va, pages, perm);
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }

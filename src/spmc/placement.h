@@ -27,8 +27,13 @@ class Placement {
   virtual bool is_ns_memory(uint64_t pa, uint64_t size) const = 0;
   // FFA_MEM_PERM_GET/SET for a partition in its own translation regime:
   // `perm` in FF-A's encoding ([1:0] 1 read-write, 3 read-only; bit 2
-  // non-executable). INVALID_PARAMETERS for a page that is not the
-  // partition's own; NOT_SUPPORTED where partitions have no stage 1 here.
+  // non-executable). The core has already refused memory that a
+  // transaction covers and the partition's RX/TX pair; the placement
+  // accepts only pages of the partition's image and declared memory
+  // regions (INVALID_PARAMETERS otherwise, and for the whole range if any
+  // page is not), and keeps each page's security state: a non-secure page
+  // stays non-secure, a secure one secure. NOT_SUPPORTED where partitions
+  // have no stage 1 here.
   virtual ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
     (void)id;
     (void)va;

@@ -8,8 +8,21 @@
 // well-formed, aborted partitions never run again, boot ends, and every
 // partition interrupt is let through the controller exactly when the core
 // says it may be (enabled and not held back), or while it is retriggered.
+//
+// Memory: each partition has its own image, declared regions and RX/TX
+// pair in the fake placement, and the events include memory transactions
+// between partitions (and, before boot, from the normal world), retrieving,
+// relinquishing and reclaiming them, and FFA_MEM_PERM_GET/SET on own,
+// borrowed, buffer and normal-world addresses. After every step: a
+// borrowed page is never executable, never more writable than when it was
+// mapped, and keeps its security state; a retrieved page is writable only
+// if the transaction granted write and the borrower asked for it; a
+// partition's own pages stay secure, and its RX/TX pair read-write data.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <map>
+#include <utility>
 
 #include "arch/fake/fake_placement.h"
 #include "fuzz_check.h"
@@ -28,6 +41,184 @@ constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0
 // timer, others nobody owns.
 constexpr uint32_t kIntids[] = {40, 41, 42, 29, 43, 1020, 1023, 0};
 constexpr uint32_t kHfCalls[] = {0xFF03, 0xFF04, 0xFF08};
+
+// Memory, per partition i at kSecureBase + i * kStride: two read-write and
+// one read-only page it may lend, its image (two pages), then its RX and
+// TX buffers; the next partition's memory follows at once. The normal
+// world's RX/TX pair and the pages it lends are in its memory at kNs.
+constexpr uint64_t kStride = 0x7000, kImageOff = 0x3000, kRxOff = 0x5000, kTxOff = 0x6000;
+constexpr uint64_t kNs = 0x40000000, kNsLend = kNs + 0x10000;
+uint64_t own_base(size_t i) { return fake::FakePlacement::kSecureBase + i * kStride; }
+constexpr uint32_t kTransfers[] = {ffa::raw(ffa::Func::mem_share_64), ffa::raw(ffa::Func::mem_lend_64),
+                                   ffa::raw(ffa::Func::mem_donate_64)};
+
+void put(uint8_t* b, size_t off, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// A v1.2 transaction descriptor (one receiver, one range) or retrieve
+// request (handle given, no range); its length.
+uint32_t descriptor(uint8_t* b, uint16_t sender, uint16_t receiver, uint8_t perm, uint64_t handle, uint64_t address,
+                    uint32_t pages) {
+  constexpr uint32_t kComposite = 80;
+  const bool request = handle != 0;
+  const uint32_t length = request ? kComposite : kComposite + 32;
+  std::memset(b, 0, length);
+  put(b, 0, sender, 2);
+  put(b, 2, request ? 0 : 0x2F, 2);
+  put(b, 8, handle, 8);
+  put(b, 24, 32, 4);
+  put(b, 28, 1, 4);
+  put(b, 32, 48, 4);
+  put(b, 48, receiver, 2);
+  put(b, 50, perm, 1);
+  if (request) return length;
+  put(b, 52, kComposite, 4);
+  put(b, kComposite, pages, 4);
+  put(b, kComposite + 4, 1, 4);
+  put(b, kComposite + 16, address, 8);
+  put(b, kComposite + 24, pages, 4);
+  return length;
+}
+
+// An address worth trying: a page partition `id` has mapped (its own or
+// borrowed), a page of some partition's memory (or just past it), a page
+// the normal world lends, or anything.
+uint64_t pick_address(FuzzInput& in, const fake::FakePlacement& placement, uint16_t id) {
+  const uint8_t b = in.byte();
+  if (b < 112) {
+    // Below 64: a borrowed page, if it has one.
+    const bool borrowed = b < 64;
+    const auto first = placement.pages().lower_bound({id, 0});
+    const auto last = placement.pages().lower_bound({static_cast<uint16_t>(id + 1), 0});
+    size_t n = 0;
+    for (auto it = first; it != last; ++it) n += !borrowed || !it->second.own ? 1 : 0;
+    if (n != 0) {
+      size_t k = in.byte() % n;
+      for (auto it = first; it != last; ++it) {
+        if (borrowed && it->second.own) continue;
+        if (k-- == 0) return it->first.second;
+      }
+    }
+  }
+  if (b < 208) return fake::FakePlacement::kSecureBase + (b % 24) * 0x1000ull;
+  if (b < 248) return kNsLend + (b % 8) * 0x1000ull;
+  return in.word();
+}
+
+// Handles the core answered with, to retrieve, relinquish and reclaim.
+struct Handles {
+  uint64_t h[8] = {};
+  unsigned next = 0;
+  void note(uint32_t fid, const ffa::Regs& answer) {
+    if (answer.w(0) != ffa::raw(ffa::Func::success_32)) return;
+    for (uint32_t t : kTransfers)
+      if (fid == t || fid == (t & ~0x40000000u)) h[next++ % 8] = answer.x[2] | answer.x[3] << 32;
+  }
+  uint64_t pick(FuzzInput& in) const {
+    const uint8_t b = in.byte();
+    if (b >= 240 || next == 0) return in.word();
+    return h[(next - 1 - b % (next < 8 ? next : 8)) % 8];  // most recent first
+  }
+};
+
+// Memory access permissions for a transaction or a retrieve request:
+// mostly sensible ones (read-only, read-write, not executable or left
+// unspecified), sometimes any.
+uint8_t pick_access(FuzzInput& in) {
+  constexpr uint8_t kUsual[] = {1 | 4, 2 | 4, 1, 2, 0};
+  const uint8_t b = in.byte();
+  return b < 200 ? kUsual[b % 5] : b & 0xF;
+}
+
+// A memory event by partition `idx`: a transaction of its own memory, a
+// retrieve, a relinquish or a reclaim, or FFA_MEM_PERM_GET/SET. Its call,
+// to be made by the caller.
+ffa::Regs memory_event(FuzzInput& in, spmc::Core& core, const fake::FakePlacement& placement, size_t idx, uint8_t* tx,
+                       const Handles& handles) {
+  const uint16_t self = core.partition(idx).info.id.raw();
+  const uint8_t kind = in.byte() % 6;
+  if (kind == 0) {
+    const uint32_t fid = kTransfers[in.byte() % 3];
+    const uint16_t to = kIds[in.byte() % 7];
+    const uint8_t perm = pick_access(in);
+    const uint64_t address = pick_address(in, placement, self);
+    const uint32_t n = descriptor(tx, self, to, perm, 0, address, 1 + in.byte() % 3);
+    return ffa::Regs{{fid, n, n}};
+  }
+  const uint64_t handle = handles.pick(in);
+  if (kind == 1) {
+    const spmc::MemShare* s = core.share(handle);
+    const uint16_t lender = s && (in.byte() & 7) ? s->sender.raw() : kIds[in.byte() % 7];
+    const uint32_t n = descriptor(tx, lender, self, pick_access(in), handle, 0, 0);
+    return ffa::Regs{{ffa::raw(ffa::Func::mem_retrieve_req_64), n, n}};
+  }
+  if (kind == 2) {
+    std::memset(tx, 0, 32);
+    put(tx, 0, handle, 8);
+    put(tx, 8, in.byte() & 1, 4);
+    put(tx, 12, 1, 4);
+    put(tx, 16, self, 2);
+    return ffa::Regs{{ffa::raw(ffa::Func::mem_relinquish)}};
+  }
+  if (kind == 3)
+    return ffa::Regs{{ffa::raw(ffa::Func::mem_reclaim), static_cast<uint32_t>(handle), handle >> 32, in.byte() & 1u}};
+  const uint8_t form = in.byte();
+  const uint64_t address = pick_address(in, placement, self);
+  const bool wide = form & 1;
+  if (kind == 4) {
+    const ffa::Func f = wide ? ffa::Func::mem_perm_set_64 : ffa::Func::mem_perm_set_32;
+    return ffa::Regs{{ffa::raw(f), address, 1u + (form >> 1) % 4, in.byte() & 7u}};
+  }
+  return ffa::Regs{{ffa::raw(wide ? ffa::Func::mem_perm_get_64 : ffa::Func::mem_perm_get_32), address}};
+}
+
+// What each partition's pages were when they were mapped, for the
+// borrowed ones: permissions may only ever go down from there.
+using Shadow = std::map<std::pair<uint16_t, uint64_t>, fake::FakePlacement::Page>;
+
+void check_memory(spmc::Core& core, const fake::FakePlacement& placement, Shadow& shadow) {
+  Shadow seen;
+  for (const auto& [key, page] : placement.pages()) {
+    if (page.own) {
+      FUZZ_CHECK(!page.ns);
+      // Its RX/TX pair stays read-write data.
+      for (size_t i = 0; i < core.partition_count(); ++i) {
+        if (core.partition(i).info.id.raw() != key.first) continue;
+        if (key.second == own_base(i) + kRxOff || key.second == own_base(i) + kTxOff)
+          FUZZ_CHECK(page.writable && !page.exec);
+      }
+      continue;
+    }
+    FUZZ_CHECK(!page.exec);
+    auto it = shadow.find(key);
+    if (it != shadow.end()) {
+      FUZZ_CHECK(!page.writable || it->second.writable);
+      FUZZ_CHECK(page.ns == it->second.ns);
+      seen[key] = it->second;
+    } else {
+      seen[key] = page;
+    }
+  }
+  shadow = std::move(seen);
+  // Every retrieved range is mapped for its borrower as the transaction
+  // allows it.
+  for (size_t k = 0; k < spmc::kMaxShares; ++k) {
+    const spmc::MemShare& s = core.share_slot(k);
+    if (s.state != spmc::MemShare::State::ready) continue;
+    for (unsigned r = 0; r < s.receiver_count; ++r) {
+      if (!s.retrieved(r) || !s.receivers[r].is_secure()) continue;
+      const bool may_write = (s.retrieved_as[r] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw;
+      FUZZ_CHECK(!may_write || (s.permissions[r] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw);
+      for (uint32_t c = 0; c < s.constituent_count; ++c)
+        for (uint32_t pg = 0; pg < s.constituents[c].pages; ++pg) {
+          const auto* page = placement.page(s.receivers[r], s.constituents[c].address + pg * 0x1000ull);
+          FUZZ_CHECK(page != nullptr && !page->own && !page->exec && page->ns == s.ns);
+          FUZZ_CHECK(!page->writable || may_write);
+        }
+    }
+  }
+}
 
 ffa::Regs regs_from(FuzzInput& in) {
   ffa::Regs r{};
@@ -85,9 +276,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in{data, size};
   fake::FakePlacement placement;
   spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
-  // Partition 0x8001 sends and receives everything and has an RX/TX pair;
-  // the others only receive direct requests.
-  static uint8_t rx[4096], tx[4096];
+  // Partition 0x8001 sends and receives everything; the others only
+  // receive direct requests. Each has its memory and an RX/TX pair.
   for (uint16_t id : {0x8001, 0x8002, 0x8003}) {
     spmc::Partition p{};
     const uint32_t extra = id == 0x8001 ? (ffa::partition_props::direct_req_send | ffa::partition_props::indirect_msg |
@@ -97,6 +287,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | extra,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.boot_order = in.byte();
+    p.version = ffa::kVersion1_2;
     // 0x8001 and 0x8002 take notifications (one vCPU each).
     p.notifications.created = id != 0x8003;
     p.notifications.vcpu_count = 1;
@@ -107,7 +298,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if ((intid == 42) == (id == 0x8002) && id != 0x8003) p.interrupts[p.interrupt_count++].id = intid;
     FUZZ_CHECK(core.add_partition(p).ok());
   }
-  core.attach_partition_mailbox(0, tx, rx, 1);
+  for (size_t i = 0; i < 3; ++i) {
+    const ffa::EndpointId id = core.partition(i).info.id;
+    const uint64_t base = own_base(i);
+    placement.give_partition_memory(id, base, 2, true);
+    placement.give_partition_memory(id, base + 0x2000, 1, false);
+    placement.give_partition_image(id, base + kImageOff, 2);
+    placement.give_partition_buffers(id, base + kRxOff, 2);
+    core.attach_partition_mailbox(i, placement.secure_memory(base + kTxOff), placement.secure_memory(base + kRxOff), 1,
+                                  base + kTxOff, base + kRxOff);
+  }
+  Handles handles;
+  // Sometimes the normal world lends before the partitions start, so that
+  // they find borrowed normal-world memory while they initialise.
+  const uint8_t early = in.byte();
+  if (early & 1) {
+    ffa::Regs answer{};
+    (void)core.handle_nwd_call(ffa::Regs{{ffa::raw(ffa::Func::version), 0x10002}}, answer);
+    (void)core.handle_nwd_call(ffa::Regs{{ffa::raw(ffa::Func::rxtx_map_64), kNs, kNs + 0x1000, 1}}, answer);
+    for (unsigned k = 0; k < 1u + ((early >> 1) & 1); ++k) {
+      const uint32_t fid = kTransfers[in.byte() % 2];  // share or lend
+      const uint32_t n = descriptor(placement.ns_memory(kNs), 0, kIds[in.byte() % 3], pick_access(in), 0,
+                                    kNsLend + (in.byte() % 8) * 0x1000ull, 1 + in.byte() % 2);
+      (void)core.handle_nwd_call(ffa::Regs{{fid, n, n}}, answer);
+      handles.note(fid, answer);
+    }
+  }
+  Shadow shadow;
   ffa::Regs out{};
   spmc::Outcome o = core.boot_next(out);
   bool booting = true;
@@ -120,6 +337,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     FUZZ_CHECK(active <= 1);
     check_interrupts(core, placement);
+    check_memory(core, placement, shadow);
     if (o == spmc::Outcome::run_partition || o == spmc::Outcome::resume_partition) {
       const size_t idx = core.scheduled();
       FUZZ_CHECK(idx < core.partition_count());
@@ -139,6 +357,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         placement.raise_interrupt(kIntids[(event >> 3) % 8]);
         o = core.sp_secure_interrupted(idx);
         FUZZ_CHECK(o == spmc::Outcome::resume_partition && core.scheduled() == idx);
+      } else if (event % 8 == 3 || event % 8 == 4) {
+        uint8_t* tx = placement.secure_memory(own_base(idx) + kTxOff);
+        const ffa::Regs call = memory_event(in, core, placement, idx, tx, handles);
+        o = core.handle_sp_call(idx, call, out);
+        if (o == spmc::Outcome::run_partition && core.scheduled() == idx) handles.note(call.w(0), out);
       } else {
         const ffa::Regs call = regs_from(in);
         o = core.handle_sp_call(idx, call, out);

@@ -300,7 +300,7 @@ TEST_F(PartitionLifecycle, MemPermRulesAreTheCoresOwn) {
   EXPECT_EQ(set(0x1000, 1, 2 | 4), -2);  // data access 2 is reserved
   EXPECT_EQ(set(0x1000, 0, 5), -2);      // no pages
   EXPECT_EQ(set(0x1001, 1, 5), -2);      // unaligned
-  EXPECT_EQ(set(0x1000, 1, 5), -1);      // valid, but this placement maps nothing
+  EXPECT_EQ(set(0x1000, 1, 5), -2);      // valid, but nothing of its own is there
   // After initialisation: DENIED.
   ASSERT_EQ(core_.handle_sp_call(b, Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);

@@ -32,7 +32,7 @@ ffa::Status FakePlacement::partition_map_shared(ffa::EndpointId id, uint64_t pa,
   // Like a page table: a page mapped already cannot be mapped again.
   for (uint32_t i = 0; i < pages; ++i)
     if (pages_.count({id.raw(), pa + i * kPageSize})) return ffa::Error::denied;
-  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{writable, ns, false};
+  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{writable, ns, false, false};
   return {};
 }
 
@@ -42,7 +42,15 @@ void FakePlacement::partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint
 
 void FakePlacement::give_partition_memory(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable) {
   own_.push_back(OwnRegion{id.raw(), pa, pages, writable});
-  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{writable, false, true};
+  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{writable, false, true, false};
+}
+
+void FakePlacement::give_partition_image(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{false, false, true, true};
+}
+
+void FakePlacement::give_partition_buffers(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{true, false, true, false};
 }
 
 const FakePlacement::OwnRegion* FakePlacement::own_region(ffa::EndpointId id, uint64_t pa, uint32_t pages) const {
@@ -55,13 +63,16 @@ const FakePlacement::OwnRegion* FakePlacement::own_region(ffa::EndpointId id, ui
 }
 
 ffa::Result<bool> FakePlacement::partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
-  const OwnRegion* r = own_region(id, pa, pages);
-  if (!r || pages == 0) return ffa::Error::invalid_parameters;
+  if (!own_region(id, pa, pages) || pages == 0) return ffa::Error::invalid_parameters;
+  // As it holds each page now (FFA_MEM_PERM_SET may have made some
+  // read-only or executable; executable memory is never lent).
+  bool writable = true;
   for (uint32_t i = 0; i < pages; ++i) {
     const Page* p = page(id, pa + i * kPageSize);
-    if (!p || !p->own) return ffa::Error::invalid_parameters;
+    if (!p || !p->own || p->exec) return ffa::Error::invalid_parameters;
+    writable = writable && p->writable;
   }
-  return r->writable;
+  return writable;
 }
 
 ffa::Status FakePlacement::partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
@@ -73,7 +84,26 @@ ffa::Status FakePlacement::partition_revoke_own(ffa::EndpointId id, uint64_t pa,
 void FakePlacement::partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   const OwnRegion* r = own_region(id, pa, pages);
   if (!r) return;
-  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{r->writable, false, true};
+  for (uint32_t i = 0; i < pages; ++i) pages_[{id.raw(), pa + i * kPageSize}] = Page{r->writable, false, true, false};
+}
+
+ffa::Result<uint32_t> FakePlacement::partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
+  const Page* p = page(id, va);
+  if (!p) return ffa::Error::invalid_parameters;
+  return (p->writable ? 1u : 3u) | (p->exec ? 0u : 4u);
+}
+
+ffa::Status FakePlacement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
+  // Every page mapped first (the walk ends at the first hole, so a huge
+  // count costs no more than the pages the partition has).
+  for (uint64_t i = 0; i < pages; ++i)
+    if (!page(id, va + i * kPageSize)) return ffa::Error::invalid_parameters;
+  for (uint64_t i = 0; i < pages; ++i) {
+    Page& p = pages_.at({id.raw(), va + i * kPageSize});
+    p.writable = (perm & 3) == 1;
+    p.exec = (perm & 4) == 0;
+  }
+  return {};
 }
 
 ffa::Result<uint8_t*> FakePlacement::partition_memory(uint64_t pa, uint32_t pages) {

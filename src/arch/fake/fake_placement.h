@@ -1,8 +1,9 @@
 // The SPMC core's placement on the host: "physical" normal-world memory and
 // partitions' secure memory are plain arrays, mapping hands out pointers
 // into them, and every partition's address space is modelled page by page
-// (what is mapped, writable, non-secure, its own), so tests and fuzzers can
-// check that nothing stays mapped, or gets mapped twice, by mistake.
+// (what is mapped, writable, executable, non-secure, its own), so tests and
+// fuzzers can check that nothing stays mapped, or gets mapped twice, by
+// mistake, and what FFA_MEM_PERM_SET did to each page.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +33,13 @@ class FakePlacement : public spmc::Placement {
   ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
+  // FFA_MEM_PERM_GET/SET as a page table does them: on any page the
+  // partition has mapped, all pages or none, its security state kept. The
+  // placements on hardware also check that each page is the partition's own
+  // (image or declared region); here that rule is left to the core, so
+  // that tests and fuzzers see what the core alone lets through.
+  ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
+  ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;
   // The schedule receiver interrupt: SGI 8, counted.
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override { return 8u; }
   void raise_schedule_receiver_interrupt() override { ++sris_raised_; }
@@ -92,11 +100,16 @@ class FakePlacement : public spmc::Placement {
   // Declares [pa, pa + pages) (in the secure array) partition `id`'s own
   // lendable memory, mapped in its address space.
   void give_partition_memory(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable);
+  // Its own memory that it may not lend, mapped: its image (read-only and
+  // executable) or its RX/TX pair (read-write).
+  void give_partition_image(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+  void give_partition_buffers(ffa::EndpointId id, uint64_t pa, uint32_t pages);
 
   struct Page {
     bool writable = false;
     bool ns = false;
-    bool own = false;  // the partition's own memory (not borrowed)
+    bool own = false;   // the partition's own memory (not borrowed)
+    bool exec = false;  // executable at the partition's level
   };
   // What partition `id` has mapped at `pa`, if anything.
   const Page* page(ffa::EndpointId id, uint64_t pa) const;
