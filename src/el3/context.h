@@ -17,6 +17,7 @@
 #define CTX_CHECK_SENDER 320
 #define CTX_VERSION_IN 328
 #define CTX_VERSION_OUT 336
+#define CTX_SME 344
 #define CTX_EL1 352
 #define CTX_FP (CTX_EL1 + 8 * 24)
 
@@ -62,7 +63,9 @@ struct alignas(16) CpuContext {
   // bit 32 set when valid, and the answer to give for it.
   uint64_t version_in;
   uint64_t version_out;
-  uint64_t reserved;
+  // Nonzero for the normal world on a CPU with SME: the fast path reads
+  // SVCR and leaves a call made in streaming mode to the C++ path.
+  uint64_t sme;
   El1Sysregs el1;
   FpRegs fp;
 };
@@ -88,6 +91,7 @@ static_assert(offsetof(CpuContext, forward64) == CTX_FWD64);
 static_assert(offsetof(CpuContext, check_sender) == CTX_CHECK_SENDER);
 static_assert(offsetof(CpuContext, version_in) == CTX_VERSION_IN);
 static_assert(offsetof(CpuContext, version_out) == CTX_VERSION_OUT);
+static_assert(offsetof(CpuContext, sme) == CTX_SME);
 static_assert(offsetof(CpuContext, el1) == CTX_EL1);
 static_assert(offsetof(CpuContext, fp) == CTX_FP);
 
@@ -100,6 +104,11 @@ void el3_save_fp(el3::FpRegs* out);
 void el3_restore_fp(const el3::FpRegs* in);
 void el3_save_sve(el3::SveRegs* out);
 void el3_restore_sve(const el3::SveRegs* in);
+// The normal world's streaming SVE state (SME): Z, P at the streaming
+// vector length, FFR when `with_ffr` (FEAT_SME_FA64), FPSR; the save leaves
+// streaming mode (SMSTOP SM), the restore enters it first (SMSTART SM).
+void el3_save_streaming(el3::SveRegs* out, uint64_t* fpsr, uint64_t with_ffr);
+void el3_restore_streaming(const el3::SveRegs* in, const uint64_t* fpsr, uint64_t with_ffr);
 // Restores `ctx` into the CPU and returns to its exception level.
 [[noreturn]] void el3_exit(el3::CpuContext* ctx);
 }

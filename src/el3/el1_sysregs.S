@@ -98,3 +98,51 @@ el3_restore_sve:
     ldr     z\n, [x0, #\n, mul vl]
     .endr
     ret
+
+    // Streaming SVE state (SME) of the normal world: a call made in
+    // streaming mode parks it here and leaves streaming mode, so that the
+    // secure world (which may not use SME: CPTR_EL3.ESM is clear for it)
+    // never runs in streaming mode; the way back enters streaming mode and
+    // restores it. ZA and ZT0 are not touched: PSTATE.ZA stays as the normal
+    // world left it and the secure world cannot reach either. Layout as
+    // SveRegs, at the streaming vector length (RDSVL: ADDVL counts it while
+    // PSTATE.SM is set). Called with CPTR_EL3.ESM and EZ set.
+    // el3_save_streaming(SveRegs* out, uint64_t* fpsr, uint64_t with_ffr)
+    .arch_extension sme
+    .global el3_save_streaming
+el3_save_streaming:
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    str     z\n, [x0, #\n, mul vl]
+    .endr
+    addvl   x3, x0, #16
+    addvl   x3, x3, #16
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    str     p\n, [x3, #\n, mul vl]
+    .endr
+    // FFR exists in streaming mode only with FEAT_SME_FA64.
+    cbz     x2, 1f
+    rdffr   p0.b
+    str     p0, [x3, #16, mul vl]
+1:  mrs     x4, fpsr
+    str     x4, [x1]
+    smstop  sm
+    ret
+
+    // el3_restore_streaming(const SveRegs* in, const uint64_t* fpsr, uint64_t with_ffr)
+    .global el3_restore_streaming
+el3_restore_streaming:
+    smstart sm
+    addvl   x3, x0, #16
+    addvl   x3, x3, #16
+    cbz     x2, 1f
+    ldr     p0, [x3, #16, mul vl]
+    wrffr   p0.b
+1:  .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    ldr     p\n, [x3, #\n, mul vl]
+    .endr
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    ldr     z\n, [x0, #\n, mul vl]
+    .endr
+    ldr     x4, [x1]
+    msr     fpsr, x4
+    ret

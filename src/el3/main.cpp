@@ -2,6 +2,7 @@
 // takes over. And the C++ side of the exception vectors.
 #include "arch/aarch64/sysreg.h"
 #include "el3/context.h"
+#include "el3/inject.h"
 #include "el3/mmu.h"
 #include "el3/psci.h"
 #include "el3/smccc.h"
@@ -74,7 +75,26 @@ void describe_psci_to_normal_world() {
     ok = psci && w.add_prop(*psci, "compatible", kCompatible, sizeof(kCompatible)) &&
          w.add_prop_string(*psci, "method", "smc");
   }
-  if (!ok) lib::log::warn("device tree full: incomplete PSCI description");
+  if (!ok) lib::log::warn("device tree full: the normal world's PSCI description is incomplete");
+  el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
+}
+
+// Devices QEMU's tree offers the normal world that the secure world owns:
+// the PL061 GPIO at 0x09030000 (the gpio-driver partition's device, SPI 7)
+// and gpio-keys, whose power button is that GPIO's pin 3. Marked disabled,
+// so that an OS (Linux's gpio-pl061, gpio-keys) leaves them alone. QEMU
+// itself marks the secure-only devices (secure UART, GPIO, RAM and flash)
+// disabled with `secure-status = "okay"`.
+void hide_secure_devices_from_normal_world() {
+  static constexpr const char* kSecureOwned[] = {"/pl061@9030000", "/gpio-keys"};
+  auto opened = lib::FdtWriter::open(reinterpret_cast<uint8_t*>(plat::kNsDtbBase), plat::kNsDtbMax);
+  if (!opened) return;  // describe_psci_to_normal_world() said so already
+  lib::FdtWriter& w = opened.value();
+  for (const char* path : kSecureOwned) {
+    auto node = w.reader().find(path);  // offsets move with each edit: look again
+    if (node && !w.set_prop_string(*node, "status", "disabled").ok())
+      lib::log::warn("device tree full: {} stays visible to the normal world", path);
+  }
   el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
 }
 
@@ -112,6 +132,7 @@ extern "C" void el3_main() {
   if (nt_fw->size() > (256u << 20)) fatal("normal-world image larger than 256 MiB");
   copy(plat::kNwdImageBase, *nt_fw);
   describe_psci_to_normal_world();
+  hide_secure_devices_from_normal_world();
 
   el3::spmd::BootInfo boot{};
   boot.ns_entry = plat::kNwdImageBase;
@@ -120,7 +141,7 @@ extern "C" void el3_main() {
   auto tos = lib::fip::find(fip, lib::fip::kTosFw);
   auto tos_config = lib::fip::find(fip, lib::fip::kTosFwConfig);
   if (!tos || !tos_config) {
-    lib::log::warn("FIP has no SPMC (tos-fw, tos-fw-config): the normal world runs alone");
+    lib::log::warn("FIP has no SPMC (tos-fw and tos-fw-config): the normal world runs without a secure world");
     el3::spmd::boot_without_spmc(boot);
   }
   if (tos_config->size() > plat::kSpmcManifestMax) fatal("SPMC manifest larger than 4 KiB");
@@ -135,7 +156,7 @@ extern "C" void el3_main() {
   const uint64_t region_end = plat::kSpmcRegionBase + plat::kSpmcRegionSize;
   if (m.load_address < plat::kSpmcRegionBase || m.load_address + tos->size() > region_end ||
       m.entrypoint < m.load_address || m.entrypoint >= m.load_address + tos->size())
-    fatal("SPMC load_address/entrypoint/size outside 0x0e100000-0x0e500000");
+    fatal("SPMC load_address/entrypoint/size do not fit the SPMC region 0x0e100000-0x0e500000");
   if (m.binary_size && tos->size() > m.binary_size) fatal("SPMC image larger than the manifest's binary_size");
   copy(m.load_address, *tos);
 
@@ -147,12 +168,12 @@ extern "C" void el3_main() {
     for (unsigned b = 0; b < 16; ++b) key.bytes[b] = static_cast<uint8_t>(ref.uuid.w[b / 4] >> (8 * (b % 4)));
     auto pkg = lib::fip::find(fip, key);
     if (!pkg) {
-      lib::log::error("SP package {} ({:x}) is not in the FIP: that partition will not start", i,
+      lib::log::error("SP package {} (package-address {:x}) is not in the FIP: that partition will not start", i,
                       ref.address);
       continue;
     }
     if (ref.address < plat::kPackageRegionBase || ref.address + pkg->size() > plat::kPackageRegionEnd) {
-      lib::log::error("SP package {} outside the staging area 0x0ec00000-0x0f000000: not loaded", i);
+      lib::log::error("SP package {} does not fit the staging area 0x0ec00000-0x0f000000: not loaded", i);
       continue;
     }
     copy(ref.address, *pkg);
@@ -171,8 +192,18 @@ extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
   const el3::World from = el3::spmd::world_of(ctx);
   if (ec == kEcSmc64) return el3::smc_dispatch(ctx, from);
   if (ec == kEcFpTrap) return el3::spmd::fp_trap(ctx);
-  lib::log::error("unexpected exception from {} world: ESR {:x} ELR {:x} FAR {:x}",
-                  from == el3::World::secure ? "secure" : "normal", esr, ctx->elr_el3,
+  if (from == el3::World::nonsecure) {
+    // A trap the monitor does not serve (a register it keeps from the
+    // normal world, an instruction it does not emulate): the instruction
+    // is UNDEFINED for its caller, as on a CPU without it. The machine
+    // goes on.
+    const uint64_t at = ctx->elr_el3;
+    const unsigned el = el3::inject_undef(*ctx);
+    lib::log::warn("normal world: trap ESR {:x} at {:x} not served by the monitor; UNDEF injected at NS-EL{}",
+                   esr, at, el);
+    return ctx;
+  }
+  lib::log::error("unexpected exception from secure world: ESR {:x} ELR {:x} FAR {:x}", esr, ctx->elr_el3,
                   TESSERA_SYSREG_READ(far_el3));
   lib::panic("unhandled lower-EL exception");
 }

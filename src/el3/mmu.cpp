@@ -22,9 +22,7 @@ constinit uint64_t g_root = 0;  // the tables every CPU uses
 void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
   auto s = pt.map(base, base, end - base, a);
   if (!s) {
-    // The error's number (arch::mmu::MapError): the strings would not fit
-    // the monitor's size budget, and this is a build mistake, not a user's.
-    lib::log::error("EL3 map {:x}-{:x}: error {}", base, end, static_cast<unsigned>(s.error()));
+    lib::log::error("EL3 map {:x}-{:x}: {}", base, end, arch::mmu::to_string(s.error()));
     lib::panic("EL3 translation tables");
   }
 }

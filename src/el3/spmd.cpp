@@ -19,15 +19,23 @@ constexpr uint64_t kScrFiq = 1ull << 2;   // FIQs to EL3: secure interrupts whil
 constexpr uint64_t kScrSt = 1ull << 11;   // S-EL1 may use the secure physical timer
 constexpr uint64_t kScrRes1 = 3ull << 4;
 constexpr uint64_t kScrHce = 1ull << 8;
+constexpr uint64_t kScrTlor = 1ull << 14;  // LORegion registers trap to EL3 (see start_normal_world)
 constexpr uint64_t kScrRw = 1ull << 10;
 constexpr uint64_t kScrApk = 1ull << 16;
 constexpr uint64_t kScrApi = 1ull << 17;
 constexpr uint64_t kScrEnScxt = 1ull << 25;
 constexpr uint64_t kScrFgtEn = 1ull << 27;
 constexpr uint64_t kScrHxEn = 1ull << 38;
+constexpr uint64_t kScrEnTp2 = 1ull << 41;  // SME: TPIDR2_EL0 usable below EL3
 // CPTR_EL3 bits.
 constexpr uint64_t kCptrEz = 1ull << 8;
+constexpr uint64_t kCptrEsm = 1ull << 12;  // SME (and streaming SVE) not trapped
 constexpr uint64_t kCptrTfp = 1ull << 10;
+// SMCR_EL3: LEN (the longest streaming vector length the CPU has), FA64
+// (the whole A64 instruction set in streaming mode), EZT0 (SME2's ZT0).
+constexpr uint64_t kSmcrLenMax = 0xF;
+constexpr uint64_t kSmcrFa64 = 1ull << 31;
+constexpr uint64_t kSmcrEzt0 = 1ull << 30;
 // SPSR: EL1h / EL2h with D, A, I, F masked.
 constexpr uint64_t kSpsrEl1h = 0x3C5;
 constexpr uint64_t kSpsrEl2h = 0x3C9;
@@ -52,6 +60,7 @@ struct PerCpu {
   CpuContext nonsecure;
   Pending pending = Pending::boot;
   bool secure_owns_fp = false;
+  bool ns_streaming = false;  // the normal world's streaming state is parked (SME)
   uint64_t ns_entry = 0;  // where the normal world starts on this CPU (PSCI CPU_ON)
   uint64_t ns_arg = 0;    // and its x0
 };
@@ -60,6 +69,10 @@ struct PerCpu {
 // (only the normal world may use SVE: CPTR_EL3.EZ is clear for secure).
 // A save area, written before it is read: not part of the BSS.
 [[gnu::section(".noinit")]] SveRegs g_ns_sve[plat::kMaxCpus];
+// The normal world's streaming SVE registers while the secure world runs
+// (a call made in streaming mode; see park_streaming), and its FPSR.
+[[gnu::section(".noinit")]] SveRegs g_ns_streaming[plat::kMaxCpus];
+[[gnu::section(".noinit")]] uint64_t g_ns_streaming_fpsr[plat::kMaxCpus];
 
 constinit PerCpu g_cpu[plat::kMaxCpus] = {};
 constinit BootInfo g_boot = {};
@@ -92,6 +105,36 @@ uint64_t scr_common() {
 
 bool has_el2() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 8) & 0xF) != 0; }
 bool has_sve() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) != 0; }
+// ID_AA64PFR1_EL1.SME: 1 SME, 2 SME2; ID_AA64SMFR0_EL1.FA64 (bit 63).
+unsigned sme_level() { return (TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF; }
+bool has_sme() { return sme_level() != 0; }
+bool has_sme_fa64() { return has_sme() && (TESSERA_SYSREG_READ(S3_0_C0_C4_5) >> 63) != 0; }
+// The normal world's CPTR_EL3: SVE and SME enabled where the CPU has them
+// (TF-A's ENABLE_SVE_FOR_NS and ENABLE_SME_FOR_NS); FP/SIMD never trapped.
+uint64_t ns_cptr() { return (has_sve() ? kCptrEz : 0) | (has_sme() ? kCptrEsm : 0); }
+
+// A normal world that calls in streaming mode (PSTATE.SM, SME): its
+// streaming registers are parked and the CPU leaves streaming mode before
+// the secure world runs, which may not use SME and must neither see nor
+// corrupt that state. ZA (and ZT0) stay live, untouched: PSTATE.ZA is left
+// as the normal world set it, and with CPTR_EL3.ESM clear for the secure
+// world no instruction there can read or write them. Called with the
+// normal world's CPTR_EL3 (ESM set) in force.
+void park_streaming(PerCpu& cpu) {
+  if (!cpu.nonsecure.sme || cpu.ns_streaming) return;
+  if ((TESSERA_SYSREG_READ(S3_3_C4_C2_2) & 1) == 0) return;  // SVCR.SM clear
+  const unsigned i = arch::cpu_index();
+  el3_save_streaming(&g_ns_streaming[i], &g_ns_streaming_fpsr[i], has_sme_fa64());
+  cpu.ns_streaming = true;
+}
+void unpark_streaming(PerCpu& cpu) {
+  if (!cpu.ns_streaming) return;
+  TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
+  arch::isb();
+  const unsigned i = arch::cpu_index();
+  el3_restore_streaming(&g_ns_streaming[i], &g_ns_streaming_fpsr[i], has_sme_fa64());
+  cpu.ns_streaming = false;
+}
 
 // The FF-A calls each world's fast path forwards as is (vectors.S): bit n
 // stands for function 0x60 + n. From the normal world: everything but what
@@ -126,10 +169,11 @@ void init_context(CpuContext& c, uint64_t entry, uint64_t spsr, uint64_t scr, ui
 CpuContext* switch_world(PerCpu& cpu, World to) {
   CpuContext& out = to == World::secure ? cpu.nonsecure : cpu.secure;
   CpuContext& in = to == World::secure ? cpu.secure : cpu.nonsecure;
+  if (to == World::secure) park_streaming(cpu);
   el3_save_el1_sysregs(&out.el1);
   el3_restore_el1_sysregs(&in.el1);
   if (to == World::nonsecure && cpu.secure_owns_fp) {
-    TESSERA_SYSREG_WRITE(cptr_el3, has_sve() ? kCptrEz : 0);
+    TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
     arch::isb();
     el3_save_fp(&cpu.secure.fp);
     el3_restore_fp(&cpu.nonsecure.fp);
@@ -139,6 +183,9 @@ CpuContext* switch_world(PerCpu& cpu, World to) {
     cpu.secure.cptr_el3 |= kCptrTfp;
     cpu.secure_owns_fp = false;
   }
+  // Streaming state last: entering streaming mode zeroes the vector
+  // registers that the FP restore above has just written.
+  if (to == World::nonsecure) unpark_streaming(cpu);
   return &in;
 }
 
@@ -170,8 +217,16 @@ void set_error(CpuContext& c, ffa::Error e) {
 // stale normal world's and must not overwrite the SPMC's saved ones.
 CpuContext* start_normal_world(PerCpu& cpu, bool secure_was_running = true) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
-  init_context(cpu.nonsecure, cpu.ns_entry, spsr, scr_common() | kScrNs | kScrHce | (g_spmc_alive ? kScrFiq : 0),
-               has_sve() ? kCptrEz : 0);
+  // SCR_EL3.TLOR: the monitor does not switch the LORegion registers
+  // between worlds, so the normal world may not use them; its accesses
+  // trap here and become UNDEF (el3_sync_from_lower), as for every trap
+  // the monitor does not serve.
+  init_context(cpu.nonsecure, cpu.ns_entry, spsr,
+               scr_common() | kScrNs | kScrHce | kScrTlor | (g_spmc_alive ? kScrFiq : 0) |
+                   (has_sme() ? kScrEnTp2 : 0),
+               ns_cptr());
+  cpu.nonsecure.sme = has_sme();
+  cpu.ns_streaming = false;
   cpu.nonsecure.x[0] = cpu.ns_arg;
   cpu.nonsecure.other = &cpu.secure;
   cpu.secure.other = &cpu.nonsecure;
@@ -193,15 +248,20 @@ CpuContext* start_normal_world(PerCpu& cpu, bool secure_was_running = true) {
     TESSERA_SYSREG_WRITE(vmpidr_el2, TESSERA_SYSREG_READ(mpidr_el1));
     TESSERA_SYSREG_WRITE(S3_4_C12_C9_5, 0xF);  // ICC_SRE_EL2: SRE, DFB, DIB, Enable
   }
-  if (has_sve()) {
-    // ZCR_EL3 is itself trapped until CPTR_EL3.EZ is set.
-    TESSERA_SYSREG_WRITE(cptr_el3, kCptrEz);
-    arch::isb();
-    TESSERA_SYSREG_WRITE(S3_6_C1_C2_0, 0xF);  // ZCR_EL3: longest vector length
+  // ZCR_EL3 and SMCR_EL3 are themselves trapped until CPTR_EL3.EZ/ESM are set.
+  TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
+  arch::isb();
+  if (has_sve()) TESSERA_SYSREG_WRITE(S3_6_C1_C2_0, 0xF);  // ZCR_EL3: longest vector length
+  if (has_sme()) {
+    // SMCR_EL3: the longest streaming vector length, FA64 and ZT0 where
+    // the CPU has them. Lower ELs narrow these in SMCR_EL2/SMCR_EL1.
+    TESSERA_SYSREG_WRITE(S3_6_C1_C2_6, kSmcrLenMax | (has_sme_fa64() ? kSmcrFa64 : 0) |
+                                           (sme_level() >= 2 ? kSmcrEzt0 : 0));
+    if (has_el2()) TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, kSmcrLenMax);  // SMCR_EL2 starts clean too
   }
   if (secure_was_running) el3_save_el1_sysregs(&cpu.secure.el1);
   el3_restore_el1_sysregs(&cpu.nonsecure.el1);
-  lib::log::info("SPMD: CPU {} to normal world {:x} (x0 {:x}, {})", arch::cpu_index(), cpu.ns_entry,
+  lib::log::info("SPMD: CPU {} enters the normal world at {:x} (x0 = {:x}, {})", arch::cpu_index(), cpu.ns_entry,
                  cpu.ns_arg, has_el2() ? "NS-EL2" : "NS-EL1");
   psci::cpu_is_on();
   return &cpu.nonsecure;
@@ -295,7 +355,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
       lib::log::info("SPMD: SPMC initialised");
       g_spmc_alive = true;
     } else {
-      lib::log::error("SPMD: SPMC failed to start (call {:x}, w2 {:x}); normal world alone",
+      lib::log::error("SPMD: SPMC failed to initialise (call {:x}, w2 = {:x}); booting the normal world without it",
                       fid, s->x[2]);
     }
     cpu.pending = Pending::none;
@@ -376,7 +436,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
 void refresh_fast_path(PerCpu& cpu) {
   const bool idle = g_spmc_alive && cpu.pending == Pending::none;
   cpu.nonsecure.fast = idle;
-  cpu.secure.fast = idle && !cpu.secure_owns_fp;
+  cpu.secure.fast = idle && !cpu.secure_owns_fp && !cpu.ns_streaming;
 }
 
 }  // namespace
@@ -414,7 +474,7 @@ CpuContext* fp_trap(CpuContext* ctx) {
   if (world_of(ctx) != World::secure || cpu.secure_owns_fp) lib::panic("unexpected FP trap");
   // The secure world touches FP/SIMD for the first time since it last
   // entered: park the normal world's registers and give it its own.
-  TESSERA_SYSREG_WRITE(cptr_el3, has_sve() ? kCptrEz : 0);
+  TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
   arch::isb();
   el3_save_fp(&cpu.nonsecure.fp);
   // With SVE the normal world's registers are wider than q0-q31: keep

@@ -165,7 +165,15 @@ sync_from_lower:
     cmp     x19, #(0x6F - 0x60)
     b.ne    2f
     tbnz    w1, #31, slow_path
-2:  // Park the outgoing world: x20-x30, ELR, SPSR, EL1 system registers.
+2:  // A normal world in streaming mode (SME) takes the C++ path, which
+    // parks its streaming registers: the secure world never runs in
+    // streaming mode (CTX_SME is set in the normal world's context only,
+    // and only on a CPU that has SVCR).
+    ldr     x18, [sp, #CTX_SME]
+    cbz     x18, 4f
+    mrs     x18, S3_3_C4_C2_2           // SVCR
+    tbnz    x18, #0, slow_path          // SVCR.SM
+4:  // Park the outgoing world: x20-x30, ELR, SPSR, EL1 system registers.
     save_x20_to_x30_and_state x18
     add     x18, sp, #CTX_EL1
     save_el1_sysregs x18, x19, x20

@@ -10,7 +10,7 @@
 namespace lib {
 namespace {
 
-constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3;
+constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4;
 constexpr unsigned kTotalSize = 1, kOffStruct = 2, kOffStrings = 3, kOffRsvmap = 4, kSizeStrings = 8,
                    kSizeStruct = 9;
 constexpr uint32_t kMaxName = 64;
@@ -167,6 +167,39 @@ Status<FdtWriteError> FdtWriter::add_prop(Fdt::Node node, const char* name, cons
 
 Status<FdtWriteError> FdtWriter::add_prop_string(Fdt::Node node, const char* name, const char* value) {
   return add_prop(node, name, value, static_cast<uint32_t>(__builtin_strlen(value)) + 1);
+}
+
+Status<FdtWriteError> FdtWriter::set_prop_string(Fdt::Node node, const char* name, const char* value) {
+  auto st = add_prop_string(node, name, value);
+  if (!st) return st;
+  // The new property is the node's first; older ones of that name follow.
+  auto body = body_of(node);
+  if (!body) return body.error();
+  uint8_t* s = blob_ + header(kOffStruct);
+  const uint8_t* strings = blob_ + header(kOffStrings);
+  const uint32_t size_struct = header(kSizeStruct), size_strings = header(kSizeStrings);
+  const uint32_t n = name_len(name);
+  auto be32 = [&](uint32_t at) {
+    return uint32_t{s[at]} << 24 | uint32_t{s[at + 1]} << 16 | uint32_t{s[at + 2]} << 8 | s[at + 3];
+  };
+  uint32_t at = *body;
+  bool first = true;
+  while (at + 4 <= size_struct) {
+    const uint32_t tok = be32(at);
+    if (tok == kNop) {
+      at += 4;
+      continue;
+    }
+    if (tok != kProp || at + 12 > size_struct) break;
+    const uint32_t len = be32(at + 4), nameoff = be32(at + 8);
+    const uint32_t size = 12 + align4(len);
+    if (!first && nameoff + n < size_strings && memcmp(strings + nameoff, name, n + 1) == 0) {
+      for (uint32_t i = 0; i < size; i += 4) put_be32(s + at + i, kNop);
+    }
+    first = false;
+    at += size;
+  }
+  return {};
 }
 
 }  // namespace lib

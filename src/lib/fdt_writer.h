@@ -41,6 +41,10 @@ class FdtWriter {
   // caller editing several nodes goes from the last to the first.
   Status<FdtWriteError> add_prop(Fdt::Node node, const char* name, const void* value, uint32_t len);
   Status<FdtWriteError> add_prop_string(Fdt::Node node, const char* name, const char* value);
+  // Gives `node` the string property `name` = `value`, whether or not it
+  // had one: the new one goes first and any old one becomes NOP tokens
+  // (which every DTB reader skips). Refused, it leaves the blob unchanged.
+  Status<FdtWriteError> set_prop_string(Fdt::Node node, const char* name, const char* value);
 
   // Bytes in use (header to the end of the strings block).
   uint32_t used_size() const;

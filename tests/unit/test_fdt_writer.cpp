@@ -232,3 +232,45 @@ TEST(FdtWriteErrorText, EveryErrorHasAMessage) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FdtWriter, SetPropStringAddsOrReplaces) {
+  Bytes b = padded(256);
+  auto w = FdtWriter::open(b.data(), b.size());
+  ASSERT_TRUE(w.ok());
+  auto node = w.value().reader().find("/node");
+  ASSERT_TRUE(node);
+  // Absent: added.
+  ASSERT_TRUE(w.value().set_prop_string(*node, "status", "okay").ok());
+  // Present: replaced by a longer value, the old one gone (a reader sees one).
+  node = w.value().reader().find("/node");
+  ASSERT_TRUE(node);
+  ASSERT_TRUE(w.value().set_prop_string(*node, "status", "disabled").ok());
+  const Fdt f = reopen(b);
+  auto n = f.find("/node");
+  ASSERT_TRUE(n);
+  auto status = f.prop_string(*n, "status");
+  ASSERT_TRUE(status);
+  EXPECT_STREQ(*status, "disabled");
+  unsigned seen = 0;
+  // Only one property named status is left (the old one is NOP tokens).
+  for (size_t i = 0; i + 9 <= b.size(); ++i) seen += std::memcmp(b.data() + i, "disabled", 9) == 0;
+  EXPECT_EQ(seen, 1u);
+  EXPECT_EQ(f.prop_u32(*n, "inner"), 0xcafeu);  // other properties untouched
+  // A child after the edited node still reads.
+  EXPECT_TRUE(f.find("/node").has_value());
+}
+
+TEST(FdtWriter, SetPropStringWithoutSpaceLeavesTheBlobUnchanged) {
+  Bytes b = padded(0);
+  const Bytes before = b;
+  auto w = FdtWriter::open(b.data(), b.size());
+  ASSERT_TRUE(w.ok());
+  auto node = w.value().reader().find("/node");
+  ASSERT_TRUE(node);
+  EXPECT_EQ(w.value().set_prop_string(*node, "status", "disabled").error(), FdtWriteError::no_space);
+  EXPECT_EQ(b, before);
+}
+
+}  // namespace

@@ -6,6 +6,8 @@
 
 extern "C" uint64_t harness_probe_read(uint64_t addr);
 extern "C" char harness_probe_insn[];
+extern "C" uint64_t harness_probe_lorc();
+extern "C" char harness_probe_lorc_insn[];
 
 namespace harness {
 namespace {
@@ -33,6 +35,14 @@ Probe probe_read(uint64_t addr) {
   return Probe{g_faulted, v, g_esr};
 }
 
+Probe probe_trapped_register() {
+  g_faulted = false;
+  g_expect_fault = true;
+  const uint64_t v = harness_probe_lorc();
+  g_expect_fault = false;
+  return Probe{g_faulted, v, g_esr};
+}
+
 }  // namespace harness
 
 // Called from the vectors: returns how far to advance ELR (4 skips the
@@ -53,6 +63,12 @@ extern "C" uint64_t harness_exception(uint64_t kind) {
   const uint64_t ec = esr >> 26;
   // Data abort at the current EL, from the probe instruction, while expected.
   if (g_expect_fault && ec == 0x25 && elr == reinterpret_cast<uint64_t>(harness_probe_insn)) {
+    g_faulted = true;
+    g_esr = esr;
+    return 4;
+  }
+  // Undefined Instruction (EC 0) at the trapped-register probe.
+  if (g_expect_fault && ec == 0 && elr == reinterpret_cast<uint64_t>(harness_probe_lorc_insn)) {
     g_faulted = true;
     g_esr = esr;
     return 4;

@@ -2,6 +2,7 @@
 // owns (x18-x30 are preserved across an SMC by SMCCC) and FP/SIMD registers,
 // even when the secure world uses FP/SIMD itself.
 #include "arch/aarch64/sysreg.h"
+#include "nwd/harness/fault.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/test.h"
 
@@ -9,6 +10,8 @@ extern "C" void harness_fp_fill(uint64_t pattern);
 extern "C" uint64_t harness_sve_fill(uint64_t base);
 extern "C" uint64_t harness_sve_check(uint64_t base);
 extern "C" uint64_t harness_fp_check(uint64_t pattern);
+extern "C" uint64_t harness_sme_svl();
+extern "C" uint64_t harness_sme_call(ffa::Regs* regs, const uint8_t* za_in, uint8_t* dump, uint64_t pattern);
 
 namespace {
 constexpr uint32_t kFpSelfTest = 0xFFFF5446;
@@ -89,4 +92,111 @@ TEST(world_switch, sve_state_survives_secure_fp_use) {
   EXPECT_EQ(harness_sve_check(0x7000), 0);
   harness::call(ffa::Func::id_get);
   EXPECT_EQ(harness_sve_check(0x7000), 0);
+}
+
+namespace {
+uint64_t current_el() {
+  uint64_t el;
+  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+  return (el >> 2) & 3;
+}
+
+// The longest streaming vector length QEMU offers is 2048 bits: ZA is then
+// 256 rows of 256 bytes, and the dump adds 32 Z and 16 P before it.
+constexpr uint64_t kMaxSvl = 256;
+uint8_t g_za_in[kMaxSvl * kMaxSvl];
+uint8_t g_sme_dump[34 * kMaxSvl + kMaxSvl * kMaxSvl];
+
+// Mismatches between the dump of harness_sme_call and what it set before
+// the call (see sme_regs.S for the patterns).
+uint64_t sme_dump_mismatches(uint64_t svl, uint64_t pattern) {
+  uint64_t bad = 0;
+  for (unsigned n = 0; n < 32; ++n) {
+    for (unsigned lane = 0; lane < svl / 8; ++lane) {
+      uint64_t v = 0;
+      for (unsigned b = 0; b < 8; ++b) v |= uint64_t{g_sme_dump[n * svl + lane * 8 + b]} << (8 * b);
+      if (v != pattern + n + 7 * lane) ++bad;
+    }
+  }
+  const uint8_t* p = g_sme_dump + 32 * svl;
+  for (unsigned n = 0; n < 16; ++n) {
+    for (unsigned e = 0; e < svl; ++e) {
+      const bool set = (p[n * (svl / 8) + e / 8] >> (e % 8)) & 1;
+      if (set != (e < n + 1)) ++bad;
+    }
+  }
+  const uint8_t* za = g_sme_dump + 34 * svl;
+  for (uint64_t i = 0; i < svl * svl; ++i) bad += za[i] != g_za_in[i];
+  return bad;
+}
+}  // namespace
+
+// SME in the normal world (Linux at NS-EL2 writes SMCR_EL2 at boot): EL3
+// enables it for the normal world, and a call made in streaming mode with
+// ZA on comes back still in streaming mode with ZA on, its streaming Z and
+// P registers and all of ZA as they were, whether the secure world used
+// FP/SIMD (the trusted OS's self test), the call only crossed the worlds
+// (FFA_FEATURES, the SPMD's fast path otherwise), or EL3 answered it.
+TEST(world_switch, sme_streaming_mode_and_za_survive_secure_calls) {
+  if (((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF) == 0) return;  // no SME on this CPU
+  const bool fa64 = (TESSERA_SYSREG_READ(S3_0_C0_C4_5) >> 63) != 0;    // ID_AA64SMFR0_EL1.FA64
+  // What Linux's __finalise_el2 does: trapped to EL3, and a panic, before.
+  if (current_el() == 2) {
+    TESSERA_SYSREG_WRITE(cptr_el2, TESSERA_SYSREG_READ(cptr_el2) & ~(1ull << 12));  // CPTR_EL2.TSM
+    __asm__ volatile("isb");
+    TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, 0xF | (fa64 ? 1ull << 31 : 0));  // SMCR_EL2
+  } else {
+    TESSERA_SYSREG_WRITE(cpacr_el1, TESSERA_SYSREG_READ(cpacr_el1) | (3ull << 24));  // CPACR_EL1.SMEN
+    __asm__ volatile("isb");
+    TESSERA_SYSREG_WRITE(S3_0_C1_C2_6, 0xF | (fa64 ? 1ull << 31 : 0));  // SMCR_EL1
+  }
+  __asm__ volatile("isb");
+  ASSERT_TRUE(harness::discover());
+  const uint64_t svl = harness_sme_svl();
+  ASSERT_TRUE(svl >= 16 && svl <= kMaxSvl);
+  for (uint64_t i = 0; i < svl * svl; ++i) g_za_in[i] = static_cast<uint8_t>((i * 13 + 5) ^ (i >> 8));
+
+  struct Case {
+    ffa::Regs call;
+    uint32_t answer;
+  };
+  const Case cases[] = {
+      {ffa::Regs{{ffa::raw(ffa::Func::msg_send_direct_req_64), harness::trusted_os_id(), 0, kFpSelfTest, 11}},
+       ffa::raw(ffa::Func::msg_send_direct_resp_64)},
+      {ffa::Regs{{ffa::raw(ffa::Func::features), ffa::raw(ffa::Func::msg_send_direct_req_32)}},
+       ffa::raw(ffa::Func::success_32)},
+      {ffa::Regs{{ffa::raw(ffa::Func::id_get)}}, ffa::raw(ffa::Func::success_32)},
+  };
+  uint64_t pattern = 0x1000;
+  for (const Case& c : cases) {
+    for (auto& b : g_sme_dump) b = 0;
+    ffa::Regs r = c.call;
+    const uint64_t svcr = harness_sme_call(&r, g_za_in, g_sme_dump, pattern);
+    EXPECT_EQ(r.w(0), c.answer);
+    EXPECT_EQ(svcr, 3);  // SVCR.SM and SVCR.ZA as we left them
+    EXPECT_EQ(sme_dump_mismatches(svl, pattern), 0);
+    pattern += 0x1000;
+  }
+  // Ordinary FP/SIMD after streaming mode ends is the normal world's own again.
+  harness_fp_fill(0x2222333344440000);
+  harness::call(ffa::Func::msg_send_direct_req_64, harness::trusted_os_id(), 0, kFpSelfTest, 12);
+  EXPECT_EQ(harness_fp_check(0x2222333344440000), 0);
+}
+
+// A trap to EL3 that the monitor does not serve is UNDEFINED for the normal
+// world, as on a CPU without that register; the machine goes on (it used
+// to panic). LORC_EL1 is one: the monitor keeps the LORegion registers
+// from the normal world (SCR_EL3.TLOR), since it does not switch them.
+TEST(world_switch, unserved_trap_is_undefined_in_the_caller) {
+  // Without FEAT_LOR the register is UNDEFINED anyway, and this proves nothing.
+  ASSERT_TRUE(((TESSERA_SYSREG_READ(id_aa64mmfr1_el1) >> 16) & 0xF) != 0);
+  const harness::Probe p = harness::probe_trapped_register();
+  EXPECT_TRUE(p.faulted);
+  EXPECT_EQ(p.esr >> 26, 0);       // EC: unknown reason
+  EXPECT_EQ((p.esr >> 25) & 1, 1);  // IL: a 32-bit instruction
+  // Twice, and the secure world still answers.
+  EXPECT_TRUE(harness::probe_trapped_register().faulted);
+  EXPECT_EQ(harness::call(ffa::Func::id_get).w(0), ffa::raw(ffa::Func::success_32));
+  EXPECT_EQ(harness::call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)).w(0),
+            ffa::raw(ffa::Func::success_32));
 }

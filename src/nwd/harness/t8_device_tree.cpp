@@ -47,3 +47,55 @@ TEST(device_tree, cpus_use_psci) {
   EXPECT_TRUE(count >= 1);
   EXPECT_EQ(with_psci, count);
 }
+
+namespace {
+// Secure-world devices and memory on QEMU virt (docs/platform-qemu-virt.md).
+struct Range {
+  uint64_t base, size;
+};
+constexpr Range kSecureOnly[] = {
+    {0x00000000, 0x04000000},  // secure flash: the monitor and the FIP
+    {0x09030000, 0x1000},      // PL061 GPIO: the gpio-driver partition's
+    {0x09040000, 0x1000},      // secure UART
+    {0x090B0000, 0x1000},      // secure GPIO: power-off and reset
+    {0x0E000000, 0x01000000},  // secure RAM
+};
+
+bool enabled(const lib::Fdt& f, lib::Fdt::Node n) {
+  auto status = f.prop_string(n, "status");
+  return !status || str_eq(*status, "okay") || str_eq(*status, "ok");
+}
+}  // namespace
+
+// The tree describes only what the normal world may touch: the GPIO the
+// secure world took (and gpio-keys, which uses it) is disabled, and no
+// enabled node's registers lie in secure-only memory or devices.
+TEST(device_tree, secure_devices_are_disabled) {
+  auto fdt = lib::Fdt::open(lib::ByteView(reinterpret_cast<const uint8_t*>(harness::dtb_address()), 1u << 20));
+  ASSERT_TRUE(fdt.ok());
+  for (const char* path : {"/pl061@9030000", "/gpio-keys"}) {
+    auto n = fdt->find(path);
+    ASSERT_TRUE(n.has_value());
+    EXPECT_TRUE(!enabled(*fdt, *n));
+  }
+  unsigned checked = 0, exposed = 0;
+  fdt->for_each_child(fdt->root(), [&](lib::Fdt::Node n) {
+    auto reg = fdt->prop(n, "reg");
+    if (!enabled(*fdt, n) || !reg) return true;
+    // QEMU virt: #address-cells = #size-cells = 2 at the root.
+    for (size_t off = 0; off + 16 <= reg->size(); off += 16) {
+      const uint64_t base = *reg->be64(off), size = *reg->be64(off + 8);
+      ++checked;
+      for (const Range& s : kSecureOnly) {
+        if (base < s.base + s.size && s.base < base + size) {
+          ++exposed;
+          auto name = fdt->name(n);
+          harness::printf("# device tree: {} (reg {:x}+{:x}) is secure-only\n", name ? *name : "?", base, size);
+        }
+      }
+    }
+    return true;
+  });
+  EXPECT_TRUE(checked > 10);  // UART, RTC, GIC, virtio-mmio, PCIe, memory...
+  EXPECT_EQ(exposed, 0);
+}

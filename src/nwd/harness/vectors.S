@@ -71,3 +71,14 @@ harness_probe_read:
 harness_probe_insn:
     ldr     x0, [x1]
     ret
+
+    // uint64_t harness_probe_lorc(void): reads LORC_EL1, which the monitor
+    // keeps from the normal world (SCR_EL3.TLOR): the read traps to EL3,
+    // which makes it UNDEFINED here; the handler skips the instruction.
+    .global harness_probe_lorc
+    .global harness_probe_lorc_insn
+harness_probe_lorc:
+    mov     x0, #0
+harness_probe_lorc_insn:
+    mrs     x0, S3_0_C10_C4_3           // LORC_EL1
+    ret

@@ -1,0 +1,83 @@
+#include "el3/inject.h"
+
+#include "arch/aarch64/sysreg.h"
+
+namespace el3 {
+namespace {
+
+// SPSR_ELx fields (AArch64).
+constexpr uint64_t kSpsrNzcv = 0xFull << 28;
+constexpr uint64_t kSpsrDaif = 0xFull << 6;
+constexpr uint64_t kSpsrPan = 1ull << 22;
+constexpr uint64_t kSpsrSsbs = 1ull << 12;
+constexpr uint64_t kSpsrTco = 1ull << 25;
+// SCTLR_ELx: SPAN (bit 23: 0 = set PAN on exception entry), DSSBS (bit 44).
+constexpr uint64_t kSctlrSpan = 1ull << 23;
+constexpr uint64_t kSctlrDssbs = 1ull << 44;
+constexpr uint64_t kHcrTge = 1ull << 27;
+constexpr uint64_t kHcrE2h = 1ull << 34;
+constexpr uint64_t kEsrIl = 1ull << 25;  // 32-bit instruction; EC 0 = unknown reason
+
+// Vector offsets (VBAR_ELx + ...): synchronous exception.
+constexpr uint64_t kVecCurrentSp0 = 0x000, kVecCurrentSpx = 0x200, kVecLowerA64 = 0x400, kVecLowerA32 = 0x600;
+
+bool has_pan() { return ((TESSERA_SYSREG_READ(id_aa64mmfr1_el1) >> 20) & 0xF) != 0; }
+bool has_ssbs() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 4) & 0xF) != 0; }
+bool has_mte() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 8) & 0xF) >= 2; }
+
+}  // namespace
+
+unsigned inject_undef(CpuContext& ctx) {
+  const uint64_t old_spsr = ctx.spsr_el3;
+  const bool from_a32 = (old_spsr & 0x10) != 0;
+  const unsigned from_el = from_a32 ? 0 : static_cast<unsigned>((old_spsr >> 2) & 3);
+  const bool has_el2 = ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 8) & 0xF) != 0;
+  const uint64_t hcr = has_el2 ? TESSERA_SYSREG_READ(hcr_el2) : 0;
+  unsigned target = from_el;
+  if (from_el == 0) target = (hcr & kHcrTge) ? 2 : 1;
+
+  uint64_t offset;
+  if (from_el == target) {
+    offset = (old_spsr & 1) ? kVecCurrentSpx : kVecCurrentSp0;
+  } else {
+    offset = from_a32 ? kVecLowerA32 : kVecLowerA64;
+  }
+
+  uint64_t sctlr, vbar;
+  if (target == 2) {
+    TESSERA_SYSREG_WRITE(elr_el2, ctx.elr_el3);
+    TESSERA_SYSREG_WRITE(spsr_el2, old_spsr);
+    TESSERA_SYSREG_WRITE(esr_el2, kEsrIl);
+    sctlr = TESSERA_SYSREG_READ(sctlr_el2);
+    vbar = TESSERA_SYSREG_READ(vbar_el2);
+  } else {
+    TESSERA_SYSREG_WRITE(elr_el1, ctx.elr_el3);
+    TESSERA_SYSREG_WRITE(spsr_el1, old_spsr);
+    TESSERA_SYSREG_WRITE(esr_el1, kEsrIl);
+    sctlr = TESSERA_SYSREG_READ(sctlr_el1);
+    vbar = TESSERA_SYSREG_READ(vbar_el1);
+  }
+
+  // PSTATE on exception entry (Arm ARM, AArch64.TakeException): flags
+  // kept; D, A, I, F masked; EL and SP_ELx of the target; PAN set when the
+  // target's SCTLR.SPAN is clear (EL1, or EL2 with E2H), else kept; SSBS
+  // from SCTLR.DSSBS; TCO set with MTE; everything else (SS, IL, BTYPE,
+  // UAO) zero.
+  uint64_t spsr = (old_spsr & kSpsrNzcv) | kSpsrDaif | (target == 2 ? 0x9 : 0x5);
+  const bool pan_applies = target == 1 || (hcr & kHcrE2h);
+  if (has_pan() && pan_applies) {
+    if (!(sctlr & kSctlrSpan)) {
+      spsr |= kSpsrPan;
+    } else {
+      spsr |= old_spsr & kSpsrPan;
+    }
+  }
+  if (has_ssbs() && (sctlr & kSctlrDssbs)) spsr |= kSpsrSsbs;
+  if (has_mte()) spsr |= kSpsrTco;
+
+  ctx.elr_el3 = vbar + offset;
+  ctx.spsr_el3 = spsr;
+  return target;
+}
+
+}  // namespace el3
