@@ -48,7 +48,9 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
 # boot and slow-path code, built for size to keep the image small; the
 # tiny code model (the whole image within 1 MiB) makes each address one
 # ADR instead of ADRP+ADD, 432 bytes in all.
-target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny)
+# Atomics inline (LDAXR/STLXR): the out-of-line helpers pick LSE at run
+# time through getauxval, which firmware does not have.
+target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
@@ -64,7 +66,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/bench.cpp
           src/nwd/harness/t1_version.cpp src/nwd/harness/t2_smccc.cpp src/nwd/harness/t3_rxtx.cpp
           src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/gic.cpp src/nwd/harness/t5e_smp.cpp src/nwd/harness/t5f_device_interrupts.cpp src/nwd/harness/t5g_stress.cpp src/nwd/harness/secondary.S src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S src/nwd/harness/sme_regs.S
-          src/nwd/harness/t5h_rx_checks.cpp
+          src/nwd/harness/t5h_rx_checks.cpp src/nwd/harness/t5i_smp_version.cpp
           src/nwd/harness/t9_version_locked.cpp
   LIBS tessera_ffa)
 

@@ -24,6 +24,12 @@ constinit Power g_power[plat::kMaxCpus] = {};
 constinit unsigned g_present = 0;  // set at boot; until then the boot CPU alone
 constexpr int64_t affinity_info_value(Power p) { return p == Power::on ? 0 : p == Power::off ? 1 : 2; }
 
+// Every CPU reads and writes the table: CPU_ON's check-and-claim is one
+// atomic compare-and-swap, so of two CPU_ONs of one CPU only one wins.
+uint8_t* power_word(unsigned cpu) { return reinterpret_cast<uint8_t*>(&g_power[cpu]); }
+Power load_power(unsigned cpu) { return static_cast<Power>(__atomic_load_n(power_word(cpu), __ATOMIC_ACQUIRE)); }
+void store_power(unsigned cpu, Power p) { __atomic_store_n(power_word(cpu), static_cast<uint8_t>(p), __ATOMIC_RELEASE); }
+
 int64_t features(uint32_t queried) {
   switch (queried) {
     case kVersion:
@@ -57,9 +63,10 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
   if (cpu < 0) return kInvalidParameters;
   // The entry point is the normal world's: in its DRAM.
   if (entry < plat::kNsDramBase || entry >= plat::kNsDramBase + (1ull << 30) || (entry & 3)) return kInvalidAddress;
-  if (g_power[cpu] == Power::on) return kAlreadyOn;
-  if (g_power[cpu] == Power::on_pending) return kOnPending;
-  g_power[cpu] = Power::on_pending;
+  uint8_t seen = static_cast<uint8_t>(Power::off);
+  if (!__atomic_compare_exchange_n(power_word(cpu), &seen, static_cast<uint8_t>(Power::on_pending), false,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    return static_cast<Power>(seen) == Power::on ? kAlreadyOn : kOnPending;
   spmd::prepare_cpu(static_cast<unsigned>(cpu), entry, context);
   // First time: release it from the flash pen; later: from cpu_off's wait.
   el3_secondary_entry[cpu] = reinterpret_cast<uint64_t>(el3_secondary_start);
@@ -78,14 +85,14 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
   el3_secondary_entry[cpu] = 0;
   __asm__ volatile("dc civac, %0" ::"r"(&el3_secondary_entry[cpu]) : "memory");
   arch::dsb_sy();
-  g_power[cpu] = Power::off;
+  store_power(cpu, Power::off);
   while (el3_secondary_entry[cpu] == 0) arch::wfe();
   spmd::resume_cpu();
 }
 
 void set_present_cpus(unsigned n) { g_present = n > plat::kMaxCpus ? plat::kMaxCpus : n; }
 
-void cpu_is_on() { g_power[arch::cpu_index()] = Power::on; }
+void cpu_is_on() { store_power(arch::cpu_index(), Power::on); }
 
 int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
   switch (fid) {
@@ -99,9 +106,12 @@ int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
       return cpu_on(x1, x2, x3);
     case kAffinityInfo32:
     case kAffinityInfo64: {
-      const int cpu = cpu_of(fid == kAffinityInfo32 ? static_cast<uint32_t>(x1) : x1);
-      if (cpu < 0 || x2 != 0) return kInvalidParameters;  // level 0 only
-      return affinity_info_value(g_power[cpu]);  // every CPU in the normal world was marked on
+      // SMC32: only the registers' lower halves are the arguments.
+      const bool smc32 = fid == kAffinityInfo32;
+      const int cpu = cpu_of(smc32 ? static_cast<uint32_t>(x1) : x1);
+      const uint64_t level = smc32 ? static_cast<uint32_t>(x2) : x2;
+      if (cpu < 0 || level != 0) return kInvalidParameters;  // level 0 only
+      return affinity_info_value(load_power(static_cast<unsigned>(cpu)));  // every CPU in the normal world was marked on
     }
     case kMigrateInfoType:
       // The secure world keeps the boot CPU (partitions' interrupts are

@@ -63,6 +63,7 @@ struct PerCpu {
   bool ns_streaming = false;  // the normal world's streaming state is parked (SME)
   uint64_t ns_entry = 0;  // where the normal world starts on this CPU (PSCI CPU_ON)
   uint64_t ns_arg = 0;    // and its x0
+  uint32_t version_input = 0;  // the normal world's FFA_VERSION input the SPMC is asked about
 };
 
 // The normal world's SVE registers while the secure world holds FP/SIMD
@@ -85,7 +86,19 @@ struct VersionCache {
   uint32_t input = 0;
   uint32_t answer = 0;
 };
+// Every CPU reads and refills the cache and the negotiated version: they
+// change together under this lock (taken only with the MMU and caches on,
+// so exclusives work), and each CPU keeps the input it asked about in its
+// own PerCpu while the SPMC answers.
 constinit VersionCache g_version_cache = {};
+constinit uint32_t g_version_lock = 0;
+void version_lock() {
+  while (__atomic_exchange_n(&g_version_lock, 1u, __ATOMIC_ACQUIRE)) {
+    while (__atomic_load_n(&g_version_lock, __ATOMIC_RELAXED)) {
+    }
+  }
+}
+void version_unlock() { __atomic_store_n(&g_version_lock, 0u, __ATOMIC_RELEASE); }
 // Zero until the normal world negotiates: older than every version, so
 // v1.0 rules apply (and the variable needs no initialised data).
 constinit ffa::Version g_nwd_version = {};
@@ -274,12 +287,15 @@ CpuContext* nwd_version(PerCpu& cpu, CpuContext& ns) {
     ns.x[0] = 0xFFFFFFFFu;  // NOT_SUPPORTED, in w0 for FFA_VERSION
     return &ns;
   }
-  if (g_version_cache.valid && g_version_cache.input == input) {
-    ns.x[0] = g_version_cache.answer;
+  version_lock();
+  const VersionCache cached = g_version_cache;
+  version_unlock();
+  if (cached.valid && cached.input == input) {
+    ns.x[0] = cached.answer;
     return &ns;
   }
   // Tell the SPMC, which records what the normal world will use.
-  g_version_cache.input = input;
+  cpu.version_input = input;
   cpu.pending = Pending::version_reply;
   CpuContext* s = switch_world(cpu, World::secure);
   reply(*s, ffa::raw(Func::msg_send_direct_req_32), kFrameworkBit | kFwkVersionReq,
@@ -300,13 +316,17 @@ CpuContext* from_nonsecure(PerCpu& cpu, CpuContext* ns) {
         reply_success(*ns, ffa::kNormalWorldId.raw());
       }
       return ns;
-    case Func::spm_id_get:
-      if (g_nwd_version < ffa::kVersion1_1 || !g_spmc_alive) {
+    case Func::spm_id_get: {
+      version_lock();
+      const ffa::Version negotiated = g_nwd_version;
+      version_unlock();
+      if (negotiated < ffa::kVersion1_1 || !g_spmc_alive) {
         set_error(*ns, ffa::Error::not_supported);
       } else {
         reply_success(*ns, g_boot.spmc_id.raw());
       }
       return ns;
+    }
     case Func::msg_wait:
     case Func::yield:
     case Func::interrupt:
@@ -368,17 +388,20 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     const auto pair = ffa::EndpointPair::from_w1(s->x[1]);
     const uint32_t flags = static_cast<uint32_t>(s->x[2]);
     uint32_t answer = 0xFFFFFFFFu;
-    if (fid == ffa::raw(Func::msg_send_direct_resp_32) && pair.receiver == ffa::kSpmdId &&
-        flags == (kFrameworkBit | kFwkVersionResp)) {
+    if (fid == ffa::raw(Func::msg_send_direct_resp_32) && pair.sender == g_boot.spmc_id &&
+        pair.receiver == ffa::kSpmdId && flags == (kFrameworkBit | kFwkVersionResp)) {
       answer = static_cast<uint32_t>(s->x[3]);
     }
-    g_version_cache = VersionCache{true, g_version_cache.input, answer};
-    // The vectors answer a repeat of this input by themselves.
-    ns->version_in = (1ull << 32) | g_version_cache.input;
-    ns->version_out = answer;
+    const uint32_t input = cpu.version_input;
+    version_lock();
+    g_version_cache = VersionCache{true, input, answer};
     if (ffa::Version::valid_word(answer)) {
-      g_nwd_version = ffa::negotiate(ffa::Version::from_word(g_version_cache.input), g_boot.spmc_version);
+      g_nwd_version = ffa::negotiate(ffa::Version::from_word(input), g_boot.spmc_version);
     }
+    version_unlock();
+    // The vectors answer a repeat of this input by themselves.
+    ns->version_in = (1ull << 32) | input;
+    ns->version_out = answer;
     ns->x[0] = answer;
     return ns;
   }
@@ -387,8 +410,11 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     // The SPMC's answer to CPU_OFF: PSCI's status in w3 of a framework
     // power management response. Anything else refuses.
     cpu.pending = Pending::none;
+    // Only the SPMC's answer, addressed to the SPMD, counts.
     int64_t status = psci::kDenied;
-    if (fid == ffa::raw(Func::msg_send_direct_resp_32) && static_cast<uint32_t>(s->x[2]) == (kFrameworkBit | kFwkPmResp))
+    const auto pair = ffa::EndpointPair::from_w1(s->x[1]);
+    if (fid == ffa::raw(Func::msg_send_direct_resp_32) && pair.sender == g_boot.spmc_id &&
+        pair.receiver == ffa::kSpmdId && static_cast<uint32_t>(s->x[2]) == (kFrameworkBit | kFwkPmResp))
       status = static_cast<int32_t>(s->x[3]);
     CpuContext* ns = switch_world(cpu, World::nonsecure);
     if (status == psci::kSuccess) psci::cpu_off();
