@@ -124,9 +124,10 @@ uint64_t ticks_to_instructions(uint64_t ticks) { return ticks * 1000000000ull / 
 void run_benchmarks(uint64_t boot_ticks) {
   report("boot_to_nwd", ticks_to_instructions(boot_ticks));
   // The floor: the cheapest SMC the monitor answers by itself.
-  report("smccc_version", measure([] { call(0x80000000); }));
-  report("ffa_version", measure([] { call(ffa::Func::version, 0x10002); }));
-  report("ffa_id_get", measure([] { call(ffa::Func::id_get); }));
+  // Answered by the monitor itself (no world switch): named for it.
+  report("smccc_version_at_el3", measure([] { call(0x80000000); }));
+  report("ffa_version_at_el3", measure([] { call(ffa::Func::version, 0x10002); }));
+  report("ffa_id_get_at_el3", measure([] { call(ffa::Func::id_get); }));
   report("ffa_features", measure([] { call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)); }));
   if (discover()) {
     const uint32_t w1 = trusted_os_id();
@@ -167,10 +168,11 @@ void run_benchmarks(uint64_t boot_ticks) {
       measure_share_cycle("mem_share_retrieve_relinquish_reclaim_16pages", 0x70000000, 16, kIterations / 4);
       measure_share_cycle("mem_share_retrieve_relinquish_reclaim_256pages", 0x70000000, 256, kIterations / 20);
     }
-    report("partition_info_get", measure([] {
+    // The pair a caller makes: the descriptors into RX, then RX back.
+    report("partition_info_get_plus_rx_release", measure([] {
              call(ffa::Func::partition_info_get);
              call(ffa::Func::rx_release);
-           }) / 2);
+           }));
     measure_notification_cycle();
     measure_secure_interrupt();
     measure_partition_interrupt();
