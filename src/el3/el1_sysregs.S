@@ -70,16 +70,33 @@ el3_restore_fp:
     // as long as the vector length allows (see SveRegs in context.h).
     // Called with CPTR_EL3.EZ set.
     .arch_extension sve
+    // Z0-Z31 at `base`, then P0-P15 at `p` = base + 32 vector lengths (the
+    // vector length in force: the streaming one while PSTATE.SM is set):
+    // the SveRegs layout (context.h), for the SVE and the streaming saves.
+    .macro store_z_then_p base, p
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    str     z\n, [\base, #\n, mul vl]
+    .endr
+    addvl   \p, \base, #16
+    addvl   \p, \p, #16
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    str     p\n, [\p, #\n, mul vl]
+    .endr
+    .endm
+    .macro load_p p
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    ldr     p\n, [\p, #\n, mul vl]
+    .endr
+    .endm
+    .macro load_z base
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    ldr     z\n, [\base, #\n, mul vl]
+    .endr
+    .endm
+
     .global el3_save_sve
 el3_save_sve:
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    str     z\n, [x0, #\n, mul vl]
-    .endr
-    addvl   x1, x0, #16
-    addvl   x1, x1, #16
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    str     p\n, [x1, #\n, mul vl]
-    .endr
+    store_z_then_p x0, x1
     rdffr   p0.b
     str     p0, [x1, #16, mul vl]
     ldr     p0, [x1, #0, mul vl]
@@ -91,12 +108,8 @@ el3_restore_sve:
     addvl   x1, x1, #16
     ldr     p0, [x1, #16, mul vl]
     wrffr   p0.b
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    ldr     p\n, [x1, #\n, mul vl]
-    .endr
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    ldr     z\n, [x0, #\n, mul vl]
-    .endr
+    load_p x1
+    load_z x0
     ret
 
     // Streaming SVE state (SME) of the normal world: a call made in
@@ -111,14 +124,7 @@ el3_restore_sve:
     .arch_extension sme
     .global el3_save_streaming
 el3_save_streaming:
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    str     z\n, [x0, #\n, mul vl]
-    .endr
-    addvl   x3, x0, #16
-    addvl   x3, x3, #16
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    str     p\n, [x3, #\n, mul vl]
-    .endr
+    store_z_then_p x0, x3
     // FFR exists in streaming mode only with FEAT_SME_FA64.
     cbz     x2, 1f
     rdffr   p0.b
@@ -137,12 +143,8 @@ el3_restore_streaming:
     cbz     x2, 1f
     ldr     p0, [x3, #16, mul vl]
     wrffr   p0.b
-1:  .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    ldr     p\n, [x3, #\n, mul vl]
-    .endr
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    ldr     z\n, [x0, #\n, mul vl]
-    .endr
+1:  load_p x3
+    load_z x0
     ldr     x4, [x1]
     msr     fpsr, x4
     ret
