@@ -34,8 +34,9 @@ bool console_lock() {
   return lib::BakeryLock::must_release(plat::secure_console_lock().acquire(arch::cpu_index()));
 }
 void console_unlock() { plat::secure_console_lock().release(arch::cpu_index()); }
+uint64_t console_millis() { return arch::cntpct() / (arch::cntfrq() / 1000); }  // rate limits' clock
 // (el3_main installs it by this name.)
-constexpr lib::log::Console console_putc{&console_write, &console_lock, &console_unlock};
+constexpr lib::log::Console console_putc{&console_write, &console_lock, &console_unlock, &console_millis};
 
 // ESR_ELx exception classes the monitor handles.
 constexpr uint64_t kEcFpTrap = 0x07;

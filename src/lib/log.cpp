@@ -107,4 +107,43 @@ void vwrite(Level level, const char* fmt, const FmtArg* args, size_t nargs) {
   unlock(taken);
 }
 
+void vwrite_limited(RateLimit& limit, Level level, const char* fmt, const FmtArg* args, size_t nargs) {
+  if (!g_console || !g_console->write) return;
+  Line line(level);
+  // The limit's state is shared by every CPU that reaches this call site:
+  // the console's lock guards it.
+  const bool taken = lock();
+  const bool clock = g_console->millis != nullptr;
+  const RateLimit::Verdict v = limit.admit(clock ? g_console->millis() : 0, clock);
+  if (v.show) {
+    vformat(&Line::put, &line, fmt, args, nargs);
+    if (v.suppressed) format(&Line::put, &line, " (suppressed {} similar)", v.suppressed);
+    if (v.last_of_burst) format(&Line::put, &line, " (rate limited: more are counted, not shown)");
+    line.finish();
+  }
+  unlock(taken);
+}
+
+RateLimit::Verdict RateLimit::admit(uint64_t now_ms, bool have_clock) {
+  Verdict v{false, false, 0};
+  const bool over = have_clock ? now_ms - interval_start_ >= interval_ms_ : suppressed_ >= kCountInterval;
+  if (!started_ || over) {
+    // A new interval: the count so far goes out with this message.
+    v.suppressed = suppressed_;
+    suppressed_ = 0;
+    shown_ = 0;
+    interval_start_ = now_ms;
+    started_ = true;
+  }
+  const uint32_t burst = burst_ ? burst_ : 1;
+  if (shown_ < burst) {
+    ++shown_;
+    v.show = true;
+    v.last_of_burst = shown_ == burst;
+  } else if (suppressed_ != UINT32_MAX) {
+    ++suppressed_;
+  }
+  return v;
+}
+
 }  // namespace lib::log

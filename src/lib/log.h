@@ -8,6 +8,11 @@
 // each a line of its own with the prefix again ("[EL3] ... rest"); a
 // '\n' inside a message starts a new line with the prefix. Every piece of
 // one message is written under one hold of the lock.
+//
+// Rate limits: a message that a less-trusted world can cause at will (a
+// warning about what the normal world or a partition asked for) goes
+// through warn_limited()/error_limited() with a RateLimit of its own, so a
+// flood of them cannot fill the console. See RateLimit.
 #pragma once
 
 #include <cstddef>
@@ -38,19 +43,63 @@ struct Console {
   // Either may be null (an image that prints from one CPU only).
   bool (*lock)();
   void (*unlock)();
+  // Milliseconds from any fixed point, for rate limits; null: rate
+  // limits count messages instead of time (see RateLimit).
+  uint64_t (*millis)();
 };
 
 // Installs the console (kept by address: a constinit object) and the tag
 // that prefixes lines.
 void init(const Console* console, const char* tag);
 
+// How many messages of one kind may reach the console: `burst` per
+// `interval_ms`, the rest only counted. The first message after the
+// interval (or, without a clock, after kCountInterval suppressed ones) is
+// shown with " (suppressed N similar)" at its end, and a new interval
+// starts. The message that uses up the burst says so: " (rate limited:
+// more are counted, not shown)".
+//
+// One RateLimit per call site (a static next to the call): "similar" means
+// "from the same place", whatever the arguments, so that varying an
+// address does not get past it. The state is only touched under the
+// console's lock.
+class RateLimit {
+ public:
+  static constexpr uint32_t kCountInterval = 256;
+  constexpr RateLimit(uint32_t burst = 5, uint32_t interval_ms = 10000) : burst_(burst), interval_ms_(interval_ms) {}
+
+  struct Verdict {
+    bool show;            // print this one
+    bool last_of_burst;   // ... and the ones after it will be counted
+    uint32_t suppressed;  // ... after this many were counted, not shown
+  };
+  // One more message at `now_ms` (ignored when !have_clock).
+  Verdict admit(uint64_t now_ms, bool have_clock);
+
+ private:
+  uint32_t burst_;
+  uint32_t interval_ms_;
+  bool started_ = false;
+  uint32_t shown_ = 0;       // in this interval
+  uint32_t suppressed_ = 0;  // since the last message shown
+  uint64_t interval_start_ = 0;
+};
+
 void vwrite(Level level, const char* fmt, const FmtArg* args, size_t nargs);
+void vwrite_limited(RateLimit& limit, Level level, const char* fmt, const FmtArg* args, size_t nargs);
 
 template <typename... Args>
 void write(Level level, const char* fmt, Args... args) {
   if (level > kBuildLevel) return;
   const FmtArg list[] = {FmtArg(args)..., FmtArg(0u)};
   vwrite(level, fmt, list, sizeof...(Args));
+}
+
+template <typename... Args>
+void write_limited(RateLimit& limit, Level level, const char* fmt, Args... args) {
+  if (level > kBuildLevel) return;
+  const FmtArg list[] = {FmtArg(args)..., FmtArg(0u)};
+  vwrite_limited(limit, level, fmt, list, sizeof...(Args));
 }
 
 template <typename... Args>
@@ -61,5 +110,14 @@ template <typename... Args>
 void info(const char* fmt, Args... args) { write(Level::info, fmt, args...); }
 template <typename... Args>
 void debug(const char* fmt, Args... args) { write(Level::debug, fmt, args...); }
+
+template <typename... Args>
+void error_limited(RateLimit& limit, const char* fmt, Args... args) {
+  write_limited(limit, Level::error, fmt, args...);
+}
+template <typename... Args>
+void warn_limited(RateLimit& limit, const char* fmt, Args... args) {
+  write_limited(limit, Level::warn, fmt, args...);
+}
 
 }  // namespace lib::log

@@ -58,7 +58,8 @@ void console_unlock() {
   plat::secure_console_lock().release(cpu);
   TESSERA_SYSREG_WRITE(daif, g_console_daif[cpu]);
 }
-constexpr lib::log::Console kConsoleOut{&console_write, &console_lock, &console_unlock};
+uint64_t console_millis() { return arch::cntpct() / (arch::cntfrq() / 1000); }  // rate limits' clock
+constexpr lib::log::Console kConsoleOut{&console_write, &console_lock, &console_unlock, &console_millis};
 
 [[noreturn]] void fail_boot(const char* what) {
   lib::log::error("{}", what);

@@ -1,6 +1,6 @@
 // lib/log: whole lines (one console write per line, under the console's
-// lock, pieces for lines longer than the buffer), and the bakery lock that
-// serialises them.
+// lock, pieces for lines longer than the buffer), the bakery lock that
+// serialises them, and rate limits.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,10 +18,12 @@ namespace {
 
 using lib::BakeryLock;
 using lib::log::Console;
+using lib::log::RateLimit;
 
 // One test's console: every write() recorded as one string.
 std::vector<std::string> g_writes;
 int g_locks = 0, g_unlocks = 0;
+uint64_t g_now_ms = 0;
 
 void record_write(const char* chars, size_t len) { g_writes.emplace_back(chars, len); }
 bool count_lock() {
@@ -29,14 +31,16 @@ bool count_lock() {
   return true;
 }
 void count_unlock() { ++g_unlocks; }
+uint64_t fake_millis() { return g_now_ms; }
 
-constexpr Console kRecording{&record_write, &count_lock, &count_unlock};
+constexpr Console kRecording{&record_write, &count_lock, &count_unlock, &fake_millis};
 
 class Log : public ::testing::Test {
  protected:
   void SetUp() override {
     g_writes.clear();
     g_locks = g_unlocks = 0;
+    g_now_ms = 0;
     lib::log::init(&kRecording, "T");
   }
   // Other tests in this process log too: never leave them a console that
@@ -106,11 +110,13 @@ TEST_F(Log, LineThatExactlyFillsTheBufferThenNewlineAddsNoEmptyLine) {
 TEST_F(Log, NoConsoleNoOutputNoCrash) {
   lib::log::init(nullptr, nullptr);
   lib::log::error("nobody hears this {}", 1);
+  RateLimit limit;
+  lib::log::warn_limited(limit, "nor this");
   EXPECT_TRUE(g_writes.empty());
 }
 
 TEST_F(Log, ConsoleWithoutLockStillWritesWholeLines) {
-  static constexpr Console kNoLock{&record_write, nullptr, nullptr};
+  static constexpr Console kNoLock{&record_write, nullptr, nullptr, nullptr};
   lib::log::init(&kNoLock, "T");
   lib::log::info("x");
   ASSERT_EQ(g_writes.size(), 1u);
@@ -200,7 +206,7 @@ void slow_uart_write(const char* chars, size_t len) {
 }
 bool bakery_lock() { return BakeryLock::must_release(g_lock.acquire(t_slot, UINT32_MAX)); }
 void bakery_unlock() { g_lock.release(t_slot); }
-constexpr Console kSharedUart{&slow_uart_write, &bakery_lock, &bakery_unlock};
+constexpr Console kSharedUart{&slow_uart_write, &bakery_lock, &bakery_unlock, nullptr};
 
 std::vector<std::string> uart_lines() {
   std::vector<std::string> lines;
@@ -270,6 +276,111 @@ TEST_F(Log, FourThreadsNeverInterleaveWithinALine) {
     }
   }
   for (int c = 0; c < 4; ++c) EXPECT_EQ(next[c], kLines) << "CPU " << c;
+}
+
+// --- rate limits ---
+
+TEST(RateLimit, FirstBurstPassesRestCountedThenSummaryAfterTheInterval) {
+  RateLimit limit(3, 1000);
+  for (int i = 0; i < 3; ++i) {
+    const RateLimit::Verdict v = limit.admit(10 + i, true);
+    EXPECT_TRUE(v.show);
+    EXPECT_EQ(v.last_of_burst, i == 2);
+    EXPECT_EQ(v.suppressed, 0u);
+  }
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(limit.admit(500, true).show);
+  EXPECT_FALSE(limit.admit(1009, true).show);  // still the first interval
+  const RateLimit::Verdict v = limit.admit(1010, true);
+  EXPECT_TRUE(v.show);
+  EXPECT_EQ(v.suppressed, 11u);
+  EXPECT_FALSE(v.last_of_burst);
+  // A new interval with a new burst; nothing suppressed in it yet.
+  EXPECT_TRUE(limit.admit(1011, true).show);
+  EXPECT_TRUE(limit.admit(1012, true).last_of_burst);
+  EXPECT_FALSE(limit.admit(1013, true).show);
+}
+
+TEST(RateLimit, QuietIntervalsReportNothing) {
+  RateLimit limit(2, 100);
+  EXPECT_TRUE(limit.admit(0, true).show);
+  const RateLimit::Verdict v = limit.admit(5000, true);
+  EXPECT_TRUE(v.show);
+  EXPECT_EQ(v.suppressed, 0u);
+}
+
+TEST(RateLimit, WithoutAClockCountsInstead) {
+  RateLimit limit(2, 100);
+  EXPECT_TRUE(limit.admit(0, false).show);
+  EXPECT_TRUE(limit.admit(0, false).show);
+  for (uint32_t i = 0; i < RateLimit::kCountInterval; ++i) EXPECT_FALSE(limit.admit(0, false).show);
+  const RateLimit::Verdict v = limit.admit(0, false);
+  EXPECT_TRUE(v.show);
+  EXPECT_EQ(v.suppressed, RateLimit::kCountInterval);
+}
+
+TEST_F(Log, WarnLimitedPrintsTheBurstThenOneSummaryLine) {
+  static RateLimit limit(3, 10000);
+  // A normal world offering the same page again and again.
+  for (int i = 0; i < 500; ++i) {
+    g_now_ms = static_cast<uint64_t>(i);  // 500 ms
+    lib::log::warn_limited(limit, "cannot map NS pages {:x} (+{}): {}", 0x60000000u, 1, "already mapped");
+  }
+  ASSERT_EQ(g_writes.size(), 3u);
+  EXPECT_EQ(g_writes[0], "[T] WARN: cannot map NS pages 0x60000000 (+1): already mapped\r\n");
+  EXPECT_EQ(g_writes[2],
+            "[T] WARN: cannot map NS pages 0x60000000 (+1): already mapped (rate limited: more are counted, not "
+            "shown)\r\n");
+  EXPECT_EQ(g_locks, 500);  // every one counted under the lock
+  EXPECT_EQ(g_unlocks, 500);
+  g_now_ms = 10000;
+  lib::log::warn_limited(limit, "cannot map NS pages {:x} (+{}): {}", 0x60001000u, 2, "already mapped");
+  ASSERT_EQ(g_writes.size(), 4u);
+  EXPECT_EQ(g_writes[3], "[T] WARN: cannot map NS pages 0x60001000 (+2): already mapped (suppressed 497 similar)\r\n");
+}
+
+TEST_F(Log, RateLimitsOfTwoSitesAreIndependent) {
+  static RateLimit a(1, 1000), b(1, 1000);
+  lib::log::warn_limited(a, "a");
+  lib::log::warn_limited(a, "a");
+  lib::log::warn_limited(b, "b");
+  ASSERT_EQ(g_writes.size(), 2u);
+  EXPECT_EQ(g_writes[1].rfind("[T] WARN: b", 0), 0u);
+}
+
+TEST_F(Log, RateLimitSharedByFourThreadsKeepsItsCount) {
+  // Without a clock the sequence of verdicts does not depend on which
+  // thread comes first: 2 shown, then kCountInterval counted, and so on.
+  g_uart_len = 0;
+  g_lock.reset();
+  static constexpr Console kSharedNoClock{&slow_uart_write, &bakery_lock, &bakery_unlock, nullptr};
+  lib::log::init(&kSharedNoClock, "T");
+  static RateLimit limit(2, 1000);
+  constexpr int kPerThread = 1000;
+  std::vector<std::thread> threads;
+  for (unsigned cpu = 0; cpu < 4; ++cpu) {
+    threads.emplace_back([cpu] {
+      t_slot = cpu;
+      for (int i = 0; i < kPerThread; ++i) lib::log::warn_limited(limit, "flood");
+    });
+  }
+  for (auto& t : threads) t.join();
+  // 4000 messages: intervals of 2 + 256; the last ends early.
+  int shown = 0;
+  uint64_t reported = 0;
+  for (const std::string& l : uart_lines()) {
+    ASSERT_EQ(l.rfind("[T] WARN: flood", 0), 0u) << l;
+    ++shown;
+    unsigned k = 0;
+    const size_t at = l.find("(suppressed ");
+    if (at != std::string::npos) {
+      ASSERT_EQ(std::sscanf(l.c_str() + at, "(suppressed %u similar)", &k), 1);
+      reported += k;
+    }
+  }
+  const int period = 2 + static_cast<int>(RateLimit::kCountInterval);
+  const int full = 4000 / period, left = 4000 % period;
+  EXPECT_EQ(shown, full * 2 + std::min(left, 2));
+  EXPECT_EQ(reported, static_cast<uint64_t>(full - (left == 0 ? 1 : 0)) * RateLimit::kCountInterval);
 }
 
 }  // namespace
