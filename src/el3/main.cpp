@@ -16,11 +16,27 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/pl011.h"
 #include "plat/qemu_virt/power.h"
+#include "plat/qemu_virt/secure_console.h"
 
 namespace {
 
 constexpr plat::Pl011 kConsole(plat::kSecureUartBase);
-void console_putc(char c) { kConsole.putc(c); }
+
+// The monitor's console: whole lines to the secure UART, under the lock it
+// shares with the trusted OS (plat/qemu_virt/secure_console.h). With the
+// MMU off (the cold boot's first lines) the lock is not taken: no other CPU
+// runs yet, and this CPU's accesses would be Device accesses to memory the
+// trusted OS reaches as Normal cacheable. The monitor runs with interrupts
+// masked, so nothing on this CPU comes between the lock and the unlock.
+void console_write(const char* chars, size_t len) { kConsole.write(chars, len); }
+bool console_lock() {
+  if (!(TESSERA_SYSREG_READ(sctlr_el3) & 1)) return false;  // SCTLR_EL3.M
+  return lib::BakeryLock::must_release(plat::secure_console_lock().acquire(arch::cpu_index()));
+}
+void console_unlock() { plat::secure_console_lock().release(arch::cpu_index()); }
+uint64_t console_millis() { return arch::cntpct() / (arch::cntfrq() / 1000); }  // rate limits' clock
+// (el3_main installs it by this name.)
+constexpr lib::log::Console console_putc{&console_write, &console_lock, &console_unlock, &console_millis};
 
 // ESR_ELx exception classes the monitor handles.
 constexpr uint64_t kEcFpTrap = 0x07;

@@ -9,6 +9,7 @@
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/pl011.h"
+#include "plat/qemu_virt/secure_console.h"
 #include "sel1/mmu.h"
 #include "arch/aarch64/gicv3.h"
 #include "plat/qemu_virt/memory_map.h"
@@ -24,12 +25,41 @@
 #endif
 
 extern "C" void sel1_fp_clobber(uint64_t pattern);
-extern "C" char __image_start[];
+extern "C" char __image_start[], __image_end[];
 
 namespace {
 
 constexpr plat::Pl011 kConsole(plat::kSecureUartBase);
-void console_putc(char c) { kConsole.putc(c); }
+
+// The trusted OS's console: whole lines to the secure UART, under the lock
+// it shares with the monitor (plat/qemu_virt/secure_console.h), once that
+// lock's page is mapped (attach_console_lock) and this CPU's MMU is on.
+// Interrupts are masked while the lock is held: a thread of the trusted OS
+// runs with FIQ unmasked, and one suspended in the middle of a line must
+// not keep the console from everyone while the normal world runs.
+constinit bool g_console_lock_attached = false;
+constinit uint64_t g_console_daif[plat::kMaxCpus] = {};
+
+void console_write(const char* chars, size_t len) { kConsole.write(chars, len); }
+bool console_lock() {
+  const unsigned cpu = arch::cpu_index();
+  if (!g_console_lock_attached || cpu >= plat::kMaxCpus || !(TESSERA_SYSREG_READ(sctlr_el1) & 1)) return false;
+  const uint64_t daif = TESSERA_SYSREG_READ(daif);
+  __asm__ volatile("msr daifset, #3" ::: "memory");
+  if (!lib::BakeryLock::must_release(plat::secure_console_lock().acquire(cpu))) {
+    TESSERA_SYSREG_WRITE(daif, daif);
+    return false;
+  }
+  g_console_daif[cpu] = daif;
+  return true;
+}
+void console_unlock() {
+  const unsigned cpu = arch::cpu_index();
+  plat::secure_console_lock().release(cpu);
+  TESSERA_SYSREG_WRITE(daif, g_console_daif[cpu]);
+}
+uint64_t console_millis() { return arch::cntpct() / (arch::cntfrq() / 1000); }  // rate limits' clock
+constexpr lib::log::Console kConsoleOut{&console_write, &console_lock, &console_unlock, &console_millis};
 
 [[noreturn]] void fail_boot(const char* what) {
   lib::log::error("{}", what);
@@ -38,6 +68,23 @@ void console_putc(char c) { kConsole.putc(c); }
   ffa::Regs r = ffa::error(ffa::Error::aborted);
   arch_smc(&r);
   lib::panic("SPMD resumed a trusted OS that failed to start");
+}
+
+// Once the MMU is on, on the primary CPU while it is the only CPU on (the
+// monitor waits for this boot to finish): the shared lock's page, mapped
+// Normal write-back as the monitor maps it, and reset.
+void attach_console_lock(arch::mmu::PageTable& tables) {
+  constexpr uint64_t page = plat::kSecureConsoleLockPage;
+  if (reinterpret_cast<uint64_t>(__image_end) > page)
+    fail_boot("trusted OS image reaches the secure console's lock page 0x0e4ff000");
+  auto s = tables.map(page, page, 0x1000, arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = true});
+  if (!s) {
+    lib::log::error("secure console lock page {:x}: {}; lines from several CPUs may mix", page,
+                    arch::mmu::to_string(s.error()));
+    return;
+  }
+  plat::secure_console_lock().reset();
+  g_console_lock_attached = true;
 }
 
 }  // namespace
@@ -90,7 +137,7 @@ void unlock_core() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_core_lock) : "me
 }  // namespace
 
 extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
-  lib::log::init(&console_putc, "S-EL1");
+  lib::log::init(&kConsoleOut, "S-EL1");
   // MMU off: the manifest is read in place (it is secure RAM that only EL3
   // wrote); the parsed copy lives in our data.
   static ffa::CoreManifest manifest{};
@@ -113,6 +160,7 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
       fail_boot("SPMC manifest ns-memory overlaps secure RAM (0x0e000000-0x0f000000)");
   }
   arch::mmu::PageTable& tables = sel1::mmu_init(manifest_pa);
+  attach_console_lock(tables);
 
   // Agree with the SPMD before serving anyone: same FF-A major version, and
   // the SPMD knows us by the ID our manifest gives.

@@ -21,7 +21,10 @@ ffa::Result<uint8_t*> Sel1Placement::map_ns_pages(uint64_t pa, uint32_t pages) {
                        // hit the trusted OS's (ASID 0) entries.
                        Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true, .global = false});
   if (!s) {
-    lib::log::warn("cannot map NS pages {:x} (+{}): {}", pa, pages, arch::mmu::to_string(s.error()));
+    // The normal world causes this at will (offering pages that are mapped
+    // already, again and again): rate limited.
+    static constinit lib::log::RateLimit limit;
+    lib::log::warn_limited(limit, "cannot map NS pages {:x} (+{}): {}", pa, pages, arch::mmu::to_string(s.error()));
     return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;
   }
   return reinterpret_cast<uint8_t*>(pa);

@@ -1,5 +1,7 @@
 #include "nwd/harness/test.h"
 
+#include "arch/aarch64/sysreg.h"
+#include "lib/bakery_lock.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/pl011.h"
 
@@ -9,11 +11,54 @@ namespace harness {
 namespace {
 constexpr plat::Pl011 kUart(plat::kUart0Base);
 unsigned g_failures_in_test = 0;
+
+// The console: each CPU gathers its characters into its own line buffer
+// and writes a line to the UART whole, under a lock, so that secondaries'
+// lines never mix with the primary's. The harness runs with its MMU off
+// (every access Device-nGnRnE), where exclusives need not work: the lock
+// is lib::BakeryLock, which needs only plain loads, stores and barriers.
+// A line longer than the buffer goes out in pieces, each a line of its own.
+constexpr unsigned kLineMax = 256;
+struct LineBuffer {
+  char text[kLineMax];
+  unsigned len;
+};
+constinit LineBuffer g_lines[lib::BakeryLock::kSlots] = {};
+constinit lib::BakeryLock g_console_lock;
+
+void flush_line(LineBuffer& line, unsigned cpu) {
+  // Interrupts masked while the lock is held: a handler that printed on
+  // this CPU would find the lock taken by its own CPU.
+  const uint64_t daif = TESSERA_SYSREG_READ(daif);
+  __asm__ volatile("msr daifset, #3" ::: "memory");
+  const bool taken = lib::BakeryLock::must_release(g_console_lock.acquire(cpu));
+  kUart.write(line.text, line.len);
+  if (taken) g_console_lock.release(cpu);
+  TESSERA_SYSREG_WRITE(daif, daif);
+  line.len = 0;
+}
 }  // namespace
 
 void console_putc(void*, char c) {
-  if (c == '\n') kUart.putc('\r');
-  kUart.putc(c);
+  const unsigned cpu = arch::cpu_index();
+  if (cpu >= lib::BakeryLock::kSlots) {  // no buffer of its own: as it comes
+    if (c == '\n') kUart.putc('\r');
+    kUart.putc(c);
+    return;
+  }
+  LineBuffer& line = g_lines[cpu];
+  if (c == '\n') {
+    line.text[line.len++] = '\r';
+    line.text[line.len++] = '\n';
+    flush_line(line, cpu);
+    return;
+  }
+  line.text[line.len++] = c;
+  if (line.len == kLineMax - 2) {  // full: this piece ends a line
+    line.text[line.len++] = '\r';
+    line.text[line.len++] = '\n';
+    flush_line(line, cpu);
+  }
 }
 
 void print(const char* s) {

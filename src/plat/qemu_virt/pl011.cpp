@@ -15,4 +15,8 @@ void Pl011::putc(char c) const {
   *dr = static_cast<uint8_t>(c);
 }
 
+void Pl011::write(const char* chars, size_t len) const {
+  for (size_t i = 0; i < len; ++i) putc(chars[i]);
+}
+
 }  // namespace plat
