@@ -8,7 +8,7 @@ set(TESSERA_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefi
 add_compile_options(${TESSERA_SANITIZERS})
 add_link_options(${TESSERA_SANITIZERS})
 
-add_library(tessera_fake STATIC src/arch/fake/fake_placement.cpp)
+add_library(tessera_fake STATIC src/arch/fake/fake_placement.cpp src/arch/fake/spin_relax.cpp)
 target_link_libraries(tessera_fake PUBLIC tessera_spmc)
 
 add_subdirectory(tests/unit)
