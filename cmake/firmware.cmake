@@ -43,6 +43,7 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
           src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp
           src/arch/aarch64/pgtable.cpp  # its own -Os copy: the monitor maps only at boot
+          src/lib/fdt.cpp  # its own -Os copy: the monitor reads two small device trees, once
   LIBS tessera_ffa)
 # The monitor's hot paths are assembly (the vectors' fast path); its C++ is
 # boot and slow-path code, built for size to keep the image small; the

@@ -1,6 +1,7 @@
 #include "el3/inject.h"
 
 #include "arch/aarch64/sysreg.h"
+#include "el3/cpu_features.h"
 
 namespace el3 {
 namespace {
@@ -21,18 +22,13 @@ constexpr uint64_t kEsrIl = 1ull << 25;  // 32-bit instruction; EC 0 = unknown r
 // Vector offsets (VBAR_ELx + ...): synchronous exception.
 constexpr uint64_t kVecCurrentSp0 = 0x000, kVecCurrentSpx = 0x200, kVecLowerA64 = 0x400, kVecLowerA32 = 0x600;
 
-bool has_pan() { return ((TESSERA_SYSREG_READ(id_aa64mmfr1_el1) >> 20) & 0xF) != 0; }
-bool has_ssbs() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 4) & 0xF) != 0; }
-bool has_mte() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 8) & 0xF) >= 2; }
-
 }  // namespace
 
 unsigned inject_undef(CpuContext& ctx) {
   const uint64_t old_spsr = ctx.spsr_el3;
   const bool from_a32 = (old_spsr & 0x10) != 0;
   const unsigned from_el = from_a32 ? 0 : static_cast<unsigned>((old_spsr >> 2) & 3);
-  const bool has_el2 = ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 8) & 0xF) != 0;
-  const uint64_t hcr = has_el2 ? TESSERA_SYSREG_READ(hcr_el2) : 0;
+  const uint64_t hcr = cpu::has_el2() ? TESSERA_SYSREG_READ(hcr_el2) : 0;
   unsigned target = from_el;
   if (from_el == 0) target = (hcr & kHcrTge) ? 2 : 1;
 
@@ -65,15 +61,15 @@ unsigned inject_undef(CpuContext& ctx) {
   // UAO) zero.
   uint64_t spsr = (old_spsr & kSpsrNzcv) | kSpsrDaif | (target == 2 ? 0x9 : 0x5);
   const bool pan_applies = target == 1 || (hcr & kHcrE2h);
-  if (has_pan() && pan_applies) {
+  if (cpu::has_pan() && pan_applies) {
     if (!(sctlr & kSctlrSpan)) {
       spsr |= kSpsrPan;
     } else {
       spsr |= old_spsr & kSpsrPan;
     }
   }
-  if (has_ssbs() && (sctlr & kSctlrDssbs)) spsr |= kSpsrSsbs;
-  if (has_mte()) spsr |= kSpsrTco;
+  if (cpu::has_ssbs() && (sctlr & kSctlrDssbs)) spsr |= kSpsrSsbs;
+  if (cpu::has_mte2()) spsr |= kSpsrTco;
 
   ctx.elr_el3 = vbar + offset;
   ctx.spsr_el3 = spsr;

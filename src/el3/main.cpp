@@ -215,7 +215,9 @@ extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
     // goes on.
     const uint64_t at = ctx->elr_el3;
     const unsigned el = el3::inject_undef(*ctx);
-    lib::log::warn("normal world: trap ESR {:x} at {:x} not served by the monitor; UNDEF injected at NS-EL{}",
+    // The normal world can trap here at will, in a loop: rate limited.
+    static constinit lib::log::RateLimit limit;
+    lib::log::warn_limited(limit, "normal world: trap ESR {:x} at {:x} not served by the monitor; UNDEF injected at NS-EL{}",
                    esr, at, el);
     return ctx;
   }

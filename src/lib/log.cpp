@@ -126,7 +126,7 @@ void vwrite_limited(RateLimit& limit, Level level, const char* fmt, const FmtArg
 
 RateLimit::Verdict RateLimit::admit(uint64_t now_ms, bool have_clock) {
   Verdict v{false, false, 0};
-  const bool over = have_clock ? now_ms - interval_start_ >= interval_ms_ : suppressed_ >= kCountInterval;
+  const bool over = have_clock ? now_ms - interval_start_ >= interval_ms() : suppressed_ >= kCountInterval;
   if (!started_ || over) {
     // A new interval: the count so far goes out with this message.
     v.suppressed = suppressed_;
@@ -135,11 +135,11 @@ RateLimit::Verdict RateLimit::admit(uint64_t now_ms, bool have_clock) {
     interval_start_ = now_ms;
     started_ = true;
   }
-  const uint32_t burst = burst_ ? burst_ : 1;
-  if (shown_ < burst) {
+  const uint32_t most = burst() ? burst() : 1;
+  if (shown_ < most) {
     ++shown_;
     v.show = true;
-    v.last_of_burst = shown_ == burst;
+    v.last_of_burst = shown_ == most;
   } else if (suppressed_ != UINT32_MAX) {
     ++suppressed_;
   }

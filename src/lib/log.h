@@ -66,7 +66,9 @@ void init(const Console* console, const char* tag);
 class RateLimit {
  public:
   static constexpr uint32_t kCountInterval = 256;
-  constexpr RateLimit(uint32_t burst = 5, uint32_t interval_ms = 10000) : burst_(burst), interval_ms_(interval_ms) {}
+  static constexpr uint32_t kDefaultBurst = 5, kDefaultIntervalMs = 10000;
+  constexpr RateLimit(uint32_t burst = kDefaultBurst, uint32_t interval_ms = kDefaultIntervalMs)
+      : burst_x_(burst ^ kDefaultBurst), interval_x_(interval_ms ^ kDefaultIntervalMs) {}
 
   struct Verdict {
     bool show;            // print this one
@@ -77,8 +79,14 @@ class RateLimit {
   Verdict admit(uint64_t now_ms, bool have_clock);
 
  private:
-  uint32_t burst_;
-  uint32_t interval_ms_;
+  // The settings are stored XOR their defaults, so that a limit with the
+  // defaults is all zeros and lives in .bss: the monitor has no other
+  // initialised data, and a .data section would cost el3.bin the padding
+  // up to its page-aligned start.
+  uint32_t burst() const { return burst_x_ ^ kDefaultBurst; }
+  uint32_t interval_ms() const { return interval_x_ ^ kDefaultIntervalMs; }
+  uint32_t burst_x_;
+  uint32_t interval_x_;
   bool started_ = false;
   uint32_t shown_ = 0;       // in this interval
   uint32_t suppressed_ = 0;  // since the last message shown

@@ -41,7 +41,13 @@ void SecureTimer::top_half() {
   ++events_;
   if (notifications_) {
     auto s = notifications_->local_notification_set(self_, receiver_, ids_);
-    if (!s) lib::log::warn("secure timer: notification refused ({}); the event waits for a bottom half", ffa::to_string(s.error()));
+    if (!s) {
+      // The receiver decides whether it binds the notification, and the
+      // timer can fire every tick: rate limited.
+      static constinit lib::log::RateLimit limit;
+      lib::log::warn_limited(limit, "secure timer: notification refused ({}); the event waits for a bottom half",
+                             ffa::to_string(s.error()));
+    }
   }
 }
 
