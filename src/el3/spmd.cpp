@@ -2,6 +2,7 @@
 #include "el3/psci.h"
 
 #include "arch/aarch64/sysreg.h"
+#include "el3/cpu_features.h"
 #include "ffa/func.h"
 #include "ffa/regs.h"
 #include "lib/log.h"
@@ -19,7 +20,7 @@ constexpr uint64_t kScrFiq = 1ull << 2;   // FIQs to EL3: secure interrupts whil
 constexpr uint64_t kScrSt = 1ull << 11;   // S-EL1 may use the secure physical timer
 constexpr uint64_t kScrRes1 = 3ull << 4;
 constexpr uint64_t kScrHce = 1ull << 8;
-constexpr uint64_t kScrTlor = 1ull << 14;  // LORegion registers trap to EL3 (see start_normal_world)
+constexpr uint64_t kScrTerr = 1ull << 15;  // RAS error-record registers trap to EL3 (see start_normal_world)
 constexpr uint64_t kScrRw = 1ull << 10;
 constexpr uint64_t kScrApk = 1ull << 16;
 constexpr uint64_t kScrApi = 1ull << 17;
@@ -109,19 +110,16 @@ PerCpu& this_cpu() { return g_cpu[arch::cpu_index()]; }
 
 uint64_t scr_common() {
   uint64_t scr = kScrRes1 | kScrRw | kScrApk | kScrApi | kScrEnScxt;
-  const uint64_t mmfr0 = TESSERA_SYSREG_READ(id_aa64mmfr0_el1);
-  const uint64_t mmfr1 = TESSERA_SYSREG_READ(id_aa64mmfr1_el1);
-  if ((mmfr0 >> 56) & 0xF) scr |= kScrFgtEn;  // FEAT_FGT
-  if ((mmfr1 >> 40) & 0xF) scr |= kScrHxEn;   // FEAT_HCX
+  if (cpu::has_fgt()) scr |= kScrFgtEn;
+  if (cpu::has_hcx()) scr |= kScrHxEn;
   return scr;
 }
 
-bool has_el2() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 8) & 0xF) != 0; }
-bool has_sve() { return ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) != 0; }
-// ID_AA64PFR1_EL1.SME: 1 SME, 2 SME2; ID_AA64SMFR0_EL1.FA64 (bit 63).
-unsigned sme_level() { return (TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF; }
-bool has_sme() { return sme_level() != 0; }
-bool has_sme_fa64() { return has_sme() && (TESSERA_SYSREG_READ(S3_0_C0_C4_5) >> 63) != 0; }
+using cpu::has_el2;
+using cpu::has_sme;
+using cpu::has_sme_fa64;
+using cpu::has_sve;
+using cpu::sme_level;
 // The normal world's CPTR_EL3: SVE and SME enabled where the CPU has them
 // (TF-A's ENABLE_SVE_FOR_NS and ENABLE_SME_FOR_NS); FP/SIMD never trapped.
 uint64_t ns_cptr() { return (has_sve() ? kCptrEz : 0) | (has_sme() ? kCptrEsm : 0); }
@@ -230,12 +228,14 @@ void set_error(CpuContext& c, ffa::Error e) {
 // stale normal world's and must not overwrite the SPMC's saved ones.
 CpuContext* start_normal_world(PerCpu& cpu, bool secure_was_running = true) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
-  // SCR_EL3.TLOR: the monitor does not switch the LORegion registers
-  // between worlds, so the normal world may not use them; its accesses
-  // trap here and become UNDEF (el3_sync_from_lower), as for every trap
-  // the monitor does not serve.
+  // SCR_EL3.TERR (FEAT_RAS): the RAS error records are firmware's, as
+  // with TF-A's RAS_TRAP_NS_ERR_REC_ACCESS, and the monitor does not
+  // switch them between worlds; the normal world's accesses trap here and
+  // become UNDEF (el3_sync_from_lower), as every trap the monitor does not
+  // serve. (Not SCR_EL3.TLOR: Linux's EL2 set-up writes LORC_EL1 whenever
+  // the CPU has FEAT_LOR, and the secure world never uses LORegions.)
   init_context(cpu.nonsecure, cpu.ns_entry, spsr,
-               scr_common() | kScrNs | kScrHce | kScrTlor | (g_spmc_alive ? kScrFiq : 0) |
+               scr_common() | kScrNs | kScrHce | (cpu::has_ras() ? kScrTerr : 0) | (g_spmc_alive ? kScrFiq : 0) |
                    (has_sme() ? kScrEnTp2 : 0),
                ns_cptr());
   cpu.nonsecure.sme = has_sme();
@@ -372,7 +372,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
 
   if (cpu.pending == Pending::boot) {
     if (fid == ffa::raw(Func::msg_wait)) {
-      lib::log::info("SPMD: SPMC initialised");
+      lib::log::info("SPMD: SPMC initialised on CPU {}", arch::cpu_index());
       g_spmc_alive = true;
     } else {
       lib::log::error("SPMD: SPMC failed to initialise (call {:x}, w2 = {:x}); booting the normal world without it",

@@ -6,8 +6,8 @@
 
 extern "C" uint64_t harness_probe_read(uint64_t addr);
 extern "C" char harness_probe_insn[];
-extern "C" uint64_t harness_probe_lorc();
-extern "C" char harness_probe_lorc_insn[];
+extern "C" uint64_t harness_probe_erridr();
+extern "C" char harness_probe_erridr_insn[];
 
 namespace harness {
 namespace {
@@ -38,7 +38,7 @@ Probe probe_read(uint64_t addr) {
 Probe probe_trapped_register() {
   g_faulted = false;
   g_expect_fault = true;
-  const uint64_t v = harness_probe_lorc();
+  const uint64_t v = harness_probe_erridr();
   g_expect_fault = false;
   return Probe{g_faulted, v, g_esr};
 }
@@ -68,7 +68,7 @@ extern "C" uint64_t harness_exception(uint64_t kind) {
     return 4;
   }
   // Undefined Instruction (EC 0) at the trapped-register probe.
-  if (g_expect_fault && ec == 0 && elr == reinterpret_cast<uint64_t>(harness_probe_lorc_insn)) {
+  if (g_expect_fault && ec == 0 && elr == reinterpret_cast<uint64_t>(harness_probe_erridr_insn)) {
     g_faulted = true;
     g_esr = esr;
     return 4;

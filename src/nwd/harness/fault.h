@@ -10,7 +10,7 @@ struct Probe {
   uint64_t esr;
 };
 Probe probe_read(uint64_t addr);
-// Reads LORC_EL1, a register the monitor keeps from the normal world: the
+// Reads ERRIDR_EL1, a register the monitor keeps from the normal world: the
 // read should come back as an Undefined Instruction exception here
 // (faulted, with ESR_ELx.EC 0) that EL3 injected.
 Probe probe_trapped_register();

@@ -72,13 +72,14 @@ harness_probe_insn:
     ldr     x0, [x1]
     ret
 
-    // uint64_t harness_probe_lorc(void): reads LORC_EL1, which the monitor
-    // keeps from the normal world (SCR_EL3.TLOR): the read traps to EL3,
-    // which makes it UNDEFINED here; the handler skips the instruction.
-    .global harness_probe_lorc
-    .global harness_probe_lorc_insn
-harness_probe_lorc:
+    // uint64_t harness_probe_erridr(void): reads ERRIDR_EL1, a RAS
+    // error-record register the monitor keeps from the normal world
+    // (SCR_EL3.TERR): the read traps to EL3, which makes it UNDEFINED
+    // here; the handler skips the instruction.
+    .global harness_probe_erridr
+    .global harness_probe_erridr_insn
+harness_probe_erridr:
     mov     x0, #0
-harness_probe_lorc_insn:
-    mrs     x0, S3_0_C10_C4_3           // LORC_EL1
+harness_probe_erridr_insn:
+    mrs     x0, S3_0_C5_C3_0            // ERRIDR_EL1
     ret
