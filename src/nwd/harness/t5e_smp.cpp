@@ -159,6 +159,115 @@ TEST(smp, cpu_on_refusals) {
   EXPECT_EQ(psci(kAffinityInfo, 0, 0), 0);  // still ON
 }
 
+// Concurrent CPU_ONs of one CPU: the other CPUs, released together, all
+// ask to start the last one. PSCI lets exactly one of them succeed; the
+// rest get ALREADY_ON or ON_PENDING, and the target starts once. (The
+// monitor once checked the target's state and set it in two steps, so
+// two CPUs could both succeed and prepare its entry twice.)
+namespace {
+constexpr unsigned kCpuOnRaces = 40;
+constexpr int64_t kNotAsked = 1;  // no PSCI return value is positive here
+volatile uint32_t g_race_ready[kMaxCpus];
+volatile uint32_t g_race_go;
+volatile int64_t g_race_result[kMaxCpus];
+volatile uint32_t g_target_runs;
+volatile unsigned g_race_target;
+
+void race_for_cpu_on(unsigned cpu) {
+  const unsigned target = g_race_target;
+  if (cpu == target) {
+    g_target_runs = g_target_runs + 1;  // only the target writes it
+    // Stay on until every racer has its answer: once this CPU is off
+    // again, a late CPU_ON rightly succeeds and starts it a second time.
+    const uint64_t t0 = arch::cntpct();
+    for (bool all = false; !all && arch::cntpct() - t0 < arch::cntfrq() * 5;) {
+      all = true;
+      for (unsigned c = 0; c < target; ++c) all = all && g_race_result[c] != kNotAsked;
+    }
+    return;
+  }
+  g_race_ready[cpu] = 1;
+  const uint64_t t0 = arch::cntpct();
+  while (g_race_go == 0 && arch::cntpct() - t0 < arch::cntfrq() * 5) {
+  }
+  g_race_result[cpu] = psci(kCpuOn, target, reinterpret_cast<uint64_t>(harness_secondary_entry), stack_top(target));
+}
+
+// Starts CPU c for g_other_work, waiting out an earlier power-off.
+bool start_cpu(unsigned c) {
+  const uint64_t t0 = arch::cntpct();
+  int64_t r;
+  while ((r = psci(kCpuOn, c, reinterpret_cast<uint64_t>(harness_secondary_entry), stack_top(c))) == kAlreadyOn ||
+         r == kOnPending) {
+    if (arch::cntpct() - t0 > arch::cntfrq()) break;
+  }
+  return r == 0;
+}
+
+bool wait_off(unsigned from, unsigned to) {
+  for (unsigned c = from; c < to; ++c) {
+    const uint64_t t0 = arch::cntpct();
+    while (psci(kAffinityInfo, c, 0) != 1) {
+      if (arch::cntpct() - t0 > arch::cntfrq() * 2) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+TEST(smp, concurrent_cpu_on_of_one_cpu_succeeds_once) {
+  if (g_present < 3) {
+    harness::printf("# smp: {} CPU(s); the race needs 3 (run at -smp 4)\n", g_present);
+    return;
+  }
+  const unsigned n = g_present, target = n - 1;
+  ASSERT_TRUE(wait_off(1, n));  // earlier tests' secondaries are off
+  g_race_target = target;
+  g_other_work = &race_for_cpu_on;
+  unsigned pending = 0, already_on = 0, bad_rounds = 0;
+  for (unsigned round = 0; round < kCpuOnRaces; ++round) {
+    g_race_go = 0;
+    for (unsigned c = 0; c < n; ++c) {
+      g_race_ready[c] = 0;
+      g_race_result[c] = kNotAsked;
+      g_cpu[c].done = false;
+    }
+    const uint32_t runs_before = g_target_runs;
+    bool started = true;
+    for (unsigned c = 1; c < target; ++c) started = started && start_cpu(c);
+    ASSERT_TRUE(started);
+    // Release the racers together once all wait at the line, and race too.
+    const uint64_t t0 = arch::cntpct();
+    for (bool all = false; !all && arch::cntpct() - t0 < arch::cntfrq() * 5;) {
+      all = true;
+      for (unsigned c = 1; c < target; ++c) all = all && g_race_ready[c] != 0;
+    }
+    g_race_go = 1;
+    g_race_result[0] = psci(kCpuOn, target, reinterpret_cast<uint64_t>(harness_secondary_entry), stack_top(target));
+    ASSERT_TRUE(wait_done(n));
+    ASSERT_TRUE(wait_off(1, n));
+    unsigned won = 0;
+    for (unsigned c = 0; c < target; ++c) {
+      const int64_t r = g_race_result[c];
+      if (r == 0) {
+        ++won;
+      } else if (r == kOnPending) {
+        ++pending;
+      } else if (r == kAlreadyOn) {
+        ++already_on;
+      } else {
+        ++bad_rounds;  // any other answer is wrong
+      }
+    }
+    if (won != 1 || g_target_runs != runs_before + 1) ++bad_rounds;
+  }
+  g_other_work = nullptr;
+  harness::printf("# smp: {} CPU_ON races for CPU {}: {} ON_PENDING, {} ALREADY_ON answers to the losers\n",
+                  kCpuOnRaces, target, pending, already_on);
+  EXPECT_EQ(bad_rounds, 0u);
+  EXPECT_EQ(pending + already_on, kCpuOnRaces * (target - 1));
+}
+
 namespace harness {
 unsigned run_on_every_cpu(void (*work)(unsigned cpu)) {
   const uint64_t entry = reinterpret_cast<uint64_t>(harness_secondary_entry);
