@@ -13,9 +13,10 @@ ICOUNT_ARGS = ["-icount", "shift=0,sleep=off", "-seed", "1"]
 
 def command(flash, smp=None, memory="1G", icount=False, extra=(), monitor="none"):
     """The QEMU command for a flash file: both UARTs (normal world first,
-    secure world second) share one console, interleaved by line. Four CPUs
-    by default; one under -icount, where QEMU runs the CPUs in turn on one
-    thread and the counter would advance with every CPU's instructions (the
+    secure world second) share one console, interleaved byte by byte (each
+    UART gets whole lines from its own world). Four CPUs by default; one
+    under -icount, where QEMU runs the CPUs in turn on one thread and the
+    counter would advance with every CPU's instructions (the
     benchmarks measure one CPU's path).
 
     No default devices (-nodefaults) and no network (-nic none): QEMU's
