@@ -216,6 +216,9 @@ void reply(CpuContext& c, uint64_t x0, uint64_t x2 = 0, uint64_t x1 = 0, uint64_
   c.x[4] = c.x[5] = c.x[6] = c.x[7] = 0;
 }
 void reply_success(CpuContext& c, uint64_t w2) { reply(c, ffa::raw(Func::success_32), w2); }
+// FFA_VERSION answers in w0 alone (a version word, or NOT_SUPPORTED as
+// 0xFFFFFFFF); w1-w7 are MBZ, so the caller's input never echoes back.
+void reply_version(CpuContext& c, uint32_t w0) { reply(c, w0); }
 void set_error(CpuContext& c, ffa::Error e) {
   reply(c, ffa::raw(Func::error), static_cast<uint32_t>(static_cast<int32_t>(e)));
 }
@@ -284,14 +287,14 @@ CpuContext* start_normal_world(PerCpu& cpu, bool secure_was_running = true) {
 CpuContext* nwd_version(PerCpu& cpu, CpuContext& ns) {
   const uint32_t input = static_cast<uint32_t>(ns.x[1]);
   if (!ffa::Version::valid_word(input) || !g_spmc_alive) {
-    ns.x[0] = 0xFFFFFFFFu;  // NOT_SUPPORTED, in w0 for FFA_VERSION
+    reply_version(ns, 0xFFFFFFFFu);  // NOT_SUPPORTED, in w0 for FFA_VERSION
     return &ns;
   }
   version_lock();
   const VersionCache cached = g_version_cache;
   version_unlock();
   if (cached.valid && cached.input == input) {
-    ns.x[0] = cached.answer;
+    reply_version(ns, cached.answer);
     return &ns;
   }
   // Tell the SPMC, which records what the normal world will use.
@@ -358,7 +361,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
   switch (static_cast<Func>(fid)) {
     case Func::version:
       // The SPMC asks for the SPMD's version.
-      s->x[0] = ffa::kImplementedVersion.word();
+      reply_version(*s, ffa::kImplementedVersion.word());
       return s;
     case Func::id_get:
       reply_success(*s, g_boot.spmc_id.raw());
@@ -402,7 +405,7 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     // The vectors answer a repeat of this input by themselves.
     ns->version_in = (1ull << 32) | input;
     ns->version_out = answer;
-    ns->x[0] = answer;
+    reply_version(*ns, answer);
     return ns;
   }
 

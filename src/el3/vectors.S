@@ -210,6 +210,15 @@ version_answer:
     cmp     x19, x18
     b.ne    slow_path
     ldr     x0, [sp, #CTX_VERSION_OUT]
+    // w1-w7 are MBZ in FFA_VERSION's answer (the input must not echo
+    // back); x8-x17 are preserved.
+    mov     x1, #0
+    mov     x2, #0
+    mov     x3, #0
+    mov     x4, #0
+    mov     x5, #0
+    mov     x6, #0
+    mov     x7, #0
     ldp     x18, x19, [sp, #0x90]
     eret
 
