@@ -164,7 +164,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   Outcome sp_interrupted_now(size_t index, ffa::Regs& out);
   // partition_lifecycle.cpp
   Outcome dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
-  void sp_features(const ffa::Regs& in, ffa::Regs& out) const;
+  void sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const;
   void console_log(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out);
   Outcome resume(size_t index) {

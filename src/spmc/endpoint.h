@@ -195,7 +195,10 @@ struct Partition {
   ffa::EndpointId requester;  // who sent the direct request being handled
   uint32_t request_fid = 0;   // and with which call (the answer must match it)
   PartitionState before_blocked = PartitionState::running;  // where it resumes
-  ffa::Version version = ffa::kVersion1_0;
+  ffa::Version version = ffa::kVersion1_0;  // its manifest's ffa-version, or what FFA_VERSION agreed
+  // Set by its first FF-A call other than FFA_VERSION: from then on its
+  // version is fixed (descriptors were exchanged in that layout).
+  bool version_negotiated = false;
   Mailbox mailbox;  // its RX/TX pair, when its manifest declares one
   uint64_t secondary_entry = 0;  // FFA_SECONDARY_EP_REGISTER, for the SMP work
   NotificationBitmaps notifications;  // created when its manifest has notification-support

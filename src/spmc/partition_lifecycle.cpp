@@ -29,8 +29,18 @@ Outcome Core::boot_next(ffa::Regs& out) {
   return resume(next);
 }
 
-void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
-  switch (static_cast<Func>(in.w(1))) {
+void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const {
+  const uint32_t id = in.w(1), input = in.w(2);
+  // Bit 31 clear: a feature ID. S-EL0 partitions take no virtual
+  // interrupts (no NPI, no managed exit), and the SRI is the normal
+  // world's. Input properties are defined for no feature (MBZ).
+  if ((id & 0x80000000u) == 0) return ffa::set_error(out, Error::not_supported);
+  // Input properties are defined for FFA_MEM_RETRIEVE_REQ alone, from
+  // v1.1 on (bit 1, see below); for every other function they are MBZ.
+  const bool retrieve = id == ffa::raw(Func::mem_retrieve_req_32) || id == ffa::raw(Func::mem_retrieve_req_64);
+  if (!retrieve && input != 0) return ffa::set_error(out, Error::not_supported);
+  switch (static_cast<Func>(id)) {
+    case Func::interrupt:  // a partition receives it (its interrupts' top halves)
     case Func::error:
     case Func::success_32:
     case Func::success_64:
@@ -74,10 +84,20 @@ void Core::sp_features(const ffa::Regs& in, ffa::Regs& out) const {
     case Func::yield:
       return ffa::set_success(out, 0);
     case Func::mem_retrieve_req_32:
-    case Func::mem_retrieve_req_64:
-      // w2 bit 1: responses say whether memory is non-secure (the NS bit);
-      // bit 0 clear: the request comes in the RX/TX pair only.
-      return ffa::set_success(out, 1u << 1);
+    case Func::mem_retrieve_req_64: {
+      // FF-A v1.1+ (memory management, FFA_FEATURES properties of
+      // FFA_MEM_RETRIEVE_REQ): input bit 1 says the caller understands
+      // the NS bit in retrieve responses; every other input bit is MBZ.
+      // A v1.1+ caller must set bit 1 (responses always carry the NS
+      // bit); a v1.0 caller has no input properties at all.
+      constexpr uint32_t kNsBit = 1u << 1;
+      const bool v1_1 = p.version >= ffa::kVersion1_1;
+      if ((input & ~kNsBit) != 0 || (!v1_1 && input != 0) || (v1_1 && input != kNsBit))
+        return ffa::set_error(out, Error::not_supported);
+      // Output: bit 1, NS bit handling (v1.1+); bit 0 clear, requests
+      // come in the RX/TX pair only; bit 2 clear, no hypervisor retrieval.
+      return ffa::set_success(out, v1_1 ? kNsBit : 0u);
+    }
     default:
       return ffa::set_error(out, Error::not_supported);
   }
@@ -142,6 +162,8 @@ void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 
 Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
+  // Any call but FFA_VERSION fixes the partition's version.
+  if (in.fid() != ffa::raw(Func::version)) p.version_negotiated = true;
   switch (static_cast<Func>(in.fid())) {
     case Func::msg_wait:
       if (p.state == PartitionState::booting) {
@@ -179,7 +201,9 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
     case Func::version: {
       const uint32_t w1 = in.w(1);
       const ffa::Version agreed = ffa::negotiate(ffa::Version::from_word(w1), config_.version);
-      if (!ffa::Version::valid_word(w1) || agreed.major == 0) {
+      // After its first other call, a partition's version is fixed, as
+      // the normal world's is: only the same version is answered.
+      if (!ffa::Version::valid_word(w1) || agreed.major == 0 || (p.version_negotiated && agreed != p.version)) {
         ffa::set_regs(out, static_cast<uint32_t>(Error::not_supported));
       } else {
         p.version = agreed;
@@ -188,7 +212,7 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
       return resume(index);
     }
     case Func::features:
-      sp_features(in, out);
+      sp_features(p, in, out);
       return resume(index);
     case Func::console_log_32:
     case Func::console_log_64:

@@ -64,17 +64,23 @@ void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& o
   // where the placement can raise it.
   if ((id & 0x80000000u) == 0) {
     auto sri = placement_.schedule_receiver_interrupt_id();
-    if (id != ffa::notification::kFeatureSri || caller.version < ffa::kVersion1_1 || !sri)
+    // Feature IDs take no input properties (MBZ).
+    if (id != ffa::notification::kFeatureSri || in.w(2) != 0 || caller.version < ffa::kVersion1_1 || !sri)
       return ffa::set_error(out, Error::not_supported);
     return ffa::set_success(out, *sri);
   }
   if (!is_supported_for_nwd(id, caller.version)) return ffa::set_error(out, Error::not_supported);
-  // w2 (input properties) is only defined for FFA_MEM_RETRIEVE_REQ.
-  if (in.w(2) != 0) return ffa::set_error(out, Error::invalid_parameters);
-  // FFA_MEM_SHARE/LEND/DONATE: bit 0, a descriptor may come in a buffer
-  // given by address. Every other call we support has w2 = 0 in its
-  // answer; for FFA_RXTX_MAP that says the minimum buffer size and
-  // alignment is 4 KiB.
+  // w2 (input properties) is only defined for FFA_MEM_RETRIEVE_REQ, which
+  // the normal world does not make here: for every other function it is
+  // MBZ, and FFA_FEATURES has one error for what it cannot answer,
+  // NOT_SUPPORTED (as Hafnium answers too).
+  if (in.w(2) != 0) return ffa::set_error(out, Error::not_supported);
+  // FFA_MEM_SHARE/LEND/DONATE: bit 0, dynamically allocated buffer
+  // support: a descriptor may come in a buffer given by address (x3/w4),
+  // at every version (FF-A v1.0 8.x; v1.2 memory management, Table 3.1;
+  // bits 1 and 2 there concern FFA_MEM_RETRIEVE_REQ alone). Every other
+  // call we support has w2 = 0 in its answer; for FFA_RXTX_MAP that says
+  // the minimum buffer size and alignment is 4 KiB.
   const uint32_t nn = id & 0xFF;
   const bool transfer = nn == 0x71 || nn == 0x72 || nn == 0x73;
   ffa::set_success(out, transfer ? 1u : 0u);
@@ -94,7 +100,8 @@ void Core::partition_info_get(ffa::Version version, Mailbox& mailbox, const ffa:
   if (count == 0) return ffa::set_error(out, Error::invalid_parameters);
 
   const uint32_t desc_size = static_cast<uint32_t>(ffa::partition_info_size(version));
-  if (flags & ffa::kPartitionInfoCountOnly) return ffa::set_success(out, count, v1_1 ? desc_size : 0);
+  // Count only: no descriptors, so no size either (w3 is MBZ).
+  if (flags & ffa::kPartitionInfoCountOnly) return ffa::set_success(out, count);
 
   // The descriptors go to the caller's RX buffer, which must be mapped and
   // owned by us (the producer) right now.

@@ -291,8 +291,13 @@ TEST_F(CoreTest, FeaturesFollowTheNegotiatedVersion) {
 }
 
 TEST_F(CoreTest, FeaturesInputPropertiesMustBeZero) {
-  EXPECT_TRUE(IsError(call(Func::features, raw(Func::rxtx_map_64), 1), Error::invalid_parameters));
-  EXPECT_TRUE(IsError(call(Func::features, raw(Func::version), 0x80000000), Error::invalid_parameters));
+  // MBZ for every function the normal world may ask about, and for feature
+  // IDs: FFA_FEATURES answers NOT_SUPPORTED (its one error).
+  negotiate(ffa::kVersion1_2);
+  EXPECT_TRUE(IsError(call(Func::features, raw(Func::rxtx_map_64), 1), Error::not_supported));
+  EXPECT_TRUE(IsError(call(Func::features, raw(Func::version), 0x80000000), Error::not_supported));
+  EXPECT_TRUE(IsError(call(Func::features, 2, 1), Error::not_supported));
+  EXPECT_TRUE(IsSuccess(call(Func::features, 2), 8));
 }
 
 // --- FFA_ID_GET, FFA_SPM_ID_GET, unsupported calls ------------------------
@@ -378,12 +383,13 @@ TEST_F(CoreTest, PartitionInfoV10LayoutIsEightBytesWithMaskedProperties) {
 
 TEST_F(CoreTest, PartitionInfoCountOnlyNeedsNoRxBuffer) {
   negotiate(ffa::kVersion1_1);
-  EXPECT_TRUE(IsSuccess(partition_info(ffa::kNilUuid, 1), 3, 24));
-  EXPECT_TRUE(IsSuccess(partition_info(ffa::kOpteeUuid, 1), 1, 24));
+  // Count only: w3 is MBZ (no descriptors, so no descriptor size).
+  EXPECT_TRUE(IsSuccess(partition_info(ffa::kNilUuid, 1), 3, 0));
+  EXPECT_TRUE(IsSuccess(partition_info(ffa::kOpteeUuid, 1), 1, 0));
   // With a mapped RX buffer, count-only leaves it with the caller... the
   // producer still owns it: a full query works right after.
   map_rxtx();
-  EXPECT_TRUE(IsSuccess(partition_info(ffa::kNilUuid, 1), 3, 24));
+  EXPECT_TRUE(IsSuccess(partition_info(ffa::kNilUuid, 1), 3, 0));
   EXPECT_TRUE(IsSuccess(partition_info(), 3, 24));
 }
 

@@ -547,9 +547,12 @@ TEST_F(MemorySharing, TrustedOsBorrowsThroughLocalMemory) {
 }
 
 TEST_F(MemorySharing, FeaturesForPartitions) {
-  Regs r = sp({{ffa::raw(Func::features), ffa::raw(Func::mem_retrieve_req_64)}});
+  // A v1.1+ partition says it handles the NS bit (input bit 1) and is told
+  // the responses carry it; without that input the answer is NOT_SUPPORTED.
+  Regs r = sp({{ffa::raw(Func::features), ffa::raw(Func::mem_retrieve_req_64), 2}});
   ASSERT_TRUE(ok(r));
   EXPECT_EQ(r.w(2), 2u);  // NS bit in responses
+  EXPECT_EQ(err(sp({{ffa::raw(Func::features), ffa::raw(Func::mem_retrieve_req_64)}})), -1);
   for (Func f : {Func::mem_lend_64, Func::mem_frag_rx, Func::mem_frag_tx, Func::mem_reclaim})
     EXPECT_TRUE(ok(sp({{ffa::raw(Func::features), ffa::raw(f)}}))) << ffa::raw(f);
 }

@@ -147,20 +147,51 @@ TEST_F(PartitionLifecycle, WrongAnswersGoBackToThePartition) {
             Outcome::reply_to_caller);
 }
 
-TEST_F(PartitionLifecycle, AnswerMustMatchTheRequestKind) {
+TEST_F(PartitionLifecycle, AnswerOfEitherWidthIsDeliveredAsSent) {
   boot_all();
   Regs out{};
   const size_t a = index_of(kA);
+  // A 32-bit answer to a 64-bit request reaches the caller as a RESP_32.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA, 0, ~0ull}}, out),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16, 0, ~0ull, 7}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(out.x[3], 0xFFFFFFFFu);  // cut to 32 bits: its own width
+  EXPECT_EQ(out.x[4], 7u);
+  EXPECT_EQ(core_.partition(a).state, PartitionState::waiting);
+  // And a 64-bit answer to a 32-bit request, as a RESP_64.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16, 0, ~0ull}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(out.x[3], ~0ull);
+}
+
+TEST_F(PartitionLifecycle, AnswerOfTheOtherKindEndsTheRequestWithAborted) {
+  boot_all();
+  Regs out{};
+  const size_t a = index_of(kA);
+  // RESP2 to a REQ: the caller is not left waiting; it gets ABORTED and
+  // the partition waits for its next message.
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA}}, out), Outcome::run_partition);
-  // A 32-bit answer to a 64-bit request, or a REQ2-style answer: refused.
-  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_32), uint64_t{kA} << 16}}, out),
-            Outcome::run_partition);
-  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
   ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp2), uint64_t{kA} << 16}}, out),
-            Outcome::run_partition);
-  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::error));
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), static_cast<int32_t>(Error::aborted));
+  EXPECT_EQ(core_.partition(a).state, PartitionState::waiting);
+  // The next request is served as usual.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA, 0, 5}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[3], 5u);
   EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16}}, out),
             Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  // A wrong sender is still refused to the partition, which keeps the request.
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kB} << 16}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
+  EXPECT_EQ(core_.partition(a).state, PartitionState::running);
 }
 
 TEST_F(PartitionLifecycle, RunAndYield) {
@@ -420,3 +451,66 @@ TEST_F(PartitionLifecycle, TargetFaultReturnsAbortedToTheCallingPartition) {
 }
 
 }  // namespace
+
+namespace {
+// A call the booting partition makes; its answer.
+Regs sp_call(spmc::Core& core, Regs in) {
+  Regs out{};
+  EXPECT_EQ(core.handle_sp_call(core.scheduled(), in, out), Outcome::run_partition);
+  return out;
+}
+}  // namespace
+
+TEST_F(PartitionLifecycle, PartitionFeaturesAnswerTheSecureInstance) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  const uint32_t success = raw(Func::success_32), error = raw(Func::error);
+  // Partitions receive FFA_INTERRUPT (their interrupts' top halves).
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::features), raw(Func::interrupt)}}).x[0], success);
+  // Feature IDs: no NPI, SRI or managed exit for S-EL0 partitions.
+  for (uint32_t id : {1u, 2u, 3u}) EXPECT_EQ(sp_call(core_, Regs{{raw(Func::features), id}}).x[0], error) << id;
+  // Input properties are MBZ except for FFA_MEM_RETRIEVE_REQ.
+  Regs r = sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_share_64), 1}});
+  EXPECT_EQ(r.x[0], error);
+  EXPECT_EQ(static_cast<int32_t>(r.x[2]), static_cast<int32_t>(Error::not_supported));
+}
+
+TEST_F(PartitionLifecycle, RetrieveFeaturesFollowTheNsBitInputFromV11) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  const uint32_t success = raw(Func::success_32), error = raw(Func::error);
+  // At v1.0 (before FFA_VERSION): no input properties, no NS-bit output.
+  Regs r = sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_retrieve_req_64)}});
+  EXPECT_EQ(r.x[0], success);
+  EXPECT_EQ(r.x[2], 0u);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_retrieve_req_64), 2}}).x[0], error);
+  // The next partition negotiates v1.2 first. It must say it handles the
+  // NS bit (input bit 1), and is told the responses carry it; other input
+  // bits are refused.
+  ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
+  ASSERT_EQ(sp_call(core_, Regs{{raw(Func::version), 0x10002}}).x[0], 0x10002u);
+  r = sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_retrieve_req_32), 2}});
+  EXPECT_EQ(r.x[0], success);
+  EXPECT_EQ(r.x[2], 2u);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_retrieve_req_32)}}).x[0], error);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_retrieve_req_32), 3}}).x[0], error);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::features), raw(Func::mem_retrieve_req_32), 6}}).x[0], error);
+}
+
+TEST_F(PartitionLifecycle, PartitionVersionIsFixedByItsFirstOtherCall) {
+  Regs out{};
+  ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
+  const uint64_t not_supported = 0xFFFFFFFFu;
+  // Before other calls it may negotiate again.
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::version), 0x10000}}).x[0], 0x10002u);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::version), 0x10001}}).x[0], 0x10002u);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::id_get)}}).x[0], raw(Func::success_32));
+  // Afterwards only the agreed version answers; another is NOT_SUPPORTED
+  // (in w0, as FFA_VERSION answers), and nothing changes.
+  const Regs again = sp_call(core_, Regs{{raw(Func::version), 0x10001, 0x55}});
+  EXPECT_EQ(again.x[0], 0x10002u);
+  for (unsigned i = 1; i < 8; ++i) EXPECT_EQ(again.x[i], 0u) << i;
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::version), 0x10002}}).x[0], not_supported);
+  EXPECT_EQ(sp_call(core_, Regs{{raw(Func::version), 0x10000}}).x[0], not_supported);
+  EXPECT_EQ(core_.partition(core_.scheduled()).version, ffa::kVersion1_1);
+}
