@@ -67,6 +67,12 @@
 //                         answer x3 = the key store's status (or 0xE.. and
 //                         the lend error), x4/x5 = the first MAC words,
 //                         x6 = the reclaim w0, x7 = the word read back
+//   x3 = 0x57494454       answer in the other width (RESP_32 to a REQ_64,
+//                         RESP_64 to a REQ_32): x3 = 0x57494454, x4-x7 as
+//                         they came
+//   x3 = 0x4B494E44       answer with the wrong kind: RESP2 to a REQ (the
+//                         caller gets ABORTED); as x4 of a REQ2, a RESP_64
+//                         to the REQ2
 //   x3 = 0x48464945       ask Hafnium's HF_INTERRUPT_ENABLE and then
 //                         HF_INTERRUPT_DEACTIVATE for interrupt x4 (not
 //                         echo's): x3/x4 = their x0 (-1 when refused)
@@ -87,6 +93,7 @@ constexpr uint64_t kTxBuffer = 0x0E521000;  // the manifest's tx-buffer region
 constexpr uint64_t kRxBuffer = 0x0E520000;  // the manifest's rx-buffer region
 constexpr uint64_t kLendable = 0x0E522000;  // the manifest's lendable region (4 pages)
 constexpr uint64_t kRelinquish = 0x52454C51, kSpin = 0x5350494E;
+constexpr uint64_t kOtherWidth = 0x57494454, kWrongKind = 0x4B494E44;
 constexpr uint64_t kBind = 0x4E424E44, kSetNotification = 0x4E534554, kGotNotifications = 0x4E474554;
 constexpr uint64_t kRetrieveAll = 0x52455441, kLendReport = 0x4C454E30, kLendToKeystore = 0x4C454E44;
 constexpr uint64_t kClaimInterrupt = 0x48464945;
@@ -334,8 +341,16 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
       msg = send_message(msg);
     } else if (msg.x[3] == kLastMessage) {
       msg = sp::respond(msg, g_last[0], g_last[1], g_last[2], g_last[3]);
+    } else if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2) && msg.x[4] == kWrongKind) {
+      msg = sp::respond_with(ffa::Func::msg_send_direct_resp_64, msg, kWrongKind);
     } else if (msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req2)) {
       msg = sp::respond2(msg, msg);  // x4-x17 back as they came
+    } else if (msg.x[3] == kOtherWidth) {
+      const bool is64 = msg.fid() == ffa::raw(ffa::Func::msg_send_direct_req_64);
+      msg = sp::respond_with(is64 ? ffa::Func::msg_send_direct_resp_32 : ffa::Func::msg_send_direct_resp_64, msg,
+                             kOtherWidth, msg.x[4], msg.x[5], msg.x[6], msg.x[7]);
+    } else if (msg.x[3] == kWrongKind) {
+      msg = sp::respond_with(ffa::Func::msg_send_direct_resp2, msg, 0);
     } else if (msg.x[3] == kPartitionInfo) {
       msg = partition_info(msg);
     } else if (msg.x[3] == kReadMessage) {

@@ -51,17 +51,25 @@ inline ffa::Regs wait() {
   return r;
 }
 
-// Answers `request` (a direct request) with payload x3-x7 and returns the
+// Answers `request` with the response `resp` (any of the three: the SPMC
+// decides what it makes of the pairing) and payload x3-x7; returns the
 // next message the SPMC delivers.
+inline ffa::Regs respond_with(ffa::Func resp, const ffa::Regs& request, uint64_t a3, uint64_t a4 = 0,
+                              uint64_t a5 = 0, uint64_t a6 = 0, uint64_t a7 = 0) {
+  const uint32_t w1 = static_cast<uint32_t>(request.x[1]);
+  const uint32_t swapped = (w1 << 16) | (w1 >> 16);
+  ffa::Regs r{{ffa::raw(resp), swapped, 0, a3, a4, a5, a6, a7}};
+  call_for_message(r);
+  return r;
+}
+
+// Answers `request` (a direct request) with payload x3-x7, in the
+// request's width, and returns the next message the SPMC delivers.
 inline ffa::Regs respond(const ffa::Regs& request, uint64_t a3, uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0,
                          uint64_t a7 = 0) {
   const bool is64 = request.fid() == ffa::raw(ffa::Func::msg_send_direct_req_64);
-  const uint32_t w1 = static_cast<uint32_t>(request.x[1]);
-  const uint32_t swapped = (w1 << 16) | (w1 >> 16);
-  ffa::Regs r{{ffa::raw(is64 ? ffa::Func::msg_send_direct_resp_64 : ffa::Func::msg_send_direct_resp_32), swapped, 0,
-               a3, a4, a5, a6, a7}};
-  call_for_message(r);
-  return r;
+  return respond_with(is64 ? ffa::Func::msg_send_direct_resp_64 : ffa::Func::msg_send_direct_resp_32, request, a3, a4,
+                      a5, a6, a7);
 }
 
 // Answers a FFA_MSG_SEND_DIRECT_REQ2 with FFA_MSG_SEND_DIRECT_RESP2 and the

@@ -122,19 +122,28 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
     ffa::set_error(out, Error::denied);
     return resume(index);
   }
-  // The answer's kind follows the request's: RESP2 for REQ2, and the
-  // same width (SMC32/SMC64) for REQ/RESP.
-  const uint32_t expected = p.request_fid == ffa::raw(Func::msg_send_direct_req2)    ? ffa::raw(Func::msg_send_direct_resp2)
-                            : p.request_fid == ffa::raw(Func::msg_send_direct_req_64) ? ffa::raw(Func::msg_send_direct_resp_64)
-                                                                                     : ffa::raw(Func::msg_send_direct_resp_32);
   const bool resp2 = in.fid() == ffa::raw(Func::msg_send_direct_resp2);
-  if (!(pair.sender == p.info.id) || !(pair.receiver == p.requester) || (!resp2 && in.w(2) != 0) ||
-      in.fid() != expected) {
+  // A wrong sender or receiver, or flags on a partition message: not an
+  // answer to this request at all; the partition is still handling it.
+  if (!(pair.sender == p.info.id) || !(pair.receiver == p.requester) || (!resp2 && in.w(2) != 0)) {
     ffa::set_error(out, Error::invalid_parameters);
     return resume(index);
   }
+  // The answer's kind follows the request's: RESP2 answers REQ2, and
+  // RESP answers REQ in either width (FF-A ties RESP to REQ, not SMC32 to
+  // SMC32; Hafnium and Linux's driver accept a RESP_32 to a REQ_64 and
+  // the reverse), delivered as sent, with its own width.
+  const bool req2 = p.request_fid == ffa::raw(Func::msg_send_direct_req2);
   p.state = PartitionState::waiting;
-  pass_on(in, pair.w1(), out);
+  if (resp2 != req2) {
+    // The other kind (RESP2 to REQ, RESP to REQ2) answers nothing the
+    // caller can read: the exchange ends, the caller gets ABORTED rather
+    // than a wait for an answer that may never come, and the partition
+    // waits for its next message.
+    ffa::set_error(out, Error::aborted);
+  } else {
+    pass_on(in, pair.w1(), out);
+  }
   if (!p.requester.is_secure()) return Outcome::reply_to_caller;
   // The answer to another partition: it resumes where it blocked.
   Partition* caller = const_cast<Partition*>(find_partition(p.requester));

@@ -47,6 +47,35 @@ TEST(partitions, echo_direct_req2_by_uuid) {
   EXPECT_EQ(r.w(0), 0xC400008E);
   EXPECT_EQ(r.x[4], 77);
 }
+// A response of the other width is an answer all the same: delivered as
+// the partition sent it, with its width (partitions written for other
+// SPMCs answer REQ_64 with RESP_32). The wrong kind (RESP2 to a REQ, RESP
+// to a REQ2) answers nothing the caller can read: it gets ABORTED at once,
+// never a wait, and echo serves the next request as usual.
+TEST(partitions, echo_answers_in_the_other_width) {
+  constexpr uint64_t kOtherWidth = 0x57494454;
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, kOtherWidth, 0x1111111122222222, 3, 4, 5);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.w(1), uint32_t{kEcho} << 16);
+  EXPECT_EQ(r.x[3], kOtherWidth);
+  EXPECT_EQ(r.x[4], 0x22222222);  // its own width: cut to 32 bits
+  EXPECT_EQ(r.x[7], 5);
+  r = call(Func::msg_send_direct_req_32, kEcho, 0, kOtherWidth, 6, 7);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], kOtherWidth);
+  EXPECT_EQ(r.x[5], 7);
+}
+TEST(partitions, echo_answering_with_the_wrong_kind_aborts_the_request) {
+  constexpr uint64_t kWrongKind = 0x4B494E44;
+  EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kEcho, 0, kWrongKind)), kAborted);
+  ffa::Regs req2{{0xC400008D, kEcho, 0, 0, kWrongKind}};
+  arch_smc(&req2);
+  EXPECT_EQ(error_code(req2), kAborted);
+  // Echo is waiting again, not stuck.
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 42);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(r.x[3], 42);
+}
 TEST(partitions, direct_req2_refusals) {
   auto req2 = [](uint64_t w1, uint64_t u0, uint64_t u1) {
     ffa::Regs r{{0xC400008D, w1, u0, u1}};
