@@ -49,6 +49,9 @@ struct Hosted {
     bool writable, exec;
   } lendable[ffa::PartitionManifest::kMaxMemoryRegions];
   unsigned lendable_count;
+  // The rx_tx-buffer regions its manifest declares (pages 0: none): they
+  // may be mapped again with FFA_RXTX_MAP after an FFA_RXTX_UNMAP.
+  Lendable declared_rx, declared_tx;
 };
 
 constinit Hosted g_hosted[kMaxHosted] = {};
@@ -278,8 +281,10 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   if (m.messaging_method & ffa::messaging::direct_req_recv) props |= ffa::partition_props::direct_req_recv;
   if (m.messaging_method & ffa::messaging::direct_req_send) props |= ffa::partition_props::direct_req_send;
   if (m.messaging_method & ffa::messaging::direct_req2_recv) props |= ffa::partition_props::direct_req2_recv;
-  // Indirect messages need somewhere to land: a declared RX/TX pair.
-  if ((m.messaging_method & ffa::messaging::indirect) && m.rx_region >= 0) props |= ffa::partition_props::indirect_msg;
+  // Indirect messages land in its RX buffer: the one its manifest
+  // declares, or one it maps with FFA_RXTX_MAP (until then, senders get
+  // BUSY, as for a full buffer).
+  if (m.messaging_method & ffa::messaging::indirect) props |= ffa::partition_props::indirect_msg;
   if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
   if (m.notification_support) props |= ffa::partition_props::notification_recv;
   p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
@@ -322,6 +327,13 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
     core.attach_partition_mailbox(h.core_index, reinterpret_cast<uint8_t*>(region_base(tx)),
                                   reinterpret_cast<uint8_t*>(region_base(rx)), rx.pages, region_base(tx),
                                   region_base(rx));
+  }
+  h.declared_rx = h.declared_tx = Hosted::Lendable{0, 0, false, false};
+  if (m.rx_region >= 0) {
+    const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
+    const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
+    h.declared_rx = Hosted::Lendable{region_base(rx), rx.pages, true, false};
+    h.declared_tx = Hosted::Lendable{region_base(tx), tx.pages, true, false};
   }
   h.lendable_count = 0;
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
@@ -446,6 +458,33 @@ const Hosted::Lendable* lendable_region(const Hosted& h, uint64_t pa, uint32_t p
   return nullptr;
 }
 }  // namespace
+
+namespace {
+bool inside(const Hosted::Lendable& r, uint64_t pa, uint32_t pages) {
+  const uint64_t size = uint64_t{pages} * kPage;
+  return r.pages != 0 && pa >= r.base && size <= uint64_t{r.pages} * kPage && pa - r.base <= uint64_t{r.pages} * kPage - size;
+}
+}  // namespace
+
+ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) {
+  Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;
+  if (!h || pages == 0) return ffa::Error::invalid_parameters;
+  // One of its declared regions, writable and never executable (its own
+  // memory, at VA = PA), or its manifest's RX/TX regions.
+  const Hosted::Lendable* r = lendable_region(*h, va, pages);
+  const bool declared = inside(h->declared_rx, va, pages) || inside(h->declared_tx, va, pages);
+  if (!declared && (!r || !r->writable || r->exec)) return ffa::Error::invalid_parameters;
+  // And it holds every page now, as its manifest gave it: mapped at EL0,
+  // read-write, never executable, secure (a page it lent away is not
+  // mapped; MEM_PERM_SET may have made one read-only).
+  for (uint64_t a = va; a < va + uint64_t{pages} * kPage; a += kPage) {
+    auto l = h->tables->lookup(a);
+    if (!l || l->level != 3 || !(l->descriptor & kDescApEl0) || (l->descriptor & kDescApRo) ||
+        !(l->descriptor & kDescUxn) || (l->descriptor & kDescNs))
+      return ffa::Error::invalid_parameters;
+  }
+  return reinterpret_cast<uint8_t*>(va);  // the trusted OS maps the partition region at VA = PA
+}
 
 ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   Hosted* h = g_core ? hosted_by_id(*g_core, id) : nullptr;

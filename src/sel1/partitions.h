@@ -28,6 +28,7 @@ void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages);
 // A partition lending its own memory: whether the pages are its to give
 // (and writable), taking its access away and giving it back.
 ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages);
 ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages);
 void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages);
 

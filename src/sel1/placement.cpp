@@ -105,6 +105,10 @@ void Sel1Placement::partition_restore_own(ffa::EndpointId id, uint64_t pa, uint3
   sel1::partition_restore_own(id, pa, pages);
 }
 
+ffa::Result<uint8_t*> Sel1Placement::partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) {
+  return sel1::partition_buffer_pages(id, va, pages);
+}
+
 ffa::Result<uint8_t*> Sel1Placement::partition_memory(uint64_t pa, uint32_t pages) {
   // The trusted OS maps the whole partition region at VA = PA.
   const uint64_t size = uint64_t{pages} * spmc::kPageSize;

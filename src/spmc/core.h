@@ -165,6 +165,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // partition_lifecycle.cpp
   Outcome dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const;
+  void sp_rxtx_map(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void sp_rxtx_unmap(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  // FFA_FEATURES(FFA_RXTX_MAP)'s w2 for a caller at `version`.
+  static uint32_t rxtx_map_properties(ffa::Version version);
   void console_log(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out);
   Outcome resume(size_t index) {

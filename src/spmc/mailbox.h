@@ -38,6 +38,15 @@ class Mailbox {
                   uint32_t w3_pages);
   // FFA_RXTX_UNMAP.
   ffa::Status unmap(Placement& placement);
+  // FFA_RXTX_MAP from partition `id`: the pages are its own (at its own
+  // addresses), which the placement checks and lets the SPMC reach
+  // (Placement::partition_buffer_pages); DENIED for pages that a live
+  // transaction covers, as for the normal world.
+  ffa::Status map_partition(Placement& placement, const TransactionMemory& transactions, ffa::EndpointId id,
+                            uint64_t tx, uint64_t rx, uint32_t w3_pages);
+  // FFA_RXTX_UNMAP from a partition: the SPMC stops using the pair (the
+  // pages stay the partition's, mapped as they were).
+  ffa::Status unmap_partition();
   // A partition's pair, declared in its manifest and already mapped by the
   // placement: the SPMC reaches it at `tx`/`rx`, the partition sees it at
   // `tx_addr`/`rx_addr` in its own address space.
@@ -71,6 +80,10 @@ class Mailbox {
   uint64_t size_bytes() const { return uint64_t{pages_} * kPageSize; }
 
  private:
+  // The checks every FFA_RXTX_MAP makes on its registers: the page count
+  // in w3 (bits [31:6] MBZ), 4 KiB alignment, no wrap, no overlap.
+  static ffa::Result<uint32_t> checked_pages(uint64_t tx, uint64_t rx, uint32_t w3_pages);
+
   // Where the owner sees the pair (see overlaps).
   uint64_t tx_pa_ = 0;
   uint64_t rx_pa_ = 0;

@@ -169,11 +169,13 @@ void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) 
 ffa::Status Core::check_constituents(const Lender& from, const MemShare& candidate, bool want_write) {
   for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
     const ffa::MemConstituent& c = candidate.constituents[i];
+    // The lender's RX/TX pair is the SPMC's to write: never in a
+    // transaction (a partition's pair too, mapped at run time from its
+    // own lendable memory).
+    if (from.mailbox && from.mailbox->overlaps(c.address, uint64_t{c.pages} * kPageSize)) return Error::denied;
     if (from.nwd) {
       // Normal-world memory only: never secure RAM, never a device.
       if (!placement_.is_ns_memory(c.address, uint64_t{c.pages} * kPageSize)) return Error::invalid_parameters;
-      // Its RX/TX pair is the SPMC's to write: never in a transaction.
-      if (from.mailbox->overlaps(c.address, uint64_t{c.pages} * kPageSize)) return Error::denied;
     } else {
       // A partition's own memory; it cannot grant more than it holds.
       auto writable = placement_.partition_own_access(from.id, c.address, c.pages);

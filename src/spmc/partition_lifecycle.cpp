@@ -62,6 +62,7 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
     case Func::mem_perm_set_32:
     case Func::mem_perm_set_64:
     case Func::rx_release:
+    case Func::rxtx_unmap:
     case Func::partition_info_get:
     case Func::partition_info_get_regs:
     case Func::msg_send2:
@@ -83,6 +84,9 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
     case Func::secondary_ep_register_64:
     case Func::yield:
       return ffa::set_success(out, 0);
+    case Func::rxtx_map_32:
+    case Func::rxtx_map_64:
+      return ffa::set_success(out, rxtx_map_properties(p.version));
     case Func::mem_retrieve_req_32:
     case Func::mem_retrieve_req_64: {
       // FF-A v1.1+ (memory management, FFA_FEATURES properties of
@@ -101,6 +105,29 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
     default:
       return ffa::set_error(out, Error::not_supported);
   }
+}
+
+// FFA_RXTX_MAP from a partition that maps its buffers at run time rather
+// than declaring them in its manifest (rx_tx-buffer): its own pages, at
+// its own addresses (the SMC32 form in w1/w2).
+void Core::sp_rxtx_map(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const bool is64 = in.fid() == ffa::raw(Func::rxtx_map_64);
+  const uint64_t tx = is64 ? in.x[1] : in.w(1);
+  const uint64_t rx = is64 ? in.x[2] : in.w(2);
+  auto s = p.mailbox.map_partition(placement_, *this, p.info.id, tx, rx, in.w(3));
+  s ? ffa::set_success(out) : ffa::set_error(out, s.error());
+}
+
+// FFA_RXTX_UNMAP: w1[31:16] is the caller's own ID (only a hypervisor may
+// name another), w1[15:0] MBZ. A pair the manifest declared is unmapped
+// too; the partition may map its pages again.
+void Core::sp_rxtx_unmap(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const uint16_t id = static_cast<uint16_t>(in.w(1) >> 16);
+  if ((id != 0 && id != p.info.id.raw()) || (in.w(1) & 0xFFFF) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  auto s = p.mailbox.unmap_partition();
+  s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
 void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
@@ -229,6 +256,13 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
       s ? ffa::set_success(out) : ffa::set_error(out, s.error());
       return resume(index);
     }
+    case Func::rxtx_map_32:
+    case Func::rxtx_map_64:
+      sp_rxtx_map(index, in, out);
+      return resume(index);
+    case Func::rxtx_unmap:
+      sp_rxtx_unmap(index, in, out);
+      return resume(index);
     case Func::partition_info_get:
       partition_info_get(p.version, p.mailbox, in, out);
       return resume(index);

@@ -87,6 +87,17 @@ class Placement {
     (void)pa;
     (void)pages;
   }
+  // A partition's FFA_RXTX_MAP: [va, va + pages) must be its own normal,
+  // writable, never-executable memory that it holds now (a declared
+  // memory region, or the rx_tx-buffer regions of its manifest; not its
+  // image, not a device, not memory lent to it). Returns where the SPMC
+  // reaches those pages; INVALID_PARAMETERS otherwise.
+  virtual ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) {
+    (void)id;
+    (void)va;
+    (void)pages;
+    return ffa::Error::not_supported;
+  }
   // Where the SPMC itself reaches a partition's secure memory (to zero
   // memory that is lent with the zero flag).
   virtual ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) {

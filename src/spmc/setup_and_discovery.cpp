@@ -79,11 +79,18 @@ void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& o
   // support: a descriptor may come in a buffer given by address (x3/w4),
   // at every version (FF-A v1.0 8.x; v1.2 memory management, Table 3.1;
   // bits 1 and 2 there concern FFA_MEM_RETRIEVE_REQ alone). Every other
-  // call we support has w2 = 0 in its answer; for FFA_RXTX_MAP that says
-  // the minimum buffer size and alignment is 4 KiB.
+  // call we support has w2 = 0 in its answer, but FFA_RXTX_MAP (below).
   const uint32_t nn = id & 0xFF;
+  if (nn == 0x66) return ffa::set_success(out, rxtx_map_properties(caller.version));
   const bool transfer = nn == 0x71 || nn == 0x72 || nn == 0x73;
   ffa::set_success(out, transfer ? 1u : 0u);
+}
+
+// FFA_RXTX_MAP's properties: bits [1:0], the minimum buffer size and
+// alignment (0: 4 KiB); from v1.2, bits [31:16], the largest buffer in
+// 4 KiB pages (kMaxRxTxPages), which earlier versions reserve (MBZ).
+uint32_t Core::rxtx_map_properties(ffa::Version version) {
+  return version >= ffa::kVersion1_2 ? kMaxRxTxPages << 16 : 0u;
 }
 
 void Core::partition_info_get(ffa::Version version, Mailbox& mailbox, const ffa::Regs& in, ffa::Regs& out) {

@@ -256,15 +256,22 @@ TEST_F(CoreTest, VersionIsLockedByARefusedDirectRequest) {
 
 TEST_F(CoreTest, FeaturesOfSupportedFunctions) {
   negotiate(ffa::kVersion1_2);
-  for (Func f : {Func::version, Func::features, Func::rx_release, Func::rxtx_map_32, Func::rxtx_map_64,
-                 Func::rxtx_unmap, Func::partition_info_get, Func::id_get, Func::spm_id_get,
-                 Func::msg_send_direct_req_32, Func::msg_send_direct_req_64})
+  for (Func f : {Func::version, Func::features, Func::rx_release, Func::rxtx_unmap, Func::partition_info_get,
+                 Func::id_get, Func::spm_id_get, Func::msg_send_direct_req_32, Func::msg_send_direct_req_64})
     EXPECT_TRUE(IsSuccess(call(Func::features, raw(f)))) << hex(raw(f));
 }
 
 TEST_F(CoreTest, FeaturesOfRxtxMapReportsA4KiBMinimumBuffer) {
+  // Before v1.2: w2 = 0, the minimum size and alignment is 4 KiB.
   Regs r = call(Func::features, raw(Func::rxtx_map_64));
   EXPECT_TRUE(IsSuccess(r, 0));
+}
+
+TEST_F(CoreTest, FeaturesOfRxtxMapReportsTheLargestBufferFromV12) {
+  // v1.2 adds bits [31:16]: the largest buffer in 4 KiB pages (16).
+  negotiate(ffa::kVersion1_2);
+  EXPECT_TRUE(IsSuccess(call(Func::features, raw(Func::rxtx_map_64)), 16u << 16));
+  EXPECT_TRUE(IsSuccess(call(Func::features, raw(Func::rxtx_map_32)), 16u << 16));
 }
 
 TEST_F(CoreTest, FeaturesOfUnsupportedFunctions) {

@@ -106,6 +106,15 @@ ffa::Status FakePlacement::partition_mem_perm_set(ffa::EndpointId id, uint64_t v
   return {};
 }
 
+ffa::Result<uint8_t*> FakePlacement::partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) {
+  if (pages == 0) return ffa::Error::invalid_parameters;
+  for (uint32_t i = 0; i < pages; ++i) {
+    const Page* p = page(id, va + i * kPageSize);
+    if (!p || !p->own || !p->writable || p->exec || p->ns) return ffa::Error::invalid_parameters;
+  }
+  return partition_memory(va, pages);
+}
+
 ffa::Result<uint8_t*> FakePlacement::partition_memory(uint64_t pa, uint32_t pages) {
   const uint64_t size = uint64_t{pages} * kPageSize;
   if (pa < kSecureBase || size > kSecureSize || pa - kSecureBase > kSecureSize - size)

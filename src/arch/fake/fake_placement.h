@@ -33,6 +33,9 @@ class FakePlacement : public spmc::Placement {
   ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
+  // FFA_RXTX_MAP from a partition: every page its own (lendable memory or
+  // the buffers its manifest declares), held read-write, not executable.
+  ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) override;
   // FFA_MEM_PERM_GET/SET as a page table does them: on any page the
   // partition has mapped, all pages or none, its security state kept. The
   // placements on hardware also check that each page is the partition's own
