@@ -140,6 +140,13 @@ tessera_partition(gpio_driver LOAD_ADDRESS 0x0e640000 MANIFEST ${CMAKE_SOURCE_DI
 tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/manifest.dts
   LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/foreign_c/foreign.ld
   SOURCES partitions/foreign_c/start.S partitions/foreign_c/main.c)
+# Position independent, as partitions built for other SPMCs are: linked at
+# 0 (a static PIE), it applies its own relocations where it is loaded.
+tessera_partition(ported_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/ported_c/manifest.dts
+  LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/ported_c/ported.ld
+  SOURCES partitions/ported_c/start.S partitions/ported_c/ported.c)
+target_compile_options(ported_c.elf PRIVATE -fPIE -fvisibility=hidden)
+target_link_options(ported_c.elf PRIVATE -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,text)
 
 # One flash file per configuration: the monitor, padded, then a FIP with
 # the SPMC image, its manifest, the normal-world image and SP packages.
@@ -174,7 +181,7 @@ function(tessera_config name)
 endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
-               PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver)
+               PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
-               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver)
+               NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)

@@ -33,8 +33,9 @@ TEST(discovery, features_of_supported_calls) {
     ffa::Regs r = call(Func::features, ffa::raw(f));
     EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
   }
-  // RXTX_MAP: minimum buffer size 4 KiB (w2[1:0] = 0).
-  EXPECT_EQ(call(Func::features, ffa::raw(Func::rxtx_map_64)).w(2), 0);
+  // RXTX_MAP: minimum buffer size 4 KiB (w2[1:0] = 0); at v1.2, the
+  // largest buffer in pages in w2[31:16] (16).
+  EXPECT_EQ(call(Func::features, ffa::raw(Func::rxtx_map_64)).w(2), 16u << 16);
 }
 TEST(discovery, features_of_unsupported_calls) {
   for (uint32_t id : {ffa::raw(Func::mem_frag_rx), ffa::raw(Func::rx_acquire), ffa::raw(Func::msg_wait),
@@ -58,7 +59,7 @@ TEST(discovery, features_with_input_properties_refused) {
 TEST(discovery, partition_count_only) {
   ffa::Regs r = call(Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
   EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
-  EXPECT_EQ(r.w(2), 7);  // the trusted OS, echo, hostile-a, hostile-b, foreign-c, keystore, gpio-driver
+  EXPECT_EQ(r.w(2), 8);  // the trusted OS, echo, hostile-a, hostile-b, foreign-c, keystore, gpio-driver, ported-c
   // No descriptors, so no size: w3 is MBZ with the count-only flag (it
   // once carried the descriptor size), and so is everything after it.
   for (unsigned i = 3; i < 8; ++i) EXPECT_EQ(r.x[i], 0);
@@ -67,7 +68,7 @@ TEST(discovery, partition_info_all) {
   ASSERT_TRUE(harness::discover());
   ffa::Regs r = call(Func::partition_info_get);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
-  EXPECT_EQ(r.w(2), 7);
+  EXPECT_EQ(r.w(2), 8);
   EXPECT_EQ(r.w(3), 24);
   // The trusted OS comes first, then the S-EL0 partitions in load order.
   EXPECT_EQ(rx_le32(0) & 0xFFFF, harness::trusted_os_id());
@@ -117,7 +118,7 @@ TEST(discovery, rx_full_is_busy_until_released) {
 TEST(discovery, partition_info_get_regs_all) {
   ffa::Regs r = call(Func::partition_info_get_regs, 0, 0, 0);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_64));
-  EXPECT_EQ(r.x[2] & 0xFFFF, 6);              // last index: seven partitions
+  EXPECT_EQ(r.x[2] & 0xFFFF, 7);              // last index: eight partitions
   EXPECT_EQ((r.x[2] >> 16) & 0xFFFF, 4);      // five of them in this call
   EXPECT_EQ(r.x[2] >> 48, 24);                // descriptor size
   EXPECT_EQ(r.x[3] & 0xFFFF, harness::trusted_os_id());
@@ -139,13 +140,14 @@ TEST(discovery, partition_info_get_regs_from_an_index_and_by_uuid) {
   EXPECT_EQ(r.x[4], 0);  // asked by UUID: UUID field MBZ
 }
 TEST(discovery, partition_info_get_regs_refusals) {
-  // The sixth and seventh come with the next call, from index 5.
+  // The sixth to eighth come with the next call, from index 5.
   ffa::Regs next = call(Func::partition_info_get_regs, 0, 0, 5);
   ASSERT_EQ(next.w(0), ffa::raw(Func::success_64));
-  EXPECT_EQ((next.x[2] >> 16) & 0xFFFF, 6);
+  EXPECT_EQ((next.x[2] >> 16) & 0xFFFF, 7);
   EXPECT_EQ(next.x[3] & 0xFFFF, 0x8005);
   EXPECT_EQ(next.x[6] & 0xFFFF, 0x8006);
-  EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 0, 0, 7)), kInvalid);          // past the end
+  EXPECT_EQ(next.x[9] & 0xFFFF, 0x8007);
+  EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 0, 0, 8)), kInvalid);          // past the end
   EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 0, 0, 0x10000)), kInvalid);    // a tag we never gave
   EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 5, 6, 0)), kInvalid);          // unknown UUID
   EXPECT_EQ(error_code(call(0x8400008B)), kNotSupported);                                  // no SMC32 form

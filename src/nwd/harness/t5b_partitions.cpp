@@ -76,6 +76,21 @@ TEST(partitions, echo_answering_with_the_wrong_kind_aborts_the_request) {
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
   EXPECT_EQ(r.x[3], 42);
 }
+// ported-c: a partition as it comes from another SPMC's tree (plain C,
+// position independent, RX/TX mapped at run time, checking MBZ answer
+// registers) ran its conformance checks at boot; it reports them, and
+// answers this 64-bit request with a 32-bit response, as it always does.
+TEST(partitions, ported_partition_passed_its_conformance_checks) {
+  constexpr uint16_t kPorted = 0x8007;
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kPorted, 0, 41);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.w(1), uint32_t{kPorted} << 16);
+  EXPECT_EQ(r.x[4], 0x3FF);    // ten checks
+  EXPECT_EQ(r.x[3], r.x[4]);   // all passed
+  EXPECT_EQ(r.x[5], 8);        // it found the trusted OS and seven partitions in its RX buffer
+  EXPECT_EQ(r.x[6], 10);       // relocations it applied to itself
+  EXPECT_EQ(r.x[7], 42);
+}
 TEST(partitions, direct_req2_refusals) {
   auto req2 = [](uint64_t w1, uint64_t u0, uint64_t u1) {
     ffa::Regs r{{0xC400008D, w1, u0, u1}};
@@ -162,7 +177,7 @@ TEST(partitions, partition_discovers_the_others) {
   // Echo asks FFA_PARTITION_INFO_GET itself (into its own RX buffer).
   ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x50494E46);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
-  EXPECT_EQ(r.x[3], 7);   // the trusted OS and six partitions
+  EXPECT_EQ(r.x[3], 8);   // the trusted OS and seven partitions
   EXPECT_EQ(r.x[4], 24);  // its manifest's FF-A 1.2: the 24-byte layout
   EXPECT_EQ(r.x[5], harness::trusted_os_id());
   EXPECT_EQ(r.x[6], kEcho);
