@@ -53,11 +53,30 @@ void copy(uint64_t dst, lib::ByteView src) {
   plat::system_off();
 }
 
-// Tells the normal world how to reach PSCI, in the device tree QEMU built
-// for it (QEMU leaves PSCI out when firmware runs at EL3): a /psci node
-// with the SMC conduit and `enable-method = "psci"` on every CPU, as TF-A
-// does on this platform. Linux needs both for power-off and CPU bring-up.
-void describe_psci_to_normal_world() {
+bool same_name(const char* a, const char* b) {
+  while (*a && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+// The normal world's device tree as QEMU built it, edited in place, in one
+// pass: one validation (FdtWriter::open), one walk over the root's
+// children to find every node the edits touch, then the edits from the
+// last offset to the first (an insertion moves only what follows it, so
+// the offsets found in that walk stay right).
+//
+// PSCI: QEMU leaves it out when firmware runs at EL3. A /psci node with the
+// SMC conduit and `enable-method = "psci"` on every CPU, as TF-A does on
+// this platform; Linux needs both for power-off and CPU bring-up.
+//
+// Devices QEMU's tree offers the normal world that the secure world owns:
+// the PL061 GPIO at 0x09030000 (the gpio-driver partition's device, SPI 7)
+// and gpio-keys, whose power button is that GPIO's pin 3. Marked disabled,
+// so that an OS (Linux's gpio-pl061, gpio-keys) leaves them alone. QEMU
+// itself marks the secure-only devices (secure UART, GPIO, RAM and flash)
+// disabled with `secure-status = "okay"`.
+void edit_normal_world_device_tree() {
+  static constexpr const char* kSecureOwned[] = {"/pl061@9030000", "/gpio-keys"};
+  constexpr unsigned kHidden = sizeof(kSecureOwned) / sizeof(kSecureOwned[0]);
   auto opened = lib::FdtWriter::open(reinterpret_cast<uint8_t*>(plat::kNsDtbBase), plat::kNsDtbMax);
   if (!opened) {
     lib::log::warn("no usable device tree at {:x}: the normal world gets no PSCI node", plat::kNsDtbBase);
@@ -65,52 +84,67 @@ void describe_psci_to_normal_world() {
   }
   lib::FdtWriter& w = opened.value();
   const lib::Fdt f = w.reader();
-  const bool has_psci = f.child(f.root(), "psci").has_value();
-  // CPU nodes first, last one first: an insertion moves only what follows
-  // it, so the offsets found in this one walk stay right.
+  bool has_psci = false;
+  lib::Fdt::Node cpus{0}, hidden[kHidden] = {};
+  bool has_cpus = false, found[kHidden] = {};
+  f.for_each_child(f.root(), [&](lib::Fdt::Node n) {
+    auto name = f.name(n);
+    if (!name) return true;
+    if (same_name(*name, "psci")) has_psci = true;
+    if (!has_cpus && same_name(*name, "cpus")) cpus = n, has_cpus = true;
+    for (unsigned i = 0; i < kHidden; ++i)
+      if (!found[i] && same_name(*name, kSecureOwned[i] + 1)) hidden[i] = n, found[i] = true;
+    return true;
+  });
+  // The edits, each at a node: a CPU's enable-method, or a secure-owned
+  // device's status.
   constexpr unsigned kMaxNodes = 64;
-  lib::Fdt::Node cpus_found[kMaxNodes];
-  unsigned count = 0, present = 0;
-  if (auto cpus = f.child(f.root(), "cpus")) {
-    f.for_each_child(*cpus, [&](lib::Fdt::Node n) {
+  struct Edit {
+    lib::Fdt::Node node;
+    unsigned hidden;  // kHidden: a CPU
+  };
+  Edit edits[kMaxNodes + kHidden];
+  unsigned count = 0, cpu_edits = 0, present = 0;
+  if (has_cpus) {
+    f.for_each_child(cpus, [&](lib::Fdt::Node n) {
       auto type = f.prop_string(n, "device_type");
       if (type && __builtin_strcmp(*type, "cpu") == 0) {
         ++present;
-        if (!f.has_prop(n, "enable-method") && count < kMaxNodes) cpus_found[count++] = n;
+        if (!f.has_prop(n, "enable-method") && cpu_edits < kMaxNodes) edits[count++] = {n, kHidden}, ++cpu_edits;
       }
       return true;
     });
   }
   el3::psci::set_present_cpus(present);
-  bool ok = true;
-  while (ok && count) ok = w.add_prop_string(cpus_found[--count], "enable-method", "psci").ok();
-  // Then /psci, as the root's first child.
-  if (ok && !has_psci) {
+  for (unsigned i = 0; i < kHidden; ++i)
+    if (found[i]) edits[count++] = {hidden[i], i};
+  // Last offset first.
+  for (unsigned i = 1; i < count; ++i)
+    for (unsigned j = i; j > 0 && edits[j - 1].node.offset < edits[j].node.offset; --j) {
+      const Edit t = edits[j];
+      edits[j] = edits[j - 1];
+      edits[j - 1] = t;
+    }
+  bool psci_ok = true, hidden_ok[kHidden];
+  for (unsigned i = 0; i < kHidden; ++i) hidden_ok[i] = true;
+  for (unsigned i = 0; i < count; ++i) {
+    const Edit& e = edits[i];
+    if (e.hidden < kHidden) {
+      hidden_ok[e.hidden] = w.set_prop_string(e.node, "status", "disabled").ok();
+    } else if (psci_ok) {  // the first CPU refused ends the PSCI edits
+      psci_ok = w.add_prop_string(e.node, "enable-method", "psci").ok();
+    }
+  }
+  // Then /psci, as the root's first child: before every other node.
+  if (psci_ok && !has_psci) {
     static constexpr char kCompatible[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
     auto psci = w.add_node(f.root(), "psci");
-    ok = psci && w.add_prop(*psci, "compatible", kCompatible, sizeof(kCompatible)) &&
-         w.add_prop_string(*psci, "method", "smc");
+    psci_ok = psci && w.add_prop(*psci, "compatible", kCompatible, sizeof(kCompatible)) &&
+              w.add_prop_string(*psci, "method", "smc");
   }
-  if (!ok) lib::log::warn("device tree full: the normal world's PSCI description is incomplete");
-  el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
-}
-
-// Devices QEMU's tree offers the normal world that the secure world owns:
-// the PL061 GPIO at 0x09030000 (the gpio-driver partition's device, SPI 7)
-// and gpio-keys, whose power button is that GPIO's pin 3. Marked disabled,
-// so that an OS (Linux's gpio-pl061, gpio-keys) leaves them alone. QEMU
-// itself marks the secure-only devices (secure UART, GPIO, RAM and flash)
-// disabled with `secure-status = "okay"`.
-void hide_secure_devices_from_normal_world() {
-  static constexpr const char* kSecureOwned[] = {"/pl061@9030000", "/gpio-keys"};
-  auto opened = lib::FdtWriter::open(reinterpret_cast<uint8_t*>(plat::kNsDtbBase), plat::kNsDtbMax);
-  if (!opened) return;  // describe_psci_to_normal_world() said so already
-  lib::FdtWriter& w = opened.value();
-  for (const char* path : kSecureOwned) {
-    auto node = w.reader().find(path);  // offsets move with each edit: look again
-    if (node && !w.set_prop_string(*node, "status", "disabled").ok())
-      lib::log::warn("device tree full: {} stays visible to the normal world", path);
-  }
+  if (!psci_ok) lib::log::warn("device tree full: the normal world's PSCI description is incomplete");
+  for (unsigned i = 0; i < kHidden; ++i)
+    if (!hidden_ok[i]) lib::log::warn("device tree full: {} stays visible to the normal world", kSecureOwned[i]);
   el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
 }
 
@@ -147,8 +181,7 @@ extern "C" void el3_main() {
   if (!nt_fw) fatal("FIP has no normal-world image (nt-fw)");
   if (nt_fw->size() > (256u << 20)) fatal("normal-world image larger than 256 MiB");
   copy(plat::kNwdImageBase, *nt_fw);
-  describe_psci_to_normal_world();
-  hide_secure_devices_from_normal_world();
+  edit_normal_world_device_tree();
 
   el3::spmd::BootInfo boot{};
   boot.ns_entry = plat::kNwdImageBase;

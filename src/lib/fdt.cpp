@@ -13,6 +13,20 @@ constexpr uint32_t align4(uint32_t v) { return (v + 3u) & ~3u; }
 
 }  // namespace
 
+// Every step of every walk reads a word here: inline whatever the
+// optimisation level (the monitor's -Os copy would otherwise make
+// ByteView::be32 a call per token). The same checks as ByteView::be32.
+[[gnu::always_inline]] inline std::optional<uint32_t> Fdt::token(uint32_t offset) const {
+  if (offset > struct_.size() || struct_.size() - offset < 4) return std::nullopt;
+  const uint8_t* p = struct_.data() + offset;
+  if ((reinterpret_cast<uintptr_t>(p) & 3) == 0) {
+    uint32_t v;
+    __builtin_memcpy(&v, __builtin_assume_aligned(p, 4), 4);
+    return __builtin_bswap32(v);
+  }
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+
 const char* to_string(FdtError e) {
   switch (e) {
     case FdtError::bad_magic: return "not a device tree blob (bad magic)";
@@ -71,13 +85,17 @@ std::optional<const char*> Fdt::name(Node n) const {
 }
 
 std::optional<uint32_t> Fdt::body(Node n) const {
-  auto nm = name(n);
-  if (!nm) return std::nullopt;
-  uint32_t len = 0;
-  while ((*nm)[len]) ++len;
-  uint32_t off = align4(n.offset + 4 + len + 1);
-  if (off > struct_.size()) return std::nullopt;
-  return off;
+  // One pass over the name (as name() checks it), to its NUL.
+  auto tok = token(n.offset);
+  if (!tok || *tok != kBeginNode) return std::nullopt;
+  for (uint32_t i = n.offset + 4; i < struct_.size(); ++i) {
+    if (struct_.data()[i] == '\0') {
+      const uint32_t off = align4(i + 1);
+      if (off > struct_.size()) return std::nullopt;
+      return off;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<uint32_t> Fdt::skip_node(uint32_t offset) const {
@@ -101,7 +119,7 @@ std::optional<uint32_t> Fdt::skip_node(uint32_t offset) const {
         if (--depth == 0) return off;
         break;
       case kProp: {
-        auto len = struct_.be32(off + 4);
+        auto len = token(off + 4);
         if (!len || *len > struct_.size()) return std::nullopt;
         uint64_t next = uint64_t{off} + 12 + align4(*len);
         if (next > struct_.size()) return std::nullopt;
@@ -140,7 +158,7 @@ std::optional<uint32_t> Fdt::first_child(Node parent) const {
     auto tok = token(o);
     if (!tok) return std::nullopt;
     if (*tok == kProp) {
-      auto len = struct_.be32(o + 4);
+      auto len = token(o + 4);
       if (!len || *len > struct_.size()) return std::nullopt;
       o += 12 + align4(*len);
     } else if (*tok == kNop) {
@@ -176,8 +194,8 @@ std::optional<ByteView> Fdt::prop(Node n, const char* pname) const {
       continue;
     }
     if (*tok != kProp) return std::nullopt;
-    auto len = struct_.be32(o + 4);
-    auto nameoff = struct_.be32(o + 8);
+    auto len = token(o + 4);
+    auto nameoff = token(o + 8);
     if (!len || !nameoff) return std::nullopt;
     auto value = struct_.sub(o + 12, *len);
     if (!value) return std::nullopt;

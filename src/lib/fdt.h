@@ -62,7 +62,9 @@ class Fdt {
   std::optional<uint32_t> body(Node n) const;
   // Offset of the token after the subtree that starts at `n` (its END_NODE + 4).
   std::optional<uint32_t> skip_node(uint32_t offset) const;
-  std::optional<uint32_t> token(uint32_t offset) const { return struct_.be32(offset); }
+  // A big-endian word of the structure block (a token, a length, a name
+  // offset), bounds-checked as ByteView::be32; defined inline in fdt.cpp.
+  std::optional<uint32_t> token(uint32_t offset) const;
   bool name_eq(uint32_t nameoff, const char* s) const;
   std::optional<uint32_t> first_child(Node parent) const;
   std::optional<uint32_t> next_sibling(uint32_t child_end) const;

@@ -90,9 +90,13 @@ Result<uint32_t, FdtWriteError> FdtWriter::string_offset(const char* name) {
   if (n == 0 || n > kMaxName) return FdtWriteError::bad_name;
   const uint32_t off_strings = header(kOffStrings), size_strings = header(kSizeStrings);
   const uint8_t* strings = blob_ + off_strings;
-  // Reuse an existing string.
-  for (uint32_t i = 0; i + n + 1 <= size_strings; ++i) {
-    if (memcmp(strings + i, name, n + 1) == 0 && (i == 0 || strings[i - 1] == 0)) return i;
+  // Reuse an existing string: compare at each string's start only (a
+  // match inside another string's tail is not a name), then move to the
+  // next string.
+  for (uint32_t i = 0; i + n + 1 <= size_strings;) {
+    if (memcmp(strings + i, name, n + 1) == 0) return i;
+    while (i < size_strings && strings[i]) ++i;
+    ++i;
   }
   if (uint64_t{off_strings} + size_strings + n + 1 > capacity_) return FdtWriteError::no_space;
   memcpy(blob_ + off_strings + size_strings, name, n + 1);

@@ -46,12 +46,23 @@ void* memmove(void* dst, const void* src, size_t n) {
   auto* d = static_cast<uint8_t*>(dst);
   const auto* s = static_cast<const uint8_t*>(src);
   if (d <= s || d >= s + n) return memcpy(dst, src, n);
-  // Overlapping, destination above: copy from the end, a word at a time
-  // once the ends are aligned (device-tree edits move kilobytes this way).
+  // Overlapping, destination above: copy from the end, four words an
+  // iteration once the ends are aligned (device-tree edits move kilobytes
+  // this way). Each iteration loads its words before it stores them, and
+  // what it stores lies above everything later iterations load.
   if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 3) == 0) {
     while (n & 3) {
       --n;
       d[n] = s[n];
+    }
+    for (; n >= 16; n -= 16) {
+      const auto* r = reinterpret_cast<const uint32_t*>(s + n - 16);
+      auto* w = reinterpret_cast<uint32_t*>(d + n - 16);
+      const uint32_t a = r[3], b = r[2], c = r[1], e = r[0];
+      w[3] = a;
+      w[2] = b;
+      w[1] = c;
+      w[0] = e;
     }
     for (; n >= 4; n -= 4) *reinterpret_cast<uint32_t*>(d + n - 4) = *reinterpret_cast<const uint32_t*>(s + n - 4);
     return dst;

@@ -166,6 +166,31 @@ TEST_F(FdtBasic, PropViewAndHasProp) {
   EXPECT_FALSE(fdt().has_prop(*node, "u32"));
 }
 
+// The structure block's words are read a word at a time where they are
+// aligned in memory and byte by byte where they are not (Fdt::token): a
+// copy of the blob at each misalignment gives the same answers.
+TEST_F(FdtBasic, UnalignedCopiesGiveTheSameAnswers) {
+  for (size_t shift = 1; shift < 4; ++shift) {
+    SCOPED_TRACE(shift);
+    Bytes buf(blob_.size() + shift, 0);
+    std::memcpy(buf.data() + shift, blob_.data(), blob_.size());
+    auto r = Fdt::open(lib::ByteView(buf.data() + shift, blob_.size()));
+    ASSERT_TRUE(r.ok());
+    const Fdt& f = r.value();
+    auto child = f.find("/node/child");
+    ASSERT_TRUE(child);
+    EXPECT_EQ(child->offset, fdt().find("/node/child")->offset);
+    EXPECT_EQ(f.prop_u32(*child, "leaf"), 7u);
+    EXPECT_EQ(f.prop_u64(f.root(), "u64"), 0x1122334455667788ull);
+    EXPECT_STREQ(f.prop_string(f.root(), "strlist").value_or("?"), "first");
+    EXPECT_EQ(f.find("/unit@2000")->offset, fdt().find("/unit@2000")->offset);
+    EXPECT_EQ(f.prop_u32(*f.find("/unit@2000"), "value"), 2u);
+    unsigned children = 0;
+    f.for_each_child(f.root(), [&](Fdt::Node) { return ++children, true; });
+    EXPECT_EQ(children, 6u);
+  }
+}
+
 // --- Header checks -------------------------------------------------------
 
 Bytes minimal() {

@@ -131,6 +131,59 @@ TEST(FdtWriter, ReusesExistingPropertyNames) {
   EXPECT_STREQ(f.prop_string(*f.find("/sibling-a"), "cells").value_or("?"), "y");
 }
 
+// Names are looked up at each string's start, the first string and the
+// last included, and one appended by an edit is found by the next.
+TEST(FdtWriter, ReusesNamesAtEveryStringStart) {
+  Bytes b = padded(256);
+  auto w = FdtWriter::open(b.data(), b.size());
+  ASSERT_TRUE(w.ok());
+  const uint32_t off_strings = test::get_be32(b, FdtBuilder::kOffStrings);
+  const uint32_t strings_before = test::get_be32(b, FdtBuilder::kSizeStrings);
+  const std::string first(reinterpret_cast<const char*>(b.data() + off_strings));
+  uint32_t last_at = strings_before - 1;
+  while (last_at > 0 && b[off_strings + last_at - 1] != 0) --last_at;
+  const std::string last(reinterpret_cast<const char*>(b.data() + off_strings + last_at));
+  ASSERT_FALSE(first.empty());
+  ASSERT_NE(first, last);
+  for (const std::string& name : {first, last}) {
+    auto node = w.value().reader().find("/sibling-b");
+    ASSERT_TRUE(node);
+    ASSERT_TRUE(w.value().add_prop_string(*node, name.c_str(), "v").ok());
+    EXPECT_EQ(test::get_be32(b, FdtBuilder::kSizeStrings), strings_before) << name;
+  }
+  // New, then found at its own offset on the second use.
+  ASSERT_TRUE(w.value().add_prop_string(*w.value().reader().find("/sibling-a"), "fresh", "1").ok());
+  EXPECT_EQ(test::get_be32(b, FdtBuilder::kSizeStrings), strings_before + 6);
+  ASSERT_TRUE(w.value().add_prop_string(*w.value().reader().find("/sibling-c"), "fresh", "2").ok());
+  EXPECT_EQ(test::get_be32(b, FdtBuilder::kSizeStrings), strings_before + 6);
+  const Fdt f = reopen(b);
+  EXPECT_STREQ(f.prop_string(*f.find("/sibling-b"), first.c_str()).value_or("?"), "v");
+  EXPECT_STREQ(f.prop_string(*f.find("/sibling-b"), last.c_str()).value_or("?"), "v");
+  EXPECT_STREQ(f.prop_string(*f.find("/sibling-a"), "fresh").value_or("?"), "1");
+  EXPECT_STREQ(f.prop_string(*f.find("/sibling-c"), "fresh").value_or("?"), "2");
+}
+
+// A strings block whose last string has no NUL (nothing checks that when
+// the blob is opened): the lookup stays inside the block and does not
+// take that unterminated string, or the free space after it, for a name.
+TEST(FdtWriter, StringsBlockWithoutAFinalNul) {
+  Bytes b = padded(256);
+  const uint32_t off_strings = test::get_be32(b, FdtBuilder::kOffStrings);
+  const uint32_t size_strings = test::get_be32(b, FdtBuilder::kSizeStrings);
+  uint32_t last_at = size_strings - 1;
+  while (last_at > 0 && b[off_strings + last_at - 1] != 0) --last_at;
+  // Drop the last string's NUL: it now runs to the block's end.
+  const std::string last(reinterpret_cast<const char*>(b.data() + off_strings + last_at));
+  test::put_be32(b, FdtBuilder::kSizeStrings, size_strings - 1);
+  auto w = FdtWriter::open(b.data(), b.size());
+  ASSERT_TRUE(w.ok());
+  auto node = w.value().reader().find("/sibling-a");
+  ASSERT_TRUE(node);
+  ASSERT_TRUE(w.value().add_prop_string(*node, last.c_str(), "x").ok());
+  // Appended after the unterminated one, not matched against it.
+  EXPECT_EQ(test::get_be32(b, FdtBuilder::kSizeStrings), size_strings - 1 + last.size() + 1);
+}
+
 TEST(FdtWriter, NoSpaceLeavesTheBlobUnchanged) {
   Bytes b = padded(0);
   const Bytes before = b;
