@@ -4,7 +4,9 @@ namespace lib {
 namespace {
 
 constexpr uint32_t kMagic = 0xd00dfeed;
-constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4, kEnd = 9;
+// FDT_END (9) ends the structure block; inside a node it is an error (the
+// default case of every walk), so no walk names it.
+constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4;
 // Bounds the depth of any walk so that a hostile blob cannot make a skip
 // recurse or loop without end.
 constexpr unsigned kMaxDepth = 32;
