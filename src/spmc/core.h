@@ -259,7 +259,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // The bitmaps of receiver `id`: the normal world's or a partition's.
   NotificationBitmaps* bitmaps_of(ffa::EndpointId id);
   // Sets the framework notification "RX buffer full" for `receiver`.
-  void notify_rx_buffer_full(ffa::EndpointId receiver);
+  void notify_rx_buffer_full(ffa::EndpointId receiver, bool delay_sri);
   void request_sri(bool delayed);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;

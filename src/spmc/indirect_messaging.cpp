@@ -56,8 +56,9 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
   for (size_t i = 0; i < size; ++i) rx.data()[offset + i] = buf.data()[offset + i];
   mailbox->mark_rx_full();
   // The receiver learns of it from the framework notification "RX buffer
-  // full", if it takes notifications.
-  notify_rx_buffer_full(receiver);
+  // full", if it takes notifications, and the normal world's scheduler
+  // from the SRI (w2 bit 1 from a partition: delayed).
+  notify_rx_buffer_full(receiver, caller.is_secure() && (in.w(2) & 2u) != 0);
   ffa::set_success(out);
 }
 

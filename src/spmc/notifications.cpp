@@ -29,13 +29,15 @@ void Core::request_sri(bool delayed) {
   }
 }
 
-void Core::notify_rx_buffer_full(ffa::EndpointId receiver) {
+void Core::notify_rx_buffer_full(ffa::EndpointId receiver, bool delay_sri) {
   NotificationBitmaps* b = bitmaps_of(receiver);
   if (!b || !b->created) return;  // it did not ask for notifications
   b->framework |= notif::kFrameworkRxBufferFull;
   b->global_reported = false;
-  // The normal world's scheduler learns of its own message this way.
-  if (receiver == nwd_.id) request_sri(false);
+  // The normal world's scheduler learns of its own message this way, and
+  // of a partition's (which needs cycles to read it): INFO_GET lists it.
+  // A sending partition may delay it until its own work is done.
+  request_sri(delay_sri);
 }
 
 void Core::notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out) {
@@ -126,9 +128,12 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
     (from_sp ? b->global_from_sp : b->global_from_vm) |= ids;
     b->global_reported = false;
   }
-  // A partition's notification prompts the normal world's scheduler: now,
-  // or when the partition's work is done (delay SRI).
-  if (from_sp) request_sri((flags & notif::kSetFlagDelaySri) != 0);
+  // Every notification prompts the normal world's scheduler with the SRI:
+  // to the normal world, it has something to get; to a partition (from
+  // the normal world or another partition), that partition needs cycles
+  // from the normal world (INFO_GET lists it, FFA_RUN gives them). Now, or
+  // when the sending partition's work is done (delay SRI, partitions only).
+  request_sri(from_sp && (flags & notif::kSetFlagDelaySri) != 0);
   ffa::set_success(out);
 }
 
