@@ -11,46 +11,14 @@
  */
 #include <stdint.h>
 
+#include "../plain_c/ffa_svc.h"
+
 #define FFA_MSG_WAIT 0x8400006Bu
 #define FFA_MSG_SEND_DIRECT_REQ_32 0x8400006Fu
 #define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070u
 #define FFA_MSG_SEND_DIRECT_REQ_64 0xC400006Fu
 #define FFA_MSG_SEND_DIRECT_RESP_64 0xC4000070u
 #define FFA_RUN 0x8400006Du
-#define FFA_CONSOLE_LOG_32 0x8400008Au
-
-struct ffa_args {
-  uint64_t x[8];
-};
-
-static struct ffa_args svc(struct ffa_args a) {
-  register uint64_t x0 __asm__("x0") = a.x[0];
-  register uint64_t x1 __asm__("x1") = a.x[1];
-  register uint64_t x2 __asm__("x2") = a.x[2];
-  register uint64_t x3 __asm__("x3") = a.x[3];
-  register uint64_t x4 __asm__("x4") = a.x[4];
-  register uint64_t x5 __asm__("x5") = a.x[5];
-  register uint64_t x6 __asm__("x6") = a.x[6];
-  register uint64_t x7 __asm__("x7") = a.x[7];
-  __asm__ volatile("svc #0"
-                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
-                   :
-                   : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
-  struct ffa_args r = {{x0, x1, x2, x3, x4, x5, x6, x7}};
-  return r;
-}
-
-/* FFA_CONSOLE_LOG_32: up to 4 characters in each of w2-w7. */
-static void log_str(const char* s) {
-  while (*s) {
-    struct ffa_args a = {{FFA_CONSOLE_LOG_32, 0, 0, 0, 0, 0, 0, 0}};
-    uint64_t n = 0;
-    for (int reg = 2; reg < 8 && *s; ++reg)
-      for (int b = 0; b < 4 && *s; ++b, ++n) a.x[reg] |= (uint64_t)(uint8_t)*s++ << (8 * b);
-    a.x[1] = n;
-    svc(a);
-  }
-}
 
 static uint32_t be32(const uint8_t* p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -70,15 +38,15 @@ void partition_main(uint64_t boot_info) {
       fdt_size = *(const uint32_t*)(desc + 20);
     }
   }
-  log_str(fdt_magic == 0xd00dfeed ? "foreign-c: boot information and manifest found\n"
+  ffa_log(fdt_magic == 0xd00dfeed ? "foreign-c: boot information and manifest found\n"
                                   : "foreign-c: no usable boot information\n");
-  struct ffa_args msg = svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
+  struct ffa_args msg = ffa_svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
   for (;;) {
     const uint32_t fid = (uint32_t)msg.x[0];
     if (fid != FFA_MSG_SEND_DIRECT_REQ_32 && fid != FFA_MSG_SEND_DIRECT_REQ_64) {
       /* Cycles (FFA_RUN) or anything else that is not a request: nothing
          to do but wait for the next message. */
-      msg = svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
+      msg = ffa_svc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
       continue;
     }
     const uint64_t w1 = msg.x[1] & 0xFFFFFFFFu;
@@ -87,6 +55,6 @@ void partition_main(uint64_t boot_info) {
     struct ffa_args resp = {{is64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32,
                              ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, signature, count, fdt_magic, fdt_size,
                              (msg.x[3] + 1) & 0xFFFFFFFFu}};
-    msg = svc(resp);
+    msg = ffa_svc(resp);
   }
 }

@@ -16,6 +16,8 @@
  */
 #include <stdint.h>
 
+#include "../plain_c/ffa_svc.h"
+
 #define FFA_ERROR 0x84000060u
 #define FFA_SUCCESS_32 0x84000061u
 #define FFA_INTERRUPT 0x84000062u
@@ -31,47 +33,13 @@
 #define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070u
 #define FFA_MSG_SEND_DIRECT_REQ_64 0xC400006Fu
 #define FFA_MEM_RETRIEVE_REQ_64 0xC4000074u
-#define FFA_CONSOLE_LOG_32 0x8400008Au
 #define NOT_SUPPORTED 0xFFFFFFFFu
-
-struct ffa_args {
-  uint64_t x[8];
-};
 
 extern uint8_t buffers[] __attribute__((visibility("hidden")));  // ported.ld: the "buffers" region
 
-static struct ffa_args svc(struct ffa_args a) {
-  register uint64_t x0 __asm__("x0") = a.x[0];
-  register uint64_t x1 __asm__("x1") = a.x[1];
-  register uint64_t x2 __asm__("x2") = a.x[2];
-  register uint64_t x3 __asm__("x3") = a.x[3];
-  register uint64_t x4 __asm__("x4") = a.x[4];
-  register uint64_t x5 __asm__("x5") = a.x[5];
-  register uint64_t x6 __asm__("x6") = a.x[6];
-  register uint64_t x7 __asm__("x7") = a.x[7];
-  __asm__ volatile("svc #0"
-                   : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
-                   :
-                   : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
-  struct ffa_args r = {{x0, x1, x2, x3, x4, x5, x6, x7}};
-  return r;
-}
-
 static struct ffa_args call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3) {
   struct ffa_args a = {{x0, x1, x2, x3, 0, 0, 0, 0}};
-  return svc(a);
-}
-
-/* FFA_CONSOLE_LOG_32: up to 4 characters in each of w2-w7. */
-static void log_str(const char* s) {
-  while (*s) {
-    struct ffa_args a = {{FFA_CONSOLE_LOG_32, 0, 0, 0, 0, 0, 0, 0}};
-    uint64_t n = 0;
-    for (int reg = 2; reg < 8 && *s; ++reg)
-      for (int b = 0; b < 4 && *s; ++b, ++n) a.x[reg] |= (uint64_t)(uint8_t)*s++ << (8 * b);
-    a.x[1] = n;
-    svc(a);
-  }
+  return ffa_svc(a);
 }
 
 /* Registers x<from>..x7 of an answer are all zero (MBZ). */
@@ -105,9 +73,9 @@ static void check(unsigned n, int ok) {
   if (ok) {
     g_passed |= 1ull << n;
   } else {
-    log_str("ported-c: FAILED: ");
-    log_str(kChecks[n]);
-    log_str("\n");
+    ffa_log("ported-c: FAILED: ");
+    ffa_log(kChecks[n]);
+    ffa_log("\n");
   }
 }
 
@@ -134,7 +102,7 @@ static void run_checks(uint64_t base) {
   check(6, r.x[0] == FFA_SUCCESS_32);
 
   struct ffa_args q = {{FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 1 /* count only */, 0, 0}};
-  r = svc(q);
+  r = ffa_svc(q);
   check(7, r.x[0] == FFA_SUCCESS_32 && r.x[2] >= 2 && zero_from(r, 3));
 
   r = call(FFA_PARTITION_INFO_GET, 0, 0, 0);
@@ -156,7 +124,7 @@ void partition_main(uint64_t base, uint64_t relocations) {
   g_relocations = relocations;
   run_checks(base);
   const uint64_t all = (1ull << CHECK_COUNT) - 1;
-  log_str(g_passed == all ? "ported-c: every conformance check passed\n" : "ported-c: some checks failed\n");
+  ffa_log(g_passed == all ? "ported-c: every conformance check passed\n" : "ported-c: some checks failed\n");
   struct ffa_args msg = call(FFA_MSG_WAIT, 0, 0, 0);
   for (;;) {
     const uint32_t fid = (uint32_t)msg.x[0];
@@ -169,6 +137,6 @@ void partition_main(uint64_t base, uint64_t relocations) {
        often do: FF-A pairs a response with its request by kind. */
     struct ffa_args resp = {{FFA_MSG_SEND_DIRECT_RESP_32, ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, g_passed, all,
                              g_partitions, g_relocations, (msg.x[3] + 1) & 0xFFFFFFFFu}};
-    msg = svc(resp);
+    msg = ffa_svc(resp);
   }
 }

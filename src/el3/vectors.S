@@ -188,9 +188,12 @@ sync_from_lower:
 
 id_get_answer:
     // FFA_SUCCESS with w2 = 0: the normal world's own ID without a
-    // hypervisor; x8-x17 are preserved.
+    // hypervisor.
     mov     w0, #0x0061
     movk    w0, #0x8400, lsl #16
+answer_in_x0:
+    // An answer in x0 alone: x1-x7 are zero (for FFA_VERSION they are
+    // MBZ, so the input never echoes back); x8-x17 are preserved.
     mov     x1, #0
     mov     x2, #0
     mov     x3, #0
@@ -210,17 +213,7 @@ version_answer:
     cmp     x19, x18
     b.ne    slow_path
     ldr     x0, [sp, #CTX_VERSION_OUT]
-    // w1-w7 are MBZ in FFA_VERSION's answer (the input must not echo
-    // back); x8-x17 are preserved.
-    mov     x1, #0
-    mov     x2, #0
-    mov     x3, #0
-    mov     x4, #0
-    mov     x5, #0
-    mov     x6, #0
-    mov     x7, #0
-    ldp     x18, x19, [sp, #0x90]
-    eret
+    b       answer_in_x0
 
 slow_path:
     // x18 and x19 are saved already; save the rest and go to C++.
