@@ -61,6 +61,9 @@ tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 
 # Test files run in link order: version negotiation first, its lock last.
+# call_log.cpp (no tests) links last, so that its data follows everything
+# else and the benchmarks' buffers keep their addresses: the figures move
+# with them.
 tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
   SOURCES src/nwd/harness/entry.S src/nwd/harness/vectors.S src/nwd/harness/main.cpp
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/fault.cpp
@@ -70,12 +73,14 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t5h_rx_checks.cpp src/nwd/harness/t5i_smp_version.cpp
           src/nwd/harness/t5j_console_flood.cpp src/nwd/harness/t5k_conformance.cpp
           src/nwd/harness/t9_version_locked.cpp
+          src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)
 
 # A normal world that negotiates FF-A v1.0 (Linux before 6.7 does).
 tessera_image(harness_v1_0 ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
   SOURCES src/nwd/harness/entry.S src/nwd/harness/vectors.S src/nwd/harness/v1_0/main.cpp
           src/nwd/harness/test.cpp src/nwd/harness/ffa_client.cpp src/nwd/harness/v1_0/t_v1_0.cpp
+          src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)
 
 # The manifest checker, built for the build machine with its own compiler

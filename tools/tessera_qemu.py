@@ -90,6 +90,25 @@ class Run:
         return {int(m.group(1), 16): m.group(2)
                 for m in re.finditer(r"^# features ([0-9a-fA-F]{8}) (yes|no)\s*$", self.output, re.M)}
 
+    def feature_ids(self):
+        """{feature ID: ('yes', w2) | ('no', error code)} from
+        '# feature-id N yes w2=N' and '# feature-id N no error=-N' lines."""
+        return {int(m.group(1)): ("yes" if m.group(2) == "yes w2" else "no", int(m.group(3)))
+                for m in re.finditer(r"^# feature-id (\d+) (yes w2|no error)=(-?\d+)\s*$", self.output, re.M)}
+
+    def tests(self):
+        """{'group.name': passed} from the TAP lines."""
+        return {m.group(2): m.group(1) == "ok"
+                for m in re.finditer(r"^(ok|not ok) \d+ - (\S+)\s*$", self.output, re.M)}
+
+    def calls_by_group(self):
+        """{group: FF-A function IDs its tests called} from '# calls GROUP
+        ID ...' lines (a group's IDs may take several lines)."""
+        calls = {}
+        for m in re.finditer(r"^# calls (\w+)((?: [0-9a-f]{8})*)\s*$", self.output, re.M):
+            calls.setdefault(m.group(1), set()).update(int(x, 16) for x in m.group(2).split())
+        return calls
+
     def benchmarks(self):
         """{name: instructions} from '# bench NAME N' lines."""
         return {m.group(1): int(m.group(2)) for m in re.finditer(r"^# bench (\S+) (\d+)\s*$", self.output, re.M)}
@@ -128,28 +147,3 @@ def run(cmd, timeout, echo=False, hide=()):
             proc.kill()
         proc.wait()
     return Run("".join(chunks), proc.returncode, timed_out, time.monotonic() - start)
-
-
-def abi_support_table(path, column):
-    """{function ID: 'yes'|'no'} from the '## Function support' table of
-    docs/abi-support.md, for the named configuration column."""
-    rows = {}
-    header = None
-    in_section = False
-    for line in open(path, encoding="utf-8"):
-        if line.startswith("## "):
-            in_section = line.strip() == "## Function support"
-            continue
-        if not in_section or not line.startswith("|"):
-            continue
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        if header is None:
-            header = cells
-            continue
-        if set(cells[0]) <= set("-: "):
-            continue
-        row = dict(zip(header, cells))
-        fid = row.get("function ID", "")
-        if fid.startswith("0x"):
-            rows[int(fid, 16)] = row.get(column, "")
-    return rows

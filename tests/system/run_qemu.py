@@ -2,7 +2,8 @@
 """ctest wrapper: boots a flash file in QEMU (or a user's normal-world image
 through `./tessera run --nwd-image`, the path a user takes) and fails on any
 failed harness test, a timeout, a missing closing line, missing benchmark
-figures, or a warning or error from QEMU itself."""
+figures, a warning or error from QEMU itself, or (with --abi-doc) a
+statement of docs/abi-support.md that the run contradicts (abi_doc.py)."""
 import argparse
 import pathlib
 import subprocess
@@ -12,6 +13,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import tessera_qemu  # noqa: E402
+
+import abi_doc  # noqa: E402  (next to this file)
 
 # `./tessera run --nwd-image` exits 3 when QEMU had to be stopped.
 TESSERA_RUN_TIMED_OUT = 3
@@ -34,6 +37,22 @@ def run_user_image(image, timeout, smp):
                             time.monotonic() - start)
 
 
+def groups(csv):
+    return [g for g in csv.split(",") if g]
+
+
+def abi_doc_complaints(a, r):
+    """What the run contradicts in --abi-doc: the FFA_FEATURES answers for
+    function and feature IDs, the notes' 'Tested by' claims and the OP-TEE
+    table's tests; with --claims-of, only those groups' claims."""
+    if a.claims_of is not None:
+        return abi_doc.check_tested_by(a.abi_doc, a.abi_column, r, only=groups(a.claims_of))
+    return (abi_doc.check_function_support(a.abi_doc, a.abi_column, r)
+            + abi_doc.check_feature_ids(a.abi_doc, a.abi_column, r)
+            + abi_doc.check_tested_by(a.abi_doc, a.abi_column, r, elsewhere=groups(a.groups_elsewhere))
+            + abi_doc.check_optee_tests(a.abi_doc, r, ROOT / "tests" / "unit"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     what = ap.add_mutually_exclusive_group(required=True)
@@ -42,8 +61,14 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--smp", type=int, default=None)
     ap.add_argument("--icount", action="store_true")
-    ap.add_argument("--abi-doc", help="docs/abi-support.md: FFA_FEATURES answers must match its table")
+    ap.add_argument("--abi-doc", help="docs/abi-support.md: its tables must agree with the run")
     ap.add_argument("--abi-column", default="sel1-spmc", help="the configuration column to compare")
+    ap.add_argument("--groups-elsewhere", default="",
+                    help="comma-separated test groups another harness runs: their 'Tested by' claims are not "
+                         "checked here")
+    ap.add_argument("--claims-of", default=None,
+                    help="comma-separated test groups: check only their 'Tested by' claims, nothing else of "
+                         "--abi-doc (a harness whose FFA_FEATURES answers differ, as the v1.0 client's do)")
     ap.add_argument("--expect-bench", default="", help="comma-separated benchmark names that must be reported")
     a = ap.parse_args()
 
@@ -76,18 +101,10 @@ def main():
     if a.abi_doc and not pathlib.Path(a.abi_doc).is_file():
         verdict.append(f"{a.abi_doc} is missing")
     elif a.abi_doc:
-        documented = tessera_qemu.abi_support_table(a.abi_doc, a.abi_column)
-        answered = r.features()
-        if not documented:
-            verdict.append(f"{a.abi_doc} has no '## Function support' table with a {a.abi_column} column")
-        if not answered:
-            verdict.append("the harness printed no '# features' lines")
-        for fid in sorted(set(documented) | set(answered)):
-            doc, got = documented.get(fid), answered.get(fid)
-            if doc != got:
-                verdict.append(f"{fid:#010x}: {a.abi_doc} says {doc!r}, FFA_FEATURES says {got!r}")
+        verdict += abi_doc_complaints(a, r)
+    for v in verdict:  # one line each: a document's rows can add many
+        print("FAIL: " + v)
     if verdict:
-        print("FAIL: " + " / ".join(verdict))
         return 1
     print(f"PASS: {closing[0]} harness tests in {r.seconds:.1f} s")
     return 0

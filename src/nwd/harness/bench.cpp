@@ -42,12 +42,12 @@ void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, uns
     put(84, 1, 4);
     put(96, address, 8);
     put(104, pages, 4);
-    ffa::Regs r = call(ffa::Func::mem_share_64, 112, 112);
+    ffa::Regs r = raw_call(ffa::Func::mem_share_64, 112, 112);
     const uint64_t handle = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
     ok = ok && ffa::is_success(r);
-    ok = ok && call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0).x[3] ==
+    ok = ok && raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0).x[3] ==
                    ffa::raw(ffa::Func::mem_retrieve_resp);
-    ok = ok && ffa::is_success(call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32));
+    ok = ok && ffa::is_success(raw_call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32));
   };
   const uint64_t cost = measure(cycle, iterations);
   // A figure for a cycle that failed half-way would mislead: none then.
@@ -60,14 +60,15 @@ void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, uns
 void measure_notification_cycle() {
   constexpr uint64_t kId = 1ull << 60;
   const uint32_t to_echo = 0x8001;
-  call(ffa::Func::notification_bitmap_create, 0, 1);  // if the tests did not
-  if (call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x4E424E44, 0, kId).x[3] != ffa::raw(ffa::Func::success_32))
+  raw_call(ffa::Func::notification_bitmap_create, 0, 1);  // if the tests did not
+  if (raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x4E424E44, 0, kId).x[3] !=
+      ffa::raw(ffa::Func::success_32))
     return;
   bool ok = true;
   const uint64_t cost = measure([&] {
-    ok = ok && ffa::is_success(call(ffa::Func::notification_set, to_echo, 0, 0, kId >> 32));
-    ok = ok && call(ffa::Func::notification_info_get_64).w(0) == ffa::raw(ffa::Func::success_64);
-    ok = ok && call(ffa::Func::run, 0x80010000).w(0) == ffa::raw(ffa::Func::msg_wait);
+    ok = ok && ffa::is_success(raw_call(ffa::Func::notification_set, to_echo, 0, 0, kId >> 32));
+    ok = ok && raw_call(ffa::Func::notification_info_get_64).w(0) == ffa::raw(ffa::Func::success_64);
+    ok = ok && raw_call(ffa::Func::run, 0x80010000).w(0) == ffa::raw(ffa::Func::msg_wait);
   });
   if (ok) report("notification_set_info_get_run_get", cost);
 }
@@ -80,22 +81,22 @@ void measure_notification_cycle() {
 void measure_secure_interrupt() {
   if (!discover()) return;
   const uint16_t tos = trusted_os_id();
-  const ffa::Regs sri = call(ffa::Func::features, 2);
+  const ffa::Regs sri = raw_call(ffa::Func::features, 2);
   if (!ffa::is_success(sri)) return;
   const unsigned sgi = sri.w(2);
   gic::enable_sgi(sgi);
   constexpr uint64_t kId = 1ull << 61;
-  call(ffa::Func::notification_bind, uint32_t{tos} << 16, 0, 0, kId >> 32);
+  raw_call(ffa::Func::notification_bind, uint32_t{tos} << 16, 0, 0, kId >> 32);
   constexpr unsigned kRounds = 50;
   uint64_t latency = 0, cycle = 0;
   for (unsigned i = 0; i < kRounds; ++i) {
     const unsigned before = gic::taken(sgi);
     const uint64_t t0 = arch::cntpct();
-    if (call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, 100, 0, kId >> 32).x[3] != 0) return;
+    if (raw_call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, 100, 0, kId >> 32).x[3] != 0) return;
     (void)gic::wait_taken(sgi, before, arch::cntfrq() / 10);
     if (gic::taken(sgi) == before) return;  // never came: no figure
-    call(ffa::Func::notification_get, 0, 1);
-    const ffa::Regs bh = call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248);
+    raw_call(ffa::Func::notification_get, 0, 1);
+    const ffa::Regs bh = raw_call(ffa::Func::msg_send_direct_req_64, tos, 0, 0xFFFF4248);
     cycle += arch::cntpct() - t0;
     latency += bh.x[6];
   }
@@ -112,8 +113,8 @@ void measure_secure_interrupt() {
 // request without the interrupt.
 void measure_partition_interrupt() {
   constexpr uint16_t kDriver = 0x8006;
-  const uint64_t plain = measure([] { call(ffa::Func::msg_send_direct_req_64, kDriver, 0, 0x1234); });
-  const uint64_t raised = measure([] { call(ffa::Func::msg_send_direct_req_64, kDriver, 0, 0x52414953, 0, 0); });
+  const uint64_t plain = measure([] { raw_call(ffa::Func::msg_send_direct_req_64, kDriver, 0, 0x1234); });
+  const uint64_t raised = measure([] { raw_call(ffa::Func::msg_send_direct_req_64, kDriver, 0, 0x52414953, 0, 0); });
   report("partition_device_interrupt_to_top_half_and_back", raised > plain ? raised - plain : 0);
 }
 
@@ -125,26 +126,27 @@ void run_benchmarks(uint64_t boot_ticks) {
   report("boot_to_nwd", ticks_to_instructions(boot_ticks));
   // The floor: the cheapest SMC the monitor answers by itself.
   // Answered by the monitor itself (no world switch): named for it.
-  report("smccc_version_at_el3", measure([] { call(0x80000000); }));
-  report("ffa_version_at_el3", measure([] { call(ffa::Func::version, 0x10002); }));
-  report("ffa_id_get_at_el3", measure([] { call(ffa::Func::id_get); }));
-  report("ffa_features", measure([] { call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)); }));
+  report("smccc_version_at_el3", measure([] { raw_call(0x80000000); }));
+  report("ffa_version_at_el3", measure([] { raw_call(ffa::Func::version, 0x10002); }));
+  report("ffa_id_get_at_el3", measure([] { raw_call(ffa::Func::id_get); }));
+  report("ffa_features", measure([] { raw_call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)); }));
   if (discover()) {
     const uint32_t w1 = trusted_os_id();
     report("direct_req_optee_api_version",
-           measure([w1] { call(ffa::Func::msg_send_direct_req_32, w1, 0, 0 /* GET_API_VERSION */); }));
+           measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0 /* GET_API_VERSION */); }));
     // To an S-EL0 partition: the trusted OS switches into the echo
     // partition's address space and back.
-    report("direct_req_sel0_echo", measure([] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
+    report("direct_req_sel0_echo",
+           measure([] { raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
     // Normal world -> echo -> trusted OS / keystore -> echo -> normal
     // world: the extra over direct_req_sel0_echo is a partition's own
     // direct request, to an endpoint in the SPMC or to another S-EL0
     // partition (keystore answers its unknown command at once).
     const uint64_t via = 0x5EED0000 | w1;
     report("direct_req_sel0_echo_to_trusted_os",
-           measure([via] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, via, 0); }));
+           measure([via] { raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, via, 0); }));
     report("direct_req_sel0_echo_to_sel0_keystore",
-           measure([] { call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x5EED8005, 99); }));
+           measure([] { raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x5EED8005, 99); }));
     // Indirect message delivery: FFA_MSG_SEND2 into echo's RX buffer, then
     // FFA_RUN so that echo takes it and releases its buffer.
     if (ensure_rxtx_mapped()) {
@@ -154,8 +156,8 @@ void run_benchmarks(uint64_t boot_ticks) {
       tx[12] = 0x01, tx[13] = 0x80;                // receiver 0x8001, sender 0
       tx[16] = 24;                                 // payload size
       report("msg_send2_and_run_sel0_echo", measure([] {
-               call(ffa::Func::msg_send2);
-               call(ffa::Func::run, 0x80010000);
+               raw_call(ffa::Func::msg_send2);
+               raw_call(ffa::Func::run, 0x80010000);
              }));
     }
     // Share, echo retrieves, reads, relinquishes; we reclaim: 1, 16 and
@@ -170,8 +172,8 @@ void run_benchmarks(uint64_t boot_ticks) {
     }
     // The pair a caller makes: the descriptors into RX, then RX back.
     report("partition_info_get_plus_rx_release", measure([] {
-             call(ffa::Func::partition_info_get);
-             call(ffa::Func::rx_release);
+             raw_call(ffa::Func::partition_info_get);
+             raw_call(ffa::Func::rx_release);
            }));
     measure_notification_cycle();
     measure_secure_interrupt();
@@ -179,7 +181,7 @@ void run_benchmarks(uint64_t boot_ticks) {
     // The trusted OS's yielding work in one of its threads (no rounds):
     // the thread switch in and out on top of a direct request.
     report("direct_req_optee_thread_call",
-           measure([w1] { call(ffa::Func::msg_send_direct_req_32, w1, 0, 0xFFFF5350, 0, 0, 0); }));
+           measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0xFFFF5350, 0, 0, 0); }));
   }
 }
 

@@ -10,6 +10,11 @@ uint16_t g_tos_id = 0;
 uint16_t g_spmc_id = 0;
 }  // namespace
 
+void smc(ffa::Regs& r) {
+  note_call(r.x[0]);
+  arch_smc(&r);
+}
+
 Buffers& buffers() { return g_buffers; }
 uint64_t tx_pa() { return reinterpret_cast<uint64_t>(g_buffers.tx); }
 uint64_t rx_pa() { return reinterpret_cast<uint64_t>(g_buffers.rx); }

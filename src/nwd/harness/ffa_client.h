@@ -1,5 +1,6 @@
 // The normal world's side of FF-A: thin typed wrappers over the SMC
-// conduit, used by the tests, the benchmarks and the demo.
+// conduit, used by the tests and the demo (call, smc) and the benchmarks
+// (raw_call).
 #pragma once
 
 #include <cstdint>
@@ -8,13 +9,33 @@
 #include "ffa/func.h"
 #include "ffa/regs.h"
 #include "ffa/uuid.h"
+#include "nwd/harness/call_log.h"
 
 namespace harness {
 
+// The SMC alone, recording nothing: for the benchmarks, whose figures are
+// instruction counts of exactly this.
+inline ffa::Regs raw_call(uint64_t x0, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0,
+                          uint64_t x5 = 0, uint64_t x6 = 0, uint64_t x7 = 0) {
+  ffa::Regs r{{x0, x1, x2, x3, x4, x5, x6, x7}};
+  arch_smc(&r);
+  return r;
+}
+inline ffa::Regs raw_call(ffa::Func f, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0,
+                          uint64_t x5 = 0, uint64_t x6 = 0, uint64_t x7 = 0) {
+  return raw_call(ffa::raw(f), x1, x2, x3, x4, x5, x6, x7);
+}
+
+// What tests call: the SMC, noted in the running test's call log
+// (call_log.h), which the system test compares with docs/abi-support.md.
+// smc() is out of line so that a call site costs what raw_call's does
+// (the image's size and layout move the benchmark figures); tests that set
+// x8-x17 themselves call it directly.
+void smc(ffa::Regs& r);
 inline ffa::Regs call(uint64_t x0, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0,
                       uint64_t x5 = 0, uint64_t x6 = 0, uint64_t x7 = 0) {
   ffa::Regs r{{x0, x1, x2, x3, x4, x5, x6, x7}};
-  arch_smc(&r);
+  smc(r);
   return r;
 }
 inline ffa::Regs call(ffa::Func f, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0,

@@ -23,7 +23,7 @@ TEST(smccc, unknown_ids_are_not_supported) {
 }
 TEST(smccc, unknown_ids_preserve_x4_to_x17) {
   ffa::Regs r{{0x82000001, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}};
-  arch_smc(&r);
+  harness::smc(r);
   for (unsigned i = 4; i < 18; ++i) EXPECT_EQ(r.x[i], i);
 }
 TEST(psci, version_is_1_1) { EXPECT_EQ(harness::call(0x84000000).x[0], 0x10001); }

@@ -35,7 +35,7 @@ TEST(partitions, echo_direct_req2_by_uuid) {
   ffa::Regs req{{0xC400008D, kEcho, 0x4b3a0d163d7bd8f6, 0x0bd58a1e9d3a43a8}};
   for (unsigned i = 4; i < 18; ++i) req.x[i] = 0x1000 + i;
   ffa::Regs r = req;
-  arch_smc(&r);
+  harness::smc(r);
   ASSERT_EQ(r.w(0), 0xC400008E);  // FFA_MSG_SEND_DIRECT_RESP2
   EXPECT_EQ(r.w(1), uint32_t{kEcho} << 16);
   EXPECT_EQ(r.x[2], 0);
@@ -43,7 +43,7 @@ TEST(partitions, echo_direct_req2_by_uuid) {
   for (unsigned i = 4; i < 18; ++i) EXPECT_EQ(r.x[i], 0x1000 + i);
   // The nil UUID addresses the partition itself.
   r = ffa::Regs{{0xC400008D, kEcho, 0, 0, 77}};
-  arch_smc(&r);
+  harness::smc(r);
   EXPECT_EQ(r.w(0), 0xC400008E);
   EXPECT_EQ(r.x[4], 77);
 }
@@ -69,7 +69,7 @@ TEST(partitions, echo_answering_with_the_wrong_kind_aborts_the_request) {
   constexpr uint64_t kWrongKind = 0x4B494E44;
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, kEcho, 0, kWrongKind)), kAborted);
   ffa::Regs req2{{0xC400008D, kEcho, 0, 0, kWrongKind}};
-  arch_smc(&req2);
+  harness::smc(req2);
   EXPECT_EQ(error_code(req2), kAborted);
   // Echo is waiting again, not stuck.
   ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 42);
@@ -94,7 +94,7 @@ TEST(partitions, ported_partition_passed_its_conformance_checks) {
 TEST(partitions, direct_req2_refusals) {
   auto req2 = [](uint64_t w1, uint64_t u0, uint64_t u1) {
     ffa::Regs r{{0xC400008D, w1, u0, u1}};
-    arch_smc(&r);
+    harness::smc(r);
     return error_code(r);
   };
   EXPECT_EQ(req2(kEcho, 1, 2), kInvalid);                                   // not its UUID

@@ -171,6 +171,7 @@ TEST(world_switch, sme_streaming_mode_and_za_survive_secure_calls) {
   for (const Case& c : cases) {
     for (auto& b : g_sme_dump) b = 0;
     ffa::Regs r = c.call;
+    harness::note_call(r.x[0]);  // harness_sme_call makes the SMC itself, SME state live
     const uint64_t svcr = harness_sme_call(&r, g_za_in, g_sme_dump, pattern);
     EXPECT_EQ(r.w(0), c.answer);
     EXPECT_EQ(svcr, 3);  // SVCR.SM and SVCR.ZA as we left them

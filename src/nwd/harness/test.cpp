@@ -2,6 +2,7 @@
 
 #include "arch/aarch64/sysreg.h"
 #include "lib/bakery_lock.h"
+#include "nwd/harness/call_log.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/pl011.h"
 
@@ -100,7 +101,9 @@ unsigned run_all_tests() {
   printf("TAP version 13\n1..{}\n", total);
   for (unsigned i = 0; i < total; ++i) {
     g_failures_in_test = 0;
+    test_started();
     g_order[i]->fn();
+    test_ended(g_order[i]->name);
     if (g_failures_in_test == 0) {
       ++passed;
       printf("ok {} - {}\n", i + 1, g_order[i]->name);
@@ -109,6 +112,7 @@ unsigned run_all_tests() {
       printf("not ok {} - {}\n", i + 1, g_order[i]->name);
     }
   }
+  print_calls_by_group();
   printf("{} passed, {} failed\n", passed, failed);
   return failed;
 }
