@@ -62,6 +62,14 @@ Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version,
     a.permissions = *buf.u8(at + 2);
     a.flags = *buf.u8(at + 3);
     a.composite_offset = *buf.le32(at + 4);
+    // v1.2 puts two implementation-defined words before the reserved one.
+    const size_t reserved_at = access_size == kAccessV1_2 ? at + 24 : at + 8;
+    if (access_size == kAccessV1_2) {
+      a.impdef[0] = *buf.le64(at + 8);
+      a.impdef[1] = *buf.le64(at + 16);
+    }
+    if (*buf.le64(reserved_at) != 0) return invalid();  // reserved
+    if (a.flags & 0xFE) return invalid();  // receiver flags: bits [7:1] reserved
     if (a.permissions & 0xF0) return invalid();  // bits [7:4] reserved
     if ((a.permissions & mem_perm::data_mask) == 3) return invalid();
     if (((a.permissions & mem_perm::instr_mask) >> mem_perm::instr_shift) == 3) return invalid();
@@ -71,7 +79,10 @@ Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version,
     for (unsigned r = 0; r < i; ++r)
       if (t.receivers[r].endpoint == a.endpoint) return invalid();  // each receiver once
   }
-  if (composite == 0 && allow_no_composite) return t;  // constituent_count 0
+  if (composite == 0 && allow_no_composite) {  // constituent_count 0
+    t.length = receivers_offset + uint64_t{t.receiver_count} * access_size;
+    return t;
+  }
   // The composite region: after the receivers, 8-byte aligned, inside.
   if (composite < receivers_offset + t.receiver_count * access_size || (composite & 7) != 0) return invalid();
   if (!buf.contains(composite, kCompositeHeader)) return invalid();
@@ -92,7 +103,23 @@ Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version,
     sum += pages;
   }
   if (sum != t.total_pages) return invalid();
+  t.length = t.constituents_offset + uint64_t{t.constituent_count} * kConstituentSize;
   return t;
+}
+
+std::optional<uint64_t> mem_transaction_length(lib::ByteView first, Version version) {
+  size_t receivers_offset = kHeaderV1_0;
+  if (version >= kVersion1_1) {
+    const auto offset = first.le32(32);
+    if (!offset) return std::nullopt;
+    receivers_offset = *offset;
+  }
+  // Every receiver names the same composite region: the first says where.
+  const auto composite = first.le32(receivers_offset + 4);
+  if (!composite || *composite == 0) return std::nullopt;
+  const auto count = first.le32(size_t{*composite} + 4);
+  if (!count) return std::nullopt;
+  return uint64_t{*composite} + kCompositeHeader + uint64_t{*count} * kConstituentSize;
 }
 
 MemConstituent mem_constituent(lib::ByteView buf, const MemTransaction& t, uint32_t index) {

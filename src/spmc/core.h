@@ -199,8 +199,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare& slot, ffa::Regs& out);
   ffa::Status read_fragment(const Lender& from, uint64_t buffer, uint32_t buffer_pages, uint32_t length,
                             uint8_t* dst);
-  ffa::Status check_constituents(const Lender& from, const MemShare& candidate, bool want_write);
+  // `lender_writes`: whether the lender may write every range (the normal
+  // world always; a partition where its manifest says so).
+  ffa::Status check_constituents(const Lender& from, const MemShare& candidate, bool want_write,
+                                 bool& lender_writes);
   ffa::Status zero(const MemShare& s);
+  static ffa::Status check_mem_attributes(uint16_t attributes);
   MemShare* allocate_share(ffa::EndpointId sender);
   void free_share(MemShare& s);
   MemShare* find_share(uint64_t handle);

@@ -70,6 +70,12 @@ struct MemShare {
   ffa::EndpointId receivers[kMaxReceivers];
   uint8_t permissions[kMaxReceivers] = {};  // granted by the sender
   uint8_t retrieved_as[kMaxReceivers] = {};  // what the receiver holds; 0 = not retrieved
+  // The lender's implementation-defined value for each receiver (v1.2
+  // access descriptors; 0 from older layouts): a retrieve must repeat it.
+  uint64_t impdef[kMaxReceivers][2] = {};
+  // The receiver asked (retrieve flag bit 2) to have it zeroed when it
+  // relinquishes.
+  bool zero_on_relinquish[kMaxReceivers] = {};
   uint8_t* local_va = nullptr;  // where the SPMC mapped it for an endpoint in its image
   uint32_t constituent_count = 0;
   // Only [0, constituent_count) is meaningful. Not initialised, and left
@@ -92,6 +98,8 @@ struct MemShare {
       receivers[i] = ffa::EndpointId();
       permissions[i] = 0;
       retrieved_as[i] = 0;
+      impdef[i][0] = impdef[i][1] = 0;
+      zero_on_relinquish[i] = false;
     }
     local_va = nullptr;
     constituent_count = 0;

@@ -15,6 +15,14 @@ namespace {
 constexpr uint32_t kTypeShift = 3;  // retrieve flags [4:3]: 1 share, 2 lend, 3 donate
 constexpr uint32_t kTypeMask = 3u << kTypeShift;
 constexpr uint32_t kFlagZero = 1u << 0;
+// Retrieve request flags (FF-A v1.2, flags usage in FFA_MEM_RETRIEVE_REQ):
+// bit 0 zero before retrieve, 1 time slicing, 2 zero after relinquish,
+// [4:3] transaction type, [8:5] address range alignment hint, 9 hint
+// valid, 10 (v1.2) bypass the multiple borrower identification check.
+constexpr uint32_t kRetrieveZeroAfter = 1u << 2;
+constexpr uint32_t kRetrieveHint = 0xFu << 5, kRetrieveHintValid = 1u << 9;
+constexpr uint32_t kRetrieveBypass = 1u << 10;
+constexpr uint32_t kRetrieveFlagsV1_2 = (1u << 11) - 1, kRetrieveFlagsV1_1 = (1u << 10) - 1;
 constexpr uint16_t kAttrNs = 1u << 6;  // retrieve response: the memory is non-secure
 constexpr uint32_t kConstituentSize = 16;
 
@@ -41,7 +49,9 @@ uint32_t Core::build_retrieve_response(const MemShare& s, unsigned me, ffa::Vers
   for (uint32_t i = 0; i < length; ++i) desc_copy_[i] = 0;
   uint32_t total_pages = 0;
   for (uint32_t i = 0; i < s.constituent_count; ++i) total_pages += s.constituents[i].pages;
-  const uint16_t attributes = static_cast<uint16_t>(s.attributes | (s.ns ? kAttrNs : 0));
+  // Memory the lender left to the borrower is described as it is mapped.
+  const uint16_t mapped = s.attributes != 0 ? s.attributes : ffa::mem_attr::normal_wb_inner;
+  const uint16_t attributes = static_cast<uint16_t>(mapped | (s.ns ? kAttrNs : 0));
   const uint32_t flags = static_cast<uint32_t>(s.type) << kTypeShift;
   (void)b.put_le16(0, s.sender.raw());
   if (version >= ffa::kVersion1_1) {
@@ -58,6 +68,10 @@ uint32_t Core::build_retrieve_response(const MemShare& s, unsigned me, ffa::Vers
   (void)b.put_le64(16, s.tag);
   (void)b.put_le16(l.access_offset, s.receivers[me].raw());
   desc_copy_[l.access_offset + 2] = s.retrieved_as[me];
+  if (l.access_size == 32) {  // v1.2: the lender's implementation-defined value
+    (void)b.put_le64(l.access_offset + 8, s.impdef[me][0]);
+    (void)b.put_le64(l.access_offset + 16, s.impdef[me][1]);
+  }
   (void)b.put_le32(l.access_offset + 4, l.composite_offset);
   (void)b.put_le32(l.composite_offset, total_pages);
   (void)b.put_le32(l.composite_offset + 4, s.constituent_count);
@@ -104,31 +118,83 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
   auto parsed = ffa::parse_mem_transaction(lib::ByteView(desc_copy_, total), p.version, true);
   if (!parsed) return ffa::set_error(out, parsed.error());
   const ffa::MemTransaction& req = parsed.value();
+  // The request (retrieve request descriptor, FF-A v1.2 chapter 10) field
+  // by field. Its length is the header and the access descriptors, no
+  // more; it names no ranges (Tessera maps at VA = PA, it cannot map where
+  // a borrower asks), and the receiver flags are the SPMC's to set.
+  if (req.length != total || req.constituent_count != 0) return ffa::set_error(out, Error::invalid_parameters);
+  for (unsigned i = 0; i < req.receiver_count; ++i)
+    if (req.receivers[i].flags != 0) return ffa::set_error(out, Error::invalid_parameters);
   MemShare* s = find_share(req.handle);
   if (!s || s->state != MemShare::State::ready) return ffa::set_error(out, Error::invalid_parameters);
   // The caller must be a receiver of the transaction, name itself, and
-  // describe the transaction as its lender did (sender, tag, attributes
-  // when given, type when given).
+  // describe the transaction as its lender did (sender, tag, type when
+  // given).
   const unsigned me = receiver_index(*s, p.info.id);
   unsigned named = req.receiver_count;
   for (unsigned i = 0; i < req.receiver_count; ++i)
     if (req.receivers[i].endpoint == p.info.id) named = i;
-  if (me == s->receiver_count || named == req.receiver_count || !(req.sender == s->sender) || req.tag != s->tag ||
-      (req.attributes != 0 && req.attributes != s->attributes))
+  if (me == s->receiver_count || named == req.receiver_count || !(req.sender == s->sender) || req.tag != s->tag)
+    return ffa::set_error(out, Error::invalid_parameters);
+  // Flags: the bits this version defines; no alignment hint (the memory
+  // goes at VA = PA); the transaction type when given.
+  const uint32_t flags = req.flags;
+  if ((flags & ~(p.version >= ffa::kVersion1_2 ? kRetrieveFlagsV1_2 : kRetrieveFlagsV1_1)) != 0 ||
+      (flags & (kRetrieveHint | kRetrieveHintValid)) != 0)
     return ffa::set_error(out, Error::invalid_parameters);
   const uint32_t type_bits = static_cast<uint32_t>(s->type) << kTypeShift;
-  if ((req.flags & kTypeMask) != 0 && (req.flags & kTypeMask) != type_bits)
+  if ((flags & kTypeMask) != 0 && (flags & kTypeMask) != type_bits)
+    return ffa::set_error(out, Error::invalid_parameters);
+  // The borrowers: every one the lender named (each once: the parser
+  // refuses duplicates), or, with the bypass flag, the caller alone.
+  if (flags & kRetrieveBypass) {
+    if (req.receiver_count != 1) return ffa::set_error(out, Error::invalid_parameters);
+  } else {
+    if (req.receiver_count != s->receiver_count) return ffa::set_error(out, Error::invalid_parameters);
+    for (unsigned i = 0; i < req.receiver_count; ++i)
+      if (receiver_index(*s, req.receivers[i].endpoint) == s->receiver_count)
+        return ffa::set_error(out, Error::invalid_parameters);
+  }
+  const ffa::MemAccess& mine = req.receivers[named];
+  // The implementation-defined value the lender gave this borrower (v1.2
+  // access descriptors carry it) comes back unchanged.
+  if (mine.impdef[0] != s->impdef[me][0] || mine.impdef[1] != s->impdef[me][1])
     return ffa::set_error(out, Error::invalid_parameters);
   if (s->retrieved(me)) return ffa::set_error(out, Error::denied);
+  // Instruction access usage: a share, or a lend to several borrowers,
+  // leaves it "not specified" (the borrower gets NX); a lend to one
+  // borrower or a donation may ask for NX, never for execution.
+  const uint8_t asked_instr = mine.permissions & ffa::mem_perm::instr_mask;
+  const bool single = s->type != MemShare::Type::share && s->receiver_count == 1;
+  if (!single && asked_instr != 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (asked_instr == ffa::mem_perm::instr_x) return ffa::set_error(out, Error::denied);
+  // Memory region attributes: where the lender named them, the borrower
+  // names the same or nothing; where it left them to the borrower, the
+  // borrower names what Tessera maps (normal, write-back, inner shareable)
+  // or nothing.
+  if (req.attributes != 0) {
+    if (s->attributes != 0) {
+      if (req.attributes != s->attributes) return ffa::set_error(out, Error::invalid_parameters);
+    } else if (auto a = check_mem_attributes(req.attributes); !a) {
+      return ffa::set_error(out, a.error());
+    }
+  }
   // It gets the stricter of what it asks for and what it was granted; it
-  // cannot ask for more, nor for execution.
+  // cannot ask for more.
   const uint8_t granted = s->permissions[me] & ffa::mem_perm::data_mask;
-  const uint8_t asked = req.receivers[named].permissions & ffa::mem_perm::data_mask;
-  const uint8_t asked_instr = req.receivers[named].permissions & ffa::mem_perm::instr_mask;
-  if (asked == 3 || asked > granted || asked_instr == ffa::mem_perm::instr_x ||
-      asked_instr == ffa::mem_perm::instr_mask)
-    return ffa::set_error(out, Error::denied);
+  const uint8_t asked = mine.permissions & ffa::mem_perm::data_mask;
+  if (asked > granted) return ffa::set_error(out, Error::denied);
   const uint8_t data = asked != 0 ? asked : granted;
+  // Zeroing (bits 0 and 2): never for shared memory, which the lender
+  // still uses; before retrieve only if the lender zeroed it (it did, at
+  // the lend); after relinquish only for the only borrower (as
+  // FFA_MEM_RELINQUISH's flag). Either needs write access.
+  const bool zero_before = (flags & kFlagZero) != 0, zero_after = (flags & kRetrieveZeroAfter) != 0;
+  if ((zero_before || zero_after) && s->type == MemShare::Type::share)
+    return ffa::set_error(out, Error::invalid_parameters);
+  if (zero_after && s->receiver_count > 1) return ffa::set_error(out, Error::invalid_parameters);
+  if (zero_before && (s->flags & kFlagZero) == 0) return ffa::set_error(out, Error::denied);
+  if ((zero_before || zero_after) && data != ffa::mem_perm::data_rw) return ffa::set_error(out, Error::denied);
   if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
   // Map every constituent into the partition, never executable.
   const bool writable = data == ffa::mem_perm::data_rw;
@@ -142,6 +208,7 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
     }
   }
   s->retrieved_as[me] = static_cast<uint8_t>(data | ffa::mem_perm::instr_nx);
+  s->zero_on_relinquish[me] = zero_after;
   const uint32_t length = build_retrieve_response(*s, me, p.version);
   const uint32_t sent = deliver_response_fragment(p.mailbox, length, 0, response_layout(p.version).constituents_offset());
   ffa::set_regs(out, ffa::raw(Func::mem_retrieve_resp), length, sent);
@@ -191,8 +258,9 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
     return ffa::set_error(out, Error::invalid_parameters);
   const unsigned me = receiver_index(*s, p.info.id);
   if (me == s->receiver_count || !s->retrieved(me)) return ffa::set_error(out, Error::invalid_parameters);
-  if (flags & kFlagZero) {
-    // Zeroing on the way out: for lent memory the borrower could write.
+  if ((flags & kFlagZero) || s->zero_on_relinquish[me]) {
+    // Zeroing on the way out (asked now, or when it retrieved): for lent
+    // memory the borrower could write.
     // Not while others may still use it: shared memory, or several borrowers.
     if (s->type == MemShare::Type::share || s->receiver_count > 1)
       return ffa::set_error(out, Error::invalid_parameters);
@@ -203,6 +271,7 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
   }
   unmap_from(*s, p.info.id);
   s->retrieved_as[me] = 0;
+  s->zero_on_relinquish[me] = false;
   // Nobody will reclaim what an aborted partition lent: free it when the
   // last borrower lets go.
   if (lender_aborted(*s) && !s->any_retrieved()) free_share(*s);
@@ -221,8 +290,12 @@ void Core::release_memory_of(size_t index) {
     if (s.state != MemShare::State::ready) continue;
     const unsigned me = receiver_index(s, id);
     if (me < s.receiver_count && s.retrieved(me)) {
+      // It asked for the memory to be zeroed when it lets go: so it is,
+      // when it is made to (best effort: nothing to answer).
+      if (s.zero_on_relinquish[me]) (void)zero(s);
       unmap_from(s, id);
       s.retrieved_as[me] = 0;
+      s.zero_on_relinquish[me] = false;
     }
     if (lender_aborted(s) && !s.any_retrieved()) free_share(s);
   }

@@ -17,10 +17,26 @@ using ffa::Error;
 using ffa::Func;
 
 namespace {
-constexpr uint16_t kAttrTypeMask = 3u << 4, kAttrTypeNormal = 2u << 4;
 constexpr uint32_t kFlagZero = 1u << 0, kFlagTimeSlice = 1u << 1;
 constexpr uint32_t kConstituentSize = 16;
 }  // namespace
+
+// Memory region attributes a lender or a borrower names (FF-A v1.2
+// Table 10.18, and the memory region attributes usage rules of chapter 10).
+// Reserved encodings and anything but normal memory are malformed; normal
+// memory that is not write-back inner shareable is well formed but not
+// what Tessera maps (the S-EL1 placement maps shared memory normal,
+// write-back, inner shareable, as Hafnium does): DENIED, as Hafnium
+// answers. The NS bit is the SPMC's to set in responses, MBZ here.
+ffa::Status Core::check_mem_attributes(uint16_t a) {
+  using namespace ffa::mem_attr;
+  if ((a & ns) || (a & type_mask) != type_normal) return Error::invalid_parameters;
+  const uint16_t cache = a & cache_mask, share = a & share_mask;
+  if (cache != cache_wb && cache != cache_nc) return Error::invalid_parameters;  // 0, 2: reserved
+  if (share == share_reserved) return Error::invalid_parameters;
+  if (a != normal_wb_inner) return Error::denied;
+  return {};
+}
 
 unsigned Core::receiver_index(const MemShare& s, ffa::EndpointId id) {
   for (unsigned i = 0; i < s.receiver_count; ++i)
@@ -131,6 +147,13 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
   if (reassembly_.share) return ffa::set_error(out, Error::no_memory);
   if (auto s = read_fragment(from, buffer, buffer_pages, fragment, frag_copy_); !s)
     return ffa::set_error(out, s.error());
+  // Once the first fragment holds the composite region's header, the
+  // descriptor's length is known: the total must be it. A fragment that
+  // holds the whole descriptor with a larger total announces fragments
+  // that cannot belong to it.
+  if (auto implied = ffa::mem_transaction_length(lib::ByteView(frag_copy_, fragment), from.version);
+      implied && *implied != total)
+    return ffa::set_error(out, Error::invalid_parameters);
   MemShare* slot = allocate_share(from.id);
   if (!slot) return ffa::set_error(out, Error::no_memory);
   slot->type = type;
@@ -166,7 +189,9 @@ void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) 
   mem_transfer_commit(from, lib::ByteView(frag_copy_, total), slot, out);
 }
 
-ffa::Status Core::check_constituents(const Lender& from, const MemShare& candidate, bool want_write) {
+ffa::Status Core::check_constituents(const Lender& from, const MemShare& candidate, bool want_write,
+                                     bool& lender_writes) {
+  lender_writes = true;
   for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
     const ffa::MemConstituent& c = candidate.constituents[i];
     // The lender's RX/TX pair is the SPMC's to write: never in a
@@ -181,6 +206,7 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
       auto writable = placement_.partition_own_access(from.id, c.address, c.pages);
       if (!writable) return writable.error();
       if (want_write && !*writable) return Error::denied;
+      lender_writes = lender_writes && *writable;
     }
   }
   // No page in two transactions (nor twice in this one), nor donated.
@@ -223,16 +249,24 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   const ffa::MemTransaction& t = parsed.value();
   const MemShare::Type type = slot.type;
   if (!(t.sender == from.id) || t.handle != 0) return refuse(Error::invalid_parameters);
+  // The caller's total length is the descriptor's, no more (bytes past the
+  // last constituent are not part of it).
+  if (t.length != desc.size()) return refuse(Error::invalid_parameters);
   // Time slicing always; zeroing for lend and donate only; the rest MBZ.
   const uint32_t allowed = type == MemShare::Type::share ? kFlagTimeSlice : kFlagTimeSlice | kFlagZero;
   if (t.flags & ~allowed) return refuse(Error::invalid_parameters);
   // A donation has exactly one new owner.
   if (type == MemShare::Type::donate && t.receiver_count != 1) return refuse(Error::invalid_parameters);
-  // Normal memory; a lend or donate may leave the type to the borrower
-  // (0, "not specified"), as Linux's lends do.
-  const uint16_t mem_type = t.attributes & kAttrTypeMask;
-  if (mem_type != kAttrTypeNormal && !(mem_type == 0 && type != MemShare::Type::share))
-    return refuse(Error::invalid_parameters);
+  // Memory region attributes usage: a donation, or a lend to one borrower,
+  // leaves them to the borrower ("not specified": all of them 0; Linux's
+  // lends do so); a share, or a lend to several borrowers, names them, and
+  // names what Tessera maps.
+  const bool borrower_chooses = type == MemShare::Type::donate || (type == MemShare::Type::lend && t.receiver_count == 1);
+  if (borrower_chooses) {
+    if (t.attributes != 0) return refuse(Error::invalid_parameters);
+  } else if (auto a = check_mem_attributes(t.attributes); !a) {
+    return refuse(a.error());
+  }
   bool want_write = false;
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     const ffa::EndpointId to = t.receivers[i].endpoint;
@@ -247,18 +281,23 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
       if (t.receivers[j].endpoint == to) return refuse(Error::invalid_parameters);
     const uint8_t data = t.receivers[i].permissions & ffa::mem_perm::data_mask;
     const uint8_t instr = t.receivers[i].permissions & ffa::mem_perm::instr_mask;
-    // Shared memory is data: never executable in the borrower. A donor may
-    // leave the access to the new owner ("not specified": read-write).
-    if ((data == 0 && type != MemShare::Type::donate) || data == 3 || instr == ffa::mem_perm::instr_x ||
-        instr == ffa::mem_perm::instr_mask)
+    // Instruction access usage: the lender leaves it "not specified" in
+    // every transaction (a share or a lend to several borrowers gets NX; a
+    // lend to one borrower or a donation is the borrower's to ask for).
+    // Data access usage: a share or a lend names read-only or read-write;
+    // a donation leaves it "not specified" (the new owner asks).
+    if (instr != 0 || data == 3 || (type == MemShare::Type::donate ? data != 0 : data == 0))
       return refuse(Error::invalid_parameters);
-    want_write = want_write || data == ffa::mem_perm::data_rw || data == 0;
+    want_write = want_write || data == ffa::mem_perm::data_rw;
   }
   if (t.constituent_count > MemShare::kMaxConstituents) return refuse(Error::no_memory);
   slot.constituent_count = t.constituent_count;
   for (uint32_t i = 0; i < t.constituent_count; ++i) slot.constituents[i] = ffa::mem_constituent(desc, t, i);
   slot.ns = from.nwd;
-  if (auto s = check_constituents(from, slot, want_write); !s) return refuse(s.error());
+  bool lender_writes = true;
+  if (auto s = check_constituents(from, slot, want_write, lender_writes); !s) return refuse(s.error());
+  // Memory the lender cannot write cannot be zeroed on its behalf.
+  if ((t.flags & kFlagZero) && !lender_writes) return refuse(Error::denied);
   // A donation's ranges are remembered for good once retrieved: there must
   // be room to do so.
   if (type == MemShare::Type::donate && donated_reserved() + t.constituent_count > kMaxDonated)
@@ -290,9 +329,14 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     slot.receivers[i] = t.receivers[i].endpoint;
     slot.permissions[i] = t.receivers[i].permissions;
-    if ((slot.permissions[i] & ffa::mem_perm::data_mask) == 0)
-      slot.permissions[i] = static_cast<uint8_t>(slot.permissions[i] | ffa::mem_perm::data_rw);
+    // A donation grants what the donor held: read-write, or read-only for
+    // a partition's read-only region (its new owner may read it).
+    if (type == MemShare::Type::donate)
+      slot.permissions[i] = lender_writes ? ffa::mem_perm::data_rw : ffa::mem_perm::data_ro;
+    slot.impdef[i][0] = t.receivers[i].impdef[0];
+    slot.impdef[i][1] = t.receivers[i].impdef[1];
     slot.retrieved_as[i] = 0;
+    slot.zero_on_relinquish[i] = false;
   }
   slot.state = MemShare::State::ready;
   ffa::set_success(out, static_cast<uint32_t>(slot.handle), static_cast<uint32_t>(slot.handle >> 32));

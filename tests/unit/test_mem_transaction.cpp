@@ -128,6 +128,42 @@ TEST_P(MemTransactionLayouts, ReceiverRules) {
   EXPECT_FALSE(parse(b, GetParam()).ok());
 }
 
+// The access descriptor's reserved word (its last 8 bytes) and receiver
+// flags bits [7:1] are MBZ; the descriptor's length is the end of its last
+// constituent, and the first fragment tells it once it holds the
+// composite region's header.
+TEST_P(MemTransactionLayouts, ReservedAccessFieldsAndLength) {
+  const ffa::Version v = GetParam();
+  const size_t recv = v < ffa::kVersion1_1 ? 32 : 48, access = v >= ffa::kVersion1_2 ? 32 : 16;
+  auto b = make(v, {0x8001}, {{0x40000000, 1}, {0x40002000, 2}});
+  auto t = parse(b, v);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->length, b.size());
+  auto first = ffa::mem_transaction_length(lib::ByteView(b.data(), recv + access + 16), v);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(*first, b.size());
+  EXPECT_FALSE(ffa::mem_transaction_length(lib::ByteView(b.data(), recv + access + 4), v).has_value());
+  auto r = b;
+  r[recv + access - 1] = 1;  // reserved word
+  EXPECT_FALSE(parse(r, v).ok());
+  r = b;
+  r[recv + 3] = 2;  // receiver flags bit 1
+  EXPECT_FALSE(parse(r, v).ok());
+  r = b;
+  r[recv + 3] = 1;  // bit 0 (non-retrieval borrower) is defined
+  EXPECT_TRUE(parse(r, v).ok());
+}
+
+TEST(MemTransaction, V1_2ImplementationDefinedValueIsRead) {
+  auto b = make(ffa::kVersion1_2, {0x8001}, {{0x40000000, 1}});
+  for (size_t i = 0; i < 16; ++i) b[48 + 8 + i] = static_cast<uint8_t>(i + 1);
+  auto t = parse(b, ffa::kVersion1_2);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->receivers[0].impdef[0], 0x0807060504030201ull);
+  EXPECT_EQ(t->receivers[0].impdef[1], 0x100F0E0D0C0B0A09ull);
+  EXPECT_EQ(parse(make(ffa::kVersion1_1, {0x8001}, {{0x40000000, 1}}), ffa::kVersion1_1)->receivers[0].impdef[0], 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, MemTransactionLayouts,
                          ::testing::Values(ffa::kVersion1_0, ffa::kVersion1_1, ffa::kVersion1_2));
 

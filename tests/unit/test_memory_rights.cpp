@@ -48,11 +48,19 @@ void put(uint8_t* b, size_t off, uint64_t v, size_t n) {
 }
 
 // A v1.2 transaction descriptor with one receiver and one range; its length.
-uint32_t descriptor(uint8_t* b, uint16_t sender, uint16_t receiver, uint8_t perm, uint64_t address, uint32_t pages) {
+// As the lender must write it for `f`: the instruction access left
+// unspecified (the grant's NX is the SPMC's to set); a donation leaves the
+// data access to the new owner too; a lend to one borrower or a donation
+// leaves the memory attributes to the borrower.
+uint32_t descriptor(uint8_t* b, Func f, uint16_t sender, uint16_t receiver, uint8_t perm, uint64_t address,
+                    uint32_t pages) {
   constexpr uint32_t kComposite = 48 + 32, kLength = kComposite + 16 + 16;
+  const bool share = f == Func::mem_share_64 || f == Func::mem_share_32;
+  const bool donate = f == Func::mem_donate_64 || f == Func::mem_donate_32;
+  perm = donate ? 0 : static_cast<uint8_t>(perm & ffa::mem_perm::data_mask);
   std::memset(b, 0, kLength);
   put(b, 0, sender, 2);
-  put(b, 2, 0x2F, 2);  // normal memory, write-back, inner shareable
+  put(b, 2, share ? 0x2F : 0, 2);  // a share: normal memory, write-back, inner shareable
   put(b, 24, 32, 4);   // access descriptor size
   put(b, 28, 1, 4);    // one receiver
   put(b, 32, 48, 4);   // at offset 48
@@ -130,19 +138,20 @@ class MemoryRights : public ::testing::Test {
   // The normal world lends, shares or donates `pages` at `address` to
   // `receiver` through its TX buffer: the handle, or 0.
   uint64_t nwd_transfer(Func f, uint16_t receiver, uint8_t perm, uint64_t address, uint32_t pages = 1) {
-    const uint32_t n = descriptor(placement_.ns_memory(kTx), 0, receiver, perm, address, pages);
+    const uint32_t n = descriptor(placement_.ns_memory(kTx), f, 0, receiver, perm, address, pages);
     const Regs r = nwd({{ffa::raw(f), n, n}});
     return ok(r) ? (r.x[2] | r.x[3] << 32) : 0;
   }
   // Partition `index` lends, shares or donates its own memory to `receiver`.
   uint64_t sp_transfer(size_t index, Func f, uint16_t receiver, uint8_t perm, uint64_t address, uint32_t pages = 1) {
     const uint16_t self = core_.partition(index).info.id.raw();
-    const uint32_t n = descriptor(tx(index), self, receiver, perm, address, pages);
+    const uint32_t n = descriptor(tx(index), f, self, receiver, perm, address, pages);
     const Regs r = sp({{ffa::raw(f), n, n}}, index);
     return ok(r) ? (r.x[2] | r.x[3] << 32) : 0;
   }
-  // kSp retrieves `handle` from `lender`, asking for what it was granted.
-  Regs retrieve(uint64_t handle, uint16_t lender = 0) {
+  // kSp retrieves `handle` from `lender`, asking for `perm` (0: what it was
+  // granted).
+  Regs retrieve(uint64_t handle, uint16_t lender = 0, uint8_t perm = 0) {
     uint8_t* b = tx(kSpIndex);
     std::memset(b, 0, 128);
     put(b, 0, lender, 2);
@@ -151,6 +160,7 @@ class MemoryRights : public ::testing::Test {
     put(b, 28, 1, 4);
     put(b, 32, 48, 4);
     put(b, 48, kSp, 2);
+    put(b, 50, perm, 1);
     const Regs r = sp({{ffa::raw(Func::mem_retrieve_req_64), 80, 80}});
     (void)sp({{ffa::raw(Func::rx_release)}});
     return r;
@@ -287,7 +297,8 @@ TEST_F(MemoryRights, MemPermRefusesDonatedMemory) {
   uint64_t h = 0;
   boot_until_kSp_initialises([&] { h = sp_transfer(kSp2Index, Func::mem_donate_64, kSp, kGrantRo, kSp2Own); });
   ASSERT_NE(h, 0u);
-  ASSERT_EQ(retrieve(h, kSp2).w(0), ffa::raw(Func::mem_retrieve_resp));
+  // The new owner asks for read-only (a donor leaves the access to it).
+  ASSERT_EQ(retrieve(h, kSp2, ffa::mem_perm::data_ro).w(0), ffa::raw(Func::mem_retrieve_resp));
   ASSERT_EQ(core_.share(h), nullptr);
   EXPECT_EQ(perm_set(kSp2Own, 1, kPermRw), kInvalid);
   EXPECT_FALSE(page(kSp2Own)->writable);

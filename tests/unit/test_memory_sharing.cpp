@@ -117,23 +117,38 @@ class MemorySharing : public ::testing::Test {
     return out;
   }
   uint8_t* nwd_tx() { return placement_.ns_memory(kTx); }
-  // One receiver, one range: the common case.
-  uint32_t share_desc(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t perm = 2 | 4) {
+  // One receiver, one range: the common case. Read-write, the instruction
+  // access left unspecified, as a lender must.
+  uint32_t share_desc(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t perm = 2) {
     return build_desc(nwd_tx(), 0, {{receiver, perm}}, {{address, pages}});
   }
+  // A lend to one borrower or a donation leaves the memory attributes to
+  // the borrower (build_desc names them, as a share must): cleared here.
+  static void borrower_chooses_attributes(Func f, uint8_t* desc) {
+    const bool one = get(desc, 28, 4) == 1;
+    if (f == Func::mem_donate_64 || f == Func::mem_donate_32 || (one && (f == Func::mem_lend_64 || f == Func::mem_lend_32)))
+      put(desc, 2, 0, 2);
+  }
   uint64_t transfer(Func f, uint32_t length) {
+    borrower_chooses_attributes(f, nwd_tx());
     Regs r = nwd({{ffa::raw(f), length, length}});
     return r.x[0] == ffa::raw(Func::success_32) ? (r.x[2] | r.x[3] << 32) : 0;
   }
   uint64_t share(uint32_t length, Func f = Func::mem_share_64) { return transfer(f, length); }
   uint64_t sp_transfer(Func f, uint32_t length, size_t index = 0) {
+    borrower_chooses_attributes(f, sp_tx_[index]);
     Regs r = sp({{ffa::raw(f), length, length}}, index);
     return r.x[0] == ffa::raw(Func::success_32) ? (r.x[2] | r.x[3] << 32) : 0;
   }
-  Regs retrieve(uint64_t handle, size_t index = 0, uint8_t perm = 0, uint16_t sender = 0, uint64_t tag = 0) {
+  // A retrieve request naming the caller alone (flag bit 10: the multiple
+  // borrower check bypassed), as the Tessera runtime's.
+  Regs retrieve(uint64_t handle, size_t index = 0, uint8_t perm = 0, uint16_t sender = 0, uint64_t tag = 0,
+                uint32_t flags = 1u << 10, uint16_t attributes = 0) {
     uint8_t* tx = sp_tx_[index];
     std::memset(tx, 0, 128);
     put(tx, 0, sender, 2);
+    put(tx, 2, attributes, 2);
+    put(tx, 4, flags, 4);
     put(tx, 8, handle, 8);
     put(tx, 16, tag, 8);
     put(tx, 24, 32, 4);
@@ -209,20 +224,21 @@ TEST_F(MemorySharing, RetrieveWithAFullRxBufferIsBusy) {
 }
 
 TEST_F(MemorySharing, BorrowerGetsTheStricterOfAskedAndGranted) {
-  const uint64_t ro = share(share_desc(kSp, kPage1, 1, 1 | 4));
+  const uint64_t ro = share(share_desc(kSp, kPage1, 1, 1));
   ASSERT_EQ(retrieve(ro).x[0], ffa::raw(Func::mem_retrieve_resp));
   EXPECT_FALSE(page(kSp, kPage1)->writable);
   ASSERT_TRUE(ok(rx_release()));
   // Granted read-write, asked read-only: read-only.
-  const uint64_t rw = share(share_desc(kSp, kPage1 + 0x1000, 1, 2 | 4));
+  const uint64_t rw = share(share_desc(kSp, kPage1 + 0x1000, 1, 2));
   ASSERT_EQ(retrieve(rw, 0, 1).x[0], ffa::raw(Func::mem_retrieve_resp));
   EXPECT_FALSE(page(kSp, kPage1 + 0x1000)->writable);
   EXPECT_EQ(sp_rx_[0][50] & 3, 1);
   ASSERT_TRUE(ok(rx_release()));
-  // Asking for more than granted, or for execution: denied.
-  const uint64_t ro2 = share(share_desc(kSp, kPage1 + 0x2000, 1, 1 | 4));
+  // Asking for more than granted: denied. Naming an instruction access in
+  // a share: malformed (it is NX, and only the SPMC says so).
+  const uint64_t ro2 = share(share_desc(kSp, kPage1 + 0x2000, 1, 1));
   EXPECT_EQ(err(retrieve(ro2, 0, 2)), kDenied);
-  EXPECT_EQ(err(retrieve(ro2, 0, 1 | 8)), kDenied);
+  EXPECT_EQ(err(retrieve(ro2, 0, 1 | 8)), kInvalid);
   EXPECT_EQ(page(kSp, kPage1 + 0x2000), nullptr);
 }
 
@@ -240,8 +256,8 @@ TEST_F(MemorySharing, Refusals) {
   EXPECT_EQ(share(share_desc(0x8777, kPage1, 1)), 0u);       // nobody
   EXPECT_EQ(share(share_desc(kSp, 0x0E000000, 1)), 0u);      // not normal-world memory
   EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 2 | 8)), 0u);   // executable
-  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 0 | 4)), 0u);   // no data access
-  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 3 | 4)), 0u);   // reserved data access
+  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 0)), 0u);       // no data access
+  EXPECT_EQ(share(share_desc(kSp, kPage1, 1, 3)), 0u);       // reserved data access
   EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp, 2}}, {{kPage1, 1}})), 0u);  // twice the same
   EXPECT_EQ(share(build_desc(nwd_tx(), 0x8001, {{kSp2, 2}}, {{kPage1, 1}})), 0u);      // forged sender
   EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}, {kPage1, 1}})), 0u);  // one page twice
@@ -289,7 +305,7 @@ TEST_F(MemorySharing, ZeroOnRelinquishNeedsLentWritableMemory) {
   ASSERT_EQ(retrieve(shared).x[0], ffa::raw(Func::mem_retrieve_resp));
   ASSERT_TRUE(ok(rx_release()));
   EXPECT_EQ(err(relinquish(shared, 0, 1)), kInvalid);  // shared: the lender still uses it
-  const uint64_t lent_ro = share(share_desc(kSp, kPage1 + 0x1000, 1, 1 | 4), Func::mem_lend_64);
+  const uint64_t lent_ro = share(share_desc(kSp, kPage1 + 0x1000, 1, 1), Func::mem_lend_64);
   ASSERT_EQ(retrieve(lent_ro).x[0], ffa::raw(Func::mem_retrieve_resp));
   EXPECT_EQ(err(relinquish(lent_ro, 0, 1)), kDenied);  // it could not write: nothing to clean
   EXPECT_EQ(err(relinquish(lent_ro, 0, 4)), kInvalid);  // reserved flag
@@ -297,10 +313,10 @@ TEST_F(MemorySharing, ZeroOnRelinquishNeedsLentWritableMemory) {
 }
 
 TEST_F(MemorySharing, DonationEndsWhenRetrieved) {
-  const uint64_t h = share(share_desc(kSp, kPage1, 1), Func::mem_donate_64);
+  const uint64_t h = share(share_desc(kSp, kPage1, 1, 0), Func::mem_donate_64);
   ASSERT_NE(h, 0u);
   EXPECT_EQ(err(reclaim(h)), kDenied);
-  EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2}}, {{kPage1 + 0x1000, 1}}), Func::mem_donate_64),
+  EXPECT_EQ(share(build_desc(nwd_tx(), 0, {{kSp, 0}, {kSp2, 0}}, {{kPage1 + 0x1000, 1}}), Func::mem_donate_64),
             0u);  // one receiver only
   // A retrieve request naming another transaction type is refused.
   std::memset(sp_tx_[0], 0, 128);
@@ -467,8 +483,9 @@ TEST_F(MemorySharing, PartitionLendsItsOwnMemory) {
 
 TEST_F(MemorySharing, PartitionLendingRefusals) {
   auto lend = [&](const std::vector<Receiver>& to, const std::vector<Range>& ranges, uint16_t sender = kSp) {
-    return err(sp({{ffa::raw(Func::mem_lend_64), build_desc(sp_tx_[0], sender, to, ranges),
-                    build_desc(sp_tx_[0], sender, to, ranges)}}));
+    const uint32_t n = build_desc(sp_tx_[0], sender, to, ranges);
+    borrower_chooses_attributes(Func::mem_lend_64, sp_tx_[0]);
+    return err(sp({{ffa::raw(Func::mem_lend_64), n, n}}));
   };
   EXPECT_EQ(lend({{kSp2, 2}}, {{kOwn + 0x5000, 1}}), kInvalid);  // not its memory
   EXPECT_EQ(lend({{kSp2, 2}}, {{kOwn + 0x3000, 2}}), kInvalid);  // runs past its region
@@ -489,7 +506,7 @@ TEST_F(MemorySharing, PartitionLendingRefusals) {
 }
 
 TEST_F(MemorySharing, PartitionDonatesItsOwnMemory) {
-  const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}}));
+  const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, {{kOwn + 0x1000, 1}}));
   ASSERT_NE(h, 0u);
   EXPECT_EQ(page(kSp, kOwn + 0x1000), nullptr);
   EXPECT_EQ(err(sp_reclaim(h)), kDenied);
@@ -565,6 +582,7 @@ TEST_F(MemorySharing, TheLendersOwnRxTxPairIsNeverInATransaction) {
 
 TEST_F(MemorySharing, ZeroingThatCannotHappenIsRefused) {
   const uint32_t n = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1, 1}}, 1);
+  borrower_chooses_attributes(Func::mem_lend_64, nwd_tx());
   placement_.fail_next_map();  // the SPMC cannot reach the memory to zero it
   EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_lend_64), n, n}})), kNoMemory);
   EXPECT_EQ(core_.shares_in_use(), 0u);
@@ -587,7 +605,7 @@ TEST_F(MemorySharing, LendAndDonateMayLeaveAttributesAndAccessUnspecified) {
 }
 
 TEST_F(MemorySharing, NoDonationToTheTrustedOs) {
-  EXPECT_EQ(share(share_desc(kTos, kPage1, 1), Func::mem_donate_64), 0u);
+  EXPECT_EQ(share(share_desc(kTos, kPage1, 1, 0), Func::mem_donate_64), 0u);
 }
 
 TEST_F(MemorySharing, ZeroOnRelinquishOnlyForTheOnlyBorrower) {
@@ -609,6 +627,270 @@ TEST_F(MemorySharing, HandlesNeverComeBack) {
     ASSERT_TRUE(i == 0 || h != first);
     ASSERT_TRUE(ok(reclaim(h)));
   }
+}
+
+// --- Issue 11, items 9-15: FF-A v1.2 memory management conformance --------
+
+// Item 9: the lender leaves the instruction access "not specified" in every
+// transaction; a borrower of shared memory, or one of several borrowers of
+// lent memory, leaves it too; the only borrower of lent or donated memory
+// may ask for NX (never for execution).
+TEST_F(MemorySharing, InstructionAccessIsNotTheLendersToSpecify) {
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kPage1, 1, 2 | 4),
+                      share_desc(kSp, kPage1, 1, 2 | 4)}})),
+            kInvalid);  // share, NX
+  uint32_t n = share_desc(kSp, kPage1, 1, 2 | 4);
+  borrower_chooses_attributes(Func::mem_lend_64, nwd_tx());
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_lend_64), n, n}})), kInvalid);  // lend to one, NX
+  n = build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2 | 4}}, {{kPage1, 1}});
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_lend_64), n, n}})), kInvalid);  // lend to several, NX for one
+  n = share_desc(kSp, kPage1, 1, 4);
+  borrower_chooses_attributes(Func::mem_donate_64, nwd_tx());
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_donate_64), n, n}})), kInvalid);  // donate, NX
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  // Left unspecified: accepted, and the borrower of shared memory gets NX.
+  const uint64_t shared = share(share_desc(kSp, kPage1, 1));
+  ASSERT_NE(shared, 0u);
+  EXPECT_EQ(err(retrieve(shared, 0, 2 | 4)), kInvalid);  // a share: NX is not the borrower's to ask
+  ASSERT_EQ(retrieve(shared).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(sp_rx_[0][50], 2 | 4);
+  ASSERT_TRUE(ok(rx_release()));
+  // Lent to several: the same for each borrower.
+  const uint64_t several = share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2}}, {{kPage1 + 0x1000, 1}}),
+                                 Func::mem_lend_64);
+  ASSERT_NE(several, 0u);
+  EXPECT_EQ(err(retrieve(several, 1, 2 | 4)), kInvalid);
+  EXPECT_EQ(err(retrieve(several, 1, 2 | 8)), kInvalid);
+  ASSERT_EQ(retrieve(several, 1).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(sp_rx_[1][50], 2 | 4);
+  // Lent to one: the borrower may ask for NX, not for execution.
+  const uint64_t one = share(share_desc(kSp2, kPage1 + 0x2000, 1), Func::mem_lend_64);
+  ASSERT_NE(one, 0u);
+  ASSERT_TRUE(ok(rx_release(1)));
+  EXPECT_EQ(err(retrieve(one, 1, 2 | 8)), kDenied);
+  ASSERT_EQ(retrieve(one, 1, 2 | 4).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(sp_rx_[1][50], 2 | 4);
+}
+
+// Item 10: a donor leaves the data access to the new owner.
+TEST_F(MemorySharing, DonationLeavesTheDataAccessUnspecified) {
+  for (uint8_t perm : {uint8_t{1}, uint8_t{2}}) {
+    const uint32_t n = share_desc(kSp, kPage1, 1, perm);
+    borrower_chooses_attributes(Func::mem_donate_64, nwd_tx());
+    EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_donate_64), n, n}})), kInvalid) << int{perm};
+  }
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_donate_64), build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}}),
+                     build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}})}})),
+            kInvalid);
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  const uint64_t d = share(share_desc(kSp, kPage1, 1, 0), Func::mem_donate_64);
+  ASSERT_NE(d, 0u);
+  ASSERT_EQ(retrieve(d, 0, 1).x[0], ffa::raw(Func::mem_retrieve_resp));  // the new owner asks for read-only
+  EXPECT_FALSE(page(kSp, kPage1)->writable);
+}
+
+// Item 11: the total length is the descriptor's. A first fragment that
+// holds the whole descriptor (or says how long it is) with another total
+// is malformed, not the first of several.
+TEST_F(MemorySharing, TotalLengthMustMatchTheDescriptor) {
+  const uint32_t n = share_desc(kSp, kPage1, 1);  // 112 bytes
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n + 16, n}})), kInvalid);       // whole, a larger total
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n + 16, n + 16}})), kInvalid);  // trailing bytes
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n + 32, 96}})), kInvalid);      // count says 112
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  // The total the descriptor implies, in fragments: as before.
+  Regs r = nwd({{ffa::raw(Func::mem_share_64), n, 96}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+  const uint64_t h = r.w(1) | uint64_t{r.w(2)} << 32;
+  std::memmove(nwd_tx(), nwd_tx() + 96, 16);
+  EXPECT_TRUE(ok(nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(h), h >> 32, 16}})));
+  // A first fragment too short to tell: decided when the rest arrives.
+  share_desc(kSp, kPage1 + 0x1000, 1);
+  r = nwd({{ffa::raw(Func::mem_share_64), n + 16, 48}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+  const uint64_t h2 = r.w(1) | uint64_t{r.w(2)} << 32;
+  std::memmove(nwd_tx(), nwd_tx() + 48, 80);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(h2), h2 >> 32, 80}})), kInvalid);
+  EXPECT_EQ(core_.shares_in_use(), 1u);
+}
+
+// Item 12: memory region attributes. A donation or a lend to one borrower
+// leaves them to the borrower, which names what Tessera maps (normal,
+// write-back, inner shareable) or nothing; a share or a lend to several
+// names them, and the borrower repeats them or names nothing.
+TEST_F(MemorySharing, MemoryAttributesLeftToTheBorrower) {
+  const uint64_t lent = share(share_desc(kSp, kPage1, 1), Func::mem_lend_64);  // attributes 0
+  ASSERT_NE(lent, 0u);
+  constexpr uint32_t kBypass = 1u << 10;
+  EXPECT_EQ(err(retrieve(lent, 0, 0, 0, 0, kBypass, 0x27)), kDenied);   // normal, non-cacheable: not mapped so
+  EXPECT_EQ(err(retrieve(lent, 0, 0, 0, 0, kBypass, 0x2E)), kDenied);   // outer shareable
+  EXPECT_EQ(err(retrieve(lent, 0, 0, 0, 0, kBypass, 0x13)), kInvalid);  // device memory
+  EXPECT_EQ(err(retrieve(lent, 0, 0, 0, 0, kBypass, 0x23)), kInvalid);  // reserved cacheability
+  EXPECT_EQ(err(retrieve(lent, 0, 0, 0, 0, kBypass, 0x6F)), kInvalid);  // NS bit
+  ASSERT_EQ(retrieve(lent, 0, 0, 0, 0, kBypass, 0x2F).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(get(sp_rx_[0], 2, 2), 0x2Fu | 0x40u);  // as mapped, non-secure
+  ASSERT_TRUE(ok(rx_release()));
+  // Not named by either: described as mapped.
+  const uint64_t lent2 = share(share_desc(kSp, kPage1 + 0x1000, 1), Func::mem_lend_64);
+  ASSERT_EQ(retrieve(lent2).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(get(sp_rx_[0], 2, 2), 0x2Fu | 0x40u);
+  ASSERT_TRUE(ok(rx_release()));
+  // The lender of a donation or of a lend to one borrower names nothing.
+  uint32_t n = share_desc(kSp, kPage1 + 0x2000, 1);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_lend_64), n, n}})), kInvalid);  // 0x2F
+  n = share_desc(kSp, kPage1 + 0x2000, 1, 0);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_donate_64), n, n}})), kInvalid);
+  // A share or a lend to several names them: normal, write-back, inner
+  // shareable; others are not what Tessera maps.
+  n = build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2}}, {{kPage1 + 0x2000, 1}});
+  put(nwd_tx(), 2, 0, 2);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_lend_64), n, n}})), kInvalid);
+  for (uint16_t a : {uint16_t{0x27}, uint16_t{0x2E}, uint16_t{0x2C}}) {
+    n = share_desc(kSp, kPage1 + 0x2000, 1);
+    put(nwd_tx(), 2, a, 2);
+    EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n, n}})), kDenied) << a;
+  }
+  for (uint16_t a : {uint16_t{0x13}, uint16_t{0x22}, uint16_t{0x2D}, uint16_t{0x6F}, uint16_t{0x3F}}) {
+    n = share_desc(kSp, kPage1 + 0x2000, 1);
+    put(nwd_tx(), 2, a, 2);
+    EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), n, n}})), kInvalid) << a;
+  }
+  const uint64_t shared = share(share_desc(kSp2, kPage1 + 0x2000, 1));
+  ASSERT_NE(shared, 0u);
+  EXPECT_EQ(err(retrieve(shared, 1, 0, 0, 0, kBypass, 0x27)), kInvalid);  // not what the lender named
+  ASSERT_EQ(retrieve(shared, 1, 0, 0, 0, kBypass, 0x2F).x[0], ffa::raw(Func::mem_retrieve_resp));
+}
+
+// Item 13: the retrieve request, field by field.
+TEST_F(MemorySharing, RetrieveRequestFieldByField) {
+  // The lender's implementation-defined value for kSp comes back unchanged.
+  uint32_t n = share_desc(kSp, kPage1, 1);
+  put(nwd_tx(), 48 + 8, 0x1122334455667788ull, 8);
+  put(nwd_tx(), 48 + 16, 0x99, 8);
+  const uint64_t h = share(n);
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(err(retrieve(h)), kInvalid);  // impdef 0
+  auto with_impdef = [&](uint32_t flags = 1u << 10) {
+    std::memset(sp_tx_[0], 0, 128);
+    put(sp_tx_[0], 4, flags, 4);
+    put(sp_tx_[0], 8, h, 8);
+    put(sp_tx_[0], 24, 32, 4);
+    put(sp_tx_[0], 28, 1, 4);
+    put(sp_tx_[0], 32, 48, 4);
+    put(sp_tx_[0], 48, kSp, 2);
+    put(sp_tx_[0], 56, 0x1122334455667788ull, 8);
+    put(sp_tx_[0], 64, 0x99, 8);
+  };
+  auto req = [&](uint32_t total) { return sp({{ffa::raw(Func::mem_retrieve_req_64), total, total}}); };
+  with_impdef();
+  put(sp_tx_[0], 64, 0x98, 8);
+  EXPECT_EQ(err(req(80)), kInvalid);  // the second word differs
+  with_impdef();
+  EXPECT_EQ(err(req(96)), kInvalid);  // longer than its descriptor
+  with_impdef();
+  sp_tx_[0][51] = 1;  // receiver flags: the SPMC's
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef();
+  sp_tx_[0][2] = 0x40;  // NS bit
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef(1u << 10 | 1u << 9 | 1u << 5);  // an alignment hint: VA = PA here
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef(1u << 10 | 1u << 6);  // hint bits without "valid"
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef(1u << 11);  // reserved
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef(1u << 10 | 1u);  // zero a share before retrieving: the lender still uses it
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef(1u << 10 | 4u);  // ... or after relinquishing
+  EXPECT_EQ(err(req(80)), kInvalid);
+  with_impdef();
+  put(sp_tx_[0], 52, 80, 4);  // a composite region: ranges Tessera cannot honour
+  put(sp_tx_[0], 80, 1, 4);
+  put(sp_tx_[0], 84, 1, 4);
+  put(sp_tx_[0], 96, kPage1, 8);
+  put(sp_tx_[0], 104, 1, 4);
+  EXPECT_EQ(err(req(112)), kInvalid);
+  with_impdef();
+  ASSERT_EQ(req(80).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(get(sp_rx_[0], 48 + 8, 8), 0x1122334455667788ull);  // in the response too
+  EXPECT_EQ(get(sp_rx_[0], 48 + 16, 8), 0x99u);
+  ASSERT_TRUE(ok(rx_release()));
+}
+
+TEST_F(MemorySharing, RetrieveNamesEveryBorrowerOrBypassesTheCheck) {
+  const uint64_t h = share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 1}}, {{kPage1, 1}}));
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(err(retrieve(h, 0, 0, 0, 0, 0)), kInvalid);  // itself alone, without the bypass flag
+  // Both borrowers, without the flag: accepted.
+  auto both = [&](uint32_t flags, uint16_t second) {
+    std::memset(sp_tx_[0], 0, 128);
+    put(sp_tx_[0], 4, flags, 4);
+    put(sp_tx_[0], 8, h, 8);
+    put(sp_tx_[0], 24, 32, 4);
+    put(sp_tx_[0], 28, 2, 4);
+    put(sp_tx_[0], 32, 48, 4);
+    put(sp_tx_[0], 48, kSp, 2);
+    put(sp_tx_[0], 80, second, 2);
+    return sp({{ffa::raw(Func::mem_retrieve_req_64), 112, 112}});
+  };
+  EXPECT_EQ(err(both(1u << 10, kSp2)), kInvalid);  // the bypass flag with two descriptors
+  EXPECT_EQ(err(both(0, 0x8003)), kInvalid);       // someone the lender did not name
+  ASSERT_EQ(both(0, kSp2).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_TRUE(page(kSp, kPage1)->writable);
+}
+
+TEST_F(MemorySharing, RetrieveZeroFlagsNeedTheirConditions) {
+  constexpr uint32_t kBypass = 1u << 10;
+  // Zero before retrieve: only if the lender had it zeroed.
+  const uint64_t plain = share(share_desc(kSp, kPage1, 1), Func::mem_lend_64);
+  EXPECT_EQ(err(retrieve(plain, 0, 0, 0, 0, kBypass | 1)), kDenied);
+  uint32_t n = build_desc(nwd_tx(), 0, {{kSp, 2}}, {{kPage1 + 0x1000, 1}}, 1);
+  const uint64_t zeroed = transfer(Func::mem_lend_64, n);
+  ASSERT_NE(zeroed, 0u);
+  EXPECT_EQ(err(retrieve(zeroed, 0, 1, 0, 0, kBypass | 1)), kDenied);  // read-only: it cannot clear
+  ASSERT_EQ(retrieve(zeroed, 0, 0, 0, 0, kBypass | 1).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_TRUE(ok(rx_release()));
+  // Zero after relinquish: writable memory of its only borrower, zeroed
+  // when it relinquishes (without asking again).
+  EXPECT_EQ(err(retrieve(plain, 0, 1, 0, 0, kBypass | 4)), kDenied);
+  ASSERT_EQ(retrieve(plain, 0, 0, 0, 0, kBypass | 4).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_TRUE(ok(rx_release()));
+  placement_.ns_memory(kPage1)[3] = 0x5A;
+  ASSERT_TRUE(ok(relinquish(plain)));
+  EXPECT_EQ(placement_.ns_memory(kPage1)[3], 0);
+  const uint64_t two = share(build_desc(nwd_tx(), 0, {{kSp, 2}, {kSp2, 2}}, {{kPage1 + 0x2000, 1}}),
+                             Func::mem_lend_64);
+  EXPECT_EQ(err(retrieve(two, 0, 0, 0, 0, kBypass | 4)), kInvalid);  // another borrower still uses it
+}
+
+// Item 14: memory the lender cannot write cannot be zeroed on its behalf.
+TEST_F(MemorySharing, ZeroingMemoryTheLenderCannotWriteIsDenied) {
+  auto transfer_ro = [&](Func f, uint8_t perm, uint32_t flags) {
+    const uint32_t n = build_desc(sp_tx_[0], kSp, {{kSp2, perm}}, {{kOwn + 0x4000, 1}}, flags);
+    borrower_chooses_attributes(f, sp_tx_[0]);
+    return sp({{ffa::raw(f), n, n}});
+  };
+  placement_.secure_memory(kOwn + 0x4000)[0] = 0x3C;
+  EXPECT_EQ(err(transfer_ro(Func::mem_lend_64, 1, 1)), kDenied);
+  EXPECT_EQ(err(transfer_ro(Func::mem_donate_64, 0, 1)), kDenied);
+  EXPECT_EQ(placement_.secure_memory(kOwn + 0x4000)[0], 0x3C);
+  EXPECT_NE(page(kSp, kOwn + 0x4000), nullptr);  // still the lender's
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+  const Regs r = transfer_ro(Func::mem_lend_64, 1, 0);
+  EXPECT_TRUE(ok(r));
+}
+
+// Item 15: a donor of read-only memory leaves the access unspecified; the
+// new owner may have it read-only, not more.
+TEST_F(MemorySharing, DonatingReadOnlyMemory) {
+  const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, {{kOwn + 0x4000, 1}}));
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(err(retrieve(h, 1, 2, kSp)), kDenied);  // read-write: more than the donor had
+  ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(sp_rx_[1][50] & 3, 1);
+  ASSERT_NE(page(kSp2, kOwn + 0x4000), nullptr);
+  EXPECT_FALSE(page(kSp2, kOwn + 0x4000)->writable);
+  EXPECT_EQ(core_.shares_in_use(), 0u);
 }
 
 }  // namespace

@@ -278,7 +278,7 @@ class OpteeSharedMemory : public ::testing::Test {
     return v;
   }
   // FFA_MEM_SHARE of `pages` pages at `pa` to the trusted OS; the handle.
-  uint64_t share(uint64_t pa, uint32_t pages, uint8_t perm = 2 | 4) {
+  uint64_t share(uint64_t pa, uint32_t pages, uint8_t perm = 2) {
     uint8_t* tx = placement_.ns_memory(kTx);
     for (unsigned i = 0; i < 112; ++i) tx[i] = 0;
     put(kTx + 2, 0x2F, 2);
@@ -359,7 +359,7 @@ TEST_F(OpteeSharedMemory, MalformedArgumentsAreRefused) {
   EXPECT_EQ(yielding(h, 12).x[3], sel1::kFfaInvalidParameters);    // misaligned
   EXPECT_EQ(yielding(h ^ 0x10000, 0).x[3], sel1::kFfaInvalidParameters);  // no such share
   // Read-only to us: we could not answer.
-  const uint64_t ro = share(kArgPage + 0x1000, 1, 1 | 4);
+  const uint64_t ro = share(kArgPage + 0x1000, 1, 1);
   open_session_arg(kArgPage + 0x1000);
   EXPECT_EQ(yielding(ro, 0).x[3], sel1::kFfaInvalidParameters);
   // Unregistering a share we never used is fine; someone else's is not.
