@@ -22,11 +22,13 @@
 //   x3 = 0x53454E44       send x4-x6 as an indirect message (FFA_MSG_SEND2)
 //                         to endpoint x7 (the normal world: 0); answer
 //                         x3 = what FFA_MSG_SEND2 returned (w0), x4 = w2
-//   x3 = 0x52455452       retrieve shared memory handle x4 (FFA_MEM_RETRIEVE_REQ),
-//                         read its first word, add x5 to it (if the memory
-//                         is writable), relinquish it unless x6 = 1; answer
-//                         x3 = the retrieve call's w0 (or its error code),
-//                         x4 = the word read, x5 = the relinquish w0
+//   x3 = 0x52455452       retrieve shared memory handle x4 (FFA_MEM_RETRIEVE_REQ,
+//                         naming the memory region attributes x7 in the
+//                         request; 0: not specified), read its first word,
+//                         add x5 to it (if the memory is writable),
+//                         relinquish it unless x6 = 1; answer x3 = the
+//                         retrieve call's w0 (or its error code), x4 = the
+//                         word read, x5 = the relinquish w0
 //   x3 = 0x4D534732       read the indirect message in its RX buffer and
 //                         release it: x3 = payload size, x4 = sender and
 //                         receiver IDs, x5-x7 = the first 24 payload bytes
@@ -105,7 +107,7 @@ const sp::Buffers kBuffers{reinterpret_cast<volatile uint8_t*>(kTxBuffer), &g_rx
 // Retrieve a share, use it, give it back (sp/memory.h).
 ffa::Regs retrieve(const ffa::Regs& msg) {
   const uint16_t self = static_cast<uint16_t>(msg.x[1]);
-  const sp::Retrieved r = sp::retrieve(kBuffers, self, msg.x[4]);
+  const sp::Retrieved r = sp::retrieve(kBuffers, self, msg.x[4], 0, static_cast<uint16_t>(msg.x[7]));
   if (!r.ok) return sp::respond(msg, 0xE0000000ull | r.status);
   auto* word = reinterpret_cast<volatile uint64_t*>(r.address);
   const uint64_t seen = *word;
@@ -139,7 +141,7 @@ uint64_t g_lend[4];
 void lend_while_initialising() {
   const uint16_t self = static_cast<uint16_t>(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2));
   uint32_t error = 0;
-  const uint64_t h = sp::lend(kBuffers, ffa::raw(ffa::Func::mem_lend_64), self, 0x8005, 1 | 4, kLendable, 1, error);
+  const uint64_t h = sp::lend(kBuffers, ffa::raw(ffa::Func::mem_lend_64), self, 0x8005, 1, kLendable, 1, error);
   g_lend[0] = h != 0 ? 1 : (0xE0000000ull | error);
   g_lend[1] = perm_result(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_perm_get_64), kLendable}}));
   g_lend[2] = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::mem_reclaim), static_cast<uint32_t>(h), h >> 32}}).fid();
@@ -154,7 +156,7 @@ ffa::Regs lend_to_keystore(const ffa::Regs& msg) {
   page[1] = msg.x[6];
   page[2] = msg.x[5] ^ msg.x[6];
   uint32_t error = 0;
-  const uint64_t h = sp::lend(kBuffers, ffa::raw(ffa::Func::mem_lend_64), self, keystore, 1 | 4, kLendable, 1, error);
+  const uint64_t h = sp::lend(kBuffers, ffa::raw(ffa::Func::mem_lend_64), self, keystore, 1, kLendable, 1, error);
   if (h == 0) return sp::respond(msg, 0xE0000000ull | error);
   const ffa::Regs mac = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::msg_send_direct_req_64),
                                            (uint32_t{self} << 16) | keystore, 0, 4, msg.x[7], h, 24}});

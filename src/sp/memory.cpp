@@ -38,17 +38,21 @@ Retrieved malformed(const Buffers& b, Retrieved out) {
 
 }  // namespace
 
-Retrieved retrieve(const Buffers& b, uint16_t self, uint64_t handle, uint16_t sender) {
+Retrieved retrieve(const Buffers& b, uint16_t self, uint64_t handle, uint16_t sender, uint16_t attributes) {
   // Retrieve request: 48-byte header, one 32-byte access descriptor naming
   // ourselves, no composite region.
   for (unsigned i = 0; i < 80; ++i) b.tx[i] = 0;
   put(b.tx, 0, sender, 2);
+  put(b.tx, 2, attributes, 2);
   put(b.tx, 8, handle, 8);
   put(b.tx, 24, 32, 4);
   put(b.tx, 28, 1, 4);
   put(b.tx, 32, 48, 4);
   put(b.tx, 48, self, 2);
   put(b.tx, 50, 0, 1);  // whatever was granted
+  // Flag bit 10: the request names us alone, not every borrower the lender
+  // named (FF-A v1.2's "bypass multiple borrower identification check").
+  put(b.tx, 4, 1u << 10, 4);
   ffa::Regs r = svc(ffa::Regs{{ffa::raw(ffa::Func::mem_retrieve_req_64), 80, 80}});
   Retrieved out{};
   if (r.fid() != ffa::raw(ffa::Func::mem_retrieve_resp)) {
@@ -112,7 +116,10 @@ uint64_t lend(const Buffers& b, uint32_t func, uint16_t self, uint16_t receiver,
   // region with one constituent.
   for (unsigned i = 0; i < 112; ++i) b.tx[i] = 0;
   put(b.tx, 0, self, 2);
-  put(b.tx, 2, 0x2F, 2);  // normal memory, write-back, inner shareable
+  // A share: normal memory, write-back, inner shareable. A lend or donation
+  // to one borrower: "not specified", the borrower's to choose.
+  const bool share = func == ffa::raw(ffa::Func::mem_share_32) || func == ffa::raw(ffa::Func::mem_share_64);
+  put(b.tx, 2, share ? 0x2F : 0, 2);
   put(b.tx, 24, 32, 4);
   put(b.tx, 28, 1, 4);
   put(b.tx, 32, 48, 4);

@@ -11,16 +11,20 @@ inline void put_le(uint8_t* b, unsigned off, uint64_t v, unsigned n) {
 }
 
 // A descriptor with `ranges` single-page ranges, every other page from
-// `base`, to one receiver with read-write access; its length.
-inline uint32_t put_ranges(uint8_t* b, uint16_t receiver, uint64_t base, uint32_t ranges) {
+// `base`, to one receiver with read-write access (the instruction access
+// left to the SPMC, as FF-A wants); its length. `attributes`: normal
+// memory, write-back, inner shareable, as a share names them; a lend to
+// one borrower or a donation passes 0 (the borrower's to choose).
+inline uint32_t put_ranges(uint8_t* b, uint16_t receiver, uint64_t base, uint32_t ranges,
+                           uint16_t attributes = 0x2F) {
   const uint32_t composite = 80, length = composite + 16 + 16 * ranges;
   for (uint32_t i = 0; i < length; ++i) b[i] = 0;
-  put_le(b, 2, 0x2F, 2);  // normal memory, write-back, inner shareable
+  put_le(b, 2, attributes, 2);
   put_le(b, 24, 32, 4);   // access descriptor size
   put_le(b, 28, 1, 4);    // receivers
   put_le(b, 32, 48, 4);   // receivers offset
   put_le(b, 48, receiver, 2);
-  put_le(b, 50, 2 | 4, 1);
+  put_le(b, 50, 2, 1);
   put_le(b, 52, composite, 4);
   put_le(b, composite, ranges, 4);      // total pages
   put_le(b, composite + 4, ranges, 4);  // ranges

@@ -20,7 +20,9 @@ constexpr int32_t kInvalid = -2, kDenied = -6;
 alignas(4096) volatile uint64_t g_shared[2][512];  // two pages of normal-world memory
 
 // A v1.2 share descriptor in our TX buffer: one receiver, one constituent.
-uint32_t put_share(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t permissions = 2 | 4) {
+// `permissions`: the data access alone (FF-A leaves the instruction access
+// to the SPMC).
+uint32_t put_share(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t permissions = 2) {
   uint8_t* tx = harness::buffers().tx;
   auto put = [&](unsigned off, uint64_t v, unsigned n) { put_le(tx, off, v, n); };
   for (unsigned i = 0; i < 128; ++i) tx[i] = 0;
@@ -37,6 +39,13 @@ uint32_t put_share(uint16_t receiver, uint64_t address, uint32_t pages, uint8_t 
   put(96, address, 8);
   put(104, pages, 4);
   return 112;
+}
+
+// A lend to one borrower, or a donation, leaves the memory attributes to
+// the borrower: "not specified" (0) in place of put_share's.
+void leave_attributes_to_the_borrower() {
+  harness::buffers().tx[2] = 0;
+  harness::buffers().tx[3] = 0;
 }
 
 uint64_t share(uint32_t length, Func f = Func::mem_share_64) {
@@ -65,7 +74,7 @@ TEST(memory, share_retrieve_relinquish_reclaim) {
 }
 TEST(memory, reclaim_while_retrieved_is_denied) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
-  const uint64_t handle = share(put_share(kEcho, reinterpret_cast<uint64_t>(&g_shared[1][0]), 1, 1 | 4));
+  const uint64_t handle = share(put_share(kEcho, reinterpret_cast<uint64_t>(&g_shared[1][0]), 1, 1));
   ASSERT_TRUE(handle != 0);
   // Retrieved read-only and kept (x6 = 1): the word stays as it was.
   g_shared[1][0] = 41;
@@ -89,14 +98,14 @@ TEST(memory, keystore_macs_a_shared_buffer) {
   buf[0] = 11;
   buf[1] = 22;
   buf[2] = 33;
-  const uint64_t handle = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1 | 4));
+  const uint64_t handle = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1));
   ASSERT_TRUE(handle != 0);
   ffa::Regs shared = call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, handle, 24);
   ASSERT_EQ(shared.x[3], 0);
   for (unsigned i = 4; i < 8; ++i) EXPECT_EQ(shared.x[i], by_value.x[i]);
   // It relinquished: we can reclaim. A length beyond the share is refused.
   EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
-  const uint64_t h2 = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1 | 4));
+  const uint64_t h2 = share(put_share(kKeystore, reinterpret_cast<uint64_t>(&buf[0]), 1, 1));
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, h2, 4097).x[3], 5);
   EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h2), h2 >> 32)));
   EXPECT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 4, 6, h2, 8).x[3], 4);  // reclaimed: no share
@@ -107,6 +116,7 @@ TEST(memory, lend_with_zeroing_and_donate) {
   for (auto& w : lent) w = 0xABABABABABABABAB;
   const uint32_t n = put_share(kEcho, reinterpret_cast<uint64_t>(&lent[0]), 1);
   harness::buffers().tx[4] = 1;  // flags: zero the memory first
+  leave_attributes_to_the_borrower();
   const uint64_t h = share(n, Func::mem_lend_64);
   ASSERT_TRUE(h != 0);
   EXPECT_EQ(lent[0], 0);
@@ -117,7 +127,9 @@ TEST(memory, lend_with_zeroing_and_donate) {
   EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h), h >> 32)));
   // Donated memory cannot be reclaimed; a donation has one receiver.
   alignas(4096) static volatile uint64_t given[512];
-  const uint64_t d = share(put_share(kEcho, reinterpret_cast<uint64_t>(&given[0]), 1), Func::mem_donate_64);
+  const uint32_t dn = put_share(kEcho, reinterpret_cast<uint64_t>(&given[0]), 1, 0);  // access: the new owner's
+  leave_attributes_to_the_borrower();
+  const uint64_t d = share(dn, Func::mem_donate_64);
   ASSERT_TRUE(d != 0);
   EXPECT_EQ(error_code(call(Func::mem_reclaim, static_cast<uint32_t>(d), d >> 32)), kDenied);
 }
@@ -211,7 +223,7 @@ TEST(memory, descriptor_in_a_buffer_given_by_address) {
   const uint64_t buffer = kScratch + 0x400000;
   const uint64_t page = kScratch + 0x401000;
   word_at(page) = 5;
-  const uint32_t n = put_ranges(reinterpret_cast<uint8_t*>(buffer), kEcho, page, 1);
+  const uint32_t n = put_ranges(reinterpret_cast<uint8_t*>(buffer), kEcho, page, 1, 0);
   ffa::Regs r = call(Func::mem_lend_64, n, n, buffer, 1);
   ASSERT_TRUE(ffa::is_success(r));
   const uint64_t handle = r.w(2) | uint64_t{r.w(3)} << 32;
@@ -235,7 +247,7 @@ TEST(memory, two_borrowers_at_once) {
   for (unsigned i = 80; i < 112; ++i) tx[i] = 0;
   tx[28] = 2;
   tx[52] = 112;
-  tx[80] = kKeystore & 0xFF, tx[81] = kKeystore >> 8, tx[82] = 1 | 4, tx[84] = 112;
+  tx[80] = kKeystore & 0xFF, tx[81] = kKeystore >> 8, tx[82] = 1, tx[84] = 112;
   const uint64_t handle = share(n + 32);
   ASSERT_TRUE(handle != 0);
   ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, handle, 0, 1);  // echo keeps it
@@ -306,4 +318,67 @@ TEST(memory, trusted_os_takes_its_argument_in_shared_memory) {
   EXPECT_EQ(call(Func::msg_send_direct_req_32, tos, 0, 3 /* UNREGISTER_SHM */, static_cast<uint32_t>(handle),
                  handle >> 32).w(3), 0);
   EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+}
+
+// Issue 11, items 9-12: what the lender and the borrower may name (FF-A
+// v1.2 chapter 10, the usage rules of the access permissions and of the
+// memory region attributes), and the total length.
+namespace {
+constexpr uint64_t kConformancePage = kScratch + 0x600000;
+constexpr uint64_t kEchoDenied = 0xE0000000ull | 0xFFFFFFFA, kEchoInvalid = 0xE0000000ull | 0xFFFFFFFE;
+
+bool reclaim(uint64_t handle) {
+  return ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32));
+}
+}  // namespace
+
+TEST(memory, lender_leaves_instruction_and_donated_data_access_unspecified) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  uint32_t n = put_share(kEcho, kConformancePage, 1, 2 | 4);  // NX named by the lender
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
+  n = put_share(kEcho, kConformancePage, 1, 2 | 4);
+  leave_attributes_to_the_borrower();
+  EXPECT_EQ(error_code(call(Func::mem_lend_64, n, n)), kInvalid);
+  n = put_share(kEcho, kConformancePage, 1, 2);  // a donor naming the data access
+  leave_attributes_to_the_borrower();
+  EXPECT_EQ(error_code(call(Func::mem_donate_64, n, n)), kInvalid);
+  // Left unspecified: shared, and echo gets it (not executable).
+  const uint64_t h = share(put_share(kEcho, kConformancePage, 1));
+  ASSERT_TRUE(h != 0);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, h, 1).x[3], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_TRUE(reclaim(h));
+}
+TEST(memory, total_length_must_match_the_descriptor) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  const uint32_t n = put_share(kEcho, kConformancePage, 1);  // 112 bytes, whole in the fragment
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n + 16, n)), kInvalid);  // not the first of several
+  EXPECT_EQ(error_code(call(Func::mem_share_64, n + 16, n + 16)), kInvalid);  // bytes past the descriptor
+  const uint64_t h = share(n);
+  ASSERT_TRUE(h != 0);
+  EXPECT_TRUE(reclaim(h));
+}
+TEST(memory, memory_attributes_left_to_the_borrower) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  word_at(kConformancePage) = 10;
+  uint32_t n = put_share(kEcho, kConformancePage, 1);  // names normal, write-back, inner shareable
+  EXPECT_EQ(error_code(call(Func::mem_lend_64, n, n)), kInvalid);  // a lend to one borrower must not
+  n = put_share(kEcho, kConformancePage, 1);
+  leave_attributes_to_the_borrower();
+  uint64_t h = share(n, Func::mem_lend_64);
+  ASSERT_TRUE(h != 0);
+  // Echo names what Tessera maps: accepted; normal non-cacheable: denied.
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, h, 0, 0, 0x27).x[3], kEchoDenied);
+  ffa::Regs r = call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, h, 1, 0, 0x2F);
+  EXPECT_EQ(r.x[3], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(r.x[4], 10);
+  EXPECT_EQ(word_at(kConformancePage), 11);
+  EXPECT_TRUE(reclaim(h));
+  // Shared: the lender named them; echo may repeat them, not change them.
+  h = share(put_share(kEcho, kConformancePage, 1));
+  ASSERT_TRUE(h != 0);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, h, 0, 0, 0x27).x[3], kEchoInvalid);
+  EXPECT_EQ(call(Func::msg_send_direct_req_64, kEcho, 0, 0x52455452, h, 1, 0, 0x2F).x[3],
+            ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(word_at(kConformancePage), 12);
+  EXPECT_TRUE(reclaim(h));
 }

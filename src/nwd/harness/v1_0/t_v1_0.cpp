@@ -61,7 +61,7 @@ TEST(v1_0, memory_share_in_the_v1_0_layout) {
   put(2, 0x2F, 1);   // normal memory, write-back, inner shareable (8-bit in v1.0)
   put(28, 1, 4);     // one receiver
   put(32, 0x8001, 2);
-  put(34, 2 | 4, 1);  // read-write, not executable
+  put(34, 2, 1);     // read-write (the SPMC makes it not executable)
   put(36, 48, 4);    // composite offset
   put(48, 1, 4);
   put(52, 1, 4);
