@@ -48,6 +48,11 @@ class Dummy final : public spmc::LocalEndpoint {
 void put(uint8_t* b, size_t off, uint64_t v, size_t n) {
   for (size_t i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
 }
+uint64_t get(const uint8_t* b, size_t off, size_t n) {
+  uint64_t v = 0;
+  for (size_t k = 0; k < n; ++k) v |= uint64_t{b[off + k]} << (8 * k);
+  return v;
+}
 
 struct World {
   fake::FakePlacement placement{kNs, 1u << 20};
@@ -78,12 +83,17 @@ struct World {
 
 // A transaction descriptor built from the input: 1-3 receivers, 1-3 ranges
 // from `base` (pages counted from it), in `desc`. Its length.
-uint32_t build(World& w, FuzzInput& in, uint16_t sender, uint64_t base, unsigned pages_avail) {
+// Mostly as FF-A's usage rules want for `f` (attributes and data access
+// left to the borrower in a donation, attributes in a lend to one
+// borrower too; the instruction access never named), now and then not.
+uint32_t build(World& w, FuzzInput& in, uint16_t sender, uint64_t base, unsigned pages_avail, Func f) {
   const unsigned nrecv = 1 + in.byte() % 3, nrange = 1 + in.byte() % 3;
   const uint32_t composite = 48 + 32 * nrecv, length = composite + 16 + 16 * nrange;
+  const uint32_t nn = ffa::raw(f) & 0xFF;
+  const bool donate = nn == 0x71, borrower_chooses = donate || (nn == 0x72 && nrecv == 1);
   std::memset(w.desc, 0, length);
   put(w.desc, 0, (in.byte() % 16) == 0 ? in.byte() | 0x8000 : sender, 2);
-  put(w.desc, 2, (in.byte() % 8) == 0 ? in.byte() : 0x2F, 2);
+  put(w.desc, 2, (in.byte() % 8) == 0 ? in.byte() : borrower_chooses ? 0 : 0x2F, 2);
   put(w.desc, 4, in.byte() % 4, 4);  // zero, time-slice
   put(w.desc, 24, 32, 4);
   put(w.desc, 28, nrecv, 4);
@@ -91,7 +101,7 @@ uint32_t build(World& w, FuzzInput& in, uint16_t sender, uint64_t base, unsigned
   static constexpr uint16_t kTargets[] = {0x8001, 0x8002, 0x8003, kTos, 0x0000, 0x8777};
   for (unsigned i = 0; i < nrecv; ++i) {
     put(w.desc, 48 + 32 * i, kTargets[in.byte() % 6], 2);
-    put(w.desc, 50 + 32 * i, in.byte() % 16, 1);
+    put(w.desc, 50 + 32 * i, (in.byte() % 8) == 0 ? in.byte() % 16 : donate ? 0 : 1 + in.byte() % 2, 1);
     put(w.desc, 52 + 32 * i, composite, 4);
   }
   uint32_t total = 0;
@@ -122,8 +132,16 @@ void note_handle(World& w, const Regs& r, uint16_t lender, Func f) {
 
 void transfer_from_nwd(World& w, FuzzInput& in) {
   const Func f = kTransfers[in.byte() % 4];
-  const uint32_t length = build(w, in, 0, kPool, kPoolPages);
+  const uint32_t length = build(w, in, 0, kPool, kPoolPages, f);
   std::memcpy(w.placement.ns_memory(kTx), w.desc, length);
+  if (in.byte() % 8 == 0) {
+    // A total that is not the descriptor's: refused, whether the fragment
+    // holds the whole descriptor or it is whole with bytes past its end.
+    const uint32_t more = 16 * (1 + in.byte() % 4);
+    const Regs r = w.nwd({{ffa::raw(f), length + more, in.byte() % 2 ? length : length + more}});
+    FUZZ_CHECK(r.w(0) == ffa::raw(Func::error));
+    return;
+  }
   if (in.byte() % 4 != 0) {
     note_handle(w, w.nwd({{ffa::raw(f), length, length}}), 0, f);
     return;
@@ -154,7 +172,7 @@ void transfer_from_nwd(World& w, FuzzInput& in) {
 
 void transfer_from_sp(World& w, FuzzInput& in, unsigned i) {
   const Func f = kTransfers[in.byte() % 4];
-  const uint32_t length = build(w, in, sp_id(i), own_base(in.byte() % kSps), kOwnPages);
+  const uint32_t length = build(w, in, sp_id(i), own_base(in.byte() % kSps), kOwnPages, f);
   std::memcpy(w.sp_tx[i], w.desc, length);
   note_handle(w, w.sp(i, {{ffa::raw(f), length, length}}), sp_id(i), f);
 }
@@ -190,7 +208,12 @@ void retrieve(World& w, FuzzInput& in, unsigned i) {
   uint8_t* tx = w.sp_tx[i];
   std::memset(tx, 0, 80);
   put(tx, 0, s && in.byte() % 8 ? s->sender.raw() : in.byte(), 2);
-  put(tx, 4, (in.byte() % 4) << 3, 4);
+  put(tx, 2, in.byte() % 4 == 0 ? (in.byte() % 2 ? 0x2F : in.byte()) : 0, 2);
+  // The transaction type; mostly the bypass flag (it names itself alone),
+  // now and then the zero flags or any bit.
+  uint32_t flags = (in.byte() % 4) << 3 | (in.byte() % 8 ? 1u << 10 : 0);
+  if (in.byte() % 8 == 0) flags |= in.byte() % 8 == 0 ? 1u << (in.byte() % 32) : in.byte() % 8;
+  put(tx, 4, flags, 4);
   put(tx, 8, h, 8);
   put(tx, 24, 32, 4);
   put(tx, 28, 1, 4);
@@ -201,6 +224,11 @@ void retrieve(World& w, FuzzInput& in, unsigned i) {
   if (r.w(0) != ffa::raw(Func::mem_retrieve_resp)) return;
   FUZZ_CHECK(s != nullptr);
   FUZZ_CHECK(r.w(2) <= r.w(1) && r.w(2) <= 4096);
+  // Described as mapped: normal memory, write-back, inner shareable, not
+  // executable; a zeroing flag only on memory it may write.
+  FUZZ_CHECK((get(w.sp_rx[i], 2, 2) & 0x3F) == 0x2F);
+  FUZZ_CHECK((w.sp_rx[i][48 + 2] & 0xC) == ffa::mem_perm::instr_nx);
+  if (flags & 5) FUZZ_CHECK((w.sp_rx[i][48 + 2] & 3) == ffa::mem_perm::data_rw);
   note_donation(w, h, sp_id(i), pages);
 }
 
@@ -270,6 +298,17 @@ void check_invariants(World& w) {
   for (size_t slot = 0; slot < spmc::kMaxShares; ++slot) {
     const MemShare& s = w.core.share_slot(slot);
     if (s.state != MemShare::State::ready) continue;
+    // What a lender may grant (FF-A's usage rules): a data access, never
+    // an instruction access (a borrower gets NX); a donation what its
+    // donor held. Attributes: left to the borrower, or what Tessera maps.
+    for (unsigned r = 0; r < s.receiver_count; ++r) {
+      FUZZ_CHECK((s.permissions[r] & ffa::mem_perm::instr_mask) == 0);
+      FUZZ_CHECK((s.permissions[r] & 3) == 1 || (s.permissions[r] & 3) == 2);
+      if (s.retrieved(r)) FUZZ_CHECK((s.retrieved_as[r] & ffa::mem_perm::instr_mask) == ffa::mem_perm::instr_nx);
+    }
+    const bool borrower_chooses =
+        s.type == MemShare::Type::donate || (s.type == MemShare::Type::lend && s.receiver_count == 1);
+    FUZZ_CHECK(s.attributes == (borrower_chooses ? 0 : 0x2F));
     for (uint64_t p : pages_of(&s)) {
       FUZZ_CHECK(in_transaction.insert(p).second);
       for (unsigned r = 0; r < s.receiver_count; ++r) {
