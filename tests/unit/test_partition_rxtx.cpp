@@ -115,7 +115,7 @@ TEST_F(PartitionRxTx, MappedBuffersAreNeitherLentNorRepermissioned) {
     for (size_t i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
   };
   put(0, kSp, 2);
-  put(2, 0x2F, 2);
+  put(2, 0, 2);  // a lend to one borrower leaves the memory attributes to it
   put(24, 32, 4);
   put(28, 1, 4);
   put(32, 48, 4);
