@@ -36,7 +36,7 @@ void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, uns
     put(28, 1, 4);
     put(32, 48, 4);
     put(48, 0x8001, 2);
-    put(50, 2 | 4, 1);
+    put(50, 2, 1);  // read-write; instruction access is the SPMC's to give (NX), not the lender's
     put(52, 80, 4);
     put(80, pages, 4);
     put(84, 1, 4);
