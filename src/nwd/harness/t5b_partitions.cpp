@@ -85,10 +85,10 @@ TEST(partitions, ported_partition_passed_its_conformance_checks) {
   ffa::Regs r = call(Func::msg_send_direct_req_64, kPorted, 0, 41);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.w(1), uint32_t{kPorted} << 16);
-  EXPECT_EQ(r.x[4], 0x3FF);    // ten checks
+  EXPECT_EQ(r.x[4], 0xFFF);    // twelve checks
   EXPECT_EQ(r.x[3], r.x[4]);   // all passed
   EXPECT_EQ(r.x[5], 8);        // it found the trusted OS and seven partitions in its RX buffer
-  EXPECT_EQ(r.x[6], 10);       // relocations it applied to itself
+  EXPECT_EQ(r.x[6], 12);       // relocations it applied to itself (its table of check names)
   EXPECT_EQ(r.x[7], 42);
 }
 TEST(partitions, direct_req2_refusals) {

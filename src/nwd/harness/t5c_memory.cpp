@@ -382,3 +382,24 @@ TEST(memory, memory_attributes_left_to_the_borrower) {
   EXPECT_EQ(word_at(kConformancePage), 12);
   EXPECT_TRUE(reclaim(h));
 }
+
+// ported-c, written for another SPMC, borrows what the normal world lends
+// it with the memory attributes left to the borrower (a lend to one
+// borrower): it names normal write-back inner-shareable memory itself in
+// its retrieve request, reads and writes the page, and relinquishes it.
+TEST(memory, ported_partition_borrows_with_attributes_of_its_own_choice) {
+  constexpr uint16_t kPorted = 0x8007;
+  word_at(kConformancePage) = 20;
+  const uint32_t n = put_share(kPorted, kConformancePage, 1);
+  leave_attributes_to_the_borrower();
+  const uint64_t h = share(n, Func::mem_lend_64);
+  ASSERT_TRUE(h != 0);
+  const ffa::Regs r = call(Func::msg_send_direct_req_64, kPorted, 0, 0x52455452, h);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));  // its width, not ours
+  EXPECT_EQ(r.x[3], 0);                  // retrieved
+  EXPECT_EQ(r.x[4], 20);                 // what it read
+  EXPECT_EQ(r.x[5] & 0x3F, 0x2F);        // the response describes what it asked for
+  EXPECT_EQ(r.x[6], ffa::raw(Func::success_32));  // relinquished
+  EXPECT_EQ(word_at(kConformancePage), 21);
+  EXPECT_TRUE(reclaim(h));
+}

@@ -312,3 +312,21 @@ TEST(notifications, get_answers_every_bitmap_flag) {
   }
   EXPECT_EQ(error_code(call(Func::notification_get, 0, 0x10)), -2);  // reserved flag bits
 }
+// ported-c, written for another SPMC, bound notification 0 to us at boot
+// and takes notifications only when run. Our FFA_NOTIFICATION_SET raises
+// the schedule receiver interrupt; a scheduler driven by it (as Linux's is)
+// asks INFO_GET, finds ported-c and runs it, and ported-c gets the bit.
+TEST(notifications, normal_world_notification_runs_a_ported_partition) {
+  constexpr uint16_t kPorted = 0x8007;
+  const unsigned sgi = call(Func::features, ffa::notification::kFeatureSri).w(2);
+  harness::gic::enable_sgi(sgi);
+  const unsigned before = harness::gic::taken(sgi);
+  const uint64_t runs = call(Func::msg_send_direct_req_64, kPorted, 0, 0x4E4F5449).x[4];
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_set, pair(0, kPorted), 0, 1)));
+  EXPECT_EQ(harness::gic::taken(sgi), before + 1);  // the scheduler is told
+  ASSERT_TRUE(info_get_lists(kPorted));              // ... who needs cycles
+  EXPECT_EQ(call(Func::run, uint32_t{kPorted} << 16).w(0), ffa::raw(Func::msg_wait));
+  const ffa::Regs r = call(Func::msg_send_direct_req_64, kPorted, 0, 0x4E4F5449);
+  EXPECT_EQ(r.x[3], 1);  // notification 0, from a VM
+  EXPECT_EQ(r.x[4], runs + 1);
+}
