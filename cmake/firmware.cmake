@@ -187,6 +187,22 @@ endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
                PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+# The Linux normal world (tools/linux): Debian's linux-source-6.1 with the
+# FF-A and OP-TEE drivers and a built-in initramfs. The first build takes
+# several minutes; -DTESSERA_LINUX=OFF leaves it out (and its system test).
+option(TESSERA_LINUX "build the Linux normal world (./tessera run --nwd linux)" ON)
+if(TESSERA_LINUX)
+  add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/linux.bin
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/linux/build_linux.py
+            --out ${CMAKE_CURRENT_BINARY_DIR}/linux-build --jobs 2
+    COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/linux-build/Image ${CMAKE_CURRENT_BINARY_DIR}/linux.bin
+    DEPENDS ${CMAKE_SOURCE_DIR}/tools/linux/build_linux.py ${CMAKE_SOURCE_DIR}/tools/linux/init.c
+            ${CMAKE_SOURCE_DIR}/tools/linux/tessera.config
+    COMMENT "Linux 6.1 normal world (the first build takes several minutes)" USES_TERMINAL)
+  add_custom_target(linux ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/linux.bin)
+  tessera_config(sel1-spmc-linux MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
+                 NWD linux PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+endif()
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
                NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)

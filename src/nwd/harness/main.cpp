@@ -70,7 +70,7 @@ void demo() {
   // (the hostile partitions were crashed on purpose by the tests above).
   if (ffa::is_success(call(ffa::Func::partition_info_get_regs, 0, 0, 0))) {
     for (uint16_t id : {uint16_t{0x8001}, uint16_t{0x8002}, uint16_t{0x8003}, uint16_t{0x8004}, uint16_t{0x8005},
-                        uint16_t{0x8006}}) {
+                        uint16_t{0x8006}, uint16_t{0x8007}}) {
       ffa::Regs a = call(ffa::Func::msg_send_direct_req_32, id, 0, 7);
       if (ffa::is_error(a)) {
         printf("#   request to {:x}: FFA_ERROR {}\n", id, ffa::to_string(ffa::error_of(a)));
