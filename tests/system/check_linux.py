@@ -21,6 +21,14 @@ REQUIRED = [
     "tessera-init: /dev/teepriv0 present",
     "tessera-init: TEE implementation 1 (OP-TEE)",
     "tessera-init: 4 CPUs online",
+    # Debian's OP-TEE client (libteec1, tee-supplicant) through the driver:
+    # a context, registered shared memory, and a session request that
+    # reaches the trusted OS, which has no Trusted Application to open yet
+    # (TEEC_ERROR_ITEM_NOT_FOUND from the TEE, origin 3; issue 13 brings TAs).
+    "teec-check: TEEC_InitializeContext -> 0x00000000",
+    "teec-check: TEEC_AllocateSharedMemory(8 KiB) -> 0x00000000",
+    "teec-check: TEEC_OpenSession(hello world TA) -> 0xffff0008, origin 3",
+    "tessera-init: teec-check exited with 0",
     "reboot: Power down",
     "[EL3] PSCI SYSTEM_OFF",
 ]

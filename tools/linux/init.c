@@ -35,6 +35,28 @@ int main(void) {
     for (int i = 0; i + 9 < n; i++)
       if (!memcmp(buf + i, "processor", 9)) cpus++;
   printf("tessera-init: %d CPUs online\n", cpus);
+  /* Debian's OP-TEE client, when the image carries it: tee-supplicant
+     serves the trusted OS's requests in the background, and a TEE Client
+     API program runs to its end. */
+  if (exists("/usr/bin/teec-check")) {
+    char* env[] = {"PATH=/usr/sbin:/usr/bin", 0};
+    char* supplicant[] = {"/usr/sbin/tee-supplicant", 0};
+    char* check[] = {"/usr/bin/teec-check", 0};
+    if (fork() == 0) {
+      execve(supplicant[0], supplicant, env);
+      printf("tessera-init: cannot start tee-supplicant\n");
+      exit(1);
+    }
+    int status = 0;
+    pid_t pid = fork();
+    if (pid == 0) {
+      execve(check[0], check, env);
+      printf("tessera-init: cannot start teec-check\n");
+      exit(1);
+    }
+    waitpid(pid, &status, 0);
+    printf("tessera-init: teec-check exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
   printf("tessera-init: done, powering off\n");
   reboot(LINUX_REBOOT_CMD_POWER_OFF);
   return 0;
