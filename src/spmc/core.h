@@ -19,12 +19,34 @@
 namespace spmc {
 
 inline constexpr size_t kMaxPartitions = 16;
-inline constexpr size_t kMaxShares = 16;
+// Memory transactions live at once (Linux registers every TEE shared
+// buffer as a transaction of its own), and the ranges they hold in all:
+// one pool that transactions take slices of (Core::constituents).
+inline constexpr size_t kMaxShares = 256;
+inline constexpr size_t kMaxPoolConstituents = 4096;
+
+// What one lender may hold at once: live transactions (from its first
+// fragment until reclaim, or until a donation is retrieved) and their
+// ranges. Going over answers NO_MEMORY, as a full table or pool does.
+struct MemQuota {
+  uint32_t transactions;
+  uint32_t ranges;
+};
 
 struct CoreConfig {
   ffa::EndpointId spmc_id;
   // The FF-A version of this SPMC (from its manifest's maj_ver/min_ver).
   ffa::Version version = ffa::kImplementedVersion;
+  // Quotas (docs/partitions.md, "Memory management"). The normal world
+  // (Linux: one transaction per TEE shared buffer, most of them one range)
+  // gets three quarters of the table and of the pool, 192 transactions and
+  // 3,072 ranges, and that much is kept for it: partitions together never
+  // hold more than the rest, 64 transactions and 1,024 ranges. Within
+  // that, one partition holds at most 32 transactions and 512 ranges (two
+  // full-size transactions of 256 ranges), so that no partition can take
+  // all of what the others share. Neither side can starve the other.
+  MemQuota nwd_quota{192, 3072};
+  MemQuota sp_quota{32, 512};
 };
 
 // What the run loop does after a call:
@@ -123,6 +145,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     for (const MemShare& s : shares_) n += s.state != MemShare::State::free ? 1 : 0;
     return n;
   }
+  // The ranges of transaction `s` (constituent_count of them).
+  const ffa::MemConstituent* constituents(const MemShare& s) const { return pool_ + s.first_constituent; }
+  // Ranges of the pool held by live transactions.
+  size_t pool_in_use() const { return pool_used_; }
+  // What `lender` holds now: live transactions and their ranges.
+  MemQuota held_by(ffa::EndpointId lender) const;
   size_t partition_count() const { return partition_count_; }
   unsigned deferred_interrupts() const { return deferred_interrupts_; }
   const Partition* find_partition(ffa::EndpointId id) const;
@@ -205,8 +233,18 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
                                  bool& lender_writes);
   ffa::Status zero(const MemShare& s);
   static ffa::Status check_mem_attributes(uint16_t attributes);
+  // A free slot (state receiving) for `sender`, or null when the table is
+  // full or `sender` is at its transaction quota.
   MemShare* allocate_share(ffa::EndpointId sender);
+  // `n` ranges from the pool for `s` (constituent_count 0 until now);
+  // false (nothing taken) when the pool or `s.sender`'s quota has no room.
+  bool allocate_constituents(MemShare& s, uint32_t n);
+  // The slot and its ranges back.
   void free_share(MemShare& s);
+  ffa::MemConstituent* mutable_constituents(const MemShare& s) { return pool_ + s.first_constituent; }
+  // Whether `id` may hold `more` than it does, within its quota and,
+  // for a partition, the partitions' share of the table and pool.
+  bool within_quota(ffa::EndpointId id, MemQuota more) const;
   MemShare* find_share(uint64_t handle);
   // memory_retrieval.cpp: the borrower's side.
   void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
@@ -285,6 +323,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // runs again.
   unsigned deferred_interrupts_ = 0;
   MemShare shares_[kMaxShares];
+  // The ranges of every live transaction, each a contiguous slice; kept
+  // packed in [0, pool_used_) (memory_sharing.cpp says why).
+  ffa::MemConstituent pool_[kMaxPoolConstituents];
+  uint32_t pool_used_ = 0;
   uint64_t share_generation_ = 0;
   // A descriptor arriving in fragments (one at a time).
   struct Reassembly {

@@ -56,6 +56,8 @@ struct MemShare {
     receiving,  // the descriptor is arriving in fragments (FFA_MEM_FRAG_TX)
     ready,      // complete: receivers may retrieve it
   };
+  // Ranges one transaction may have (its descriptor must also fit
+  // Core::kMaxDescriptor, 8 KiB).
   static constexpr unsigned kMaxConstituents = 256;
   static constexpr unsigned kMaxReceivers = ffa::MemTransaction::kMaxReceivers;
   State state = State::free;
@@ -77,13 +79,13 @@ struct MemShare {
   // relinquishes.
   bool zero_on_relinquish[kMaxReceivers] = {};
   uint8_t* local_va = nullptr;  // where the SPMC mapped it for an endpoint in its image
+  // Its ranges: [first_constituent, first_constituent + constituent_count)
+  // of the core's shared pool (Core::constituents), taken once the whole
+  // descriptor is known; none while it still arrives in fragments.
+  uint32_t first_constituent = 0;
   uint32_t constituent_count = 0;
-  // Only [0, constituent_count) is meaningful. Not initialised, and left
-  // alone by clear(): 4 KiB per transaction that nobody needs zeroed (the
-  // SPMC's static instance starts in zeroed BSS anyway).
-  ffa::MemConstituent constituents[kMaxConstituents];
 
-  // Back to free, everything but the constituent array.
+  // Back to free (its ranges must have gone back to the pool first).
   void clear() {
     state = State::free;
     handle = 0;
@@ -102,6 +104,7 @@ struct MemShare {
       zero_on_relinquish[i] = false;
     }
     local_va = nullptr;
+    first_constituent = 0;
     constituent_count = 0;
   }
 

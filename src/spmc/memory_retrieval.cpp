@@ -48,7 +48,7 @@ uint32_t Core::build_retrieve_response(const MemShare& s, unsigned me, ffa::Vers
   lib::MutableByteView b(desc_copy_, length);  // length <= kMaxDescriptor: 256 constituents
   for (uint32_t i = 0; i < length; ++i) desc_copy_[i] = 0;
   uint32_t total_pages = 0;
-  for (uint32_t i = 0; i < s.constituent_count; ++i) total_pages += s.constituents[i].pages;
+  for (uint32_t i = 0; i < s.constituent_count; ++i) total_pages += constituents(s)[i].pages;
   // Memory the lender left to the borrower is described as it is mapped.
   const uint16_t mapped = s.attributes != 0 ? s.attributes : ffa::mem_attr::normal_wb_inner;
   const uint16_t attributes = static_cast<uint16_t>(mapped | (s.ns ? kAttrNs : 0));
@@ -76,8 +76,8 @@ uint32_t Core::build_retrieve_response(const MemShare& s, unsigned me, ffa::Vers
   (void)b.put_le32(l.composite_offset, total_pages);
   (void)b.put_le32(l.composite_offset + 4, s.constituent_count);
   for (uint32_t i = 0; i < s.constituent_count; ++i) {
-    (void)b.put_le64(l.constituents_offset() + kConstituentSize * i, s.constituents[i].address);
-    (void)b.put_le32(l.constituents_offset() + kConstituentSize * i + 8, s.constituents[i].pages);
+    (void)b.put_le64(l.constituents_offset() + kConstituentSize * i, constituents(s)[i].address);
+    (void)b.put_le32(l.constituents_offset() + kConstituentSize * i + 8, constituents(s)[i].pages);
   }
   return length;
 }
@@ -101,7 +101,7 @@ uint32_t Core::deliver_response_fragment(Mailbox& mailbox, uint32_t total, uint3
 void Core::donation_delivered(MemShare& s, unsigned me) {
   // The receiver owns the memory now; the handle has served its purpose.
   for (uint32_t i = 0; i < s.constituent_count && donated_count_ < kMaxDonated; ++i)
-    donated_[donated_count_++] = Donated{s.receivers[me], s.constituents[i]};
+    donated_[donated_count_++] = Donated{s.receivers[me], constituents(s)[i]};
   free_share(s);
 }
 
@@ -199,11 +199,11 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
   // Map every constituent into the partition, never executable.
   const bool writable = data == ffa::mem_perm::data_rw;
   for (uint32_t i = 0; i < s->constituent_count; ++i) {
-    auto st = placement_.partition_map_shared(p.info.id, s->constituents[i].address, s->constituents[i].pages,
+    auto st = placement_.partition_map_shared(p.info.id, constituents(*s)[i].address, constituents(*s)[i].pages,
                                               writable, s->ns);
     if (!st) {
       for (uint32_t j = 0; j < i; ++j)
-        placement_.partition_unmap_shared(p.info.id, s->constituents[j].address, s->constituents[j].pages);
+        placement_.partition_unmap_shared(p.info.id, constituents(*s)[j].address, constituents(*s)[j].pages);
       return ffa::set_error(out, st.error());
     }
   }
@@ -239,7 +239,7 @@ void Core::mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out
 
 void Core::unmap_from(const MemShare& s, ffa::EndpointId borrower) {
   for (uint32_t i = 0; i < s.constituent_count; ++i)
-    placement_.partition_unmap_shared(borrower, s.constituents[i].address, s.constituents[i].pages);
+    placement_.partition_unmap_shared(borrower, constituents(s)[i].address, constituents(s)[i].pages);
 }
 
 void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
@@ -310,7 +310,7 @@ ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle
   if (s->retrieved(i)) return Error::denied;
   // One contiguous range: the endpoint sees it as one buffer.
   if (s->constituent_count != 1) return Error::not_supported;
-  const ffa::MemConstituent& c = s->constituents[0];
+  const ffa::MemConstituent& c = constituents(*s)[0];
   auto va = placement_.map_ns_pages(c.address, c.pages);
   if (!va) return va.error();
   const uint8_t data = s->permissions[i] & ffa::mem_perm::data_mask;
@@ -325,7 +325,7 @@ ffa::Status Core::local_relinquish(ffa::EndpointId me, uint64_t handle) {
   if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   if (i == s->receiver_count || !s->retrieved(i)) return Error::invalid_parameters;
-  const ffa::MemConstituent& c = s->constituents[0];
+  const ffa::MemConstituent& c = constituents(*s)[0];
   placement_.unmap_ns_pages(c.address, s->local_va, c.pages);
   s->retrieved_as[i] = 0;
   s->local_va = nullptr;

@@ -55,7 +55,7 @@ bool Core::in_transaction(uint64_t address, uint64_t size) const {
   for (const MemShare& s : shares_) {
     if (s.state == MemShare::State::free) continue;
     for (uint32_t i = 0; i < s.constituent_count; ++i)
-      if (ranges_overlap(address, size, s.constituents[i].address, uint64_t{s.constituents[i].pages} * kPageSize))
+      if (ranges_overlap(address, size, constituents(s)[i].address, uint64_t{constituents(s)[i].pages} * kPageSize))
         return true;
   }
   for (unsigned i = 0; i < donated_count_; ++i)
@@ -71,7 +71,38 @@ MemShare* Core::find_share(uint64_t handle) {
   return s.state != MemShare::State::free && s.handle == handle ? &s : nullptr;
 }
 
+MemQuota Core::held_by(ffa::EndpointId lender) const {
+  MemQuota held{0, 0};
+  for (const MemShare& s : shares_) {
+    if (s.state == MemShare::State::free || !(s.sender == lender)) continue;
+    ++held.transactions;
+    held.ranges += s.constituent_count;
+  }
+  return held;
+}
+
+bool Core::within_quota(ffa::EndpointId id, MemQuota more) const {
+  const MemQuota held = held_by(id);
+  if (!id.is_secure()) {
+    const MemQuota q = config_.nwd_quota;
+    return held.transactions + more.transactions <= q.transactions && held.ranges + more.ranges <= q.ranges;
+  }
+  const MemQuota q = config_.sp_quota;
+  if (held.transactions + more.transactions > q.transactions || held.ranges + more.ranges > q.ranges) return false;
+  // Partitions together: what the normal world's quota leaves.
+  MemQuota all{0, 0};
+  for (const MemShare& s : shares_) {
+    if (s.state == MemShare::State::free || !s.sender.is_secure()) continue;
+    ++all.transactions;
+    all.ranges += s.constituent_count;
+  }
+  const uint64_t nwd_t = config_.nwd_quota.transactions, nwd_r = config_.nwd_quota.ranges;
+  return uint64_t{all.transactions} + more.transactions + nwd_t <= kMaxShares &&
+         uint64_t{all.ranges} + more.ranges + nwd_r <= kMaxPoolConstituents;
+}
+
 MemShare* Core::allocate_share(ffa::EndpointId sender) {
+  if (!within_quota(sender, MemQuota{1, 0})) return nullptr;
   for (MemShare& s : shares_) {
     if (s.state != MemShare::State::free) continue;
     s.clear();
@@ -87,8 +118,36 @@ MemShare* Core::allocate_share(ffa::EndpointId sender) {
   return nullptr;
 }
 
+// The pool of ranges: each transaction holds one contiguous slice, and the
+// slices are kept packed at the start of the pool (a transaction that ends
+// moves the slices after its own down over it). This is the simplest
+// scheme that is exact: a transaction of n ranges fits whenever n ranges
+// are free (no fragmentation, so the quotas are what a lender can really
+// get, and nothing depends on the order transactions end in), allocation
+// is taking the next n entries, and the accounting is one counter. The
+// price is a copy of the slices that follow when a transaction ends: at
+// most 4,096 entries of 16 bytes, none when it is the last one, as in a
+// lone share-reclaim cycle. A free list with first fit would avoid the
+// copy but could refuse a transaction with enough ranges free in pieces.
+bool Core::allocate_constituents(MemShare& s, uint32_t n) {
+  if (s.constituent_count != 0 || n > kMaxPoolConstituents - pool_used_) return false;
+  if (!within_quota(s.sender, MemQuota{0, n})) return false;
+  s.first_constituent = pool_used_;
+  s.constituent_count = n;
+  pool_used_ += n;
+  return true;
+}
+
 void Core::free_share(MemShare& s) {
   if (reassembly_.share == &s) reassembly_ = Reassembly{};
+  if (const uint32_t n = s.constituent_count; n != 0) {
+    const uint32_t first = s.first_constituent;
+    for (uint32_t i = first + n; i < pool_used_; ++i) pool_[i - n] = pool_[i];
+    for (MemShare& other : shares_)
+      if (other.constituent_count != 0 && other.first_constituent > first) other.first_constituent -= n;
+    pool_used_ -= n;
+    s.constituent_count = 0;
+  }
   s.clear();
 }
 
@@ -193,7 +252,7 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
                                      bool& lender_writes) {
   lender_writes = true;
   for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
-    const ffa::MemConstituent& c = candidate.constituents[i];
+    const ffa::MemConstituent& c = constituents(candidate)[i];
     // The lender's RX/TX pair is the SPMC's to write: never in a
     // transaction (a partition's pair too, mapped at run time from its
     // own lendable memory).
@@ -211,13 +270,13 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
   }
   // No page in two transactions (nor twice in this one), nor donated.
   for (uint32_t i = 0; i < candidate.constituent_count; ++i) {
-    const ffa::MemConstituent& a = candidate.constituents[i];
+    const ffa::MemConstituent& a = constituents(candidate)[i];
     for (uint32_t j = i + 1; j < candidate.constituent_count; ++j)
-      if (overlaps(a, candidate.constituents[j])) return Error::denied;
+      if (overlaps(a, constituents(candidate)[j])) return Error::denied;
     for (const MemShare& s : shares_) {
       if (s.state != MemShare::State::ready) continue;
       for (uint32_t j = 0; j < s.constituent_count; ++j)
-        if (overlaps(a, s.constituents[j])) return Error::denied;
+        if (overlaps(a, constituents(s)[j])) return Error::denied;
     }
     for (unsigned j = 0; j < donated_count_; ++j)
       if (overlaps(a, donated_[j].range)) return Error::denied;
@@ -227,7 +286,7 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
 
 ffa::Status Core::zero(const MemShare& s) {
   for (uint32_t i = 0; i < s.constituent_count; ++i) {
-    const ffa::MemConstituent& c = s.constituents[i];
+    const ffa::MemConstituent& c = constituents(s)[i];
     const uint64_t bytes = uint64_t{c.pages} * kPageSize;
     auto va = s.ns ? placement_.map_ns_pages(c.address, c.pages) : placement_.partition_memory(c.address, c.pages);
     // A range the SPMC cannot reach is not zeroed: the caller must refuse,
@@ -290,9 +349,11 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
       return refuse(Error::invalid_parameters);
     want_write = want_write || data == ffa::mem_perm::data_rw;
   }
-  if (t.constituent_count > MemShare::kMaxConstituents) return refuse(Error::no_memory);
-  slot.constituent_count = t.constituent_count;
-  for (uint32_t i = 0; i < t.constituent_count; ++i) slot.constituents[i] = ffa::mem_constituent(desc, t, i);
+  // Its ranges, from the pool (within the lender's quota).
+  if (t.constituent_count > MemShare::kMaxConstituents || !allocate_constituents(slot, t.constituent_count))
+    return refuse(Error::no_memory);
+  ffa::MemConstituent* ranges = mutable_constituents(slot);
+  for (uint32_t i = 0; i < t.constituent_count; ++i) ranges[i] = ffa::mem_constituent(desc, t, i);
   slot.ns = from.nwd;
   bool lender_writes = true;
   if (auto s = check_constituents(from, slot, want_write, lender_writes); !s) return refuse(s.error());
@@ -305,10 +366,10 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   if (!from.nwd && type != MemShare::Type::share) {
     // The lender gives up its own access before anyone else gets it.
     for (uint32_t i = 0; i < slot.constituent_count; ++i) {
-      if (auto s = placement_.partition_revoke_own(from.id, slot.constituents[i].address, slot.constituents[i].pages);
+      if (auto s = placement_.partition_revoke_own(from.id, constituents(slot)[i].address, constituents(slot)[i].pages);
           !s) {
         for (uint32_t j = 0; j < i; ++j)
-          placement_.partition_restore_own(from.id, slot.constituents[j].address, slot.constituents[j].pages);
+          placement_.partition_restore_own(from.id, constituents(slot)[j].address, constituents(slot)[j].pages);
         return refuse(s.error());
       }
     }
@@ -318,7 +379,7 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
     if (auto z = zero(slot); !z) {
       if (!from.nwd && type != MemShare::Type::share)
         for (uint32_t i = 0; i < slot.constituent_count; ++i)
-          placement_.partition_restore_own(from.id, slot.constituents[i].address, slot.constituents[i].pages);
+          placement_.partition_restore_own(from.id, constituents(slot)[i].address, constituents(slot)[i].pages);
       return refuse(z.error());
     }
   }
@@ -362,7 +423,7 @@ void Core::mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& o
   }
   if (!s->ns && s->type == MemShare::Type::lend)
     for (uint32_t i = 0; i < s->constituent_count; ++i)
-      placement_.partition_restore_own(s->sender, s->constituents[i].address, s->constituents[i].pages);
+      placement_.partition_restore_own(s->sender, constituents(*s)[i].address, constituents(*s)[i].pages);
   free_share(*s);
   ffa::set_success(out);
 }

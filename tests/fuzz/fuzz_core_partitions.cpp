@@ -201,6 +201,10 @@ void check_memory(spmc::Core& core, const fake::FakePlacement& placement, Shadow
     }
   }
   shadow = std::move(seen);
+  // The pool of ranges: in use == the ranges of the live transactions.
+  size_t ranges_in_use = 0;
+  for (size_t k = 0; k < spmc::kMaxShares; ++k) ranges_in_use += core.share_slot(k).constituent_count;
+  FUZZ_CHECK(ranges_in_use == core.pool_in_use());
   // Every retrieved range is mapped for its borrower as the transaction
   // allows it.
   for (size_t k = 0; k < spmc::kMaxShares; ++k) {
@@ -210,9 +214,10 @@ void check_memory(spmc::Core& core, const fake::FakePlacement& placement, Shadow
       if (!s.retrieved(r) || !s.receivers[r].is_secure()) continue;
       const bool may_write = (s.retrieved_as[r] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw;
       FUZZ_CHECK(!may_write || (s.permissions[r] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw);
+      const ffa::MemConstituent* ranges = core.constituents(s);
       for (uint32_t c = 0; c < s.constituent_count; ++c)
-        for (uint32_t pg = 0; pg < s.constituents[c].pages; ++pg) {
-          const auto* page = placement.page(s.receivers[r], s.constituents[c].address + pg * 0x1000ull);
+        for (uint32_t pg = 0; pg < ranges[c].pages; ++pg) {
+          const auto* page = placement.page(s.receivers[r], ranges[c].address + pg * 0x1000ull);
           FUZZ_CHECK(page != nullptr && !page->own && !page->exec && page->ns == s.ns);
           FUZZ_CHECK(!page->writable || may_write);
         }

@@ -20,6 +20,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "arch/fake/fake_placement.h"
 #include "fuzz_check.h"
@@ -185,11 +186,12 @@ uint64_t pick_handle(World& w, FuzzInput& in) {
 }
 
 // Pages of a transaction, before an operation that may end it.
-std::set<uint64_t> pages_of(const MemShare* s) {
+std::set<uint64_t> pages_of(const spmc::Core& core, const MemShare* s) {
   std::set<uint64_t> pages;
   if (!s) return pages;
+  const ffa::MemConstituent* ranges = core.constituents(*s);
   for (uint32_t c = 0; c < s->constituent_count; ++c)
-    for (uint32_t p = 0; p < s->constituents[c].pages; ++p) pages.insert(s->constituents[c].address + p * 0x1000ull);
+    for (uint32_t p = 0; p < ranges[c].pages; ++p) pages.insert(ranges[c].address + p * 0x1000ull);
   return pages;
 }
 
@@ -204,7 +206,7 @@ void note_donation(World& w, uint64_t h, uint16_t to, const std::set<uint64_t>& 
 void retrieve(World& w, FuzzInput& in, unsigned i) {
   const uint64_t h = pick_handle(w, in);
   const MemShare* s = w.core.share(h);
-  const std::set<uint64_t> pages = pages_of(s);
+  const std::set<uint64_t> pages = pages_of(w.core, s);
   uint8_t* tx = w.sp_tx[i];
   std::memset(tx, 0, 80);
   put(tx, 0, s && in.byte() % 8 ? s->sender.raw() : in.byte(), 2);
@@ -234,7 +236,7 @@ void retrieve(World& w, FuzzInput& in, unsigned i) {
 
 void frag_rx(World& w, FuzzInput& in, unsigned i) {
   const uint64_t h = pick_handle(w, in);
-  const std::set<uint64_t> pages = pages_of(w.core.share(h));
+  const std::set<uint64_t> pages = pages_of(w.core, w.core.share(h));
   const uint32_t offset = in.byte() % 2 ? 96 + 16 * in.byte() : in.byte() | uint32_t{in.byte()} << 8;
   const Regs r = w.sp(i, {{ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(h), h >> 32, offset}});
   if (r.w(0) != ffa::raw(Func::mem_frag_tx)) return;
@@ -282,7 +284,7 @@ void raw_descriptor(World& w, FuzzInput& in) {
 
 void local(World& w, FuzzInput& in) {
   const uint64_t h = pick_handle(w, in);
-  const std::set<uint64_t> pages = pages_of(w.core.share(h));
+  const std::set<uint64_t> pages = pages_of(w.core, w.core.share(h));
   if (in.byte() % 2) {
     if (w.core.local_retrieve(EndpointId(kTos), h).ok()) note_donation(w, h, kTos, pages);
   } else {
@@ -290,7 +292,50 @@ void local(World& w, FuzzInput& in) {
   }
 }
 
+// The pool of ranges: the ranges in use are exactly those of the live
+// transactions (each a slice of its own, inside the used part), and no
+// lender holds more than its quota.
+void check_pool(const spmc::Core& core) {
+  size_t in_use = 0;
+  std::vector<bool> taken(core.pool_in_use(), false);
+  std::map<uint16_t, spmc::MemQuota> held;
+  spmc::MemQuota partitions{0, 0};
+  for (size_t slot = 0; slot < spmc::kMaxShares; ++slot) {
+    const MemShare& s = core.share_slot(slot);
+    if (s.state == MemShare::State::free) {
+      FUZZ_CHECK(s.constituent_count == 0);
+      continue;
+    }
+    if (s.state == MemShare::State::receiving) FUZZ_CHECK(s.constituent_count == 0);
+    FUZZ_CHECK(s.constituent_count <= MemShare::kMaxConstituents);
+    in_use += s.constituent_count;
+    for (uint32_t c = 0; c < s.constituent_count; ++c) {
+      const size_t at = size_t{s.first_constituent} + c;
+      FUZZ_CHECK(at < taken.size() && !taken[at]);
+      taken[at] = true;
+    }
+    spmc::MemQuota& h = held[s.sender.raw()];
+    ++h.transactions;
+    h.ranges += s.constituent_count;
+    if (s.sender.is_secure()) {
+      ++partitions.transactions;
+      partitions.ranges += s.constituent_count;
+    }
+  }
+  FUZZ_CHECK(in_use == core.pool_in_use());
+  const spmc::CoreConfig config{};
+  for (const auto& [id, h] : held) {
+    const spmc::MemQuota q = (id & 0x8000) ? config.sp_quota : config.nwd_quota;
+    FUZZ_CHECK(h.transactions <= q.transactions && h.ranges <= q.ranges);
+    FUZZ_CHECK(h.transactions == core.held_by(EndpointId(id)).transactions);
+    FUZZ_CHECK(h.ranges == core.held_by(EndpointId(id)).ranges);
+  }
+  FUZZ_CHECK(partitions.transactions + config.nwd_quota.transactions <= spmc::kMaxShares);
+  FUZZ_CHECK(partitions.ranges + config.nwd_quota.ranges <= spmc::kMaxPoolConstituents);
+}
+
 void check_invariants(World& w) {
+  check_pool(w.core);
   // Live transactions: no page in two of them; who holds what.
   std::map<std::pair<uint16_t, uint64_t>, uint8_t> held;  // (borrower, page) -> access it retrieved
   std::set<uint64_t> in_transaction;
@@ -309,7 +354,7 @@ void check_invariants(World& w) {
     const bool borrower_chooses =
         s.type == MemShare::Type::donate || (s.type == MemShare::Type::lend && s.receiver_count == 1);
     FUZZ_CHECK(s.attributes == (borrower_chooses ? 0 : 0x2F));
-    for (uint64_t p : pages_of(&s)) {
+    for (uint64_t p : pages_of(w.core, &s)) {
       FUZZ_CHECK(in_transaction.insert(p).second);
       for (unsigned r = 0; r < s.receiver_count; ++r) {
         if (!s.retrieved(r)) continue;

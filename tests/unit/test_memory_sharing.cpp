@@ -80,8 +80,9 @@ class Dummy final : public spmc::LocalEndpoint {
 
 class MemorySharing : public ::testing::Test {
  protected:
-  MemorySharing()
-      : placement_(kNs, 8u << 20), core_(placement_, spmc::CoreConfig{EndpointId(0x8000), ffa::kVersion1_2}) {}
+  explicit MemorySharing(uint64_t ns_size = 8u << 20,
+                         spmc::CoreConfig config = spmc::CoreConfig{EndpointId(0x8000), ffa::kVersion1_2})
+      : placement_(kNs, ns_size), core_(placement_, config) {}
 
   void SetUp() override {
     for (uint16_t id : {kSp, kSp2}) {
@@ -338,11 +339,14 @@ TEST_F(MemorySharing, DonationEndsWhenRetrieved) {
             kDenied);
 }
 
-TEST_F(MemorySharing, TableFullIsNoMemory) {
-  for (unsigned i = 0; i < spmc::kMaxShares; ++i) ASSERT_NE(share(share_desc(kSp, kPage1 + i * 0x1000, 1)), 0u);
-  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kPage1 + 0x20000, 1),
-                      share_desc(kSp, kPage1 + 0x20000, 1)}})),
+TEST_F(MemorySharing, QuotaFullIsNoMemory) {
+  const uint32_t quota = spmc::CoreConfig{}.nwd_quota.transactions;
+  for (unsigned i = 0; i < quota; ++i) ASSERT_NE(share(share_desc(kSp, kPage1 + i * 0x1000, 1)), 0u);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kPage1 + 0x200000, 1),
+                      share_desc(kSp, kPage1 + 0x200000, 1)}})),
             kNoMemory);
+  EXPECT_EQ(core_.shares_in_use(), quota);
+  EXPECT_EQ(core_.pool_in_use(), quota);
 }
 
 TEST_F(MemorySharing, MultipleBorrowers) {
