@@ -897,4 +897,203 @@ TEST_F(MemorySharing, DonatingReadOnlyMemory) {
   EXPECT_EQ(core_.shares_in_use(), 0u);
 }
 
+// The pool of ranges and the lenders' quotas (issue 12): 256 transactions
+// and 4,096 ranges in all, the normal world at most 192 and 3,072 (and
+// that much kept for it), a partition at most 32 and 512.
+class MemoryPool : public MemorySharing {
+ protected:
+  static constexpr uint64_t kSpOwn = kOwn + 0x10000, kSp2Own = kSpOwn + 0x400000;
+  static constexpr uint32_t kRanges = 16;  // per transaction: 4,096 / 256
+  explicit MemoryPool(spmc::CoreConfig config = spmc::CoreConfig{EndpointId(0x8000), ffa::kVersion1_2})
+      : MemorySharing(32u << 20, config) {}
+  void SetUp() override {
+    MemorySharing::SetUp();
+    // Enough memory of their own for 512 one-page ranges each and more
+    // (shared, never lent: nothing needs the fake's secure array).
+    placement_.give_partition_memory(EndpointId(kSp), kSpOwn, 1024, true);
+    placement_.give_partition_memory(EndpointId(kSp2), kSp2Own, 1024, true);
+  }
+  static std::vector<Range> pages(uint64_t first, uint32_t n) {
+    std::vector<Range> r;
+    for (uint32_t i = 0; i < n; ++i) r.push_back({first + i * 0x1000ull, 1});
+    return r;
+  }
+  // Transaction `i` of the normal world: `n` one-page ranges of its own.
+  Regs nwd_share(unsigned i, uint32_t n = kRanges) {
+    const uint32_t len = build_desc(nwd_tx(), 0, {{kSp, 2}}, pages(kPage1 + i * kRanges * 0x1000ull, n));
+    return nwd({{ffa::raw(Func::mem_share_64), len, len}});
+  }
+  // Transaction `i` of partition `index` (to the other one).
+  Regs sp_share(size_t index, unsigned i, uint32_t n = kRanges) {
+    const uint16_t from = index == 0 ? kSp : kSp2, to = index == 0 ? kSp2 : kSp;
+    const uint64_t own = index == 0 ? kSpOwn : kSp2Own;
+    const uint32_t len = build_desc(sp_tx_[index], from, {{to, 1}}, pages(own + i * kRanges * 0x1000ull, n));
+    return sp({{ffa::raw(Func::mem_share_64), len, len}}, index);
+  }
+  static uint64_t handle(const Regs& r) { return ok(r) ? (r.x[2] | r.x[3] << 32) : 0; }
+  // Pool accounting: ranges in use == the ranges of the live transactions.
+  void expect_accounted() {
+    size_t ranges = 0;
+    for (size_t i = 0; i < spmc::kMaxShares; ++i) ranges += core_.share_slot(i).constituent_count;
+    EXPECT_EQ(core_.pool_in_use(), ranges);
+  }
+};
+
+TEST_F(MemoryPool, EveryTransactionAndRangeInUseThenAllBack) {
+  for (int round = 0; round < 2; ++round) {  // the second one reuses what the first gave back
+    std::vector<uint64_t> nwd_handles, sp_handles[2];
+    // The normal world: 192 transactions, 3,072 ranges; then nothing more.
+    for (unsigned i = 0; i < 192; ++i) {
+      nwd_handles.push_back(handle(nwd_share(i)));
+      ASSERT_NE(nwd_handles.back(), 0u) << i;
+    }
+    EXPECT_EQ(err(nwd_share(192, 1)), kNoMemory);
+    EXPECT_EQ(core_.held_by(EndpointId(0)).ranges, 3072u);
+    // Each partition: 32 transactions, 512 ranges, the normal world's
+    // quota notwithstanding.
+    for (size_t p = 0; p < 2; ++p) {
+      for (unsigned i = 0; i < 32; ++i) {
+        sp_handles[p].push_back(handle(sp_share(p, i)));
+        ASSERT_NE(sp_handles[p].back(), 0u) << p << " " << i;
+      }
+      EXPECT_EQ(err(sp_share(p, 32, 1)), kNoMemory);
+    }
+    // 256 transactions, 4,096 ranges: all of it.
+    EXPECT_EQ(core_.shares_in_use(), spmc::kMaxShares);
+    EXPECT_EQ(core_.pool_in_use(), spmc::kMaxPoolConstituents);
+    expect_accounted();
+    // Every one keeps its own ranges: a retrieve sees them.
+    ASSERT_EQ(retrieve(nwd_handles[100]).x[0], ffa::raw(Func::mem_retrieve_resp));
+    EXPECT_EQ(get(sp_rx_[0], 80 + 4, 4), kRanges);
+    for (uint32_t c = 0; c < kRanges; ++c)
+      EXPECT_EQ(get(sp_rx_[0], 96 + 16 * c, 8), kPage1 + (100 * kRanges + c) * 0x1000ull);
+    ASSERT_TRUE(ok(rx_release()));
+    ASSERT_TRUE(ok(relinquish(nwd_handles[100])));
+    // Everything back, in an order that is neither first-in nor last-in.
+    for (size_t i = 0; i < nwd_handles.size(); i += 2) ASSERT_TRUE(ok(reclaim(nwd_handles[i])));
+    expect_accounted();
+    for (uint64_t h : sp_handles[1]) ASSERT_TRUE(ok(sp_reclaim(h, 1)));
+    for (size_t i = 1; i < nwd_handles.size(); i += 2) ASSERT_TRUE(ok(reclaim(nwd_handles[i])));
+    for (uint64_t h : sp_handles[0]) ASSERT_TRUE(ok(sp_reclaim(h, 0)));
+    EXPECT_EQ(core_.shares_in_use(), 0u);
+    EXPECT_EQ(core_.pool_in_use(), 0u);
+    EXPECT_EQ(core_.held_by(EndpointId(0)).transactions, 0u);
+  }
+}
+
+TEST_F(MemoryPool, NormalWorldRangeQuota) {
+  for (unsigned i = 0; i < 191; ++i) ASSERT_NE(handle(nwd_share(i)), 0u) << i;  // 3,056 ranges
+  EXPECT_EQ(err(nwd_share(191, kRanges + 1)), kNoMemory);  // 3,073
+  EXPECT_EQ(core_.shares_in_use(), 191u);  // nothing left allocated
+  EXPECT_EQ(core_.pool_in_use(), 191u * kRanges);
+  EXPECT_NE(handle(nwd_share(191, kRanges)), 0u);  // 3,072
+  expect_accounted();
+}
+
+TEST_F(MemoryPool, APartitionDoesNotStarveTheNormalWorld) {
+  // A partition takes all it may, in transactions and in ranges...
+  for (unsigned i = 0; i < 32; ++i) ASSERT_NE(handle(sp_share(0, i)), 0u) << i;
+  EXPECT_EQ(err(sp_share(0, 32, 1)), kNoMemory);
+  EXPECT_EQ(core_.held_by(EndpointId(kSp)).ranges, 512u);
+  // ...and the normal world still gets all of its own.
+  for (unsigned i = 0; i < 192; ++i) ASSERT_NE(handle(nwd_share(i)), 0u) << i;
+  expect_accounted();
+}
+
+TEST_F(MemoryPool, PartitionRangeQuota) {
+  // (A descriptor of 256 ranges does not fit its one-page TX buffer.)
+  ASSERT_NE(handle(sp_share(0, 0, 200)), 0u);
+  ASSERT_NE(handle(sp_share(0, 13, 200)), 0u);
+  EXPECT_EQ(err(sp_share(0, 26, 113)), kNoMemory);  // 513
+  EXPECT_EQ(core_.shares_in_use(), 2u);
+  EXPECT_EQ(core_.pool_in_use(), 400u);
+  EXPECT_NE(handle(sp_share(0, 26, 112)), 0u);  // 512
+  EXPECT_EQ(core_.pool_in_use(), 512u);
+}
+
+TEST_F(MemoryPool, ARefusedTransactionLeavesNothingAllocated) {
+  const uint64_t a = handle(nwd_share(0, 3));
+  ASSERT_NE(a, 0u);
+  // Overlaps a: refused after its ranges were taken, which go back.
+  const uint32_t len = build_desc(nwd_tx(), 0, {{kSp, 2}}, pages(kPage1 + 0x2000, 5));
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), len, len}})), kDenied);
+  EXPECT_EQ(core_.pool_in_use(), 3u);
+  EXPECT_EQ(core_.shares_in_use(), 1u);
+  expect_accounted();
+}
+
+TEST_F(MemoryPool, ReclaimingInTheMiddleKeepsTheOthersRanges) {
+  const uint64_t a = handle(nwd_share(0, 2)), b = handle(nwd_share(1, 3)), c = handle(nwd_share(2, 1));
+  ASSERT_TRUE(a && b && c);
+  ASSERT_TRUE(ok(reclaim(a)));
+  EXPECT_EQ(core_.pool_in_use(), 4u);
+  const spmc::MemShare* sb = core_.share(b);
+  const spmc::MemShare* sc = core_.share(c);
+  ASSERT_TRUE(sb && sc);
+  for (uint32_t i = 0; i < 3; ++i) EXPECT_EQ(core_.constituents(*sb)[i].address, kPage1 + (kRanges + i) * 0x1000ull);
+  EXPECT_EQ(core_.constituents(*sc)[0].address, kPage1 + 2 * kRanges * 0x1000ull);
+  ASSERT_EQ(retrieve(c).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_EQ(get(sp_rx_[0], 96, 8), kPage1 + 2 * kRanges * 0x1000ull);
+  EXPECT_NE(page(kSp, kPage1 + 2 * kRanges * 0x1000ull), nullptr);
+  // a's pages are free again, in a new transaction.
+  EXPECT_NE(handle(nwd_share(0, 2)), 0u);
+  expect_accounted();
+}
+
+TEST_F(MemoryPool, FragmentedTransactionsCountTowardsTheQuota) {
+  for (unsigned i = 0; i < 191; ++i) ASSERT_NE(handle(nwd_share(i, 1)), 0u) << i;
+  // The 192nd arrives in fragments: its slot is taken at the first one,
+  // its ranges at the last.
+  const uint32_t len = build_desc(nwd_tx(), 0, {{kSp, 2}}, pages(kPage1 + 191 * kRanges * 0x1000ull, 4));
+  Regs r = nwd({{ffa::raw(Func::mem_share_64), len, len - 32}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx)) << err(r);
+  const uint64_t h = r.x[1] | r.x[2] << 32;
+  EXPECT_EQ(err(nwd_share(192, 1)), kNoMemory);  // at the quota already
+  EXPECT_EQ(core_.pool_in_use(), 191u);
+  std::memmove(nwd_tx(), nwd_tx() + len - 32, 32);
+  r = nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(h), h >> 32, 32}});
+  ASSERT_TRUE(ok(r));
+  EXPECT_EQ(core_.pool_in_use(), 195u);
+  // Abandoned or reclaimed, it gives both back.
+  ASSERT_TRUE(ok(reclaim(h)));
+  EXPECT_EQ(core_.pool_in_use(), 191u);
+  (void)build_desc(nwd_tx(), 0, {{kSp, 2}}, pages(kPage1 + 191 * kRanges * 0x1000ull, 4));
+  r = nwd({{ffa::raw(Func::mem_share_64), len, len - 32}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+  ASSERT_TRUE(ok(reclaim(r.x[1] | r.x[2] << 32)));
+  EXPECT_EQ(core_.shares_in_use(), 191u);
+  expect_accounted();
+}
+
+// With a quota that lets it, the normal world alone fills the table: 256
+// transactions, the 257th refused; one reclaimed makes room for one more.
+class MemoryPoolNwdOnly : public MemoryPool {
+ protected:
+  MemoryPoolNwdOnly()
+      : MemoryPool(spmc::CoreConfig{EndpointId(0x8000), ffa::kVersion1_2, {256, 4096}, {32, 512}}) {}
+};
+
+TEST_F(MemoryPoolNwdOnly, TwoHundredFiftySixTransactions) {
+  std::vector<uint64_t> handles;
+  for (unsigned i = 0; i < 256; ++i) {
+    handles.push_back(handle(nwd_share(i)));
+    ASSERT_NE(handles.back(), 0u) << i;
+  }
+  EXPECT_EQ(core_.pool_in_use(), 4096u);
+  // Nothing left: not for the normal world, not for a partition (whose
+  // share is what the normal world's quota leaves: none here).
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), share_desc(kSp, kPage1 + 0x1800000, 1),
+                      share_desc(kSp, kPage1 + 0x1800000, 1)}})),
+            kNoMemory);
+  EXPECT_EQ(err(sp_share(0, 0, 1)), kNoMemory);
+  ASSERT_TRUE(ok(reclaim(handles[7])));
+  EXPECT_NE(handle(nwd_share(7)), 0u);
+  EXPECT_EQ(err(nwd_share(7, 1)), kNoMemory);
+  handles[7] = 0;
+  for (uint64_t h : handles)
+    if (h) ASSERT_TRUE(ok(reclaim(h)));
+  EXPECT_EQ(core_.shares_in_use(), 1u);
+  EXPECT_EQ(core_.pool_in_use(), kRanges);
+}
+
 }  // namespace
