@@ -150,7 +150,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Ranges of the pool held by live transactions.
   size_t pool_in_use() const { return pool_used_; }
   // What `lender` holds now: live transactions and their ranges.
-  MemQuota held_by(ffa::EndpointId lender) const;
+  MemQuota held_by(ffa::EndpointId lender) const {
+    const MemQuota* h = const_cast<Core*>(this)->usage_of(lender);
+    return h ? *h : MemQuota{0, 0};
+  }
   size_t partition_count() const { return partition_count_; }
   unsigned deferred_interrupts() const { return deferred_interrupts_; }
   const Partition* find_partition(ffa::EndpointId id) const;
@@ -244,7 +247,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   ffa::MemConstituent* mutable_constituents(const MemShare& s) { return pool_ + s.first_constituent; }
   // Whether `id` may hold `more` than it does, within its quota and,
   // for a partition, the partitions' share of the table and pool.
-  bool within_quota(ffa::EndpointId id, MemQuota more) const;
+  bool within_quota(ffa::EndpointId id, MemQuota more);
+  // What lender `id` holds (counted as slots and ranges are taken and
+  // given back), or null for an unknown partition.
+  MemQuota* usage_of(ffa::EndpointId id);
   MemShare* find_share(uint64_t handle);
   // memory_retrieval.cpp: the borrower's side.
   void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
@@ -327,6 +333,11 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // packed in [0, pool_used_) (memory_sharing.cpp says why).
   ffa::MemConstituent pool_[kMaxPoolConstituents];
   uint32_t pool_used_ = 0;
+  // What each lender holds: the normal world, each partition (by index),
+  // and the partitions together.
+  MemQuota nwd_held_{0, 0};
+  MemQuota sp_held_[kMaxPartitions] = {};
+  MemQuota sp_total_{0, 0};
   uint64_t share_generation_ = 0;
   // A descriptor arriving in fragments (one at a time).
   struct Reassembly {

@@ -50,14 +50,11 @@ bool Core::overlaps(const ffa::MemConstituent& a, const ffa::MemConstituent& b) 
 
 bool Core::in_transaction(uint64_t address, uint64_t size) const {
   if (size == 0) return false;
-  // A share that is still arriving in fragments has no ranges yet
-  // (constituent_count 0); its ranges are checked when it completes.
-  for (const MemShare& s : shares_) {
-    if (s.state == MemShare::State::free) continue;
-    for (uint32_t i = 0; i < s.constituent_count; ++i)
-      if (ranges_overlap(address, size, constituents(s)[i].address, uint64_t{constituents(s)[i].pages} * kPageSize))
-        return true;
-  }
+  // The pool holds the ranges of every live transaction (one that is
+  // still arriving in fragments has none yet; they are checked when it
+  // completes).
+  for (uint32_t i = 0; i < pool_used_; ++i)
+    if (ranges_overlap(address, size, pool_[i].address, uint64_t{pool_[i].pages} * kPageSize)) return true;
   for (unsigned i = 0; i < donated_count_; ++i)
     if (ranges_overlap(address, size, donated_[i].range.address, uint64_t{donated_[i].range.pages} * kPageSize))
       return true;
@@ -71,34 +68,23 @@ MemShare* Core::find_share(uint64_t handle) {
   return s.state != MemShare::State::free && s.handle == handle ? &s : nullptr;
 }
 
-MemQuota Core::held_by(ffa::EndpointId lender) const {
-  MemQuota held{0, 0};
-  for (const MemShare& s : shares_) {
-    if (s.state == MemShare::State::free || !(s.sender == lender)) continue;
-    ++held.transactions;
-    held.ranges += s.constituent_count;
-  }
-  return held;
+MemQuota* Core::usage_of(ffa::EndpointId id) {
+  if (!id.is_secure()) return &nwd_held_;
+  const Partition* p = find_partition(id);
+  return p ? &sp_held_[index_of(p)] : nullptr;
 }
 
-bool Core::within_quota(ffa::EndpointId id, MemQuota more) const {
-  const MemQuota held = held_by(id);
-  if (!id.is_secure()) {
-    const MemQuota q = config_.nwd_quota;
-    return held.transactions + more.transactions <= q.transactions && held.ranges + more.ranges <= q.ranges;
-  }
-  const MemQuota q = config_.sp_quota;
-  if (held.transactions + more.transactions > q.transactions || held.ranges + more.ranges > q.ranges) return false;
+bool Core::within_quota(ffa::EndpointId id, MemQuota more) {
+  const MemQuota* held = usage_of(id);
+  if (!held) return false;
+  const MemQuota q = id.is_secure() ? config_.sp_quota : config_.nwd_quota;
+  if (uint64_t{held->transactions} + more.transactions > q.transactions ||
+      uint64_t{held->ranges} + more.ranges > q.ranges)
+    return false;
+  if (!id.is_secure()) return true;
   // Partitions together: what the normal world's quota leaves.
-  MemQuota all{0, 0};
-  for (const MemShare& s : shares_) {
-    if (s.state == MemShare::State::free || !s.sender.is_secure()) continue;
-    ++all.transactions;
-    all.ranges += s.constituent_count;
-  }
-  const uint64_t nwd_t = config_.nwd_quota.transactions, nwd_r = config_.nwd_quota.ranges;
-  return uint64_t{all.transactions} + more.transactions + nwd_t <= kMaxShares &&
-         uint64_t{all.ranges} + more.ranges + nwd_r <= kMaxPoolConstituents;
+  return uint64_t{sp_total_.transactions} + more.transactions + config_.nwd_quota.transactions <= kMaxShares &&
+         uint64_t{sp_total_.ranges} + more.ranges + config_.nwd_quota.ranges <= kMaxPoolConstituents;
 }
 
 MemShare* Core::allocate_share(ffa::EndpointId sender) {
@@ -113,6 +99,8 @@ MemShare* Core::allocate_share(ffa::EndpointId sender) {
     // bit 63 stays clear (allocated by the SPMC).
     share_generation_ = (share_generation_ + 1) & ((1ull << 47) - 1);
     s.handle = (share_generation_ << 16) | static_cast<uint64_t>(&s - shares_ + 1);
+    ++usage_of(sender)->transactions;
+    if (sender.is_secure()) ++sp_total_.transactions;
     return &s;
   }
   return nullptr;
@@ -135,19 +123,30 @@ bool Core::allocate_constituents(MemShare& s, uint32_t n) {
   s.first_constituent = pool_used_;
   s.constituent_count = n;
   pool_used_ += n;
+  usage_of(s.sender)->ranges += n;
+  if (s.sender.is_secure()) sp_total_.ranges += n;
   return true;
 }
 
 void Core::free_share(MemShare& s) {
   if (reassembly_.share == &s) reassembly_ = Reassembly{};
-  if (const uint32_t n = s.constituent_count; n != 0) {
+  if (s.state == MemShare::State::free) return;
+  const uint32_t n = s.constituent_count;
+  MemQuota& held = *usage_of(s.sender);
+  --held.transactions;
+  held.ranges -= n;
+  if (s.sender.is_secure()) {
+    --sp_total_.transactions;
+    sp_total_.ranges -= n;
+  }
+  if (n != 0 && s.first_constituent + n != pool_used_) {  // not the last slice: close the gap
     const uint32_t first = s.first_constituent;
     for (uint32_t i = first + n; i < pool_used_; ++i) pool_[i - n] = pool_[i];
     for (MemShare& other : shares_)
       if (other.constituent_count != 0 && other.first_constituent > first) other.first_constituent -= n;
-    pool_used_ -= n;
-    s.constituent_count = 0;
   }
+  pool_used_ -= n;
+  s.constituent_count = 0;
   s.clear();
 }
 
@@ -273,11 +272,12 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
     const ffa::MemConstituent& a = constituents(candidate)[i];
     for (uint32_t j = i + 1; j < candidate.constituent_count; ++j)
       if (overlaps(a, constituents(candidate)[j])) return Error::denied;
-    for (const MemShare& s : shares_) {
-      if (s.state != MemShare::State::ready) continue;
-      for (uint32_t j = 0; j < s.constituent_count; ++j)
-        if (overlaps(a, constituents(s)[j])) return Error::denied;
-    }
+    // Every slice of the pool but the candidate's belongs to a ready
+    // transaction: ranges are taken only while a descriptor is committed,
+    // and that one ends ready or freed.
+    const uint32_t mine = candidate.first_constituent, mine_end = mine + candidate.constituent_count;
+    for (uint32_t j = 0; j < pool_used_; ++j)
+      if ((j < mine || j >= mine_end) && overlaps(a, pool_[j])) return Error::denied;
     for (unsigned j = 0; j < donated_count_; ++j)
       if (overlaps(a, donated_[j].range)) return Error::denied;
   }
