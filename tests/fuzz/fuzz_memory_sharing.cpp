@@ -330,6 +330,11 @@ void check_pool(const spmc::Core& core) {
     FUZZ_CHECK(h.transactions == core.held_by(EndpointId(id)).transactions);
     FUZZ_CHECK(h.ranges == core.held_by(EndpointId(id)).ranges);
   }
+  // The core's counts for lenders that hold nothing.
+  std::vector<uint16_t> lenders{0};
+  for (size_t i = 0; i < core.partition_count(); ++i) lenders.push_back(core.partition(i).info.id.raw());
+  for (uint16_t id : lenders)
+    if (!held.count(id)) FUZZ_CHECK(core.held_by(EndpointId(id)).transactions == 0 && core.held_by(EndpointId(id)).ranges == 0);
   FUZZ_CHECK(partitions.transactions + config.nwd_quota.transactions <= spmc::kMaxShares);
   FUZZ_CHECK(partitions.ranges + config.nwd_quota.ranges <= spmc::kMaxPoolConstituents);
 }
