@@ -310,7 +310,8 @@ ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle
   if (s->retrieved(i)) return Error::denied;
   // One contiguous range: the endpoint sees it as one buffer.
   if (s->constituent_count != 1) return Error::not_supported;
-  const ffa::MemConstituent& c = constituents(*s)[0];
+  // A copy: a transaction that ends gives its slice of the pool to others.
+  const ffa::MemConstituent c = constituents(*s)[0];
   auto va = placement_.map_ns_pages(c.address, c.pages);
   if (!va) return va.error();
   const uint8_t data = s->permissions[i] & ffa::mem_perm::data_mask;
