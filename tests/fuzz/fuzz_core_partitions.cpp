@@ -137,7 +137,14 @@ uint8_t pick_access(FuzzInput& in) {
 ffa::Regs memory_event(FuzzInput& in, spmc::Core& core, const fake::FakePlacement& placement, size_t idx, uint8_t* tx,
                        const Handles& handles) {
   const uint16_t self = core.partition(idx).info.id.raw();
-  const uint8_t kind = in.byte() % 6;
+  const uint8_t kind = in.byte() % 8;
+  // Its RX/TX pair at run time: unmapped, then mapped again from pages
+  // of its own (or anything pick_address offers, which may not be).
+  if (kind == 6) return ffa::Regs{{ffa::raw(ffa::Func::rxtx_unmap), (in.byte() & 1) ? uint64_t{self} << 16 : 0}};
+  if (kind == 7) {
+    const uint64_t tx_at = pick_address(in, placement, self), rx_at = pick_address(in, placement, self);
+    return ffa::Regs{{ffa::raw(ffa::Func::rxtx_map_64), tx_at, rx_at, 1u + in.byte() % 2}};
+  }
   if (kind == 0) {
     const uint32_t fid = kTransfers[in.byte() % 3];
     const uint16_t to = kIds[in.byte() % 7];
@@ -182,11 +189,11 @@ void check_memory(spmc::Core& core, const fake::FakePlacement& placement, Shadow
   for (const auto& [key, page] : placement.pages()) {
     if (page.own) {
       FUZZ_CHECK(!page.ns);
-      // Its RX/TX pair stays read-write data.
+      // Its RX/TX pair, while mapped, stays read-write data (once
+      // unmapped the pages are its own to change while it boots).
       for (size_t i = 0; i < core.partition_count(); ++i) {
         if (core.partition(i).info.id.raw() != key.first) continue;
-        if (key.second == own_base(i) + kRxOff || key.second == own_base(i) + kTxOff)
-          FUZZ_CHECK(page.writable && !page.exec);
+        if (core.partition(i).mailbox.overlaps(key.second, 0x1000)) FUZZ_CHECK(page.writable && !page.exec);
       }
       continue;
     }
@@ -206,10 +213,16 @@ void check_memory(spmc::Core& core, const fake::FakePlacement& placement, Shadow
   for (size_t k = 0; k < spmc::kMaxShares; ++k) ranges_in_use += core.share_slot(k).constituent_count;
   FUZZ_CHECK(ranges_in_use == core.pool_in_use());
   // Every retrieved range is mapped for its borrower as the transaction
-  // allows it.
+  // allows it, and no transaction covers a page of any endpoint's mapped
+  // RX/TX pair (which the SPMC writes).
   for (size_t k = 0; k < spmc::kMaxShares; ++k) {
     const spmc::MemShare& s = core.share_slot(k);
     if (s.state != spmc::MemShare::State::ready) continue;
+    for (uint32_t c = 0; c < s.constituent_count; ++c) {
+      const ffa::MemConstituent& range = core.constituents(s)[c];
+      for (size_t i = 0; i < core.partition_count(); ++i)
+        FUZZ_CHECK(!core.partition(i).mailbox.overlaps(range.address, uint64_t{range.pages} * 0x1000ull));
+    }
     for (unsigned r = 0; r < s.receiver_count; ++r) {
       if (!s.retrieved(r) || !s.receivers[r].is_secure()) continue;
       const bool may_write = (s.retrieved_as[r] & ffa::mem_perm::data_mask) == ffa::mem_perm::data_rw;
