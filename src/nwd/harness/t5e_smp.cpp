@@ -204,14 +204,19 @@ bool start_cpu(unsigned c) {
   return r == 0;
 }
 
-bool wait_off(unsigned from, unsigned to) {
+// Waits (at most `seconds` for each) until CPUs [from, to) are off.
+bool wait_off(unsigned from, unsigned to, uint64_t seconds = 2) {
+  bool all = true;
   for (unsigned c = from; c < to; ++c) {
     const uint64_t t0 = arch::cntpct();
     while (psci(kAffinityInfo, c, 0) != 1) {
-      if (arch::cntpct() - t0 > arch::cntfrq() * 2) return false;
+      if (arch::cntpct() - t0 > arch::cntfrq() * seconds) {
+        all = false;
+        break;
+      }
     }
   }
-  return true;
+  return all;
 }
 }  // namespace
 
@@ -270,28 +275,17 @@ TEST(smp, concurrent_cpu_on_of_one_cpu_succeeds_once) {
 
 namespace harness {
 unsigned run_on_every_cpu(void (*work)(unsigned cpu)) {
-  const uint64_t entry = reinterpret_cast<uint64_t>(harness_secondary_entry);
   g_other_work = work;
   unsigned n = 1;
   for (unsigned c = 1; c < kMaxCpus; ++c) {
     g_cpu[c] = PerCpu{};
-    // A CPU an earlier test started may still be on its way off.
-    const uint64_t t0 = arch::cntpct();
-    int64_t r;
-    while ((r = psci(kCpuOn, c, entry, stack_top(c))) == kAlreadyOn || r == kOnPending) {
-      if (arch::cntpct() - t0 > arch::cntfrq()) break;
-    }
-    if (r != 0) break;
+    if (!start_cpu(c)) break;  // no such CPU
     n = c + 1;
   }
   work(0);
   const bool finished = wait_done(n, 300);
   // Each secondary powers itself off when done: wait until it is.
-  for (unsigned c = 1; c < n; ++c) {
-    const uint64_t t0 = arch::cntpct();
-    while (psci(kAffinityInfo, c, 0) != 1 && arch::cntpct() - t0 < arch::cntfrq()) {
-    }
-  }
+  (void)wait_off(1, n, 1);
   g_other_work = nullptr;
   return finished ? n : 0;
 }
