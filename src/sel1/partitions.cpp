@@ -448,21 +448,17 @@ void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
 
 namespace {
 // The declared, lendable region of `h` that holds all of [pa, pa + pages).
-const Hosted::Lendable* lendable_region(const Hosted& h, uint64_t pa, uint32_t pages) {
-  const uint64_t size = uint64_t{pages} * kPage;
-  for (unsigned i = 0; i < h.lendable_count; ++i) {
-    const Hosted::Lendable& r = h.lendable[i];
-    if (pa >= r.base && size <= uint64_t{r.pages} * kPage && pa - r.base <= uint64_t{r.pages} * kPage - size)
-      return &r;
-  }
-  return nullptr;
-}
-}  // namespace
-
-namespace {
+// Whether [pa, pa + pages) lies inside region `r` (without computing an
+// end that could wrap).
 bool inside(const Hosted::Lendable& r, uint64_t pa, uint32_t pages) {
   const uint64_t size = uint64_t{pages} * kPage;
   return r.pages != 0 && pa >= r.base && size <= uint64_t{r.pages} * kPage && pa - r.base <= uint64_t{r.pages} * kPage - size;
+}
+
+const Hosted::Lendable* lendable_region(const Hosted& h, uint64_t pa, uint32_t pages) {
+  for (unsigned i = 0; i < h.lendable_count; ++i)
+    if (inside(h.lendable[i], pa, pages)) return &h.lendable[i];
+  return nullptr;
 }
 }  // namespace
 
