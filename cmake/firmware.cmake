@@ -55,7 +55,7 @@ target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
-          src/sel1/partitions.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
+          src/sel1/partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
           src/arch/aarch64/gicv3.cpp
   LIBS tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
@@ -153,6 +153,35 @@ tessera_partition(ported_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/ported_c/mani
 target_compile_options(ported_c.elf PRIVATE -fPIE -fvisibility=hidden)
 target_link_options(ported_c.elf PRIVATE -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,text)
 
+# Trusted Applications (src/ta, docs/trusted-applications.md): each is a
+# flat image linked at TA_IMAGE_VA with the TA runtime (GP API subset);
+# every TA in TESSERA_TAS goes into one TA store, the FIP's tos-fw-extra1.
+add_library(tessera_ta_rt STATIC src/ta/entry.S src/ta/dispatch.cpp src/ta/heap.cpp src/ta/api.cpp src/lib/mem.cpp)
+set_source_files_properties(src/lib/mem.cpp TARGET_DIRECTORY tessera_ta_rt PROPERTIES COMPILE_OPTIONS
+                            "-fno-tree-loop-distribute-patterns")
+set(TESSERA_TAS "")
+function(tessera_ta name)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  add_executable(${name}.ta.elf ${ARG_SOURCES})
+  target_include_directories(${name}.ta.elf PRIVATE ${CMAKE_SOURCE_DIR}/tas)
+  target_link_libraries(${name}.ta.elf PRIVATE tessera_ta_rt gcc)
+  target_link_options(${name}.ta.elf PRIVATE -T ${CMAKE_SOURCE_DIR}/src/ta/ta.ld)
+  set_target_properties(${name}.ta.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/ta/ta.ld)
+  add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/tas/${name}.ta
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/tas
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${name}.ta.elf ${CMAKE_CURRENT_BINARY_DIR}/tas/${name}.ta
+    DEPENDS ${name}.ta.elf COMMENT "TA ${name}")
+  set(TESSERA_TAS ${TESSERA_TAS} ${CMAKE_CURRENT_BINARY_DIR}/tas/${name}.ta PARENT_SCOPE)
+endfunction()
+tessera_ta(hello SOURCES tas/hello/hello.c)
+tessera_ta(hostile SOURCES tas/hostile/hostile.c)
+tessera_ta(caller SOURCES tas/caller/caller.c)
+add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkta_store.py --out ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
+          ${TESSERA_TAS}
+  DEPENDS ${TESSERA_TAS} ${CMAKE_SOURCE_DIR}/tools/mkta_store.py COMMENT "TA store (tos-fw-extra1)")
+add_custom_target(ta_store ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin)
+
 # One flash file per configuration: the monitor, padded, then a FIP with
 # the SPMC image, its manifest, the normal-world image and SP packages.
 function(tessera_config name)
@@ -175,12 +204,14 @@ function(tessera_config name)
     DEPENDS ${ARG_MANIFEST} COMMENT "dtc ${name}/spmc_manifest.dtb")
   add_custom_command(OUTPUT ${dir}/fip.bin ${dir}/flash.bin
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkfip.py --tos ${ARG_TOS}.bin
-            --tos-config ${dir}/spmc_manifest.dtb --nwd ${ARG_NWD}.bin ${sp_args} --out ${dir}/fip.bin
+            --tos-config ${dir}/spmc_manifest.dtb --tos-extra1 ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
+            --nwd ${ARG_NWD}.bin ${sp_args} --out ${dir}/fip.bin
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkflash.py --monitor el3.bin --fip ${dir}/fip.bin
             --out ${dir}/flash.bin
     DEPENDS el3 ${ARG_TOS} ${ARG_NWD} ${CMAKE_CURRENT_BINARY_DIR}/el3.bin
             ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TOS}.bin ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NWD}.bin ${dir}/spmc_manifest.dtb
-            ${sp_deps} ${CMAKE_SOURCE_DIR}/tools/mkfip.py ${CMAKE_SOURCE_DIR}/tools/mkflash.py
+            ${sp_deps} ta_store ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
+            ${CMAKE_SOURCE_DIR}/tools/mkfip.py ${CMAKE_SOURCE_DIR}/tools/mkflash.py
     COMMENT "fiptool + flash image ${name}/flash.bin")
   add_custom_target(config_${name} ALL DEPENDS ${dir}/flash.bin)
 endfunction()

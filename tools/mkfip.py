@@ -35,12 +35,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--tos", required=True)
     ap.add_argument("--tos-config", required=True)
+    ap.add_argument("--tos-extra1", help="the TA store (tools/mkta_store.py)")
     ap.add_argument("--nwd", required=True)
     ap.add_argument("--sp", action="append", default=[], help="an SP package (repeatable)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     cmd = ["fiptool", "create", "--align", "16", "--tos-fw", a.tos, "--tos-fw-config", a.tos_config,
            "--nt-fw", a.nwd]
+    if a.tos_extra1:
+        cmd += ["--tos-fw-extra1", a.tos_extra1]
     for pkg in a.sp:
         cmd += ["--blob", f"uuid={package_uuid(pkg)},file={pkg}"]
     pathlib.Path(a.out).unlink(missing_ok=True)

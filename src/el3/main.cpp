@@ -222,10 +222,17 @@ extern "C" void el3_main() {
       continue;
     }
     if (ref.address < plat::kPackageRegionBase || ref.address + pkg->size() > plat::kPackageRegionEnd) {
-      lib::log::error("SP package {} does not fit the staging area 0x0ec00000-0x0f000000: not loaded", i);
+      lib::log::error("SP package {} does not fit the staging area 0x0ec00000-0x0ee00000: not loaded", i);
       continue;
     }
     copy(ref.address, *pkg);
+  }
+  // Trusted Applications (tos-fw-extra1): the trusted OS checks the store.
+  if (auto tas = lib::fip::find(fip, lib::fip::kTosFwExtra1)) {
+    if (tas->size() <= plat::kTaStoreEnd - plat::kTaStoreBase)
+      copy(plat::kTaStoreBase, *tas);
+    else
+      lib::log::error("TA store (tos-fw-extra1) larger than 2 MiB: not loaded");
   }
 
   boot.spmc_id = m.spmc_id;

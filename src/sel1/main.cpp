@@ -15,6 +15,7 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/optee_endpoint.h"
 #include "sel1/secure_timer.h"
+#include "sel1/ta_host.h"
 #include "sel1/threads.h"
 #include "sel1/partitions.h"
 #include "sel1/placement.h"
@@ -192,6 +193,11 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   sel1::secure_timer().init(core, manifest.trusted_os_id);
   optee.attach_device(sel1::secure_timer());
   optee.attach_threads(sel1::threads());
+  // Trusted Applications, from the store the monitor staged.
+  sel1::ta_host().init(lib::ByteView(reinterpret_cast<const uint8_t*>(plat::kTaStoreBase),
+                                     plat::kTaStoreEnd - plat::kTaStoreBase),
+                       manifest.trusted_os_id, &tables);
+  optee.attach_tas(sel1::ta_host());
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 

@@ -75,7 +75,10 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   // loads them, never executes them.
   // Not global: partitions map this range themselves, under their own
   // ASIDs, and must never hit our entries in the TLB.
-  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPackageRegionEnd,
+  // TAs run in the TA memory; the TA store follows the packages.
+  static_assert(plat::kPartitionRegionEnd == plat::kTaRamBase && plat::kTaRamEnd == plat::kPackageRegionBase &&
+                plat::kPackageRegionEnd == plat::kTaStoreBase);
+  map_or_panic(pt, plat::kPartitionRegionBase, plat::kTaStoreEnd,
                Attrs{.type = MemType::normal, .write = true, .global = false});
 
   g_root = pt.root_address();

@@ -97,6 +97,7 @@ void OpteeEndpoint::spin(ffa::EndpointId caller, const uint64_t* in, uint64_t* o
   }
   jobs_[t] = SpinJob{in[1] & 0xFFFFFFFF, (in[2] & 0xFFFFFFFF) | (in[3] & 0xFFFFFFFF) << 32};
   thread_owner_[t] = caller;  // only it may resume the thread
+  work_[t] = Work::spin;
   yielding_answer(t, threads_->run(t, spin_work, &jobs_[t]), out);
 }
 
@@ -118,6 +119,10 @@ void OpteeEndpoint::yielding_answer(unsigned t, bool done, uint64_t* out) {
     return;
   }
   out[1] = kYieldingReturnDone;
+  if (work_[t] == Work::call) {
+    finish_call(calls_[t]);  // the answer goes into the argument; w5-w7 stay 0
+    return;
+  }
   out[2] = jobs_[t].value & 0xFFFFFFFF;
   out[3] = jobs_[t].value >> 32;
 }

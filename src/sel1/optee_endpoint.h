@@ -13,6 +13,8 @@
 #include <cstdint>
 
 #include "ffa/ids.h"
+#include "optee/msg_arg.h"
+#include "optee/ta_service.h"
 #include "sel1/thread_service.h"
 #include "spmc/endpoint.h"
 
@@ -44,10 +46,9 @@ inline constexpr uint32_t kFfaDenied = 0xFFFFFFFA;
 inline constexpr uint32_t kTeeErrorItemNotFound = 0xFFFF0008;
 inline constexpr uint32_t kTeeErrorNotImplemented = 0xFFFF0009;
 inline constexpr uint32_t kTeeOriginTee = 3;
-// optee_msg_arg: a 32-byte header, then num_params 32-byte parameters.
-inline constexpr uint32_t kMsgArgHeader = 32, kMsgParamSize = 32, kMsgMaxParams = 6;
-// A parameter's attr: [7:0] type (1 value input), bit 8 meta.
-inline constexpr uint64_t kMsgAttrTypeMask = 0xFF, kMsgAttrValueInput = 1, kMsgAttrMeta = 1u << 8;
+inline constexpr uint32_t kTeeErrorTargetDead = 0xFFFF3024;
+inline constexpr uint32_t kTeeErrorOutOfMemory = 0xFFFF000C;
+inline constexpr uint32_t kTeeOriginComms = 2;
 
 // OP-TEE's FF-A ABI version (OPTEE_FFA_VERSION_MAJOR/MINOR).
 inline constexpr uint32_t kOpteeFfaApiMajor = 1;
@@ -114,15 +115,35 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   }
   void attach_device(DeviceService& device) { device_ = &device; }
   void attach_threads(ThreadService& threads) { threads_ = &threads; }
+  // Who hosts Trusted Applications; without one, no TA is found.
+  void attach_tas(optee::TaService& tas) { tas_ = &tas; }
   static constexpr unsigned kMaxThreads = 8;
+  // Shared buffers the trusted OS holds at once (OP-TEE's registered
+  // shared memory): Linux registers every TEE buffer separately.
+  static constexpr unsigned kMaxShm = 64;
 
  private:
   // optee_shm_calls.cpp. `caller` is the request's sender.
   void yielding_call_with_arg(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   void unregister_shm(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
-  // The command in `arg` (a copy of the header and parameters); the
-  // result goes to arg's ret and ret_origin.
-  static void run_command(uint8_t* arg, uint32_t num_params);
+  struct Shm;
+  // The buffer `handle` that `caller` lent us, taken on first use as a
+  // mapped buffer (an argument); null when it is not the caller's.
+  Shm* shm_for(ffa::EndpointId caller, uint64_t handle, uint32_t& status);
+  // A yielding call with an argument, in a thread: its input, its answer.
+  struct Call {
+    OpteeEndpoint* self;
+    ffa::EndpointId caller;
+    uint64_t handle, offset;
+    optee::MsgArg request, answer;
+    optee::CallParams params;
+  };
+  static void call_work(void* call);
+  void run_command(Call& c);
+  // The client's memory references: their pages, from its shared memory.
+  uint32_t resolve_memrefs(Call& c);
+  void finish_call(Call& c);
+  void open_session(Call& c);
 
   uint32_t build_id_;
   void (*fp_clobber_)(uint64_t);
@@ -132,6 +153,11 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   // Yielding work in threads, one job per thread.
   SpinJob jobs_[kMaxThreads] = {};
   ffa::EndpointId thread_owner_[kMaxThreads];  // who started each thread's call
+  // What each thread runs: a spin (jobs_) or a call with an argument.
+  enum class Work : uint8_t { spin, call };
+  Work work_[kMaxThreads] = {};
+  Call calls_[kMaxThreads] = {};
+  optee::TaService* tas_ = nullptr;
   void spin(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   void resume(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   // The answer for thread `t` after it ran: done, or interrupted.
@@ -140,13 +166,16 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   // Shared memory the normal world passed in a yielding call: retrieved
   // on first use, kept until it unregisters it. Only `lender` (the
   // transaction's sender, as the SPMC core knows it) may name `handle`.
+  // Taken either as one mapped buffer for arguments (`mapped`, `share`)
+  // or as pages for TA memory references (`pages`; nothing mapped here),
+  // never both; neither yet while a slot is being filled.
   struct Shm {
     bool used;
+    bool mapped, pages;
     uint64_t handle;
     ffa::EndpointId lender;
     spmc::LocalShare share;
   };
-  static constexpr unsigned kMaxShm = 8;
   Shm shm_[kMaxShm] = {};
 };
 

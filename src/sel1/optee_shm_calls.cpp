@@ -1,100 +1,208 @@
 // OP-TEE's yielding calls over FF-A: the argument lives in memory the
 // normal world shared with us (FFA_MEM_SHARE to the trusted OS's endpoint).
-// We copy the argument in, check it, run the command on the copy, and
-// write back only the fields OP-TEE's answer changes, so a normal world
-// that rewrites the memory meanwhile changes nothing for us.
+// We copy the argument in and check it (optee/msg_arg.h), run the command
+// on the copy in one of our threads (a normal-world interrupt may suspend
+// it; OPTEE_FFA_YIELDING_CALL_RESUME continues it), and write back only
+// the fields OP-TEE's answer changes, so a normal world that rewrites the
+// memory meanwhile changes nothing for us.
 #include "lib/bytes.h"
 #include "sel1/optee_endpoint.h"
 
 namespace sel1 {
-namespace {
-// optee_msg_arg field offsets.
-constexpr uint32_t kCmd = 0, kSession = 8, kRet = 20, kRetOrigin = 24, kNumParams = 28;
-}  // namespace
 
-void OpteeEndpoint::yielding_call_with_arg(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
-  const uint64_t handle = (in[1] & 0xFFFFFFFF) | (in[2] & 0xFFFFFFFF) << 32;
-  const uint64_t offset = in[3] & 0xFFFFFFFF;
-  out[1] = 0;  // OPTEE_FFA_YIELDING_CALL_RETURN_DONE (nothing suspends yet)
-  if (!memory_) {
-    out[0] = kFfaDenied;
-    return;
-  }
+using optee::MsgArg;
+
+OpteeEndpoint::Shm* OpteeEndpoint::shm_for(ffa::EndpointId caller, uint64_t handle, uint32_t& status) {
+  status = kFfaInvalidParameters;
   Shm* shm = nullptr;
   for (Shm& s : shm_)
     if (s.used && s.handle == handle) shm = &s;
   // Only the lender may name a handle: to anyone else it does not exist,
   // whether we hold the memory already or not. (Retrieving it on another
   // endpoint's word would already be a use.)
-  if (shm ? !(shm->lender == caller) : !memory_->shared_with(self_, handle, caller)) {
-    out[0] = kFfaInvalidParameters;
+  if (shm ? !(shm->lender == caller) : !memory_->shared_with(self_, handle, caller)) return nullptr;
+  if (shm) return shm;
+  for (Shm& s : shm_)
+    if (!s.used && !shm) shm = &s;
+  if (!shm) {
+    status = kFfaNoMemory;
+    return nullptr;
+  }
+  *shm = Shm{true, false, false, handle, caller, {}};
+  return shm;
+}
+
+void OpteeEndpoint::yielding_call_with_arg(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
+  const uint64_t handle = (in[1] & 0xFFFFFFFF) | (in[2] & 0xFFFFFFFF) << 32;
+  const uint64_t offset = in[3] & 0xFFFFFFFF;
+  out[1] = kYieldingReturnDone;
+  if (!memory_) {
+    out[0] = kFfaDenied;
     return;
   }
+  uint32_t status;
+  Shm* shm = shm_for(caller, handle, status);
   if (!shm) {
-    for (Shm& s : shm_)
-      if (!s.used && !shm) shm = &s;
-    if (!shm) {
-      out[0] = kFfaNoMemory;
-      return;
-    }
+    out[0] = status;
+    return;
+  }
+  if (shm->pages) {
+    out[0] = kFfaInvalidParameters;  // taken for memory references: not also an argument buffer
+    return;
+  }
+  if (!shm->mapped) {
     auto share = memory_->local_retrieve(self_, handle);
     if (!share) {
+      shm->used = false;               // never taken: forget it
       out[0] = kFfaInvalidParameters;  // not as one buffer, or not mappable
       return;
     }
-    *shm = Shm{true, handle, caller, *share};
+    shm->share = *share;
+    shm->mapped = true;
   }
   // The argument must lie inside the memory, and we must be able to answer.
-  const lib::MutableByteView mem = shm->share.bytes;
-  if (!shm->share.writable || offset > mem.size() || mem.size() - offset < kMsgArgHeader || (offset & 7) != 0) {
+  auto arg = optee::read_msg_arg(shm->share.bytes.view(), offset);
+  if (!shm->share.writable || !arg) {
     out[0] = kFfaInvalidParameters;
     return;
   }
-  uint8_t arg[kMsgArgHeader + kMsgMaxParams * kMsgParamSize];
-  for (uint32_t i = 0; i < kMsgArgHeader; ++i) arg[i] = mem.data()[offset + i];
-  const uint32_t num_params = *lib::ByteView(arg, sizeof(arg)).le32(kNumParams);
-  const uint64_t length = kMsgArgHeader + uint64_t{num_params} * kMsgParamSize;
-  if (num_params > kMsgMaxParams || length > mem.size() - offset) {
-    out[0] = kFfaInvalidParameters;
+  // (Calls are large: they live in the endpoint, never on a stack.)
+  if (!threads_) {  // hosts without threads (some tests): at once
+    Call& c = calls_[0];
+    c = Call{this, caller, handle, offset, *arg, *arg, {}};
+    run_command(c);
+    finish_call(c);
+    out[0] = 0;
     return;
   }
-  for (uint64_t i = kMsgArgHeader; i < length; ++i) arg[i] = mem.data()[offset + i];
-  run_command(arg, num_params);
-  // Answer: ret, ret_origin and session, nothing else.
-  for (uint32_t f : {kSession, kRet, kRetOrigin})
-    for (uint32_t i = 0; i < 4; ++i) mem.data()[offset + f + i] = arg[f + i];
-  out[0] = 0;
+  const unsigned t = threads_->free_thread();
+  if (t >= kMaxThreads) {
+    out[0] = kTeeErrorBusy;  // every thread is suspended: Linux waits for one and calls again
+    return;
+  }
+  calls_[t].self = this;
+  calls_[t].caller = caller;
+  calls_[t].handle = handle;
+  calls_[t].offset = offset;
+  calls_[t].request = calls_[t].answer = *arg;
+  work_[t] = Work::call;
+  thread_owner_[t] = caller;
+  yielding_answer(t, threads_->run(t, call_work, &calls_[t]), out);
 }
 
-void OpteeEndpoint::run_command(uint8_t* arg, uint32_t num_params) {
-  lib::MutableByteView a(arg, kMsgArgHeader + num_params * kMsgParamSize);
-  const lib::ByteView r(arg, kMsgArgHeader + num_params * kMsgParamSize);
-  uint32_t ret = kTeeErrorNotImplemented;
-  switch (*r.le32(kCmd)) {
-    case optee_cmd::open_session: {
-      // Two meta parameters first: the TA's UUID, then the client's.
-      bool ok = num_params >= 2;
-      for (uint32_t p = 0; ok && p < 2; ++p) {
-        const uint64_t attr = *r.le64(kMsgArgHeader + p * kMsgParamSize);
-        ok = (attr & kMsgAttrMeta) && (attr & kMsgAttrTypeMask) == kMsgAttrValueInput;
+void OpteeEndpoint::call_work(void* call) {
+  Call& c = *static_cast<Call*>(call);
+  c.self->run_command(c);
+}
+
+// The answer into the argument, once the command is over: the argument's
+// buffer is still ours (UNREGISTER_SHM is refused while a call uses it).
+void OpteeEndpoint::finish_call(Call& c) {
+  for (Shm& s : shm_) {
+    if (s.used && s.mapped && s.handle == c.handle) {
+      optee::write_msg_answer(s.share.bytes, c.offset, c.request, c.answer);
+      return;
+    }
+  }
+}
+
+uint32_t OpteeEndpoint::resolve_memrefs(Call& c) {
+  for (unsigned i = 0; i < 4; ++i) {
+    const optee::ClientParam& p = c.params.params.p[i];
+    optee::MemrefPages& pages = c.params.pages[i];
+    pages.count = 0;
+    if (!p.is_memref() || p.handle == optee::kFmemInvalidGlobalId) continue;
+    uint32_t status;
+    Shm* shm = shm_for(c.caller, p.handle, status);
+    if (!shm || shm->mapped) return kTeeErrorBadParameters;  // not the caller's, or its argument buffer
+    // The ranges land in `pages` and are trimmed there to the reference.
+    bool writable = false;
+    auto n = memory_->local_ranges(self_, p.handle, pages.ranges, optee::MemrefPages::kMaxRanges, writable);
+    if (!n) {
+      if (!shm->pages) shm->used = false;  // never taken: forget it
+      return kTeeErrorBadParameters;
+    }
+    shm->pages = true;
+    // A transaction of more ranges than we copy: the reference must lie in
+    // the ranges we have (memref_pages fails otherwise).
+    const unsigned have = *n < optee::MemrefPages::kMaxRanges ? *n : optee::MemrefPages::kMaxRanges;
+    if (!optee::memref_pages(pages.ranges, have, p.offset, p.size, pages)) return kTeeErrorBadParameters;
+    // GP: the TA may write an output reference; the client must have given
+    // us the right to.
+    pages.writable = writable && (p.type == 6 || p.type == 7);
+    if (p.is_output() && !writable) return kTeeErrorBadParameters;
+  }
+  return 0;
+}
+
+void OpteeEndpoint::open_session(Call& c) {
+  MsgArg& a = c.answer;
+  // Two meta parameters first: the TA's UUID (value a, b as the UUID's 16
+  // bytes), then the client's identity (its UUID in a, b, the login in c).
+  bool ok = a.num_params >= 2;
+  for (uint32_t p = 0; ok && p < 2; ++p)
+    ok = a.params[p].attr == (optee::msg_attr::meta | optee::msg_attr::value_input);
+  auto params = ok ? optee::client_params(a, 2) : lib::Result<optee::ClientParams, uint32_t>(kTeeErrorBadParameters);
+  a.session = 0;
+  if (!params) {
+    a.ret = params.error();
+    return;
+  }
+  optee::TaUuid ta;
+  optee::Client client{c.caller, static_cast<uint32_t>(a.params[1].c), {}};
+  for (unsigned i = 0; i < 8; ++i) {
+    ta.bytes[i] = static_cast<uint8_t>(a.params[0].a >> (8 * i));
+    ta.bytes[8 + i] = static_cast<uint8_t>(a.params[0].b >> (8 * i));
+    client.uuid[i] = static_cast<uint8_t>(a.params[1].a >> (8 * i));
+    client.uuid[8 + i] = static_cast<uint8_t>(a.params[1].b >> (8 * i));
+  }
+  c.params.params = *params;
+  if (!tas_) {
+    a.ret = kTeeErrorItemNotFound;  // no TA is installed
+    return;
+  }
+  if (uint32_t r = resolve_memrefs(c)) {
+    a.ret = r;
+    return;
+  }
+  a.ret = tas_->open_session(client, ta, c.params, a.cancel_id, a.session, a.ret_origin);
+  optee::put_client_outputs(a, 2, c.params.params);
+}
+
+void OpteeEndpoint::run_command(Call& c) {
+  MsgArg& a = c.answer;
+  a.ret = kTeeErrorNotImplemented;
+  a.ret_origin = kTeeOriginTee;
+  const optee::Client client{c.caller, 0, {}};
+  switch (a.cmd) {
+    case optee_cmd::open_session:
+      open_session(c);
+      break;
+    case optee_cmd::invoke_command: {
+      auto params = optee::client_params(a, 0);
+      if (!params || !tas_) {
+        a.ret = params ? kTeeErrorBadParameters : params.error();  // no session exists without TAs
+        break;
       }
-      // No Trusted Application is installed yet: no UUID is found.
-      ret = ok ? kTeeErrorItemNotFound : kTeeErrorBadParameters;
-      (void)a.put_le32(kSession, 0);
+      c.params.params = *params;
+      if (uint32_t r = resolve_memrefs(c)) {
+        a.ret = r;
+        break;
+      }
+      a.ret = tas_->invoke(client, a.session, a.func, c.params, a.cancel_id, a.ret_origin);
+      optee::put_client_outputs(a, 0, c.params.params);
       break;
     }
-    case optee_cmd::invoke_command:
     case optee_cmd::close_session:
-      ret = kTeeErrorBadParameters;  // no session exists
+      a.ret = tas_ ? tas_->close_session(client, a.session, a.ret_origin) : kTeeErrorBadParameters;
       break;
     case optee_cmd::cancel:
-      ret = 0;  // nothing runs that could be cancelled
+      if (tas_) tas_->cancel(optee::CallId{c.caller, a.session, a.cancel_id});
+      a.ret = 0;  // GP: a cancellation is a request, answered at once
       break;
     default:
       break;
   }
-  (void)a.put_le32(kRet, ret);
-  (void)a.put_le32(kRetOrigin, kTeeOriginTee);
 }
 
 void OpteeEndpoint::unregister_shm(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
@@ -102,6 +210,12 @@ void OpteeEndpoint::unregister_shm(ffa::EndpointId caller, const uint64_t* in, u
   for (Shm& s : shm_) {
     if (!s.used || s.handle != handle) continue;
     if (!(s.lender == caller)) break;  // someone else's: refused below, and kept
+    // A call suspended in a thread still answers into it.
+    for (unsigned t = 0; threads_ && t < kMaxThreads; ++t)
+      if (work_[t] == Work::call && threads_->suspended(t) && calls_[t].handle == handle) {
+        out[0] = kFfaDenied;
+        return;
+      }
     s.used = false;
     out[0] = memory_ && memory_->local_relinquish(self_, handle) ? 0 : kFfaInvalidParameters;
     return;

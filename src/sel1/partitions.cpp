@@ -86,7 +86,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
   }
   if (ref.address < plat::kPackageRegionBase || ref.address >= plat::kPackageRegionEnd) {
     lib::log::error("partition package {}: package-address {:x} is outside the staging area "
-                    "0x0ec00000-0x0f000000; not started",
+                    "0x0ec00000-0x0ee00000; not started",
                     n, ref.address);
     return false;
   }
@@ -140,7 +140,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, spmc::Core& core) {
     if (e > end) end = e;
   }
   if (!in_partition_region(start, end - start) || m.entrypoint_offset >= *img_size) {
-    lib::log::error("partition \"{}\": image and memory-regions must lie in 0x0e500000-0x0ec00000, entry inside "
+    lib::log::error("partition \"{}\": image and memory-regions must lie in 0x0e500000-0x0e800000, entry inside "
                     "the image; not started",
                     m.description);
     return false;

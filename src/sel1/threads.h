@@ -38,7 +38,8 @@ namespace sel1 {
 class Threads final : public ThreadService {
  public:
   static constexpr unsigned kCount = 4;
-  static constexpr size_t kStackSize = 4096;
+  // TA calls nest (TA-to-TA) on a thread's stack.
+  static constexpr size_t kStackSize = 8192;
   unsigned free_thread() const override;
   bool run(unsigned thread, void (*fn)(void*), void* arg) override;
   bool suspended(unsigned thread) const override { return thread < kCount && state_[thread] == State::suspended; }

@@ -128,6 +128,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
 
   // LocalMemory, for endpoints inside the SPMC's image.
   ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) override;
+  ffa::Result<unsigned> local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out, unsigned max,
+                                     bool& writable) override;
   ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) override;
   bool shared_with(ffa::EndpointId me, uint64_t handle, ffa::EndpointId lender) override {
     const MemShare* s = find_share(handle);

@@ -131,6 +131,13 @@ class LocalMemory {
   // INVALID_PARAMETERS when `me` is not a receiver of `handle`, DENIED
   // when it holds it already, NOT_SUPPORTED for a share of several ranges.
   virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) = 0;
+  // The physical ranges of `handle` (its first `max` of them) for an
+  // endpoint that maps the memory elsewhere (the trusted OS, into a
+  // Trusted Application's address space): retrieves it on first use as
+  // local_retrieve does, without mapping it in the SPMC. Returns how many
+  // ranges the transaction has; `writable` says what `me` was granted.
+  virtual ffa::Result<unsigned> local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out,
+                                             unsigned max, bool& writable) = 0;
   virtual ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) = 0;
   // True when `handle` is a live transaction that `lender` gave, with `me`
   // among its receivers. (The endpoint serves several senders and must

@@ -321,13 +321,33 @@ ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle
   return LocalShare{lib::MutableByteView(*va, uint64_t{c.pages} * kPageSize), data == ffa::mem_perm::data_rw};
 }
 
+ffa::Result<unsigned> Core::local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out,
+                                         unsigned max, bool& writable) {
+  MemShare* s = find_share(handle);
+  if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
+  const unsigned i = receiver_index(*s, me);
+  const Partition* p = find_partition(me);
+  if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;
+  // Held already as one mapped buffer (local_retrieve): not both ways. A
+  // donation would end the transaction these ranges are read from.
+  if (s->local_va || s->type == MemShare::Type::donate) return Error::denied;
+  const uint8_t data = s->permissions[i] & ffa::mem_perm::data_mask;
+  if (!s->retrieved(i)) s->retrieved_as[i] = static_cast<uint8_t>(data | ffa::mem_perm::instr_nx);
+  writable = data == ffa::mem_perm::data_rw;
+  // Copies: the pool compacts when other transactions end.
+  const ffa::MemConstituent* c = constituents(*s);
+  for (unsigned k = 0; k < s->constituent_count && k < max; ++k) out[k] = c[k];
+  return s->constituent_count;
+}
+
 ffa::Status Core::local_relinquish(ffa::EndpointId me, uint64_t handle) {
   MemShare* s = find_share(handle);
   if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   if (i == s->receiver_count || !s->retrieved(i)) return Error::invalid_parameters;
   const ffa::MemConstituent& c = constituents(*s)[0];
-  placement_.unmap_ns_pages(c.address, s->local_va, c.pages);
+  // Mapped in the SPMC only when taken as one buffer (local_retrieve).
+  if (s->local_va) placement_.unmap_ns_pages(c.address, s->local_va, c.pages);
   s->retrieved_as[i] = 0;
   s->local_va = nullptr;
   return {};

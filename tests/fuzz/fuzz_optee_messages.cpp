@@ -202,7 +202,7 @@ void write_arg(World& w, FuzzInput& in) {
     return;
   }
   // A header and its parameters, cut short by the end of the pool.
-  uint8_t arg[sel1::kMsgArgHeader + 8 * sel1::kMsgParamSize] = {};
+  uint8_t arg[optee::kMsgArgHeader + 8 * optee::kMsgParamSize] = {};
   static constexpr uint32_t kCmds[] = {sel1::optee_cmd::open_session, sel1::optee_cmd::invoke_command,
                                        sel1::optee_cmd::close_session, sel1::optee_cmd::cancel, 4, 0xFFFFFFFF};
   put(arg, 0, in.byte() % 8 == 0 ? in.bytes(4) : kCmds[in.byte() % 6], 4);
@@ -212,8 +212,8 @@ void write_arg(World& w, FuzzInput& in) {
   put(arg, 28, num_params, 4);
   for (unsigned p = 0; p < 8; ++p) {
     const uint8_t a = in.byte();
-    const uint64_t attr = a % 4 == 0 ? in.word() : (a % 2 ? sel1::kMsgAttrMeta : 0) | (a >> 2) % 4;
-    put(arg, sel1::kMsgArgHeader + p * sel1::kMsgParamSize, attr, 8);
+    const uint64_t attr = a % 4 == 0 ? in.word() : (a % 2 ? optee::msg_attr::meta : 0) | (a >> 2) % 8;
+    put(arg, optee::kMsgArgHeader + p * optee::kMsgParamSize, attr, 8);
   }
   std::memcpy(m, arg, room < sizeof(arg) ? room : sizeof(arg));
 }
@@ -226,7 +226,7 @@ struct Expected {
   uint32_t ret;
   bool holds;
 };
-constexpr unsigned kMaxRegistered = 8;  // the trusted OS's table of registered memory
+constexpr unsigned kMaxRegistered = sel1::OpteeEndpoint::kMaxShm;  // the trusted OS's table of registered memory
 Expected predict_yielding(World& w, EndpointId caller, uint64_t h, uint64_t offset, const uint8_t* ns_before) {
   auto it = w.lent.find(h);
   const bool held = w.held.count(h) != 0;
@@ -241,18 +241,22 @@ Expected predict_yielding(World& w, EndpointId caller, uint64_t h, uint64_t offs
   }
   // Registered from here on, whatever the argument.
   const uint64_t size = uint64_t{l.pages} * 0x1000;
-  if (!l.writable || offset > size || size - offset < sel1::kMsgArgHeader || (offset & 7) != 0)
+  if (!l.writable || offset > size || size - offset < optee::kMsgArgHeader || (offset & 7) != 0)
     return {sel1::kFfaInvalidParameters, 0, true};
   const uint8_t* arg = ns_before + (l.base + offset - kNs);
   const uint32_t n = static_cast<uint32_t>(get(arg, 28, 4));
-  if (n > sel1::kMsgMaxParams || sel1::kMsgArgHeader + uint64_t{n} * sel1::kMsgParamSize > size - offset)
+  if (n > optee::kMsgMaxParams || optee::kMsgArgHeader + uint64_t{n} * optee::kMsgParamSize > size - offset)
     return {sel1::kFfaInvalidParameters, 0, true};
   switch (get(arg, 0, 4)) {
     case sel1::optee_cmd::open_session: {
-      bool ok = n >= 2;
-      for (uint32_t p = 0; ok && p < 2; ++p) {
-        const uint64_t attr = get(arg, sel1::kMsgArgHeader + p * sel1::kMsgParamSize, 8);
-        ok = (attr & sel1::kMsgAttrMeta) && (attr & sel1::kMsgAttrTypeMask) == sel1::kMsgAttrValueInput;
+      // Exactly two meta value-input parameters (the TA's UUID, the
+      // client's), then at most four client parameters of known types
+      // with no other attribute bits; no TA is installed here.
+      bool ok = n >= 2 && n - 2 <= 4;
+      for (uint32_t p = 0; ok && p < n; ++p) {
+        const uint64_t attr = get(arg, optee::kMsgArgHeader + p * optee::kMsgParamSize, 8);
+        ok = p < 2 ? attr == (optee::msg_attr::meta | optee::msg_attr::value_input)
+                   : (attr <= 3 || (attr >= 5 && attr <= 7));
       }
       return {0, ok ? sel1::kTeeErrorItemNotFound : sel1::kTeeErrorBadParameters, true};
     }

@@ -41,12 +41,17 @@ inline constexpr uint64_t kSpmcManifestMax = 0x1000;
 inline constexpr uint64_t kSpmcRegionBase = 0x0E100000;
 inline constexpr uint64_t kSpmcRegionSize = 4ull << 20;
 
-// Secure partitions run from here to the package staging area; the
-// monitor stages SP packages (from the FIP) in the last 4 MiB.
+// Secure partitions run from here to the TA memory; Trusted Applications
+// run in 256 KiB slots of the TA memory; the monitor stages SP packages
+// (from the FIP) next, and the TA store (tos-fw-extra1) in the last 2 MiB.
 inline constexpr uint64_t kPartitionRegionBase = 0x0E500000;
-inline constexpr uint64_t kPartitionRegionEnd = 0x0EC00000;
+inline constexpr uint64_t kPartitionRegionEnd = 0x0E800000;
+inline constexpr uint64_t kTaRamBase = 0x0E800000;
+inline constexpr uint64_t kTaRamEnd = 0x0EC00000;
 inline constexpr uint64_t kPackageRegionBase = 0x0EC00000;
-inline constexpr uint64_t kPackageRegionEnd = 0x0F000000;
+inline constexpr uint64_t kPackageRegionEnd = 0x0EE00000;
+inline constexpr uint64_t kTaStoreBase = 0x0EE00000;
+inline constexpr uint64_t kTaStoreEnd = 0x0F000000;
 
 // Normal-world DRAM; QEMU puts its device tree at its base for -bios boots.
 inline constexpr uint64_t kNsDramBase = 0x40000000;

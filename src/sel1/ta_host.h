@@ -1,0 +1,111 @@
+// Trusted Applications at S-EL0 in the S-EL1 trusted OS: instances loaded
+// from the TA store into 256 KiB slots of the TA memory, each with its own
+// translation tables and ASID (nothing of the trusted OS is mapped but the
+// trampoline page), sessions in the GP model, and the TA's system calls
+// (src/ta/ta_abi.h). Runs in the trusted OS's threads: a normal-world
+// interrupt stops a TA where it is, and the call answers "interrupted".
+// docs/trusted-applications.md describes it for TA writers and clients.
+#pragma once
+
+#include <optional>
+
+#include "arch/aarch64/pgtable.h"
+#include "optee/ta_service.h"
+#include "optee/ta_store.h"
+#include "sel1/sp_context.h"
+
+namespace sel1 {
+
+class TaHost final : public optee::TaService {
+ public:
+  static constexpr unsigned kMaxInstances = 16;  // the TA memory's 256 KiB slots
+  static constexpr unsigned kMaxSessions = 32;
+  static constexpr unsigned kTablesPerInstance = 8;
+  // How deep TA-to-TA calls may nest (each level runs on the thread's stack).
+  static constexpr unsigned kMaxNesting = 4;
+
+  // Reads the TA store the monitor staged; false (logged) when there is
+  // none or it is refused: then no TA is found.
+  // `os_tables` are the trusted OS's own (for the normal world's clock).
+  bool init(lib::ByteView store, ffa::EndpointId self, arch::mmu::PageTable* os_tables);
+
+  uint32_t open_session(const optee::Client& client, const optee::TaUuid& ta, optee::CallParams& params,
+                        uint32_t cancel_id, uint32_t& session, uint32_t& origin) override;
+  uint32_t invoke(const optee::Client& client, uint32_t session, uint32_t command, optee::CallParams& params,
+                  uint32_t cancel_id, uint32_t& origin) override;
+  uint32_t close_session(const optee::Client& client, uint32_t session, uint32_t& origin) override;
+  void cancel(const optee::CallId& call) override;
+
+ private:
+  struct Instance {
+    bool used, dead, busy;
+    unsigned depth;  // while busy: 0 for a client's call, n + 1 for a call from a TA at depth n
+    const optee::TaImage* ta;
+    unsigned sessions;
+    bool session_slot_used[TA_MAX_SESSIONS];
+    std::optional<arch::mmu::PageTable> tables;
+    SpContext ctx;
+    optee::CallParams nested;  // the parameters of its own TA-to-TA call
+  };
+  // Who owns a session: an FF-A endpoint, or (instance >= 0) a TA.
+  struct Session {
+    bool used;
+    uint32_t id;
+    Instance* instance;
+    unsigned slot;  // in the instance
+    ffa::EndpointId client;
+    int owner_instance;
+    uint32_t cancel_id;
+    bool cancelled;
+  };
+
+  uint64_t slot_pa(const Instance& in) const;
+  ta_param_page& param_page(const Instance& in) const;
+  uint64_t asid(const Instance& in) const;
+  Instance* create_instance(const optee::TaImage& ta, unsigned depth, uint32_t& result, uint32_t& origin);
+  void free_instance(Instance& in);
+  bool map_image(Instance& in);
+  Session* find_session(ffa::EndpointId client, int owner_instance, uint32_t id);
+  uint32_t open(ffa::EndpointId client, int owner_instance, unsigned depth, const optee::TaUuid& uuid,
+                optee::CallParams& params, uint32_t cancel_id, uint32_t& session, uint32_t& origin);
+  uint32_t run_invoke(Session& s, unsigned depth, uint32_t command, optee::CallParams& params, uint32_t cancel_id,
+                      uint32_t& origin);
+  uint32_t close(Session& s, unsigned depth, uint32_t& origin);
+  // Enters `in` for `op` until it returns (TA_SYS_RETURN), panics or
+  // faults; TARGET_DEAD (origin TEE) for a dead instance.
+  uint32_t enter(Instance& in, unsigned depth, uint64_t op, unsigned slot, uint32_t command,
+                 optee::CallParams* params, Session* session, uint32_t& origin);
+  // The parameters into the TA's parameter page and memory-reference
+  // window, and back out.
+  bool put_params(Instance& in, const optee::CallParams& params);
+  void take_params(Instance& in, optee::CallParams& params, uint32_t result);
+  void unmap_window(Instance& in);
+  void kill(Instance& in, const char* why);
+  // ta_syscalls.cpp: one system call; false when the operation is over
+  // (`result` holds its answer).
+  bool syscall(Instance& in, Session* session, uint32_t& result, uint32_t& origin);
+  // The TA's own memory [va, va + len), as the trusted OS sees it (null
+  // when it is not all the TA's own, or not writable when `write`).
+  uint8_t* own_bytes(const Instance& in, uint64_t va, uint64_t len, bool write) const;
+  uint32_t check_access(const Instance& in, uint32_t flags, uint64_t va, uint64_t len) const;
+  uint32_t ta_open(Instance& in, uint32_t& origin, uint32_t& session);
+  uint32_t ta_invoke(Instance& in, uint32_t session, uint32_t command, uint32_t& origin);
+  bool ta_params(Instance& in, optee::CallParams& out);
+  void put_back(Instance& in, const optee::CallParams& params);
+
+  optee::TaStore store_;
+  ffa::EndpointId self_;
+  Instance instances_[kMaxInstances] = {};
+  Session sessions_[kMaxSessions] = {};
+  uint32_t next_id_ = 1;
+  bool rtc_mapped_ = false;
+  uint64_t memref_end_[kMaxInstances] = {};  // how far each instance's window is mapped
+};
+
+TaHost& ta_host();
+// Where a TA, or a system call that waits, may be stopped by a normal-world
+// interrupt: inside one of the trusted OS's threads, a pending one
+// suspends the thread here; it resumes here later, on any CPU.
+void ta_preemption_point();
+
+}  // namespace sel1

@@ -1,0 +1,52 @@
+/* The hostile TA: each command breaks a rule, so that tests can check the
+ * trusted OS contains it. Multi-instance: each session has its own
+ * instance, and only that instance dies. */
+#include "ta/tee_internal_api.h"
+#include "tas.h"
+
+TA_PROPS(TA_HOSTILE_UUID, 0);
+
+/* Where the trusted OS runs (plat/qemu_virt/memory_map.h): never mapped
+ * in a TA's address space. */
+#define TRUSTED_OS_BASE 0x0E100000u
+
+TEE_Result TA_CreateEntryPoint(void) { return TEE_SUCCESS; }
+void TA_DestroyEntryPoint(void) {}
+TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void** ctx) {
+  (void)types;
+  (void)params;
+  *ctx = (void*)0;
+  return TEE_SUCCESS;
+}
+void TA_CloseSessionEntryPoint(void* ctx) { (void)ctx; }
+
+TEE_Result TA_InvokeCommandEntryPoint(void* ctx, uint32_t cmd, uint32_t types, TEE_Param p[4]) {
+  (void)ctx;
+  switch (cmd) {
+    case TA_HOSTILE_CMD_READ_TOS:
+      return *(volatile uint32_t*)(uintptr_t)TRUSTED_OS_BASE;
+    case TA_HOSTILE_CMD_PANIC:
+      TEE_Panic(0xBADC0DE);
+    case TA_HOSTILE_CMD_OVERRUN:
+      if (TEE_PARAM_TYPE_GET(types, 0) != TEE_PARAM_TYPE_MEMREF_OUTPUT) return TEE_ERROR_BAD_PARAMETERS;
+      ((volatile uint8_t*)p[0].memref.buffer)[p[0].memref.size + 4096] = 0x5A;
+      return TEE_SUCCESS;
+    case TA_HOSTILE_CMD_WRITE_INPUT:
+      if (TEE_PARAM_TYPE_GET(types, 0) != TEE_PARAM_TYPE_MEMREF_INPUT) return TEE_ERROR_BAD_PARAMETERS;
+      ((volatile uint8_t*)p[0].memref.buffer)[0] = 0x5A;
+      return TEE_SUCCESS;
+    case TA_HOSTILE_CMD_CHECK_ACCESS:
+      if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_MEMREF_INPUT, TEE_PARAM_TYPE_NONE,
+                                   TEE_PARAM_TYPE_NONE))
+        return TEE_ERROR_BAD_PARAMETERS;
+      p[0].value.a = TEE_CheckMemoryAccessRights(TEE_MEMORY_ACCESS_READ, (void*)(uintptr_t)TRUSTED_OS_BASE, 16);
+      p[0].value.b = TEE_CheckMemoryAccessRights(TEE_MEMORY_ACCESS_READ | TEE_MEMORY_ACCESS_WRITE |
+                                                     TEE_MEMORY_ACCESS_ANY_OWNER,
+                                                 p[1].memref.buffer, p[1].memref.size);
+      return TEE_SUCCESS;
+    case TA_HOSTILE_CMD_NOP:
+      return TEE_SUCCESS;
+    default:
+      return TEE_ERROR_NOT_SUPPORTED;
+  }
+}

@@ -1,0 +1,30 @@
+/* The Trusted Applications in Tessera's tree: their UUIDs and commands,
+ * shared by the TAs, the normal-world harness and the Linux client. */
+#ifndef TESSERA_TAS_H
+#define TESSERA_TAS_H
+
+/* hello: single instance, many sessions. 8aaaf200-2450-11e4-abe2-0002a5d5c51b
+ * is OP-TEE's hello_world example's UUID, so its client finds this TA. */
+#define TA_HELLO_UUID 0x8aaaf200, 0x2450, 0x11e4, 0xab, 0xe2, 0x00, 0x02, 0xa5, 0xd5, 0xc5, 0x1b
+#define TA_HELLO_CMD_INC_VALUE 0  /* value inout: a + 1 (OP-TEE's example's command) */
+#define TA_HELLO_CMD_DEC_VALUE 1  /* value inout: a - 1 */
+#define TA_HELLO_CMD_REVERSE 2    /* memref in -> memref out, reversed; SHORT_BUFFER with the size needed */
+#define TA_HELLO_CMD_WAIT 3       /* value in a: milliseconds; TEE_ERROR_CANCEL when cancelled */
+#define TA_HELLO_CMD_COUNT 4      /* value out a: the instance's invocations so far, b: its open sessions */
+
+/* hostile: multi-instance; each command misbehaves one way. */
+#define TA_HOSTILE_UUID 0x5ee1dead, 0x7a11, 0x4c3b, 0x9e, 0x10, 0x6f, 0x2b, 0x8c, 0x77, 0x41, 0x0d
+#define TA_HOSTILE_CMD_READ_TOS 0      /* loads from the trusted OS's memory */
+#define TA_HOSTILE_CMD_PANIC 1         /* TEE_Panic(0xBADC0DE) */
+#define TA_HOSTILE_CMD_OVERRUN 2       /* memref out: writes one page past its end */
+#define TA_HOSTILE_CMD_WRITE_INPUT 3   /* memref in: writes into it */
+#define TA_HOSTILE_CMD_CHECK_ACCESS 4  /* value out a: TEE_CheckMemoryAccessRights on the trusted OS, b: on its input memref for writing */
+#define TA_HOSTILE_CMD_NOP 5           /* returns TEE_SUCCESS */
+
+/* caller: opens a session with hello and drives it (TA-to-TA). */
+#define TA_CALLER_UUID 0xca11e12a, 0x3b1d, 0x4f0a, 0x8d, 0x55, 0x21, 0x9c, 0x04, 0xe7, 0x6a, 0x33
+#define TA_CALLER_CMD_INC_TWICE 0      /* value inout: hello's INC_VALUE twice, through one session */
+#define TA_CALLER_CMD_REVERSE 1        /* memref in -> memref out through hello's REVERSE */
+#define TA_CALLER_CMD_OPEN_MISSING 2   /* value out a: the result of opening a TA that does not exist, b: origin */
+
+#endif
