@@ -101,15 +101,17 @@ add_custom_command(OUTPUT ${MANIFEST_CHECK}
 add_library(tessera_sp STATIC src/sp/entry.S src/sp/log.cpp src/sp/memory.cpp)
 # A partition that brings its own startup and linker script (LDSCRIPT) is
 # built from its sources alone: no Tessera runtime, no Tessera library.
+# LIBS adds libraries to a runtime partition (the key store: tessera_crypto).
 function(tessera_partition name)
-  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST;LDSCRIPT" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST;LDSCRIPT" "SOURCES;LIBS" ${ARGN})
   add_executable(${name}.elf ${ARG_SOURCES})
   if(ARG_LDSCRIPT)
     target_link_libraries(${name}.elf PRIVATE gcc)
     target_link_options(${name}.elf PRIVATE -T ${ARG_LDSCRIPT})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${ARG_LDSCRIPT})
   else()
-    target_link_libraries(${name}.elf PRIVATE tessera_sp tessera_lib tessera_rt gcc)
+    # LIBS first: they may call the runtime's memcpy/memset (tessera_rt).
+    target_link_libraries(${name}.elf PRIVATE ${ARG_LIBS} tessera_sp tessera_lib tessera_rt gcc)
     target_link_options(${name}.elf PRIVATE -T ${CMAKE_SOURCE_DIR}/src/sp/sp.ld
                         -Wl,--defsym=SP_LOAD_ADDRESS=${ARG_LOAD_ADDRESS})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/sp/sp.ld)
@@ -139,7 +141,7 @@ tessera_partition(hostile_a LOAD_ADDRESS 0x0e540000 MANIFEST ${CMAKE_SOURCE_DIR}
 tessera_partition(hostile_b LOAD_ADDRESS 0x0e580000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/hostile/manifest_b.dts
   SOURCES partitions/hostile/hostile.cpp)
 tessera_partition(keystore LOAD_ADDRESS 0x0e600000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/keystore/manifest.dts
-  SOURCES partitions/keystore/keystore.cpp partitions/keystore/sha256.cpp)
+  SOURCES partitions/keystore/keystore.cpp LIBS tessera_crypto)
 tessera_partition(gpio_driver LOAD_ADDRESS 0x0e640000 MANIFEST ${CMAKE_SOURCE_DIR}/partitions/gpio_driver/manifest.dts
   SOURCES partitions/gpio_driver/gpio_driver.cpp)
 tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/manifest.dts

@@ -11,7 +11,7 @@
 // Errors in x3: 1 no such slot, 2 slot empty, 3 unknown command,
 // 4 the share could not be retrieved (x4 = the FF-A error), 5 length
 // beyond the share.
-#include "sha256.h"
+#include "lib/crypto/hmac_sha256.h"
 #include "sp/ffa.h"
 #include "sp/memory.h"
 
@@ -53,7 +53,7 @@ ffa::Regs serve(const ffa::Regs& m) {
       if (slot >= kSlots) return sp::respond(m, kBadSlot);
       uint8_t info[24] = {'t', 'e', 's', 's', 'e', 'r', 'a', '-', 'k', 'e', 'y', 's', 't', 'o', 'r', 'e'};
       put_le(info + 16, m.x[5]);
-      keystore::hmac_sha256(kHuk, sizeof(kHuk), info, sizeof(info), g_slots[slot].key);
+      crypto::hmac_sha256(kHuk, sizeof(kHuk), info, sizeof(info), g_slots[slot].key);
       g_slots[slot].used = true;
       return sp::respond(m, 0, slot);
     }
@@ -64,7 +64,7 @@ ffa::Regs serve(const ffa::Regs& m) {
       put_le(msg, m.x[5]);
       put_le(msg + 8, m.x[6]);
       put_le(msg + 16, m.x[7]);
-      keystore::hmac_sha256(g_slots[slot].key, 32, msg, sizeof(msg), mac);
+      crypto::hmac_sha256(g_slots[slot].key, 32, msg, sizeof(msg), mac);
       return sp::respond(m, 0, get_le(mac), get_le(mac + 8), get_le(mac + 16), get_le(mac + 24));
     }
     case kHmacShared: {
@@ -79,7 +79,7 @@ ffa::Regs serve(const ffa::Regs& m) {
       uint8_t mac[32];
       const bool fits = m.x[6] <= uint64_t{r.pages} * 4096;
       if (fits)
-        keystore::hmac_sha256(g_slots[slot].key, 32, reinterpret_cast<const uint8_t*>(r.address), m.x[6], mac);
+        crypto::hmac_sha256(g_slots[slot].key, 32, reinterpret_cast<const uint8_t*>(r.address), m.x[6], mac);
       sp::relinquish(kBuffers, self, m.x[5]);
       if (!fits) return sp::respond(m, kTooLong);
       return sp::respond(m, 0, get_le(mac), get_le(mac + 8), get_le(mac + 16), get_le(mac + 24));

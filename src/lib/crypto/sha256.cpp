@@ -1,6 +1,8 @@
-#include "sha256.h"
+#include "lib/crypto/sha256.h"
 
-namespace keystore {
+#include "lib/crypto/ct.h"
+
+namespace crypto {
 namespace {
 
 constexpr uint32_t kK[64] = {
@@ -17,8 +19,15 @@ constexpr uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - 
 
 }  // namespace
 
-Sha256::Sha256()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}, buf_{} {}
+Sha256::~Sha256() { secure_zero(this, sizeof(*this)); }
+
+void Sha256::init() {
+  static constexpr uint32_t kH0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  for (unsigned i = 0; i < 8; ++i) h_[i] = kH0[i];
+  buf_len_ = 0;
+  total_ = 0;
+}
 
 void Sha256::block(const uint8_t* p) {
   uint32_t w[64];
@@ -55,6 +64,13 @@ void Sha256::block(const uint8_t* p) {
 void Sha256::update(const uint8_t* data, size_t len) {
   total_ += len;
   while (len) {
+    // Whole blocks straight from the caller's buffer: no copy.
+    if (buf_len_ == 0 && len >= kBlockSize) {
+      block(data);
+      data += kBlockSize;
+      len -= kBlockSize;
+      continue;
+    }
     const size_t take = len < kBlockSize - buf_len_ ? len : kBlockSize - buf_len_;
     for (size_t i = 0; i < take; ++i) buf_[buf_len_ + i] = data[i];
     buf_len_ += take;
@@ -67,15 +83,20 @@ void Sha256::update(const uint8_t* data, size_t len) {
   }
 }
 
-void Sha256::finish(uint8_t out[kDigestSize]) {
+void Sha256::final(uint8_t out[kDigestSize]) {
   const uint64_t bits = total_ * 8;
-  const uint8_t pad = 0x80;
-  update(&pad, 1);
-  const uint8_t zero = 0;
-  while (buf_len_ != kBlockSize - 8) update(&zero, 1);
-  uint8_t len_be[8];
-  for (unsigned i = 0; i < 8; ++i) len_be[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  update(len_be, 8);
+  // Padding: 0x80, zeros up to 8 bytes short of a block end, then the
+  // length in bits, big-endian (FIPS 180-4 section 5.1.1).
+  buf_[buf_len_++] = 0x80;
+  if (buf_len_ > kBlockSize - 8) {
+    while (buf_len_ < kBlockSize) buf_[buf_len_++] = 0;
+    block(buf_);
+    buf_len_ = 0;
+  }
+  while (buf_len_ < kBlockSize - 8) buf_[buf_len_++] = 0;
+  for (unsigned i = 0; i < 8; ++i) buf_[kBlockSize - 8 + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
+  block(buf_);
+  buf_len_ = 0;
   for (unsigned i = 0; i < 8; ++i) {
     out[4 * i] = static_cast<uint8_t>(h_[i] >> 24);
     out[4 * i + 1] = static_cast<uint8_t>(h_[i] >> 16);
@@ -84,31 +105,10 @@ void Sha256::finish(uint8_t out[kDigestSize]) {
   }
 }
 
-void hmac_sha256(const uint8_t* key, size_t key_len, const uint8_t* msg, size_t msg_len,
-                 uint8_t out[Sha256::kDigestSize]) {
-  uint8_t k[Sha256::kBlockSize] = {};
-  if (key_len > Sha256::kBlockSize) {
-    Sha256 h;
-    h.update(key, key_len);
-    h.finish(k);
-  } else {
-    for (size_t i = 0; i < key_len; ++i) k[i] = key[i];
-  }
-  uint8_t pad[Sha256::kBlockSize];
-  for (size_t i = 0; i < Sha256::kBlockSize; ++i) pad[i] = k[i] ^ 0x36;
-  uint8_t inner[Sha256::kDigestSize];
-  Sha256 hi;
-  hi.update(pad, sizeof(pad));
-  hi.update(msg, msg_len);
-  hi.finish(inner);
-  for (size_t i = 0; i < Sha256::kBlockSize; ++i) pad[i] = k[i] ^ 0x5c;
-  Sha256 ho;
-  ho.update(pad, sizeof(pad));
-  ho.update(inner, sizeof(inner));
-  ho.finish(out);
-  // Key material does not outlive the call on the stack.
-  for (size_t i = 0; i < Sha256::kBlockSize; ++i) k[i] = pad[i] = 0;
-  __asm__ volatile("" ::"r"(k), "r"(pad) : "memory");
+void sha256(const uint8_t* data, size_t len, uint8_t out[Sha256::kDigestSize]) {
+  Sha256 h;
+  h.update(data, len);
+  h.final(out);
 }
 
-}  // namespace keystore
+}  // namespace crypto
