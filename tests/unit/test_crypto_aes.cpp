@@ -46,6 +46,15 @@ TEST(CryptoAes, RejectsOtherKeyLengths) {
   const uint8_t key[33] = {};
   crypto::Aes aes;
   for (size_t n : {0u, 1u, 15u, 17u, 20u, 31u, 33u}) EXPECT_EQ(aes.init(key, n), crypto::Status::bad_key_length) << n;
+  // Unusable after a failed init: zeros out, never the input or a
+  // keyless permutation of it.
+  uint8_t in[16], out[16];
+  for (int i = 0; i < 16; ++i) in[i] = out[i] = static_cast<uint8_t>(i + 1);
+  aes.encrypt_block(in, out);
+  for (auto b : out) EXPECT_EQ(b, 0);
+  for (auto& b : out) b = 1;
+  aes.decrypt_block(in, out);
+  for (auto b : out) EXPECT_EQ(b, 0);
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 // Cache-timing caveat: SubBytes is a 256-byte table lookup indexed by
 // secret bytes. On a core whose caches an attacker shares (another world,
 // another core's partition) the access pattern can leak key bits. It is
-// acceptable here because the tables are small (one 256-byte S-box for
-// encryption, one for decryption, four cache lines each) and Trusted
-// Applications on this firmware are not co-scheduled with untrusted code
-// on the same core while they run; a platform where that matters should
-// use the ARMv8 Crypto Extensions (AESE/AESD), which are constant time.
+// accepted here for simplicity and portability (the tables are small: one
+// 256-byte S-box each way, four 64-byte cache lines each, which narrows
+// but does not close the channel). Where an attacker can share or probe
+// the cache while a partition runs AES, use the ARMv8 Crypto Extensions
+// (AESE/AESD), which are constant time.
 #pragma once
 
 #include <cstddef>
@@ -31,8 +31,8 @@ class Aes {
   // and leaves the object unusable.
   Status init(const uint8_t* key, size_t key_len);
 
-  // One block; in and out may be the same buffer. Only after a
-  // successful init().
+  // One block; in and out may be the same buffer. Without a successful
+  // init() the output is all zeros.
   void encrypt_block(const uint8_t in[kBlockSize], uint8_t out[kBlockSize]) const;
   void decrypt_block(const uint8_t in[kBlockSize], uint8_t out[kBlockSize]) const;
 
