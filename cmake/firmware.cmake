@@ -72,9 +72,11 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/gic.cpp src/nwd/harness/t5e_smp.cpp src/nwd/harness/t5f_device_interrupts.cpp src/nwd/harness/t5g_stress.cpp src/nwd/harness/secondary.S src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S src/nwd/harness/sme_regs.S
           src/nwd/harness/t5h_rx_checks.cpp src/nwd/harness/t5i_smp_version.cpp
           src/nwd/harness/t5j_console_flood.cpp src/nwd/harness/t5k_conformance.cpp
+          src/nwd/harness/t5l_trusted_apps.cpp
           src/nwd/harness/t9_version_locked.cpp
           src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)
+target_include_directories(harness.elf PRIVATE ${CMAKE_SOURCE_DIR}/tas)
 
 # A normal world that negotiates FF-A v1.0 (Linux before 6.7 does).
 tessera_image(harness_v1_0 ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld

@@ -1,0 +1,367 @@
+// Trusted Applications through OP-TEE's FF-A ABI, as Linux's optee driver
+// drives them: struct optee_msg_arg in memory shared with the trusted OS,
+// OPEN_SESSION / INVOKE_COMMAND / CLOSE_SESSION / CANCEL, memory
+// references to FF-A shared memory (whole, scattered, read-only), the
+// hostile TA's misdeeds contained, TA-to-TA sessions, and malformed
+// messages. The TAs are in tas/ (tas.h: their UUIDs and commands).
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
+#include "nwd/harness/mem_descriptor.h"
+#include "nwd/harness/test.h"
+#include "tas.h"
+
+using ffa::Func;
+using harness::call;
+using harness::put_le;
+
+namespace {
+constexpr uint64_t kArgPage = 0x70A00000;  // the optee_msg_arg page
+constexpr uint64_t kBuf = 0x70A10000;      // memory-reference buffers, 16 pages
+constexpr uint32_t kYieldingCallWithArg = 0x80000000, kResume = 0x80000001, kUnregister = 3;
+constexpr uint32_t kReturnInterrupt = 2;
+constexpr uint32_t kOpen = 0, kInvoke = 1, kClose = 2, kCancel = 3;
+constexpr uint64_t kValueIn = 1, kValueOut = 2, kValueInout = 3, kMemIn = 5, kMemOut = 6, kMemInout = 7;
+constexpr uint64_t kMeta = 0x100, kNullMem = ~0ull;
+constexpr uint32_t kTeeSuccess = 0, kBadParameters = 0xFFFF0006, kItemNotFound = 0xFFFF0008;
+constexpr uint32_t kShortBuffer = 0xFFFF0010, kTargetDead = 0xFFFF3024, kAccessDenied = 0xFFFF0001;
+constexpr uint32_t kOriginTee = 3, kOriginTa = 4;
+
+volatile uint8_t* arg() { return reinterpret_cast<volatile uint8_t*>(kArgPage); }
+void put(unsigned off, uint64_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) arg()[off + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+uint64_t get(unsigned off, unsigned n) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; ++i) v |= uint64_t{arg()[off + i]} << (8 * i);
+  return v;
+}
+
+uint64_t share_pages(uint64_t address, uint32_t pages, uint8_t perm = 2) {
+  uint8_t* tx = harness::buffers().tx;
+  const uint32_t len = harness::put_ranges(tx, harness::trusted_os_id(), address, 1);
+  put_le(tx, 80, pages, 4);
+  put_le(tx, 96, address, 8);
+  put_le(tx, 104, pages, 4);
+  put_le(tx, 50, perm, 1);
+  ffa::Regs r = call(Func::mem_share_64, len, len);
+  return ffa::is_success(r) ? (uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32) : 0;
+}
+// `ranges` single pages, every other page from `address` (scattered, as
+// Linux's registered user memory is).
+uint64_t share_scattered(uint64_t address, uint32_t ranges) {
+  const uint32_t len = harness::put_ranges(harness::buffers().tx, harness::trusted_os_id(), address, ranges);
+  ffa::Regs r = call(Func::mem_share_64, len, len);
+  return ffa::is_success(r) ? (uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32) : 0;
+}
+void give_back(uint64_t handle) {
+  call(Func::msg_send_direct_req_32, harness::trusted_os_id(), 0, kUnregister, static_cast<uint32_t>(handle),
+       handle >> 32);
+  call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32);
+}
+
+// The argument page, shared once for every test here.
+uint64_t g_arg_handle = 0;
+bool ready() {
+  if (!harness::ensure_rxtx_mapped() || !harness::discover()) return false;
+  if (!g_arg_handle) g_arg_handle = share_pages(kArgPage, 1);
+  return g_arg_handle != 0;
+}
+
+void header(uint32_t cmd, uint32_t func, uint32_t session, uint32_t num_params, uint32_t cancel_id = 0) {
+  for (unsigned i = 0; i < 32 + 6 * 32; ++i) arg()[i] = 0;
+  put(0, cmd, 4);
+  put(4, func, 4);
+  put(8, session, 4);
+  put(12, cancel_id, 4);
+  put(20, 0xA5A5A5A5, 4);  // ret: must be overwritten
+  put(28, num_params, 4);
+}
+void param(unsigned i, uint64_t attr, uint64_t a, uint64_t b = 0, uint64_t c = 0) {
+  put(32 + 32 * i, attr, 8);
+  put(40 + 32 * i, a, 8);
+  put(48 + 32 * i, b, 8);
+  put(56 + 32 * i, c, 8);
+}
+uint64_t param_a(unsigned i) { return get(40 + 32 * i, 8); }
+uint64_t param_b(unsigned i) { return get(48 + 32 * i, 8); }
+// An FF-A memory reference: `offset` bytes into the shared memory `handle`.
+void memref(unsigned i, uint64_t type, uint64_t handle, uint64_t offset, uint64_t size) {
+  param(i, type, offset & 0xFFFFFFFFFFFF, size, handle);
+}
+
+// The yielding call with the argument at offset 0, resumed after each
+// interruption as Linux does; the FF-A status (w3).
+uint32_t send() {
+  const uint16_t tos = harness::trusted_os_id();
+  ffa::Regs r = call(Func::msg_send_direct_req_32, tos, 0, kYieldingCallWithArg, static_cast<uint32_t>(g_arg_handle),
+                     g_arg_handle >> 32, 0);
+  while (r.w(3) == 0 && r.w(4) == kReturnInterrupt)
+    r = call(Func::msg_send_direct_req_32, tos, 0, kResume, 0, 0, 0, r.w(7));
+  return r.w(3);
+}
+uint32_t ret() { return static_cast<uint32_t>(get(20, 4)); }
+uint32_t origin() { return static_cast<uint32_t>(get(24, 4)); }
+
+struct Uuid {
+  uint64_t a, b;  // the RFC 4122 bytes, as Linux copies them into value a and b
+};
+constexpr Uuid uuid(uint32_t tl, uint16_t tm, uint16_t th, uint8_t c0, uint8_t c1, uint8_t c2, uint8_t c3, uint8_t c4,
+                    uint8_t c5, uint8_t c6, uint8_t c7) {
+  const uint8_t b[16] = {static_cast<uint8_t>(tl >> 24), static_cast<uint8_t>(tl >> 16), static_cast<uint8_t>(tl >> 8),
+                         static_cast<uint8_t>(tl),       static_cast<uint8_t>(tm >> 8),  static_cast<uint8_t>(tm),
+                         static_cast<uint8_t>(th >> 8),  static_cast<uint8_t>(th),       c0, c1, c2, c3, c4, c5, c6, c7};
+  Uuid u{0, 0};
+  for (unsigned i = 0; i < 8; ++i) {
+    u.a |= uint64_t{b[i]} << (8 * i);
+    u.b |= uint64_t{b[8 + i]} << (8 * i);
+  }
+  return u;
+}
+constexpr Uuid kHello = uuid(TA_HELLO_UUID), kHostile = uuid(TA_HOSTILE_UUID), kCaller = uuid(TA_CALLER_UUID);
+
+// OPEN_SESSION with no client parameters; the session, or 0.
+uint32_t open(Uuid ta) {
+  header(kOpen, 0, 0, 2);
+  param(0, kMeta | kValueIn, ta.a, ta.b);
+  param(1, kMeta | kValueIn, 0, 0, 0);  // client UUID nil, login public
+  if (send() != 0 || ret() != kTeeSuccess) return 0;
+  return static_cast<uint32_t>(get(8, 4));
+}
+uint32_t close(uint32_t session) {
+  header(kClose, 0, session, 0);
+  return send() == 0 ? ret() : 0xDEAD;
+}
+// INVOKE_COMMAND with one value parameter of type `type`; ret, value a in *a.
+uint32_t invoke_value(uint32_t session, uint32_t cmd, uint64_t type, uint32_t* a, uint32_t* b = nullptr) {
+  header(kInvoke, cmd, session, 1);
+  param(0, type, *a, b ? *b : 0);
+  if (send() != 0) return 0xDEAD;
+  *a = static_cast<uint32_t>(param_a(0));
+  if (b) *b = static_cast<uint32_t>(param_b(0));
+  return ret();
+}
+}  // namespace
+
+TEST(tas, hello_session_values_and_counts) {
+  ASSERT_TRUE(ready());
+  const uint32_t s = open(kHello);
+  ASSERT_TRUE(s != 0);
+  EXPECT_EQ(origin(), kOriginTa);  // the TA said yes
+  uint32_t v = 41;
+  EXPECT_EQ(invoke_value(s, TA_HELLO_CMD_INC_VALUE, kValueInout, &v), kTeeSuccess);
+  EXPECT_EQ(v, 42u);
+  EXPECT_EQ(invoke_value(s, TA_HELLO_CMD_DEC_VALUE, kValueInout, &v), kTeeSuccess);
+  EXPECT_EQ(v, 41u);
+  // A second session shares the single instance.
+  const uint32_t s2 = open(kHello);
+  ASSERT_TRUE(s2 != 0 && s2 != s);
+  uint32_t count = 0, sessions = 0;
+  EXPECT_EQ(invoke_value(s2, TA_HELLO_CMD_COUNT, kValueOut, &count, &sessions), kTeeSuccess);
+  EXPECT_EQ(count, 3u);
+  EXPECT_EQ(sessions, 2u);
+  // The wrong parameter type is the TA's BAD_PARAMETERS.
+  EXPECT_EQ(invoke_value(s, TA_HELLO_CMD_INC_VALUE, kValueIn, &v), kBadParameters);
+  EXPECT_EQ(origin(), kOriginTa);
+  EXPECT_EQ(close(s2), kTeeSuccess);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  // A closed session is gone.
+  EXPECT_EQ(invoke_value(s, TA_HELLO_CMD_INC_VALUE, kValueInout, &v), kBadParameters);
+  EXPECT_EQ(origin(), kOriginTee);
+  EXPECT_EQ(close(s), kBadParameters);
+}
+
+TEST(tas, unknown_ta_is_item_not_found) {
+  ASSERT_TRUE(ready());
+  const Uuid nobody = uuid(0x12345678, 0x9abc, 0xdef0, 1, 2, 3, 4, 5, 6, 7, 8);
+  EXPECT_EQ(open(nobody), 0u);
+  EXPECT_EQ(ret(), kItemNotFound);
+  EXPECT_EQ(origin(), kOriginTee);
+}
+
+TEST(tas, memrefs_over_scattered_pages) {
+  ASSERT_TRUE(ready());
+  // Input: three single pages, every other page; output: one page.
+  volatile uint8_t* in = reinterpret_cast<volatile uint8_t*>(kBuf);
+  volatile uint8_t* out = reinterpret_cast<volatile uint8_t*>(kBuf + 0x8000);
+  const uint64_t hin = share_scattered(kBuf, 3), hout = share_pages(kBuf + 0x8000, 1);
+  ASSERT_TRUE(hin != 0 && hout != 0);
+  // 32 bytes across the first two ranges: 0xFF0 in the first page, then
+  // the start of the second range (which is kBuf + 0x2000).
+  for (unsigned i = 0; i < 16; ++i) in[0xFF0 + i] = static_cast<uint8_t>(i);
+  for (unsigned i = 0; i < 16; ++i) in[0x2000 + i] = static_cast<uint8_t>(16 + i);
+  for (unsigned i = 0; i < 64; ++i) out[i] = 0xEE;
+  const uint32_t s = open(kHello);
+  ASSERT_TRUE(s != 0);
+  header(kInvoke, TA_HELLO_CMD_REVERSE, s, 2);
+  memref(0, kMemIn, hin, 0xFF0, 32);
+  memref(1, kMemOut, hout, 0, 64);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(param_b(1), 32u);  // the size the TA wrote
+  bool reversed = true;
+  for (unsigned i = 0; i < 32; ++i) reversed = reversed && out[i] == 31 - i;
+  EXPECT_TRUE(reversed);
+  EXPECT_EQ(out[32], 0xEE);
+  // Too small: SHORT_BUFFER with the size needed.
+  header(kInvoke, TA_HELLO_CMD_REVERSE, s, 2);
+  memref(0, kMemIn, hin, 0xFF0, 32);
+  memref(1, kMemOut, hout, 0, 8);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kShortBuffer);
+  EXPECT_EQ(param_b(1), 32u);
+  // Null memory references (Linux's MEMREF_NULL) of size 0: fine.
+  header(kInvoke, TA_HELLO_CMD_REVERSE, s, 2);
+  memref(0, kMemIn, kNullMem, 0, 0);
+  memref(1, kMemOut, kNullMem, 0, 0);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  give_back(hin);
+  give_back(hout);
+}
+
+TEST(tas, memref_hostile_cases) {
+  ASSERT_TRUE(ready());
+  const uint64_t ro = share_pages(kBuf + 0xA000, 1, 1), rw = share_pages(kBuf + 0xB000, 1);
+  ASSERT_TRUE(ro != 0 && rw != 0);
+  const uint32_t s = open(kHello);
+  ASSERT_TRUE(s != 0);
+  struct Case {
+    uint64_t type0, h0, off0, size0, type1, h1, off1, size1;
+  } cases[] = {
+      {kMemIn, rw, 0, 16, kMemOut, ro, 0, 16},               // output to read-only memory
+      {kMemIn, rw, 0xFF8, 16, kMemOut, rw, 0, 16},           // past the end of the share
+      {kMemIn, rw, 0, 0x1001, kMemOut, rw, 0, 16},           // larger than the share
+      {kMemIn, rw, ~0ull >> 16, 16, kMemOut, rw, 0, 16},     // offset that wraps
+      {kMemIn, 0x77, 0, 16, kMemOut, rw, 0, 16},             // not a handle of ours
+      {kMemIn, g_arg_handle, 0, 16, kMemOut, rw, 0, 16},     // the argument's own buffer
+      {4, rw, 0, 16, kMemOut, rw, 0, 16},                    // not a parameter type
+      {kMeta | kMemIn, rw, 0, 16, kMemOut, rw, 0, 16},       // meta outside OPEN_SESSION
+      {0x200 | kMemIn, rw, 0, 16, kMemOut, rw, 0, 16},       // non-contiguous lists: not Linux's FF-A way
+  };
+  for (const Case& c : cases) {
+    header(kInvoke, TA_HELLO_CMD_REVERSE, s, 2);
+    param(0, c.type0, c.off0 & 0xFFFFFFFFFFFF, c.size0, c.h0);
+    param(1, c.type1, c.off1, c.size1, c.h1);
+    ASSERT_EQ(send(), 0u);
+    EXPECT_EQ(ret(), kBadParameters);
+    EXPECT_EQ(origin(), kOriginTee);
+  }
+  // Five parameters is more than GP has.
+  header(kInvoke, TA_HELLO_CMD_INC_VALUE, s, 5);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadParameters);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  give_back(ro);
+  give_back(rw);
+}
+
+TEST(tas, malformed_messages) {
+  ASSERT_TRUE(ready());
+  // Seven parameters do not fit OP-TEE's argument: the FF-A status says so.
+  header(kOpen, 0, 0, 7);
+  EXPECT_EQ(send(), 0xFFFFFFFEu);
+  // OPEN_SESSION without the UUID pair, or with them not meta.
+  header(kOpen, 0, 0, 1);
+  param(0, kMeta | kValueIn, kHello.a, kHello.b);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadParameters);
+  header(kOpen, 0, 0, 2);
+  param(0, kValueIn, kHello.a, kHello.b);
+  param(1, kMeta | kValueIn, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadParameters);
+  // A command OP-TEE does not have.
+  header(9, 0, 0, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), 0xFFFF0009u);  // TEE_ERROR_NOT_IMPLEMENTED
+  // CANCEL of nothing is answered at once.
+  header(kCancel, 0, 12345, 0, 77);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+}
+
+TEST(tas, hostile_ta_is_contained) {
+  ASSERT_TRUE(ready());
+  // Multi-instance: each session its own instance.
+  const uint32_t a = open(kHostile), b = open(kHostile), hello = open(kHello);
+  ASSERT_TRUE(a != 0 && b != 0 && hello != 0);
+  uint32_t v = 0;
+  // Reading the trusted OS faults: that instance is dead, for good.
+  EXPECT_EQ(invoke_value(a, TA_HOSTILE_CMD_READ_TOS, kValueIn, &v), kTargetDead);
+  EXPECT_EQ(origin(), kOriginTee);
+  EXPECT_EQ(invoke_value(a, TA_HOSTILE_CMD_NOP, kValueIn, &v), kTargetDead);
+  // The other instance, and other TAs, carry on.
+  EXPECT_EQ(invoke_value(b, TA_HOSTILE_CMD_NOP, kValueIn, &v), kTeeSuccess);
+  v = 1;
+  EXPECT_EQ(invoke_value(hello, TA_HELLO_CMD_INC_VALUE, kValueInout, &v), kTeeSuccess);
+  EXPECT_EQ(v, 2u);
+  // A panic kills its instance too.
+  EXPECT_EQ(invoke_value(b, TA_HOSTILE_CMD_PANIC, kValueIn, &v), kTargetDead);
+  EXPECT_EQ(invoke_value(b, TA_HOSTILE_CMD_NOP, kValueIn, &v), kTargetDead);
+  // Closing a dead session works (and frees its instance).
+  EXPECT_EQ(close(a), kTeeSuccess);
+  EXPECT_EQ(close(b), kTeeSuccess);
+  // Memory-reference misdeeds: writing an input, or past an output.
+  const uint64_t h = share_pages(kBuf + 0xC000, 2);
+  ASSERT_TRUE(h != 0);
+  volatile uint8_t* page = reinterpret_cast<volatile uint8_t*>(kBuf + 0xC000);
+  page[0] = 0x11;
+  page[0x1010] = 0x22;
+  const uint32_t c = open(kHostile);
+  ASSERT_TRUE(c != 0);
+  header(kInvoke, TA_HOSTILE_CMD_WRITE_INPUT, c, 1);
+  memref(0, kMemIn, h, 0, 16);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTargetDead);
+  EXPECT_EQ(page[0], 0x11);  // read-only for it
+  EXPECT_EQ(close(c), kTeeSuccess);
+  const uint32_t d = open(kHostile);
+  ASSERT_TRUE(d != 0);
+  header(kInvoke, TA_HOSTILE_CMD_OVERRUN, d, 1);
+  memref(0, kMemOut, h, 0, 16);  // mapped: the first page only; it writes 4 KiB past 16
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTargetDead);
+  EXPECT_EQ(page[0x1010], 0x22);
+  EXPECT_EQ(close(d), kTeeSuccess);
+  // It cannot even be told the trusted OS is readable.
+  const uint32_t e = open(kHostile);
+  ASSERT_TRUE(e != 0);
+  header(kInvoke, TA_HOSTILE_CMD_CHECK_ACCESS, e, 2);
+  param(0, kValueOut, 0);
+  memref(1, kMemIn, h, 0, 16);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(param_a(0), kAccessDenied);  // the trusted OS's memory
+  EXPECT_EQ(param_b(0), kAccessDenied);  // its input, for writing
+  EXPECT_EQ(close(e), kTeeSuccess);
+  EXPECT_EQ(close(hello), kTeeSuccess);
+  give_back(h);
+}
+
+TEST(tas, ta_to_ta_sessions) {
+  ASSERT_TRUE(ready());
+  const uint32_t s = open(kCaller);
+  ASSERT_TRUE(s != 0);
+  uint32_t v = 5;
+  EXPECT_EQ(invoke_value(s, TA_CALLER_CMD_INC_TWICE, kValueInout, &v), kTeeSuccess);
+  EXPECT_EQ(v, 7u);
+  uint32_t result = 0, where = 0;
+  EXPECT_EQ(invoke_value(s, TA_CALLER_CMD_OPEN_MISSING, kValueOut, &result, &where), kTeeSuccess);
+  EXPECT_EQ(result, kItemNotFound);
+  EXPECT_EQ(where, kOriginTee);
+  // Memory references through the caller's own heap into hello.
+  const uint64_t h = share_pages(kBuf + 0xE000, 1);
+  ASSERT_TRUE(h != 0);
+  volatile uint8_t* p = reinterpret_cast<volatile uint8_t*>(kBuf + 0xE000);
+  for (unsigned i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>('a' + i);
+  header(kInvoke, TA_CALLER_CMD_REVERSE, s, 2);
+  memref(0, kMemIn, h, 0, 8);
+  memref(1, kMemOut, h, 0x100, 8);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(p[0x100], 'h');
+  EXPECT_EQ(p[0x107], 'a');
+  EXPECT_EQ(close(s), kTeeSuccess);
+  give_back(h);
+}
