@@ -13,7 +13,9 @@ bool memref_pages(const ffa::MemConstituent* ranges, unsigned count, uint64_t of
   for (unsigned r = 0; r < count && at < end; ++r) {
     const uint64_t len = uint64_t{ranges[r].pages} * kPage;
     const uint64_t first = offset > at ? (offset - at) / kPage : 0;  // pages of r before the reference
-    if (size != 0 && offset < at + len) {
+    // (An empty range holds none of the reference; the core never keeps
+    // one, but nothing here relies on that.)
+    if (size != 0 && len != 0 && offset < at + len) {
       const uint64_t last = (end - at + kPage - 1) / kPage;  // pages of r up to the reference's end
       const uint64_t pages = (last < ranges[r].pages ? last : ranges[r].pages) - first;
       if (out.count == MemrefPages::kMaxRanges) return false;

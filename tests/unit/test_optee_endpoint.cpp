@@ -8,6 +8,7 @@
 
 #include "arch/fake/fake_placement.h"
 #include "lib/lcg.h"
+#include "optee/ta_service.h"
 #include "spmc/core.h"
 
 namespace {
@@ -462,3 +463,156 @@ TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUnregisterTheNormalWorlds
 }
 
 }  // namespace
+
+// A TA host that records what the endpoint hands it and answers as told:
+// the endpoint's part is reading the message, resolving memory references
+// to the lender's pages, and writing back the outputs.
+class RecordingTas final : public optee::TaService {
+ public:
+  uint32_t result = 0, origin_out = 4;
+  optee::CallParams seen;
+  optee::TaUuid uuid_seen{};
+  optee::Client client_seen{};
+  uint32_t command_seen = 0, session_seen = 0, cancel_seen = 0;
+  unsigned calls = 0;
+  // What the "TA" writes: value a of param 0 + 1, memref size of param 1 halved.
+  void answer(optee::CallParams& p) {
+    seen = p;
+    ++calls;
+    if (p.params.p[0].type == 3) p.params.p[0].a += 1;
+    if (p.params.p[1].type == 6) p.params.p[1].size /= 2;
+  }
+  uint32_t open_session(const optee::Client& c, const optee::TaUuid& ta, optee::CallParams& p, uint32_t,
+                        uint32_t& session, uint32_t& origin) override {
+    client_seen = c;
+    uuid_seen = ta;
+    answer(p);
+    session = 0x51;
+    origin = origin_out;
+    return result;
+  }
+  uint32_t invoke(const optee::Client& c, uint32_t session, uint32_t command, optee::CallParams& p, uint32_t,
+                  uint32_t& origin) override {
+    client_seen = c;
+    session_seen = session;
+    command_seen = command;
+    answer(p);
+    origin = origin_out;
+    return result;
+  }
+  uint32_t close_session(const optee::Client&, uint32_t session, uint32_t& origin) override {
+    session_seen = session;
+    origin = 3;
+    return 0;
+  }
+  void cancel(const optee::CallId& call) override { cancel_seen = call.cancel_id; }
+};
+
+class OpteeTaCalls : public OpteeSharedMemory {
+ protected:
+  void SetUp() override {
+    OpteeSharedMemory::SetUp();
+    optee_.attach_tas(tas_);
+    arg_ = share(kArgPage, 1);
+    ASSERT_NE(arg_, 0u);
+  }
+  // An INVOKE_COMMAND argument at the start of the argument page.
+  void invoke_arg(uint32_t num_params) {
+    for (unsigned i = 0; i < 32 + 6 * 32; ++i) placement_.ns_memory(kArgPage)[i] = 0;
+    put(kArgPage + 0, sel1::optee_cmd::invoke_command, 4);
+    put(kArgPage + 4, 0x33, 4);  // command
+    put(kArgPage + 8, 0x51, 4);  // session
+    put(kArgPage + 28, num_params, 4);
+  }
+  void param(unsigned i, uint64_t attr, uint64_t a, uint64_t b, uint64_t c) {
+    put(kArgPage + 32 + 32 * i, attr, 8);
+    put(kArgPage + 40 + 32 * i, a, 8);
+    put(kArgPage + 48 + 32 * i, b, 8);
+    put(kArgPage + 56 + 32 * i, c, 8);
+  }
+  uint64_t get64(uint64_t pa) { return get32(pa) | uint64_t{get32(pa + 4)} << 32; }
+  RecordingTas tas_;
+  uint64_t arg_ = 0;
+};
+
+TEST_F(OpteeTaCalls, InvokePassesValuesAndResolvedMemrefs) {
+  const uint64_t buf = share(kNs + 0x20000, 4);
+  ASSERT_NE(buf, 0u);
+  invoke_arg(2);
+  param(0, 3, 41, 0, 0);                                         // value inout
+  param(1, 6, (uint64_t{0x10} << 48) | 0x1FF0, 0x40, buf);       // fmem output, internal_offs 0x10
+  ffa::Regs r = yielding(arg_, 0);
+  EXPECT_EQ(r.x[3], 0u);
+  ASSERT_EQ(tas_.calls, 1u);
+  EXPECT_EQ(tas_.command_seen, 0x33u);
+  EXPECT_EQ(tas_.session_seen, 0x51u);
+  EXPECT_EQ(tas_.client_seen.endpoint.raw(), 0);
+  EXPECT_EQ(tas_.seen.params.p[0].a, 41u);
+  // 0x2000 bytes in (0x1FF0 + 0x10), 0x40 long: the share's third page.
+  const optee::MemrefPages& m = tas_.seen.pages[1];
+  ASSERT_EQ(m.count, 1u);
+  EXPECT_EQ(m.ranges[0].address, kNs + 0x22000);
+  EXPECT_EQ(m.ranges[0].pages, 1u);
+  EXPECT_EQ(m.in_page, 0u);
+  EXPECT_TRUE(m.writable);
+  // The answer: ret, origin, the inout value, the output's size.
+  EXPECT_EQ(get32(kArgPage + 20), 0u);
+  EXPECT_EQ(get32(kArgPage + 24), 4u);
+  EXPECT_EQ(get64(kArgPage + 40), 42u);
+  EXPECT_EQ(get64(kArgPage + 80), 0x20u);
+  EXPECT_EQ(get64(kArgPage + 88), buf);  // the handle stays
+}
+
+TEST_F(OpteeTaCalls, MemrefsTheCallerMayNotUseAreBadParameters) {
+  const uint64_t ro = share(kNs + 0x30000, 1, 1), rw = share(kNs + 0x31000, 1);
+  ASSERT_TRUE(ro != 0 && rw != 0);
+  struct Case {
+    uint64_t attr, a, b, c;
+  } cases[] = {
+      {6, 0, 16, ro},             // output to memory shared read-only
+      {5, 0xFF8, 16, rw},         // past the end
+      {5, 0, 0x1001, rw},         // longer than the share
+      {5, 0, 16, 0x12345},        // no such handle
+      {5, 0, 16, arg_},           // the argument buffer itself
+      {5 | 0x100, 0, 16, rw},     // meta in INVOKE
+  };
+  for (const Case& c : cases) {
+    invoke_arg(1);
+    param(0, c.attr, c.a, c.b, c.c);
+    tas_.calls = 0;
+    EXPECT_EQ(yielding(arg_, 0).x[3], 0u);
+    EXPECT_EQ(get32(kArgPage + 20), sel1::kTeeErrorBadParameters) << c.attr << " " << c.a << " " << c.c;
+    EXPECT_EQ(get32(kArgPage + 24), sel1::kTeeOriginTee);
+    EXPECT_EQ(tas_.calls, 0u);  // the TA never saw it
+  }
+  // A buffer taken as pages is not then an argument buffer.
+  EXPECT_EQ(yielding(rw, 0).x[3], sel1::kFfaInvalidParameters);
+  // And the memory the trusted OS took for references goes back on UNREGISTER.
+  EXPECT_EQ(unregister(rw).x[3], 0u);
+  EXPECT_EQ(reclaim(rw).x[0], ffa::raw(ffa::Func::success_32));
+}
+
+TEST_F(OpteeTaCalls, OpenSessionPassesUuidAndClientAndClientParams) {
+  open_session_arg(kArgPage, 3);
+  put(kArgPage + 40, 0x0706050403020100, 8);  // TA UUID bytes 0-7
+  put(kArgPage + 48, 0x0F0E0D0C0B0A0908, 8);  // bytes 8-15
+  put(kArgPage + 88, 4, 8);                   // login: application
+  put(kArgPage + 96, 3, 8);                   // a value inout client parameter
+  put(kArgPage + 104, 9, 8);
+  EXPECT_EQ(yielding(arg_, 0).x[3], 0u);
+  ASSERT_EQ(tas_.calls, 1u);
+  for (unsigned i = 0; i < 16; ++i) EXPECT_EQ(tas_.uuid_seen.bytes[i], i);
+  EXPECT_EQ(tas_.client_seen.login, 4u);
+  EXPECT_EQ(tas_.seen.params.p[0].a, 9u);
+  EXPECT_EQ(get32(kArgPage + 8), 0x51u);  // the session
+  EXPECT_EQ(get32(kArgPage + 104), 10u);  // its output
+}
+
+TEST_F(OpteeTaCalls, CancelReachesTheHost) {
+  invoke_arg(0);
+  put(kArgPage + 0, sel1::optee_cmd::cancel, 4);
+  put(kArgPage + 12, 0x77, 4);
+  EXPECT_EQ(yielding(arg_, 0).x[3], 0u);
+  EXPECT_EQ(tas_.cancel_seen, 0x77u);
+  EXPECT_EQ(get32(kArgPage + 20), 0u);
+}
