@@ -117,7 +117,8 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   void attach_threads(ThreadService& threads) { threads_ = &threads; }
   // Who hosts Trusted Applications; without one, no TA is found.
   void attach_tas(optee::TaService& tas) { tas_ = &tas; }
-  static constexpr unsigned kMaxThreads = 8;
+  // The trusted OS's threads (sel1::Threads::kCount): each carries one call.
+  static constexpr unsigned kMaxThreads = 4;
   // Shared buffers the trusted OS holds at once (OP-TEE's registered
   // shared memory): Linux registers every TEE buffer separately.
   static constexpr unsigned kMaxShm = 64;

@@ -28,7 +28,8 @@ static_assert(TaHost::kMaxInstances * TA_IMAGE_MAX == plat::kTaRamEnd - plat::kT
 // Each slot's tables (zeroed as they are taken) and parameter page.
 [[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table
     g_tables[TaHost::kMaxInstances][TaHost::kTablesPerInstance];
-alignas(4096) uint8_t g_param_pages[TaHost::kMaxInstances][kPage];
+// Zeroed when an instance takes its slot (never at boot: 64 KiB).
+[[gnu::section(".noinit")]] alignas(4096) uint8_t g_param_pages[TaHost::kMaxInstances][kPage];
 
 void flush_asid(uint64_t asid) {
   arch::dsb_ish();
@@ -116,6 +117,7 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
   for (bool& u : in->session_slot_used) u = false;
   const uint64_t pa = slot_pa(*in);
   memset(reinterpret_cast<void*>(pa), 0, ta.mem_end);
+  memset(&param_page(*in), 0, kPage);  // nothing of the slot's last TA
   memcpy(reinterpret_cast<void*>(pa), ta.image.data(), ta.image.size());
   if (!map_image(*in)) {
     lib::log::error("TA slot {}: cannot map its image", static_cast<unsigned>(in - instances_));

@@ -1,6 +1,9 @@
 #include "sel1/threads.h"
 
+#include "sel1/optee_endpoint.h"
+
 namespace sel1 {
+static_assert(Threads::kCount <= OpteeEndpoint::kMaxThreads, "every thread needs a call record");
 namespace {
 // Outside the object, which has a vtable and so lives in .data: the
 // stacks stay in the BSS, out of the image.

@@ -54,6 +54,60 @@ void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, uns
   if (ok) report(name, cost);
 }
 
+// OP-TEE's message round trip to a Trusted Application, as Linux's optee
+// driver makes it: INVOKE_COMMAND (the hello TA's INC_VALUE, a value
+// in-out) in an optee_msg_arg in shared memory, through the yielding call:
+// the trusted OS reads the argument, enters the TA at S-EL0 in its own
+// address space and writes the answer back. The session is opened once.
+void measure_optee_invoke(uint16_t tos) {
+  constexpr uint64_t kArg = 0x70B00000;
+  auto* arg = reinterpret_cast<volatile uint64_t*>(kArg);
+  uint8_t* tx = buffers().tx;
+  for (unsigned i = 0; i < 112; ++i) tx[i] = 0;
+  auto put = [&](unsigned off, uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  put(2, 0x2F, 2), put(24, 32, 4), put(28, 1, 4), put(32, 48, 4), put(48, tos, 2), put(50, 2, 1);
+  put(52, 80, 4), put(80, 1, 4), put(84, 1, 4), put(96, kArg, 8), put(104, 1, 4);
+  ffa::Regs r = raw_call(ffa::Func::mem_share_64, 112, 112);
+  if (!ffa::is_success(r)) return;
+  const uint64_t handle = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
+  auto send = [&] {
+    ffa::Regs a = raw_call(ffa::Func::msg_send_direct_req_32, tos, 0, 0x80000000u, static_cast<uint32_t>(handle),
+                           handle >> 32, 0);
+    while (a.w(3) == 0 && a.w(4) == 2) a = raw_call(ffa::Func::msg_send_direct_req_32, tos, 0, 0x80000001u, 0, 0, 0, a.w(7));
+    return a.w(3) == 0;
+  };
+  for (unsigned i = 0; i < 28; ++i) arg[i] = 0;
+  // OPEN_SESSION of hello (8aaaf200-2450-11e4-abe2-0002a5d5c51b).
+  arg[3] = uint64_t{2} << 32;  // num_params
+  arg[4] = 0x101;
+  arg[5] = 0xE4115024'00F2AA8Aull;
+  arg[6] = 0x1BC5D5A5'0200E2ABull;
+  arg[8] = 0x101;
+  if (!send() || (arg[2] >> 32) != 0) return;
+  const uint64_t session = arg[1] & 0xFFFFFFFF;
+  bool ok = true;
+  uint64_t value = 0;
+  const uint64_t cost = measure([&] {
+    arg[0] = 1 | uint64_t{0} << 32;      // INVOKE_COMMAND, func 0 (INC_VALUE)
+    arg[1] = session;                    // session, cancel_id 0
+    arg[2] = 0;                          // pad, ret
+    arg[3] = uint64_t{1} << 32;          // num_params
+    arg[4] = 3;                          // value in-out
+    arg[5] = value;
+    ok = ok && send() && (arg[2] >> 32) == 0 && arg[5] == value + 1;  // ret, the new value
+    value = arg[5];
+  });
+  arg[0] = 2;  // CLOSE_SESSION
+  arg[2] = 0;
+  arg[3] = 0;
+  send();
+  raw_call(ffa::Func::msg_send_direct_req_32, tos, 0, 3, static_cast<uint32_t>(handle), handle >> 32);
+  raw_call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32);
+  if (ok) report("optee_invoke_hello_ta_ffa", cost);
+}
+
 // The normal world notifies echo and schedules it as a driver would:
 // FFA_NOTIFICATION_SET, FFA_NOTIFICATION_INFO_GET (echo listed), FFA_RUN
 // (echo's FFA_NOTIFICATION_GET on being run, then FFA_MSG_WAIT).
@@ -182,6 +236,7 @@ void run_benchmarks(uint64_t boot_ticks) {
     // the thread switch in and out on top of a direct request.
     report("direct_req_optee_thread_call",
            measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0xFFFF5350, 0, 0, 0); }));
+    if (ensure_rxtx_mapped()) measure_optee_invoke(static_cast<uint16_t>(w1));
   }
 }
 
