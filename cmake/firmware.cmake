@@ -233,6 +233,7 @@ if(TESSERA_LINUX)
     COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/linux-build/Image ${CMAKE_CURRENT_BINARY_DIR}/linux.bin
     DEPENDS ${CMAKE_SOURCE_DIR}/tools/linux/build_linux.py ${CMAKE_SOURCE_DIR}/tools/linux/init.c
             ${CMAKE_SOURCE_DIR}/tools/linux/teec_check.c ${CMAKE_SOURCE_DIR}/tools/linux/tessera.config
+            ${CMAKE_SOURCE_DIR}/tas/tas.h
     COMMENT "Linux 6.1 normal world (the first build takes several minutes)" USES_TERMINAL)
   add_custom_target(linux ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/linux.bin)
   tessera_config(sel1-spmc-linux MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos

@@ -1,39 +1,377 @@
 /*
- * A GlobalPlatform TEE Client API program, built against Debian's own OP-TEE
- * client (optee-client-dev 3.19, arm64) and run with its libteec1 and
- * tee-supplicant in the Linux normal world: it checks that the stack a
- * Linux user program uses reaches Tessera's trusted OS. Each step prints
- * one line for the system test.
+ * teec-check: a GlobalPlatform TEE Client API test of Tessera's Trusted
+ * Applications (tas/tas.h), built against Debian's optee-client-dev 3.19
+ * and run in the Linux normal world with its libteec1 and tee-supplicant,
+ * so every call goes the way a Linux user program's does: libteec ->
+ * /dev/tee0 -> Linux's OP-TEE driver -> FF-A -> the trusted OS.
+ *
+ * One line per test, like the harness: `ok N - name` or `not ok N - name:
+ * detail`, then `N passed, N failed`; the exit status is non-zero on any
+ * failure. tests/system/check_linux.py requires each name below, so a new
+ * test is one check() call here and one name in that file's list.
  */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tee_client_api.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../tas/tas.h"
+
+static int passed, failed;
+
+/* Records one test; detail (printf-style) says what was seen on failure. */
+static int check(const char* name, int ok, const char* fmt, ...) {
+  int n = passed + failed + 1;
+  if (ok) {
+    printf("ok %d - %s\n", n, name);
+    ++passed;
+  } else {
+    char detail[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    printf("not ok %d - %s: %s\n", n, name, detail);
+    ++failed;
+  }
+  fflush(stdout); /* the console interleaves with the kernel's and the firmware's */
+  return ok;
+}
+
+/* The macros in tas.h are flat lists; these spell them as TEEC_UUIDs. */
+#define UUID_OF(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7) {a, b, c, {d0, d1, d2, d3, d4, d5, d6, d7}}
+#define AS_UUID(list) UUID_OF(list)
+static const TEEC_UUID uuid_hello = AS_UUID(TA_HELLO_UUID);
+static const TEEC_UUID uuid_hostile = AS_UUID(TA_HOSTILE_UUID);
+static const TEEC_UUID uuid_caller = AS_UUID(TA_CALLER_UUID);
+
+static TEEC_Context ctx;
+
+static TEEC_Result open_session(TEEC_Session* s, const TEEC_UUID* uuid, uint32_t* origin) {
+  *origin = 0;
+  return TEEC_OpenSession(&ctx, s, uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, origin);
+}
+
+/* One command with a single value parameter; a and b in and out. */
+static TEEC_Result value_cmd(TEEC_Session* s, uint32_t cmd, uint32_t type, uint32_t* a, uint32_t* b,
+                             uint32_t* origin) {
+  TEEC_Operation op;
+  memset(&op, 0, sizeof op);
+  op.paramTypes = TEEC_PARAM_TYPES(type, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+  op.params[0].value.a = *a;
+  op.params[0].value.b = b ? *b : 0;
+  *origin = 0;
+  TEEC_Result r = TEEC_InvokeCommand(s, cmd, &op, origin);
+  *a = op.params[0].value.a;
+  if (b) *b = op.params[0].value.b;
+  return r;
+}
+
+/* The pattern every REVERSE test sends: n bytes, none equal to its mirror. */
+static void fill(uint8_t* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) p[i] = (uint8_t)(i * 7 + 1);
+}
+static int reversed(const uint8_t* in, const uint8_t* out, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (out[i] != in[n - 1 - i]) return 0;
+  return 1;
+}
+
+static uint32_t hello_invocations; /* how many commands this program sent the hello instance */
+
+static void hello_tests(TEEC_Session* hello) {
+  uint32_t origin, a, b;
+  TEEC_Result r = open_session(hello, &uuid_hello, &origin);
+  if (!check("hello: OpenSession", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin)) exit(1);
+  a = 41;
+  r = value_cmd(hello, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &a, NULL, &origin);
+  check("hello: INC_VALUE 41 -> 42", r == TEEC_SUCCESS && a == 42, "0x%08x a=%u", r, a);
+  r = value_cmd(hello, TA_HELLO_CMD_DEC_VALUE, TEEC_VALUE_INOUT, &a, NULL, &origin);
+  check("hello: DEC_VALUE 42 -> 41", r == TEEC_SUCCESS && a == 41, "0x%08x a=%u", r, a);
+  a = 1;
+  r = value_cmd(hello, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INPUT, &a, NULL, &origin);
+  check("hello: wrong param types -> BAD_PARAMETERS from the TA",
+        r == TEEC_ERROR_BAD_PARAMETERS && origin == TEEC_ORIGIN_TRUSTED_APP, "0x%08x origin %u", r, origin);
+  hello_invocations = 3;
+
+  TEEC_Session second;
+  TEEC_Result r2 = open_session(&second, &uuid_hello, &origin);
+  check("hello: a second session", r2 == TEEC_SUCCESS, "0x%08x origin %u", r2, origin);
+  a = b = 0;
+  r = value_cmd(&second, TA_HELLO_CMD_COUNT, TEEC_VALUE_OUTPUT, &a, &b, &origin);
+  ++hello_invocations; /* COUNT counts itself */
+  check("hello: COUNT (invocations, 2 sessions)", r == TEEC_SUCCESS && a == hello_invocations && b == 2,
+        "0x%08x a=%u (want %u) b=%u", r, a, hello_invocations, b);
+  if (r2 == TEEC_SUCCESS) TEEC_CloseSession(&second);
+  r = value_cmd(hello, TA_HELLO_CMD_COUNT, TEEC_VALUE_OUTPUT, &a, &b, &origin);
+  check("hello: COUNT after CloseSession (1 session)", r == TEEC_SUCCESS && b == 1, "0x%08x b=%u", r, b);
+}
+
+/* REVERSE of n bytes through two memref parameters; the caller fills op's
+   params and says where the input and output bytes are. */
+static TEEC_Result reverse_op(TEEC_Session* s, uint32_t cmd, TEEC_Operation* op, uint32_t* origin) {
+  *origin = 0;
+  return TEEC_InvokeCommand(s, cmd, op, origin);
+}
+
+static void memref_tests(TEEC_Session* hello, TEEC_Session* caller_or_null, const char* via) {
+  enum { N = 300, OFF = 100 };
+  char name[120];
+  uint32_t origin;
+  TEEC_Session* s = caller_or_null ? caller_or_null : hello;
+  uint32_t cmd = caller_or_null ? TA_CALLER_CMD_REVERSE : TA_HELLO_CMD_REVERSE;
+
+  /* (a) TEEC_AllocateSharedMemory: whole blocks, then partial ones at an offset. */
+  TEEC_SharedMemory in = {.size = N, .flags = TEEC_MEM_INPUT};
+  TEEC_SharedMemory out = {.size = N + OFF, .flags = TEEC_MEM_OUTPUT};
+  TEEC_Result r = TEEC_AllocateSharedMemory(&ctx, &in);
+  TEEC_Result r2 = TEEC_AllocateSharedMemory(&ctx, &out);
+  snprintf(name, sizeof name, "%s: AllocateSharedMemory", via);
+  if (check(name, r == TEEC_SUCCESS && r2 == TEEC_SUCCESS, "0x%08x 0x%08x", r, r2)) {
+    fill(in.buffer, N);
+    memset(out.buffer, 0, N + OFF);
+    TEEC_Operation op;
+    memset(&op, 0, sizeof op);
+    op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
+    op.params[0].memref.parent = &in;
+    op.params[1].memref.parent = &out;
+    r = reverse_op(s, cmd, &op, &origin);
+    snprintf(name, sizeof name, "%s: REVERSE, MEMREF_WHOLE", via);
+    check(name, r == TEEC_SUCCESS && op.params[1].memref.size == N && reversed(in.buffer, out.buffer, N),
+          "0x%08x origin %u size %zu", r, origin, op.params[1].memref.size);
+
+    memset(&op, 0, sizeof op);
+    memset(out.buffer, 0, N + OFF);
+    op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_NONE, TEEC_NONE);
+    op.params[0].memref = (TEEC_RegisteredMemoryReference){.parent = &in, .size = N - OFF, .offset = OFF};
+    op.params[1].memref = (TEEC_RegisteredMemoryReference){.parent = &out, .size = N, .offset = OFF};
+    r = reverse_op(s, cmd, &op, &origin);
+    const uint8_t* o = out.buffer;
+    snprintf(name, sizeof name, "%s: REVERSE, MEMREF_PARTIAL at offset %d", via, OFF);
+    check(name,
+          r == TEEC_SUCCESS && op.params[1].memref.size == N - OFF &&
+              reversed((uint8_t*)in.buffer + OFF, o + OFF, N - OFF) && o[OFF - 1] == 0 && o[N] == 0,
+          "0x%08x origin %u size %zu", r, origin, op.params[1].memref.size);
+
+    /* SHORT_BUFFER: 16 bytes of room for N: the TA says how many it needs. */
+    memset(&op, 0, sizeof op);
+    op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_NONE, TEEC_NONE);
+    op.params[0].memref.parent = &in;
+    op.params[1].memref = (TEEC_RegisteredMemoryReference){.parent = &out, .size = 16, .offset = 0};
+    r = reverse_op(s, cmd, &op, &origin);
+    snprintf(name, sizeof name, "%s: REVERSE into 16 bytes -> SHORT_BUFFER and the size needed", via);
+    check(name, r == TEEC_ERROR_SHORT_BUFFER && op.params[1].memref.size == N, "0x%08x origin %u size %zu", r,
+          origin, op.params[1].memref.size);
+  }
+  if (in.buffer) TEEC_ReleaseSharedMemory(&in);
+  if (out.buffer) TEEC_ReleaseSharedMemory(&out);
+
+  /* (b) TEEC_RegisterSharedMemory over malloc'd pages, off page alignment:
+     Linux pins and shares whatever (scattered) pages back them. */
+  const size_t big = 3 * 4096 + 123;
+  uint8_t* raw_in = malloc(big + 64);
+  uint8_t* raw_out = malloc(big + 64);
+  TEEC_SharedMemory rin = {.buffer = raw_in + 5, .size = big, .flags = TEEC_MEM_INPUT};
+  TEEC_SharedMemory rout = {.buffer = raw_out + 11, .size = big, .flags = TEEC_MEM_OUTPUT};
+  fill(rin.buffer, big);
+  memset(rout.buffer, 0, big);
+  const TEEC_Result reg_in = TEEC_RegisterSharedMemory(&ctx, &rin);
+  const TEEC_Result reg_out = TEEC_RegisterSharedMemory(&ctx, &rout);
+  snprintf(name, sizeof name, "%s: RegisterSharedMemory (malloc, %zu bytes, unaligned)", via, big);
+  if (check(name, reg_in == TEEC_SUCCESS && reg_out == TEEC_SUCCESS, "0x%08x 0x%08x", reg_in, reg_out)) {
+    TEEC_Operation op;
+    memset(&op, 0, sizeof op);
+    op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
+    op.params[0].memref.parent = &rin;
+    op.params[1].memref.parent = &rout;
+    r = reverse_op(s, cmd, &op, &origin);
+    snprintf(name, sizeof name, "%s: REVERSE, registered memory", via);
+    check(name, r == TEEC_SUCCESS && op.params[1].memref.size == big && reversed(rin.buffer, rout.buffer, big),
+          "0x%08x origin %u size %zu", r, origin, op.params[1].memref.size);
+  }
+  if (reg_in == TEEC_SUCCESS) TEEC_ReleaseSharedMemory(&rin);
+  if (reg_out == TEEC_SUCCESS) TEEC_ReleaseSharedMemory(&rout);
+
+  /* (c) Temporary memory references: the library shares them per call. */
+  TEEC_Operation op;
+  memset(&op, 0, sizeof op);
+  memset(raw_out, 0, big);
+  op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE);
+  op.params[0].tmpref = (TEEC_TempMemoryReference){raw_in + 1, 5000};
+  op.params[1].tmpref = (TEEC_TempMemoryReference){raw_out + 3, 6000};
+  r = reverse_op(s, cmd, &op, &origin);
+  snprintf(name, sizeof name, "%s: REVERSE, TempMemoryReference", via);
+  check(name, r == TEEC_SUCCESS && op.params[1].tmpref.size == 5000 && reversed(raw_in + 1, raw_out + 3, 5000),
+        "0x%08x origin %u size %zu", r, origin, op.params[1].tmpref.size);
+  op.params[1].tmpref.size = 100;
+  r = reverse_op(s, cmd, &op, &origin);
+  snprintf(name, sizeof name, "%s: TempMemoryReference too small -> SHORT_BUFFER and the size needed", via);
+  check(name, r == TEEC_ERROR_SHORT_BUFFER && op.params[1].tmpref.size == 5000, "0x%08x origin %u size %zu", r,
+        origin, op.params[1].tmpref.size);
+  free(raw_in);
+  free(raw_out);
+}
+
+static void caller_tests(TEEC_Session* hello) {
+  TEEC_Session caller;
+  uint32_t origin, a, b;
+  TEEC_Result r = open_session(&caller, &uuid_caller, &origin);
+  if (!check("caller: OpenSession", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin)) return;
+  a = 5;
+  r = value_cmd(&caller, TA_CALLER_CMD_INC_TWICE, TEEC_VALUE_INOUT, &a, NULL, &origin);
+  check("caller: INC_TWICE 5 -> 7 through hello", r == TEEC_SUCCESS && a == 7, "0x%08x origin %u a=%u", r, origin,
+        a);
+  memref_tests(hello, &caller, "caller");
+  a = b = 0;
+  r = value_cmd(&caller, TA_CALLER_CMD_OPEN_MISSING, TEEC_VALUE_OUTPUT, &a, &b, &origin);
+  check("caller: OPEN_MISSING -> ITEM_NOT_FOUND from the TEE", r == TEEC_SUCCESS && a == 0xFFFF0008 && b == 3,
+        "0x%08x a=0x%08x b=%u", r, a, b);
+  TEEC_CloseSession(&caller);
+}
+
+static void hostile_tests(TEEC_Session* hello) {
+  TEEC_Session h1, h2, h3;
+  uint32_t origin, a = 0;
+  TEEC_Result r = open_session(&h1, &uuid_hostile, &origin);
+  TEEC_Result r2 = open_session(&h2, &uuid_hostile, &origin);
+  if (!check("hostile: two sessions (two instances)", r == TEEC_SUCCESS && r2 == TEEC_SUCCESS, "0x%08x 0x%08x", r,
+             r2))
+    return;
+  r = value_cmd(&h1, TA_HOSTILE_CMD_READ_TOS, TEEC_NONE, &a, NULL, &origin);
+  check("hostile: READ_TOS -> TARGET_DEAD from the TEE", r == TEEC_ERROR_TARGET_DEAD && origin == TEEC_ORIGIN_TEE,
+        "0x%08x origin %u", r, origin);
+  r = value_cmd(&h1, TA_HOSTILE_CMD_NOP, TEEC_NONE, &a, NULL, &origin);
+  check("hostile: the dead session stays TARGET_DEAD", r == TEEC_ERROR_TARGET_DEAD && origin == TEEC_ORIGIN_TEE,
+        "0x%08x origin %u", r, origin);
+  r = value_cmd(&h2, TA_HOSTILE_CMD_NOP, TEEC_NONE, &a, NULL, &origin);
+  check("hostile: the other instance still answers NOP", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin);
+  r = value_cmd(&h2, TA_HOSTILE_CMD_PANIC, TEEC_NONE, &a, NULL, &origin);
+  check("hostile: TEE_Panic -> TARGET_DEAD from the TEE", r == TEEC_ERROR_TARGET_DEAD && origin == TEEC_ORIGIN_TEE,
+        "0x%08x origin %u", r, origin);
+  a = 1;
+  r = value_cmd(hello, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &a, NULL, &origin);
+  check("hostile: the hello session still works", r == TEEC_SUCCESS && a == 2, "0x%08x a=%u", r, a);
+  TEEC_CloseSession(&h1);
+  TEEC_CloseSession(&h2);
+  /* Closing the dead ones freed their slots: a new instance opens and runs. */
+  const TEEC_Result opened = open_session(&h3, &uuid_hostile, &origin);
+  r = opened;
+  if (opened == TEEC_SUCCESS) r = value_cmd(&h3, TA_HOSTILE_CMD_NOP, TEEC_NONE, &a, NULL, &origin);
+  check("hostile: CloseSession of dead sessions, then a fresh instance", r == TEEC_SUCCESS, "0x%08x origin %u", r,
+        origin);
+  if (opened == TEEC_SUCCESS) TEEC_CloseSession(&h3);
+}
+
+/* Cancellation: a wait forever in one thread, TEEC_RequestCancellation
+   from another. The GP spec has the client set op.started = 0 first. */
+struct waiter {
+  TEEC_Session* s;
+  TEEC_Operation op;
+  TEEC_Result r;
+  uint32_t origin;
+  volatile int done;
+};
+
+static void* wait_forever(void* arg) {
+  struct waiter* w = arg;
+  w->r = TEEC_InvokeCommand(w->s, TA_HELLO_CMD_WAIT, &w->op, &w->origin);
+  w->done = 1;
+  return NULL;
+}
+
+static void cancel_tests(TEEC_Session* hello) {
+  uint32_t origin, a = 20;
+  TEEC_Result r = value_cmd(hello, TA_HELLO_CMD_WAIT, TEEC_VALUE_INPUT, &a, NULL, &origin);
+  check("cancel: TEE_Wait(20 ms) returns 0", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin);
+
+  static struct waiter w;
+  memset(&w, 0, sizeof w);
+  w.s = hello;
+  w.op.started = 0;
+  w.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+  w.op.params[0].value.a = 0xFFFFFFFF; /* TEE_TIMEOUT_INFINITE */
+  pthread_t t;
+  if (pthread_create(&t, NULL, wait_forever, &w) != 0) {
+    check("cancel: RequestCancellation ends a wait forever", 0, "pthread_create failed");
+    return;
+  }
+  /* A request that reaches the TEE before the invoke does is lost, as in
+     OP-TEE: repeat it every 100 ms, for at most 5 s. */
+  int tries = 0;
+  while (!w.done && tries < 50) {
+    usleep(100 * 1000);
+    if (!w.done) {
+      TEEC_RequestCancellation(&w.op);
+      ++tries;
+    }
+  }
+  if (!w.done) {
+    /* The invoke cannot be abandoned: report, and end here. */
+    check("cancel: RequestCancellation ends a wait forever", 0, "no answer after %d requests over 5 s", tries);
+    printf("%d passed, %d failed\n", passed, failed);
+    fflush(stdout);
+    _exit(1);
+  }
+  pthread_join(t, NULL);
+  check("cancel: RequestCancellation ends a wait forever", w.r == TEEC_ERROR_CANCEL,
+        "0x%08x origin %u after %d requests", w.r, w.origin, tries);
+  a = 7;
+  r = value_cmd(hello, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &a, NULL, &origin);
+  check("cancel: the session works afterwards", r == TEEC_SUCCESS && a == 8, "0x%08x a=%u", r, a);
+}
+
+static inline uint64_t ticks(void) {
+  uint64_t v;
+  __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
+  return v;
+}
+
+static int cmp_u64(const void* a, const void* b) {
+  uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
+  return x < y ? -1 : x > y;
+}
+
+static void latency(TEEC_Session* hello) {
+  enum { RUNS = 200 };
+  static uint64_t t[RUNS];
+  uint64_t freq;
+  __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+  uint32_t origin, bad = 0;
+  for (int i = 0; i < RUNS; ++i) {
+    uint32_t a = (uint32_t)i;
+    uint64_t t0 = ticks();
+    TEEC_Result r = value_cmd(hello, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &a, NULL, &origin);
+    t[i] = ticks() - t0;
+    if (r != TEEC_SUCCESS || a != (uint32_t)i + 1) ++bad;
+  }
+  qsort(t, RUNS, sizeof t[0], cmp_u64);
+  check("latency: 200 INC_VALUE invocations", bad == 0, "%u wrong answers", bad);
+  printf("bench teec_invoke_latency_ticks %llu freq_hz %llu min %llu max %llu\n", (unsigned long long)t[RUNS / 2],
+         (unsigned long long)freq, (unsigned long long)t[0], (unsigned long long)t[RUNS - 1]);
+}
 
 int main(void) {
-  TEEC_Context ctx;
+  setvbuf(stdout, NULL, _IOLBF, 0);
   TEEC_Result r = TEEC_InitializeContext(NULL, &ctx);
-  printf("teec-check: TEEC_InitializeContext -> 0x%08x\n", r);
-  if (r != TEEC_SUCCESS) return 1;
-
-  /* Shared memory the client library allocates and registers with the
-     driver (FFA_MEM_SHARE to the trusted OS under FF-A). */
-  TEEC_SharedMemory shm;
-  memset(&shm, 0, sizeof shm);
-  shm.size = 8192;
-  shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-  r = TEEC_AllocateSharedMemory(&ctx, &shm);
-  printf("teec-check: TEEC_AllocateSharedMemory(8 KiB) -> 0x%08x\n", r);
-  if (r == TEEC_SUCCESS) TEEC_ReleaseSharedMemory(&shm);
-
-  /* A session to a Trusted Application: OP-TEE's hello-world example UUID. */
-  const TEEC_UUID uuid = {0x8aaaf200, 0x2450, 0x11e4, {0xab, 0xe2, 0x00, 0x02, 0xa5, 0xd5, 0xc5, 0x1b}};
-  TEEC_Session session;
-  uint32_t origin = 0;
-  r = TEEC_OpenSession(&ctx, &session, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
-  printf("teec-check: TEEC_OpenSession(hello world TA) -> 0x%08x, origin %u\n", r, origin);
-  if (r == TEEC_SUCCESS) TEEC_CloseSession(&session);
-
+  if (!check("InitializeContext", r == TEEC_SUCCESS, "0x%08x", r)) {
+    printf("%d passed, %d failed\n", passed, failed);
+    return 1;
+  }
+  TEEC_Session hello;
+  hello_tests(&hello);
+  memref_tests(&hello, NULL, "hello");
+  caller_tests(&hello);
+  hostile_tests(&hello);
+  cancel_tests(&hello);
+  latency(&hello);
+  TEEC_CloseSession(&hello);
   TEEC_FinalizeContext(&ctx);
-  printf("teec-check: done\n");
-  return 0;
+  check("FinalizeContext", 1, "");
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed != 0;
 }
