@@ -62,24 +62,12 @@ FORBIDDEN = ["[EL3] ERROR", "[EL3] WARN", "[S-EL1] ERROR", "[S-EL1] WARN", "PANI
              "Unable to handle", "BUG:", "Internal error", "failed to"]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--flash", required=True)
-    ap.add_argument("--timeout", type=float, default=240)
-    a = ap.parse_args()
-    if not pathlib.Path(a.flash).is_file():
-        print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
-        return 1
-    r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=4), a.timeout)
-    print(r.output)
-    verdict = []
-    if r.timed_out:
-        verdict.append(f"Linux did not power off within {a.timeout:.0f} s")
-    complaints = r.host_complaints()
-    if complaints:
-        verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
-    verdict += [f"missing: {line!r}" for line in REQUIRED if line not in r.output]
-    lines = [l.strip() for l in r.output.splitlines()]
+def judge(output):
+    """What is wrong with a run's console output (nothing when it passed);
+    prints teec-check's latency. Separate from main() to be tried on saved
+    or doctored logs."""
+    verdict = [f"missing: {line!r}" for line in REQUIRED if line not in output]
+    lines = [l.strip() for l in output.splitlines()]
     passed = {m.group(1) for m in map(OK.match, lines) if m}
     verdict += [f"teec-check: {l}" for l in lines if l.startswith("not ok ")]
     verdict += [f"teec-check: no 'ok N - {t}'" for t in TESTS if t not in passed]
@@ -98,6 +86,26 @@ def main():
         found = [l for l in lines if bad in l and not (bad == "[S-EL1] ERROR" and HOSTILE_ERROR.search(l))]
         if found:
             verdict.append(f"found {bad!r}: {found[0]}")
+    return verdict
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--flash", required=True)
+    ap.add_argument("--timeout", type=float, default=240)
+    a = ap.parse_args()
+    if not pathlib.Path(a.flash).is_file():
+        print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
+        return 1
+    r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=4), a.timeout)
+    print(r.output)
+    verdict = []
+    if r.timed_out:
+        verdict.append(f"Linux did not power off within {a.timeout:.0f} s")
+    complaints = r.host_complaints()
+    if complaints:
+        verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
+    verdict += judge(r.output)
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1

@@ -112,8 +112,7 @@ static void hello_tests(TEEC_Session* hello) {
   check("hello: COUNT after CloseSession (1 session)", r == TEEC_SUCCESS && b == 1, "0x%08x b=%u", r, b);
 }
 
-/* REVERSE of n bytes through two memref parameters; the caller fills op's
-   params and says where the input and output bytes are. */
+/* REVERSE (hello's, or the caller TA's through hello) with op's two memrefs. */
 static TEEC_Result reverse_op(TEEC_Session* s, uint32_t cmd, TEEC_Operation* op, uint32_t* origin) {
   *origin = 0;
   return TEEC_InvokeCommand(s, cmd, op, origin);
@@ -320,6 +319,7 @@ static void cancel_tests(TEEC_Session* hello) {
   pthread_join(t, NULL);
   check("cancel: RequestCancellation ends a wait forever", w.r == TEEC_ERROR_CANCEL,
         "0x%08x origin %u after %d requests", w.r, w.origin, tries);
+  printf("# cancel: the wait ended after %d request(s), origin %u\n", tries, w.origin);
   a = 7;
   r = value_cmd(hello, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &a, NULL, &origin);
   check("cancel: the session works afterwards", r == TEEC_SUCCESS && a == 8, "0x%08x a=%u", r, a);
