@@ -160,15 +160,19 @@ target_link_options(ported_c.elf PRIVATE -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z
 # Trusted Applications (src/ta, docs/trusted-applications.md): each is a
 # flat image linked at TA_IMAGE_VA with the TA runtime (GP API subset);
 # every TA in TESSERA_TAS goes into one TA store, the FIP's tos-fw-extra1.
-add_library(tessera_ta_rt STATIC src/ta/entry.S src/ta/dispatch.cpp src/ta/heap.cpp src/ta/api.cpp src/lib/mem.cpp)
-set_source_files_properties(src/lib/mem.cpp TARGET_DIRECTORY tessera_ta_rt PROPERTIES COMPILE_OPTIONS
+add_library(tessera_ta_rt STATIC src/ta/entry.S src/ta/dispatch.cpp src/ta/heap.cpp src/ta/api.cpp
+            src/ta/crypto_api.cpp)
+# The mem functions last on a TA's link line: the runtime and the crypto
+# library both call them.
+add_library(tessera_ta_mem STATIC src/lib/mem.cpp)
+set_source_files_properties(src/lib/mem.cpp TARGET_DIRECTORY tessera_ta_mem PROPERTIES COMPILE_OPTIONS
                             "-fno-tree-loop-distribute-patterns")
 set(TESSERA_TAS "")
 function(tessera_ta name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
   add_executable(${name}.ta.elf ${ARG_SOURCES})
   target_include_directories(${name}.ta.elf PRIVATE ${CMAKE_SOURCE_DIR}/tas)
-  target_link_libraries(${name}.ta.elf PRIVATE tessera_ta_rt gcc)
+  target_link_libraries(${name}.ta.elf PRIVATE tessera_ta_rt tessera_crypto tessera_ta_mem gcc)
   target_link_options(${name}.ta.elf PRIVATE -T ${CMAKE_SOURCE_DIR}/src/ta/ta.ld)
   set_target_properties(${name}.ta.elf PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/src/ta/ta.ld)
   add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/tas/${name}.ta
@@ -180,6 +184,7 @@ endfunction()
 tessera_ta(hello SOURCES tas/hello/hello.c)
 tessera_ta(hostile SOURCES tas/hostile/hostile.c)
 tessera_ta(caller SOURCES tas/caller/caller.c)
+tessera_ta(crypto SOURCES tas/crypto/crypto.c)
 add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkta_store.py --out ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
           ${TESSERA_TAS}

@@ -27,4 +27,14 @@
 #define TA_CALLER_CMD_REVERSE 1        /* memref in -> memref out through hello's REVERSE */
 #define TA_CALLER_CMD_OPEN_MISSING 2   /* value out a: the result of opening a TA that does not exist, b: origin */
 
+/* crypto: the GP crypto API over memory references. Keys, nonces and
+ * data come in memrefs; results go to the last (output) memref. */
+#define TA_CRYPTO_UUID 0xc4e7a0b1, 0x5d2f, 0x4e8a, 0x9b, 0x31, 0x7c, 0x0e, 0x55, 0x2a, 0x18, 0xf6
+#define TA_CRYPTO_CMD_SHA256 0       /* in: data -> out: 32-byte digest */
+#define TA_CRYPTO_CMD_HMAC_SHA256 1  /* in: key, in: data -> out: 32-byte MAC */
+#define TA_CRYPTO_CMD_GCM_SEAL 2     /* in: key, in: 12-byte nonce then AAD, in: plaintext -> out: ciphertext then 16-byte tag */
+#define TA_CRYPTO_CMD_GCM_OPEN 3     /* in: key, in: nonce then AAD, in: ciphertext then tag -> out: plaintext; MAC_INVALID */
+#define TA_CRYPTO_CMD_CBC_ENCRYPT 4  /* in: key, in: 16-byte IV, in: whole blocks -> out */
+#define TA_CRYPTO_CMD_CBC_DECRYPT 5
+
 #endif

@@ -125,6 +125,71 @@ TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session, uint32_t cancellatio
                                uint32_t commandID, uint32_t paramTypes, TEE_Param params[4],
                                uint32_t* returnOrigin);
 
+/* Cryptographic operations (src/ta/crypto_api.cpp, over src/lib/crypto):
+ * SHA-256, HMAC-SHA256, AES-CBC without padding and AES-GCM, with keys in
+ * transient objects. Not offered: other algorithms, asymmetric keys, key
+ * generation and derivation, TEE_AEUpdate (AES-GCM takes its payload in
+ * the final call), operation copies and states. */
+typedef struct __TEE_ObjectHandle* TEE_ObjectHandle;
+typedef struct __TEE_OperationHandle* TEE_OperationHandle;
+typedef struct {
+  uint32_t attributeID;
+  union {
+    struct {
+      void* buffer;
+      size_t length;
+    } ref;
+    struct {
+      uint32_t a, b;
+    } value;
+  } content;
+} TEE_Attribute;
+
+#define TEE_ERROR_MAC_INVALID 0xFFFF3071u
+#define TEE_TYPE_AES 0xA0000010u
+#define TEE_TYPE_HMAC_SHA256 0xA0000004u
+#define TEE_TYPE_GENERIC_SECRET 0xA0000000u
+#define TEE_ATTR_SECRET_VALUE 0xC0000000u
+#define TEE_ALG_AES_CBC_NOPAD 0x10000110u
+#define TEE_ALG_AES_GCM 0x40000810u
+#define TEE_ALG_HMAC_SHA256 0x30000004u
+#define TEE_ALG_SHA256 0x50000004u
+#define TEE_MODE_ENCRYPT 0u
+#define TEE_MODE_DECRYPT 1u
+#define TEE_MODE_MAC 4u
+#define TEE_MODE_DIGEST 5u
+
+TEE_Result TEE_AllocateTransientObject(uint32_t objectType, uint32_t maxObjectSize, TEE_ObjectHandle* object);
+void TEE_FreeTransientObject(TEE_ObjectHandle object);
+void TEE_InitRefAttribute(TEE_Attribute* attr, uint32_t attributeID, const void* buffer, size_t length);
+TEE_Result TEE_PopulateTransientObject(TEE_ObjectHandle object, const TEE_Attribute* attrs, uint32_t attrCount);
+
+TEE_Result TEE_AllocateOperation(TEE_OperationHandle* operation, uint32_t algorithm, uint32_t mode,
+                                 uint32_t maxKeySize);
+void TEE_FreeOperation(TEE_OperationHandle operation);
+TEE_Result TEE_SetOperationKey(TEE_OperationHandle operation, TEE_ObjectHandle key);
+void TEE_DigestUpdate(TEE_OperationHandle operation, const void* chunk, size_t chunkSize);
+TEE_Result TEE_DigestDoFinal(TEE_OperationHandle operation, const void* chunk, size_t chunkLen, void* hash,
+                             size_t* hashLen);
+void TEE_MACInit(TEE_OperationHandle operation, const void* IV, size_t IVLen);
+void TEE_MACUpdate(TEE_OperationHandle operation, const void* chunk, size_t chunkSize);
+TEE_Result TEE_MACComputeFinal(TEE_OperationHandle operation, const void* message, size_t messageLen, void* mac,
+                               size_t* macLen);
+TEE_Result TEE_MACCompareFinal(TEE_OperationHandle operation, const void* message, size_t messageLen,
+                               const void* mac, size_t macLen);
+void TEE_CipherInit(TEE_OperationHandle operation, const void* IV, size_t IVLen);
+TEE_Result TEE_CipherUpdate(TEE_OperationHandle operation, const void* srcData, size_t srcLen, void* destData,
+                            size_t* destLen);
+TEE_Result TEE_CipherDoFinal(TEE_OperationHandle operation, const void* srcData, size_t srcLen, void* destData,
+                             size_t* destLen);
+TEE_Result TEE_AEInit(TEE_OperationHandle operation, const void* nonce, size_t nonceLen, uint32_t tagLen,
+                      size_t AADLen, size_t payloadLen);
+void TEE_AEUpdateAAD(TEE_OperationHandle operation, const void* AADdata, size_t AADdataLen);
+TEE_Result TEE_AEEncryptFinal(TEE_OperationHandle operation, const void* srcData, size_t srcLen, void* destData,
+                              size_t* destLen, void* tag, size_t* tagLen);
+TEE_Result TEE_AEDecryptFinal(TEE_OperationHandle operation, const void* srcData, size_t srcLen, void* destData,
+                              size_t* destLen, void* tag, size_t tagLen);
+
 /* Tessera's trace (OP-TEE's IMSG/EMSG), to the secure console. */
 void tessera_ta_log(const char* message);
 #define IMSG(msg) tessera_ta_log(msg)

@@ -365,3 +365,117 @@ TEST(tas, ta_to_ta_sessions) {
   EXPECT_EQ(close(s), kTeeSuccess);
   give_back(h);
 }
+
+namespace {
+constexpr Uuid kCrypto = uuid(TA_CRYPTO_UUID);
+constexpr uint32_t kMacInvalid = 0xFFFF3071;
+uint8_t hex_digit(char c) { return static_cast<uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); }
+// Writes the hex string `h` as bytes at `p`; its length in bytes.
+uint32_t put_hex(volatile uint8_t* p, const char* h) {
+  uint32_t n = 0;
+  for (; h[2 * n]; ++n) p[n] = static_cast<uint8_t>(hex_digit(h[2 * n]) << 4 | hex_digit(h[2 * n + 1]));
+  return n;
+}
+bool same_hex(const volatile uint8_t* p, const char* h) {
+  for (uint32_t n = 0; h[2 * n]; ++n)
+    if (p[n] != static_cast<uint8_t>(hex_digit(h[2 * n]) << 4 | hex_digit(h[2 * n + 1]))) return false;
+  return true;
+}
+}  // namespace
+
+TEST(tas, crypto_ta_known_answers) {
+  // Published vectors through the GP crypto API in a TA, with keys, data
+  // and results in one page of shared memory at different offsets.
+  ASSERT_TRUE(ready());
+  const uint64_t base = kBuf + 0xF000;
+  const uint64_t h = share_pages(base, 1);
+  ASSERT_TRUE(h != 0);
+  volatile uint8_t* m = reinterpret_cast<volatile uint8_t*>(base);
+  const uint32_t s = open(kCrypto);
+  ASSERT_TRUE(s != 0);
+  // FIPS 180-4: SHA-256("abc").
+  m[0] = 'a';
+  m[1] = 'b';
+  m[2] = 'c';
+  header(kInvoke, TA_CRYPTO_CMD_SHA256, s, 2);
+  memref(0, kMemIn, h, 0, 3);
+  memref(1, kMemOut, h, 0x800, 32);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(param_b(1), 32u);
+  EXPECT_TRUE(same_hex(m + 0x800, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?").
+  const char* jefe = "Jefe";
+  const char* text = "what do ya want for nothing?";
+  for (unsigned i = 0; i < 4; ++i) m[0x100 + i] = static_cast<uint8_t>(jefe[i]);
+  for (unsigned i = 0; i < 28; ++i) m[0x200 + i] = static_cast<uint8_t>(text[i]);
+  header(kInvoke, TA_CRYPTO_CMD_HMAC_SHA256, s, 3);
+  memref(0, kMemIn, h, 0x100, 4);
+  memref(1, kMemIn, h, 0x200, 28);
+  memref(2, kMemOut, h, 0x800, 32);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_TRUE(same_hex(m + 0x800, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
+  // The GCM specification's test case 2: zero key, zero nonce, 16 zero bytes.
+  for (unsigned i = 0; i < 0x80; ++i) m[0x300 + i] = 0;
+  header(kInvoke, TA_CRYPTO_CMD_GCM_SEAL, s, 4);
+  memref(0, kMemIn, h, 0x300, 16);  // key
+  memref(1, kMemIn, h, 0x300, 12);  // nonce, no AAD
+  memref(2, kMemIn, h, 0x300, 16);  // plaintext
+  memref(3, kMemOut, h, 0x900, 32);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(param_b(3), 32u);
+  EXPECT_TRUE(same_hex(m + 0x900, "0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf"));
+  // Opened again; then with one bit of the tag flipped: MAC_INVALID, no plaintext.
+  for (int flip = 0; flip < 2; ++flip) {
+    if (flip) m[0x91F] = static_cast<uint8_t>(m[0x91F] ^ 1);
+    for (unsigned i = 0; i < 16; ++i) m[0xA00 + i] = 0xEE;
+    header(kInvoke, TA_CRYPTO_CMD_GCM_OPEN, s, 4);
+    memref(0, kMemIn, h, 0x300, 16);
+    memref(1, kMemIn, h, 0x300, 12);
+    memref(2, kMemIn, h, 0x900, 32);
+    memref(3, kMemOut, h, 0xA00, 16);
+    ASSERT_EQ(send(), 0u);
+    EXPECT_EQ(ret(), flip ? kMacInvalid : kTeeSuccess);
+    bool zero = true;
+    for (unsigned i = 0; i < 16; ++i) zero = zero && m[0xA00 + i] == 0;
+    EXPECT_TRUE(zero);  // the plaintext, or the zeros a failed open leaves
+  }
+  // NIST SP 800-38A F.2.1: AES-128-CBC, first block, and back.
+  put_hex(m + 0x400, "2b7e151628aed2a6abf7158809cf4f3c");
+  put_hex(m + 0x410, "000102030405060708090a0b0c0d0e0f");
+  put_hex(m + 0x420, "6bc1bee22e409f96e93d7e117393172a");
+  header(kInvoke, TA_CRYPTO_CMD_CBC_ENCRYPT, s, 4);
+  memref(0, kMemIn, h, 0x400, 16);
+  memref(1, kMemIn, h, 0x410, 16);
+  memref(2, kMemIn, h, 0x420, 16);
+  memref(3, kMemOut, h, 0xB00, 16);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_TRUE(same_hex(m + 0xB00, "7649abac8119b246cee98e9b12e9197d"));
+  header(kInvoke, TA_CRYPTO_CMD_CBC_DECRYPT, s, 4);
+  memref(0, kMemIn, h, 0x400, 16);
+  memref(1, kMemIn, h, 0x410, 16);
+  memref(2, kMemIn, h, 0xB00, 16);
+  memref(3, kMemOut, h, 0xC00, 16);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_TRUE(same_hex(m + 0xC00, "6bc1bee22e409f96e93d7e117393172a"));
+  // Not whole blocks: the TA's BAD_PARAMETERS; a short output: the size needed.
+  header(kInvoke, TA_CRYPTO_CMD_CBC_ENCRYPT, s, 4);
+  memref(0, kMemIn, h, 0x400, 16);
+  memref(1, kMemIn, h, 0x410, 16);
+  memref(2, kMemIn, h, 0x420, 15);
+  memref(3, kMemOut, h, 0xB00, 16);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadParameters);
+  header(kInvoke, TA_CRYPTO_CMD_SHA256, s, 2);
+  memref(0, kMemIn, h, 0, 3);
+  memref(1, kMemOut, h, 0x800, 31);
+  ASSERT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kShortBuffer);
+  EXPECT_EQ(param_b(1), 32u);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  give_back(h);
+}
