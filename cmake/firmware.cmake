@@ -55,7 +55,7 @@ target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
-          src/sel1/partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
+          src/sel1/partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
           src/arch/aarch64/gicv3.cpp
   LIBS tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
@@ -72,7 +72,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t4_discovery.cpp src/nwd/harness/t5_direct.cpp src/nwd/harness/t5b_partitions.cpp src/nwd/harness/t5c_memory.cpp src/nwd/harness/t5d_notifications.cpp src/nwd/harness/gic.cpp src/nwd/harness/t5e_smp.cpp src/nwd/harness/t5f_device_interrupts.cpp src/nwd/harness/t5g_stress.cpp src/nwd/harness/secondary.S src/nwd/harness/t6_isolation.cpp src/nwd/harness/t7_world_switch.cpp src/nwd/harness/t8_device_tree.cpp src/nwd/harness/fp_regs.S src/nwd/harness/sme_regs.S
           src/nwd/harness/t5h_rx_checks.cpp src/nwd/harness/t5i_smp_version.cpp
           src/nwd/harness/t5j_console_flood.cpp src/nwd/harness/t5k_conformance.cpp
-          src/nwd/harness/t5l_trusted_apps.cpp
+          src/nwd/harness/t5l_trusted_apps.cpp src/nwd/harness/supplicant.cpp
           src/nwd/harness/t9_version_locked.cpp
           src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)
@@ -161,7 +161,7 @@ target_link_options(ported_c.elf PRIVATE -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z
 # flat image linked at TA_IMAGE_VA with the TA runtime (GP API subset);
 # every TA in TESSERA_TAS goes into one TA store, the FIP's tos-fw-extra1.
 add_library(tessera_ta_rt STATIC src/ta/entry.S src/ta/dispatch.cpp src/ta/heap.cpp src/ta/api.cpp
-            src/ta/crypto_api.cpp)
+            src/ta/crypto_api.cpp src/ta/storage_api.cpp)
 # The mem functions last on a TA's link line: the runtime and the crypto
 # library both call them.
 add_library(tessera_ta_mem STATIC src/lib/mem.cpp)
@@ -185,6 +185,7 @@ tessera_ta(hello SOURCES tas/hello/hello.c)
 tessera_ta(hostile SOURCES tas/hostile/hostile.c)
 tessera_ta(caller SOURCES tas/caller/caller.c)
 tessera_ta(crypto SOURCES tas/crypto/crypto.c)
+tessera_ta(storage SOURCES tas/storage/storage.c)
 add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkta_store.py --out ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
           ${TESSERA_TAS}

@@ -37,4 +37,12 @@
 #define TA_CRYPTO_CMD_CBC_ENCRYPT 4  /* in: key, in: 16-byte IV, in: whole blocks -> out */
 #define TA_CRYPTO_CMD_CBC_DECRYPT 5
 
+/* storage: persistent objects (TEE_STORAGE_PRIVATE) named by the client. */
+#define TA_STORAGE_UUID 0x5704a6e2, 0x1c8b, 0x4d2e, 0xa4, 0x7f, 0x3e, 0x90, 0x12, 0x6b, 0xc8, 0x5d
+#define TA_STORAGE_CMD_WRITE 0    /* in: ID, in: data: creates or replaces the object */
+#define TA_STORAGE_CMD_READ 1     /* in: ID -> out: data (SHORT_BUFFER with the size) */
+#define TA_STORAGE_CMD_DELETE 2   /* in: ID */
+#define TA_STORAGE_CMD_CREATE 3   /* in: ID, in: data: ACCESS_CONFLICT when it exists */
+#define TA_STORAGE_CMD_WRITE_AT 4 /* in: ID, in: data, value in a: offset: opens, seeks, writes */
+
 #endif

@@ -198,6 +198,7 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
                                      plat::kTaStoreEnd - plat::kTaStoreBase),
                        manifest.trusted_os_id, &tables);
   optee.attach_tas(sel1::ta_host());
+  sel1::ta_host().attach_rpc(optee);
   lib::log::info("SPMC {:x} (FF-A {}.{}) ready; trusted OS endpoint {:x}", manifest.spmc_id.raw(),
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 

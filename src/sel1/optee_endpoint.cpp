@@ -19,7 +19,7 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       break;
     case optee_msg::exchange_capabilities:
       out[0] = 0;  // success
-      out[1] = kRpcMaxParams;
+      out[1] = optee::kRpcMaxParams;
       // Argument offsets in shared memory are understood (bit 0); async
       // notifications and protected memory are not offered yet.
       out[2] = kSecCapArgOffset;
@@ -114,7 +114,9 @@ void OpteeEndpoint::resume(ffa::EndpointId caller, const uint64_t* in, uint64_t*
 void OpteeEndpoint::yielding_answer(unsigned t, bool done, uint64_t* out) {
   out[0] = 0;
   if (!done) {
-    out[1] = kYieldingReturnInterrupt;
+    // Stopped for an RPC (its request is in the call's argument memory)
+    // or by an interrupt; either way RESUME with w7 = t continues it.
+    out[1] = threads_->waiting_rpc(t) ? kYieldingReturnRpc : kYieldingReturnInterrupt;
     out[4] = t;
     return;
   }

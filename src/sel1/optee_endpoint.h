@@ -14,6 +14,7 @@
 
 #include "ffa/ids.h"
 #include "optee/msg_arg.h"
+#include "optee/rpc_service.h"
 #include "optee/ta_service.h"
 #include "sel1/thread_service.h"
 #include "spmc/endpoint.h"
@@ -49,6 +50,7 @@ inline constexpr uint32_t kTeeOriginTee = 3;
 inline constexpr uint32_t kTeeErrorTargetDead = 0xFFFF3024;
 inline constexpr uint32_t kTeeErrorOutOfMemory = 0xFFFF000C;
 inline constexpr uint32_t kTeeOriginComms = 2;
+inline constexpr uint32_t kTeeErrorCommunication = 0xFFFF000E;
 
 // OP-TEE's FF-A ABI version (OPTEE_FFA_VERSION_MAJOR/MINOR).
 inline constexpr uint32_t kOpteeFfaApiMajor = 1;
@@ -64,7 +66,6 @@ inline constexpr uint32_t kTesseraFpSelfTest = 0xFFFF5446;
 inline constexpr uint32_t kTeeErrorBadParameters = 0xFFFF0006;
 inline constexpr uint32_t kTeeErrorNotSupported = 0xFFFF000A;
 // EXCHANGE_CAPABILITIES: w4[7:0] RPC parameter count, w5 capability bits.
-inline constexpr uint32_t kRpcMaxParams = 4;
 inline constexpr uint32_t kSecCapArgOffset = 1u << 0;
 
 // Tessera's secure-device messages (not OP-TEE's ABI): arm the secure
@@ -84,6 +85,7 @@ inline constexpr uint32_t kTesseraTimerBottomHalf = 0xFFFF4248;
 // TEE_ERROR_BUSY when every thread is suspended.
 inline constexpr uint32_t kTesseraSpin = 0xFFFF5350;
 inline constexpr uint32_t kYieldingReturnDone = 0;
+inline constexpr uint32_t kYieldingReturnRpc = 1;
 inline constexpr uint32_t kYieldingReturnInterrupt = 2;
 inline constexpr uint32_t kTeeErrorBusy = 0xFFFF000D;
 
@@ -102,7 +104,7 @@ struct SpinJob {
   uint64_t rounds, value;
 };
 
-class OpteeEndpoint final : public spmc::LocalEndpoint {
+class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService {
  public:
   // `fp_clobber` runs the FP self-test; null where there is none (host).
   explicit OpteeEndpoint(uint32_t build_id, void (*fp_clobber)(uint64_t) = nullptr)
@@ -117,6 +119,10 @@ class OpteeEndpoint final : public spmc::LocalEndpoint {
   void attach_threads(ThreadService& threads) { threads_ = &threads; }
   // Who hosts Trusted Applications; without one, no TA is found.
   void attach_tas(optee::TaService& tas) { tas_ = &tas; }
+  // RpcService (optee_rpc.cpp), for the TA host's storage.
+  bool rpc(optee::RpcMsg& msg) override;
+  bool rpc_alloc(uint64_t size, optee::RpcBuffer& out) override;
+  void rpc_free(const optee::RpcBuffer& buffer) override;
   // The trusted OS's threads (sel1::Threads::kCount): each carries one call.
   static constexpr unsigned kMaxThreads = 4;
   // Shared buffers the trusted OS holds at once (OP-TEE's registered

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "arch/aarch64/pgtable.h"
+#include "optee/rpc_service.h"
 #include "optee/ta_service.h"
 #include "optee/ta_store.h"
 #include "sel1/sp_context.h"
@@ -35,6 +36,9 @@ class TaHost final : public optee::TaService {
                   uint32_t cancel_id, uint32_t& origin) override;
   uint32_t close_session(const optee::Client& client, uint32_t session, uint32_t& origin) override;
   void cancel(const optee::CallId& call) override;
+  // Who carries storage requests to the normal world (tee-supplicant).
+  void attach_rpc(optee::RpcService& rpc) { rpc_ = &rpc; }
+  static constexpr unsigned kMaxKnownObjects = 64;
 
  private:
   struct Instance {
@@ -91,6 +95,19 @@ class TaHost final : public optee::TaService {
   uint32_t ta_open(Instance& in, uint32_t& origin, uint32_t& session);
   uint32_t ta_invoke(Instance& in, uint32_t session, uint32_t command, uint32_t& origin);
   bool ta_params(Instance& in, optee::CallParams& out);
+  // ta_storage.cpp: TA_SYS_STORAGE_*.
+  uint32_t storage_read(Instance& in, uint64_t id, uint64_t id_len, uint64_t buf, uint64_t size, uint64_t& len);
+  uint32_t storage_write(Instance& in, uint64_t id, uint64_t id_len, uint64_t data, uint64_t len);
+  uint32_t storage_delete(Instance& in, uint64_t id, uint64_t id_len);
+  // The newest version of each object this boot has seen (rollback
+  // within a boot is refused against it).
+  struct KnownObject {
+    bool used, deleted;
+    optee::TaUuid ta;
+    char name[33];
+    uint64_t version;
+  };
+  KnownObject* known(const optee::TaUuid& ta, const char* name, bool add);
   void put_back(Instance& in, const optee::CallParams& params);
 
   optee::TaStore store_;
@@ -99,6 +116,8 @@ class TaHost final : public optee::TaService {
   Session sessions_[kMaxSessions] = {};
   uint32_t next_id_ = 1;
   bool rtc_mapped_ = false;
+  optee::RpcService* rpc_ = nullptr;
+  KnownObject known_[kMaxKnownObjects] = {};
   uint64_t memref_end_[kMaxInstances] = {};  // how far each instance's window is mapped
 };
 
@@ -107,5 +126,7 @@ TaHost& ta_host();
 // interrupt: inside one of the trusted OS's threads, a pending one
 // suspends the thread here; it resumes here later, on any CPU.
 void ta_preemption_point();
+// Random bytes from FEAT_RNG (RNDR); false when the CPU has none.
+bool hardware_random(uint8_t* buf, size_t len);
 
 }  // namespace sel1

@@ -8,7 +8,7 @@
 #include "sel1/ta_host.h"
 #include "ta/tee_internal_api.h"
 
-extern "C" uint64_t g_thread_running;
+#include "sel1/threads.h"  // g_thread_running: the thread that runs now, if any
 
 namespace sel1 {
 namespace {
@@ -26,6 +26,19 @@ bool random_u64(uint64_t& v) {
   }
   return false;
 }
+
+}  // namespace
+
+bool hardware_random(uint8_t* buf, size_t len) {
+  for (size_t i = 0; i < len; i += 8) {
+    uint64_t v;
+    if (!random_u64(v)) return false;
+    for (size_t k = 0; k < 8 && i + k < len; ++k) buf[i + k] = static_cast<uint8_t>(v >> (8 * k));
+  }
+  return true;
+}
+
+namespace {
 
 uint64_t now_ms() { return arch::cntpct() / (arch::cntfrq() / 1000); }
 
@@ -178,13 +191,7 @@ bool TaHost::syscall(Instance& in, Session* session, uint32_t& result, uint32_t&
     }
     case TA_SYS_RANDOM: {
       uint8_t* buf = own_bytes(in, x[0], x[1], true);
-      bool ok = buf != nullptr;
-      for (uint64_t i = 0; ok && i < x[1]; i += 8) {
-        uint64_t v;
-        ok = random_u64(v);
-        for (uint64_t k = 0; ok && k < 8 && i + k < x[1]; ++k) buf[i + k] = static_cast<uint8_t>(v >> (8 * k));
-      }
-      x[0] = ok ? TEE_SUCCESS : TEE_ERROR_GENERIC;
+      x[0] = buf && hardware_random(buf, x[1]) ? TEE_SUCCESS : TEE_ERROR_GENERIC;
       break;
     }
     case TA_SYS_CHECK_ACCESS:
@@ -231,6 +238,18 @@ bool TaHost::syscall(Instance& in, Session* session, uint32_t& result, uint32_t&
       x[0] = s ? close(*s, in.depth + 1, where) : TEE_ERROR_BAD_PARAMETERS;
       break;
     }
+    case TA_SYS_STORAGE_READ: {
+      uint64_t len = 0;
+      x[0] = storage_read(in, x[0], x[1], x[2], x[3], len);
+      x[1] = len;
+      break;
+    }
+    case TA_SYS_STORAGE_WRITE:
+      x[0] = storage_write(in, x[0], x[1], x[2], x[3]);
+      break;
+    case TA_SYS_STORAGE_DELETE:
+      x[0] = storage_delete(in, x[0], x[1]);
+      break;
     default:
       x[0] = TEE_ERROR_NOT_SUPPORTED;
       break;

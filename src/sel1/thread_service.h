@@ -22,6 +22,14 @@ class ThreadService {
   virtual bool suspended(unsigned thread) const = 0;
   // Continues a suspended thread where it stopped; as run().
   virtual bool resume(unsigned thread) = 0;
+  // From inside the running thread: stops it for a remote procedure call
+  // to the normal world (OP-TEE's RPC). run() or resume() return false as
+  // for an interruption, and waiting_rpc() is true until it is resumed;
+  // this returns when it is. (An interrupted thread is not waiting_rpc.)
+  virtual void yield_for_rpc() = 0;
+  virtual bool waiting_rpc(unsigned thread) const = 0;
+  // The thread running now (from inside it), or kNone.
+  virtual unsigned current() const = 0;
 
  protected:
   ~ThreadService() = default;

@@ -43,6 +43,32 @@ sel1_thread_resume:
     ldp     x0, x1, [x0, #THREAD_X0]
     eret
 
+    // void sel1_thread_yield(void), from inside the running thread: it
+    // stops here for an RPC (its callee-saved registers, stack and a resume
+    // point saved as an FIQ would save them), its runner gets 2, and a
+    // later sel1_thread_resume returns from this call.
+    .global sel1_thread_yield
+sel1_thread_yield:
+    adrp    x9, g_thread_running
+    ldr     x0, [x9, :lo12:g_thread_running]
+    stp     x19, x20, [x0, #THREAD_X0 + 19 * 8]
+    stp     x21, x22, [x0, #THREAD_X0 + 21 * 8]
+    stp     x23, x24, [x0, #THREAD_X0 + 23 * 8]
+    stp     x25, x26, [x0, #THREAD_X0 + 25 * 8]
+    stp     x27, x28, [x0, #THREAD_X0 + 27 * 8]
+    stp     x29, x30, [x0, #THREAD_X0 + 29 * 8]
+    mov     x2, sp
+    str     x2, [x0, #THREAD_SP]
+    adr     x2, 1f
+    mrs     x3, daif
+    mov     x4, #5
+    orr     x3, x3, x4              // EL1h, with the thread's interrupt masks
+    stp     x2, x3, [x0, #THREAD_ELR]
+    msr     daifset, #1
+    mov     x1, #2                  // stopped for an RPC
+    b       thread_back
+1:  ret                             // resumed: x19-x30 and sp are as they were
+
     // From the current-EL FIQ vector (el0.S), on the thread's stack with
     // its x0/x1 pushed: x0 = the running thread. Saves it and goes back.
     .global sel1_thread_fiq

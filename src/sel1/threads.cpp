@@ -20,17 +20,25 @@ bool Threads::run(unsigned thread, void (*fn)(void*), void* arg) {
   if (thread >= kCount || state_[thread] != State::free) return false;
   state_[thread] = State::running;
   const uint64_t top = reinterpret_cast<uint64_t>(g_stacks[thread] + kStackSize);
-  const bool done = sel1_thread_run(&context_[thread], fn, arg, top) == 0;
-  state_[thread] = done ? State::free : State::suspended;
-  return done;
+  stopped(thread, sel1_thread_run(&context_[thread], fn, arg, top));
+  return state_[thread] == State::free;
+}
+
+void Threads::stopped(unsigned thread, uint64_t why) {
+  state_[thread] = why == 0 ? State::free : why == 2 ? State::rpc : State::suspended;
+}
+
+unsigned Threads::current() const {
+  for (unsigned t = 0; t < kCount; ++t)
+    if (g_thread_running == &context_[t]) return t;
+  return kNone;
 }
 
 bool Threads::resume(unsigned thread) {
   if (!suspended(thread)) return false;
   state_[thread] = State::running;
-  const bool done = sel1_thread_resume(&context_[thread]) == 0;
-  state_[thread] = done ? State::free : State::suspended;
-  return done;
+  stopped(thread, sel1_thread_resume(&context_[thread]));
+  return state_[thread] == State::free;
 }
 
 Threads& threads() {

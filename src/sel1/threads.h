@@ -29,9 +29,11 @@ static_assert(offsetof(ThreadContext, elr) == THREAD_ELR);
 static_assert(offsetof(ThreadContext, spsr) == THREAD_SPSR);
 
 // thread_switch.S: 0 when fn returned, 1 when an FIQ suspended the thread
-// (its registers are then in the context).
+// (its registers are then in the context), 2 when it yielded for an RPC.
 extern "C" uint64_t sel1_thread_run(ThreadContext* t, void (*fn)(void*), void* arg, uint64_t stack_top);
 extern "C" uint64_t sel1_thread_resume(ThreadContext* t);
+extern "C" void sel1_thread_yield();
+extern "C" ThreadContext* g_thread_running;
 
 namespace sel1 {
 
@@ -42,11 +44,17 @@ class Threads final : public ThreadService {
   static constexpr size_t kStackSize = 8192;
   unsigned free_thread() const override;
   bool run(unsigned thread, void (*fn)(void*), void* arg) override;
-  bool suspended(unsigned thread) const override { return thread < kCount && state_[thread] == State::suspended; }
+  bool suspended(unsigned thread) const override {
+    return thread < kCount && (state_[thread] == State::suspended || state_[thread] == State::rpc);
+  }
   bool resume(unsigned thread) override;
+  void yield_for_rpc() override { sel1_thread_yield(); }
+  bool waiting_rpc(unsigned thread) const override { return thread < kCount && state_[thread] == State::rpc; }
+  unsigned current() const override;
 
  private:
-  enum class State : uint8_t { free, running, suspended };
+  enum class State : uint8_t { free, running, suspended, rpc };
+  void stopped(unsigned thread, uint64_t why);
   State state_[kCount] = {};
   ThreadContext context_[kCount] = {};
 };

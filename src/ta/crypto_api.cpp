@@ -5,14 +5,8 @@
 // operations is a broken TA. docs/trusted-applications.md lists the subset.
 #include "lib/crypto/crypto.h"
 #include "lib/mem.h"
+#include "ta/object.h"
 #include "ta/tee_internal_api.h"
-
-struct __TEE_ObjectHandle {
-  uint32_t type, max_bits;
-  bool populated;
-  size_t key_len;
-  uint8_t key[64];
-};
 
 struct __TEE_OperationHandle {
   uint32_t algorithm, mode, max_bits;
@@ -67,6 +61,7 @@ TEE_Result TEE_AllocateTransientObject(uint32_t type, uint32_t max_bits, TEE_Obj
 
 void TEE_FreeTransientObject(TEE_ObjectHandle o) {
   if (!o) return;
+  if (o->persistent) TEE_Panic(TEE_ERROR_BAD_PARAMETERS);  // GP: TEE_CloseObject for those
   TEE_MemFill(o, 0, sizeof(*o));  // the key goes with it
   TEE_Free(o);
 }

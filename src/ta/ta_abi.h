@@ -87,5 +87,11 @@ struct ta_param_page {
 #define TA_SYS_OPEN_TA 8      /* params and uuid in the page: x0 = result, x1 = origin, x2 = session */
 #define TA_SYS_INVOKE_TA 9    /* x0 = session, x1 = command; params in the page: x0 = result, x1 = origin */
 #define TA_SYS_CLOSE_TA 10    /* x0 = session */
+/* Persistent objects (TEE_STORAGE_PRIVATE), read and written whole: the
+ * trusted OS seals them and stores them through tee-supplicant. */
+#define TA_SYS_STORAGE_READ 11   /* x0 = id, x1 = id length, x2 = buffer, x3 = its size: x0 = result, x1 = length */
+#define TA_SYS_STORAGE_WRITE 12  /* x0 = id, x1 = id length | TA_STORAGE_EXCLUSIVE, x2 = data, x3 = length */
+#define TA_SYS_STORAGE_DELETE 13 /* x0 = id, x1 = id length */
+#define TA_STORAGE_EXCLUSIVE (1ull << 32) /* fail with ACCESS_CONFLICT when the object exists */
 
 #endif

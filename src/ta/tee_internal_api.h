@@ -190,6 +190,38 @@ TEE_Result TEE_AEEncryptFinal(TEE_OperationHandle operation, const void* srcData
 TEE_Result TEE_AEDecryptFinal(TEE_OperationHandle operation, const void* srcData, size_t srcLen, void* destData,
                               size_t* destLen, void* tag, size_t tagLen);
 
+/* Persistent objects (TEE_STORAGE_PRIVATE only; src/ta/storage_api.cpp):
+ * data streams of at most 4,096 bytes, no attributes, sealed by the
+ * trusted OS and stored by tee-supplicant. Not offered: enumeration,
+ * renaming, object info, objects with attributes, TEE_STORAGE_PRIVATE_RPMB. */
+#define TEE_STORAGE_PRIVATE 0x00000001u
+#define TEE_DATA_FLAG_ACCESS_READ 0x00000001u
+#define TEE_DATA_FLAG_ACCESS_WRITE 0x00000002u
+#define TEE_DATA_FLAG_ACCESS_WRITE_META 0x00000004u
+#define TEE_DATA_FLAG_SHARE_READ 0x00000010u
+#define TEE_DATA_FLAG_SHARE_WRITE 0x00000020u
+#define TEE_DATA_FLAG_OVERWRITE 0x00000400u
+#define TEE_DATA_SEEK_SET 0
+#define TEE_DATA_SEEK_CUR 1
+#define TEE_DATA_SEEK_END 2
+#define TEE_HANDLE_NULL 0
+#define TEE_ERROR_CORRUPT_OBJECT 0xF0100001u
+#define TEE_ERROR_STORAGE_NOT_AVAILABLE 0xF0100003u
+#define TEE_ERROR_STORAGE_NO_SPACE 0xFFFF3041u
+typedef int32_t TEE_Whence;
+
+TEE_Result TEE_OpenPersistentObject(uint32_t storageID, const void* objectID, size_t objectIDLen, uint32_t flags,
+                                    TEE_ObjectHandle* object);
+TEE_Result TEE_CreatePersistentObject(uint32_t storageID, const void* objectID, size_t objectIDLen, uint32_t flags,
+                                      TEE_ObjectHandle attributes, const void* initialData, size_t initialDataLen,
+                                      TEE_ObjectHandle* object);
+TEE_Result TEE_ReadObjectData(TEE_ObjectHandle object, void* buffer, size_t size, size_t* count);
+TEE_Result TEE_WriteObjectData(TEE_ObjectHandle object, const void* buffer, size_t size);
+TEE_Result TEE_TruncateObjectData(TEE_ObjectHandle object, size_t size);
+TEE_Result TEE_SeekObjectData(TEE_ObjectHandle object, intmax_t offset, TEE_Whence whence);
+void TEE_CloseObject(TEE_ObjectHandle object);
+TEE_Result TEE_CloseAndDeletePersistentObject1(TEE_ObjectHandle object);
+
 /* Tessera's trace (OP-TEE's IMSG/EMSG), to the secure console. */
 void tessera_ta_log(const char* message);
 #define IMSG(msg) tessera_ta_log(msg)

@@ -7,6 +7,7 @@
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
+#include "nwd/harness/supplicant.h"
 #include "nwd/harness/test.h"
 #include "tas.h"
 
@@ -18,7 +19,7 @@ namespace {
 constexpr uint64_t kArgPage = 0x70A00000;  // the optee_msg_arg page
 constexpr uint64_t kBuf = 0x70A10000;      // memory-reference buffers, 16 pages
 constexpr uint32_t kYieldingCallWithArg = 0x80000000, kResume = 0x80000001, kUnregister = 3;
-constexpr uint32_t kReturnInterrupt = 2;
+constexpr uint32_t kReturnRpc = 1, kReturnInterrupt = 2;
 constexpr uint32_t kOpen = 0, kInvoke = 1, kClose = 2, kCancel = 3;
 constexpr uint64_t kValueIn = 1, kValueOut = 2, kValueInout = 3, kMemIn = 5, kMemOut = 6, kMemInout = 7;
 constexpr uint64_t kMeta = 0x100, kNullMem = ~0ull;
@@ -95,8 +96,13 @@ uint32_t send() {
   const uint16_t tos = harness::trusted_os_id();
   ffa::Regs r = call(Func::msg_send_direct_req_32, tos, 0, kYieldingCallWithArg, static_cast<uint32_t>(g_arg_handle),
                      g_arg_handle >> 32, 0);
-  while (r.w(3) == 0 && r.w(4) == kReturnInterrupt)
+  // An RPC's request follows the call's argument (room for four
+  // parameters); the stand-in supplicant answers it in place.
+  volatile uint8_t* rpc = arg() + 32 + 32 * get(28, 4);
+  while (r.w(3) == 0 && (r.w(4) == kReturnInterrupt || r.w(4) == kReturnRpc)) {
+    if (r.w(4) == kReturnRpc) harness::supplicant::serve(rpc);
     r = call(Func::msg_send_direct_req_32, tos, 0, kResume, 0, 0, 0, r.w(7));
+  }
   return r.w(3);
 }
 uint32_t ret() { return static_cast<uint32_t>(get(20, 4)); }
@@ -476,6 +482,129 @@ TEST(tas, crypto_ta_known_answers) {
   ASSERT_EQ(send(), 0u);
   EXPECT_EQ(ret(), kShortBuffer);
   EXPECT_EQ(param_b(1), 32u);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  give_back(h);
+}
+
+namespace {
+constexpr Uuid kStorage = uuid(TA_STORAGE_UUID);
+constexpr uint32_t kCorruptObject = 0xF0100001, kStorageNotAvailable = 0xF0100003, kAccessConflict = 0xFFFF0003;
+constexpr uint64_t kStoreBuf = kBuf + 0x10000;  // one page: IDs at 0, data at 0x100, read-back at 0x800
+
+// A storage command with the object ID `id` and (for writes) `data`.
+uint32_t storage(uint32_t s, uint64_t h, uint32_t cmd, const char* id, const char* data = nullptr,
+                 uint32_t at = 0) {
+  volatile uint8_t* m = reinterpret_cast<volatile uint8_t*>(kStoreBuf);
+  unsigned n = 0, d = 0;
+  for (; id[n]; ++n) m[n] = static_cast<uint8_t>(id[n]);
+  for (; data && data[d]; ++d) m[0x100 + d] = static_cast<uint8_t>(data[d]);
+  header(kInvoke, cmd, s, cmd == TA_STORAGE_CMD_DELETE ? 1 : cmd == TA_STORAGE_CMD_WRITE_AT ? 3 : 2);
+  memref(0, kMemIn, h, 0, n);
+  if (cmd == TA_STORAGE_CMD_READ)
+    memref(1, kMemOut, h, 0x800, 0x200);
+  else if (cmd != TA_STORAGE_CMD_DELETE)
+    memref(1, kMemIn, h, 0x100, d);
+  if (cmd == TA_STORAGE_CMD_WRITE_AT) param(2, kValueIn, at);
+  return send() == 0 ? ret() : 0xDEAD;
+}
+bool read_back(const char* want) {
+  volatile uint8_t* m = reinterpret_cast<volatile uint8_t*>(kStoreBuf + 0x800);
+  unsigned n = 0;
+  for (; want[n]; ++n)
+    if (m[n] != static_cast<uint8_t>(want[n])) return false;
+  return param_b(1) == n;
+}
+// The one stored object of the storage TA (its file: tessera/<TA UUID>/...).
+harness::supplicant::File* stored_object() {
+  unsigned count;
+  harness::supplicant::File* f = harness::supplicant::files(count);
+  const char prefix[] = "tessera/5704a6e21c8b4d2ea47f3e90126bc85d/";
+  for (unsigned i = 0; i < count; ++i) {
+    bool match = f[i].used;
+    for (unsigned k = 0; match && prefix[k]; ++k) match = f[i].name[k] == prefix[k];
+    if (match) return &f[i];
+  }
+  return nullptr;
+}
+}  // namespace
+
+TEST(tas, storage_objects_through_the_supplicant) {
+  ASSERT_TRUE(ready());
+  const uint64_t h = share_pages(kStoreBuf, 1);
+  const uint32_t s = open(kStorage);
+  ASSERT_TRUE(h != 0 && s != 0);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE, "alpha", "hello storage"), kTeeSuccess);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "alpha"), kTeeSuccess);
+  EXPECT_TRUE(read_back("hello storage"));
+  // What the normal world holds is sealed: no plaintext, and a name that
+  // says nothing of the ID.
+  harness::supplicant::File* f = stored_object();
+  ASSERT_TRUE(f != nullptr);
+  bool plaintext = false;
+  for (size_t i = 0; i + 5 <= f->len; ++i)
+    plaintext = plaintext || (f->data[i] == 'h' && f->data[i + 1] == 'e' && f->data[i + 2] == 'l' &&
+                              f->data[i + 3] == 'l' && f->data[i + 4] == 'o');
+  EXPECT_TRUE(!plaintext);
+  EXPECT_EQ(f->len, 13u + 40u);  // data + magic, version, nonce, tag
+  // Open, seek, write; exclusive create; delete.
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE_AT, "alpha", "STORAGE", 6), kTeeSuccess);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "alpha"), kTeeSuccess);
+  EXPECT_TRUE(read_back("hello STORAGE"));
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_CREATE, "alpha", "again"), kAccessConflict);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_DELETE, "alpha"), kTeeSuccess);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "alpha"), kItemNotFound);
+  EXPECT_TRUE(stored_object() == nullptr);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_CREATE, "alpha", "fresh"), kTeeSuccess);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "alpha"), kTeeSuccess);
+  EXPECT_TRUE(read_back("fresh"));
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_DELETE, "alpha"), kTeeSuccess);
+  // Every buffer the trusted OS asked for came back.
+  EXPECT_EQ(harness::supplicant::g_buffers_out, 0u);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  give_back(h);
+}
+
+TEST(tas, storage_refuses_corruption_and_rollback) {
+  ASSERT_TRUE(ready());
+  const uint64_t h = share_pages(kStoreBuf, 1);
+  const uint32_t s = open(kStorage);
+  ASSERT_TRUE(h != 0 && s != 0);
+  // Rollback: the normal world puts back an older version of the file.
+  ASSERT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE, "beta", "version one"), kTeeSuccess);
+  harness::supplicant::File* f = stored_object();
+  ASSERT_TRUE(f != nullptr);
+  static harness::supplicant::File old;
+  old = *f;
+  ASSERT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE, "beta", "version two"), kTeeSuccess);
+  f = stored_object();
+  ASSERT_TRUE(f != nullptr);
+  for (size_t i = 0; i < old.len; ++i) f->data[i] = old.data[i];
+  f->len = old.len;
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "beta"), kCorruptObject);
+  // Overwriting mends it; then one flipped bit anywhere is refused.
+  ASSERT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE, "beta", "version three"), kTeeSuccess);
+  f = stored_object();
+  for (size_t at : {size_t{0}, size_t{5}, size_t{20}, f->len - 1}) {
+    f->data[at] ^= 0x10;
+    EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "beta"), kCorruptObject);
+    f->data[at] ^= 0x10;
+  }
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "beta"), kTeeSuccess);
+  EXPECT_TRUE(read_back("version three"));
+  // A truncated file, and a lost one.
+  const size_t len = f->len;
+  f->len = 10;
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "beta"), kCorruptObject);
+  f->len = len;
+  f->used = false;
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_READ, "beta"), kItemNotFound);
+  // Shared memory the normal world never lent: storage is not available,
+  // and nothing breaks.
+  harness::supplicant::g_bogus_shm = true;
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE, "gamma", "x"), kStorageNotAvailable);
+  harness::supplicant::g_bogus_shm = false;
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_WRITE, "gamma", "y"), kTeeSuccess);
+  EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_DELETE, "gamma"), kTeeSuccess);
   EXPECT_EQ(close(s), kTeeSuccess);
   give_back(h);
 }

@@ -1,0 +1,64 @@
+// Remote procedure calls from the trusted OS to the normal world, OP-TEE's
+// way: a call in one of the trusted OS's threads stops with a request
+// (struct optee_msg_arg, in the memory of the call's own argument), the
+// normal world's driver or tee-supplicant carries it out and resumes the
+// call with the answer. Storage (REE FS), shared-memory allocation and
+// time go through here. The FF-A front end implements it
+// (src/sel1/optee_endpoint.h); tests bring their own.
+#pragma once
+
+#include <cstdint>
+
+#include "lib/bytes.h"
+#include "optee/msg_arg.h"
+
+namespace optee {
+
+// OPTEE_RPC_CMD_* (OP-TEE's optee_rpc_cmd.h) and the REE FS operations
+// (OPTEE_MRF_*, tee-supplicant's tee_supp_fs.c).
+namespace rpc_cmd {
+inline constexpr uint32_t fs = 2, get_time = 3, shm_alloc = 6, shm_free = 7;
+inline constexpr uint64_t shm_type_appl = 0;  // memory tee-supplicant can reach
+}  // namespace rpc_cmd
+namespace mrf {
+inline constexpr uint64_t open = 0, create = 1, close = 2, read = 3, write = 4, truncate = 5, remove = 6, rename = 7;
+}  // namespace mrf
+
+inline constexpr unsigned kRpcMaxParams = 4;
+
+struct RpcMsg {
+  uint32_t cmd = 0;
+  uint32_t ret = 0, ret_origin = 0;
+  uint32_t num_params = 0;
+  MsgParam params[kRpcMaxParams] = {};
+};
+
+// Normal-world memory an RPC allocated (OPTEE_RPC_CMD_SHM_ALLOC): its FF-A
+// handle, where the buffer starts in its first page (internal_offs), and
+// the trusted OS's mapping of the buffer.
+struct RpcBuffer {
+  uint64_t handle = 0;
+  uint16_t internal_offs = 0;
+  lib::MutableByteView bytes;
+  // An FF-A memory reference to [offset, offset + size) of this buffer.
+  MsgParam memref(uint64_t attr, uint64_t offset, uint64_t size) const {
+    return MsgParam{attr, (offset & 0xFFFFFFFFFFFF) | uint64_t{internal_offs} << 48, size, handle};
+  }
+};
+
+class RpcService {
+ public:
+  // From inside a call's thread: the normal world carries out `msg`; its
+  // answer replaces ret, ret_origin and the parameters. False when there
+  // is no call to carry it (then nothing was sent).
+  virtual bool rpc(RpcMsg& msg) = 0;
+  // `size` bytes of normal-world memory tee-supplicant can use, mapped
+  // for us; and back.
+  virtual bool rpc_alloc(uint64_t size, RpcBuffer& out) = 0;
+  virtual void rpc_free(const RpcBuffer& buffer) = 0;
+
+ protected:
+  ~RpcService() = default;
+};
+
+}  // namespace optee
