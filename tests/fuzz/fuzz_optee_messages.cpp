@@ -81,6 +81,10 @@ class FuzzThreads final : public sel1::ThreadService {
     return true;
   }
   bool suspended(unsigned t) const override { return t < kThreads && fn_[t]; }
+  // No TA host here, so nothing makes RPCs.
+  void yield_for_rpc() override {}
+  bool waiting_rpc(unsigned) const override { return false; }
+  unsigned current() const override { return kNone; }
   bool resume(unsigned t) override {
     FUZZ_CHECK(suspended(t));
     void (*fn)(void*) = fn_[t];
@@ -382,7 +386,7 @@ void checked_call(World& w, unsigned who, bool is64, const uint64_t (&regs)[5], 
       FUZZ_CHECK(w3 == sel1::kOsVersionMajor && w4 == sel1::kOsVersionMinor && w5 == kBuildId && w6 == 0 && w7r == 0);
       break;
     case msg::exchange_capabilities:
-      FUZZ_CHECK(w3 == 0 && w4 == sel1::kRpcMaxParams && w5 == sel1::kSecCapArgOffset && w6 == 0 && w7r == 0);
+      FUZZ_CHECK(w3 == 0 && w4 == optee::kRpcMaxParams && w5 == sel1::kSecCapArgOffset && w6 == 0 && w7r == 0);
       break;
     case msg::yielding_call_with_arg: {
       FUZZ_CHECK(w3 == expected.status && rest_zero);

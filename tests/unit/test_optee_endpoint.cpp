@@ -93,6 +93,10 @@ class FakeThreads final : public sel1::ThreadService {
     return true;
   }
   bool suspended(unsigned t) const override { return t < 2 && suspended_[t]; }
+  // No RPCs here: these tests suspend only as an interrupt would.
+  void yield_for_rpc() override {}
+  bool waiting_rpc(unsigned) const override { return false; }
+  unsigned current() const override { return kNone; }
   bool resume(unsigned t) override {
     suspended_[t] = false;
     fn_[t](arg_[t]);
