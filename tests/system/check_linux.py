@@ -47,7 +47,13 @@ TESTS = ["InitializeContext", "hello: OpenSession", "hello: INC_VALUE 41 -> 42",
     "hostile: TEE_Panic -> TARGET_DEAD from the TEE", "hostile: the hello session still works",
     "hostile: CloseSession of dead sessions, then a fresh instance",
     "cancel: TEE_Wait(20 ms) returns 0", "cancel: RequestCancellation ends a wait forever",
-    "cancel: the session works afterwards", "latency: 200 INC_VALUE invocations", "FinalizeContext"]
+    "cancel: the session works afterwards",
+    "storage: OpenSession", "storage: WRITE an object", "storage: READ it back", "storage: open, seek, write, read",
+    "storage: CREATE of an existing object -> ACCESS_CONFLICT",
+    "storage: READ into 4 bytes -> SHORT_BUFFER and the size", "storage: tee-supplicant's file holds no plaintext",
+    "storage: a new session reads it", "storage: DELETE, then READ -> ITEM_NOT_FOUND",
+    "crypto: OpenSession", 'crypto: SHA-256("abc")',
+    "latency: 200 INC_VALUE invocations", "FinalizeContext"]
 OK = re.compile(r"^ok \d+ - (.*)$")
 CLOSING = re.compile(r"^(\d+) passed, (\d+) failed$")
 BENCH = re.compile(r"^bench teec_invoke_latency_ticks (\d+) freq_hz (\d+)")

@@ -10,12 +10,14 @@
  * failure. tests/system/check_linux.py requires each name below, so a new
  * test is one check() call here and one name in that file's list.
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <tee_client_api.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +51,8 @@ static int check(const char* name, int ok, const char* fmt, ...) {
 static const TEEC_UUID uuid_hello = AS_UUID(TA_HELLO_UUID);
 static const TEEC_UUID uuid_hostile = AS_UUID(TA_HOSTILE_UUID);
 static const TEEC_UUID uuid_caller = AS_UUID(TA_CALLER_UUID);
+static const TEEC_UUID uuid_storage = AS_UUID(TA_STORAGE_UUID);
+static const TEEC_UUID uuid_crypto = AS_UUID(TA_CRYPTO_UUID);
 
 static TEEC_Context ctx;
 
@@ -355,6 +359,130 @@ static void latency(TEEC_Session* hello) {
          (unsigned long long)freq, (unsigned long long)t[0], (unsigned long long)t[RUNS - 1]);
 }
 
+/* A storage command: the object ID and data as temporary references. */
+static TEEC_Result storage_cmd(TEEC_Session* s, uint32_t cmd, const char* id, const char* data, char* out,
+                               size_t* out_len, uint32_t at, uint32_t* origin) {
+  TEEC_Operation op;
+  memset(&op, 0, sizeof op);
+  uint32_t t1 = TEEC_NONE, t2 = TEEC_NONE;
+  op.params[0].tmpref.buffer = (void*)id;
+  op.params[0].tmpref.size = strlen(id);
+  if (cmd == TA_STORAGE_CMD_READ) {
+    t1 = TEEC_MEMREF_TEMP_OUTPUT;
+    op.params[1].tmpref.buffer = out;
+    op.params[1].tmpref.size = *out_len;
+  } else if (cmd != TA_STORAGE_CMD_DELETE) {
+    t1 = TEEC_MEMREF_TEMP_INPUT;
+    op.params[1].tmpref.buffer = (void*)data;
+    op.params[1].tmpref.size = strlen(data);
+  }
+  if (cmd == TA_STORAGE_CMD_WRITE_AT) {
+    t2 = TEEC_VALUE_INPUT;
+    op.params[2].value.a = at;
+  }
+  op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, t1, t2, TEEC_NONE);
+  TEEC_Result r = TEEC_InvokeCommand(s, cmd, &op, origin);
+  if (out_len) *out_len = op.params[1].tmpref.size;
+  return r;
+}
+
+/* Counts the files under `dir` (two levels: TA, object) and how many
+ * contain `needle`. */
+static void scan_for(const char* dir, const char* needle, int* files, int* hits) {
+  DIR* d = opendir(dir);
+  struct dirent* e;
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(path, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      scan_for(path, needle, files, hits);
+      continue;
+    }
+    ++*files;
+    FILE* f = fopen(path, "rb");
+    char buf[8192];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f) fclose(f);
+    for (size_t i = 0; i + strlen(needle) <= n; ++i)
+      if (!memcmp(buf + i, needle, strlen(needle))) {
+        ++*hits;
+        break;
+      }
+  }
+  if (d) closedir(d);
+}
+
+/* Persistent objects: sealed by the trusted OS, stored by Debian's
+ * tee-supplicant under /var/lib/optee-client/data/tee. */
+static void storage_tests(void) {
+  TEEC_Session s;
+  uint32_t origin = 0;
+  TEEC_Result r = open_session(&s, &uuid_storage, &origin);
+  if (!check("storage: OpenSession", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin)) return;
+  char out[64];
+  size_t n = sizeof out;
+  r = storage_cmd(&s, TA_STORAGE_CMD_WRITE, "linux-object", "kept by tee-supplicant", NULL, NULL, 0, &origin);
+  check("storage: WRITE an object", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin);
+  r = storage_cmd(&s, TA_STORAGE_CMD_READ, "linux-object", NULL, out, &n, 0, &origin);
+  check("storage: READ it back", r == TEEC_SUCCESS && n == 22 && !memcmp(out, "kept by tee-supplicant", 22),
+        "0x%08x origin %u n=%zu", r, origin, n);
+  r = storage_cmd(&s, TA_STORAGE_CMD_WRITE_AT, "linux-object", "TEE-SUPPLICANT", NULL, NULL, 8, &origin);
+  n = sizeof out;
+  TEEC_Result r2 = storage_cmd(&s, TA_STORAGE_CMD_READ, "linux-object", NULL, out, &n, 0, &origin);
+  check("storage: open, seek, write, read", r == TEEC_SUCCESS && r2 == TEEC_SUCCESS && n == 22 &&
+        !memcmp(out, "kept by TEE-SUPPLICANT", 22), "0x%08x 0x%08x n=%zu", r, r2, n);
+  r = storage_cmd(&s, TA_STORAGE_CMD_CREATE, "linux-object", "again", NULL, NULL, 0, &origin);
+  check("storage: CREATE of an existing object -> ACCESS_CONFLICT", r == 0xFFFF0003, "0x%08x origin %u", r, origin);
+  n = 4;
+  r = storage_cmd(&s, TA_STORAGE_CMD_READ, "linux-object", NULL, out, &n, 0, &origin);
+  check("storage: READ into 4 bytes -> SHORT_BUFFER and the size", r == TEEC_ERROR_SHORT_BUFFER && n == 22,
+        "0x%08x n=%zu", r, n);
+  /* The file tee-supplicant holds is sealed: no plaintext in it. */
+  int files = 0, plain = 0;
+  /* Debian builds tee-supplicant with its file system under /var/lib. */
+  scan_for("/var/lib/optee-client/data/tee/tessera", "kept", &files, &plain);
+  check("storage: tee-supplicant's file holds no plaintext", files >= 1 && plain == 0, "%d file(s), %d with plaintext",
+        files, plain);
+  TEEC_CloseSession(&s);
+  /* Another session sees the same object. */
+  r = open_session(&s, &uuid_storage, &origin);
+  n = sizeof out;
+  r2 = r == TEEC_SUCCESS ? storage_cmd(&s, TA_STORAGE_CMD_READ, "linux-object", NULL, out, &n, 0, &origin) : r;
+  check("storage: a new session reads it", r2 == TEEC_SUCCESS && n == 22, "0x%08x 0x%08x", r, r2);
+  r = storage_cmd(&s, TA_STORAGE_CMD_DELETE, "linux-object", NULL, NULL, NULL, 0, &origin);
+  n = sizeof out;
+  r2 = storage_cmd(&s, TA_STORAGE_CMD_READ, "linux-object", NULL, out, &n, 0, &origin);
+  check("storage: DELETE, then READ -> ITEM_NOT_FOUND", r == TEEC_SUCCESS && r2 == TEEC_ERROR_ITEM_NOT_FOUND,
+        "0x%08x 0x%08x", r, r2);
+  TEEC_CloseSession(&s);
+}
+
+/* The crypto TA: SHA-256("abc") (FIPS 180-4) through a memory reference. */
+static void crypto_tests(void) {
+  TEEC_Session s;
+  uint32_t origin = 0;
+  TEEC_Result r = open_session(&s, &uuid_crypto, &origin);
+  if (!check("crypto: OpenSession", r == TEEC_SUCCESS, "0x%08x origin %u", r, origin)) return;
+  static const uint8_t want[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+                                   0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+                                   0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+  uint8_t digest[32];
+  TEEC_Operation op;
+  memset(&op, 0, sizeof op);
+  op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE);
+  op.params[0].tmpref.buffer = "abc";
+  op.params[0].tmpref.size = 3;
+  op.params[1].tmpref.buffer = digest;
+  op.params[1].tmpref.size = sizeof digest;
+  r = TEEC_InvokeCommand(&s, TA_CRYPTO_CMD_SHA256, &op, &origin);
+  check("crypto: SHA-256(\"abc\")", r == TEEC_SUCCESS && op.params[1].tmpref.size == 32 &&
+        !memcmp(digest, want, 32), "0x%08x origin %u", r, origin);
+  TEEC_CloseSession(&s);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   TEEC_Result r = TEEC_InitializeContext(NULL, &ctx);
@@ -368,6 +496,8 @@ int main(void) {
   caller_tests(&hello);
   hostile_tests(&hello);
   cancel_tests(&hello);
+  storage_tests();
+  crypto_tests();
   latency(&hello);
   TEEC_CloseSession(&hello);
   TEEC_FinalizeContext(&ctx);
