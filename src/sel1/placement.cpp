@@ -36,6 +36,43 @@ void Sel1Placement::unmap_ns_pages(uint64_t pa, uint8_t*, uint32_t pages) {
   tables_.release_empty_tables(pa, uint64_t{pages} * spmc::kPageSize);
 }
 
+ffa::Result<uint8_t*> Sel1Placement::map_ns_ranges(const ffa::MemConstituent* ranges, unsigned count) {
+  if (count == 1) return map_ns_pages(ranges[0].address, ranges[0].pages);
+  uint64_t size = 0;
+  for (unsigned i = 0; i < count; ++i) size += uint64_t{ranges[i].pages} * spmc::kPageSize;
+  unsigned w = 0;
+  while (w < kWindows && (windows_used_ & (1u << w))) ++w;
+  if (w == kWindows || size > kWindowSize || count == 0) return ffa::Error::no_memory;
+  const uint64_t base = kWindowBase + w * kWindowSize;
+  uint64_t va = base;
+  for (unsigned i = 0; i < count; ++i) {
+    const uint64_t bytes = uint64_t{ranges[i].pages} * spmc::kPageSize;
+    auto s = tables_.map(va, ranges[i].address, bytes,
+                         Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true, .global = false});
+    if (!s) {
+      if (va > base) {
+        (void)tables_.unmap(base, va - base);
+        tables_.release_empty_tables(base, va - base);
+      }
+      return ffa::Error::no_memory;
+    }
+    va += bytes;
+  }
+  windows_used_ |= 1u << w;
+  return reinterpret_cast<uint8_t*>(base);
+}
+
+void Sel1Placement::unmap_ns_ranges(const ffa::MemConstituent* ranges, unsigned count, uint8_t* va) {
+  if (count == 1) return unmap_ns_pages(ranges[0].address, va, ranges[0].pages);
+  uint64_t size = 0;
+  for (unsigned i = 0; i < count; ++i) size += uint64_t{ranges[i].pages} * spmc::kPageSize;
+  const uint64_t base = reinterpret_cast<uint64_t>(va);
+  if (base < kWindowBase || base >= kWindowBase + kWindows * kWindowSize) return;
+  if (!tables_.unmap(base, size)) lib::log::error("unmap of NS window {:x} failed", base);
+  tables_.release_empty_tables(base, size);
+  windows_used_ &= ~(1u << ((base - kWindowBase) / kWindowSize));
+}
+
 bool Sel1Placement::is_ns_memory(uint64_t pa, uint64_t size) const {
   if (pa + size < pa) return false;
   for (unsigned i = 0; i < manifest_.ns_memory_count; ++i) {

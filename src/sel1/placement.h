@@ -15,6 +15,8 @@ class Sel1Placement final : public spmc::Placement {
 
   ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) override;
   void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) override;
+  ffa::Result<uint8_t*> map_ns_ranges(const ffa::MemConstituent* ranges, unsigned count) override;
+  void unmap_ns_ranges(const ffa::MemConstituent* ranges, unsigned count, uint8_t* va) override;
   bool is_ns_memory(uint64_t pa, uint64_t size) const override;
   void partition_log(ffa::EndpointId id, const char* chars, size_t len) override;
   ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
@@ -39,6 +41,11 @@ class Sel1Placement final : public spmc::Placement {
  private:
   arch::mmu::PageTable& tables_;
   const ffa::CoreManifest& manifest_;
+  // Windows for several ranges mapped back to back (map_ns_ranges): 1 MiB
+  // each, far above anything mapped at VA = PA.
+  static constexpr uint64_t kWindowBase = 0x40'0000'0000, kWindowSize = 1 << 20;
+  static constexpr unsigned kWindows = 32;
+  uint32_t windows_used_ = 0;  // a bit per window
 };
 
 }  // namespace sel1

@@ -308,17 +308,17 @@ ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle
   const Partition* p = find_partition(me);
   if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;
   if (s->retrieved(i)) return Error::denied;
-  // One contiguous range: the endpoint sees it as one buffer.
-  if (s->constituent_count != 1) return Error::not_supported;
-  // A copy: a transaction that ends gives its slice of the pool to others.
-  const ffa::MemConstituent c = constituents(*s)[0];
-  auto va = placement_.map_ns_pages(c.address, c.pages);
+  // The endpoint sees it as one buffer: one range, or (where the
+  // placement can) several mapped back to back.
+  uint64_t pages = 0;
+  for (uint32_t k = 0; k < s->constituent_count; ++k) pages += constituents(*s)[k].pages;
+  auto va = placement_.map_ns_ranges(constituents(*s), s->constituent_count);
   if (!va) return va.error();
   const uint8_t data = s->permissions[i] & ffa::mem_perm::data_mask;
   s->retrieved_as[i] = static_cast<uint8_t>(data | ffa::mem_perm::instr_nx);
   s->local_va = *va;
   if (s->type == MemShare::Type::donate) donation_delivered(*s, i);
-  return LocalShare{lib::MutableByteView(*va, uint64_t{c.pages} * kPageSize), data == ffa::mem_perm::data_rw};
+  return LocalShare{lib::MutableByteView(*va, pages * kPageSize), data == ffa::mem_perm::data_rw};
 }
 
 ffa::Result<unsigned> Core::local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out,
@@ -345,9 +345,8 @@ ffa::Status Core::local_relinquish(ffa::EndpointId me, uint64_t handle) {
   if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   if (i == s->receiver_count || !s->retrieved(i)) return Error::invalid_parameters;
-  const ffa::MemConstituent& c = constituents(*s)[0];
   // Mapped in the SPMC only when taken as one buffer (local_retrieve).
-  if (s->local_va) placement_.unmap_ns_pages(c.address, s->local_va, c.pages);
+  if (s->local_va) placement_.unmap_ns_ranges(constituents(*s), s->constituent_count, s->local_va);
   s->retrieved_as[i] = 0;
   s->local_va = nullptr;
   return {};

@@ -9,6 +9,7 @@
 
 #include "ffa/error.h"
 #include "ffa/ids.h"
+#include "ffa/mem_transaction.h"
 
 namespace spmc {
 
@@ -22,6 +23,16 @@ class Placement {
   virtual ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) = 0;
   // Undoes map_ns_pages, including TLB maintenance.
   virtual void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) = 0;
+  // Several ranges of normal-world memory as one buffer (for an endpoint
+  // in the SPMC's image, such as the trusted OS taking Linux's scattered
+  // pages): where the buffer starts. By default only one range can be.
+  virtual ffa::Result<uint8_t*> map_ns_ranges(const ffa::MemConstituent* ranges, unsigned count) {
+    if (count != 1) return ffa::Error::not_supported;
+    return map_ns_pages(ranges[0].address, ranges[0].pages);
+  }
+  virtual void unmap_ns_ranges(const ffa::MemConstituent* ranges, unsigned count, uint8_t* va) {
+    if (count == 1) unmap_ns_pages(ranges[0].address, va, ranges[0].pages);
+  }
   // True when [pa, pa + size) lies entirely in memory that belongs to the
   // normal world on this platform (never secure RAM, never a device).
   virtual bool is_ns_memory(uint64_t pa, uint64_t size) const = 0;
