@@ -17,7 +17,8 @@ namespace optee {
 // OPTEE_RPC_CMD_* (OP-TEE's optee_rpc_cmd.h) and the REE FS operations
 // (OPTEE_MRF_*, tee-supplicant's tee_supp_fs.c).
 namespace rpc_cmd {
-inline constexpr uint32_t fs = 2, get_time = 3, shm_alloc = 6, shm_free = 7;
+inline constexpr uint32_t fs = 2, get_time = 3, notification = 4, suspend = 5, shm_alloc = 6, shm_free = 7;
+inline constexpr uint64_t notification_wait = 0, notification_send = 1;  // value a of NOTIFICATION
 inline constexpr uint64_t shm_type_appl = 0;  // memory tee-supplicant can reach
 }  // namespace rpc_cmd
 namespace mrf {

@@ -114,6 +114,7 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
   in->dead = in->busy = false;
   in->ta = &ta;
   in->sessions = 0;
+  in->waiting_count = 0;
   for (bool& u : in->session_slot_used) u = false;
   const uint64_t pa = slot_pa(*in);
   memset(reinterpret_cast<void*>(pa), 0, ta.mem_end);
@@ -142,6 +143,47 @@ void TaHost::free_instance(Instance& in) {
   in.ta = nullptr;
 }
 
+uint32_t TaHost::wait_until_free(Instance& in, unsigned depth) {
+  while (in.busy) {
+    // A TA's call never waits: it could be waiting for itself.
+    if (depth > 0 || !rpc_ || in.waiting_count == sizeof(in.waiting)) return TEE_ERROR_BUSY;
+    unsigned key = 1;
+    while (key < 256 && (wait_keys_[key / 32] >> (key % 32) & 1)) ++key;
+    if (key == 256) return TEE_ERROR_BUSY;
+    wait_keys_[key / 32] |= 1u << (key % 32);
+    in.waiting[in.waiting_count++] = static_cast<uint8_t>(key);
+    optee::RpcMsg m;
+    m.cmd = optee::rpc_cmd::notification;
+    m.num_params = 1;
+    m.params[0] = optee::MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::notification_wait, key, 0};
+    const bool waited = rpc_->rpc(m) && m.ret == 0;
+    // Out of the queue (wake_one took it out already if it woke us).
+    for (unsigned i = 0; i < in.waiting_count; ++i)
+      if (in.waiting[i] == key) {
+        for (unsigned k = i + 1; k < in.waiting_count; ++k) in.waiting[k - 1] = in.waiting[k];
+        --in.waiting_count;
+        break;
+      }
+    wait_keys_[key / 32] &= ~(1u << (key % 32));
+    if (!waited) return TEE_ERROR_BUSY;
+  }
+  return 0;
+}
+
+void TaHost::wake_one(Instance& in) {
+  if (in.waiting_count == 0 || !rpc_) return;
+  const uint8_t key = in.waiting[0];
+  for (unsigned k = 1; k < in.waiting_count; ++k) in.waiting[k - 1] = in.waiting[k];
+  --in.waiting_count;
+  // The normal world keeps a send that comes before the wait (Linux's
+  // notification bitmap), so this cannot be lost.
+  optee::RpcMsg m;
+  m.cmd = optee::rpc_cmd::notification;
+  m.num_params = 1;
+  m.params[0] = optee::MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::notification_send, key, 0};
+  (void)rpc_->rpc(m);
+}
+
 void TaHost::kill(Instance& in, const char* why) {
   in.dead = true;
   lib::log::error("TA slot {}: {}; its sessions end with TEE_ERROR_TARGET_DEAD",
@@ -158,9 +200,11 @@ void TaHost::kill(Instance& in, const char* why) {
 uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot, uint32_t command,
                        optee::CallParams* params, Session* session, uint32_t& origin) {
   origin = TEE_ORIGIN_TEE;
-  if (in.dead) return TEE_ERROR_TARGET_DEAD;
-  if (in.busy) return TEE_ERROR_BUSY;  // in a call already (suspended elsewhere, or a loop of TA calls)
   if (depth > kMaxNesting) return TEE_ERROR_BUSY;
+  if (in.busy) {  // in a call already: suspended elsewhere, or a loop of TA calls
+    if (const uint32_t r = wait_until_free(in, depth)) return r;
+  }
+  if (in.dead) return TEE_ERROR_TARGET_DEAD;
   memset(&param_page(in), 0, sizeof(ta_param_page));
   if (params && !put_params(in, *params)) {
     unmap_window(in);
@@ -199,6 +243,7 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
   in.busy = false;
   if (params && !in.dead) take_params(in, *params, result);
   unmap_window(in);
+  wake_one(in);
   return result;
 }
 
@@ -320,7 +365,9 @@ uint32_t TaHost::run_invoke(Session& s, unsigned depth, uint32_t command, optee:
 uint32_t TaHost::close(Session& s, unsigned depth, uint32_t& origin) {
   Instance& in = *s.instance;
   origin = TEE_ORIGIN_TEE;
-  if (in.busy) return TEE_ERROR_BUSY;  // its call is still running (suspended): close after it
+  if (in.busy) {  // its call is still running (suspended): close after it
+    if (const uint32_t r = wait_until_free(in, depth)) return r;
+  }
   if (!in.dead) (void)enter(in, depth, TA_OP_CLOSE_SESSION, s.slot, 0, nullptr, &s, origin);
   s.used = false;
   in.session_slot_used[s.slot] = false;

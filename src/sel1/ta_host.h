@@ -50,6 +50,9 @@ class TaHost final : public optee::TaService {
     std::optional<arch::mmu::PageTable> tables;
     SpContext ctx;
     optee::CallParams nested;  // the parameters of its own TA-to-TA call
+    // Clients' calls waiting for it to be free, by their wait-queue keys.
+    uint8_t waiting[8];
+    unsigned waiting_count;
   };
   // Who owns a session: an FF-A endpoint, or (instance >= 0) a TA.
   struct Session {
@@ -85,6 +88,12 @@ class TaHost final : public optee::TaService {
   void take_params(Instance& in, optee::CallParams& params, uint32_t result);
   void unmap_window(Instance& in);
   void kill(Instance& in, const char* why);
+  // OP-TEE's wait queues (OPTEE_RPC_CMD_NOTIFICATION): a client's call
+  // that finds a single instance in another call waits in the normal world
+  // until that call ends. 0 once `in` is free; TEE_ERROR_BUSY when it
+  // cannot wait (a TA's own call, no RPC, too many waiting).
+  uint32_t wait_until_free(Instance& in, unsigned depth);
+  void wake_one(Instance& in);
   // ta_syscalls.cpp: one system call; false when the operation is over
   // (`result` holds its answer).
   bool syscall(Instance& in, Session* session, uint32_t& result, uint32_t& origin);
@@ -116,6 +125,7 @@ class TaHost final : public optee::TaService {
   Session sessions_[kMaxSessions] = {};
   uint32_t next_id_ = 1;
   bool rtc_mapped_ = false;
+  uint32_t wait_keys_[8] = {};  // keys 1-255 in use (Linux's default maximum is 255)
   optee::RpcService* rpc_ = nullptr;
   KnownObject known_[kMaxKnownObjects] = {};
   uint64_t memref_end_[kMaxInstances] = {};  // how far each instance's window is mapped

@@ -181,10 +181,19 @@ bool TaHost::syscall(Instance& in, Session* session, uint32_t& result, uint32_t&
       break;
     }
     case TA_SYS_GET_TIME: {
-      // System time: the counter since boot. REE time: the normal world's RTC.
-      const uint64_t ms = x[0] == 0 ? now_ms()
-                          : rtc_mapped_ ? *reinterpret_cast<volatile uint32_t*>(kRtcBase) * uint64_t{1000}
-                                        : 0;
+      // System time: the counter since boot. REE time: what the normal
+      // world says (OPTEE_RPC_CMD_GET_TIME), else its RTC.
+      uint64_t ms = now_ms();
+      if (x[0] != 0) {
+        optee::RpcMsg m;
+        m.cmd = optee::rpc_cmd::get_time;
+        m.num_params = 1;
+        m.params[0] = optee::MsgParam{optee::msg_attr::value_output, 0, 0, 0};
+        if (rpc_ && rpc_->rpc(m) && m.ret == 0)
+          ms = m.params[0].a * 1000 + (m.params[0].b % 1000000000) / 1000000;
+        else
+          ms = rtc_mapped_ ? *reinterpret_cast<volatile uint32_t*>(kRtcBase) * uint64_t{1000} : 0;
+      }
       x[0] = ms / 1000;
       x[1] = ms % 1000;
       break;
@@ -201,19 +210,29 @@ bool TaHost::syscall(Instance& in, Session* session, uint32_t& result, uint32_t&
       x[0] = session && session->cancelled;
       break;
     case TA_SYS_WAIT: {
-      // Cancellable: a CANCEL from the client (on another CPU, while a
-      // normal-world interrupt has this thread suspended) ends it.
+      // Cancellable: a CANCEL from the client (on another CPU) ends it. The
+      // normal world sleeps for us in slices (OPTEE_RPC_CMD_SUSPEND), so
+      // the CPU is Linux's meanwhile; without RPC, a preemptible spin.
       const uint32_t ms = static_cast<uint32_t>(x[0]);
       if (ms == TEE_TIMEOUT_INFINITE && !g_thread_running) {
         x[0] = TEE_ERROR_NOT_SUPPORTED;  // nothing could ever end it here
         break;
       }
       const uint64_t deadline = now_ms() + ms;
+      bool sleep = rpc_ != nullptr;
       x[0] = TEE_SUCCESS;
       while (ms == TEE_TIMEOUT_INFINITE || now_ms() < deadline) {
         if (session && session->cancelled) {
           x[0] = TEE_ERROR_CANCEL;
           break;
+        }
+        if (sleep) {
+          const uint64_t left = ms == TEE_TIMEOUT_INFINITE ? 50 : deadline - now_ms();
+          optee::RpcMsg m;
+          m.cmd = optee::rpc_cmd::suspend;
+          m.num_params = 1;
+          m.params[0] = optee::MsgParam{optee::msg_attr::value_input, left < 50 ? left : 50, 0, 0};
+          sleep = rpc_->rpc(m) && m.ret == 0;
         }
         ta_preemption_point();
       }

@@ -359,6 +359,38 @@ static void latency(TEEC_Session* hello) {
          (unsigned long long)freq, (unsigned long long)t[0], (unsigned long long)t[RUNS - 1]);
 }
 
+/* Two clients' calls into the single hello instance at once: the second
+ * waits in the normal world (OP-TEE's wait queue, OPTEE_RPC_CMD_NOTIFICATION)
+ * until the first is over, instead of being refused BUSY. */
+struct concurrent {
+  TEEC_Session s;
+  TEEC_Result r;
+  uint32_t origin;
+};
+static void* wait_300ms(void* arg) {
+  struct concurrent* c = arg;
+  TEEC_Operation op;
+  memset(&op, 0, sizeof op);
+  op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+  op.params[0].value.a = 300;
+  c->r = TEEC_InvokeCommand(&c->s, TA_HELLO_CMD_WAIT, &op, &c->origin);
+  return NULL;
+}
+static void concurrency_tests(void) {
+  struct concurrent c[2];
+  pthread_t t[2];
+  int opened = 0;
+  for (int i = 0; i < 2; ++i) opened += open_session(&c[i].s, &uuid_hello, &c[i].origin) == TEEC_SUCCESS;
+  if (!check("concurrent: two sessions", opened == 2, "%d opened", opened)) return;
+  const uint64_t t0 = (uint64_t)time(NULL);
+  for (int i = 0; i < 2; ++i) pthread_create(&t[i], NULL, wait_300ms, &c[i]);
+  for (int i = 0; i < 2; ++i) pthread_join(t[i], NULL);
+  check("concurrent: both calls into the one instance finish (the second waits)",
+        c[0].r == TEEC_SUCCESS && c[1].r == TEEC_SUCCESS, "0x%08x/%u 0x%08x/%u (%llu s)", c[0].r, c[0].origin,
+        c[1].r, c[1].origin, (unsigned long long)((uint64_t)time(NULL) - t0));
+  for (int i = 0; i < 2; ++i) TEEC_CloseSession(&c[i].s);
+}
+
 /* A storage command: the object ID and data as temporary references. */
 static TEEC_Result storage_cmd(TEEC_Session* s, uint32_t cmd, const char* id, const char* data, char* out,
                                size_t* out_len, uint32_t at, uint32_t* origin) {
@@ -496,6 +528,7 @@ int main(void) {
   caller_tests(&hello);
   hostile_tests(&hello);
   cancel_tests(&hello);
+  concurrency_tests();
   storage_tests();
   crypto_tests();
   latency(&hello);

@@ -1,5 +1,6 @@
 #include "nwd/harness/supplicant.h"
 
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/mem_descriptor.h"
 
@@ -9,7 +10,7 @@ bool g_bogus_shm = false;
 unsigned g_served = 0, g_buffers_out = 0;
 
 namespace {
-constexpr uint32_t kCmdFs = 2, kCmdShmAlloc = 6, kCmdShmFree = 7;
+constexpr uint32_t kCmdFs = 2, kCmdGetTime = 3, kCmdNotification = 4, kCmdSuspend = 5, kCmdShmAlloc = 6, kCmdShmFree = 7;
 constexpr uint64_t kValueIn = 1, kValueOut = 2, kFmemOut = 6;
 constexpr uint32_t kSuccess = 0, kBadParameters = 0xFFFF0006, kItemNotFound = 0xFFFF0008, kGeneric = 0xFFFF0000,
                    kOutOfMemory = 0xFFFF000C, kAccessConflict = 0xFFFF0003;
@@ -188,7 +189,17 @@ void serve(volatile uint8_t* rpc) {
   if (cmd == kCmdFs) ret = fs(rpc);
   if (cmd == kCmdShmAlloc && get(param(rpc, 0), 0) == kValueIn) ret = shm_alloc(rpc);
   if (cmd == kCmdShmFree && get(param(rpc, 0), 0) == kValueIn) ret = shm_free(rpc);
-  (void)kValueOut;
+  if (cmd == kCmdGetTime && get(param(rpc, 0), 0) == kValueOut) {
+    // The harness's clock: the counter since boot.
+    const uint64_t t = arch::cntpct(), f = arch::cntfrq();
+    put(param(rpc, 0), 8, t / f);
+    put(param(rpc, 0), 16, (t % f) * 1000000000 / f);
+    ret = kSuccess;
+  }
+  // The harness is one thread: it cannot wait for a wait-queue key (the
+  // trusted OS then answers BUSY), and sleeps by returning at once.
+  if (cmd == kCmdNotification) ret = get(param(rpc, 0), 8) == 1 ? kSuccess : kBadParameters;
+  if (cmd == kCmdSuspend) ret = kSuccess;
   put(rpc, 20, ret, 4);
   put(rpc, 24, 2, 4);  // TEEC_ORIGIN_COMMS
 }
