@@ -136,6 +136,10 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
 }
 
 void TaHost::free_instance(Instance& in) {
+  // Nothing the instance opened may outlive it under its slot number.
+  const int me = static_cast<int>(&in - instances_);
+  for (Session& s : sessions_)
+    if (s.used && s.owner_instance == me) s.owner_instance = kOrphaned;
   unmap_window(in);
   in.tables.reset();
   flush_asid(asid(in));  // its entries must not outlive it: the slot's next TA reuses the ASID
@@ -193,7 +197,9 @@ void TaHost::kill(Instance& in, const char* why) {
   for (Session& s : sessions_) {
     if (!s.used || s.owner_instance != me) continue;
     uint32_t origin;
-    (void)close(s, in.depth + 1, origin);
+    // A callee in another call cannot be closed now: its session is
+    // orphaned, so that the TA that next takes this slot never finds it.
+    if (close(s, in.depth + 1, origin) != TEE_SUCCESS) s.owner_instance = kOrphaned;
   }
 }
 

@@ -54,7 +54,9 @@ class TaHost final : public optee::TaService {
     uint8_t waiting[8];
     unsigned waiting_count;
   };
-  // Who owns a session: an FF-A endpoint, or (instance >= 0) a TA.
+  // Who owns a session: an FF-A endpoint, or (instance >= 0) a TA; a
+  // session whose TA died while its callee was busy belongs to no one.
+  static constexpr int kOrphaned = -2;
   struct Session {
     bool used;
     uint32_t id;
