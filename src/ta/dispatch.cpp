@@ -36,6 +36,18 @@ void write_params(ta_param_page& page, const TEE_Param in[4]) {
 }
 }  // namespace
 
+// GP's entry points a TA need not write when it has nothing to do there:
+// weak defaults, which the TA's own definitions replace.
+extern "C" {
+[[gnu::weak]] TEE_Result TA_CreateEntryPoint(void) { return TEE_SUCCESS; }
+[[gnu::weak]] void TA_DestroyEntryPoint(void) {}
+[[gnu::weak]] TEE_Result TA_OpenSessionEntryPoint(uint32_t, TEE_Param*, void** ctx) {
+  *ctx = nullptr;
+  return TEE_SUCCESS;
+}
+[[gnu::weak]] void TA_CloseSessionEntryPoint(void*) {}
+}
+
 extern "C" uint32_t ta_dispatch(uint64_t op, uint64_t slot, uint64_t command) {
   ta_param_page& page = *ta::param_page();
   TEE_Param params[4];

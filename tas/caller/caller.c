@@ -7,15 +7,7 @@ TA_PROPS(TA_CALLER_UUID, TA_FLAG_SINGLE_INSTANCE | TA_FLAG_MULTI_SESSION);
 static const TEE_UUID hello_uuid = {0x8aaaf200, 0x2450, 0x11e4, {0xab, 0xe2, 0x00, 0x02, 0xa5, 0xd5, 0xc5, 0x1b}};
 static const TEE_UUID missing_uuid = {0x00000000, 0x0000, 0x0000, {0, 0, 0, 0, 0, 0, 0, 0x42}};
 
-TEE_Result TA_CreateEntryPoint(void) { return TEE_SUCCESS; }
-void TA_DestroyEntryPoint(void) {}
-TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void** ctx) {
-  (void)types;
-  (void)params;
-  *ctx = (void*)0;
-  return TEE_SUCCESS;
-}
-void TA_CloseSessionEntryPoint(void* ctx) { (void)ctx; }
+/* Create, destroy, open and close session: the runtime's defaults. */
 
 static TEE_Result with_hello(uint32_t cmd, uint32_t types, TEE_Param p[4], unsigned times) {
   TEE_TASessionHandle s;

@@ -13,15 +13,7 @@ TA_PROPS(TA_CRYPTO_UUID, 0);
 #define NONE TEE_PARAM_TYPE_NONE
 #define MAX_DATA 16384u
 
-TEE_Result TA_CreateEntryPoint(void) { return TEE_SUCCESS; }
-void TA_DestroyEntryPoint(void) {}
-TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void** ctx) {
-  (void)types;
-  (void)params;
-  *ctx = (void*)0;
-  return TEE_SUCCESS;
-}
-void TA_CloseSessionEntryPoint(void* ctx) { (void)ctx; }
+/* Create, destroy, open and close session: the runtime's defaults. */
 
 /* A private copy of an input memref (NULL when too large or no memory). */
 static uint8_t* copy_in(const TEE_Param* p) {

@@ -10,15 +10,7 @@ TA_PROPS(TA_HOSTILE_UUID, 0);
  * in a TA's address space. */
 #define TRUSTED_OS_BASE 0x0E100000u
 
-TEE_Result TA_CreateEntryPoint(void) { return TEE_SUCCESS; }
-void TA_DestroyEntryPoint(void) {}
-TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void** ctx) {
-  (void)types;
-  (void)params;
-  *ctx = (void*)0;
-  return TEE_SUCCESS;
-}
-void TA_CloseSessionEntryPoint(void* ctx) { (void)ctx; }
+/* Create, destroy, open and close session: the runtime's defaults. */
 
 TEE_Result TA_InvokeCommandEntryPoint(void* ctx, uint32_t cmd, uint32_t types, TEE_Param p[4]) {
   (void)ctx;

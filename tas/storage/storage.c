@@ -11,15 +11,7 @@ TA_PROPS(TA_STORAGE_UUID, TA_FLAG_SINGLE_INSTANCE | TA_FLAG_MULTI_SESSION);
 #define NONE TEE_PARAM_TYPE_NONE
 #define RW (TEE_DATA_FLAG_ACCESS_READ | TEE_DATA_FLAG_ACCESS_WRITE | TEE_DATA_FLAG_ACCESS_WRITE_META)
 
-TEE_Result TA_CreateEntryPoint(void) { return TEE_SUCCESS; }
-void TA_DestroyEntryPoint(void) {}
-TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void** ctx) {
-  (void)types;
-  (void)params;
-  *ctx = (void*)0;
-  return TEE_SUCCESS;
-}
-void TA_CloseSessionEntryPoint(void* ctx) { (void)ctx; }
+/* Create, destroy, open and close session: the runtime's defaults. */
 
 /* The ID into our own memory: GP wants object IDs in TA memory, not in
  * memory the client shares. */

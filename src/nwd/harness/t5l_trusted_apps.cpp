@@ -4,6 +4,8 @@
 // references to FF-A shared memory (whole, scattered, read-only), the
 // hostile TA's misdeeds contained, TA-to-TA sessions, and malformed
 // messages. The TAs are in tas/ (tas.h: their UUIDs and commands).
+#include <initializer_list>
+
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
@@ -382,6 +384,18 @@ uint32_t put_hex(volatile uint8_t* p, const char* h) {
   for (; h[2 * n]; ++n) p[n] = static_cast<uint8_t>(hex_digit(h[2 * n]) << 4 | hex_digit(h[2 * n + 1]));
   return n;
 }
+// A crypto command: memory references `in` (offset, length into the
+// shared page `h`, read-only to the TA), then one output reference; ret.
+struct Ref {
+  uint64_t offset, size;
+};
+uint32_t crypto_call(uint32_t s, uint64_t h, uint32_t cmd, std::initializer_list<Ref> in, Ref out) {
+  header(kInvoke, cmd, s, static_cast<uint32_t>(in.size() + 1));
+  unsigned i = 0;
+  for (const Ref& r : in) memref(i++, kMemIn, h, r.offset, r.size);
+  memref(i, kMemOut, h, out.offset, out.size);
+  return send() == 0 ? ret() : 0xDEAD;
+}
 bool same_hex(const volatile uint8_t* p, const char* h) {
   for (uint32_t n = 0; h[2 * n]; ++n)
     if (p[n] != static_cast<uint8_t>(hex_digit(h[2 * n]) << 4 | hex_digit(h[2 * n + 1]))) return false;
@@ -403,11 +417,7 @@ TEST(tas, crypto_ta_known_answers) {
   m[0] = 'a';
   m[1] = 'b';
   m[2] = 'c';
-  header(kInvoke, TA_CRYPTO_CMD_SHA256, s, 2);
-  memref(0, kMemIn, h, 0, 3);
-  memref(1, kMemOut, h, 0x800, 32);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_SHA256, {{0, 3}}, {0x800, 32}), kTeeSuccess);
   EXPECT_EQ(param_b(1), 32u);
   EXPECT_TRUE(same_hex(m + 0x800, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
   // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?").
@@ -415,35 +425,20 @@ TEST(tas, crypto_ta_known_answers) {
   const char* text = "what do ya want for nothing?";
   for (unsigned i = 0; i < 4; ++i) m[0x100 + i] = static_cast<uint8_t>(jefe[i]);
   for (unsigned i = 0; i < 28; ++i) m[0x200 + i] = static_cast<uint8_t>(text[i]);
-  header(kInvoke, TA_CRYPTO_CMD_HMAC_SHA256, s, 3);
-  memref(0, kMemIn, h, 0x100, 4);
-  memref(1, kMemIn, h, 0x200, 28);
-  memref(2, kMemOut, h, 0x800, 32);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_HMAC_SHA256, {{0x100, 4}, {0x200, 28}}, {0x800, 32}), kTeeSuccess);
   EXPECT_TRUE(same_hex(m + 0x800, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
-  // The GCM specification's test case 2: zero key, zero nonce, 16 zero bytes.
+  // The GCM specification's test case 2: zero key, zero nonce (no AAD), 16 zero bytes.
   for (unsigned i = 0; i < 0x80; ++i) m[0x300 + i] = 0;
-  header(kInvoke, TA_CRYPTO_CMD_GCM_SEAL, s, 4);
-  memref(0, kMemIn, h, 0x300, 16);  // key
-  memref(1, kMemIn, h, 0x300, 12);  // nonce, no AAD
-  memref(2, kMemIn, h, 0x300, 16);  // plaintext
-  memref(3, kMemOut, h, 0x900, 32);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_GCM_SEAL, {{0x300, 16}, {0x300, 12}, {0x300, 16}}, {0x900, 32}),
+            kTeeSuccess);
   EXPECT_EQ(param_b(3), 32u);
   EXPECT_TRUE(same_hex(m + 0x900, "0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf"));
   // Opened again; then with one bit of the tag flipped: MAC_INVALID, no plaintext.
   for (int flip = 0; flip < 2; ++flip) {
     if (flip) m[0x91F] = static_cast<uint8_t>(m[0x91F] ^ 1);
     for (unsigned i = 0; i < 16; ++i) m[0xA00 + i] = 0xEE;
-    header(kInvoke, TA_CRYPTO_CMD_GCM_OPEN, s, 4);
-    memref(0, kMemIn, h, 0x300, 16);
-    memref(1, kMemIn, h, 0x300, 12);
-    memref(2, kMemIn, h, 0x900, 32);
-    memref(3, kMemOut, h, 0xA00, 16);
-    ASSERT_EQ(send(), 0u);
-    EXPECT_EQ(ret(), flip ? kMacInvalid : kTeeSuccess);
+    EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_GCM_OPEN, {{0x300, 16}, {0x300, 12}, {0x900, 32}}, {0xA00, 16}),
+              flip ? kMacInvalid : kTeeSuccess);
     bool zero = true;
     for (unsigned i = 0; i < 16; ++i) zero = zero && m[0xA00 + i] == 0;
     EXPECT_TRUE(zero);  // the plaintext, or the zeros a failed open leaves
@@ -452,35 +447,16 @@ TEST(tas, crypto_ta_known_answers) {
   put_hex(m + 0x400, "2b7e151628aed2a6abf7158809cf4f3c");
   put_hex(m + 0x410, "000102030405060708090a0b0c0d0e0f");
   put_hex(m + 0x420, "6bc1bee22e409f96e93d7e117393172a");
-  header(kInvoke, TA_CRYPTO_CMD_CBC_ENCRYPT, s, 4);
-  memref(0, kMemIn, h, 0x400, 16);
-  memref(1, kMemIn, h, 0x410, 16);
-  memref(2, kMemIn, h, 0x420, 16);
-  memref(3, kMemOut, h, 0xB00, 16);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_CBC_ENCRYPT, {{0x400, 16}, {0x410, 16}, {0x420, 16}}, {0xB00, 16}),
+            kTeeSuccess);
   EXPECT_TRUE(same_hex(m + 0xB00, "7649abac8119b246cee98e9b12e9197d"));
-  header(kInvoke, TA_CRYPTO_CMD_CBC_DECRYPT, s, 4);
-  memref(0, kMemIn, h, 0x400, 16);
-  memref(1, kMemIn, h, 0x410, 16);
-  memref(2, kMemIn, h, 0xB00, 16);
-  memref(3, kMemOut, h, 0xC00, 16);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kTeeSuccess);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_CBC_DECRYPT, {{0x400, 16}, {0x410, 16}, {0xB00, 16}}, {0xC00, 16}),
+            kTeeSuccess);
   EXPECT_TRUE(same_hex(m + 0xC00, "6bc1bee22e409f96e93d7e117393172a"));
   // Not whole blocks: the TA's BAD_PARAMETERS; a short output: the size needed.
-  header(kInvoke, TA_CRYPTO_CMD_CBC_ENCRYPT, s, 4);
-  memref(0, kMemIn, h, 0x400, 16);
-  memref(1, kMemIn, h, 0x410, 16);
-  memref(2, kMemIn, h, 0x420, 15);
-  memref(3, kMemOut, h, 0xB00, 16);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kBadParameters);
-  header(kInvoke, TA_CRYPTO_CMD_SHA256, s, 2);
-  memref(0, kMemIn, h, 0, 3);
-  memref(1, kMemOut, h, 0x800, 31);
-  ASSERT_EQ(send(), 0u);
-  EXPECT_EQ(ret(), kShortBuffer);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_CBC_ENCRYPT, {{0x400, 16}, {0x410, 16}, {0x420, 15}}, {0xB00, 16}),
+            kBadParameters);
+  EXPECT_EQ(crypto_call(s, h, TA_CRYPTO_CMD_SHA256, {{0, 3}}, {0x800, 31}), kShortBuffer);
   EXPECT_EQ(param_b(1), 32u);
   EXPECT_EQ(close(s), kTeeSuccess);
   give_back(h);
