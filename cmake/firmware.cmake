@@ -55,9 +55,9 @@ target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
-          src/sel1/partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
+          src/sel1/partition_loader.cpp src/sel1/hosted_partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
           src/arch/aarch64/gicv3.cpp
-  LIBS tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
+  LIBS tessera_sel1_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 
 # Test files run in link order: version negotiation first, its lock last.

@@ -93,6 +93,7 @@ void attach_console_lock(arch::mmu::PageTable& tables) {
 namespace {
 
 spmc::Core* g_core = nullptr;  // set once the primary CPU built it
+sel1::HostedPartitions* g_hosted = nullptr;  // its S-EL0 partitions, with it
 
 // One lock for the SPMC core and everything it drives (partitions run
 // under it, so a partition with one execution context runs on one CPU at a
@@ -118,19 +119,19 @@ void unlock_core() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_core_lock) : "me
 // answer to one call is built in the other set, which the next SMC then
 // carries (no copying). A call for a partition runs it until its answer is
 // ready.
-[[noreturn]] void serve(spmc::Core& core) {
+[[noreturn]] void serve(spmc::Core& core, sel1::HostedPartitions& hosted) {
   ffa::Regs a{{ffa::raw(ffa::Func::msg_wait)}};
   ffa::Regs b;
   for (;;) {
     arch_smc(&a);
     lock_core();
     spmc::Outcome o = core.handle_nwd_call(a, b);
-    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, b);
+    if (o != spmc::Outcome::reply_to_caller) o = hosted.run(o, b);
     unlock_core();
     arch_smc(&b);
     lock_core();
     o = core.handle_nwd_call(b, a);
-    if (o != spmc::Outcome::reply_to_caller) o = sel1::run_partitions(core, o, a);
+    if (o != spmc::Outcome::reply_to_caller) o = hosted.run(o, a);
     unlock_core();
   }
 }
@@ -182,6 +183,8 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
 
   static sel1::Sel1Placement placement(tables, manifest);
   static spmc::Core core(placement, spmc::CoreConfig{manifest.spmc_id, manifest.version});
+  static sel1::HostedPartitions hosted(core);
+  placement.attach_partitions(hosted);
   static sel1::OpteeEndpoint optee(TESSERA_BUILD_ID, &sel1_fp_clobber);
   spmc::Partition tos{};
   tos.info = ffa::PartitionInfo{manifest.trusted_os_id, 1,
@@ -203,12 +206,13 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
                  manifest.version.major, manifest.version.minor, manifest.trusted_os_id.raw());
 
   // S-EL0 partitions: load, then start each in boot order until it waits.
-  sel1::load_partitions(manifest, core);
+  sel1::load_partitions(manifest, hosted);
   ffa::Regs boot_regs;
-  (void)sel1::run_partitions(core, core.boot_next(boot_regs), boot_regs);
+  (void)hosted.run(core.boot_next(boot_regs), boot_regs);
 
+  g_hosted = &hosted;
   g_core = &core;
-  serve(core);
+  serve(core, hosted);
 }
 
 // A secondary CPU, cold-booted by the SPMD after PSCI CPU_ON: the same
@@ -219,9 +223,9 @@ extern "C" [[noreturn]] void sel1_secondary_main(uint64_t cpu) {
   if (!arch::gicv3::init_redistributor(gic)) fail_boot("no GIC redistributor for this CPU");
   arch::gicv3::init_cpu_interface();
   arch::gicv3::configure_secure_ppi(sel1::kSecureTimerPpi, 0x40);
-  if (!g_core) fail_boot("a secondary CPU arrived before the SPMC was ready");
+  if (!g_core || !g_hosted) fail_boot("a secondary CPU arrived before the SPMC was ready");
   lib::log::info("CPU {} ready", cpu);
-  serve(*g_core);
+  serve(*g_core, *g_hosted);
 }
 
 extern "C" [[noreturn]] void sel1_unexpected_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {

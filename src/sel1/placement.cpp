@@ -5,7 +5,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/secure_timer.h"
-#include "sel1/partitions.h"
+#include "sel1/hosted_partitions.h"
 
 namespace sel1 {
 
@@ -118,32 +118,37 @@ void Sel1Placement::partition_log(ffa::EndpointId id, const char* chars, size_t 
 namespace sel1 {
 
 ffa::Result<uint32_t> Sel1Placement::partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
-  return sel1::partition_mem_perm_get(id, va);
+  if (!partitions_) return ffa::Error::invalid_parameters;
+  return partitions_->mem_perm_get(id, va);
 }
 
 ffa::Status Sel1Placement::partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable,
                                                 bool ns) {
-  return sel1::partition_map_shared(id, pa, pages, writable, ns);
+  if (!partitions_) return ffa::Error::invalid_parameters;
+  return partitions_->map_shared(id, pa, pages, writable, ns);
 }
 
 void Sel1Placement::partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
-  sel1::partition_unmap_shared(id, pa, pages);
+  if (partitions_) partitions_->unmap_shared(id, pa, pages);
 }
 
 ffa::Result<bool> Sel1Placement::partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
-  return sel1::partition_own_access(id, pa, pages);
+  if (!partitions_) return ffa::Error::invalid_parameters;
+  return partitions_->own_access(id, pa, pages);
 }
 
 ffa::Status Sel1Placement::partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
-  return sel1::partition_revoke_own(id, pa, pages);
+  if (!partitions_) return ffa::Error::invalid_parameters;
+  return partitions_->revoke_own(id, pa, pages);
 }
 
 void Sel1Placement::partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
-  sel1::partition_restore_own(id, pa, pages);
+  if (partitions_) partitions_->restore_own(id, pa, pages);
 }
 
 ffa::Result<uint8_t*> Sel1Placement::partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) {
-  return sel1::partition_buffer_pages(id, va, pages);
+  if (!partitions_) return ffa::Error::invalid_parameters;
+  return partitions_->buffer_pages(id, va, pages);
 }
 
 ffa::Result<uint8_t*> Sel1Placement::partition_memory(uint64_t pa, uint32_t pages) {
@@ -154,7 +159,8 @@ ffa::Result<uint8_t*> Sel1Placement::partition_memory(uint64_t pa, uint32_t page
 }
 
 ffa::Status Sel1Placement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
-  return sel1::partition_mem_perm_set(id, va, pages, perm);
+  if (!partitions_) return ffa::Error::invalid_parameters;
+  return partitions_->mem_perm_set(id, va, pages, perm);
 }
 
 }  // namespace sel1

@@ -8,10 +8,16 @@
 
 namespace sel1 {
 
+class HostedPartitions;
+
 class Sel1Placement final : public spmc::Placement {
  public:
   Sel1Placement(arch::mmu::PageTable& tables, const ffa::CoreManifest& manifest)
       : tables_(tables), manifest_(manifest) {}
+
+  // The S-EL0 partitions it hosts (built once the core is): the
+  // partition_* calls below act on them.
+  void attach_partitions(HostedPartitions& partitions) { partitions_ = &partitions; }
 
   ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) override;
   void unmap_ns_pages(uint64_t pa, uint8_t* va, uint32_t pages) override;
@@ -41,6 +47,7 @@ class Sel1Placement final : public spmc::Placement {
  private:
   arch::mmu::PageTable& tables_;
   const ffa::CoreManifest& manifest_;
+  HostedPartitions* partitions_ = nullptr;
   // Windows for several ranges mapped back to back (map_ns_ranges): 1 MiB
   // each, far above anything mapped at VA = PA.
   static constexpr uint64_t kWindowBase = 0x40'0000'0000, kWindowSize = 1 << 20;

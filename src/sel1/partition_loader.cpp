@@ -1,0 +1,298 @@
+// Loading S-EL0 partitions from the SP packages the monitor staged, one
+// step at a time: parse the package, read and validate its manifest (the
+// portable rules in partition_plan.cpp), take its translation tables, lay
+// its memory out and fill it, map it, and register it with the core and
+// the hosted table. Every step that refuses logs why (docs/manifests.md
+// lists the messages); a refused partition is skipped, the others start.
+#include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/pgtable.h"
+#include "arch/aarch64/sysreg.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "plat/qemu_virt/memory_map.h"
+#include "sel1/hosted_partitions.h"
+#include "sel1/mmu.h"
+#include "sel1/partition_plan.h"
+#include "sel1/partitions.h"
+
+extern "C" char __trampoline_start[];
+
+namespace sel1 {
+namespace {
+
+using arch::mmu::Attrs;
+using arch::mmu::MemType;
+
+constexpr size_t kTablesPerPartition = 8;
+constexpr uint64_t kPage = kPartitionPage;
+constexpr uint32_t kIntAttrLevel = 1u << 9;
+static_assert(kMaxPartitionInterrupts == spmc::Partition::kMaxInterrupts);
+static_assert(HostedPartitions::kMax == 8, "docs/manifests.md: the trusted OS hosts at most 8");
+
+// Each step stays a function of its own (noinline): the boot stack (8 KiB)
+// then holds one step's locals at a time beside load_one's manifest.
+
+// Why a partition did not start (its message is logged already).
+enum class LoadError : uint8_t {
+  too_many,
+  outside_staging,
+  not_a_package,
+  outside_package,
+  bad_manifest,
+  uuid_mismatch,
+  refused,      // validate_manifest or lay_out: a rule of this placement
+  no_tables,
+  bad_boot_info,
+  map_failed,
+  not_registered,
+};
+
+// Parse: the package header at `ref`'s address, in the staging area, to
+// views of the manifest and the image.
+[[gnu::noinline]] lib::Result<SpPackage, LoadError> parse(unsigned n, const ffa::PackageRef& ref) {
+  if (ref.address < plat::kPackageRegionBase || ref.address >= plat::kPackageRegionEnd) {
+    lib::log::error("partition package {}: package-address {:x} is outside the staging area "
+                    "0x0ec00000-0x0ee00000; not started",
+                    n, ref.address);
+    return LoadError::outside_staging;
+  }
+  auto pkg = parse_sp_package(
+      lib::ByteView(reinterpret_cast<const uint8_t*>(ref.address), plat::kPackageRegionEnd - ref.address));
+  if (!pkg && pkg.error() == PackageError::not_a_package) {
+    lib::log::error("partition package {} at {:x}: not an SP package (magic/version); not started", n,
+                    ref.address);
+    return LoadError::not_a_package;
+  }
+  if (!pkg) {
+    lib::log::error("partition package {}: manifest or image outside the package; not started", n);
+    return LoadError::outside_package;
+  }
+  return *pkg;
+}
+
+// The package's manifest, as ffa::parse_partition_manifest read it (in
+// load_one's frame: one copy of it on the boot stack), which must be valid
+// and name the partition the SPMC manifest's package entry names.
+[[gnu::noinline]] lib::Status<LoadError> check_manifest(
+    unsigned n, const ffa::PackageRef& ref, const lib::Result<ffa::PartitionManifest, ffa::ManifestError>& parsed) {
+  if (!parsed) {
+    lib::log::error("partition package {}: manifest {}: {}; not started", n, parsed.error().property,
+                    parsed.error().reason);
+    return LoadError::bad_manifest;
+  }
+  if (!(parsed->uuids[0] == ref.uuid)) {
+    lib::log::error("partition package {}: its manifest's uuid differs from the SPMC manifest's; not started", n);
+    return LoadError::uuid_mismatch;
+  }
+  return {};
+}
+
+// Validate: this placement's rules (partition_plan.h), against the
+// partitions hosted already. The partition's memory, image and regions.
+[[gnu::noinline]] lib::Result<Span, LoadError> validate(const ffa::PartitionManifest& m, const SpPackage& pkg,
+                                      const HostedPartitions& hosted) {
+  auto memory = validate_manifest(m, pkg.image.size(), PlacementLimits{arch::gicv3::max_spi()}, hosted.memory());
+  if (!memory) return LoadError::refused;
+  return *memory;
+}
+
+// Its translation tables, in the record it will have (a partition refused
+// later keeps them: they are not given back to the pool).
+[[gnu::noinline]] lib::Result<arch::mmu::PageTable*, LoadError> take_tables(const ffa::PartitionManifest& m, HostedPartition& h) {
+  arch::mmu::Table* pool = alloc_partition_tables(kTablesPerPartition);
+  if (!pool) {
+    lib::log::error("partition \"{}\": out of translation tables; not started", m.description);
+    return LoadError::no_tables;
+  }
+  h.tables.emplace(pool, kTablesPerPartition, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
+  return &*h.tables;
+}
+
+// Lay out: the memory plan (partition_plan.h), then the memory itself:
+// the image copied in, the rest zeroed, the boot information written.
+[[gnu::noinline]] lib::Result<Layout, LoadError> lay_out_memory(const ffa::PartitionManifest& m, const SpPackage& pkg, Span memory,
+                                             const HostedPartitions& hosted) {
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), memory, hosted.memory());
+  if (!plan) return LoadError::refused;
+  const Layout& l = *plan;
+  memset(reinterpret_cast<void*>(l.memory.start), 0, l.memory.end - l.memory.start);
+  memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
+  if (l.boot_info &&
+      !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPage),
+                       l.boot_info, pkg.manifest))
+    return LoadError::bad_boot_info;  // cannot happen: the pages hold 64 + the manifest's size
+  return l;
+}
+
+// Map: declared regions with their attributes; the rest of the image is
+// code and constants: read-only, executable, never writable. Then its
+// devices, its boot information and the trampoline.
+[[gnu::noinline]] lib::Status<LoadError> map_partition(const ffa::PartitionManifest& m, const Layout& l, arch::mmu::PageTable& pt) {
+  bool ok = true;
+  auto map = [&](uint64_t va, uint64_t size, Attrs a) {
+    auto s = pt.map(va, va, size, a);
+    if (!s) {
+      lib::log::error("partition \"{}\": map {:x}+{:x}: {}", m.description, va, size,
+                      arch::mmu::to_string(s.error()));
+      ok = false;
+    }
+  };
+  auto covered = [&](uint64_t page) {
+    for (unsigned i = 0; i < m.memory_region_count; ++i) {
+      const uint64_t b = region_base(m, m.memory_regions[i]);
+      if (page >= b && page < b + uint64_t{m.memory_regions[i].pages} * kPage) return true;
+    }
+    return false;
+  };
+  for (unsigned i = 0; i < m.memory_region_count && ok; ++i) {
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    map(region_base(m, r), uint64_t{r.pages} * kPage,
+        Attrs{.type = MemType::normal,
+              .write = (r.attributes & ffa::region_attr::write) != 0,
+              .exec = (r.attributes & ffa::region_attr::exec) != 0,
+              .user = true});
+  }
+  for (uint64_t page = l.load; page < l.image_end && ok; page += kPage)
+    if (!covered(page)) map(page, kPage, Attrs{.type = MemType::normal, .exec = true, .user = true});
+  for (unsigned i = 0; i < m.device_region_count && ok; ++i) {
+    const ffa::DeviceRegion& d = m.device_regions[i];
+    map(d.base, uint64_t{d.pages} * kPage,
+        Attrs{.type = MemType::device, .write = (d.attributes & ffa::region_attr::write) != 0, .user = true});
+  }
+  // The trampoline: the one page of the trusted OS a partition's tables
+  // hold, executable at EL1 only.
+  if (l.boot_info && ok) map(l.boot_info, l.boot_info_pages * kPage, Attrs{.type = MemType::normal, .user = true});
+  const auto tramp = reinterpret_cast<uint64_t>(__trampoline_start);
+  if (ok) map(tramp, kPage, Attrs{.type = MemType::normal, .exec = true});
+  if (!ok) {
+    lib::log::error("partition \"{}\": not started", m.description);
+    return LoadError::map_failed;
+  }
+  return {};
+}
+
+// The core's view of it: endpoint, properties, boot order, version,
+// interrupts, notifications.
+spmc::Partition core_partition(const ffa::PartitionManifest& m, const spmc::Core& core) {
+  spmc::Partition p{};
+  // Its interrupts, from its device regions (validate_manifest checked them).
+  for (unsigned i = 0; i < m.device_region_count; ++i)
+    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k)
+      p.interrupts[p.interrupt_count++].id = m.device_regions[i].interrupts[k][0];
+  // Its endpoint: the manifest's ID, or the next free one from 0x8001.
+  ffa::EndpointId id = m.has_id ? m.id : ffa::EndpointId(0x8001);
+  while (!m.has_id && core.find_partition(id)) id = ffa::EndpointId(static_cast<uint16_t>(id.raw() + 1));
+  uint32_t props = ffa::partition_props::aarch64;
+  if (m.messaging_method & ffa::messaging::direct_req_recv) props |= ffa::partition_props::direct_req_recv;
+  if (m.messaging_method & ffa::messaging::direct_req_send) props |= ffa::partition_props::direct_req_send;
+  if (m.messaging_method & ffa::messaging::direct_req2_recv) props |= ffa::partition_props::direct_req2_recv;
+  // Indirect messages land in its RX buffer: the one its manifest
+  // declares, or one it maps with FFA_RXTX_MAP (until then, senders get
+  // BUSY, as for a full buffer).
+  if (m.messaging_method & ffa::messaging::indirect) props |= ffa::partition_props::indirect_msg;
+  if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
+  if (m.notification_support) props |= ffa::partition_props::notification_recv;
+  p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
+  p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
+  // The version its manifest declares, until its own FFA_VERSION says otherwise.
+  p.version = m.ffa_version;
+  p.ns_action = m.ns_interrupts_action;
+  // Its notification bitmaps, one set per execution context.
+  p.notifications.created = m.notification_support;
+  p.notifications.vcpu_count = m.exec_ctx_count;
+  return p;
+}
+
+// Register: the core partition, its interrupts at the GIC, its mailbox,
+// and the hosted record (context, boot registers, what it may lend).
+[[gnu::noinline]] lib::Status<LoadError> register_partition(const ffa::PartitionManifest& m, const Layout& l,
+                                          HostedPartitions& hosted) {
+  spmc::Core& core = hosted.core();
+  const spmc::Partition p = core_partition(m, core);
+  const ffa::EndpointId id = p.info.id;
+  if (auto s = core.add_partition(p); !s) {
+    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
+                    "started",
+                    m.description, id.raw());
+    return LoadError::not_registered;
+  }
+  // Its interrupts at the GIC: Secure Group 1, to the boot CPU, disabled
+  // until it enables them (HF_INTERRUPT_ENABLE).
+  for (unsigned i = 0; i < m.device_region_count; ++i)
+    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k) {
+      const uint32_t attr = m.device_regions[i].interrupts[k][1];
+      arch::gicv3::configure_secure_spi(m.device_regions[i].interrupts[k][0], static_cast<uint8_t>(attr),
+                                        (attr & kIntAttrLevel) != 0, arch::mpidr());
+    }
+  HostedPartition& h = hosted.next();
+  const uint64_t asid = hosted.count() + 1;
+  h.ctx = SpContext{};
+  h.ctx.elr = l.load + m.entrypoint_offset;
+  h.ctx.spsr = kSpsrFiqMask;  // EL0t; HostedPartitions::run sets the FIQ mask per entry
+  h.ctx.ttbr0 = h.tables->root_address() | (asid << 48);
+  h.started = false;
+  for (uint64_t& x : h.boot_x) x = 0;
+  if (l.boot_info) h.boot_x[m.boot_info_register] = l.boot_info;
+  const size_t core_index = core.partition_count() - 1;
+  if (m.rx_region >= 0) {
+    // The SPMC reaches the pair through its own mapping of the partition
+    // region (VA = PA).
+    const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
+    const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
+    core.attach_partition_mailbox(core_index, reinterpret_cast<uint8_t*>(region_base(m, tx)),
+                                  reinterpret_cast<uint8_t*>(region_base(m, rx)), rx.pages, region_base(m, tx),
+                                  region_base(m, rx));
+  }
+  h.declared_rx = h.declared_tx = HostedPartition::Lendable{0, 0, false, false};
+  if (m.rx_region >= 0) {
+    const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
+    const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
+    h.declared_rx = HostedPartition::Lendable{region_base(m, rx), rx.pages, true, false};
+    h.declared_tx = HostedPartition::Lendable{region_base(m, tx), tx.pages, true, false};
+  }
+  h.lendable_count = 0;
+  for (unsigned i = 0; i < m.memory_region_count; ++i) {
+    if (static_cast<int>(i) == m.rx_region || static_cast<int>(i) == m.tx_region) continue;
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    h.lendable[h.lendable_count++] =
+        HostedPartition::Lendable{region_base(m, r), r.pages, (r.attributes & ffa::region_attr::write) != 0,
+                                  (r.attributes & ffa::region_attr::exec) != 0};
+  }
+  h.image_start = l.load;
+  h.image_end = l.image_end;
+  hosted.add_next(core_index, l.memory);
+  lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL0, ASID {})", id.raw(), m.description, l.load, asid);
+  return {};
+}
+
+// One partition from its package; false (with the reason logged) when it
+// cannot start.
+bool load_one(unsigned n, const ffa::PackageRef& ref, HostedPartitions& hosted) {
+  if (hosted.full()) {
+    lib::log::error("partition package {}: more than {} partitions; not started", n, HostedPartitions::kMax);
+    return false;
+  }
+  auto pkg = parse(n, ref);
+  if (!pkg) return false;
+  const auto manifest = ffa::parse_partition_manifest(pkg->manifest);
+  if (!check_manifest(n, ref, manifest)) return false;
+  const ffa::PartitionManifest& m = manifest.value();
+  auto memory = validate(m, *pkg, hosted);
+  if (!memory) return false;
+  auto tables = take_tables(m, hosted.next());
+  if (!tables) return false;
+  auto layout = lay_out_memory(m, *pkg, *memory, hosted);
+  if (!layout) return false;
+  if (!map_partition(m, *layout, **tables)) return false;
+  return register_partition(m, *layout, hosted).ok();
+}
+
+}  // namespace
+
+unsigned load_partitions(const ffa::CoreManifest& manifest, HostedPartitions& hosted) {
+  unsigned loaded = 0;
+  for (unsigned i = 0; i < manifest.package_count; ++i) loaded += load_one(i, manifest.packages[i], hosted) ? 1 : 0;
+  return loaded;
+}
+
+}  // namespace sel1

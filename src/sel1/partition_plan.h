@@ -1,0 +1,98 @@
+// The portable steps of loading an S-EL0 partition under the S-EL1 SPMC
+// (placement A): reading its SP package, checking its manifest against
+// this placement's rules, and planning its memory. Nothing here touches
+// the memory it plans or the hardware, so the host's unit tests run it
+// with hostile inputs; partition_loader.cpp carries the plan out.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "ffa/partition_manifest.h"
+#include "lib/bytes.h"
+#include "lib/result.h"
+
+namespace sel1 {
+
+inline constexpr uint64_t kPartitionPage = 4096;
+inline constexpr uint32_t kPackageMagic = 0x474B5053;  // "SPKG"
+inline constexpr uint32_t kPackageVersion = 2;
+// Boot information (FF-A v1.2 Table 5.8/5.9): header and one descriptor,
+// then the manifest copied behind them.
+inline constexpr uint64_t kBootInfoHeader = 64;
+
+// An SP package (tools/sp_pkg.py): a header of six little-endian words
+// (magic, version, manifest offset and size, image offset and size), then
+// the manifest DTB and the image, both inside the package.
+struct SpPackage {
+  lib::ByteView manifest;
+  lib::ByteView image;  // never empty
+};
+enum class PackageError : uint8_t {
+  not_a_package,  // no SPKG magic, or not version 2
+  outside,        // the manifest or image runs past the package, or the image is empty
+};
+lib::Result<SpPackage, PackageError> parse_sp_package(lib::ByteView package);
+
+// Memory [start, end).
+struct Span {
+  uint64_t start, end;
+};
+
+// The rule a manifest breaks (each refusal also logs its message, the
+// ones docs/manifests.md lists, naming the partition).
+enum class Refusal : uint8_t {
+  exception_level,  // not S-EL0
+  no_load_address,
+  ns_region,        // a non-secure memory region
+  outside_region,   // image or regions outside the partition region, or the entry outside the image
+  overlap,          // touches a partition loaded already
+  interrupt,        // not a secure SPI it may own, or too many
+  device_region,    // not a peripheral it may own
+  no_boot_info_room,
+};
+
+// At most this many interrupts per partition (the core's
+// spmc::Partition::kMaxInterrupts).
+inline constexpr unsigned kMaxPartitionInterrupts = 8;
+
+// What validation needs to know of the machine.
+struct PlacementLimits {
+  unsigned max_spi;  // the distributor's last SPI
+};
+
+// Where a memory region lies: relative ones from the load address.
+constexpr uint64_t region_base(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r) {
+  return r.relative ? m.load_address + r.address : r.address;
+}
+constexpr uint64_t page_align_up(uint64_t v) { return (v + kPartitionPage - 1) & ~(kPartitionPage - 1); }
+
+// The manifest's rules for this placement: S-EL0, a load address, secure
+// regions that with the image (`image_size` bytes) lie in the partition
+// region, the entry inside the image, no overlap with `loaded`, secure
+// SPIs it may own, peripherals it may own. Returns the partition's
+// memory (image and regions), or the first rule broken.
+lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, uint64_t image_size,
+                                             const PlacementLimits& limits, std::span<const Span> loaded);
+
+// The memory plan: the image at the load address, the partition's memory
+// `memory` (from validate_manifest), and the boot information pages after
+// it when the manifest asks for them (gp-register-num), which must still
+// lie in the partition region and overlap nothing in `loaded`.
+struct Layout {
+  uint64_t load;                  // the image's first byte
+  uint64_t image_end;             // its end, page aligned
+  Span memory;                    // everything the partition owns, boot information included
+  uint64_t boot_info;             // 0: none
+  uint64_t boot_info_pages;
+};
+lib::Result<Layout, Refusal> lay_out(const ffa::PartitionManifest& m, uint64_t image_size, size_t manifest_size,
+                                     Span memory, std::span<const Span> loaded);
+
+// Writes the boot information blob (header, one FDT descriptor naming the
+// manifest copied behind it at `blob_address` + 64) into `out`; false
+// when `out` is too small.
+bool write_boot_info(lib::MutableByteView out, uint64_t blob_address, lib::ByteView manifest);
+
+}  // namespace sel1
