@@ -10,9 +10,10 @@ namespace {
 
 constexpr uint32_t kIntAttrSecure = 1u << 8;
 
+// (A base past the region's end must not make the subtraction wrap.)
 bool in_partition_region(uint64_t base, uint64_t size) {
-  return base >= plat::kPartitionRegionBase && size <= plat::kPartitionRegionEnd - base &&
-         base + size <= plat::kPartitionRegionEnd;
+  return base >= plat::kPartitionRegionBase && base <= plat::kPartitionRegionEnd &&
+         size <= plat::kPartitionRegionEnd - base;
 }
 
 // True when [start, end) touches the memory of a partition loaded already.
@@ -48,7 +49,10 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
   }
   // The partition's memory: its image and every region it declares.
   const uint64_t load = m.load_address;
+  // A piece whose end wraps around the address space (an image or a
+  // relative region far up) is outside the region too.
   uint64_t start = load, end = load + page_align_up(image_size);
+  bool wraps = end < load || image_size > plat::kPartitionRegionEnd - plat::kPartitionRegionBase;
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
     const ffa::MemoryRegion& r = m.memory_regions[i];
     const uint64_t b = region_base(m, r), e = b + uint64_t{r.pages} * kPartitionPage;
@@ -57,10 +61,11 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
                       m.description);
       return Refusal::ns_region;
     }
+    wraps = wraps || e < b;
     if (b < start) start = b;
     if (e > end) end = e;
   }
-  if (!in_partition_region(start, end - start) || m.entrypoint_offset >= image_size) {
+  if (wraps || !in_partition_region(start, end - start) || m.entrypoint_offset >= image_size) {
     lib::log::error("partition \"{}\": image and memory-regions must lie in 0x0e500000-0x0e800000, entry inside "
                     "the image; not started",
                     m.description);
@@ -114,6 +119,10 @@ lib::Result<Layout, Refusal> lay_out(const ffa::PartitionManifest& m, uint64_t i
   // (gp-register-num): a blob with one descriptor, the partition's own
   // manifest DTB, in read-only pages after the partition's memory.
   if (m.boot_info_register >= 0) {
+    if (manifest_size > plat::kPartitionRegionEnd - plat::kPartitionRegionBase) {  // (no arithmetic that wraps)
+      lib::log::error("partition \"{}\": no room for its boot information; not started", m.description);
+      return Refusal::no_boot_info_room;
+    }
     l.boot_info = l.memory.end;
     l.boot_info_pages = page_align_up(kBootInfoHeader + manifest_size) / kPartitionPage;
     l.memory.end += l.boot_info_pages * kPartitionPage;
