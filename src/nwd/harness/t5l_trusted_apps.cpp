@@ -4,8 +4,6 @@
 // references to FF-A shared memory (whole, scattered, read-only), the
 // hostile TA's misdeeds contained, TA-to-TA sessions, and malformed
 // messages. The TAs are in tas/ (tas.h: their UUIDs and commands).
-#include <initializer_list>
-
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
@@ -389,11 +387,11 @@ uint32_t put_hex(volatile uint8_t* p, const char* h) {
 struct Ref {
   uint64_t offset, size;
 };
-uint32_t crypto_call(uint32_t s, uint64_t h, uint32_t cmd, std::initializer_list<Ref> in, Ref out) {
-  header(kInvoke, cmd, s, static_cast<uint32_t>(in.size() + 1));
-  unsigned i = 0;
-  for (const Ref& r : in) memref(i++, kMemIn, h, r.offset, r.size);
-  memref(i, kMemOut, h, out.offset, out.size);
+template <unsigned N>
+uint32_t crypto_call(uint32_t s, uint64_t h, uint32_t cmd, const Ref (&in)[N], Ref out) {
+  header(kInvoke, cmd, s, N + 1);
+  for (unsigned i = 0; i < N; ++i) memref(i, kMemIn, h, in[i].offset, in[i].size);
+  memref(N, kMemOut, h, out.offset, out.size);
   return send() == 0 ? ret() : 0xDEAD;
 }
 bool same_hex(const volatile uint8_t* p, const char* h) {
