@@ -78,10 +78,16 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
 
 namespace {
 // The spin's work, in a thread: nothing shared with the rest of the
-// trusted OS, so a normal-world interrupt may stop it anywhere.
+// trusted OS, so a normal-world interrupt may stop it between any two
+// slices (a few thousand instructions each).
 void spin_work(void* arg) {
   auto* job = static_cast<SpinJob*>(arg);
-  job->value = lib::lcg_spin(job->rounds, job->value);
+  constexpr uint64_t kSlice = 1024;
+  for (uint64_t done = 0; done < job->rounds; done += kSlice) {
+    const uint64_t n = job->rounds - done < kSlice ? job->rounds - done : kSlice;
+    job->value = lib::lcg_spin(n, job->value);
+    job->threads->preemption_point();
+  }
 }
 }  // namespace
 
@@ -95,7 +101,7 @@ void OpteeEndpoint::spin(ffa::EndpointId caller, const uint64_t* in, uint64_t* o
     out[0] = kTeeErrorBusy;  // every thread is suspended: try again later
     return;
   }
-  jobs_[t] = SpinJob{in[1] & 0xFFFFFFFF, (in[2] & 0xFFFFFFFF) | (in[3] & 0xFFFFFFFF) << 32};
+  jobs_[t] = SpinJob{in[1] & 0xFFFFFFFF, (in[2] & 0xFFFFFFFF) | (in[3] & 0xFFFFFFFF) << 32, threads_};
   thread_owner_[t] = caller;  // only it may resume the thread
   work_[t] = Work::spin;
   yielding_answer(t, threads_->run(t, spin_work, &jobs_[t]), out);

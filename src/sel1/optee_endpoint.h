@@ -102,6 +102,7 @@ class DeviceService {
 // kTesseraSpin's work in a thread: its input, then its result.
 struct SpinJob {
   uint64_t rounds, value;
+  ThreadService* threads;  // for its preemption points
 };
 
 class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService {

@@ -413,10 +413,7 @@ void TaHost::cancel(const optee::CallId& call) {
   if (s && s->cancel_id == call.cancel_id) s->cancelled = true;
 }
 
-void ta_preemption_point() {
-  if (!g_thread_running) return;
-  __asm__ volatile("msr daifclr, #1\n isb\n msr daifset, #1" ::: "memory");
-}
+void ta_preemption_point() { threads().preemption_point(); }
 
 TaHost& ta_host() {
   static TaHost instance;

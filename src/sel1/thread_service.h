@@ -30,6 +30,10 @@ class ThreadService {
   virtual bool waiting_rpc(unsigned thread) const = 0;
   // The thread running now (from inside it), or kNone.
   virtual unsigned current() const = 0;
+  // From inside the running thread, holding no lock: where a pending
+  // normal-world interrupt may stop it (it resumes here). Work runs with
+  // those interrupts masked everywhere else.
+  virtual void preemption_point() = 0;
 
  protected:
   ~ThreadService() = default;

@@ -23,7 +23,10 @@ sel1_thread_run:
     mov     x19, x0                 // kept by fn (callee-saved)
     mov     sp, x3
     mov     x0, x2
-    msr     daifclr, #1             // FIQ: a normal-world interrupt may stop it now
+    // The work starts with FIQ masked: it opens windows for a normal-world
+    // interrupt itself (Threads::preemption_point, a TA at S-EL0), never
+    // while it holds a lock (the console's, say) that a suspension would
+    // leave held.
     blr     x1
     msr     daifset, #1
     mov     x0, x19

@@ -28,6 +28,12 @@ void Threads::stopped(unsigned thread, uint64_t why) {
   state_[thread] = why == 0 ? State::free : why == 2 ? State::rpc : State::suspended;
 }
 
+void Threads::preemption_point() {
+  if (!g_thread_running) return;
+  // A pending FIQ is taken here: the current-EL FIQ vector suspends us.
+  __asm__ volatile("msr daifclr, #1\n isb\n msr daifset, #1" ::: "memory");
+}
+
 unsigned Threads::current() const {
   for (unsigned t = 0; t < kCount; ++t)
     if (g_thread_running == &context_[t]) return t;

@@ -51,6 +51,7 @@ class Threads final : public ThreadService {
   void yield_for_rpc() override { sel1_thread_yield(); }
   bool waiting_rpc(unsigned thread) const override { return thread < kCount && state_[thread] == State::rpc; }
   unsigned current() const override;
+  void preemption_point() override;
 
  private:
   enum class State : uint8_t { free, running, suspended, rpc };

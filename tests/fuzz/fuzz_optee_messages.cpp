@@ -85,6 +85,7 @@ class FuzzThreads final : public sel1::ThreadService {
   void yield_for_rpc() override {}
   bool waiting_rpc(unsigned) const override { return false; }
   unsigned current() const override { return kNone; }
+  void preemption_point() override {}
   bool resume(unsigned t) override {
     FUZZ_CHECK(suspended(t));
     void (*fn)(void*) = fn_[t];

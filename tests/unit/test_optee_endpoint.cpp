@@ -97,6 +97,7 @@ class FakeThreads final : public sel1::ThreadService {
   void yield_for_rpc() override {}
   bool waiting_rpc(unsigned) const override { return false; }
   unsigned current() const override { return kNone; }
+  void preemption_point() override {}
   bool resume(unsigned t) override {
     suspended_[t] = false;
     fn_[t](arg_[t]);
