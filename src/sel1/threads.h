@@ -1,6 +1,7 @@
 // The trusted OS's threads at S-EL1 (ThreadService): each has its own
-// stack and, while suspended, its registers. A thread runs with FIQ
-// unmasked: a normal-world interrupt (an FIQ in the secure state) takes the
+// stack and, while suspended, its registers. A thread runs with FIQ masked
+// but in the windows its work opens (preemption_point, a TA at S-EL0):
+// there a normal-world interrupt (an FIQ in the secure state) takes the
 // current-EL FIQ vector, which saves the thread and returns to whoever ran
 // or resumed it. The trusted OS itself always runs with interrupts masked.
 #pragma once
