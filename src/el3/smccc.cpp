@@ -34,6 +34,11 @@ CpuContext* smc_dispatch(CpuContext* ctx, World from) {
     return ctx;
   }
   if (ffa::is_ffa_id(fid)) return spmd::handle_ffa(ctx, from);
+#ifdef TESSERA_OPTEED
+  // SMCCC owners 50-63, fast or yielding, SMC32 or SMC64: the trusted OS's
+  // (the OP-TEE SMC ABI), and the trusted OS's own reports.
+  if (((fid >> 24) & 0x3F) >= 50 && ((fid >> 16) & 0xFF) == 0) return spmd::handle_trusted_os(ctx, from);
+#endif
   if (fid == psci::kCpuOff && from == World::nonsecure) return spmd::cpu_off();
   if (psci::is_psci(fid)) {
     ctx->x[0] = static_cast<uint64_t>(psci::handle(fid, ctx->x[1], ctx->x[2], ctx->x[3]));
