@@ -25,7 +25,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 #include "ffa/core_manifest.h"
 #include "ffa/mem_transaction.h"
