@@ -41,7 +41,7 @@ endfunction()
 
 tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
-          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp
+          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp src/el3/world_switch.cpp
           src/arch/aarch64/pgtable.cpp  # its own -Os copy: the monitor maps only at boot
           src/lib/fdt.cpp  # its own -Os copy: the monitor reads two small device trees, once
   LIBS tessera_ffa)
@@ -56,7 +56,7 @@ target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 # dispatcher (src/el3/opteed.cpp) in place of the SPMD; no FF-A.
 tessera_image(el3_opteed ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
-          src/el3/smccc.cpp src/el3/psci.cpp src/el3/opteed.cpp
+          src/el3/smccc.cpp src/el3/psci.cpp src/el3/opteed.cpp src/el3/world_switch.cpp
           src/arch/aarch64/pgtable.cpp
           src/lib/fdt.cpp
   LIBS tessera_ffa)
