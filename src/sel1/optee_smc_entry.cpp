@@ -91,7 +91,11 @@ void optee_smc_main(const ffa::CoreManifest& manifest, arch::mmu::PageTable& tab
   arch::gicv3::init_cpu_interface();
 
   static MappedNsMemory memory;
-  static OpteeSmcAbi abi(TESSERA_BUILD_ID, memory, manifest.ns_memory, manifest.ns_memory_count);
+  // Not in the BSS: its tables (about 90 KiB) would be cleared at every
+  // boot of every configuration; the constructor clears them here, in
+  // this one.
+  [[gnu::section(".noinit")]] static OpteeSmcAbi abi(TESSERA_BUILD_ID, memory, manifest.ns_memory,
+                                                     manifest.ns_memory_count);
   abi.attach_threads(threads());
   ta_host().init(lib::ByteView(reinterpret_cast<const uint8_t*>(plat::kTaStoreBase),
                                plat::kTaStoreEnd - plat::kTaStoreBase),
