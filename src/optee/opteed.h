@@ -27,4 +27,12 @@ inline constexpr uint32_t kReturnEntryDone = 0xBE000000;
 inline constexpr uint32_t kReturnOnDone = 0xBE000001;
 inline constexpr uint32_t kReturnCallDone = 0xBE000005;
 
+// The calls the dispatcher hands to the trusted OS, and the trusted OS's
+// own reports: SMCCC owners 50-63 (trusted OS), fast or yielding, SMC32 or
+// SMC64; bits [23:16] are zero in every such ID.
+constexpr bool is_trusted_os_call(uint32_t fid) {
+  const uint32_t owner = (fid >> 24) & 0x3F;
+  return owner >= 50 && owner <= 63 && ((fid >> 16) & 0xFF) == 0;
+}
+
 }  // namespace optee::opteed

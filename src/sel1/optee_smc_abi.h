@@ -71,12 +71,6 @@ inline constexpr uint32_t kCmdRegisterShm = 4, kCmdUnregisterShm = 5;
 inline constexpr uint64_t kAttrTmemInput = 9, kAttrTmemOutput = 10, kAttrTmemInout = 11;
 inline constexpr uint64_t kAttrNoncontig = 1u << 9, kAttrCacheMask = 7ull << 16;
 inline constexpr uint64_t kPageSize = 4096;
-// True for the IDs the monitor's OP-TEE dispatcher hands to the trusted OS:
-// SMCCC owners 50-63 (trusted OS), fast or yielding, SMC32 or SMC64.
-constexpr bool is_trusted_os_call(uint32_t fid) {
-  const uint32_t owner = (fid >> 24) & 0x3F;
-  return owner >= 50 && owner <= 63 && ((fid >> 16) & 0xFF) == 0;  // bits [23:16] are zero in every such ID
-}
 }  // namespace optee_smc
 
 // The normal world's memory as the trusted OS reaches it. Called only for

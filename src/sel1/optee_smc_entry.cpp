@@ -23,6 +23,7 @@ namespace sel1 {
 namespace {
 
 namespace opteed = optee::opteed;
+static_assert(Threads::kCount <= OpteeSmcAbi::kMaxThreads, "every thread needs a call record");
 
 // The normal world's DRAM, mapped at VA = PA (not global: TAs map normal-
 // world pages at the same VAs under their own ASIDs).

@@ -8,6 +8,7 @@
 #include <array>
 #include <vector>
 
+#include "optee/opteed.h"
 #include "sel1/optee_endpoint.h"
 #include "sel1/optee_smc_abi.h"
 
@@ -202,6 +203,7 @@ TEST_F(OpteeSmc, UnknownFunctionIdsAnswerUnknownAndPreserveA1ToA3) {
 }
 
 TEST_F(OpteeSmc, TheMonitorsRangeCheck) {
+  using optee::opteed::is_trusted_os_call;
   EXPECT_TRUE(is_trusted_os_call(kCallsUid));
   EXPECT_TRUE(is_trusted_os_call(kCallWithArg));
   EXPECT_TRUE(is_trusted_os_call(0xBE000005));  // the trusted OS's own reports
