@@ -41,7 +41,7 @@ endfunction()
 
 tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
-          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp
+          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp src/el3/world_switch.cpp
           src/arch/aarch64/pgtable.cpp  # its own -Os copy: the monitor maps only at boot
           src/lib/fdt.cpp  # its own -Os copy: the monitor reads two small device trees, once
   LIBS tessera_ffa)
@@ -52,10 +52,21 @@ tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
 # Atomics inline (LDAXR/STLXR): the out-of-line helpers pick LSE at run
 # time through getauxval, which firmware does not have.
 target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
+# The optee-smc configuration's monitor: the same sources with the OP-TEE
+# dispatcher (src/el3/opteed.cpp) in place of the SPMD; no FF-A.
+tessera_image(el3_opteed ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
+  SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
+          src/el3/smccc.cpp src/el3/psci.cpp src/el3/opteed.cpp src/el3/world_switch.cpp
+          src/arch/aarch64/pgtable.cpp
+          src/lib/fdt.cpp
+  LIBS tessera_ffa)
+target_compile_options(el3_opteed.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
+target_compile_definitions(el3_opteed.elf PRIVATE TESSERA_OPTEED)
 
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
           src/sel1/partition_loader.cpp src/sel1/hosted_partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
+          src/sel1/optee_smc_entry.cpp
           src/arch/aarch64/gicv3.cpp
   LIBS tessera_sel1_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
@@ -195,7 +206,10 @@ add_custom_target(ta_store ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.
 # One flash file per configuration: the monitor, padded, then a FIP with
 # the SPMC image, its manifest, the normal-world image and SP packages.
 function(tessera_config name)
-  cmake_parse_arguments(ARG "" "MANIFEST;TOS;NWD" "PARTITIONS" ${ARGN})
+  cmake_parse_arguments(ARG "" "MANIFEST;TOS;NWD;MONITOR" "PARTITIONS" ${ARGN})
+  if(NOT ARG_MONITOR)
+    set(ARG_MONITOR el3)  # the SPMD; el3_opteed for the OP-TEE dispatcher
+  endif()
   set(sp_args)
   set(sp_deps)
   set(pkg_list "")
@@ -216,9 +230,9 @@ function(tessera_config name)
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkfip.py --tos ${ARG_TOS}.bin
             --tos-config ${dir}/spmc_manifest.dtb --tos-extra1 ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
             --nwd ${ARG_NWD}.bin ${sp_args} --out ${dir}/fip.bin
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkflash.py --monitor el3.bin --fip ${dir}/fip.bin
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkflash.py --monitor ${ARG_MONITOR}.bin --fip ${dir}/fip.bin
             --out ${dir}/flash.bin
-    DEPENDS el3 ${ARG_TOS} ${ARG_NWD} ${CMAKE_CURRENT_BINARY_DIR}/el3.bin
+    DEPENDS ${ARG_MONITOR} ${ARG_TOS} ${ARG_NWD} ${CMAKE_CURRENT_BINARY_DIR}/${ARG_MONITOR}.bin
             ${CMAKE_CURRENT_BINARY_DIR}/${ARG_TOS}.bin ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NWD}.bin ${dir}/spmc_manifest.dtb
             ${sp_deps} ta_store ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
             ${CMAKE_SOURCE_DIR}/tools/mkfip.py ${CMAKE_SOURCE_DIR}/tools/mkflash.py
@@ -244,6 +258,11 @@ if(TESSERA_LINUX)
   add_custom_target(linux ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/linux.bin)
   tessera_config(sel1-spmc-linux MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
                  NWD linux PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+  # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
+  # monitor, the same trusted OS (the monitor tells it which mode), the TA
+  # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).
+  tessera_config(optee-smc MANIFEST ${CMAKE_SOURCE_DIR}/configs/optee-smc/tos_manifest.dts TOS sel1_tos
+                 NWD linux MONITOR el3_opteed)
 endif()
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos

@@ -74,6 +74,38 @@ bool same_name(const char* a, const char* b) {
 // so that an OS (Linux's gpio-pl061, gpio-keys) leaves them alone. QEMU
 // itself marks the secure-only devices (secure UART, GPIO, RAM and flash)
 // disabled with `secure-status = "okay"`.
+#ifdef TESSERA_OPTEED
+// The optee-smc configuration: /firmware/optee tells the normal world's
+// OP-TEE driver (Linux's drivers/tee/optee/smc_abi.c) to call the trusted
+// OS by SMC, as TF-A with OP-TEE describes it. Added after every other
+// edit, from offsets read afresh.
+bool add_optee_node(lib::FdtWriter& w) {
+  const lib::Fdt f = w.reader();
+  lib::Fdt::Node firmware{0};
+  bool has_firmware = false, has_optee = false;
+  f.for_each_child(f.root(), [&](lib::Fdt::Node n) {
+    auto name = f.name(n);
+    if (name && same_name(*name, "firmware")) firmware = n, has_firmware = true;
+    return !has_firmware;
+  });
+  if (has_firmware) {
+    f.for_each_child(firmware, [&](lib::Fdt::Node n) {
+      auto name = f.name(n);
+      if (name && same_name(*name, "optee")) has_optee = true;
+      return !has_optee;
+    });
+    if (has_optee) return true;
+  } else {
+    auto added = w.add_node(f.root(), "firmware");
+    if (!added) return false;
+    firmware = *added;
+  }
+  auto optee = w.add_node(firmware, "optee");
+  return optee && w.add_prop_string(*optee, "method", "smc") &&
+         w.add_prop_string(*optee, "compatible", "linaro,optee-tz");
+}
+#endif
+
 void edit_normal_world_device_tree() {
   static constexpr const char* kSecureOwned[] = {"/pl061@9030000", "/gpio-keys"};
   constexpr unsigned kHidden = sizeof(kSecureOwned) / sizeof(kSecureOwned[0]);
@@ -145,6 +177,9 @@ void edit_normal_world_device_tree() {
   if (!psci_ok) lib::log::warn("device tree full: the normal world's PSCI description is incomplete");
   for (unsigned i = 0; i < kHidden; ++i)
     if (!hidden_ok[i]) lib::log::warn("device tree full: {} stays visible to the normal world", kSecureOwned[i]);
+#ifdef TESSERA_OPTEED
+  if (!add_optee_node(w)) lib::log::warn("device tree full: the normal world gets no /firmware/optee node");
+#endif
   el3::clean_dcache_range(plat::kNsDtbBase, w.used_size());
 }
 
@@ -169,7 +204,11 @@ extern "C" [[noreturn]] void el3_secondary_main() {
 
 extern "C" void el3_main() {
   lib::log::init(&console_putc, "EL3");
+#ifdef TESSERA_OPTEED
+  lib::log::info("Tessera monitor, OP-TEE dispatcher (no FF-A), PSCI 1.1, SMCCC 1.2");
+#else
   lib::log::info("Tessera monitor, FF-A SPMD, PSCI 1.1, SMCCC 1.2");
+#endif
   init_cpu_registers();
   el3::mmu_init();
 

@@ -3,6 +3,7 @@
 #include "el3/psci.h"
 #include "el3/spmd.h"
 #include "ffa/func.h"
+#include "optee/opteed.h"
 
 namespace el3 {
 namespace {
@@ -34,6 +35,11 @@ CpuContext* smc_dispatch(CpuContext* ctx, World from) {
     return ctx;
   }
   if (ffa::is_ffa_id(fid)) return spmd::handle_ffa(ctx, from);
+#ifdef TESSERA_OPTEED
+  // SMCCC owners 50-63, fast or yielding, SMC32 or SMC64: the trusted OS's
+  // (the OP-TEE SMC ABI), and the trusted OS's own reports.
+  if (optee::opteed::is_trusted_os_call(fid)) return spmd::handle_trusted_os(ctx, from);
+#endif
   if (fid == psci::kCpuOff && from == World::nonsecure) return spmd::cpu_off();
   if (psci::is_psci(fid)) {
     ctx->x[0] = static_cast<uint64_t>(psci::handle(fid, ctx->x[1], ctx->x[2], ctx->x[3]));

@@ -1,6 +1,10 @@
 // The Secure Partition Manager Dispatcher: boots the SPMC, switches worlds,
 // forwards FF-A calls between them and answers the few calls that are its
 // own. It never parses memory descriptors: FF-A policy lives in the SPMC.
+//
+// This is also the interface of the monitor's other secure dispatcher, the
+// OP-TEE one (el3/opteed.cpp, linked instead of spmd.cpp into el3_opteed.bin
+// with TESSERA_OPTEED defined): there "SPMC" reads "trusted OS".
 #pragma once
 
 #include <cstdint>
@@ -35,6 +39,10 @@ void prepare_cpu(unsigned index, uint64_t ns_entry, uint64_t ns_arg);
 [[noreturn]] void resume_cpu();
 
 CpuContext* handle_ffa(CpuContext* ctx, World from);
+#ifdef TESSERA_OPTEED
+// A call in SMCCC's trusted-OS range (owners 50-63), from either world.
+CpuContext* handle_trusted_os(CpuContext* ctx, World from);
+#endif
 
 // This CPU's context for `world`.
 CpuContext* context(World world);

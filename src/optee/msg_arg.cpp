@@ -9,7 +9,7 @@ constexpr uint32_t kTeeErrorBadParameters = 0xFFFF0006;
 bool output(uint64_t attr) {
   const uint64_t t = attr & msg_attr::type_mask;
   return t == msg_attr::value_output || t == msg_attr::value_inout || t == msg_attr::fmem_output ||
-         t == msg_attr::fmem_inout;
+         t == msg_attr::fmem_inout || t == msg_attr::tmem_output || t == msg_attr::tmem_inout;
 }
 }  // namespace
 

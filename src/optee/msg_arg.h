@@ -19,6 +19,9 @@ namespace msg_attr {
 inline constexpr uint64_t type_mask = 0xFF, meta = 1u << 8;
 inline constexpr uint64_t none = 0, value_input = 1, value_output = 2, value_inout = 3;
 inline constexpr uint64_t fmem_input = 5, fmem_output = 6, fmem_inout = 7;  // FF-A memory (RMEM's numbers)
+// Temporary (physical) memory: the SMC ABI's (src/sel1/optee_smc_abi.h). Its
+// size is at the same place as FMEM's and RMEM's, so outputs are written alike.
+inline constexpr uint64_t tmem_input = 9, tmem_output = 10, tmem_inout = 11;
 }  // namespace msg_attr
 // An FF-A memory reference with no memory: GP's null memref (size only).
 inline constexpr uint64_t kFmemInvalidGlobalId = ~uint64_t{0};

@@ -92,6 +92,13 @@ __trampoline_end:
     // uint64_t sel1_el0_run(SpContext* ctx)
     .global sel1_el0_run
 sel1_el0_run:
+    // FIQ masked from here to the ERET (which unmasks it for EL0 through
+    // SPSR): a thread of the trusted OS runs with FIQ unmasked, and an FIQ
+    // taken in el0_exit would find the partition's tables in TTBR0 (the
+    // current-EL FIQ vector then faults on g_thread_running, and the fault
+    // on sel1_unexpected_exception, for ever) or ELR_EL1/SPSR_EL1 already
+    // the partition's.
+    msr     daifset, #1
     stp     x29, x30, [sp, #-96]!
     stp     x19, x20, [sp, #16]
     stp     x21, x22, [sp, #32]

@@ -1,5 +1,6 @@
-// Trusted OS entry at S-EL1, MMU off. The SPMD passes x0 = the SPMC
-// manifest's address, x4 = the CPU's index.
+// Trusted OS entry at S-EL1, MMU off. The monitor passes x0 = the SPMC
+// manifest's address, x4 = the CPU's index, and x5 = which dispatcher it
+// runs (optee/opteed.h: kEntryMagic for the OP-TEE SMC one; 0 for the SPMD).
 #include "arch/aarch64/asm_macros.inc"
 
     .section .text.entry, "ax"
@@ -19,8 +20,10 @@ _start:
     cbnz    x4, 4f
     clear_bss __bss_start, __bss_end, x1, x2
     mov     x0, x19
+    mov     x1, x5
     bl      sel1_main
 4:  mov     x0, x4
+    mov     x1, x5
     bl      sel1_secondary_main
 3:  wfi
     b       3b

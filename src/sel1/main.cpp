@@ -13,7 +13,9 @@
 #include "sel1/mmu.h"
 #include "arch/aarch64/gicv3.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "optee/opteed.h"
 #include "sel1/optee_endpoint.h"
+#include "sel1/optee_smc_entry.h"
 #include "sel1/secure_timer.h"
 #include "sel1/ta_host.h"
 #include "sel1/threads.h"
@@ -138,7 +140,7 @@ void unlock_core() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_core_lock) : "me
 
 }  // namespace
 
-extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
+extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa, uint64_t dispatcher) {
   lib::log::init(&kConsoleOut, "S-EL1");
   // MMU off: the manifest is read in place (it is secure RAM that only EL3
   // wrote); the parsed copy lives in our data.
@@ -163,6 +165,9 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
   }
   arch::mmu::PageTable& tables = sel1::mmu_init(manifest_pa);
   attach_console_lock(tables);
+  // The optee-smc configuration: the monitor runs the OP-TEE dispatcher,
+  // not the SPMD; no FF-A, no SPMC core, no partitions.
+  if (dispatcher == optee::opteed::kEntryMagic) sel1::optee_smc_main(manifest, tables);
 
   // Agree with the SPMD before serving anyone: same FF-A major version, and
   // the SPMD knows us by the ID our manifest gives.
@@ -217,7 +222,8 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa) {
 
 // A secondary CPU, cold-booted by the SPMD after PSCI CPU_ON: the same
 // tables, its own redistributor and CPU interface, then the same service.
-extern "C" [[noreturn]] void sel1_secondary_main(uint64_t cpu) {
+extern "C" [[noreturn]] void sel1_secondary_main(uint64_t cpu, uint64_t dispatcher) {
+  if (dispatcher == optee::opteed::kEntryMagic) sel1::optee_smc_secondary(cpu);
   sel1::mmu_enable_this_cpu();
   constexpr arch::gicv3::Layout gic{plat::kGicdBase, plat::kGicrBase, plat::kMaxCpus};
   if (!arch::gicv3::init_redistributor(gic)) fail_boot("no GIC redistributor for this CPU");

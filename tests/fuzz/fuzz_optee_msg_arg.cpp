@@ -65,7 +65,8 @@ void check_arg(const uint8_t* data, size_t size, uint64_t offset) {
     const uint64_t param = (at - optee::kMsgArgHeader) / optee::kMsgParamSize;
     const uint64_t field = (at - optee::kMsgArgHeader) % optee::kMsgParamSize;
     const uint64_t type = a->params[param].attr & 0xFF;
-    FUZZ_CHECK(type == 2 || type == 3 || type == 6 || type == 7);  // outputs only
+    // Outputs only: values, FMEM/RMEM, and the SMC ABI's TMEM (10, 11).
+    FUZZ_CHECK(type == 2 || type == 3 || type == 6 || type == 7 || type == 10 || type == 11);
     FUZZ_CHECK(field >= 8);                                        // never the attribute
     if (type >= 6) FUZZ_CHECK(field >= 16 && field < 24);          // a reference's size only
   }

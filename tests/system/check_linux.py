@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Boots the Linux normal world (a Linux 6.1 kernel with the FF-A transport
-and the OP-TEE driver, tools/linux) on the default secure world at -smp 4
-on plain `-cpu max`, and passes when Linux negotiated FF-A, the OP-TEE
+and the OP-TEE driver, tools/linux) on a secure world at -smp 4 on plain
+`-cpu max`, and passes when Linux negotiated FF-A (--abi ffa, the default:
+sel1-spmc) or its FF-A driver gave up quietly and the OP-TEE driver came up
+over the OP-TEE SMC ABI (--abi smc: optee-smc), the OP-TEE
 driver bound and user space reached it through /dev/tee0, every CPU came
 up, teec-check (tools/linux/teec_check.c, the TEE Client API against the
 TAs in tas/) passed every test, and Linux powered the machine off; with no
@@ -18,7 +20,6 @@ import tessera_qemu  # noqa: E402
 
 # What the run must show, in the words Linux 6.1 and tools/linux/init.c use.
 REQUIRED = [
-    "ARM FF-A: Firmware version 1.2 found",
     "optee: initialized driver",
     "smp: Brought up 1 node, 4 CPUs",
     "tessera-init: /dev/tee0 present",
@@ -29,6 +30,20 @@ REQUIRED = [
     "reboot: Power down",
     "[EL3] PSCI SYSTEM_OFF",
 ]
+# What differs with the transport (--abi): Linux's FF-A driver finds FF-A
+# 1.2, or it is told NOT_SUPPORTED and gives up; the OP-TEE driver then
+# binds over SMC (the /firmware/optee node) with dynamic shared memory,
+# and the trusted OS says it serves the OP-TEE SMC ABI.
+ABI_REQUIRED = {
+    "ffa": ["ARM FF-A: Firmware version 1.2 found"],
+    "smc": ["ARM FF-A: FFA_VERSION returned not supported", "optee: probing for conduit method.",
+            "optee: dynamic shared memory is enabled", "[S-EL1] trusted OS ready: OP-TEE SMC ABI 2.0",
+            "[EL3] Tessera monitor, OP-TEE dispatcher (no FF-A)"],
+}
+ABI_FORBIDDEN = {
+    "ffa": ["optee: probing for conduit method."],
+    "smc": ["ARM FF-A: Firmware version", "[S-EL1] SPMC"],
+}
 # tools/linux/teec_check.c: Debian's OP-TEE client (libteec1 and
 # tee-supplicant) against the TAs in tas/. Each test must print `ok N - name`;
 # a new test there adds its name here.
@@ -69,11 +84,12 @@ FORBIDDEN = ["[EL3] ERROR", "[EL3] WARN", "[S-EL1] ERROR", "[S-EL1] WARN", "PANI
              "Unable to handle", "BUG:", "Internal error", "failed to"]
 
 
-def judge(output):
+def judge(output, abi="ffa"):
     """What is wrong with a run's console output (nothing when it passed);
     prints teec-check's latency. Separate from main() to be tried on saved
-    or doctored logs."""
-    verdict = [f"missing: {line!r}" for line in REQUIRED if line not in output]
+    or doctored logs. `abi`: the OP-TEE transport, "ffa" or "smc"."""
+    verdict = [f"missing: {line!r}" for line in REQUIRED + ABI_REQUIRED[abi] if line not in output]
+    verdict += [f"found {line!r} ({abi} transport)" for line in ABI_FORBIDDEN[abi] if line in output]
     lines = [l.strip() for l in output.splitlines()]
     passed = {m.group(1) for m in map(OK.match, lines) if m}
     verdict += [f"teec-check: {l}" for l in lines if l.startswith("not ok ")]
@@ -100,6 +116,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--flash", required=True)
     ap.add_argument("--timeout", type=float, default=240)
+    ap.add_argument("--abi", choices=("ffa", "smc"), default="ffa",
+                    help="how Linux reaches the trusted OS: FF-A (sel1-spmc) or the OP-TEE SMC ABI (optee-smc)")
     a = ap.parse_args()
     if not pathlib.Path(a.flash).is_file():
         print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
@@ -112,11 +130,12 @@ def main():
     complaints = r.host_complaints()
     if complaints:
         verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
-    verdict += judge(r.output)
+    verdict += judge(r.output, a.abi)
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1
-    print(f"PASS: Linux booted at -smp 4, bound the OP-TEE driver over FF-A and powered off in {r.seconds:.1f} s")
+    over = "FF-A" if a.abi == "ffa" else "the OP-TEE SMC ABI"
+    print(f"PASS: Linux booted at -smp 4, bound the OP-TEE driver over {over} and powered off in {r.seconds:.1f} s")
     return 0
 
 
