@@ -3,8 +3,9 @@
 // (struct optee_msg_arg, in the memory of the call's own argument), the
 // normal world's driver or tee-supplicant carries it out and resumes the
 // call with the answer. Storage (REE FS), shared-memory allocation and
-// time go through here. The FF-A front end implements it
-// (src/sel1/optee_endpoint.h); tests bring their own.
+// time go through here. The FF-A front end (src/sel1/optee_endpoint.h) and
+// the SMC front end (src/sel1/optee_smc_abi.h) implement it; tests bring
+// their own.
 #pragma once
 
 #include <cstdint>
@@ -34,15 +35,23 @@ struct RpcMsg {
   MsgParam params[kRpcMaxParams] = {};
 };
 
-// Normal-world memory an RPC allocated (OPTEE_RPC_CMD_SHM_ALLOC): its FF-A
-// handle, where the buffer starts in its first page (internal_offs), and
-// the trusted OS's mapping of the buffer.
+// Normal-world memory an RPC allocated (OPTEE_RPC_CMD_SHM_ALLOC): the
+// normal world's name for it (an FF-A handle, or over the SMC ABI the
+// shm_ref cookie Linux answered, sent back unchanged), where the buffer
+// starts in its first page (internal_offs, FF-A only), and the trusted
+// OS's mapping of the buffer.
 struct RpcBuffer {
+  // How memory references to it are encoded: FF-A's FMEM { offs_low/high,
+  // internal_offs; size; global_id } or the SMC ABI's registered-memory
+  // RMEM { offs; size; shm_ref } (the attribute values are the same).
+  enum class Kind : uint8_t { ffa_fmem, smc_rmem };
   uint64_t handle = 0;
   uint16_t internal_offs = 0;
+  Kind kind = Kind::ffa_fmem;
   lib::MutableByteView bytes;
-  // An FF-A memory reference to [offset, offset + size) of this buffer.
+  // A memory reference to [offset, offset + size) of this buffer.
   MsgParam memref(uint64_t attr, uint64_t offset, uint64_t size) const {
+    if (kind == Kind::smc_rmem) return MsgParam{attr, offset, size, handle};
     return MsgParam{attr, (offset & 0xFFFFFFFFFFFF) | uint64_t{internal_offs} << 48, size, handle};
   }
 };

@@ -11,6 +11,7 @@ using optee::MsgParam;
 
 namespace {
 constexpr uint64_t kMaxArgBytes = optee::kMsgArgHeader + optee::kMsgMaxParams * optee::kMsgParamSize;
+constexpr uint64_t kRpcArgBytes = optee::kMsgArgHeader + kRpcArgParams * optee::kMsgParamSize;
 constexpr uint32_t kEntriesPerListPage = kPageSize / 8 - 1;  // the last word links the next list page
 
 uint64_t pages_for(uint64_t in_page, uint64_t size) { return (in_page + size + kPageSize - 1) / kPageSize; }
@@ -34,6 +35,12 @@ bool OpteeSmcAbi::is_ns(uint64_t pa, uint64_t len) const {
     if (pa >= r.base && pa - r.base < r.size && len <= r.size - (pa - r.base)) return true;
   }
   return false;
+}
+
+unsigned OpteeSmcAbi::rpc_buffer_count() const {
+  unsigned n = 0;
+  for (const RpcAlloc& b : rpc_bufs_) n += b.used;
+  return n;
 }
 
 unsigned OpteeSmcAbi::registered_count() const {
@@ -87,12 +94,12 @@ void OpteeSmcAbi::fast_call(uint32_t fid, const uint64_t*, uint64_t out[4]) {
       return;
     case kExchangeCapabilities:
       // The normal world's capabilities (a1: uniprocessor or not) change
-      // nothing here. No async notifications, so max_notif_value 0; no
-      // RPC argument, so data 0.
+      // nothing here. No async notifications, so max_notif_value 0; data
+      // (a3) is the RPC argument's parameter count.
       out[0] = kOk;
       out[1] = kOfferedCaps;
       out[2] = 0;
-      out[3] = 0;
+      out[3] = kRpcArgParams;
       return;
     case kDisableShmCache:
       // Nothing is cached: the cache is empty at once.
@@ -118,6 +125,23 @@ OpteeSmcAbi::Shm* OpteeSmcAbi::find_shm(uint64_t cookie) {
   return nullptr;
 }
 
+bool OpteeSmcAbi::locate_in_shm(const Shm& s, uint64_t offs, uint64_t& pa, uint64_t& len) {
+  if (offs >= s.size) return false;
+  const uint64_t at = s.in_page + offs;  // bytes into the registration's first page
+  uint64_t start = 0;
+  for (unsigned r = 0; r < s.count; ++r) {
+    const uint64_t run = uint64_t{s.ranges[r].pages} * kPageSize;
+    if (at < start + run) {
+      pa = s.ranges[r].address + (at - start);
+      const uint64_t in_run = start + run - at, in_buffer = s.size - offs;
+      len = in_run < in_buffer ? in_run : in_buffer;
+      return true;
+    }
+    start += run;
+  }
+  return false;
+}
+
 bool OpteeSmcAbi::locate_arg(uint32_t fid, const uint64_t in[8], uint64_t& pa, uint64_t& len) {
   const uint64_t where = (in[1] & 0xFFFFFFFF) << 32 | (in[2] & 0xFFFFFFFF);
   if (fid != kCallWithRegdArg) {
@@ -126,22 +150,7 @@ bool OpteeSmcAbi::locate_arg(uint32_t fid, const uint64_t in[8], uint64_t& pa, u
     // A registered buffer's cookie and the argument's offset in it; the
     // argument must lie in one contiguous run of its pages.
     const Shm* s = find_shm(where);
-    const uint64_t offs = in[3] & 0xFFFFFFFF;
-    if (!s || offs >= s->size) return false;
-    const uint64_t at = s->in_page + offs;  // bytes into the registration's first page
-    uint64_t start = 0;
-    bool found = false;
-    for (unsigned r = 0; r < s->count && !found; ++r) {
-      const uint64_t run = uint64_t{s->ranges[r].pages} * kPageSize;
-      if (at < start + run) {
-        pa = s->ranges[r].address + (at - start);
-        const uint64_t in_run = start + run - at, in_buffer = s->size - offs;
-        len = in_run < in_buffer ? in_run : in_buffer;
-        found = true;
-      }
-      start += run;
-    }
-    if (!found) return false;
+    if (!s || !locate_in_shm(*s, in[3] & 0xFFFFFFFF, pa, len)) return false;
     if (len > kMaxArgBytes) len = kMaxArgBytes;
     return (pa & 7) == 0 && is_ns(pa, len);
   }
@@ -150,6 +159,21 @@ bool OpteeSmcAbi::locate_arg(uint32_t fid, const uint64_t in[8], uint64_t& pa, u
   len = kMaxArgBytes;
   while (len > optee::kMsgArgHeader && !is_ns(pa, len)) len -= optee::kMsgParamSize;
   return is_ns(pa, len);
+}
+
+uint64_t OpteeSmcAbi::locate_rpc_arg(uint32_t fid, const uint64_t in[8], uint64_t pa, uint32_t num_params) {
+  // Linux's smc_abi.c: the RPC argument right after the call's own
+  // (OPTEE_MSG_GET_ARG_SIZE(num_params)), room for kRpcArgParams.
+  const uint64_t after = optee::kMsgArgHeader + uint64_t{num_params} * optee::kMsgParamSize;
+  if (fid == kCallWithRpcArg) {
+    const uint64_t rpc = pa + after;
+    return rpc > pa && is_ns(rpc, kRpcArgBytes) ? rpc : 0;
+  }
+  if (fid != kCallWithRegdArg) return 0;  // CALL_WITH_ARG: no room was given
+  const Shm* s = find_shm((in[1] & 0xFFFFFFFF) << 32 | (in[2] & 0xFFFFFFFF));
+  uint64_t rpc = 0, len = 0;
+  if (!s || !locate_in_shm(*s, (in[3] & 0xFFFFFFFF) + after, rpc, len) || len < kRpcArgBytes) return 0;
+  return is_ns(rpc, kRpcArgBytes) ? rpc : 0;
 }
 
 void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out[4]) {
@@ -207,6 +231,8 @@ void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out
   c.request = *arg;
   c.answer = a;
   for (uint64_t& k : c.cookies) k = 0;
+  c.arg_cookie = fid == kCallWithRegdArg ? ((in[1] & 0xFFFFFFFF) << 32 | (in[2] & 0xFFFFFFFF)) : 0;
+  c.rpc_pa = locate_rpc_arg(fid, in, pa, arg->num_params);
   // The references are resolved here, before the thread runs: nothing a
   // later call changes (an unregistration) can be half-read by a thread
   // an interrupt stopped.
@@ -240,7 +266,9 @@ void OpteeSmcAbi::return_from_rpc(const uint64_t in[8], uint64_t out[4]) {
 
 void OpteeSmcAbi::answer(unsigned t, bool done, uint64_t out[4]) {
   if (!done) {
-    out[0] = kRpcForeignIntr;
+    // Stopped for an RPC (its request is in the RPC argument) or by an
+    // interrupt; either way CALL_RETURN_FROM_RPC with a3 = t continues it.
+    out[0] = threads_->waiting_rpc(t) ? kRpcCmd : kRpcForeignIntr;
     out[1] = 0;
     out[2] = 0;
     out[3] = t;  // the resume information
@@ -251,6 +279,11 @@ void OpteeSmcAbi::answer(unsigned t, bool done, uint64_t out[4]) {
 }
 
 void OpteeSmcAbi::finish(Call& c) {
+  // RPC memory the call did not give back: no longer ours to reach (the
+  // normal world frees it with the call's context).
+  const auto t = static_cast<unsigned>(&c - calls_);
+  for (RpcAlloc& b : rpc_bufs_)
+    if (b.used && b.thread == t) release_rpc_buffer(b);
   // Checked when the call came; the normal world's DRAM does not move.
   if (is_ns(c.arg_pa, c.arg_len))
     optee::write_msg_answer(memory_.bytes(c.arg_pa, c.arg_len), 0, c.request, c.answer);
@@ -448,9 +481,126 @@ void OpteeSmcAbi::unregister_shm(MsgArg& a) {
         a.ret = kTeeErrorBusy;
         return;
       }
+    if (calls_[t].arg_cookie == s->cookie) {  // its argument, and its RPC argument, live there
+      a.ret = kTeeErrorBusy;
+      return;
+    }
   }
   s->used = false;
   a.ret = 0;
+}
+
+// RPC (optee::RpcService).
+
+bool OpteeSmcAbi::rpc(optee::RpcMsg& msg) {
+  if (!threads_ || msg.num_params > optee::kRpcMaxParams) return false;
+  const unsigned t = threads_->current();
+  if (t >= kMaxThreads) return false;
+  Call& c = calls_[t];
+  if (c.rpc_pa == 0 || !is_ns(c.rpc_pa, kRpcArgBytes)) return false;  // no room was given for it
+  lib::MutableByteView mem = memory_.bytes(c.rpc_pa, kRpcArgBytes);
+  bool ok = mem.put_le32(0, msg.cmd) && mem.put_le32(4, 0) && mem.put_le64(8, 0) && mem.put_le64(16, 0) &&
+            mem.put_le32(24, 0) && mem.put_le32(28, msg.num_params);
+  for (uint32_t i = 0; ok && i < msg.num_params; ++i) {
+    const uint64_t p = optee::kMsgArgHeader + i * optee::kMsgParamSize;
+    ok = mem.put_le64(p, msg.params[i].attr) && mem.put_le64(p + 8, msg.params[i].a) &&
+         mem.put_le64(p + 16, msg.params[i].b) && mem.put_le64(p + 24, msg.params[i].c);
+  }
+  if (!ok) return false;
+  threads_->yield_for_rpc();
+  // Resumed: the answer, copied once (the normal world may rewrite it
+  // meanwhile). Anything malformed is a communication failure.
+  uint8_t copy[kRpcArgBytes];
+  const lib::MutableByteView src = memory_.bytes(c.rpc_pa, kRpcArgBytes);
+  for (uint64_t i = 0; i < kRpcArgBytes; ++i) copy[i] = src.data()[i];
+  auto answer = optee::read_msg_arg(lib::ByteView(copy, kRpcArgBytes), 0);
+  if (!answer || answer->num_params != msg.num_params || answer->cmd != msg.cmd) {
+    msg.ret = kTeeErrorCommunication;
+    msg.ret_origin = kTeeOriginComms;
+    return true;
+  }
+  msg.ret = answer->ret;
+  msg.ret_origin = answer->ret_origin;
+  for (uint32_t i = 0; i < msg.num_params; ++i) msg.params[i] = answer->params[i];
+  return true;
+}
+
+bool OpteeSmcAbi::rpc_alloc(uint64_t size, optee::RpcBuffer& out) {
+  const unsigned t = threads_ ? threads_->current() : ThreadService::kNone;
+  if (t >= kMaxThreads || size == 0 || size > kMaxListPages * kPageSize) return false;
+  RpcAlloc* slot = nullptr;
+  for (RpcAlloc& b : rpc_bufs_)
+    if (!b.used && !slot) slot = &b;
+  if (!slot) return false;
+  optee::RpcMsg m;
+  m.cmd = optee::rpc_cmd::shm_alloc;
+  m.num_params = 1;
+  m.params[0] = MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::shm_type_appl, size, 0};
+  if (!rpc(m) || m.ret != 0) return false;
+  const MsgParam& p = m.params[0];
+  const uint64_t shm_ref = p.c;
+  // Linux's answer: TMEM_OUTPUT, contiguous or a page list; shm_ref its
+  // own. Memory that is not all the normal world's DRAM, or smaller than
+  // asked, is not taken (and given back).
+  bool good = (p.attr & optee::msg_attr::type_mask) == kAttrTmemOutput &&
+              (p.attr & ~(optee::msg_attr::type_mask | kAttrNoncontig | kAttrCacheMask)) == 0 && shm_ref != 0 &&
+              p.b >= size && p.a != 0;
+  const uint64_t in_page = p.a & (kPageSize - 1);
+  unsigned count = 0;
+  if (good && (p.attr & kAttrNoncontig)) {
+    good = read_page_list(p.a - in_page, pages_for(in_page, size), slot->runs, kMaxShmRanges, count);
+  } else if (good) {
+    good = is_ns(p.a, size);
+    if (good) {
+      slot->runs[0] = ffa::MemConstituent{p.a - in_page, static_cast<uint32_t>(pages_for(in_page, size))};
+      count = 1;
+      good = is_ns(slot->runs[0].address, uint64_t{slot->runs[0].pages} * kPageSize);
+    }
+  }
+  uint8_t* va = good ? memory_.map_runs(slot->runs, count) : nullptr;
+  if (!va) {
+    if (shm_ref != 0 && (p.attr & optee::msg_attr::type_mask) == kAttrTmemOutput) {
+      // Linux allocated it: give it back under its own name.
+      optee::RpcMsg f;
+      f.cmd = optee::rpc_cmd::shm_free;
+      f.num_params = 1;
+      f.params[0] = MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::shm_type_appl, shm_ref, 0};
+      (void)rpc(f);
+    }
+    return false;
+  }
+  slot->used = true;
+  slot->thread = t;
+  slot->shm_ref = shm_ref;
+  slot->va = va;
+  slot->count = count;
+  out = optee::RpcBuffer{};
+  out.handle = shm_ref;
+  out.kind = optee::RpcBuffer::Kind::smc_rmem;
+  out.bytes = lib::MutableByteView(va + in_page, size);
+  return true;
+}
+
+void OpteeSmcAbi::release_rpc_buffer(RpcAlloc& b) {
+  memory_.unmap_runs(b.runs, b.count, b.va);
+  b.used = false;
+}
+
+void OpteeSmcAbi::rpc_free(const optee::RpcBuffer& buffer) {
+  const unsigned t = threads_ ? threads_->current() : ThreadService::kNone;
+  bool found = false;
+  for (RpcAlloc& b : rpc_bufs_) {
+    if (!b.used || b.shm_ref != buffer.handle || b.thread != t) continue;
+    release_rpc_buffer(b);  // ours no longer before the normal world frees it
+    found = true;
+    break;
+  }
+  if (!found) return;  // only ever a shm_ref Linux gave us
+  optee::RpcMsg m;
+  m.cmd = optee::rpc_cmd::shm_free;
+  m.num_params = 1;
+  m.params[0] = MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::shm_type_appl, buffer.handle, 0};
+  (void)rpc(m);
 }
 
 }  // namespace sel1

@@ -22,6 +22,20 @@
 // trusted OS thread: a normal-world interrupt suspends it and the call
 // answers OPTEE_SMC_RETURN_RPC_FOREIGN_INTR with the thread in a3;
 // OPTEE_SMC_CALL_RETURN_FROM_RPC (a3 the thread) resumes it.
+//
+// RPC (optee::RpcService, for the TA host's storage, wait queues, time):
+// EXCHANGE_CAPABILITIES offers OPTEE_SMC_SEC_CAP_RPC_ARG with room for
+// kRpcMaxParams parameters, so Linux calls with CALL_WITH_RPC_ARG or
+// CALL_WITH_REGD_ARG and leaves room for an RPC argument right after the
+// call's own. A thread's rpc() writes its request there, the call answers
+// OPTEE_SMC_RETURN_RPC_CMD (a3 the thread), Linux carries it out and
+// resumes with OPTEE_SMC_CALL_RETURN_FROM_RPC; the answer is copied out
+// once and checked. rpc_alloc asks OPTEE_RPC_CMD_SHM_ALLOC (APPL) and
+// takes the answered TMEM_OUTPUT (contiguous, or a NONCONTIG page list)
+// only when every page is the normal world's DRAM; the buffer is mapped
+// (NsMemory::map_runs) until rpc_free, which sends SHM_FREE with the
+// shm_ref Linux gave. References to it in requests are RMEM { offs, size,
+// shm_ref }, as OP-TEE sends them: only ever Linux's own shm_ref.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +44,7 @@
 #include "ffa/mem_transaction.h"
 #include "lib/bytes.h"
 #include "optee/msg_arg.h"
+#include "optee/rpc_service.h"
 #include "optee/ta_service.h"
 #include "sel1/thread_service.h"
 
@@ -50,8 +65,8 @@ inline constexpr uint64_t kOk = 0, kEthreadLimit = 1, kEbusy = 2, kEresume = 3, 
                           kEnomem = 6, kEnotavail = 7, kUnknownFunction = 0xFFFFFFFF;
 // OPTEE_SMC_RETURN_RPC_*: a0 of an answer that asks the normal world for
 // something and is then resumed with OPTEE_SMC_CALL_RETURN_FROM_RPC. Only
-// FOREIGN_INTR is ever sent: this trusted OS needs no memory from the normal
-// world (its TAs come from the TA store, not tee-supplicant).
+// FOREIGN_INTR and CMD (with the request in the RPC argument) are sent:
+// ALLOC/FREE (kernel memory for an RPC argument) are never needed.
 inline constexpr uint64_t kRpcAlloc = 0xFFFF0000, kRpcFree = 0xFFFF0002, kRpcForeignIntr = 0xFFFF0004,
                           kRpcCmd = 0xFFFF0005;
 // OPTEE_SMC_SEC_CAP_*.
@@ -59,8 +74,11 @@ inline constexpr uint64_t kSecCapHaveReservedShm = 1u << 0, kSecCapUnregisteredS
                           kSecCapDynamicShm = 1u << 2, kSecCapMemrefNull = 1u << 4, kSecCapAsyncNotif = 1u << 5,
                           kSecCapRpcArg = 1u << 6;
 // What this trusted OS offers: dynamic shared memory (Linux registers its
-// buffers page by page) and null memory references.
-inline constexpr uint64_t kOfferedCaps = kSecCapDynamicShm | kSecCapMemrefNull;
+// buffers page by page), null memory references, and an RPC argument
+// after each call's argument (with kRpcArgParams parameters: a3 of
+// EXCHANGE_CAPABILITIES).
+inline constexpr uint64_t kOfferedCaps = kSecCapDynamicShm | kSecCapMemrefNull | kSecCapRpcArg;
+inline constexpr uint64_t kRpcArgParams = optee::kRpcMaxParams;
 // OPTEE_MSG_UID_* and OPTEE_MSG_OS_OPTEE_UUID_*; API revision 2.0.
 inline constexpr uint32_t kApiUid[4] = {0x384fb3e0, 0xe7f811e3, 0xaf630002, 0xa5d5c51b};
 inline constexpr uint32_t kOsUuid[4] = {0x486178e0, 0xe7f811e3, 0xbc5e0002, 0xa5d5c51b};
@@ -78,12 +96,24 @@ inline constexpr uint64_t kPageSize = 4096;
 class NsMemory {
  public:
   virtual lib::MutableByteView bytes(uint64_t pa, uint64_t len) = 0;
+  // Checked runs of whole pages as one buffer (an RPC allocation): where
+  // it starts, or nullptr when they cannot be mapped so. By default only
+  // one run can (it is reached where bytes() reaches it).
+  virtual uint8_t* map_runs(const ffa::MemConstituent* runs, unsigned count) {
+    if (count != 1) return nullptr;
+    return bytes(runs[0].address, uint64_t{runs[0].pages} * optee_smc::kPageSize).data();
+  }
+  virtual void unmap_runs(const ffa::MemConstituent* runs, unsigned count, uint8_t* va) {
+    (void)runs;
+    (void)count;
+    (void)va;
+  }
 
  protected:
   ~NsMemory() = default;
 };
 
-class OpteeSmcAbi {
+class OpteeSmcAbi final : public optee::RpcService {
  public:
   static constexpr unsigned kMaxThreads = 4;
   // Buffers registered at once (Linux registers every TEE buffer).
@@ -93,6 +123,8 @@ class OpteeSmcAbi {
   // The longest page list read (64 MiB): bounds the work of one call.
   static constexpr uint64_t kMaxListPages = 16384;
   static constexpr unsigned kMaxNsRanges = 4;
+  // RPC allocations held at once (all threads).
+  static constexpr unsigned kMaxRpcBuffers = 8;
 
   OpteeSmcAbi(uint32_t build_id, NsMemory& memory, const ffa::MemRange* ns, unsigned ns_count);
   void attach_threads(ThreadService& threads) { threads_ = &threads; }
@@ -113,6 +145,12 @@ class OpteeSmcAbi {
   bool read_page_list(uint64_t list_pa, uint64_t pages, ffa::MemConstituent* out, unsigned max,
                       unsigned& count);
   unsigned registered_count() const;
+  unsigned rpc_buffer_count() const;
+
+  // optee::RpcService: from inside a call's thread.
+  bool rpc(optee::RpcMsg& msg) override;
+  bool rpc_alloc(uint64_t size, optee::RpcBuffer& out) override;
+  void rpc_free(const optee::RpcBuffer& buffer) override;
 
  private:
   struct Shm {
@@ -130,6 +168,17 @@ class OpteeSmcAbi {
     optee::MsgArg request, answer;
     optee::CallParams params;
     uint64_t cookies[4];  // the registered buffers its references use (0: none)
+    uint64_t arg_cookie;  // CALL_WITH_REGD_ARG: the registered buffer holding the argument (0: none)
+    uint64_t rpc_pa;      // where its RPC argument goes (checked; 0: no room was given)
+  };
+  // Memory an RPC allocated, mapped for the trusted OS until rpc_free.
+  struct RpcAlloc {
+    bool used;
+    unsigned thread;
+    uint64_t shm_ref;
+    uint8_t* va;
+    unsigned count;
+    ffa::MemConstituent runs[kMaxShmRanges];
   };
 
   void fast_call(uint32_t fid, const uint64_t in[8], uint64_t out[4]);
@@ -139,6 +188,13 @@ class OpteeSmcAbi {
   // registered buffer (REGD_ARG). The contiguous bytes from there that are
   // the normal world's, at most one full argument.
   bool locate_arg(uint32_t fid, const uint64_t in[8], uint64_t& pa, uint64_t& len);
+  // `offs` bytes into registered buffer `s`: the physical address and how
+  // many contiguous bytes of the buffer follow it in the same run.
+  static bool locate_in_shm(const Shm& s, uint64_t offs, uint64_t& pa, uint64_t& len);
+  // Where the RPC argument of a call goes (0: nowhere), from where its
+  // argument is and its parameter count.
+  uint64_t locate_rpc_arg(uint32_t fid, const uint64_t in[8], uint64_t pa, uint32_t num_params);
+  void release_rpc_buffer(RpcAlloc& b);
   Shm* find_shm(uint64_t cookie);
   // The client's parameters [first, num_params) into c.params (values,
   // and memory references resolved to pages); a GP error otherwise.
@@ -159,6 +215,7 @@ class OpteeSmcAbi {
   optee::TaService* tas_ = nullptr;
   Call calls_[kMaxThreads] = {};
   Shm shm_[kMaxShm] = {};
+  RpcAlloc rpc_bufs_[kMaxRpcBuffers] = {};
 };
 
 }  // namespace sel1

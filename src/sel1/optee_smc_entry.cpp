@@ -12,6 +12,7 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/mmu.h"
 #include "sel1/optee_smc_abi.h"
+#include "sel1/placement.h"
 #include "sel1/ta_host.h"
 #include "sel1/threads.h"
 
@@ -26,12 +27,25 @@ namespace opteed = optee::opteed;
 static_assert(Threads::kCount <= OpteeSmcAbi::kMaxThreads, "every thread needs a call record");
 
 // The normal world's DRAM, mapped at VA = PA (not global: TAs map normal-
-// world pages at the same VAs under their own ASIDs).
+// world pages at the same VAs under their own ASIDs). Scattered pages an
+// RPC allocated are mapped back to back in one of the placement's windows.
 class MappedNsMemory final : public NsMemory {
  public:
+  explicit MappedNsMemory(Sel1Placement& placement) : placement_(placement) {}
   lib::MutableByteView bytes(uint64_t pa, uint64_t len) override {
     return lib::MutableByteView(reinterpret_cast<uint8_t*>(pa), len);
   }
+  uint8_t* map_runs(const ffa::MemConstituent* runs, unsigned count) override {
+    if (count == 1) return reinterpret_cast<uint8_t*>(runs[0].address);
+    auto va = placement_.map_ns_ranges(runs, count);
+    return va ? *va : nullptr;
+  }
+  void unmap_runs(const ffa::MemConstituent* runs, unsigned count, uint8_t* va) override {
+    if (count > 1) placement_.unmap_ns_ranges(runs, count, va);
+  }
+
+ private:
+  Sel1Placement& placement_;
 };
 
 constinit OpteeSmcAbi* g_abi = nullptr;
@@ -91,7 +105,8 @@ void optee_smc_main(const ffa::CoreManifest& manifest, arch::mmu::PageTable& tab
   if (!arch::gicv3::init_redistributor(gic)) fail("no GIC redistributor for this CPU");
   arch::gicv3::init_cpu_interface();
 
-  static MappedNsMemory memory;
+  static Sel1Placement placement(tables, manifest);
+  static MappedNsMemory memory(placement);
   // Not in the BSS: its tables (about 90 KiB) would be cleared at every
   // boot of every configuration; the constructor clears them here, in
   // this one.
@@ -102,6 +117,7 @@ void optee_smc_main(const ffa::CoreManifest& manifest, arch::mmu::PageTable& tab
                                plat::kTaStoreEnd - plat::kTaStoreBase),
                  manifest.trusted_os_id, &tables);
   abi.attach_tas(ta_host());
+  ta_host().attach_rpc(abi);  // storage, wait queues, TEE_Wait and time, over OPTEE_SMC_RETURN_RPC_CMD
   lib::log::info("trusted OS ready: OP-TEE SMC ABI {}.{}, {} threads, no FF-A", optee_smc::kApiMajor,
                  optee_smc::kApiMinor, OpteeSmcAbi::kMaxThreads);
   __atomic_store_n(&g_abi, &abi, __ATOMIC_RELEASE);

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "optee/opteed.h"
@@ -184,9 +188,11 @@ TEST_F(OpteeSmc, FastCallsLinuxProbesWith) {
   EXPECT_EQ(r[2], 0x1234u);
   r = call(kExchangeCapabilities, 1 /* uniprocessor */);
   EXPECT_EQ(r[0], kOk);
-  EXPECT_EQ(r[1], kSecCapDynamicShm | kSecCapMemrefNull);  // no reserved shm, no RPC arg, no notifications
+  // No reserved shm, no notifications; an RPC argument of 4 parameters
+  // (a3, where smc_abi.c reads rpc_param_count).
+  EXPECT_EQ(r[1], kSecCapDynamicShm | kSecCapMemrefNull | kSecCapRpcArg);
   EXPECT_EQ(r[2], 0u);
-  EXPECT_EQ(r[3], 0u);
+  EXPECT_EQ(r[3], 4u);
   EXPECT_EQ(call(kDisableShmCache)[0], kEnotavail);  // nothing cached: Linux's loop ends at once
   EXPECT_EQ(call(kEnableShmCache)[0], kOk);
   r = call(kGetThreadCount);
@@ -506,6 +512,356 @@ TEST_F(OpteeSmc, TheArgumentInRegisteredMemory) {
   // An argument that would straddle two pages that are not contiguous.
   arg(sel1::optee_cmd::invoke_command, 1, 0x51, kDram + 0x5000 + kPage - 32);
   EXPECT_EQ(call(kCallWithRegdArg, 0, 0x77, kPage - 32)[0], kEbadaddr);
+}
+
+}  // namespace
+
+// RPC over the SMC ABI (optee::RpcService): real threads that stop in
+// yield_for_rpc() until resumed, one running at a time.
+namespace {
+
+class RpcThreads final : public sel1::ThreadService {
+ public:
+  ~RpcThreads() {
+    for (T& t : t_)
+      if (t.th.joinable()) t.th.detach();  // a test that failed left it waiting
+  }
+  unsigned free_thread() const override {
+    for (unsigned t = 0; t < 4; ++t)
+      if (!t_[t].busy) return t;
+    return kNone;
+  }
+  bool run(unsigned t, void (*fn)(void*), void* arg) override {
+    std::unique_lock<std::mutex> l(m_);
+    t_[t].busy = true;
+    t_[t].done = false;
+    turn_ = t;
+    t_[t].th = std::thread([this, t, fn, arg] {
+      self_ = t;
+      fn(arg);
+      std::lock_guard<std::mutex> g(m_);
+      t_[t].done = true;
+      turn_ = kMain;
+      cv_.notify_all();
+    });
+    return wait_main(t, l);
+  }
+  bool suspended(unsigned t) const override { return t < 4 && t_[t].busy; }
+  bool resume(unsigned t) override {
+    std::unique_lock<std::mutex> l(m_);
+    turn_ = t;
+    cv_.notify_all();
+    return wait_main(t, l);
+  }
+  void yield_for_rpc() override {
+    std::unique_lock<std::mutex> l(m_);
+    const unsigned me = self_;
+    t_[me].waiting = true;
+    turn_ = kMain;
+    cv_.notify_all();
+    cv_.wait(l, [&] { return turn_ == me; });
+    t_[me].waiting = false;
+  }
+  bool waiting_rpc(unsigned t) const override { return t < 4 && t_[t].waiting; }
+  unsigned current() const override { return self_; }
+  void preemption_point() override {}
+
+ private:
+  static constexpr unsigned kMain = 100;
+  struct T {
+    std::thread th;
+    bool busy = false, done = false, waiting = false;
+  };
+  bool wait_main(unsigned t, std::unique_lock<std::mutex>& l) {
+    cv_.wait(l, [&] { return turn_ == kMain; });
+    if (!t_[t].done) return false;
+    l.unlock();
+    t_[t].th.join();
+    t_[t].busy = false;
+    return true;
+  }
+  static thread_local unsigned self_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  unsigned turn_ = kMain;
+  T t_[4];
+};
+thread_local unsigned RpcThreads::self_ = sel1::ThreadService::kNone;
+
+// A TA service whose INVOKE_COMMAND runs what the test wants in the call's
+// thread; its result is the call's.
+class RpcTas final : public optee::TaService {
+ public:
+  std::function<uint32_t()> work;
+  uint32_t open_session(const optee::Client&, const optee::TaUuid&, optee::CallParams&, uint32_t, uint32_t& session,
+                        uint32_t&) override {
+    session = 1;
+    return 0;
+  }
+  uint32_t invoke(const optee::Client&, uint32_t, uint32_t, optee::CallParams&, uint32_t, uint32_t& origin) override {
+    origin = 4;
+    return work ? work() : 0;
+  }
+  uint32_t close_session(const optee::Client&, uint32_t, uint32_t&) override { return 0; }
+  void cancel(const optee::CallId&) override {}
+};
+
+constexpr uint64_t kRpcAt = kArg + 32 + 32 * 1;  // after an argument with one parameter
+
+class OpteeSmcRpc : public ::testing::Test {
+ protected:
+  static constexpr ffa::MemRange kRanges[1] = {{kDram, kDramSize}};
+  FakeDram dram_;
+  RpcThreads threads_;
+  RpcTas tas_;
+  sel1::OpteeSmcAbi abi_{0x1234, dram_, kRanges, 1};
+
+  void SetUp() override {
+    abi_.attach_threads(threads_);
+    abi_.attach_tas(tas_);
+  }
+  std::array<uint64_t, 4> call(uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
+    const uint64_t in[8] = {a0, a1, a2, a3, 0, 0, 0, 0};
+    uint64_t out[4] = {0xdead, 0xdead, 0xdead, 0xdead};
+    abi_.handle(in, out);
+    return {out[0], out[1], out[2], out[3]};
+  }
+  // INVOKE_COMMAND with one value parameter at `at`, by `fid`.
+  std::array<uint64_t, 4> invoke(uint64_t fid = kCallWithRpcArg, uint64_t at = kArg) {
+    for (uint64_t i = 0; i < 32 + 32 + 32 + 4 * 32; ++i) dram_.put(at + i, 0xEE, 1);  // RPC room: junk
+    for (uint64_t i = 0; i < 64; ++i) dram_.put(at + i, 0, 1);
+    dram_.put(at + 0, sel1::optee_cmd::invoke_command, 4);
+    dram_.put(at + 8, 1, 4);  // session
+    dram_.put(at + 28, 1, 4);
+    dram_.put(at + 32, optee::msg_attr::value_input, 8);
+    return call(fid, at >> 32, at & 0xFFFFFFFF);
+  }
+  std::array<uint64_t, 4> resume(uint64_t t) { return call(kReturnFromRpc, 0, 0, t); }
+  // The normal world's answer to the request at `at`: ret, and parameter
+  // i's (attr, a, b, c).
+  void answer_param(unsigned i, uint64_t attr, uint64_t a, uint64_t b, uint64_t c, uint64_t at = kRpcAt) {
+    dram_.put(at + 32 + 32 * i, attr, 8);
+    dram_.put(at + 40 + 32 * i, a, 8);
+    dram_.put(at + 48 + 32 * i, b, 8);
+    dram_.put(at + 56 + 32 * i, c, 8);
+  }
+  uint64_t req(uint64_t off, unsigned n = 8, uint64_t at = kRpcAt) { return dram_.get(at + off, n); }
+};
+
+TEST_F(OpteeSmcRpc, RequestAfterTheArgumentReturnRpcCmdAndResume) {
+  optee::RpcMsg seen;
+  bool sent = false;
+  tas_.work = [&] {
+    optee::RpcMsg m;
+    m.cmd = optee::rpc_cmd::get_time;
+    m.num_params = 1;
+    m.params[0] = optee::MsgParam{optee::msg_attr::value_output, 0, 0, 0};
+    sent = abi_.rpc(m);
+    seen = m;
+    return 0x77u;
+  };
+  auto r = invoke();
+  ASSERT_EQ(r[0], kRpcCmd);
+  const uint64_t t = r[3];
+  EXPECT_LT(t, 4u);
+  // The request: an optee_msg_arg right after the call's own (one
+  // parameter), header cleared, one VALUE_OUTPUT.
+  EXPECT_EQ(req(0, 4), optee::rpc_cmd::get_time);
+  EXPECT_EQ(req(20, 4), 0u);
+  EXPECT_EQ(req(28, 4), 1u);
+  EXPECT_EQ(req(32), optee::msg_attr::value_output);
+  EXPECT_EQ(dram_.get(kArg + 32, 8), optee::msg_attr::value_input);  // the call's argument untouched
+  // tee-supplicant's answer.
+  dram_.put(kRpcAt + 20, 0, 4);
+  answer_param(0, optee::msg_attr::value_output, 1234, 5678, 0);
+  r = resume(t);
+  EXPECT_EQ(r[0], kOk);
+  EXPECT_TRUE(sent);
+  EXPECT_EQ(seen.ret, 0u);
+  EXPECT_EQ(seen.params[0].a, 1234u);
+  EXPECT_EQ(seen.params[0].b, 5678u);
+  EXPECT_EQ(dram_.get(kArg + 20, 4), 0x77u);  // the call's answer
+  // A second resume of the finished thread is refused.
+  EXPECT_EQ(resume(t)[0], kEresume);
+}
+
+TEST_F(OpteeSmcRpc, MalformedAnswersAreCommunicationErrors) {
+  for (int bad = 0; bad < 3; ++bad) {
+    optee::RpcMsg seen;
+    tas_.work = [&] {
+      optee::RpcMsg m;
+      m.cmd = optee::rpc_cmd::get_time;
+      m.num_params = 1;
+      m.params[0] = optee::MsgParam{optee::msg_attr::value_output, 0, 0, 0};
+      EXPECT_TRUE(abi_.rpc(m));
+      seen = m;
+      return 0u;
+    };
+    auto r = invoke();
+    ASSERT_EQ(r[0], kRpcCmd);
+    if (bad == 0) dram_.put(kRpcAt + 28, 2, 4);            // another parameter count
+    if (bad == 1) dram_.put(kRpcAt + 0, 99, 4);            // another command
+    if (bad == 2) dram_.put(kRpcAt + 28, 0xFFFFFFFF, 4);   // more parameters than there is room for
+    EXPECT_EQ(resume(r[3])[0], kOk);
+    EXPECT_EQ(seen.ret, sel1::kTeeErrorCommunication) << bad;
+    EXPECT_EQ(seen.ret_origin, sel1::kTeeOriginComms) << bad;
+  }
+}
+
+TEST_F(OpteeSmcRpc, NoRoomNoRpc) {
+  // CALL_WITH_ARG gave no room for an RPC argument: rpc() sends nothing.
+  bool sent = true;
+  tas_.work = [&] {
+    optee::RpcMsg m;
+    m.cmd = optee::rpc_cmd::get_time;
+    sent = abi_.rpc(m);
+    return 0u;
+  };
+  EXPECT_EQ(invoke(kCallWithArg)[0], kOk);
+  EXPECT_FALSE(sent);
+  EXPECT_EQ(req(0, 4), 0xEEEEEEEEu);
+  // Nor where the room would leave the normal world's DRAM.
+  const uint64_t at = kDram + kDramSize - 64;
+  for (uint64_t i = 0; i < 64; ++i) dram_.put(at + i, 0, 1);
+  dram_.put(at + 0, sel1::optee_cmd::invoke_command, 4);
+  dram_.put(at + 28, 1, 4);
+  dram_.put(at + 32, optee::msg_attr::value_input, 8);
+  sent = true;
+  EXPECT_EQ(call(kCallWithRpcArg, at >> 32, at & 0xFFFFFFFF)[0], kOk);
+  EXPECT_FALSE(sent);
+}
+
+TEST_F(OpteeSmcRpc, RegisteredArgumentKeepsItsBufferWhileWaiting) {
+  // A registered page (cookie 0xC0), the argument 0x180 bytes into it.
+  dram_.put(kList, kData, 8);
+  auto reg = [&](uint32_t cmd, uint64_t attr, uint64_t a, uint64_t b, uint64_t c) {
+    for (uint64_t i = 0; i < 64; ++i) dram_.put(kArg + 0x800 + i, 0, 1);
+    dram_.put(kArg + 0x800, cmd, 4);
+    dram_.put(kArg + 0x800 + 28, 1, 4);
+    dram_.put(kArg + 0x800 + 32, attr, 8);
+    dram_.put(kArg + 0x800 + 40, a, 8);
+    dram_.put(kArg + 0x800 + 48, b, 8);
+    dram_.put(kArg + 0x800 + 56, c, 8);
+    EXPECT_EQ(call(kCallWithArg, 0, kArg + 0x800)[0], kOk);
+    return static_cast<uint32_t>(dram_.get(kArg + 0x800 + 20, 4));
+  };
+  ASSERT_EQ(reg(kCmdRegisterShm, kAttrTmemOutput | kAttrNoncontig, kList, kPage, 0xC0), 0u);
+  tas_.work = [&] {
+    optee::RpcMsg m;
+    m.cmd = optee::rpc_cmd::suspend;
+    m.num_params = 1;
+    m.params[0] = optee::MsgParam{optee::msg_attr::value_input, 10, 0, 0};
+    EXPECT_TRUE(abi_.rpc(m));
+    return m.ret;
+  };
+  const uint64_t at = kData + 0x180;
+  for (uint64_t i = 0; i < 64; ++i) dram_.put(at + i, 0, 1);
+  dram_.put(at + 0, sel1::optee_cmd::invoke_command, 4);
+  dram_.put(at + 28, 1, 4);
+  dram_.put(at + 32, optee::msg_attr::value_input, 8);
+  auto r = call(kCallWithRegdArg, 0, 0xC0, 0x180);
+  ASSERT_EQ(r[0], kRpcCmd);
+  EXPECT_EQ(req(0, 4, at + 64), optee::rpc_cmd::suspend);
+  EXPECT_EQ(req(40, 8, at + 64), 10u);
+  // Its buffer cannot go while the call waits in it.
+  EXPECT_EQ(reg(kCmdUnregisterShm, optee::msg_attr::fmem_input, 0, 0, 0xC0), sel1::kTeeErrorBusy);
+  dram_.put(at + 64 + 20, 0, 4);
+  EXPECT_EQ(resume(r[3])[0], kOk);
+  EXPECT_EQ(dram_.get(at + 20, 4), 0u);
+  EXPECT_EQ(reg(kCmdUnregisterShm, optee::msg_attr::fmem_input, 0, 0, 0xC0), 0u);
+  // An argument whose RPC room would run past the registered buffer: no RPC.
+  ASSERT_EQ(reg(kCmdRegisterShm, kAttrTmemOutput | kAttrNoncontig, kList, 0x200, 0xC1), 0u);
+  bool sent = true;
+  tas_.work = [&] {
+    optee::RpcMsg m;
+    m.cmd = optee::rpc_cmd::suspend;
+    sent = abi_.rpc(m);
+    return 0u;
+  };
+  EXPECT_EQ(call(kCallWithRegdArg, 0, 0xC1, 0x180)[0], kOk);
+  EXPECT_FALSE(sent);
+}
+
+TEST_F(OpteeSmcRpc, ShmAllocMapsLinuxsPagesAndFreeSendsItsShmRefBack) {
+  constexpr uint64_t kShmRef = 0xFFFF000012345678;
+  optee::RpcBuffer b;
+  bool got = false;
+  optee::MsgParam ref{};
+  tas_.work = [&] {
+    got = abi_.rpc_alloc(100, b);
+    if (!got) return 1u;
+    for (unsigned i = 0; i < 100; ++i) b.bytes.data()[i] = static_cast<uint8_t>(i);
+    ref = b.memref(optee::msg_attr::fmem_input, 0x10, 0x20);
+    abi_.rpc_free(b);
+    return 0u;
+  };
+  auto r = invoke();
+  ASSERT_EQ(r[0], kRpcCmd);
+  EXPECT_EQ(req(0, 4), optee::rpc_cmd::shm_alloc);
+  EXPECT_EQ(req(32), optee::msg_attr::value_input);
+  EXPECT_EQ(req(40), optee::rpc_cmd::shm_type_appl);
+  EXPECT_EQ(req(48), 100u);
+  // Linux: a page list at kList naming one page, the buffer 0x40 into it.
+  dram_.put(kList, kData + 3 * kPage, 8);
+  dram_.put(kRpcAt + 20, 0, 4);
+  answer_param(0, kAttrTmemOutput | kAttrNoncontig, kList | 0x40, 100, kShmRef);
+  r = resume(r[3]);
+  ASSERT_EQ(r[0], kRpcCmd);  // the buffer was used, now SHM_FREE
+  EXPECT_TRUE(got);
+  EXPECT_EQ(abi_.rpc_buffer_count(), 0u);  // given back before the normal world frees it
+  EXPECT_EQ(dram_.get(kData + 3 * kPage + 0x40 + 5, 1), 5u);
+  EXPECT_EQ(ref.attr, optee::msg_attr::fmem_input);  // RMEM_INPUT { offs, size, shm_ref }
+  EXPECT_EQ(ref.a, 0x10u);
+  EXPECT_EQ(ref.b, 0x20u);
+  EXPECT_EQ(ref.c, kShmRef);
+  EXPECT_EQ(req(0, 4), optee::rpc_cmd::shm_free);
+  EXPECT_EQ(req(28, 4), 1u);
+  EXPECT_EQ(req(40), optee::rpc_cmd::shm_type_appl);
+  EXPECT_EQ(req(48), kShmRef);
+  dram_.put(kRpcAt + 20, 0, 4);
+  EXPECT_EQ(resume(r[3])[0], kOk);
+  EXPECT_EQ(dram_.get(kArg + 20, 4), 0u);
+}
+
+TEST_F(OpteeSmcRpc, ShmAllocAnswersNotAllNormalWorldDramAreRefused) {
+  struct Case {
+    uint64_t attr, buf, size;
+    uint64_t list_entry;  // for NONCONTIG
+  };
+  const Case cases[] = {
+      {kAttrTmemOutput, 0x0E000000, 100, 0},                          // secure RAM
+      {kAttrTmemOutput, kDram + kDramSize - 50, 100, 0},              // runs off the end of DRAM
+      {kAttrTmemOutput, kData, 50, 0},                                // smaller than asked
+      {kAttrTmemInput, kData, 100, 0},                                // not TMEM_OUTPUT
+      {kAttrTmemOutput | kAttrNoncontig, kList, 100, 0x0E001000},     // a secure page in the list
+      {kAttrTmemOutput | kAttrNoncontig, kList, 100, kData + 8},      // an unaligned page
+      {kAttrTmemOutput | kAttrNoncontig, 0x0E002000, 100, 0},         // the list itself secure
+  };
+  for (const Case& k : cases) {
+    bool got = true;
+    tas_.work = [&] {
+      optee::RpcBuffer b;
+      got = abi_.rpc_alloc(100, b);
+      return 0u;
+    };
+    auto r = invoke();
+    ASSERT_EQ(r[0], kRpcCmd);
+    dram_.put(kList, k.list_entry, 8);
+    dram_.put(kRpcAt + 20, 0, 4);
+    answer_param(0, k.attr, k.buf, k.size, 0x5A5A);
+    r = resume(r[3]);
+    if ((k.attr & 0xFF) == kAttrTmemOutput) {
+      // Linux allocated something: it is freed under its own shm_ref.
+      ASSERT_EQ(r[0], kRpcCmd) << k.buf;
+      EXPECT_EQ(req(0, 4), optee::rpc_cmd::shm_free);
+      EXPECT_EQ(req(48), 0x5A5Au);
+      dram_.put(kRpcAt + 20, 0, 4);
+      r = resume(r[3]);
+    }
+    EXPECT_EQ(r[0], kOk);
+    EXPECT_FALSE(got) << k.buf;
+    EXPECT_EQ(abi_.rpc_buffer_count(), 0u);
+  }
 }
 
 }  // namespace
