@@ -65,7 +65,7 @@ def initramfs_list(init, check, sysroot):
     usrlib = sysroot / "usr/lib/aarch64-linux-gnu"
     teec = pathlib.Path(os.path.realpath(usrlib / "libteec.so.1"))
     lines = [
-        "dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1", "dir /proc 0755 0 0", "dir /tmp 01777 0 0",
+        "dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1", "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 01777 0 0",
         "dir /var 0755 0 0", "dir /var/lib 0755 0 0",
         "dir /lib 0755 0 0", "dir /lib/aarch64-linux-gnu 0755 0 0",
         "slink /lib/ld-linux-aarch64.so.1 aarch64-linux-gnu/ld-linux-aarch64.so.1 0777 0 0",
