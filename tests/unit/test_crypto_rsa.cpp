@@ -1,5 +1,5 @@
 // crypto::rsa_pkcs1_sha256_verify against signatures made by the openssl
-// CLI (OpenSSL 3), which the firmware's build-time signing also uses:
+// CLI (OpenSSL 3.0):
 //
 //   printf 'Tessera Trusted Application image, signed at build time' > msg
 //   openssl genrsa -out k2048.pem 2048     (and 3072; `genrsa -3` for e = 3)
@@ -7,9 +7,10 @@
 //   openssl dgst -sha256 -sign k2048.pem -out sig.bin msg     (-sha1, -sha512)
 //   xxd -p sig.bin
 //
-// The two malformed encodings (DigestInfo without the NULL parameters; 8
-// bytes of PS and junk after the digest) were built by hand and raised to
-// d with `openssl pkeyutl -decrypt -pkeyopt rsa_padding_mode:none`.
+// kSig2048Small is over another message, see there. The two malformed
+// encodings (DigestInfo without the NULL parameters; 8 bytes of PS and
+// junk after the digest) were built by hand and raised to d with
+// `openssl pkeyutl -decrypt -pkeyopt rsa_padding_mode:none`.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -110,6 +111,18 @@ const std::string kSig2048Junk =
     "93673bd02f048e1697d0a10111dcd50acf846d3ec43e5e8ba39a8c0665f865a49c8f97922d3874e4374d1861ba6108e7"
     "8736b89b34d5d313df46c1830daf6f245e8ca8f487f881fb8ab9063be280027ada99c15aeebd6ac0dc065c5f23c6b7b0"
     "ed6c48b25a546124cd0b9055ac2d8548";
+
+// Signed with k2048 like kSig2048, over the first of the messages
+// "Tessera Trusted Application image N" whose signature s has s + n below
+// 2^2048 (N = 16, s = 0x13ec...): s + n then fits in 256 bytes.
+const std::string kMsgSmallSig = "Tessera Trusted Application image 16";
+const std::string kSig2048Small =
+    "13ec1628968364578a919da2c19e586440128db69e27fd9f122b967aeeabfee3d19aaa05152ae75c95b24b0830ab9c58"
+    "adcaa60b896a5a51f4006f6e42d98473b37f2c913746384ac7031bc1aba3edb7099acbb5e1c33e71a9f845aabc744eb5"
+    "736b4b60a961d356b474aae20fa166ec019c59039384053ba4e23fab4137166f940e5a27265cf2107b7c26cb38154453"
+    "edfa55162c4339f39c3f73428e2b0f4ba264949d418872f66248118b67f35094a28339a303401c865034ee605e963994"
+    "53f8fa82d7518cc2fabfa411e2f030311814cacdc9faa5f6556a5e38463ade70f9229ad30880821ec2c0b2e6d2e1f631"
+    "e7596c73e4b6deceded0b3eb7eebe8b8";
 
 std::vector<uint8_t> digest_of(const std::string& msg) {
   std::vector<uint8_t> d(crypto::Sha256::kDigestSize);
@@ -245,17 +258,24 @@ TEST(CryptoRsa, SignatureNotBelowModulusFails) {
     std::vector<uint8_t> d = digest_of(kMsg);
     EXPECT_EQ(verify(v.n, v.e, d, v.n), Status::bad_signature);
     EXPECT_EQ(verify(v.n, v.e, d, std::vector<uint8_t>(v.n.size(), 0xff)), Status::bad_signature);
-    // s + n, where it still fits in k bytes, is congruent to s: refused by
-    // the range check alone.
-    std::vector<uint8_t> sum = v.sig;
-    unsigned carry = 0;
-    for (size_t i = sum.size(); i-- > 0;) {
-      unsigned t = sum[i] + v.n[i] + carry;
-      sum[i] = static_cast<uint8_t>(t);
-      carry = t >> 8;
-    }
-    if (carry == 0) EXPECT_EQ(verify(v.n, v.e, d, sum), Status::bad_signature);
   }
+}
+
+// s + n is congruent to s, so only the range check refuses it: without
+// that check this signature would verify.
+TEST(CryptoRsa, SignaturePlusModulusFails) {
+  Vector v = v2048();
+  std::vector<uint8_t> d = digest_of(kMsgSmallSig);
+  std::vector<uint8_t> s = unhex(kSig2048Small);
+  ASSERT_EQ(verify(v.n, v.e, d, s), Status::ok);
+  unsigned carry = 0;
+  for (size_t i = s.size(); i-- > 0;) {
+    unsigned t = s[i] + v.n[i] + carry;
+    s[i] = static_cast<uint8_t>(t);
+    carry = t >> 8;
+  }
+  ASSERT_EQ(carry, 0u);
+  EXPECT_EQ(verify(v.n, v.e, d, s), Status::bad_signature);
 }
 
 // s = 0, 1 and n - 1 are their own e-th powers up to sign: none is an

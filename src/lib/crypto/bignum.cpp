@@ -122,7 +122,7 @@ void Montgomery::mul(Bignum& out, const Bignum& a, const Bignum& b) const {
 void Montgomery::pow(Bignum& out, const Bignum& base, uint32_t e) const {
   Bignum x;  // base * R mod m
   mul(x, base, r2_);
-  Bignum acc = x;
+  Bignum acc = x;  // separate from out: out may be base
   int top = 31;
   while (top > 0 && ((e >> top) & 1) == 0) --top;
   // Left to right square-and-multiply; the exponent is public.
@@ -130,11 +130,11 @@ void Montgomery::pow(Bignum& out, const Bignum& base, uint32_t e) const {
     mul(acc, acc, acc);
     if ((e >> bit) & 1) mul(acc, acc, x);
   }
-  // Multiplying by plain 1 divides by R: back out of Montgomery form.
-  Bignum one;
-  zero(one);
-  one.limb[0] = 1;
-  mul(out, acc, one);
+  // Multiplying by plain 1 divides by R: back out of Montgomery form. x is
+  // done with, and reusing it saves a number's worth of stack.
+  zero(x);
+  x.limb[0] = 1;
+  mul(out, acc, x);
 }
 
 }  // namespace crypto

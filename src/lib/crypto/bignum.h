@@ -35,7 +35,8 @@ class Montgomery {
   // out = a * b * R^-1 mod m, for a, b < m; out may be a or b.
   void mul(Bignum& out, const Bignum& a, const Bignum& b) const;
 
-  // out = base^e mod m, for base < m and e >= 1 (plain form in and out).
+  // out = base^e mod m, for base < m and e >= 1 (plain form in and out);
+  // out may be base.
   void pow(Bignum& out, const Bignum& base, uint32_t e) const;
 
  private:

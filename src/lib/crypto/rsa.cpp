@@ -1,7 +1,6 @@
 #include "lib/crypto/rsa.h"
 
 #include "lib/crypto/bignum.h"
-#include "lib/crypto/ct.h"
 #include "lib/crypto/sha256.h"
 
 namespace crypto {
@@ -42,26 +41,29 @@ Status rsa_pkcs1_sha256_verify(const uint8_t* modulus, size_t modulus_len, uint3
   if (signature == nullptr || digest32 == nullptr || signature_len != modulus_len) return Status::bad_length;
 
   const size_t limbs = modulus_len / 4;
-  Bignum n;
-  Bignum s;
-  bn_from_bytes(n, modulus, modulus_len);
-  bn_from_bytes(s, signature, signature_len);
   Montgomery mont;
-  if (!mont.init(n, limbs)) return Status::bad_key;  // even: not an RSA modulus
-  // RSAVP1 step 1: the signature representative must be below n, or
-  // s and s + n would both verify.
-  if (bn_cmp(s, n, limbs) >= 0) return Status::bad_signature;
+  Bignum s;
+  bn_from_bytes(s, signature, signature_len);
+  {
+    // Scoped so its stack slot can be reused: mont keeps its own copy.
+    Bignum n;
+    bn_from_bytes(n, modulus, modulus_len);
+    if (!mont.init(n, limbs)) return Status::bad_key;  // even: not an RSA modulus
+    // RSAVP1 step 1: the signature representative must be below n, or
+    // s and s + n would both verify.
+    if (bn_cmp(s, n, limbs) >= 0) return Status::bad_signature;
+  }
+  mont.pow(s, s, exponent);
 
-  Bignum m;
-  mont.pow(m, s, exponent);
-  uint8_t em[kMaxModulusLen];
-  bn_to_bytes(m, limbs, em);
   // Compare with the one valid encoding in full, rather than parse EM:
   // parsing is where PKCS #1 v1.5 verifiers have gone wrong (Bleichenbacher's
-  // 2006 e = 3 forgery skipped bytes after the digest).
-  uint8_t expected[kMaxModulusLen];
-  encode(digest32, expected, modulus_len);
-  return equal(em, expected, modulus_len) ? Status::ok : Status::bad_signature;
+  // 2006 e = 3 forgery hid junk after the digest). As numbers, so there is
+  // one byte buffer rather than two.
+  uint8_t em[kMaxModulusLen];
+  encode(digest32, em, modulus_len);
+  Bignum expected;
+  bn_from_bytes(expected, em, modulus_len);
+  return bn_cmp(s, expected, limbs) == 0 ? Status::ok : Status::bad_signature;
 }
 
 }  // namespace crypto

@@ -22,7 +22,7 @@ namespace crypto {
 // outside the above (or a null modulus), bad_length if signature_len !=
 // modulus_len (or a null signature or digest), bad_signature otherwise.
 // Reads no byte outside the three buffers whatever the arguments.
-// Uses about 3.5 KiB of stack.
+// Uses about 3.3 KiB of stack (AArch64, GCC -O2; -fstack-usage).
 Status rsa_pkcs1_sha256_verify(const uint8_t* modulus, size_t modulus_len, uint32_t exponent,
                                const uint8_t* digest32, const uint8_t* signature, size_t signature_len);
 
