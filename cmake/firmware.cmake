@@ -63,13 +63,29 @@ tessera_image(el3_opteed ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
 target_compile_options(el3_opteed.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 target_compile_definitions(el3_opteed.elf PRIVATE TESSERA_OPTEED)
 
+# The key that signs TAs loaded from the normal world (tools/sign_ta.py):
+# made in the build tree on first use unless TESSERA_TA_SIGNING_KEY names
+# one; the trusted OS is built with its public half.
+set(TESSERA_TA_SIGNING_KEY "${CMAKE_CURRENT_BINARY_DIR}/ta-signing/key.pem" CACHE FILEPATH
+    "RSA private key (PEM) that signs loadable TAs; created (2048 bits) when missing")
+set(TA_KEY_HEADER ${CMAKE_CURRENT_BINARY_DIR}/generated/ta_signing_key.h)
+add_custom_command(OUTPUT ${TA_KEY_HEADER}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/generated
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sign_ta.py --key ${TESSERA_TA_SIGNING_KEY}
+          --public-header ${TA_KEY_HEADER}
+  DEPENDS ${CMAKE_SOURCE_DIR}/tools/sign_ta.py COMMENT "TA signing key: public half for the trusted OS")
+add_custom_target(ta_signing_key DEPENDS ${TA_KEY_HEADER})
+
 tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
-          src/sel1/partition_loader.cpp src/sel1/hosted_partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
+          src/sel1/partition_loader.cpp src/sel1/hosted_partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp
+          src/sel1/ta_storage.cpp src/sel1/ta_loader.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
           src/sel1/optee_smc_entry.cpp
           src/arch/aarch64/gicv3.cpp
   LIBS tessera_sel1_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
+target_include_directories(sel1_tos.elf PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
+add_dependencies(sel1_tos.elf ta_signing_key)
 
 # Test files run in link order: version negotiation first, its lock last.
 # call_log.cpp (no tests) links last, so that its data follows everything
@@ -197,6 +213,30 @@ tessera_ta(hostile SOURCES tas/hostile/hostile.c)
 tessera_ta(caller SOURCES tas/caller/caller.c)
 tessera_ta(crypto SOURCES tas/crypto/crypto.c)
 tessera_ta(storage SOURCES tas/storage/storage.c)
+# A TA that is not in the store: hello under another UUID, signed, for
+# tee-supplicant to load from /lib/optee_armtz (the Linux image carries it).
+set(TA_LOADED_UUID 1a5b0c8e-7d2f-4c61-9e3a-5f0d8b2c4a71)
+tessera_ta(hello_loaded SOURCES tas/hello/hello.c)
+target_compile_definitions(hello_loaded.ta.elf PRIVATE
+  "HELLO_UUID=0x1a5b0c8e, 0x7d2f, 0x4c61, 0x9e, 0x3a, 0x5f, 0x0d, 0x8b, 0x2c, 0x4a, 0x71")
+set(TA_LOADED ${CMAKE_CURRENT_BINARY_DIR}/tas/${TA_LOADED_UUID}.ta)
+add_custom_command(OUTPUT ${TA_LOADED}
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sign_ta.py --key ${TESSERA_TA_SIGNING_KEY}
+          --image ${CMAKE_CURRENT_BINARY_DIR}/tas/hello_loaded.ta --out ${TA_LOADED}
+  DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/tas/hello_loaded.ta ${TA_KEY_HEADER} ${CMAKE_SOURCE_DIR}/tools/sign_ta.py
+  COMMENT "signed TA ${TA_LOADED_UUID}.ta")
+# Two files tee-supplicant hands over that the trusted OS must refuse: the
+# same TA with one bit changed after signing, and the signed TA under a
+# name (UUID) that is not its own.
+set(TA_TAMPERED ${CMAKE_CURRENT_BINARY_DIR}/tas/2b6c1d9f-8e30-4d72-af4b-60e19c3d5b82.ta)
+set(TA_MISNAMED ${CMAKE_CURRENT_BINARY_DIR}/tas/3c7d2e0a-9f41-4e83-b05c-71f2ad4e6c93.ta)
+add_custom_command(OUTPUT ${TA_TAMPERED} ${TA_MISNAMED}
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sign_ta.py --key ${TESSERA_TA_SIGNING_KEY}
+          --image ${CMAKE_CURRENT_BINARY_DIR}/tas/hello_loaded.ta --out ${TA_TAMPERED} --corrupt
+  COMMAND ${CMAKE_COMMAND} -E copy ${TA_LOADED} ${TA_MISNAMED}
+  DEPENDS ${TA_LOADED} COMMENT "refusable signed TA test files")
+add_custom_target(ta_loaded ALL DEPENDS ${TA_LOADED} ${TA_TAMPERED} ${TA_MISNAMED})
+list(REMOVE_ITEM TESSERA_TAS ${CMAKE_CURRENT_BINARY_DIR}/tas/hello_loaded.ta)
 add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/mkta_store.py --out ${CMAKE_CURRENT_BINARY_DIR}/tas/ta_store.bin
           ${TESSERA_TAS}
@@ -249,10 +289,11 @@ option(TESSERA_LINUX "build the Linux normal world (./tessera run --nwd linux)" 
 if(TESSERA_LINUX)
   add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/linux.bin
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/linux/build_linux.py
-            --out ${CMAKE_CURRENT_BINARY_DIR}/linux-build --jobs 2
+            --out ${CMAKE_CURRENT_BINARY_DIR}/linux-build --jobs 2 --ta ${TA_LOADED}
+            --ta ${TA_TAMPERED} --ta ${TA_MISNAMED}
     COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_BINARY_DIR}/linux-build/Image ${CMAKE_CURRENT_BINARY_DIR}/linux.bin
     DEPENDS ${CMAKE_SOURCE_DIR}/tools/linux/build_linux.py ${CMAKE_SOURCE_DIR}/tools/linux/init.c
-            ${CMAKE_SOURCE_DIR}/tools/linux/teec_check.c ${CMAKE_SOURCE_DIR}/tools/linux/tessera.config
+            ${CMAKE_SOURCE_DIR}/tools/linux/teec_check.c ${CMAKE_SOURCE_DIR}/tools/linux/tessera.config ${TA_LOADED} ${TA_TAMPERED}
             ${CMAKE_SOURCE_DIR}/tas/tas.h
     COMMENT "Linux 6.1 normal world (the first build takes several minutes)" USES_TERMINAL)
   add_custom_target(linux ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/linux.bin)

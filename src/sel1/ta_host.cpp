@@ -50,6 +50,12 @@ void log_uuid(const char* what, const optee::TaUuid& u, unsigned slot) {
 
 bool TaHost::init(lib::ByteView store, ffa::EndpointId self, arch::mmu::PageTable* os_tables) {
   self_ = self;
+  // Loaded TAs go after the store, in the rest of its area.
+  dyn_next_ = reinterpret_cast<uint64_t>(store.data());
+  dyn_end_ = dyn_next_ + store.size();
+  if (auto magic = store.le32(0), total = store.le32(12); magic && *magic == optee::kStoreMagic && total)
+    dyn_next_ += (uint64_t{*total} + kPage - 1) & ~(kPage - 1);
+  if (dyn_next_ > dyn_end_) dyn_next_ = dyn_end_;
   // The normal world's RTC, for TEE_GetREETime: read-only to us.
   if (os_tables && !os_tables->map(kRtcBase, kRtcBase, kPage, Attrs{.type = MemType::device, .ns = true}))
     lib::log::warn("cannot map the normal world's RTC: TEE_GetREETime reads 0");
@@ -323,6 +329,12 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
                       optee::CallParams& params, uint32_t cancel_id, uint32_t& session, uint32_t& origin) {
   origin = TEE_ORIGIN_TEE;
   const optee::TaImage* ta = store_.find(uuid);
+  if (!ta) ta = dynamic_.find(uuid);
+  if (!ta) {  // from tee-supplicant, signed
+    uint32_t r;
+    ta = load_ta(uuid, r);
+    if (!ta) return r;
+  }
   if (!ta) return TEE_ERROR_ITEM_NOT_FOUND;
   Session* s = nullptr;
   for (Session& c : sessions_)

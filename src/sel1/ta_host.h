@@ -68,6 +68,8 @@ class TaHost final : public optee::TaService {
     bool cancelled;
   };
 
+  // ta_loader.cpp: a TA the store lacks, from tee-supplicant, signed.
+  const optee::TaImage* load_ta(const optee::TaUuid& uuid, uint32_t& result);
   uint64_t slot_pa(const Instance& in) const;
   ta_param_page& param_page(const Instance& in) const;
   uint64_t asid(const Instance& in) const;
@@ -122,6 +124,8 @@ class TaHost final : public optee::TaService {
   void put_back(Instance& in, const optee::CallParams& params);
 
   optee::TaStore store_;
+  optee::TaStore dynamic_;          // TAs loaded from the normal world this boot
+  uint64_t dyn_next_ = 0, dyn_end_ = 0;  // where the next one goes (after the store)
   ffa::EndpointId self_;
   Instance instances_[kMaxInstances] = {};
   Session sessions_[kMaxSessions] = {};

@@ -3,7 +3,12 @@
 #include "ta/tee_internal_api.h"
 #include "tas.h"
 
-TA_PROPS(TA_HELLO_UUID, TA_FLAG_SINGLE_INSTANCE | TA_FLAG_MULTI_SESSION);
+/* The build also makes this TA under another UUID, signed, for loading
+ * from the normal world (cmake/firmware.cmake: hello_loaded). */
+#ifndef HELLO_UUID
+#define HELLO_UUID TA_HELLO_UUID
+#endif
+TA_PROPS(HELLO_UUID, TA_FLAG_SINGLE_INSTANCE | TA_FLAG_MULTI_SESSION);
 
 static uint32_t invocations, sessions;
 

@@ -58,14 +58,14 @@ def unpack_client(out):
     return sysroot
 
 
-def initramfs_list(init, check, sysroot):
+def initramfs_list(init, check, sysroot, tas=()):
     """gen_init_cpio's list: /init, the dynamic loader and libraries the
     client programs need, tee-supplicant and the check program."""
     lib = sysroot / "lib/aarch64-linux-gnu"
     usrlib = sysroot / "usr/lib/aarch64-linux-gnu"
     teec = pathlib.Path(os.path.realpath(usrlib / "libteec.so.1"))
     lines = [
-        "dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1", "dir /proc 0755 0 0", "dir /tmp 01777 0 0",
+        "dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1", "dir /proc 0755 0 0", "dir /sys 0755 0 0", "dir /tmp 01777 0 0",
         "dir /var 0755 0 0", "dir /var/lib 0755 0 0",
         "dir /lib 0755 0 0", "dir /lib/aarch64-linux-gnu 0755 0 0",
         "slink /lib/ld-linux-aarch64.so.1 aarch64-linux-gnu/ld-linux-aarch64.so.1 0777 0 0",
@@ -76,7 +76,9 @@ def initramfs_list(init, check, sysroot):
         "dir /usr/sbin 0755 0 0", f"file /usr/sbin/tee-supplicant {sysroot / 'usr/sbin/tee-supplicant'} 0755 0 0",
         "dir /usr/bin 0755 0 0", f"file /usr/bin/teec-check {check} 0755 0 0",
         f"file /init {init} 0755 0 0",
-    ]
+        # Signed TAs tee-supplicant loads for the trusted OS (OPTEE_RPC_CMD_LOAD_TA).
+        "dir /lib/optee_armtz 0755 0 0",
+    ] + [f"file /lib/optee_armtz/{pathlib.Path(t).name} {t} 0444 0 0" for t in tas]
     for path in (lib / "ld-linux-aarch64.so.1", lib / "libc.so.6", teec, sysroot / "usr/sbin/tee-supplicant"):
         if not path.is_file():
             sys.exit(f"build_linux: {path} is missing from the unpacked packages")
@@ -87,6 +89,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--ta", action="append", default=[], help="a signed TA for /lib/optee_armtz (repeatable)")
     a = ap.parse_args()
     out = pathlib.Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -110,7 +113,7 @@ def main():
     lib = sysroot / "usr/lib/aarch64-linux-gnu"
     run([CROSS + "gcc", "-O2", "-I", sysroot / "usr/include", "-o", check, HERE / "teec_check.c", "-L", lib, "-lteec"])
     cpio_list = out / "initramfs.list"
-    cpio_list.write_text(initramfs_list(init, check, sysroot))
+    cpio_list.write_text(initramfs_list(init, check, sysroot, [pathlib.Path(t).resolve() for t in a.ta]))
 
     # The configuration: allnoconfig + the fragment (with the initramfs).
     kbuild = out / "kbuild"

@@ -492,6 +492,32 @@ static void storage_tests(void) {
   TEEC_CloseSession(&s);
 }
 
+/* TAs the TA store lacks, which tee-supplicant loads from /lib/optee_armtz
+ * for the trusted OS: a signed one runs; one changed after signing, and a
+ * signed one under another TA's UUID, are refused as TEE_ERROR_SECURITY. */
+static void loaded_ta_tests(void) {
+  static const TEEC_UUID loaded = {0x1a5b0c8e, 0x7d2f, 0x4c61, {0x9e, 0x3a, 0x5f, 0x0d, 0x8b, 0x2c, 0x4a, 0x71}};
+  static const TEEC_UUID tampered = {0x2b6c1d9f, 0x8e30, 0x4d72, {0xaf, 0x4b, 0x60, 0xe1, 0x9c, 0x3d, 0x5b, 0x82}};
+  static const TEEC_UUID misnamed = {0x3c7d2e0a, 0x9f41, 0x4e83, {0xb0, 0x5c, 0x71, 0xf2, 0xad, 0x4e, 0x6c, 0x93}};
+  TEEC_Session s;
+  uint32_t origin = 0, a = 9, b = 0;
+  TEEC_Result r = open_session(&s, &loaded, &origin);
+  if (check("loaded TA: OpenSession loads it through tee-supplicant", r == TEEC_SUCCESS, "0x%08x origin %u", r,
+            origin)) {
+    r = value_cmd(&s, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &a, &b, &origin);
+    check("loaded TA: INC_VALUE 9 -> 10", r == TEEC_SUCCESS && a == 10, "0x%08x a=%u", r, a);
+    TEEC_CloseSession(&s);
+  }
+  r = open_session(&s, &tampered, &origin);
+  check("loaded TA: changed after signing -> SECURITY from the TEE", r == 0xFFFF000F && origin == TEEC_ORIGIN_TEE,
+        "0x%08x origin %u", r, origin);
+  if (r == TEEC_SUCCESS) TEEC_CloseSession(&s);
+  r = open_session(&s, &misnamed, &origin);
+  check("loaded TA: another TA's file under this UUID -> SECURITY", r == 0xFFFF000F && origin == TEEC_ORIGIN_TEE,
+        "0x%08x origin %u", r, origin);
+  if (r == TEEC_SUCCESS) TEEC_CloseSession(&s);
+}
+
 /* The crypto TA: SHA-256("abc") (FIPS 180-4) through a memory reference. */
 static void crypto_tests(void) {
   TEEC_Session s;
@@ -515,8 +541,21 @@ static void crypto_tests(void) {
   TEEC_CloseSession(&s);
 }
 
-int main(void) {
+/* What needs the trusted OS's RPC to the normal world, which the OP-TEE SMC
+ * ABI does not have yet (--smc-abi: /init passes it there): reported as
+ * skipped, by name, and the system test accepts that only on optee-smc. */
+static const char* const needs_rpc[] = {
+    "concurrent: two sessions", "concurrent: both calls into the one instance finish (the second waits)",
+    "storage: OpenSession", "storage: WRITE an object", "storage: READ it back", "storage: open, seek, write, read",
+    "storage: CREATE of an existing object -> ACCESS_CONFLICT", "storage: READ into 4 bytes -> SHORT_BUFFER and the size",
+    "storage: tee-supplicant's file holds no plaintext", "storage: a new session reads it",
+    "storage: DELETE, then READ -> ITEM_NOT_FOUND",
+    "loaded TA: OpenSession loads it through tee-supplicant", "loaded TA: INC_VALUE 9 -> 10",
+    "loaded TA: changed after signing -> SECURITY from the TEE", "loaded TA: another TA's file under this UUID -> SECURITY"};
+
+int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
+  const int smc_abi = argc > 1 && !strcmp(argv[1], "--smc-abi");
   TEEC_Result r = TEEC_InitializeContext(NULL, &ctx);
   if (!check("InitializeContext", r == TEEC_SUCCESS, "0x%08x", r)) {
     printf("%d passed, %d failed\n", passed, failed);
@@ -528,8 +567,14 @@ int main(void) {
   caller_tests(&hello);
   hostile_tests(&hello);
   cancel_tests(&hello);
-  concurrency_tests();
-  storage_tests();
+  if (smc_abi) {
+    for (size_t i = 0; i < sizeof needs_rpc / sizeof needs_rpc[0]; ++i)
+      printf("ok %d - %s # SKIP no RPC over the OP-TEE SMC ABI yet\n", ++passed + failed, needs_rpc[i]);
+  } else {
+    concurrency_tests();
+    storage_tests();
+    loaded_ta_tests();
+  }
   crypto_tests();
   latency(&hello);
   TEEC_CloseSession(&hello);

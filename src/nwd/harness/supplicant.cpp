@@ -10,7 +10,7 @@ bool g_bogus_shm = false;
 unsigned g_served = 0, g_buffers_out = 0;
 
 namespace {
-constexpr uint32_t kCmdFs = 2, kCmdGetTime = 3, kCmdNotification = 4, kCmdSuspend = 5, kCmdShmAlloc = 6, kCmdShmFree = 7;
+constexpr uint32_t kCmdLoadTa = 0, kCmdFs = 2, kCmdGetTime = 3, kCmdNotification = 4, kCmdSuspend = 5, kCmdShmAlloc = 6, kCmdShmFree = 7;
 constexpr uint64_t kValueIn = 1, kValueOut = 2, kFmemOut = 6;
 constexpr uint32_t kSuccess = 0, kBadParameters = 0xFFFF0006, kItemNotFound = 0xFFFF0008, kGeneric = 0xFFFF0000,
                    kOutOfMemory = 0xFFFF000C, kAccessConflict = 0xFFFF0003;
@@ -200,6 +200,18 @@ void serve(volatile uint8_t* rpc) {
   // trusted OS then answers BUSY), and sleeps by returning at once.
   if (cmd == kCmdNotification) ret = get(param(rpc, 0), 8) == 1 ? kSuccess : kBadParameters;
   if (cmd == kCmdSuspend) ret = kSuccess;
+  // OPTEE_RPC_CMD_LOAD_TA: the harness has no TA files, but one UUID
+  // (all 0xEE bytes) gets 8 KiB of garbage, which the trusted OS must refuse.
+  if (cmd == kCmdLoadTa) {
+    const bool garbage = get(param(rpc, 0), 8) == 0xEEEEEEEEEEEEEEEEull && get(param(rpc, 0), 16) == 0xEEEEEEEEEEEEEEEEull;
+    uint64_t n = 0;
+    volatile uint8_t* out = get(param(rpc, 1), 24) == ~0ull ? nullptr : memref(param(rpc, 1), n);
+    ret = garbage ? kSuccess : kItemNotFound;
+    if (garbage) {
+      for (uint64_t i = 0; out && i < n && i < 8192; ++i) out[i] = static_cast<uint8_t>(0x41 + i);
+      put(param(rpc, 1), 16, 8192);
+    }
+  }
   put(rpc, 20, ret, 4);
   put(rpc, 24, 2, 4);  // TEEC_ORIGIN_COMMS
 }

@@ -178,10 +178,18 @@ TEST(tas, hello_session_values_and_counts) {
 
 TEST(tas, unknown_ta_is_item_not_found) {
   ASSERT_TRUE(ready());
+  // Not in the store; the trusted OS asks the normal world (LOAD_TA),
+  // which has no such file.
   const Uuid nobody = uuid(0x12345678, 0x9abc, 0xdef0, 1, 2, 3, 4, 5, 6, 7, 8);
   EXPECT_EQ(open(nobody), 0u);
   EXPECT_EQ(ret(), kItemNotFound);
   EXPECT_EQ(origin(), kOriginTee);
+  // A "TA" the normal world makes up is refused before any of it is used.
+  const Uuid garbage = uuid(0xEEEEEEEE, 0xEEEE, 0xEEEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE);
+  EXPECT_EQ(open(garbage), 0u);
+  EXPECT_EQ(ret(), 0xFFFF000Fu);  // TEE_ERROR_SECURITY
+  EXPECT_EQ(origin(), kOriginTee);
+  EXPECT_EQ(harness::supplicant::g_buffers_out, 0u);
 }
 
 TEST(tas, memrefs_over_scattered_pages) {
