@@ -66,6 +66,10 @@ class RpcService {
   // for us; and back.
   virtual bool rpc_alloc(uint64_t size, RpcBuffer& out) = 0;
   virtual void rpc_free(const RpcBuffer& buffer) = 0;
+  // A null memory reference (a size only: LOAD_TA's size query) as this
+  // front end encodes it: FF-A's FMEM with the invalid global ID, the SMC
+  // ABI's RMEM with shm_ref 0 (what Linux takes for "no buffer").
+  virtual MsgParam null_memref(uint64_t attr) const { return MsgParam{attr, 0, 0, kFmemInvalidGlobalId}; }
 
  protected:
   ~RpcService() = default;

@@ -151,6 +151,7 @@ class OpteeSmcAbi final : public optee::RpcService {
   bool rpc(optee::RpcMsg& msg) override;
   bool rpc_alloc(uint64_t size, optee::RpcBuffer& out) override;
   void rpc_free(const optee::RpcBuffer& buffer) override;
+  optee::MsgParam null_memref(uint64_t attr) const override { return optee::MsgParam{attr, 0, 0, 0}; }
 
  private:
   struct Shm {

@@ -38,7 +38,7 @@ const optee::TaImage* TaHost::load_ta(const optee::TaUuid& uuid, uint32_t& resul
   m.cmd = kLoadTa;
   m.num_params = 2;
   m.params[0] = optee::MsgParam{optee::msg_attr::value_input, lo, hi, 0};
-  m.params[1] = optee::MsgParam{optee::msg_attr::fmem_output, 0, 0, optee::kFmemInvalidGlobalId};
+  m.params[1] = rpc_->null_memref(optee::msg_attr::fmem_output);
   if (!rpc_->rpc(m) || m.ret != TEE_SUCCESS) return nullptr;  // not there (or no supplicant)
   const uint64_t size = m.params[1].b;
   const uint64_t room = dyn_end_ - dyn_next_;

@@ -74,16 +74,6 @@ TESTS = ["InitializeContext", "hello: OpenSession", "hello: INC_VALUE 41 -> 42",
     "latency: 200 INC_VALUE invocations", "FinalizeContext"]
 OK = re.compile(r"^ok \d+ - (.*)$")
 SKIP = " # SKIP "
-# teec-check's tests that need the trusted OS's RPC to the normal world.
-NEEDS_RPC = {"concurrent: two sessions", "concurrent: both calls into the one instance finish (the second waits)",
-             "storage: OpenSession", "storage: WRITE an object", "storage: READ it back",
-             "storage: open, seek, write, read", "storage: CREATE of an existing object -> ACCESS_CONFLICT",
-             "storage: READ into 4 bytes -> SHORT_BUFFER and the size",
-             "storage: tee-supplicant's file holds no plaintext", "storage: a new session reads it",
-             "storage: DELETE, then READ -> ITEM_NOT_FOUND",
-             "loaded TA: OpenSession loads it through tee-supplicant", "loaded TA: INC_VALUE 9 -> 10",
-             "loaded TA: changed after signing -> SECURITY from the TEE",
-             "loaded TA: another TA's file under this UUID -> SECURITY"}
 CLOSING = re.compile(r"^(\d+) passed, (\d+) failed$")
 BENCH = re.compile(r"^bench teec_invoke_latency_ticks (\d+) freq_hz (\d+)")
 # The hostile TA's faults and panics are reported as errors by design (and
@@ -108,11 +98,10 @@ def judge(output, abi="ffa"):
     verdict += [f"found {line!r} ({abi} transport)" for line in ABI_FORBIDDEN[abi] if line in output]
     lines = [l.strip() for l in output.splitlines()]
     oks = [m.group(1) for m in map(OK.match, lines) if m]
-    # Skipped tests (TAP "# SKIP"): only those that need RPC, and only over
-    # the SMC ABI, which has none yet (docs/configurations.md).
-    skipped = {t.split(SKIP, 1)[0] for t in oks if SKIP in t}
-    verdict += [f"teec-check: skipped {t!r}" for t in skipped if abi != "smc" or t not in NEEDS_RPC]
-    passed = {t for t in oks if SKIP not in t} | (skipped & NEEDS_RPC if abi == "smc" else set())
+    # A skipped test (TAP "# SKIP") is no pass, over either transport: both
+    # carry the trusted OS's RPC now.
+    verdict += [f"teec-check: skipped {t.split(SKIP, 1)[0]!r}" for t in oks if SKIP in t]
+    passed = {t for t in oks if SKIP not in t}
     verdict += [f"teec-check: {l}" for l in lines if l.startswith("not ok ")]
     verdict += [f"teec-check: no 'ok N - {t}'" for t in TESTS if t not in passed]
     closing = [m for m in map(CLOSING.match, lines) if m]

@@ -42,10 +42,7 @@ int main(void) {
   if (exists("/usr/bin/teec-check")) {
     char* env[] = {"PATH=/usr/sbin:/usr/bin", 0};
     char* supplicant[] = {"/usr/sbin/tee-supplicant", 0};
-    /* The OP-TEE SMC ABI (TF-A's way: /firmware/optee in the device tree)
-       has no RPC to the normal world yet: the client skips what needs it. */
-    char* check[] = {"/usr/bin/teec-check", 0, 0};
-    if (exists("/sys/firmware/devicetree/base/firmware/optee")) check[1] = "--smc-abi";
+    char* check[] = {"/usr/bin/teec-check", 0};
     if (fork() == 0) {
       execve(supplicant[0], supplicant, env);
       printf("tessera-init: cannot start tee-supplicant\n");

@@ -541,21 +541,8 @@ static void crypto_tests(void) {
   TEEC_CloseSession(&s);
 }
 
-/* What needs the trusted OS's RPC to the normal world, which the OP-TEE SMC
- * ABI does not have yet (--smc-abi: /init passes it there): reported as
- * skipped, by name, and the system test accepts that only on optee-smc. */
-static const char* const needs_rpc[] = {
-    "concurrent: two sessions", "concurrent: both calls into the one instance finish (the second waits)",
-    "storage: OpenSession", "storage: WRITE an object", "storage: READ it back", "storage: open, seek, write, read",
-    "storage: CREATE of an existing object -> ACCESS_CONFLICT", "storage: READ into 4 bytes -> SHORT_BUFFER and the size",
-    "storage: tee-supplicant's file holds no plaintext", "storage: a new session reads it",
-    "storage: DELETE, then READ -> ITEM_NOT_FOUND",
-    "loaded TA: OpenSession loads it through tee-supplicant", "loaded TA: INC_VALUE 9 -> 10",
-    "loaded TA: changed after signing -> SECURITY from the TEE", "loaded TA: another TA's file under this UUID -> SECURITY"};
-
-int main(int argc, char** argv) {
+int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
-  const int smc_abi = argc > 1 && !strcmp(argv[1], "--smc-abi");
   TEEC_Result r = TEEC_InitializeContext(NULL, &ctx);
   if (!check("InitializeContext", r == TEEC_SUCCESS, "0x%08x", r)) {
     printf("%d passed, %d failed\n", passed, failed);
@@ -567,14 +554,9 @@ int main(int argc, char** argv) {
   caller_tests(&hello);
   hostile_tests(&hello);
   cancel_tests(&hello);
-  if (smc_abi) {
-    for (size_t i = 0; i < sizeof needs_rpc / sizeof needs_rpc[0]; ++i)
-      printf("ok %d - %s # SKIP no RPC over the OP-TEE SMC ABI yet\n", ++passed + failed, needs_rpc[i]);
-  } else {
-    concurrency_tests();
-    storage_tests();
-    loaded_ta_tests();
-  }
+  concurrency_tests();
+  storage_tests();
+  loaded_ta_tests();
   crypto_tests();
   latency(&hello);
   TEEC_CloseSession(&hello);
