@@ -30,6 +30,7 @@ static_assert(TaHost::kMaxInstances * TA_IMAGE_MAX == plat::kTaRamEnd - plat::kT
     g_tables[TaHost::kMaxInstances][TaHost::kTablesPerInstance];
 // Zeroed when an instance takes its slot (never at boot: 64 KiB).
 [[gnu::section(".noinit")]] alignas(4096) uint8_t g_param_pages[TaHost::kMaxInstances][kPage];
+[[gnu::section(".noinit")]] constinit optee::CallParams g_nested[TaHost::kMaxInstances];
 
 void flush_asid(uint64_t asid) {
   arch::dsb_ish();
@@ -80,6 +81,8 @@ bool TaHost::init(lib::ByteView store, ffa::EndpointId self, arch::mmu::PageTabl
 uint64_t TaHost::slot_pa(const Instance& in) const {
   return plat::kTaRamBase + static_cast<uint64_t>(&in - instances_) * TA_IMAGE_MAX;
 }
+optee::CallParams& TaHost::nested(const Instance& in) const { return g_nested[&in - instances_]; }
+
 ta_param_page& TaHost::param_page(const Instance& in) const {
   return *reinterpret_cast<ta_param_page*>(g_param_pages[&in - instances_]);
 }

@@ -49,7 +49,6 @@ class TaHost final : public optee::TaService {
     bool session_slot_used[TA_MAX_SESSIONS];
     std::optional<arch::mmu::PageTable> tables;
     SpContext ctx;
-    optee::CallParams nested;  // the parameters of its own TA-to-TA call
     // Clients' calls waiting for it to be free, by their wait-queue keys.
     uint8_t waiting[8];
     unsigned waiting_count;
@@ -71,6 +70,9 @@ class TaHost final : public optee::TaService {
   // ta_loader.cpp: a TA the store lacks, from tee-supplicant, signed.
   const optee::TaImage* load_ta(const optee::TaUuid& uuid, uint32_t& result);
   uint64_t slot_pa(const Instance& in) const;
+  // The parameters of an instance's own TA-to-TA call (kept out of the
+  // object, in .noinit: 4 KiB each, always written before they are read).
+  optee::CallParams& nested(const Instance& in) const;
   ta_param_page& param_page(const Instance& in) const;
   uint64_t asid(const Instance& in) const;
   Instance* create_instance(const optee::TaImage& ta, unsigned depth, uint32_t& result, uint32_t& origin);

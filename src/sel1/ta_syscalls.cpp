@@ -132,7 +132,7 @@ void TaHost::put_back(Instance& in, const optee::CallParams& params) {
 
 uint32_t TaHost::ta_open(Instance& in, uint32_t& origin, uint32_t& session) {
   origin = TEE_ORIGIN_TEE;
-  optee::CallParams& cp = in.nested;
+  optee::CallParams& cp = nested(in);
   if (!ta_params(in, cp)) return TEE_ERROR_BAD_PARAMETERS;
   optee::TaUuid uuid;
   memcpy(uuid.bytes, param_page(in).uuid, 16);
@@ -146,7 +146,7 @@ uint32_t TaHost::ta_invoke(Instance& in, uint32_t session, uint32_t command, uin
   origin = TEE_ORIGIN_TEE;
   Session* s = find_session(self_, static_cast<int>(&in - instances_), session);
   if (!s) return TEE_ERROR_BAD_PARAMETERS;
-  optee::CallParams& cp = in.nested;
+  optee::CallParams& cp = nested(in);
   if (!ta_params(in, cp)) return TEE_ERROR_BAD_PARAMETERS;
   const uint32_t r = run_invoke(*s, in.depth + 1, command, cp, 0, origin);
   put_back(in, cp);
