@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "arch/fake/fake_placement.h"
+#include "arch/fake/fake_threads.h"
 #include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "lib/lcg.h"
@@ -60,43 +61,9 @@ uint64_t get(const uint8_t* b, size_t off, size_t n) {
 }
 
 // Threads whose work an "interrupt" stops when the input says so.
-class FuzzThreads final : public sel1::ThreadService {
+class FuzzThreads final : public fake::FakeThreads<4> {
  public:
-  static constexpr unsigned kThreads = 4;
-  bool suspend_next = false;
-  unsigned free_thread() const override {
-    for (unsigned t = 0; t < kThreads; ++t)
-      if (!fn_[t]) return t;
-    return kNone;
-  }
-  bool run(unsigned t, void (*fn)(void*), void* arg) override {
-    FUZZ_CHECK(t < kThreads && !fn_[t]);
-    if (suspend_next) {
-      suspend_next = false;
-      fn_[t] = fn;
-      arg_[t] = arg;
-      return false;
-    }
-    fn(arg);
-    return true;
-  }
-  bool suspended(unsigned t) const override { return t < kThreads && fn_[t]; }
-  // No TA host here, so nothing makes RPCs.
-  void yield_for_rpc() override {}
-  bool waiting_rpc(unsigned) const override { return false; }
-  unsigned current() const override { return kNone; }
-  void preemption_point() override {}
-  bool resume(unsigned t) override {
-    FUZZ_CHECK(suspended(t));
-    void (*fn)(void*) = fn_[t];
-    fn_[t] = nullptr;
-    fn(arg_[t]);
-    return true;
-  }
-
- private:
-  void (*fn_[kThreads])(void*) = {};
-  void* arg_[kThreads] = {};
+  FuzzThreads() { misuse = [](const char*) { FUZZ_CHECK(false); }; }
 };
 
 // A transaction the normal world made, as the harness knows it.

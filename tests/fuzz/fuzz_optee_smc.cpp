@@ -10,6 +10,7 @@
 #include <cstring>
 #include <new>
 
+#include "arch/fake/fake_threads.h"
 #include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "sel1/optee_smc_abi.h"
@@ -26,39 +27,11 @@ struct Dram final : sel1::NsMemory {
   }
 };
 
-struct Threads final : sel1::ThreadService {
+// Threads whose work the input stops "by an interrupt" (one bit per run).
+struct Threads final : fake::FakeThreads<4> {
   FuzzInput* in = nullptr;
-  bool suspended_[4] = {};
-  void (*fn_[4])(void*) = {};
-  void* arg_[4] = {};
-  unsigned free_thread() const override {
-    for (unsigned t = 0; t < 4; ++t)
-      if (!suspended_[t]) return t;
-    return kNone;
-  }
-  bool run(unsigned t, void (*fn)(void*), void* arg) override {
-    FUZZ_CHECK(t < 4 && !suspended_[t]);
-    if (in->byte() & 1) {
-      suspended_[t] = true;
-      fn_[t] = fn;
-      arg_[t] = arg;
-      return false;
-    }
-    fn(arg);
-    return true;
-  }
-  bool suspended(unsigned t) const override { return t < 4 && suspended_[t]; }
-  // No RPCs here: threads stop only as an interrupt would stop them.
-  void yield_for_rpc() override {}
-  bool waiting_rpc(unsigned) const override { return false; }
-  unsigned current() const override { return kNone; }
-  void preemption_point() override {}
-  bool resume(unsigned t) override {
-    FUZZ_CHECK(suspended(t));
-    suspended_[t] = false;
-    fn_[t](arg_[t]);
-    return true;
-  }
+  Threads() { misuse = [](const char*) { FUZZ_CHECK(false); }; }
+  bool suspend_now() override { return in->byte() & 1; }
 };
 
 struct Tas final : optee::TaService {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch/fake/fake_placement.h"
+#include "arch/fake/fake_threads.h"
 #include "lib/lcg.h"
 #include "optee/ta_service.h"
 #include "spmc/core.h"
@@ -73,42 +74,7 @@ TEST(OpteeEndpoint, CallsNotOfferedYetAreNotSupported) {
 
 // Threads the way a test wants them: run() suspends when told to (the
 // work has not run yet), resume() then runs it to the end.
-class FakeThreads final : public sel1::ThreadService {
- public:
-  bool suspend_next = false;
-  unsigned free_thread() const override {
-    for (unsigned t = 0; t < 2; ++t)
-      if (!suspended_[t]) return t;
-    return kNone;
-  }
-  bool run(unsigned t, void (*fn)(void*), void* arg) override {
-    if (suspend_next) {
-      suspend_next = false;
-      suspended_[t] = true;
-      fn_[t] = fn;
-      arg_[t] = arg;
-      return false;
-    }
-    fn(arg);
-    return true;
-  }
-  bool suspended(unsigned t) const override { return t < 2 && suspended_[t]; }
-  // No RPCs here: these tests suspend only as an interrupt would.
-  void yield_for_rpc() override {}
-  bool waiting_rpc(unsigned) const override { return false; }
-  unsigned current() const override { return kNone; }
-  void preemption_point() override {}
-  bool resume(unsigned t) override {
-    suspended_[t] = false;
-    fn_[t](arg_[t]);
-    return true;
-  }
-
- private:
-  bool suspended_[2] = {};
-  void (*fn_[2])(void*) = {};
-  void* arg_[2] = {};
-};
+using FakeThreads = fake::FakeThreads<2>;
 
 TEST(OpteeEndpoint, YieldingSpinDoneInterruptedResumedAndBusy) {
   OpteeEndpoint ep(kBuildId);

@@ -5,6 +5,8 @@
 // information).
 #include <gtest/gtest.h>
 
+#include "arch/fake/fake_threads.h"
+
 #include <array>
 #include <condition_variable>
 #include <functional>
@@ -45,43 +47,7 @@ class FakeDram final : public sel1::NsMemory {
   }
 };
 
-class FakeThreads final : public sel1::ThreadService {
- public:
-  bool suspend_next = false;
-  unsigned count = 4;
-  unsigned free_thread() const override {
-    for (unsigned t = 0; t < count; ++t)
-      if (!suspended_[t]) return t;
-    return kNone;
-  }
-  bool run(unsigned t, void (*fn)(void*), void* arg) override {
-    if (suspend_next) {
-      suspend_next = false;
-      suspended_[t] = true;
-      fn_[t] = fn;
-      arg_[t] = arg;
-      return false;
-    }
-    fn(arg);
-    return true;
-  }
-  bool suspended(unsigned t) const override { return t < 4 && suspended_[t]; }
-  // No RPCs here: threads stop only as an interrupt would stop them.
-  void yield_for_rpc() override {}
-  bool waiting_rpc(unsigned) const override { return false; }
-  unsigned current() const override { return kNone; }
-  void preemption_point() override {}
-  bool resume(unsigned t) override {
-    suspended_[t] = false;
-    fn_[t](arg_[t]);
-    return true;
-  }
-
- private:
-  bool suspended_[4] = {};
-  void (*fn_[4])(void*) = {};
-  void* arg_[4] = {};
-};
+using FakeThreads = fake::FakeThreads<4>;
 
 class Tas final : public optee::TaService {
  public:
