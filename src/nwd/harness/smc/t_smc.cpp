@@ -4,6 +4,8 @@
 // and CLOSE_SESSION of the hello TA in an optee_msg_arg in normal-world
 // DRAM, with room for the RPC argument after it; then what a hostile
 // normal world sends, which must be refused without harm.
+#include "arch/aarch64/sysreg.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/smc/optee_smc_client.h"
 #include "nwd/harness/test.h"
 #include "tas.h"
@@ -195,6 +197,29 @@ TEST(smc, close_session) {
   // Closed: the session is gone.
   uint64_t value = 1;
   EXPECT_TRUE(inc_value(g_session, value) != kTeeSuccess);
+}
+
+// A normal-world interrupt while the TA runs: the trusted OS stops the
+// thread and answers RPC_FOREIGN_INTR (the harness takes its interrupt on
+// the way back), RETURN_FROM_RPC resumes it and the call completes. The
+// TA waits in TEE_Wait; the stand-in supplicant refuses SUSPEND (not
+// implemented), so the wait spins in the trusted OS's thread, preemptible.
+TEST(smc, foreign_interrupt_resumes_call) {
+  ASSERT_EQ(open_session(kHello), kOk);
+  ASSERT_EQ(kArg.ret(), kTeeSuccess);
+  const uint32_t session = kArg.session();
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  const unsigned before = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
+  harness::gic::arm_physical_timer(arch::cntfrq() / 1000);  // 1 ms
+  kArg.clear();
+  kArg.set_header(kCmdInvoke, TA_HELLO_CMD_WAIT, session, 1);
+  kArg.set_param(0, kAttrValueInput, 5 /* ms */, 0, 0);
+  RpcLog log;
+  EXPECT_EQ(call_with_arg(kArg, &log), kOk);
+  EXPECT_EQ(kArg.ret(), kTeeSuccess);
+  EXPECT_TRUE(log.foreign_intr >= 1);
+  EXPECT_TRUE(harness::gic::taken(harness::gic::kPhysicalTimerPpi) > before);
+  EXPECT_EQ(close_session(session), kOk);
 }
 
 // A TA that is not in the store is asked of the supplicant (RPC_CMD
