@@ -112,6 +112,18 @@ tessera_image(harness_v1_0 ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)
 
+# The normal world for the optee-smc configuration without Linux: the
+# classic OP-TEE SMC ABI as Linux's smc_abi.c speaks it (group smc), no
+# FF-A; the test framework, exception vectors and console are the FF-A
+# harness's.
+tessera_image(harness_smc ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
+  SOURCES src/nwd/harness/entry.S src/nwd/harness/vectors.S src/nwd/harness/smc/main.cpp
+          src/nwd/harness/test.cpp src/nwd/harness/fault.cpp src/nwd/harness/gic.cpp
+          src/nwd/harness/smc/optee_smc_client.cpp src/nwd/harness/smc/bench_smc.cpp
+          src/nwd/harness/smc/t_smc.cpp
+          src/nwd/harness/call_log.cpp)
+target_include_directories(harness_smc.elf PRIVATE ${CMAKE_SOURCE_DIR}/tas)
+
 # The manifest checker, built for the build machine with its own compiler
 # (this tree cross-compiles): every partition manifest is refused at build
 # time, with the property named, before it can be packaged.
@@ -305,6 +317,10 @@ if(TESSERA_LINUX)
   tessera_config(optee-smc MANIFEST ${CMAKE_SOURCE_DIR}/configs/optee-smc/tos_manifest.dts TOS sel1_tos
                  NWD linux MONITOR el3_opteed)
 endif()
+# The optee-smc configuration with the SMC harness in place of Linux (a
+# test configuration; needs no Linux build).
+tessera_config(optee-smc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/optee-smc/tos_manifest.dts TOS sel1_tos
+               NWD harness_smc MONITOR el3_opteed)
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
                NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
