@@ -56,6 +56,15 @@ struct RpcBuffer {
   }
 };
 
+// Both front ends' encoding of a request and decoding of its answer: the
+// request as a struct optee_msg_arg at `at` in `mem` (false when it does
+// not fit); the answer read back once into `msg` (ret, ret_origin and the
+// parameters). An answer that is not the request's command with its
+// parameter count is TEE_ERROR_COMMUNICATION from the communication layer.
+inline constexpr uint32_t kTeeErrorCommunication = 0xFFFF000E, kTeeOriginComms = 2;
+bool put_rpc_request(lib::MutableByteView mem, uint64_t at, const RpcMsg& msg);
+void take_rpc_answer(lib::ByteView mem, uint64_t at, RpcMsg& msg);
+
 class RpcService {
  public:
   // From inside a call's thread: the normal world carries out `msg`; its

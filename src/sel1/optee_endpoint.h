@@ -49,8 +49,8 @@ inline constexpr uint32_t kTeeErrorNotImplemented = 0xFFFF0009;
 inline constexpr uint32_t kTeeOriginTee = 3;
 inline constexpr uint32_t kTeeErrorTargetDead = 0xFFFF3024;
 inline constexpr uint32_t kTeeErrorOutOfMemory = 0xFFFF000C;
-inline constexpr uint32_t kTeeOriginComms = 2;
-inline constexpr uint32_t kTeeErrorCommunication = 0xFFFF000E;
+inline constexpr uint32_t kTeeOriginComms = optee::kTeeOriginComms;
+inline constexpr uint32_t kTeeErrorCommunication = optee::kTeeErrorCommunication;
 
 // OP-TEE's FF-A ABI version (OPTEE_FFA_VERSION_MAJOR/MINOR).
 inline constexpr uint32_t kOpteeFfaApiMajor = 1;

@@ -22,26 +22,10 @@ bool OpteeEndpoint::rpc(optee::RpcMsg& msg) {
   const uint64_t at = c.offset + optee::kMsgArgHeader + uint64_t{c.request.num_params} * optee::kMsgParamSize;
   const uint64_t room = optee::kMsgArgHeader + optee::kRpcMaxParams * optee::kMsgParamSize;
   if (at > mem.size() || mem.size() - at < room) return false;  // no room was left for it
-  bool ok = mem.put_le32(at + 0, msg.cmd) && mem.put_le32(at + 4, 0) && mem.put_le64(at + 8, 0) &&
-            mem.put_le64(at + 16, 0) && mem.put_le32(at + 24, 0) && mem.put_le32(at + 28, msg.num_params);
-  for (uint32_t i = 0; ok && i < msg.num_params; ++i) {
-    const uint64_t p = at + optee::kMsgArgHeader + i * optee::kMsgParamSize;
-    ok = mem.put_le64(p, msg.params[i].attr) && mem.put_le64(p + 8, msg.params[i].a) &&
-         mem.put_le64(p + 16, msg.params[i].b) && mem.put_le64(p + 24, msg.params[i].c);
-  }
-  if (!ok) return false;
+  if (!optee::put_rpc_request(mem, at, msg)) return false;
   threads_->yield_for_rpc();
-  // Resumed: the answer, as the normal world left it. Anything malformed
-  // is a communication failure, never a reason to read past the request.
-  auto answer = optee::read_msg_arg(mem.view(), at);
-  if (!answer || answer->num_params != msg.num_params || answer->cmd != msg.cmd) {
-    msg.ret = kTeeErrorCommunication;
-    msg.ret_origin = kTeeOriginComms;
-    return true;
-  }
-  msg.ret = answer->ret;
-  msg.ret_origin = answer->ret_origin;
-  for (uint32_t i = 0; i < msg.num_params; ++i) msg.params[i] = answer->params[i];
+  // Resumed: the answer, as the normal world left it.
+  optee::take_rpc_answer(mem.view(), at, msg);
   return true;
 }
 

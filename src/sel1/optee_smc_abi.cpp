@@ -499,29 +499,11 @@ bool OpteeSmcAbi::rpc(optee::RpcMsg& msg) {
   Call& c = calls_[t];
   if (c.rpc_pa == 0 || !is_ns(c.rpc_pa, kRpcArgBytes)) return false;  // no room was given for it
   lib::MutableByteView mem = memory_.bytes(c.rpc_pa, kRpcArgBytes);
-  bool ok = mem.put_le32(0, msg.cmd) && mem.put_le32(4, 0) && mem.put_le64(8, 0) && mem.put_le64(16, 0) &&
-            mem.put_le32(24, 0) && mem.put_le32(28, msg.num_params);
-  for (uint32_t i = 0; ok && i < msg.num_params; ++i) {
-    const uint64_t p = optee::kMsgArgHeader + i * optee::kMsgParamSize;
-    ok = mem.put_le64(p, msg.params[i].attr) && mem.put_le64(p + 8, msg.params[i].a) &&
-         mem.put_le64(p + 16, msg.params[i].b) && mem.put_le64(p + 24, msg.params[i].c);
-  }
-  if (!ok) return false;
+  if (!optee::put_rpc_request(mem, 0, msg)) return false;
   threads_->yield_for_rpc();
   // Resumed: the answer, copied once (the normal world may rewrite it
-  // meanwhile). Anything malformed is a communication failure.
-  uint8_t copy[kRpcArgBytes];
-  const lib::MutableByteView src = memory_.bytes(c.rpc_pa, kRpcArgBytes);
-  for (uint64_t i = 0; i < kRpcArgBytes; ++i) copy[i] = src.data()[i];
-  auto answer = optee::read_msg_arg(lib::ByteView(copy, kRpcArgBytes), 0);
-  if (!answer || answer->num_params != msg.num_params || answer->cmd != msg.cmd) {
-    msg.ret = kTeeErrorCommunication;
-    msg.ret_origin = kTeeOriginComms;
-    return true;
-  }
-  msg.ret = answer->ret;
-  msg.ret_origin = answer->ret_origin;
-  for (uint32_t i = 0; i < msg.num_params; ++i) msg.params[i] = answer->params[i];
+  // meanwhile).
+  optee::take_rpc_answer(memory_.bytes(c.rpc_pa, kRpcArgBytes).view(), 0, msg);
   return true;
 }
 

@@ -3,23 +3,13 @@
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
+#include "nwd/harness/measure.h"
 #include "nwd/harness/test.h"
 
 namespace harness {
 namespace {
 
-constexpr unsigned kIterations = 2000;
-
-template <typename Fn>
-uint64_t measure(Fn&& fn, unsigned iterations = kIterations) {
-  fn();  // warm up (and make sure the call works)
-  const uint64_t t0 = arch::cntpct();
-  for (unsigned i = 0; i < iterations; ++i) fn();
-  const uint64_t t1 = arch::cntpct();
-  return ticks_to_instructions(t1 - t0) / iterations;
-}
-
-void report(const char* name, uint64_t instructions) { printf("# bench {} {}\n", name, instructions); }
+constexpr unsigned kIterations = kBenchIterations;
 
 // FFA_MEM_SHARE (`pages` contiguous pages, to echo) + echo's retrieve,
 // read and relinquish + FFA_MEM_RECLAIM, per cycle.
@@ -78,34 +68,9 @@ void measure_optee_invoke(uint16_t tos) {
     while (a.w(3) == 0 && a.w(4) == 2) a = raw_call(ffa::Func::msg_send_direct_req_32, tos, 0, 0x80000001u, 0, 0, 0, a.w(7));
     return a.w(3) == 0;
   };
-  for (unsigned i = 0; i < 28; ++i) arg[i] = 0;
-  // OPEN_SESSION of hello (8aaaf200-2450-11e4-abe2-0002a5d5c51b).
-  arg[3] = uint64_t{2} << 32;  // num_params
-  arg[4] = 0x101;
-  arg[5] = 0xE4115024'00F2AA8Aull;
-  arg[6] = 0x1BC5D5A5'0200E2ABull;
-  arg[8] = 0x101;
-  if (!send() || (arg[2] >> 32) != 0) return;
-  const uint64_t session = arg[1] & 0xFFFFFFFF;
-  bool ok = true;
-  uint64_t value = 0;
-  const uint64_t cost = measure([&] {
-    arg[0] = 1 | uint64_t{0} << 32;      // INVOKE_COMMAND, func 0 (INC_VALUE)
-    arg[1] = session;                    // session, cancel_id 0
-    arg[2] = 0;                          // pad, ret
-    arg[3] = uint64_t{1} << 32;          // num_params
-    arg[4] = 3;                          // value in-out
-    arg[5] = value;
-    ok = ok && send() && (arg[2] >> 32) == 0 && arg[5] == value + 1;  // ret, the new value
-    value = arg[5];
-  });
-  arg[0] = 2;  // CLOSE_SESSION
-  arg[2] = 0;
-  arg[3] = 0;
-  send();
+  measure_hello_invoke(arg, send, "optee_invoke_hello_ta_ffa");
   raw_call(ffa::Func::msg_send_direct_req_32, tos, 0, 3, static_cast<uint32_t>(handle), handle >> 32);
   raw_call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32);
-  if (ok) report("optee_invoke_hello_ta_ffa", cost);
 }
 
 // The normal world notifies echo and schedules it as a driver would:
@@ -174,7 +139,6 @@ void measure_partition_interrupt() {
 
 }  // namespace
 
-uint64_t ticks_to_instructions(uint64_t ticks) { return ticks * 1000000000ull / arch::cntfrq(); }
 
 void run_benchmarks(uint64_t boot_ticks) {
   report("boot_to_nwd", ticks_to_instructions(boot_ticks));

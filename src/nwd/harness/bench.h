@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
+#include "nwd/harness/measure.h"
+
 namespace harness {
-// Instructions represented by `ticks` of the generic counter.
-uint64_t ticks_to_instructions(uint64_t ticks);
 // Runs every benchmark and prints "# bench <name> <instructions>" lines.
 void run_benchmarks(uint64_t boot_ticks);
 }  // namespace harness
