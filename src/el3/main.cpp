@@ -100,9 +100,14 @@ bool add_optee_node(lib::FdtWriter& w) {
     if (!added) return false;
     firmware = *added;
   }
+  // `interrupts`: the trusted OS's asynchronous notifications, SPI 187
+  // (INTID 219, sel1/async_signals.h), edge-triggered, as OP-TEE's QEMU
+  // port describes it; big-endian cells <GIC_SPI 187 IRQ_TYPE_EDGE_RISING>.
+  static constexpr uint8_t kInterrupts[12] = {0, 0, 0, 0, 0, 0, 0, 187, 0, 0, 0, 1};
   auto optee = w.add_node(firmware, "optee");
   return optee && w.add_prop_string(*optee, "method", "smc") &&
-         w.add_prop_string(*optee, "compatible", "linaro,optee-tz");
+         w.add_prop_string(*optee, "compatible", "linaro,optee-tz") &&
+         w.add_prop(*optee, "interrupts", kInterrupts, sizeof(kInterrupts));
 }
 #endif
 

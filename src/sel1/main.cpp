@@ -14,6 +14,7 @@
 #include "arch/aarch64/gicv3.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "optee/opteed.h"
+#include "sel1/async_signals.h"
 #include "sel1/optee_endpoint.h"
 #include "sel1/optee_smc_entry.h"
 #include "sel1/secure_timer.h"
@@ -201,6 +202,9 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa, uint64_t dispatcher
   sel1::secure_timer().init(core, manifest.trusted_os_id);
   optee.attach_device(sel1::secure_timer());
   optee.attach_threads(sel1::threads());
+  static sel1::FfaAsyncSignal async_signal(core, manifest.trusted_os_id);
+  static optee::AsyncNotif async(async_signal);
+  optee.attach_async(async);
   // Trusted Applications, from the store the monitor staged.
   sel1::ta_host().init(lib::ByteView(reinterpret_cast<const uint8_t*>(plat::kTaStoreBase),
                                      plat::kTaStoreEnd - plat::kTaStoreBase),

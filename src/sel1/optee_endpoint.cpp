@@ -20,9 +20,10 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
     case optee_msg::exchange_capabilities:
       out[0] = 0;  // success
       out[1] = optee::kRpcMaxParams;
-      // Argument offsets in shared memory are understood (bit 0); async
-      // notifications and protected memory are not offered yet.
-      out[2] = kSecCapArgOffset;
+      // Argument offsets in shared memory are understood (bit 0), and
+      // asynchronous notifications where there are some (bit 1; w6 = 0:
+      // values up to Linux's default). No protected memory.
+      out[2] = kSecCapArgOffset | (async_ ? kSecCapAsyncNotif : 0);
       break;
     case optee_msg::yielding_call_with_arg:
       yielding_call_with_arg(request.sender, request.payload, out);
@@ -45,9 +46,7 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       }
       break;
     case optee_msg::enable_async_notif:
-      // Notifications for OP-TEE's driver are a later issue: refused the
-      // way OP-TEE refuses what it lacks.
-      out[0] = kTeeErrorNotSupported;
+      enable_async_notif(request.sender, request.payload, out);
       break;
     case kTesseraTimerArm:
       out[0] = device_ ? device_->arm(request.payload[1], request.sender, (request.payload[2] & 0xFFFFFFFF) |
@@ -74,6 +73,25 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       out[0] = kTeeErrorBadParameters;
       break;
   }
+}
+
+void OpteeEndpoint::enable_async_notif(ffa::EndpointId caller, const uint64_t* in, uint64_t* out) {
+  if (!async_) {
+    out[0] = kTeeErrorNotImplemented;  // OP-TEE's answer when they are not ready
+    return;
+  }
+  // OP-TEE's driver is the normal world's: a partition has its own FF-A
+  // notifications and no bottom halves to run for us.
+  if (caller.is_secure()) {
+    out[0] = kFfaDenied;
+    return;
+  }
+  // w4 is a notification ID (< 64); w5-w7 MBZ as optee_ffa.h says.
+  if ((in[2] & 0xFFFFFFFF) != 0 || (in[3] & 0xFFFFFFFF) != 0 || (in[4] & 0xFFFFFFFF) != 0) {
+    out[0] = kTeeErrorBadParameters;
+    return;
+  }
+  out[0] = async_->enable(caller.raw(), static_cast<uint32_t>(in[1] & 0xFFFFFFFF));
 }
 
 namespace {

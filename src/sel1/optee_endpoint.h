@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "ffa/ids.h"
+#include "optee/async_notif.h"
 #include "optee/msg_arg.h"
 #include "optee/rpc_service.h"
 #include "optee/ta_service.h"
@@ -37,6 +38,8 @@ inline constexpr uint32_t open_session = 0;
 inline constexpr uint32_t invoke_command = 1;
 inline constexpr uint32_t close_session = 2;
 inline constexpr uint32_t cancel = 3;
+inline constexpr uint32_t do_bottom_half = 6;
+inline constexpr uint32_t stop_async_notif = 7;
 }  // namespace optee_cmd
 
 // FF-A status codes in w3 of OP-TEE's answers (0 is success).
@@ -65,14 +68,18 @@ inline constexpr uint32_t kTesseraFpSelfTest = 0xFFFF5446;
 // TEE_ERROR_BAD_PARAMETERS, OP-TEE's answer to an unknown message.
 inline constexpr uint32_t kTeeErrorBadParameters = 0xFFFF0006;
 inline constexpr uint32_t kTeeErrorNotSupported = 0xFFFF000A;
-// EXCHANGE_CAPABILITIES: w4[7:0] RPC parameter count, w5 capability bits.
+// EXCHANGE_CAPABILITIES: w4[7:0] RPC parameter count, w5 capability bits,
+// w6 the highest notification value (0: Linux's default, 255).
 inline constexpr uint32_t kSecCapArgOffset = 1u << 0;
+inline constexpr uint32_t kSecCapAsyncNotif = 1u << 1;
 
 // Tessera's secure-device messages (not OP-TEE's ABI): arm the secure
 // timer (w4 ticks, w5/w6 the notification IDs the caller bound to us for
 // it; answer w3 = 0 or an FF-A status) and its bottom half (answer w3 = 0,
 // w4 = new events, w5 = all events, w6 = the last interrupt's latency in
-// counter ticks).
+// counter ticks). Armed with no notification IDs (w5 = w6 = 0), the timer
+// asks for OP-TEE's bottom half instead (OPTEE_FFA_ENABLE_ASYNC_NOTIF must
+// be on): the normal world's OPTEE_MSG_CMD_DO_BOTTOM_HALF takes the events.
 inline constexpr uint32_t kTesseraTimerArm = 0xFFFF5354;
 inline constexpr uint32_t kTesseraTimerBottomHalf = 0xFFFF4248;
 // Tessera's long yielding call (not OP-TEE's ABI, but OP-TEE's yielding
@@ -94,6 +101,8 @@ class DeviceService {
  public:
   virtual uint32_t arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) = 0;
   virtual void bottom_half(uint64_t out[3]) = 0;
+  // OP-TEE's asynchronous notifications, for events armed without IDs.
+  virtual void attach_async(optee::AsyncNotif& async) = 0;
 
  protected:
   ~DeviceService() = default;
@@ -116,8 +125,17 @@ class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService
     memory_ = &memory;
     self_ = self;
   }
-  void attach_device(DeviceService& device) { device_ = &device; }
+  void attach_device(DeviceService& device) {
+    device_ = &device;
+    if (async_) device_->attach_async(*async_);
+  }
   void attach_threads(ThreadService& threads) { threads_ = &threads; }
+  // OP-TEE's asynchronous notifications (optee/async_notif.h); without
+  // them EXCHANGE_CAPABILITIES does not offer OPTEE_FFA_SEC_CAP_ASYNC_NOTIF.
+  void attach_async(optee::AsyncNotif& async) {
+    async_ = &async;
+    if (device_) device_->attach_async(async);
+  }
   // Who hosts Trusted Applications; without one, no TA is found.
   void attach_tas(optee::TaService& tas) { tas_ = &tas; }
   // RpcService (optee_rpc.cpp), for the TA host's storage.
@@ -166,6 +184,8 @@ class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService
   Work work_[kMaxThreads] = {};
   Call calls_[kMaxThreads] = {};
   optee::TaService* tas_ = nullptr;
+  optee::AsyncNotif* async_ = nullptr;
+  void enable_async_notif(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   void spin(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   void resume(ffa::EndpointId caller, const uint64_t* in, uint64_t* out);
   // The answer for thread `t` after it ran: done, or interrupted.

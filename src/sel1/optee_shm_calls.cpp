@@ -200,6 +200,18 @@ void OpteeEndpoint::run_command(Call& c) {
       if (tas_) tas_->cancel(optee::CallId{c.caller, a.session, a.cancel_id});
       a.ret = 0;  // GP: a cancellation is a request, answered at once
       break;
+    case optee_cmd::do_bottom_half:
+    case optee_cmd::stop_async_notif:
+      // Neither carries parameters (Linux sends none).
+      if (a.num_params != 0) {
+        a.ret = kTeeErrorBadParameters;
+      } else if (!async_) {
+        a.ret = kTeeErrorNotImplemented;
+      } else {
+        a.ret = a.cmd == optee_cmd::do_bottom_half ? optee::do_bottom_half_logged(*async_, c.caller.raw())
+                                                   : async_->stop(c.caller.raw());
+      }
+      break;
     default:
       break;
   }

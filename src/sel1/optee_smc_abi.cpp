@@ -94,13 +94,36 @@ void OpteeSmcAbi::fast_call(uint32_t fid, const uint64_t*, uint64_t out[4]) {
       return;
     case kExchangeCapabilities:
       // The normal world's capabilities (a1: uniprocessor or not) change
-      // nothing here. No async notifications, so max_notif_value 0; data
-      // (a3) is the RPC argument's parameter count.
+      // nothing here. a2 is max_notif_value (0 without async
+      // notifications), data (a3) the RPC argument's parameter count.
       out[0] = kOk;
-      out[1] = kOfferedCaps;
-      out[2] = 0;
+      out[1] = kOfferedCaps | (async_ ? optee_smc::kSecCapAsyncNotif : 0);
+      out[2] = async_ ? kMaxNotifValue : 0;
       out[3] = kRpcArgParams;
       return;
+    case kEnableAsyncNotif:
+      // The driver has its interrupt handler in place. The first bottom
+      // half is requested at once (optee/async_notif.h).
+      if (!async_) {
+        out[0] = kEnotavail;
+        return;
+      }
+      out[0] = async_->enable(ffa::kNormalWorldId.raw(), 0) == 0 ? kOk : kEnotavail;
+      return;
+    case kGetAsyncNotifValue: {
+      // From the driver's interrupt handler: a1 the value, a2 its flags;
+      // a3 preserved. Only the bottom half (0) is ever posted.
+      if (!async_ || !async_->enabled()) {
+        out[0] = kEnotavail;
+        return;
+      }
+      uint32_t value = 0;
+      const bool valid = async_->take_value(value);
+      out[0] = kOk;
+      out[1] = valid ? value : 0;
+      out[2] = valid ? kAsyncValueValid : 0;
+      return;
+    }
     case kDisableShmCache:
       // Nothing is cached: the cache is empty at once.
       out[0] = kEnotavail;
@@ -113,8 +136,8 @@ void OpteeSmcAbi::fast_call(uint32_t fid, const uint64_t*, uint64_t out[4]) {
       out[1] = kMaxThreads;
       return;
     default:
-      // GET_SHM_CONFIG (no reserved shared memory), async notifications
-      // and anything else: unknown.
+      // GET_SHM_CONFIG (no reserved shared memory) and anything else:
+      // unknown.
       return;
   }
 }
@@ -208,9 +231,18 @@ void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out
       out[0] = kOk;
       return;
     }
+    case kCmdStopAsyncNotif:
+      // Linux's driver going away: quick, no thread.
+      a.ret = a.num_params != 0 ? kTeeErrorBadParameters
+              : async_        ? async_->stop(ffa::kNormalWorldId.raw())
+                              : kTeeErrorNotImplemented;
+      optee::write_msg_answer(memory_.bytes(pa, len), 0, *arg, a);
+      out[0] = kOk;
+      return;
     case optee_cmd::open_session:
     case optee_cmd::invoke_command:
     case optee_cmd::close_session:
+    case kCmdDoBottomHalf:  // the drivers' bottom halves may be long: in a thread
       break;
     default:
       out[0] = kEbadcmd;
@@ -237,7 +269,13 @@ void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out
   // later call changes (an unregistration) can be half-read by a thread
   // an interrupt stopped.
   const unsigned first = a.cmd == optee_cmd::open_session ? 2 : 0;
-  if (a.cmd != optee_cmd::close_session) {
+  if (a.cmd == kCmdDoBottomHalf && a.num_params != 0) {
+    c.answer.ret = kTeeErrorBadParameters;  // it carries none (Linux sends none)
+    finish(c);
+    out[0] = kOk;
+    return;
+  }
+  if (a.cmd != optee_cmd::close_session && a.cmd != kCmdDoBottomHalf) {
     if (uint32_t r = resolve_params(a, first, c)) {
       c.answer.ret = r;
       c.answer.session = a.cmd == optee_cmd::open_session ? 0 : a.session;
@@ -297,6 +335,10 @@ void OpteeSmcAbi::call_work(void* call) {
 void OpteeSmcAbi::run_command(Call& c) {
   MsgArg& a = c.answer;
   const optee::Client caller{ffa::kNormalWorldId, 0, {}};
+  if (a.cmd == kCmdDoBottomHalf) {
+    a.ret = async_ ? optee::do_bottom_half_logged(*async_, ffa::kNormalWorldId.raw()) : kTeeErrorNotImplemented;
+    return;
+  }
   if (!tas_) {
     a.ret = a.cmd == optee_cmd::open_session ? kTeeErrorItemNotFound : kTeeErrorBadParameters;
     a.session = a.cmd == optee_cmd::open_session ? 0 : a.session;

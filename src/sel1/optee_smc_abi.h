@@ -43,6 +43,7 @@
 #include "ffa/core_manifest.h"
 #include "ffa/mem_transaction.h"
 #include "lib/bytes.h"
+#include "optee/async_notif.h"
 #include "optee/msg_arg.h"
 #include "optee/rpc_service.h"
 #include "optee/ta_service.h"
@@ -58,6 +59,7 @@ inline constexpr uint32_t kGetOsUuid = 0xB2000000, kGetOsRevision = 0xB2000001;
 inline constexpr uint32_t kGetShmConfig = 0xB2000007, kExchangeCapabilities = 0xB2000009;
 inline constexpr uint32_t kDisableShmCache = 0xB200000A, kEnableShmCache = 0xB200000B;
 inline constexpr uint32_t kGetThreadCount = 0xB200000F;
+inline constexpr uint32_t kEnableAsyncNotif = 0xB2000010, kGetAsyncNotifValue = 0xB2000011;
 inline constexpr uint32_t kReturnFromRpc = 0x32000003, kCallWithArg = 0x32000004;
 inline constexpr uint32_t kCallWithRpcArg = 0x32000012, kCallWithRegdArg = 0x32000013;
 // OPTEE_SMC_RETURN_*.
@@ -77,7 +79,14 @@ inline constexpr uint64_t kSecCapHaveReservedShm = 1u << 0, kSecCapUnregisteredS
 // buffers page by page), null memory references, and an RPC argument
 // after each call's argument (with kRpcArgParams parameters: a3 of
 // EXCHANGE_CAPABILITIES).
+// Asynchronous notifications (kSecCapAsyncNotif) are offered where there
+// are some (attach_async): then a2 is the highest notification value the
+// driver must accept, kMaxNotifValue (Linux's default; wait-queue keys are
+// 1-255, 0 is the bottom half).
 inline constexpr uint64_t kOfferedCaps = kSecCapDynamicShm | kSecCapMemrefNull | kSecCapRpcArg;
+inline constexpr uint64_t kMaxNotifValue = 255;
+// GET_ASYNC_NOTIF_VALUE's a2: a1 is a value, another one is pending.
+inline constexpr uint64_t kAsyncValueValid = 1u << 0, kAsyncValuePending = 1u << 1;
 inline constexpr uint64_t kRpcArgParams = optee::kRpcMaxParams;
 // OPTEE_MSG_UID_* and OPTEE_MSG_OS_OPTEE_UUID_*; API revision 2.0.
 inline constexpr uint32_t kApiUid[4] = {0x384fb3e0, 0xe7f811e3, 0xaf630002, 0xa5d5c51b};
@@ -85,6 +94,7 @@ inline constexpr uint32_t kOsUuid[4] = {0x486178e0, 0xe7f811e3, 0xbc5e0002, 0xa5
 inline constexpr uint32_t kApiMajor = 2, kApiMinor = 0;
 // OPTEE_MSG_CMD_* beyond the four GP commands.
 inline constexpr uint32_t kCmdRegisterShm = 4, kCmdUnregisterShm = 5;
+inline constexpr uint32_t kCmdDoBottomHalf = 6, kCmdStopAsyncNotif = 7;
 // OPTEE_MSG_ATTR_*: TMEM types, NONCONTIG, the cache field.
 inline constexpr uint64_t kAttrTmemInput = 9, kAttrTmemOutput = 10, kAttrTmemInout = 11;
 inline constexpr uint64_t kAttrNoncontig = 1u << 9, kAttrCacheMask = 7ull << 16;
@@ -129,6 +139,8 @@ class OpteeSmcAbi final : public optee::RpcService {
   OpteeSmcAbi(uint32_t build_id, NsMemory& memory, const ffa::MemRange* ns, unsigned ns_count);
   void attach_threads(ThreadService& threads) { threads_ = &threads; }
   void attach_tas(optee::TaService& tas) { tas_ = &tas; }
+  // OP-TEE's asynchronous notifications: offered once attached.
+  void attach_async(optee::AsyncNotif& async) { async_ = &async; }
 
   // One call: `in` the normal world's x0-x7, `out` its a0-a3 (registers
   // the ABI says are preserved come back as they went in).
@@ -214,6 +226,7 @@ class OpteeSmcAbi final : public optee::RpcService {
   unsigned ns_count_ = 0;
   ThreadService* threads_ = nullptr;
   optee::TaService* tas_ = nullptr;
+  optee::AsyncNotif* async_ = nullptr;
   Call calls_[kMaxThreads] = {};
   Shm shm_[kMaxShm] = {};
   RpcAlloc rpc_bufs_[kMaxRpcBuffers] = {};

@@ -11,6 +11,7 @@
 #include "optee/opteed.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/mmu.h"
+#include "sel1/async_signals.h"
 #include "sel1/optee_smc_abi.h"
 #include "sel1/placement.h"
 #include "sel1/ta_host.h"
@@ -67,6 +68,15 @@ void lock() {
 }
 void unlock() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_lock) : "memory"); }
 
+}  // namespace
+
+bool GicAsyncSignal::raise(uint16_t, uint32_t) {
+  arch::gicv3::set_spi_pending(kAsyncNotifIntid);
+  return true;
+}
+
+namespace {
+
 [[noreturn]] void fail(const char* what) {
   lib::log::error("{}", what);
   ffa::Regs r{{opteed::kReturnEntryDone, 1}};
@@ -117,6 +127,9 @@ void optee_smc_main(const ffa::CoreManifest& manifest, arch::mmu::PageTable& tab
                                plat::kTaStoreEnd - plat::kTaStoreBase),
                  manifest.trusted_os_id, &tables);
   abi.attach_tas(ta_host());
+  static GicAsyncSignal async_signal;
+  static optee::AsyncNotif async(async_signal);
+  abi.attach_async(async);
   ta_host().attach_rpc(abi);  // storage, wait queues, TEE_Wait and time, over OPTEE_SMC_RETURN_RPC_CMD
   lib::log::info("trusted OS ready: OP-TEE SMC ABI {}.{}, {} threads, no FF-A", optee_smc::kApiMajor,
                  optee_smc::kApiMinor, OpteeSmcAbi::kMaxThreads);

@@ -20,9 +20,16 @@ void SecureTimer::init(spmc::LocalNotifications& notifications, ffa::EndpointId 
   arch::gicv3::configure_secure_ppi(kSecureTimerPpi, kPriority);
 }
 
+void SecureTimer::attach_async(optee::AsyncNotif& async) {
+  if (async.add_driver(&SecureTimer::async_bottom_half, this)) async_ = &async;
+}
+
 uint32_t SecureTimer::arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) {
   // A deadline far away is no test of anything and would never end a run.
-  if (ticks == 0 || ticks > arch::cntfrq() || ids == 0) return static_cast<uint32_t>(ffa::Error::invalid_parameters);
+  if (ticks == 0 || ticks > arch::cntfrq()) return static_cast<uint32_t>(ffa::Error::invalid_parameters);
+  // No IDs: OP-TEE's bottom half, which only its owner can be told of.
+  if (ids == 0 && !(async_ && async_->owner() == receiver.raw()))
+    return static_cast<uint32_t>(ffa::Error::invalid_parameters);
   receiver_ = receiver;
   ids_ = ids;
   deadline_ = arch::cntpct() + ticks;
@@ -39,7 +46,12 @@ void SecureTimer::top_half() {
   arch::isb();
   last_latency_ = arch::cntpct() - deadline_;
   ++events_;
-  if (notifications_) {
+  if (ids_ == 0) {
+    if (async_ && !async_->request()) {
+      static constinit lib::log::RateLimit limit;
+      lib::log::warn_limited(limit, "secure timer: the bottom-half notification could not be set");
+    }
+  } else if (notifications_) {
     auto s = notifications_->local_notification_set(self_, receiver_, ids_);
     if (!s) {
       // The receiver decides whether it binds the notification, and the
@@ -54,6 +66,13 @@ void SecureTimer::top_half() {
 void SecureTimer::stop_on_this_cpu() {
   TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, 0);  // CNTPS_CTL_EL1: off
   arch::isb();
+}
+
+// OPTEE_MSG_CMD_DO_BOTTOM_HALF, in a thread: the events are taken here,
+// so kTesseraTimerBottomHalf finds none new.
+void SecureTimer::async_bottom_half(void* self) {
+  auto* timer = static_cast<SecureTimer*>(self);
+  timer->taken_ = timer->events_;
 }
 
 void SecureTimer::bottom_half(uint64_t out[3]) {

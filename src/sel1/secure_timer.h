@@ -8,6 +8,9 @@
 //    notification, which raises the schedule receiver interrupt.
 //  - bottom_half(): the normal world's driver, told by the notification,
 //    comes back with a call that takes the recorded events.
+// Armed without notification IDs, the timer uses OP-TEE's own pattern
+// instead: the top half requests a bottom half (optee::AsyncNotif), and the
+// normal world's OPTEE_MSG_CMD_DO_BOTTOM_HALF takes the events in a thread.
 #pragma once
 
 #include <cstdint>
@@ -26,16 +29,19 @@ class SecureTimer final : public DeviceService {
   void init(spmc::LocalNotifications& notifications, ffa::EndpointId self);
   uint32_t arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) override;
   void bottom_half(uint64_t out[3]) override;
+  void attach_async(optee::AsyncNotif& async) override;
   // From the interrupt path, with interrupts masked: record, notify.
   void top_half();
   // This CPU goes off (PSCI CPU_OFF): its timer stops.
   void stop_on_this_cpu();
 
  private:
+  static void async_bottom_half(void* self);
   spmc::LocalNotifications* notifications_ = nullptr;
+  optee::AsyncNotif* async_ = nullptr;
   ffa::EndpointId self_;
   ffa::EndpointId receiver_;
-  uint64_t ids_ = 0;
+  uint64_t ids_ = 0;            // 0: OP-TEE's bottom half (async_) instead
   uint64_t events_ = 0;         // top halves run
   uint64_t taken_ = 0;          // events the bottom half has taken
   uint64_t last_latency_ = 0;   // counter ticks from the deadline to the top half

@@ -34,6 +34,7 @@
 #include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "lib/lcg.h"
+#include "sel1/async_signals.h"
 #include "sel1/optee_endpoint.h"
 #include "spmc/core.h"
 
@@ -80,6 +81,8 @@ struct World {
   fake::FakePlacement placement{kNs, kNsSize};
   spmc::Core core{placement, spmc::CoreConfig{EndpointId(0x8000), ffa::kVersion1_2}};
   sel1::OpteeEndpoint optee{kBuildId};
+  sel1::FfaAsyncSignal async_signal{core, EndpointId(kTos)};
+  optee::AsyncNotif async{async_signal};
   FuzzThreads threads;
   uint8_t sp_tx[kSps][4096] = {}, sp_rx[kSps][4096] = {};
   std::map<uint64_t, Lent> lent;          // every handle the normal world was given
@@ -237,6 +240,15 @@ Expected predict_yielding(World& w, EndpointId caller, uint64_t h, uint64_t offs
       return {0, sel1::kTeeErrorBadParameters, true};
     case sel1::optee_cmd::cancel:
       return {0, 0, true};
+    case sel1::optee_cmd::do_bottom_half:
+    case sel1::optee_cmd::stop_async_notif: {
+      // No parameters; then only the owner, and a bottom half only while on.
+      const uint16_t owner = w.async.owner();
+      if (n != 0) return {0, sel1::kTeeErrorBadParameters, true};
+      if (owner == optee::AsyncNotif::kNobody)
+        return {0, get(arg, 0, 4) == sel1::optee_cmd::stop_async_notif ? 0 : 0xFFFF0007u, true};
+      return {0, owner == caller.raw() ? 0 : 0xFFFF0001u, true};
+    }
     default:
       return {0, sel1::kTeeErrorNotImplemented, true};
   }
@@ -276,6 +288,7 @@ void optee_call(World& w, FuzzInput& in, bool fail_map = false) {
     regs[3] = in.bytes(4);
     w.threads.suspend_next = in.byte() % 4 == 0;
   }
+  if (id == msg::enable_async_notif && in.byte() % 2) regs[1] = in.byte() % 70;  // IDs near the limit (64)
   if (is64 && in.byte() % 4 == 0)
     for (uint64_t& r : regs) r |= in.bytes(4) << 32;
   checked_call(w, who, is64, regs, fail_map);
@@ -354,7 +367,8 @@ void checked_call(World& w, unsigned who, bool is64, const uint64_t (&regs)[5], 
       FUZZ_CHECK(w3 == sel1::kOsVersionMajor && w4 == sel1::kOsVersionMinor && w5 == kBuildId && w6 == 0 && w7r == 0);
       break;
     case msg::exchange_capabilities:
-      FUZZ_CHECK(w3 == 0 && w4 == optee::kRpcMaxParams && w5 == sel1::kSecCapArgOffset && w6 == 0 && w7r == 0);
+      FUZZ_CHECK(w3 == 0 && w4 == optee::kRpcMaxParams && w5 == (sel1::kSecCapArgOffset | sel1::kSecCapAsyncNotif) &&
+                 w6 == 0 && w7r == 0);
       break;
     case msg::yielding_call_with_arg: {
       FUZZ_CHECK(w3 == expected.status && rest_zero);
@@ -406,7 +420,20 @@ void checked_call(World& w, unsigned who, bool is64, const uint64_t (&regs)[5], 
         FUZZ_CHECK(rest_zero);
       }
       break;
-    case msg::enable_async_notif:
+    case msg::enable_async_notif: {
+      FUZZ_CHECK(rest_zero);
+      const bool mbz = (regs[2] & 0xFFFFFFFF) == 0 && (regs[3] & 0xFFFFFFFF) == 0 && (regs[4] & 0xFFFFFFFF) == 0;
+      if (caller.is_secure()) {
+        FUZZ_CHECK(w3 == sel1::kFfaDenied);
+      } else if (!mbz || (regs[1] & 0xFFFFFFFF) >= optee::AsyncNotif::kMaxValue) {
+        FUZZ_CHECK(w3 == sel1::kTeeErrorBadParameters);
+      } else {
+        // Bound or not (BAD_PARAMETERS), or another owner's (BUSY).
+        FUZZ_CHECK(w3 == 0 || w3 == sel1::kTeeErrorBadParameters || w3 == sel1::kTeeErrorBusy);
+        if (w3 == 0) FUZZ_CHECK(w.async.owner() == caller.raw() && w.async.value() == (regs[1] & 0xFFFFFFFF));
+      }
+      break;
+    }
     case sel1::kTesseraTimerArm:
     case sel1::kTesseraTimerBottomHalf:
     case sel1::kTesseraFpSelfTest:
@@ -494,6 +521,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(w.core.add_partition(tos).ok());
   w.optee.attach_memory(w.core, EndpointId(kTos));
   w.optee.attach_threads(w.threads);
+  w.optee.attach_async(w.async);
   Regs out{};
   spmc::Outcome o = w.core.boot_next(out);
   for (unsigned i = 0; i < kSps && o == spmc::Outcome::run_partition; ++i)
@@ -501,6 +529,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(o == spmc::Outcome::boot_done);
   FUZZ_CHECK(w.nwd({{ffa::raw(Func::version), 0x10002}}).w(0) == 0x10002);
   FUZZ_CHECK(w.nwd({{ffa::raw(Func::rxtx_map_64), kTx, kRx, 1}}).w(0) == ffa::raw(Func::success_32));
+  // The normal world binds notifications 0-7 of the trusted OS, so that
+  // ENABLE_ASYNC_NOTIF can succeed (IDs 8 and up cannot: not bound).
+  FUZZ_CHECK(ffa::is_success(w.nwd({{ffa::raw(Func::notification_bitmap_create), 0, 1}})));
+  FUZZ_CHECK(ffa::is_success(w.nwd({{ffa::raw(Func::notification_bind), uint32_t{kTos} << 16, 0, 0xFF, 0}})));
 
   for (unsigned step = 0; step < 64 && !in.empty(); ++step) {
     switch (in.byte() % 10) {

@@ -6,7 +6,9 @@
 //  - the front end reads and writes only the normal world's DRAM;
 //  - every page a TA is handed is page-aligned normal-world DRAM;
 //  - a fast call never reaches the TA host; a suspended call is named by a
-//    thread that exists.
+//    thread that exists;
+//  - asynchronous notifications: a value is handed out, and a bottom half
+//    runs, only while they are enabled.
 #include <cstring>
 #include <new>
 
@@ -67,10 +69,20 @@ struct Tas final : optee::TaService {
   void cancel(const optee::CallId&) override {}
 };
 
-constexpr uint32_t kIds[] = {sel1::optee_smc::kCallsUid,        sel1::optee_smc::kExchangeCapabilities,
-                             sel1::optee_smc::kCallWithArg,      sel1::optee_smc::kCallWithRpcArg,
-                             sel1::optee_smc::kCallWithRegdArg,  sel1::optee_smc::kReturnFromRpc,
-                             sel1::optee_smc::kDisableShmCache,  sel1::optee_smc::kGetOsRevision};
+struct Interrupt final : optee::AsyncNotif::Signal {
+  bool raise(uint16_t owner, uint32_t value) override {
+    FUZZ_CHECK(owner == 0 && value == 0);
+    return true;
+  }
+};
+optee::AsyncNotif* g_async = nullptr;
+void bottom_half(void*) { FUZZ_CHECK(g_async->enabled()); }
+
+constexpr uint32_t kIds[] = {sel1::optee_smc::kCallsUid,           sel1::optee_smc::kExchangeCapabilities,
+                             sel1::optee_smc::kCallWithArg,        sel1::optee_smc::kCallWithRpcArg,
+                             sel1::optee_smc::kCallWithRegdArg,    sel1::optee_smc::kReturnFromRpc,
+                             sel1::optee_smc::kDisableShmCache,    sel1::optee_smc::kGetOsRevision,
+                             sel1::optee_smc::kEnableAsyncNotif,   sel1::optee_smc::kGetAsyncNotifValue};
 
 // An address: anywhere, or near the DRAM and its edges.
 uint64_t address(FuzzInput& in) {
@@ -100,6 +112,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Tas tas;
   abi->attach_threads(threads);
   abi->attach_tas(tas);
+  Interrupt interrupt;
+  optee::AsyncNotif async(interrupt);
+  g_async = &async;
+  FUZZ_CHECK(async.add_driver(&bottom_half, nullptr));
+  abi->attach_async(async);
   for (unsigned calls = 0; calls < 32 && !in.empty(); ++calls) {
     uint64_t regs[8] = {};
     const uint8_t pick = in.byte();
@@ -115,6 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint64_t out[4];
     abi->handle(regs, out);
     if (out[0] == sel1::optee_smc::kRpcForeignIntr) FUZZ_CHECK(threads.suspended(static_cast<unsigned>(out[3])));
+    if (regs[0] == sel1::optee_smc::kGetAsyncNotifValue && out[0] == sel1::optee_smc::kOk && (out[2] & 1))
+      FUZZ_CHECK(async.enabled() && out[1] == 0);
     // The normal world rewrites some of its memory.
     for (unsigned w = in.byte() & 7; w > 0; --w) dram.bytes_[in.bytes(2) % kDramSize] = in.byte();
   }

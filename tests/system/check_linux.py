@@ -38,8 +38,17 @@ ABI_REQUIRED = {
     "ffa": ["ARM FF-A: Firmware version 1.2 found"],
     "smc": ["ARM FF-A: FFA_VERSION returned not supported", "optee: probing for conduit method.",
             "optee: dynamic shared memory is enabled", "[S-EL1] trusted OS ready: OP-TEE SMC ABI 2.0",
-            "[EL3] Tessera monitor, OP-TEE dispatcher (no FF-A)"],
+            "[EL3] Tessera monitor, OP-TEE dispatcher (no FF-A)",
+            # Asynchronous notifications: Linux 6.1's SMC driver enables
+            # them (the interrupt in /firmware/optee), takes the interrupt
+            # the trusted OS raises at once, and runs the bottom half.
+            "optee: Asynchronous notifications enabled",
+            "[S-EL1] async notifications: first bottom half for endpoint 0"],
 }
+# Linux 6.1's FF-A driver has no asynchronous notifications (6.7 added
+# them): there is no such interrupt there. Over SMC, at least the first.
+NOTIFICATION_COUNT = re.compile(r"^tessera-init: optee_notification interrupts (\d+)$")
+NO_NOTIFICATION = "tessera-init: no optee_notification interrupt"
 ABI_FORBIDDEN = {
     "ffa": ["optee: probing for conduit method."],
     "smc": ["ARM FF-A: Firmware version", "[S-EL1] SPMC"],
@@ -109,6 +118,11 @@ def judge(output, abi="ffa"):
         verdict.append("teec-check: no closing 'N passed, N failed' line")
     elif closing[-1].group(2) != "0":
         verdict.append(f"teec-check: {closing[-1].group(0)}")
+    counts = [int(m.group(1)) for m in map(NOTIFICATION_COUNT.match, lines) if m]
+    if abi == "smc" and not (counts and counts[-1] >= 1):
+        verdict.append("no optee_notification interrupt taken by Linux")
+    if abi == "ffa" and NO_NOTIFICATION not in lines:
+        verdict.append(f"missing: {NO_NOTIFICATION!r}")
     bench = [m for m in map(BENCH.match, lines) if m]
     if bench:
         t, hz = int(bench[-1].group(1)), int(bench[-1].group(2))

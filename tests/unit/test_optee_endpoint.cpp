@@ -10,6 +10,7 @@
 #include "arch/fake/fake_threads.h"
 #include "lib/lcg.h"
 #include "optee/ta_service.h"
+#include "sel1/async_signals.h"
 #include "spmc/core.h"
 
 namespace {
@@ -62,14 +63,61 @@ TEST(OpteeEndpoint, ExchangeCapabilities) {
 }
 
 TEST(OpteeEndpoint, CallsNotOfferedYetAreNotSupported) {
-  for (uint32_t id : {msg::enable_async_notif, sel1::kTesseraSpin}) {
+  // Without threads, no yielding spin; without notifications, OP-TEE's
+  // answer to an ENABLE it did not offer (TEE_ERROR_NOT_IMPLEMENTED).
+  const std::pair<uint32_t, uint64_t> cases[] = {{sel1::kTesseraSpin, 0xFFFF000Au},
+                                                 {msg::enable_async_notif, 0xFFFF0009u}};
+  for (auto [id, want] : cases) {
     Answer a = ask(id, false, 0x1234, 0x5678, 0x9ABC);
-    EXPECT_EQ(a.w[0], 0xFFFF000Au) << id;  // TEE_ERROR_NOT_SUPPORTED
+    EXPECT_EQ(a.w[0], want) << id;
     EXPECT_EQ(a.w[1], 0u) << id;
     EXPECT_EQ(a.w[2], 0u) << id;
     EXPECT_EQ(a.w[3], 0u) << id;
     EXPECT_EQ(a.w[4], 0u) << id;
   }
+}
+
+// Notifications as the SPMC core would set them: only the bound one.
+struct BoundNotifications final : spmc::LocalNotifications {
+  uint64_t bound = 0, set = 0;
+  ffa::EndpointId receiver;
+  ffa::Status local_notification_set(ffa::EndpointId me, ffa::EndpointId to, uint64_t ids) override {
+    EXPECT_EQ(me.raw(), 0x8100);
+    if ((ids & bound) != ids) return ffa::Error::denied;
+    set |= ids;
+    receiver = to;
+    return {};
+  }
+};
+
+TEST(OpteeEndpoint, EnableAsyncNotifNeedsTheNormalWorldAValueBelow64AndItsBinding) {
+  OpteeEndpoint ep(kBuildId);
+  BoundNotifications notifications;
+  sel1::FfaAsyncSignal signal(notifications, ffa::EndpointId(0x8100));
+  optee::AsyncNotif async(signal);
+  ep.attach_async(async);
+  const auto send = [&](uint16_t sender, uint64_t w4, uint64_t w5 = 0) {
+    spmc::DirectMessage req{ffa::EndpointId(sender), ffa::EndpointId(0x8100), false,
+                            {msg::enable_async_notif, w4, w5, 0, 0}};
+    spmc::DirectMessage resp{ffa::EndpointId(0x8100), ffa::EndpointId(sender), false, {}};
+    ep.on_direct_request(req, resp);
+    return resp.payload[0];
+  };
+  spmc::DirectMessage caps_req{ffa::EndpointId(0), ffa::EndpointId(0x8100), false, {msg::exchange_capabilities}};
+  spmc::DirectMessage caps{ffa::EndpointId(0x8100), ffa::EndpointId(0), false, {}};
+  ep.on_direct_request(caps_req, caps);
+  EXPECT_EQ(caps.payload[2], sel1::kSecCapArgOffset | sel1::kSecCapAsyncNotif);
+  EXPECT_EQ(send(0x8001, 3), 0xFFFFFFFAu);      // a partition: DENIED
+  EXPECT_EQ(send(0, 64), 0xFFFF0006u);          // past OPTEE_FFA_MAX_ASYNC_NOTIF_VALUE
+  EXPECT_EQ(send(0, 3, 1), 0xFFFF0006u);        // w5 MBZ
+  EXPECT_EQ(send(0, 3), 0xFFFF0006u);           // not bound: could never be delivered
+  EXPECT_FALSE(async.enabled());
+  notifications.bound = 1ull << 3;
+  EXPECT_EQ(send(0, 0xFFFFFFFF00000003ull), 0u);  // SMC32: the upper half is not ours to read
+  EXPECT_EQ(notifications.set, 1ull << 3);
+  EXPECT_EQ(notifications.receiver.raw(), 0);
+  EXPECT_EQ(async.owner(), 0);
+  EXPECT_EQ(send(1, 3), 0xFFFF000Du);  // another VM: BUSY
 }
 
 // Threads the way a test wants them: run() suspends when told to (the

@@ -456,6 +456,63 @@ TEST_F(OpteeSmc, EveryThreadSuspendedIsThreadLimitAndRegisteredMemoryInUseStays)
   EXPECT_EQ(unregister_shm(0xAB), 0u);
 }
 
+TEST_F(OpteeSmc, WithoutAsyncNotificationsTheirCallsAreRefused) {
+  EXPECT_EQ(call(kEnableAsyncNotif)[0], kEnotavail);
+  EXPECT_EQ(call(kGetAsyncNotifValue)[0], kEnotavail);
+  arg(kCmdDoBottomHalf, 0);
+  EXPECT_EQ(call_arg(kArg)[0], kOk);
+  EXPECT_EQ(ret(), 0xFFFF0009u);  // TEE_ERROR_NOT_IMPLEMENTED
+  arg(kCmdStopAsyncNotif, 0);
+  EXPECT_EQ(call_arg(kArg)[0], kOk);
+  EXPECT_EQ(ret(), 0xFFFF0009u);
+}
+
+struct Interrupts final : optee::AsyncNotif::Signal {
+  unsigned raised = 0;
+  bool raise(uint16_t owner, uint32_t value) override {
+    EXPECT_EQ(owner, 0);  // the normal world
+    EXPECT_EQ(value, 0u);
+    ++raised;
+    return true;
+  }
+};
+
+TEST_F(OpteeSmc, AsyncNotificationsAsLinuxsSmcAbiUsesThem) {
+  Interrupts irq;
+  optee::AsyncNotif async(irq);
+  int bottom_halves = 0;
+  ASSERT_TRUE(async.add_driver([](void* n) { ++*static_cast<int*>(n); }, &bottom_halves));
+  abi_.attach_async(async);
+  auto r = call(kExchangeCapabilities);
+  EXPECT_EQ(r[1] & kSecCapAsyncNotif, kSecCapAsyncNotif);
+  EXPECT_EQ(r[2], 255u);  // max_notif_value
+  EXPECT_EQ(call(kGetAsyncNotifValue)[0], kEnotavail);  // not yet enabled
+  EXPECT_EQ(call(kEnableAsyncNotif)[0], kOk);
+  EXPECT_EQ(irq.raised, 1u);
+  r = call(kGetAsyncNotifValue, 0, 0, 0x99);
+  EXPECT_EQ(r, (std::array<uint64_t, 4>{kOk, 0, kAsyncValueValid, 0x99}));
+  r = call(kGetAsyncNotifValue);
+  EXPECT_EQ(r[0], kOk);
+  EXPECT_EQ(r[2], 0u);
+  // DO_BOTTOM_HALF runs in a thread; with a parameter it is refused there.
+  arg(kCmdDoBottomHalf, 1);
+  EXPECT_EQ(call_arg(kArg)[0], kOk);
+  EXPECT_EQ(ret(), 0xFFFF0006u);
+  EXPECT_EQ(bottom_halves, 0);
+  arg(kCmdDoBottomHalf, 0);
+  EXPECT_EQ(call_arg(kArg)[0], kOk);
+  EXPECT_EQ(ret(), 0u);
+  EXPECT_EQ(bottom_halves, 1);
+  EXPECT_EQ(tas_.calls, 0u);  // nothing reached a TA
+  arg(kCmdStopAsyncNotif, 0);
+  EXPECT_EQ(call_arg(kArg)[0], kOk);
+  EXPECT_EQ(ret(), 0u);
+  EXPECT_EQ(call(kGetAsyncNotifValue)[0], kEnotavail);
+  arg(kCmdDoBottomHalf, 0);
+  EXPECT_EQ(call_arg(kArg)[0], kOk);
+  EXPECT_EQ(ret(), 0xFFFF0007u);  // TEE_ERROR_BAD_STATE
+}
+
 TEST_F(OpteeSmc, CancelIsAnsweredAtOnce) {
   arg(sel1::optee_cmd::cancel, 0);
   EXPECT_EQ(call_arg(kArg)[0], kOk);

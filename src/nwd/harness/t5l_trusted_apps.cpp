@@ -4,6 +4,8 @@
 // references to FF-A shared memory (whole, scattered, read-only), the
 // hostile TA's misdeeds contained, TA-to-TA sessions, and malformed
 // messages. The TAs are in tas/ (tas.h: their UUIDs and commands).
+#include "arch/aarch64/sysreg.h"
+#include "ffa/notifications.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
@@ -589,4 +591,75 @@ TEST(tas, storage_refuses_corruption_and_rollback) {
   EXPECT_EQ(storage(s, h, TA_STORAGE_CMD_DELETE, "gamma"), kTeeSuccess);
   EXPECT_EQ(close(s), kTeeSuccess);
   give_back(h);
+}
+
+// OP-TEE's asynchronous notifications over FF-A, as Linux (6.7 and later)
+// drives them: bind one of the trusted OS's notifications, name it in
+// OPTEE_FFA_ENABLE_ASYNC_NOTIF, and answer each notification with
+// OPTEE_MSG_CMD_DO_BOTTOM_HALF. The event here is the secure timer armed
+// without IDs: its top half asks for the bottom half, which takes it.
+TEST(tas, async_notif_bottom_half) {
+  ASSERT_TRUE(ready());
+  const uint16_t tos = harness::trusted_os_id();
+  constexpr uint32_t kEnable = 5, kDoBottomHalf = 6, kStop = 7;
+  constexpr uint32_t kTimerArm = 0xFFFF5354, kTimerTake = 0xFFFF4248;
+  constexpr uint32_t kBadState = 0xFFFF0007;
+  constexpr uint32_t kValue = 40;  // the notification ID we choose
+  constexpr uint64_t kBit = 1ull << kValue;
+  const auto direct = [&](uint32_t msg, uint64_t w4 = 0, uint64_t w5 = 0, uint64_t w6 = 0) {
+    return call(Func::msg_send_direct_req_32, tos, 0, msg, w4, w5, w6).w(3);
+  };
+  // Offered (EXCHANGE_CAPABILITIES w5 bit 1).
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, tos, 0, 2).w(5) & 2u, 2u);
+  (void)call(Func::notification_bitmap_create, 0, 1);  // ours may exist already
+  const unsigned sgi = call(Func::features, ffa::notification::kFeatureSri).w(2);
+  harness::gic::enable_sgi(sgi);
+  // Hostile: a value past OPTEE_FFA_MAX_ASYNC_NOTIF_VALUE, MBZ words set,
+  // and a notification we have not bound (it could never be delivered).
+  EXPECT_EQ(direct(kEnable, 64), kBadParameters);
+  EXPECT_EQ(direct(kEnable, kValue, 1), kBadParameters);
+  EXPECT_EQ(direct(kEnable, kValue), kBadParameters);
+  // Before enabling, a bottom half has nothing to answer to.
+  header(kDoBottomHalf, 0, 0, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadState);
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_bind, tos << 16, 0, 0, kBit >> 32)));
+  unsigned before = harness::gic::taken(sgi);
+  ASSERT_EQ(direct(kEnable, kValue), kTeeSuccess);
+  // Enabling asks for a first bottom half at once.
+  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);
+  EXPECT_TRUE(harness::gic::taken(sgi) > before);
+  ffa::Regs r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  EXPECT_EQ(r.w(3), kBit >> 32);
+  header(kDoBottomHalf, 0, 0, 1);  // it carries no parameters
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadParameters);
+  header(kDoBottomHalf, 0, 0, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  // The timer's event, through OP-TEE's bottom half.
+  (void)call(Func::msg_send_direct_req_64, tos, 0, kTimerTake);  // nothing left from before
+  const uint64_t events = call(Func::msg_send_direct_req_64, tos, 0, kTimerTake).x[5];
+  before = harness::gic::taken(sgi);
+  ASSERT_EQ(direct(kTimerArm, arch::cntfrq() / 1000), kTeeSuccess);  // 1 ms, no IDs
+  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);
+  ASSERT_TRUE(harness::gic::taken(sgi) > before);
+  r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  EXPECT_EQ(r.w(3), kBit >> 32);
+  header(kDoBottomHalf, 0, 0, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  r = call(Func::msg_send_direct_req_64, tos, 0, kTimerTake);
+  EXPECT_EQ(r.x[4], 0u);          // the bottom half took the event...
+  EXPECT_EQ(r.x[5], events + 1);  // ...which happened
+  // Stopped: no more bottom halves, and the timer cannot ask for one.
+  header(kStop, 0, 0, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kTeeSuccess);
+  header(kDoBottomHalf, 0, 0, 0);
+  EXPECT_EQ(send(), 0u);
+  EXPECT_EQ(ret(), kBadState);
+  EXPECT_EQ(direct(kTimerArm, arch::cntfrq() / 1000), 0xFFFFFFFEu);  // INVALID_PARAMETERS
+  (void)call(Func::notification_get, 0, ffa::notification::kGetFromSp);
+  EXPECT_TRUE(ffa::is_success(call(Func::notification_unbind, tos << 16, 0, 0, kBit >> 32)));
 }

@@ -20,26 +20,32 @@ namespace harness::smc {
 inline constexpr uint32_t kCallsUid = 0xBF00FF01, kCallsRevision = 0xBF00FF03;
 inline constexpr uint32_t kGetOsUuid = 0xB2000000, kGetOsRevision = 0xB2000001;
 inline constexpr uint32_t kExchangeCapabilities = 0xB2000009;
+inline constexpr uint32_t kEnableAsyncNotif = 0xB2000010, kGetAsyncNotifValue = 0xB2000011;
 inline constexpr uint32_t kReturnFromRpc = 0x32000003, kCallWithArg = 0x32000004, kCallWithRpcArg = 0x32000012;
 // OPTEE_SMC_RETURN_*.
-inline constexpr uint64_t kOk = 0, kEresume = 3, kEbadaddr = 4, kEbadcmd = 5, kUnknownFunction = 0xFFFFFFFF;
+inline constexpr uint64_t kOk = 0, kEresume = 3, kEnotavail = 7, kEbadaddr = 4, kEbadcmd = 5, kUnknownFunction = 0xFFFFFFFF;
 inline constexpr uint64_t kRpcAlloc = 0xFFFF0000, kRpcFree = 0xFFFF0002, kRpcForeignIntr = 0xFFFF0004,
                           kRpcCmd = 0xFFFF0005;
 inline bool is_rpc(uint64_t a0) { return (a0 & 0xFFFF0000) == 0xFFFF0000 && a0 <= 0xFFFFFFFF && a0 != 0xFFFFFFFF; }
 // OPTEE_SMC_SEC_CAP_*.
-inline constexpr uint64_t kSecCapDynamicShm = 1u << 2, kSecCapMemrefNull = 1u << 4, kSecCapRpcArg = 1u << 6;
+inline constexpr uint64_t kSecCapDynamicShm = 1u << 2, kSecCapMemrefNull = 1u << 4, kSecCapAsyncNotif = 1u << 5,
+                          kSecCapRpcArg = 1u << 6;
+// GET_ASYNC_NOTIF_VALUE's a2; the interrupt /firmware/optee names.
+inline constexpr uint64_t kAsyncValueValid = 1u << 0, kAsyncValuePending = 1u << 1;
+inline constexpr unsigned kAsyncNotifIntid = 219;
 // OPTEE_MSG_UID_*, OPTEE_MSG_OS_OPTEE_UUID_*, revision 2.0.
 inline constexpr uint32_t kApiUid[4] = {0x384fb3e0, 0xe7f811e3, 0xaf630002, 0xa5d5c51b};
 inline constexpr uint32_t kOsUuid[4] = {0x486178e0, 0xe7f811e3, 0xbc5e0002, 0xa5d5c51b};
 
 // OPTEE_MSG_CMD_*, OPTEE_MSG_ATTR_*.
-inline constexpr uint32_t kCmdOpenSession = 0, kCmdInvoke = 1, kCmdClose = 2;
+inline constexpr uint32_t kCmdOpenSession = 0, kCmdInvoke = 1, kCmdClose = 2, kCmdDoBottomHalf = 6,
+                          kCmdStopAsyncNotif = 7;
 inline constexpr uint64_t kAttrValueInput = 1, kAttrValueOutput = 2, kAttrValueInout = 3;
 inline constexpr uint64_t kAttrTmemInput = 9, kAttrTmemOutput = 10, kAttrTmemInout = 11, kAttrMeta = 1u << 8;
 // OPTEE_RPC_CMD_*.
 inline constexpr uint32_t kRpcCmdLoadTa = 0;
 // GP results.
-inline constexpr uint32_t kTeeSuccess = 0, kTeeErrorBadParameters = 0xFFFF0006, kTeeErrorItemNotFound = 0xFFFF0008,
+inline constexpr uint32_t kTeeSuccess = 0, kTeeErrorBadParameters = 0xFFFF0006, kTeeErrorBadState = 0xFFFF0007, kTeeErrorItemNotFound = 0xFFFF0008,
                           kTeeErrorNotImplemented = 0xFFFF0009;
 inline constexpr uint32_t kOriginComms = 2;
 

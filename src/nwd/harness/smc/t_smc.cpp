@@ -282,3 +282,54 @@ TEST(smc, return_from_rpc_bad_resume) {
 }
 
 }  // namespace
+
+// OP-TEE's asynchronous notifications over the SMC ABI, as Linux's
+// smc_abi.c uses them: offered in EXCHANGE_CAPABILITIES (a2 the highest
+// value), OPTEE_SMC_ENABLE_ASYNC_NOTIF once the driver's handler is in
+// place, the interrupt /firmware/optee names raised for each request,
+// OPTEE_SMC_GET_ASYNC_NOTIF_VALUE in the handler, then the bottom half
+// (OPTEE_MSG_CMD_DO_BOTTOM_HALF) and OPTEE_MSG_CMD_STOP_ASYNC_NOTIF. The
+// interrupt is left disabled at the distributor: we read its pending bit.
+namespace {
+constexpr uint64_t kGicd = 0x08000000;
+volatile uint32_t& gicd(uint64_t off) { return *reinterpret_cast<volatile uint32_t*>(kGicd + off); }
+bool async_pending() { return (gicd(0x200 + 4 * (kAsyncNotifIntid / 32)) >> (kAsyncNotifIntid % 32)) & 1; }
+void clear_async_pending() { gicd(0x280 + 4 * (kAsyncNotifIntid / 32)) = 1u << (kAsyncNotifIntid % 32); }
+uint32_t simple_call(uint32_t cmd, uint32_t params = 0) {
+  kArg.clear();
+  kArg.set_header(cmd, 0, 0, params);
+  EXPECT_EQ(call_with_arg(kArg), kOk);
+  return kArg.ret();
+}
+}  // namespace
+
+TEST(smc, async_notif_bottom_half) {
+  const ffa::Regs caps = raw_smc(kExchangeCapabilities, 0);
+  EXPECT_EQ(caps.x[1] & kSecCapAsyncNotif, kSecCapAsyncNotif);
+  EXPECT_EQ(caps.x[2], 255);  // max_notif_value
+  // Nothing before the driver enables them.
+  EXPECT_EQ(raw_smc(kGetAsyncNotifValue).x[0], kEnotavail);
+  EXPECT_EQ(simple_call(kCmdDoBottomHalf), kTeeErrorBadState);
+  clear_async_pending();
+  ASSERT_EQ(raw_smc(kEnableAsyncNotif).x[0], kOk);
+  // The first bottom half is asked for at once: the interrupt, then value
+  // 0 (DO_BOTTOM_HALF), once.
+  EXPECT_TRUE(async_pending());
+  clear_async_pending();
+  ffa::Regs r = raw_smc(kGetAsyncNotifValue, 0, 0, 0x3333);
+  EXPECT_EQ(r.x[0], kOk);
+  EXPECT_EQ(r.x[1], 0);
+  EXPECT_EQ(r.x[2], kAsyncValueValid);
+  EXPECT_EQ(r.x[3], 0x3333);  // preserved
+  r = raw_smc(kGetAsyncNotifValue);
+  EXPECT_EQ(r.x[0], kOk);
+  EXPECT_EQ(r.x[2], 0);  // nothing more
+  EXPECT_EQ(simple_call(kCmdDoBottomHalf, 1), kTeeErrorBadParameters);  // it carries none
+  EXPECT_EQ(simple_call(kCmdDoBottomHalf), kTeeSuccess);
+  // Stopped (the driver going away): nothing more is handed out.
+  EXPECT_EQ(simple_call(kCmdStopAsyncNotif), kTeeSuccess);
+  EXPECT_EQ(raw_smc(kGetAsyncNotifValue).x[0], kEnotavail);
+  EXPECT_EQ(simple_call(kCmdDoBottomHalf), kTeeErrorBadState);
+  EXPECT_EQ(simple_call(kCmdStopAsyncNotif), kTeeSuccess);  // twice is harmless
+  EXPECT_TRUE(!async_pending());
+}
