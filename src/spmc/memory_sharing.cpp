@@ -128,8 +128,15 @@ bool Core::allocate_constituents(MemShare& s, uint32_t n) {
   return true;
 }
 
+Core::Reassembly* Core::reassembly_of(ffa::EndpointId lender) {
+  for (Reassembly& r : reassemblies_)
+    if (r.share && r.from.id == lender) return &r;
+  return nullptr;
+}
+
 void Core::free_share(MemShare& s) {
-  if (reassembly_.share == &s) reassembly_ = Reassembly{};
+  for (Reassembly& r : reassemblies_)
+    if (r.share == &s) r = Reassembly{};
   if (s.state == MemShare::State::free) return;
   const uint32_t n = s.constituent_count;
   MemQuota& held = *usage_of(s.sender);
@@ -201,21 +208,26 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
     return mem_transfer_commit(from, lib::ByteView(desc_copy_, total), *slot, out);
   }
   // The first of several fragments: the handle is allocated now and names
-  // the transaction in each FFA_MEM_FRAG_TX. One such transaction at a time.
-  if (reassembly_.share) return ffa::set_error(out, Error::no_memory);
-  if (auto s = read_fragment(from, buffer, buffer_pages, fragment, frag_copy_); !s)
-    return ffa::set_error(out, s.error());
+  // the transaction in each FFA_MEM_FRAG_TX. One such transaction per
+  // lender at a time, in a free reassembly slot.
+  if (reassembly_of(from.id)) return ffa::set_error(out, Error::no_memory);
+  Reassembly* r = nullptr;
+  for (Reassembly& candidate : reassemblies_)
+    if (!r && !candidate.share) r = &candidate;
+  if (!r) return ffa::set_error(out, Error::no_memory);
+  uint8_t* bytes = frag_bytes(*r);
+  if (auto s = read_fragment(from, buffer, buffer_pages, fragment, bytes); !s) return ffa::set_error(out, s.error());
   // Once the first fragment holds the composite region's header, the
   // descriptor's length is known: the total must be it. A fragment that
   // holds the whole descriptor with a larger total announces fragments
   // that cannot belong to it.
-  if (auto implied = ffa::mem_transaction_length(lib::ByteView(frag_copy_, fragment), from.version);
+  if (auto implied = ffa::mem_transaction_length(lib::ByteView(bytes, fragment), from.version);
       implied && *implied != total)
     return ffa::set_error(out, Error::invalid_parameters);
   MemShare* slot = allocate_share(from.id);
   if (!slot) return ffa::set_error(out, Error::no_memory);
   slot->type = type;
-  reassembly_ = Reassembly{slot, from, total, fragment, buffer, buffer_pages};
+  *r = Reassembly{slot, from, total, fragment, buffer, buffer_pages};
   ffa::set_regs(out, ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(slot->handle),
                 static_cast<uint32_t>(slot->handle >> 32), fragment);
 }
@@ -223,9 +235,10 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
 void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
   const uint64_t handle = in.w64(1);
   const uint32_t length = in.w(3);
-  Reassembly& r = reassembly_;
-  if (!r.share || r.share->handle != handle || !(r.from.id == from.id))
-    return ffa::set_error(out, Error::invalid_parameters);
+  Reassembly* open = reassembly_of(from.id);
+  // Only the lender continues its transaction, by its handle.
+  if (!open || open->share->handle != handle) return ffa::set_error(out, Error::invalid_parameters);
+  Reassembly& r = *open;
   // w4[31:16] names the sender only when a hypervisor forwards the call.
   // A fragment after the first holds whole constituents and never more
   // than the total announced: one that lies ends the transaction.
@@ -233,7 +246,8 @@ void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) 
     free_share(*r.share);
     return ffa::set_error(out, Error::invalid_parameters);
   }
-  if (auto s = read_fragment(from, r.buffer, r.buffer_pages, length, frag_copy_ + r.received); !s) {
+  uint8_t* bytes = frag_bytes(r);
+  if (auto s = read_fragment(from, r.buffer, r.buffer_pages, length, bytes + r.received); !s) {
     free_share(*r.share);
     return ffa::set_error(out, s.error());
   }
@@ -242,9 +256,11 @@ void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) 
   if (r.received < r.total)
     return ffa::set_regs(out, ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(handle),
                          static_cast<uint32_t>(handle >> 32), r.received);
+  // The slot is free again once committed; the bytes stay where they are
+  // until then (nothing else runs in between).
   const uint32_t total = r.total;
-  reassembly_ = Reassembly{};
-  mem_transfer_commit(from, lib::ByteView(frag_copy_, total), slot, out);
+  r = Reassembly{};
+  mem_transfer_commit(from, lib::ByteView(bytes, total), slot, out);
 }
 
 ffa::Status Core::check_constituents(const Lender& from, const MemShare& candidate, bool want_write,

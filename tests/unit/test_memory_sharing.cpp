@@ -440,6 +440,67 @@ TEST_F(MemorySharing, FragmentsThatLieEndTheTransaction) {
   EXPECT_TRUE(ok(frag(h, 16)));
 }
 
+// Issue 12: reassembly is per lender. The normal world and a partition each
+// send a descriptor in fragments, interleaved: neither stalls the other,
+// neither's bytes end up in the other's, and neither can continue the
+// other's. A second one from the same lender is still refused.
+TEST_F(MemorySharing, FragmentsOfTwoLendersInterleave) {
+  const uint32_t nwd_total = share_desc(kSp, kPage1, 1);  // 112 bytes: 96 + 16
+  std::vector<uint8_t> nwd_desc(nwd_tx(), nwd_tx() + nwd_total);
+  const uint32_t sp_total = build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}});
+  borrower_chooses_attributes(Func::mem_lend_64, sp_tx_[0]);  // a lend to one borrower
+  std::vector<uint8_t> sp_desc(sp_tx_[0], sp_tx_[0] + sp_total);
+  ASSERT_EQ(sp_total, 112u);
+  // Both first fragments.
+  Regs r = nwd({{ffa::raw(Func::mem_share_64), nwd_total, 96}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+  const uint64_t hn = r.w(1) | uint64_t{r.w(2)} << 32;
+  r = sp({{ffa::raw(Func::mem_lend_64), sp_total, 96}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx)) << err(r);
+  const uint64_t hs = r.w(1) | uint64_t{r.w(2)} << 32;
+  EXPECT_NE(hn, hs);
+  // Neither lender may start another, nor continue the other's.
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_share_64), nwd_total, 96}})), kNoMemory);
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_lend_64), sp_total, 96}})), kNoMemory);
+  std::memcpy(sp_tx_[0], sp_desc.data() + 96, 16);
+  EXPECT_EQ(err(sp({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(hn), hn >> 32, 16}})), kInvalid);
+  std::memcpy(nwd_tx(), nwd_desc.data() + 96, 16);
+  EXPECT_EQ(err(nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(hs), hs >> 32, 16}})), kInvalid);
+  // Both still open (a wrong handle changes nothing): their second
+  // fragments complete each one's own transaction.
+  r = sp({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(hs), hs >> 32, 16}});
+  ASSERT_TRUE(ok(r)) << err(r);
+  r = nwd({{ffa::raw(Func::mem_frag_tx), static_cast<uint32_t>(hn), hn >> 32, 16}});
+  ASSERT_TRUE(ok(r)) << err(r);
+  ASSERT_EQ(retrieve(hn).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_NE(page(kSp, kPage1), nullptr);
+  ASSERT_TRUE(ok(rx_release()));
+  ASSERT_EQ(retrieve(hs, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+  EXPECT_NE(page(kSp2, kOwn), nullptr);
+  EXPECT_EQ(page(kSp, kOwn), nullptr);  // lent: the lender lost its access
+  ASSERT_TRUE(ok(relinquish(hs, 1)));
+  EXPECT_TRUE(ok(sp_reclaim(hs)));
+  ASSERT_TRUE(ok(relinquish(hn)));
+  EXPECT_TRUE(ok(reclaim(hn)));
+}
+
+// A reassembly slot goes with its transaction: a lender that abandons one
+// (reclaim) may start another, while the other lender's stays open.
+TEST_F(MemorySharing, ReassemblySlotsAreFreedWithTheirTransactions) {
+  const uint32_t total = share_desc(kSp, kPage1, 1);
+  Regs r = nwd({{ffa::raw(Func::mem_share_64), total, 96}});
+  ASSERT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));
+  const uint64_t h = r.w(1) | uint64_t{r.w(2)} << 32;
+  const uint32_t sp_total = build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}});
+  ASSERT_EQ(sp({{ffa::raw(Func::mem_lend_64), sp_total, 96}}).x[0], ffa::raw(Func::mem_frag_rx));
+  EXPECT_EQ(core_.shares_in_use(), 2u);
+  // The normal world abandons its transaction: its slot and handle go.
+  ASSERT_TRUE(ok(reclaim(h)));
+  EXPECT_EQ(core_.shares_in_use(), 1u);
+  r = nwd({{ffa::raw(Func::mem_share_64), total, 96}});
+  EXPECT_EQ(r.x[0], ffa::raw(Func::mem_frag_rx));  // a slot again
+}
+
 TEST_F(MemorySharing, DescriptorInABufferGivenByAddress) {
   constexpr uint64_t kBuf = kNs + 0x100000;
   const uint32_t n = build_desc(placement_.ns_memory(kBuf), 0, {{kSp, 2}}, {{kPage1, 1}});
