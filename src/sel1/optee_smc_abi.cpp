@@ -1,5 +1,7 @@
 #include "sel1/optee_smc_abi.h"
 
+#include "lib/mem.h"
+
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/optee_endpoint.h"  // the GP commands and results shared with the FF-A front end
 
@@ -206,9 +208,19 @@ void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out
     return;
   }
   // One copy, read once: the normal world may rewrite its memory meanwhile.
+  // The header first, then only the parameters it announces (a call with
+  // one parameter copies 64 bytes, not 224); an announced count above 6
+  // is left to read_msg_arg to refuse.
   uint8_t copy[kMaxArgBytes];
   const lib::MutableByteView src = memory_.bytes(pa, len);
-  for (uint64_t i = 0; i < len; ++i) copy[i] = src.data()[i];
+  const uint64_t header = len < optee::kMsgArgHeader ? len : optee::kMsgArgHeader;
+  memcpy(copy, src.data(), header);
+  if (len > header) {
+    const uint32_t n = lib::ByteView(copy, header).le32(28).value_or(0);
+    const uint64_t want = n <= optee::kMsgMaxParams ? header + uint64_t{n} * optee::kMsgParamSize : len;
+    if (want < len) len = want;
+    memcpy(copy + header, src.data() + header, len - header);
+  }
   auto arg = optee::read_msg_arg(lib::ByteView(copy, len), 0);
   if (!arg) {
     out[0] = kEbadaddr;  // its parameters do not fit, or more than 6
