@@ -80,7 +80,7 @@ tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/main.cpp src/sel1/mmu.cpp src/sel1/placement.cpp
           src/sel1/partition_loader.cpp src/sel1/hosted_partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp
           src/sel1/ta_storage.cpp src/sel1/ta_loader.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
-          src/sel1/optee_smc_entry.cpp
+          src/sel1/optee_smc_entry.cpp src/sel1/core_lock.cpp src/sel1/trusted_os_gate.cpp
           src/arch/aarch64/gicv3.cpp
   LIBS tessera_sel1_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
@@ -100,6 +100,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t5h_rx_checks.cpp src/nwd/harness/t5i_smp_version.cpp
           src/nwd/harness/t5j_console_flood.cpp src/nwd/harness/t5k_conformance.cpp
           src/nwd/harness/t5l_trusted_apps.cpp src/nwd/harness/supplicant.cpp
+          src/nwd/harness/t5m_trusted_os_concurrency.cpp
           src/nwd/harness/t9_version_locked.cpp
           src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)

@@ -15,6 +15,8 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "optee/opteed.h"
 #include "sel1/async_signals.h"
+#include "sel1/core_lock.h"
+#include "sel1/trusted_os_gate.h"
 #include "sel1/optee_endpoint.h"
 #include "sel1/optee_smc_entry.h"
 #include "sel1/secure_timer.h"
@@ -98,25 +100,13 @@ namespace {
 spmc::Core* g_core = nullptr;  // set once the primary CPU built it
 sel1::HostedPartitions* g_hosted = nullptr;  // its S-EL0 partitions, with it
 
-// One lock for the SPMC core and everything it drives (partitions run
-// under it, so a partition with one execution context runs on one CPU at a
-// time). Taken after the SPMD hands a call over, released before the
-// answer goes back.
-constinit volatile uint32_t g_core_lock = 0;
-void lock_core() {
-  uint32_t busy;
-  // A plain spin, no WFE: QEMU's single-threaded -icount mode can leave a
-  // CPU in WFE for good, and holders keep the lock only for one call.
-  __asm__ volatile(
-      "1: ldaxr %w0, [%1]\n"
-      "   cbnz  %w0, 1b\n"
-      "   stxr  %w0, %w2, [%1]\n"
-      "   cbnz  %w0, 1b\n"
-      : "=&r"(busy)
-      : "r"(&g_core_lock), "r"(1)
-      : "memory");
-}
-void unlock_core() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_core_lock) : "memory"); }
+// The SPMC core's lock (sel1/core_lock.h) covers the core and the
+// partitions it runs (a partition with one execution context runs on one
+// CPU at a time): taken after the SPMD hands a call over, released before
+// the answer goes back. The trusted OS runs under its own lock instead
+// (TrustedOsGate lets go of the core's on the way in).
+using sel1::lock_core;
+using sel1::unlock_core;
 
 // The service loop every CPU runs. Two register sets, used in turn: the
 // answer to one call is built in the other set, which the next SMC then
@@ -192,17 +182,20 @@ extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa, uint64_t dispatcher
   static sel1::HostedPartitions hosted(core);
   placement.attach_partitions(hosted);
   static sel1::OpteeEndpoint optee(TESSERA_BUILD_ID, &sel1_fp_clobber);
+  // The trusted OS reaches the core, and the core the trusted OS, only
+  // through the gate, where the locks change hands.
+  static sel1::TrustedOsGate gate(optee, core, core);
   spmc::Partition tos{};
   tos.info = ffa::PartitionInfo{manifest.trusted_os_id, 1,
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
                                 manifest.trusted_os_uuid};
-  tos.local = &optee;
+  tos.local = &gate;
   if (!core.add_partition(tos)) fail_boot("cannot register the trusted OS endpoint");
-  optee.attach_memory(core, manifest.trusted_os_id);
-  sel1::secure_timer().init(core, manifest.trusted_os_id);
+  optee.attach_memory(gate, manifest.trusted_os_id);
+  sel1::secure_timer().init(gate, manifest.trusted_os_id);
   optee.attach_device(sel1::secure_timer());
   optee.attach_threads(sel1::threads());
-  static sel1::FfaAsyncSignal async_signal(core, manifest.trusted_os_id);
+  static sel1::FfaAsyncSignal async_signal(gate, manifest.trusted_os_id);
   static optee::AsyncNotif async(async_signal);
   optee.attach_async(async);
   // Trusted Applications, from the store the monitor staged.

@@ -3,6 +3,7 @@
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
+#include "sel1/core_lock.h"
 
 namespace sel1 {
 namespace {
@@ -24,7 +25,11 @@ void SecureTimer::attach_async(optee::AsyncNotif& async) {
   if (async.add_driver(&SecureTimer::async_bottom_half, this)) async_ = &async;
 }
 
+// arm() and the bottom halves come from the trusted OS, the top half from
+// the core's interrupt path, on any CPU: the timer's record is kept under
+// the core's lock (sel1/core_lock.h), which the top half already holds.
 uint32_t SecureTimer::arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) {
+  CoreLock held;
   // A deadline far away is no test of anything and would never end a run.
   if (ticks == 0 || ticks > arch::cntfrq()) return static_cast<uint32_t>(ffa::Error::invalid_parameters);
   // No IDs: OP-TEE's bottom half, which only its owner can be told of.
@@ -72,10 +77,12 @@ void SecureTimer::stop_on_this_cpu() {
 // so kTesseraTimerBottomHalf finds none new.
 void SecureTimer::async_bottom_half(void* self) {
   auto* timer = static_cast<SecureTimer*>(self);
+  CoreLock held;
   timer->taken_ = timer->events_;
 }
 
 void SecureTimer::bottom_half(uint64_t out[3]) {
+  CoreLock held;
   // The slow part of the driver would run here, preemptible; this one
   // hands over what the top half recorded.
   out[0] = events_ - taken_;

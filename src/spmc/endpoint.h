@@ -29,6 +29,11 @@ class LocalEndpoint {
  public:
   // Handles a partition message (never a framework message) and fills
   // `response.payload`; the core builds the FFA_MSG_SEND_DIRECT_RESP.
+  // The placement may let other CPUs into the core while this runs (the
+  // S-EL1 placement lets go of the core's lock: sel1/trusted_os_gate.h),
+  // so the core keeps nothing of its own across the call: it builds the
+  // answer from the request and `response` alone, and then resumes the
+  // caller, which no other CPU can run or change meanwhile.
   virtual void on_direct_request(const DirectMessage& request, DirectMessage& response) = 0;
 
  protected:

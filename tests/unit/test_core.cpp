@@ -715,6 +715,49 @@ TEST_F(CoreTest, DirectResponseNeverCarriesX8ToX17) {
   }
 }
 
+// spmc::LocalEndpoint's contract (issue 12): while a local endpoint
+// answers, other CPUs' calls may run in the core (the S-EL1 placement lets
+// go of the core's lock for the trusted OS). Here the endpoint makes such
+// calls itself, as another CPU would, including the endpoint's own next
+// request; its first answer still comes out whole and right.
+class ReenteringEndpoint final : public spmc::LocalEndpoint {
+ public:
+  spmc::Core* core = nullptr;
+  int depth = 0;
+  Regs inner_answers[3];
+  void on_direct_request(const spmc::DirectMessage& req, spmc::DirectMessage& resp) override {
+    if (++depth == 1) {
+      const Regs calls[3] = {Regs{{raw(Func::id_get)}}, Regs{{raw(Func::features), raw(Func::mem_share_64)}},
+                             Regs{{raw(Func::msg_send_direct_req_64), kOpteeId, 0, 7, 8, 9, 10, 11}}};
+      for (unsigned i = 0; i < 3; ++i) (void)core->handle_nwd_call(calls[i], inner_answers[i]);
+    }
+    for (unsigned i = 0; i < 5; ++i) resp.payload[i] = req.payload[i] + 1;
+    --depth;
+  }
+};
+
+TEST_F(CoreTest, OtherCallsMayRunWhileALocalEndpointAnswers) {
+  spmc::Core core(placement_, spmc::CoreConfig{kSpmcId, ffa::kVersion1_2});
+  ReenteringEndpoint tos;
+  tos.core = &core;
+  spmc::Partition p{};
+  p.info = ffa::PartitionInfo{ffa::EndpointId(kOpteeId), 1, kOpteeProps, ffa::kOpteeUuid};
+  p.local = &tos;
+  ASSERT_TRUE(core.add_partition(p).ok());
+  Regs out;
+  ASSERT_EQ(core.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kOpteeId, 0, 1, 2, 3, 4, 5}}, out),
+            spmc::Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(out.x[1], uint64_t{kOpteeId} << 16);
+  EXPECT_EQ(out.x[2], 0u);
+  for (unsigned i = 3; i < 8; ++i) EXPECT_EQ(out.x[i], i - 1) << "x" << i;
+  EXPECT_TRUE(zero_from(out, 8));
+  EXPECT_TRUE(IsSuccess(tos.inner_answers[0], 0));
+  EXPECT_EQ(tos.inner_answers[1].x[0], raw(Func::success_32));
+  EXPECT_EQ(tos.inner_answers[2].x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(tos.inner_answers[2].x[3], 8u);
+}
+
 TEST_F(CoreTest, DirectRequestFromAWrongSender) {
   for (uint16_t sender : {uint16_t{1}, uint16_t{0x7FFF}, uint16_t{0x8001}, uint16_t{0x8100}, uint16_t{0xFFFF}})
     for (Func f : {Func::msg_send_direct_req_32, Func::msg_send_direct_req_64})

@@ -1,0 +1,95 @@
+// Issue 12: the trusted OS runs outside the SPMC core's lock. CPU 1 keeps
+// one of the trusted OS's threads busy (Tessera's spin, a yielding call of
+// tens of millions of steps) while CPU 0 calls echo, the key store and
+// discovery: their answers must come while CPU 1's call is still in the
+// secure world. (While the core's lock covered the trusted OS, CPU 0
+// waited for the spin to end.)
+#include "arch/aarch64/sysreg.h"
+#include "lib/lcg.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/smp.h"
+#include "nwd/harness/test.h"
+
+using ffa::Func;
+using harness::call;
+
+namespace {
+constexpr uint32_t kSpin = 0xFFFF5350, kResume = 0x80000001, kReturnInterrupt = 2;
+constexpr uint16_t kEcho = 0x8001, kKeystore = 0x8005;
+constexpr uint64_t kSeed = 0x5EED0F05;
+constexpr unsigned kCalls = 30;
+
+uint16_t g_tos;
+uint64_t g_rounds;
+volatile bool g_spin_started, g_spin_done;
+volatile uint64_t g_spin_result;
+volatile unsigned g_answered;           // CPU 0's calls answered right
+volatile bool g_answered_while_spinning;  // and all of them before the spin ended
+volatile uint64_t g_micros;             // how long CPU 0's calls took
+
+void work(unsigned cpu) {
+  if (cpu == 1) {
+    g_spin_started = true;
+    ffa::Regs r = call(Func::msg_send_direct_req_32, g_tos, 0, kSpin, g_rounds, kSeed & 0xFFFFFFFF, kSeed >> 32);
+    // No interrupt is armed on this CPU; resume anyway if one came.
+    while (r.w(3) == 0 && r.w(4) == kReturnInterrupt)
+      r = call(Func::msg_send_direct_req_32, g_tos, 0, kResume, 0, 0, 0, r.w(7));
+    g_spin_result = r.w(3) == 0 ? (uint64_t{r.w(5)} | uint64_t{r.w(6)} << 32) : ~0ull;
+    g_spin_done = true;
+    return;
+  }
+  if (cpu != 0) return;
+  // Give CPU 1 time to get its call into the trusted OS (bounded).
+  const uint64_t t0 = arch::cntpct();
+  while (!g_spin_started && arch::cntpct() - t0 < arch::cntfrq()) {
+  }
+  const uint64_t settle = arch::cntpct();
+  while (arch::cntpct() - settle < arch::cntfrq() / 200) {  // 5 ms
+  }
+  const uint64_t start = arch::cntpct();
+  unsigned answered = 0;
+  for (unsigned i = 0; i < kCalls; ++i) {
+    ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, i, ~uint64_t{i}));
+    answered += r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[3] == i && r.x[4] == ~uint64_t{i};
+    r = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 0, 0x5354);  // a MAC: any answer from it
+    answered += r.w(0) == ffa::raw(Func::msg_send_direct_resp_64);
+    r = call(Func::partition_info_get_regs, 0, 0, 0);
+    answered += ffa::is_success(r);
+  }
+  g_micros = (arch::cntpct() - start) * 1000000 / arch::cntfrq();
+  g_answered_while_spinning = !g_spin_done;
+  g_answered = answered;
+}
+}  // namespace
+
+TEST(smp, a_busy_trusted_os_thread_stalls_no_other_cpu) {
+  ASSERT_TRUE(harness::discover());
+  g_tos = harness::trusted_os_id();
+  ASSERT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 0, 0x5354).x[3], 0);  // slot 0 has a key
+  // One CPU (the -icount benchmark run): no other CPU to stall.
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
+  ASSERT_TRUE(cpus >= 1);
+  if (cpus == 1) {
+    harness::printf("# one CPU: nothing to show here\n");
+    return;
+  }
+  // Longer each time if the spin ended first (a slow host can start CPU 1
+  // late); three tries.
+  bool shown = false;
+  for (unsigned attempt = 0; attempt < 3 && !shown; ++attempt) {
+    g_rounds = 20000000ull << attempt;
+    g_spin_started = false;
+    g_spin_done = false;
+    g_answered_while_spinning = false;
+    g_answered = 0;
+    const unsigned n = harness::run_on_every_cpu(work);
+    ASSERT_TRUE(n >= 2);
+    EXPECT_EQ(g_answered, 3 * kCalls);
+    EXPECT_TRUE(g_spin_done);
+    EXPECT_EQ(g_spin_result, lib::lcg_spin(g_rounds, kSeed));  // the spin itself was not disturbed
+    shown = g_answered_while_spinning;
+    harness::printf("# trusted OS busy on CPU 1 ({} rounds): CPU 0's {} calls took {} us, {} the spin ended\n",
+                    g_rounds, 3 * kCalls, g_micros, shown ? "before" : "after");
+  }
+  EXPECT_TRUE(shown);
+}
