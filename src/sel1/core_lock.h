@@ -65,6 +65,10 @@ inline void unlock_core() {
   release(&g_core_word);
 }
 
+// Whether this CPU holds the core's lock (a trusted-OS thread must not when
+// it can be stopped: Threads::preemption_point checks).
+inline bool core_held_here() { return lock_detail::g_core_owner == arch::cpu_index() + 1; }
+
 // Lets go of the core's lock however deep this CPU holds it (0 if it does
 // not), and takes it back as deep.
 inline unsigned release_core() {

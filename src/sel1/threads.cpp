@@ -1,5 +1,7 @@
 #include "sel1/threads.h"
 
+#include "lib/panic.h"
+#include "sel1/core_lock.h"
 #include "sel1/optee_endpoint.h"
 
 namespace sel1 {
@@ -30,6 +32,9 @@ void Threads::stopped(unsigned thread, uint64_t why) {
 
 void Threads::preemption_point() {
   if (!g_thread_running) return;
+  // A thread stopped here lets the trusted OS's lock go with its answer,
+  // never the core's: holding that across a stop would leave it held.
+  if (core_held_here()) lib::panic("a trusted-OS thread reached a preemption point holding the core's lock");
   // A pending FIQ is taken here: the current-EL FIQ vector suspends us.
   __asm__ volatile("msr daifclr, #1\n isb\n msr daifset, #1" ::: "memory");
 }
