@@ -98,22 +98,25 @@ sel1_el0_run:
     // current-EL FIQ vector then faults on g_thread_running, and the fault
     // on sel1_unexpected_exception, for ever) or ELR_EL1/SPSR_EL1 already
     // the partition's.
+    // The context goes into this frame, on this stack, not into a global:
+    // a partition (under the core's lock) and a Trusted Application (under
+    // the trusted OS's, in a thread) may be at S-EL0 on two CPUs at once,
+    // and the exception that brings each back arrives on the stack it left.
     msr     daifset, #1
-    stp     x29, x30, [sp, #-96]!
+    stp     x29, x30, [sp, #-112]!
     stp     x19, x20, [sp, #16]
     stp     x21, x22, [sp, #32]
     stp     x23, x24, [sp, #48]
     stp     x25, x26, [sp, #64]
     stp     x27, x28, [sp, #80]
-    ldr     x1, =g_el0_context
-    str     x0, [x1]
+    str     x0, [sp, #96]
     b       el0_exit
 
     // From the vectors: the trusted OS's tables are back; [sp] holds the
-    // partition's x0 and x1, x1 the kind of exception.
+    // partition's x0 and x1 (the vector pushed them below this function's
+    // frame), x1 the kind of exception.
 el0_trap:
-    ldr     x0, =g_el0_context
-    ldr     x0, [x0]
+    ldr     x0, [sp, #16 + 96]
     store_x2_x30 x0, SPCTX_X0
     ldp     x2, x3, [sp], #16
     stp     x2, x3, [x0, #SPCTX_X0]
@@ -131,11 +134,5 @@ el0_trap:
     ldp     x23, x24, [sp, #48]
     ldp     x25, x26, [sp, #64]
     ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #96
+    ldp     x29, x30, [sp], #112
     ret
-
-    .bss
-    .balign 8
-    .global g_el0_context
-g_el0_context:
-    .quad   0

@@ -9,6 +9,7 @@
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
+#include "nwd/harness/smp.h"
 #include "nwd/harness/supplicant.h"
 #include "nwd/harness/test.h"
 #include "tas.h"
@@ -662,4 +663,45 @@ TEST(tas, async_notif_bottom_half) {
   EXPECT_EQ(direct(kTimerArm, arch::cntfrq() / 1000), 0xFFFFFFFEu);  // INVALID_PARAMETERS
   (void)call(Func::notification_get, 0, ffa::notification::kGetFromSp);
   EXPECT_TRUE(ffa::is_success(call(Func::notification_unbind, tos << 16, 0, 0, kBit >> 32)));
+}
+
+// A Trusted Application and a partition at S-EL0 on two CPUs at once: the
+// TA under the trusted OS's lock on CPU 1, echo under the core's on CPU 0
+// (sel1/core_lock.h). Each exception from S-EL0 must come back to its own
+// context (el0.S keeps it in the entering frame, not in a global).
+namespace {
+constexpr unsigned kRounds = 300;
+uint32_t g_session;
+volatile unsigned g_ta_right, g_echo_right;
+void ta_and_partition(unsigned cpu) {
+  if (cpu == 1) {
+    unsigned right = 0;
+    for (unsigned i = 0; i < kRounds; ++i) {
+      uint32_t v = 1000 * i;
+      right += invoke_value(g_session, TA_HELLO_CMD_INC_VALUE, kValueInout, &v) == kTeeSuccess && v == 1000 * i + 1;
+    }
+    g_ta_right = right;
+  } else if (cpu == 0) {
+    unsigned right = 0;
+    for (unsigned i = 0; i < kRounds; ++i) {
+      const uint64_t tag = 0xEC400000ull + i;
+      const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, 0x8001, 0, tag, ~tag));
+      right += r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[3] == tag && r.x[4] == ~tag;
+    }
+    g_echo_right = right;
+  }
+}
+}  // namespace
+
+TEST(tas, a_ta_and_a_partition_at_s_el0_on_two_cpus) {
+  ASSERT_TRUE(ready());
+  g_session = open(kHello);
+  ASSERT_TRUE(g_session != 0);
+  g_ta_right = 0;
+  g_echo_right = 0;
+  const unsigned n = harness::run_on_every_cpu(ta_and_partition);
+  ASSERT_TRUE(n >= 1);
+  if (n >= 2) EXPECT_EQ(g_ta_right, kRounds);
+  EXPECT_EQ(g_echo_right, kRounds);
+  EXPECT_EQ(close(g_session), kTeeSuccess);
 }
