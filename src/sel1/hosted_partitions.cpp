@@ -1,6 +1,7 @@
 #include "sel1/hosted_partitions.h"
 
 #include "lib/log.h"
+#include "sel1/core_lock.h"
 #include "plat/qemu_virt/memory_map.h"
 
 namespace sel1 {
@@ -206,7 +207,15 @@ spmc::Outcome HostedPartitions::run(spmc::Outcome outcome, ffa::Regs& out) {
     // IRQ (secure interrupts) unmasked; FIQ (normal-world interrupts, as
     // the secure state sees them) only where the core signals them.
     h->ctx.spsr = core.ns_interrupts_unmasked(index) ? 0 : kSpsrFiqMask;
+    // The partition runs without the core's lock (issue 12): the core has
+    // marked it running, so no other CPU enters it, and nothing of the
+    // core's is touched at S-EL0. A partition that spins for ever on this
+    // CPU stalls no other CPU; the normal world gets this one back by its
+    // own interrupt (signalled, or by managed exit). At boot (no lock held
+    // yet) there is nothing to let go.
+    const unsigned depth = release_core();
     const uint64_t kind = sel1_el0_run(&h->ctx);
+    reacquire_core(depth);
     if (kind == EL0_TRAP_SYNC && (h->ctx.esr >> 26) == kEcSvc64) {
       ffa::Regs in;
       for (unsigned i = 0; i < 18; ++i) in.x[i] = h->ctx.x[i];

@@ -28,16 +28,20 @@ uint64_t g_mac[2];  // the key store's MAC of one message, from CPU 0 beforehand
 alignas(4096) volatile uint64_t g_page[kMaxCpus][512];  // what each CPU shares
 alignas(4096) uint8_t g_desc[kMaxCpus][4096];           // its descriptor buffer
 
-// Echo has one execution context (UP): while another CPU's call has it
-// preempted (its notification's schedule receiver interrupt stops it on
+// Echo and the key store have one execution context (UP) each, and run
+// without the SPMC core's lock: while another CPU's call has one running or
+// preempted (echo's notification's schedule receiver interrupt stops it on
 // CPU 0), a call gets BUSY, and a driver tries again.
 volatile uint64_t g_busy[kMaxCpus];
-ffa::Regs to_echo(unsigned cpu, uint64_t a3, uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0) {
+ffa::Regs to_partition(unsigned cpu, uint16_t id, uint64_t a3, uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0) {
   for (unsigned attempt = 0;; ++attempt) {
-    const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, a3, a4, a5, a6));
+    const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, id, 0, a3, a4, a5, a6));
     if (harness::error_code(r) != -4 || attempt == 1000000) return r;
     g_busy[cpu] = g_busy[cpu] + 1;
   }
+}
+ffa::Regs to_echo(unsigned cpu, uint64_t a3, uint64_t a4 = 0, uint64_t a5 = 0, uint64_t a6 = 0) {
+  return to_partition(cpu, kEcho, a3, a4, a5, a6);
 }
 
 bool one_op(unsigned cpu, unsigned i, unsigned kind) {
@@ -53,7 +57,7 @@ bool one_op(unsigned cpu, unsigned i, unsigned kind) {
       return r.w(0) == ffa::raw(Func::msg_send_direct_resp_32) && r.w(3) == 0 && r.w(4) == 1;
     }
     case 2: {  // the key store: the same MAC as CPU 0 got before
-      const ffa::Regs r = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 0, 0x5354524553530000ull);
+      const ffa::Regs r = to_partition(cpu, kKeystore, 2, 0, 0x5354524553530000ull);
       return r.x[3] == 0 && r.x[4] == g_mac[0] && r.x[5] == g_mac[1];
     }
     case 3: {  // share a page with echo, which adds to its first word; reclaim
