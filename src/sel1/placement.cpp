@@ -214,6 +214,8 @@ namespace sel1 {
 // PSCI CPU_OFF, as the SPMD tells us: partitions' interrupts are routed to
 // the boot CPU, which therefore stays on; on another CPU, the secure timer
 // (banked per CPU) is stopped, since its interrupt could never arrive.
+unsigned Sel1Placement::current_cpu() const { return arch::cpu_index(); }
+
 bool Sel1Placement::cpu_going_off() {
   if (arch::cpu_index() == 0) return false;
   secure_timer().stop_on_this_cpu();

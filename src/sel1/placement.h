@@ -43,6 +43,7 @@ class Sel1Placement final : public spmc::Placement {
   void retrigger_interrupt(uint32_t id) override;
   void withdraw_interrupt(uint32_t id) override;
   bool cpu_going_off() override;
+  unsigned current_cpu() const override;
 
  private:
   arch::mmu::PageTable& tables_;

@@ -18,6 +18,9 @@ ffa::Status Core::add_partition(const Partition& p) {
   if (partition_count_ == kMaxPartitions) return Error::no_memory;
   // Notification bitmaps exist for at most kMaxVcpus execution contexts.
   if (p.notifications.vcpu_count > NotificationBitmaps::kMaxVcpus) return Error::invalid_parameters;
+  // One execution context (UP) or one per CPU (MP), at most kMaxContexts.
+  if (!p.local && (p.info.exec_ctx_count == 0 || p.info.exec_ctx_count > Partition::kMaxContexts))
+    return Error::invalid_parameters;
   // Its interrupts: SPIs, each with one owner.
   if (p.interrupt_count > Partition::kMaxInterrupts) return Error::invalid_parameters;
   for (unsigned i = 0; i < p.interrupt_count; ++i) {
@@ -29,6 +32,8 @@ ffa::Status Core::add_partition(const Partition& p) {
   }
   Partition& added = partitions_[partition_count_++];
   added = p;
+  // Its contexts start unstarted, whatever the caller left in them.
+  for (ExecutionContext& c : added.contexts) c = ExecutionContext{};
   // Its interrupts start quiet, whatever the caller left in them.
   for (unsigned i = 0; i < added.interrupt_count; ++i) added.interrupts[i] = OwnedInterrupt{added.interrupts[i].id};
   return {};

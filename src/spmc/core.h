@@ -105,8 +105,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // partition is never cut short this way).
   bool ns_interrupts_unmasked(size_t index) const {
     const Partition& p = partitions_[index];
-    return p.ns_action != ffa::NsInterruptAction::queued && p.state == PartitionState::running &&
-           !p.requester.is_secure();
+    const ExecutionContext& c = here(p);
+    return p.ns_action != ffa::NsInterruptAction::queued && c.state == PartitionState::running &&
+           !c.requester.is_secure();
   }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).
@@ -181,6 +182,18 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   Outcome run_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome yield_from_sp(size_t index, ffa::Regs& out);
   size_t index_of(const Partition* p) const { return static_cast<size_t>(p - partitions_); }
+  // Execution contexts. The CPU this call runs on, and `p`'s context for it:
+  // an MP partition's context of this CPU (pinned there), a UP partition's
+  // only one (it runs wherever it is called). has_context_here is false for
+  // an MP partition with no context for this CPU.
+  unsigned cpu() const { return placement_.current_cpu(); }
+  bool has_context_here(const Partition& p) const { return !p.mp() || cpu() < p.info.exec_ctx_count; }
+  ExecutionContext& here(Partition& p) const {
+    return p.contexts[p.mp() && cpu() < p.info.exec_ctx_count ? cpu() : 0];
+  }
+  const ExecutionContext& here(const Partition& p) const {
+    return p.contexts[p.mp() && cpu() < p.info.exec_ctx_count ? cpu() : 0];
+  }
   // Whichever way a partition's work ends, once the normal world runs
   // again: a delayed schedule receiver interrupt goes, and partitions'
   // interrupts that arrived while their owner was busy come back.

@@ -17,17 +17,23 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     return Outcome::reply_to_caller;
   };
   const Partition* t = find_partition(target);
-  // Partitions here have one execution context, on this CPU.
-  if (!t || t->local || vcpu != 0) return refuse(Error::invalid_parameters);
+  if (!t || t->local) return refuse(Error::invalid_parameters);
+  // The context named: a UP partition's only one (vCPU 0), which runs on
+  // any CPU; an MP partition's context of this CPU, where it is pinned.
+  // Another CPU's context is that CPU's to run.
+  if (t->mp() ? (vcpu != cpu() || vcpu >= t->info.exec_ctx_count) : vcpu != 0)
+    return refuse(Error::invalid_parameters);
   Partition& p = partitions_[index_of(t)];
-  switch (p.state) {
+  if (p.aborted()) return refuse(Error::aborted);
+  ExecutionContext& c = here(p);
+  switch (c.state) {
     case PartitionState::aborted:
       return refuse(Error::aborted);
     case PartitionState::preempted:
-      p.state = PartitionState::running;
-      if (p.interrupted) {
+      c.state = PartitionState::running;
+      if (c.interrupted) {
         // Back to where the interrupt stopped it, registers untouched.
-        p.interrupted = false;
+        c.interrupted = false;
         scheduled_ = index_of(t);
         return Outcome::resume_partition;
       }
@@ -38,9 +44,9 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     case PartitionState::waiting:
       // Cycles to spend as it likes (an indirect message to read, say):
       // its FFA_MSG_WAIT returns FFA_RUN.
-      p.state = PartitionState::running;
-      p.requester = nwd_.id;
-      p.request_fid = ffa::raw(Func::run);
+      c.state = PartitionState::running;
+      c.requester = nwd_.id;
+      c.request_fid = ffa::raw(Func::run);
       ffa::set_regs(out, ffa::raw(Func::run), w1);
       return resume(index_of(t));
     default:
@@ -50,6 +56,7 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
 
 Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
+  if (p.stopped) return sp_aborted_now(index, out);  // another context faulted
   if (!ns_interrupts_unmasked(index)) {
     // Not ours to signal (the placement should have masked it): carry on.
     scheduled_ = index;
@@ -58,8 +65,9 @@ Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
   // Signalled (S-EL0 partitions cannot take the virtual interrupt that
   // managed exit needs, so they are signalled too): the partition is
   // preempted and the normal world learns why its call returned.
-  p.state = PartitionState::preempted;
-  p.interrupted = true;
+  ExecutionContext& c = here(p);
+  c.state = PartitionState::preempted;
+  c.interrupted = true;
   ffa::set_regs(out, ffa::raw(Func::interrupt), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;
 }
@@ -68,11 +76,12 @@ Outcome Core::yield_from_sp(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   // Only a partition working for the normal world can give its cycles back
   // to it; one working for another partition (or booting) may not.
-  if (p.state != PartitionState::running || p.requester.is_secure()) {
+  ExecutionContext& c = here(p);
+  if (c.state != PartitionState::running || c.requester.is_secure()) {
     ffa::set_error(out, Error::denied);
     return resume(index);
   }
-  p.state = PartitionState::preempted;
+  c.state = PartitionState::preempted;
   ffa::set_regs(out, ffa::raw(Func::yield), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;
 }

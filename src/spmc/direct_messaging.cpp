@@ -64,7 +64,10 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     // A partition in its own context takes the request when it waits for
     // one; the answer comes with its FFA_MSG_SEND_DIRECT_RESP.
     Partition& p = partitions_[target - partitions_];
-    switch (p.state) {
+    if (p.aborted()) return refuse(Error::aborted);
+    if (!has_context_here(p)) return refuse(Error::invalid_parameters);
+    ExecutionContext& c = here(p);
+    switch (c.state) {
       case PartitionState::aborted:
         return refuse(Error::aborted);
       case PartitionState::waiting:
@@ -72,9 +75,9 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
       default:
         return refuse(Error::busy);
     }
-    p.state = PartitionState::running;
-    p.requester = pair.sender;
-    p.request_fid = in.fid();
+    c.state = PartitionState::running;
+    c.requester = pair.sender;
+    c.request_fid = in.fid();
     pass_on(in, pair.w1(), out);
     return resume(static_cast<size_t>(target - partitions_));
   }
@@ -101,31 +104,34 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   if (!(target->info.properties & ffa::partition_props::direct_req2_recv)) return refuse(Error::denied);
   if (target->local) return refuse(Error::denied);  // no endpoint inside the SPMC takes REQ2
   Partition& p = partitions_[index_of(target)];
-  if (p.state == PartitionState::aborted) return refuse(Error::aborted);
-  if (p.state != PartitionState::waiting) return refuse(Error::busy);
-  p.state = PartitionState::running;
-  p.requester = pair.sender;
-  p.request_fid = in.fid();
+  if (!has_context_here(p)) return refuse(Error::invalid_parameters);
+  ExecutionContext& c = here(p);
+  if (p.aborted()) return refuse(Error::aborted);
+  if (c.state != PartitionState::waiting) return refuse(Error::busy);
+  c.state = PartitionState::running;
+  c.requester = pair.sender;
+  c.request_fid = in.fid();
   pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }
 
 Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
+  ExecutionContext& c = here(p);
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
   // Only an answer to the request in hand, from the partition itself, to
   // the endpoint that asked.
   // Only a request can be answered: not cycles given by FFA_RUN, nor an
   // interrupt to handle.
-  if (p.state != PartitionState::running || p.request_fid == ffa::raw(Func::run) ||
-      p.request_fid == ffa::raw(Func::interrupt)) {
+  if (c.state != PartitionState::running || c.request_fid == ffa::raw(Func::run) ||
+      c.request_fid == ffa::raw(Func::interrupt)) {
     ffa::set_error(out, Error::denied);
     return resume(index);
   }
   const bool resp2 = in.fid() == ffa::raw(Func::msg_send_direct_resp2);
   // A wrong sender or receiver, or flags on a partition message: not an
   // answer to this request at all; the partition is still handling it.
-  if (!(pair.sender == p.info.id) || !(pair.receiver == p.requester) || (!resp2 && in.w(2) != 0)) {
+  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester) || (!resp2 && in.w(2) != 0)) {
     ffa::set_error(out, Error::invalid_parameters);
     return resume(index);
   }
@@ -133,8 +139,8 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   // RESP answers REQ in either width (FF-A ties RESP to REQ, not SMC32 to
   // SMC32; Hafnium and Linux's driver accept a RESP_32 to a REQ_64 and
   // the reverse), delivered as sent, with its own width.
-  const bool req2 = p.request_fid == ffa::raw(Func::msg_send_direct_req2);
-  p.state = PartitionState::waiting;
+  const bool req2 = c.request_fid == ffa::raw(Func::msg_send_direct_req2);
+  c.state = PartitionState::waiting;
   if (resp2 != req2) {
     // The other kind (RESP2 to REQ, RESP to REQ2) answers nothing the
     // caller can read: the exchange ends, the caller gets ABORTED rather
@@ -144,11 +150,12 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   } else {
     pass_on(in, pair.w1(), out);
   }
-  if (!p.requester.is_secure()) return Outcome::reply_to_caller;
-  // The answer to another partition: it resumes where it blocked.
-  Partition* caller = const_cast<Partition*>(find_partition(p.requester));
-  if (!caller || caller->state != PartitionState::blocked) return Outcome::reply_to_caller;  // cannot happen
-  caller->state = caller->before_blocked;
+  if (!c.requester.is_secure()) return Outcome::reply_to_caller;
+  // The answer to another partition: it resumes where it blocked (on this
+  // CPU: the chain of requests never leaves it).
+  Partition* caller = const_cast<Partition*>(find_partition(c.requester));
+  if (!caller || here(*caller).state != PartitionState::blocked) return Outcome::reply_to_caller;  // cannot happen
+  here(*caller).state = here(*caller).before_blocked;
   return resume(index_of(caller));
 }
 
@@ -185,15 +192,18 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
     return resume(index);
   }
   Partition& t = partitions_[index_of(target)];
-  if (t.state == PartitionState::aborted) return refuse(Error::aborted);
+  if (!has_context_here(t)) return refuse(Error::invalid_parameters);
+  ExecutionContext& tc = here(t);
+  ExecutionContext& sc = here(self);
+  if (t.aborted()) return refuse(Error::aborted);
   // A partition busy with a request (or blocked on one of its own, which
   // is how a cycle of requests would deadlock) takes no other.
-  if (t.state != PartitionState::waiting) return refuse(Error::busy);
-  self.before_blocked = self.state;
-  self.state = PartitionState::blocked;
-  t.state = PartitionState::running;
-  t.requester = self.info.id;
-  t.request_fid = in.fid();
+  if (tc.state != PartitionState::waiting) return refuse(Error::busy);
+  sc.before_blocked = sc.state;
+  sc.state = PartitionState::blocked;
+  tc.state = PartitionState::running;
+  tc.requester = self.info.id;
+  tc.request_fid = in.fid();
   pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }

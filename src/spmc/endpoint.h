@@ -208,16 +208,36 @@ struct OwnedInterrupt {
   bool unmasked() const { return enabled && !pending && !active; }
 };
 
-struct Partition {
-  static constexpr unsigned kMaxInterrupts = 8;
-  ffa::PartitionInfo info;
-  LocalEndpoint* local = nullptr;  // null for partitions that run in their own context
-  // For partitions in their own context (local == nullptr):
+// One execution context of a partition (FF-A v1.2 section 5.3): where it
+// stands and for whom it works. A UP partition (one context) runs it on
+// whichever CPU calls it; an MP partition has one per CPU, each pinned to
+// its CPU (context i runs on CPU i only).
+struct ExecutionContext {
   PartitionState state = PartitionState::created;
-  uint16_t boot_order = 0xFFFF;
   ffa::EndpointId requester;  // who sent the direct request being handled
   uint32_t request_fid = 0;   // and with which call (the answer must match it)
   PartitionState before_blocked = PartitionState::running;  // where it resumes
+  // A normal-world interrupt preempted it (FFA_RUN then resumes it with
+  // its registers as they were).
+  bool interrupted = false;
+};
+
+struct Partition {
+  static constexpr unsigned kMaxInterrupts = 8;
+  // Execution contexts at most: one per CPU of the platform.
+  static constexpr unsigned kMaxContexts = 8;
+  ffa::PartitionInfo info;  // info.exec_ctx_count: 1 for UP, the CPU count for MP
+  LocalEndpoint* local = nullptr;  // null for partitions that run in their own context
+  // For partitions in their own contexts (local == nullptr): contexts
+  // [0, info.exec_ctx_count). Context 0 boots; an MP partition's others
+  // start on their CPUs at secondary_entry. A fault in one stops the
+  // partition: its idle contexts at once, one that runs on another CPU at
+  // its next call or interrupt there (its requester is told then).
+  ExecutionContext contexts[kMaxContexts];
+  bool stopped = false;
+  bool mp() const { return info.exec_ctx_count > 1; }
+  bool aborted() const { return stopped; }
+  uint16_t boot_order = 0xFFFF;
   ffa::Version version = ffa::kVersion1_0;  // its manifest's ffa-version, or what FFA_VERSION agreed
   // Set by its first FF-A call other than FFA_VERSION: from then on its
   // version is fixed (descriptors were exchanged in that layout).
@@ -226,10 +246,8 @@ struct Partition {
   uint64_t secondary_entry = 0;  // FFA_SECONDARY_EP_REGISTER, for the SMP work
   NotificationBitmaps notifications;  // created when its manifest has notification-support
   // What a normal-world interrupt does while it runs (its manifest's
-  // ns-interrupts-action), and whether one preempted it (FFA_RUN then
-  // resumes it with its registers as they were).
+  // ns-interrupts-action).
   ffa::NsInterruptAction ns_action = ffa::NsInterruptAction::queued;
-  bool interrupted = false;
   // Secure interrupts it owns (SPIs, each owned by one partition).
   OwnedInterrupt interrupts[kMaxInterrupts];
   unsigned interrupt_count = 0;

@@ -44,7 +44,7 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
     if (!target || target->local) return ffa::set_error(out, Error::invalid_parameters);
     if (!(target->info.properties & ffa::partition_props::indirect_msg)) return ffa::set_error(out, Error::denied);
     Partition& t = partitions_[index_of(target)];
-    if (t.state == PartitionState::aborted) return ffa::set_error(out, Error::aborted);
+    if (t.aborted()) return ffa::set_error(out, Error::aborted);
     mailbox = &t.mailbox;
   }
   if (!mailbox->rx_free()) return ffa::set_error(out, Error::busy);

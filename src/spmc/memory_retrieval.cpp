@@ -280,7 +280,7 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
 
 bool Core::lender_aborted(const MemShare& s) const {
   const Partition* lender = s.sender.is_secure() ? find_partition(s.sender) : nullptr;
-  return lender && lender->state == PartitionState::aborted;
+  return lender && lender->aborted();
 }
 
 void Core::release_memory_of(size_t index) {

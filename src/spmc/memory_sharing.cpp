@@ -349,7 +349,7 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
     // Receivers are partitions other than the lender, each named once. The
     // trusted OS (inside the SPMC) borrows from the normal world only.
     // Nor a donation: it would stay mapped in the SPMC for good.
-    if (!p || to == from.id || p->state == PartitionState::aborted || (p->local && !from.nwd) ||
+    if (!p || to == from.id || p->aborted() || (p->local && !from.nwd) ||
         (p->local && type == MemShare::Type::donate))
       return refuse(Error::invalid_parameters);
     for (unsigned j = 0; j < i; ++j)

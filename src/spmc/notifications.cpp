@@ -17,7 +17,7 @@ namespace notif = ffa::notification;
 NotificationBitmaps* Core::bitmaps_of(ffa::EndpointId id) {
   if (id == nwd_.id) return &nwd_.notifications;
   Partition* p = const_cast<Partition*>(find_partition(id));
-  if (!p || p->state == PartitionState::aborted) return nullptr;
+  if (!p || p->aborted()) return nullptr;
   return &p->notifications;
 }
 
@@ -211,7 +211,7 @@ void Core::notification_info_get(const ffa::Regs& in, ffa::Regs& out) {
   };
   report(nwd_.id, nwd_.notifications);
   for (size_t i = 0; i < partition_count_ && !more; ++i)
-    if (partitions_[i].state != PartitionState::aborted) report(partitions_[i].info.id, partitions_[i].notifications);
+    if (!partitions_[i].aborted()) report(partitions_[i].info.id, partitions_[i].notifications);
   if (list.lists() == 0) return ffa::set_error(out, Error::no_data);
   list.write(out, is64, more);
 }

@@ -11,11 +11,18 @@ using ffa::Func;
 
 Outcome Core::boot_next(ffa::Regs& out) {
   // The created partition with the lowest boot order goes next; ties keep
-  // the order in which partitions were added.
+  // the order in which partitions were added. On the boot CPU (0): every
+  // partition's first context. On another CPU, when it comes up: the
+  // context for it of each MP partition that registered where its other
+  // contexts start (FFA_SECONDARY_EP_REGISTER), which the placement
+  // enters there.
+  const unsigned me = cpu();
   size_t next = partition_count_;
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];
-    if (p.local || p.state != PartitionState::created) continue;
+    if (p.local) continue;
+    if (me != 0 && (!p.mp() || me >= p.info.exec_ctx_count || p.secondary_entry == 0 || p.aborted())) continue;
+    if (here(p).state != PartitionState::created) continue;
     if (next == partition_count_ || p.boot_order < partitions_[next].boot_order) next = i;
   }
   if (next == partition_count_) {
@@ -24,7 +31,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
     if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
     return Outcome::boot_done;
   }
-  partitions_[next].state = PartitionState::booting;
+  here(partitions_[next]).state = PartitionState::booting;
   ffa::set_regs(out, 0);
   return resume(next);
 }
@@ -165,7 +172,7 @@ void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   const bool is64 = fid == ffa::raw(Func::mem_perm_get_64) || fid == ffa::raw(Func::mem_perm_set_64);
   const bool get = fid == ffa::raw(Func::mem_perm_get_32) || fid == ffa::raw(Func::mem_perm_get_64);
   const uint64_t va = is64 ? in.x[1] : in.w(1);
-  if (p.state != PartitionState::booting) return ffa::set_error(out, Error::denied);
+  if (here(p).state != PartitionState::booting) return ffa::set_error(out, Error::denied);
   if (va & 0xFFF) return ffa::set_error(out, Error::invalid_parameters);
   const uint32_t pages = get ? 1 : in.w(2), perm = get ? 0 : in.w(3);
   if (!get) {
@@ -189,22 +196,25 @@ void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 
 Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
+  // Another of its contexts faulted while this one ran: this one stops too.
+  if (p.stopped) return sp_aborted_now(index, out);
+  ExecutionContext& c = here(p);
   // Any call but FFA_VERSION fixes the partition's version.
   if (in.fid() != ffa::raw(Func::version)) p.version_negotiated = true;
   switch (static_cast<Func>(in.fid())) {
     case Func::msg_wait:
-      if (p.state == PartitionState::booting) {
-        p.state = PartitionState::waiting;
+      if (c.state == PartitionState::booting) {
+        c.state = PartitionState::waiting;
         return boot_next(out);
       }
-      if (p.state == PartitionState::running && p.request_fid == ffa::raw(Func::run)) {
+      if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::run)) {
         // Done with the cycles the normal world gave it (FFA_RUN): that
         // call returns FFA_MSG_WAIT.
-        p.state = PartitionState::waiting;
+        c.state = PartitionState::waiting;
         ffa::set_regs(out, ffa::raw(Func::msg_wait));
         return Outcome::reply_to_caller;
       }
-      if (p.state == PartitionState::running && p.request_fid == ffa::raw(Func::interrupt))
+      if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt))
         return interrupt_handled(index, out);
       // A partition handling a request answers it; it does not walk away.
       ffa::set_error(out, Error::denied);
@@ -319,7 +329,7 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
     case Func::secondary_ep_register_64:
       // Where this partition's other execution contexts start (on other
       // CPUs, with the SMP work); only while it initialises.
-      if (p.state != PartitionState::booting) {
+      if (c.state != PartitionState::booting) {
         ffa::set_error(out, Error::denied);
       } else {
         p.secondary_entry = in.fid() == ffa::raw(Func::secondary_ep_register_64) ? in.x[1] : in.w(1);
@@ -339,27 +349,38 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
 
 Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const PartitionState was = p.state;
-  p.state = PartitionState::aborted;
-  release_memory_of(index);
+  // The context that faulted decides who is told. The partition stops:
+  // its idle contexts at once; one that runs (or waits for an answer) on
+  // another CPU stops there, at its next call or interrupt, which comes
+  // back here and tells its own requester.
+  const ExecutionContext c = here(p);
+  const PartitionState was = c.state;
+  here(p).state = PartitionState::aborted;
+  for (ExecutionContext& each : p.contexts)
+    if (each.state == PartitionState::created || each.state == PartitionState::waiting ||
+        each.state == PartitionState::preempted)
+      each.state = PartitionState::aborted;
+  const bool first = !p.stopped;
+  p.stopped = true;
+  if (first) release_memory_of(index);
   // Its interrupts stay held back at the controller for good.
-  for (unsigned k = 0; k < p.interrupt_count; ++k) {
+  for (unsigned k = 0; first && k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (irq.pending && !irq.signalled) --deferred_interrupts_;
     irq = OwnedInterrupt{irq.id};
     placement_.set_interrupt_enabled(irq.id, false);
   }
   if (was == PartitionState::booting) return boot_next(out);
-  if (was == PartitionState::running && p.request_fid == ffa::raw(Func::interrupt)) {
+  if (was == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt)) {
     // It faulted in its interrupt handler: the normal world resumes.
     ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
     return Outcome::reply_to_caller;
   }
-  if (was == PartitionState::running && p.requester.is_secure()) {
+  if (was == PartitionState::running && c.requester.is_secure()) {
     // Another partition waits for this one's answer: it gets ABORTED.
-    Partition* caller = const_cast<Partition*>(find_partition(p.requester));
-    if (caller && caller->state == PartitionState::blocked) {
-      caller->state = caller->before_blocked;
+    Partition* caller = const_cast<Partition*>(find_partition(c.requester));
+    if (caller && here(*caller).state == PartitionState::blocked) {
+      here(*caller).state = here(*caller).before_blocked;
       ffa::set_error(out, Error::aborted);
       return resume(index_of(caller));
     }

@@ -151,6 +151,10 @@ class Placement {
   // placement stops what it runs on that CPU. false refuses it (PSCI
   // DENIED), when the secure world needs the CPU.
   virtual bool cpu_going_off() { return true; }
+  // The CPU this call runs on (its linear index, below
+  // Partition::kMaxContexts): an MP partition's context for it is the one
+  // that runs here.
+  virtual unsigned current_cpu() const { return 0; }
   // FFA_CONSOLE_LOG from partition `id`: `len` characters of `chars`.
   virtual void partition_log(ffa::EndpointId id, const char* chars, size_t len) {
     (void)id;

@@ -46,7 +46,7 @@ size_t Core::take_secure_interrupt() {
   placement_.end_interrupt(id);
   irq->retriggered = false;  // (this may be the retriggered one arriving)
   // An aborted owner never takes it: it stays held back for good.
-  if (partitions_[owner].state == PartitionState::aborted) return partition_count_;
+  if (partitions_[owner].aborted()) return partition_count_;
   if (!irq->pending || irq->signalled) {
     // New: the partition is to be told of it.
     ++deferred_interrupts_;
@@ -73,8 +73,11 @@ Outcome Core::sp_secure_interrupted(size_t index) {
 }
 
 bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
+  // Its context on this CPU takes it (SPIs come to the CPU they are
+  // routed to; a UP partition's one context runs anywhere).
   Partition& p = partitions_[index];
-  if (p.state != PartitionState::waiting) return false;
+  ExecutionContext& c = here(p);
+  if (c.state != PartitionState::waiting) return false;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (!irq.pending || irq.signalled) continue;
@@ -85,9 +88,9 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
     withdraw_retrigger(irq);
     // It works for the SPMC now: no request to answer, normal-world
     // interrupts queued (the requester is secure), FFA_YIELD refused.
-    p.state = PartitionState::running;
-    p.requester = config_.spmc_id;
-    p.request_fid = ffa::raw(Func::interrupt);
+    c.state = PartitionState::running;
+    c.requester = config_.spmc_id;
+    c.request_fid = ffa::raw(Func::interrupt);
     // w1 names no endpoint (it is for the partition itself); w2 the ID.
     ffa::set_regs(out, ffa::raw(Func::interrupt), 0, irq.id);
     scheduled_ = index;
@@ -97,7 +100,7 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
 }
 
 Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
-  partitions_[index].state = PartitionState::waiting;
+  here(partitions_[index]).state = PartitionState::waiting;
   if (signal_interrupt(index, out)) return Outcome::run_partition;
   ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
   return Outcome::reply_to_caller;
@@ -106,7 +109,7 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
 void Core::retrigger_deferred_interrupts() {
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
-    if (p.state != PartitionState::waiting) continue;
+    if (here(p).state != PartitionState::waiting) continue;
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
       // Not one the partition has disabled meanwhile: it waits, pending,

@@ -1,13 +1,19 @@
 // Fuzz target: the SPMC core with partitions in their own contexts, driven
-// as the trusted OS drives it. The input is a stream of events: a call from
-// the normal world, or, while a partition runs, a call from it (any
-// registers: FF-A calls and Hafnium's HF_INTERRUPT_* calls) or its fault;
-// and secure interrupts raised at the modelled interrupt controller, which
-// the SPMD hands over with FFA_INTERRUPT. After every step the invariants
-// hold: at most one partition runs, answers to the normal world are
-// well-formed, aborted partitions never run again, boot ends, and every
-// partition interrupt is let through the controller exactly when the core
-// says it may be (enabled and not held back), or while it is retriggered.
+// as the trusted OS drives it, on several CPUs. The input is a stream of
+// events, each on a CPU it picks (CPU 0 boots the partitions; the others
+// come up afterwards, and start the MP partition's contexts for them): a
+// call from the normal world, or, while a partition runs on that CPU, a
+// call from it (any registers: FF-A calls and Hafnium's HF_INTERRUPT_*
+// calls) or its fault; and secure interrupts raised at the modelled
+// interrupt controller, which the SPMD hands over with FFA_INTERRUPT. CPUs
+// interleave at call boundaries, as they do once no lock is held while a
+// partition runs. After every step the invariants hold: the contexts that
+// are running or booting are exactly those the CPUs are in, one CPU each
+// (a UP partition's one context on one CPU at a time, an MP partition's
+// context i on CPU i only); answers to the normal world are well-formed;
+// aborted partitions never run again; boot ends; and every partition
+// interrupt is let through the controller exactly when the core says it
+// may be (enabled and not held back), or while it is retriggered.
 //
 // Memory: each partition has its own image, declared regions and RX/TX
 // pair in the fake placement, and the events include memory transactions
@@ -37,6 +43,8 @@ constexpr uint32_t kFids[] = {
     0xC400008D, 0xC400008E, 0x84000086, 0x84000065, 0xC4000088, 0xC4000089, 0xC400008B, 0xC4000087,
     0x8400006D, 0x8400006C, 0x8400007D, 0x8400007F, 0x84000080, 0x84000081, 0x84000082, 0xC4000083};
 constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0001};
+// CPUs that interleave (the MP partition 0x8003 has a context on each).
+constexpr unsigned kCpus = 3;
 // Partitions' interrupts (0x8001: 40 and 41, 0x8002: 42), the trusted OS's
 // timer, others nobody owns.
 constexpr uint32_t kIntids[] = {40, 41, 42, 29, 43, 1020, 1023, 0};
@@ -269,7 +277,7 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
       const bool retriggered = irq.pending && !irq.signalled;
       deferred += retriggered ? 1 : 0;
       const bool at_gic = placement.interrupt_enabled(irq.id);
-      if (p.state == spmc::PartitionState::aborted) {
+      if (p.aborted()) {
         FUZZ_CHECK(!at_gic && !irq.pending && !irq.active);
       } else {
         FUZZ_CHECK(!irq.unmasked() || at_gic);
@@ -295,13 +303,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fake::FakePlacement placement;
   spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
   // Partition 0x8001 sends and receives everything; the others only
-  // receive direct requests. Each has its memory and an RX/TX pair.
+  // receive direct requests. 0x8003 is MP: one context per CPU. Each has
+  // its memory and an RX/TX pair.
   for (uint16_t id : {0x8001, 0x8002, 0x8003}) {
     spmc::Partition p{};
     const uint32_t extra = id == 0x8001 ? (ffa::partition_props::direct_req_send | ffa::partition_props::indirect_msg |
                                            ffa::partition_props::direct_req2_recv)
                                         : 0;
-    p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
+    p.info = ffa::PartitionInfo{ffa::EndpointId(id), static_cast<uint16_t>(id == 0x8003 ? kCpus : 1),
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | extra,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.boot_order = in.byte();
@@ -342,74 +351,122 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       handles.note(fid, answer);
     }
   }
+  // What each CPU does: the last outcome of its call, and the partition it
+  // is in when that says run (scheduled() is read at once, before another
+  // CPU's call changes it).
+  struct Cpu {
+    bool up = false;
+    bool booting = false;
+    spmc::Outcome o = spmc::Outcome::reply_to_caller;
+    size_t idx = 0;
+    ffa::Regs out{};
+    bool in_partition() const { return o == spmc::Outcome::run_partition || o == spmc::Outcome::resume_partition; }
+  };
+  Cpu cpus[kCpus];
+  auto settle = [&](Cpu& c, spmc::Outcome o) {
+    c.o = o;
+    if (c.in_partition()) c.idx = core.scheduled();
+  };
   Shadow shadow;
-  ffa::Regs out{};
-  spmc::Outcome o = core.boot_next(out);
-  bool booting = true;
+  cpus[0].up = cpus[0].booting = true;
+  placement.cpu = 0;
+  settle(cpus[0], core.boot_next(cpus[0].out));
   for (unsigned step = 0; step < 256 && !in.empty(); ++step) {
-    // Invariant: at most one partition booting or running.
-    unsigned active = 0;
-    for (size_t i = 0; i < core.partition_count(); ++i) {
-      const auto s = core.partition(i).state;
-      active += (s == spmc::PartitionState::running || s == spmc::PartitionState::booting) ? 1 : 0;
+    // Invariant: the running or booting contexts are exactly the ones the
+    // CPUs are in, each on one CPU (its own, for an MP partition's).
+    bool in_use[3][kCpus] = {};
+    for (unsigned c = 0; c < kCpus; ++c) {
+      if (!cpus[c].in_partition()) continue;
+      const spmc::Partition& p = core.partition(cpus[c].idx);
+      const unsigned ctx = p.mp() ? c : 0;
+      FUZZ_CHECK(!in_use[cpus[c].idx][ctx]);
+      in_use[cpus[c].idx][ctx] = true;
     }
-    FUZZ_CHECK(active <= 1);
+    for (size_t i = 0; i < core.partition_count(); ++i)
+      for (unsigned ctx = 0; ctx < core.partition(i).info.exec_ctx_count; ++ctx) {
+        const auto st = core.partition(i).contexts[ctx].state;
+        FUZZ_CHECK((st == spmc::PartitionState::running || st == spmc::PartitionState::booting) == in_use[i][ctx]);
+      }
     check_interrupts(core, placement);
     check_memory(core, placement, shadow);
-    if (o == spmc::Outcome::run_partition || o == spmc::Outcome::resume_partition) {
-      const size_t idx = core.scheduled();
+    // The CPU this event happens on: while CPU 0 boots the partitions, it
+    // alone; then any, another CPU coming up first if it is not.
+    unsigned c = 0;
+    if (!cpus[0].booting) {
+      c = in.byte() % kCpus;
+      if (!cpus[c].up) {
+        cpus[c].up = cpus[c].booting = true;
+        placement.cpu = c;
+        settle(cpus[c], core.boot_next(cpus[c].out));
+        continue;
+      }
+    }
+    Cpu& cpu = cpus[c];
+    placement.cpu = c;
+    ffa::Regs& out = cpu.out;
+    if (cpu.in_partition()) {
+      const size_t idx = cpu.idx;
+      const unsigned ctx = core.partition(idx).mp() ? c : 0;
       FUZZ_CHECK(idx < core.partition_count());
-      FUZZ_CHECK(core.partition(idx).state != spmc::PartitionState::aborted);
-      FUZZ_CHECK(core.partition(idx).state != spmc::PartitionState::created);
+      // Its context here runs (a fault in another of its contexts stops
+      // this one at its next call or interrupt, not before).
+      FUZZ_CHECK(core.partition(idx).contexts[ctx].state != spmc::PartitionState::aborted);
+      FUZZ_CHECK(core.partition(idx).contexts[ctx].state != spmc::PartitionState::created);
       const uint8_t event = in.byte();
       if (event % 8 == 0) {
-        o = core.sp_aborted(idx, out);
+        settle(cpu, core.sp_aborted(idx, out));
       } else if (event % 8 == 1 && core.ns_interrupts_unmasked(idx)) {
         // A normal-world interrupt, where the placement would let one in.
-        o = core.sp_interrupted(idx, out);
-        FUZZ_CHECK(o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000062);
-        FUZZ_CHECK(core.partition(idx).state == spmc::PartitionState::preempted);
+        const bool stopped = core.partition(idx).aborted();
+        settle(cpu, core.sp_interrupted(idx, out));
+        if (stopped) {
+          FUZZ_CHECK(core.partition(idx).contexts[ctx].state == spmc::PartitionState::aborted);
+        } else {
+          FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000062);
+          FUZZ_CHECK(core.partition(idx).contexts[ctx].state == spmc::PartitionState::preempted);
+        }
       } else if (event % 8 == 2) {
         // A secure interrupt while it runs (IRQ at S-EL0): top half, then
         // the same partition carries on.
         placement.raise_interrupt(kIntids[(event >> 3) % 8]);
-        o = core.sp_secure_interrupted(idx);
-        FUZZ_CHECK(o == spmc::Outcome::resume_partition && core.scheduled() == idx);
+        settle(cpu, core.sp_secure_interrupted(idx));
+        FUZZ_CHECK(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx);
       } else if (event % 8 == 3 || event % 8 == 4) {
         uint8_t* tx = placement.secure_memory(own_base(idx) + kTxOff);
         const ffa::Regs call = memory_event(in, core, placement, idx, tx, handles);
-        o = core.handle_sp_call(idx, call, out);
-        if (o == spmc::Outcome::run_partition && core.scheduled() == idx) handles.note(call.w(0), out);
+        settle(cpu, core.handle_sp_call(idx, call, out));
+        if (cpu.o == spmc::Outcome::run_partition && cpu.idx == idx) handles.note(call.w(0), out);
       } else {
         const ffa::Regs call = regs_from(in);
-        o = core.handle_sp_call(idx, call, out);
+        settle(cpu, core.handle_sp_call(idx, call, out));
       }
       continue;
     }
-    if (o == spmc::Outcome::boot_done) {
-      booting = false;
-    } else if (o == spmc::Outcome::reply_to_caller) {
-      FUZZ_CHECK(!booting);
+    if (cpu.o == spmc::Outcome::boot_done) {
+      cpu.booting = false;
+    } else if (cpu.o == spmc::Outcome::reply_to_caller) {
+      FUZZ_CHECK(!cpu.booting);
       FUZZ_CHECK(well_formed_answer(out));
     }
-    // The normal world's turn; sometimes a device interrupts first, and
-    // the SPMD hands the secure world FFA_INTERRUPT.
+    // The normal world's turn on this CPU; sometimes a device interrupts
+    // first, and the SPMD hands the secure world FFA_INTERRUPT.
     const uint8_t turn = in.byte();
-    if (!booting && turn % 4 == 0) {
+    if (!cpu.booting && turn % 4 == 0) {
       placement.raise_interrupt(kIntids[(turn >> 2) % 8]);
       ffa::Regs answer{};
-      o = core.handle_nwd_call(ffa::Regs{{0x84000062}}, answer);
+      settle(cpu, core.handle_nwd_call(ffa::Regs{{0x84000062}}, answer));
       out = answer;
-      FUZZ_CHECK(o == spmc::Outcome::run_partition || (o == spmc::Outcome::reply_to_caller && out.w(0) == 0x8400007C));
-      if (o == spmc::Outcome::run_partition) FUZZ_CHECK(out.w(0) == 0x84000062);
+      FUZZ_CHECK(cpu.o == spmc::Outcome::run_partition ||
+                 (cpu.o == spmc::Outcome::reply_to_caller && out.w(0) == 0x8400007C));
+      if (cpu.o == spmc::Outcome::run_partition) FUZZ_CHECK(out.w(0) == 0x84000062);
       continue;
     }
     const ffa::Regs call = regs_from(in);
     ffa::Regs answer{};
-    o = core.handle_nwd_call(call, answer);
+    settle(cpu, core.handle_nwd_call(call, answer));
     out = answer;
-    if (o == spmc::Outcome::reply_to_caller) FUZZ_CHECK(well_formed_answer(out));
-    FUZZ_CHECK(o != spmc::Outcome::boot_done);
+    if (cpu.o == spmc::Outcome::reply_to_caller) FUZZ_CHECK(well_formed_answer(out));
+    FUZZ_CHECK(cpu.o != spmc::Outcome::boot_done);
   }
   return 0;
 }

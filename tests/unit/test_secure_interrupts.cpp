@@ -94,7 +94,7 @@ TEST_F(SecureInterrupts, PartitionHandlesItsInterruptWithGetAndDeactivate) {
   EXPECT_EQ(placement_.interrupts_ended(kDeviceSpi), 1u);
   // Held back at the controller until the handler is done with it.
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
-  EXPECT_EQ(driver().state, PartitionState::running);
+  EXPECT_EQ(driver().contexts[0].state, PartitionState::running);
   // Normal-world interrupts are queued while it handles a secure one.
   EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kDriver)));
 
@@ -113,7 +113,7 @@ TEST_F(SecureInterrupts, PartitionHandlesItsInterruptWithGetAndDeactivate) {
   // Done: the normal world resumes.
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
-  EXPECT_EQ(driver().state, PartitionState::waiting);
+  EXPECT_EQ(driver().contexts[0].state, PartitionState::waiting);
 }
 
 TEST_F(SecureInterrupts, TwoPendingAreSignalledOneAfterTheOther) {
@@ -151,7 +151,7 @@ TEST_F(SecureInterrupts, InterruptForABusyOwnerComesBackWhenItWaits) {
   ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
-  EXPECT_EQ(driver().state, PartitionState::preempted);
+  EXPECT_EQ(driver().contexts[0].state, PartitionState::preempted);
   // FFA_RUN resumes it; it answers; the interrupt is retriggered.
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out),
             Outcome::resume_partition);
@@ -219,7 +219,7 @@ TEST_F(SecureInterrupts, WhileAPartitionRunsTheTopHalfRunsAndThePartitionCarries
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
-  EXPECT_EQ(driver().state, PartitionState::waiting);
+  EXPECT_EQ(driver().contexts[0].state, PartitionState::waiting);
   // Nothing pending: spurious, kOther carries on.
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
   // kOther answers; the driver's interrupt comes back for the normal

@@ -88,6 +88,9 @@ class FakePlacement : public spmc::Placement {
   unsigned retriggered() const { return retriggered_; }
 
   // PSCI CPU_OFF as the SPMD announces it: counted, refused when told.
+  // The CPU the core is told it runs on (tests of MP partitions set it).
+  unsigned cpu = 0;
+  unsigned current_cpu() const override { return cpu; }
   bool cpu_going_off() override {
     ++cpu_off_messages;
     return !keep_cpu_on;
