@@ -39,6 +39,11 @@ ffa::Status Core::add_partition(const Partition& p) {
   return {};
 }
 
+ExecutionContext& Core::mp_context_here(Partition& p) const {
+  const unsigned c = cpu();
+  return p.contexts[c < p.info.exec_ctx_count ? c : 0];
+}
+
 const Partition* Core::find_partition(ffa::EndpointId id) const {
   for (size_t i = 0; i < partition_count_; ++i)
     if (partitions_[i].info.id == id) return &partitions_[i];

@@ -186,14 +186,17 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // an MP partition's context of this CPU (pinned there), a UP partition's
   // only one (it runs wherever it is called). has_context_here is false for
   // an MP partition with no context for this CPU.
+  // (A UP partition's context is at a fixed place: the common case costs
+  // a compare, and the CPU is asked only for an MP partition.)
   unsigned cpu() const { return placement_.current_cpu(); }
   bool has_context_here(const Partition& p) const { return !p.mp() || cpu() < p.info.exec_ctx_count; }
   ExecutionContext& here(Partition& p) const {
-    return p.contexts[p.mp() && cpu() < p.info.exec_ctx_count ? cpu() : 0];
+    if (!p.mp()) [[likely]]
+      return p.contexts[0];
+    return mp_context_here(p);
   }
-  const ExecutionContext& here(const Partition& p) const {
-    return p.contexts[p.mp() && cpu() < p.info.exec_ctx_count ? cpu() : 0];
-  }
+  const ExecutionContext& here(const Partition& p) const { return here(const_cast<Partition&>(p)); }
+  ExecutionContext& mp_context_here(Partition& p) const;
   // Whichever way a partition's work ends, once the normal world runs
   // again: a delayed schedule receiver interrupt goes, and partitions'
   // interrupts that arrived while their owner was busy come back.
@@ -206,7 +209,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
     return o;
   }
-  Outcome sp_aborted_now(size_t index, ffa::Regs& out);
+  // Cold (a fault): kept out of the hot paths that may call it.
+  [[gnu::noinline]] Outcome sp_aborted_now(size_t index, ffa::Regs& out);
   Outcome sp_interrupted_now(size_t index, ffa::Regs& out);
   // partition_lifecycle.cpp
   Outcome dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);

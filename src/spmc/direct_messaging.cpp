@@ -33,7 +33,13 @@ namespace {
   const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   const DirectMessage request{pair.sender, pair.receiver, is64,
                               {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
-  DirectMessage response{pair.receiver, pair.sender, is64, {0, 0, 0, 0, 0}};
+  // Field by field: an aggregate initialiser also zeroes the padding after
+  // is_64bit, which the compiler does with a call to memset.
+  DirectMessage response;
+  response.sender = pair.receiver;
+  response.receiver = pair.sender;
+  response.is_64bit = is64;
+  for (uint64_t& word : response.payload) word = 0;
   endpoint.on_direct_request(request, response);
   ffa::set_regs(out, ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
                 ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, response.payload[0] & mask,
