@@ -17,25 +17,14 @@
 
 #include <cstdint>
 
+#include "arch/aarch64/spinlock.h"
 #include "arch/aarch64/sysreg.h"
 
 namespace sel1 {
 
 namespace lock_detail {
-// A plain spin, no WFE: QEMU's single-threaded -icount mode can leave a CPU
-// in WFE for good, and holders keep a lock only for one call.
-inline void acquire(volatile uint32_t* word) {
-  uint32_t busy;
-  __asm__ volatile(
-      "1: ldaxr %w0, [%1]\n"
-      "   cbnz  %w0, 1b\n"
-      "   stxr  %w0, %w2, [%1]\n"
-      "   cbnz  %w0, 1b\n"
-      : "=&r"(busy)
-      : "r"(word), "r"(1)
-      : "memory");
-}
-inline void release(volatile uint32_t* word) { __asm__ volatile("stlr wzr, [%0]" ::"r"(word) : "memory"); }
+using arch::spin_acquire;
+using arch::spin_release;
 
 // core_lock.cpp. Who holds the core's lock (CPU index + 1, 0: nobody) and
 // how deep: only the holder writes them, and others read them only to see
@@ -53,7 +42,7 @@ inline void lock_core() {
     ++g_core_depth;
     return;
   }
-  acquire(&g_core_word);
+  spin_acquire(&g_core_word);
   g_core_owner = me;
   g_core_depth = 1;
 }
@@ -62,7 +51,7 @@ inline void unlock_core() {
   using namespace lock_detail;
   if (--g_core_depth != 0) return;
   g_core_owner = 0;
-  release(&g_core_word);
+  spin_release(&g_core_word);
 }
 
 // Whether this CPU holds the core's lock (a trusted-OS thread must not when
@@ -77,19 +66,19 @@ inline unsigned release_core() {
   const unsigned depth = g_core_depth;
   g_core_depth = 0;
   g_core_owner = 0;
-  release(&g_core_word);
+  spin_release(&g_core_word);
   return depth;
 }
 inline void reacquire_core(unsigned depth) {
   using namespace lock_detail;
   if (depth == 0) return;
-  acquire(&g_core_word);
+  spin_acquire(&g_core_word);
   g_core_owner = arch::cpu_index() + 1;
   g_core_depth = depth;
 }
 
-inline void lock_trusted_os() { lock_detail::acquire(&lock_detail::g_tos_word); }
-inline void unlock_trusted_os() { lock_detail::release(&lock_detail::g_tos_word); }
+inline void lock_trusted_os() { lock_detail::spin_acquire(&lock_detail::g_tos_word); }
+inline void unlock_trusted_os() { lock_detail::spin_release(&lock_detail::g_tos_word); }
 
 class CoreLock {
  public:

@@ -6,6 +6,7 @@
 
 #include "arch/aarch64/conduit.h"
 #include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/spinlock.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "optee/opteed.h"
@@ -55,18 +56,8 @@ constinit OpteeSmcAbi* g_abi = nullptr;
 // call arrives, released before the answer goes back (a thread an
 // interrupt suspended gives it up with its answer).
 constinit volatile uint32_t g_lock = 0;
-void lock() {
-  uint32_t busy;
-  __asm__ volatile(
-      "1: ldaxr %w0, [%1]\n"
-      "   cbnz  %w0, 1b\n"
-      "   stxr  %w0, %w2, [%1]\n"
-      "   cbnz  %w0, 1b\n"
-      : "=&r"(busy)
-      : "r"(&g_lock), "r"(1)
-      : "memory");
-}
-void unlock() { __asm__ volatile("stlr wzr, [%0]" ::"r"(&g_lock) : "memory"); }
+void lock() { arch::spin_acquire(&g_lock); }
+void unlock() { arch::spin_release(&g_lock); }
 
 }  // namespace
 

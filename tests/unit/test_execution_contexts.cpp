@@ -72,6 +72,12 @@ class ExecutionContexts : public ::testing::Test {
   Regs request(unsigned cpu, uint16_t to, uint64_t tag, Outcome* o = nullptr) {
     return nwd(cpu, {{raw(Func::msg_send_direct_req_64), to, 0, tag}}, o);
   }
+  // A request on `cpu` that the partition takes (its context there runs).
+  void start(unsigned cpu, uint16_t to, uint64_t tag) {
+    Outcome o;
+    request(cpu, to, tag, &o);
+    ASSERT_EQ(o, Outcome::run_partition);
+  }
   Regs answer(size_t index, unsigned cpu, uint64_t tag, uint16_t to = 0) {
     const uint16_t self = core_.partition(index).info.id.raw();
     return sp(index, {{raw(Func::msg_send_direct_resp_64), uint64_t{self} << 16 | to, 0, tag}}, cpu);
@@ -148,17 +154,14 @@ TEST_F(ExecutionContexts, AnMpPartitionTakesARequestOnEveryCpuAtOnce) {
 }
 
 TEST_F(ExecutionContexts, AUpPartitionRunsWhereverItIsCalledButOnceAtATime) {
-  Outcome o;
-  request(2, kUp, 0x55, &o);
-  ASSERT_EQ(o, Outcome::run_partition);
+  start(2, kUp, 0x55);
   EXPECT_EQ(state(1, 0), PartitionState::running);
   // Its one context is busy, whichever CPU asks.
   EXPECT_EQ(err(request(0, kUp, 0x66)), static_cast<int32_t>(Error::busy));
   EXPECT_EQ(err(request(2, kUp, 0x66)), static_cast<int32_t>(Error::busy));
   const Regs r = answer(1, 2, 0x5555);
   EXPECT_EQ(r.x[3], 0x5555u);
-  request(3, kUp, 0x77, &o);  // and it migrates to CPU 3
-  EXPECT_EQ(o, Outcome::run_partition);
+  start(3, kUp, 0x77);  // and it migrates to CPU 3
 }
 
 TEST_F(ExecutionContexts, RunNamesAContextAndNeverAnotherCpus) {
@@ -189,9 +192,7 @@ TEST_F(ExecutionContexts, RunNamesAContextAndNeverAnotherCpus) {
 
 TEST_F(ExecutionContexts, PreemptionBelongsToAContext) {
   bring_up(1);
-  Outcome o;
-  request(1, kMp, 0x1, &o);
-  ASSERT_EQ(o, Outcome::run_partition);
+  start(1, kMp, 0x1);
   // A normal-world interrupt stops the context on CPU 1.
   placement_.cpu = 1;
   Regs out{};
@@ -201,10 +202,10 @@ TEST_F(ExecutionContexts, PreemptionBelongsToAContext) {
   EXPECT_EQ(state(0, 1), PartitionState::preempted);
   // CPU 0's context is untouched and takes requests; CPU 1's is BUSY
   // until FFA_RUN on CPU 1 resumes it where it was.
-  request(0, kMp, 0x2, &o);
-  EXPECT_EQ(o, Outcome::run_partition);
+  start(0, kMp, 0x2);
   EXPECT_FALSE(core_.partition(0).contexts[0].interrupted);
   EXPECT_EQ(err(request(1, kMp, 0x3)), static_cast<int32_t>(Error::busy));
+  Outcome o;
   nwd(1, {{raw(Func::run), uint64_t{kMp} << 16 | 1}}, &o);
   EXPECT_EQ(o, Outcome::resume_partition);
   EXPECT_EQ(state(0, 1), PartitionState::running);
@@ -213,9 +214,7 @@ TEST_F(ExecutionContexts, PreemptionBelongsToAContext) {
 TEST_F(ExecutionContexts, AFaultInOneContextStopsThemAll) {
   bring_up(1);
   bring_up(2);
-  Outcome o;
-  request(2, kMp, 0x1, &o);
-  ASSERT_EQ(o, Outcome::run_partition);
+  start(2, kMp, 0x1);
   placement_.cpu = 2;
   Regs out{};
   EXPECT_EQ(core_.sp_aborted(0, out), Outcome::reply_to_caller);
@@ -230,11 +229,8 @@ TEST_F(ExecutionContexts, AFaultInOneContextStopsThemAll) {
 TEST_F(ExecutionContexts, AContextRunningElsewhereStopsAtItsNextCall) {
   bring_up(1);
   bring_up(2);
-  Outcome o;
-  request(1, kMp, 0x1, &o);
-  ASSERT_EQ(o, Outcome::run_partition);
-  request(2, kMp, 0x2, &o);
-  ASSERT_EQ(o, Outcome::run_partition);
+  start(1, kMp, 0x1);
+  start(2, kMp, 0x2);
   // CPU 2's context faults; CPU 1's goes on for now (its CPU is in it).
   placement_.cpu = 2;
   Regs out{};
