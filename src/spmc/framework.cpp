@@ -21,6 +21,22 @@ constexpr int32_t kPsciSuccess = 0, kPsciNotSupported = -1, kPsciDenied = -3;
 // The SPMD is the only sender of framework messages from its side of the
 // world switch; it refuses normal-world requests that claim a secure ID, so
 // a request from 0xFFFF to the SPMC can only be the SPMD's.
+bool Core::mp_contexts_going_off() {
+  const unsigned me = cpu();
+  for (size_t i = 0; i < partition_count_; ++i) {
+    const Partition& p = partitions_[i];
+    if (p.local || !p.mp() || me >= p.info.exec_ctx_count) continue;
+    const PartitionState s = p.contexts[me].state;
+    if (s != PartitionState::created && s != PartitionState::waiting && s != PartitionState::aborted) return false;
+  }
+  for (size_t i = 0; i < partition_count_; ++i) {
+    Partition& p = partitions_[i];
+    if (p.local || !p.mp() || me >= p.info.exec_ctx_count) continue;
+    if (p.contexts[me].state == PartitionState::waiting) p.contexts[me] = ExecutionContext{};
+  }
+  return true;
+}
+
 bool Core::is_spmd_framework_message(const ffa::Regs& in) const {
   if (in.fid() != ffa::raw(Func::msg_send_direct_req_32)) return false;
   const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
@@ -34,11 +50,14 @@ void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
                   ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessage | response, w3);
   };
   if (type == kPsciRequest) {
-    // Power management: CPU_OFF for this CPU. The partitions here have one
-    // execution context that migrates, so none is lost with the CPU; the
-    // placement stops its own per-CPU work, or keeps the CPU.
+    // Power management: CPU_OFF for this CPU. A UP partition's context
+    // migrates, so none is lost with the CPU; an MP partition's context
+    // pinned here is, so the CPU stays on while one has work in hand, and
+    // otherwise the context is cold-booted again (at its secondary entry)
+    // when the CPU comes back. The placement stops its own per-CPU work,
+    // or keeps the CPU.
     int32_t status = kPsciNotSupported;
-    if (in.w(3) == kPsciCpuOff) status = placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
+    if (in.w(3) == kPsciCpuOff) status = mp_contexts_going_off() && placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
     return respond(kPowerResponse, static_cast<uint32_t>(status));
   }
   if (type != kVersionRequest) return ffa::set_error(out, Error::not_supported);

@@ -245,6 +245,41 @@ TEST_F(ExecutionContexts, AContextRunningElsewhereStopsAtItsNextCall) {
   EXPECT_EQ(state(0, 1), PartitionState::aborted);
 }
 
+// PSCI CPU_OFF, as the SPMD's framework message brings it to the SPMC on
+// the CPU going off.
+Regs cpu_off(fake::FakePlacement& placement, spmc::Core& core, unsigned cpu) {
+  placement.cpu = cpu;
+  Regs out{};
+  (void)core.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), 0xFFFFu << 16 | 0x8000, 0x80000000, 0x84000002}},
+                             out);
+  return out;
+}
+
+TEST_F(ExecutionContexts, CpuOffWaitsForAContextWithWorkAndColdBootsItOnReturn) {
+  bring_up(2);
+  start(2, kMp, 0x1);
+  // Its context on CPU 2 is handling a request: the CPU stays on.
+  Regs r = cpu_off(placement_, core_, 2);
+  EXPECT_EQ(r.x[0], raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(static_cast<int32_t>(r.w(3)), -3);  // PSCI DENIED
+  EXPECT_EQ(state(0, 2), PartitionState::running);
+  answer(0, 2, 0x1);
+  // Idle now: the CPU goes, and the context with it; it starts afresh at
+  // the secondary entry when the CPU comes back.
+  r = cpu_off(placement_, core_, 2);
+  EXPECT_EQ(r.w(3), 0u);  // PSCI SUCCESS
+  EXPECT_EQ(state(0, 2), PartitionState::created);
+  EXPECT_EQ(err(request(2, kMp, 0x2)), static_cast<int32_t>(Error::busy));
+  bring_up(2);
+  start(2, kMp, 0x3);
+  // A UP partition's context is never the CPU's: it does not keep it on.
+  answer(0, 2, 0x3);
+  start(1, kUp, 0x4);
+  r = cpu_off(placement_, core_, 1);
+  EXPECT_EQ(r.w(3), 0u);
+  EXPECT_EQ(state(1, 0), PartitionState::running);
+}
+
 TEST_F(ExecutionContexts, ContextCountsAreOneToEight) {
   spmc::Partition p{};
   p.info = ffa::PartitionInfo{ffa::EndpointId(0x8003), 0, ffa::partition_props::direct_req_recv, ffa::Uuid{{3}}};
