@@ -11,10 +11,13 @@ QEMU = "qemu-system-aarch64"
 ICOUNT_ARGS = ["-icount", "shift=0,sleep=off", "-seed", "1"]
 
 
-def command(flash, smp=None, memory="1G", icount=False, extra=(), monitor="none"):
+def command(flash, smp=None, memory="1G", icount=False, extra=(), monitor="none", secure_uart=None):
     """The QEMU command for a flash file: both UARTs (normal world first,
     secure world second) share one console, interleaved byte by byte (each
-    UART gets whole lines from its own world). Four CPUs by default; one
+    UART gets whole lines from its own world), unless `secure_uart` names a
+    file for the secure UART: a judge that matches lines needs the two
+    streams apart, since two worlds printing at once on two CPUs mix in the
+    shared console whatever either does. Four CPUs by default; one
     under -icount, where QEMU runs the CPUs in turn on one thread and the
     counter would advance with every CPU's instructions (the
     benchmarks measure one CPU's path).
@@ -40,7 +43,7 @@ def command(flash, smp=None, memory="1G", icount=False, extra=(), monitor="none"
         "-bios", str(flash),
         "-chardev", "stdio,id=con,mux=on,signal=off",
         "-serial", "chardev:con",
-        "-serial", "chardev:con",
+        "-serial", f"file:{secure_uart}" if secure_uart else "chardev:con",
         "-monitor", monitor,
         "-no-reboot",
     ]

@@ -47,16 +47,6 @@ TAP_RESULT = re.compile(r"^(?:not )?ok \d+ - [\w.]+$")
 TAP_ANYWHERE = re.compile(r"(?:not )?ok \d+ - ")
 
 
-def with_secure_uart_to(cmd, path):
-    """The same command with the second -serial (the secure UART) in a file."""
-    cmd = list(cmd)
-    serials = [i for i, a in enumerate(cmd) if a == "-serial"]
-    if len(serials) != 2:
-        raise SystemExit(f"expected two -serial options in {cmd}")
-    cmd[serials[1] + 1] = f"file:{path}"
-    return cmd
-
-
 def secure_problems(text):
     problems = []
     for n, line in enumerate(text.replace("\r", "").split("\n"), 1):
@@ -104,7 +94,7 @@ def normal_world_problems(text):
 def check(flash, timeout):
     with tempfile.TemporaryDirectory() as tmp:
         secure_log = pathlib.Path(tmp) / "secure-uart.log"
-        cmd = with_secure_uart_to(tessera_qemu.command(flash, smp=4), secure_log)
+        cmd = tessera_qemu.command(flash, smp=4, secure_uart=secure_log)
         run = tessera_qemu.run(cmd, timeout)
         secure = secure_log.read_text(errors="replace") if secure_log.exists() else ""
     failures = []

@@ -14,6 +14,7 @@ import argparse
 import pathlib
 import re
 import sys
+import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
 import tessera_qemu  # noqa: E402
@@ -146,7 +147,15 @@ def main():
     if not pathlib.Path(a.flash).is_file():
         print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
         return 1
-    r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=4), a.timeout)
+    # The secure UART goes to a file of its own: Linux and the secure world
+    # print at the same moments on different CPUs (a bottom half runs while
+    # the driver probes), and in one shared console their lines would mix
+    # byte by byte. The judge reads the secure world's lines, then Linux's.
+    with tempfile.TemporaryDirectory() as tmp:
+        secure_log = pathlib.Path(tmp) / "secure-uart.log"
+        r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=4, secure_uart=secure_log), a.timeout)
+        secure = secure_log.read_text(errors="replace") if secure_log.exists() else ""
+    r.output = secure + r.output
     print(r.output)
     verdict = []
     if r.timed_out:
