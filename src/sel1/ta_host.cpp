@@ -123,7 +123,8 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
   in->dead = in->busy = false;
   in->ta = &ta;
   in->sessions = 0;
-  in->waiting_count = 0;
+  in->waiting.count = 0;
+  ++in->generation;
   for (bool& u : in->session_slot_used) u = false;
   const uint64_t pa = slot_pa(*in);
   memset(reinterpret_cast<void*>(pa), 0, ta.mem_end);
@@ -149,6 +150,8 @@ void TaHost::free_instance(Instance& in) {
   const int me = static_cast<int>(&in - instances_);
   for (Session& s : sessions_)
     if (s.used && s.owner_instance == me) s.owner_instance = kOrphaned;
+  // Calls waiting for it find it gone (enter checks the generation).
+  while (in.waiting.count != 0) wake_one(in.waiting);
   unmap_window(in);
   in.tables.reset();
   flush_asid(asid(in));  // its entries must not outlive it: the slot's next TA reuses the ASID
@@ -159,35 +162,40 @@ void TaHost::free_instance(Instance& in) {
 uint32_t TaHost::wait_until_free(Instance& in, unsigned depth) {
   while (in.busy) {
     // A TA's call never waits: it could be waiting for itself.
-    if (depth > 0 || !rpc_ || in.waiting_count == sizeof(in.waiting)) return TEE_ERROR_BUSY;
-    unsigned key = 1;
-    while (key < 256 && (wait_keys_[key / 32] >> (key % 32) & 1)) ++key;
-    if (key == 256) return TEE_ERROR_BUSY;
-    wait_keys_[key / 32] |= 1u << (key % 32);
-    in.waiting[in.waiting_count++] = static_cast<uint8_t>(key);
-    optee::RpcMsg m;
-    m.cmd = optee::rpc_cmd::notification;
-    m.num_params = 1;
-    m.params[0] = optee::MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::notification_wait, key, 0};
-    const bool waited = rpc_->rpc(m) && m.ret == 0;
-    // Out of the queue (wake_one took it out already if it woke us).
-    for (unsigned i = 0; i < in.waiting_count; ++i)
-      if (in.waiting[i] == key) {
-        for (unsigned k = i + 1; k < in.waiting_count; ++k) in.waiting[k - 1] = in.waiting[k];
-        --in.waiting_count;
-        break;
-      }
-    wait_keys_[key / 32] &= ~(1u << (key % 32));
-    if (!waited) return TEE_ERROR_BUSY;
+    if (depth > 0) return TEE_ERROR_BUSY;
+    if (const uint32_t r = wait_in(in.waiting)) return r;
   }
   return 0;
 }
 
-void TaHost::wake_one(Instance& in) {
-  if (in.waiting_count == 0 || !rpc_) return;
-  const uint8_t key = in.waiting[0];
-  for (unsigned k = 1; k < in.waiting_count; ++k) in.waiting[k - 1] = in.waiting[k];
-  --in.waiting_count;
+uint32_t TaHost::wait_in(WaitQueue& q) {
+  if (!rpc_ || q.count == sizeof(q.keys)) return TEE_ERROR_BUSY;
+  unsigned key = 1;
+  while (key < 256 && (wait_keys_[key / 32] >> (key % 32) & 1)) ++key;
+  if (key == 256) return TEE_ERROR_BUSY;
+  wait_keys_[key / 32] |= 1u << (key % 32);
+  q.keys[q.count++] = static_cast<uint8_t>(key);
+  optee::RpcMsg m;
+  m.cmd = optee::rpc_cmd::notification;
+  m.num_params = 1;
+  m.params[0] = optee::MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::notification_wait, key, 0};
+  const bool waited = rpc_->rpc(m) && m.ret == 0;
+  // Out of the queue (wake_one took it out already if it woke us).
+  for (unsigned i = 0; i < q.count; ++i)
+    if (q.keys[i] == key) {
+      for (unsigned k = i + 1; k < q.count; ++k) q.keys[k - 1] = q.keys[k];
+      --q.count;
+      break;
+    }
+  wait_keys_[key / 32] &= ~(1u << (key % 32));
+  return waited ? 0 : TEE_ERROR_BUSY;
+}
+
+void TaHost::wake_one(WaitQueue& q) {
+  if (q.count == 0 || !rpc_) return;
+  const uint8_t key = q.keys[0];
+  for (unsigned k = 1; k < q.count; ++k) q.keys[k - 1] = q.keys[k];
+  --q.count;
   // The normal world keeps a send that comes before the wait (Linux's
   // notification bitmap), so this cannot be lost.
   optee::RpcMsg m;
@@ -197,6 +205,18 @@ void TaHost::wake_one(Instance& in) {
   (void)rpc_->rpc(m);
 }
 
+uint32_t TaHost::take_storage_turn() {
+  while (storage_busy_)
+    if (const uint32_t r = wait_in(storage_waiting_)) return r;
+  storage_busy_ = true;
+  return 0;
+}
+
+void TaHost::end_storage_turn() {
+  storage_busy_ = false;
+  wake_one(storage_waiting_);
+}
+
 void TaHost::kill(Instance& in, const char* why) {
   in.dead = true;
   lib::log::error("TA slot {}: {}; its sessions end with TEE_ERROR_TARGET_DEAD",
@@ -204,7 +224,7 @@ void TaHost::kill(Instance& in, const char* why) {
   // The sessions it opened with other TAs end with it.
   const int me = static_cast<int>(&in - instances_);
   for (Session& s : sessions_) {
-    if (!s.used || s.owner_instance != me) continue;
+    if (!s.used || !s.instance || s.owner_instance != me) continue;
     uint32_t origin;
     // A callee in another call cannot be closed now: its session is
     // orphaned, so that the TA that next takes this slot never finds it.
@@ -217,7 +237,11 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
   origin = TEE_ORIGIN_TEE;
   if (depth > kMaxNesting) return TEE_ERROR_BUSY;
   if (in.busy) {  // in a call already: suspended elsewhere, or a loop of TA calls
+    const uint32_t generation = in.generation;
     if (const uint32_t r = wait_until_free(in, depth)) return r;
+    // Freed while we waited (its creation failed, its last session
+    // closed), perhaps another TA's now: not ours to enter.
+    if (!in.used || in.generation != generation) return TEE_ERROR_TARGET_DEAD;
   }
   if (in.dead) return TEE_ERROR_TARGET_DEAD;
   memset(&param_page(in), 0, sizeof(ta_param_page));
@@ -258,7 +282,7 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
   in.busy = false;
   if (params && !in.dead) take_params(in, *params, result);
   unmap_window(in);
-  wake_one(in);
+  wake_one(in.waiting);
   return result;
 }
 
@@ -324,7 +348,7 @@ void TaHost::unmap_window(Instance& in) {
 
 TaHost::Session* TaHost::find_session(ffa::EndpointId client, int owner_instance, uint32_t id) {
   for (Session& s : sessions_)
-    if (s.used && s.id == id && s.client == client && s.owner_instance == owner_instance) return &s;
+    if (s.used && s.instance && s.id == id && s.client == client && s.owner_instance == owner_instance) return &s;
   return nullptr;
 }
 
@@ -343,19 +367,26 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
   for (Session& c : sessions_)
     if (!c.used && !s) s = &c;
   if (!s) return TEE_ERROR_OUT_OF_MEMORY;
+  *s = Session{true, 0, nullptr, 0, client, owner_instance, cancel_id, false};  // claimed (see Session)
   // A single-instance TA's live instance serves it; otherwise a new one.
   Instance* in = nullptr;
   if (ta->single_instance())
     for (Instance& i : instances_)
       if (i.used && !i.dead && i.ta == ta) in = &i;
-  if (in && !ta->multi_session() && in->sessions > 0) return TEE_ERROR_BUSY;
   uint32_t result = TEE_SUCCESS;
   const bool created = !in;
-  if (!in) in = create_instance(*ta, depth, result, origin);
-  if (!in) return result;
+  if (!in || ta->multi_session() || in->sessions == 0) {
+    if (!in) in = create_instance(*ta, depth, result, origin);
+  } else {
+    result = TEE_ERROR_BUSY;  // single session, and it is taken
+  }
   unsigned slot = 0;
-  while (slot < TA_MAX_SESSIONS && in->session_slot_used[slot]) ++slot;
-  if (slot == TA_MAX_SESSIONS) return TEE_ERROR_OUT_OF_MEMORY;
+  while (in && result == TEE_SUCCESS && slot < TA_MAX_SESSIONS && in->session_slot_used[slot]) ++slot;
+  if (in && result == TEE_SUCCESS && slot == TA_MAX_SESSIONS) result = TEE_ERROR_OUT_OF_MEMORY;
+  if (!in || result != TEE_SUCCESS) {
+    s->used = false;
+    return result;
+  }
   *s = Session{true, next_id_++, in, slot, client, owner_instance, cancel_id, false};
   if (next_id_ == 0) next_id_ = 1;
   in->session_slot_used[slot] = true;

@@ -41,6 +41,13 @@ class TaHost final : public optee::TaService {
   static constexpr unsigned kMaxKnownObjects = 64;
 
  private:
+  // Calls waiting in the normal world (OP-TEE's wait queues,
+  // OPTEE_RPC_CMD_NOTIFICATION) for something another call holds, by
+  // their keys, first come first served.
+  struct WaitQueue {
+    uint8_t keys[8];
+    unsigned count;
+  };
   struct Instance {
     bool used, dead, busy;
     unsigned depth;  // while busy: 0 for a client's call, n + 1 for a call from a TA at depth n
@@ -49,17 +56,22 @@ class TaHost final : public optee::TaService {
     bool session_slot_used[TA_MAX_SESSIONS];
     std::optional<arch::mmu::PageTable> tables;
     SpContext ctx;
-    // Clients' calls waiting for it to be free, by their wait-queue keys.
-    uint8_t waiting[8];
-    unsigned waiting_count;
+    // Clients' calls waiting for it to be free.
+    WaitQueue waiting;
+    // Which TA's life in this slot: a call that waited finds out whether
+    // the instance it waited for is still the one there.
+    uint32_t generation;
   };
   // Who owns a session: an FF-A endpoint, or (instance >= 0) a TA; a
   // session whose TA died while its callee was busy belongs to no one.
   static constexpr int kOrphaned = -2;
+  // A session's object is claimed (used, no instance yet) the moment an
+  // open picks it: creating the instance runs the TA, where a normal-world
+  // interrupt can stop the thread and another call open a session.
   struct Session {
     bool used;
     uint32_t id;
-    Instance* instance;
+    Instance* instance;  // null while it is being opened
     unsigned slot;  // in the instance
     ffa::EndpointId client;
     int owner_instance;
@@ -99,7 +111,15 @@ class TaHost final : public optee::TaService {
   // until that call ends. 0 once `in` is free; TEE_ERROR_BUSY when it
   // cannot wait (a TA's own call, no RPC, too many waiting).
   uint32_t wait_until_free(Instance& in, unsigned depth);
-  void wake_one(Instance& in);
+  // One wait in `q`: 0 once woken (the caller checks again), or
+  // TEE_ERROR_BUSY when it cannot wait (no RPC, no key or place left).
+  uint32_t wait_in(WaitQueue& q);
+  void wake_one(WaitQueue& q);
+  // Secure storage takes one operation at a time (its buffers are one);
+  // another waits its turn in storage_waiting_ instead of failing. 0 with
+  // the turn, or why not.
+  uint32_t take_storage_turn();
+  void end_storage_turn();
   // ta_syscalls.cpp: one system call; false when the operation is over
   // (`result` holds its answer).
   bool syscall(Instance& in, Session* session, uint32_t& result, uint32_t& origin);
@@ -136,6 +156,8 @@ class TaHost final : public optee::TaService {
   uint32_t wait_keys_[8] = {};  // keys 1-255 in use (Linux's default maximum is 255)
   optee::RpcService* rpc_ = nullptr;
   KnownObject known_[kMaxKnownObjects] = {};
+  bool storage_busy_ = false;
+  WaitQueue storage_waiting_ = {};
   uint64_t memref_end_[kMaxInstances] = {};  // how far each instance's window is mapped
 };
 

@@ -16,19 +16,12 @@ namespace {
 
 constexpr uint32_t kTeeErrorCorruptObject = 0xF0100001;
 
-// Buffers of the one storage call in progress: the core lock serialises
-// TA system calls, and a call that stops for an RPC holds `g_busy`.
+// Buffers of the one storage operation in progress: the trusted OS's lock
+// serialises TA system calls, and an operation that stops for an RPC keeps
+// its turn (TaHost::take_storage_turn) until it is over; another one waits
+// for the turn in the normal world (GP's storage functions have no BUSY).
 uint8_t g_blob[optee::kObjectMaxData + optee::kObjectOverhead];
 uint8_t g_plain[optee::kObjectMaxData];
-bool g_busy = false;
-
-struct Guard {
-  bool ok;
-  Guard() : ok(!g_busy) { g_busy = true; }
-  ~Guard() {
-    if (ok) g_busy = false;
-  }
-};
 
 void path_for(const optee::TaUuid& ta, const char* name, char out[optee::kReeFsPathMax]) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -60,11 +53,15 @@ TaHost::KnownObject* TaHost::known(const optee::TaUuid& ta, const char* name, bo
 
 uint32_t TaHost::storage_read(Instance& in, uint64_t id, uint64_t id_len, uint64_t buf, uint64_t size, uint64_t& len) {
   len = 0;
-  Guard g;
   const uint8_t* idp = own_bytes(in, id, id_len, false);
   uint8_t* out = size ? own_bytes(in, buf, size, true) : nullptr;  // size 0: is it there, and how long
   if (!idp || id_len == 0 || id_len > optee::kObjectIdMax || (size && !out)) return TEE_ERROR_BAD_PARAMETERS;
-  if (!rpc_ || !g.ok) return rpc_ ? TEE_ERROR_BUSY : optee::kTeeErrorStorageNotAvailable;
+  if (!rpc_) return optee::kTeeErrorStorageNotAvailable;
+  if (const uint32_t r = take_storage_turn()) return r;
+  struct EndTurn {
+    TaHost* host;
+    ~EndTurn() { host->end_storage_turn(); }
+  } end_turn{this};
   uint8_t ident[optee::kObjectIdMax];
   memcpy(ident, idp, id_len);  // ours: the TA cannot change it under us
   const optee::ObjectKey key = optee::object_key(plat::hardware_unique_key(), in.ta->uuid);
@@ -110,11 +107,15 @@ uint32_t TaHost::storage_write(Instance& in, uint64_t id, uint64_t id_len_flags,
     if (r == TEE_SUCCESS || r == TEE_ERROR_SHORT_BUFFER) {
       if (exclusive) return TEE_ERROR_ACCESS_CONFLICT;
     } else if (r != TEE_ERROR_ITEM_NOT_FOUND && r != kTeeErrorCorruptObject) {
-      return r;  // storage not there, or busy
+      return r;  // storage not there, or no turn
     }
   }
-  Guard g;
-  if (!rpc_ || !g.ok) return rpc_ ? TEE_ERROR_BUSY : optee::kTeeErrorStorageNotAvailable;
+  if (!rpc_) return optee::kTeeErrorStorageNotAvailable;
+  if (const uint32_t r = take_storage_turn()) return r;
+  struct EndTurn {
+    TaHost* host;
+    ~EndTurn() { host->end_storage_turn(); }
+  } end_turn{this};
   const optee::ObjectKey key = optee::object_key(plat::hardware_unique_key(), in.ta->uuid);
   char name[33], path[optee::kReeFsPathMax];
   optee::object_name(key, ident, id_len, name);
@@ -136,10 +137,14 @@ uint32_t TaHost::storage_write(Instance& in, uint64_t id, uint64_t id_len_flags,
 }
 
 uint32_t TaHost::storage_delete(Instance& in, uint64_t id, uint64_t id_len) {
-  Guard g;
   const uint8_t* idp = own_bytes(in, id, id_len, false);
   if (!idp || id_len == 0 || id_len > optee::kObjectIdMax) return TEE_ERROR_BAD_PARAMETERS;
-  if (!rpc_ || !g.ok) return rpc_ ? TEE_ERROR_BUSY : optee::kTeeErrorStorageNotAvailable;
+  if (!rpc_) return optee::kTeeErrorStorageNotAvailable;
+  if (const uint32_t r = take_storage_turn()) return r;
+  struct EndTurn {
+    TaHost* host;
+    ~EndTurn() { host->end_storage_turn(); }
+  } end_turn{this};
   uint8_t ident[optee::kObjectIdMax];
   memcpy(ident, idp, id_len);
   const optee::ObjectKey key = optee::object_key(plat::hardware_unique_key(), in.ta->uuid);

@@ -492,6 +492,54 @@ static void storage_tests(void) {
   TEEC_CloseSession(&s);
 }
 
+/* Two clients at once, each with its own session to the (single-instance)
+ * storage TA and its own object, 10 writes and reads each: one call waits
+ * for the other in the normal world (OP-TEE's wait queue), and sessions
+ * opened at the same moment stay apart (the trusted OS once gave both the
+ * same session when the first open was interrupted while the instance was
+ * being created). */
+struct storer {
+  int index;
+  int right;
+  TEEC_Result first_wrong;  /* the first failure: write's result, or read's */
+  int wrong_at;             /* ... in this round, 100 + round when the read failed */
+  uint32_t wrong_origin;
+};
+static void* store_ten(void* arg) {
+  struct storer* st = arg;
+  TEEC_Session s;
+  uint32_t origin = 0;
+  if (open_session(&s, &uuid_storage, &origin) != TEEC_SUCCESS) return NULL;
+  char id[32], data[32], out[64];
+  snprintf(id, sizeof id, "concurrent-%d", st->index);
+  for (int i = 0; i < 10; ++i) {
+    snprintf(data, sizeof data, "client %d round %d", st->index, i);
+    size_t n = sizeof out;
+    TEEC_Result r = storage_cmd(&s, TA_STORAGE_CMD_WRITE, id, data, NULL, NULL, 0, &origin);
+    TEEC_Result r2 = r == TEEC_SUCCESS ? storage_cmd(&s, TA_STORAGE_CMD_READ, id, NULL, out, &n, 0, &origin) : r;
+    if (r2 == TEEC_SUCCESS && n == strlen(data) && !memcmp(out, data, n)) {
+      ++st->right;
+    } else if (!st->first_wrong) {
+      st->first_wrong = r2 ? r2 : 0xBAD;
+      st->wrong_at = r == TEEC_SUCCESS ? 100 + i : i;
+      st->wrong_origin = origin;
+    }
+  }
+  storage_cmd(&s, TA_STORAGE_CMD_DELETE, id, NULL, NULL, NULL, 0, &origin);
+  TEEC_CloseSession(&s);
+  return NULL;
+}
+static void concurrent_storage_tests(void) {
+  struct storer st[2] = {{0, 0, 0, 0, 0}, {1, 0, 0, 0, 0}};
+  pthread_t t[2];
+  for (int i = 0; i < 2; ++i) pthread_create(&t[i], NULL, store_ten, &st[i]);
+  for (int i = 0; i < 2; ++i) pthread_join(t[i], NULL);
+  check("storage: two clients at once, 10 writes and reads each",
+        st[0].right == 10 && st[1].right == 10, "%d and %d right, first wrong 0x%08x at %d origin %u, 0x%08x at %d origin %u",
+        st[0].right, st[1].right, st[0].first_wrong, st[0].wrong_at, st[0].wrong_origin, st[1].first_wrong,
+        st[1].wrong_at, st[1].wrong_origin);
+}
+
 /* TAs the TA store lacks, which tee-supplicant loads from /lib/optee_armtz
  * for the trusted OS: a signed one runs; one changed after signing, and a
  * signed one under another TA's UUID, are refused as TEE_ERROR_SECURITY. */
@@ -556,6 +604,7 @@ int main(void) {
   cancel_tests(&hello);
   concurrency_tests();
   storage_tests();
+  concurrent_storage_tests();
   loaded_ta_tests();
   crypto_tests();
   latency(&hello);
