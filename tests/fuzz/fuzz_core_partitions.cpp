@@ -451,6 +451,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The normal world's turn on this CPU; sometimes a device interrupts
     // first, and the SPMD hands the secure world FFA_INTERRUPT.
     const uint8_t turn = in.byte();
+    if (!cpu.booting && c != 0 && turn == 0xFF) {
+      // PSCI CPU_OFF of this CPU, as the SPMD's framework message brings
+      // it: refused while the MP partition's context here has work in
+      // hand; otherwise the CPU is off, and comes up again later (its
+      // context then boots afresh at the secondary entry).
+      ffa::Regs answer{};
+      const ffa::Regs off{{ffa::raw(ffa::Func::msg_send_direct_req_32), 0xFFFFu << 16 | 0x8000, 0x80000000,
+                           0x84000002}};
+      cpu.o = core.handle_nwd_call(off, answer);
+      FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && answer.w(0) == 0x84000070);
+      const spmc::ExecutionContext& mine = core.partition(2).contexts[c];
+      if (answer.w(3) == 0) {
+        FUZZ_CHECK(mine.state == spmc::PartitionState::created || mine.state == spmc::PartitionState::aborted);
+        cpu.up = false;
+      } else {
+        FUZZ_CHECK(static_cast<int32_t>(answer.w(3)) == -3);  // DENIED: work in hand there
+        FUZZ_CHECK(mine.state != spmc::PartitionState::created && mine.state != spmc::PartitionState::waiting);
+      }
+      out = ffa::Regs{{0x84000061}};  // what the normal world sees next is its own business
+      continue;
+    }
     if (!cpu.booting && turn % 4 == 0) {
       placement.raise_interrupt(kIntids[(turn >> 2) % 8]);
       ffa::Regs answer{};
