@@ -214,7 +214,9 @@ TEST(smc, foreign_interrupt_resumes_call) {
   // with the timer 1 ms after it starts.
   RpcLog log;
   bool taken = false;
+  unsigned attempts = 0;
   for (unsigned attempt = 0; attempt < 3 && log.foreign_intr == 0; ++attempt) {
+    ++attempts;
     const unsigned before = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
     harness::gic::arm_physical_timer(arch::cntfrq() / 1000);  // 1 ms
     kArg.clear();
@@ -225,6 +227,8 @@ TEST(smc, foreign_interrupt_resumes_call) {
     EXPECT_EQ(kArg.ret(), kTeeSuccess);
     taken = harness::gic::taken(harness::gic::kPhysicalTimerPpi) > before;
   }
+  harness::printf("# foreign interrupt: {} RPC_FOREIGN_INTR, timer taken {}, after {} attempt(s)\n", log.foreign_intr,
+                  taken ? "yes" : "no", attempts);
   EXPECT_TRUE(log.foreign_intr >= 1);
   EXPECT_TRUE(taken);
   EXPECT_EQ(close_session(session), kOk);
