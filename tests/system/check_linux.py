@@ -79,7 +79,7 @@ TESTS = ["InitializeContext", "hello: OpenSession", "hello: INC_VALUE 41 -> 42",
     "storage: READ into 4 bytes -> SHORT_BUFFER and the size", "storage: tee-supplicant's file holds no plaintext",
     "storage: a new session reads it", "storage: DELETE, then READ -> ITEM_NOT_FOUND",
     "storage: two clients at once, 10 writes and reads each",
-    "crypto: OpenSession", 'crypto: SHA-256("abc")',
+    "crypto: OpenSession", 'crypto: SHA-256("abc")', "concurrent: four clients, 40 rounds of hello and SHA-256 each",
     "loaded TA: OpenSession loads it through tee-supplicant", "loaded TA: INC_VALUE 9 -> 10",
     "loaded TA: changed after signing -> SECURITY from the TEE", "loaded TA: another TA's file under this UUID -> SECURITY",
     "latency: 200 INC_VALUE invocations", "FinalizeContext"]

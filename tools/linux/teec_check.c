@@ -589,6 +589,64 @@ static void crypto_tests(void) {
   TEEC_CloseSession(&s);
 }
 
+/* Four clients at once, each with its own sessions: hello's INC_VALUE (one
+ * instance, many sessions: the calls take turns) and the crypto TA's
+ * SHA-256 over a memory reference (an instance each), 40 rounds, each
+ * answer checked. Sessions, shared memory and threads of the trusted OS
+ * are all contended. */
+struct mixer {
+  int index;
+  int right;
+  TEEC_Result first_wrong;
+};
+static void* mix_forty(void* arg) {
+  struct mixer* m = arg;
+  TEEC_Session h, c;
+  uint32_t origin = 0;
+  if (open_session(&h, &uuid_hello, &origin) != TEEC_SUCCESS) return NULL;
+  if (open_session(&c, &uuid_crypto, &origin) != TEEC_SUCCESS) {
+    TEEC_CloseSession(&h);
+    return NULL;
+  }
+  static const uint8_t want[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+                                   0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+                                   0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+  for (int i = 0; i < 40; ++i) {
+    uint32_t v = 1000u * (uint32_t)m->index + (uint32_t)i;
+    TEEC_Result r = value_cmd(&h, TA_HELLO_CMD_INC_VALUE, TEEC_VALUE_INOUT, &v, NULL, &origin);
+    uint8_t digest[32];
+    TEEC_Operation op;
+    memset(&op, 0, sizeof op);
+    op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE);
+    op.params[0].tmpref.buffer = "abc";
+    op.params[0].tmpref.size = 3;
+    op.params[1].tmpref.buffer = digest;
+    op.params[1].tmpref.size = sizeof digest;
+    TEEC_Result r2 = TEEC_InvokeCommand(&c, TA_CRYPTO_CMD_SHA256, &op, &origin);
+    if (r == TEEC_SUCCESS && v == 1000u * (uint32_t)m->index + (uint32_t)i + 1 && r2 == TEEC_SUCCESS &&
+        !memcmp(digest, want, 32))
+      ++m->right;
+    else if (!m->first_wrong)
+      m->first_wrong = r ? r : r2 ? r2 : 0xBAD;
+  }
+  TEEC_CloseSession(&c);
+  TEEC_CloseSession(&h);
+  return NULL;
+}
+static void mixed_concurrency_tests(void) {
+  struct mixer m[4];
+  pthread_t t[4];
+  for (int i = 0; i < 4; ++i) {
+    m[i] = (struct mixer){i, 0, 0};
+    pthread_create(&t[i], NULL, mix_forty, &m[i]);
+  }
+  for (int i = 0; i < 4; ++i) pthread_join(t[i], NULL);
+  check("concurrent: four clients, 40 rounds of hello and SHA-256 each",
+        m[0].right == 40 && m[1].right == 40 && m[2].right == 40 && m[3].right == 40,
+        "%d %d %d %d right, first wrong 0x%08x 0x%08x 0x%08x 0x%08x", m[0].right, m[1].right, m[2].right, m[3].right,
+        m[0].first_wrong, m[1].first_wrong, m[2].first_wrong, m[3].first_wrong);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   TEEC_Result r = TEEC_InitializeContext(NULL, &ctx);
@@ -607,6 +665,7 @@ int main(void) {
   concurrent_storage_tests();
   loaded_ta_tests();
   crypto_tests();
+  mixed_concurrency_tests();
   latency(&hello);
   TEEC_CloseSession(&hello);
   TEEC_FinalizeContext(&ctx);
