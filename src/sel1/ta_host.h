@@ -120,6 +120,23 @@ class TaHost final : public optee::TaService {
   // the turn, or why not.
   uint32_t take_storage_turn();
   void end_storage_turn();
+  // The turn for one storage operation, given back on every way out.
+  class StorageTurn {
+   public:
+    explicit StorageTurn(TaHost& host) : host_(host) {}
+    ~StorageTurn() {
+      if (held_) host_.end_storage_turn();
+    }
+    // 0 with the turn; TEE_ERROR_STORAGE_NOT_AVAILABLE without
+    // tee-supplicant; TEE_ERROR_BUSY when it cannot wait.
+    uint32_t take();
+    StorageTurn(const StorageTurn&) = delete;
+    StorageTurn& operator=(const StorageTurn&) = delete;
+
+   private:
+    TaHost& host_;
+    bool held_ = false;
+  };
   // ta_syscalls.cpp: one system call; false when the operation is over
   // (`result` holds its answer).
   bool syscall(Instance& in, Session* session, uint32_t& result, uint32_t& origin);

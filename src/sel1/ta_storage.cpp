@@ -39,6 +39,13 @@ void path_for(const optee::TaUuid& ta, const char* name, char out[optee::kReeFsP
 
 }  // namespace
 
+uint32_t TaHost::StorageTurn::take() {
+  if (!host_.rpc_) return optee::kTeeErrorStorageNotAvailable;
+  if (const uint32_t r = host_.take_storage_turn()) return r;
+  held_ = true;
+  return 0;
+}
+
 TaHost::KnownObject* TaHost::known(const optee::TaUuid& ta, const char* name, bool add) {
   KnownObject* free_slot = nullptr;
   for (KnownObject& k : known_) {
@@ -56,12 +63,8 @@ uint32_t TaHost::storage_read(Instance& in, uint64_t id, uint64_t id_len, uint64
   const uint8_t* idp = own_bytes(in, id, id_len, false);
   uint8_t* out = size ? own_bytes(in, buf, size, true) : nullptr;  // size 0: is it there, and how long
   if (!idp || id_len == 0 || id_len > optee::kObjectIdMax || (size && !out)) return TEE_ERROR_BAD_PARAMETERS;
-  if (!rpc_) return optee::kTeeErrorStorageNotAvailable;
-  if (const uint32_t r = take_storage_turn()) return r;
-  struct EndTurn {
-    TaHost* host;
-    ~EndTurn() { host->end_storage_turn(); }
-  } end_turn{this};
+  StorageTurn turn(*this);
+  if (const uint32_t r = turn.take()) return r;
   uint8_t ident[optee::kObjectIdMax];
   memcpy(ident, idp, id_len);  // ours: the TA cannot change it under us
   const optee::ObjectKey key = optee::object_key(plat::hardware_unique_key(), in.ta->uuid);
@@ -110,12 +113,8 @@ uint32_t TaHost::storage_write(Instance& in, uint64_t id, uint64_t id_len_flags,
       return r;  // storage not there, or no turn
     }
   }
-  if (!rpc_) return optee::kTeeErrorStorageNotAvailable;
-  if (const uint32_t r = take_storage_turn()) return r;
-  struct EndTurn {
-    TaHost* host;
-    ~EndTurn() { host->end_storage_turn(); }
-  } end_turn{this};
+  StorageTurn turn(*this);
+  if (const uint32_t r = turn.take()) return r;
   const optee::ObjectKey key = optee::object_key(plat::hardware_unique_key(), in.ta->uuid);
   char name[33], path[optee::kReeFsPathMax];
   optee::object_name(key, ident, id_len, name);
@@ -139,12 +138,8 @@ uint32_t TaHost::storage_write(Instance& in, uint64_t id, uint64_t id_len_flags,
 uint32_t TaHost::storage_delete(Instance& in, uint64_t id, uint64_t id_len) {
   const uint8_t* idp = own_bytes(in, id, id_len, false);
   if (!idp || id_len == 0 || id_len > optee::kObjectIdMax) return TEE_ERROR_BAD_PARAMETERS;
-  if (!rpc_) return optee::kTeeErrorStorageNotAvailable;
-  if (const uint32_t r = take_storage_turn()) return r;
-  struct EndTurn {
-    TaHost* host;
-    ~EndTurn() { host->end_storage_turn(); }
-  } end_turn{this};
+  StorageTurn turn(*this);
+  if (const uint32_t r = turn.take()) return r;
   uint8_t ident[optee::kObjectIdMax];
   memcpy(ident, idp, id_len);
   const optee::ObjectKey key = optee::object_key(plat::hardware_unique_key(), in.ta->uuid);
