@@ -34,6 +34,9 @@ static_assert(offsetof(ThreadContext, spsr) == THREAD_SPSR);
 extern "C" uint64_t sel1_thread_run(ThreadContext* t, void (*fn)(void*), void* arg, uint64_t stack_top);
 extern "C" uint64_t sel1_thread_resume(ThreadContext* t);
 extern "C" void sel1_thread_yield();
+// The thread that runs now, or null. One for all CPUs: threads run under
+// the trusted OS's lock (sel1/core_lock.h), one at a time; a design in
+// which two run at once needs one per CPU here (and in thread_switch.S).
 extern "C" ThreadContext* g_thread_running;
 
 namespace sel1 {
