@@ -1,8 +1,10 @@
 """How Tessera boots QEMU: one place that builds the command line, runs it
 with a time limit and reads the harness's report. Used by ./tessera (run,
 bench) and by the ctest system tests. Python standard library only."""
+import pathlib
 import re
 import subprocess
+import tempfile
 import time
 
 QEMU = "qemu-system-aarch64"
@@ -150,3 +152,15 @@ def run(cmd, timeout, echo=False, hide=()):
             proc.kill()
         proc.wait()
     return Run("".join(chunks), proc.returncode, timed_out, time.monotonic() - start)
+
+
+def run_apart(flash, timeout, **options):
+    """Runs a flash file (command()'s options) with the secure UART in a
+    file of its own: (the Run, with the normal world's console as
+    `output`; the secure UART's text). For judges that read lines: two
+    worlds printing at once on two CPUs would mix in a shared console."""
+    with tempfile.TemporaryDirectory() as tmp:
+        secure_log = pathlib.Path(tmp) / "secure-uart.log"
+        r = run(command(flash, secure_uart=secure_log, **options), timeout)
+        secure = secure_log.read_text(errors="replace") if secure_log.exists() else ""
+    return r, secure

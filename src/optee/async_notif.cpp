@@ -1,15 +1,15 @@
 #include "optee/async_notif.h"
 
 #include "lib/log.h"
-
+#include "ta/tee_internal_api.h"  // GlobalPlatform's result codes
 
 namespace optee {
 namespace {
-constexpr uint32_t kTeeSuccess = 0;
-constexpr uint32_t kTeeErrorAccessDenied = 0xFFFF0001;
-constexpr uint32_t kTeeErrorBadState = 0xFFFF0007;
-constexpr uint32_t kTeeErrorBadParameters = 0xFFFF0006;
-constexpr uint32_t kTeeErrorBusy = 0xFFFF000D;
+constexpr uint32_t kTeeSuccess = TEE_SUCCESS;
+constexpr uint32_t kTeeErrorAccessDenied = TEE_ERROR_ACCESS_DENIED;
+constexpr uint32_t kTeeErrorBadState = TEE_ERROR_BAD_STATE;
+constexpr uint32_t kTeeErrorBadParameters = TEE_ERROR_BAD_PARAMETERS;
+constexpr uint32_t kTeeErrorBusy = TEE_ERROR_BUSY;
 }  // namespace
 
 bool AsyncNotif::add_driver(BottomHalf fn, void* context) {
@@ -66,9 +66,12 @@ uint32_t AsyncNotif::do_bottom_half(uint16_t caller) {
   return kTeeSuccess;
 }
 
-uint32_t do_bottom_half_logged(AsyncNotif& async, uint16_t caller) {
-  const uint64_t before = async.bottom_halves();
-  const uint32_t r = async.do_bottom_half(caller);
+uint32_t async_notif_command(AsyncNotif* async, bool bottom_half, uint32_t num_params, uint16_t caller) {
+  if (num_params != 0) return kTeeErrorBadParameters;
+  if (!async) return TEE_ERROR_NOT_IMPLEMENTED;
+  if (!bottom_half) return async->stop(caller);
+  const uint64_t before = async->bottom_halves();
+  const uint32_t r = async->do_bottom_half(caller);
   if (r == 0 && before == 0) lib::log::info("async notifications: first bottom half for endpoint {:x}", caller);
   return r;
 }

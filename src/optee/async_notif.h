@@ -82,8 +82,13 @@ class AsyncNotif {
   uint64_t runs_ = 0;
 };
 
-// do_bottom_half() that says when the first one ran for an owner: the
-// console shows that a normal world's driver answers the notifications.
-uint32_t do_bottom_half_logged(AsyncNotif& async, uint16_t caller);
+// OPTEE_MSG_CMD_DO_BOTTOM_HALF (`bottom_half`) or _STOP_ASYNC_NOTIF from
+// `caller`, answered the same way over both ABIs (a TEE result):
+// TEE_ERROR_BAD_PARAMETERS with parameters (they carry none; Linux sends
+// none), TEE_ERROR_NOT_IMPLEMENTED without asynchronous notifications
+// (`async` null), otherwise do_bottom_half() or stop(). The first bottom
+// half that runs is logged: the console shows that a normal world's driver
+// answers the notifications.
+uint32_t async_notif_command(AsyncNotif* async, bool bottom_half, uint32_t num_params, uint16_t caller);
 
 }  // namespace optee

@@ -202,15 +202,7 @@ void OpteeEndpoint::run_command(Call& c) {
       break;
     case optee_cmd::do_bottom_half:
     case optee_cmd::stop_async_notif:
-      // Neither carries parameters (Linux sends none).
-      if (a.num_params != 0) {
-        a.ret = kTeeErrorBadParameters;
-      } else if (!async_) {
-        a.ret = kTeeErrorNotImplemented;
-      } else {
-        a.ret = a.cmd == optee_cmd::do_bottom_half ? optee::do_bottom_half_logged(*async_, c.caller.raw())
-                                                   : async_->stop(c.caller.raw());
-      }
+      a.ret = optee::async_notif_command(async_, a.cmd == optee_cmd::do_bottom_half, a.num_params, c.caller.raw());
       break;
     default:
       break;

@@ -243,18 +243,16 @@ void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out
       out[0] = kOk;
       return;
     }
-    case kCmdStopAsyncNotif:
+    case optee_cmd::stop_async_notif:
       // Linux's driver going away: quick, no thread.
-      a.ret = a.num_params != 0 ? kTeeErrorBadParameters
-              : async_        ? async_->stop(ffa::kNormalWorldId.raw())
-                              : kTeeErrorNotImplemented;
+      a.ret = optee::async_notif_command(async_, false, a.num_params, ffa::kNormalWorldId.raw());
       optee::write_msg_answer(memory_.bytes(pa, len), 0, *arg, a);
       out[0] = kOk;
       return;
     case optee_cmd::open_session:
     case optee_cmd::invoke_command:
     case optee_cmd::close_session:
-    case kCmdDoBottomHalf:  // the drivers' bottom halves may be long: in a thread
+    case optee_cmd::do_bottom_half:  // the drivers' bottom halves may be long: in a thread
       break;
     default:
       out[0] = kEbadcmd;
@@ -281,13 +279,7 @@ void OpteeSmcAbi::call_with_arg(uint32_t fid, const uint64_t in[8], uint64_t out
   // later call changes (an unregistration) can be half-read by a thread
   // an interrupt stopped.
   const unsigned first = a.cmd == optee_cmd::open_session ? 2 : 0;
-  if (a.cmd == kCmdDoBottomHalf && a.num_params != 0) {
-    c.answer.ret = kTeeErrorBadParameters;  // it carries none (Linux sends none)
-    finish(c);
-    out[0] = kOk;
-    return;
-  }
-  if (a.cmd != optee_cmd::close_session && a.cmd != kCmdDoBottomHalf) {
+  if (a.cmd != optee_cmd::close_session && a.cmd != optee_cmd::do_bottom_half) {
     if (uint32_t r = resolve_params(a, first, c)) {
       c.answer.ret = r;
       c.answer.session = a.cmd == optee_cmd::open_session ? 0 : a.session;
@@ -347,8 +339,8 @@ void OpteeSmcAbi::call_work(void* call) {
 void OpteeSmcAbi::run_command(Call& c) {
   MsgArg& a = c.answer;
   const optee::Client caller{ffa::kNormalWorldId, 0, {}};
-  if (a.cmd == kCmdDoBottomHalf) {
-    a.ret = async_ ? optee::do_bottom_half_logged(*async_, ffa::kNormalWorldId.raw()) : kTeeErrorNotImplemented;
+  if (a.cmd == optee_cmd::do_bottom_half) {
+    a.ret = optee::async_notif_command(async_, true, a.num_params, ffa::kNormalWorldId.raw());
     return;
   }
   if (!tas_) {

@@ -94,7 +94,6 @@ inline constexpr uint32_t kOsUuid[4] = {0x486178e0, 0xe7f811e3, 0xbc5e0002, 0xa5
 inline constexpr uint32_t kApiMajor = 2, kApiMinor = 0;
 // OPTEE_MSG_CMD_* beyond the four GP commands.
 inline constexpr uint32_t kCmdRegisterShm = 4, kCmdUnregisterShm = 5;
-inline constexpr uint32_t kCmdDoBottomHalf = 6, kCmdStopAsyncNotif = 7;
 // OPTEE_MSG_ATTR_*: TMEM types, NONCONTIG, the cache field.
 inline constexpr uint64_t kAttrTmemInput = 9, kAttrTmemOutput = 10, kAttrTmemInout = 11;
 inline constexpr uint64_t kAttrNoncontig = 1u << 9, kAttrCacheMask = 7ull << 16;

@@ -34,7 +34,6 @@ import argparse
 import pathlib
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
 import tessera_qemu  # noqa: E402
@@ -92,11 +91,7 @@ def normal_world_problems(text):
 
 
 def check(flash, timeout):
-    with tempfile.TemporaryDirectory() as tmp:
-        secure_log = pathlib.Path(tmp) / "secure-uart.log"
-        cmd = tessera_qemu.command(flash, smp=4, secure_uart=secure_log)
-        run = tessera_qemu.run(cmd, timeout)
-        secure = secure_log.read_text(errors="replace") if secure_log.exists() else ""
+    run, secure = tessera_qemu.run_apart(flash, timeout, smp=4)
     failures = []
     if run.timed_out:
         failures.append(f"QEMU did not finish within {timeout} s")

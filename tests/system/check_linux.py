@@ -14,7 +14,6 @@ import argparse
 import pathlib
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
 import tessera_qemu  # noqa: E402
@@ -152,10 +151,7 @@ def main():
     # print at the same moments on different CPUs (a bottom half runs while
     # the driver probes), and in one shared console their lines would mix
     # byte by byte. The judge reads the secure world's lines, then Linux's.
-    with tempfile.TemporaryDirectory() as tmp:
-        secure_log = pathlib.Path(tmp) / "secure-uart.log"
-        r = tessera_qemu.run(tessera_qemu.command(a.flash, smp=4, secure_uart=secure_log), a.timeout)
-        secure = secure_log.read_text(errors="replace") if secure_log.exists() else ""
+    r, secure = tessera_qemu.run_apart(a.flash, a.timeout, smp=4)
     r.output = secure + r.output
     print(r.output)
     verdict = []

@@ -8,7 +8,6 @@ import argparse
 import pathlib
 import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -81,11 +80,8 @@ def main():
         # The secure UART in a file of its own (as check_linux.py does): a
         # secure line printed on one CPU while the harness prints a TAP line
         # on another would mix with it byte by byte in a shared console.
-        with tempfile.TemporaryDirectory() as tmp:
-            secure_log = pathlib.Path(tmp) / "secure-uart.log"
-            cmd = tessera_qemu.command(a.flash, smp=a.smp, icount=a.icount, secure_uart=secure_log)
-            r = tessera_qemu.run(cmd, a.timeout)
-            r.output = (secure_log.read_text(errors="replace") if secure_log.exists() else "") + r.output
+        r, secure = tessera_qemu.run_apart(a.flash, a.timeout, smp=a.smp, icount=a.icount)
+        r.output = secure + r.output
     else:
         r = run_user_image(a.nwd_image, a.timeout, a.smp)
     print(r.output)

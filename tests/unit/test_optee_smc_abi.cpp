@@ -84,6 +84,17 @@ class Tas final : public optee::TaService {
   void cancel(const optee::CallId& call) override { cancel_seen = call.cancel_id; }
 };
 
+// One SMC to the front end as the monitor hands it over: a0-a3 as given,
+// a4-a7 `upper` (which no call here reads); its answer a0-a3, each set
+// to a pattern first so that one left unwritten shows.
+std::array<uint64_t, 4> smc(sel1::OpteeSmcAbi& abi, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                            const uint64_t (&upper)[4]) {
+  const uint64_t in[8] = {a0, a1, a2, a3, upper[0], upper[1], upper[2], upper[3]};
+  uint64_t out[4] = {0xdead, 0xdead, 0xdead, 0xdead};
+  abi.handle(in, out);
+  return {out[0], out[1], out[2], out[3]};
+}
+
 class OpteeSmc : public ::testing::Test {
  protected:
   // DRAM as the manifest gives it, plus a range over secure RAM that the
@@ -99,10 +110,8 @@ class OpteeSmc : public ::testing::Test {
     abi_.attach_tas(tas_);
   }
   std::array<uint64_t, 4> call(uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
-    const uint64_t in[8] = {a0, a1, a2, a3, 0x44, 0x55, 0x66, 0x77};
-    uint64_t out[4] = {0xdead, 0xdead, 0xdead, 0xdead};
-    abi_.handle(in, out);
-    return {out[0], out[1], out[2], out[3]};
+    static constexpr uint64_t kUpper[4] = {0x44, 0x55, 0x66, 0x77};
+    return smc(abi_, a0, a1, a2, a3, kUpper);
   }
   std::array<uint64_t, 4> call_arg(uint64_t pa) { return call(kCallWithArg, pa >> 32, pa & 0xFFFFFFFF); }
   void arg(uint32_t cmd, uint32_t num_params, uint32_t session = 0x51, uint64_t at = kArg) {
@@ -459,10 +468,10 @@ TEST_F(OpteeSmc, EveryThreadSuspendedIsThreadLimitAndRegisteredMemoryInUseStays)
 TEST_F(OpteeSmc, WithoutAsyncNotificationsTheirCallsAreRefused) {
   EXPECT_EQ(call(kEnableAsyncNotif)[0], kEnotavail);
   EXPECT_EQ(call(kGetAsyncNotifValue)[0], kEnotavail);
-  arg(kCmdDoBottomHalf, 0);
+  arg(sel1::optee_cmd::do_bottom_half, 0);
   EXPECT_EQ(call_arg(kArg)[0], kOk);
   EXPECT_EQ(ret(), 0xFFFF0009u);  // TEE_ERROR_NOT_IMPLEMENTED
-  arg(kCmdStopAsyncNotif, 0);
+  arg(sel1::optee_cmd::stop_async_notif, 0);
   EXPECT_EQ(call_arg(kArg)[0], kOk);
   EXPECT_EQ(ret(), 0xFFFF0009u);
 }
@@ -495,20 +504,20 @@ TEST_F(OpteeSmc, AsyncNotificationsAsLinuxsSmcAbiUsesThem) {
   EXPECT_EQ(r[0], kOk);
   EXPECT_EQ(r[2], 0u);
   // DO_BOTTOM_HALF runs in a thread; with a parameter it is refused there.
-  arg(kCmdDoBottomHalf, 1);
+  arg(sel1::optee_cmd::do_bottom_half, 1);
   EXPECT_EQ(call_arg(kArg)[0], kOk);
   EXPECT_EQ(ret(), 0xFFFF0006u);
   EXPECT_EQ(bottom_halves, 0);
-  arg(kCmdDoBottomHalf, 0);
+  arg(sel1::optee_cmd::do_bottom_half, 0);
   EXPECT_EQ(call_arg(kArg)[0], kOk);
   EXPECT_EQ(ret(), 0u);
   EXPECT_EQ(bottom_halves, 1);
   EXPECT_EQ(tas_.calls, 0u);  // nothing reached a TA
-  arg(kCmdStopAsyncNotif, 0);
+  arg(sel1::optee_cmd::stop_async_notif, 0);
   EXPECT_EQ(call_arg(kArg)[0], kOk);
   EXPECT_EQ(ret(), 0u);
   EXPECT_EQ(call(kGetAsyncNotifValue)[0], kEnotavail);
-  arg(kCmdDoBottomHalf, 0);
+  arg(sel1::optee_cmd::do_bottom_half, 0);
   EXPECT_EQ(call_arg(kArg)[0], kOk);
   EXPECT_EQ(ret(), 0xFFFF0007u);  // TEE_ERROR_BAD_STATE
 }
@@ -644,10 +653,8 @@ class OpteeSmcRpc : public ::testing::Test {
     abi_.attach_tas(tas_);
   }
   std::array<uint64_t, 4> call(uint64_t a0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
-    const uint64_t in[8] = {a0, a1, a2, a3, 0, 0, 0, 0};
-    uint64_t out[4] = {0xdead, 0xdead, 0xdead, 0xdead};
-    abi_.handle(in, out);
-    return {out[0], out[1], out[2], out[3]};
+    static constexpr uint64_t kUpper[4] = {0, 0, 0, 0};
+    return smc(abi_, a0, a1, a2, a3, kUpper);
   }
   // INVOKE_COMMAND with one value parameter at `at`, by `fid`.
   std::array<uint64_t, 4> invoke(uint64_t fid = kCallWithRpcArg, uint64_t at = kArg) {
