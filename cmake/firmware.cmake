@@ -62,6 +62,17 @@ tessera_image(el3_opteed ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
   LIBS tessera_ffa)
 target_compile_options(el3_opteed.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
 target_compile_definitions(el3_opteed.elf PRIVATE TESSERA_OPTEED)
+# The sel2-spmc configuration's monitor: the SPMD entering the SPMC at
+# S-EL2 (SCR_EL3.EEL2), with the EL2 system registers switched between the
+# worlds (el3/el2_sysregs.inc), as TF-A builds with SPMD_SPM_AT_SEL2.
+tessera_image(el3_sel2 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
+  SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
+          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp src/el3/world_switch.cpp
+          src/arch/aarch64/pgtable.cpp
+          src/lib/fdt.cpp
+  LIBS tessera_ffa)
+target_compile_options(el3_sel2.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
+target_compile_definitions(el3_sel2.elf PRIVATE TESSERA_SPMC_AT_SEL2)
 
 # The key that signs TAs loaded from the normal world (tools/sign_ta.py):
 # made in the build tree on first use unless TESSERA_TA_SIGNING_KEY names
@@ -81,11 +92,20 @@ tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
           src/sel1/partition_loader.cpp src/sel1/hosted_partitions.cpp src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp
           src/sel1/ta_storage.cpp src/sel1/ta_loader.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
           src/sel1/optee_smc_entry.cpp src/sel1/core_lock.cpp src/sel1/trusted_os_gate.cpp
-          src/arch/aarch64/gicv3.cpp
+          src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp
+          src/plat/qemu_virt/secure_world_console.cpp src/arch/aarch64/spmc_boot.cpp
   LIBS tessera_sel1_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 target_include_directories(sel1_tos.elf PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 add_dependencies(sel1_tos.elf ta_signing_key)
+
+# The secure hypervisor at S-EL2 (configuration sel2-spmc): the same SPMC
+# core in placement B.
+tessera_image(sel2_spmc ${CMAKE_SOURCE_DIR}/src/sel2/sel2.ld
+  SOURCES src/sel2/entry.S src/sel2/vectors.S src/sel2/main.cpp src/sel2/mmu.cpp src/sel2/placement.cpp
+          src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp
+          src/plat/qemu_virt/secure_world_console.cpp
+  LIBS tessera_spmc tessera_ffa tessera_pgtable)
 
 # Test files run in link order: version negotiation first, its lock last.
 # call_log.cpp (no tests) links last, so that its data follows everything
@@ -312,6 +332,12 @@ if(TESSERA_LINUX)
   add_custom_target(linux ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/linux.bin)
   tessera_config(sel1-spmc-linux MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
                  NWD linux PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+  # The SPMC at S-EL2 (src/sel2) under the monitor built for it, Linux at
+  # NS-EL2 (VHE) as the normal world: the EL2 registers both worlds keep,
+  # switched by the monitor on every call. No partitions yet, so no
+  # harness (its suite needs them).
+  tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
+                 NWD linux MONITOR el3_sel2)
   # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
   # monitor, the same trusted OS (the monitor tells it which mode), the TA
   # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).

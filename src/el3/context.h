@@ -20,6 +20,8 @@
 #define CTX_SME 344
 #define CTX_EL1 352
 #define CTX_FP (CTX_EL1 + 8 * 24)
+// The EL2 registers (TESSERA_SPMC_AT_SEL2 only): after FpRegs.
+#define CTX_EL2 (CTX_FP + 8 * 66)
 
 #ifndef __ASSEMBLER__
 
@@ -36,6 +38,21 @@ struct El1Sysregs {
   uint64_t par_el1, far_el1, afsr0_el1, afsr1_el1, contextidr_el1, vbar_el1, cntkctl_el1, sp_el0;
 };
 static_assert(sizeof(El1Sysregs) == 24 * 8);
+
+// The EL2 system registers a world owns where the SPMC runs at S-EL2
+// (TESSERA_SPMC_AT_SEL2). Order is fixed by el2_sysregs.inc; `features`
+// says which optional groups this CPU has (kEl2Has*), for the assembly.
+inline constexpr uint64_t kEl2HasVhe = 1 << 0, kEl2HasRas = 1 << 1, kEl2HasFgt = 1 << 2, kEl2HasHcx = 1 << 3;
+struct El2Sysregs {
+  uint64_t features;
+  uint64_t actlr, afsr0, afsr1, amair, cnthctl, cntvoff, cptr, elr, esr, far, hacr, hcr, hpfar, hstr, mair, mdcr;
+  uint64_t sctlr, spsr, sp, tcr, tpidr, ttbr0, vbar, vmpidr, vpidr, vtcr, vttbr, icc_sre, ich_hcr, ich_vmcr;
+  uint64_t contextidr, ttbr1;                                  // VHE
+  uint64_t vdisr, vsesr;                                       // RAS
+  uint64_t hfgrtr, hfgwtr, hfgitr, hdfgrtr, hdfgwtr, unused0;  // FGT
+  uint64_t hcrx, unused1;                                      // HCX
+};
+static_assert(sizeof(El2Sysregs) == 344);
 
 // FP/SIMD state (q0-q31, FPSR, FPCR), switched lazily: see fp_trap() in
 // spmd.cpp.
@@ -68,6 +85,9 @@ struct alignas(16) CpuContext {
   uint64_t sme;
   El1Sysregs el1;
   FpRegs fp;
+#ifdef TESSERA_SPMC_AT_SEL2
+  El2Sysregs el2;
+#endif
 };
 
 // A world's SVE registers at the longest vector length the architecture
@@ -94,12 +114,19 @@ static_assert(offsetof(CpuContext, version_out) == CTX_VERSION_OUT);
 static_assert(offsetof(CpuContext, sme) == CTX_SME);
 static_assert(offsetof(CpuContext, el1) == CTX_EL1);
 static_assert(offsetof(CpuContext, fp) == CTX_FP);
+#ifdef TESSERA_SPMC_AT_SEL2
+static_assert(offsetof(CpuContext, el2) == CTX_EL2);
+#endif
 
 }  // namespace el3
 
 extern "C" {
 void el3_save_el1_sysregs(el3::El1Sysregs* out);
 void el3_restore_el1_sysregs(const el3::El1Sysregs* in);
+#ifdef TESSERA_SPMC_AT_SEL2
+void el3_save_el2_sysregs(el3::El2Sysregs* out);
+void el3_restore_el2_sysregs(const el3::El2Sysregs* in);
+#endif
 void el3_save_fp(el3::FpRegs* out);
 void el3_restore_fp(const el3::FpRegs* in);
 void el3_save_sve(el3::SveRegs* out);

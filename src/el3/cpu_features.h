@@ -12,10 +12,12 @@ namespace el3::cpu {
 
 inline unsigned field(uint64_t reg, unsigned lsb) { return static_cast<unsigned>((reg >> lsb) & 0xF); }
 
-// ID_AA64PFR0_EL1: EL2 [11:8], RAS [31:28], SVE [35:32].
+// ID_AA64PFR0_EL1: EL2 [11:8], RAS [31:28], SVE [35:32], SEL2 [39:36].
 inline bool has_el2() { return field(TESSERA_SYSREG_READ(id_aa64pfr0_el1), 8) != 0; }
 inline bool has_ras() { return field(TESSERA_SYSREG_READ(id_aa64pfr0_el1), 28) != 0; }
 inline bool has_sve() { return field(TESSERA_SYSREG_READ(id_aa64pfr0_el1), 32) != 0; }
+// ID_AA64PFR0_EL1.SEL2 [39:36]: Secure EL2 (FEAT_SEL2).
+inline bool has_sel2() { return field(TESSERA_SYSREG_READ(id_aa64pfr0_el1), 36) != 0; }
 // ID_AA64PFR1_EL1: SSBS [7:4], MTE [11:8] (2: MTE2, the TCO bit exists),
 // SME [27:24] (1 SME, 2 SME2).
 inline bool has_ssbs() { return field(TESSERA_SYSREG_READ(id_aa64pfr1_el1), 4) != 0; }
@@ -28,5 +30,7 @@ inline bool has_sme_fa64() { return has_sme() && (TESSERA_SYSREG_READ(S3_0_C0_C4
 inline bool has_fgt() { return field(TESSERA_SYSREG_READ(id_aa64mmfr0_el1), 56) != 0; }
 inline bool has_pan() { return field(TESSERA_SYSREG_READ(id_aa64mmfr1_el1), 20) != 0; }
 inline bool has_hcx() { return field(TESSERA_SYSREG_READ(id_aa64mmfr1_el1), 40) != 0; }
+// ID_AA64MMFR1_EL1.VH [11:8]: the EL2 host extensions (FEAT_VHE).
+inline bool has_vhe() { return field(TESSERA_SYSREG_READ(id_aa64mmfr1_el1), 8) != 0; }
 
 }  // namespace el3::cpu

@@ -13,6 +13,19 @@ el3_restore_el1_sysregs:
     restore_el1_sysregs x0, x9, x10
     ret
 
+#ifdef TESSERA_SPMC_AT_SEL2
+#include "el3/el2_sysregs.inc"
+    .global el3_save_el2_sysregs
+el3_save_el2_sysregs:
+    save_el2_sysregs x0, x11, x9, x10
+    ret
+
+    .global el3_restore_el2_sysregs
+el3_restore_el2_sysregs:
+    restore_el2_sysregs x0, x11, x9, x10
+    ret
+#endif
+
     // FP/SIMD: only called with CPTR_EL3.TFP clear (see fp_trap in spmd.cpp).
     .arch_extension fp
     .arch_extension simd

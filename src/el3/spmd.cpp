@@ -372,6 +372,9 @@ CpuContext* cpu_off() {
   cpu.secure.x[0] = g_boot.spmc_manifest;
   cpu.secure.x[4] = arch::cpu_index();
   el3_restore_el1_sysregs(&cpu.secure.el1);
+#ifdef TESSERA_SPMC_AT_SEL2
+  el3_restore_el2_sysregs(&cpu.secure.el2);
+#endif
   el3_exit(&cpu.secure);
 }
 
@@ -397,7 +400,19 @@ void boot(const BootInfo& info) {
   PerCpu& cpu = this_cpu();
   cpu.ns_entry = info.ns_entry;
   cpu.ns_arg = info.ns_arg0;
+#ifdef TESSERA_SPMC_AT_SEL2
+  // Entering S-EL2 on a CPU without it would be an illegal exception
+  // return: the normal world runs without a secure world instead.
+  if (!cpu::has_sel2()) {
+    lib::log::error("SPMD: this monitor enters the SPMC at S-EL2, and this CPU has no Secure EL2 (FEAT_SEL2, "
+                    "ID_AA64PFR0_EL1.SEL2 = 0): use -cpu max, or a configuration with the SPMC at S-EL1 "
+                    "(sel1-spmc). The normal world runs without a secure world.");
+    boot_without_spmc(info);
+  }
+  lib::log::info("SPMD: entering SPMC {:x} at {:x} (S-EL2)", info.spmc_id.raw(), info.spmc_entry);
+#else
   lib::log::info("SPMD: entering SPMC {:x} at {:x} (S-EL1)", info.spmc_id.raw(), info.spmc_entry);
+#endif
   enter_spmc(cpu);
 }
 

@@ -3,6 +3,9 @@
 // CPU's runtime stack and lets C++ decide which context to resume.
 #include "el3/context.h"
 #include "el3/el1_sysregs.inc"
+#ifdef TESSERA_SPMC_AT_SEL2
+#include "el3/el2_sysregs.inc"
+#endif
 
 
     // x20-x30 and the exception state of the world that trapped, into its
@@ -177,11 +180,19 @@ sync_from_lower:
     save_x20_to_x30_and_state x18
     add     x18, sp, #CTX_EL1
     save_el1_sysregs x18, x19, x20
+#ifdef TESSERA_SPMC_AT_SEL2
+    add     x18, sp, #CTX_EL2
+    save_el2_sysregs x18, x21, x19, x20
+#endif
     // Bring in the other world.
     ldr     x18, [sp, #CTX_OTHER]
     mov     sp, x18
     add     x18, sp, #CTX_EL1
     restore_el1_sysregs x18, x19, x20
+#ifdef TESSERA_SPMC_AT_SEL2
+    add     x18, sp, #CTX_EL2
+    restore_el2_sysregs x18, x21, x19, x20
+#endif
     restore_world_controls x18, x19
     restore_x18_to_x30
     eret

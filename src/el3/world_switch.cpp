@@ -21,6 +21,7 @@ constexpr uint64_t kScrEnScxt = 1ull << 25;
 constexpr uint64_t kScrFgtEn = 1ull << 27;
 constexpr uint64_t kScrHxEn = 1ull << 38;
 constexpr uint64_t kScrEnTp2 = 1ull << 41;  // SME: TPIDR2_EL0 usable below EL3
+constexpr uint64_t kScrEel2 = 1ull << 18;  // Secure EL2 enabled (FEAT_SEL2)
 // CPTR_EL3 bits.
 constexpr uint64_t kCptrEz = 1ull << 8;
 constexpr uint64_t kCptrEsm = 1ull << 12;  // SME (and streaming SVE) not trapped
@@ -34,6 +35,9 @@ constexpr uint64_t kSmcrEzt0 = 1ull << 30;
 constexpr uint64_t kSpsrEl1h = 0x3C5;
 constexpr uint64_t kSpsrEl2h = 0x3C9;
 constexpr uint64_t kSctlrEl1Reset = 0x30D00800;  // RES1 bits, MMU off
+constexpr uint64_t kSctlrEl2Reset = 0x30C50830;  // RES1 bits, MMU off
+// CPTR_EL2 (HCR_EL2.E2H = 0): its RES1 bits, nothing trapped.
+constexpr uint64_t kCptrEl2Clean = 0x32FF;
 
 // The normal world's SVE registers while the secure world holds FP/SIMD
 // (only the normal world may use SVE: CPTR_EL3.EZ is clear for secure).
@@ -96,6 +100,23 @@ void init_context(CpuContext& c, uint64_t entry, uint64_t spsr, uint64_t scr, ui
   c.el1.sctlr_el1 = kSctlrEl1Reset;
 }
 
+// A world's EL2 registers as a CPU's EL2 starts: MMU off, no traps, no
+// offsets, the GIC's system registers usable, the CPU's own IDs; the
+// optional groups this CPU has.
+#ifdef TESSERA_SPMC_AT_SEL2
+void clean_el2(El2Sysregs& r) {
+  r = El2Sysregs{};
+  r.features = (cpu::has_vhe() ? kEl2HasVhe : 0) | (cpu::has_ras() ? kEl2HasRas : 0) |
+               (cpu::has_fgt() ? kEl2HasFgt : 0) | (cpu::has_hcx() ? kEl2HasHcx : 0);
+  r.sctlr = kSctlrEl2Reset;
+  r.cptr = kCptrEl2Clean;
+  r.cnthctl = 3;  // EL1 physical timer and counter
+  r.vpidr = TESSERA_SYSREG_READ(midr_el1);
+  r.vmpidr = TESSERA_SYSREG_READ(mpidr_el1);
+  r.icc_sre = 0xF;  // ICC_SRE_EL2: SRE, DFB, DIB, Enable
+}
+#endif
+
 }  // namespace
 
 CpuContext* switch_to(Cpu& cpu, World to) {
@@ -104,6 +125,10 @@ CpuContext* switch_to(Cpu& cpu, World to) {
   if (to == World::secure) park_streaming(cpu);
   el3_save_el1_sysregs(&out.el1);
   el3_restore_el1_sysregs(&in.el1);
+#ifdef TESSERA_SPMC_AT_SEL2
+  el3_save_el2_sysregs(&out.el2);
+  el3_restore_el2_sysregs(&in.el2);
+#endif
   if (to == World::nonsecure && cpu.secure_owns_fp) {
     TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
     arch::isb();
@@ -123,7 +148,14 @@ CpuContext* switch_to(Cpu& cpu, World to) {
 
 void init_secure(Cpu& cpu, uint64_t entry) {
   // The secure world runs with FP/SIMD trapped until it first uses it.
+#ifdef TESSERA_SPMC_AT_SEL2
+  // Entered at S-EL2 (SCR_EL3.EEL2), where its S-EL1 partitions may call
+  // it by HVC (SCR_EL3.HCE); its EL2 registers start clean.
+  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrSt | kScrEel2 | kScrHce, kCptrTfp);
+  clean_el2(cpu.secure.el2);
+#else
   init_context(cpu.secure, entry, kSpsrEl1h, scr_common() | kScrSt, kCptrTfp);
+#endif
 }
 
 CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bool secure_was_running) {
@@ -143,11 +175,18 @@ CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bo
   cpu.nonsecure.x[0] = cpu.ns_arg;
   cpu.nonsecure.other = &cpu.secure;
   cpu.secure.other = &cpu.nonsecure;
+#ifdef TESSERA_SPMC_AT_SEL2
+  // The live EL2 registers are the secure hypervisor's (a boot): kept;
+  // the normal world's start clean, every one of them.
+  if (secure_was_running) el3_save_el2_sysregs(&cpu.secure.el2);
+  clean_el2(cpu.nonsecure.el2);
+  el3_restore_el2_sysregs(&cpu.nonsecure.el2);
+#else
   if (has_el2()) {
     // The normal world's EL2 starts clean: MMU off, no traps, no offsets.
-    TESSERA_SYSREG_WRITE(sctlr_el2, 0x30C50830);
+    TESSERA_SYSREG_WRITE(sctlr_el2, kSctlrEl2Reset);
     TESSERA_SYSREG_WRITE(hcr_el2, 0);
-    TESSERA_SYSREG_WRITE(cptr_el2, 0x32FF);
+    TESSERA_SYSREG_WRITE(cptr_el2, kCptrEl2Clean);
     TESSERA_SYSREG_WRITE(cnthctl_el2, 3);  // EL1 physical timer and counter
     TESSERA_SYSREG_WRITE(cntvoff_el2, 0);
     TESSERA_SYSREG_WRITE(vttbr_el2, 0);
@@ -156,6 +195,7 @@ CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bo
     TESSERA_SYSREG_WRITE(vmpidr_el2, TESSERA_SYSREG_READ(mpidr_el1));
     TESSERA_SYSREG_WRITE(S3_4_C12_C9_5, 0xF);  // ICC_SRE_EL2: SRE, DFB, DIB, Enable
   }
+#endif
   // ZCR_EL3 and SMCR_EL3 are themselves trapped until CPTR_EL3.EZ/ESM are set.
   TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
   arch::isb();

@@ -3,13 +3,14 @@
 // forever. Each SMC it makes hands an answer to the SPMD and returns with
 // the next call the SPMD forwarded.
 #include "arch/aarch64/conduit.h"
+#include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/sysreg.h"
 #include "ffa/core_manifest.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
-#include "plat/qemu_virt/pl011.h"
 #include "plat/qemu_virt/secure_console.h"
+#include "plat/qemu_virt/secure_world_console.h"
 #include "sel1/mmu.h"
 #include "arch/aarch64/gicv3.h"
 #include "plat/qemu_virt/memory_map.h"
@@ -35,63 +36,11 @@ extern "C" char __image_start[], __image_end[];
 
 namespace {
 
-constexpr plat::Pl011 kConsole(plat::kSecureUartBase);
+bool mmu_on() { return TESSERA_SYSREG_READ(sctlr_el1) & 1; }
 
-// The trusted OS's console: whole lines to the secure UART, under the lock
-// it shares with the monitor (plat/qemu_virt/secure_console.h), once that
-// lock's page is mapped (attach_console_lock) and this CPU's MMU is on.
-// Interrupts are masked while the lock is held: a thread of the trusted OS
-// runs with FIQ unmasked, and one suspended in the middle of a line must
-// not keep the console from everyone while the normal world runs.
-constinit bool g_console_lock_attached = false;
-constinit uint64_t g_console_daif[plat::kMaxCpus] = {};
-
-void console_write(const char* chars, size_t len) { kConsole.write(chars, len); }
-bool console_lock() {
-  const unsigned cpu = arch::cpu_index();
-  if (!g_console_lock_attached || cpu >= plat::kMaxCpus || !(TESSERA_SYSREG_READ(sctlr_el1) & 1)) return false;
-  const uint64_t daif = TESSERA_SYSREG_READ(daif);
-  __asm__ volatile("msr daifset, #3" ::: "memory");
-  if (!lib::BakeryLock::must_release(plat::secure_console_lock().acquire(cpu))) {
-    TESSERA_SYSREG_WRITE(daif, daif);
-    return false;
-  }
-  g_console_daif[cpu] = daif;
-  return true;
-}
-void console_unlock() {
-  const unsigned cpu = arch::cpu_index();
-  plat::secure_console_lock().release(cpu);
-  TESSERA_SYSREG_WRITE(daif, g_console_daif[cpu]);
-}
-uint64_t console_millis() { return arch::cntpct() / (arch::cntfrq() / 1000); }  // rate limits' clock
-constexpr lib::log::Console kConsoleOut{&console_write, &console_lock, &console_unlock, &console_millis};
-
-[[noreturn]] void fail_boot(const char* what) {
-  lib::log::error("{}", what);
-  // Tell the SPMD that initialisation failed; it boots the normal world
-  // without us.
-  ffa::Regs r = ffa::error(ffa::Error::aborted);
-  arch_smc(&r);
-  lib::panic("SPMD resumed a trusted OS that failed to start");
-}
-
-// Once the MMU is on, on the primary CPU while it is the only CPU on (the
-// monitor waits for this boot to finish): the shared lock's page, mapped
-// Normal write-back as the monitor maps it, and reset.
-void attach_console_lock(arch::mmu::PageTable& tables) {
-  constexpr uint64_t page = plat::kSecureConsoleLockPage;
-  if (reinterpret_cast<uint64_t>(__image_end) > page)
-    fail_boot("trusted OS image reaches the secure console's lock page 0x0e4ff000");
-  auto s = tables.map(page, page, 0x1000, arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = true});
-  if (!s) {
-    lib::log::error("secure console lock page {:x}: {}; lines from several CPUs may mix", page,
-                    arch::mmu::to_string(s.error()));
-    return;
-  }
-  plat::secure_console_lock().reset();
-  g_console_lock_attached = true;
-}
+// Tells the SPMD that initialisation failed; it boots the normal world
+// without us.
+[[noreturn]] void fail_boot(const char* what) { arch::spmc_boot::fail(what); }
 
 }  // namespace
 
@@ -132,44 +81,20 @@ using sel1::unlock_core;
 }  // namespace
 
 extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa, uint64_t dispatcher) {
-  lib::log::init(&kConsoleOut, "S-EL1");
+  lib::log::init(&plat::secure_world_console(&mmu_on), "S-EL1");
   // MMU off: the manifest is read in place (it is secure RAM that only EL3
   // wrote); the parsed copy lives in our data.
   static ffa::CoreManifest manifest{};
-  auto parsed =
-      ffa::parse_core_manifest(lib::ByteView(reinterpret_cast<const uint8_t*>(manifest_pa), plat::kSpmcManifestMax));
-  if (!parsed) {
-    lib::log::error("SPMC manifest: {}: {}", parsed.error().property, parsed.error().reason);
-    fail_boot("refusing to start with a bad manifest");
-  }
-  manifest = parsed.value();
+  arch::spmc_boot::read_manifest(manifest_pa, reinterpret_cast<uint64_t>(__image_start), manifest);
   if (!manifest.has_trusted_os) fail_boot("SPMC manifest has no trusted-os node (endpoint-id, uuid)");
-  // This image is linked to run where it was loaded: the manifest must say
-  // the same, or nothing works after the MMU is on.
-  if (manifest.load_address != reinterpret_cast<uint64_t>(__image_start))
-    fail_boot("SPMC manifest load_address differs from the trusted OS's link address 0x0e100000");
-  // Normal-world memory must never include secure RAM.
-  for (unsigned i = 0; i < manifest.ns_memory_count; ++i) {
-    const ffa::MemRange& r = manifest.ns_memory[i];
-    if (r.base < plat::kSecureRamBase + plat::kSecureRamSize && plat::kSecureRamBase < r.base + r.size)
-      fail_boot("SPMC manifest ns-memory overlaps secure RAM (0x0e000000-0x0f000000)");
-  }
   arch::mmu::PageTable& tables = sel1::mmu_init(manifest_pa);
-  attach_console_lock(tables);
+  if (const char* why = plat::attach_secure_console_lock(tables, reinterpret_cast<uint64_t>(__image_end)))
+    fail_boot(why);
   // The optee-smc configuration: the monitor runs the OP-TEE dispatcher,
   // not the SPMD; no FF-A, no SPMC core, no partitions.
   if (dispatcher == optee::opteed::kEntryMagic) sel1::optee_smc_main(manifest, tables);
 
-  // Agree with the SPMD before serving anyone: same FF-A major version, and
-  // the SPMD knows us by the ID our manifest gives.
-  ffa::Regs v{{ffa::raw(ffa::Func::version), manifest.version.word()}};
-  arch_smc(&v);
-  if (!ffa::Version::valid_word(v.w(0)) || ffa::Version::from_word(v.w(0)).major != manifest.version.major)
-    fail_boot("the SPMD speaks another FF-A major version");
-  ffa::Regs id{{ffa::raw(ffa::Func::id_get)}};
-  arch_smc(&id);
-  if (!ffa::is_success(id) || id.w(2) != manifest.spmc_id.raw())
-    fail_boot("the SPMD does not know this SPMC by the manifest's spmc_id");
+  arch::spmc_boot::agree_with_spmd(manifest);
 
   // The GIC: the secure side configures it for both worlds.
   constexpr arch::gicv3::Layout gic{plat::kGicdBase, plat::kGicrBase, plat::kMaxCpus};

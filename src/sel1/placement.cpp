@@ -9,78 +9,20 @@
 
 namespace sel1 {
 
-using arch::mmu::Attrs;
-using arch::mmu::MemType;
+// Normal-world memory: the trusted OS's own tables (arch::NsMemoryMap).
+ffa::Result<uint8_t*> Sel1Placement::map_ns_pages(uint64_t pa, uint32_t pages) { return ns_.map_pages(pa, pages); }
 
-ffa::Result<uint8_t*> Sel1Placement::map_ns_pages(uint64_t pa, uint32_t pages) {
-  // VA = PA: normal-world addresses never collide with the secure RAM the
-  // trusted OS runs from, and errors are easier to read.
-  auto s = tables_.map(pa, pa, uint64_t{pages} * spmc::kPageSize,
-                       // Not global: partitions map normal-world pages at
-                       // the same VAs under their own ASIDs, and must never
-                       // hit the trusted OS's (ASID 0) entries.
-                       Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true, .global = false});
-  if (!s) {
-    // The normal world causes this at will (offering pages that are mapped
-    // already, again and again): rate limited.
-    static constinit lib::log::RateLimit limit;
-    lib::log::warn_limited(limit, "cannot map NS pages {:x} (+{}): {}", pa, pages, arch::mmu::to_string(s.error()));
-    return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;
-  }
-  return reinterpret_cast<uint8_t*>(pa);
-}
-
-void Sel1Placement::unmap_ns_pages(uint64_t pa, uint8_t*, uint32_t pages) {
-  auto s = tables_.unmap(pa, uint64_t{pages} * spmc::kPageSize);
-  if (!s) lib::log::error("unmap of NS pages {:x} failed: {}", pa, arch::mmu::to_string(s.error()));
-  tables_.release_empty_tables(pa, uint64_t{pages} * spmc::kPageSize);
-}
+void Sel1Placement::unmap_ns_pages(uint64_t pa, uint8_t*, uint32_t pages) { ns_.unmap_pages(pa, pages); }
 
 ffa::Result<uint8_t*> Sel1Placement::map_ns_ranges(const ffa::MemConstituent* ranges, unsigned count) {
-  if (count == 1) return map_ns_pages(ranges[0].address, ranges[0].pages);
-  uint64_t size = 0;
-  for (unsigned i = 0; i < count; ++i) size += uint64_t{ranges[i].pages} * spmc::kPageSize;
-  unsigned w = 0;
-  while (w < kWindows && (windows_used_ & (1u << w))) ++w;
-  if (w == kWindows || size > kWindowSize || count == 0) return ffa::Error::no_memory;
-  const uint64_t base = kWindowBase + w * kWindowSize;
-  uint64_t va = base;
-  for (unsigned i = 0; i < count; ++i) {
-    const uint64_t bytes = uint64_t{ranges[i].pages} * spmc::kPageSize;
-    auto s = tables_.map(va, ranges[i].address, bytes,
-                         Attrs{.type = MemType::normal, .write = true, .exec = false, .ns = true, .global = false});
-    if (!s) {
-      if (va > base) {
-        (void)tables_.unmap(base, va - base);
-        tables_.release_empty_tables(base, va - base);
-      }
-      return ffa::Error::no_memory;
-    }
-    va += bytes;
-  }
-  windows_used_ |= 1u << w;
-  return reinterpret_cast<uint8_t*>(base);
+  return ns_.map_ranges(ranges, count);
 }
 
 void Sel1Placement::unmap_ns_ranges(const ffa::MemConstituent* ranges, unsigned count, uint8_t* va) {
-  if (count == 1) return unmap_ns_pages(ranges[0].address, va, ranges[0].pages);
-  uint64_t size = 0;
-  for (unsigned i = 0; i < count; ++i) size += uint64_t{ranges[i].pages} * spmc::kPageSize;
-  const uint64_t base = reinterpret_cast<uint64_t>(va);
-  if (base < kWindowBase || base >= kWindowBase + kWindows * kWindowSize) return;
-  if (!tables_.unmap(base, size)) lib::log::error("unmap of NS window {:x} failed", base);
-  tables_.release_empty_tables(base, size);
-  windows_used_ &= ~(1u << ((base - kWindowBase) / kWindowSize));
+  ns_.unmap_ranges(ranges, count, va);
 }
 
-bool Sel1Placement::is_ns_memory(uint64_t pa, uint64_t size) const {
-  if (pa + size < pa) return false;
-  for (unsigned i = 0; i < manifest_.ns_memory_count; ++i) {
-    const ffa::MemRange& r = manifest_.ns_memory[i];
-    if (pa >= r.base && pa + size <= r.base + r.size) return true;
-  }
-  return false;
-}
+bool Sel1Placement::is_ns_memory(uint64_t pa, uint64_t size) const { return ns_.contains(pa, size); }
 
 }  // namespace sel1
 

@@ -2,6 +2,7 @@
 // stage-1 tables hold the normal world's RX/TX buffers while they are mapped.
 #pragma once
 
+#include "arch/aarch64/ns_memory_map.h"
 #include "arch/aarch64/pgtable.h"
 #include "ffa/core_manifest.h"
 #include "spmc/placement.h"
@@ -13,7 +14,7 @@ class HostedPartitions;
 class Sel1Placement final : public spmc::Placement {
  public:
   Sel1Placement(arch::mmu::PageTable& tables, const ffa::CoreManifest& manifest)
-      : tables_(tables), manifest_(manifest) {}
+      : ns_(tables, manifest) {}
 
   // The S-EL0 partitions it hosts (built once the core is): the
   // partition_* calls below act on them.
@@ -46,14 +47,8 @@ class Sel1Placement final : public spmc::Placement {
   unsigned current_cpu() const override;
 
  private:
-  arch::mmu::PageTable& tables_;
-  const ffa::CoreManifest& manifest_;
+  arch::NsMemoryMap ns_;
   HostedPartitions* partitions_ = nullptr;
-  // Windows for several ranges mapped back to back (map_ns_ranges): 1 MiB
-  // each, far above anything mapped at VA = PA.
-  static constexpr uint64_t kWindowBase = 0x40'0000'0000, kWindowSize = 1 << 20;
-  static constexpr unsigned kWindows = 32;
-  uint32_t windows_used_ = 0;  // a bit per window
 };
 
 }  // namespace sel1

@@ -1,0 +1,13 @@
+// The secure hypervisor's own stage-1 translation regime (EL2, non-VHE:
+// one range, TTBR0_EL2).
+#pragma once
+
+#include "arch/aarch64/pgtable.h"
+
+namespace sel2 {
+// Builds the tables for the image, its manifest page, the secure console
+// and the GIC, turns the MMU on and returns the tables for later maps.
+arch::mmu::PageTable& mmu_init(uint64_t manifest_pa);
+// The same tables on a secondary CPU (after mmu_init on the primary).
+void mmu_enable_this_cpu();
+}  // namespace sel2

@@ -1,0 +1,31 @@
+#include "sel2/placement.h"
+
+#include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/sysreg.h"
+#include "lib/log.h"
+#include "plat/qemu_virt/memory_map.h"
+
+namespace sel2 {
+
+// The schedule receiver interrupt: the same Non-secure Group 1 SGI as the
+// S-EL1 placement's, so that the normal world finds it the same way
+// (FFA_FEATURES).
+ffa::Result<uint32_t> Sel2Placement::schedule_receiver_interrupt_id() const { return plat::kScheduleReceiverSgi; }
+
+void Sel2Placement::raise_schedule_receiver_interrupt() {
+  arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi, arch::mpidr());
+}
+
+uint32_t Sel2Placement::acknowledge_interrupt() { return arch::gicv3::acknowledge(); }
+
+void Sel2Placement::end_interrupt(uint32_t id) { arch::gicv3::end(id); }
+
+void Sel2Placement::handle_own_interrupt(uint32_t id) {
+  // The secure hypervisor drives no device of its own.
+  static constinit lib::log::RateLimit limit;
+  lib::log::warn_limited(limit, "secure interrupt {} has no owner", id);
+}
+
+unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }
+
+}  // namespace sel2

@@ -1,0 +1,39 @@
+// The S-EL2 placement of the SPMC core (placement B): the secure
+// hypervisor's own stage-1 tables hold the normal world's RX/TX buffers
+// while they are mapped. It hosts no partitions yet, so every partition_*
+// hook keeps the core's default (NOT_SUPPORTED), and no secure interrupt
+// has an owner here.
+#pragma once
+
+#include "arch/aarch64/ns_memory_map.h"
+#include "arch/aarch64/pgtable.h"
+#include "ffa/core_manifest.h"
+#include "spmc/placement.h"
+
+namespace sel2 {
+
+class Sel2Placement final : public spmc::Placement {
+ public:
+  Sel2Placement(arch::mmu::PageTable& tables, const ffa::CoreManifest& manifest) : ns_(tables, manifest) {}
+
+  ffa::Result<uint8_t*> map_ns_pages(uint64_t pa, uint32_t pages) override { return ns_.map_pages(pa, pages); }
+  void unmap_ns_pages(uint64_t pa, uint8_t*, uint32_t pages) override { ns_.unmap_pages(pa, pages); }
+  ffa::Result<uint8_t*> map_ns_ranges(const ffa::MemConstituent* ranges, unsigned count) override {
+    return ns_.map_ranges(ranges, count);
+  }
+  void unmap_ns_ranges(const ffa::MemConstituent* ranges, unsigned count, uint8_t* va) override {
+    ns_.unmap_ranges(ranges, count, va);
+  }
+  bool is_ns_memory(uint64_t pa, uint64_t size) const override { return ns_.contains(pa, size); }
+  ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override;
+  void raise_schedule_receiver_interrupt() override;
+  uint32_t acknowledge_interrupt() override;
+  void end_interrupt(uint32_t id) override;
+  void handle_own_interrupt(uint32_t id) override;
+  unsigned current_cpu() const override;
+
+ private:
+  arch::NsMemoryMap ns_;
+};
+
+}  // namespace sel2
