@@ -12,11 +12,14 @@
 #include "arch/aarch64/pgtable.h"
 #include "ffa/partition_manifest.h"
 #include "ffa/regs.h"
-#include "sel1/partition_plan.h"
+#include "spmc/partition_plan.h"
 #include "sel1/sp_context.h"
 #include "spmc/core.h"
 
 namespace sel1 {
+
+using spmc::loading::kPartitionPage;
+using spmc::loading::Span;
 
 // SPSR for EL0t: IRQ (secure interrupts) unmasked, so that one stops the
 // partition and its top half runs; FIQ (normal-world interrupts) masked

@@ -12,12 +12,15 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "sel1/hosted_partitions.h"
 #include "sel1/mmu.h"
-#include "sel1/partition_plan.h"
+#include "spmc/partition_from_manifest.h"
+#include "spmc/partition_plan.h"
 #include "sel1/partitions.h"
 
 extern "C" char __trampoline_start[];
 
 namespace sel1 {
+
+using namespace spmc::loading;
 namespace {
 
 using arch::mmu::Attrs;
@@ -87,11 +90,20 @@ enum class LoadError : uint8_t {
   return {};
 }
 
+// This placement's rules on this machine: S-EL0 partitions in the
+// partition region, the trusted OS's console and the power GPIO kept.
+PlacementLimits limits() {
+  return PlacementLimits{arch::gicv3::max_spi(), ffa::ExceptionLevel::s_el0,
+                         Span{plat::kPartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
+                         Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
+                         {plat::kSecureUartBase, plat::kSecureGpioBase}};
+}
+
 // Validate: this placement's rules (partition_plan.h), against the
 // partitions hosted already. The partition's memory, image and regions.
 [[gnu::noinline]] lib::Result<Span, LoadError> validate(const ffa::PartitionManifest& m, const SpPackage& pkg,
                                       const HostedPartitions& hosted) {
-  auto memory = validate_manifest(m, pkg.image.size(), PlacementLimits{arch::gicv3::max_spi()}, hosted.memory());
+  auto memory = validate_manifest(m, pkg.image.size(), limits(), hosted.memory());
   if (!memory) return LoadError::refused;
   return *memory;
 }
@@ -112,7 +124,7 @@ enum class LoadError : uint8_t {
 // the image copied in, the rest zeroed, the boot information written.
 [[gnu::noinline]] lib::Result<Layout, LoadError> lay_out_memory(const ffa::PartitionManifest& m, const SpPackage& pkg, Span memory,
                                              const HostedPartitions& hosted) {
-  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), memory, hosted.memory());
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), memory, limits(), hosted.memory());
   if (!plan) return LoadError::refused;
   const Layout& l = *plan;
   memset(reinterpret_cast<void*>(l.memory.start), 0, l.memory.end - l.memory.start);
@@ -171,44 +183,12 @@ enum class LoadError : uint8_t {
   return {};
 }
 
-// The core's view of it: endpoint, properties, boot order, version,
-// interrupts, notifications.
-spmc::Partition core_partition(const ffa::PartitionManifest& m, const spmc::Core& core) {
-  spmc::Partition p{};
-  // Its interrupts, from its device regions (validate_manifest checked them).
-  for (unsigned i = 0; i < m.device_region_count; ++i)
-    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k)
-      p.interrupts[p.interrupt_count++].id = m.device_regions[i].interrupts[k][0];
-  // Its endpoint: the manifest's ID, or the next free one from 0x8001.
-  ffa::EndpointId id = m.has_id ? m.id : ffa::EndpointId(0x8001);
-  while (!m.has_id && core.find_partition(id)) id = ffa::EndpointId(static_cast<uint16_t>(id.raw() + 1));
-  uint32_t props = ffa::partition_props::aarch64;
-  if (m.messaging_method & ffa::messaging::direct_req_recv) props |= ffa::partition_props::direct_req_recv;
-  if (m.messaging_method & ffa::messaging::direct_req_send) props |= ffa::partition_props::direct_req_send;
-  if (m.messaging_method & ffa::messaging::direct_req2_recv) props |= ffa::partition_props::direct_req2_recv;
-  // Indirect messages land in its RX buffer: the one its manifest
-  // declares, or one it maps with FFA_RXTX_MAP (until then, senders get
-  // BUSY, as for a full buffer).
-  if (m.messaging_method & ffa::messaging::indirect) props |= ffa::partition_props::indirect_msg;
-  if (m.messaging_method & ffa::messaging::direct_req2_send) props |= ffa::partition_props::direct_req2_send;
-  if (m.notification_support) props |= ffa::partition_props::notification_recv;
-  p.info = ffa::PartitionInfo{id, m.exec_ctx_count, props, m.uuids[0]};
-  p.boot_order = m.has_boot_order ? m.boot_order : 0xFFFF;
-  // The version its manifest declares, until its own FFA_VERSION says otherwise.
-  p.version = m.ffa_version;
-  p.ns_action = m.ns_interrupts_action;
-  // Its notification bitmaps, one set per execution context.
-  p.notifications.created = m.notification_support;
-  p.notifications.vcpu_count = m.exec_ctx_count;
-  return p;
-}
-
 // Register: the core partition, its interrupts at the GIC, its mailbox,
 // and the hosted record (context, boot registers, what it may lend).
 [[gnu::noinline]] lib::Status<LoadError> register_partition(const ffa::PartitionManifest& m, const Layout& l,
                                           HostedPartitions& hosted) {
   spmc::Core& core = hosted.core();
-  const spmc::Partition p = core_partition(m, core);
+  const spmc::Partition p = spmc::partition_from_manifest(m, core);
   const ffa::EndpointId id = p.info.id;
   if (auto s = core.add_partition(p); !s) {
     lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "

@@ -1,5 +1,5 @@
 // The S-EL1 trusted OS's portable partition loading steps
-// (src/sel1/partition_plan.h): the SP package header, this placement's
+// (src/spmc/partition_plan.h): the SP package header, this placement's
 // manifest rules and the memory plan, with hostile inputs.
 #include <gtest/gtest.h>
 
@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "plat/qemu_virt/memory_map.h"
-#include "sel1/partition_plan.h"
+#include "spmc/partition_plan.h"
 
 namespace {
 
-using sel1::PackageError;
-using sel1::Refusal;
-using sel1::Span;
+using spmc::loading::PackageError;
+using spmc::loading::Refusal;
+using spmc::loading::Span;
 
 constexpr uint64_t kPage = 4096;
 constexpr uint64_t kBase = plat::kPartitionRegionBase, kEnd = plat::kPartitionRegionEnd;
@@ -22,7 +22,7 @@ constexpr uint64_t kBase = plat::kPartitionRegionBase, kEnd = plat::kPartitionRe
 // ---- The package header ----------------------------------------------------
 
 std::vector<uint8_t> package(uint32_t pm_off, uint32_t pm_size, uint32_t img_off, uint32_t img_size, size_t total,
-                             uint32_t magic = sel1::kPackageMagic, uint32_t version = sel1::kPackageVersion) {
+                             uint32_t magic = spmc::loading::kPackageMagic, uint32_t version = spmc::loading::kPackageVersion) {
   std::vector<uint8_t> p(total, 0xEE);
   const uint32_t words[6] = {magic, version, pm_off, pm_size, img_off, img_size};
   for (size_t w = 0; w < 6; ++w)
@@ -34,7 +34,7 @@ lib::ByteView view(const std::vector<uint8_t>& v) { return lib::ByteView(v.data(
 
 TEST(SpPackage, WellFormedGivesTheManifestAndImageViews) {
   auto p = package(24, 8, 32, 16, 48);
-  auto r = sel1::parse_sp_package(view(p));
+  auto r = spmc::loading::parse_sp_package(view(p));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->manifest.data(), p.data() + 24);
   EXPECT_EQ(r->manifest.size(), 8u);
@@ -44,16 +44,16 @@ TEST(SpPackage, WellFormedGivesTheManifestAndImageViews) {
 
 TEST(SpPackage, ImageEndingAtThePackagesEndIsAccepted) {
   auto p = package(24, 0, 24, 24, 48);
-  EXPECT_TRUE(sel1::parse_sp_package(view(p)));
+  EXPECT_TRUE(spmc::loading::parse_sp_package(view(p)));
 }
 
 TEST(SpPackage, WrongMagicOrVersionIsNotAPackage) {
   auto bad_magic = package(24, 8, 32, 16, 48, 0x474B5054);
-  auto bad_version = package(24, 8, 32, 16, 48, sel1::kPackageMagic, 1);
-  ASSERT_FALSE(sel1::parse_sp_package(view(bad_magic)));
-  ASSERT_FALSE(sel1::parse_sp_package(view(bad_version)));
-  EXPECT_EQ(sel1::parse_sp_package(view(bad_magic)).error(), PackageError::not_a_package);
-  EXPECT_EQ(sel1::parse_sp_package(view(bad_version)).error(), PackageError::not_a_package);
+  auto bad_version = package(24, 8, 32, 16, 48, spmc::loading::kPackageMagic, 1);
+  ASSERT_FALSE(spmc::loading::parse_sp_package(view(bad_magic)));
+  ASSERT_FALSE(spmc::loading::parse_sp_package(view(bad_version)));
+  EXPECT_EQ(spmc::loading::parse_sp_package(view(bad_magic)).error(), PackageError::not_a_package);
+  EXPECT_EQ(spmc::loading::parse_sp_package(view(bad_version)).error(), PackageError::not_a_package);
 }
 
 TEST(SpPackage, TruncatedHeadersAreRefused) {
@@ -61,14 +61,14 @@ TEST(SpPackage, TruncatedHeadersAreRefused) {
   // Too short for the magic or the version: not a package.
   for (size_t len : {0u, 1u, 3u, 4u, 7u}) {
     std::vector<uint8_t> p(full.begin(), full.begin() + len);
-    auto r = sel1::parse_sp_package(view(p));
+    auto r = spmc::loading::parse_sp_package(view(p));
     ASSERT_FALSE(r) << len;
     EXPECT_EQ(r.error(), PackageError::not_a_package) << len;
   }
   // Magic and version, but not all six words: nothing lies inside it.
   for (size_t len : {8u, 12u, 20u, 23u}) {
     std::vector<uint8_t> p(full.begin(), full.begin() + len);
-    auto r = sel1::parse_sp_package(view(p));
+    auto r = spmc::loading::parse_sp_package(view(p));
     ASSERT_FALSE(r) << len;
     EXPECT_EQ(r.error(), PackageError::outside) << len;
   }
@@ -88,7 +88,7 @@ TEST(SpPackage, OffsetsAndSizesPastTheEndAreRefused) {
   };
   for (const Case& c : cases) {
     auto p = package(c.pm_off, c.pm_size, c.img_off, c.img_size, 48);
-    auto r = sel1::parse_sp_package(view(p));
+    auto r = spmc::loading::parse_sp_package(view(p));
     ASSERT_FALSE(r) << c.pm_off << " " << c.pm_size << " " << c.img_off << " " << c.img_size;
     EXPECT_EQ(r.error(), PackageError::outside);
   }
@@ -112,11 +112,17 @@ ffa::PartitionManifest good() {
   return m;
 }
 
-constexpr sel1::PlacementLimits kLimits{287};  // QEMU virt's distributor
+// The S-EL1 placement's rules on QEMU virt (sel1/partition_loader.cpp).
+constexpr spmc::loading::PlacementLimits kLimits{287,  // QEMU virt's distributor
+                                                 ffa::ExceptionLevel::s_el0,
+                                                 Span{kBase, kEnd},
+                                                 plat::kSecureUartSpi,
+                                                 Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
+                                                 {plat::kSecureUartBase, plat::kSecureGpioBase}};
 
 lib::Result<Span, Refusal> validate(const ffa::PartitionManifest& m, uint64_t image_size = 0x2000,
                                     std::vector<Span> loaded = {}) {
-  return sel1::validate_manifest(m, image_size, kLimits, std::span<const Span>(loaded.data(), loaded.size()));
+  return spmc::loading::validate_manifest(m, image_size, kLimits, std::span<const Span>(loaded.data(), loaded.size()));
 }
 
 // The refusal, or a failure when there is none.
@@ -148,6 +154,22 @@ TEST(PartitionPlan, OnlySel0WithALoadAddress) {
   m = good();
   m.has_load_address = false;
   EXPECT_EQ(refusal(validate(m)), Refusal::no_load_address);
+}
+
+// The S-EL2 placement's limits take S-EL1 partitions and refuse S-EL0
+// ones: the level is the placement's, not a fixed rule.
+TEST(PartitionPlan, TheExceptionLevelIsThePlacements) {
+  spmc::loading::PlacementLimits sel2 = kLimits;
+  sel2.level = ffa::ExceptionLevel::s_el1;
+  auto m = good();
+  m.exception_level = ffa::ExceptionLevel::s_el1;
+  EXPECT_TRUE(spmc::loading::validate_manifest(m, 0x2000, sel2, {}));
+  m.exception_level = ffa::ExceptionLevel::s_el0;
+  EXPECT_EQ(refusal(spmc::loading::validate_manifest(m, 0x2000, sel2, {})), Refusal::exception_level);
+  // Another region: memory that the S-EL1 one accepts lies outside it.
+  sel2.region = Span{kEnd, kEnd + 0x100000};
+  m.exception_level = ffa::ExceptionLevel::s_el1;
+  EXPECT_EQ(refusal(spmc::loading::validate_manifest(m, 0x2000, sel2, {})), Refusal::outside_region);
 }
 
 TEST(PartitionPlan, NonSecureRegionsAreRefused) {
@@ -290,11 +312,12 @@ TEST(PartitionPlan, TheFirstRuleBrokenIsTheOneReported) {
 
 // ---- The memory plan ----------------------------------------------------------
 
-lib::Result<sel1::Layout, Refusal> lay_out(const ffa::PartitionManifest& m, size_t manifest_size,
+lib::Result<spmc::loading::Layout, Refusal> lay_out(const ffa::PartitionManifest& m, size_t manifest_size,
                                            std::vector<Span> loaded = {}) {
   auto memory = validate(m);
   EXPECT_TRUE(memory);
-  return sel1::lay_out(m, 0x2000, manifest_size, *memory, std::span<const Span>(loaded.data(), loaded.size()));
+  return spmc::loading::lay_out(m, 0x2000, manifest_size, *memory, kLimits,
+                                std::span<const Span>(loaded.data(), loaded.size()));
 }
 
 TEST(PartitionPlan, WithoutBootInformationTheLayoutIsTheMemory) {
@@ -331,7 +354,7 @@ TEST(PartitionPlan, BootInformationNeedsRoomInTheRegion) {
   // A huge manifest cannot wrap the plan either.
   auto memory = validate(good());
   ASSERT_TRUE(memory);
-  EXPECT_EQ(refusal(sel1::lay_out(m, 0x2000, SIZE_MAX - 32, *memory, {})), Refusal::no_boot_info_room);
+  EXPECT_EQ(refusal(spmc::loading::lay_out(m, 0x2000, SIZE_MAX - 32, *memory, kLimits, {})), Refusal::no_boot_info_room);
 }
 
 TEST(PartitionPlan, BootInformationMustNotOverlapALoadedPartition) {
@@ -345,7 +368,7 @@ TEST(PartitionPlan, BootInformationMustNotOverlapALoadedPartition) {
 TEST(PartitionPlan, BootInformationBlob) {
   const std::vector<uint8_t> manifest = {0xD0, 0x0D, 0xFE, 0xED, 1, 2, 3};
   std::vector<uint8_t> out(4096, 0xAA);
-  ASSERT_TRUE(sel1::write_boot_info(lib::MutableByteView(out.data(), out.size()), 0x0E504000, view(manifest)));
+  ASSERT_TRUE(spmc::loading::write_boot_info(lib::MutableByteView(out.data(), out.size()), 0x0E504000, view(manifest)));
   lib::ByteView v(out.data(), out.size());
   EXPECT_EQ(*v.le32(0), 0xFFAu);
   EXPECT_EQ(*v.le32(4), 0x10002u);
@@ -365,10 +388,10 @@ TEST(PartitionPlan, BootInformationBlob) {
 TEST(PartitionPlan, BootInformationBlobTooSmallIsRefused) {
   const std::vector<uint8_t> manifest(100, 1);
   std::vector<uint8_t> out(163, 0xAA);  // one byte short
-  EXPECT_FALSE(sel1::write_boot_info(lib::MutableByteView(out.data(), out.size()), 0, view(manifest)));
+  EXPECT_FALSE(spmc::loading::write_boot_info(lib::MutableByteView(out.data(), out.size()), 0, view(manifest)));
   for (uint8_t b : out) ASSERT_EQ(b, 0xAA);
   std::vector<uint8_t> tiny(10, 0xAA);
-  EXPECT_FALSE(sel1::write_boot_info(lib::MutableByteView(tiny.data(), tiny.size()), 0, view(manifest)));
+  EXPECT_FALSE(spmc::loading::write_boot_info(lib::MutableByteView(tiny.data(), tiny.size()), 0, view(manifest)));
 }
 
 }  // namespace

@@ -344,6 +344,39 @@ TEST_F(PgTable, El2EncodesLikeEl3) {
     EXPECT_EQ(el2.leaf_attributes(a), el3.leaf_attributes(a));
 }
 
+TEST_F(PgTable, Stage2Encoding) {
+  PageTable pt = make(16, Regime::stage2);
+  const auto memattr = [](uint64_t d) { return (d >> 2) & 0xF; };
+  const auto s2ap = [](uint64_t d) { return (d >> 6) & 3; };
+  const auto xn = [](uint64_t d) { return (d >> 53) & 3; };
+  const uint64_t rw = pt.leaf_attributes(kRw);
+  EXPECT_TRUE(rw & kAf);
+  EXPECT_EQ(memattr(rw), 0xFu);  // Normal, write-back inner and outer
+  EXPECT_EQ(sh(rw), 3u);
+  EXPECT_EQ(s2ap(rw), 3u);       // read and write
+  EXPECT_EQ(xn(rw), 2u);         // no execution at EL1 or EL0
+  const uint64_t ro = pt.leaf_attributes(kRo);
+  EXPECT_EQ(s2ap(ro), 1u);
+  const uint64_t rx = pt.leaf_attributes(kRx);
+  EXPECT_EQ(xn(rx), 0u);
+  EXPECT_EQ(s2ap(rx), 1u);
+  // Device memory: MemAttr 0 (nGnRnE), never executable.
+  const uint64_t dev = pt.leaf_attributes(Attrs{MemType::device, true, true, false, false});
+  EXPECT_EQ(memattr(dev), 0u);
+  EXPECT_EQ(xn(dev), 2u);
+  const uint64_t nc = pt.leaf_attributes(Attrs{MemType::normal_nc, true, false, false, false});
+  EXPECT_EQ(memattr(nc), 0x5u);
+  // `user`, `ns` and `global` mean nothing at stage 2: no stage-1 bits leak
+  // into S2AP (bits 6-7 carry the access), nG or NS.
+  const uint64_t odd = pt.leaf_attributes(Attrs{MemType::normal, true, false, true, true, false});
+  EXPECT_EQ(odd, rw);
+  // Mapped descriptors carry them, blocks and pages alike.
+  ASSERT_TRUE(pt.map(0x3000, 0x7000, K4, kRo).ok());
+  ASSERT_TRUE(pt.map(M2, 4 * M2, M2, kRw).ok());
+  EXPECT_EQ(pt.lookup(0x3000).value().descriptor & ~kOutputAddress & ~3ull, ro);
+  EXPECT_EQ(pt.lookup(M2).value().descriptor & ~kOutputAddress & ~3ull, rw);
+}
+
 TEST_F(PgTable, DeviceMemoryIsNeverExecutable) {
   for (Regime regime : {Regime::el3, Regime::el2, Regime::el1_0}) {
     PageTable pt = make(16, regime);

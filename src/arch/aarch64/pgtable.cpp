@@ -63,7 +63,24 @@ uint64_t* PageTable::alloc_table() {
   return t;
 }
 
+// Stage 2's leaf bits (VMSAv8-64 stage 2): MemAttr [5:2] (Normal
+// write-back inner and outer 0b1111, Normal non-cacheable 0b0101,
+// Device-nGnRnE 0b0000), S2AP [7:6] (bit 6 read, bit 7 write), SH [9:8],
+// AF, XN [54:53] = 0b10 (no execution at EL1 or EL0).
+uint64_t stage2_attributes(Attrs a) {
+  uint64_t d = kAf | (1ull << 6);  // readable
+  switch (a.type) {
+    case MemType::normal: d |= (0xFull << 2) | kShInner; break;
+    case MemType::normal_nc: d |= (0x5ull << 2) | kShOuter; break;
+    case MemType::device: break;
+  }
+  if (a.write) d |= 1ull << 7;
+  if (!a.exec || a.type == MemType::device) d |= 2ull << 53;
+  return d;
+}
+
 uint64_t PageTable::leaf_attributes(Attrs a) const {
+  if (regime_ == Regime::stage2) return stage2_attributes(a);
   uint64_t d = kAf;
   switch (a.type) {
     case MemType::normal: d |= (1ull << kAttrIndxShift) | kShInner; break;

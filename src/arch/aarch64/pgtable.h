@@ -21,7 +21,12 @@ inline constexpr size_t kEntries = 512;
 enum class Regime : uint8_t {
   el3,   // single privilege level: AP[1] RES1, XN is bit 54
   el2,   // same encoding as EL3 (non-VHE)
-  el1_0  // two privilege levels: AP[1] grants EL0, PXN/UXN
+  el1_0,  // two privilege levels: AP[1] grants EL0, PXN/UXN
+  // Stage 2 (a partition's IPA space under the S-EL2 SPMC): S2AP read and
+  // write bits, MemAttr in the descriptor (no MAIR), XN[1] for no execution
+  // at EL1 and EL0; `user`, `global` and `ns` mean nothing here (the IPA
+  // space, secure or not, is the table's: VSTTBR_EL2 or VTTBR_EL2).
+  stage2
 };
 
 enum class MemType : uint8_t { normal, device, normal_nc };

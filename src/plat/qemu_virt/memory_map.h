@@ -29,6 +29,9 @@ inline constexpr uint32_t kSecureUartSpi = 40;           // SPI 8: the trusted O
 inline constexpr uint64_t kGpioBase = 0x09030000;
 inline constexpr uint32_t kGpioSpi = 39;
 inline constexpr uint64_t kSecureGpioBase = 0x090B0000;  // pin 0 power-off, pin 1 reset
+// The peripherals' window (UARTs, RTC, GPIOs, ...): where a partition's
+// device regions may lie, never the GIC below it.
+inline constexpr uint64_t kPeripheralsBase = 0x09000000, kPeripheralsEnd = 0x0A000000;
 
 // Secure RAM: visible to secure accesses only.
 inline constexpr uint64_t kSecureRamBase = 0x0E000000;

@@ -1,8 +1,11 @@
-// The portable steps of loading an S-EL0 partition under the S-EL1 SPMC
-// (placement A): reading its SP package, checking its manifest against
-// this placement's rules, and planning its memory. Nothing here touches
-// the memory it plans or the hardware, so the host's unit tests run it
-// with hostile inputs; partition_loader.cpp carries the plan out.
+// The portable steps of loading a partition, for every placement that
+// loads them from SP packages (S-EL0 partitions under the S-EL1 SPMC,
+// sel1/partition_loader.cpp; S-EL1 partitions under the S-EL2 SPMC,
+// sel2/partition_loader.cpp): reading its SP package, checking its
+// manifest against the placement's rules (PlacementLimits: the machine's
+// facts come from the caller), and planning its memory. Nothing here
+// touches the memory it plans or the hardware, so the host's unit tests
+// run it with hostile inputs.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +16,7 @@
 #include "lib/bytes.h"
 #include "lib/result.h"
 
-namespace sel1 {
+namespace spmc::loading {
 
 inline constexpr uint64_t kPartitionPage = 4096;
 inline constexpr uint32_t kPackageMagic = 0x474B5053;  // "SPKG"
@@ -43,7 +46,7 @@ struct Span {
 // The rule a manifest breaks (each refusal also logs its message, the
 // ones docs/manifests.md lists, naming the partition).
 enum class Refusal : uint8_t {
-  exception_level,  // not S-EL0
+  exception_level,  // not the placement's (PlacementLimits::level)
   no_load_address,
   ns_region,        // a non-secure memory region
   outside_region,   // image or regions outside the partition region, or the entry outside the image
@@ -57,9 +60,20 @@ enum class Refusal : uint8_t {
 // spmc::Partition::kMaxInterrupts).
 inline constexpr unsigned kMaxPartitionInterrupts = 8;
 
-// What validation needs to know of the machine.
+// Memory [start, end) is inside `s`. (A start past the end must not make
+// the subtraction wrap.)
+constexpr bool inside(Span s, uint64_t start, uint64_t size) {
+  return start >= s.start && start <= s.end && size <= s.end - start;
+}
+
+// What validation needs to know of the placement and the machine.
 struct PlacementLimits {
-  unsigned max_spi;  // the distributor's last SPI
+  unsigned max_spi;                // the distributor's last SPI
+  ffa::ExceptionLevel level;       // where this placement runs partitions
+  Span region;                     // where partitions' images and memory lie
+  uint32_t reserved_spi;           // an SPI no partition may own (the SPMC's console), 0: none
+  Span peripherals;                // where device regions may lie
+  uint64_t reserved_devices[2];    // pages no partition may map (the SPMC's console, power control)
 };
 
 // Where a memory region lies: relative ones from the load address.
@@ -68,7 +82,7 @@ constexpr uint64_t region_base(const ffa::PartitionManifest& m, const ffa::Memor
 }
 constexpr uint64_t page_align_up(uint64_t v) { return (v + kPartitionPage - 1) & ~(kPartitionPage - 1); }
 
-// The manifest's rules for this placement: S-EL0, a load address, secure
+// The manifest's rules for this placement: its exception level, a load address, secure
 // regions that with the image (`image_size` bytes) lie in the partition
 // region, the entry inside the image, no overlap with `loaded`, secure
 // SPIs it may own, peripherals it may own. Returns the partition's
@@ -88,11 +102,11 @@ struct Layout {
   uint64_t boot_info_pages;
 };
 lib::Result<Layout, Refusal> lay_out(const ffa::PartitionManifest& m, uint64_t image_size, size_t manifest_size,
-                                     Span memory, std::span<const Span> loaded);
+                                     Span memory, const PlacementLimits& limits, std::span<const Span> loaded);
 
 // Writes the boot information blob (header, one FDT descriptor naming the
 // manifest copied behind it at `blob_address` + 64) into `out`; false
 // when `out` is too small.
 bool write_boot_info(lib::MutableByteView out, uint64_t blob_address, lib::ByteView manifest);
 
-}  // namespace sel1
+}  // namespace spmc::loading

@@ -1,19 +1,16 @@
-#include "sel1/partition_plan.h"
+#include "spmc/partition_plan.h"
 
 #include "ffa/hf_interrupt.h"
 #include "lib/log.h"
 #include "lib/mem.h"
-#include "plat/qemu_virt/memory_map.h"
 
-namespace sel1 {
+namespace spmc::loading {
 namespace {
 
 constexpr uint32_t kIntAttrSecure = 1u << 8;
 
-// (A base past the region's end must not make the subtraction wrap.)
-bool in_partition_region(uint64_t base, uint64_t size) {
-  return base >= plat::kPartitionRegionBase && base <= plat::kPartitionRegionEnd &&
-         size <= plat::kPartitionRegionEnd - base;
+const char* level_name(ffa::ExceptionLevel l) {
+  return l == ffa::ExceptionLevel::s_el0 ? "1 (S-EL0)" : l == ffa::ExceptionLevel::s_el1 ? "2 (S-EL1)" : "?";
 }
 
 // True when [start, end) touches the memory of a partition loaded already.
@@ -38,9 +35,9 @@ lib::Result<SpPackage, PackageError> parse_sp_package(lib::ByteView pkg) {
 
 lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, uint64_t image_size,
                                              const PlacementLimits& limits, std::span<const Span> loaded) {
-  if (m.exception_level != ffa::ExceptionLevel::s_el0) {
-    lib::log::error("partition \"{}\": exception-level must be 1 (S-EL0) under the S-EL1 SPMC; not started",
-                    m.description);
+  if (m.exception_level != limits.level) {
+    lib::log::error("partition \"{}\": exception-level must be {} under this SPMC; not started", m.description,
+                    level_name(limits.level));
     return Refusal::exception_level;
   }
   if (!m.has_load_address) {
@@ -52,7 +49,7 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
   // A piece whose end wraps around the address space (an image or a
   // relative region far up) is outside the region too.
   uint64_t start = load, end = load + page_align_up(image_size);
-  bool wraps = end < load || image_size > plat::kPartitionRegionEnd - plat::kPartitionRegionBase;
+  bool wraps = end < load || image_size > limits.region.end - limits.region.start;
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
     const ffa::MemoryRegion& r = m.memory_regions[i];
     const uint64_t b = region_base(m, r), e = b + uint64_t{r.pages} * kPartitionPage;
@@ -65,10 +62,10 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
     if (b < start) start = b;
     if (e > end) end = e;
   }
-  if (wraps || !in_partition_region(start, end - start) || m.entrypoint_offset >= image_size) {
-    lib::log::error("partition \"{}\": image and memory-regions must lie in 0x0e500000-0x0e800000, entry inside "
-                    "the image; not started",
-                    m.description);
+  if (wraps || !inside(limits.region, start, end - start) || m.entrypoint_offset >= image_size) {
+    lib::log::error("partition \"{}\": image and memory-regions must lie in {:x}-{:x}, entry inside the image; not "
+                    "started",
+                    m.description, limits.region.start, limits.region.end);
     return Refusal::outside_region;
   }
   if (overlaps(loaded, start, end)) {
@@ -86,9 +83,9 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
       // Secure priorities only (below 0x80): a lower one would not rank
       // above the normal world's interrupts.
       if (id < ffa::hf::kFirstSpi || id > limits.max_spi || !(attr & kIntAttrSecure) || (attr & 0xFF) >= 0x80 ||
-          interrupts == kMaxPartitionInterrupts || id == plat::kSecureUartSpi) {
+          interrupts == kMaxPartitionInterrupts || (limits.reserved_spi != 0 && id == limits.reserved_spi)) {
         lib::log::error("partition \"{}\": interrupt {} must be a secure SPI (32-{}, attributes bit 8, priority "
-                        "below 0x80) that is not the trusted OS's, at most {} of them; not started",
+                        "below 0x80) that is not the SPMC's, at most {} of them; not started",
                         m.description, id, limits.max_spi, kMaxPartitionInterrupts);
         return Refusal::interrupt;
       }
@@ -97,12 +94,12 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
   }
   for (unsigned i = 0; i < m.device_region_count; ++i) {
     const ffa::DeviceRegion& d = m.device_regions[i];
-    // Peripherals only: never the GIC, the secure GPIO (power) or the
-    // trusted OS's console.
+    // Peripherals only (limits.peripherals: never the GIC), never what the
+    // SPMC keeps (limits.reserved_devices: its console, power control).
     const uint64_t e = d.base + uint64_t{d.pages} * kPartitionPage;
-    const bool peripheral = d.base >= 0x09000000 && e <= 0x0A000000 && e > d.base;
-    const bool reserved = (d.base < plat::kSecureUartBase + kPartitionPage && plat::kSecureUartBase < e) ||
-                          (d.base < plat::kSecureGpioBase + kPartitionPage && plat::kSecureGpioBase < e);
+    const bool peripheral = d.base >= limits.peripherals.start && e <= limits.peripherals.end && e > d.base;
+    bool reserved = false;
+    for (uint64_t page : limits.reserved_devices) reserved = reserved || (d.base < page + kPartitionPage && page < e);
     if (!peripheral || reserved) {
       lib::log::error("partition \"{}\": device region {:x} is not a peripheral it may own; not started",
                       m.description, d.base);
@@ -113,20 +110,20 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
 }
 
 lib::Result<Layout, Refusal> lay_out(const ffa::PartitionManifest& m, uint64_t image_size, size_t manifest_size,
-                                     Span memory, std::span<const Span> loaded) {
+                                     Span memory, const PlacementLimits& limits, std::span<const Span> loaded) {
   Layout l{m.load_address, m.load_address + page_align_up(image_size), memory, 0, 0};
   // The FF-A boot information protocol, when the manifest asks for it
   // (gp-register-num): a blob with one descriptor, the partition's own
   // manifest DTB, in read-only pages after the partition's memory.
   if (m.boot_info_register >= 0) {
-    if (manifest_size > plat::kPartitionRegionEnd - plat::kPartitionRegionBase) {  // (no arithmetic that wraps)
+    if (manifest_size > limits.region.end - limits.region.start) {  // (no arithmetic that wraps)
       lib::log::error("partition \"{}\": no room for its boot information; not started", m.description);
       return Refusal::no_boot_info_room;
     }
     l.boot_info = l.memory.end;
     l.boot_info_pages = page_align_up(kBootInfoHeader + manifest_size) / kPartitionPage;
     l.memory.end += l.boot_info_pages * kPartitionPage;
-    if (!in_partition_region(l.memory.start, l.memory.end - l.memory.start)) {
+    if (!inside(limits.region, l.memory.start, l.memory.end - l.memory.start)) {
       lib::log::error("partition \"{}\": no room for its boot information; not started", m.description);
       return Refusal::no_boot_info_room;
     }
@@ -154,4 +151,4 @@ bool write_boot_info(lib::MutableByteView v, uint64_t blob_address, lib::ByteVie
   return w;
 }
 
-}  // namespace sel1
+}  // namespace spmc::loading
