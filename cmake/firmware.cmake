@@ -102,10 +102,11 @@ add_dependencies(sel1_tos.elf ta_signing_key)
 # The secure hypervisor at S-EL2 (configuration sel2-spmc): the same SPMC
 # core in placement B.
 tessera_image(sel2_spmc ${CMAKE_SOURCE_DIR}/src/sel2/sel2.ld
-  SOURCES src/sel2/entry.S src/sel2/vectors.S src/sel2/main.cpp src/sel2/mmu.cpp src/sel2/placement.cpp
+  SOURCES src/sel2/entry.S src/sel2/vectors.S src/sel2/vcpu.S src/sel2/main.cpp src/sel2/mmu.cpp src/sel2/placement.cpp
+          src/sel2/hosted_vms.cpp src/sel2/partition_loader.cpp
           src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp
           src/plat/qemu_virt/secure_world_console.cpp
-  LIBS tessera_spmc tessera_ffa tessera_pgtable)
+  LIBS tessera_partition_plan tessera_spmc tessera_ffa tessera_pgtable)
 
 # Test files run in link order: version negotiation first, its lock last.
 # call_log.cpp (no tests) links last, so that its data follows everything
@@ -120,7 +121,8 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t5h_rx_checks.cpp src/nwd/harness/t5i_smp_version.cpp
           src/nwd/harness/t5j_console_flood.cpp src/nwd/harness/t5k_conformance.cpp
           src/nwd/harness/t5l_trusted_apps.cpp src/nwd/harness/supplicant.cpp
-          src/nwd/harness/t5m_trusted_os_concurrency.cpp
+          src/nwd/harness/t5m_trusted_os_concurrency.cpp src/nwd/harness/t5n_sel1_partitions.cpp
+          src/nwd/harness/needs.cpp
           src/nwd/harness/t9_version_locked.cpp
           src/nwd/harness/call_log.cpp
   LIBS tessera_ffa)
@@ -209,6 +211,28 @@ tessera_partition(gpio_driver LOAD_ADDRESS 0x0e640000 MANIFEST ${CMAKE_SOURCE_DI
 tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/manifest.dts
   LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/foreign_c/foreign.ld
   SOURCES partitions/foreign_c/start.S partitions/foreign_c/main.c)
+# S-EL1 partitions for the S-EL2 SPMC (sel2-spmc), written against FF-A
+# alone: mp-c (one execution context per CPU) and its code again as up-c
+# (one context, at its own address). -mgeneral-regs-only: the SPMC does
+# not switch FP/SIMD between S-EL1 partitions yet.
+foreach(variant IN ITEMS mp up)
+  if(variant STREQUAL "mp")
+    set(load 0x0e500000)
+    set(mf manifest.dts)
+  else()
+    set(load 0x0e540000)
+    set(mf manifest_up.dts)
+  endif()
+  tessera_partition(${variant}_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/mp_c/${mf}
+    LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/mp_c/mp.ld
+    SOURCES partitions/mp_c/start.S partitions/mp_c/main.c partitions/mp_c/mem.c)
+  target_link_options(${variant}_c.elf PRIVATE -Wl,--defsym=LOAD=${load})
+  target_compile_options(${variant}_c.elf PRIVATE -mgeneral-regs-only)
+  # Its own memcpy/memset: built so that they are not turned into calls to
+  # themselves.
+  set_source_files_properties(partitions/mp_c/mem.c TARGET_DIRECTORY ${variant}_c.elf PROPERTIES COMPILE_OPTIONS
+                              -fno-tree-loop-distribute-patterns)
+endforeach()
 # Position independent, as partitions built for other SPMCs are: linked at
 # 0 (a static PIE), it applies its own relocations where it is loaded.
 tessera_partition(ported_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/ported_c/manifest.dts
@@ -315,6 +339,11 @@ endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
                PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+# sel2-spmc with the harness: the suite's tests that need what only
+# sel1-spmc hosts (the trusted OS, S-EL0 partitions) are skipped; the S-EL1
+# partitions' tests run (a test configuration).
+tessera_config(sel2-spmc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
+               NWD harness MONITOR el3_sel2 PARTITIONS mp_c up_c)
 # The Linux normal world (tools/linux): Debian's linux-source-6.1 with the
 # FF-A and OP-TEE drivers and a built-in initramfs. The first build takes
 # several minutes; -DTESSERA_LINUX=OFF leaves it out (and its system test).
@@ -337,7 +366,7 @@ if(TESSERA_LINUX)
   # switched by the monitor on every call. No partitions yet, so no
   # harness (its suite needs them).
   tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-                 NWD linux MONITOR el3_sel2)
+                 NWD linux MONITOR el3_sel2 PARTITIONS mp_c up_c)
   # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
   # monitor, the same trusted OS (the monitor tells it which mode), the TA
   # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).

@@ -106,6 +106,12 @@ class Run:
         return {m.group(2): m.group(1) == "ok"
                 for m in re.finditer(r"^(ok|not ok) \d+ - (\S+)\s*$", self.output, re.M)}
 
+    def skips(self):
+        """[(group.name, reason)] from the TAP lines 'ok N - NAME # SKIP REASON'
+        (a test the harness skipped: what it needs is not hosted)."""
+        return [(m.group(1), m.group(2))
+                for m in re.finditer(r"^ok \d+ - (\S+) # SKIP (.*?)\s*$", self.output, re.M)]
+
     def calls_by_group(self):
         """{group: FF-A function IDs its tests called} from '# calls GROUP
         ID ...' lines (a group's IDs may take several lines)."""

@@ -1,6 +1,6 @@
 // Save and restore the EL1/EL0 system registers of a world (El1Sysregs in
 // context.h, same order), and its FP/SIMD registers.
-#include "el3/el1_sysregs.inc"
+#include "arch/aarch64/el1_sysregs.inc"
 
     .text
     .global el3_save_el1_sysregs

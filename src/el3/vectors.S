@@ -2,7 +2,7 @@
 // CpuContext; an exception saves the general registers there, moves to the
 // CPU's runtime stack and lets C++ decide which context to resume.
 #include "el3/context.h"
-#include "el3/el1_sysregs.inc"
+#include "arch/aarch64/el1_sysregs.inc"
 #ifdef TESSERA_SPMC_AT_SEL2
 #include "el3/el2_sysregs.inc"
 #endif

@@ -38,57 +38,12 @@ static_assert(HostedPartitions::kMax == 8, "docs/manifests.md: the trusted OS ho
 // Why a partition did not start (its message is logged already).
 enum class LoadError : uint8_t {
   too_many,
-  outside_staging,
-  not_a_package,
-  outside_package,
-  bad_manifest,
-  uuid_mismatch,
   refused,      // validate_manifest or lay_out: a rule of this placement
   no_tables,
   bad_boot_info,
   map_failed,
   not_registered,
 };
-
-// Parse: the package header at `ref`'s address, in the staging area, to
-// views of the manifest and the image.
-[[gnu::noinline]] lib::Result<SpPackage, LoadError> parse(unsigned n, const ffa::PackageRef& ref) {
-  if (ref.address < plat::kPackageRegionBase || ref.address >= plat::kPackageRegionEnd) {
-    lib::log::error("partition package {}: package-address {:x} is outside the staging area "
-                    "0x0ec00000-0x0ee00000; not started",
-                    n, ref.address);
-    return LoadError::outside_staging;
-  }
-  auto pkg = parse_sp_package(
-      lib::ByteView(reinterpret_cast<const uint8_t*>(ref.address), plat::kPackageRegionEnd - ref.address));
-  if (!pkg && pkg.error() == PackageError::not_a_package) {
-    lib::log::error("partition package {} at {:x}: not an SP package (magic/version); not started", n,
-                    ref.address);
-    return LoadError::not_a_package;
-  }
-  if (!pkg) {
-    lib::log::error("partition package {}: manifest or image outside the package; not started", n);
-    return LoadError::outside_package;
-  }
-  return *pkg;
-}
-
-// The package's manifest, as ffa::parse_partition_manifest read it (in
-// load_one's frame: one copy of it on the boot stack), which must be valid
-// and name the partition the SPMC manifest's package entry names.
-[[gnu::noinline]] lib::Status<LoadError> check_manifest(
-    unsigned n, const ffa::PackageRef& ref, const lib::Result<ffa::PartitionManifest, ffa::ManifestError>& parsed) {
-  if (!parsed) {
-    lib::log::error("partition package {}: manifest {}: {}; not started", n, parsed.error().property,
-                    parsed.error().reason);
-    return LoadError::bad_manifest;
-  }
-  if (!(parsed->uuids[0] == ref.uuid)) {
-    lib::log::error("partition package {}: its manifest's uuid differs from the SPMC manifest's; not started", n);
-    return LoadError::uuid_mismatch;
-  }
-  return {};
-}
 
 // This placement's rules on this machine: S-EL0 partitions in the
 // partition region, the trusted OS's console and the power GPIO kept.
@@ -252,16 +207,16 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedPartitions& hosted) 
     lib::log::error("partition package {}: more than {} partitions; not started", n, HostedPartitions::kMax);
     return false;
   }
-  auto pkg = parse(n, ref);
-  if (!pkg) return false;
-  const auto manifest = ffa::parse_partition_manifest(pkg->manifest);
-  if (!check_manifest(n, ref, manifest)) return false;
+  SpPackage pkg;
+  if (!read_package(n, ref, Span{plat::kPackageRegionBase, plat::kPackageRegionEnd}, pkg)) return false;
+  const auto manifest = ffa::parse_partition_manifest(pkg.manifest);
+  if (!manifest_matches(n, ref, manifest)) return false;
   const ffa::PartitionManifest& m = manifest.value();
-  auto memory = validate(m, *pkg, hosted);
+  auto memory = validate(m, pkg, hosted);
   if (!memory) return false;
   auto tables = take_tables(m, hosted.next());
   if (!tables) return false;
-  auto layout = lay_out_memory(m, *pkg, *memory, hosted);
+  auto layout = lay_out_memory(m, pkg, *memory, hosted);
   if (!layout) return false;
   if (!map_partition(m, *layout, **tables)) return false;
   return register_partition(m, *layout, hosted).ok();

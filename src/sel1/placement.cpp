@@ -30,30 +30,7 @@ namespace sel1 {
 
 // A partition's FFA_CONSOLE_LOG output, a line at a time with its ID in
 // front (a line longer than the buffer is cut into several).
-void Sel1Placement::partition_log(ffa::EndpointId id, const char* chars, size_t len) {
-  struct Line {
-    uint16_t id;
-    size_t len;
-    char text[120];
-  };
-  static Line lines[8];
-  Line* line = nullptr;
-  for (Line& l : lines) {
-    if (l.id == id.raw() || (!line && l.id == 0)) line = &l;
-    if (l.id == id.raw()) break;
-  }
-  if (!line) line = &lines[0];
-  line->id = id.raw();
-  for (size_t i = 0; i < len; ++i) {
-    const char c = chars[i];
-    if (c != '\n') line->text[line->len++] = (c >= 0x20 && c < 0x7F) ? c : '?';
-    if (c == '\n' || line->len == sizeof(line->text) - 1) {
-      line->text[line->len] = '\0';
-      lib::log::info("SP {:x}: {}", id.raw(), static_cast<const char*>(line->text));
-      line->len = 0;
-    }
-  }
-}
+void Sel1Placement::partition_log(ffa::EndpointId id, const char* chars, size_t len) { console_.write(id, chars, len); }
 
 }  // namespace sel1
 

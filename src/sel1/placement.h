@@ -5,6 +5,7 @@
 #include "arch/aarch64/ns_memory_map.h"
 #include "arch/aarch64/pgtable.h"
 #include "ffa/core_manifest.h"
+#include "spmc/partition_console.h"
 #include "spmc/placement.h"
 
 namespace sel1 {
@@ -48,6 +49,7 @@ class Sel1Placement final : public spmc::Placement {
 
  private:
   arch::NsMemoryMap ns_;
+  spmc::PartitionConsole console_;
   HostedPartitions* partitions_ = nullptr;
 };
 

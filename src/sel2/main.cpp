@@ -3,12 +3,12 @@
 // serves the normal world for ever. Each SMC it makes hands an answer to
 // the SPMD and returns with the next call the SPMD forwarded.
 //
-// What it hosts so far: nothing below it. The S-EL1 partitions (the
-// trusted OS among them) and their stage-2 tables come next
+// What it hosts: S-EL1 partitions as VMs (sel2/hosted_vms.h), each with
+// its stage-2 tables and a vCPU per execution context. Not yet: S-EL0
+// partitions, memory sharing into stage 2, the trusted OS as a partition
 // (docs/configurations.md, "sel2-spmc").
 #include "arch/aarch64/conduit.h"
 #include "arch/aarch64/gicv3.h"
-#include "arch/aarch64/spinlock.h"
 #include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/sysreg.h"
 #include "ffa/core_manifest.h"
@@ -16,6 +16,8 @@
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/secure_world_console.h"
+#include "sel2/core_lock.h"
+#include "sel2/hosted_vms.h"
 #include "sel2/mmu.h"
 #include "sel2/placement.h"
 #include "spmc/core.h"
@@ -30,29 +32,44 @@ using arch::spmc_boot::fail;
 
 constexpr arch::gicv3::Layout kGic{plat::kGicdBase, plat::kGicrBase, plat::kMaxCpus};
 
-spmc::Core* g_core = nullptr;  // set once the primary CPU built it
-// The core's lock: taken after the SPMD hands a call over, released before
-// the answer goes back. Nothing runs under it but the core itself.
-constinit volatile uint32_t g_core_lock = 0;
+spmc::Core* g_core = nullptr;        // set once the primary CPU built it
+sel2::HostedVms* g_vms = nullptr;    // its partitions, with it
 
 // The service loop every CPU runs. Two register sets, used in turn: the
 // answer to one call is built in the other set, which the next SMC then
-// carries (no copying).
-[[noreturn]] void serve(spmc::Core& core) {
+// carries (no copying). A call for a partition runs it until its answer
+// is ready.
+// This CPU's execution contexts of MP partitions (their secondary entries),
+// before the normal world runs here: at the CPU's cold boot, and after it
+// came back from CPU_OFF (HostedVms::boot_pending).
+void boot_contexts(spmc::Core& core, sel2::HostedVms& vms) {
+  ffa::Regs regs;
+  (void)vms.run(core.boot_next(regs), regs);
+  vms.booted(arch::cpu_index());
+}
+
+// One call the SPMD handed over (`in`), its answer in `out`.
+void handle(spmc::Core& core, sel2::HostedVms& vms, const ffa::Regs& in, ffa::Regs& out) {
+  sel2::lock_core();
+  if (vms.boot_pending(arch::cpu_index())) [[unlikely]]
+    boot_contexts(core, vms);
+  spmc::Outcome o = core.handle_nwd_call(in, out);
+  if (o != spmc::Outcome::reply_to_caller) o = vms.run(o, out);
+  sel2::unlock_core();
+}
+
+// The service loop every CPU runs. Two register sets, used in turn: the
+// answer to one call is built in the other set, which the next SMC then
+// carries (no copying). A call for a partition runs it until its answer
+// is ready.
+[[noreturn]] void serve(spmc::Core& core, sel2::HostedVms& vms) {
   ffa::Regs a{{ffa::raw(ffa::Func::msg_wait)}};
   ffa::Regs b;
   for (;;) {
     arch_smc(&a);
-    arch::spin_acquire(&g_core_lock);
-    spmc::Outcome o = core.handle_nwd_call(a, b);
-    arch::spin_release(&g_core_lock);
-    // With no partition to run, every call is answered at once.
-    if (o != spmc::Outcome::reply_to_caller) lib::panic("the core asked to run a partition; none is hosted");
+    handle(core, vms, a, b);
     arch_smc(&b);
-    arch::spin_acquire(&g_core_lock);
-    o = core.handle_nwd_call(b, a);
-    arch::spin_release(&g_core_lock);
-    if (o != spmc::Outcome::reply_to_caller) lib::panic("the core asked to run a partition; none is hosted");
+    handle(core, vms, b, a);
   }
 }
 
@@ -70,10 +87,9 @@ extern "C" [[noreturn]] void sel2_main(uint64_t manifest_pa) {
   if (const char* why = plat::attach_secure_console_lock(tables, reinterpret_cast<uint64_t>(__image_end)))
     fail(why);
   arch::spmc_boot::agree_with_spmd(manifest);
-  if (manifest.has_trusted_os || manifest.package_count)
-    lib::log::warn("this S-EL2 SPMC hosts no partitions yet: the manifest's trusted-os node and {} package(s) "
-                   "are not loaded",
-                   manifest.package_count);
+  if (manifest.has_trusted_os)
+    lib::log::warn("this S-EL2 SPMC has no trusted OS of its own: the manifest's trusted-os node is ignored (the "
+                   "trusted OS runs as an S-EL1 partition, with a partition manifest)");
 
   // The GIC: the secure side configures it for both worlds.
   arch::gicv3::init_distributor(kGic);
@@ -82,10 +98,19 @@ extern "C" [[noreturn]] void sel2_main(uint64_t manifest_pa) {
 
   static sel2::Sel2Placement placement(tables, manifest);
   static spmc::Core core(placement, spmc::CoreConfig{manifest.spmc_id, manifest.version});
-  lib::log::info("SPMC {:x} (FF-A {}.{}) ready at S-EL2; no partitions", manifest.spmc_id.raw(),
-                 manifest.version.major, manifest.version.minor);
+  static sel2::HostedVms vms(core);
+  placement.attach_vms(vms);
+  sel2::HostedVms::init_cpu();
+  const unsigned loaded = sel2::load_partitions(manifest, vms);
+  lib::log::info("SPMC {:x} (FF-A {}.{}) ready at S-EL2; {} S-EL1 partition(s)", manifest.spmc_id.raw(),
+                 manifest.version.major, manifest.version.minor, loaded);
+  g_vms = &vms;
   g_core = &core;
-  serve(core);
+  // Each partition's first context, in boot order, until it waits.
+  sel2::lock_core();
+  boot_contexts(core, vms);
+  sel2::unlock_core();
+  serve(core, vms);
 }
 
 // A secondary CPU, cold-booted by the SPMD after PSCI CPU_ON: the same
@@ -94,9 +119,13 @@ extern "C" [[noreturn]] void sel2_secondary_main(uint64_t cpu) {
   sel2::mmu_enable_this_cpu();
   if (!arch::gicv3::init_redistributor(kGic)) fail("no GIC redistributor for this CPU");
   arch::gicv3::init_cpu_interface();
-  if (!g_core) fail("a secondary CPU arrived before the SPMC was ready");
+  if (!g_core || !g_vms) fail("a secondary CPU arrived before the SPMC was ready");
+  sel2::HostedVms::init_cpu();
+  sel2::lock_core();
+  boot_contexts(*g_core, *g_vms);
+  sel2::unlock_core();
   lib::log::info("CPU {} ready", cpu);
-  serve(*g_core);
+  serve(*g_core, *g_vms);
 }
 
 extern "C" [[noreturn]] void sel2_unexpected_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) {

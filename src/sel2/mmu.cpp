@@ -53,6 +53,11 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   // The GIC: distributor and every CPU's redistributor, in one 2 MiB block.
   static_assert(plat::kGicrBase + plat::kMaxCpus * plat::kGicrFrameSize <= plat::kGicdBase + (2u << 20));
   map_or_panic(pt, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true});
+  // Where partitions live (the hypervisor loads them: it copies images,
+  // zeroes memory, writes boot information) and where their packages wait.
+  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPartitionRegionEnd,
+               Attrs{.type = MemType::normal, .write = true});
+  map_or_panic(pt, plat::kPackageRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal});
   g_root = pt.root_address();
   mmu_enable_this_cpu();
   return pt;

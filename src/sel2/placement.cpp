@@ -4,6 +4,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "sel2/hosted_vms.h"
 
 namespace sel2 {
 
@@ -27,5 +28,15 @@ void Sel2Placement::handle_own_interrupt(uint32_t id) {
 }
 
 unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }
+
+// PSCI CPU_OFF, as the SPMD tells us (the core has checked its MP
+// contexts there are idle): partitions' interrupts are routed to the boot
+// CPU, which therefore stays on.
+bool Sel2Placement::cpu_going_off() {
+  const unsigned cpu = arch::cpu_index();
+  if (cpu == 0) return false;
+  if (vms_) vms_->cpu_going_off(cpu);
+  return true;
+}
 
 }  // namespace sel2

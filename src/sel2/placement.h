@@ -1,16 +1,20 @@
 // The S-EL2 placement of the SPMC core (placement B): the secure
 // hypervisor's own stage-1 tables hold the normal world's RX/TX buffers
-// while they are mapped. It hosts no partitions yet, so every partition_*
-// hook keeps the core's default (NOT_SUPPORTED), and no secure interrupt
-// has an owner here.
+// while they are mapped; its S-EL1 partitions are VMs (sel2/hosted_vms.h).
+// Memory sharing into their stage 2 is not built yet: those partition_*
+// hooks keep the core's default (NOT_SUPPORTED). No secure interrupt is
+// the hypervisor's own.
 #pragma once
 
 #include "arch/aarch64/ns_memory_map.h"
 #include "arch/aarch64/pgtable.h"
 #include "ffa/core_manifest.h"
+#include "spmc/partition_console.h"
 #include "spmc/placement.h"
 
 namespace sel2 {
+
+class HostedVms;
 
 class Sel2Placement final : public spmc::Placement {
  public:
@@ -31,9 +35,15 @@ class Sel2Placement final : public spmc::Placement {
   void end_interrupt(uint32_t id) override;
   void handle_own_interrupt(uint32_t id) override;
   unsigned current_cpu() const override;
+  bool cpu_going_off() override;
+  // Its partitions (built once the core is).
+  void attach_vms(HostedVms& vms) { vms_ = &vms; }
+  void partition_log(ffa::EndpointId id, const char* chars, size_t len) override { console_.write(id, chars, len); }
 
  private:
   arch::NsMemoryMap ns_;
+  spmc::PartitionConsole console_;
+  HostedVms* vms_ = nullptr;
 };
 
 }  // namespace sel2

@@ -1,6 +1,8 @@
-// The secure hypervisor's exception vectors at S-EL2. Nothing runs below
-// it yet (no S-EL1 partitions): every exception is a fault, reported with
-// its syndrome (sel2_unexpected_exception powers the machine off).
+// The secure hypervisor's exception vectors at S-EL2. From a lower EL
+// (an S-EL1 partition's vCPU, AArch64): back to whoever entered it
+// (sel2_vcpu_run returns, vcpu.S). Anything else is a fault of the
+// hypervisor's own, reported with its syndrome (sel2_unexpected_exception
+// powers the machine off).
 
     .macro unexpected kind
     .balign 0x80
@@ -9,6 +11,13 @@
     mrs     x2, elr_el2
     mrs     x3, far_el2
     b       sel2_unexpected_exception
+    .endm
+
+    .macro vcpu_exit kind
+    .balign 0x80
+    stp     x0, x1, [sp, #-16]!
+    mov     x1, #\kind
+    b       sel2_vcpu_exit
     .endm
 
     .section .text.vectors, "ax"
@@ -23,11 +32,11 @@ sel2_vectors:
     unexpected 5
     unexpected 6
     unexpected 7
-    unexpected 8            // lower EL, AArch64
-    unexpected 9
-    unexpected 10
-    unexpected 11
-    unexpected 12           // lower EL, AArch32
+    vcpu_exit 0             // lower EL, AArch64: synchronous (sel2::Exit)
+    vcpu_exit 1             // IRQ: a secure interrupt
+    vcpu_exit 2             // FIQ: a normal-world interrupt
+    vcpu_exit 3             // SError
+    unexpected 12           // lower EL, AArch32: partitions are AArch64
     unexpected 13
     unexpected 14
     unexpected 15

@@ -330,10 +330,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void request_sri(bool delayed);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   bool is_spmd_framework_message(const ffa::Regs& in) const;
-  // PSCI CPU_OFF on this CPU: false while an MP partition's context pinned
-  // here has work in hand; otherwise its idle contexts here go back to
-  // unstarted (booted again when the CPU comes back).
-  bool mp_contexts_going_off();
+  // PSCI CPU_OFF on this CPU: whether every MP partition's context pinned
+  // here is idle (no work in hand); and, once the placement agreed too,
+  // sending its idle contexts here back to unstarted (the placement boots
+  // them again with boot_next when the CPU comes back).
+  bool mp_contexts_idle_here() const;
+  void mp_contexts_go_off();
   void spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);
 
   bool is_supported_for_nwd(uint32_t fid, ffa::Version caller_version) const;

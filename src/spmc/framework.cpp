@@ -21,7 +21,7 @@ constexpr int32_t kPsciSuccess = 0, kPsciNotSupported = -1, kPsciDenied = -3;
 // The SPMD is the only sender of framework messages from its side of the
 // world switch; it refuses normal-world requests that claim a secure ID, so
 // a request from 0xFFFF to the SPMC can only be the SPMD's.
-bool Core::mp_contexts_going_off() {
+bool Core::mp_contexts_idle_here() const {
   const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];
@@ -29,12 +29,16 @@ bool Core::mp_contexts_going_off() {
     const PartitionState s = p.contexts[me].state;
     if (s != PartitionState::created && s != PartitionState::waiting && s != PartitionState::aborted) return false;
   }
+  return true;
+}
+
+void Core::mp_contexts_go_off() {
+  const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
     if (p.local || !p.mp() || me >= p.info.exec_ctx_count) continue;
     if (p.contexts[me].state == PartitionState::waiting) p.contexts[me] = ExecutionContext{};
   }
-  return true;
 }
 
 bool Core::is_spmd_framework_message(const ffa::Regs& in) const {
@@ -57,7 +61,12 @@ void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
     // when the CPU comes back. The placement stops its own per-CPU work,
     // or keeps the CPU.
     int32_t status = kPsciNotSupported;
-    if (in.w(3) == kPsciCpuOff) status = mp_contexts_going_off() && placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
+    // Nothing changes unless both agree: a refusal leaves every context
+    // as it was.
+    if (in.w(3) == kPsciCpuOff) {
+      status = mp_contexts_idle_here() && placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
+      if (status == kPsciSuccess) mp_contexts_go_off();
+    }
     return respond(kPowerResponse, static_cast<uint32_t>(status));
   }
   if (type != kVersionRequest) return ffa::set_error(out, Error::not_supported);

@@ -33,6 +33,41 @@ lib::Result<SpPackage, PackageError> parse_sp_package(lib::ByteView pkg) {
   return SpPackage{*pm, *img};
 }
 
+bool read_package(unsigned n, const ffa::PackageRef& ref, Span staging, SpPackage& package) {
+  if (ref.address < staging.start || ref.address >= staging.end) {
+    lib::log::error("partition package {}: package-address {:x} is outside the staging area {:x}-{:x}; not started",
+                    n, ref.address, staging.start, staging.end);
+    return false;
+  }
+  auto pkg =
+      parse_sp_package(lib::ByteView(reinterpret_cast<const uint8_t*>(ref.address), staging.end - ref.address));
+  if (!pkg && pkg.error() == PackageError::not_a_package) {
+    lib::log::error("partition package {} at {:x}: not an SP package (magic/version); not started", n,
+                    ref.address);
+    return false;
+  }
+  if (!pkg) {
+    lib::log::error("partition package {}: manifest or image outside the package; not started", n);
+    return false;
+  }
+  package = *pkg;
+  return true;
+}
+
+bool manifest_matches(unsigned n, const ffa::PackageRef& ref,
+                      const lib::Result<ffa::PartitionManifest, ffa::ManifestError>& parsed) {
+  if (!parsed) {
+    lib::log::error("partition package {}: manifest {}: {}; not started", n, parsed.error().property,
+                    parsed.error().reason);
+    return false;
+  }
+  if (!(parsed->uuids[0] == ref.uuid)) {
+    lib::log::error("partition package {}: its manifest's uuid differs from the SPMC manifest's; not started", n);
+    return false;
+  }
+  return true;
+}
+
 lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, uint64_t image_size,
                                              const PlacementLimits& limits, std::span<const Span> loaded) {
   if (m.exception_level != limits.level) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 
+#include "ffa/core_manifest.h"
 #include "ffa/partition_manifest.h"
 #include "lib/bytes.h"
 #include "lib/result.h"
@@ -24,6 +25,11 @@ inline constexpr uint32_t kPackageVersion = 2;
 // Boot information (FF-A v1.2 Table 5.8/5.9): header and one descriptor,
 // then the manifest copied behind them.
 inline constexpr uint64_t kBootInfoHeader = 64;
+
+// Memory [start, end).
+struct Span {
+  uint64_t start, end;
+};
 
 // An SP package (tools/sp_pkg.py): a header of six little-endian words
 // (magic, version, manifest offset and size, image offset and size), then
@@ -38,10 +44,14 @@ enum class PackageError : uint8_t {
 };
 lib::Result<SpPackage, PackageError> parse_sp_package(lib::ByteView package);
 
-// Memory [start, end).
-struct Span {
-  uint64_t start, end;
-};
+// Package `n` of the SPMC manifest (`ref`: its package-address and UUID),
+// which the monitor staged in `staging`: the package read in place, and
+// its manifest, which must be valid and name the UUID `ref` names. Each
+// refusal is logged (docs/manifests.md lists the messages), and false.
+bool read_package(unsigned n, const ffa::PackageRef& ref, Span staging, SpPackage& package);
+bool manifest_matches(unsigned n, const ffa::PackageRef& ref,
+                      const lib::Result<ffa::PartitionManifest, ffa::ManifestError>& parsed);
+
 
 // The rule a manifest breaks (each refusal also logs its message, the
 // ones docs/manifests.md lists, naming the partition).

@@ -42,7 +42,8 @@ PREFIXES = ("[EL3] ", "[S-EL1] ", "[SP ")
 MAX_MAP_WARNINGS = 10
 MAX_REPEATS = 20
 PREFIX_RE = re.compile(r"\[(?:EL3|S-EL1)\] |\[SP ")
-TAP_RESULT = re.compile(r"^(?:not )?ok \d+ - [\w.]+$")
+# (A skipped test's line carries its reason: "ok N - NAME # SKIP REASON".)
+TAP_RESULT = re.compile(r"^(?:not )?ok \d+ - [\w.]+(?: # SKIP [\w ,()'-]+)?$")
 TAP_ANYWHERE = re.compile(r"(?:not )?ok \d+ - ")
 
 

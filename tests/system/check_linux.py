@@ -137,17 +137,17 @@ def judge(output, abi="ffa"):
     return verdict
 
 
-# --secure-world bare (sel2-spmc today): an SPMC that hosts no partition
-# yet. Linux negotiates FF-A, finds no partition (Linux 6.1 asks with the
-# nil UUID and takes FFA_ERROR(INVALID_PARAMETERS) as "none"), brings up
-# every CPU (each cold-boots the SPMC on its way, PSCI CPU_ON) and powers
-# off; the OP-TEE driver has nothing to bind to.
+# --secure-world no-trusted-os (sel2-spmc today): an SPMC at S-EL2 that
+# hosts S-EL1 partitions (mp-c, up-c) but no trusted OS yet. Linux, at
+# NS-EL2 in VHE mode, negotiates FF-A and finds the partitions, brings up
+# every CPU (each boots the SPMC and mp-c's context there on its way,
+# PSCI CPU_ON) and powers off; the OP-TEE driver has nothing to bind to.
 BARE_REQUIRED = [
     "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
-    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; no partitions",
+    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 2 S-EL1 partition(s)",
+    "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
     "[S-EL2] CPU 3 ready",
     "ARM FF-A: Firmware version 1.2 found",
-    "ARM FF-A: ffa_setup_partitions: No partitions found, error -22",
     "CPU: All CPU(s) started at EL2",
     "smp: Brought up 1 node, 4 CPUs",
     "tessera-init: /dev/tee0 MISSING",
@@ -155,11 +155,11 @@ BARE_REQUIRED = [
     "reboot: Power down",
     "[EL3] PSCI SYSTEM_OFF",
 ]
-BARE_FORBIDDEN = FORBIDDEN + ["[S-EL2] ERROR", "[S-EL2] WARN"]
+BARE_FORBIDDEN = FORBIDDEN + ["[S-EL2] ERROR", "[S-EL2] WARN", "No partitions found"]
 
 
 def judge_bare(output):
-    """What is wrong with a run on an SPMC that hosts no partition."""
+    """What is wrong with a run on an SPMC that hosts no trusted OS."""
     verdict = [f"missing: {line!r}" for line in BARE_REQUIRED if line not in output]
     lines = [l.strip() for l in output.splitlines()]
     for bad in BARE_FORBIDDEN:
@@ -176,8 +176,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=240)
     ap.add_argument("--abi", choices=("ffa", "smc"), default="ffa",
                     help="how Linux reaches the trusted OS: FF-A (sel1-spmc) or the OP-TEE SMC ABI (optee-smc)")
-    ap.add_argument("--secure-world", choices=("full", "bare"), default="full",
-                    help="full: the trusted OS and its TAs answer teec-check; bare: an SPMC with no partition")
+    ap.add_argument("--secure-world", choices=("full", "no-trusted-os"), default="full",
+                    help="full: the trusted OS and its TAs answer teec-check; no-trusted-os: an SPMC hosting "
+                         "partitions but no trusted OS")
     a = ap.parse_args()
     if not pathlib.Path(a.flash).is_file():
         print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
@@ -199,8 +200,8 @@ def main():
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1
-    if a.secure_world == "bare":
-        print(f"PASS: Linux at NS-EL2 booted at -smp 4, negotiated FF-A with an SPMC hosting no partition and "
+    if a.secure_world == "no-trusted-os":
+        print(f"PASS: Linux at NS-EL2 booted at -smp 4, negotiated FF-A with an SPMC hosting no trusted OS and "
               f"powered off in {r.seconds:.1f} s")
         return 0
     over = "FF-A" if a.abi == "ffa" else "the OP-TEE SMC ABI"

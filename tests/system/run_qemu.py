@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """ctest wrapper: boots a flash file in QEMU (or a user's normal-world image
 through `./tessera run --nwd-image`, the path a user takes) and fails on any
-failed harness test, a timeout, a missing closing line, missing benchmark
-figures, a warning or error from QEMU itself, or (with --abi-doc) a
-statement of docs/abi-support.md that the run contradicts (abi_doc.py)."""
+failed harness test, a skipped one whose reason --allow-skip does not name
+(the harness skips a test when the secure world does not host what it
+needs, src/nwd/harness/test.h), a timeout, a missing closing line, missing
+benchmark figures, a warning or error from QEMU itself, or (with
+--abi-doc) a statement of docs/abi-support.md that the run contradicts
+(abi_doc.py)."""
 import argparse
 import pathlib
 import subprocess
@@ -70,6 +73,9 @@ def main():
                     help="comma-separated test groups: check only their 'Tested by' claims, nothing else of "
                          "--abi-doc (a harness whose FFA_FEATURES answers differ, as the v1.0 client's do)")
     ap.add_argument("--expect-bench", default="", help="comma-separated benchmark names that must be reported")
+    ap.add_argument("--allow-skip", action="append", default=[],
+                    help="a skip reason (or part of one) this configuration may skip tests for; repeatable. "
+                         "Without it, any skipped test fails the run")
     a = ap.parse_args()
 
     given = a.flash or a.nwd_image
@@ -98,6 +104,11 @@ def main():
         verdict.append("the harness printed no 'N passed, N failed' line")
     elif closing[1] or closing[0] == 0:
         verdict.append(f"{closing[1]} harness test(s) failed: " + "; ".join(r.failures()))
+    skips = r.skips()
+    unexplained = [f"{name} ({reason})" for name, reason in skips if not any(ok in reason for ok in a.allow_skip)]
+    if unexplained:
+        verdict.append(f"{len(unexplained)} test(s) skipped for a reason this configuration may not skip for: " +
+                       "; ".join(unexplained[:5]))
     bench = r.benchmarks()
     for name in filter(None, a.expect_bench.split(",")):
         if name not in bench or bench[name] <= 0:
@@ -110,7 +121,8 @@ def main():
         print("FAIL: " + v)
     if verdict:
         return 1
-    print(f"PASS: {closing[0]} harness tests in {r.seconds:.1f} s")
+    skipped = f", {len(skips)} skipped (allowed: {'; '.join(a.allow_skip)})" if skips else ""
+    print(f"PASS: {closing[0]} harness tests in {r.seconds:.1f} s{skipped}")
     return 0
 
 

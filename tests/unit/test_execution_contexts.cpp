@@ -280,6 +280,20 @@ TEST_F(ExecutionContexts, CpuOffWaitsForAContextWithWorkAndColdBootsItOnReturn) 
   EXPECT_EQ(state(1, 0), PartitionState::running);
 }
 
+// The placement may keep the CPU (the S-EL1 and S-EL2 placements keep the
+// boot CPU, where partitions' interrupts go): then nothing changes, and
+// the idle context there still takes requests.
+TEST_F(ExecutionContexts, ACpuOffThePlacementRefusesLeavesContextsAsTheyWere) {
+  bring_up(2);
+  placement_.keep_cpu_on = true;
+  const Regs r = cpu_off(placement_, core_, 2);
+  EXPECT_EQ(static_cast<int32_t>(r.w(3)), -3);  // PSCI DENIED
+  EXPECT_EQ(placement_.cpu_off_messages, 1u);
+  EXPECT_EQ(state(0, 2), PartitionState::waiting);
+  start(2, kMp, 0x5);
+  EXPECT_EQ(state(0, 2), PartitionState::running);
+}
+
 TEST_F(ExecutionContexts, ContextCountsAreOneToEight) {
   spmc::Partition p{};
   p.info = ffa::PartitionInfo{ffa::EndpointId(0x8003), 0, ffa::partition_props::direct_req_recv, ffa::Uuid{{3}}};

@@ -137,10 +137,8 @@ void measure_partition_interrupt() {
   report("partition_device_interrupt_to_top_half_and_back", raised > plain ? raised - plain : 0);
 }
 
-}  // namespace
-
-
-void run_benchmarks(uint64_t boot_ticks) {
+// What any SPMC answers: the monitor's own answers, FFA_FEATURES.
+void generic_benchmarks(uint64_t boot_ticks) {
   report("boot_to_nwd", ticks_to_instructions(boot_ticks));
   // The floor: the cheapest SMC the monitor answers by itself.
   // Answered by the monitor itself (no world switch): named for it.
@@ -148,6 +146,20 @@ void run_benchmarks(uint64_t boot_ticks) {
   report("ffa_version_at_el3", measure([] { raw_call(ffa::Func::version, 0x10002); }));
   report("ffa_id_get_at_el3", measure([] { raw_call(ffa::Func::id_get); }));
   report("ffa_features", measure([] { raw_call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)); }));
+}
+
+// The S-EL1 partitions (the S-EL2 SPMC's): a direct request round trip to
+// mp-c (its echo), 64-bit and 32-bit.
+void sel1_partition_benchmarks() {
+  constexpr uint16_t kMpC = 0x8010;
+  report("direct_req_sel1_partition",
+         measure([] { raw_call(ffa::Func::msg_send_direct_req_64, kMpC, 0, 0 /* ECHO */, 1, 2, 3, 4); }));
+  report("direct_req_sel1_partition_32",
+         measure([] { raw_call(ffa::Func::msg_send_direct_req_32, kMpC, 0, 0 /* ECHO */, 1, 2, 3, 4); }));
+}
+
+// The suite's endpoints: the trusted OS, the S-EL0 partitions.
+void suite_benchmarks() {
   if (discover()) {
     const uint32_t w1 = trusted_os_id();
     report("direct_req_optee_api_version",
@@ -202,6 +214,14 @@ void run_benchmarks(uint64_t boot_ticks) {
            measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0xFFFF5350, 0, 0, 0); }));
     if (ensure_rxtx_mapped()) measure_optee_invoke(static_cast<uint16_t>(w1));
   }
+}
+
+}  // namespace
+
+void run_benchmarks(uint64_t boot_ticks) {
+  generic_benchmarks(boot_ticks);
+  if (has(Needs::suite_endpoints)) suite_benchmarks();
+  if (has(Needs::sel1_c_partitions)) sel1_partition_benchmarks();
 }
 
 }  // namespace harness

@@ -8,6 +8,8 @@
 #include "nwd/harness/measure.h"
 
 namespace harness {
-// Runs every benchmark and prints "# bench <name> <instructions>" lines.
+// Runs the benchmarks of what this secure world hosts (test.h, Needs: the
+// suite's endpoints, the S-EL1 partitions; found by discovery) and prints
+// "# bench <name> <instructions>" lines.
 void run_benchmarks(uint64_t boot_ticks);
 }  // namespace harness

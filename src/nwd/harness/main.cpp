@@ -193,6 +193,7 @@ extern "C" void harness_main(uint64_t dtb, uint64_t boot_ticks) {
   printf("Tessera normal-world harness (device tree at {:x})\n", dtb);
   const unsigned failed = harness::run_all_tests();
   print_features_table();
+  // The benchmarks of what this secure world hosts (found by discovery).
   harness::run_benchmarks(boot_ticks);
   print_feature_ids();
   demo();

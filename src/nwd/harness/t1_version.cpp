@@ -8,18 +8,18 @@ namespace {
 constexpr uint32_t kNotSupported = 0xFFFFFFFF;
 }
 
-TEST(version, answers_spmc_version_for_v1_0) { EXPECT_EQ(harness::call(Func::version, 0x10000).w(0), 0x10002); }
-TEST(version, renegotiates_before_other_calls) {
+TEST_ANY_SPMC(version, answers_spmc_version_for_v1_0) { EXPECT_EQ(harness::call(Func::version, 0x10000).w(0), 0x10002); }
+TEST_ANY_SPMC(version, renegotiates_before_other_calls) {
   EXPECT_EQ(harness::call(Func::version, 0x10001).w(0), 0x10002);
   EXPECT_EQ(harness::call(Func::version, 0x10002).w(0), 0x10002);
 }
-TEST(version, higher_minor_gets_ours) { EXPECT_EQ(harness::call(Func::version, 0x10007).w(0), 0x10002); }
-TEST(version, bit31_set_is_not_supported) { EXPECT_EQ(harness::call(Func::version, 0x80010002).w(0), kNotSupported); }
-TEST(version, other_major_is_not_supported) {
+TEST_ANY_SPMC(version, higher_minor_gets_ours) { EXPECT_EQ(harness::call(Func::version, 0x10007).w(0), 0x10002); }
+TEST_ANY_SPMC(version, bit31_set_is_not_supported) { EXPECT_EQ(harness::call(Func::version, 0x80010002).w(0), kNotSupported); }
+TEST_ANY_SPMC(version, other_major_is_not_supported) {
   EXPECT_EQ(harness::call(Func::version, 0x20000).w(0), kNotSupported);
   EXPECT_EQ(harness::call(Func::version, 0x0).w(0), kNotSupported);
 }
-TEST(version, settle_on_1_2) { EXPECT_EQ(harness::call(Func::version, 0x10002).w(0), 0x10002); }
+TEST_ANY_SPMC(version, settle_on_1_2) { EXPECT_EQ(harness::call(Func::version, 0x10002).w(0), 0x10002); }
 // Every answer register FFA_VERSION does not define is zero (MBZ): the
 // input must not come back in w1, whoever answers (the SPMD's assembly
 // fast path for a repeated input, its C++ path for a new one or a
@@ -32,7 +32,7 @@ uint32_t nonzero_result_regs(uint32_t input) {
   return bad;
 }
 }  // namespace
-TEST(version, answer_registers_other_than_w0_are_zero) {
+TEST_ANY_SPMC(version, answer_registers_other_than_w0_are_zero) {
   EXPECT_EQ(nonzero_result_regs(0x10002), 0);      // new input: C++ path, the SPMC asked
   EXPECT_EQ(nonzero_result_regs(0x10002), 0);      // the same again: the fast path
   EXPECT_EQ(nonzero_result_regs(0x80010002), 0);   // refused: bit 31

@@ -7,27 +7,27 @@ constexpr uint64_t kSmcccNotSupported = ~0ull;
 constexpr uint64_t kPsciNotSupported = ~0ull;  // -1, sign-extended
 }  // namespace
 
-TEST(smccc, version_is_1_2) { EXPECT_EQ(harness::call(0x80000000).x[0], 0x10002); }
-TEST(smccc, arch_features) {
+TEST_ANY_SPMC(smccc, version_is_1_2) { EXPECT_EQ(harness::call(0x80000000).x[0], 0x10002); }
+TEST_ANY_SPMC(smccc, arch_features) {
   EXPECT_EQ(harness::call(0x80000001, 0x80000000).x[0], 0);
   EXPECT_EQ(harness::call(0x80000001, 0x80000001).x[0], 0);
   EXPECT_EQ(harness::call(0x80000001, 0x80008000).x[0], kSmcccNotSupported);  // ARCH_WORKAROUND_1
   EXPECT_EQ(harness::call(0x80000001, 0x12345678).x[0], kSmcccNotSupported);
 }
-TEST(smccc, unknown_ids_are_not_supported) {
+TEST_ANY_SPMC(smccc, unknown_ids_are_not_supported) {
   EXPECT_EQ(harness::call(0x82000000).x[0], kSmcccNotSupported);  // SiP
   EXPECT_EQ(harness::call(0xC3001234).x[0], kSmcccNotSupported);  // OEM, SMC64
   EXPECT_EQ(harness::call(0x84000050).x[0], kSmcccNotSupported);  // standard service, unassigned
   EXPECT_EQ(harness::call(0xBF00FF01).x[0], kSmcccNotSupported);  // trusted OS calls: not this config
   EXPECT_EQ(harness::call(0x8000FFFF).x[0], kSmcccNotSupported);  // arch, unassigned
 }
-TEST(smccc, unknown_ids_preserve_x4_to_x17) {
+TEST_ANY_SPMC(smccc, unknown_ids_preserve_x4_to_x17) {
   ffa::Regs r{{0x82000001, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}};
   harness::smc(r);
   for (unsigned i = 4; i < 18; ++i) EXPECT_EQ(r.x[i], i);
 }
-TEST(psci, version_is_1_1) { EXPECT_EQ(harness::call(0x84000000).x[0], 0x10001); }
-TEST(psci, features) {
+TEST_ANY_SPMC(psci, version_is_1_1) { EXPECT_EQ(harness::call(0x84000000).x[0], 0x10001); }
+TEST_ANY_SPMC(psci, features) {
   EXPECT_EQ(harness::call(0x8400000A, 0x84000000).x[0], 0);  // PSCI_VERSION
   EXPECT_EQ(harness::call(0x8400000A, 0x84000008).x[0], 0);  // SYSTEM_OFF
   EXPECT_EQ(harness::call(0x8400000A, 0x84000009).x[0], 0);  // SYSTEM_RESET
@@ -37,7 +37,7 @@ TEST(psci, features) {
   EXPECT_EQ(harness::call(0x8400000A, 0x84000006).x[0], 0);  // MIGRATE_INFO_TYPE
   EXPECT_EQ(harness::call(0x8400000A, 0xC4000007).x[0], 0);  // MIGRATE_INFO_UP_CPU
 }
-TEST(psci, trusted_os_resident_on_cpu_0) {
+TEST_ANY_SPMC(psci, trusted_os_resident_on_cpu_0) {
   // The secure world keeps the boot CPU (its CPU_OFF is DENIED): PSCI says
   // so as a uniprocessor trusted OS that cannot migrate, on CPU 0, which
   // Linux reads to never take that CPU offline.
@@ -45,14 +45,14 @@ TEST(psci, trusted_os_resident_on_cpu_0) {
   EXPECT_EQ(harness::call(0xC4000007).x[0], 0);
   EXPECT_EQ(harness::call(0x84000007).x[0], 0);
 }
-TEST(ffa, unknown_function_ids) {
+TEST_ANY_SPMC(ffa, unknown_function_ids) {
   for (uint32_t fid : {0x840000FFu, 0x84000090u, 0xC4000065u /* no 64-bit RX_RELEASE */, 0x8400008Bu}) {
     ffa::Regs r = harness::call(fid);
     EXPECT_EQ(r.w(0), ffa::raw(ffa::Func::error));
     EXPECT_EQ(harness::error_code(r), -1);
   }
 }
-TEST(ffa, secure_world_only_calls_refused) {
+TEST_ANY_SPMC(ffa, secure_world_only_calls_refused) {
   for (ffa::Func f : {ffa::Func::msg_wait, ffa::Func::yield, ffa::Func::interrupt, ffa::Func::msg_send_direct_resp_32,
                       ffa::Func::msg_send_direct_resp_64, ffa::Func::success_32, ffa::Func::error}) {
     ffa::Regs r = harness::call(f);

@@ -23,40 +23,40 @@ TEST(rxtx, partition_info_without_rx_is_busy) {
   ffa::Regs r = call(Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
   EXPECT_TRUE(ffa::is_success(r));
 }
-TEST(rxtx, release_when_unmapped_is_denied) { EXPECT_EQ(error_code(call(Func::rx_release)), kDenied); }
-TEST(rxtx, unmap_when_unmapped_is_invalid) { EXPECT_EQ(error_code(call(Func::rxtx_unmap)), kInvalid); }
-TEST(rxtx, unaligned_buffers_refused) {
+TEST_ANY_SPMC(rxtx, release_when_unmapped_is_denied) { EXPECT_EQ(error_code(call(Func::rx_release)), kDenied); }
+TEST_ANY_SPMC(rxtx, unmap_when_unmapped_is_invalid) { EXPECT_EQ(error_code(call(Func::rxtx_unmap)), kInvalid); }
+TEST_ANY_SPMC(rxtx, unaligned_buffers_refused) {
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa() + 8, rx_pa(), 1)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), rx_pa() + 0x800, 1)), kInvalid);
 }
-TEST(rxtx, same_or_overlapping_buffers_refused) {
+TEST_ANY_SPMC(rxtx, same_or_overlapping_buffers_refused) {
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), tx_pa(), 1)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, page(0), page(1), 2)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, page(1), page(0), 2)), kInvalid);
 }
-TEST(rxtx, bad_page_counts_refused) {
+TEST_ANY_SPMC(rxtx, bad_page_counts_refused) {
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), rx_pa(), 0)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), rx_pa(), 63)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), rx_pa(), 0x41)), kInvalid);  // reserved bits
 }
-TEST(rxtx, secure_memory_refused) {
+TEST_ANY_SPMC(rxtx, secure_memory_refused) {
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, 0x0E000000, rx_pa(), 1)), kInvalid);   // the monitor
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), 0x0E100000, 1)), kInvalid);   // the trusted OS
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, 0x0EFFF000, rx_pa(), 1)), kInvalid);   // end of secure RAM
 }
-TEST(rxtx, devices_holes_and_wraparound_refused) {
+TEST_ANY_SPMC(rxtx, devices_holes_and_wraparound_refused) {
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, 0x09000000, rx_pa(), 1)), kInvalid);   // the UART
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), 0x00001000, 1)), kInvalid);   // flash
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, 0xFFFFFFFFFFFFF000, rx_pa(), 1)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, tx_pa(), 0x100000000000, 1)), kInvalid);
 }
-TEST(rxtx, map_32bit_then_twice_is_denied) {
+TEST_ANY_SPMC(rxtx, map_32bit_then_twice_is_denied) {
   ASSERT_TRUE(ffa::is_success(call(Func::rxtx_map_32, tx_pa(), rx_pa(), 1)));
   EXPECT_EQ(error_code(call(Func::rxtx_map_32, tx_pa(), rx_pa(), 1)), kDenied);
   EXPECT_EQ(error_code(call(Func::rxtx_map_64, page(0), page(1), 1)), kDenied);
   EXPECT_TRUE(ffa::is_success(call(Func::rxtx_unmap)));
 }
-TEST(rxtx, unmap_of_another_id_refused) {
+TEST_ANY_SPMC(rxtx, unmap_of_another_id_refused) {
   ASSERT_TRUE(ffa::is_success(call(Func::rxtx_map_64, tx_pa(), rx_pa(), 1)));
   EXPECT_EQ(error_code(call(Func::rxtx_unmap, 0x00010000)), kInvalid);
   EXPECT_EQ(error_code(call(Func::rxtx_unmap, 0x80000000)), kInvalid);

@@ -16,17 +16,17 @@ uint32_t rx_le32(unsigned off) {
 }
 }  // namespace
 
-TEST(discovery, id_get_is_zero) {
+TEST_ANY_SPMC(discovery, id_get_is_zero) {
   ffa::Regs r = call(Func::id_get);
   EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
   EXPECT_EQ(r.w(2), 0);
 }
-TEST(discovery, spm_id_get_is_the_spmc) {
+TEST_ANY_SPMC(discovery, spm_id_get_is_the_spmc) {
   ffa::Regs r = call(Func::spm_id_get);
   EXPECT_EQ(r.w(0), ffa::raw(Func::success_32));
   EXPECT_EQ(r.w(2), 0x8000);
 }
-TEST(discovery, features_of_supported_calls) {
+TEST_ANY_SPMC(discovery, features_of_supported_calls) {
   for (Func f : {Func::version, Func::features, Func::id_get, Func::spm_id_get, Func::partition_info_get,
                  Func::rxtx_map_32, Func::rxtx_map_64, Func::rxtx_unmap, Func::rx_release,
                  Func::msg_send_direct_req_32, Func::msg_send_direct_req_64, Func::msg_send2}) {
@@ -37,7 +37,7 @@ TEST(discovery, features_of_supported_calls) {
   // largest buffer in pages in w2[31:16] (16).
   EXPECT_EQ(call(Func::features, ffa::raw(Func::rxtx_map_64)).w(2), 16u << 16);
 }
-TEST(discovery, features_of_unsupported_calls) {
+TEST_ANY_SPMC(discovery, features_of_unsupported_calls) {
   for (uint32_t id : {ffa::raw(Func::mem_frag_rx), ffa::raw(Func::rx_acquire), ffa::raw(Func::msg_wait),
                       0x840000FFu, 0xC4000065u, 0x82000000u}) {
     EXPECT_EQ(error_code(call(Func::features, id)), kNotSupported);
@@ -49,7 +49,7 @@ TEST(discovery, features_of_unsupported_calls) {
   EXPECT_TRUE(ffa::is_success(sri));
   EXPECT_EQ(sri.w(2), 8);  // SGI 8
 }
-TEST(discovery, features_with_input_properties_refused) {
+TEST_ANY_SPMC(discovery, features_with_input_properties_refused) {
   // Input properties are MBZ for every function the normal world may ask
   // about; FFA_FEATURES answers what it cannot answer with NOT_SUPPORTED.
   EXPECT_EQ(error_code(call(Func::features, ffa::raw(Func::version), 1)), -1);
@@ -99,11 +99,11 @@ TEST(discovery, partition_info_by_uuid) {
   for (unsigned i = 0; i < 4; ++i) EXPECT_EQ(rx_le32(8 + 4 * i), 0);
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
-TEST(discovery, unknown_uuid_is_invalid) {
+TEST_ANY_SPMC(discovery, unknown_uuid_is_invalid) {
   EXPECT_EQ(error_code(call(Func::partition_info_get, 1, 2, 3, 4)), kInvalid);
   EXPECT_EQ(error_code(call(Func::partition_info_get, 1, 2, 3, 4, ffa::kPartitionInfoCountOnly)), kInvalid);
 }
-TEST(discovery, reserved_flags_are_invalid) {
+TEST_ANY_SPMC(discovery, reserved_flags_are_invalid) {
   EXPECT_EQ(error_code(call(Func::partition_info_get, 0, 0, 0, 0, 2)), kInvalid);
   EXPECT_EQ(error_code(call(Func::partition_info_get, 0, 0, 0, 0, 0x80000001)), kInvalid);
 }

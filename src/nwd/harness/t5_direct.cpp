@@ -52,24 +52,24 @@ TEST(direct, smc32_truncates_upper_halves) {
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.x[3], 1);
 }
-TEST(direct, nonexistent_receivers_are_invalid) {
+TEST_ANY_SPMC(direct, nonexistent_receivers_are_invalid) {
   for (uint32_t receiver : {0x8FFFu, 0x8000u /* the SPMC */, 0x0001u /* a VM */, 0x0000u, 0xFFFFu}) {
     EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, receiver, 0, 0)), kInvalid);
   }
 }
-TEST(direct, wrong_sender_is_invalid) {
+TEST_ANY_SPMC(direct, wrong_sender_is_invalid) {
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, 0x00050000u | to_tos(), 0, 0)), kInvalid);
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_64, 0x7FFF0000u | to_tos(), 0, 0)), kInvalid);
 }
-TEST(direct, secure_sender_forgery_is_invalid) {
+TEST_ANY_SPMC(direct, secure_sender_forgery_is_invalid) {
   // A normal-world caller posing as a partition, the SPMC or the SPMD.
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, 0x80010000u | to_tos(), 0, 0)), kInvalid);
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, 0xFFFF8000u, 0x80000008u, 0x10002)), kInvalid);
 }
-TEST(direct, nonzero_flags_are_invalid) {
+TEST_ANY_SPMC(direct, nonzero_flags_are_invalid) {
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, to_tos(), 1, 0)), kInvalid);
   EXPECT_EQ(error_code(call(Func::msg_send_direct_req_32, to_tos(), 0x80000008u, 0x10002)), kInvalid);
 }
-TEST(direct, responses_from_the_normal_world_refused) {
+TEST_ANY_SPMC(direct, responses_from_the_normal_world_refused) {
   EXPECT_EQ(error_code(call(Func::msg_send_direct_resp_32, uint32_t{harness::trusted_os_id()})), kNotSupported);
 }

@@ -242,7 +242,7 @@ TEST(cpu_cycles, run_every_partition_returns) {
   // And a 64-bit request to the plain-C partition is answered in 64 bits.
   EXPECT_EQ(call(Func::msg_send_direct_req_64, 0x8004, 0, 1).w(0), ffa::raw(Func::msg_send_direct_resp_64));
 }
-TEST(cpu_cycles, run_refusals) {
+TEST_ANY_SPMC(cpu_cycles, run_refusals) {
   EXPECT_EQ(error_code(call(Func::run, 0x8777u << 16)), kInvalid);                                  // nobody
   EXPECT_EQ(error_code(call(Func::run, uint32_t{kEcho} << 16 | 1)), kInvalid);                      // no vCPU 1
   EXPECT_EQ(error_code(call(Func::run, uint32_t{harness::trusted_os_id()} << 16)), kInvalid);      // not schedulable

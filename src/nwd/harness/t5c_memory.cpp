@@ -194,7 +194,7 @@ TEST(memory, fragmented_share_of_256_ranges) {
   EXPECT_EQ(word_at(kScratch + 0x2000ull * 100), 100);        // untouched
   EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
 }
-TEST(memory, fragments_that_lie) {
+TEST_ANY_SPMC(memory, fragments_that_lie) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
   const uint64_t page = reinterpret_cast<uint64_t>(&g_shared[0][0]);
   const uint32_t n = put_share(kEcho, page, 1);  // 112 bytes: 96 + 16

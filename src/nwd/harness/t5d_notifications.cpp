@@ -39,13 +39,13 @@ bool info_get_lists(uint16_t id) {
 }
 }  // namespace
 
-TEST(notifications, features) {
+TEST_ANY_SPMC(notifications, features) {
   for (Func f : {Func::notification_bitmap_create, Func::notification_bitmap_destroy, Func::notification_bind,
                  Func::notification_unbind, Func::notification_set, Func::notification_get,
                  Func::notification_info_get_32, Func::notification_info_get_64})
     EXPECT_TRUE(ffa::is_success(call(Func::features, ffa::raw(f))));
 }
-TEST(notifications, bitmaps) {
+TEST_ANY_SPMC(notifications, bitmaps) {
   EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 0, 0)), kInvalid);  // no vCPUs
   EXPECT_EQ(error_code(call(Func::notification_bitmap_create, 7, 1)), kInvalid);  // not our VM ID
   EXPECT_TRUE(ffa::is_success(call(Func::notification_bitmap_create, 0, 1)));
@@ -303,7 +303,7 @@ TEST(interrupts, trusted_os_threads_hostile_resumes_and_busy) {
 // a hypervisor), the SPM's framework notifications (2) and the
 // hypervisor's (3: none). Flags 5 (partitions' and the SPM's) were once
 // reported DENIED; DENIED means the bitmaps do not exist yet.
-TEST(notifications, get_answers_every_bitmap_flag) {
+TEST_ANY_SPMC(notifications, get_answers_every_bitmap_flag) {
   call(Func::notification_bitmap_create, 0, 1);  // unless an earlier test did
   for (uint32_t flags : {1u, 2u, 4u, 8u, 5u, 0xFu}) {
     const ffa::Regs r = call(Func::notification_get, 0, flags);

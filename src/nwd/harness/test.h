@@ -9,12 +9,32 @@
 
 namespace harness {
 
+// What a test needs of the secure world, beyond FF-A itself. The suite
+// was written against sel1-spmc's endpoints; a configuration that does not
+// host what a test needs (found by discovery, never by asking which
+// configuration this is) skips it with the reason: `ok N - name # SKIP
+// reason` (TAP). The ctest wrappers name the reasons each configuration
+// may skip for (tests/system/run_qemu.py --allow-skip).
+enum class Needs : uint8_t {
+  nothing,          // holds for any SPMC (TEST_ANY_SPMC)
+  suite_endpoints,  // the trusted OS and the S-EL0 partitions (echo, keystore, ...) (TEST)
+  sel1_c_partitions,  // the S-EL1 partitions mp-c and up-c (TEST_NEEDS)
+};
+
 struct TestCase {
   const char* name;
   void (*fn)();
   const char* file;
   int line;
+  Needs needs;
 };
+
+// Whether the secure world hosts what `needs` names; the image decides
+// (a weak default says yes: the SMC and v1.0 harnesses skip nothing).
+// Asked once per kind; the answer is kept.
+bool has(Needs needs);
+// Why a test that needs `needs` is skipped when it is not there.
+const char* skip_reason(Needs needs);
 
 // Records a failed check for the running test; returns false so that an
 // ASSERT can stop the test.
@@ -31,11 +51,13 @@ unsigned run_all_tests();
 #define HARNESS_CAT2(a, b) a##b
 #define HARNESS_CAT(a, b) HARNESS_CAT2(a, b)
 
-#define TEST(group, name)                                                                      \
+#define TEST_NEEDS(needs, group, name)                                                          \
   static void test_##group##_##name();                                                         \
   [[gnu::used, gnu::section(".tests")]] static const ::harness::TestCase tc_##group##_##name{ \
-      #group "." #name, &test_##group##_##name, __FILE__, __LINE__};                           \
+      #group "." #name, &test_##group##_##name, __FILE__, __LINE__, needs};                    \
   static void test_##group##_##name()
+#define TEST(group, name) TEST_NEEDS(::harness::Needs::suite_endpoints, group, name)
+#define TEST_ANY_SPMC(group, name) TEST_NEEDS(::harness::Needs::nothing, group, name)
 
 #define EXPECT_EQ(got, want)                                                                      \
   do {                                                                                            \

@@ -1,0 +1,162 @@
+/*
+ * mp-c: a multi-processor S-EL1 partition in plain C, written against the
+ * FF-A specification alone (no Tessera headers, its own start-up code, its
+ * own MMU set-up), as a partition built for another S-EL2 SPMC would be.
+ * One execution context per CPU: the first starts at the image's entry
+ * with the boot information in x0 and registers where the others start
+ * (FFA_SECONDARY_EP_REGISTER); each then waits for direct requests.
+ *
+ * Requests (x3 = command; the answer comes in the request's width):
+ *   0 ECHO:  x4-x7 back as they came.
+ *   1 WHO:   x4 = the vCPU answering (MPIDR_EL1.Aff0), x5 = its exception
+ *            level, x6 = 1 when its MMU is on, x7 = 1 when the boot
+ *            information named an FDT (its manifest).
+ *   2 SPIN:  counts to x4, then answers x4 = the count reached.
+ *   3 TOUCH: x4 = the 8 bytes at address x4 (memory not its own faults at
+ *            stage 2: the SPMC stops the partition).
+ *   4 SMC_ID: x4 = its own ID from FFA_ID_GET made by SMC (trapped by the
+ *            SPMC) rather than HVC.
+ *   5 PSCI:  x4 = PSCI_VERSION's answer to it (partitions take no part in
+ *            PSCI: the SPMC answers NOT_SUPPORTED).
+ * Anything else: x3 = 0xFFFFFFFF.
+ */
+#include <stdint.h>
+
+#include "ffa_call.h"
+
+extern char tables[];  /* two 4 KiB tables (mp.ld): level 1 and level 2 */
+
+static uint16_t g_id;
+static uint64_t g_boot_ok;
+
+static uint64_t read_mpidr(void) {
+  uint64_t v;
+  __asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+  return v;
+}
+
+static uint32_t be32(const uint8_t* p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Identity map, 39-bit VA, 4 KiB granule, starting at level 1: the 1 GiB
+   at 0 through a level-2 table of 2 MiB blocks, the secure RAM that holds
+   the partitions (0x0e000000-0x0f000000) as Normal write-back memory. The
+   SPMC's stage 2 decides which of it is really this partition's. */
+static void build_tables(void) {
+  uint64_t* l1 = (uint64_t*)tables;
+  uint64_t* l2 = (uint64_t*)(tables + 4096);
+  for (int i = 0; i < 512; ++i) l1[i] = l2[i] = 0;
+  l1[0] = (uint64_t)l2 | 3; /* table */
+  for (uint64_t pa = 0x0e000000; pa < 0x0f000000; pa += 0x200000)
+    l2[pa >> 21] = pa | (1u << 10) /* AF */ | (3u << 8) /* inner shareable */ | (0u << 2) /* MAIR 0 */ | 1;
+}
+
+static void mmu_on(void) {
+  const uint64_t tcr = 25 | (1u << 8) | (1u << 10) | (3u << 12) | (1u << 23) /* EPD1 */ | (2ull << 32);
+  __asm__ volatile(
+      "msr mair_el1, %0\n"
+      "msr tcr_el1, %1\n"
+      "msr ttbr0_el1, %2\n"
+      "dsb sy\n"
+      "tlbi vmalle1\n"
+      "dsb sy\n"
+      "isb\n"
+      "mrs x9, sctlr_el1\n"
+      "orr x9, x9, #(1 << 0)\n"  /* M */
+      "orr x9, x9, #(1 << 2)\n"  /* C */
+      "orr x9, x9, #(1 << 12)\n" /* I */
+      "msr sctlr_el1, x9\n"
+      "isb\n" ::"r"((uint64_t)0xFF),
+      "r"(tcr), "r"((uint64_t)tables)
+      : "x9", "memory");
+}
+
+static uint64_t spin(uint64_t n) {
+  uint64_t i = 0;
+  while (i < n) __asm__ volatile("add %0, %0, #1" : "+r"(i));
+  return i;
+}
+
+static struct ffa_args answer(const struct ffa_args* req) {
+  const uint32_t fid = (uint32_t)req->x[0];
+  const uint64_t w1 = req->x[1] & 0xFFFFFFFFu;
+  struct ffa_args r = {{fid == FFA_MSG_SEND_DIRECT_REQ_64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32,
+                        ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, req->x[3], 0, 0, 0, 0}};
+  uint64_t el, sctlr;
+  switch (req->x[3]) {
+    case 0:
+      for (int i = 4; i < 8; ++i) r.x[i] = req->x[i];
+      break;
+    case 1:
+      __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+      __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+      r.x[4] = read_mpidr() & 0xFF;
+      r.x[5] = (el >> 2) & 3;
+      r.x[6] = sctlr & 1;
+      r.x[7] = g_boot_ok;
+      break;
+    case 2:
+      r.x[4] = spin(req->x[4]);
+      break;
+    case 3:
+      r.x[4] = *(volatile const uint64_t*)req->x[4];
+      break;
+    case 4:
+      r.x[4] = ffa_smc((struct ffa_args){{FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0}}).x[2];
+      break;
+    case 5:
+      r.x[4] = ffa_hvc((struct ffa_args){{0x84000000u /* PSCI_VERSION */, 0, 0, 0, 0, 0, 0, 0}}).x[0];
+      break;
+    default:
+      r.x[3] = 0xFFFFFFFFu;
+      break;
+  }
+  if (fid != FFA_MSG_SEND_DIRECT_REQ_64)
+    for (int i = 3; i < 8; ++i) r.x[i] &= 0xFFFFFFFFu;
+  return r;
+}
+
+static void serve(void) {
+  struct ffa_args msg = ffa_hvc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
+  for (;;) {
+    const uint32_t fid = (uint32_t)msg.x[0];
+    if (fid != FFA_MSG_SEND_DIRECT_REQ_32 && fid != FFA_MSG_SEND_DIRECT_REQ_64) {
+      msg = ffa_hvc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
+      continue;
+    }
+    struct ffa_args r = answer(&msg);
+    msg = ffa_hvc(r);
+  }
+}
+
+extern void secondary_entry(void);
+
+void partition_main(uint64_t boot_info) {
+  build_tables();
+  mmu_on();
+  /* The boot information blob (FF-A v1.2 "Boot information protocol"):
+     signature 0xFFA, descriptors from the offset at +20; the first names
+     the manifest, an FDT (type 0), by address. */
+  if (boot_info) {
+    const uint32_t* header = (const uint32_t*)boot_info;
+    const uint8_t* desc = (const uint8_t*)boot_info + header[5];
+    if (header[0] == 0xFFA && header[4] >= 1 && desc[16] == 0)
+      g_boot_ok = be32((const uint8_t*)*(const uint64_t*)(desc + 24)) == 0xd00dfeed;
+  }
+  ffa_hvc((struct ffa_args){{FFA_VERSION, 0x10002, 0, 0, 0, 0, 0, 0}});
+  g_id = (uint16_t)ffa_hvc((struct ffa_args){{FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0}}).x[2];
+  const struct ffa_args reg =
+      ffa_hvc((struct ffa_args){{FFA_SECONDARY_EP_REGISTER_64, (uint64_t)&secondary_entry, 0, 0, 0, 0, 0, 0}});
+  /* (A UP instance of this code is told its one context needs none.) */
+  ffa_log(reg.x[0] == FFA_SUCCESS_32 ? "context 0 up at S-EL1, MMU on; secondary entry registered\n"
+                                     : "context 0 up at S-EL1, MMU on; no secondary entry\n");
+  if (!g_boot_ok) ffa_log("no usable boot information\n");
+  serve();
+}
+
+void secondary_main(uint64_t vcpu) {
+  (void)vcpu;
+  mmu_on(); /* the tables context 0 built */
+  serve();
+}

@@ -1,0 +1,185 @@
+// S-EL1 partitions (where the SPMC runs at S-EL2, sel2-spmc): mp-c, one
+// execution context per CPU, and up-c, the same code with one context,
+// both written against FF-A alone (partitions/mp_c). Found by discovery;
+// where they are not hosted these tests are skipped (test.h, Needs).
+#include "arch/aarch64/sysreg.h"
+#include "nwd/harness/ffa_client.h"
+#include "nwd/harness/smp.h"
+#include "nwd/harness/test.h"
+
+using ffa::Func;
+using harness::call;
+using harness::error_code;
+
+namespace {
+constexpr uint16_t kMp = 0x8010, kUp = 0x8011;
+constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
+constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
+// Requests (x3), partitions/mp_c/main.c.
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5;
+constexpr int32_t kAborted = -8;
+// Where mp-c's data lies (its memory region, load address + 0x10000).
+constexpr uint64_t kMpData = 0x0e510000;
+
+#define PART(n) TEST_NEEDS(::harness::Needs::sel1_c_partitions, el1_partitions, n)
+
+uint32_t rx_le32(unsigned off) {
+  const uint8_t* b = harness::buffers().rx + off;
+  return b[0] | b[1] << 8 | b[2] << 16 | uint32_t{b[3]} << 24;
+}
+
+ffa::Regs request(uint16_t to, uint64_t cmd, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint64_t d = 0) {
+  return harness::until_answered(call(Func::msg_send_direct_req_64, to, 0, cmd, a, b, c, d));
+}
+bool answered(const ffa::Regs& r) { return r.w(0) == ffa::raw(Func::msg_send_direct_resp_64); }
+
+// One partition's descriptor (v1.2: 24 bytes): ID, contexts, properties.
+void expect_descriptor(const uint32_t (&uuid)[4], uint16_t id, uint16_t contexts) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  ffa::Regs r = call(Func::partition_info_get, uuid[0], uuid[1], uuid[2], uuid[3]);
+  ASSERT_TRUE(ffa::is_success(r));
+  EXPECT_EQ(r.w(2), 1);   // one partition has it
+  EXPECT_EQ(r.w(3), 24);  // descriptor size
+  EXPECT_EQ(rx_le32(0), uint32_t{contexts} << 16 | id);
+  EXPECT_EQ(rx_le32(4), (1u << 0) | (1u << 8));  // receives direct requests; AArch64
+  EXPECT_EQ(rx_le32(8), 0);  // the UUID comes only for the nil UUID (all partitions)
+  EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
+}
+
+// Every CPU asks mp-c who answers, many times: its own context must.
+constexpr unsigned kRounds = 40;
+volatile unsigned g_right[8];
+void who_on_this_cpu(unsigned cpu) {
+  unsigned right = 0;
+  for (unsigned i = 0; i < kRounds; ++i) {
+    const ffa::Regs r = request(kMp, kWho);
+    right += answered(r) && r.x[4] == cpu && r.x[5] == 1;
+  }
+  if (cpu < 8) g_right[cpu] = right;
+}
+
+// CPU 1 keeps its mp-c context spinning while CPU 0 calls mp-c's
+// context 0 and up-c.
+volatile bool g_spin_started, g_spin_done;
+volatile uint64_t g_spin_result, g_rounds;
+volatile unsigned g_calls_right;
+volatile bool g_all_while_spinning;
+constexpr unsigned kCalls = 30;
+void spin_or_call(unsigned cpu) {
+  if (cpu == 1) {
+    g_spin_started = true;
+    const ffa::Regs r = request(kMp, kSpin, g_rounds);
+    g_spin_result = answered(r) ? r.x[4] : ~0ull;
+    g_spin_done = true;
+    return;
+  }
+  if (cpu != 0) return;
+  const uint64_t t0 = arch::cntpct();
+  while (!g_spin_started && arch::cntpct() - t0 < arch::cntfrq()) {
+  }
+  const uint64_t settle = arch::cntpct();
+  while (arch::cntpct() - settle < arch::cntfrq() / 200) {
+  }
+  unsigned right = 0;
+  for (unsigned i = 0; i < kCalls; ++i) {
+    ffa::Regs r = request(kMp, kWho);
+    right += answered(r) && r.x[4] == 0;
+    r = request(kUp, kEcho, i, ~uint64_t{i});
+    right += answered(r) && r.x[4] == i && r.x[5] == ~uint64_t{i};
+  }
+  g_all_while_spinning = !g_spin_done;
+  g_calls_right = right;
+}
+
+}  // namespace
+
+PART(discovered_with_their_execution_contexts) {
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
+  (void)cpus;
+  expect_descriptor(kMpUuid, kMp, 4);
+  expect_descriptor(kUpUuid, kUp, 1);
+}
+
+PART(run_at_s_el1_with_their_own_mmu_and_boot_information) {
+  for (uint16_t id : {kMp, kUp}) {
+    const ffa::Regs r = request(id, kWho);
+    ASSERT_TRUE(answered(r));
+    EXPECT_EQ(r.x[4], 0);  // context 0 (vCPU 0) on CPU 0
+    EXPECT_EQ(r.x[5], 1);  // CurrentEL: EL1 (secure: the SPMC is at S-EL2)
+    EXPECT_EQ(r.x[6], 1);  // its MMU, on (its own stage 1)
+    EXPECT_EQ(r.x[7], 1);  // the boot information named its manifest
+  }
+}
+
+PART(answer_in_both_widths) {
+  ffa::Regs r = request(kMp, kEcho, 0x1122334455667788, 0x99AABBCCDDEEFF00, 1, ~0ull);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.w(1), uint32_t{kMp} << 16);  // from mp-c to us
+  EXPECT_EQ(r.x[4], 0x1122334455667788u);
+  EXPECT_EQ(r.x[5], 0x99AABBCCDDEEFF00u);
+  EXPECT_EQ(r.x[6], 1u);
+  EXPECT_EQ(r.x[7], ~0ull);
+  r = harness::until_answered(call(Func::msg_send_direct_req_32, kUp, 0, kEcho, 0xCAFEF00D, 5, 6, 7));
+  ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
+  EXPECT_EQ(r.x[4], 0xCAFEF00Du);
+  EXPECT_EQ(r.x[7], 7u);
+  // An unknown command is answered as such.
+  EXPECT_EQ(request(kMp, 99).x[3], 0xFFFFFFFFu);
+}
+
+PART(ffa_calls_by_smc_are_trapped_and_served) {
+  const ffa::Regs r = request(kMp, kSmcIdGet);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[4], kMp);  // FFA_ID_GET by SMC: the same answer as by HVC
+}
+
+PART(psci_is_not_the_partitions) {
+  const ffa::Regs r = request(kMp, kPsci);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[4], ~0ull);  // PSCI_VERSION: NOT_SUPPORTED (-1)
+}
+
+PART(mp_partition_answers_on_every_cpu_at_once) {
+  for (volatile unsigned& g : g_right) g = 0;
+  const unsigned cpus = harness::run_on_every_cpu(who_on_this_cpu);
+  ASSERT_TRUE(cpus >= 1);
+  harness::printf("# mp-c on {} CPU(s) at once, {} requests each\n", cpus, kRounds);
+  for (unsigned c = 0; c < cpus && c < 4; ++c) EXPECT_EQ(g_right[c], kRounds);
+}
+
+PART(a_spinning_context_stalls_no_other_cpu) {
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
+  if (cpus < 2) {
+    harness::printf("# one CPU: nothing to show here\n");
+    return;
+  }
+  bool shown = false;
+  for (unsigned attempt = 0; attempt < 3 && !shown; ++attempt) {
+    g_rounds = 20000000ull << attempt;
+    g_spin_started = false;
+    g_spin_done = false;
+    g_calls_right = 0;
+    g_all_while_spinning = false;
+    ASSERT_TRUE(harness::run_on_every_cpu(spin_or_call) >= 2);
+    EXPECT_EQ(g_calls_right, 2 * kCalls);
+    EXPECT_EQ(g_spin_result, g_rounds);
+    shown = g_all_while_spinning;
+    harness::printf("# mp-c spinning on CPU 1 ({} rounds): CPU 0's {} calls {} the spin ended\n", g_rounds,
+                    2 * kCalls, shown ? "answered before" : "answered after");
+  }
+  EXPECT_TRUE(shown);
+}
+
+// Last: up-c does not survive it.
+PART(a_stage2_fault_is_contained) {
+  // mp-c reads its own data; up-c's stage 2 does not have it.
+  ffa::Regs r = request(kMp, kTouch, kMpData);
+  ASSERT_TRUE(answered(r));
+  r = request(kUp, kTouch, kMpData);
+  EXPECT_EQ(error_code(r), kAborted);
+  // up-c is stopped for good; mp-c and the rest of the machine carry on.
+  EXPECT_EQ(error_code(request(kUp, kEcho, 1)), kAborted);
+  r = request(kMp, kEcho, 0, 42);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[5], 42u);
+}

@@ -1,0 +1,180 @@
+#include "sel2/hosted_vms.h"
+
+#include "arch/aarch64/sysreg.h"
+#include "ffa/func.h"
+#include "lib/log.h"
+#include "sel2/core_lock.h"
+
+namespace sel2 {
+namespace {
+
+// HCR_EL2 while a vCPU runs: stage 2 (VM), set/way invalidation as clean
+// and invalidate (SWIO), physical IRQ, FIQ and SError to S-EL2 (IMO, FMO,
+// AMO), TLB and cache maintenance broadcast inner shareable (FB, BSU),
+// SMC trapped (TSC: partitions written for other SPMCs call FF-A by SMC as
+// well as by HVC), EL1 AArch64 (RW).
+constexpr uint64_t kHcrVcpu = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |
+                              (1ull << 10) | (1ull << 19) | (1ull << 31);
+// Stage 2, for both IPA spaces: T0SZ 25 (39-bit IPA), start at level 1
+// (SL0 = 1), write-back walks, inner shareable, 4 KiB granule.
+constexpr uint64_t kS2Common = 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12);
+// VTCR_EL2 (the non-secure IPA space): 40-bit PA (PS), RES1 bit 31, NSA:
+// its output is non-secure physical memory.
+constexpr uint64_t kVtcr = kS2Common | (2ull << 16) | (1ull << 31) | (1ull << 30);
+// VSTCR_EL2 (the secure IPA space): walks and output in secure memory.
+constexpr uint64_t kVstcr = kS2Common;
+// The first entry of a vCPU: EL1h, DAIF masked, MMU off (SCTLR_EL1 RES1).
+constexpr uint64_t kSpsrEl1h = 0x3C5;
+constexpr uint64_t kSctlrEl1Reset = 0x30D00800;
+// ESR_EL2 exception classes.
+constexpr uint64_t kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcInstAbortLow = 0x20, kEcDataAbortLow = 0x24;
+// ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
+// (ns-interrupts-action queued): in Secure state the normal world's
+// priorities read as 0x80 and above, so a mask of 0x80 holds them back
+// and lets secure ones through.
+constexpr uint64_t kPmrSecureOnly = 0x80, kPmrAll = 0xFF;
+
+// The vCPU whose EL1 registers each CPU holds (saved at every exit; a
+// migrating UP vCPU may next run on another CPU).
+constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
+
+// SMCCC calls that are not FF-A's: answered here. PSCI is the SPMD's and
+// the normal world's to drive; a partition is told NOT_SUPPORTED (FF-A
+// v1.2 section 18: partitions take part in power management through
+// framework messages, never PSCI).
+bool is_ffa(uint32_t fid) {
+  const uint32_t base = fid & ~0x40000000u;  // SMC64 to SMC32
+  return base >= 0x84000060 && base <= 0x840000FF;
+}
+void answer_smccc(Vcpu& v, uint32_t fid) {
+  constexpr uint64_t kNotSupported = static_cast<uint64_t>(-1);
+  v.regs.x[0] = fid == 0x80000000u ? 0x10002 : kNotSupported;  // SMCCC_VERSION: 1.2
+}
+
+}  // namespace
+
+void HostedVms::add_next(size_t core_index, spmc::loading::Span memory) {
+  records_[count_].core_index = core_index;
+  by_core_index_[core_index] = &records_[count_];
+  memory_[count_] = memory;
+  ++count_;
+}
+
+void HostedVms::init_cpu() {
+  TESSERA_SYSREG_WRITE(vtcr_el2, kVtcr);
+  TESSERA_SYSREG_WRITE(S3_4_C2_C6_2, kVstcr);  // VSTCR_EL2
+  arch::isb();
+  const unsigned cpu = arch::cpu_index();
+  if (cpu < plat::kMaxCpus) g_loaded[cpu] = nullptr;
+}
+
+void HostedVms::cpu_going_off(unsigned cpu) {
+  if (cpu < plat::kMaxCpus) boot_pending_[cpu] = true;
+  for (unsigned i = 0; i < count_; ++i) {
+    HostedVm& vm = records_[i];
+    const spmc::Partition& p = core_.partition(vm.core_index);
+    if (p.mp() && cpu < p.info.exec_ctx_count && cpu < spmc::Partition::kMaxContexts) vm.vcpus[cpu].started = false;
+  }
+}
+
+spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
+  spmc::Core& core = core_;
+  const unsigned cpu = arch::cpu_index();
+  while (outcome == spmc::Outcome::run_partition || outcome == spmc::Outcome::resume_partition) {
+    const size_t index = core.scheduled();
+    HostedVm* vm = by_core_index(index);
+    if (!vm) {  // cannot happen: the core schedules only partitions we added
+      outcome = core.sp_aborted(index, out);
+      continue;
+    }
+    const spmc::Partition& p = core.partition(index);
+    const unsigned vcpu = p.mp() ? cpu : 0;
+    Vcpu& v = vm->vcpus[vcpu];
+    if (outcome == spmc::Outcome::run_partition) {
+      for (unsigned i = 0; i < 18; ++i) v.regs.x[i] = out.x[i];
+      if (!v.started) {
+        // Its cold boot: MMU off at its entry (vCPU 0: the image's, with
+        // the boot information; another: where FFA_SECONDARY_EP_REGISTER
+        // said), EL1 state reset.
+        v.regs = VcpuRegs{};
+        v.el1 = El1Regs{};
+        v.el1.sctlr_el1 = kSctlrEl1Reset;
+        v.regs.spsr = kSpsrEl1h;
+        if (vcpu == 0) {
+          v.regs.elr = vm->entry;
+          for (unsigned i = 0; i < 4; ++i) v.regs.x[i] = vm->boot_x[i];
+        } else {
+          v.regs.elr = p.secondary_entry;
+          v.regs.x[0] = vcpu;
+        }
+        v.started = true;
+        g_loaded[cpu] = nullptr;
+      }
+    }
+    // Its VM's translation and identity on this CPU, its EL1 registers.
+    TESSERA_SYSREG_WRITE(vttbr_el2, vm->ns_s2->root_address() | (uint64_t{vm->vmid} << 48));
+    TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
+    TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
+    TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
+    if (g_loaded[cpu] != &v) {
+      sel2_restore_el1(&v.el1);
+      // A UP vCPU migrates: a CPU it ran on before holds stale copies now.
+      for (Vcpu*& l : g_loaded)
+        if (l == &v) l = nullptr;
+    }
+    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, core.ns_interrupts_unmasked(index) ? kPmrAll : kPmrSecureOnly);  // ICC_PMR_EL1
+    arch::isb();
+    // The partition runs without the core's lock: the core has marked its
+    // context running, so no other CPU enters it.
+    unlock_core();
+    const Exit exit = sel2_vcpu_run(&v.regs);
+    lock_core();
+    sel2_save_el1(&v.el1);
+    g_loaded[cpu] = &v;
+    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrAll);
+    outcome = on_exit(index, *vm, v, exit, out);
+  }
+  return outcome;
+}
+
+spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit, ffa::Regs& out) {
+  spmc::Core& core = core_;
+  (void)vm;
+  const uint64_t ec = v.regs.esr >> 26;
+  if (exit == Exit::sync && (ec == kEcHvc64 || ec == kEcSmc64)) {
+    // A trapped SMC returns to the instruction after it (an HVC's ELR is
+    // already past it).
+    if (ec == kEcSmc64) v.regs.elr += 4;
+    const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
+    if (!is_ffa(fid)) {
+      answer_smccc(v, fid);
+      return spmc::Outcome::resume_partition;
+    }
+    ffa::Regs in;
+    for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
+    return core.handle_sp_call(index, in, out);
+  }
+  if (exit == Exit::irq) return core.sp_secure_interrupted(index);
+  if (exit == Exit::fiq) {
+    // A normal-world interrupt reaches S-EL2 only while the partition's
+    // manifest has it signalled (the priority mask holds it back
+    // otherwise).
+    if (core.ns_interrupts_unmasked(index)) return core.sp_interrupted(index, out);
+    return spmc::Outcome::resume_partition;
+  }
+  const ffa::EndpointId id = core.partition(index).info.id;
+  if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {
+    // HPFAR_EL2.FIPA [43:4] holds IPA [51:12] of a stage-2 fault.
+    const uint64_t ipa = ((v.regs.hpfar >> 4) << 12) | (v.regs.far & 0xFFF);
+    lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
+                    "stopped for good",
+                    id.raw(), ipa, v.regs.esr, v.regs.elr);
+  } else {
+    lib::log::error("partition {:x}: exception {} ESR {:x} ELR {:x} FAR {:x} not served at S-EL2; it is stopped for "
+                    "good",
+                    id.raw(), static_cast<uint64_t>(exit), v.regs.esr, v.regs.elr, v.regs.far);
+  }
+  return core.sp_aborted(index, out);
+}
+
+}  // namespace sel2

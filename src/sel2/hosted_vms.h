@@ -1,0 +1,96 @@
+// The S-EL1 partitions the secure hypervisor hosts (placement B): each a
+// VM with its own VMID and stage-2 translation (its secure IPA space,
+// VSTTBR_EL2; its non-secure one, VTTBR_EL2, empty until memory sharing
+// maps into it), one vCPU per execution context, and the run loop that
+// carries out the core's run_partition outcomes. partition_loader.cpp
+// fills the records.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "arch/aarch64/pgtable.h"
+#include "ffa/regs.h"
+#include "plat/qemu_virt/memory_map.h"
+#include "sel2/vcpu.h"
+#include "spmc/core.h"
+#include "spmc/partition_plan.h"
+
+namespace sel2 {
+
+struct Vcpu {
+  VcpuRegs regs;
+  El1Regs el1;
+  bool started = false;  // its first entry is done
+};
+
+struct HostedVm {
+  uint16_t vmid;
+  size_t core_index;
+  std::optional<arch::mmu::PageTable> secure_s2, ns_s2;
+  uint64_t entry;      // load address + entrypoint-offset
+  uint64_t boot_x[4];  // x0-x3 at the first entry of vCPU 0 (boot information)
+  Vcpu vcpus[spmc::Partition::kMaxContexts];
+};
+
+class HostedVms {
+ public:
+  static constexpr unsigned kMax = 8;
+
+  explicit HostedVms(spmc::Core& core) : core_(core) {}
+  HostedVms(const HostedVms&) = delete;
+  HostedVms& operator=(const HostedVms&) = delete;
+
+  spmc::Core& core() const { return core_; }
+
+  // Loading (partition_loader.cpp).
+  unsigned count() const { return count_; }
+  bool full() const { return count_ == kMax; }
+  std::span<const spmc::loading::Span> memory() const { return {memory_, count_}; }
+  HostedVm& next() { return records_[count_]; }
+  void add_next(size_t core_index, spmc::loading::Span memory);
+
+  // This CPU's cold boot (the primary's, or a secondary's at PSCI
+  // CPU_ON): its stage-2 controls (VTCR_EL2, VSTCR_EL2), and no vCPU's EL1
+  // registers held (the monitor starts the CPU with reset ones).
+  static void init_cpu();
+  // PSCI CPU_OFF of this CPU, which the core agreed to: MP partitions'
+  // contexts for it start from their secondary entry again when the CPU
+  // comes back. The monitor does not enter the SPMC again when the CPU
+  // comes back (its context there still waits in FFA_MSG_WAIT): the first
+  // call the SPMD hands over on it is when those contexts boot
+  // (boot_pending).
+  void cpu_going_off(unsigned cpu);
+  bool boot_pending(unsigned cpu) const { return cpu < plat::kMaxCpus && boot_pending_[cpu]; }
+  void booted(unsigned cpu) {
+    if (cpu < plat::kMaxCpus) boot_pending_[cpu] = false;
+  }
+
+  // Carries out run_partition and resume_partition outcomes until the core
+  // says where the answer goes (reply_to_caller) or that boot is over
+  // (boot_done). Called with the core's lock held; lets go of it while a
+  // vCPU runs.
+  spmc::Outcome run(spmc::Outcome outcome, ffa::Regs& out);
+
+ private:
+  HostedVm* by_core_index(size_t core_index) { return by_core_index_[core_index]; }
+  // What a vCPU's exit asks of the core (or answers at once: SMCCC and
+  // PSCI calls, which are not FF-A's).
+  spmc::Outcome on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit, ffa::Regs& out);
+
+  spmc::Core& core_;
+  HostedVm records_[kMax] = {};
+  spmc::loading::Span memory_[kMax] = {};
+  unsigned count_ = 0;
+  HostedVm* by_core_index_[spmc::kMaxPartitions] = {};
+  volatile bool boot_pending_[plat::kMaxCpus] = {};
+};
+
+// Loads every partition the SPMC manifest names (their packages staged by
+// the monitor); each one refused is logged and left out. Returns how many
+// loaded.
+unsigned load_partitions(const ffa::CoreManifest& manifest, HostedVms& vms);
+
+}  // namespace sel2

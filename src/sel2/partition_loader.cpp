@@ -1,0 +1,148 @@
+// Loading the S-EL1 partitions the SPMC manifest names: each package read
+// in the staging area, its manifest checked against this placement's rules
+// (spmc/partition_plan.h), its image and memory laid out in the partition
+// region, its VM's stage-2 tables built, and the partition registered with
+// the core. Each step logs why a partition does not start.
+#include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/sysreg.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "plat/qemu_virt/memory_map.h"
+#include "sel2/hosted_vms.h"
+#include "spmc/partition_from_manifest.h"
+#include "spmc/partition_plan.h"
+
+namespace sel2 {
+namespace {
+
+using namespace spmc::loading;
+using arch::mmu::Attrs;
+using arch::mmu::MemType;
+
+// Stage-2 tables: each VM takes kTablesPerVm for its secure IPA space and
+// one (its root, empty) for its non-secure one. Zeroed when handed out.
+constexpr size_t kTablesPerVm = 8;
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[HostedVms::kMax][kTablesPerVm + 1];
+
+// S-EL1 partitions in the partition region; the SPMC's console and the
+// power GPIO kept.
+PlacementLimits limits() {
+  return PlacementLimits{arch::gicv3::max_spi(), ffa::ExceptionLevel::s_el1,
+                         Span{plat::kPartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
+                         Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
+                         {plat::kSecureUartBase, plat::kSecureGpioBase}};
+}
+
+// Stage-2 TLB maintenance is done once per VM, after its tables are built
+// (sel2 never changes them while the VM runs yet).
+void invalidate_vm(const HostedVm& vm) {
+  TESSERA_SYSREG_WRITE(vttbr_el2, vm.ns_s2->root_address() | (uint64_t{vm.vmid} << 48));
+  arch::isb();
+  arch::dsb_ishst();
+  __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+  arch::dsb_ish();
+  arch::isb();
+}
+
+// The VM's secure IPA space: IPA = PA for everything it owns. Its image
+// and memory regions as Normal memory, readable, writable and executable
+// at stage 2 (the partition's own stage 1 decides what is what); its
+// device regions as Device memory; its boot information read-only.
+bool map_vm(const ffa::PartitionManifest& m, const Layout& l, arch::mmu::PageTable& s2) {
+  bool ok = true;
+  auto map = [&](uint64_t base, uint64_t size, Attrs a) {
+    if (!ok || size == 0) return;
+    if (auto s = s2.map(base, base, size, a); !s) {
+      lib::log::error("partition \"{}\": stage 2 {:x} (+{:x}): {}", m.description, base, size,
+                      arch::mmu::to_string(s.error()));
+      ok = false;
+    }
+  };
+  const uint64_t owned_end = l.boot_info ? l.boot_info : l.memory.end;
+  map(l.memory.start, owned_end - l.memory.start, Attrs{.type = MemType::normal, .write = true, .exec = true});
+  if (l.boot_info) map(l.boot_info, l.boot_info_pages * kPartitionPage, Attrs{.type = MemType::normal});
+  for (unsigned i = 0; i < m.device_region_count; ++i) {
+    const ffa::DeviceRegion& d = m.device_regions[i];
+    map(d.base, uint64_t{d.pages} * kPartitionPage,
+        Attrs{.type = MemType::device, .write = (d.attributes & ffa::region_attr::write) != 0});
+  }
+  return ok;
+}
+
+bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
+  if (vms.full()) {
+    lib::log::error("partition package {}: more than {} partitions; not started", n, HostedVms::kMax);
+    return false;
+  }
+  SpPackage pkg;
+  if (!read_package(n, ref, Span{plat::kPackageRegionBase, plat::kPackageRegionEnd}, pkg)) return false;
+  const auto manifest = ffa::parse_partition_manifest(pkg.manifest);
+  if (!manifest_matches(n, ref, manifest)) return false;
+  const ffa::PartitionManifest& m = manifest.value();
+  if (m.exec_ctx_count > spmc::Partition::kMaxContexts) {
+    lib::log::error("partition \"{}\": execution-ctx-count {} is more than {}; not started", m.description,
+                    m.exec_ctx_count, spmc::Partition::kMaxContexts);
+    return false;
+  }
+  auto memory = validate_manifest(m, pkg.image.size(), limits(), vms.memory());
+  if (!memory) return false;
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, limits(), vms.memory());
+  if (!plan) return false;
+  const Layout& l = *plan;
+  // The memory: zeroed, the image copied in, the boot information written.
+  memset(reinterpret_cast<void*>(l.memory.start), 0, l.memory.end - l.memory.start);
+  memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
+  if (l.boot_info &&
+      !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
+                       l.boot_info, pkg.manifest))
+    return false;  // cannot happen: the pages hold 64 bytes + the manifest
+  // The partition runs with its caches on, from memory written with ours
+  // on (same attributes, coherent); its instruction fetches must see it.
+  arch::dsb_ish();
+  __asm__ volatile("ic ialluis" ::: "memory");
+  arch::dsb_ish();
+
+  HostedVm& vm = vms.next();
+  const unsigned slot = vms.count();
+  vm.vmid = static_cast<uint16_t>(slot + 1);
+  vm.secure_s2.emplace(g_s2_pool[slot], kTablesPerVm, arch::mmu::Regime::stage2);
+  vm.ns_s2.emplace(&g_s2_pool[slot][kTablesPerVm], 1, arch::mmu::Regime::stage2);
+  if (!map_vm(m, l, *vm.secure_s2)) return false;
+  invalidate_vm(vm);
+
+  spmc::Core& core = vms.core();
+  const spmc::Partition p = spmc::partition_from_manifest(m, core);
+  if (auto s = core.add_partition(p); !s) {
+    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
+                    "started",
+                    m.description, p.info.id.raw());
+    return false;
+  }
+  // Its interrupts at the GIC: Secure Group 1, to the boot CPU, disabled
+  // until it enables them (HF_INTERRUPT_ENABLE). Attributes as Hafnium
+  // encodes them: priority [7:0], bit 9 level-triggered.
+  for (unsigned i = 0; i < m.device_region_count; ++i)
+    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k) {
+      const uint32_t attr = m.device_regions[i].interrupts[k][1];
+      arch::gicv3::configure_secure_spi(m.device_regions[i].interrupts[k][0], static_cast<uint8_t>(attr),
+                                        (attr & (1u << 9)) != 0, arch::mpidr());
+    }
+  vm.entry = l.load + m.entrypoint_offset;
+  for (uint64_t& x : vm.boot_x) x = 0;
+  if (l.boot_info) vm.boot_x[m.boot_info_register] = l.boot_info;
+  for (Vcpu& v : vm.vcpus) v = Vcpu{};
+  vms.add_next(core.partition_count() - 1, l.memory);
+  lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL1, VMID {}, {} execution context(s))", p.info.id.raw(),
+                 m.description, l.load, vm.vmid, m.exec_ctx_count);
+  return true;
+}
+
+}  // namespace
+
+unsigned load_partitions(const ffa::CoreManifest& manifest, HostedVms& vms) {
+  unsigned loaded = 0;
+  for (unsigned i = 0; i < manifest.package_count; ++i) loaded += load_one(i, manifest.packages[i], vms) ? 1 : 0;
+  return loaded;
+}
+
+}  // namespace sel2

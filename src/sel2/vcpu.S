@@ -1,0 +1,87 @@
+// Entering and leaving an S-EL1 partition's vCPU (sel2/vcpu.h). The
+// hypervisor's callee-saved registers wait on its own stack (SP_EL2, which
+// the vCPU never touches: it runs with SP_EL1); TPIDR_EL2 points at the
+// running vCPU's registers, so the vectors find them without a free
+// register.
+#include "sel2/vcpu.h"
+#include "arch/aarch64/el1_sysregs.inc"
+
+    .text
+    .global sel2_vcpu_run
+sel2_vcpu_run:
+    stp     x19, x20, [sp, #-96]!
+    stp     x21, x22, [sp, #16]
+    stp     x23, x24, [sp, #32]
+    stp     x25, x26, [sp, #48]
+    stp     x27, x28, [sp, #64]
+    stp     x29, x30, [sp, #80]
+    msr     tpidr_el2, x0
+    ldp     x1, x2, [x0, #VCPU_ELR]
+    msr     elr_el2, x1
+    msr     spsr_el2, x2
+    ldp     x2, x3, [x0, #0x10]
+    ldp     x4, x5, [x0, #0x20]
+    ldp     x6, x7, [x0, #0x30]
+    ldp     x8, x9, [x0, #0x40]
+    ldp     x10, x11, [x0, #0x50]
+    ldp     x12, x13, [x0, #0x60]
+    ldp     x14, x15, [x0, #0x70]
+    ldp     x16, x17, [x0, #0x80]
+    ldp     x18, x19, [x0, #0x90]
+    ldp     x20, x21, [x0, #0xa0]
+    ldp     x22, x23, [x0, #0xb0]
+    ldp     x24, x25, [x0, #0xc0]
+    ldp     x26, x27, [x0, #0xd0]
+    ldp     x28, x29, [x0, #0xe0]
+    ldr     x30, [x0, #0xf0]
+    ldp     x0, x1, [x0, #0x00]
+    eret
+
+    // The way back, from the vectors: x0 and x1 of the vCPU on the stack,
+    // x1 = the Exit kind.
+    .global sel2_vcpu_exit
+sel2_vcpu_exit:
+    mrs     x0, tpidr_el2
+    stp     x2, x3, [x0, #0x10]
+    stp     x4, x5, [x0, #0x20]
+    stp     x6, x7, [x0, #0x30]
+    stp     x8, x9, [x0, #0x40]
+    stp     x10, x11, [x0, #0x50]
+    stp     x12, x13, [x0, #0x60]
+    stp     x14, x15, [x0, #0x70]
+    stp     x16, x17, [x0, #0x80]
+    stp     x18, x19, [x0, #0x90]
+    stp     x20, x21, [x0, #0xa0]
+    stp     x22, x23, [x0, #0xb0]
+    stp     x24, x25, [x0, #0xc0]
+    stp     x26, x27, [x0, #0xd0]
+    stp     x28, x29, [x0, #0xe0]
+    str     x30, [x0, #0xf0]
+    ldp     x2, x3, [sp], #16
+    stp     x2, x3, [x0, #0x00]
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    stp     x2, x3, [x0, #VCPU_ELR]
+    mrs     x2, esr_el2
+    mrs     x3, far_el2
+    stp     x2, x3, [x0, #VCPU_ESR]
+    mrs     x2, hpfar_el2
+    str     x2, [x0, #VCPU_HPFAR]
+    mov     x0, x1
+    ldp     x21, x22, [sp, #16]
+    ldp     x23, x24, [sp, #32]
+    ldp     x25, x26, [sp, #48]
+    ldp     x27, x28, [sp, #64]
+    ldp     x29, x30, [sp, #80]
+    ldp     x19, x20, [sp], #96
+    ret
+
+    .global sel2_save_el1
+sel2_save_el1:
+    save_el1_sysregs x0, x9, x10
+    ret
+
+    .global sel2_restore_el1
+sel2_restore_el1:
+    restore_el1_sysregs x0, x9, x10
+    ret

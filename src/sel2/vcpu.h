@@ -1,0 +1,55 @@
+// A vCPU of an S-EL1 partition under the secure hypervisor: the registers
+// it runs with, entered by sel2_vcpu_run and left at its next exception
+// to S-EL2 (an FF-A call by HVC or by trapped SMC, an interrupt, a fault).
+// The assembly (vcpu.S) uses the offsets below.
+#pragma once
+
+#define VCPU_X0 0
+#define VCPU_ELR 248
+#define VCPU_SPSR 256
+#define VCPU_ESR 264
+#define VCPU_FAR 272
+#define VCPU_HPFAR 280
+
+#ifndef __ASSEMBLER__
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sel2 {
+
+// Why sel2_vcpu_run returned: the vector it came through (lower EL,
+// AArch64).
+enum class Exit : uint64_t { sync = 0, irq = 1, fiq = 2, serror = 3 };
+
+struct VcpuRegs {
+  uint64_t x[31];
+  uint64_t elr, spsr;             // where it resumes, its PSTATE
+  uint64_t esr, far, hpfar;       // the last exit's syndrome (for faults)
+};
+static_assert(offsetof(VcpuRegs, elr) == VCPU_ELR && offsetof(VcpuRegs, spsr) == VCPU_SPSR);
+static_assert(offsetof(VcpuRegs, esr) == VCPU_ESR && offsetof(VcpuRegs, far) == VCPU_FAR &&
+              offsetof(VcpuRegs, hpfar) == VCPU_HPFAR);
+
+// The EL1/EL0 system registers of a vCPU, in the order of
+// arch/aarch64/el1_sysregs.inc.
+struct El1Regs {
+  uint64_t spsr_el1, elr_el1, sctlr_el1, actlr_el1, cpacr_el1, csselr_el1, sp_el1, esr_el1;
+  uint64_t ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, tcr_el1, tpidr_el1, tpidr_el0, tpidrro_el0;
+  uint64_t par_el1, far_el1, afsr0_el1, afsr1_el1, contextidr_el1, vbar_el1, cntkctl_el1, sp_el0;
+};
+static_assert(sizeof(El1Regs) == 24 * 8);
+
+}  // namespace sel2
+
+extern "C" {
+// Enters the vCPU whose registers are `regs` (ELR_EL2/SPSR_EL2 from them;
+// the EL1 system registers and the EL2 controls are the caller's to set)
+// and returns when it takes an exception to S-EL2, with its registers
+// saved back into `regs`.
+sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs);
+void sel2_save_el1(sel2::El1Regs* out);
+void sel2_restore_el1(const sel2::El1Regs* in);
+}
+
+#endif
