@@ -18,6 +18,8 @@
  *            SPMC) rather than HVC.
  *   5 PSCI:  x4 = PSCI_VERSION's answer to it (partitions take no part in
  *            PSCI: the SPMC answers NOT_SUPPORTED).
+ *   6 PMU:   x4 = PMCR_EL0 (the SPMC traps the performance monitors and
+ *            the debug registers: the partition is stopped instead).
  * Anything else: x3 = 0xFFFFFFFF.
  */
 #include <stdint.h>
@@ -107,6 +109,9 @@ static struct ffa_args answer(const struct ffa_args* req) {
       break;
     case 5:
       r.x[4] = ffa_hvc((struct ffa_args){{0x84000000u /* PSCI_VERSION */, 0, 0, 0, 0, 0, 0, 0}}).x[0];
+      break;
+    case 6:
+      __asm__ volatile("mrs %0, pmcr_el0" : "=r"(r.x[4]));
       break;
     default:
       r.x[3] = 0xFFFFFFFFu;

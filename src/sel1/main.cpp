@@ -160,14 +160,3 @@ extern "C" [[noreturn]] void sel1_unexpected_exception(uint64_t kind, uint64_t e
   lib::log::error("unexpected exception at S-EL1: vector {} ESR {:x} ELR {:x} FAR {:x}", kind, esr, elr, far);
   lib::panic("trusted OS fault");
 }
-
-namespace lib {
-void panic(const char* why) {
-  // On this development platform a stopped trusted OS powers the machine
-  // off (PSCI SYSTEM_OFF), so a test run ends at once with the reason.
-  lib::log::error("PANIC: {}", why);
-  ffa::Regs r{{0x84000008}};
-  arch_smc(&r);
-  for (;;) arch::wfi();
-}
-}  // namespace lib

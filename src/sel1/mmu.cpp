@@ -1,11 +1,10 @@
 #include "sel1/mmu.h"
 
+#include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
-
-extern "C" char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
 namespace sel1 {
 namespace {
@@ -41,36 +40,9 @@ arch::mmu::Table* alloc_partition_tables(size_t count) {
   return t;
 }
 
-namespace {
-
-void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
-  auto s = pt.map(base, base, end - base, a);
-  if (!s) {
-    lib::log::error("S-EL1 map {:x}-{:x}: {}", base, end, arch::mmu::to_string(s.error()));
-    lib::panic("trusted OS translation tables");
-  }
-}
-
-}  // namespace
-
 arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   static arch::mmu::PageTable pt(g_pool, kTables, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
-  const auto start = reinterpret_cast<uint64_t>(__image_start);
-  const auto text_end = reinterpret_cast<uint64_t>(__text_end);
-  const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
-  const auto end = reinterpret_cast<uint64_t>(__image_end);
-  map_or_panic(pt, start, text_end, Attrs{.type = MemType::normal, .exec = true});
-  map_or_panic(pt, text_end, ro_end, Attrs{.type = MemType::normal});
-  map_or_panic(pt, ro_end, end, Attrs{.type = MemType::normal, .write = true});
-  const uint64_t mpage = manifest_pa & ~(arch::mmu::kPageSize - 1);
-  map_or_panic(pt, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
-  map_or_panic(pt, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
-               Attrs{.type = MemType::device, .write = true});
-  // The GIC: distributor and every CPU's redistributor frames, in one 2 MiB
-  // block (0x08000000-0x08200000 holds nothing but the GIC; one entry
-  // instead of 272 pages to map at boot).
-  static_assert(plat::kGicrBase + plat::kMaxCpus * plat::kGicrFrameSize <= plat::kGicdBase + (2u << 20));
-  map_or_panic(pt, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true});
+  arch::spmc_boot::map_own_image(pt, manifest_pa);
   // Where partitions run and where their packages wait: the trusted OS
   // loads them, never executes them.
   // Not global: partitions map this range themselves, under their own
@@ -78,8 +50,8 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   // TAs run in the TA memory; the TA store follows the packages.
   static_assert(plat::kPartitionRegionEnd == plat::kTaRamBase && plat::kTaRamEnd == plat::kPackageRegionBase &&
                 plat::kPackageRegionEnd == plat::kTaStoreBase);
-  map_or_panic(pt, plat::kPartitionRegionBase, plat::kTaStoreEnd,
-               Attrs{.type = MemType::normal, .write = true, .global = false});
+  arch::spmc_boot::map_or_panic(pt, plat::kPartitionRegionBase, plat::kTaStoreEnd,
+                                Attrs{.type = MemType::normal, .write = true, .global = false});
 
   g_root = pt.root_address();
   mmu_enable_this_cpu();

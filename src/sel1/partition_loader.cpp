@@ -5,6 +5,7 @@
 // the hosted table. Every step that refuses logs why (docs/manifests.md
 // lists the messages); a refused partition is skipped, the others start.
 #include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/pgtable.h"
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
@@ -28,7 +29,6 @@ using arch::mmu::MemType;
 
 constexpr size_t kTablesPerPartition = 8;
 constexpr uint64_t kPage = kPartitionPage;
-constexpr uint32_t kIntAttrLevel = 1u << 9;
 static_assert(kMaxPartitionInterrupts == spmc::Partition::kMaxInterrupts);
 static_assert(HostedPartitions::kMax == 8, "docs/manifests.md: the trusted OS hosts at most 8");
 
@@ -151,14 +151,7 @@ PlacementLimits limits() {
                     m.description, id.raw());
     return LoadError::not_registered;
   }
-  // Its interrupts at the GIC: Secure Group 1, to the boot CPU, disabled
-  // until it enables them (HF_INTERRUPT_ENABLE).
-  for (unsigned i = 0; i < m.device_region_count; ++i)
-    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k) {
-      const uint32_t attr = m.device_regions[i].interrupts[k][1];
-      arch::gicv3::configure_secure_spi(m.device_regions[i].interrupts[k][0], static_cast<uint8_t>(attr),
-                                        (attr & kIntAttrLevel) != 0, arch::mpidr());
-    }
+  arch::spmc_boot::configure_partition_interrupts(m);
   HostedPartition& h = hosted.next();
   const uint64_t asid = hosted.count() + 1;
   h.ctx = SpContext{};

@@ -27,15 +27,18 @@ constexpr uint64_t kVstcr = kS2Common;
 constexpr uint64_t kSpsrEl1h = 0x3C5;
 constexpr uint64_t kSctlrEl1Reset = 0x30D00800;
 // ESR_EL2 exception classes.
-constexpr uint64_t kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcInstAbortLow = 0x20, kEcDataAbortLow = 0x24;
+constexpr uint64_t kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18, kEcInstAbortLow = 0x20,
+                   kEcDataAbortLow = 0x24;
 // ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
 // (ns-interrupts-action queued): in Secure state the normal world's
 // priorities read as 0x80 and above, so a mask of 0x80 holds them back
 // and lets secure ones through.
 constexpr uint64_t kPmrSecureOnly = 0x80, kPmrAll = 0xFF;
 
-// The vCPU whose EL1 registers each CPU holds (saved at every exit; a
-// migrating UP vCPU may next run on another CPU).
+// The vCPU whose EL1 registers each CPU holds. A UP vCPU's are saved at
+// every exit (it may next run on another CPU); a pinned (MP) vCPU's stay
+// live on its CPU (the monitor keeps them across world switches) and are
+// saved only when another vCPU takes the CPU.
 constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
 
 // SMCCC calls that are not FF-A's: answered here. PSCI is the SPMD's and
@@ -63,6 +66,16 @@ void HostedVms::add_next(size_t core_index, spmc::loading::Span memory) {
 void HostedVms::init_cpu() {
   TESSERA_SYSREG_WRITE(vtcr_el2, kVtcr);
   TESSERA_SYSREG_WRITE(S3_4_C2_C6_2, kVstcr);  // VSTCR_EL2
+  // MDCR_EL2: a partition's accesses to the debug registers (TDA, TDOSA,
+  // TDRA) and the performance monitors (TPM, TPMCR) trap here: neither
+  // world switch keeps them apart, so a partition could otherwise set
+  // breakpoints or counters that the normal world would live with. The
+  // trap stops the partition (an exception the SPMC does not serve).
+  // HPMN: every counter stays EL1's to count with (as the CPU reports).
+  uint64_t mdcr = (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11);
+  const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
+  if (pmuver != 0 && pmuver != 0xF) mdcr |= (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
+  TESSERA_SYSREG_WRITE(mdcr_el2, mdcr);
   arch::isb();
   const unsigned cpu = arch::cpu_index();
   if (cpu < plat::kMaxCpus) g_loaded[cpu] = nullptr;
@@ -100,6 +113,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
         v.el1 = El1Regs{};
         v.el1.sctlr_el1 = kSctlrEl1Reset;
         v.regs.spsr = kSpsrEl1h;
+        v.pinned = p.mp();
         if (vcpu == 0) {
           v.regs.elr = vm->entry;
           for (unsigned i = 0; i < 4; ++i) v.regs.x[i] = vm->boot_x[i];
@@ -108,7 +122,9 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
           v.regs.x[0] = vcpu;
         }
         v.started = true;
-        g_loaded[cpu] = nullptr;
+        // Whatever this CPU holds of its earlier life goes; another
+        // vCPU's registers live here are kept (saved below).
+        if (g_loaded[cpu] == &v) g_loaded[cpu] = nullptr;
       }
     }
     // Its VM's translation and identity on this CPU, its EL1 registers.
@@ -117,6 +133,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
     TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
     if (g_loaded[cpu] != &v) {
+      if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
       sel2_restore_el1(&v.el1);
       // A UP vCPU migrates: a CPU it ran on before holds stale copies now.
       for (Vcpu*& l : g_loaded)
@@ -129,7 +146,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     unlock_core();
     const Exit exit = sel2_vcpu_run(&v.regs);
     lock_core();
-    sel2_save_el1(&v.el1);
+    if (!v.pinned) sel2_save_el1(&v.el1);
     g_loaded[cpu] = &v;
     TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrAll);
     outcome = on_exit(index, *vm, v, exit, out);
@@ -169,6 +186,10 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
     lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
                     "stopped for good",
                     id.raw(), ipa, v.regs.esr, v.regs.elr);
+  } else if (exit == Exit::sync && ec == kEcSysreg) {
+    lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): the debug registers and "
+                    "performance monitors are not a partition's; it is stopped for good",
+                    id.raw(), v.regs.esr, v.regs.elr);
   } else {
     lib::log::error("partition {:x}: exception {} ESR {:x} ELR {:x} FAR {:x} not served at S-EL2; it is stopped for "
                     "good",

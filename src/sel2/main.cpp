@@ -132,14 +132,3 @@ extern "C" [[noreturn]] void sel2_unexpected_exception(uint64_t kind, uint64_t e
   lib::log::error("unexpected exception at S-EL2: vector {} ESR {:x} ELR {:x} FAR {:x}", kind, esr, elr, far);
   lib::panic("secure hypervisor fault");
 }
-
-namespace lib {
-void panic(const char* why) {
-  // On this development platform a stopped SPMC powers the machine off
-  // (PSCI SYSTEM_OFF), so a test run ends at once with the reason.
-  lib::log::error("PANIC: {}", why);
-  ffa::Regs r{{0x84000008}};
-  arch_smc(&r);
-  for (;;) arch::wfi();
-}
-}  // namespace lib

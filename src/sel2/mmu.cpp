@@ -1,11 +1,10 @@
 #include "sel2/mmu.h"
 
+#include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
-
-extern "C" char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
 namespace sel2 {
 namespace {
@@ -26,37 +25,15 @@ void invalidate_va(uint64_t va) {
   arch::dsb_ish();
   arch::isb();
 }
-
-void map_or_panic(arch::mmu::PageTable& pt, uint64_t base, uint64_t end, Attrs a) {
-  auto s = pt.map(base, base, end - base, a);
-  if (!s) {
-    lib::log::error("S-EL2 map {:x}-{:x}: {}", base, end, arch::mmu::to_string(s.error()));
-    lib::panic("secure hypervisor translation tables");
-  }
-}
-
 }  // namespace
 
 arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   static arch::mmu::PageTable pt(g_pool, kTables, arch::mmu::Regime::el2, &invalidate_va);
-  const auto start = reinterpret_cast<uint64_t>(__image_start);
-  const auto text_end = reinterpret_cast<uint64_t>(__text_end);
-  const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
-  const auto end = reinterpret_cast<uint64_t>(__image_end);
-  map_or_panic(pt, start, text_end, Attrs{.type = MemType::normal, .exec = true});
-  map_or_panic(pt, text_end, ro_end, Attrs{.type = MemType::normal});
-  map_or_panic(pt, ro_end, end, Attrs{.type = MemType::normal, .write = true});
-  const uint64_t mpage = manifest_pa & ~(arch::mmu::kPageSize - 1);
-  map_or_panic(pt, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
-  map_or_panic(pt, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
-               Attrs{.type = MemType::device, .write = true});
-  // The GIC: distributor and every CPU's redistributor, in one 2 MiB block.
-  static_assert(plat::kGicrBase + plat::kMaxCpus * plat::kGicrFrameSize <= plat::kGicdBase + (2u << 20));
-  map_or_panic(pt, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true});
+  arch::spmc_boot::map_own_image(pt, manifest_pa);
   // Where partitions live (the hypervisor loads them: it copies images,
   // zeroes memory, writes boot information) and where their packages wait.
-  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPartitionRegionEnd,
-               Attrs{.type = MemType::normal, .write = true});
+  using arch::spmc_boot::map_or_panic;
+  map_or_panic(pt, plat::kPartitionRegionBase, plat::kPartitionRegionEnd, Attrs{.type = MemType::normal, .write = true});
   map_or_panic(pt, plat::kPackageRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal});
   g_root = pt.root_address();
   mmu_enable_this_cpu();

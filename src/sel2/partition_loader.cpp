@@ -4,6 +4,7 @@
 // region, its VM's stage-2 tables built, and the partition registered with
 // the core. Each step logs why a partition does not start.
 #include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -118,15 +119,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
                     m.description, p.info.id.raw());
     return false;
   }
-  // Its interrupts at the GIC: Secure Group 1, to the boot CPU, disabled
-  // until it enables them (HF_INTERRUPT_ENABLE). Attributes as Hafnium
-  // encodes them: priority [7:0], bit 9 level-triggered.
-  for (unsigned i = 0; i < m.device_region_count; ++i)
-    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k) {
-      const uint32_t attr = m.device_regions[i].interrupts[k][1];
-      arch::gicv3::configure_secure_spi(m.device_regions[i].interrupts[k][0], static_cast<uint8_t>(attr),
-                                        (attr & (1u << 9)) != 0, arch::mpidr());
-    }
+  arch::spmc_boot::configure_partition_interrupts(m);
   vm.entry = l.load + m.entrypoint_offset;
   for (uint64_t& x : vm.boot_x) x = 0;
   if (l.boot_info) vm.boot_x[m.boot_info_register] = l.boot_info;

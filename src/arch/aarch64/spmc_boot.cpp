@@ -1,11 +1,42 @@
 #include "arch/aarch64/spmc_boot.h"
 
 #include "arch/aarch64/conduit.h"
+#include "arch/aarch64/gicv3.h"
 #include "lib/log.h"
 #include "lib/panic.h"
+#include "arch/aarch64/sysreg.h"
 #include "plat/qemu_virt/memory_map.h"
 
+extern "C" char __image_start[], __text_end[], __rodata_end[], __image_end[];
+
 namespace arch::spmc_boot {
+
+using arch::mmu::Attrs;
+using arch::mmu::MemType;
+
+void map_or_panic(arch::mmu::PageTable& tables, uint64_t base, uint64_t end, Attrs attrs) {
+  auto s = tables.map(base, base, end - base, attrs);
+  if (!s) {
+    lib::log::error("SPMC map {:x}-{:x}: {}", base, end, arch::mmu::to_string(s.error()));
+    lib::panic("SPMC translation tables");
+  }
+}
+
+void map_own_image(arch::mmu::PageTable& tables, uint64_t manifest_pa) {
+  const auto start = reinterpret_cast<uint64_t>(__image_start);
+  const auto text_end = reinterpret_cast<uint64_t>(__text_end);
+  const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
+  const auto end = reinterpret_cast<uint64_t>(__image_end);
+  map_or_panic(tables, start, text_end, Attrs{.type = MemType::normal, .exec = true});
+  map_or_panic(tables, text_end, ro_end, Attrs{.type = MemType::normal});
+  map_or_panic(tables, ro_end, end, Attrs{.type = MemType::normal, .write = true});
+  const uint64_t mpage = manifest_pa & ~(arch::mmu::kPageSize - 1);
+  map_or_panic(tables, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
+  map_or_panic(tables, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
+               Attrs{.type = MemType::device, .write = true});
+  static_assert(plat::kGicrBase + plat::kMaxCpus * plat::kGicrFrameSize <= plat::kGicdBase + (2u << 20));
+  map_or_panic(tables, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true});
+}
 
 void fail(const char* what) {
   lib::log::error("{}", what);
@@ -36,6 +67,16 @@ void read_manifest(uint64_t manifest_pa, uint64_t image_start, ffa::CoreManifest
   }
 }
 
+void configure_partition_interrupts(const ffa::PartitionManifest& m) {
+  constexpr uint32_t kLevel = 1u << 9;
+  for (unsigned i = 0; i < m.device_region_count; ++i)
+    for (unsigned k = 0; k < m.device_regions[i].interrupt_count; ++k) {
+      const uint32_t attr = m.device_regions[i].interrupts[k][1];
+      arch::gicv3::configure_secure_spi(m.device_regions[i].interrupts[k][0], static_cast<uint8_t>(attr),
+                                        (attr & kLevel) != 0, arch::mpidr());
+    }
+}
+
 void agree_with_spmd(const ffa::CoreManifest& m) {
   ffa::Regs v{{ffa::raw(ffa::Func::version), m.version.word()}};
   arch_smc(&v);
@@ -48,3 +89,16 @@ void agree_with_spmd(const ffa::CoreManifest& m) {
 }
 
 }  // namespace arch::spmc_boot
+
+namespace lib {
+// Both SPMC images below EL3 (the trusted OS, the secure hypervisor) stop
+// the same way: on this development platform a stopped SPMC powers the
+// machine off (PSCI SYSTEM_OFF), so a test run ends at once with the
+// reason on the console.
+void panic(const char* why) {
+  lib::log::error("PANIC: {}", why);
+  ffa::Regs r{{0x84000008}};
+  arch_smc(&r);
+  for (;;) arch::wfi();
+}
+}  // namespace lib

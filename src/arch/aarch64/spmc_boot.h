@@ -1,12 +1,15 @@
 // What every SPMC image below EL3 does at cold boot, whatever its
 // exception level (the trusted OS at S-EL1, the secure hypervisor at
-// S-EL2): read and check its manifest, agree with the SPMD, and tell the
-// SPMD when it cannot start.
+// S-EL2): read and check its manifest, map itself, agree with the SPMD,
+// and tell the SPMD when it cannot start. (spmc_boot.cpp also defines
+// lib::panic for both images: PSCI SYSTEM_OFF.)
 #pragma once
 
 #include <cstdint>
 
+#include "arch/aarch64/pgtable.h"
 #include "ffa/core_manifest.h"
+#include "ffa/partition_manifest.h"
 
 namespace arch::spmc_boot {
 
@@ -15,6 +18,24 @@ namespace arch::spmc_boot {
 // address the image is linked at (`image_start`), normal-world memory
 // clear of secure RAM. Refuses (fail) otherwise, naming the property.
 void read_manifest(uint64_t manifest_pa, uint64_t image_start, ffa::CoreManifest& out);
+
+// Maps [base, end) at VA = PA in the SPMC's own tables, or panics with the
+// range and the reason (the SPMC cannot run without its own mappings).
+void map_or_panic(arch::mmu::PageTable& tables, uint64_t base, uint64_t end, arch::mmu::Attrs attrs);
+// What every SPMC image maps for itself, VA = PA: its code (read-only,
+// executable), its constants (read-only), its data, BSS and stacks
+// (read-write; the linker script's __image_start, __text_end,
+// __rodata_end, __image_end), its manifest's page (read-only), the secure
+// console and the GIC (distributor and every redistributor, one 2 MiB
+// block that holds nothing else).
+void map_own_image(arch::mmu::PageTable& tables, uint64_t manifest_pa);
+
+// A partition's interrupts (its device regions') at the GIC: Secure Group
+// 1, routed to the boot CPU, disabled until the partition enables them
+// (HF_INTERRUPT_ENABLE). Their attributes as Hafnium encodes them:
+// priority [7:0], bit 9 level-triggered. The loader has checked them
+// (spmc/partition_plan.h).
+void configure_partition_interrupts(const ffa::PartitionManifest& m);
 
 // The SPMD and this SPMC agree before the SPMC serves anyone: the same
 // FF-A major version, and the SPMD knows it by its manifest's spmc_id.

@@ -12,11 +12,11 @@ using harness::call;
 using harness::error_code;
 
 namespace {
-constexpr uint16_t kMp = 0x8010, kUp = 0x8011;
+constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6;
 constexpr int32_t kAborted = -8;
 // Where mp-c's data lies (its memory region, load address + 0x10000).
 constexpr uint64_t kMpData = 0x0e510000;
@@ -168,6 +168,16 @@ PART(a_spinning_context_stalls_no_other_cpu) {
                     2 * kCalls, shown ? "answered before" : "answered after");
   }
   EXPECT_TRUE(shown);
+}
+
+// up-c2 does not survive it: neither world switch keeps the performance
+// monitors or the debug registers apart, so the SPMC traps them
+// (MDCR_EL2) and stops a partition that touches them.
+PART(debug_and_pmu_registers_are_not_the_partitions) {
+  ASSERT_TRUE(answered(request(kUp2, kEcho)));
+  EXPECT_EQ(error_code(request(kUp2, kPmu)), kAborted);
+  EXPECT_EQ(error_code(request(kUp2, kEcho)), kAborted);
+  EXPECT_TRUE(answered(request(kMp, kEcho)));
 }
 
 // Last: up-c does not survive it.
