@@ -20,6 +20,13 @@
  *            PSCI: the SPMC answers NOT_SUPPORTED).
  *   6 PMU:   x4 = PMCR_EL0 (the SPMC traps the performance monitors and
  *            the debug registers: the partition is stopped instead).
+ *   7 BORROW: retrieves the normal world's transaction x4 (FFA_MEM_
+ *            RETRIEVE_REQ through its TX buffer), writes x5's low byte at
+ *            the start of every page it got and the page's index after it,
+ *            reads them back, relinquishes it; x4 = pages touched, x5 = 0
+ *            or the FF-A error of the step that failed, x6 = the pages
+ *            the retrieve response counted. One at a time: the RX/TX pair
+ *            is the partition's, not a context's.
  * Anything else: x3 = 0xFFFFFFFF.
  */
 #include <stdint.h>
@@ -27,6 +34,10 @@
 #include "ffa_call.h"
 
 extern char tables[];  /* two 4 KiB tables (mp.ld): level 1 and level 2 */
+
+/* Its RX/TX pair, in its memory region, mapped with FFA_RXTX_MAP_64. */
+static uint8_t g_tx[4096] __attribute__((aligned(4096)));
+static uint8_t g_rx[4096] __attribute__((aligned(4096)));
 
 static uint16_t g_id;
 static uint64_t g_boot_ok;
@@ -43,13 +54,16 @@ static uint32_t be32(const uint8_t* p) {
 
 /* Identity map, 39-bit VA, 4 KiB granule, starting at level 1: the 1 GiB
    at 0 through a level-2 table of 2 MiB blocks, the secure RAM that holds
-   the partitions (0x0e000000-0x0f000000) as Normal write-back memory. The
-   SPMC's stage 2 decides which of it is really this partition's. */
+   the partitions (0x0e000000-0x0f000000) as Normal write-back memory; the
+   normal world's DRAM (1 GiB at 0x40000000, QEMU -m 1G) as non-secure
+   Normal memory (NS bit), for what the normal world shares. The SPMC's
+   stage 2 decides which of it is really this partition's. */
 static void build_tables(void) {
   uint64_t* l1 = (uint64_t*)tables;
   uint64_t* l2 = (uint64_t*)(tables + 4096);
   for (int i = 0; i < 512; ++i) l1[i] = l2[i] = 0;
   l1[0] = (uint64_t)l2 | 3; /* table */
+  l1[1] = 0x40000000u | (1u << 10) | (3u << 8) | (1u << 5) /* NS */ | 1;
   for (uint64_t pa = 0x0e000000; pa < 0x0f000000; pa += 0x200000)
     l2[pa >> 21] = pa | (1u << 10) /* AF */ | (3u << 8) /* inner shareable */ | (0u << 2) /* MAIR 0 */ | 1;
 }
@@ -78,6 +92,78 @@ static uint64_t spin(uint64_t n) {
   uint64_t i = 0;
   while (i < n) __asm__ volatile("add %0, %0, #1" : "+r"(i));
   return i;
+}
+
+static void put(uint8_t* p, unsigned off, uint64_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) p[off + i] = (uint8_t)(v >> (8 * i));
+}
+static uint64_t get(const uint8_t* p, unsigned off, unsigned n) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; ++i) v |= (uint64_t)p[off + i] << (8 * i);
+  return v;
+}
+
+/* Writes `pattern` and the page's index at the start of each page of the
+   constituents in rx[from, to) that start at or after `first` (the
+   composite's first constituent); returns how many pages it touched and
+   read back right. */
+static uint64_t touch(unsigned from, unsigned to, unsigned first, uint8_t pattern, uint64_t* index) {
+  uint64_t good = 0;
+  for (unsigned at = from > first ? from : first; at + 16 <= to; at += 16) {
+    const uint64_t address = get(g_rx, at - from, 8);
+    const uint64_t pages = get(g_rx, at - from + 8, 4);
+    for (uint64_t p = 0; p < pages; ++p, ++*index) {
+      volatile uint64_t* page = (volatile uint64_t*)(address + p * 4096);
+      page[0] = pattern;
+      page[1] = *index;
+      good += page[0] == pattern && page[1] == *index;
+    }
+  }
+  return good;
+}
+
+/* Command 7: retrieve, touch, relinquish (FF-A v1.2 descriptors). */
+static void borrow(uint64_t handle, uint8_t pattern, struct ffa_args* r) {
+  for (int i = 0; i < 80; ++i) g_tx[i] = 0;
+  put(g_tx, 0, 0, 2);              /* sender: the normal world */
+  put(g_tx, 2, 0, 2);              /* memory attributes: as the lender gave them */
+  put(g_tx, 4, 1u << 10, 4);       /* flags: this borrower alone */
+  put(g_tx, 8, handle, 8);
+  put(g_tx, 24, 32, 4);            /* access descriptor size (v1.2) */
+  put(g_tx, 28, 1, 4);             /* one: us */
+  put(g_tx, 32, 48, 4);            /* at 48 */
+  put(g_tx, 48, g_id, 2);
+  struct ffa_args a = ffa_hvc((struct ffa_args){{FFA_MEM_RETRIEVE_REQ_64, 80, 80, 0, 0, 0, 0, 0}});
+  if ((uint32_t)a.x[0] != FFA_MEM_RETRIEVE_RESP) {
+    r->x[5] = a.x[2] & 0xFFFFFFFFu;
+    return;
+  }
+  const uint32_t total = (uint32_t)a.x[1];
+  uint32_t received = (uint32_t)a.x[2];
+  const unsigned access = (unsigned)get(g_rx, 32, 4);
+  const unsigned composite = (unsigned)get(g_rx, access + 4, 4);
+  r->x[6] = get(g_rx, composite, 4);
+  const unsigned first = composite + 16;
+  uint64_t index = 0, good = touch(0, received, first, pattern, &index);
+  ffa_hvc((struct ffa_args){{FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0}});
+  while (received < total) {
+    a = ffa_hvc((struct ffa_args){{FFA_MEM_FRAG_RX, handle & 0xFFFFFFFFu, handle >> 32, received, 0, 0, 0, 0}});
+    if ((uint32_t)a.x[0] != FFA_MEM_FRAG_TX) {
+      r->x[5] = a.x[2] & 0xFFFFFFFFu;
+      return;
+    }
+    const uint32_t length = (uint32_t)a.x[3];
+    good += touch(received, received + length, first, pattern, &index);
+    received += length;
+    ffa_hvc((struct ffa_args){{FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0}});
+  }
+  r->x[4] = good;
+  for (int i = 0; i < 24; ++i) g_tx[i] = 0;
+  put(g_tx, 0, handle, 8);
+  put(g_tx, 12, 1, 4);  /* one endpoint: us */
+  put(g_tx, 16, g_id, 2);
+  a = ffa_hvc((struct ffa_args){{FFA_MEM_RELINQUISH, 0, 0, 0, 0, 0, 0, 0}});
+  if ((uint32_t)a.x[0] != FFA_SUCCESS_32) r->x[5] = a.x[2] & 0xFFFFFFFFu;
 }
 
 static struct ffa_args answer(const struct ffa_args* req) {
@@ -112,6 +198,9 @@ static struct ffa_args answer(const struct ffa_args* req) {
       break;
     case 6:
       __asm__ volatile("mrs %0, pmcr_el0" : "=r"(r.x[4]));
+      break;
+    case 7:
+      borrow(req->x[4], (uint8_t)req->x[5], &r);
       break;
     default:
       r.x[3] = 0xFFFFFFFFu;
@@ -151,6 +240,10 @@ void partition_main(uint64_t boot_info) {
   }
   ffa_hvc((struct ffa_args){{FFA_VERSION, 0x10002, 0, 0, 0, 0, 0, 0}});
   g_id = (uint16_t)ffa_hvc((struct ffa_args){{FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0}}).x[2];
+  /* Its RX/TX pair, for memory transactions (one page each). */
+  const struct ffa_args map =
+      ffa_hvc((struct ffa_args){{FFA_RXTX_MAP_64, (uint64_t)g_tx, (uint64_t)g_rx, 1, 0, 0, 0, 0}});
+  if (map.x[0] != FFA_SUCCESS_32) ffa_log("FFA_RXTX_MAP refused\n");
   const struct ffa_args reg =
       ffa_hvc((struct ffa_args){{FFA_SECONDARY_EP_REGISTER_64, (uint64_t)&secondary_entry, 0, 0, 0, 0, 0, 0}});
   /* (A UP instance of this code is told its one context needs none.) */

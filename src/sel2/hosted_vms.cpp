@@ -81,6 +81,58 @@ void HostedVms::init_cpu() {
   if (cpu < plat::kMaxCpus) g_loaded[cpu] = nullptr;
 }
 
+HostedVm* HostedVms::by_id(ffa::EndpointId id) {
+  for (unsigned i = 0; i < count_; ++i)
+    if (records_[i].id == id) return &records_[i];
+  return nullptr;
+}
+
+void invalidate_vm(const HostedVm& vm) {
+  const uint64_t vttbr = TESSERA_SYSREG_READ(vttbr_el2);
+  TESSERA_SYSREG_WRITE(vttbr_el2, vm.ns_s2->root_address() | (uint64_t{vm.vmid} << 48));
+  arch::isb();
+  arch::dsb_ishst();
+  __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+  arch::dsb_ish();
+  TESSERA_SYSREG_WRITE(vttbr_el2, vttbr);
+  arch::isb();
+}
+
+ffa::Status HostedVms::map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) {
+  HostedVm* vm = by_id(id);
+  if (!vm || pages == 0) return ffa::Error::invalid_parameters;
+  arch::mmu::PageTable& s2 = ns ? *vm->ns_s2 : *vm->secure_s2;
+  auto s = s2.map(pa, pa, uint64_t{pages} * spmc::kPageSize,
+                  arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = writable});
+  if (!s) return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;
+  // New entries only (nothing was mapped there): the walks see them once
+  // the writes are visible.
+  arch::dsb_ishst();
+  return {};
+}
+
+void HostedVms::unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  HostedVm* vm = by_id(id);
+  if (!vm) return;
+  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
+  // Normal-world memory is in its non-secure IPA space, another
+  // partition's in its secure one: wherever the first page is.
+  arch::mmu::PageTable& s2 = vm->ns_s2->lookup(pa) ? *vm->ns_s2 : *vm->secure_s2;
+  if (!s2.unmap(pa, size)) lib::log::error("partition {:x}: stage-2 unmap {:x} (+{}) failed", id.raw(), pa, pages);
+  invalidate_vm(*vm);
+  s2.release_empty_tables(pa, size);
+  invalidate_vm(*vm);
+}
+
+ffa::Result<uint8_t*> HostedVms::buffer_pages(ffa::EndpointId id, uint64_t ipa, uint32_t pages) {
+  HostedVm* vm = by_id(id);
+  if (!vm || pages == 0) return ffa::Error::invalid_parameters;
+  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
+  for (unsigned i = 0; i < vm->region_count; ++i)
+    if (spmc::loading::inside(vm->regions[i], ipa, size)) return reinterpret_cast<uint8_t*>(ipa);  // VA = PA
+  return ffa::Error::invalid_parameters;
+}
+
 void HostedVms::cpu_going_off(unsigned cpu) {
   if (cpu < plat::kMaxCpus) boot_pending_[cpu] = true;
   for (unsigned i = 0; i < count_; ++i) {

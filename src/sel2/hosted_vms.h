@@ -12,6 +12,7 @@
 #include <span>
 
 #include "arch/aarch64/pgtable.h"
+#include "ffa/partition_manifest.h"
 #include "ffa/regs.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "sel2/vcpu.h"
@@ -28,9 +29,14 @@ struct Vcpu {
 };
 
 struct HostedVm {
+  static constexpr unsigned kMaxRegions = ffa::PartitionManifest::kMaxMemoryRegions;
   uint16_t vmid;
   size_t core_index;
+  ffa::EndpointId id;
   std::optional<arch::mmu::PageTable> secure_s2, ns_s2;
+  // Its declared memory regions (where it may place its RX/TX pair).
+  spmc::loading::Span regions[kMaxRegions];
+  unsigned region_count;
   uint64_t entry;      // load address + entrypoint-offset
   uint64_t boot_x[4];  // x0-x3 at the first entry of vCPU 0 (boot information)
   Vcpu vcpus[spmc::Partition::kMaxContexts];
@@ -69,6 +75,16 @@ class HostedVms {
     if (cpu < plat::kMaxCpus) boot_pending_[cpu] = false;
   }
 
+  // Memory shared with partition `id` (the placement's hooks,
+  // spmc/placement.h): mapped into its stage 2 at IPA = PA, normal-world
+  // memory in its non-secure IPA space, another partition's in its secure
+  // one; never executable. Unmapping invalidates the VM's TLB entries.
+  ffa::Status map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns);
+  void unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+  // FFA_RXTX_MAP from partition `id`: [ipa, ipa + pages) inside one of its
+  // declared memory regions; where the SPMC reaches it (VA = PA).
+  ffa::Result<uint8_t*> buffer_pages(ffa::EndpointId id, uint64_t ipa, uint32_t pages);
+
   // Carries out run_partition and resume_partition outcomes until the core
   // says where the answer goes (reply_to_caller) or that boot is over
   // (boot_done). Called with the core's lock held; lets go of it while a
@@ -77,6 +93,7 @@ class HostedVms {
 
  private:
   HostedVm* by_core_index(size_t core_index) { return by_core_index_[core_index]; }
+  HostedVm* by_id(ffa::EndpointId id);
   // What a vCPU's exit asks of the core (or answers at once: SMCCC and
   // PSCI calls, which are not FF-A's).
   spmc::Outcome on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit, ffa::Regs& out);
@@ -88,6 +105,10 @@ class HostedVms {
   HostedVm* by_core_index_[spmc::kMaxPartitions] = {};
   volatile bool boot_pending_[plat::kMaxCpus] = {};
 };
+
+// After a VM's stage-2 entries changed (unmapped or made narrower): its
+// TLB entries, stage 1 and stage 2, on every CPU.
+void invalidate_vm(const HostedVm& vm);
 
 // Loads every partition the SPMC manifest names (their packages staged by
 // the monitor); each one refused is logged and left out. Returns how many

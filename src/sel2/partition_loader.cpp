@@ -20,10 +20,12 @@ using namespace spmc::loading;
 using arch::mmu::Attrs;
 using arch::mmu::MemType;
 
-// Stage-2 tables: each VM takes kTablesPerVm for its secure IPA space and
-// one (its root, empty) for its non-secure one. Zeroed when handed out.
-constexpr size_t kTablesPerVm = 8;
-[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[HostedVms::kMax][kTablesPerVm + 1];
+// Stage-2 tables: each VM takes kTablesPerSpace for its secure IPA space
+// (its own memory) and as many for its non-secure one (memory the normal
+// world shares with it; tables an unmap empties go back). Zeroed when
+// handed out.
+constexpr size_t kTablesPerSpace = 8;
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[HostedVms::kMax][2][kTablesPerSpace];
 
 // S-EL1 partitions in the partition region; the SPMC's console and the
 // power GPIO kept.
@@ -32,17 +34,6 @@ PlacementLimits limits() {
                          Span{plat::kPartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
                          Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
                          {plat::kSecureUartBase, plat::kSecureGpioBase}};
-}
-
-// Stage-2 TLB maintenance is done once per VM, after its tables are built
-// (sel2 never changes them while the VM runs yet).
-void invalidate_vm(const HostedVm& vm) {
-  TESSERA_SYSREG_WRITE(vttbr_el2, vm.ns_s2->root_address() | (uint64_t{vm.vmid} << 48));
-  arch::isb();
-  arch::dsb_ishst();
-  __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
-  arch::dsb_ish();
-  arch::isb();
 }
 
 // The VM's secure IPA space: IPA = PA for everything it owns. Its image
@@ -106,8 +97,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   HostedVm& vm = vms.next();
   const unsigned slot = vms.count();
   vm.vmid = static_cast<uint16_t>(slot + 1);
-  vm.secure_s2.emplace(g_s2_pool[slot], kTablesPerVm, arch::mmu::Regime::stage2);
-  vm.ns_s2.emplace(&g_s2_pool[slot][kTablesPerVm], 1, arch::mmu::Regime::stage2);
+  vm.secure_s2.emplace(g_s2_pool[slot][0], kTablesPerSpace, arch::mmu::Regime::stage2);
+  vm.ns_s2.emplace(g_s2_pool[slot][1], kTablesPerSpace, arch::mmu::Regime::stage2);
   if (!map_vm(m, l, *vm.secure_s2)) return false;
   invalidate_vm(vm);
 
@@ -120,6 +111,12 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
     return false;
   }
   arch::spmc_boot::configure_partition_interrupts(m);
+  vm.id = p.info.id;
+  vm.region_count = 0;
+  for (unsigned i = 0; i < m.memory_region_count; ++i) {
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    vm.regions[vm.region_count++] = Span{region_base(m, r), region_base(m, r) + uint64_t{r.pages} * kPartitionPage};
+  }
   vm.entry = l.load + m.entrypoint_offset;
   for (uint64_t& x : vm.boot_x) x = 0;
   if (l.boot_info) vm.boot_x[m.boot_info_register] = l.boot_info;

@@ -39,4 +39,20 @@ bool Sel2Placement::cpu_going_off() {
   return true;
 }
 
+// Memory sharing and partitions' RX/TX pairs: their VMs (hosted_vms.h).
+ffa::Status Sel2Placement::partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable,
+                                                bool ns) {
+  if (!vms_) return ffa::Error::invalid_parameters;
+  return vms_->map_shared(id, pa, pages, writable, ns);
+}
+
+void Sel2Placement::partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (vms_) vms_->unmap_shared(id, pa, pages);
+}
+
+ffa::Result<uint8_t*> Sel2Placement::partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) {
+  if (!vms_) return ffa::Error::invalid_parameters;
+  return vms_->buffer_pages(id, va, pages);
+}
+
 }  // namespace sel2

@@ -11,9 +11,25 @@ namespace {
 
 constexpr unsigned kIterations = kBenchIterations;
 
-// FFA_MEM_SHARE (`pages` contiguous pages, to echo) + echo's retrieve,
-// read and relinquish + FFA_MEM_RECLAIM, per cycle.
-void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, unsigned iterations) {
+// How a borrower takes a transaction, touches it and gives it back, on a
+// direct request: true when it did.
+using Borrow = bool (*)(uint64_t handle, uint32_t pages);
+// The echo partition (S-EL0): retrieve, read, relinquish.
+bool echo_borrows(uint64_t handle, uint32_t) {
+  return raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0).x[3] ==
+         ffa::raw(ffa::Func::mem_retrieve_resp);
+}
+// mp-c (S-EL1, under the S-EL2 SPMC): retrieve, write and read every
+// page through its stage 2, relinquish.
+bool mp_c_borrows(uint64_t handle, uint32_t pages) {
+  const ffa::Regs r = raw_call(ffa::Func::msg_send_direct_req_64, 0x8010, 0, 7, handle, 0xA5);
+  return r.x[4] == pages && r.x[5] == 0;
+}
+
+// FFA_MEM_SHARE (`pages` contiguous pages, to `receiver`) + its
+// `borrow` + FFA_MEM_RECLAIM, per cycle.
+void measure_share_cycle(const char* name, uint16_t receiver, Borrow borrow, uint64_t address, uint32_t pages,
+                         unsigned iterations) {
   uint8_t* tx = buffers().tx;
   auto put = [&](unsigned off, uint64_t v, unsigned n) {
     for (unsigned i = 0; i < n; ++i) tx[off + i] = static_cast<uint8_t>(v >> (8 * i));
@@ -25,7 +41,7 @@ void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, uns
     put(24, 32, 4);
     put(28, 1, 4);
     put(32, 48, 4);
-    put(48, 0x8001, 2);
+    put(48, receiver, 2);
     put(50, 2, 1);  // read-write; instruction access is the SPMC's to give (NX), not the lender's
     put(52, 80, 4);
     put(80, pages, 4);
@@ -35,8 +51,7 @@ void measure_share_cycle(const char* name, uint64_t address, uint32_t pages, uns
     ffa::Regs r = raw_call(ffa::Func::mem_share_64, 112, 112);
     const uint64_t handle = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
     ok = ok && ffa::is_success(r);
-    ok = ok && raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 0x52455452, handle, 0).x[3] ==
-                   ffa::raw(ffa::Func::mem_retrieve_resp);
+    ok = ok && borrow(handle, pages);
     ok = ok && ffa::is_success(raw_call(ffa::Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32));
   };
   const uint64_t cost = measure(cycle, iterations);
@@ -156,6 +171,15 @@ void sel1_partition_benchmarks() {
          measure([] { raw_call(ffa::Func::msg_send_direct_req_64, kMpC, 0, 0 /* ECHO */, 1, 2, 3, 4); }));
   report("direct_req_sel1_partition_32",
          measure([] { raw_call(ffa::Func::msg_send_direct_req_32, kMpC, 0, 0 /* ECHO */, 1, 2, 3, 4); }));
+  // Stage-2 sharing: mp-c retrieves, writes and reads each page, and
+  // relinquishes (0x70000000: normal-world memory nothing else uses).
+  if (!ensure_rxtx_mapped()) return;
+  measure_share_cycle("stage2_share_retrieve_relinquish_reclaim_1page", kMpC, mp_c_borrows, 0x70000000, 1,
+                      kIterations / 4);
+  measure_share_cycle("stage2_share_retrieve_relinquish_reclaim_16pages", kMpC, mp_c_borrows, 0x70000000, 16,
+                      kIterations / 8);
+  measure_share_cycle("stage2_share_retrieve_relinquish_reclaim_256pages", kMpC, mp_c_borrows, 0x70000000, 256,
+                      kIterations / 40);
 }
 
 // The suite's endpoints: the trusted OS, the S-EL0 partitions.
@@ -195,10 +219,12 @@ void suite_benchmarks() {
     // else uses).
     if (ensure_rxtx_mapped()) {
       alignas(4096) static uint64_t page[512];
-      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_1page", reinterpret_cast<uint64_t>(page), 1,
-                          kIterations);
-      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_16pages", 0x70000000, 16, kIterations / 4);
-      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_256pages", 0x70000000, 256, kIterations / 20);
+      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_1page", 0x8001, echo_borrows,
+                          reinterpret_cast<uint64_t>(page), 1, kIterations);
+      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_16pages", 0x8001, echo_borrows, 0x70000000, 16,
+                          kIterations / 4);
+      measure_share_cycle("mem_share_retrieve_relinquish_reclaim_256pages", 0x8001, echo_borrows, 0x70000000, 256,
+                          kIterations / 20);
     }
     // The pair a caller makes: the descriptors into RX, then RX back.
     report("partition_info_get_plus_rx_release", measure([] {

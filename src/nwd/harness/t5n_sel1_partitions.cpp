@@ -4,6 +4,7 @@
 // where they are not hosted these tests are skipped (test.h, Needs).
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/mem_descriptor.h"
 #include "nwd/harness/smp.h"
 #include "nwd/harness/test.h"
 
@@ -16,7 +17,10 @@ constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7;
+// Normal-world pages the tests share (nothing else of the harness uses
+// them): three, every other page from here.
+constexpr uint64_t kShared = 0x70400000;
 constexpr int32_t kAborted = -8;
 // Where mp-c's data lies (its memory region, load address + 0x10000).
 constexpr uint64_t kMpData = 0x0e510000;
@@ -168,6 +172,40 @@ PART(a_spinning_context_stalls_no_other_cpu) {
                     2 * kCalls, shown ? "answered before" : "answered after");
   }
   EXPECT_TRUE(shown);
+}
+
+// Memory the normal world shares maps into mp-c's stage 2 (its
+// non-secure IPA space) when it retrieves it, and out again when it
+// relinquishes: it writes each page, the normal world reads what it wrote
+// once it has reclaimed them.
+PART(borrow_normal_world_memory_through_stage_2) {
+  ASSERT_TRUE(harness::ensure_rxtx_mapped());
+  volatile uint64_t* page[3];
+  for (unsigned i = 0; i < 3; ++i) {
+    page[i] = reinterpret_cast<volatile uint64_t*>(kShared + 0x2000ull * i);
+    page[i][0] = ~0ull;
+    page[i][1] = ~0ull;
+  }
+  const uint32_t length = harness::put_ranges(harness::buffers().tx, kMp, kShared, 3);
+  ffa::Regs r = call(Func::mem_share_64, length, length);
+  ASSERT_TRUE(ffa::is_success(r));
+  const uint64_t handle = uint64_t{r.w(2)} | uint64_t{r.w(3)} << 32;
+  // Not reclaimable while mp-c holds it; reclaimable once it let go.
+  r = request(kMp, kBorrow, handle, 0xA5);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[5], 0);  // no step failed
+  EXPECT_EQ(r.x[6], 3);  // the response's total pages
+  EXPECT_EQ(r.x[4], 3);  // every page written and read back through its stage 2
+  ASSERT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(handle), handle >> 32)));
+  for (unsigned i = 0; i < 3; ++i) {
+    EXPECT_EQ(page[i][0], 0xA5u);
+    EXPECT_EQ(page[i][1], i);
+  }
+  // A handle it was never given: the SPMC says so (mp-c answers with the
+  // error of the retrieve, INVALID_PARAMETERS).
+  r = request(kMp, kBorrow, handle, 0xA5);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(static_cast<int32_t>(r.x[5]), -2);
 }
 
 // up-c2 does not survive it: neither world switch keeps the performance
