@@ -20,6 +20,9 @@
  *            PSCI: the SPMC answers NOT_SUPPORTED).
  *   6 PMU:   x4 = PMCR_EL0 (the SPMC traps the performance monitors and
  *            the debug registers: the partition is stopped instead).
+ *   8 SVE:   enables SVE at EL1 (CPACR_EL1) and reads its vector length
+ *            (RDVL) into x4: the SPMC traps SVE (and SME, and FP/SIMD) at
+ *            S-EL2 and stops the partition instead.
  *   7 BORROW: retrieves the normal world's transaction x4 (FFA_MEM_
  *            RETRIEVE_REQ through its TX buffer), writes x5's low byte at
  *            the start of every page it got and the page's index after it,
@@ -201,6 +204,21 @@ static struct ffa_args answer(const struct ffa_args* req) {
       break;
     case 7:
       borrow(req->x[4], (uint8_t)req->x[5], &r);
+      break;
+    case 8:
+      /* SVE and FP/SIMD enabled at EL1 (CPACR_EL1.ZEN, FPEN): only the
+         SPMC's own traps stand between RDVL and the hardware. */
+      __asm__ volatile(
+          "mrs x9, cpacr_el1\n"
+          "orr x9, x9, #(3 << 16)\n"
+          "orr x9, x9, #(3 << 20)\n"
+          "msr cpacr_el1, x9\n"
+          "isb\n"
+          ".arch_extension sve\n"
+          "rdvl %0, #1\n"
+          : "=r"(r.x[4])
+          :
+          : "x9");
       break;
     default:
       r.x[3] = 0xFFFFFFFFu;

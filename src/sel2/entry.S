@@ -14,9 +14,11 @@ _start:
     // no interrupt routing: nothing runs below us yet.
     mov     x1, #(1 << 31)
     msr     hcr_el2, x1
-    // CPTR_EL2 (E2H = 0): its RES1 bits and TFP: FP/SIMD traps, as this
-    // code is built general-registers-only.
-    mov     x1, #0x36FF
+    // CPTR_EL2 (E2H = 0): its RES1 bits, TFP (FP/SIMD trap: this code is
+    // built general-registers-only, and partitions get no FP/SIMD yet), TZ
+    // and TSM (SVE and SME trap here, for partitions too: the monitor
+    // would stop the machine for them).
+    mov     x1, #0x37FF
     msr     cptr_el2, x1
     isb
     // 8 KiB of stack per CPU, from the top.

@@ -27,8 +27,8 @@ constexpr uint64_t kVstcr = kS2Common;
 constexpr uint64_t kSpsrEl1h = 0x3C5;
 constexpr uint64_t kSctlrEl1Reset = 0x30D00800;
 // ESR_EL2 exception classes.
-constexpr uint64_t kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18, kEcInstAbortLow = 0x20,
-                   kEcDataAbortLow = 0x24;
+constexpr uint64_t kEcFp = 0x07, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18, kEcSve = 0x19,
+                   kEcInstAbortLow = 0x20, kEcDataAbortLow = 0x24, kEcSme = 0x1D;
 // ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
 // (ns-interrupts-action queued): in Secure state the normal world's
 // priorities read as 0x80 and above, so a mask of 0x80 holds them back
@@ -238,6 +238,10 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
     lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
                     "stopped for good",
                     id.raw(), ipa, v.regs.esr, v.regs.elr);
+  } else if (exit == Exit::sync && (ec == kEcFp || ec == kEcSve || ec == kEcSme)) {
+    lib::log::error("partition {:x}: FP/SIMD, SVE or SME instruction trapped (ESR {:x}, ELR {:x}): S-EL1 "
+                    "partitions have none yet (build them general-registers-only); it is stopped for good",
+                    id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
     lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): the debug registers and "
                     "performance monitors are not a partition's; it is stopped for good",

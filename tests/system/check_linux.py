@@ -138,13 +138,13 @@ def judge(output, abi="ffa"):
 
 
 # --secure-world no-trusted-os (sel2-spmc today): an SPMC at S-EL2 that
-# hosts S-EL1 partitions (mp-c, up-c, up-c2) but no trusted OS yet. Linux, at
+# hosts S-EL1 partitions (mp-c and its UP instances) but no trusted OS yet. Linux, at
 # NS-EL2 in VHE mode, negotiates FF-A and finds the partitions, brings up
 # every CPU (each boots the SPMC and mp-c's context there on its way,
 # PSCI CPU_ON) and powers off; the OP-TEE driver has nothing to bind to.
 BARE_REQUIRED = [
     "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
-    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 3 S-EL1 partition(s)",
+    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 4 S-EL1 partition(s)",
     "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
     "[S-EL2] CPU 3 ready",
     "ARM FF-A: Firmware version 1.2 found",

@@ -13,11 +13,11 @@ using harness::call;
 using harness::error_code;
 
 namespace {
-constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012;
+constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
@@ -215,6 +215,16 @@ PART(debug_and_pmu_registers_are_not_the_partitions) {
   ASSERT_TRUE(answered(request(kUp2, kEcho)));
   EXPECT_EQ(error_code(request(kUp2, kPmu)), kAborted);
   EXPECT_EQ(error_code(request(kUp2, kEcho)), kAborted);
+  EXPECT_TRUE(answered(request(kMp, kEcho)));
+}
+
+// up-c3 does not survive it: SVE (like SME and FP/SIMD) is trapped at
+// S-EL2 for partitions, and the trap stops the partition. (Untrapped, the
+// instruction would trap to the monitor, which stops the machine for an
+// exception from the secure world it does not serve.)
+PART(sve_is_not_the_partitions) {
+  ASSERT_TRUE(answered(request(kUp3, kEcho)));
+  EXPECT_EQ(error_code(request(kUp3, kSve)), kAborted);
   EXPECT_TRUE(answered(request(kMp, kEcho)));
 }
 
