@@ -239,8 +239,8 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
                     "stopped for good",
                     id.raw(), ipa, v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && (ec == kEcFp || ec == kEcSve || ec == kEcSme)) {
-    lib::log::error("partition {:x}: FP/SIMD, SVE or SME instruction trapped (ESR {:x}, ELR {:x}): S-EL1 "
-                    "partitions have none yet (build them general-registers-only); it is stopped for good",
+    lib::log::error("partition {:x}: FP/SIMD, SVE or SME trapped (ESR {:x}, ELR {:x}): not for S-EL1 partitions "
+                    "yet; it is stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
     lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): the debug registers and "
