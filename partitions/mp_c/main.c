@@ -23,6 +23,10 @@
  *   8 SVE:   enables SVE at EL1 (CPACR_EL1) and reads its vector length
  *            (RDVL) into x4: the SPMC traps SVE (and SME, and FP/SIMD) at
  *            S-EL2 and stops the partition instead.
+ *   9 FP_SET: v0-v31 = x4, x4 + 1, ... (their low 64 bits), FP/SIMD used
+ *            as a partition built without -mgeneral-regs-only would.
+ *   10 FP_CHECK: x4 = 1 when v0-v31 still hold x4, x4 + 1, ... (the SPMC
+ *            keeps each vCPU's FP/SIMD registers its own).
  *   7 BORROW: retrieves the normal world's transaction x4 (FFA_MEM_
  *            RETRIEVE_REQ through its TX buffer), writes x5's low byte at
  *            the start of every page it got and the page's index after it,
@@ -86,6 +90,9 @@ static void mmu_on(void) {
       "orr x9, x9, #(1 << 2)\n"  /* C */
       "orr x9, x9, #(1 << 12)\n" /* I */
       "msr sctlr_el1, x9\n"
+      "mrs x9, cpacr_el1\n"
+      "orr x9, x9, #(3 << 20)\n" /* FPEN: FP/SIMD at EL1 and EL0 */
+      "msr cpacr_el1, x9\n"
       "isb\n" ::"r"((uint64_t)0xFF),
       "r"(tcr), "r"((uint64_t)tables)
       : "x9", "memory");
@@ -204,6 +211,26 @@ static struct ffa_args answer(const struct ffa_args* req) {
       break;
     case 7:
       borrow(req->x[4], (uint8_t)req->x[5], &r);
+      break;
+    case 9:
+      __asm__ volatile(
+          ".arch_extension fp\n .arch_extension simd\n"
+          "mov x9, %0\n"
+          ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+          "fmov d\\n, x9\n add x9, x9, #1\n"
+          ".endr\n" ::"r"(req->x[4])
+          : "x9", "memory");
+      break;
+    case 10:
+      __asm__ volatile(
+          ".arch_extension fp\n .arch_extension simd\n"
+          "mov x9, %1\n mov %0, #1\n"
+          ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+          "fmov x10, d\\n\n cmp x10, x9\n csel %0, xzr, %0, ne\n add x9, x9, #1\n"
+          ".endr\n"
+          : "=&r"(r.x[4])
+          : "r"(req->x[4])
+          : "x9", "x10", "cc");
       break;
     case 8:
       /* SVE and FP/SIMD enabled at EL1 (CPACR_EL1.ZEN, FPEN): only the

@@ -1,6 +1,7 @@
 // Save and restore the EL1/EL0 system registers of a world (El1Sysregs in
 // context.h, same order), and its FP/SIMD registers.
 #include "arch/aarch64/el1_sysregs.inc"
+#include "arch/aarch64/fp_regs.inc"
 
     .text
     .global el3_save_el1_sysregs
@@ -31,50 +32,12 @@ el3_restore_el2_sysregs:
     .arch_extension simd
     .global el3_save_fp
 el3_save_fp:
-    stp     q0, q1, [x0, #0]
-    stp     q2, q3, [x0, #32]
-    stp     q4, q5, [x0, #64]
-    stp     q6, q7, [x0, #96]
-    stp     q8, q9, [x0, #128]
-    stp     q10, q11, [x0, #160]
-    stp     q12, q13, [x0, #192]
-    stp     q14, q15, [x0, #224]
-    stp     q16, q17, [x0, #256]
-    stp     q18, q19, [x0, #288]
-    stp     q20, q21, [x0, #320]
-    stp     q22, q23, [x0, #352]
-    stp     q24, q25, [x0, #384]
-    stp     q26, q27, [x0, #416]
-    stp     q28, q29, [x0, #448]
-    stp     q30, q31, [x0, #480]
-    mrs     x9, fpsr
-    mrs     x10, fpcr
-    add     x11, x0, #512
-    stp     x9, x10, [x11]
+    save_fp_regs x0
     ret
 
     .global el3_restore_fp
 el3_restore_fp:
-    ldp     q0, q1, [x0, #0]
-    ldp     q2, q3, [x0, #32]
-    ldp     q4, q5, [x0, #64]
-    ldp     q6, q7, [x0, #96]
-    ldp     q8, q9, [x0, #128]
-    ldp     q10, q11, [x0, #160]
-    ldp     q12, q13, [x0, #192]
-    ldp     q14, q15, [x0, #224]
-    ldp     q16, q17, [x0, #256]
-    ldp     q18, q19, [x0, #288]
-    ldp     q20, q21, [x0, #320]
-    ldp     q22, q23, [x0, #352]
-    ldp     q24, q25, [x0, #384]
-    ldp     q26, q27, [x0, #416]
-    ldp     q28, q29, [x0, #448]
-    ldp     q30, q31, [x0, #480]
-    add     x11, x0, #512
-    ldp     x9, x10, [x11]
-    msr     fpsr, x9
-    msr     fpcr, x10
+    restore_fp_regs x0
     ret
 
     // SVE state of the normal world (Z0-Z31, P0-P15, FFR) at the vector

@@ -41,6 +41,15 @@ constexpr uint64_t kPmrSecureOnly = 0x80, kPmrAll = 0xFF;
 // saved only when another vCPU takes the CPU.
 constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
 
+// FP/SIMD, switched lazily between vCPUs: each CPU's FP registers (the
+// secure world's, which the monitor keeps apart from the normal world's)
+// hold this vCPU's; any other vCPU runs with FP/SIMD trapped to S-EL2
+// (CPTR_EL2.TFP) until it first uses them. SVE and SME stay trapped for
+// partitions (TZ, TSM): the SPMC does not switch them.
+constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
+constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
+constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
+
 // SMCCC calls that are not FF-A's: answered here. PSCI is the SPMD's and
 // the normal world's to drive; a partition is told NOT_SUPPORTED (FF-A
 // v1.2 section 18: partitions take part in power management through
@@ -52,6 +61,18 @@ bool is_ffa(uint32_t fid) {
 void answer_smccc(Vcpu& v, uint32_t fid) {
   constexpr uint64_t kNotSupported = static_cast<uint64_t>(-1);
   v.regs.x[0] = fid == 0x80000000u ? 0x10002 : kNotSupported;  // SMCCC_VERSION: 1.2
+}
+
+// Hands this CPU's FP/SIMD registers to `to` (null: to nobody, its
+// owner's saved): the owner's go to its record, `to`'s come from its.
+void take_fp(unsigned cpu, Vcpu* to) {
+  TESSERA_SYSREG_WRITE(cptr_el2, kCptrFpAllowed);
+  arch::isb();
+  if (g_fp_owner[cpu]) sel2_save_fp(&g_fp_owner[cpu]->fp);
+  if (to) sel2_restore_fp(&to->fp);
+  g_fp_owner[cpu] = to;
+  TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
+  arch::isb();
 }
 
 }  // namespace
@@ -177,6 +198,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
         // Whatever this CPU holds of its earlier life goes; another
         // vCPU's registers live here are kept (saved below).
         if (g_loaded[cpu] == &v) g_loaded[cpu] = nullptr;
+        if (g_fp_owner[cpu] == &v) g_fp_owner[cpu] = nullptr;
+        v.fp = FpState{};
       }
     }
     // Its VM's translation and identity on this CPU, its EL1 registers.
@@ -184,6 +207,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
     TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
+    TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
     if (g_loaded[cpu] != &v) {
       if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
       sel2_restore_el1(&v.el1);
@@ -198,8 +222,12 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     unlock_core();
     const Exit exit = sel2_vcpu_run(&v.regs);
     lock_core();
+    TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
     if (!v.pinned) sel2_save_el1(&v.el1);
     g_loaded[cpu] = &v;
+    // A UP vCPU may next run on another CPU: its FP registers go back to
+    // its record now, if it holds this CPU's.
+    if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
     TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrAll);
     outcome = on_exit(index, *vm, v, exit, out);
   }
@@ -223,6 +251,12 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
     for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
     return core.handle_sp_call(index, in, out);
   }
+  if (exit == Exit::sync && ec == kEcFp) {
+    // Its first FP/SIMD instruction since another vCPU took this CPU's FP
+    // registers: they become its own, and the instruction runs again.
+    take_fp(arch::cpu_index(), &v);
+    return spmc::Outcome::resume_partition;
+  }
   if (exit == Exit::irq) return core.sp_secure_interrupted(index);
   if (exit == Exit::fiq) {
     // A normal-world interrupt reaches S-EL2 only while the partition's
@@ -238,9 +272,9 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
     lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
                     "stopped for good",
                     id.raw(), ipa, v.regs.esr, v.regs.elr);
-  } else if (exit == Exit::sync && (ec == kEcFp || ec == kEcSve || ec == kEcSme)) {
-    lib::log::error("partition {:x}: FP/SIMD, SVE or SME trapped (ESR {:x}, ELR {:x}): not for S-EL1 partitions "
-                    "yet; it is stopped for good",
+  } else if (exit == Exit::sync && (ec == kEcSve || ec == kEcSme)) {
+    lib::log::error("partition {:x}: SVE or SME trapped (ESR {:x}, ELR {:x}): not for S-EL1 partitions yet; it is "
+                    "stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
     lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): the debug registers and "

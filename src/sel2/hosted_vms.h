@@ -24,6 +24,7 @@ namespace sel2 {
 struct Vcpu {
   VcpuRegs regs;
   El1Regs el1;           // a pinned vCPU's: as of the last time another vCPU ran on its CPU
+  FpState fp;            // as of the last time another vCPU took its CPU's FP registers
   bool started = false;  // its first entry is done
   bool pinned = false;   // an MP partition's: it only ever runs on one CPU
 };

@@ -5,6 +5,7 @@
 // register.
 #include "sel2/vcpu.h"
 #include "arch/aarch64/el1_sysregs.inc"
+#include "arch/aarch64/fp_regs.inc"
 
     .text
     .global sel2_vcpu_run
@@ -84,4 +85,16 @@ sel2_save_el1:
     .global sel2_restore_el1
 sel2_restore_el1:
     restore_el1_sysregs x0, x9, x10
+    ret
+
+    .arch_extension fp
+    .arch_extension simd
+    .global sel2_save_fp
+sel2_save_fp:
+    save_fp_regs x0
+    ret
+
+    .global sel2_restore_fp
+sel2_restore_fp:
+    restore_fp_regs x0
     ret

@@ -40,6 +40,13 @@ struct El1Regs {
 };
 static_assert(sizeof(El1Regs) == 24 * 8);
 
+// A vCPU's FP/SIMD registers (arch/aarch64/fp_regs.inc's layout).
+struct alignas(16) FpState {
+  uint64_t q[64];
+  uint64_t fpsr, fpcr;
+};
+static_assert(sizeof(FpState) == 528);
+
 }  // namespace sel2
 
 extern "C" {
@@ -50,6 +57,11 @@ extern "C" {
 sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs);
 void sel2_save_el1(sel2::El1Regs* out);
 void sel2_restore_el1(const sel2::El1Regs* in);
+// FP/SIMD registers: only with CPTR_EL2.TFP clear (the first use of FP at
+// S-EL2 since the secure world was entered traps to the monitor, which
+// gives the secure world its FP registers and returns).
+void sel2_save_fp(sel2::FpState* out);
+void sel2_restore_fp(const sel2::FpState* in);
 }
 
 #endif

@@ -12,12 +12,15 @@ using ffa::Func;
 using harness::call;
 using harness::error_code;
 
+extern "C" void harness_fp_fill(uint64_t pattern);
+extern "C" uint64_t harness_fp_check(uint64_t pattern);
+
 namespace {
 constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
@@ -172,6 +175,32 @@ PART(a_spinning_context_stalls_no_other_cpu) {
                     2 * kCalls, shown ? "answered before" : "answered after");
   }
   EXPECT_TRUE(shown);
+}
+
+// FP/SIMD, switched lazily between vCPUs on one CPU (and by the monitor
+// between the worlds): mp-c's context 0 and up-c each fill v0-v31 with
+// their own values on CPU 0, in turn, and each finds its own afterwards;
+// the normal world's own registers are untouched.
+PART(fp_registers_are_each_vcpus_own) {
+  harness_fp_fill(0x5151000000000000);
+  for (unsigned round = 0; round < 3; ++round) {
+    ASSERT_TRUE(answered(request(kMp, kFpSet, 0x1000 + round * 64)));
+    ASSERT_TRUE(answered(request(kUp, kFpSet, 0x2000 + round * 64)));
+    EXPECT_EQ(request(kMp, kFpCheck, 0x1000 + round * 64).x[4], 1);
+    EXPECT_EQ(request(kUp, kFpCheck, 0x2000 + round * 64).x[4], 1);
+  }
+  // A vCPU's FP state is its own on another CPU too: mp-c's context on
+  // each CPU sets and checks its own while the others do.
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
+    unsigned right = 0;
+    for (unsigned i = 0; i < 20; ++i) {
+      const uint64_t base = 0x7000 + cpu * 0x100 + i;
+      right += answered(request(kMp, kFpSet, base)) && request(kMp, kFpCheck, base).x[4] == 1;
+    }
+    if (cpu < 8) g_right[cpu] = right;
+  });
+  for (unsigned c = 0; c < cpus && c < 4; ++c) EXPECT_EQ(g_right[c], 20u);
+  EXPECT_EQ(harness_fp_check(0x5151000000000000), 0u);
 }
 
 // Memory the normal world shares maps into mp-c's stage 2 (its
