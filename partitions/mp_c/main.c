@@ -76,7 +76,8 @@ static void build_tables(void) {
 }
 
 static void mmu_on(void) {
-  const uint64_t tcr = 25 | (1u << 8) | (1u << 10) | (3u << 12) | (1u << 23) /* EPD1 */ | (2ull << 32);
+  const uint64_t tcr =
+      25 | (1u << 8) | (1u << 10) | (3u << 12) | (1u << 23) /* EPD1 */ | (2ull << 30) /* TG1 4K */ | (2ull << 32);
   __asm__ volatile(
       "msr mair_el1, %0\n"
       "msr tcr_el1, %1\n"

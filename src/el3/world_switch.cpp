@@ -114,6 +114,10 @@ void clean_el2(El2Sysregs& r) {
   r.vpidr = TESSERA_SYSREG_READ(midr_el1);
   r.vmpidr = TESSERA_SYSREG_READ(mpidr_el1);
   r.icc_sre = 0xF;  // ICC_SRE_EL2: SRE, DFB, DIB, Enable
+  // MDCR_EL2.HPMN as at reset: every PMU counter EL1's (0 is CONSTRAINED
+  // UNPREDICTABLE without FEAT_HPMN0).
+  const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
+  if (pmuver != 0 && pmuver != 0xF) r.mdcr = (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
 }
 #endif
 
@@ -177,10 +181,13 @@ CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bo
   cpu.secure.other = &cpu.nonsecure;
 #ifdef TESSERA_SPMC_AT_SEL2
   // The live EL2 registers are the secure hypervisor's (a boot): kept;
-  // the normal world's start clean, every one of them.
-  if (secure_was_running) el3_save_el2_sysregs(&cpu.secure.el2);
-  clean_el2(cpu.nonsecure.el2);
-  el3_restore_el2_sysregs(&cpu.nonsecure.el2);
+  // the normal world's start clean, every one of them. (A CPU without EL2
+  // never entered a secure hypervisor: boot() refused it.)
+  if (has_el2()) {
+    if (secure_was_running) el3_save_el2_sysregs(&cpu.secure.el2);
+    clean_el2(cpu.nonsecure.el2);
+    el3_restore_el2_sysregs(&cpu.nonsecure.el2);
+  }
 #else
   if (has_el2()) {
     // The normal world's EL2 starts clean: MMU off, no traps, no offsets.

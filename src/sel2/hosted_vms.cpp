@@ -21,8 +21,9 @@ constexpr uint64_t kS2Common = 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (
 // VTCR_EL2 (the non-secure IPA space): 40-bit PA (PS), RES1 bit 31, NSA:
 // its output is non-secure physical memory.
 constexpr uint64_t kVtcr = kS2Common | (2ull << 16) | (1ull << 31) | (1ull << 30);
-// VSTCR_EL2 (the secure IPA space): walks and output in secure memory.
-constexpr uint64_t kVstcr = kS2Common;
+// VSTCR_EL2 (the secure IPA space): T0SZ and SL0 (its walks' attributes
+// are VTCR_EL2's); walks and output in secure memory (SW, SA clear).
+constexpr uint64_t kVstcr = 25 | (1ull << 6);
 // The first entry of a vCPU: EL1h, DAIF masked, MMU off (SCTLR_EL1 RES1).
 constexpr uint64_t kSpsrEl1h = 0x3C5;
 constexpr uint64_t kSctlrEl1Reset = 0x30D00800;
@@ -32,8 +33,10 @@ constexpr uint64_t kEcFp = 0x07, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0
 // ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
 // (ns-interrupts-action queued): in Secure state the normal world's
 // priorities read as 0x80 and above, so a mask of 0x80 holds them back
-// and lets secure ones through.
-constexpr uint64_t kPmrSecureOnly = 0x80, kPmrAll = 0xFF;
+// and lets secure ones through. The register is one for both worlds: the
+// normal world's mask stays in force (a partition runs with the stricter
+// of the two) and is put back as it was.
+constexpr uint64_t kPmrSecureOnly = 0x80;
 
 // The vCPU whose EL1 registers each CPU holds. A UP vCPU's are saved at
 // every exit (it may next run on another CPU); a pinned (MP) vCPU's stay
@@ -97,6 +100,15 @@ void HostedVms::init_cpu() {
   const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
   if (pmuver != 0 && pmuver != 0xF) mdcr |= (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
   TESSERA_SYSREG_WRITE(mdcr_el2, mdcr);
+  // CNTHCTL_EL2: partitions read the physical counter (EL1PCTEN) but the
+  // EL1 physical timer, one for both worlds, traps here (EL1PCEN clear).
+  TESSERA_SYSREG_WRITE(cnthctl_el2, 1);
+  // ICH_HCR_EL2: with IMO/FMO set, a partition's GIC CPU-interface
+  // accesses go to the virtual interface, whose active-priority and list
+  // registers hold the normal world's hypervisor's state (neither world
+  // switch keeps them apart): they trap here (TC, TALL0, TALL1, TDIR),
+  // and the partition is stopped, as for the debug registers.
+  TESSERA_SYSREG_WRITE(S3_4_C12_C11_0, (1ull << 10) | (1ull << 11) | (1ull << 12) | (1ull << 14));
   arch::isb();
   const unsigned cpu = arch::cpu_index();
   if (cpu < plat::kMaxCpus) g_loaded[cpu] = nullptr;
@@ -215,7 +227,13 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
       for (Vcpu*& l : g_loaded)
         if (l == &v) l = nullptr;
     }
-    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, core.ns_interrupts_unmasked(index) ? kPmrAll : kPmrSecureOnly);  // ICC_PMR_EL1
+    const uint64_t pmr = TESSERA_SYSREG_READ(S3_0_C4_C6_0);  // ICC_PMR_EL1, as the normal world left it
+    if (!core.ns_interrupts_unmasked(index) && pmr > kPmrSecureOnly) TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrSecureOnly);
+    // The EL1 virtual timer is one for both worlds and cannot be trapped
+    // (without FEAT_ECV): the normal world's is parked, disabled, while
+    // a partition runs, and put back.
+    const uint64_t cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0), cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
+    TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
     arch::isb();
     // The partition runs without the core's lock: the core has marked its
     // context running, so no other CPU enters it.
@@ -228,7 +246,10 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // A UP vCPU may next run on another CPU: its FP registers go back to
     // its record now, if it holds this CPU's.
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
-    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrAll);
+    TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
+    TESSERA_SYSREG_WRITE(cntv_cval_el0, cntv_cval);
+    TESSERA_SYSREG_WRITE(cntv_ctl_el0, cntv_ctl);
+    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr);
     outcome = on_exit(index, *vm, v, exit, out);
   }
   return outcome;
@@ -277,8 +298,8 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
                     "stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
-    lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): the debug registers and "
-                    "performance monitors are not a partition's; it is stopped for good",
+    lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): debug, PMU, physical "
+                    "timer and GIC registers are not a partition's; it is stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else {
     lib::log::error("partition {:x}: exception {} ESR {:x} ELR {:x} FAR {:x} not served at S-EL2; it is stopped for "

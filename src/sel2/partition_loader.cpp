@@ -88,8 +88,12 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
       !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
                        l.boot_info, pkg.manifest))
     return false;  // cannot happen: the pages hold 64 bytes + the manifest
-  // The partition runs with its caches on, from memory written with ours
-  // on (same attributes, coherent); its instruction fetches must see it.
+  // The partition starts with its MMU and caches off: what was written
+  // here with ours on goes to memory (clean and invalidate to the point
+  // of coherency), and its instruction fetches see it.
+  const uint64_t line = 4ull << ((TESSERA_SYSREG_READ(ctr_el0) >> 16) & 0xF);  // CTR_EL0.DminLine
+  for (uint64_t a = l.memory.start & ~(line - 1); a < l.memory.end; a += line)
+    __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
   arch::dsb_ish();
   __asm__ volatile("ic ialluis" ::: "memory");
   arch::dsb_ish();

@@ -60,6 +60,10 @@ uint64_t* PageTable::alloc_table() {
     t = pool_[used_++];
   }
   for (size_t i = 0; i < kEntries; ++i) t[i] = 0;
+  // The zeroes before the descriptor that links the table in: another
+  // CPU's walk (a partition's vCPU running while its stage 2 grows) must
+  // never see the link and stale entries.
+  __atomic_thread_fence(__ATOMIC_RELEASE);
   return t;
 }
 
