@@ -9,6 +9,7 @@ using ffa::Func;
 
 Core::Core(Placement& placement, const CoreConfig& config) : placement_(placement), config_(config) {
   nwd_.id = ffa::kNormalWorldId;
+  for (uint8_t& slot : by_low_byte_) slot = kNoPartition;
 }
 
 ffa::Status Core::add_partition(const Partition& p) {
@@ -30,6 +31,9 @@ ffa::Status Core::add_partition(const Partition& p) {
     for (unsigned j = 0; j < i; ++j)
       if (p.interrupts[j].id == id) return Error::invalid_parameters;
   }
+  // Found by its ID's low byte from now on (find_partition).
+  uint8_t& slot = by_low_byte_[p.info.id.raw() & 0xFF];
+  slot = slot == kNoPartition ? static_cast<uint8_t>(partition_count_) : kSharedLowByte;
   Partition& added = partitions_[partition_count_++];
   added = p;
   // Its contexts start unstarted, whatever the caller left in them.
@@ -45,6 +49,12 @@ ExecutionContext& Core::mp_context_here(Partition& p) const {
 }
 
 const Partition* Core::find_partition(ffa::EndpointId id) const {
+  // One look-up, whatever the number of partitions (a direct request's
+  // cost must not grow with it); a scan only for IDs that share a low
+  // byte with another partition's.
+  const uint8_t slot = by_low_byte_[id.raw() & 0xFF];
+  if (slot == kNoPartition) return nullptr;
+  if (slot != kSharedLowByte) return partitions_[slot].info.id == id ? &partitions_[slot] : nullptr;
   for (size_t i = 0; i < partition_count_; ++i)
     if (partitions_[i].info.id == id) return &partitions_[i];
   return nullptr;

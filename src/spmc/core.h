@@ -344,6 +344,11 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   CoreConfig config_;
   Partition partitions_[kMaxPartitions];
   size_t partition_count_ = 0;
+  // Partition index by the low byte of its ID (find_partition):
+  // kNoPartition, or kSharedLowByte when two IDs share it.
+  static constexpr uint8_t kNoPartition = 0xFF, kSharedLowByte = 0xFE;
+  static_assert(kMaxPartitions < kSharedLowByte);
+  uint8_t by_low_byte_[256];
   size_t scheduled_ = 0;
   NwdEndpoint nwd_;
   // A schedule receiver interrupt asked for with the delay flag: raised

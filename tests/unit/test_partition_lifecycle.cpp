@@ -514,3 +514,40 @@ TEST_F(PartitionLifecycle, PartitionVersionIsFixedByItsFirstOtherCall) {
   EXPECT_EQ(sp_call(core_, Regs{{raw(Func::version), 0x10000}}).x[0], not_supported);
   EXPECT_EQ(core_.partition(core_.scheduled()).version, ffa::kVersion1_1);
 }
+
+namespace {
+
+// Partitions are found by ID in one look-up (a direct request's cost must
+// not grow with the partition count): IDs that share a low byte, IDs
+// nobody has, and a full table all answer right.
+TEST(PartitionLookup, EveryIdFoundNoneInvented) {
+  fake::FakePlacement placement;
+  spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
+  auto add = [&](uint16_t id) {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1, ffa::partition_props::direct_req_recv,
+                                ffa::Uuid{{id, 1, 2, 3}}};
+    return core.add_partition(p);
+  };
+  EXPECT_EQ(core.find_partition(ffa::EndpointId(0x8001)), nullptr);  // none yet
+  ASSERT_TRUE(add(0x8001).ok());
+  ASSERT_TRUE(add(0x9001).ok());  // the same low byte
+  ASSERT_TRUE(add(0x8100).ok());
+  EXPECT_EQ(add(0x9001).error(), ffa::Error::invalid_parameters);  // a duplicate, found through the shared slot
+  for (uint16_t id : {uint16_t{0x8001}, uint16_t{0x9001}, uint16_t{0x8100}}) {
+    const spmc::Partition* p = core.find_partition(ffa::EndpointId(id));
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->info.id.raw(), id);
+  }
+  // Unknown IDs: one whose low byte is free, one that shares a used slot
+  // with a single partition, one that shares the slot two partitions do.
+  for (uint16_t id : {uint16_t{0x8002}, uint16_t{0x8200}, uint16_t{0xA001}})
+    EXPECT_EQ(core.find_partition(ffa::EndpointId(id)), nullptr);
+  // Up to the table's size, every one found.
+  for (uint16_t id = 0x8010; core.partition_count() < spmc::kMaxPartitions; ++id) ASSERT_TRUE(add(id).ok());
+  for (size_t i = 0; i < core.partition_count(); ++i)
+    EXPECT_EQ(core.find_partition(core.partition(i).info.id), &core.partition(i));
+  EXPECT_EQ(add(0xC000).error(), ffa::Error::no_memory);
+}
+
+}  // namespace
