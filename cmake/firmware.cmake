@@ -212,23 +212,19 @@ tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/ma
   LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/foreign_c/foreign.ld
   SOURCES partitions/foreign_c/start.S partitions/foreign_c/main.c)
 # S-EL1 partitions for the S-EL2 SPMC (sel2-spmc), written against FF-A
-# alone: mp-c (one execution context per CPU) and its code again as up-c,
-# up-c2 and up-c3 (one context each, at their own addresses: the tests'
-# hostile instances, one per way of being stopped). -mgeneral-regs-only: the SPMC does
+# alone: mp-c (one execution context per CPU) and its code again as up-c
+# to up-c4 (one context each, at their own addresses: the tests' hostile
+# instances, one per way of being stopped). -mgeneral-regs-only: the SPMC does
 # not switch FP/SIMD between S-EL1 partitions yet.
-foreach(variant IN ITEMS mp up up2 up3)
+foreach(variant IN ITEMS mp up up2 up3 up4)
+  # Load addresses 256 KiB apart from 0x0e500000 (each manifest says the same).
+  set(slots mp up up2 up3 up4)
+  list(FIND slots ${variant} slot)
+  math(EXPR load "0x0e500000 + ${slot} * 0x40000" OUTPUT_FORMAT HEXADECIMAL)
   if(variant STREQUAL "mp")
-    set(load 0x0e500000)
     set(mf manifest.dts)
-  elseif(variant STREQUAL "up")
-    set(load 0x0e540000)
-    set(mf manifest_up.dts)
-  elseif(variant STREQUAL "up2")
-    set(load 0x0e580000)
-    set(mf manifest_up2.dts)
   else()
-    set(load 0x0e5c0000)
-    set(mf manifest_up3.dts)
+    set(mf manifest_${variant}.dts)
   endif()
   tessera_partition(${variant}_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/mp_c/${mf}
     LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/mp_c/mp.ld
@@ -350,7 +346,7 @@ tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_man
 # sel1-spmc hosts (the trusted OS, S-EL0 partitions) are skipped; the S-EL1
 # partitions' tests run (a test configuration).
 tessera_config(sel2-spmc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-               NWD harness MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c)
+               NWD harness MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c)
 # The Linux normal world (tools/linux): Debian's linux-source-6.1 with the
 # FF-A and OP-TEE drivers and a built-in initramfs. The first build takes
 # several minutes; -DTESSERA_LINUX=OFF leaves it out (and its system test).
@@ -373,7 +369,7 @@ if(TESSERA_LINUX)
   # switched by the monitor on every call. No partitions yet, so no
   # harness (its suite needs them).
   tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-                 NWD linux MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c)
+                 NWD linux MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c)
   # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
   # monitor, the same trusted OS (the monitor tells it which mode), the TA
   # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).

@@ -27,6 +27,8 @@
  *            as a partition built without -mgeneral-regs-only would.
  *   10 FP_CHECK: x4 = 1 when v0-v31 still hold x4, x4 + 1, ... (the SPMC
  *            keeps each vCPU's FP/SIMD registers its own).
+ *   12 TIMER: x4 = CNTP_CTL_EL0 (the SPMC traps the EL1 physical timer:
+ *            the partition is stopped instead).
  *   7 BORROW: retrieves the normal world's transaction x4 (FFA_MEM_
  *            RETRIEVE_REQ through its TX buffer), writes x5's low byte at
  *            the start of every page it got and the page's index after it,
@@ -232,6 +234,9 @@ static struct ffa_args answer(const struct ffa_args* req) {
           : "=&r"(r.x[4])
           : "r"(req->x[4])
           : "x9", "x10", "cc");
+      break;
+    case 12:
+      __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(r.x[4]));
       break;
     case 8:
       /* SVE and FP/SIMD enabled at EL1 (CPACR_EL1.ZEN, FPEN): only the

@@ -144,7 +144,7 @@ def judge(output, abi="ffa"):
 # PSCI CPU_ON) and powers off; the OP-TEE driver has nothing to bind to.
 BARE_REQUIRED = [
     "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
-    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 4 S-EL1 partition(s)",
+    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 5 S-EL1 partition(s)",
     "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
     "[S-EL2] CPU 3 ready",
     "ARM FF-A: Firmware version 1.2 found",

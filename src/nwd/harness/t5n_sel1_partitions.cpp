@@ -16,11 +16,11 @@ extern "C" void harness_fp_fill(uint64_t pattern);
 extern "C" uint64_t harness_fp_check(uint64_t pattern);
 
 namespace {
-constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013;
+constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp4 = 0x8014;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
@@ -244,6 +244,14 @@ PART(debug_and_pmu_registers_are_not_the_partitions) {
   ASSERT_TRUE(answered(request(kUp2, kEcho)));
   EXPECT_EQ(error_code(request(kUp2, kPmu)), kAborted);
   EXPECT_EQ(error_code(request(kUp2, kEcho)), kAborted);
+  EXPECT_TRUE(answered(request(kMp, kEcho)));
+}
+
+// up-c4 does not survive it: the EL1 physical timer is one for both
+// worlds, and the SPMC traps it for partitions (CNTHCTL_EL2.EL1PCEN).
+PART(physical_timer_is_not_the_partitions) {
+  ASSERT_TRUE(answered(request(kUp4, kEcho)));
+  EXPECT_EQ(error_code(request(kUp4, kTimer)), kAborted);
   EXPECT_TRUE(answered(request(kMp, kEcho)));
 }
 
