@@ -35,7 +35,9 @@ REQUIRED = [
 # binds over SMC (the /firmware/optee node) with dynamic shared memory,
 # and the trusted OS says it serves the OP-TEE SMC ABI.
 ABI_REQUIRED = {
-    "ffa": ["ARM FF-A: Firmware version 1.2 found"],
+    # The trusted OS and the seven S-EL0 partitions, each a device on
+    # Linux's FF-A bus.
+    "ffa": ["ARM FF-A: Firmware version 1.2 found", "tessera-init: FF-A devices 8"],
     "smc": ["ARM FF-A: FFA_VERSION returned not supported", "optee: probing for conduit method.",
             "optee: dynamic shared memory is enabled", "[S-EL1] trusted OS ready: OP-TEE SMC ABI 2.0",
             "[EL3] Tessera monitor, OP-TEE dispatcher (no FF-A)",
@@ -148,6 +150,7 @@ BARE_REQUIRED = [
     "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
     "[S-EL2] CPU 3 ready",
     "ARM FF-A: Firmware version 1.2 found",
+    "tessera-init: FF-A devices 5",  # mp-c and its four UP instances, on Linux's FF-A bus
     "CPU: All CPU(s) started at EL2",
     "smp: Brought up 1 node, 4 CPUs",
     "tessera-init: /dev/tee0 MISSING",

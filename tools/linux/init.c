@@ -43,6 +43,22 @@ static long optee_notification_interrupts(void) {
   return total;
 }
 
+/* The FF-A partitions Linux's FF-A driver found: it puts a device for each
+   on its bus (arm-ffa-N); 0 when there is no such bus. */
+static int ffa_devices(void) {
+  static char buf[4096];
+  int fd = open("/sys/bus/arm_ffa/devices", O_RDONLY | O_DIRECTORY), n, count = 0;
+  if (fd < 0) return 0;
+  while ((n = getdents64(fd, (struct linux_dirent64*)buf, sizeof buf)) > 0)
+    for (int at = 0; at < n;) {
+      const struct linux_dirent64* d = (const struct linux_dirent64*)(buf + at);
+      if (!memcmp(d->d_name, "arm-ffa-", 8)) count++;
+      at += d->d_reclen;
+    }
+  close(fd);
+  return count;
+}
+
 int main(void) {
   mount("devtmpfs", "/dev", "devtmpfs", 0, 0);
   mount("proc", "/proc", "proc", 0, 0);
@@ -63,6 +79,7 @@ int main(void) {
     for (int i = 0; i + 9 < n; i++)
       if (!memcmp(buf + i, "processor", 9)) cpus++;
   printf("tessera-init: %d CPUs online\n", cpus);
+  printf("tessera-init: FF-A devices %d\n", ffa_devices());
   /* Debian's OP-TEE client, when the image carries it: tee-supplicant
      serves the trusted OS's requests in the background, and a TEE Client
      API program runs to its end. */
