@@ -27,6 +27,8 @@
  *            as a partition built without -mgeneral-regs-only would.
  *   10 FP_CHECK: x4 = 1 when v0-v31 still hold x4, x4 + 1, ... (the SPMC
  *            keeps each vCPU's FP/SIMD registers its own).
+ *   13 HF_GET: x4 = Hafnium's HF_INTERRUPT_GET (0xFF04) answer: the ID of
+ *            its pending interrupt, 0xFFFFFFFF for none (it owns none).
  *   12 TIMER: x4 = CNTP_CTL_EL0 (the SPMC traps the EL1 physical timer:
  *            the partition is stopped instead).
  *   7 BORROW: retrieves the normal world's transaction x4 (FFA_MEM_
@@ -234,6 +236,9 @@ static struct ffa_args answer(const struct ffa_args* req) {
           : "=&r"(r.x[4])
           : "r"(req->x[4])
           : "x9", "x10", "cc");
+      break;
+    case 13:
+      r.x[4] = ffa_hvc((struct ffa_args){{0xFF04u, 0, 0, 0, 0, 0, 0, 0}}).x[0];
       break;
     case 12:
       __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(r.x[4]));

@@ -2,6 +2,7 @@
 
 #include "arch/aarch64/sysreg.h"
 #include "ffa/func.h"
+#include "ffa/hf_interrupt.h"
 #include "lib/log.h"
 #include "sel2/core_lock.h"
 
@@ -53,13 +54,16 @@ constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
 constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
 constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
 
-// SMCCC calls that are not FF-A's: answered here. PSCI is the SPMD's and
+// SMCCC calls that are neither FF-A's nor Hafnium's: answered here. PSCI is the SPMD's and
 // the normal world's to drive; a partition is told NOT_SUPPORTED (FF-A
 // v1.2 section 18: partitions take part in power management through
 // framework messages, never PSCI).
-bool is_ffa(uint32_t fid) {
+// The core's calls: FF-A's, and Hafnium's HF_INTERRUPT_* (a partition's
+// device interrupts, as under the S-EL1 SPMC).
+bool for_the_core(uint32_t fid) {
   const uint32_t base = fid & ~0x40000000u;  // SMC64 to SMC32
-  return base >= 0x84000060 && base <= 0x840000FF;
+  return (base >= 0x84000060 && base <= 0x840000FF) || fid == ffa::hf::kInterruptEnable ||
+         fid == ffa::hf::kInterruptGet || fid == ffa::hf::kInterruptDeactivate;
 }
 void answer_smccc(Vcpu& v, uint32_t fid) {
   constexpr uint64_t kNotSupported = static_cast<uint64_t>(-1);
@@ -264,7 +268,7 @@ spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit,
     // already past it).
     if (ec == kEcSmc64) v.regs.elr += 4;
     const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
-    if (!is_ffa(fid)) {
+    if (!for_the_core(fid)) {
       answer_smccc(v, fid);
       return spmc::Outcome::resume_partition;
     }

@@ -20,7 +20,7 @@ constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
@@ -144,6 +144,14 @@ PART(psci_is_not_the_partitions) {
   const ffa::Regs r = request(kMp, kPsci);
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(r.x[4], ~0ull);  // PSCI_VERSION: NOT_SUPPORTED (-1)
+}
+
+// Hafnium's interrupt calls reach the core, as under the S-EL1 SPMC (not
+// SMCCC's NOT_SUPPORTED, -1 in all of x0): no interrupt pending for it.
+PART(hafnium_interrupt_calls_are_served) {
+  const ffa::Regs r = request(kMp, kHfGet);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[4], 0xFFFFFFFFu);  // HF_INVALID_INTID
 }
 
 PART(mp_partition_answers_on_every_cpu_at_once) {
