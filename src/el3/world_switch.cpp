@@ -116,8 +116,7 @@ void clean_el2(El2Sysregs& r) {
   r.icc_sre = 0xF;  // ICC_SRE_EL2: SRE, DFB, DIB, Enable
   // MDCR_EL2.HPMN as at reset: every PMU counter EL1's (0 is CONSTRAINED
   // UNPREDICTABLE without FEAT_HPMN0).
-  const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
-  if (pmuver != 0 && pmuver != 0xF) r.mdcr = (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
+  r.mdcr = arch::pmu_event_counters();
 }
 #endif
 

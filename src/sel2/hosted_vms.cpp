@@ -100,10 +100,8 @@ void HostedVms::init_cpu() {
   // breakpoints or counters that the normal world would live with. The
   // trap stops the partition (an exception the SPMC does not serve).
   // HPMN: every counter stays EL1's to count with (as the CPU reports).
-  uint64_t mdcr = (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11);
-  const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
-  if (pmuver != 0 && pmuver != 0xF) mdcr |= (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
-  TESSERA_SYSREG_WRITE(mdcr_el2, mdcr);
+  TESSERA_SYSREG_WRITE(mdcr_el2, (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11) |
+                                     arch::pmu_event_counters());
   // CNTHCTL_EL2: partitions read the physical counter (EL1PCTEN) but the
   // EL1 physical timer, one for both worlds, traps here (EL1PCEN clear).
   TESSERA_SYSREG_WRITE(cnthctl_el2, 1);
@@ -120,13 +118,13 @@ void HostedVms::init_cpu() {
 
 HostedVm* HostedVms::by_id(ffa::EndpointId id) {
   for (unsigned i = 0; i < count_; ++i)
-    if (records_[i].id == id) return &records_[i];
+    if (core_.partition(records_[i].core_index).info.id == id) return &records_[i];
   return nullptr;
 }
 
 void invalidate_vm(const HostedVm& vm) {
   const uint64_t vttbr = TESSERA_SYSREG_READ(vttbr_el2);
-  TESSERA_SYSREG_WRITE(vttbr_el2, vm.ns_s2->root_address() | (uint64_t{vm.vmid} << 48));
+  TESSERA_SYSREG_WRITE(vttbr_el2, vm.vttbr());
   arch::isb();
   arch::dsb_ishst();
   __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
@@ -156,8 +154,9 @@ void HostedVms::unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   // partition's in its secure one: wherever the first page is.
   arch::mmu::PageTable& s2 = vm->ns_s2->lookup(pa) ? *vm->ns_s2 : *vm->secure_s2;
   if (!s2.unmap(pa, size)) lib::log::error("partition {:x}: stage-2 unmap {:x} (+{}) failed", id.raw(), pa, pages);
-  invalidate_vm(*vm);
   s2.release_empty_tables(pa, size);
+  // One invalidation covers both the entries and the tables let go: the
+  // core's lock keeps the tables from being handed out again before it.
   invalidate_vm(*vm);
 }
 
@@ -193,8 +192,9 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     const unsigned vcpu = p.mp() ? cpu : 0;
     Vcpu& v = vm->vcpus[vcpu];
     if (outcome == spmc::Outcome::run_partition) {
-      for (unsigned i = 0; i < 18; ++i) v.regs.x[i] = out.x[i];
-      if (!v.started) {
+      if (v.started) {
+        for (unsigned i = 0; i < 18; ++i) v.regs.x[i] = out.x[i];
+      } else {
         // Its cold boot: MMU off at its entry (vCPU 0: the image's, with
         // the boot information; another: where FFA_SECONDARY_EP_REGISTER
         // said), EL1 state reset.
@@ -219,7 +219,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
       }
     }
     // Its VM's translation and identity on this CPU, its EL1 registers.
-    TESSERA_SYSREG_WRITE(vttbr_el2, vm->ns_s2->root_address() | (uint64_t{vm->vmid} << 48));
+    TESSERA_SYSREG_WRITE(vttbr_el2, vm->vttbr());
     TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
     TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
@@ -254,14 +254,13 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(cntv_cval_el0, cntv_cval);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, cntv_ctl);
     TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr);
-    outcome = on_exit(index, *vm, v, exit, out);
+    outcome = on_exit(index, v, exit, out);
   }
   return outcome;
 }
 
-spmc::Outcome HostedVms::on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit, ffa::Regs& out) {
+spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out) {
   spmc::Core& core = core_;
-  (void)vm;
   const uint64_t ec = v.regs.esr >> 26;
   if (exit == Exit::sync && (ec == kEcHvc64 || ec == kEcSmc64)) {
     // A trapped SMC returns to the instruction after it (an HVC's ELR is

@@ -33,8 +33,9 @@ struct HostedVm {
   static constexpr unsigned kMaxRegions = ffa::PartitionManifest::kMaxMemoryRegions;
   uint16_t vmid;
   size_t core_index;
-  ffa::EndpointId id;
   std::optional<arch::mmu::PageTable> secure_s2, ns_s2;
+  // VTTBR_EL2 for it: its non-secure IPA space's tables, its VMID.
+  uint64_t vttbr() const { return ns_s2->root_address() | (uint64_t{vmid} << 48); }
   // Its declared memory regions (where it may place its RX/TX pair).
   spmc::loading::Span regions[kMaxRegions];
   unsigned region_count;
@@ -97,7 +98,7 @@ class HostedVms {
   HostedVm* by_id(ffa::EndpointId id);
   // What a vCPU's exit asks of the core (or answers at once: SMCCC and
   // PSCI calls, which are not FF-A's).
-  spmc::Outcome on_exit(size_t index, HostedVm& vm, Vcpu& v, Exit exit, ffa::Regs& out);
+  spmc::Outcome on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out);
 
   spmc::Core& core_;
   HostedVm records_[kMax] = {};

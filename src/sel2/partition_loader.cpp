@@ -115,7 +115,6 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
     return false;
   }
   arch::spmc_boot::configure_partition_interrupts(m);
-  vm.id = p.info.id;
   vm.region_count = 0;
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
     const ffa::MemoryRegion& r = m.memory_regions[i];

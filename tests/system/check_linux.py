@@ -144,7 +144,7 @@ def judge(output, abi="ffa"):
 # NS-EL2 in VHE mode, negotiates FF-A and finds the partitions, brings up
 # every CPU (each boots the SPMC and mp-c's context there on its way,
 # PSCI CPU_ON) and powers off; the OP-TEE driver has nothing to bind to.
-BARE_REQUIRED = [
+NO_TOS_REQUIRED = [
     "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
     "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 5 S-EL1 partition(s)",
     "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
@@ -158,14 +158,14 @@ BARE_REQUIRED = [
     "reboot: Power down",
     "[EL3] PSCI SYSTEM_OFF",
 ]
-BARE_FORBIDDEN = FORBIDDEN + ["[S-EL2] ERROR", "[S-EL2] WARN", "No partitions found"]
+NO_TOS_FORBIDDEN = FORBIDDEN + ["[S-EL2] ERROR", "[S-EL2] WARN", "No partitions found"]
 
 
-def judge_bare(output):
+def judge_no_trusted_os(output):
     """What is wrong with a run on an SPMC that hosts no trusted OS."""
-    verdict = [f"missing: {line!r}" for line in BARE_REQUIRED if line not in output]
+    verdict = [f"missing: {line!r}" for line in NO_TOS_REQUIRED if line not in output]
     lines = [l.strip() for l in output.splitlines()]
-    for bad in BARE_FORBIDDEN:
+    for bad in NO_TOS_FORBIDDEN:
         # tee-supplicant (started by init) says it found no TEE: expected.
         found = [l for l in lines if bad in l and "TEES:" not in l]
         if found:
@@ -199,7 +199,7 @@ def main():
     complaints = r.host_complaints()
     if complaints:
         verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
-    verdict += judge(r.output, a.abi) if a.secure_world == "full" else judge_bare(r.output)
+    verdict += judge(r.output, a.abi) if a.secure_world == "full" else judge_no_trusted_os(r.output)
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1

@@ -31,5 +31,12 @@ inline uint64_t cntfrq() { return TESSERA_SYSREG_READ(cntfrq_el0); }
 
 // QEMU virt numbers CPUs by Aff0 within cluster 0.
 inline unsigned cpu_index() { return static_cast<unsigned>(mpidr() & 0xFF); }
+// The PMU's event counters (PMCR_EL0.N), 0 without PMUv3
+// (ID_AA64DFR0_EL1.PMUVer 0 or IMPLEMENTATION DEFINED): MDCR_EL2.HPMN's
+// value that leaves every counter to EL1 and EL0, as at reset.
+inline uint64_t pmu_event_counters() {
+  const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
+  return pmuver == 0 || pmuver == 0xF ? 0 : (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
+}
 
 }  // namespace arch

@@ -5,7 +5,6 @@
 // discovery: their answers must come while CPU 1's call is still in the
 // secure world. (While the core's lock covered them, CPU 0 waited for the
 // spin to end.)
-#include "arch/aarch64/sysreg.h"
 #include "lib/lcg.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/smp.h"
@@ -23,21 +22,15 @@ constexpr unsigned kCalls = 30;
 
 uint16_t g_tos;
 bool g_spin_in_echo;  // which endpoint CPU 1 keeps busy: echo, or the trusted OS
-uint64_t g_rounds;
-volatile bool g_spin_started, g_spin_done;
-volatile uint64_t g_spin_result;
-volatile unsigned g_answered;             // CPU 0's calls answered right
-volatile bool g_answered_while_spinning;  // and all of them before the spin ended
-volatile uint64_t g_micros;               // how long CPU 0's calls took
 
-uint64_t spin_on_cpu1() {
+uint64_t spin_on_cpu1(uint64_t rounds) {
   if (g_spin_in_echo) {
     // Echo's spin; a normal-world interrupt (none is armed here) would
     // preempt it, and until_answered resumes it.
-    const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, kEchoSpin, g_rounds, kSeed));
+    const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, kEchoSpin, rounds, kSeed));
     return r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) ? r.x[3] : ~0ull;
   }
-  ffa::Regs r = call(Func::msg_send_direct_req_32, g_tos, 0, kTosSpin, g_rounds, kSeed & 0xFFFFFFFF, kSeed >> 32);
+  ffa::Regs r = call(Func::msg_send_direct_req_32, g_tos, 0, kTosSpin, rounds, kSeed & 0xFFFFFFFF, kSeed >> 32);
   while (r.w(3) == 0 && r.w(4) == kReturnInterrupt)
     r = call(Func::msg_send_direct_req_32, g_tos, 0, kResume, 0, 0, 0, r.w(7));
   return r.w(3) == 0 ? (uint64_t{r.w(5)} | uint64_t{r.w(6)} << 32) : ~0ull;
@@ -63,26 +56,13 @@ unsigned other_calls() {
   return answered;
 }
 
-void work(unsigned cpu) {
-  if (cpu == 1) {
-    g_spin_started = true;
-    g_spin_result = spin_on_cpu1();
-    g_spin_done = true;
-    return;
-  }
-  if (cpu != 0) return;
-  // Give CPU 1 time to get its call into the secure world (bounded).
-  const uint64_t t0 = arch::cntpct();
-  while (!g_spin_started && arch::cntpct() - t0 < arch::cntfrq()) {
-  }
-  const uint64_t settle = arch::cntpct();
-  while (arch::cntpct() - settle < arch::cntfrq() / 200) {  // 5 ms
-  }
-  const uint64_t start = arch::cntpct();
-  const unsigned answered = other_calls();
-  g_micros = (arch::cntpct() - start) * 1000000 / arch::cntfrq();
-  g_answered_while_spinning = !g_spin_done;
-  g_answered = answered;
+void check(const harness::StallRun& run) {
+  EXPECT_EQ(run.answered, 3 * kCalls);
+  EXPECT_TRUE(run.spin_done);
+  EXPECT_EQ(run.spin_result, lib::lcg_spin(run.rounds, kSeed));  // the spin itself was not disturbed
+  harness::printf("# {} busy on CPU 1 ({} rounds): CPU 0's {} calls took {} us, {} the spin ended\n",
+                  g_spin_in_echo ? "echo" : "trusted OS", run.rounds, 3 * kCalls, run.micros,
+                  run.answered_while_spinning ? "before" : "after");
 }
 
 void show_nothing_stalls(bool in_echo) {
@@ -90,32 +70,7 @@ void show_nothing_stalls(bool in_echo) {
   g_tos = harness::trusted_os_id();
   g_spin_in_echo = in_echo;
   ASSERT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 0, 0x5354).x[3], 0);  // slot 0 has a key
-  // One CPU (the -icount benchmark run): no other CPU to stall.
-  const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
-  ASSERT_TRUE(cpus >= 1);
-  if (cpus == 1) {
-    harness::printf("# one CPU: nothing to show here\n");
-    return;
-  }
-  // Longer each time if the spin ended first (a slow host can start CPU 1
-  // late); three tries.
-  bool shown = false;
-  for (unsigned attempt = 0; attempt < 3 && !shown; ++attempt) {
-    g_rounds = 20000000ull << attempt;
-    g_spin_started = false;
-    g_spin_done = false;
-    g_answered_while_spinning = false;
-    g_answered = 0;
-    const unsigned n = harness::run_on_every_cpu(work);
-    ASSERT_TRUE(n >= 2);
-    EXPECT_EQ(g_answered, 3 * kCalls);
-    EXPECT_TRUE(g_spin_done);
-    EXPECT_EQ(g_spin_result, lib::lcg_spin(g_rounds, kSeed));  // the spin itself was not disturbed
-    shown = g_answered_while_spinning;
-    harness::printf("# {} busy on CPU 1 ({} rounds): CPU 0's {} calls took {} us, {} the spin ended\n",
-                    in_echo ? "echo" : "trusted OS", g_rounds, 3 * kCalls, g_micros, shown ? "before" : "after");
-  }
-  EXPECT_TRUE(shown);
+  EXPECT_TRUE(harness::show_no_stall({&spin_on_cpu1, &other_calls, &check}));
 }
 }  // namespace
 

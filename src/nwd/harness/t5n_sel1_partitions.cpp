@@ -67,26 +67,12 @@ void who_on_this_cpu(unsigned cpu) {
 
 // CPU 1 keeps its mp-c context spinning while CPU 0 calls mp-c's
 // context 0 and up-c.
-volatile bool g_spin_started, g_spin_done;
-volatile uint64_t g_spin_result, g_rounds;
-volatile unsigned g_calls_right;
-volatile bool g_all_while_spinning;
 constexpr unsigned kCalls = 30;
-void spin_or_call(unsigned cpu) {
-  if (cpu == 1) {
-    g_spin_started = true;
-    const ffa::Regs r = request(kMp, kSpin, g_rounds);
-    g_spin_result = answered(r) ? r.x[4] : ~0ull;
-    g_spin_done = true;
-    return;
-  }
-  if (cpu != 0) return;
-  const uint64_t t0 = arch::cntpct();
-  while (!g_spin_started && arch::cntpct() - t0 < arch::cntfrq()) {
-  }
-  const uint64_t settle = arch::cntpct();
-  while (arch::cntpct() - settle < arch::cntfrq() / 200) {
-  }
+uint64_t spin_mp_c(uint64_t rounds) {
+  const ffa::Regs r = request(kMp, kSpin, rounds);
+  return answered(r) ? r.x[4] : ~0ull;
+}
+unsigned call_others() {
   unsigned right = 0;
   for (unsigned i = 0; i < kCalls; ++i) {
     ffa::Regs r = request(kMp, kWho);
@@ -94,8 +80,13 @@ void spin_or_call(unsigned cpu) {
     r = request(kUp, kEcho, i, ~uint64_t{i});
     right += answered(r) && r.x[4] == i && r.x[5] == ~uint64_t{i};
   }
-  g_all_while_spinning = !g_spin_done;
-  g_calls_right = right;
+  return right;
+}
+void check_spin(const harness::StallRun& run) {
+  EXPECT_EQ(run.answered, 2 * kCalls);
+  EXPECT_EQ(run.spin_result, run.rounds);
+  harness::printf("# mp-c spinning on CPU 1 ({} rounds): CPU 0's {} calls {} the spin ended\n", run.rounds,
+                  2 * kCalls, run.answered_while_spinning ? "answered before" : "answered after");
 }
 
 }  // namespace
@@ -163,26 +154,7 @@ PART(mp_partition_answers_on_every_cpu_at_once) {
 }
 
 PART(a_spinning_context_stalls_no_other_cpu) {
-  const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
-  if (cpus < 2) {
-    harness::printf("# one CPU: nothing to show here\n");
-    return;
-  }
-  bool shown = false;
-  for (unsigned attempt = 0; attempt < 3 && !shown; ++attempt) {
-    g_rounds = 20000000ull << attempt;
-    g_spin_started = false;
-    g_spin_done = false;
-    g_calls_right = 0;
-    g_all_while_spinning = false;
-    ASSERT_TRUE(harness::run_on_every_cpu(spin_or_call) >= 2);
-    EXPECT_EQ(g_calls_right, 2 * kCalls);
-    EXPECT_EQ(g_spin_result, g_rounds);
-    shown = g_all_while_spinning;
-    harness::printf("# mp-c spinning on CPU 1 ({} rounds): CPU 0's {} calls {} the spin ended\n", g_rounds,
-                    2 * kCalls, shown ? "answered before" : "answered after");
-  }
-  EXPECT_TRUE(shown);
+  EXPECT_TRUE(harness::show_no_stall({&spin_mp_c, &call_others, &check_spin}));
 }
 
 // FP/SIMD, switched lazily between vCPUs on one CPU (and by the monitor
