@@ -39,40 +39,39 @@ function(tessera_image name ldscript)
   add_custom_target(${name} ALL DEPENDS ${name}.bin)
 endfunction()
 
-tessera_image(el3 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
-  SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
-          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp src/el3/world_switch.cpp
-          src/arch/aarch64/pgtable.cpp  # its own -Os copy: the monitor maps only at boot
-          src/lib/fdt.cpp  # its own -Os copy: the monitor reads two small device trees, once
-  LIBS tessera_ffa)
+# tessera_monitor(NAME DISPATCHER FILE [DEFINE D]): a monitor image, the
+# monitor's sources with one secure dispatcher (the SPMD, or the OP-TEE
+# one), built with D. The pieces of src/arch and src/lib it compiles again
+# are its own -Os copies: the monitor maps only at boot, and reads two
+# small device trees once.
 # The monitor's hot paths are assembly (the vectors' fast path); its C++ is
 # boot and slow-path code, built for size to keep the image small; the
 # tiny code model (the whole image within 1 MiB) makes each address one
 # ADR instead of ADRP+ADD, 432 bytes in all.
 # Atomics inline (LDAXR/STLXR): the out-of-line helpers pick LSE at run
 # time through getauxval, which firmware does not have.
-target_compile_options(el3.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
-# The optee-smc configuration's monitor: the same sources with the OP-TEE
-# dispatcher (src/el3/opteed.cpp) in place of the SPMD; no FF-A.
-tessera_image(el3_opteed ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
-  SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
-          src/el3/smccc.cpp src/el3/psci.cpp src/el3/opteed.cpp src/el3/world_switch.cpp
-          src/arch/aarch64/pgtable.cpp
-          src/lib/fdt.cpp
-  LIBS tessera_ffa)
-target_compile_options(el3_opteed.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
-target_compile_definitions(el3_opteed.elf PRIVATE TESSERA_OPTEED)
+function(tessera_monitor name)
+  cmake_parse_arguments(ARG "" "DISPATCHER;DEFINE" "" ${ARGN})
+  tessera_image(${name} ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
+    SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp
+            src/el3/inject.cpp src/el3/smccc.cpp src/el3/psci.cpp ${ARG_DISPATCHER} src/el3/world_switch.cpp
+            src/arch/aarch64/pgtable.cpp src/lib/fdt.cpp
+    LIBS tessera_ffa)
+  target_compile_options(${name}.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
+  if(ARG_DEFINE)
+    target_compile_definitions(${name}.elf PRIVATE ${ARG_DEFINE})
+  endif()
+endfunction()
+
+# The SPMD entering the SPMC at S-EL1 (sel1-spmc).
+tessera_monitor(el3 DISPATCHER src/el3/spmd.cpp)
+# The optee-smc configuration's monitor: the OP-TEE dispatcher
+# (src/el3/opteed.cpp) in place of the SPMD; no FF-A.
+tessera_monitor(el3_opteed DISPATCHER src/el3/opteed.cpp DEFINE TESSERA_OPTEED)
 # The sel2-spmc configuration's monitor: the SPMD entering the SPMC at
 # S-EL2 (SCR_EL3.EEL2), with the EL2 system registers switched between the
 # worlds (el3/el2_sysregs.inc), as TF-A builds with SPMD_SPM_AT_SEL2.
-tessera_image(el3_sel2 ${CMAKE_SOURCE_DIR}/src/el3/el3.ld
-  SOURCES src/el3/entry.S src/el3/vectors.S src/el3/el1_sysregs.S src/el3/main.cpp src/el3/mmu.cpp src/el3/inject.cpp
-          src/el3/smccc.cpp src/el3/psci.cpp src/el3/spmd.cpp src/el3/world_switch.cpp
-          src/arch/aarch64/pgtable.cpp
-          src/lib/fdt.cpp
-  LIBS tessera_ffa)
-target_compile_options(el3_sel2.elf PRIVATE -Os -mcmodel=tiny -mno-outline-atomics)
-target_compile_definitions(el3_sel2.elf PRIVATE TESSERA_SPMC_AT_SEL2)
+tessera_monitor(el3_sel2 DISPATCHER src/el3/spmd.cpp DEFINE TESSERA_SPMC_AT_SEL2)
 
 # The key that signs TAs loaded from the normal world (tools/sign_ta.py):
 # made in the build tree on first use unless TESSERA_TA_SIGNING_KEY names
