@@ -19,6 +19,13 @@ inline constexpr uint32_t kInterruptGet = 0xFF04;
 inline constexpr uint32_t kInterruptDeactivate = 0xFF08;
 
 inline constexpr uint32_t kInvalidIntid = 0xFFFFFFFF;
+// The managed exit signal's virtual interrupt ID, as Hafnium numbers it
+// (what FFA_FEATURES answers a partition for feature ID 3): a partition
+// whose manifest asks for managed exit takes it with HF_INTERRUPT_GET
+// when a normal-world interrupt arrives while it works for the normal
+// world. Purely virtual: nothing to deactivate. HF_INTERRUPT_ENABLE with
+// this ID chooses its pin (x3 IRQ or FIQ).
+inline constexpr uint32_t kManagedExitIntid = 4;
 inline constexpr uint64_t kFailed = ~uint64_t{0};  // -1 in x0
 inline constexpr uint32_t kTypeIrq = 0, kTypeFiq = 1;
 

@@ -119,6 +119,7 @@ lib::Result<PartitionManifest, ManifestError> parse_partition_manifest(lib::Byte
     if (!action || *action > 2) return fail("ns-interrupts-action", "must be 0 (queued), 1 (managed exit) or 2 (signaled)");
     m.ns_interrupts_action = static_cast<NsInterruptAction>(*action);
   }
+  m.managed_exit_virq = fdt.has_prop(root, "managed-exit-virq");
   m.notification_support = fdt.has_prop(root, "notification-support");
   if (fdt.has_prop(root, "vm-availability-messages")) {
     auto v = fdt.prop_u32(root, "vm-availability-messages");

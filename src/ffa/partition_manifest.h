@@ -74,6 +74,9 @@ struct PartitionManifest {
   uint16_t boot_order;
   uint32_t messaging_method;
   NsInterruptAction ns_interrupts_action;
+  // managed-exit-virq: the managed exit signal comes as a virtual IRQ
+  // (absent: a virtual FIQ, as Hafnium reads it).
+  bool managed_exit_virq;
   bool notification_support;
   uint32_t vm_availability_messages;  // bit 0 created, bit 1 destroyed
   // gp-register-num: which GP register carries the boot information

@@ -92,23 +92,36 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     return leaving(dispatch_sp_call(index, in, out));
   }
   // A normal-world interrupt stopped partition `index` (possible only while
-  // ns_interrupts_unmasked(index)): it is preempted and the normal world
-  // gets FFA_INTERRUPT; FFA_RUN resumes it where it was.
+  // ns_interrupts_unmasked(index)). Signalled: it is preempted and the
+  // normal world gets FFA_INTERRUPT; FFA_RUN resumes it where it was.
+  // Managed exit where the placement gives virtual interrupts: it resumes
+  // with its managed exit signal raised (virtual_lines) and answers the
+  // normal world's request early.
   Outcome sp_interrupted(size_t index, ffa::Regs& out) { return leaving(sp_interrupted_now(index, out)); }
   // A secure interrupt stopped partition `index`: its owner's top half
-  // runs (the SPMC's own at once, a partition's once the secure world
-  // returns), then the partition resumes where it was.
+  // runs (the SPMC's own at once; where virtual interrupts are given, the
+  // partition's own interrupt at once on its virtual line; another
+  // partition's once the secure world returns), then the partition
+  // resumes where it was.
   Outcome sp_secure_interrupted(size_t index);
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled
-  // and it works for the normal world (a partition's request to another
-  // partition is never cut short this way).
+  // (or for managed exit, not yet signalled) and it works for the normal
+  // world (a partition's request to another partition is never cut short
+  // this way).
   bool ns_interrupts_unmasked(size_t index) const {
     const Partition& p = partitions_[index];
     const ExecutionContext& c = here(p);
     return p.ns_action != ffa::NsInterruptAction::queued && c.state == PartitionState::running &&
-           !c.requester.is_secure();
+           !c.requester.is_secure() && c.managed_exit == ExecutionContext::ManagedExit::none;
   }
+  // The virtual interrupt lines of partition `index`'s context on this
+  // CPU, for a placement that gives virtual interrupts (raised while the
+  // context has one signalled and not yet taken with HF_INTERRUPT_GET).
+  struct VirtualLines {
+    bool irq = false, fiq = false;
+  };
+  VirtualLines virtual_lines(size_t index) const;
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).
   Outcome sp_aborted(size_t index, ffa::Regs& out) { return leaving(sp_aborted_now(index, out)); }

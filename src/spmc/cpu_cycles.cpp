@@ -62,10 +62,19 @@ Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
     scheduled_ = index;
     return Outcome::resume_partition;
   }
+  ExecutionContext& c = here(p);
+  if (p.ns_action == ffa::NsInterruptAction::managed_exit && placement_.gives_virtual_interrupts()) {
+    // Managed exit: it resumes with its signal raised (virtual_lines),
+    // takes it (HF_INTERRUPT_GET) and answers the request early; the
+    // normal world's interrupts wait until it has (ns_interrupts_unmasked),
+    // then the normal world takes the one that came.
+    c.managed_exit = ExecutionContext::ManagedExit::signalled;
+    scheduled_ = index;
+    return Outcome::resume_partition;
+  }
   // Signalled (S-EL0 partitions cannot take the virtual interrupt that
   // managed exit needs, so they are signalled too): the partition is
   // preempted and the normal world learns why its call returned.
-  ExecutionContext& c = here(p);
   c.state = PartitionState::preempted;
   c.interrupted = true;
   ffa::set_regs(out, ffa::raw(Func::interrupt), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
@@ -82,6 +91,7 @@ Outcome Core::yield_from_sp(size_t index, ffa::Regs& out) {
     return resume(index);
   }
   c.state = PartitionState::preempted;
+  c.managed_exit = ExecutionContext::ManagedExit::none;  // its answer for now
   ffa::set_regs(out, ffa::raw(Func::yield), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;
 }

@@ -193,6 +193,8 @@ class LocalNotifications {
   ~LocalNotifications() = default;
 };
 
+struct ExecutionContext;
+
 // An interrupt a partition owns (its manifest's device-regions): where it
 // stands between the interrupt controller and the partition's handler.
 struct OwnedInterrupt {
@@ -202,6 +204,10 @@ struct OwnedInterrupt {
   bool signalled = false;  // the partition was run with FFA_INTERRUPT for it
   bool active = false;     // taken, not yet deactivated
   bool retriggered = false;  // made pending again at the controller (retrigger_interrupt)
+  bool fiq = false;          // HF_INTERRUPT_ENABLE's type: a virtual FIQ rather than IRQ
+  // The context it was signalled to (where virtual interrupts are given:
+  // that context's virtual IRQ or FIQ line stays up until it takes it).
+  const ExecutionContext* signalled_to = nullptr;
   // Whether the controller may signal it now: enabled, and neither
   // waiting for the handler nor in it (a level-sensitive device that still
   // asserts it must not come back before the handler dealt with it).
@@ -220,6 +226,12 @@ struct ExecutionContext {
   // A normal-world interrupt preempted it (FFA_RUN then resumes it with
   // its registers as they were).
   bool interrupted = false;
+  // Managed exit (ns-interrupts-action 1, where the placement gives
+  // virtual interrupts): a normal-world interrupt arrived while it worked
+  // for the normal world; it was signalled (its virtual line raised) and
+  // then taken (HF_INTERRUPT_GET). Until its answer the normal world's
+  // interrupts stay held back, so that it can finish.
+  enum class ManagedExit : uint8_t { none, signalled, taken } managed_exit = ManagedExit::none;
 };
 
 // 1024-aligned: the core indexes its table of partitions on every call, and a
@@ -250,6 +262,10 @@ struct alignas(1024) Partition {
   // What a normal-world interrupt does while it runs (its manifest's
   // ns-interrupts-action).
   ffa::NsInterruptAction ns_action = ffa::NsInterruptAction::queued;
+  // The pin its managed exit signal comes on: its manifest's
+  // managed-exit-virq chooses IRQ, FIQ otherwise (as Hafnium); it may
+  // change it with HF_INTERRUPT_ENABLE(kManagedExitIntid).
+  bool managed_exit_fiq = true;
   // Secure interrupts it owns (SPIs, each owned by one partition).
   OwnedInterrupt interrupts[kMaxInterrupts];
   unsigned interrupt_count = 0;

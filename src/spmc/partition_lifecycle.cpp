@@ -3,6 +3,7 @@
 #include "spmc/core.h"
 
 #include "ffa/hf_interrupt.h"
+#include "ffa/notifications.h"
 
 namespace spmc {
 
@@ -38,10 +39,15 @@ Outcome Core::boot_next(ffa::Regs& out) {
 
 void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const {
   const uint32_t id = in.w(1), input = in.w(2);
-  // Bit 31 clear: a feature ID. S-EL0 partitions take no virtual
-  // interrupts (no NPI, no managed exit), and the SRI is the normal
-  // world's. Input properties are defined for no feature (MBZ).
-  if ((id & 0x80000000u) == 0) return ffa::set_error(out, Error::not_supported);
+  // Bit 31 clear: a feature ID. The managed exit interrupt's ID (3)
+  // where partitions take virtual interrupts (S-EL0 partitions take none);
+  // no notification pending interrupt (1) yet, and the SRI (2) is the
+  // normal world's. Input properties are defined for no feature (MBZ).
+  if ((id & 0x80000000u) == 0) {
+    if (id != ffa::notification::kFeatureManagedExit || input != 0 || !placement_.gives_virtual_interrupts())
+      return ffa::set_error(out, Error::not_supported);
+    return ffa::set_success(out, ffa::hf::kManagedExitIntid);
+  }
   // Input properties are defined for FFA_MEM_RETRIEVE_REQ alone, from
   // v1.1 on (bit 1, see below); for every other function they are MBZ.
   const bool retrieve = id == ffa::raw(Func::mem_retrieve_req_32) || id == ffa::raw(Func::mem_retrieve_req_64);
@@ -356,6 +362,7 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   const ExecutionContext c = here(p);
   const PartitionState was = c.state;
   here(p).state = PartitionState::aborted;
+  here(p).managed_exit = ExecutionContext::ManagedExit::none;
   for (ExecutionContext& each : p.contexts)
     if (each.state == PartitionState::created || each.state == PartitionState::waiting ||
         each.state == PartitionState::preempted)

@@ -133,6 +133,12 @@ class Placement {
   // An interrupt no partition owns: the SPMC's own devices (the trusted
   // OS's drivers in the S-EL1 placement) run their top half.
   virtual void handle_own_interrupt(uint32_t id) { (void)id; }
+  // Whether partitions here take virtual interrupts (S-EL1 partitions
+  // under an S-EL2 SPMC: HCR_EL2.VI/VF, Core::virtual_lines): a
+  // partition's interrupt is then also raised on its virtual line, and
+  // managed exit is a virtual interrupt rather than FFA_INTERRUPT to the
+  // normal world. S-EL0 partitions take none (FF-A v1.2 section 8.3).
+  virtual bool gives_virtual_interrupts() const { return false; }
   // Lets a partition's interrupt through the controller, or holds it back.
   virtual void set_interrupt_enabled(uint32_t id, bool enabled) {
     (void)id;

@@ -66,10 +66,36 @@ Outcome Core::secure_interrupt(ffa::Regs& out) {
 Outcome Core::sp_secure_interrupted(size_t index) {
   // The SPMC's own top half runs at once. A partition's interrupt waits
   // (held back, pending) until the secure world returns: its owner is
-  // busy, or waiting behind the partition that runs.
-  (void)take_secure_interrupt();
+  // busy, or waiting behind the partition that runs. Where partitions
+  // take virtual interrupts, the running partition's own interrupt is
+  // signalled to it at once, on its virtual line: its handler runs where
+  // it is, as on a machine of its own.
+  const size_t owner = take_secure_interrupt();
+  if (owner == index && placement_.gives_virtual_interrupts()) {
+    Partition& p = partitions_[index];
+    for (unsigned k = 0; k < p.interrupt_count; ++k) {
+      OwnedInterrupt& irq = p.interrupts[k];
+      if (!irq.pending || irq.signalled) continue;
+      irq.signalled = true;
+      irq.signalled_to = &here(p);
+      --deferred_interrupts_;
+      withdraw_retrigger(irq);
+    }
+  }
   scheduled_ = index;
   return Outcome::resume_partition;
+}
+
+Core::VirtualLines Core::virtual_lines(size_t index) const {
+  const Partition& p = partitions_[index];
+  const ExecutionContext& c = here(p);
+  VirtualLines lines;
+  if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
+  for (unsigned k = 0; k < p.interrupt_count; ++k) {
+    const OwnedInterrupt& irq = p.interrupts[k];
+    if (irq.pending && irq.signalled && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
+  }
+  return lines;
 }
 
 bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
@@ -82,6 +108,7 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (!irq.pending || irq.signalled) continue;
     irq.signalled = true;
+    irq.signalled_to = &c;
     --deferred_interrupts_;
     // Announced now, perhaps for another interrupt's arrival: its own
     // retrigger must not bring it a second time.
@@ -134,23 +161,38 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       if (p.interrupts[k].id == id) return &p.interrupts[k];
     return nullptr;
   };
+  ExecutionContext& c = here(p);
   switch (in.w(0)) {
     case ffa::hf::kInterruptEnable: {
-      OwnedInterrupt* irq = find(in.x[1]);
-      if (!irq || in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
+      if (in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
         return ffa::set_regs(out, ffa::hf::kFailed);
+      if (in.x[1] == ffa::hf::kManagedExitIntid && placement_.gives_virtual_interrupts()) {
+        // The managed exit signal's pin (as Cactus chooses it). It cannot
+        // be turned off: whether there is one is the manifest's to say.
+        p.managed_exit_fiq = in.x[3] == ffa::hf::kTypeFiq;
+        return ffa::set_regs(out, 0);
+      }
+      OwnedInterrupt* irq = find(in.x[1]);
+      if (!irq) return ffa::set_regs(out, ffa::hf::kFailed);
+      irq->fiq = in.x[3] == ffa::hf::kTypeFiq;
       const bool was = irq->unmasked();
       irq->enabled = in.x[2] == 1;
       if (irq->unmasked() != was) placement_.set_interrupt_enabled(irq->id, irq->unmasked());
       return ffa::set_regs(out, 0);
     }
     case ffa::hf::kInterruptGet: {
-      // The interrupt FFA_INTERRUPT announced first (a handler that takes
-      // one per FFA_INTERRUPT gets the one it was told of), then any other
-      // pending one.
+      // The managed exit signal first (the normal world waits for it),
+      // then the interrupt signalled to this context (a handler that
+      // takes one per FFA_INTERRUPT gets the one it was told of), then
+      // any other pending one.
+      if (c.managed_exit == ExecutionContext::ManagedExit::signalled) {
+        c.managed_exit = ExecutionContext::ManagedExit::taken;
+        return ffa::set_regs(out, ffa::hf::kManagedExitIntid);
+      }
       OwnedInterrupt* take = nullptr;
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
-        if (p.interrupts[k].pending && p.interrupts[k].signalled) take = &p.interrupts[k];
+        if (p.interrupts[k].pending && p.interrupts[k].signalled && p.interrupts[k].signalled_to == &c)
+          take = &p.interrupts[k];
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
         if (p.interrupts[k].pending) take = &p.interrupts[k];
       if (!take) return ffa::set_regs(out, ffa::hf::kInvalidIntid);
@@ -159,6 +201,7 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       if (!take->signalled) --deferred_interrupts_;
       withdraw_retrigger(*take);
       take->pending = take->signalled = false;
+      take->signalled_to = nullptr;
       take->active = true;
       return ffa::set_regs(out, take->id);
     }

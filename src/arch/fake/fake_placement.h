@@ -87,6 +87,10 @@ class FakePlacement : public spmc::Placement {
   const std::vector<uint32_t>& own_interrupts_handled() const { return own_handled_; }
   unsigned retriggered() const { return retriggered_; }
 
+  // Partitions take virtual interrupts (as under an S-EL2 SPMC) when set.
+  bool virtual_interrupts = false;
+  bool gives_virtual_interrupts() const override { return virtual_interrupts; }
+
   // PSCI CPU_OFF as the SPMD announces it: counted, refused when told.
   // The CPU the core is told it runs on (tests of MP partitions set it).
   unsigned cpu = 0;

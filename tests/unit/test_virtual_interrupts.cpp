@@ -1,0 +1,239 @@
+// Virtual interrupts on spmc::Core, for a placement whose partitions take
+// them (S-EL1 partitions under an S-EL2 SPMC): a partition's own device
+// interrupt raised on its virtual line while it runs, managed exit as a
+// virtual IRQ or FIQ that the partition answers early, FFA_FEATURES'
+// managed exit ID, and the same calls where partitions take none.
+#include <gtest/gtest.h>
+
+#include "arch/fake/fake_placement.h"
+#include "ffa/hf_interrupt.h"
+#include "ffa/notifications.h"
+#include "spmc/core.h"
+
+namespace {
+
+using ffa::Func;
+using ffa::raw;
+using ffa::Regs;
+using spmc::ExecutionContext;
+using spmc::Outcome;
+using spmc::PartitionState;
+
+constexpr uint16_t kSpmcId = 0x8000;
+constexpr uint16_t kDriver = 0x8001, kOther = 0x8002;
+constexpr uint32_t kDeviceSpi = 39;
+
+class VirtualInterrupts : public ::testing::Test {
+ protected:
+  VirtualInterrupts() : core_(placement_, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2}) {
+    placement_.virtual_interrupts = true;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(add(kDriver, {kDeviceSpi}).ok());
+    ASSERT_TRUE(add(kOther, {}).ok());
+    Regs out{};
+    Outcome o = core_.boot_next(out);
+    while (o == Outcome::run_partition) o = core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out);
+    ASSERT_EQ(o, Outcome::boot_done);
+  }
+
+  // A partition that asks for managed exit by a virtual IRQ
+  // (managed-exit-virq), as the sel2-spmc configuration's irq-c does.
+  ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts) {
+    spmc::Partition p{};
+    p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::Uuid{{id, 1, 2, 3}}};
+    p.ns_action = ffa::NsInterruptAction::managed_exit;
+    p.managed_exit_fiq = false;
+    for (uint32_t i : interrupts) p.interrupts[p.interrupt_count++].id = i;
+    return core_.add_partition(p);
+  }
+
+  size_t index_of(uint16_t id) {
+    for (size_t i = 0; i < core_.partition_count(); ++i)
+      if (core_.partition(i).info.id.raw() == id) return i;
+    return ~size_t{0};
+  }
+  size_t driver() { return index_of(kDriver); }
+  const ExecutionContext& context() { return core_.partition(driver()).contexts[0]; }
+  Outcome driver_call(Regs in, Regs& out) { return core_.handle_sp_call(driver(), in, out); }
+  uint64_t hf(uint32_t fid, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
+    Regs out{};
+    EXPECT_EQ(driver_call(Regs{{fid, a1, a2, a3}}, out), Outcome::run_partition);
+    return out.x[0];
+  }
+  Outcome request(uint16_t to, uint64_t cmd, Regs& out) {
+    return core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), to, 0, cmd}}, out);
+  }
+  Outcome answer(uint16_t from, uint64_t cmd, Regs& out) {
+    return core_.handle_sp_call(index_of(from), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{from} << 16, 0, cmd}},
+                                out);
+  }
+  bool irq_line() { return core_.virtual_lines(driver()).irq; }
+  bool fiq_line() { return core_.virtual_lines(driver()).fiq; }
+
+  fake::FakePlacement placement_;
+  spmc::Core core_;
+};
+
+TEST_F(VirtualInterrupts, ManagedExitIsAVirtualInterruptAndTheAnswerComesEarly) {
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(driver()));
+  EXPECT_FALSE(irq_line() || fiq_line());
+  // The normal world's interrupt: the partition resumes, its signal up
+  // (IRQ, as its manifest asks), the normal world's interrupts held back.
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), driver());
+  EXPECT_TRUE(irq_line());
+  EXPECT_FALSE(fiq_line());
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(driver()));
+  EXPECT_EQ(context().state, PartitionState::running);
+  // Its handler takes it: the line goes down; it is purely virtual.
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kManagedExitIntid);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kManagedExitIntid, ffa::hf::kManagedExitIntid),
+            ffa::hf::kFailed);
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(driver()));
+  // It answers early: the normal world gets the answer, not FFA_INTERRUPT.
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(context().managed_exit, ExecutionContext::ManagedExit::none);
+  // The next request starts afresh.
+  ASSERT_EQ(request(kDriver, 2, out), Outcome::run_partition);
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(driver()));
+  EXPECT_FALSE(irq_line());
+}
+
+TEST_F(VirtualInterrupts, ManagedExitPinIsTheManifestsUntilTheHandlerChoosesAnother) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 1, ffa::hf::kTypeFiq), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 2, ffa::hf::kTypeFiq), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 1, 7), ffa::hf::kFailed);
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_TRUE(fiq_line());
+  EXPECT_FALSE(irq_line());
+  // A second normal-world interrupt cannot come (masked), and would change
+  // nothing if it did: still one signal.
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kManagedExitIntid);
+  EXPECT_FALSE(fiq_line());
+}
+
+TEST_F(VirtualInterrupts, YieldOrAFaultEndsTheManagedExit) {
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::resume_partition);
+  // FFA_YIELD instead of an answer: the normal world gets its CPU, FFA_RUN
+  // resumes the partition with no signal left over.
+  ASSERT_EQ(driver_call(Regs{{raw(Func::yield)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::yield));
+  EXPECT_EQ(context().managed_exit, ExecutionContext::ManagedExit::none);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out), Outcome::run_partition);
+  EXPECT_FALSE(irq_line());
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(driver()));
+  // Signalled again, then it faults: its requester is told, nothing stays.
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_aborted(driver(), out), Outcome::reply_to_caller);
+  EXPECT_EQ(ffa::error_of(out), ffa::Error::aborted);
+  EXPECT_FALSE(irq_line());
+}
+
+TEST_F(VirtualInterrupts, AQueuedPartitionIsNeverSignalled) {
+  // kOther works for kDriver (a partition's request is never cut short by
+  // the normal world's interrupts): no managed exit for either.
+  Regs out{};
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_req_64), uint32_t{kDriver} << 16 | kOther, 0, 5}}, out),
+            Outcome::run_partition);
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kOther)));
+  ASSERT_EQ(core_.sp_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq || core_.virtual_lines(index_of(kOther)).fiq);
+}
+
+TEST_F(VirtualInterrupts, FeaturesGiveTheManagedExitIdToPartitions) {
+  Regs out{};
+  ASSERT_EQ(driver_call(Regs{{raw(Func::features), ffa::notification::kFeatureManagedExit}}, out),
+            Outcome::run_partition);
+  ASSERT_TRUE(ffa::is_success(out));
+  EXPECT_EQ(out.w(2), ffa::hf::kManagedExitIntid);
+  // Input properties are MBZ; the NPI is not given yet; the SRI is the
+  // normal world's.
+  ASSERT_EQ(driver_call(Regs{{raw(Func::features), ffa::notification::kFeatureManagedExit, 1}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(ffa::error_of(out), ffa::Error::not_supported);
+  for (uint32_t feature : {ffa::notification::kFeatureNpi, ffa::notification::kFeatureSri}) {
+    ASSERT_EQ(driver_call(Regs{{raw(Func::features), feature}}, out), Outcome::run_partition);
+    EXPECT_EQ(ffa::error_of(out), ffa::Error::not_supported);
+  }
+}
+
+TEST_F(VirtualInterrupts, WithoutVirtualInterruptsManagedExitIsSignalledAsBefore) {
+  placement_.virtual_interrupts = false;
+  Regs out{};
+  ASSERT_EQ(driver_call(Regs{{raw(Func::features), ffa::notification::kFeatureManagedExit}}, out),
+            Outcome::run_partition);
+  EXPECT_EQ(ffa::error_of(out), ffa::Error::not_supported);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 1, ffa::hf::kTypeIrq), ffa::hf::kFailed);
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(context().state, PartitionState::preempted);
+  EXPECT_EQ(context().managed_exit, ExecutionContext::ManagedExit::none);
+}
+
+TEST_F(VirtualInterrupts, OwnInterruptWhileRunningIsTakenInPlace) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  // Its device raises the interrupt while it handles the request.
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver()), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), driver());
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));  // held back until deactivated
+  EXPECT_EQ(context().state, PartitionState::running);     // still the request's
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  EXPECT_TRUE(placement_.interrupt_enabled(kDeviceSpi));
+  // Its answer retriggers nothing: nothing was left over.
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(placement_.retriggered(), 0u);
+}
+
+TEST_F(VirtualInterrupts, AnotherPartitionsInterruptWaitsForItsOwner) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeFiq), 0u);
+  Regs out{};
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq || core_.virtual_lines(index_of(kOther)).fiq);
+  EXPECT_FALSE(irq_line() || fiq_line());  // not signalled to the driver yet
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  // kOther answers; the interrupt comes back while the normal world runs,
+  // and the waiting driver runs with FFA_INTERRUPT and its FIQ line up.
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), driver());
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_TRUE(fiq_line());
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_FALSE(fiq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+}
+
+}  // namespace
