@@ -306,8 +306,8 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
   g_self = ffa::EndpointId(static_cast<uint16_t>(sp::svc(ffa::Regs{{ffa::raw(ffa::Func::id_get)}}).w(2)));
   check_own_memory();
   lend_while_initialising();
-  // A partition of one execution context registers no secondary entry;
-  // calling it anyway during initialisation is allowed.
+  // A partition of one execution context has no secondary entry: the
+  // SPMC answers NOT_SUPPORTED, which is harmless (and ignored here).
   sp::svc(ffa::Regs{{ffa::raw(ffa::Func::secondary_ep_register_64), kCode}});
   sp::log("echo: ready\n");
   ffa::Regs msg = sp::wait();

@@ -28,6 +28,16 @@
 #define FFA_MEM_RELINQUISH 0x84000076u
 #define FFA_MEM_FRAG_RX 0x8400007Au
 #define FFA_MEM_FRAG_TX 0x8400007Bu
+#define FFA_INTERRUPT 0x84000062u
+#define FFA_FEATURES 0x84000064u
+#define FFA_FEATURE_MEI 3u /* the managed exit interrupt's ID */
+
+/* Hafnium's interrupt calls (by HVC, answered in x0), which other S-EL2
+   SPMCs' partitions use too. */
+#define HF_INTERRUPT_ENABLE 0xFF03u /* x1 ID, x2 1 on / 0 off, x3 0 IRQ / 1 FIQ */
+#define HF_INTERRUPT_GET 0xFF04u
+#define HF_INTERRUPT_DEACTIVATE 0xFF08u /* x1 = x2 = ID */
+#define HF_INVALID_INTID 0xFFFFFFFFu
 
 struct ffa_args {
   uint64_t x[8];

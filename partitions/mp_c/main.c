@@ -11,7 +11,10 @@
  *   1 WHO:   x4 = the vCPU answering (MPIDR_EL1.Aff0), x5 = its exception
  *            level, x6 = 1 when its MMU is on, x7 = 1 when the boot
  *            information named an FDT (its manifest).
- *   2 SPIN:  counts to x4, then answers x4 = the count reached.
+ *   2 SPIN:  counts to x4, then answers x4 = the count reached, x5 = 0.
+ *            Cut short by the managed exit signal (a normal-world
+ *            interrupt, where its manifest asks for managed exit): answers
+ *            at once, x4 = the count reached so far, x5 = the signal's ID.
  *   3 TOUCH: x4 = the 8 bytes at address x4 (memory not its own faults at
  *            stage 2: the SPMC stops the partition).
  *   4 SMC_ID: x4 = its own ID from FFA_ID_GET made by SMC (trapped by the
@@ -38,7 +41,22 @@
  *            or the FF-A error of the step that failed, x6 = the pages
  *            the retrieve response counted. One at a time: the RX/TX pair
  *            is the partition's, not a context's.
+ *   14 RAISE: takes the PL061 GPIO's interrupt (SPI 39; HF_INTERRUPT_ENABLE
+ *            as an IRQ; x5 = its answer, -1 where the GPIO is not this
+ *            partition's) and drives pin 7 high, which asserts it. With
+ *            x4 = 0 it waits for its handler to deal with it (a virtual IRQ
+ *            while it runs); otherwise it answers at once. x4 = events its
+ *            handler counted meanwhile.
+ *   15 STATUS: x4 = device interrupts handled, x5 = the last ID
+ *            HF_INTERRUPT_GET gave, x6 = times it was run with
+ *            FFA_INTERRUPT (out of FFA_MSG_WAIT), x7 = managed exit
+ *            signals taken.
  * Anything else: x3 = 0xFFFFFFFF.
+ *
+ * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
+ * (partition_interrupt) takes each pending interrupt with HF_INTERRUPT_GET:
+ * the managed exit signal (its ID from FFA_FEATURES) stops a SPIN, the
+ * GPIO's is quietened at the device and ended (HF_INTERRUPT_DEACTIVATE).
  */
 #include <stdint.h>
 
@@ -52,6 +70,27 @@ static uint8_t g_rx[4096] __attribute__((aligned(4096)));
 
 static uint16_t g_id;
 static uint64_t g_boot_ok;
+
+/* Interrupts (partition_interrupt): counts, and per vCPU whether the
+   managed exit signal came (its ID from FFA_FEATURES). */
+static uint32_t g_me_intid = HF_INVALID_INTID;
+static volatile uint32_t g_me_pending[8];
+static volatile uint64_t g_events, g_last_intid, g_interrupt_entries, g_managed_exits;
+
+/* QEMU virt's PL061 GPIO (its manifest's device region, where it has it):
+   pin 7 an output that interrupts while high (level), SPI 7 (ID 39).
+   GPIODATA is addressed through a mask: address bits [9:2] select the
+   pins a write changes. */
+#define GPIO_BASE 0x09030000u
+#define GPIO_SPI 39u
+#define GPIO_PIN (1u << 7)
+#define GPIO_DATA (GPIO_PIN << 2)
+#define GPIO_DIR 0x400u
+#define GPIO_IS 0x404u
+#define GPIO_IEV 0x40Cu
+#define GPIO_IE 0x410u
+#define GPIO_IC 0x41Cu
+static volatile uint32_t* gpio(uint32_t offset) { return (volatile uint32_t*)(uint64_t)(GPIO_BASE + offset); }
 
 static uint64_t read_mpidr(void) {
   uint64_t v;
@@ -77,6 +116,9 @@ static void build_tables(void) {
   l1[1] = 0x40000000u | (1u << 10) | (3u << 8) | (1u << 5) /* NS */ | 1;
   for (uint64_t pa = 0x0e000000; pa < 0x0f000000; pa += 0x200000)
     l2[pa >> 21] = pa | (1u << 10) /* AF */ | (3u << 8) /* inner shareable */ | (0u << 2) /* MAIR 0 */ | 1;
+  /* The 2 MiB of devices that holds the PL061 (0x09000000), Device-nGnRE
+     (MAIR 1), never executable (PXN, UXN). */
+  l2[GPIO_BASE >> 21] = (GPIO_BASE & ~0x1FFFFFu) | (1u << 10) | (1u << 2) | (3ull << 53) | 1;
 }
 
 static void mmu_on(void) {
@@ -98,15 +140,69 @@ static void mmu_on(void) {
       "mrs x9, cpacr_el1\n"
       "orr x9, x9, #(3 << 20)\n" /* FPEN: FP/SIMD at EL1 and EL0 */
       "msr cpacr_el1, x9\n"
-      "isb\n" ::"r"((uint64_t)0xFF),
+      "isb\n" ::"r"((uint64_t)0x04FF) /* MAIR 0 Normal write-back, 1 Device-nGnRE */,
       "r"(tcr), "r"((uint64_t)tables)
       : "x9", "memory");
 }
 
-static uint64_t spin(uint64_t n) {
+static unsigned vcpu(void) { return (unsigned)(read_mpidr() & 7); }
+
+/* Counts to n, looking for the managed exit signal every 4096 rounds; *cut
+   = its ID if it came first. */
+static uint64_t spin(uint64_t n, uint64_t* cut) {
+  const unsigned me = vcpu();
   uint64_t i = 0;
-  while (i < n) __asm__ volatile("add %0, %0, #1" : "+r"(i));
+  while (i < n) {
+    if (g_me_pending[me]) {
+      g_me_pending[me] = 0;
+      *cut = g_me_intid;
+      break;
+    }
+    const uint64_t stop = n - i > 4096 ? i + 4096 : n;
+    while (i < stop) __asm__ volatile("add %0, %0, #1" : "+r"(i));
+  }
   return i;
+}
+
+/* A virtual IRQ or FIQ (start.S): every interrupt the SPMC has pending for
+   this partition, taken and dealt with. */
+void partition_interrupt(void) {
+  for (;;) {
+    const uint32_t id = (uint32_t)ffa_hvc((struct ffa_args){{HF_INTERRUPT_GET, 0, 0, 0, 0, 0, 0, 0}}).x[0];
+    if (id == HF_INVALID_INTID) return;
+    g_last_intid = id;
+    if (id == g_me_intid) {
+      /* Purely virtual: nothing to end. The SPIN in hand answers early. */
+      g_me_pending[vcpu()] = 1;
+      __atomic_fetch_add(&g_managed_exits, 1, __ATOMIC_RELAXED);
+      continue;
+    }
+    if (id == GPIO_SPI) {
+      /* Quieten the device first (pin low, latched state cleared), or the
+         level-triggered line comes straight back once ended. */
+      *gpio(GPIO_DATA) = 0;
+      *gpio(GPIO_IC) = GPIO_PIN;
+      __atomic_fetch_add(&g_events, 1, __ATOMIC_RELAXED);
+    }
+    ffa_hvc((struct ffa_args){{HF_INTERRUPT_DEACTIVATE, id, id, 0, 0, 0, 0, 0}});
+  }
+}
+
+/* Command 14. */
+static void raise_gpio(uint64_t no_wait, struct ffa_args* r) {
+  const uint64_t before = g_events;
+  r->x[5] = ffa_hvc((struct ffa_args){{HF_INTERRUPT_ENABLE, GPIO_SPI, 1, 0, 0, 0, 0, 0}}).x[0];
+  if (r->x[5] != 0) return; /* not its device: never touched */
+  *gpio(GPIO_IE) = 0;
+  *gpio(GPIO_DATA) = 0;
+  *gpio(GPIO_DIR) |= GPIO_PIN;
+  *gpio(GPIO_IS) |= GPIO_PIN;
+  *gpio(GPIO_IEV) |= GPIO_PIN;
+  *gpio(GPIO_IC) = GPIO_PIN;
+  *gpio(GPIO_IE) |= GPIO_PIN;
+  *gpio(GPIO_DATA) = GPIO_PIN;
+  for (uint64_t i = 0; !no_wait && i < 1000000 && g_events == before; ++i) __asm__ volatile("" ::: "memory");
+  r->x[4] = g_events - before;
 }
 
 static void put(uint8_t* p, unsigned off, uint64_t v, unsigned n) {
@@ -200,7 +296,16 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[7] = g_boot_ok;
       break;
     case 2:
-      r.x[4] = spin(req->x[4]);
+      r.x[4] = spin(req->x[4], &r.x[5]);
+      break;
+    case 14:
+      raise_gpio(req->x[4], &r);
+      break;
+    case 15:
+      r.x[4] = g_events;
+      r.x[5] = g_last_intid;
+      r.x[6] = g_interrupt_entries;
+      r.x[7] = g_managed_exits;
       break;
     case 3:
       r.x[4] = *(volatile const uint64_t*)req->x[4];
@@ -268,10 +373,15 @@ static struct ffa_args answer(const struct ffa_args* req) {
 }
 
 static void serve(void) {
+  /* Virtual IRQ and FIQ from here on: its handler is ready. */
+  __asm__ volatile("msr daifclr, #3" ::: "memory");
   struct ffa_args msg = ffa_hvc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
   for (;;) {
     const uint32_t fid = (uint32_t)msg.x[0];
     if (fid != FFA_MSG_SEND_DIRECT_REQ_32 && fid != FFA_MSG_SEND_DIRECT_REQ_64) {
+      /* FFA_INTERRUPT: its virtual interrupt was taken on the way back
+         from the call (partition_interrupt); it waits again. */
+      if (fid == FFA_INTERRUPT) __atomic_fetch_add(&g_interrupt_entries, 1, __ATOMIC_RELAXED);
       msg = ffa_hvc((struct ffa_args){{FFA_MSG_WAIT, 0, 0, 0, 0, 0, 0, 0}});
       continue;
     }
@@ -296,6 +406,9 @@ void partition_main(uint64_t boot_info) {
   }
   ffa_hvc((struct ffa_args){{FFA_VERSION, 0x10002, 0, 0, 0, 0, 0, 0}});
   g_id = (uint16_t)ffa_hvc((struct ffa_args){{FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0}}).x[2];
+  /* The managed exit signal's ID, as the SPMC numbers it. */
+  const struct ffa_args mei = ffa_hvc((struct ffa_args){{FFA_FEATURES, FFA_FEATURE_MEI, 0, 0, 0, 0, 0, 0}});
+  if (mei.x[0] == FFA_SUCCESS_32) g_me_intid = (uint32_t)mei.x[2];
   /* Its RX/TX pair, for memory transactions (one page each). */
   const struct ffa_args map =
       ffa_hvc((struct ffa_args){{FFA_RXTX_MAP_64, (uint64_t)g_tx, (uint64_t)g_rx, 1, 0, 0, 0, 0}});

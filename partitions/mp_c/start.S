@@ -29,7 +29,8 @@ set_stack:
     ldr     x10, =stack_top
     sub     x10, x10, x9, lsl #12
     mov     sp, x10
-    /* Exceptions at EL1 are this partition's own faults: stop there. */
+    /* Its vectors: IRQ and FIQ (virtual, from the SPMC) go to its
+       handler; any other exception at EL1 is its own fault: stop there. */
     ldr     x10, =vectors
     msr     vbar_el1, x10
     isb
@@ -39,7 +40,48 @@ set_stack:
 
     .balign 2048
 vectors:
-    .rept 16
+    .rept 5                     /* SP0 (4), synchronous with SPx */
     .balign 0x80
     b       .
     .endr
+    .balign 0x80                /* IRQ with SPx (this partition runs EL1h) */
+    b       virtual_interrupt
+    .balign 0x80                /* FIQ with SPx */
+    b       virtual_interrupt
+    .rept 9                     /* SError with SPx, lower EL (none here) */
+    .balign 0x80
+    b       .
+    .endr
+
+/* A virtual IRQ or FIQ: the registers C may change saved on the stack it
+   was taken on, partition_interrupt() (main.c) takes what the SPMC has
+   for it (HF_INTERRUPT_GET), then back to where it was. ELR_EL1 and
+   SPSR_EL1 stay as they are: the handler runs with IRQ and FIQ masked,
+   and its HVCs are taken at EL2. */
+virtual_interrupt:
+    sub     sp, sp, #176
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x29, [sp, #144]
+    str     x30, [sp, #160]
+    bl      partition_interrupt
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x29, [sp, #144]
+    ldr     x30, [sp, #160]
+    add     sp, sp, #176
+    eret

@@ -116,15 +116,9 @@ void Sel1Placement::handle_own_interrupt(uint32_t id) {
 
 void Sel1Placement::set_interrupt_enabled(uint32_t id, bool enabled) { arch::gicv3::set_spi_enabled(id, enabled); }
 
-void Sel1Placement::retrigger_interrupt(uint32_t id) {
-  arch::gicv3::set_spi_pending(id);
-  arch::gicv3::set_spi_enabled(id, true);
-}
+void Sel1Placement::retrigger_interrupt(uint32_t id) { arch::gicv3::retrigger_spi(id); }
 
-void Sel1Placement::withdraw_interrupt(uint32_t id) {
-  arch::gicv3::set_spi_enabled(id, false);
-  arch::gicv3::set_spi_pending(id, false);
-}
+void Sel1Placement::withdraw_interrupt(uint32_t id) { arch::gicv3::withdraw_spi(id); }
 
 }  // namespace sel1
 

@@ -16,6 +16,10 @@ namespace {
 // well as by HVC), EL1 AArch64 (RW).
 constexpr uint64_t kHcrVcpu = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |
                               (1ull << 10) | (1ull << 19) | (1ull << 31);
+// HCR_EL2.VF and VI: the vCPU's virtual FIQ and IRQ lines (with FMO/IMO
+// set, taken at EL1 when its PSTATE.F/I allow), raised while the core has
+// an interrupt or the managed exit signal for it (Core::virtual_lines).
+constexpr uint64_t kHcrVf = 1ull << 6, kHcrVi = 1ull << 7;
 // Stage 2, for both IPA spaces: T0SZ 25 (39-bit IPA), start at level 1
 // (SL0 = 1), write-back walks, inner shareable, 4 KiB granule.
 constexpr uint64_t kS2Common = 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12);
@@ -222,7 +226,9 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(vttbr_el2, vm->vttbr());
     TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
-    TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
+    const spmc::Core::VirtualLines lines = core.virtual_lines(index);
+    const uint64_t hcr = kHcrVcpu | (lines.irq ? kHcrVi : 0) | (lines.fiq ? kHcrVf : 0);
+    TESSERA_SYSREG_WRITE(hcr_el2, hcr);
     TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
     if (g_loaded[cpu] != &v) {
       if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
@@ -244,6 +250,9 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     unlock_core();
     const Exit exit = sel2_vcpu_run(&v.regs);
     lock_core();
+    // Virtual lines down while S-EL2 runs (the monitor switches HCR_EL2
+    // for the normal world, but not every model recomputes them then).
+    if (hcr != kHcrVcpu) TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
     TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
     if (!v.pinned) sel2_save_el1(&v.el1);
     g_loaded[cpu] = &v;

@@ -6,6 +6,7 @@
 // default (NOT_SUPPORTED). No secure interrupt is the hypervisor's own.
 #pragma once
 
+#include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/ns_memory_map.h"
 #include "arch/aarch64/pgtable.h"
 #include "ffa/core_manifest.h"
@@ -34,6 +35,13 @@ class Sel2Placement final : public spmc::Placement {
   uint32_t acknowledge_interrupt() override;
   void end_interrupt(uint32_t id) override;
   void handle_own_interrupt(uint32_t id) override;
+  // S-EL1 partitions take virtual interrupts (HCR_EL2.VI/VF, set as each
+  // vCPU is entered: hosted_vms.cpp); their SPIs are held back and let
+  // through at the distributor.
+  bool gives_virtual_interrupts() const override { return true; }
+  void set_interrupt_enabled(uint32_t id, bool enabled) override { arch::gicv3::set_spi_enabled(id, enabled); }
+  void retrigger_interrupt(uint32_t id) override { arch::gicv3::retrigger_spi(id); }
+  void withdraw_interrupt(uint32_t id) override { arch::gicv3::withdraw_spi(id); }
   unsigned current_cpu() const override;
   bool cpu_going_off() override;
   ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) override;

@@ -93,9 +93,13 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
     case Func::notification_unbind:
     case Func::notification_set:
     case Func::notification_get:
+    case Func::yield:
+      return ffa::set_success(out, 0);
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
-    case Func::yield:
+      // An MP partition's alone: a UP partition's one context has no
+      // other to start (as Hafnium answers, and Cactus expects).
+      if (!p.mp()) return ffa::set_error(out, Error::not_supported);
       return ffa::set_success(out, 0);
     case Func::rxtx_map_32:
     case Func::rxtx_map_64:
@@ -334,8 +338,11 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
       // Where this partition's other execution contexts start (on other
-      // CPUs, with the SMP work); only while it initialises.
-      if (c.state != PartitionState::booting) {
+      // CPUs, with the SMP work); only while it initialises, and only for
+      // an MP partition (a UP one has no other context).
+      if (!p.mp()) {
+        ffa::set_error(out, Error::not_supported);
+      } else if (c.state != PartitionState::booting) {
         ffa::set_error(out, Error::denied);
       } else {
         p.secondary_entry = in.fid() == ffa::raw(Func::secondary_ep_register_64) ? in.x[1] : in.w(1);

@@ -150,7 +150,7 @@ NO_TOS_REQUIRED = [
     "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
     "[S-EL2] CPU 3 ready",
     "ARM FF-A: Firmware version 1.2 found",
-    "tessera-init: FF-A devices 5",  # mp-c and its four UP instances, on Linux's FF-A bus
+    "tessera-init: FF-A devices 6",  # mp-c and its five UP instances, on Linux's FF-A bus
     "CPU: All CPU(s) started at EL2",
     "smp: Brought up 1 node, 4 CPUs",
     "tessera-init: /dev/tee0 MISSING",

@@ -40,8 +40,12 @@ class ExecutionContexts : public ::testing::Test {
     ASSERT_EQ(out.x[0], raw(Func::success_32));
     ASSERT_EQ(core_.handle_sp_call(0, Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
     ASSERT_EQ(core_.scheduled(), 1u);
+    // The UP partition has no other context to start: refused, even
+    // while it initialises (as Hafnium answers, and Cactus expects).
+    up_secondary_ep_ = sp(1, {{raw(Func::secondary_ep_register_64), 0x1234}});
     ASSERT_EQ(core_.handle_sp_call(1, Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);
   }
+  Regs up_secondary_ep_{};
 
   void add(uint16_t id, uint16_t contexts, uint16_t boot_order) {
     spmc::Partition p{};
@@ -118,6 +122,18 @@ TEST_F(ExecutionContexts, SecondaryEntryOnlyWhileInitialising) {
   const Regs r = sp(0, {{raw(Func::secondary_ep_register_64), 0x1234}}, 1);
   EXPECT_EQ(err(r), static_cast<int32_t>(Error::denied));
   EXPECT_EQ(core_.partition(0).secondary_entry, kSecondaryEntry);
+}
+
+TEST_F(ExecutionContexts, AUpPartitionHasNoSecondaryEntry) {
+  // Refused while it initialised (SetUp), and FFA_FEATURES says so too;
+  // the MP partition is told yes.
+  EXPECT_EQ(err(up_secondary_ep_), static_cast<int32_t>(Error::not_supported));
+  EXPECT_EQ(core_.partition(1).secondary_entry, 0u);
+  start(0, kUp, 1);
+  EXPECT_EQ(err(sp(1, {{raw(Func::features), raw(Func::secondary_ep_register_64)}})),
+            static_cast<int32_t>(Error::not_supported));
+  start(0, kMp, 2);
+  EXPECT_TRUE(ffa::is_success(sp(0, {{raw(Func::features), raw(Func::secondary_ep_register_64)}})));
 }
 
 TEST_F(ExecutionContexts, AnMpPartitionTakesARequestOnEveryCpuAtOnce) {

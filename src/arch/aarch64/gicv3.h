@@ -39,6 +39,17 @@ unsigned max_spi();
 void set_spi_enabled(unsigned intid, bool enabled);
 // Makes SPI `intid` pending at the distributor, or no longer pending.
 void set_spi_pending(unsigned intid, bool pending = true);
+// A partition's SPI that arrived while it could not take it, pending and
+// enabled again (spmc::Placement::retrigger_interrupt), and the undoing of
+// that (withdraw_interrupt): disabled and no longer pending.
+inline void retrigger_spi(unsigned intid) {
+  set_spi_pending(intid);
+  set_spi_enabled(intid, true);
+}
+inline void withdraw_spi(unsigned intid) {
+  set_spi_enabled(intid, false);
+  set_spi_pending(intid, false);
+}
 // The highest-priority pending interrupt for this security state,
 // acknowledged (ICC_IAR1_EL1); 1020-1023 mean none. Pass it to end().
 uint32_t acknowledge();

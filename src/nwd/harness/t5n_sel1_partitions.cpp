@@ -4,6 +4,7 @@
 // where they are not hosted these tests are skipped (test.h, Needs).
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
 #include "nwd/harness/smp.h"
 #include "nwd/harness/test.h"
@@ -16,11 +17,14 @@ extern "C" void harness_fp_fill(uint64_t pattern);
 extern "C" uint64_t harness_fp_check(uint64_t pattern);
 
 namespace {
-constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp4 = 0x8014;
+constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp4 = 0x8014, kIrq = 0x8015;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15;
+// irq-c's device interrupt (the PL061's SPI 7) and the managed exit
+// signal's ID (FFA_FEATURES, as Hafnium numbers it).
+constexpr uint64_t kGpioSpi = 39, kManagedExitId = 4;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
@@ -215,6 +219,96 @@ PART(borrow_normal_world_memory_through_stage_2) {
   r = request(kMp, kBorrow, handle, 0xA5);
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(static_cast<int32_t>(r.x[5]), -2);
+}
+
+// Virtual interrupts (irq-c): its own device's interrupt, raised while it
+// handles the request, comes to it at once as a virtual IRQ; its handler
+// takes it (HF_INTERRUPT_GET), quietens the device and ends it. A partition
+// that does not own the device cannot take its interrupt.
+PART(a_device_interrupt_is_a_virtual_irq_while_its_owner_runs) {
+  const ffa::Regs before = request(kIrq, kStatus);
+  ASSERT_TRUE(answered(before));
+  for (unsigned i = 0; i < 3; ++i) {
+    const ffa::Regs r = request(kIrq, kRaise);
+    ASSERT_TRUE(answered(r));
+    EXPECT_EQ(r.x[5], 0);  // HF_INTERRUPT_ENABLE: its own
+    EXPECT_EQ(r.x[4], 1);  // handled while the request ran
+  }
+  const ffa::Regs after = request(kIrq, kStatus);
+  EXPECT_EQ(after.x[4] - before.x[4], 3);
+  EXPECT_EQ(after.x[5], kGpioSpi);
+  EXPECT_EQ(after.x[6], before.x[6]);  // never needed FFA_INTERRUPT for it
+  // mp-c's HF_INTERRUPT_ENABLE for it is refused (-1), and mp-c never
+  // touches the device.
+  const ffa::Regs other = request(kMp, kRaise);
+  ASSERT_TRUE(answered(other));
+  EXPECT_EQ(other.x[5], ~0ull);
+}
+
+// The same interrupt raised on CPU 1 arrives on CPU 0 (where the SPMC
+// routes partitions' interrupts) while the normal world runs there: irq-c
+// runs with FFA_INTERRUPT, its virtual IRQ taken on the way out of its
+// FFA_MSG_WAIT.
+PART(a_device_interrupt_for_a_waiting_owner_comes_with_ffa_interrupt) {
+  const ffa::Regs before = request(kIrq, kStatus);
+  ASSERT_TRUE(answered(before));
+  static volatile uint64_t raised;
+  raised = ~0ull;
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
+    if (cpu != 1) return;
+    const ffa::Regs r = request(kIrq, kRaise, 1);  // answers at once
+    raised = answered(r) ? r.x[5] : ~1ull;
+  });
+  if (cpus < 2) {
+    harness::printf("# one CPU: nothing to show\n");
+    return;
+  }
+  EXPECT_EQ(raised, 0);
+  // Handled by now, or soon: a bounded wait in the normal world (5 ms)
+  // before irq-c is asked, so that no request of ours carries it.
+  const uint64_t until = arch::cntpct() + arch::cntfrq() / 200;
+  while (arch::cntpct() < until) {
+  }
+  const ffa::Regs after = request(kIrq, kStatus);
+  EXPECT_EQ(after.x[4] - before.x[4], 1);
+  EXPECT_EQ(after.x[5], kGpioSpi);
+  EXPECT_EQ(after.x[6] - before.x[6], 1);  // run once with FFA_INTERRUPT
+}
+
+// Managed exit (irq-c's manifest: ns-interrupts-action 1, managed-exit-
+// virq): the normal world's timer fires while irq-c spins for it; the
+// SPMC raises irq-c's managed exit signal (a virtual IRQ) instead of
+// preempting it, irq-c answers the request early, and the normal world
+// then takes its interrupt. No FFA_INTERRUPT, no FFA_RUN.
+PART(managed_exit_is_a_virtual_interrupt_and_the_answer_comes_early) {
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  const ffa::Regs before = request(kIrq, kStatus);
+  ASSERT_TRUE(answered(before));
+  constexpr uint64_t kRounds = 400000000;  // far longer than the timer
+  ffa::Regs r{};
+  // The timer may fire before the call reaches irq-c (the host can stall
+  // us): then the spin runs to its end, and we try again.
+  unsigned attempt = 0;
+  for (; attempt < 4; ++attempt) {
+    const unsigned taken = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
+    harness::gic::arm_physical_timer(arch::cntfrq() / 2000);  // 500 us
+    r = call(Func::msg_send_direct_req_64, kIrq, 0, kSpin, kRounds);
+    ASSERT_TRUE(answered(r));  // never FFA_INTERRUPT: it is not preempted
+    EXPECT_TRUE(harness::gic::wait_taken(harness::gic::kPhysicalTimerPpi, taken, arch::cntfrq() / 100));
+    if (r.x[5] == kManagedExitId) break;
+    EXPECT_EQ(r.x[4], kRounds);  // not cut short: it ran to the end
+  }
+  ASSERT_TRUE(attempt < 4);
+  EXPECT_TRUE(r.x[4] < kRounds);
+  const ffa::Regs after = request(kIrq, kStatus);
+  EXPECT_EQ(after.x[7] - before.x[7], 1);  // one managed exit signal taken
+  EXPECT_EQ(after.x[5], kManagedExitId);
+  harness::printf("# irq-c: managed exit after {} of {} rounds (attempt {})\n", r.x[4], kRounds, attempt + 1);
+  // It serves the next request as usual.
+  r = request(kIrq, kSpin, 1000);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[4], 1000);
+  EXPECT_EQ(r.x[5], 0);
 }
 
 // up-c2 does not survive it: neither world switch keeps the performance
