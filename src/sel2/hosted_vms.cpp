@@ -90,6 +90,7 @@ void take_fp(unsigned cpu, Vcpu* to) {
 
 void HostedVms::add_next(size_t core_index, spmc::loading::Span memory) {
   records_[count_].core_index = core_index;
+  records_[count_].takes_virtual_interrupts = core_.takes_virtual_interrupts(core_index);
   by_core_index_[core_index] = &records_[count_];
   memory_[count_] = memory;
   ++count_;
@@ -226,8 +227,11 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(vttbr_el2, vm->vttbr());
     TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
-    const spmc::Core::VirtualLines lines = core.virtual_lines(index);
-    const uint64_t hcr = kHcrVcpu | (lines.irq ? kHcrVi : 0) | (lines.fiq ? kHcrVf : 0);
+    uint64_t hcr = kHcrVcpu;
+    if (vm->takes_virtual_interrupts) [[unlikely]] {
+      const spmc::Core::VirtualLines lines = core.virtual_lines(index);
+      hcr |= (lines.irq ? kHcrVi : 0) | (lines.fiq ? kHcrVf : 0);
+    }
     TESSERA_SYSREG_WRITE(hcr_el2, hcr);
     TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
     if (g_loaded[cpu] != &v) {
@@ -252,7 +256,9 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     lock_core();
     // Virtual lines down while S-EL2 runs (the monitor switches HCR_EL2
     // for the normal world, but not every model recomputes them then).
-    if (hcr != kHcrVcpu) TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
+    if (vm->takes_virtual_interrupts) [[unlikely]] {
+      TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
+    }
     TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
     if (!v.pinned) sel2_save_el1(&v.el1);
     g_loaded[cpu] = &v;

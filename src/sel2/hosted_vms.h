@@ -32,6 +32,9 @@ struct Vcpu {
 struct HostedVm {
   static constexpr unsigned kMaxRegions = ffa::PartitionManifest::kMaxMemoryRegions;
   uint16_t vmid;
+  // Whether its partition can ever have a virtual line up (it owns
+  // interrupts, or asks for managed exit): checked at every entry.
+  bool takes_virtual_interrupts = false;
   size_t core_index;
   std::optional<arch::mmu::PageTable> secure_s2, ns_s2;
   // VTTBR_EL2 for it: its non-secure IPA space's tables, its VMID.

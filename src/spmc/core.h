@@ -121,7 +121,14 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   struct VirtualLines {
     bool irq = false, fiq = false;
   };
-  VirtualLines virtual_lines(size_t index) const;
+  VirtualLines virtual_lines(size_t index) const { return virtual_lines_of(partitions_[index]); }
+  // Whether partition `index` can ever have a line up (it owns interrupts
+  // or asks for managed exit): what a placement checks on every vCPU
+  // entry before asking for the lines.
+  bool takes_virtual_interrupts(size_t index) const {
+    const Partition& p = partitions_[index];
+    return p.interrupt_count != 0 || p.ns_action == ffa::NsInterruptAction::managed_exit;
+  }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).
   Outcome sp_aborted(size_t index, ffa::Regs& out) { return leaving(sp_aborted_now(index, out)); }
@@ -328,6 +335,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Undoes irq's retrigger at the controller, if it has one outstanding.
   void withdraw_retrigger(OwnedInterrupt& irq);
   OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
+  VirtualLines virtual_lines_of(const Partition& p) const;
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
   // that made the call; its bitmaps are `own`.
   void notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out);

@@ -86,8 +86,7 @@ Outcome Core::sp_secure_interrupted(size_t index) {
   return Outcome::resume_partition;
 }
 
-Core::VirtualLines Core::virtual_lines(size_t index) const {
-  const Partition& p = partitions_[index];
+Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   const ExecutionContext& c = here(p);
   VirtualLines lines;
   if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
