@@ -214,12 +214,13 @@ tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/ma
 # S-EL1 partitions for the S-EL2 SPMC (sel2-spmc), written against FF-A
 # alone: mp-c (one execution context per CPU) and its code again as up-c
 # to up-c4 (one context each, at their own addresses: the tests' hostile
-# instances, one per way of being stopped) and irq-c (managed exit and a
-# device interrupt, as virtual interrupts). -mgeneral-regs-only: the SPMC does
+# instances, one per way of being stopped), irq-c (managed exit and a
+# device interrupt, as virtual interrupts), and up-c5 and up-c6, bystanders
+# that make eight (sel2-spmc-1p loads mp-c alone: the benchmarks compare). -mgeneral-regs-only: the SPMC does
 # not switch FP/SIMD between S-EL1 partitions yet.
-foreach(variant IN ITEMS mp up up2 up3 up4 irq)
+foreach(variant IN ITEMS mp up up2 up3 up4 irq up5 up6)
   # Load addresses 256 KiB apart from 0x0e500000 (each manifest says the same).
-  set(slots mp up up2 up3 up4 irq)
+  set(slots mp up up2 up3 up4 irq up5 up6)
   list(FIND slots ${variant} slot)
   math(EXPR load "0x0e500000 + ${slot} * 0x40000" OUTPUT_FORMAT HEXADECIMAL)
   if(variant STREQUAL "mp")
@@ -347,7 +348,12 @@ tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_man
 # sel1-spmc hosts (the trusted OS, S-EL0 partitions) are skipped; the S-EL1
 # partitions' tests run (a test configuration).
 tessera_config(sel2-spmc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-               NWD harness MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c irq_c)
+               NWD harness MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
+# The same SPMC with one partition, mp-c, and the harness (a benchmark
+# configuration): a direct request to mp-c costs what it costs with the
+# eight of sel2-spmc (./tessera bench --config sel2-spmc-1p,sel2-spmc).
+tessera_config(sel2-spmc-1p MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc-1p/spmc_manifest.dts TOS sel2_spmc
+               NWD harness MONITOR el3_sel2 PARTITIONS mp_c)
 # The Linux normal world (tools/linux): Debian's linux-source-6.1 with the
 # FF-A and OP-TEE drivers and a built-in initramfs. The first build takes
 # several minutes; -DTESSERA_LINUX=OFF leaves it out (and its system test).
@@ -370,7 +376,7 @@ if(TESSERA_LINUX)
   # switched by the monitor on every call. No partitions yet, so no
   # harness (its suite needs them).
   tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-                 NWD linux MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c irq_c)
+                 NWD linux MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
   # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
   # monitor, the same trusted OS (the monitor tells it which mode), the TA
   # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).

@@ -146,11 +146,11 @@ def judge(output, abi="ffa"):
 # PSCI CPU_ON) and powers off; the OP-TEE driver has nothing to bind to.
 NO_TOS_REQUIRED = [
     "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
-    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 5 S-EL1 partition(s)",
+    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 8 S-EL1 partition(s)",
     "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
     "[S-EL2] CPU 3 ready",
     "ARM FF-A: Firmware version 1.2 found",
-    "tessera-init: FF-A devices 6",  # mp-c and its five UP instances, on Linux's FF-A bus
+    "tessera-init: FF-A devices 8",  # mp-c and its seven UP instances, on Linux's FF-A bus
     "CPU: All CPU(s) started at EL2",
     "smp: Brought up 1 node, 4 CPUs",
     "tessera-init: /dev/tee0 MISSING",

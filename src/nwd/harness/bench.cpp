@@ -247,7 +247,7 @@ void suite_benchmarks() {
 void run_benchmarks(uint64_t boot_ticks) {
   generic_benchmarks(boot_ticks);
   if (has(Needs::suite_endpoints)) suite_benchmarks();
-  if (has(Needs::sel1_c_partitions)) sel1_partition_benchmarks();
+  if (has(Needs::mp_c)) sel1_partition_benchmarks();
 }
 
 }  // namespace harness

@@ -33,6 +33,7 @@ bool harness::has(Needs needs) {
     case Needs::suite_endpoints: return found(kOptee) && found(kEcho);
     case Needs::sel1_c_partitions: return found(kMpC) && found(kUpC) && found(kUpC2) && found(kUpC3) && found(kUpC4) &&
                                           found(kIrqC);
+    case Needs::mp_c: return found(kMpC);
   }
   return false;
 }
