@@ -34,8 +34,8 @@
  *            its pending interrupt, 0xFFFFFFFF for none (it owns none).
  *   12 TIMER: x4 = CNTP_CTL_EL0 (the SPMC traps the EL1 physical timer:
  *            the partition is stopped instead).
- *   7 BORROW: retrieves the normal world's transaction x4 (FFA_MEM_
- *            RETRIEVE_REQ through its TX buffer), writes x5's low byte at
+ *   7 BORROW: retrieves transaction x4 of lender x6 (0: the normal
+ *            world; FFA_MEM_RETRIEVE_REQ through its TX buffer), writes x5's low byte at
  *            the start of every page it got and the page's index after it,
  *            reads them back, relinquishes it; x4 = pages touched, x5 = 0
  *            or the FF-A error of the step that failed, x6 = the pages
@@ -51,6 +51,16 @@
  *            HF_INTERRUPT_GET gave, x6 = times it was run with
  *            FFA_INTERRUPT (out of FFA_MSG_WAIT), x7 = managed exit
  *            signals taken.
+ *   16 GIVE: puts x7 in the first 8 bytes of its lendable page (one page
+ *            of its data, at a page boundary) and shares it (x4 = 0) or
+ *            lends it (x4 = 1) to partition x5 by FFA_MEM_SHARE_64 or
+ *            FFA_MEM_LEND_64 from its TX buffer; x6 = the address to give
+ *            (0: its lendable page). x4 = the handle, x5 = 0 or the FF-A
+ *            error, x6 = the address given.
+ *   17 RECLAIM: FFA_MEM_RECLAIM of handle x4: x5 = 0 or the FF-A error;
+ *            x4 = the first 8 bytes of its lendable page once it is back.
+ *   18 PEEK: x4 = the first 8 bytes of its lendable page (lent away, the
+ *            SPMC's stage 2 stops it there: a fault, and it is stopped).
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -67,6 +77,8 @@ extern char tables[];  /* two 4 KiB tables (mp.ld): level 1 and level 2 */
 /* Its RX/TX pair, in its memory region, mapped with FFA_RXTX_MAP_64. */
 static uint8_t g_tx[4096] __attribute__((aligned(4096)));
 static uint8_t g_rx[4096] __attribute__((aligned(4096)));
+/* A page of its own memory that it gives away (commands 16-18). */
+static volatile uint64_t g_lendable[512] __attribute__((aligned(4096)));
 
 static uint16_t g_id;
 static uint64_t g_boot_ok;
@@ -234,9 +246,9 @@ static uint64_t touch(unsigned from, unsigned to, unsigned first, uint8_t patter
 }
 
 /* Command 7: retrieve, touch, relinquish (FF-A v1.2 descriptors). */
-static void borrow(uint64_t handle, uint8_t pattern, struct ffa_args* r) {
+static void borrow(uint64_t handle, uint8_t pattern, uint16_t sender, struct ffa_args* r) {
   for (int i = 0; i < 80; ++i) g_tx[i] = 0;
-  put(g_tx, 0, 0, 2);              /* sender: the normal world */
+  put(g_tx, 0, sender, 2);         /* the lender */
   put(g_tx, 2, 0, 2);              /* memory attributes: as the lender gave them */
   put(g_tx, 4, 1u << 10, 4);       /* flags: this borrower alone */
   put(g_tx, 8, handle, 8);
@@ -275,6 +287,38 @@ static void borrow(uint64_t handle, uint8_t pattern, struct ffa_args* r) {
   put(g_tx, 16, g_id, 2);
   a = ffa_hvc((struct ffa_args){{FFA_MEM_RELINQUISH, 0, 0, 0, 0, 0, 0, 0}});
   if ((uint32_t)a.x[0] != FFA_SUCCESS_32) r->x[5] = a.x[2] & 0xFFFFFFFFu;
+}
+
+/* Command 16: a transaction of one page of its own memory, to one
+   partition, in FF-A v1.2's layout: the transaction descriptor (48 bytes),
+   one endpoint memory access descriptor (32), the composite descriptor
+   (16) and its one constituent (16). */
+static void give(uint64_t lend, uint16_t to, uint64_t address, uint64_t value, struct ffa_args* r) {
+  if (!address) address = (uint64_t)g_lendable;
+  if (address == (uint64_t)g_lendable) g_lendable[0] = value;
+  for (int i = 0; i < 112; ++i) g_tx[i] = 0;
+  put(g_tx, 0, g_id, 2);
+  /* A share: Normal memory, write-back, inner shareable. A lend to one
+     borrower: not specified, the borrower's to choose. */
+  put(g_tx, 2, lend ? 0 : 0x2F, 2);
+  put(g_tx, 24, 32, 4);             /* access descriptor size */
+  put(g_tx, 28, 1, 4);              /* one borrower */
+  put(g_tx, 32, 48, 4);             /* at 48 */
+  put(g_tx, 48, to, 2);
+  put(g_tx, 50, 2, 1);              /* read-write (instruction access: the SPMC's to say) */
+  put(g_tx, 52, 80, 4);             /* composite at 80 */
+  put(g_tx, 80, 1, 4);              /* one page ... */
+  put(g_tx, 84, 1, 4);              /* ... in one range */
+  put(g_tx, 96, address, 8);
+  put(g_tx, 104, 1, 4);
+  const struct ffa_args a =
+      ffa_hvc((struct ffa_args){{lend ? FFA_MEM_LEND_64 : FFA_MEM_SHARE_64, 112, 112, 0, 0, 0, 0, 0}});
+  if ((uint32_t)a.x[0] != FFA_SUCCESS_32) {
+    r->x[5] = a.x[2] & 0xFFFFFFFFu;
+    return;
+  }
+  r->x[4] = (a.x[2] & 0xFFFFFFFFu) | a.x[3] << 32;
+  r->x[6] = address;
 }
 
 static struct ffa_args answer(const struct ffa_args* req) {
@@ -320,7 +364,23 @@ static struct ffa_args answer(const struct ffa_args* req) {
       __asm__ volatile("mrs %0, pmcr_el0" : "=r"(r.x[4]));
       break;
     case 7:
-      borrow(req->x[4], (uint8_t)req->x[5], &r);
+      borrow(req->x[4], (uint8_t)req->x[5], (uint16_t)req->x[6], &r);
+      break;
+    case 16:
+      give(req->x[4], (uint16_t)req->x[5], req->x[6], req->x[7], &r);
+      break;
+    case 17: {
+      const struct ffa_args a =
+          ffa_hvc((struct ffa_args){{FFA_MEM_RECLAIM, req->x[4] & 0xFFFFFFFFu, req->x[4] >> 32, 0, 0, 0, 0, 0}});
+      if ((uint32_t)a.x[0] == FFA_SUCCESS_32) {
+        r.x[4] = g_lendable[0];
+      } else {
+        r.x[5] = a.x[2] & 0xFFFFFFFFu;
+      }
+      break;
+    }
+    case 18:
+      r.x[4] = g_lendable[0];
       break;
     case 9:
       __asm__ volatile(

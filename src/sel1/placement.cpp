@@ -71,9 +71,7 @@ ffa::Result<uint8_t*> Sel1Placement::partition_buffer_pages(ffa::EndpointId id, 
 }
 
 ffa::Result<uint8_t*> Sel1Placement::partition_memory(uint64_t pa, uint32_t pages) {
-  // The trusted OS maps the whole partition region at VA = PA.
-  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
-  if (pa < plat::kPartitionRegionBase || size > plat::kPartitionRegionEnd - pa) return ffa::Error::invalid_parameters;
+  if (!plat::in_partition_region(pa, uint64_t{pages} * spmc::kPageSize)) return ffa::Error::invalid_parameters;
   return reinterpret_cast<uint8_t*>(pa);
 }
 

@@ -174,6 +174,48 @@ ffa::Result<uint8_t*> HostedVms::buffer_pages(ffa::EndpointId id, uint64_t ipa, 
   return ffa::Error::invalid_parameters;
 }
 
+HostedVm* HostedVms::region_owner(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  HostedVm* vm = by_id(id);
+  if (!vm || pages == 0 || pages > (~uint64_t{0} - pa) / spmc::kPageSize) return nullptr;
+  for (unsigned i = 0; i < vm->region_count; ++i)
+    if (spmc::loading::inside(vm->regions[i], pa, uint64_t{pages} * spmc::kPageSize)) return vm;
+  return nullptr;
+}
+
+ffa::Result<bool> HostedVms::own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  HostedVm* vm = region_owner(id, pa, pages);
+  if (!vm) return ffa::Error::invalid_parameters;
+  // Every page mapped in its secure IPA space now (a page it lent away is
+  // not); writable where stage 2 lets it write (S2AP bit 7).
+  bool writable = true;
+  for (uint64_t a = pa; a < pa + uint64_t{pages} * spmc::kPageSize; a += spmc::kPageSize) {
+    auto l = vm->secure_s2->lookup(a);
+    if (!l) return ffa::Error::invalid_parameters;
+    writable = writable && (l->descriptor & (1ull << 7)) != 0;
+  }
+  return writable;
+}
+
+ffa::Status HostedVms::revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  HostedVm* vm = region_owner(id, pa, pages);
+  if (!vm) return ffa::Error::invalid_parameters;
+  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
+  if (!vm->secure_s2->unmap(pa, size)) return ffa::Error::no_memory;
+  // Gone from every CPU's TLB before anyone else is given the pages.
+  invalidate_vm(*vm);
+  return {};
+}
+
+void HostedVms::restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  HostedVm* vm = region_owner(id, pa, pages);
+  if (!vm) return;
+  // As the loader mapped its memory regions (partition_loader.cpp).
+  auto s = vm->secure_s2->map(pa, pa, uint64_t{pages} * spmc::kPageSize,
+                              arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = true, .exec = true});
+  if (!s) lib::log::error("partition {:x}: giving back its memory {:x} (+{}) failed", id.raw(), pa, pages);
+  arch::dsb_ishst();
+}
+
 void HostedVms::cpu_going_off(unsigned cpu) {
   if (cpu < plat::kMaxCpus) boot_pending_[cpu] = true;
   for (unsigned i = 0; i < count_; ++i) {

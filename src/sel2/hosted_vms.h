@@ -89,6 +89,15 @@ class HostedVms {
   // FFA_RXTX_MAP from partition `id`: [ipa, ipa + pages) inside one of its
   // declared memory regions; where the SPMC reaches it (VA = PA).
   ffa::Result<uint8_t*> buffer_pages(ffa::EndpointId id, uint64_t ipa, uint32_t pages);
+  // A partition lending, sharing or donating its own memory (the
+  // placement's hooks): own_access says whether [pa, pa + pages) lies in
+  // one of its declared memory regions and it holds every page now (mapped
+  // in its secure IPA space), and whether writable; revoke_own takes the
+  // pages out of its stage 2 (lend, donate), restore_own puts them back as
+  // loaded (reclaim).
+  ffa::Result<bool> own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+  ffa::Status revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages);
+  void restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages);
 
   // Carries out run_partition and resume_partition outcomes until the core
   // says where the answer goes (reply_to_caller) or that boot is over
@@ -99,6 +108,9 @@ class HostedVms {
  private:
   HostedVm* by_core_index(size_t core_index) { return by_core_index_[core_index]; }
   HostedVm* by_id(ffa::EndpointId id);
+  // Partition `id`'s VM if [pa, pa + pages) lies in one of its declared
+  // memory regions.
+  HostedVm* region_owner(ffa::EndpointId id, uint64_t pa, uint32_t pages);
   // What a vCPU's exit asks of the core (or answers at once: SMCCC and
   // PSCI calls, which are not FF-A's).
   spmc::Outcome on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out);

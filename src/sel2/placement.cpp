@@ -55,4 +55,23 @@ ffa::Result<uint8_t*> Sel2Placement::partition_buffer_pages(ffa::EndpointId id, 
   return vms_->buffer_pages(id, va, pages);
 }
 
+ffa::Result<bool> Sel2Placement::partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (!vms_) return ffa::Error::invalid_parameters;
+  return vms_->own_access(id, pa, pages);
+}
+
+ffa::Status Sel2Placement::partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (!vms_) return ffa::Error::invalid_parameters;
+  return vms_->revoke_own(id, pa, pages);
+}
+
+void Sel2Placement::partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (vms_) vms_->restore_own(id, pa, pages);
+}
+
+ffa::Result<uint8_t*> Sel2Placement::partition_memory(uint64_t pa, uint32_t pages) {
+  if (!plat::in_partition_region(pa, uint64_t{pages} * spmc::kPageSize)) return ffa::Error::invalid_parameters;
+  return reinterpret_cast<uint8_t*>(pa);
+}
+
 }  // namespace sel2

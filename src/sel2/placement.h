@@ -1,9 +1,9 @@
 // The S-EL2 placement of the SPMC core (placement B): the secure
 // hypervisor's own stage-1 tables hold the normal world's RX/TX buffers
 // while they are mapped; its S-EL1 partitions are VMs (sel2/hosted_vms.h),
-// and memory shared with them maps into their stage 2. Lending a
-// partition's own memory is not built yet: those hooks keep the core's
-// default (NOT_SUPPORTED). No secure interrupt is the hypervisor's own.
+// and memory shared with them maps into their stage 2, as does memory a
+// partition lends, shares or donates from its own declared regions. No
+// secure interrupt is the hypervisor's own.
 #pragma once
 
 #include "arch/aarch64/gicv3.h"
@@ -47,6 +47,12 @@ class Sel2Placement final : public spmc::Placement {
   ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) override;
   void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) override;
+  ffa::Result<bool> partition_own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
+  // The partition region, mapped read-write at VA = PA in the hypervisor's
+  // own tables (to zero memory lent with the zero flag).
+  ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
   // Its partitions (built once the core is).
   void attach_vms(HostedVms& vms) { vms_ = &vms; }
   void partition_log(ffa::EndpointId id, const char* chars, size_t len) override { console_.write(id, chars, len); }

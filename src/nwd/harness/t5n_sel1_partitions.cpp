@@ -17,11 +17,17 @@ extern "C" void harness_fp_fill(uint64_t pattern);
 extern "C" uint64_t harness_fp_check(uint64_t pattern);
 
 namespace {
-constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp4 = 0x8014, kIrq = 0x8015;
+constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp4 = 0x8014, kIrq = 0x8015,
+                   kUp5 = 0x8016, kUp6 = 0x8017;
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15;
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
+                   kPeek = 18;
+constexpr uint64_t kShare = 0, kLend = 1;
+constexpr int32_t kInvalidParameters = -2;
+// up-c6's image (not a declared memory region: not its to give).
+constexpr uint64_t kUp6Image = 0x0e6c0000;
 // irq-c's device interrupt (the PL061's SPI 7) and the managed exit
 // signal's ID (FFA_FEATURES, as Hafnium numbers it).
 constexpr uint64_t kGpioSpi = 39, kManagedExitId = 4;
@@ -309,6 +315,55 @@ PART(managed_exit_is_a_virtual_interrupt_and_the_answer_comes_early) {
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(r.x[4], 1000);
   EXPECT_EQ(r.x[5], 0);
+}
+
+// A partition gives its own memory to another (up-c6 to up-c5): FFA_MEM_SHARE
+// maps the page into the borrower's secure IPA space as well, and the
+// lender keeps it; FFA_MEM_LEND takes it out of the lender's stage 2 until
+// it reclaims it. The borrower retrieves it from that lender, writes it
+// and relinquishes it; the lender reads what it wrote once the page is
+// back. What is not the lender's own (another partition's memory, its
+// image) it cannot give, and a partition that is not the borrower cannot
+// retrieve it.
+PART(a_partition_shares_and_lends_its_own_memory_through_stage_2) {
+  for (uint64_t kind : {kShare, kLend}) {
+    const uint8_t pattern = kind == kShare ? 0xB7 : 0xC3;
+    ffa::Regs r = request(kUp6, kGive, kind, kUp5, 0, 0x1111);
+    ASSERT_TRUE(answered(r));
+    ASSERT_EQ(r.x[5], 0);
+    const uint64_t handle = r.x[4];
+    // mp-c is not a borrower: its retrieve is refused.
+    r = request(kMp, kBorrow, handle, 0x11, kUp6);
+    ASSERT_TRUE(answered(r));
+    EXPECT_TRUE(r.x[5] != 0);
+    r = request(kUp5, kBorrow, handle, pattern, kUp6);
+    ASSERT_TRUE(answered(r));
+    EXPECT_EQ(r.x[5], 0);  // no step failed
+    EXPECT_EQ(r.x[6], 1);  // one page in the retrieve response
+    EXPECT_EQ(r.x[4], 1);  // written and read back through its stage 2
+    // Shared, the lender still reads it (what the borrower wrote).
+    if (kind == kShare) EXPECT_EQ(request(kUp6, kPeek).x[4], pattern);
+    r = request(kUp6, kReclaim, handle);
+    ASSERT_TRUE(answered(r));
+    EXPECT_EQ(r.x[5], 0);
+    EXPECT_EQ(r.x[4], pattern);
+  }
+  // Not its own: mp-c's data, or its own image.
+  for (uint64_t address : {kMpData, kUp6Image}) {
+    const ffa::Regs r = request(kUp6, kGive, kLend, kUp5, address, 0);
+    ASSERT_TRUE(answered(r));
+    EXPECT_EQ(static_cast<int32_t>(r.x[5]), kInvalidParameters);
+  }
+}
+
+// up-c6 does not survive it: a page it lent is out of its stage 2 until
+// it reclaims it, and touching it is a fault the SPMC stops it for.
+PART(a_lender_cannot_touch_what_it_lent) {
+  ffa::Regs r = request(kUp6, kGive, kLend, kUp5, 0, 0x2222);
+  ASSERT_TRUE(answered(r));
+  ASSERT_EQ(r.x[5], 0);
+  EXPECT_EQ(error_code(request(kUp6, kPeek)), kAborted);
+  EXPECT_TRUE(answered(request(kUp5, kEcho)));
 }
 
 // up-c2 does not survive it: neither world switch keeps the performance

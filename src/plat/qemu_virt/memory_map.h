@@ -49,6 +49,12 @@ inline constexpr uint64_t kSpmcRegionSize = 4ull << 20;
 // (from the FIP) next, and the TA store (tos-fw-extra1) in the last 2 MiB.
 inline constexpr uint64_t kPartitionRegionBase = 0x0E500000;
 inline constexpr uint64_t kPartitionRegionEnd = 0x0E800000;
+// Whether [pa, pa + size) lies in the partition region (both SPMCs map it
+// read-write at VA = PA, to zero memory a partition lends with the zero
+// flag).
+inline constexpr bool in_partition_region(uint64_t pa, uint64_t size) {
+  return pa >= kPartitionRegionBase && size <= kPartitionRegionEnd - pa;
+}
 inline constexpr uint64_t kTaRamBase = 0x0E800000;
 inline constexpr uint64_t kTaRamEnd = 0x0EC00000;
 inline constexpr uint64_t kPackageRegionBase = 0x0EC00000;
