@@ -40,19 +40,45 @@ struct El1Sysregs {
 static_assert(sizeof(El1Sysregs) == 24 * 8);
 
 // The EL2 system registers a world owns where the SPMC runs at S-EL2
-// (TESSERA_SPMC_AT_SEL2). Order is fixed by el2_sysregs.inc; `features`
-// says which optional groups this CPU has (kEl2Has*), for the assembly.
-inline constexpr uint64_t kEl2HasVhe = 1 << 0, kEl2HasRas = 1 << 1, kEl2HasFgt = 1 << 2, kEl2HasHcx = 1 << 3;
+// (TESSERA_SPMC_AT_SEL2). Order is fixed by el2_sysregs.inc, grouped by
+// how often they must move (the switch costs about 3 instructions per
+// register and direction on every world switch):
+//  - running state, both worlds' at every switch: HCR CPTR VTTBR VMPIDR SP
+//    TPIDR, which the secure hypervisor changes as it runs its vCPUs;
+//  - exception state, ELR SPSR ESR FAR HPFAR: the normal world's only.
+//    The secure hypervisor reads its own at once, in the exception that
+//    set them, and never across an SMC (kEl2NoExceptionState);
+//  - settings, the rest: the secure hypervisor writes them while it boots
+//    on a CPU and never after, so its own are saved until then
+//    (kEl2SettingsSaved) and only restored from then on; the optional
+//    groups (RAS, FGT, HCX: kEl2Has*) are settings too;
+//  - not switched at all, because the secure hypervisor never writes them
+//    and the normal world's values mean nothing to it: AFSR0/AFSR1_EL2
+//    (auxiliary fault status), HSTR_EL2 (traps of AArch32 EL1, and its
+//    partitions are AArch64), and with VHE TTBR1_EL2 and CONTEXTIDR_EL2
+//    (the EL2&0 regime, which it does not use: it runs with E2H clear).
+//    The monitor zeroes them when a world starts (zero_unswitched_el2).
+// `features` holds the kEl2* bits for the assembly.
+inline constexpr uint64_t kEl2HasRas = 1 << 1, kEl2HasFgt = 1 << 2, kEl2HasHcx = 1 << 3;
+inline constexpr uint64_t kEl2NoExceptionState = 1 << 4, kEl2SettingsSaved = 1 << 5;
 struct El2Sysregs {
   uint64_t features;
-  uint64_t actlr, afsr0, afsr1, amair, cnthctl, cntvoff, cptr, elr, esr, far, hacr, hcr, hpfar, hstr, mair, mdcr;
-  uint64_t sctlr, spsr, sp, tcr, tpidr, ttbr0, vbar, vmpidr, vpidr, vtcr, vttbr, icc_sre, ich_hcr, ich_vmcr;
-  uint64_t contextidr, ttbr1;                                  // VHE
-  uint64_t vdisr, vsesr;                                       // RAS
-  uint64_t hfgrtr, hfgwtr, hfgitr, hdfgrtr, hdfgwtr, unused0;  // FGT
-  uint64_t hcrx, unused1;                                      // HCX
+  uint64_t hcr, cptr, vttbr, vmpidr, sp, tpidr;                             // running state
+  uint64_t elr, spsr, esr, far, hpfar, unused0;                            // exception state
+  uint64_t actlr, amair, cnthctl, cntvoff, hacr, mair, mdcr, sctlr, tcr;  // settings
+  uint64_t ttbr0, vbar, vpidr, vtcr, icc_sre, ich_hcr, ich_vmcr;
+  uint64_t vdisr, vsesr;                                                   // RAS
+  uint64_t hfgrtr, hfgwtr, hfgitr, hdfgrtr, hdfgwtr, unused1;              // FGT
+  uint64_t hcrx, unused2;                                                  // HCX
+  uint64_t reserved[4];
 };
 static_assert(sizeof(El2Sysregs) == 344);
+// The offsets el2_sysregs.inc uses.
+static_assert(offsetof(El2Sysregs, hcr) == 8 && offsetof(El2Sysregs, sp) == 40 && offsetof(El2Sysregs, elr) == 56 &&
+              offsetof(El2Sysregs, hpfar) == 88 && offsetof(El2Sysregs, actlr) == 104 &&
+              offsetof(El2Sysregs, ich_hcr) == 216 && offsetof(El2Sysregs, vdisr) == 232 &&
+              offsetof(El2Sysregs, hfgrtr) == 248 && offsetof(El2Sysregs, hdfgwtr) == 280 &&
+              offsetof(El2Sysregs, hcrx) == 296);
 
 // FP/SIMD state (q0-q31, FPSR, FPCR), switched lazily: see fp_trap() in
 // spmd.cpp.

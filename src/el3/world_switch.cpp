@@ -106,8 +106,7 @@ void init_context(CpuContext& c, uint64_t entry, uint64_t spsr, uint64_t scr, ui
 #ifdef TESSERA_SPMC_AT_SEL2
 void clean_el2(El2Sysregs& r) {
   r = El2Sysregs{};
-  r.features = (cpu::has_vhe() ? kEl2HasVhe : 0) | (cpu::has_ras() ? kEl2HasRas : 0) |
-               (cpu::has_fgt() ? kEl2HasFgt : 0) | (cpu::has_hcx() ? kEl2HasHcx : 0);
+  r.features = (cpu::has_ras() ? kEl2HasRas : 0) | (cpu::has_fgt() ? kEl2HasFgt : 0) | (cpu::has_hcx() ? kEl2HasHcx : 0);
   r.sctlr = kSctlrEl2Reset;
   r.cptr = kCptrEl2Clean;
   r.cnthctl = 3;  // EL1 physical timer and counter
@@ -117,6 +116,18 @@ void clean_el2(El2Sysregs& r) {
   // MDCR_EL2.HPMN as at reset: every PMU counter EL1's (0 is CONSTRAINED
   // UNPREDICTABLE without FEAT_HPMN0).
   r.mdcr = arch::pmu_event_counters();
+}
+
+// The EL2 registers no world switch moves (context.h: the secure
+// hypervisor never writes them), zeroed as a world starts on this CPU.
+void zero_unswitched_el2() {
+  TESSERA_SYSREG_WRITE(afsr0_el2, 0);
+  TESSERA_SYSREG_WRITE(afsr1_el2, 0);
+  TESSERA_SYSREG_WRITE(hstr_el2, 0);
+  if (cpu::has_vhe()) {
+    TESSERA_SYSREG_WRITE(S3_4_C13_C0_1, 0);  // CONTEXTIDR_EL2
+    TESSERA_SYSREG_WRITE(S3_4_C2_C0_1, 0);   // TTBR1_EL2
+  }
 }
 #endif
 
@@ -156,6 +167,10 @@ void init_secure(Cpu& cpu, uint64_t entry) {
   // it by HVC (SCR_EL3.HCE); its EL2 registers start clean.
   init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrSt | kScrEel2 | kScrHce, kCptrTfp);
   clean_el2(cpu.secure.el2);
+  // Its exception state is never kept across a world switch: it reads it
+  // at once, in the exception that set it (context.h).
+  cpu.secure.el2.features |= kEl2NoExceptionState;
+  zero_unswitched_el2();
 #else
   init_context(cpu.secure, entry, kSpsrEl1h, scr_common() | kScrSt, kCptrTfp);
 #endif
@@ -183,9 +198,15 @@ CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bo
   // the normal world's start clean, every one of them. (A CPU without EL2
   // never entered a secure hypervisor: boot() refused it.)
   if (has_el2()) {
-    if (secure_was_running) el3_save_el2_sysregs(&cpu.secure.el2);
+    if (secure_was_running) {
+      // It has booted on this CPU: its settings are final (context.h),
+      // saved now once and for all; from here on they are only restored.
+      el3_save_el2_sysregs(&cpu.secure.el2);
+      cpu.secure.el2.features |= kEl2SettingsSaved;
+    }
     clean_el2(cpu.nonsecure.el2);
     el3_restore_el2_sysregs(&cpu.nonsecure.el2);
+    zero_unswitched_el2();
   }
 #else
   if (has_el2()) {

@@ -66,7 +66,11 @@ class HostedVms {
 
   // This CPU's cold boot (the primary's, or a secondary's at PSCI
   // CPU_ON): its stage-2 controls (VTCR_EL2, VSTCR_EL2), and no vCPU's EL1
-  // registers held (the monitor starts the CPU with reset ones).
+  // registers held (the monitor starts the CPU with reset ones). EL2
+  // settings (all but HCR, CPTR, VTTBR, VMPIDR, TPIDR and SP: el3/context.h)
+  // are written here, while the CPU boots, and never after: the monitor
+  // saves them once, at this CPU's first FFA_MSG_WAIT, and puts them back
+  // at every entry.
   static void init_cpu();
   // PSCI CPU_OFF of this CPU, which the core agreed to: MP partitions'
   // contexts for it start from their secondary entry again when the CPU
