@@ -446,7 +446,13 @@ static void serve(void) {
       continue;
     }
     struct ffa_args r = answer(&msg);
+    /* A managed exit signal belongs to the request it came in: spent with
+       its answer, which goes (and the next request comes) with IRQ and
+       FIQ masked, so that none arrives in between. */
+    __asm__ volatile("msr daifset, #3" ::: "memory");
+    g_me_pending[vcpu()] = 0;
     msg = ffa_hvc(r);
+    __asm__ volatile("msr daifclr, #3" ::: "memory");
   }
 }
 

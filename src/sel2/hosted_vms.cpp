@@ -196,22 +196,33 @@ ffa::Result<bool> HostedVms::own_access(ffa::EndpointId id, uint64_t pa, uint32_
   return writable;
 }
 
+namespace {
+// A partition's own memory as the loader maps it (partition_loader.cpp).
+constexpr arch::mmu::Attrs kOwnMemory{.type = arch::mmu::MemType::normal, .write = true, .exec = true};
+}  // namespace
+
 ffa::Status HostedVms::revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   HostedVm* vm = region_owner(id, pa, pages);
   if (!vm) return ffa::Error::invalid_parameters;
+  // Page by page, so that a failure (no table left to split a block)
+  // leaves the range as it was: what was taken out goes back.
+  uint64_t done = 0;
   const uint64_t size = uint64_t{pages} * spmc::kPageSize;
-  if (!vm->secure_s2->unmap(pa, size)) return ffa::Error::no_memory;
-  // Gone from every CPU's TLB before anyone else is given the pages.
-  invalidate_vm(*vm);
+  for (; done < size; done += spmc::kPageSize)
+    if (!vm->secure_s2->unmap(pa + done, spmc::kPageSize)) break;
+  if (done < size && done != 0 && !vm->secure_s2->map(pa, pa, done, kOwnMemory))
+    lib::log::error("partition {:x}: putting back its memory {:x} (+{:x}) failed", id.raw(), pa, done);
+  // Gone from every CPU's TLB before anyone else is given the pages (and
+  // no stale entry left where a failure put them back).
+  if (done != 0) invalidate_vm(*vm);
+  if (done < size) return ffa::Error::no_memory;
   return {};
 }
 
 void HostedVms::restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
   HostedVm* vm = region_owner(id, pa, pages);
   if (!vm) return;
-  // As the loader mapped its memory regions (partition_loader.cpp).
-  auto s = vm->secure_s2->map(pa, pa, uint64_t{pages} * spmc::kPageSize,
-                              arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = true, .exec = true});
+  auto s = vm->secure_s2->map(pa, pa, uint64_t{pages} * spmc::kPageSize, kOwnMemory);
   if (!s) lib::log::error("partition {:x}: giving back its memory {:x} (+{}) failed", id.raw(), pa, pages);
   arch::dsb_ishst();
 }

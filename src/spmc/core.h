@@ -336,6 +336,17 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void withdraw_retrigger(OwnedInterrupt& irq);
   OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
   VirtualLines virtual_lines_of(const Partition& p) const;
+  // Context `c` of partition `p` stops working for the request in hand
+  // (it answered, gave the CPU back or was preempted): its managed exit
+  // is over, and an interrupt signalled to it in place that it has not
+  // taken (its IRQs masked, say) is deferred again, to be retriggered
+  // and announced with FFA_INTERRUPT once it waits.
+  void request_over(Partition& p, ExecutionContext& c) {
+    c.managed_exit = ExecutionContext::ManagedExit::none;
+    if (p.interrupt_count != 0) [[unlikely]]
+      defer_untaken(p, c);
+  }
+  void defer_untaken(Partition& p, const ExecutionContext& c);
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
   // that made the call; its bitmaps are `own`.
   void notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out);

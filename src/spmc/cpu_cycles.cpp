@@ -76,6 +76,7 @@ Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
   // managed exit needs, so they are signalled too): the partition is
   // preempted and the normal world learns why its call returned.
   c.state = PartitionState::preempted;
+  request_over(p, c);
   c.interrupted = true;
   ffa::set_regs(out, ffa::raw(Func::interrupt), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;
@@ -91,7 +92,7 @@ Outcome Core::yield_from_sp(size_t index, ffa::Regs& out) {
     return resume(index);
   }
   c.state = PartitionState::preempted;
-  c.managed_exit = ExecutionContext::ManagedExit::none;  // its answer for now
+  request_over(p, c);  // its answer for now
   ffa::set_regs(out, ffa::raw(Func::yield), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;
 }

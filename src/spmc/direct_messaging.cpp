@@ -147,7 +147,7 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   // the reverse), delivered as sent, with its own width.
   const bool req2 = c.request_fid == ffa::raw(Func::msg_send_direct_req2);
   c.state = PartitionState::waiting;
-  c.managed_exit = ExecutionContext::ManagedExit::none;  // answered (early, if it was signalled)
+  request_over(p, c);  // answered (early, if its managed exit was signalled)
   if (resp2 != req2) {
     // The other kind (RESP2 to REQ, RESP to REQ2) answers nothing the
     // caller can read: the exchange ends, the caller gets ABORTED rather

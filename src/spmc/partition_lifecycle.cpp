@@ -221,6 +221,7 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
         // Done with the cycles the normal world gave it (FFA_RUN): that
         // call returns FFA_MSG_WAIT.
         c.state = PartitionState::waiting;
+        request_over(p, c);
         ffa::set_regs(out, ffa::raw(Func::msg_wait));
         return Outcome::reply_to_caller;
       }

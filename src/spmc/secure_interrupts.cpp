@@ -75,7 +75,7 @@ Outcome Core::sp_secure_interrupted(size_t index) {
     Partition& p = partitions_[index];
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
-      if (!irq.pending || irq.signalled) continue;
+      if (!irq.pending || irq.signalled || !irq.enabled) continue;
       irq.signalled = true;
       irq.signalled_to = &here(p);
       --deferred_interrupts_;
@@ -84,6 +84,16 @@ Outcome Core::sp_secure_interrupted(size_t index) {
   }
   scheduled_ = index;
   return Outcome::resume_partition;
+}
+
+void Core::defer_untaken(Partition& p, const ExecutionContext& c) {
+  for (unsigned k = 0; k < p.interrupt_count; ++k) {
+    OwnedInterrupt& irq = p.interrupts[k];
+    if (!irq.pending || !irq.signalled || irq.signalled_to != &c) continue;
+    irq.signalled = false;
+    irq.signalled_to = nullptr;
+    ++deferred_interrupts_;
+  }
 }
 
 Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
@@ -165,9 +175,11 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case ffa::hf::kInterruptEnable: {
       if (in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
         return ffa::set_regs(out, ffa::hf::kFailed);
-      if (in.x[1] == ffa::hf::kManagedExitIntid && placement_.gives_virtual_interrupts()) {
+      if (in.x[1] == ffa::hf::kManagedExitIntid && placement_.gives_virtual_interrupts() &&
+          p.ns_action == ffa::NsInterruptAction::managed_exit) {
         // The managed exit signal's pin (as Cactus chooses it). It cannot
         // be turned off: whether there is one is the manifest's to say.
+        if (in.x[2] != 1) return ffa::set_regs(out, ffa::hf::kFailed);
         p.managed_exit_fiq = in.x[3] == ffa::hf::kTypeFiq;
         return ffa::set_regs(out, 0);
       }

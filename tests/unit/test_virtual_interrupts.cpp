@@ -31,21 +31,23 @@ class VirtualInterrupts : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_TRUE(add(kDriver, {kDeviceSpi}).ok());
-    ASSERT_TRUE(add(kOther, {}).ok());
+    ASSERT_TRUE(add(kOther, {}, ffa::NsInterruptAction::signaled).ok());
     Regs out{};
     Outcome o = core_.boot_next(out);
     while (o == Outcome::run_partition) o = core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out);
     ASSERT_EQ(o, Outcome::boot_done);
   }
 
-  // A partition that asks for managed exit by a virtual IRQ
-  // (managed-exit-virq), as the sel2-spmc configuration's irq-c does.
-  ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts) {
+  // The driver asks for managed exit by a virtual IRQ (managed-exit-virq),
+  // as the sel2-spmc configuration's irq-c does; kOther has its normal-
+  // world interrupts signalled.
+  ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts,
+                  ffa::NsInterruptAction action = ffa::NsInterruptAction::managed_exit) {
     spmc::Partition p{};
     p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
                                 ffa::Uuid{{id, 1, 2, 3}}};
-    p.ns_action = ffa::NsInterruptAction::managed_exit;
+    p.ns_action = action;
     p.managed_exit_fiq = false;
     for (uint32_t i : interrupts) p.interrupts[p.interrupt_count++].id = i;
     return core_.add_partition(p);
@@ -111,6 +113,15 @@ TEST_F(VirtualInterrupts, ManagedExitIsAVirtualInterruptAndTheAnswerComesEarly) 
 TEST_F(VirtualInterrupts, ManagedExitPinIsTheManifestsUntilTheHandlerChoosesAnother) {
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 1, ffa::hf::kTypeFiq), 0u);
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 2, ffa::hf::kTypeFiq), ffa::hf::kFailed);
+  // Not to be turned off: whether there is one is the manifest's to say.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 0, ffa::hf::kTypeFiq), ffa::hf::kFailed);
+  // A partition without managed exit has no such signal.
+  Regs other{};
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther),
+                                 Regs{{ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 1, ffa::hf::kTypeIrq}},
+                                 other),
+            Outcome::run_partition);
+  EXPECT_EQ(other.x[0], ffa::hf::kFailed);
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kManagedExitIntid, 1, 7), ffa::hf::kFailed);
   Regs out{};
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
@@ -142,7 +153,7 @@ TEST_F(VirtualInterrupts, YieldOrAFaultEndsTheManagedExit) {
   EXPECT_FALSE(irq_line());
 }
 
-TEST_F(VirtualInterrupts, AQueuedPartitionIsNeverSignalled) {
+TEST_F(VirtualInterrupts, APartitionsRequestIsNeverCutShort) {
   // kOther works for kDriver (a partition's request is never cut short by
   // the normal world's interrupts): no managed exit for either.
   Regs out{};
@@ -154,6 +165,54 @@ TEST_F(VirtualInterrupts, AQueuedPartitionIsNeverSignalled) {
   EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kOther)));
   ASSERT_EQ(core_.sp_interrupted(index_of(kOther), out), Outcome::resume_partition);
   EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq || core_.virtual_lines(index_of(kOther)).fiq);
+}
+
+TEST_F(VirtualInterrupts, CyclesGivenByRunEndTheManagedExitWithThem) {
+  // (Found by review.) FFA_RUN's cycles are the normal world's too: a
+  // managed exit there ends with the partition's FFA_MSG_WAIT, and the
+  // next request starts with the normal world's interrupts let through.
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out), Outcome::run_partition);
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(driver()));
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kManagedExitIntid);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_wait));
+  EXPECT_EQ(context().managed_exit, ExecutionContext::ManagedExit::none);
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(driver()));
+  EXPECT_FALSE(irq_line() || fiq_line());
+  // And one never taken does not come back with the next request.
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::resume_partition);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  ASSERT_EQ(request(kDriver, 2, out), Outcome::run_partition);
+  EXPECT_FALSE(irq_line() || fiq_line());
+}
+
+TEST_F(VirtualInterrupts, AnInterruptSignalledInPlaceButNotTakenComesBackWhenItWaits) {
+  // (Found by review.) Its handler never ran (IRQs masked) before it
+  // answered: the interrupt is deferred again, retriggered, and announced
+  // with FFA_INTERRUPT once the normal world runs.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver()), Outcome::resume_partition);
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(placement_.retriggered(), 1u);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
 }
 
 TEST_F(VirtualInterrupts, FeaturesGiveTheManagedExitIdToPartitions) {

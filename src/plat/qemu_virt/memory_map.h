@@ -53,7 +53,7 @@ inline constexpr uint64_t kPartitionRegionEnd = 0x0E800000;
 // read-write at VA = PA, to zero memory a partition lends with the zero
 // flag).
 inline constexpr bool in_partition_region(uint64_t pa, uint64_t size) {
-  return pa >= kPartitionRegionBase && size <= kPartitionRegionEnd - pa;
+  return pa >= kPartitionRegionBase && pa <= kPartitionRegionEnd && size <= kPartitionRegionEnd - pa;
 }
 inline constexpr uint64_t kTaRamBase = 0x0E800000;
 inline constexpr uint64_t kTaRamEnd = 0x0EC00000;
