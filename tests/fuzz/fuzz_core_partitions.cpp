@@ -13,7 +13,10 @@
 // context i on CPU i only); answers to the normal world are well-formed;
 // aborted partitions never run again; boot ends; and every partition
 // interrupt is let through the controller exactly when the core says it
-// may be (enabled and not held back), or while it is retriggered.
+// may be (enabled and not held back), or while it is retriggered. Half the
+// inputs model a placement whose partitions take virtual interrupts (the
+// S-EL2 SPMC): managed exit is then a signal, and a managed exit lasts only
+// while its context works for the normal world.
 //
 // Memory: each partition has its own image, declared regions and RX/TX
 // pair in the fake placement, and the events include memory transactions
@@ -46,8 +49,9 @@ constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x0000, 0x8000, 0xFFFF, 0x0
 // CPUs that interleave (the MP partition 0x8003 has a context on each).
 constexpr unsigned kCpus = 3;
 // Partitions' interrupts (0x8001: 40 and 41, 0x8002: 42), the trusted OS's
-// timer, others nobody owns.
-constexpr uint32_t kIntids[] = {40, 41, 42, 29, 43, 1020, 1023, 0};
+// timer, the managed exit signal's ID (for HF_INTERRUPT_*), others nobody
+// owns.
+constexpr uint32_t kIntids[] = {40, 41, 42, 29, 43, 4, 1023, 0};
 constexpr uint32_t kHfCalls[] = {0xFF03, 0xFF04, 0xFF08};
 
 // Memory, per partition i at kSecureBase + i * kStride: two read-write and
@@ -288,6 +292,28 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
   FUZZ_CHECK(deferred == core.deferred_interrupts());
 }
 
+// Virtual interrupts (where the placement gives them): a signalled
+// interrupt names one of its partition's contexts; a managed exit lasts
+// only while its context works for the normal world's request (running,
+// or blocked on a request of its own), and only where it can be signalled.
+void check_virtual(const spmc::Core& core, bool virtual_interrupts) {
+  for (size_t i = 0; i < core.partition_count(); ++i) {
+    const spmc::Partition& p = core.partition(i);
+    for (unsigned k = 0; k < p.interrupt_count; ++k) {
+      const spmc::OwnedInterrupt& irq = p.interrupts[k];
+      if (!irq.signalled) continue;
+      FUZZ_CHECK(irq.signalled_to >= &p.contexts[0] && irq.signalled_to < &p.contexts[p.info.exec_ctx_count]);
+    }
+    for (unsigned c = 0; c < p.info.exec_ctx_count; ++c) {
+      const spmc::ExecutionContext& x = p.contexts[c];
+      if (x.managed_exit == spmc::ExecutionContext::ManagedExit::none) continue;
+      FUZZ_CHECK(virtual_interrupts && p.ns_action == ffa::NsInterruptAction::managed_exit);
+      FUZZ_CHECK(x.state == spmc::PartitionState::running || x.state == spmc::PartitionState::blocked);
+      FUZZ_CHECK(!x.requester.is_secure());
+    }
+  }
+}
+
 bool well_formed_answer(const ffa::Regs& r) {
   const uint32_t f = r.w(0);
   return f == 0x84000060 || f == 0x84000061 || f == 0xC4000061 || f == 0x84000070 || f == 0xC4000070 ||
@@ -301,6 +327,10 @@ bool well_formed_answer(const ffa::Regs& r) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in{data, size};
   fake::FakePlacement placement;
+  // Half the inputs model an S-EL2 placement, whose partitions take
+  // virtual interrupts (managed exit as a signal; a running partition's
+  // own interrupt signalled in place).
+  placement.virtual_interrupts = (in.byte() & 1) != 0;
   spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(0x8000), ffa::kVersion1_2});
   // Partition 0x8001 sends and receives everything; the others only
   // receive direct requests. 0x8003 is MP: one context per CPU. Each has
@@ -388,6 +418,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         FUZZ_CHECK((st == spmc::PartitionState::running || st == spmc::PartitionState::booting) == in_use[i][ctx]);
       }
     check_interrupts(core, placement);
+    check_virtual(core, placement.virtual_interrupts);
     check_memory(core, placement, shadow);
     // The CPU this event happens on: while CPU 0 boots the partitions, it
     // alone; then any, another CPU coming up first if it is not.
@@ -418,9 +449,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       } else if (event % 8 == 1 && core.ns_interrupts_unmasked(idx)) {
         // A normal-world interrupt, where the placement would let one in.
         const bool stopped = core.partition(idx).aborted();
+        const bool managed_exit = placement.virtual_interrupts &&
+                                  core.partition(idx).ns_action == ffa::NsInterruptAction::managed_exit;
         settle(cpu, core.sp_interrupted(idx, out));
         if (stopped) {
           FUZZ_CHECK(core.partition(idx).contexts[ctx].state == spmc::PartitionState::aborted);
+        } else if (managed_exit) {
+          // Its signal raised; it carries on, the normal world's interrupts
+          // held back until it answers.
+          FUZZ_CHECK(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx);
+          FUZZ_CHECK(core.partition(idx).contexts[ctx].managed_exit ==
+                     spmc::ExecutionContext::ManagedExit::signalled);
+          FUZZ_CHECK(!core.ns_interrupts_unmasked(idx));
+          const spmc::Core::VirtualLines lines = core.virtual_lines(idx);
+          FUZZ_CHECK(lines.irq || lines.fiq);
         } else {
           FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000062);
           FUZZ_CHECK(core.partition(idx).contexts[ctx].state == spmc::PartitionState::preempted);
