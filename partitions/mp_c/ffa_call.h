@@ -34,6 +34,9 @@
 #define FFA_INTERRUPT 0x84000062u
 #define FFA_FEATURES 0x84000064u
 #define FFA_FEATURE_MEI 3u /* the managed exit interrupt's ID */
+#define FFA_FEATURE_NPI 1u /* the notification pending interrupt's ID */
+#define FFA_NOTIFICATION_BIND 0x8400007Fu
+#define FFA_NOTIFICATION_GET 0x84000082u
 
 /* Hafnium's interrupt calls (by HVC, answered in x0), which other S-EL2
    SPMCs' partitions use too. */

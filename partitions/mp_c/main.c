@@ -61,6 +61,11 @@
  *            x4 = the first 8 bytes of its lendable page once it is back.
  *   18 PEEK: x4 = the first 8 bytes of its lendable page (lent away, the
  *            SPMC's stage 2 stops it there: a fault, and it is stopped).
+ *   19 BIND: FFA_NOTIFICATION_BIND of notifications x5 (global) from
+ *            sender x4 (0: the normal world): x4 = its w0, x5 = its w2.
+ *   20 NOTIFIED: x4 = the notifications its NPI handler got from the
+ *            normal world, x5 = NPIs taken, x6 = those got from partitions
+ *            (needs notification-support in its manifest).
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -85,7 +90,8 @@ static uint64_t g_boot_ok;
 
 /* Interrupts (partition_interrupt): counts, and per vCPU whether the
    managed exit signal came (its ID from FFA_FEATURES). */
-static uint32_t g_me_intid = HF_INVALID_INTID;
+static uint32_t g_me_intid = HF_INVALID_INTID, g_npi_intid = HF_INVALID_INTID;
+static volatile uint64_t g_from_vms, g_from_sps, g_npis;
 static volatile uint32_t g_me_pending[8];
 static volatile uint64_t g_events, g_last_intid, g_interrupt_entries, g_managed_exits;
 
@@ -187,6 +193,18 @@ void partition_interrupt(void) {
       /* Purely virtual: nothing to end. The SPIN in hand answers early. */
       g_me_pending[vcpu()] = 1;
       __atomic_fetch_add(&g_managed_exits, 1, __ATOMIC_RELAXED);
+      continue;
+    }
+    if (id == g_npi_intid) {
+      /* Notifications pending for it: take them all (from partitions and
+         from the normal world). Purely virtual: nothing to end. */
+      const struct ffa_args n = ffa_hvc(
+          (struct ffa_args){{FFA_NOTIFICATION_GET, (uint64_t)vcpu() << 16 | g_id, 3, 0, 0, 0, 0, 0}});
+      if ((uint32_t)n.x[0] == FFA_SUCCESS_32) {
+        g_from_sps |= (n.x[2] & 0xFFFFFFFFu) | (n.x[3] & 0xFFFFFFFFu) << 32;
+        g_from_vms |= (n.x[4] & 0xFFFFFFFFu) | (n.x[5] & 0xFFFFFFFFu) << 32;
+      }
+      __atomic_fetch_add(&g_npis, 1, __ATOMIC_RELAXED);
       continue;
     }
     if (id == GPIO_SPI) {
@@ -382,6 +400,18 @@ static struct ffa_args answer(const struct ffa_args* req) {
     case 18:
       r.x[4] = g_lendable[0];
       break;
+    case 19: {
+      const struct ffa_args b = ffa_hvc((struct ffa_args){
+          {FFA_NOTIFICATION_BIND, (req->x[4] & 0xFFFF) << 16 | g_id, 0, req->x[5] & 0xFFFFFFFFu, req->x[5] >> 32, 0, 0, 0}});
+      r.x[4] = b.x[0];
+      r.x[5] = b.x[2];
+      break;
+    }
+    case 20:
+      r.x[4] = g_from_vms;
+      r.x[5] = g_npis;
+      r.x[6] = g_from_sps;
+      break;
     case 9:
       __asm__ volatile(
           ".arch_extension fp\n .arch_extension simd\n"
@@ -475,6 +505,9 @@ void partition_main(uint64_t boot_info) {
   /* The managed exit signal's ID, as the SPMC numbers it. */
   const struct ffa_args mei = ffa_hvc((struct ffa_args){{FFA_FEATURES, FFA_FEATURE_MEI, 0, 0, 0, 0, 0, 0}});
   if (mei.x[0] == FFA_SUCCESS_32) g_me_intid = (uint32_t)mei.x[2];
+  /* And the notification pending interrupt's. */
+  const struct ffa_args npi = ffa_hvc((struct ffa_args){{FFA_FEATURES, FFA_FEATURE_NPI, 0, 0, 0, 0, 0, 0}});
+  if (npi.x[0] == FFA_SUCCESS_32) g_npi_intid = (uint32_t)npi.x[2];
   /* Its RX/TX pair, for memory transactions (one page each). */
   const struct ffa_args map =
       ffa_hvc((struct ffa_args){{FFA_RXTX_MAP_64, (uint64_t)g_tx, (uint64_t)g_rx, 1, 0, 0, 0, 0}});

@@ -26,6 +26,12 @@ inline constexpr uint32_t kInvalidIntid = 0xFFFFFFFF;
 // world. Purely virtual: nothing to deactivate. HF_INTERRUPT_ENABLE with
 // this ID chooses its pin (x3 IRQ or FIQ).
 inline constexpr uint32_t kManagedExitIntid = 4;
+// The notification pending interrupt (NPI)'s virtual interrupt ID, as
+// Hafnium numbers it (FFA_FEATURES feature ID 1): raised for a partition
+// that takes virtual interrupts once a notification is set for it, until
+// it takes it with HF_INTERRUPT_GET or calls FFA_NOTIFICATION_GET. Purely
+// virtual: nothing to deactivate.
+inline constexpr uint32_t kNpiIntid = 5;
 inline constexpr uint64_t kFailed = ~uint64_t{0};  // -1 in x0
 inline constexpr uint32_t kTypeIrq = 0, kTypeFiq = 1;
 

@@ -122,12 +122,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     bool irq = false, fiq = false;
   };
   VirtualLines virtual_lines(size_t index) const { return virtual_lines_of(partitions_[index]); }
-  // Whether partition `index` can ever have a line up (it owns interrupts
-  // or asks for managed exit): what a placement checks on every vCPU
-  // entry before asking for the lines.
+  // Whether partition `index` can ever have a line up (it owns interrupts,
+  // asks for managed exit or takes notifications): what a placement checks
+  // before asking for the lines on every vCPU entry.
   bool takes_virtual_interrupts(size_t index) const {
     const Partition& p = partitions_[index];
-    return p.interrupt_count != 0 || p.ns_action == ffa::NsInterruptAction::managed_exit;
+    return p.interrupt_count != 0 || p.ns_action == ffa::NsInterruptAction::managed_exit || p.notifications.created;
   }
   // Partition `index` faulted: it stops for good; whoever waited on it
   // gets FFA_ERROR(ABORTED).

@@ -259,6 +259,10 @@ struct alignas(1024) Partition {
   Mailbox mailbox;  // its RX/TX pair, when its manifest declares one
   uint64_t secondary_entry = 0;  // FFA_SECONDARY_EP_REGISTER, for the SMP work
   NotificationBitmaps notifications;  // created when its manifest has notification-support
+  // The notification pending interrupt (where partitions take virtual
+  // interrupts): a notification was set for it, and it has neither taken
+  // the NPI (HF_INTERRUPT_GET) nor its notifications (FFA_NOTIFICATION_GET).
+  bool npi_pending = false;
   // What a normal-world interrupt does while it runs (its manifest's
   // ns-interrupts-action).
   ffa::NsInterruptAction ns_action = ffa::NsInterruptAction::queued;

@@ -134,6 +134,10 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   // from the normal world (INFO_GET lists it, FFA_RUN gives them). Now, or
   // when the sending partition's work is done (delay SRI, partitions only).
   request_sri(from_sp && (flags & notif::kSetFlagDelaySri) != 0);
+  // A partition that takes virtual interrupts learns of it from its NPI
+  // once it runs (the cycles the scheduler gives it with FFA_RUN).
+  if (pair.receiver.is_secure() && placement_.gives_virtual_interrupts())
+    if (Partition* p = const_cast<Partition*>(find_partition(pair.receiver))) p->npi_pending = true;
   ffa::set_success(out);
 }
 
@@ -174,6 +178,10 @@ void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
     b->framework = 0;
   }
   // kGetFromHypervisor: there is no hypervisor, so its bitmap is empty.
+  // A partition that has taken every notification pending for it has no
+  // NPI left to take.
+  if (caller.is_secure() && !b->any_pending())
+    if (Partition* p = const_cast<Partition*>(find_partition(caller))) p->npi_pending = false;
   ffa::set_regs(out, ffa::raw(Func::success_32), 0, static_cast<uint32_t>(from_sp), from_sp >> 32,
                 static_cast<uint32_t>(from_vm), from_vm >> 32, framework, 0);
 }

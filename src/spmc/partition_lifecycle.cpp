@@ -39,14 +39,15 @@ Outcome Core::boot_next(ffa::Regs& out) {
 
 void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const {
   const uint32_t id = in.w(1), input = in.w(2);
-  // Bit 31 clear: a feature ID. The managed exit interrupt's ID (3)
-  // where partitions take virtual interrupts (S-EL0 partitions take none);
-  // no notification pending interrupt (1) yet, and the SRI (2) is the
+  // Bit 31 clear: a feature ID. The managed exit interrupt's ID (3) and
+  // the notification pending interrupt's (1) where partitions take
+  // virtual interrupts (S-EL0 partitions take none); the SRI (2) is the
   // normal world's. Input properties are defined for no feature (MBZ).
   if ((id & 0x80000000u) == 0) {
-    if (id != ffa::notification::kFeatureManagedExit || input != 0 || !placement_.gives_virtual_interrupts())
-      return ffa::set_error(out, Error::not_supported);
-    return ffa::set_success(out, ffa::hf::kManagedExitIntid);
+    if (input != 0 || !placement_.gives_virtual_interrupts()) return ffa::set_error(out, Error::not_supported);
+    if (id == ffa::notification::kFeatureManagedExit) return ffa::set_success(out, ffa::hf::kManagedExitIntid);
+    if (id == ffa::notification::kFeatureNpi) return ffa::set_success(out, ffa::hf::kNpiIntid);
+    return ffa::set_error(out, Error::not_supported);
   }
   // Input properties are defined for FFA_MEM_RETRIEVE_REQ alone, from
   // v1.1 on (bit 1, see below); for every other function they are MBZ.
@@ -377,6 +378,7 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
       each.state = PartitionState::aborted;
   const bool first = !p.stopped;
   p.stopped = true;
+  p.npi_pending = false;
   if (first) release_memory_of(index);
   // Its interrupts stay held back at the controller for good.
   for (unsigned k = 0; first && k < p.interrupt_count; ++k) {

@@ -100,6 +100,7 @@ Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   const ExecutionContext& c = here(p);
   VirtualLines lines;
   if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
+  if (p.npi_pending) lines.irq = true;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     const OwnedInterrupt& irq = p.interrupts[k];
     if (irq.pending && irq.signalled && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
@@ -193,12 +194,17 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     }
     case ffa::hf::kInterruptGet: {
       // The managed exit signal first (the normal world waits for it),
-      // then the interrupt signalled to this context (a handler that
+      // then the notification pending interrupt, then the interrupt
+      // signalled to this context (a handler that
       // takes one per FFA_INTERRUPT gets the one it was told of), then
       // any other pending one.
       if (c.managed_exit == ExecutionContext::ManagedExit::signalled) {
         c.managed_exit = ExecutionContext::ManagedExit::taken;
         return ffa::set_regs(out, ffa::hf::kManagedExitIntid);
+      }
+      if (p.npi_pending) {
+        p.npi_pending = false;
+        return ffa::set_regs(out, ffa::hf::kNpiIntid);
       }
       OwnedInterrupt* take = nullptr;
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)

@@ -299,6 +299,8 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
 void check_virtual(const spmc::Core& core, bool virtual_interrupts) {
   for (size_t i = 0; i < core.partition_count(); ++i) {
     const spmc::Partition& p = core.partition(i);
+    // The NPI only where it can be taken, and never for a stopped partition.
+    FUZZ_CHECK(!p.npi_pending || (virtual_interrupts && p.notifications.created && !p.aborted()));
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       const spmc::OwnedInterrupt& irq = p.interrupts[k];
       if (!irq.signalled) continue;

@@ -49,6 +49,8 @@ class VirtualInterrupts : public ::testing::Test {
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.ns_action = action;
     p.managed_exit_fiq = false;
+    p.notifications.created = id == kDriver;  // it takes notifications
+    p.notifications.vcpu_count = 1;
     for (uint32_t i : interrupts) p.interrupts[p.interrupt_count++].id = i;
     return core_.add_partition(p);
   }
@@ -221,15 +223,50 @@ TEST_F(VirtualInterrupts, FeaturesGiveTheManagedExitIdToPartitions) {
             Outcome::run_partition);
   ASSERT_TRUE(ffa::is_success(out));
   EXPECT_EQ(out.w(2), ffa::hf::kManagedExitIntid);
-  // Input properties are MBZ; the NPI is not given yet; the SRI is the
-  // normal world's.
+  ASSERT_EQ(driver_call(Regs{{raw(Func::features), ffa::notification::kFeatureNpi}}, out), Outcome::run_partition);
+  ASSERT_TRUE(ffa::is_success(out));
+  EXPECT_EQ(out.w(2), ffa::hf::kNpiIntid);
+  // Input properties are MBZ; the SRI is the normal world's.
   ASSERT_EQ(driver_call(Regs{{raw(Func::features), ffa::notification::kFeatureManagedExit, 1}}, out),
             Outcome::run_partition);
   EXPECT_EQ(ffa::error_of(out), ffa::Error::not_supported);
-  for (uint32_t feature : {ffa::notification::kFeatureNpi, ffa::notification::kFeatureSri}) {
+  for (uint32_t feature : {ffa::notification::kFeatureSri, 7u}) {
     ASSERT_EQ(driver_call(Regs{{raw(Func::features), feature}}, out), Outcome::run_partition);
     EXPECT_EQ(ffa::error_of(out), ffa::Error::not_supported);
   }
+}
+
+TEST_F(VirtualInterrupts, ANotificationRaisesTheNpiUntilTakenOrGot) {
+  // The driver takes notifications from the normal world (ID 3, global);
+  // the normal world speaks v1.2 (notifications are v1.1's).
+  const size_t d = driver();
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::version), 0x10002}}, out), Outcome::reply_to_caller);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::notification_bind), 0u << 16 | kDriver, 0, 1u << 3}}, out),
+            Outcome::run_partition);
+  ASSERT_TRUE(ffa::is_success(out));
+  EXPECT_FALSE(irq_line());
+  auto set = [&] {
+    Regs r{};
+    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kDriver, 0, 1u << 3}}, r),
+              Outcome::reply_to_caller);
+    ASSERT_TRUE(ffa::is_success(r));
+  };
+  set();
+  EXPECT_TRUE(irq_line());  // the line is up for its next run (FFA_RUN)
+  EXPECT_TRUE(core_.takes_virtual_interrupts(d));
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kNpiIntid);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kNpiIntid, ffa::hf::kNpiIntid), ffa::hf::kFailed);
+  // Or the partition gets its notifications without taking the NPI.
+  set();
+  EXPECT_TRUE(irq_line());
+  ASSERT_EQ(driver_call(Regs{{raw(Func::notification_get), kDriver, 2 /* from VMs */}}, out), Outcome::run_partition);
+  ASSERT_TRUE(ffa::is_success(out));
+  EXPECT_EQ(out.w(4), 1u << 3);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
 }
 
 TEST_F(VirtualInterrupts, WithoutVirtualInterruptsManagedExitIsSignalledAsBefore) {

@@ -23,7 +23,7 @@ constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20}
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
 constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
-                   kPeek = 18;
+                   kPeek = 18, kBind = 19, kNotified = 20;
 constexpr uint64_t kShare = 0, kLend = 1;
 constexpr int32_t kInvalidParameters = -2;
 // up-c6's image (not a declared memory region: not its to give).
@@ -279,6 +279,30 @@ PART(a_device_interrupt_for_a_waiting_owner_comes_with_ffa_interrupt) {
   EXPECT_EQ(after.x[4] - before.x[4], 1);
   EXPECT_EQ(after.x[5], kGpioSpi);
   EXPECT_EQ(after.x[6] - before.x[6], 1);  // run once with FFA_INTERRUPT
+}
+
+// Notifications (irq-c's manifest: notification-support): the normal
+// world sets one for irq-c, and the scheduler gives irq-c cycles
+// (FFA_RUN); irq-c learns of it by the notification pending interrupt, a
+// virtual IRQ (ID 5, from FFA_FEATURES), takes it and gets its
+// notifications with FFA_NOTIFICATION_GET, then gives the cycles back.
+PART(a_notification_comes_with_the_notification_pending_interrupt) {
+  constexpr uint64_t kId = 1ull << 5;
+  ffa::Regs r = request(kIrq, kBind, 0, kId);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.w(4), ffa::raw(Func::success_32));
+  const ffa::Regs before = request(kIrq, kNotified);
+  ASSERT_TRUE(answered(before));
+  ASSERT_TRUE(ffa::is_success(call(Func::notification_set, uint32_t{kIrq}, 0, static_cast<uint32_t>(kId), 0)));
+  r = call(Func::run, uint32_t{kIrq} << 16);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::msg_wait));  // it took them and gave the cycles back
+  const ffa::Regs after = request(kIrq, kNotified);
+  EXPECT_EQ(after.x[4] & kId, kId);
+  EXPECT_EQ(after.x[5] - before.x[5], 1);  // one NPI taken
+  // Nothing pending now: its next run raises no NPI.
+  r = call(Func::run, uint32_t{kIrq} << 16);
+  EXPECT_EQ(r.w(0), ffa::raw(Func::msg_wait));
+  EXPECT_EQ(request(kIrq, kNotified).x[5], after.x[5]);
 }
 
 // Managed exit (irq-c's manifest: ns-interrupts-action 1, managed-exit-
