@@ -45,8 +45,9 @@
  *            as an IRQ; x5 = its answer, -1 where the GPIO is not this
  *            partition's) and drives pin 7 high, which asserts it. With
  *            x4 = 0 it waits for its handler to deal with it (a virtual IRQ
- *            while it runs); otherwise it answers at once. x4 = events its
- *            handler counted meanwhile.
+ *            while it runs); 1: it answers at once; 2: with its IRQs
+ *            masked it waits a little and answers, the interrupt untaken.
+ *            x4 = events its handler counted meanwhile.
  *   15 STATUS: x4 = device interrupts handled, x5 = the last ID
  *            HF_INTERRUPT_GET gave, x6 = times it was run with
  *            FFA_INTERRUPT (out of FFA_MSG_WAIT), x7 = managed exit
@@ -219,8 +220,13 @@ void partition_interrupt(void) {
 }
 
 /* Command 14. */
-static void raise_gpio(uint64_t no_wait, struct ffa_args* r) {
+static void raise_gpio(uint64_t mode, struct ffa_args* r) {
   const uint64_t before = g_events;
+  const int no_wait = mode != 0;
+  /* Mode 2: its IRQs masked, so that the interrupt it raises is still
+     untaken when it answers (the SPMC holds it back and announces it
+     with FFA_INTERRUPT once it waits). */
+  if (mode == 2) __asm__ volatile("msr daifset, #2" ::: "memory");
   r->x[5] = ffa_hvc((struct ffa_args){{HF_INTERRUPT_ENABLE, GPIO_SPI, 1, 0, 0, 0, 0, 0}}).x[0];
   if (r->x[5] != 0) return; /* not its device: never touched */
   *gpio(GPIO_IE) = 0;
@@ -232,6 +238,8 @@ static void raise_gpio(uint64_t no_wait, struct ffa_args* r) {
   *gpio(GPIO_IE) |= GPIO_PIN;
   *gpio(GPIO_DATA) = GPIO_PIN;
   for (uint64_t i = 0; !no_wait && i < 1000000 && g_events == before; ++i) __asm__ volatile("" ::: "memory");
+  /* (Masked: long enough for the interrupt to reach the SPMC meanwhile.) */
+  for (uint64_t i = 0; mode == 2 && i < 100000; ++i) __asm__ volatile("" ::: "memory");
   r->x[4] = g_events - before;
 }
 

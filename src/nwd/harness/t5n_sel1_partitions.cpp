@@ -281,6 +281,25 @@ PART(a_device_interrupt_for_a_waiting_owner_comes_with_ffa_interrupt) {
   EXPECT_EQ(after.x[6] - before.x[6], 1);  // run once with FFA_INTERRUPT
 }
 
+// An interrupt a partition did not take before it answered (its IRQs
+// masked: the virtual line was up, unseen) is not lost, nor left for its
+// next request: the SPMC holds it back again and, once the normal world
+// runs, announces it with FFA_INTERRUPT, and irq-c's handler takes it then.
+PART(an_untaken_device_interrupt_comes_back_with_ffa_interrupt) {
+  const ffa::Regs before = request(kIrq, kStatus);
+  ASSERT_TRUE(answered(before));
+  const ffa::Regs r = request(kIrq, kRaise, 2);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[5], 0);
+  EXPECT_EQ(r.x[4], 0);  // not taken while it ran
+  const uint64_t until = arch::cntpct() + arch::cntfrq() / 200;  // 5 ms, no request of ours
+  while (arch::cntpct() < until) {
+  }
+  const ffa::Regs after = request(kIrq, kStatus);
+  EXPECT_EQ(after.x[4] - before.x[4], 1);
+  EXPECT_EQ(after.x[6] - before.x[6], 1);  // run once with FFA_INTERRUPT for it
+}
+
 // Notifications (irq-c's manifest: notification-support): the normal
 // world sets one for irq-c, and the scheduler gives irq-c cycles
 // (FFA_RUN); irq-c learns of it by the notification pending interrupt, a
