@@ -7,6 +7,7 @@
 
 #include "arch/fake/fake_placement.h"
 #include "spmc/core.h"
+#include "core_test_util.h"
 
 namespace {
 
@@ -49,11 +50,7 @@ class PartitionLifecycle : public ::testing::Test {
     ASSERT_TRUE(core_.add_partition(p).ok());
   }
 
-  size_t index_of(uint16_t id) {
-    for (size_t i = 0; i < core_.partition_count(); ++i)
-      if (core_.partition(i).info.id.raw() == id) return i;
-    return ~size_t{0};
-  }
+  size_t index_of(uint16_t id) { return test::index_of(core_, id); }
 
   // Boots every partition: each one calls FFA_MSG_WAIT when started.
   void boot_all() {

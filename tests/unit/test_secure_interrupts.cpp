@@ -7,6 +7,7 @@
 #include "arch/fake/fake_placement.h"
 #include "ffa/hf_interrupt.h"
 #include "spmc/core.h"
+#include "core_test_util.h"
 
 namespace {
 
@@ -44,11 +45,7 @@ class SecureInterrupts : public ::testing::Test {
     return core_.add_partition(p);
   }
 
-  size_t index_of(uint16_t id) {
-    for (size_t i = 0; i < core_.partition_count(); ++i)
-      if (core_.partition(i).info.id.raw() == id) return i;
-    return ~size_t{0};
-  }
+  size_t index_of(uint16_t id) { return test::index_of(core_, id); }
   const spmc::Partition& driver() { return core_.partition(index_of(kDriver)); }
 
   // A call the driver makes; the answer (to it) in `out`.

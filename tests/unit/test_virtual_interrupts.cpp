@@ -9,6 +9,7 @@
 #include "ffa/hf_interrupt.h"
 #include "ffa/notifications.h"
 #include "spmc/core.h"
+#include "core_test_util.h"
 
 namespace {
 
@@ -55,11 +56,7 @@ class VirtualInterrupts : public ::testing::Test {
     return core_.add_partition(p);
   }
 
-  size_t index_of(uint16_t id) {
-    for (size_t i = 0; i < core_.partition_count(); ++i)
-      if (core_.partition(i).info.id.raw() == id) return i;
-    return ~size_t{0};
-  }
+  size_t index_of(uint16_t id) { return test::index_of(core_, id); }
   size_t driver() { return index_of(kDriver); }
   const ExecutionContext& context() { return core_.partition(driver()).contexts[0]; }
   Outcome driver_call(Regs in, Regs& out) { return core_.handle_sp_call(driver(), in, out); }
