@@ -17,7 +17,7 @@ alignas(4096) uint8_t g_pages[4][4096];
 uint64_t page(unsigned i) { return reinterpret_cast<uint64_t>(g_pages[i]); }
 }  // namespace
 
-TEST(rxtx, partition_info_without_rx_is_busy) {
+TEST_ANY_SPMC(rxtx, partition_info_without_rx_is_busy) {
   EXPECT_EQ(error_code(call(Func::partition_info_get)), kBusy);
   // Count-only needs no buffer.
   ffa::Regs r = call(Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
@@ -73,7 +73,7 @@ TEST(rxtx, multi_page_pair) {
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
   EXPECT_TRUE(ffa::is_success(call(Func::rxtx_unmap)));
 }
-TEST(rxtx, release_rules) {
+TEST_ANY_SPMC(rxtx, release_rules) {
   ASSERT_TRUE(ffa::is_success(call(Func::rxtx_map_64, tx_pa(), rx_pa(), 1)));
   EXPECT_EQ(error_code(call(Func::rx_release)), kDenied);  // nothing to release
   ASSERT_TRUE(ffa::is_success(call(Func::partition_info_get)));

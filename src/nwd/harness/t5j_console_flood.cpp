@@ -34,7 +34,7 @@ void offer_mapped_page(unsigned cpu) {
 }
 }  // namespace
 
-TEST(console, already_mapped_buffer_offered_from_every_cpu) {
+TEST_ANY_SPMC(console, already_mapped_buffer_offered_from_every_cpu) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
   for (auto& t : g_tally) t = Tally{0, 0};
   const unsigned n = harness::run_on_every_cpu(&offer_mapped_page);

@@ -188,7 +188,7 @@ TEST(world_switch, sme_streaming_mode_and_za_survive_secure_calls) {
 // world, as on a CPU without that register; the machine goes on (it used
 // to panic). ERRIDR_EL1 is one: the monitor keeps the RAS error records
 // from the normal world (SCR_EL3.TERR).
-TEST(world_switch, unserved_trap_is_undefined_in_the_caller) {
+TEST_ANY_SPMC(world_switch, unserved_trap_is_undefined_in_the_caller) {
   // Without FEAT_RAS the register is UNDEFINED anyway, and this proves nothing.
   ASSERT_TRUE(((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 28) & 0xF) != 0);
   const harness::Probe p = harness::probe_trapped_register();

@@ -11,13 +11,13 @@ bool str_eq(const char* a, const char* b) {
 }
 }  // namespace
 
-TEST(device_tree, x0_points_at_a_valid_dtb) {
+TEST_ANY_SPMC(device_tree, x0_points_at_a_valid_dtb) {
   auto fdt = lib::Fdt::open(lib::ByteView(reinterpret_cast<const uint8_t*>(harness::dtb_address()), 1u << 20));
   ASSERT_TRUE(fdt.ok());
   EXPECT_TRUE(fdt->find("/cpus").has_value());
   EXPECT_TRUE(fdt->find("/pl011@9000000").has_value());
 }
-TEST(device_tree, psci_node_with_smc_conduit) {
+TEST_ANY_SPMC(device_tree, psci_node_with_smc_conduit) {
   auto fdt = lib::Fdt::open(lib::ByteView(reinterpret_cast<const uint8_t*>(harness::dtb_address()), 1u << 20));
   ASSERT_TRUE(fdt.ok());
   auto psci = fdt->find("/psci");
@@ -29,7 +29,7 @@ TEST(device_tree, psci_node_with_smc_conduit) {
   ASSERT_TRUE(compat.has_value());
   EXPECT_TRUE(str_eq(*compat, "arm,psci-1.0"));
 }
-TEST(device_tree, cpus_use_psci) {
+TEST_ANY_SPMC(device_tree, cpus_use_psci) {
   auto fdt = lib::Fdt::open(lib::ByteView(reinterpret_cast<const uint8_t*>(harness::dtb_address()), 1u << 20));
   ASSERT_TRUE(fdt.ok());
   auto cpus = fdt->find("/cpus");
@@ -55,7 +55,7 @@ struct Range {
 };
 constexpr Range kSecureOnly[] = {
     {0x00000000, 0x04000000},  // secure flash: the monitor and the FIP
-    {0x09030000, 0x1000},      // PL061 GPIO: the gpio-driver partition's
+    {0x09030000, 0x1000},      // PL061 GPIO: a partition's (gpio-driver, irq-c)
     {0x09040000, 0x1000},      // secure UART
     {0x090B0000, 0x1000},      // secure GPIO: power-off and reset
     {0x0E000000, 0x01000000},  // secure RAM
@@ -70,7 +70,7 @@ bool enabled(const lib::Fdt& f, lib::Fdt::Node n) {
 // The tree describes only what the normal world may touch: the GPIO the
 // secure world took (and gpio-keys, which uses it) is disabled, and no
 // enabled node's registers lie in secure-only memory or devices.
-TEST(device_tree, secure_devices_are_disabled) {
+TEST_ANY_SPMC(device_tree, secure_devices_are_disabled) {
   auto fdt = lib::Fdt::open(lib::ByteView(reinterpret_cast<const uint8_t*>(harness::dtb_address()), 1u << 20));
   ASSERT_TRUE(fdt.ok());
   for (const char* path : {"/pl061@9030000", "/gpio-keys"}) {

@@ -101,7 +101,7 @@ const char* skip_reason(Needs needs) {
   switch (needs) {
     case Needs::nothing: return "";
     case Needs::suite_endpoints: return "needs the trusted OS and the S-EL0 partitions (not found)";
-    case Needs::sel1_c_partitions: return "needs the S-EL1 partitions mp-c, up-c to up-c4 and irq-c (not found)";
+    case Needs::sel1_c_partitions: return "needs the S-EL1 partitions mp-c, up-c to up-c6 and irq-c (not found)";
     case Needs::mp_c: return "needs the S-EL1 partition mp-c (not found)";
   }
   return "?";

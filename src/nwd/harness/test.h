@@ -18,7 +18,7 @@ namespace harness {
 enum class Needs : uint8_t {
   nothing,          // holds for any SPMC (TEST_ANY_SPMC)
   suite_endpoints,  // the trusted OS and the S-EL0 partitions (echo, keystore, ...) (TEST)
-  sel1_c_partitions,  // the S-EL1 partitions mp-c, up-c to up-c4 and irq-c (TEST_NEEDS)
+  sel1_c_partitions,  // the S-EL1 partitions mp-c, up-c to up-c6 and irq-c (TEST_NEEDS)
   mp_c,               // the S-EL1 partition mp-c (its benchmarks)
 };
 
