@@ -67,6 +67,11 @@
  *   20 NOTIFIED: x4 = the notifications its NPI handler got from the
  *            normal world, x5 = NPIs taken, x6 = those got from partitions
  *            (needs notification-support in its manifest).
+ *   21 VTIMER_SET: arms its EL1 virtual timer x4 counter ticks from now,
+ *            its interrupt masked (CNTV_CTL_EL0 ENABLE | IMASK): x4 = the
+ *            deadline (CNTV_CVAL_EL0).
+ *   22 VTIMER_READ: x4 = CNTV_CTL_EL0 (bit 2, ISTATUS: the deadline has
+ *            passed), x5 = CNTV_CVAL_EL0.
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -415,6 +420,17 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[5] = b.x[2];
       break;
     }
+    case 21: {
+      uint64_t now;
+      __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(now));
+      r.x[4] = now + req->x[4];
+      __asm__ volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb" ::"r"(r.x[4]), "r"((uint64_t)3) : "memory");
+      break;
+    }
+    case 22:
+      __asm__ volatile("mrs %0, cntv_ctl_el0" : "=r"(r.x[4]));
+      __asm__ volatile("mrs %0, cntv_cval_el0" : "=r"(r.x[5]));
+      break;
     case 20:
       r.x[4] = g_from_vms;
       r.x[5] = g_npis;

@@ -274,6 +274,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
         if (g_loaded[cpu] == &v) g_loaded[cpu] = nullptr;
         if (g_fp_owner[cpu] == &v) g_fp_owner[cpu] = nullptr;
         v.fp = FpState{};
+        v.cntv_ctl = v.cntv_cval = 0;
       }
     }
     // Its VM's translation and identity on this CPU, its EL1 registers.
@@ -296,11 +297,15 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     }
     const uint64_t pmr = TESSERA_SYSREG_READ(S3_0_C4_C6_0);  // ICC_PMR_EL1, as the normal world left it
     if (!core.ns_interrupts_unmasked(index) && pmr > kPmrSecureOnly) TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrSecureOnly);
-    // The EL1 virtual timer is one for both worlds and cannot be trapped
-    // (without FEAT_ECV): the normal world's is parked, disabled, while
-    // a partition runs, and put back.
+    // The EL1 virtual timer is one for both worlds and every vCPU, and
+    // cannot be trapped (without FEAT_ECV): the normal world's is parked
+    // while a partition runs and put back; the vCPU's own is put in (it
+    // keeps it from one run to the next: a deadline it set fires, or
+    // reads as fired, on its next run).
     const uint64_t cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0), cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
+    TESSERA_SYSREG_WRITE(cntv_cval_el0, v.cntv_cval);
+    TESSERA_SYSREG_WRITE(cntv_ctl_el0, v.cntv_ctl);
     arch::isb();
     // The partition runs without the core's lock: the core has marked its
     // context running, so no other CPU enters it.
@@ -318,6 +323,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // A UP vCPU may next run on another CPU: its FP registers go back to
     // its record now, if it holds this CPU's.
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
+    v.cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0) & 3;  // ENABLE, IMASK (ISTATUS is the timer's to say)
+    v.cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
     TESSERA_SYSREG_WRITE(cntv_cval_el0, cntv_cval);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, cntv_ctl);

@@ -25,6 +25,10 @@ struct Vcpu {
   VcpuRegs regs;
   El1Regs el1;           // a pinned vCPU's: as of the last time another vCPU ran on its CPU
   FpState fp;            // as of the last time another vCPU took its CPU's FP registers
+  // Its EL1 virtual timer (CNTV_CTL_EL0, CNTV_CVAL_EL0) as of its last
+  // exit: the timer is one for both worlds and every vCPU, so each keeps
+  // its own and the normal world's goes back at every exit.
+  uint64_t cntv_ctl = 0, cntv_cval = 0;
   bool started = false;  // its first entry is done
   bool pinned = false;   // an MP partition's: it only ever runs on one CPU
 };
@@ -33,7 +37,8 @@ struct HostedVm {
   static constexpr unsigned kMaxRegions = ffa::PartitionManifest::kMaxMemoryRegions;
   uint16_t vmid;
   // Whether its partition can ever have a virtual line up (it owns
-  // interrupts, or asks for managed exit): checked at every entry.
+  // interrupts, asks for managed exit or takes notifications): checked at
+  // every entry.
   bool takes_virtual_interrupts = false;
   size_t core_index;
   std::optional<arch::mmu::PageTable> secure_s2, ns_s2;

@@ -23,7 +23,7 @@ constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20}
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
 constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
-                   kPeek = 18, kBind = 19, kNotified = 20;
+                   kPeek = 18, kBind = 19, kNotified = 20, kVtimerSet = 21, kVtimerRead = 22;
 constexpr uint64_t kShare = 0, kLend = 1;
 constexpr int32_t kInvalidParameters = -2;
 // up-c6's image (not a declared memory region: not its to give).
@@ -407,6 +407,32 @@ PART(a_lender_cannot_touch_what_it_lent) {
   ASSERT_EQ(r.x[5], 0);
   EXPECT_EQ(error_code(request(kUp6, kPeek)), kAborted);
   EXPECT_TRUE(answered(request(kUp5, kEcho)));
+}
+
+// The EL1 virtual timer is one for both worlds and every vCPU: each vCPU
+// keeps its own from one run to the next (up-c5's deadline is still set,
+// and has passed, on its next run; mp-c's on another vCPU is its own), and
+// the normal world's is as it left it.
+PART(each_vcpu_keeps_its_own_virtual_timer) {
+  constexpr uint64_t kMarker = 0x0123456789ABull;  // far in the future: never fires
+  TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
+  TESSERA_SYSREG_WRITE(cntv_cval_el0, kMarker);
+  const ffa::Regs set = request(kUp5, kVtimerSet, 64);  // 64 ticks
+  ASSERT_TRUE(answered(set));
+  const ffa::Regs mine = request(kMp, kVtimerSet, 1ull << 40);
+  ASSERT_TRUE(answered(mine));
+  const uint64_t until = arch::cntpct() + 1000;
+  while (arch::cntpct() < until) {
+  }
+  ffa::Regs r = request(kUp5, kVtimerRead);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[5], set.x[4]);  // its deadline
+  EXPECT_EQ(r.x[4], 7);         // enabled, masked, and fired
+  r = request(kMp, kVtimerRead);
+  EXPECT_EQ(r.x[5], mine.x[4]);
+  EXPECT_EQ(r.x[4], 3);  // not yet
+  EXPECT_EQ(TESSERA_SYSREG_READ(cntv_cval_el0), kMarker);
+  EXPECT_EQ(TESSERA_SYSREG_READ(cntv_ctl_el0) & 1, 0);
 }
 
 // up-c2 does not survive it: neither world switch keeps the performance
