@@ -68,8 +68,8 @@
  *            normal world, x5 = NPIs taken, x6 = those got from partitions
  *            (needs notification-support in its manifest).
  *   21 VTIMER_SET: arms its EL1 virtual timer x4 counter ticks from now,
- *            its interrupt masked (CNTV_CTL_EL0 ENABLE | IMASK): x4 = the
- *            deadline (CNTV_CVAL_EL0).
+ *            its interrupt masked (CNTV_CTL_EL0 ENABLE | IMASK), or turns
+ *            it off (x4 = 0): x4 = the deadline (CNTV_CVAL_EL0).
  *   22 VTIMER_READ: x4 = CNTV_CTL_EL0 (bit 2, ISTATUS: the deadline has
  *            passed), x5 = CNTV_CVAL_EL0.
  * Anything else: x3 = 0xFFFFFFFF.
@@ -424,7 +424,8 @@ static struct ffa_args answer(const struct ffa_args* req) {
       uint64_t now;
       __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(now));
       r.x[4] = now + req->x[4];
-      __asm__ volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb" ::"r"(r.x[4]), "r"((uint64_t)3) : "memory");
+      const uint64_t ctl = req->x[4] ? 3 : 0; /* 0 ticks: the timer off */
+      __asm__ volatile("msr cntv_cval_el0, %0\n msr cntv_ctl_el0, %1\n isb" ::"r"(r.x[4]), "r"(ctl) : "memory");
       break;
     }
     case 22:

@@ -300,12 +300,14 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // The EL1 virtual timer is one for both worlds and every vCPU, and
     // cannot be trapped (without FEAT_ECV): the normal world's is parked
     // while a partition runs and put back; the vCPU's own is put in (it
-    // keeps it from one run to the next: a deadline it set fires, or
-    // reads as fired, on its next run).
+    // keeps it from one run to the next: a deadline it set is still set,
+    // or has passed, on its next run).
     const uint64_t cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0), cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
-    TESSERA_SYSREG_WRITE(cntv_cval_el0, v.cntv_cval);
-    TESSERA_SYSREG_WRITE(cntv_ctl_el0, v.cntv_ctl);
+    if (v.cntv_ctl != 0) [[unlikely]] {
+      TESSERA_SYSREG_WRITE(cntv_cval_el0, v.cntv_cval);
+      TESSERA_SYSREG_WRITE(cntv_ctl_el0, v.cntv_ctl);
+    }
     arch::isb();
     // The partition runs without the core's lock: the core has marked its
     // context running, so no other CPU enters it.
@@ -323,8 +325,10 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // A UP vCPU may next run on another CPU: its FP registers go back to
     // its record now, if it holds this CPU's.
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
+    // Its deadline only where its timer is on: most never use it.
     v.cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0) & 3;  // ENABLE, IMASK (ISTATUS is the timer's to say)
-    v.cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
+    if (v.cntv_ctl & 1) [[unlikely]]
+      v.cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
     TESSERA_SYSREG_WRITE(cntv_cval_el0, cntv_cval);
     TESSERA_SYSREG_WRITE(cntv_ctl_el0, cntv_ctl);
