@@ -180,8 +180,9 @@ void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   // kGetFromHypervisor: there is no hypervisor, so its bitmap is empty.
   // A partition that has taken every notification pending for it has no
   // NPI left to take.
-  if (caller.is_secure() && !b->any_pending())
-    if (Partition* p = const_cast<Partition*>(find_partition(caller))) p->npi_pending = false;
+  if (caller.is_secure() && placement_.gives_virtual_interrupts())
+    if (Partition* p = const_cast<Partition*>(find_partition(caller)); p && p->npi_pending && !b->any_pending())
+      p->npi_pending = false;
   ffa::set_regs(out, ffa::raw(Func::success_32), 0, static_cast<uint32_t>(from_sp), from_sp >> 32,
                 static_cast<uint32_t>(from_vm), from_vm >> 32, framework, 0);
 }
