@@ -4,6 +4,7 @@
 // its memory out and fill it, map it, and register it with the core and
 // the hosted table. Every step that refuses logs why (docs/manifests.md
 // lists the messages); a refused partition is skipped, the others start.
+#include "arch/aarch64/zero_memory.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/pgtable.h"
@@ -82,7 +83,7 @@ PlacementLimits limits() {
   auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), memory, limits(), hosted.memory());
   if (!plan) return LoadError::refused;
   const Layout& l = *plan;
-  memset(reinterpret_cast<void*>(l.memory.start), 0, l.memory.end - l.memory.start);
+  arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
   memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
   if (l.boot_info &&
       !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPage),

@@ -3,6 +3,7 @@
 // (spmc/partition_plan.h), its image and memory laid out in the partition
 // region, its VM's stage-2 tables built, and the partition registered with
 // the core. Each step logs why a partition does not start.
+#include "arch/aarch64/zero_memory.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/spmc_boot.h"
 #include "arch/aarch64/sysreg.h"
@@ -82,7 +83,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   if (!plan) return false;
   const Layout& l = *plan;
   // The memory: zeroed, the image copied in, the boot information written.
-  memset(reinterpret_cast<void*>(l.memory.start), 0, l.memory.end - l.memory.start);
+  arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
   memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
   if (l.boot_info &&
       !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
