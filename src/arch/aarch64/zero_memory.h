@@ -5,9 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "arch/aarch64/sysreg.h"
+#include "lib/mem.h"
 
 namespace arch {
 
