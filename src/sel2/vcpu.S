@@ -4,6 +4,7 @@
 // running vCPU's registers, so the vectors find them without a free
 // register.
 #include "sel2/vcpu.h"
+#include "arch/aarch64/asm_macros.inc"
 #include "arch/aarch64/el1_sysregs.inc"
 #include "arch/aarch64/fp_regs.inc"
 
@@ -20,21 +21,7 @@ sel2_vcpu_run:
     ldp     x1, x2, [x0, #VCPU_ELR]
     msr     elr_el2, x1
     msr     spsr_el2, x2
-    ldp     x2, x3, [x0, #0x10]
-    ldp     x4, x5, [x0, #0x20]
-    ldp     x6, x7, [x0, #0x30]
-    ldp     x8, x9, [x0, #0x40]
-    ldp     x10, x11, [x0, #0x50]
-    ldp     x12, x13, [x0, #0x60]
-    ldp     x14, x15, [x0, #0x70]
-    ldp     x16, x17, [x0, #0x80]
-    ldp     x18, x19, [x0, #0x90]
-    ldp     x20, x21, [x0, #0xa0]
-    ldp     x22, x23, [x0, #0xb0]
-    ldp     x24, x25, [x0, #0xc0]
-    ldp     x26, x27, [x0, #0xd0]
-    ldp     x28, x29, [x0, #0xe0]
-    ldr     x30, [x0, #0xf0]
+    load_x2_x30 x0, 0
     ldp     x0, x1, [x0, #0x00]
     eret
 
@@ -43,21 +30,7 @@ sel2_vcpu_run:
     .global sel2_vcpu_exit
 sel2_vcpu_exit:
     mrs     x0, tpidr_el2
-    stp     x2, x3, [x0, #0x10]
-    stp     x4, x5, [x0, #0x20]
-    stp     x6, x7, [x0, #0x30]
-    stp     x8, x9, [x0, #0x40]
-    stp     x10, x11, [x0, #0x50]
-    stp     x12, x13, [x0, #0x60]
-    stp     x14, x15, [x0, #0x70]
-    stp     x16, x17, [x0, #0x80]
-    stp     x18, x19, [x0, #0x90]
-    stp     x20, x21, [x0, #0xa0]
-    stp     x22, x23, [x0, #0xb0]
-    stp     x24, x25, [x0, #0xc0]
-    stp     x26, x27, [x0, #0xd0]
-    stp     x28, x29, [x0, #0xe0]
-    str     x30, [x0, #0xf0]
+    store_x2_x30 x0, 0
     ldp     x2, x3, [sp], #16
     stp     x2, x3, [x0, #0x00]
     mrs     x2, elr_el2
