@@ -334,6 +334,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void retrigger_deferred_interrupts();
   // Undoes irq's retrigger at the controller, if it has one outstanding.
   void withdraw_retrigger(OwnedInterrupt& irq);
+  // irq (pending, deferred) is told to context c now: no longer deferred,
+  // and its retrigger, if any, withdrawn.
+  void mark_signalled(OwnedInterrupt& irq, const ExecutionContext& c);
   OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
   VirtualLines virtual_lines_of(const Partition& p) const;
   // Context `c` of partition `p` stops working for the request in hand

@@ -201,13 +201,14 @@ struct OwnedInterrupt {
   uint32_t id = 0;
   bool enabled = false;    // HF_INTERRUPT_ENABLE: the partition wants it
   bool pending = false;    // arrived, not yet taken with HF_INTERRUPT_GET
-  bool signalled = false;  // the partition was run with FFA_INTERRUPT for it
   bool active = false;     // taken, not yet deactivated
   bool retriggered = false;  // made pending again at the controller (retrigger_interrupt)
   bool fiq = false;          // HF_INTERRUPT_ENABLE's type: a virtual FIQ rather than IRQ
-  // The context it was signalled to (where virtual interrupts are given:
-  // that context's virtual IRQ or FIQ line stays up until it takes it).
+  // The context it was signalled to: run with FFA_INTERRUPT for it, or
+  // (where virtual interrupts are given) told in place, its virtual IRQ or
+  // FIQ line up until it takes it. Null while it is not signalled.
   const ExecutionContext* signalled_to = nullptr;
+  bool signalled() const { return signalled_to != nullptr; }
   // Whether the controller may signal it now: enabled, and neither
   // waiting for the handler nor in it (a level-sensitive device that still
   // asserts it must not come back before the handler dealt with it).

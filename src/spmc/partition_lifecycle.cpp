@@ -383,7 +383,7 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   // Its interrupts stay held back at the controller for good.
   for (unsigned k = 0; first && k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
-    if (irq.pending && !irq.signalled) --deferred_interrupts_;
+    if (irq.pending && !irq.signalled()) --deferred_interrupts_;
     irq = OwnedInterrupt{irq.id};
     placement_.set_interrupt_enabled(irq.id, false);
   }

@@ -47,11 +47,11 @@ size_t Core::take_secure_interrupt() {
   irq->retriggered = false;  // (this may be the retriggered one arriving)
   // An aborted owner never takes it: it stays held back for good.
   if (partitions_[owner].aborted()) return partition_count_;
-  if (!irq->pending || irq->signalled) {
+  if (!irq->pending || irq->signalled()) {
     // New: the partition is to be told of it.
     ++deferred_interrupts_;
     irq->pending = true;
-    irq->signalled = false;
+    irq->signalled_to = nullptr;
   }
   return owner;
 }
@@ -75,11 +75,7 @@ Outcome Core::sp_secure_interrupted(size_t index) {
     Partition& p = partitions_[index];
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
-      if (!irq.pending || irq.signalled || !irq.enabled) continue;
-      irq.signalled = true;
-      irq.signalled_to = &here(p);
-      --deferred_interrupts_;
-      withdraw_retrigger(irq);
+      if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, here(p));
     }
   }
   scheduled_ = index;
@@ -89,8 +85,7 @@ Outcome Core::sp_secure_interrupted(size_t index) {
 void Core::defer_untaken(Partition& p, const ExecutionContext& c) {
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
-    if (!irq.pending || !irq.signalled || irq.signalled_to != &c) continue;
-    irq.signalled = false;
+    if (!irq.pending || irq.signalled_to != &c) continue;
     irq.signalled_to = nullptr;
     ++deferred_interrupts_;
   }
@@ -103,7 +98,7 @@ Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   if (p.npi_pending) lines.irq = true;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     const OwnedInterrupt& irq = p.interrupts[k];
-    if (irq.pending && irq.signalled && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
+    if (irq.pending && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
   }
   return lines;
 }
@@ -116,13 +111,10 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
   if (c.state != PartitionState::waiting) return false;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
-    if (!irq.pending || irq.signalled) continue;
-    irq.signalled = true;
-    irq.signalled_to = &c;
-    --deferred_interrupts_;
+    if (!irq.pending || irq.signalled()) continue;
     // Announced now, perhaps for another interrupt's arrival: its own
     // retrigger must not bring it a second time.
-    withdraw_retrigger(irq);
+    mark_signalled(irq, c);
     // It works for the SPMC now: no request to answer, normal-world
     // interrupts queued (the requester is secure), FFA_YIELD refused.
     c.state = PartitionState::running;
@@ -151,11 +143,17 @@ void Core::retrigger_deferred_interrupts() {
       OwnedInterrupt& irq = p.interrupts[k];
       // Not one the partition has disabled meanwhile: it waits, pending,
       // until HF_INTERRUPT_ENABLE (and the next return to the normal world).
-      if (!irq.pending || irq.signalled || !irq.enabled) continue;
+      if (!irq.pending || irq.signalled() || !irq.enabled) continue;
       placement_.retrigger_interrupt(irq.id);
       irq.retriggered = true;
     }
   }
+}
+
+void Core::mark_signalled(OwnedInterrupt& irq, const ExecutionContext& c) {
+  irq.signalled_to = &c;
+  --deferred_interrupts_;
+  withdraw_retrigger(irq);
 }
 
 void Core::withdraw_retrigger(OwnedInterrupt& irq) {
@@ -208,16 +206,16 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       }
       OwnedInterrupt* take = nullptr;
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
-        if (p.interrupts[k].pending && p.interrupts[k].signalled && p.interrupts[k].signalled_to == &c)
+        if (p.interrupts[k].pending && p.interrupts[k].signalled_to == &c)
           take = &p.interrupts[k];
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
         if (p.interrupts[k].pending) take = &p.interrupts[k];
       if (!take) return ffa::set_regs(out, ffa::hf::kInvalidIntid);
       // Taken before the controller signalled it again (from another CPU's
       // request, say): the retrigger must not bring it back.
-      if (!take->signalled) --deferred_interrupts_;
+      if (!take->signalled()) --deferred_interrupts_;
       withdraw_retrigger(*take);
-      take->pending = take->signalled = false;
+      take->pending = false;
       take->signalled_to = nullptr;
       take->active = true;
       return ffa::set_regs(out, take->id);

@@ -276,9 +276,9 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       const spmc::OwnedInterrupt& irq = p.interrupts[k];
       FUZZ_CHECK(!(irq.pending && irq.active));
-      FUZZ_CHECK(!irq.signalled || irq.pending);
-      FUZZ_CHECK(!irq.retriggered || (irq.pending && !irq.signalled));
-      const bool retriggered = irq.pending && !irq.signalled;
+      FUZZ_CHECK(!irq.signalled() || irq.pending);
+      FUZZ_CHECK(!irq.retriggered || (irq.pending && !irq.signalled()));
+      const bool retriggered = irq.pending && !irq.signalled();
       deferred += retriggered ? 1 : 0;
       const bool at_gic = placement.interrupt_enabled(irq.id);
       if (p.aborted()) {
@@ -303,7 +303,7 @@ void check_virtual(const spmc::Core& core, bool virtual_interrupts) {
     FUZZ_CHECK(!p.npi_pending || (virtual_interrupts && p.notifications.created && !p.aborted()));
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       const spmc::OwnedInterrupt& irq = p.interrupts[k];
-      if (!irq.signalled) continue;
+      if (!irq.signalled()) continue;
       FUZZ_CHECK(irq.signalled_to >= &p.contexts[0] && irq.signalled_to < &p.contexts[p.info.exec_ctx_count]);
     }
     for (unsigned c = 0; c < p.info.exec_ctx_count; ++c) {
