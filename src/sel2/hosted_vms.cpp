@@ -166,12 +166,8 @@ void HostedVms::unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
 }
 
 ffa::Result<uint8_t*> HostedVms::buffer_pages(ffa::EndpointId id, uint64_t ipa, uint32_t pages) {
-  HostedVm* vm = by_id(id);
-  if (!vm || pages == 0) return ffa::Error::invalid_parameters;
-  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
-  for (unsigned i = 0; i < vm->region_count; ++i)
-    if (spmc::loading::inside(vm->regions[i], ipa, size)) return reinterpret_cast<uint8_t*>(ipa);  // VA = PA
-  return ffa::Error::invalid_parameters;
+  if (!region_owner(id, ipa, pages)) return ffa::Error::invalid_parameters;
+  return reinterpret_cast<uint8_t*>(ipa);  // VA = PA
 }
 
 HostedVm* HostedVms::region_owner(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
