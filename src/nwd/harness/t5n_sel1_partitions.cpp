@@ -50,6 +50,13 @@ ffa::Regs request(uint16_t to, uint64_t cmd, uint64_t a = 0, uint64_t b = 0, uin
 }
 bool answered(const ffa::Regs& r) { return r.w(0) == ffa::raw(Func::msg_send_direct_resp_64); }
 
+// Lets `ticks` of the counter pass in the normal world, calling nobody.
+void wait_ticks(uint64_t ticks) {
+  const uint64_t until = arch::cntpct() + ticks;
+  while (arch::cntpct() < until) {
+  }
+}
+
 // One partition's descriptor (v1.2: 24 bytes): ID, contexts, properties.
 void expect_descriptor(const uint32_t (&uuid)[4], uint16_t id, uint16_t contexts) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
@@ -272,9 +279,7 @@ PART(a_device_interrupt_for_a_waiting_owner_comes_with_ffa_interrupt) {
   EXPECT_EQ(raised, 0);
   // Handled by now, or soon: a bounded wait in the normal world (5 ms)
   // before irq-c is asked, so that no request of ours carries it.
-  const uint64_t until = arch::cntpct() + arch::cntfrq() / 200;
-  while (arch::cntpct() < until) {
-  }
+  wait_ticks(arch::cntfrq() / 200);
   const ffa::Regs after = request(kIrq, kStatus);
   EXPECT_EQ(after.x[4] - before.x[4], 1);
   EXPECT_EQ(after.x[5], kGpioSpi);
@@ -292,9 +297,7 @@ PART(an_untaken_device_interrupt_comes_back_with_ffa_interrupt) {
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(r.x[5], 0);
   EXPECT_EQ(r.x[4], 0);  // not taken while it ran
-  const uint64_t until = arch::cntpct() + arch::cntfrq() / 200;  // 5 ms, no request of ours
-  while (arch::cntpct() < until) {
-  }
+  wait_ticks(arch::cntfrq() / 200);  // 5 ms, no request of ours
   const ffa::Regs after = request(kIrq, kStatus);
   EXPECT_EQ(after.x[4] - before.x[4], 1);
   EXPECT_EQ(after.x[6] - before.x[6], 1);  // run once with FFA_INTERRUPT for it
@@ -421,9 +424,7 @@ PART(each_vcpu_keeps_its_own_virtual_timer) {
   ASSERT_TRUE(answered(set));
   const ffa::Regs mine = request(kMp, kVtimerSet, 1ull << 40);
   ASSERT_TRUE(answered(mine));
-  const uint64_t until = arch::cntpct() + 1000;
-  while (arch::cntpct() < until) {
-  }
+  wait_ticks(1000);
   ffa::Regs r = request(kUp5, kVtimerRead);
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(r.x[5], set.x[4]);  // its deadline
