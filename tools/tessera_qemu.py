@@ -112,6 +112,11 @@ class Run:
         return [(m.group(1), m.group(2))
                 for m in re.finditer(r"^ok \d+ - (\S+) # SKIP (.*?)\s*$", self.output, re.M)]
 
+    def unexplained_skips(self, allowed):
+        """[(group.name, reason)] of the skips whose reason names none of
+        `allowed` (what the configuration is known not to host)."""
+        return [(name, reason) for name, reason in self.skips() if not any(ok in reason for ok in allowed)]
+
     def calls_by_group(self):
         """{group: FF-A function IDs its tests called} from '# calls GROUP
         ID ...' lines (a group's IDs may take several lines)."""

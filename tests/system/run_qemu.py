@@ -112,7 +112,7 @@ def main():
     elif closing[1] or closing[0] == 0:
         verdict.append(f"{closing[1]} harness test(s) failed: " + "; ".join(r.failures()))
     skips = r.skips()
-    unexplained = [f"{name} ({reason})" for name, reason in skips if not any(ok in reason for ok in a.allow_skip)]
+    unexplained = [f"{name} ({reason})" for name, reason in r.unexplained_skips(a.allow_skip)]
     if unexplained:
         verdict.append(f"{len(unexplained)} test(s) skipped for a reason this configuration may not skip for: " +
                        "; ".join(unexplained[:5]))
