@@ -92,18 +92,33 @@ tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
           src/sel1/ta_storage.cpp src/sel1/ta_loader.cpp src/sel1/secure_timer.cpp src/sel1/threads.cpp src/sel1/thread_switch.S
           src/sel1/optee_smc_entry.cpp src/sel1/core_lock.cpp src/sel1/trusted_os_gate.cpp
           src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp
-          src/plat/qemu_virt/secure_world_console.cpp src/arch/aarch64/spmc_boot.cpp
+          src/plat/qemu_virt/secure_world_console.cpp src/arch/aarch64/spmc_boot.cpp src/arch/aarch64/spmc_panic.cpp
   LIBS tessera_partition_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 target_include_directories(sel1_tos.elf PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 add_dependencies(sel1_tos.elf ta_signing_key)
+
+# The same trusted OS as an S-EL1 partition under the S-EL2 SPMC
+# (configuration sel2-spmc): its own entry and main, no SPMC core, no GIC,
+# no console of its own; linked where its manifest loads it
+# (configs/sel2-spmc/tos_manifest.dts).
+tessera_image(sel1_tos_sp ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
+  SOURCES src/sel1/sp_entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/sp_main.cpp src/sel1/mmu.cpp
+          src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/ta_loader.cpp
+          src/sel1/threads.cpp src/sel1/thread_switch.S src/sel1/core_lock.cpp
+          src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp
+  LIBS tessera_optee tessera_ffa tessera_pgtable)
+target_link_options(sel1_tos_sp.elf PRIVATE -Wl,--defsym=TOS_LOAD_ADDRESS=0x0E300000)
+target_compile_definitions(sel1_tos_sp.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
+target_include_directories(sel1_tos_sp.elf PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
+add_dependencies(sel1_tos_sp.elf ta_signing_key)
 
 # The secure hypervisor at S-EL2 (configuration sel2-spmc): the same SPMC
 # core in placement B.
 tessera_image(sel2_spmc ${CMAKE_SOURCE_DIR}/src/sel2/sel2.ld
   SOURCES src/sel2/entry.S src/sel2/vectors.S src/sel2/vcpu.S src/sel2/main.cpp src/sel2/mmu.cpp src/sel2/placement.cpp
           src/sel2/hosted_vms.cpp src/sel2/partition_loader.cpp
-          src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp
+          src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp src/arch/aarch64/spmc_panic.cpp
           src/plat/qemu_virt/secure_world_console.cpp
   LIBS tessera_partition_plan tessera_spmc tessera_ffa tessera_pgtable)
 
@@ -167,9 +182,17 @@ add_library(tessera_sp STATIC src/sp/entry.S src/sp/log.cpp src/sp/memory.cpp)
 # built from its sources alone: no Tessera runtime, no Tessera library.
 # LIBS adds libraries to a runtime partition (the key store: tessera_crypto).
 function(tessera_partition name)
-  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST;LDSCRIPT" "SOURCES;LIBS" ${ARGN})
-  add_executable(${name}.elf ${ARG_SOURCES})
-  if(ARG_LDSCRIPT)
+  cmake_parse_arguments(ARG "" "LOAD_ADDRESS;MANIFEST;LDSCRIPT;IMAGE" "SOURCES;LIBS" ${ARGN})
+  if(ARG_IMAGE)
+    # An image built elsewhere (the trusted OS as a partition): packaged
+    # only.
+    set(elf ${ARG_IMAGE}.elf)
+  else()
+    add_executable(${name}.elf ${ARG_SOURCES})
+    set(elf ${name}.elf)
+  endif()
+  if(ARG_IMAGE)
+  elseif(ARG_LDSCRIPT)
     target_link_libraries(${name}.elf PRIVATE gcc)
     target_link_options(${name}.elf PRIVATE -T ${ARG_LDSCRIPT})
     set_target_properties(${name}.elf PROPERTIES LINK_DEPENDS ${ARG_LDSCRIPT})
@@ -188,12 +211,12 @@ function(tessera_partition name)
   endif()
   add_custom_command(OUTPUT ${dir}/${name}.bin ${dir}/${name}.dtb ${dir}/${name}.pkg
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
-    COMMAND ${CMAKE_OBJCOPY} -O binary ${name}.elf ${dir}/${name}.bin
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${dir}/${name}.bin
     COMMAND ${DTC} -q -I dts -O dtb -o ${dir}/${name}.dtb ${ARG_MANIFEST}
     COMMAND ${MANIFEST_CHECK} ${load_check} ${dir}/${name}.dtb
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py --manifest ${dir}/${name}.dtb
             --image ${dir}/${name}.bin --out ${dir}/${name}.pkg
-    DEPENDS ${name}.elf ${ARG_MANIFEST} ${MANIFEST_CHECK} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py
+    DEPENDS ${elf} ${ARG_MANIFEST} ${MANIFEST_CHECK} ${CMAKE_SOURCE_DIR}/tools/sp_pkg.py
     COMMENT "partition ${name}: image, manifest (checked), package")
   add_custom_target(partition_${name} ALL DEPENDS ${dir}/${name}.pkg)
 endfunction()
@@ -238,6 +261,10 @@ foreach(variant IN ITEMS mp up up2 up3 up4 irq up5 up6)
   set_source_files_properties(partitions/mp_c/mem.c TARGET_DIRECTORY ${variant}_c.elf PROPERTIES COMPILE_OPTIONS
                               -fno-tree-loop-distribute-patterns)
 endforeach()
+# The trusted OS as an S-EL1 partition (sel1_tos_sp, above), packaged with
+# its partition manifest.
+tessera_partition(tos_sp MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/tos_manifest.dts IMAGE sel1_tos_sp
+                  LOAD_ADDRESS 0x0E300000)
 # Position independent, as partitions built for other SPMCs are: linked at
 # 0 (a static PIE), it applies its own relocations where it is loaded.
 tessera_partition(ported_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/ported_c/manifest.dts
@@ -348,7 +375,7 @@ tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_man
 # sel1-spmc hosts (the trusted OS, S-EL0 partitions) are skipped; the S-EL1
 # partitions' tests run (a test configuration).
 tessera_config(sel2-spmc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-               NWD harness MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
+               NWD harness MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
 # The same SPMC with one partition, mp-c, and the harness (a benchmark
 # configuration): a direct request to mp-c costs what it costs with the
 # eight of sel2-spmc (./tessera bench --config sel2-spmc-1p,sel2-spmc).
@@ -376,7 +403,7 @@ if(TESSERA_LINUX)
   # switched by the monitor on every call. No partitions yet, so no
   # harness (its suite needs them).
   tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-                 NWD linux MONITOR el3_sel2 PARTITIONS mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
+                 NWD linux MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
   # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
   # monitor, the same trusted OS (the monitor tells it which mode), the TA
   # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).

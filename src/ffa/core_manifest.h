@@ -33,7 +33,7 @@ struct PackageRef {
 
 struct CoreManifest {
   static constexpr unsigned kMaxNsRanges = 4;
-  static constexpr unsigned kMaxPackages = 8;
+  static constexpr unsigned kMaxPackages = 12;
 
   EndpointId spmc_id;
   Version version;

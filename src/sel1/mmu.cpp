@@ -58,6 +58,21 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   return pt;
 }
 
+arch::mmu::PageTable& mmu_init_partition() {
+  static arch::mmu::PageTable pt(g_pool, kTables, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
+  arch::spmc_boot::map_image_sections(pt);
+  // Its manifest declares both to the SPMC (configs/sel2-spmc/tos_manifest.dts),
+  // which maps them in its stage 2 at IPA = PA. Not global, as above.
+  arch::spmc_boot::map_or_panic(pt, plat::kTaRamBase, plat::kTaRamEnd,
+                                Attrs{.type = MemType::normal, .write = true, .global = false});
+  // The TA store's free end takes TAs loaded from the normal world.
+  arch::spmc_boot::map_or_panic(pt, plat::kTaStoreBase, plat::kTaStoreEnd,
+                                Attrs{.type = MemType::normal, .write = true, .global = false});
+  g_root = pt.root_address();
+  mmu_enable_this_cpu();
+  return pt;
+}
+
 void mmu_enable_this_cpu() {
   TESSERA_SYSREG_WRITE(mair_el1, arch::mmu::kMairValue);
   // T0SZ = 25, WBWA inner/outer, inner shareable, 4 KiB granule, EPD1 (no

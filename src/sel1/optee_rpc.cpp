@@ -43,7 +43,7 @@ bool OpteeEndpoint::rpc_alloc(uint64_t size, optee::RpcBuffer& out) {
   uint32_t status;
   Shm* shm = shm_for(calls_[t].caller, handle, status);
   if (!shm || shm->mapped || shm->pages) return false;
-  auto share = memory_->local_retrieve(self_, handle);
+  auto share = memory_->local_retrieve(self_, calls_[t].caller, handle);
   if (!share || !share->writable || share->bytes.size() < internal || share->bytes.size() - internal < size) {
     if (share) (void)memory_->local_relinquish(self_, handle);
     shm->used = false;

@@ -51,7 +51,7 @@ void OpteeEndpoint::yielding_call_with_arg(ffa::EndpointId caller, const uint64_
     return;
   }
   if (!shm->mapped) {
-    auto share = memory_->local_retrieve(self_, handle);
+    auto share = memory_->local_retrieve(self_, caller, handle);
     if (!share) {
       shm->used = false;               // never taken: forget it
       out[0] = kFfaInvalidParameters;  // not as one buffer, or not mappable
@@ -117,7 +117,7 @@ uint32_t OpteeEndpoint::resolve_memrefs(Call& c) {
     if (!shm || shm->mapped) return kTeeErrorBadParameters;  // not the caller's, or its argument buffer
     // The ranges land in `pages` and are trimmed there to the reference.
     bool writable = false;
-    auto n = memory_->local_ranges(self_, p.handle, pages.ranges, optee::MemrefPages::kMaxRanges, writable);
+    auto n = memory_->local_ranges(self_, c.caller, p.handle, pages.ranges, optee::MemrefPages::kMaxRanges, writable);
     if (!n) {
       if (!shm->pages) shm->used = false;  // never taken: forget it
       return kTeeErrorBadParameters;

@@ -15,15 +15,16 @@ void TrustedOsGate::on_direct_request(const spmc::DirectMessage& request, spmc::
   reacquire_core(depth);
 }
 
-ffa::Result<spmc::LocalShare> TrustedOsGate::local_retrieve(ffa::EndpointId me, uint64_t handle) {
+ffa::Result<spmc::LocalShare> TrustedOsGate::local_retrieve(ffa::EndpointId me, ffa::EndpointId lender,
+                                                            uint64_t handle) {
   CoreLock held;
-  return memory_.local_retrieve(me, handle);
+  return memory_.local_retrieve(me, lender, handle);
 }
 
-ffa::Result<unsigned> TrustedOsGate::local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out,
-                                                  unsigned max, bool& writable) {
+ffa::Result<unsigned> TrustedOsGate::local_ranges(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle,
+                                                  ffa::MemConstituent* out, unsigned max, bool& writable) {
   CoreLock held;
-  return memory_.local_ranges(me, handle, out, max, writable);
+  return memory_.local_ranges(me, lender, handle, out, max, writable);
 }
 
 ffa::Status TrustedOsGate::local_relinquish(ffa::EndpointId me, uint64_t handle) {

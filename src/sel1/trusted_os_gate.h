@@ -23,8 +23,9 @@ class TrustedOsGate final : public spmc::LocalEndpoint,
 
   void on_direct_request(const spmc::DirectMessage& request, spmc::DirectMessage& response) override;
 
-  ffa::Result<spmc::LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) override;
-  ffa::Result<unsigned> local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out, unsigned max,
+  ffa::Result<spmc::LocalShare> local_retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle) override;
+  ffa::Result<unsigned> local_ranges(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle,
+                                     ffa::MemConstituent* out, unsigned max,
                                      bool& writable) override;
   ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) override;
   bool shared_with(ffa::EndpointId me, uint64_t handle, ffa::EndpointId lender) override;

@@ -54,7 +54,7 @@ struct HostedVm {
 
 class HostedVms {
  public:
-  static constexpr unsigned kMax = 8;
+  static constexpr unsigned kMax = 10;
 
   explicit HostedVms(spmc::Core& core) : core_(core) {}
   HostedVms(const HostedVms&) = delete;

@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "plat/qemu_virt/secure_console.h"
 
 namespace sel2 {
 namespace {
@@ -33,6 +34,9 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
   // Where partitions live (the hypervisor loads them: it copies images,
   // zeroes memory, writes boot information) and where their packages wait.
   using arch::spmc_boot::map_or_panic;
+  // (The console lock page between them is mapped by the console.)
+  map_or_panic(pt, plat::kSel2PartitionRegionBase, plat::kSecureConsoleLockPage,
+               Attrs{.type = MemType::normal, .write = true});
   map_or_panic(pt, plat::kPartitionRegionBase, plat::kPartitionRegionEnd, Attrs{.type = MemType::normal, .write = true});
   map_or_panic(pt, plat::kPackageRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal});
   g_root = pt.root_address();

@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/mem.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "plat/qemu_virt/secure_console.h"
 #include "sel2/hosted_vms.h"
 #include "spmc/partition_from_manifest.h"
 #include "spmc/partition_plan.h"
@@ -28,14 +29,28 @@ using arch::mmu::MemType;
 constexpr size_t kTablesPerSpace = 8;
 [[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[HostedVms::kMax][2][kTablesPerSpace];
 
-// S-EL1 partitions in the partition region; the SPMC's console and the
-// power GPIO kept.
+// S-EL1 partitions from the SPMC region's upper half to the end of the
+// partition region, around the console lock page; the TA memory and the TA
+// store (which the monitor staged) for the one partition that declares
+// them, the trusted OS. The SPMC's console and the power GPIO kept.
 PlacementLimits limits() {
-  return PlacementLimits{arch::gicv3::max_spi(), ffa::ExceptionLevel::s_el1,
-                         Span{plat::kPartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
-                         Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
-                         {plat::kSecureUartBase, plat::kSecureGpioBase}};
+  PlacementLimits l{arch::gicv3::max_spi(), ffa::ExceptionLevel::s_el1,
+                    Span{plat::kSel2PartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
+                    Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
+                    {plat::kSecureUartBase, plat::kSecureGpioBase}};
+  l.reserved = Span{plat::kSecureConsoleLockPage, plat::kSecureConsoleLockPage + kPartitionPage};
+  l.staged[0] = Span{plat::kTaRamBase, plat::kTaRamEnd};
+  l.staged[1] = Span{plat::kTaStoreBase, plat::kTaStoreEnd};
+  return l;
 }
+
+// What a new partition must not touch: the memory of those loaded, and
+// the staged regions one of them claimed.
+struct Taken {
+  Span spans[HostedVms::kMax + ffa::PartitionManifest::kMaxMemoryRegions] = {};
+  unsigned count = 0;
+};
+constinit Taken g_taken;
 
 // The VM's secure IPA space: IPA = PA for everything it owns. Its image
 // and memory regions as Normal memory, readable, writable and executable
@@ -53,6 +68,15 @@ bool map_vm(const ffa::PartitionManifest& m, const Layout& l, arch::mmu::PageTab
   };
   const uint64_t owned_end = l.boot_info ? l.boot_info : l.memory.end;
   map(l.memory.start, owned_end - l.memory.start, Attrs{.type = MemType::normal, .write = true, .exec = true});
+  // Staged regions as the rest of its memory (the trusted OS runs its
+  // Trusted Applications in its TA memory), but one declared read-only
+  // read-only.
+  for (unsigned i = 0; i < m.memory_region_count; ++i) {
+    const ffa::MemoryRegion& r = m.memory_regions[i];
+    if (is_staged(m, r, limits()))
+      map(region_base(m, r), uint64_t{r.pages} * kPartitionPage,
+          Attrs{.type = MemType::normal, .write = (r.attributes & ffa::region_attr::write) != 0, .exec = true});
+  }
   if (l.boot_info) map(l.boot_info, l.boot_info_pages * kPartitionPage, Attrs{.type = MemType::normal});
   for (unsigned i = 0; i < m.device_region_count; ++i) {
     const ffa::DeviceRegion& d = m.device_regions[i];
@@ -77,9 +101,10 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
                     m.exec_ctx_count, spmc::Partition::kMaxContexts);
     return false;
   }
-  auto memory = validate_manifest(m, pkg.image.size(), limits(), vms.memory());
+  const std::span<const Span> taken(g_taken.spans, g_taken.count);
+  auto memory = validate_manifest(m, pkg.image.size(), limits(), taken);
   if (!memory) return false;
-  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, limits(), vms.memory());
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, limits(), taken);
   if (!plan) return false;
   const Layout& l = *plan;
   // The memory: zeroed, the image copied in, the boot information written.
@@ -126,6 +151,12 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   if (l.boot_info) vm.boot_x[m.boot_info_register] = l.boot_info;
   for (Vcpu& v : vm.vcpus) v = Vcpu{};
   vms.add_next(core.partition_count() - 1, l.memory);
+  g_taken.spans[g_taken.count++] = l.memory;
+  for (unsigned i = 0; i < m.memory_region_count; ++i)
+    if (is_staged(m, m.memory_regions[i], limits()) && g_taken.count < sizeof g_taken.spans / sizeof g_taken.spans[0])
+      g_taken.spans[g_taken.count++] =
+          Span{region_base(m, m.memory_regions[i]),
+               region_base(m, m.memory_regions[i]) + uint64_t{m.memory_regions[i].pages} * kPartitionPage};
   lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL1, VMID {}, {} execution context(s))", p.info.id.raw(),
                  m.description, l.load, vm.vmid, m.exec_ctx_count);
   return true;

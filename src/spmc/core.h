@@ -148,8 +148,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   const Partition& partition(size_t index) const { return partitions_[index]; }
 
   // LocalMemory, for endpoints inside the SPMC's image.
-  ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) override;
-  ffa::Result<unsigned> local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out, unsigned max,
+  ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle) override;
+  ffa::Result<unsigned> local_ranges(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle,
+                                     ffa::MemConstituent* out, unsigned max,
                                      bool& writable) override;
   ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) override;
   bool shared_with(ffa::EndpointId me, uint64_t handle, ffa::EndpointId lender) override {

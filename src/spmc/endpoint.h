@@ -129,20 +129,25 @@ struct LocalShare {
   bool writable = false;
 };
 
-// What the core offers such an endpoint in place of FFA_MEM_RETRIEVE_REQ
-// and FFA_MEM_RELINQUISH, which it would otherwise call on itself.
+// What an endpoint that cannot make FF-A calls of its own (the trusted OS
+// inside the S-EL1 SPMC's image) is offered in place of
+// FFA_MEM_RETRIEVE_REQ and FFA_MEM_RELINQUISH; the same trusted OS as an
+// S-EL1 partition makes those calls (sel1/ffa_memory_client.h). As in a
+// retrieve request, the caller names the transaction's lender: a handle
+// someone else lent is INVALID_PARAMETERS.
 class LocalMemory {
  public:
-  // INVALID_PARAMETERS when `me` is not a receiver of `handle`, DENIED
-  // when it holds it already, NOT_SUPPORTED for a share of several ranges.
-  virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, uint64_t handle) = 0;
+  // INVALID_PARAMETERS when `me` is not a receiver of `handle` or `lender`
+  // not its lender, DENIED when `me` holds it already, NO_MEMORY when it
+  // cannot be mapped as one buffer.
+  virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle) = 0;
   // The physical ranges of `handle` (its first `max` of them) for an
   // endpoint that maps the memory elsewhere (the trusted OS, into a
   // Trusted Application's address space): retrieves it on first use as
   // local_retrieve does, without mapping it in the SPMC. Returns how many
   // ranges the transaction has; `writable` says what `me` was granted.
-  virtual ffa::Result<unsigned> local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out,
-                                             unsigned max, bool& writable) = 0;
+  virtual ffa::Result<unsigned> local_ranges(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle,
+                                             ffa::MemConstituent* out, unsigned max, bool& writable) = 0;
   virtual ffa::Status local_relinquish(ffa::EndpointId me, uint64_t handle) = 0;
   // True when `handle` is a live transaction that `lender` gave, with `me`
   // among its receivers. (The endpoint serves several senders and must

@@ -301,9 +301,9 @@ void Core::release_memory_of(size_t index) {
   }
 }
 
-ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle) {
+ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle) {
   MemShare* s = find_share(handle);
-  if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
+  if (!s || s->state != MemShare::State::ready || !(s->sender == lender)) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   const Partition* p = find_partition(me);
   if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;
@@ -321,10 +321,10 @@ ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, uint64_t handle
   return LocalShare{lib::MutableByteView(*va, pages * kPageSize), data == ffa::mem_perm::data_rw};
 }
 
-ffa::Result<unsigned> Core::local_ranges(ffa::EndpointId me, uint64_t handle, ffa::MemConstituent* out,
-                                         unsigned max, bool& writable) {
+ffa::Result<unsigned> Core::local_ranges(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle,
+                                         ffa::MemConstituent* out, unsigned max, bool& writable) {
   MemShare* s = find_share(handle);
-  if (!s || s->state != MemShare::State::ready) return Error::invalid_parameters;
+  if (!s || s->state != MemShare::State::ready || !(s->sender == lender)) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   const Partition* p = find_partition(me);
   if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;

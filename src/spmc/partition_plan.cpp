@@ -22,6 +22,14 @@ bool overlaps(std::span<const Span> loaded, uint64_t start, uint64_t end) {
 
 }  // namespace
 
+bool is_staged(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r, const PlacementLimits& limits) {
+  const uint64_t b = region_base(m, r), size = uint64_t{r.pages} * kPartitionPage;
+  if (r.relative || inside(limits.region, b, size)) return false;
+  for (const Span& s : limits.staged)
+    if (s.end > s.start && inside(s, b, size)) return true;
+  return false;
+}
+
 lib::Result<SpPackage, PackageError> parse_sp_package(lib::ByteView pkg) {
   auto magic = pkg.le32(0), version = pkg.le32(4), pm_off = pkg.le32(8), pm_size = pkg.le32(12),
        img_off = pkg.le32(16), img_size = pkg.le32(20);
@@ -94,10 +102,19 @@ lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, ui
       return Refusal::ns_region;
     }
     wraps = wraps || e < b;
+    if (is_staged(m, r, limits)) {
+      // Set aside for a partition: never another's, never zeroed.
+      if (overlaps(loaded, b, e)) {
+        lib::log::error("partition \"{}\": memory region {:x} is another partition's; not started", m.description, b);
+        return Refusal::overlap;
+      }
+      continue;
+    }
     if (b < start) start = b;
     if (e > end) end = e;
   }
-  if (wraps || !inside(limits.region, start, end - start) || m.entrypoint_offset >= image_size) {
+  const bool reserved = start < limits.reserved.end && limits.reserved.start < end;
+  if (wraps || reserved || !inside(limits.region, start, end - start) || m.entrypoint_offset >= image_size) {
     lib::log::error("partition \"{}\": image and memory-regions must lie in {:x}-{:x}, entry inside the image; not "
                     "started",
                     m.description, limits.region.start, limits.region.end);

@@ -84,7 +84,21 @@ struct PlacementLimits {
   uint32_t reserved_spi;           // an SPI no partition may own (the SPMC's console), 0: none
   Span peripherals;                // where device regions may lie
   uint64_t reserved_devices[2];    // pages no partition may map (the SPMC's console, power control)
+  // Memory in `region` no partition may have (the console lock page the
+  // S-EL2 SPMC shares with the monitor); empty: none.
+  Span reserved = {0, 0};
+  // Memory outside `region` that the platform set aside and staged for a
+  // partition: a memory region (by base-address) may lie wholly in one of
+  // these (the trusted OS partition's TA memory and TA store). Such a
+  // region is mapped as declared but never zeroed, and is not part of the
+  // partition's memory span; the loader keeps each for one partition (it
+  // passes the claimed ones in `loaded`). Empty spans: none.
+  Span staged[2] = {{0, 0}, {0, 0}};
 };
+
+// Whether memory region `r` of `m` lies in one of limits.staged (rather
+// than in the partition region).
+bool is_staged(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r, const PlacementLimits& limits);
 
 // Where a memory region lies: relative ones from the load address.
 constexpr uint64_t region_base(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r) {
@@ -94,7 +108,7 @@ constexpr uint64_t page_align_up(uint64_t v) { return (v + kPartitionPage - 1) &
 
 // The manifest's rules for this placement: its exception level, a load address, secure
 // regions that with the image (`image_size` bytes) lie in the partition
-// region, the entry inside the image, no overlap with `loaded`, secure
+// region (or, a region, wholly in a staged span), the entry inside the image, no overlap with `loaded`, secure
 // SPIs it may own, peripherals it may own. Returns the partition's
 // memory (image and regions), or the first rule broken.
 lib::Result<Span, Refusal> validate_manifest(const ffa::PartitionManifest& m, uint64_t image_size,

@@ -285,8 +285,11 @@ void raw_descriptor(World& w, FuzzInput& in) {
 void local(World& w, FuzzInput& in) {
   const uint64_t h = pick_handle(w, in);
   const std::set<uint64_t> pages = pages_of(w.core, w.core.share(h));
+  // Mostly the true lender; sometimes another endpoint, which must fail.
+  const MemShare* s = w.core.share(h);
+  const EndpointId lender = s && in.byte() % 8 ? s->sender : EndpointId(sp_id(in.byte() % kSps));
   if (in.byte() % 2) {
-    if (w.core.local_retrieve(EndpointId(kTos), h).ok()) note_donation(w, h, kTos, pages);
+    if (w.core.local_retrieve(EndpointId(kTos), lender, h).ok()) note_donation(w, h, kTos, pages);
   } else {
     (void)w.core.local_relinquish(EndpointId(kTos), h);
   }

@@ -21,7 +21,7 @@ using ffa::Regs;
 using fake::FakePlacement;
 using spmc::Outcome;
 
-constexpr uint16_t kSp = 0x8001, kSp2 = 0x8002, kTos = 0x8100;
+constexpr uint16_t kNwd = 0, kSp = 0x8001, kSp2 = 0x8002, kTos = 0x8100;
 constexpr uint64_t kNs = 0x40000000, kTx = kNs, kRx = kNs + 0x1000, kPage1 = kNs + 0x10000;
 constexpr uint64_t kOwn = FakePlacement::kSecureBase;  // kSp's own lendable memory
 constexpr int32_t kInvalid = -2, kNoMemory = -3, kBusy = -4, kDenied = -6;
@@ -610,14 +610,21 @@ TEST_F(MemorySharing, WhatAnAbortedLenderLentIsFreedWhenReturned) {
 TEST_F(MemorySharing, TrustedOsBorrowsThroughLocalMemory) {
   const uint64_t h = share(share_desc(kTos, kPage1, 1));
   ASSERT_NE(h, 0u);
-  EXPECT_EQ(core_.local_retrieve(EndpointId(kSp), h).error(), Error::invalid_parameters);  // not a local receiver
-  auto view = core_.local_retrieve(EndpointId(kTos), h);
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kSp), EndpointId(kNwd), h).error(),
+            Error::invalid_parameters);  // not a local receiver
+  // The lender named wrongly: as a retrieve request naming another sender.
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), EndpointId(kSp), h).error(), Error::invalid_parameters);
+  bool writable = false;
+  ffa::MemConstituent range{};
+  EXPECT_EQ(core_.local_ranges(EndpointId(kTos), EndpointId(kSp), h, &range, 1, writable).error(),
+            Error::invalid_parameters);
+  auto view = core_.local_retrieve(EndpointId(kTos), EndpointId(kNwd), h);
   ASSERT_TRUE(view.ok());
   EXPECT_TRUE(view->writable);
   EXPECT_EQ(view->bytes.size(), 4096u);
   view->bytes.data()[5] = 0x42;
   EXPECT_EQ(placement_.ns_memory(kPage1)[5], 0x42);
-  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), h).error(), Error::denied);  // held already
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), EndpointId(kNwd), h).error(), Error::denied);  // held already
   EXPECT_EQ(err(reclaim(h)), kDenied);
   EXPECT_TRUE(core_.local_relinquish(EndpointId(kTos), h).ok());
   EXPECT_EQ(core_.local_relinquish(EndpointId(kTos), h).error(), Error::invalid_parameters);
@@ -625,7 +632,7 @@ TEST_F(MemorySharing, TrustedOsBorrowsThroughLocalMemory) {
   EXPECT_TRUE(ok(reclaim(h)));
   // Several ranges do not make one buffer.
   const uint64_t two = share(build_desc(nwd_tx(), 0, {{kTos, 2}}, {{kPage1, 1}, {kPage1 + 0x2000, 1}}));
-  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), two).error(), Error::not_supported);
+  EXPECT_EQ(core_.local_retrieve(EndpointId(kTos), EndpointId(kNwd), two).error(), Error::not_supported);
 }
 
 TEST_F(MemorySharing, FeaturesForPartitions) {

@@ -172,6 +172,41 @@ TEST(PartitionPlan, TheExceptionLevelIsThePlacements) {
   EXPECT_EQ(refusal(spmc::loading::validate_manifest(m, 0x2000, sel2, {})), Refusal::outside_region);
 }
 
+// Staged spans (the trusted OS partition's TA memory and TA store): a
+// region wholly in one is accepted outside the partition region, is not
+// part of the memory span (never zeroed), and is refused once another
+// partition holds it; a region that only partly lies in one is outside.
+TEST(PartitionPlan, StagedRegionsLieOutsideTheSpan) {
+  spmc::loading::PlacementLimits limits = kLimits;
+  const Span staged{kEnd + 0x100000, kEnd + 0x200000};
+  limits.staged[0] = staged;
+  auto m = good();
+  m.memory_regions[1] = ffa::MemoryRegion{false, staged.start, 16, ffa::region_attr::read, 0};
+  m.memory_region_count = 2;
+  auto r = spmc::loading::validate_manifest(m, 0x2000, limits, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->end, kBase + 0x4000);  // the span is the image and the first region alone
+  EXPECT_TRUE(spmc::loading::is_staged(m, m.memory_regions[1], limits));
+  EXPECT_FALSE(spmc::loading::is_staged(m, m.memory_regions[0], limits));
+  // Claimed already (the loader passes it in `loaded`).
+  const Span claimed[] = {staged};
+  EXPECT_EQ(refusal(spmc::loading::validate_manifest(m, 0x2000, limits, claimed)), Refusal::overlap);
+  // Running past the staged span.
+  m.memory_regions[1].pages = 0x101;
+  EXPECT_EQ(refusal(spmc::loading::validate_manifest(m, 0x2000, limits, {})), Refusal::outside_region);
+  // Without staged spans the same region is outside.
+  m.memory_regions[1].pages = 16;
+  EXPECT_EQ(refusal(validate(m)), Refusal::outside_region);
+}
+
+TEST(PartitionPlan, TheReservedSpanIsNoPartitions) {
+  spmc::loading::PlacementLimits limits = kLimits;
+  limits.reserved = Span{kBase + 0x3000, kBase + 0x4000};
+  EXPECT_EQ(refusal(spmc::loading::validate_manifest(good(), 0x2000, limits, {})), Refusal::outside_region);
+  limits.reserved = Span{kBase + 0x4000, kBase + 0x5000};  // just above it
+  EXPECT_TRUE(spmc::loading::validate_manifest(good(), 0x2000, limits, {}));
+}
+
 TEST(PartitionPlan, NonSecureRegionsAreRefused) {
   auto m = good();
   m.memory_regions[0].attributes |= ffa::region_attr::ns;

@@ -22,7 +22,7 @@ void map_or_panic(arch::mmu::PageTable& tables, uint64_t base, uint64_t end, Att
   }
 }
 
-void map_own_image(arch::mmu::PageTable& tables, uint64_t manifest_pa) {
+void map_image_sections(arch::mmu::PageTable& tables) {
   const auto start = reinterpret_cast<uint64_t>(__image_start);
   const auto text_end = reinterpret_cast<uint64_t>(__text_end);
   const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
@@ -30,6 +30,10 @@ void map_own_image(arch::mmu::PageTable& tables, uint64_t manifest_pa) {
   map_or_panic(tables, start, text_end, Attrs{.type = MemType::normal, .exec = true});
   map_or_panic(tables, text_end, ro_end, Attrs{.type = MemType::normal});
   map_or_panic(tables, ro_end, end, Attrs{.type = MemType::normal, .write = true});
+}
+
+void map_own_image(arch::mmu::PageTable& tables, uint64_t manifest_pa) {
+  map_image_sections(tables);
   const uint64_t mpage = manifest_pa & ~(arch::mmu::kPageSize - 1);
   map_or_panic(tables, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
   map_or_panic(tables, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
@@ -89,16 +93,3 @@ void agree_with_spmd(const ffa::CoreManifest& m) {
 }
 
 }  // namespace arch::spmc_boot
-
-namespace lib {
-// Both SPMC images below EL3 (the trusted OS, the secure hypervisor) stop
-// the same way: on this development platform a stopped SPMC powers the
-// machine off (PSCI SYSTEM_OFF), so a test run ends at once with the
-// reason on the console.
-void panic(const char* why) {
-  lib::log::error("PANIC: {}", why);
-  ffa::Regs r{{0x84000008}};
-  arch_smc(&r);
-  for (;;) arch::wfi();
-}
-}  // namespace lib

@@ -22,6 +22,10 @@ void read_manifest(uint64_t manifest_pa, uint64_t image_start, ffa::CoreManifest
 // Maps [base, end) at VA = PA in the SPMC's own tables, or panics with the
 // range and the reason (the SPMC cannot run without its own mappings).
 void map_or_panic(arch::mmu::PageTable& tables, uint64_t base, uint64_t end, arch::mmu::Attrs attrs);
+// An image's own sections at VA = PA: its code (read-only, executable),
+// its constants (read-only), its data, BSS and stacks (read-write), from
+// the linker script's __image_start, __text_end, __rodata_end, __image_end.
+void map_image_sections(arch::mmu::PageTable& tables);
 // What every SPMC image maps for itself, VA = PA: its code (read-only,
 // executable), its constants (read-only), its data, BSS and stacks
 // (read-write; the linker script's __image_start, __text_end,

@@ -36,6 +36,7 @@ bool harness::has(Needs needs) {
     case Needs::sel1_c_partitions: return found(kMpC) && found(kUpC) && found(kUpC2) && found(kUpC3) && found(kUpC4) &&
                                           found(kIrqC) && found(kUpC5) && found(kUpC6);
     case Needs::mp_c: return found(kMpC);
+    case Needs::trusted_os: return found(kOptee);
   }
   return false;
 }

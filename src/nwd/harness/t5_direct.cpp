@@ -12,7 +12,7 @@ constexpr int32_t kNotSupported = -1, kInvalid = -2;
 uint32_t to_tos() { return harness::trusted_os_id(); }  // sender 0, receiver the trusted OS
 }  // namespace
 
-TEST(direct, optee_get_api_version_32) {
+TEST_TOS(direct, optee_get_api_version_32) {
   ASSERT_TRUE(harness::discover());
   ffa::Regs r = call(Func::msg_send_direct_req_32, to_tos(), 0, 0 /* GET_API_VERSION */);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
@@ -23,31 +23,31 @@ TEST(direct, optee_get_api_version_32) {
   // Nothing of the secure world leaks through the unused result registers.
   for (unsigned i = 5; i < 18; ++i) EXPECT_EQ(r.x[i], 0);
 }
-TEST(direct, optee_get_api_version_64) {
+TEST_TOS(direct, optee_get_api_version_64) {
   ffa::Regs r = call(Func::msg_send_direct_req_64, to_tos(), 0, 0);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
   EXPECT_EQ(r.x[3], 1);
   EXPECT_EQ(r.x[4], 0);
 }
-TEST(direct, optee_get_os_version) {
+TEST_TOS(direct, optee_get_os_version) {
   ffa::Regs r = call(Func::msg_send_direct_req_32, to_tos(), 0, 1);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.w(3), 0);
   EXPECT_EQ(r.w(4), 1);
 }
-TEST(direct, optee_exchange_capabilities) {
+TEST_TOS(direct, optee_exchange_capabilities) {
   ffa::Regs r = call(Func::msg_send_direct_req_32, to_tos(), 0, 2);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.w(3), 0);      // success
   EXPECT_EQ(r.w(4), 4);      // RPC parameters
   EXPECT_EQ(r.w(5) & 1, 1);  // OPTEE_FFA_SEC_CAP_ARG_OFFSET
 }
-TEST(direct, optee_unknown_message) {
+TEST_TOS(direct, optee_unknown_message) {
   ffa::Regs r = call(Func::msg_send_direct_req_32, to_tos(), 0, 0x1234);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.w(3), 0xFFFF0006);  // TEE_ERROR_BAD_PARAMETERS
 }
-TEST(direct, smc32_truncates_upper_halves) {
+TEST_TOS(direct, smc32_truncates_upper_halves) {
   ffa::Regs r = call(Func::msg_send_direct_req_32, 0xFFFFFFFF00000000ull | to_tos(), 0, 0xFFFFFFFF00000000ull);
   ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.x[3], 1);

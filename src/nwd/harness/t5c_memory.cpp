@@ -288,7 +288,7 @@ TEST(memory, partition_lends_to_partition) {
   const uint32_t n = put_share(kKeystore, 0x0E522000, 1);
   EXPECT_EQ(error_code(call(Func::mem_share_64, n, n)), kInvalid);
 }
-TEST(memory, trusted_os_takes_its_argument_in_shared_memory) {
+TEST_TOS(memory, trusted_os_takes_its_argument_in_shared_memory) {
   // OP-TEE's way (Linux's optee driver): the argument of a yielding call
   // (struct optee_msg_arg) is in memory shared with the trusted OS; the
   // call names the handle and the offset.

@@ -240,7 +240,7 @@ ffa::Regs resume_until_done(uint16_t tos, ffa::Regs r, unsigned* exits) {
   return r;
 }
 }  // namespace
-TEST(interrupts, normal_world_timer_makes_the_trusted_os_exit_its_yielding_call) {
+TEST_TOS(interrupts, normal_world_timer_makes_the_trusted_os_exit_its_yielding_call) {
   // The managed-exit flavour: the trusted OS runs the call in one of its
   // threads with our interrupts unmasked. Our timer stops it; the trusted
   // OS itself saves the thread and answers "interrupted" with the thread's
@@ -268,7 +268,7 @@ TEST(interrupts, normal_world_timer_makes_the_trusted_os_exit_its_yielding_call)
   EXPECT_TRUE(exits >= 1);
   harness::printf("# trusted OS: yielding call exited for our interrupt {} times\n", exits);
 }
-TEST(interrupts, trusted_os_threads_hostile_resumes_and_busy) {
+TEST_TOS(interrupts, trusted_os_threads_hostile_resumes_and_busy) {
   const uint16_t tos = harness::trusted_os_id();
   constexpr uint32_t kBadResume = 0xFFFFFFFE, kTeeBusy = 0xFFFF000D;
   // Resuming what was never suspended, or no thread at all.

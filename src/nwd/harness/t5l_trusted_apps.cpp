@@ -151,7 +151,7 @@ uint32_t invoke_value(uint32_t session, uint32_t cmd, uint64_t type, uint32_t* a
 }
 }  // namespace
 
-TEST(tas, hello_session_values_and_counts) {
+TEST_TOS(tas, hello_session_values_and_counts) {
   ASSERT_TRUE(ready());
   const uint32_t s = open(kHello);
   ASSERT_TRUE(s != 0);
@@ -179,7 +179,7 @@ TEST(tas, hello_session_values_and_counts) {
   EXPECT_EQ(close(s), kBadParameters);
 }
 
-TEST(tas, unknown_ta_is_item_not_found) {
+TEST_TOS(tas, unknown_ta_is_item_not_found) {
   ASSERT_TRUE(ready());
   // Not in the store; the trusted OS asks the normal world (LOAD_TA),
   // which has no such file.
@@ -195,7 +195,7 @@ TEST(tas, unknown_ta_is_item_not_found) {
   EXPECT_EQ(harness::supplicant::g_buffers_out, 0u);
 }
 
-TEST(tas, memrefs_over_scattered_pages) {
+TEST_TOS(tas, memrefs_over_scattered_pages) {
   ASSERT_TRUE(ready());
   // Input: three single pages, every other page; output: one page.
   volatile uint8_t* in = reinterpret_cast<volatile uint8_t*>(kBuf);
@@ -237,7 +237,7 @@ TEST(tas, memrefs_over_scattered_pages) {
   give_back(hout);
 }
 
-TEST(tas, memref_hostile_cases) {
+TEST_TOS(tas, memref_hostile_cases) {
   ASSERT_TRUE(ready());
   const uint64_t ro = share_pages(kBuf + 0xA000, 1, 1), rw = share_pages(kBuf + 0xB000, 1);
   ASSERT_TRUE(ro != 0 && rw != 0);
@@ -273,7 +273,7 @@ TEST(tas, memref_hostile_cases) {
   give_back(rw);
 }
 
-TEST(tas, malformed_messages) {
+TEST_TOS(tas, malformed_messages) {
   ASSERT_TRUE(ready());
   // Seven parameters do not fit OP-TEE's argument: the FF-A status says so.
   header(kOpen, 0, 0, 7);
@@ -298,7 +298,7 @@ TEST(tas, malformed_messages) {
   EXPECT_EQ(ret(), kTeeSuccess);
 }
 
-TEST(tas, hostile_ta_is_contained) {
+TEST_TOS(tas, hostile_ta_is_contained) {
   ASSERT_TRUE(ready());
   // Multi-instance: each session its own instance.
   const uint32_t a = open(kHostile), b = open(kHostile), hello = open(kHello);
@@ -356,7 +356,7 @@ TEST(tas, hostile_ta_is_contained) {
   give_back(h);
 }
 
-TEST(tas, ta_to_ta_sessions) {
+TEST_TOS(tas, ta_to_ta_sessions) {
   ASSERT_TRUE(ready());
   const uint32_t s = open(kCaller);
   ASSERT_TRUE(s != 0);
@@ -412,7 +412,7 @@ bool same_hex(const volatile uint8_t* p, const char* h) {
 }
 }  // namespace
 
-TEST(tas, crypto_ta_known_answers) {
+TEST_TOS(tas, crypto_ta_known_answers) {
   // Published vectors through the GP crypto API in a TA, with keys, data
   // and results in one page of shared memory at different offsets.
   ASSERT_TRUE(ready());
@@ -513,7 +513,7 @@ harness::supplicant::File* stored_object() {
 }
 }  // namespace
 
-TEST(tas, storage_objects_through_the_supplicant) {
+TEST_TOS(tas, storage_objects_through_the_supplicant) {
   ASSERT_TRUE(ready());
   const uint64_t h = share_pages(kStoreBuf, 1);
   const uint32_t s = open(kStorage);
@@ -549,7 +549,7 @@ TEST(tas, storage_objects_through_the_supplicant) {
   give_back(h);
 }
 
-TEST(tas, storage_refuses_corruption_and_rollback) {
+TEST_TOS(tas, storage_refuses_corruption_and_rollback) {
   ASSERT_TRUE(ready());
   const uint64_t h = share_pages(kStoreBuf, 1);
   const uint32_t s = open(kStorage);

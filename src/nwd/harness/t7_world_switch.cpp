@@ -43,13 +43,13 @@ uint64_t smc_preserves_callee_saved(uint64_t fid) {
 }
 }  // namespace
 
-TEST(world_switch, x18_to_x30_survive_local_and_forwarded_calls) {
+TEST_TOS(world_switch, x18_to_x30_survive_local_and_forwarded_calls) {
   EXPECT_EQ(smc_preserves_callee_saved(0x80000000), 0);                  // answered by EL3
   EXPECT_EQ(smc_preserves_callee_saved(ffa::raw(ffa::Func::id_get)), 0);  // answered by the SPMD
   EXPECT_EQ(smc_preserves_callee_saved(ffa::raw(ffa::Func::features)), 0);  // forwarded to the SPMC
 }
 
-TEST(world_switch, fp_state_survives_secure_fp_use) {
+TEST_TOS(world_switch, fp_state_survives_secure_fp_use) {
   ASSERT_TRUE(harness::discover());
   harness_fp_fill(0x1111222233330000);
   // The trusted OS writes every FP/SIMD register and FPCR: EL3 must switch
@@ -69,7 +69,7 @@ TEST(world_switch, fp_state_survives_secure_fp_use) {
   }
 }
 
-TEST(world_switch, sve_state_survives_secure_fp_use) {
+TEST_TOS(world_switch, sve_state_survives_secure_fp_use) {
   if (((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) == 0) return;  // no SVE on this CPU
   uint64_t el;
   __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
@@ -137,7 +137,7 @@ uint64_t sme_dump_mismatches(uint64_t svl, uint64_t pattern) {
 // P registers and all of ZA as they were, whether the secure world used
 // FP/SIMD (the trusted OS's self test), the call only crossed the worlds
 // (FFA_FEATURES, the SPMD's fast path otherwise), or EL3 answered it.
-TEST(world_switch, sme_streaming_mode_and_za_survive_secure_calls) {
+TEST_TOS(world_switch, sme_streaming_mode_and_za_survive_secure_calls) {
   if (((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF) == 0) return;  // no SME on this CPU
   const bool fa64 = (TESSERA_SYSREG_READ(S3_0_C0_C4_5) >> 63) != 0;    // ID_AA64SMFR0_EL1.FA64
   // What Linux's __finalise_el2 does: trapped to EL3, and a panic, before.

@@ -20,6 +20,7 @@ enum class Needs : uint8_t {
   suite_endpoints,  // the trusted OS and the S-EL0 partitions (echo, keystore, ...) (TEST)
   sel1_c_partitions,  // the S-EL1 partitions mp-c, up-c to up-c6 and irq-c (TEST_NEEDS)
   mp_c,               // the S-EL1 partition mp-c (its benchmarks)
+  trusted_os,         // the trusted OS alone, in either placement (TEST_TOS)
 };
 
 struct TestCase {
@@ -59,6 +60,7 @@ unsigned run_all_tests();
   static void test_##group##_##name()
 #define TEST(group, name) TEST_NEEDS(::harness::Needs::suite_endpoints, group, name)
 #define TEST_ANY_SPMC(group, name) TEST_NEEDS(::harness::Needs::nothing, group, name)
+#define TEST_TOS(group, name) TEST_NEEDS(::harness::Needs::trusted_os, group, name)
 
 #define EXPECT_EQ(got, want)                                                                      \
   do {                                                                                            \

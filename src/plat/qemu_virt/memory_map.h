@@ -55,6 +55,11 @@ inline constexpr uint64_t kPartitionRegionEnd = 0x0E800000;
 inline constexpr bool in_partition_region(uint64_t pa, uint64_t size) {
   return pa >= kPartitionRegionBase && pa <= kPartitionRegionEnd && size <= kPartitionRegionEnd - pa;
 }
+// The S-EL2 SPMC is smaller than the trusted OS: its S-EL1 partitions may
+// also use the SPMC region's upper half, where the trusted OS partition
+// lives (all but the console lock page at its end,
+// plat/qemu_virt/secure_console.h).
+inline constexpr uint64_t kSel2PartitionRegionBase = 0x0E300000;
 inline constexpr uint64_t kTaRamBase = 0x0E800000;
 inline constexpr uint64_t kTaRamEnd = 0x0EC00000;
 inline constexpr uint64_t kPackageRegionBase = 0x0EC00000;
