@@ -35,9 +35,9 @@ REQUIRED = [
 # binds over SMC (the /firmware/optee node) with dynamic shared memory,
 # and the trusted OS says it serves the OP-TEE SMC ABI.
 ABI_REQUIRED = {
-    # The trusted OS and the seven S-EL0 partitions, each a device on
-    # Linux's FF-A bus.
-    "ffa": ["ARM FF-A: Firmware version 1.2 found", "tessera-init: FF-A devices 8"],
+    # The FF-A devices on Linux's bus are checked per placement
+    # (PLACEMENT_REQUIRED).
+    "ffa": ["ARM FF-A: Firmware version 1.2 found"],
     "smc": ["ARM FF-A: FFA_VERSION returned not supported", "optee: probing for conduit method.",
             "optee: dynamic shared memory is enabled", "[S-EL1] trusted OS ready: OP-TEE SMC ABI 2.0",
             "[EL3] Tessera monitor, OP-TEE dispatcher (no FF-A)",
@@ -47,6 +47,27 @@ ABI_REQUIRED = {
             "optee: Asynchronous notifications enabled",
             "[S-EL1] async notifications: first bottom half for endpoint 0"],
 }
+# What differs with the SPMC's placement (--placement; FF-A only):
+#  - sel1: the SPMC and the trusted OS share an image at S-EL1; the trusted
+#    OS and the seven S-EL0 partitions are devices on Linux's FF-A bus;
+#  - sel2: the SPMC is a secure hypervisor at S-EL2 and the trusted OS one
+#    of its S-EL1 partitions (its lines come through the SPMC's console),
+#    with mp-c and its seven UP instances: nine devices. Linux runs at
+#    NS-EL2 in VHE mode, so every EL2 register it keeps must survive each
+#    world switch, and every CPU cold-boots the SPMC and the partitions'
+#    contexts there (PSCI CPU_ON).
+PLACEMENT_REQUIRED = {
+    "sel1": ["tessera-init: FF-A devices 8"],
+    "sel2": ["tessera-init: FF-A devices 9",
+             "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
+             "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 9 S-EL1 partition(s)",
+             "[S-EL2] SP 0x8100: [TOS] trusted OS 0x8100 ready as an S-EL1 partition (OP-TEE's FF-A ABI, 4 threads)",
+             "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
+             "[S-EL2] CPU 3 ready",
+             "CPU: All CPU(s) started at EL2"],
+}
+# Where the trusted OS's lines come from, per placement.
+TOS_PREFIX = r"(?:\[S-EL1\]|\[S-EL2\] SP 0x8100: \[TOS\])"
 # Linux 6.1's FF-A driver has no asynchronous notifications (6.7 added
 # them): there is no such interrupt there. Over SMC, at least the first.
 NOTIFICATION_COUNT = re.compile(r"^tessera-init: optee_notification interrupts (\d+)$")
@@ -90,23 +111,27 @@ CLOSING = re.compile(r"^(\d+) passed, (\d+) failed$")
 BENCH = re.compile(r"^bench teec_invoke_latency_ticks (\d+) freq_hz (\d+)")
 # The hostile TA's faults and panics are reported as errors by design (and
 # only those): the trusted OS names the slot and what ended it.
-HOSTILE_ERROR = re.compile(r"\[S-EL1\] ERROR: TA slot \d+(?: faulted: ESR 0x[0-9a-f]+ ELR 0x[0-9a-f]+ FAR 0x[0-9a-f]+"
+HOSTILE_ERROR = re.compile(TOS_PREFIX + r" ERROR: TA slot \d+(?: faulted: ESR 0x[0-9a-f]+ ELR 0x[0-9a-f]+ FAR 0x[0-9a-f]+"
                            r"| panicked \(code 0xbadc0de\)"
                            r"|: (?:faulted|panicked); its sessions end with TEE_ERROR_TARGET_DEAD)$"
                            # the two refusable TA files teec-check asks tee-supplicant for
-                           r"|\[S-EL1\] ERROR: loaded TA refused: (?:its signature does not verify against this "
+                           r"|" + TOS_PREFIX + r" ERROR: loaded TA refused: (?:its signature does not verify against this "
                            r"trusted OS's key|it is another TA than the one asked for)$")
 
 # What it must not show.
-FORBIDDEN = ["[EL3] ERROR", "[EL3] WARN", "[S-EL1] ERROR", "[S-EL1] WARN", "PANIC", "Kernel panic", "Oops",
-             "Unable to handle", "BUG:", "Internal error", "failed to"]
+FORBIDDEN = ["[EL3] ERROR", "[EL3] WARN", "[S-EL1] ERROR", "[S-EL1] WARN", "[S-EL2] ERROR", "[S-EL2] WARN",
+             "[TOS] ERROR", "[TOS] WARN", "PANIC", "Kernel panic", "Oops", "Unable to handle", "BUG:",
+             "Internal error", "failed to"]
+HOSTILE_EXEMPT = ("[S-EL1] ERROR", "[S-EL2] ERROR", "[TOS] ERROR")
 
 
-def judge(output, abi="ffa"):
+def judge(output, abi="ffa", placement="sel1"):
     """What is wrong with a run's console output (nothing when it passed);
     prints teec-check's latency. Separate from main() to be tried on saved
-    or doctored logs. `abi`: the OP-TEE transport, "ffa" or "smc"."""
-    verdict = [f"missing: {line!r}" for line in REQUIRED + ABI_REQUIRED[abi] if line not in output]
+    or doctored logs. `abi`: the OP-TEE transport, "ffa" or "smc";
+    `placement`: the SPMC's, "sel1" or "sel2" (FF-A only)."""
+    required = REQUIRED + ABI_REQUIRED[abi] + (PLACEMENT_REQUIRED[placement] if abi == "ffa" else [])
+    verdict = [f"missing: {line!r}" for line in required if line not in output]
     verdict += [f"found {line!r} ({abi} transport)" for line in ABI_FORBIDDEN[abi] if line in output]
     lines = [l.strip() for l in output.splitlines()]
     oks = [m.group(1) for m in map(OK.match, lines) if m]
@@ -133,41 +158,7 @@ def judge(output, abi="ffa"):
     else:
         verdict.append("teec-check: no bench line")
     for bad in FORBIDDEN:
-        found = [l for l in lines if bad in l and not (bad == "[S-EL1] ERROR" and HOSTILE_ERROR.search(l))]
-        if found:
-            verdict.append(f"found {bad!r}: {found[0]}")
-    return verdict
-
-
-# --secure-world no-trusted-os (sel2-spmc today): an SPMC at S-EL2 that
-# hosts S-EL1 partitions (mp-c and its UP instances) but no trusted OS yet. Linux, at
-# NS-EL2 in VHE mode, negotiates FF-A and finds the partitions, brings up
-# every CPU (each boots the SPMC and mp-c's context there on its way,
-# PSCI CPU_ON) and powers off; the OP-TEE driver has nothing to bind to.
-NO_TOS_REQUIRED = [
-    "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
-    "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 8 S-EL1 partition(s)",
-    "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
-    "[S-EL2] CPU 3 ready",
-    "ARM FF-A: Firmware version 1.2 found",
-    "tessera-init: FF-A devices 8",  # mp-c and its seven UP instances, on Linux's FF-A bus
-    "CPU: All CPU(s) started at EL2",
-    "smp: Brought up 1 node, 4 CPUs",
-    "tessera-init: /dev/tee0 MISSING",
-    "tessera-init: 4 CPUs online",
-    "reboot: Power down",
-    "[EL3] PSCI SYSTEM_OFF",
-]
-NO_TOS_FORBIDDEN = FORBIDDEN + ["[S-EL2] ERROR", "[S-EL2] WARN", "No partitions found"]
-
-
-def judge_no_trusted_os(output):
-    """What is wrong with a run on an SPMC that hosts no trusted OS."""
-    verdict = [f"missing: {line!r}" for line in NO_TOS_REQUIRED if line not in output]
-    lines = [l.strip() for l in output.splitlines()]
-    for bad in NO_TOS_FORBIDDEN:
-        # tee-supplicant (started by init) says it found no TEE: expected.
-        found = [l for l in lines if bad in l and "TEES:" not in l]
+        found = [l for l in lines if bad in l and not (bad in HOSTILE_EXEMPT and HOSTILE_ERROR.search(l))]
         if found:
             verdict.append(f"found {bad!r}: {found[0]}")
     return verdict
@@ -179,9 +170,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=240)
     ap.add_argument("--abi", choices=("ffa", "smc"), default="ffa",
                     help="how Linux reaches the trusted OS: FF-A (sel1-spmc) or the OP-TEE SMC ABI (optee-smc)")
-    ap.add_argument("--secure-world", choices=("full", "no-trusted-os"), default="full",
-                    help="full: the trusted OS and its TAs answer teec-check; no-trusted-os: an SPMC hosting "
-                         "partitions but no trusted OS")
+    ap.add_argument("--placement", choices=("sel1", "sel2"), default="sel1",
+                    help="where the SPMC runs (FF-A): sel1 (with the trusted OS in its image, sel1-spmc) or sel2 "
+                         "(a secure hypervisor, the trusted OS one of its S-EL1 partitions, sel2-spmc)")
     a = ap.parse_args()
     if not pathlib.Path(a.flash).is_file():
         print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
@@ -199,15 +190,12 @@ def main():
     complaints = r.host_complaints()
     if complaints:
         verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
-    verdict += judge(r.output, a.abi) if a.secure_world == "full" else judge_no_trusted_os(r.output)
+    verdict += judge(r.output, a.abi, a.placement)
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1
-    if a.secure_world == "no-trusted-os":
-        print(f"PASS: Linux at NS-EL2 booted at -smp 4, negotiated FF-A with an SPMC hosting no trusted OS and "
-              f"powered off in {r.seconds:.1f} s")
-        return 0
-    over = "FF-A" if a.abi == "ffa" else "the OP-TEE SMC ABI"
+    over = ("FF-A (the trusted OS an S-EL1 partition of the S-EL2 SPMC)" if a.placement == "sel2" else "FF-A") \
+        if a.abi == "ffa" else "the OP-TEE SMC ABI"
     print(f"PASS: Linux booted at -smp 4, bound the OP-TEE driver over {over} and powered off in {r.seconds:.1f} s")
     return 0
 
