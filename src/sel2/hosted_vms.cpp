@@ -344,7 +344,7 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
     const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
     if (!for_the_core(fid)) {
       answer_smccc(v, fid);
-      return spmc::Outcome::resume_partition;
+      return core.carry_on(index);
     }
     ffa::Regs in;
     for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
@@ -354,7 +354,7 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
     // Its first FP/SIMD instruction since another vCPU took this CPU's FP
     // registers: they become its own, and the instruction runs again.
     take_fp(arch::cpu_index(), &v);
-    return spmc::Outcome::resume_partition;
+    return core.carry_on(index);
   }
   if (exit == Exit::irq) return core.sp_secure_interrupted(index);
   if (exit == Exit::fiq) {
@@ -362,7 +362,7 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
     // manifest has it signalled (the priority mask holds it back
     // otherwise).
     if (core.ns_interrupts_unmasked(index)) return core.sp_interrupted(index, out);
-    return spmc::Outcome::resume_partition;
+    return core.carry_on(index);
   }
   const ffa::EndpointId id = core.partition(index).info.id;
   if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {

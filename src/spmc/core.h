@@ -133,6 +133,16 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // gets FFA_ERROR(ABORTED).
   Outcome sp_aborted(size_t index, ffa::Regs& out) { return leaving(sp_aborted_now(index, out)); }
   size_t scheduled() const { return scheduled_; }
+  // The placement dealt with partition `index`'s exit itself (an FP trap,
+  // an SMCCC call that is not FF-A, an interrupt it holds back): the same
+  // context carries on, registers as they are. Called with the core's
+  // lock held, as every exit is handled: scheduled() is one for all CPUs,
+  // and while this partition ran without the lock, another CPU may have
+  // scheduled someone else, whom a bare resume_partition would resume here.
+  Outcome carry_on(size_t index) {
+    scheduled_ = index;
+    return Outcome::resume_partition;
+  }
   // Gives partition `index` the RX/TX pair its manifest declares: the SPMC
   // reaches it at `tx`/`rx`, the partition sees it at `tx_addr`/`rx_addr`
   // (FFA_MEM_PERM_GET/SET never act on it).
