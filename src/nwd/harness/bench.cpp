@@ -183,11 +183,23 @@ void sel1_partition_benchmarks() {
 }
 
 // The suite's endpoints: the trusted OS, the S-EL0 partitions.
+// The trusted OS, wherever it runs: in the S-EL1 SPMC's image, or an S-EL1
+// partition of the S-EL2 SPMC.
+void trusted_os_benchmarks() {
+  if (!discover()) return;
+  const uint32_t w1 = trusted_os_id();
+  report("direct_req_optee_api_version",
+         measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0 /* GET_API_VERSION */); }));
+  // Its yielding work in one of its threads (no rounds): the thread switch
+  // in and out on top of a direct request.
+  report("direct_req_optee_thread_call",
+         measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0xFFFF5350, 0, 0, 0); }));
+  if (ensure_rxtx_mapped()) measure_optee_invoke(static_cast<uint16_t>(w1));
+}
+
 void suite_benchmarks() {
   if (discover()) {
     const uint32_t w1 = trusted_os_id();
-    report("direct_req_optee_api_version",
-           measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0 /* GET_API_VERSION */); }));
     // To an S-EL0 partition: the trusted OS switches into the echo
     // partition's address space and back.
     report("direct_req_sel0_echo",
@@ -234,11 +246,6 @@ void suite_benchmarks() {
     measure_notification_cycle();
     measure_secure_interrupt();
     measure_partition_interrupt();
-    // The trusted OS's yielding work in one of its threads (no rounds):
-    // the thread switch in and out on top of a direct request.
-    report("direct_req_optee_thread_call",
-           measure([w1] { raw_call(ffa::Func::msg_send_direct_req_32, w1, 0, 0xFFFF5350, 0, 0, 0); }));
-    if (ensure_rxtx_mapped()) measure_optee_invoke(static_cast<uint16_t>(w1));
   }
 }
 
@@ -246,6 +253,7 @@ void suite_benchmarks() {
 
 void run_benchmarks(uint64_t boot_ticks) {
   generic_benchmarks(boot_ticks);
+  if (has(Needs::trusted_os)) trusted_os_benchmarks();
   if (has(Needs::suite_endpoints)) suite_benchmarks();
   if (has(Needs::mp_c)) sel1_partition_benchmarks();
 }
