@@ -48,9 +48,10 @@ class FfaMemoryClient final : public spmc::LocalMemory {
   // transaction with more answers with the first kMaxRanges and the count.
   static constexpr unsigned kMaxHeld = 64;
   static constexpr unsigned kMaxRanges = 64;
-  // The longest retrieve response read (all its fragments): about 250
-  // ranges. A longer one is given back at once (NO_MEMORY).
-  static constexpr unsigned kMaxDescriptor = 4096;
+  // The longest retrieve response read (all its fragments): about 500
+  // ranges, more than an SPMC core transaction holds (256). A longer one
+  // is given back at once (NO_MEMORY).
+  static constexpr unsigned kMaxDescriptor = 8192;
 
   // `tx` and `rx`: the trusted OS's RX/TX pair, mapped with FFA_RXTX_MAP;
   // `version`: the FF-A version it agreed, which sets the descriptors'
