@@ -172,3 +172,37 @@ TEST(CoreManifest, HandBuiltMinimalManifest) {
 }
 
 }  // namespace
+
+namespace {
+
+// A minimal manifest with `count` SP packages.
+Bytes manifest_with_packages(unsigned count) {
+  test::FdtBuilder b;
+  b.begin_node("").prop_string("compatible", "arm,ffa-core-manifest-1.0").begin_node("attribute");
+  b.prop_cells("spmc_id", {0x8000}).prop_cells("maj_ver", {1}).prop_cells("min_ver", {2});
+  b.prop_cells("exec_state", {0}).prop_cells("load_address", {0x1000}).prop_cells("entrypoint", {0x1004});
+  b.end_node().begin_node("partitions");
+  for (unsigned i = 0; i < count; ++i) {
+    b.begin_node("sp" + std::to_string(i));
+    b.prop_cells("uuid", {1, 2, 3, i}).prop_cells("package-address", {0, 0x0ec00000 + i * 0x20000});
+    b.end_node();
+  }
+  b.end_node().end_node().end();
+  return b.finish();
+}
+
+// sel2-spmc lists the trusted OS and eight S-EL1 partitions: up to twelve
+// packages are read, a thirteenth refused by name.
+TEST(CoreManifest, TwelvePackagesAtMost) {
+  const Bytes twelve = manifest_with_packages(12);
+  auto r = ffa::parse_core_manifest(test::view(twelve));
+  ASSERT_TRUE(r.ok()) << r.error().property;
+  EXPECT_EQ(r.value().package_count, 12u);
+  EXPECT_EQ(r.value().packages[11].address, 0x0ec00000u + 11 * 0x20000);
+  const Bytes thirteen = manifest_with_packages(13);
+  auto refused = ffa::parse_core_manifest(test::view(thirteen));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_STREQ(refused.error().reason, "more than 12 partitions");
+}
+
+}  // namespace
