@@ -175,7 +175,8 @@ lib::Result<Layout, Refusal> lay_out(const ffa::PartitionManifest& m, uint64_t i
     l.boot_info = l.memory.end;
     l.boot_info_pages = page_align_up(kBootInfoHeader + manifest_size) / kPartitionPage;
     l.memory.end += l.boot_info_pages * kPartitionPage;
-    if (!inside(limits.region, l.memory.start, l.memory.end - l.memory.start)) {
+    const bool reserved = l.memory.start < limits.reserved.end && limits.reserved.start < l.memory.end;
+    if (reserved || !inside(limits.region, l.memory.start, l.memory.end - l.memory.start)) {
       lib::log::error("partition \"{}\": no room for its boot information; not started", m.description);
       return Refusal::no_boot_info_room;
     }

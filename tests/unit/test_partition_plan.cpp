@@ -204,7 +204,14 @@ TEST(PartitionPlan, TheReservedSpanIsNoPartitions) {
   limits.reserved = Span{kBase + 0x3000, kBase + 0x4000};
   EXPECT_EQ(refusal(spmc::loading::validate_manifest(good(), 0x2000, limits, {})), Refusal::outside_region);
   limits.reserved = Span{kBase + 0x4000, kBase + 0x5000};  // just above it
-  EXPECT_TRUE(spmc::loading::validate_manifest(good(), 0x2000, limits, {}));
+  auto memory = spmc::loading::validate_manifest(good(), 0x2000, limits, {});
+  ASSERT_TRUE(memory);
+  // Its boot information would go there.
+  auto m = good();
+  m.boot_info_register = 0;
+  memory = spmc::loading::validate_manifest(m, 0x2000, limits, {});
+  ASSERT_TRUE(memory);
+  EXPECT_EQ(refusal(spmc::loading::lay_out(m, 0x2000, 0x100, *memory, limits, {})), Refusal::no_boot_info_room);
 }
 
 TEST(PartitionPlan, NonSecureRegionsAreRefused) {
