@@ -163,11 +163,16 @@ class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService
     uint64_t handle, offset;
     optee::MsgArg request, answer;
     optee::CallParams params;
+    // The buffers its memory references resolved to, held (Shm::users)
+    // until the command is over.
+    Shm* held[4];
   };
   static void call_work(void* call);
   void run_command(Call& c);
+  void run_one_command(Call& c);
   // The client's memory references: their pages, from its shared memory.
   uint32_t resolve_memrefs(Call& c);
+  void release_memrefs(Call& c);
   void finish_call(Call& c);
   void open_session(Call& c);
 
@@ -197,9 +202,14 @@ class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService
   // Taken either as one mapped buffer for arguments (`mapped`, `share`)
   // or as pages for TA memory references (`pages`; nothing mapped here),
   // never both; neither yet while a slot is being filled.
+  // `users`: calls that hold it now, as a memory reference their TA has
+  // mapped or as an RPC buffer; it cannot be unregistered meanwhile (the
+  // memory would go from under the call, and where the trusted OS is a
+  // partition, from its stage 2: its next touch would stop the trusted OS).
   struct Shm {
     bool used;
     bool mapped, pages;
+    uint8_t users;
     uint64_t handle;
     ffa::EndpointId lender;
     spmc::LocalShare share;

@@ -51,6 +51,7 @@ bool OpteeEndpoint::rpc_alloc(uint64_t size, optee::RpcBuffer& out) {
   }
   shm->share = *share;
   shm->mapped = true;
+  ++shm->users;  // until rpc_free
   out.handle = handle;
   out.internal_offs = internal;
   out.bytes = lib::MutableByteView(share->bytes.data() + internal, size);
@@ -63,6 +64,7 @@ void OpteeEndpoint::rpc_free(const optee::RpcBuffer& buffer) {
   for (Shm& s : shm_) {
     if (!s.used || s.handle != buffer.handle) continue;
     s.used = false;
+    s.users = 0;
     (void)memory_->local_relinquish(self_, buffer.handle);
   }
   optee::RpcMsg m;

@@ -28,7 +28,7 @@ OpteeEndpoint::Shm* OpteeEndpoint::shm_for(ffa::EndpointId caller, uint64_t hand
     status = kFfaNoMemory;
     return nullptr;
   }
-  *shm = Shm{true, false, false, handle, caller, {}};
+  *shm = Shm{true, false, false, 0, handle, caller, {}};
   return shm;
 }
 
@@ -123,6 +123,8 @@ uint32_t OpteeEndpoint::resolve_memrefs(Call& c) {
       return kTeeErrorBadParameters;
     }
     shm->pages = true;
+    c.held[i] = shm;
+    ++shm->users;
     // A transaction of more ranges than we copy: the reference must lie in
     // the ranges we have (memref_pages fails otherwise).
     const unsigned have = *n < optee::MemrefPages::kMaxRanges ? *n : optee::MemrefPages::kMaxRanges;
@@ -133,6 +135,13 @@ uint32_t OpteeEndpoint::resolve_memrefs(Call& c) {
     if (p.is_output() && !writable) return kTeeErrorBadParameters;
   }
   return 0;
+}
+
+void OpteeEndpoint::release_memrefs(Call& c) {
+  for (Shm*& s : c.held) {
+    if (s) --s->users;
+    s = nullptr;
+  }
 }
 
 void OpteeEndpoint::open_session(Call& c) {
@@ -170,6 +179,12 @@ void OpteeEndpoint::open_session(Call& c) {
 }
 
 void OpteeEndpoint::run_command(Call& c) {
+  for (Shm*& s : c.held) s = nullptr;
+  run_one_command(c);
+  release_memrefs(c);
+}
+
+void OpteeEndpoint::run_one_command(Call& c) {
   MsgArg& a = c.answer;
   a.ret = kTeeErrorNotImplemented;
   a.ret_origin = kTeeOriginTee;
@@ -214,12 +229,15 @@ void OpteeEndpoint::unregister_shm(ffa::EndpointId caller, const uint64_t* in, u
   for (Shm& s : shm_) {
     if (!s.used || s.handle != handle) continue;
     if (!(s.lender == caller)) break;  // someone else's: refused below, and kept
-    // A call suspended in a thread still answers into it.
+    // A call suspended in a thread still answers into it, or its TA still
+    // has it mapped, or it is an RPC's buffer.
+    bool in_use = s.users != 0;
     for (unsigned t = 0; threads_ && t < kMaxThreads; ++t)
-      if (work_[t] == Work::call && threads_->suspended(t) && calls_[t].handle == handle) {
-        out[0] = kFfaDenied;
-        return;
-      }
+      in_use = in_use || (work_[t] == Work::call && threads_->suspended(t) && calls_[t].handle == handle);
+    if (in_use) {
+      out[0] = kFfaDenied;
+      return;
+    }
     s.used = false;
     out[0] = memory_ && memory_->local_relinquish(self_, handle) ? 0 : kFfaInvalidParameters;
     return;

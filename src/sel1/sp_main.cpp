@@ -122,19 +122,33 @@ constinit OpteeEndpoint* g_endpoint = nullptr;  // set once context 0 built it
 constinit ffa::EndpointId g_self;
 
 // Each context's loop: wait for a direct request, answer it, which brings
-// the next. Anything else that ends FFA_MSG_WAIT (FFA_RUN after an
-// interrupt, FFA_INTERRUPT) finds nothing to do: wait again.
+// the next. FFA_RUN (cycles the normal world gives) and FFA_INTERRUPT find
+// nothing to do: wait again. A request it does not serve (DIRECT_REQ2,
+// which its manifest does not take) is answered empty. An FFA_ERROR means
+// the SPMC refused a wait or an answer: waiting again would spin for ever
+// in a request it cannot end, so it stops (the SPMC aborts it, and its
+// caller is told).
 [[noreturn]] void serve(OpteeEndpoint& endpoint) {
   ffa::Regs r{{ffa::raw(Func::msg_wait)}};
   for (;;) {
     arch_smc(&r);
     const uint32_t fid = r.fid();
+    if (fid == ffa::raw(Func::error)) {
+      lib::log::error("the SPMC answered FFA_ERROR {} to the trusted OS's wait or answer",
+                      ffa::to_string(ffa::error_of(r)));
+      lib::panic("refused by the SPMC");
+    }
+    const auto pair = ffa::EndpointPair::from_w1(r.x[1]);
+    const uint32_t back = ffa::EndpointPair{pair.receiver, pair.sender}.w1();
+    if (fid == ffa::raw(Func::msg_send_direct_req2)) {
+      r = ffa::Regs{{ffa::raw(Func::msg_send_direct_resp2), back}};
+      continue;
+    }
     if (fid != ffa::raw(Func::msg_send_direct_req_32) && fid != ffa::raw(Func::msg_send_direct_req_64)) {
       r = ffa::Regs{{ffa::raw(Func::msg_wait)}};
       continue;
     }
     const bool is64 = fid == ffa::raw(Func::msg_send_direct_req_64);
-    const auto pair = ffa::EndpointPair::from_w1(r.x[1]);
     const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
     const spmc::DirectMessage request{pair.sender, pair.receiver, is64,
                                       {r.x[3] & mask, r.x[4] & mask, r.x[5] & mask, r.x[6] & mask, r.x[7] & mask}};
@@ -144,8 +158,8 @@ constinit ffa::EndpointId g_self;
     unlock_trusted_os();
     const uint64_t p[5] = {response.payload[0] & mask, response.payload[1] & mask, response.payload[2] & mask,
                            response.payload[3] & mask, response.payload[4] & mask};
-    r = ffa::Regs{{ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32),
-                   ffa::EndpointPair{pair.receiver, pair.sender}.w1(), 0, p[0], p[1], p[2], p[3], p[4]}};
+    r = ffa::Regs{{ffa::raw(is64 ? Func::msg_send_direct_resp_64 : Func::msg_send_direct_resp_32), back, 0, p[0], p[1],
+                   p[2], p[3], p[4]}};
   }
 }
 

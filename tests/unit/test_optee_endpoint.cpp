@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <vector>
 
 #include "arch/fake/fake_placement.h"
@@ -494,10 +495,14 @@ class RecordingTas final : public optee::TaService {
   optee::Client client_seen{};
   uint32_t command_seen = 0, session_seen = 0, cancel_seen = 0;
   unsigned calls = 0;
+  // What else happens while the "TA" runs (the normal world's calls while
+  // the call is suspended, say).
+  std::function<void()> during;
   // What the "TA" writes: value a of param 0 + 1, memref size of param 1 halved.
   void answer(optee::CallParams& p) {
     seen = p;
     ++calls;
+    if (during) during();
     if (p.params.p[0].type == 3) p.params.p[0].a += 1;
     if (p.params.p[1].type == 6) p.params.p[1].size /= 2;
   }
@@ -609,6 +614,25 @@ TEST_F(OpteeTaCalls, MemrefsTheCallerMayNotUseAreBadParameters) {
   // And the memory the trusted OS took for references goes back on UNREGISTER.
   EXPECT_EQ(unregister(rw).x[3], 0u);
   EXPECT_EQ(reclaim(rw).x[0], ffa::raw(ffa::Func::success_32));
+}
+
+// A buffer a call's TA has mapped cannot be unregistered until the call is
+// over: the memory would go from under the TA (and, where the trusted OS
+// is an S-EL1 partition, out of its stage 2, which would stop it).
+TEST_F(OpteeTaCalls, AMemrefInUseCannotBeUnregistered) {
+  const uint64_t buf = share(kNs + 0x30000, 1);
+  ASSERT_NE(buf, 0u);
+  invoke_arg(2);
+  param(0, 3, 1, 0, 0);
+  param(1, 6, 0, 0x40, buf);
+  uint64_t during = ~0ull;
+  tas_.during = [&] { during = unregister(buf).x[3]; };
+  EXPECT_EQ(yielding(arg_, 0).x[3], 0u);
+  EXPECT_EQ(tas_.calls, 1u);
+  EXPECT_EQ(during, sel1::kFfaDenied);
+  tas_.during = nullptr;
+  EXPECT_EQ(unregister(buf).x[3], 0u);  // the call is over
+  EXPECT_EQ(reclaim(buf).x[0], ffa::raw(ffa::Func::success_32));
 }
 
 TEST_F(OpteeTaCalls, OpenSessionPassesUuidAndClientAndClientParams) {
