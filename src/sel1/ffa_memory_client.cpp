@@ -42,8 +42,13 @@ unsigned FfaMemoryClient::held() const {
 bool FfaMemoryClient::take_rx(uint32_t at, uint32_t len) {
   const bool fits = len <= rx_.size() && at <= kMaxDescriptor && len <= kMaxDescriptor - at;
   if (fits) memcpy(desc_ + at, rx_.data(), len);
-  (void)call(ffa::Regs{{ffa::raw(Func::rx_release)}});
+  (void)release_rx();
   return fits;
+}
+
+bool FfaMemoryClient::release_rx() {
+  (void)call(ffa::Regs{{ffa::raw(Func::rx_release)}});
+  return false;
 }
 
 ffa::Status FfaMemoryClient::retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle, Held& h) {
@@ -62,12 +67,17 @@ ffa::Status FfaMemoryClient::retrieve(ffa::EndpointId me, ffa::EndpointId lender
   // We hold it now: from here on every failure gives it back.
   const uint32_t total = r.w(1);
   uint32_t have = r.w(2);
-  bool readable = have != 0 && have <= total && take_rx(0, have);
+  // Every fragment delivered is released, read or not.
+  bool readable = have != 0 && have <= total ? take_rx(0, have) : release_rx();
   while (readable && have < total) {
     r = call(ffa::Regs{{ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(handle), static_cast<uint32_t>(handle >> 32),
                         have}});
+    if (r.fid() != ffa::raw(Func::mem_frag_tx)) {
+      readable = false;
+      break;
+    }
     const uint32_t got = r.w(3);
-    readable = r.fid() == ffa::raw(Func::mem_frag_tx) && got != 0 && got <= total - have && take_rx(have, got);
+    readable = got != 0 && got <= total - have ? take_rx(have, got) : release_rx();
     have += got;
   }
   auto t = readable ? ffa::parse_mem_transaction(lib::ByteView(desc_, total), version_)

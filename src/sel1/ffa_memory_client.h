@@ -90,6 +90,8 @@ class FfaMemoryClient final : public spmc::LocalMemory {
   ffa::Status relinquish(ffa::EndpointId me, uint64_t handle);
   // Copies `len` bytes of the RX buffer to desc_ + `at` and releases it.
   bool take_rx(uint32_t at, uint32_t len);
+  // FFA_RX_RELEASE of a fragment not read; false (nothing was read).
+  bool release_rx();
   ffa::Regs call(ffa::Regs r) {
     call_(&r);
     return r;

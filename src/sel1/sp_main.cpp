@@ -186,7 +186,10 @@ extern "C" [[noreturn]] void sel1_sp_main(uint64_t boot_info) {
   if (!ffa::is_success(rxtx)) fail("FFA_RXTX_MAP refused: the trusted OS needs its RX/TX pair for shared memory");
   const ffa::Regs ep = call(ffa::Regs{{ffa::raw(Func::secondary_ep_register_64),
                                        reinterpret_cast<uint64_t>(&sel1_sp_secondary_entry)}});
-  if (!ffa::is_success(ep)) lib::log::warn("no secondary entry (a UP manifest?): one execution context serves all CPUs");
+  // NOT_SUPPORTED: its manifest made it UP, one context for every CPU.
+  // Anything else would leave an MP partition's other contexts no entry.
+  if (!ffa::is_success(ep) && !(ffa::is_error(ep) && ffa::error_of(ep) == ffa::Error::not_supported))
+    fail("FFA_SECONDARY_EP_REGISTER refused: the other execution contexts would have no entry");
 
   static StageOneMapper mapper(tables);
   static FfaMemoryClient memory(&arch_smc, lib::MutableByteView(g_tx, sizeof g_tx), lib::ByteView(g_rx, sizeof g_rx),
@@ -228,10 +231,14 @@ namespace lib {
 // A partition cannot power the machine off (its PSCI calls are refused):
 // it stops by faulting at stage 2, which the SPMC turns into an aborted
 // partition (its callers get FFA_ERROR(ABORTED)). With the MMU off, a load
-// from the monitor's memory, which no partition's stage 2 maps.
+// from the monitor's memory, which no partition's stage 2 maps. The
+// trusted OS's lock is let go first: another context waiting for it then
+// runs on to its next FF-A call (or exit), where the SPMC stops it too,
+// rather than spinning for ever with the normal world's interrupts held.
 void panic(const char* why) {
   lib::log::error("PANIC: {}", why);
   __asm__ volatile("msr daifset, #0xf" ::: "memory");
+  arch::spin_release(&sel1::lock_detail::g_tos_word);
   TESSERA_SYSREG_WRITE(sctlr_el1, TESSERA_SYSREG_READ(sctlr_el1) & ~1ull);
   __asm__ volatile("isb" ::: "memory");
   (void)*reinterpret_cast<volatile uint64_t*>(plat::kEl3Base);

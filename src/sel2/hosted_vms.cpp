@@ -336,6 +336,12 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
 
 spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out) {
   spmc::Core& core = core_;
+  // Another of its contexts faulted while this one ran: whatever brought
+  // this one out (an interrupt, a trap handled here), it stops too, and
+  // its requester is told. (A context spinning on a lock the faulted one
+  // held would otherwise be resumed into its spin for ever.)
+  if (core.partition(index).aborted()) [[unlikely]]
+    return core.sp_aborted(index, out);
   const uint64_t ec = v.regs.esr >> 26;
   if (exit == Exit::sync && (ec == kEcHvc64 || ec == kEcSmc64)) {
     // A trapped SMC returns to the instruction after it (an HVC's ELR is

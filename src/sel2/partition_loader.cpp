@@ -22,32 +22,46 @@ using namespace spmc::loading;
 using arch::mmu::Attrs;
 using arch::mmu::MemType;
 
-// Stage-2 tables: each VM takes kTablesPerSpace for its secure IPA space
-// (its own memory) and as many for its non-secure one (memory the normal
-// world shares with it; tables an unmap empties go back). Zeroed when
-// handed out.
-constexpr size_t kTablesPerSpace = 8;
-[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[HostedVms::kMax][2][kTablesPerSpace];
+// Stage-2 tables, handed out from one pool as partitions load: each VM
+// takes kTablesPerSpace for its secure IPA space (its own memory) and as
+// many for its non-secure one (memory the normal world shares with it;
+// tables an unmap empties go back), except a partition with staged
+// regions, the trusted OS: Linux shares every buffer separately, scattered
+// over its RAM, and the trusted OS holds its callers' argument buffers
+// until they are unregistered, so its non-secure space takes
+// kTrustedOsNsTables (each 2 MiB window of the normal world's RAM it holds
+// pages in takes a table). Zeroed when handed out; a partition refused
+// after it took its tables keeps them.
+constexpr size_t kTablesPerSpace = 8, kTrustedOsNsTables = 40;
+constexpr size_t kPoolTables = HostedVms::kMax * 2 * kTablesPerSpace + kTrustedOsNsTables;
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[kPoolTables];
+constinit size_t g_s2_used = 0;
+arch::mmu::Table* take_tables(size_t n) {
+  if (n > kPoolTables - g_s2_used) return nullptr;
+  g_s2_used += n;
+  return &g_s2_pool[g_s2_used - n];
+}
 
 // S-EL1 partitions from the SPMC region's upper half to the end of the
 // partition region, around the console lock page; the TA memory and the TA
-// store (which the monitor staged) for the one partition that declares
-// them, the trusted OS. The SPMC's console and the power GPIO kept.
+// store (which the monitor staged) for the trusted OS (OP-TEE's UUID) alone.
+// The SPMC's console and the power GPIO kept.
 PlacementLimits limits() {
   PlacementLimits l{arch::gicv3::max_spi(), ffa::ExceptionLevel::s_el1,
                     Span{plat::kSel2PartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
                     Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
                     {plat::kSecureUartBase, plat::kSecureGpioBase}};
   l.reserved = Span{plat::kSecureConsoleLockPage, plat::kSecureConsoleLockPage + kPartitionPage};
-  l.staged[0] = Span{plat::kTaRamBase, plat::kTaRamEnd};
-  l.staged[1] = Span{plat::kTaStoreBase, plat::kTaStoreEnd};
+  l.staged[0] = {Span{plat::kTaRamBase, plat::kTaRamEnd}, ffa::kOpteeUuid};
+  l.staged[1] = {Span{plat::kTaStoreBase, plat::kTaStoreEnd}, ffa::kOpteeUuid};
   return l;
 }
 
 // What a new partition must not touch: the memory of those loaded, and
 // the staged regions one of them claimed.
 struct Taken {
-  Span spans[HostedVms::kMax + ffa::PartitionManifest::kMaxMemoryRegions] = {};
+  static constexpr unsigned kCapacity = HostedVms::kMax + ffa::PartitionManifest::kMaxMemoryRegions;
+  Span spans[kCapacity] = {};
   unsigned count = 0;
 };
 constinit Taken g_taken;
@@ -107,6 +121,16 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, limits(), taken);
   if (!plan) return false;
   const Layout& l = *plan;
+  // Room to record what it takes (its span and its staged regions), before
+  // anything is written: one partition may declare up to eight staged
+  // regions, and what is not recorded could be claimed twice.
+  unsigned staged = 0;
+  for (unsigned i = 0; i < m.memory_region_count; ++i) staged += is_staged(m, m.memory_regions[i], limits()) ? 1 : 0;
+  if (1 + staged > Taken::kCapacity - g_taken.count) {
+    lib::log::error("partition \"{}\": {} staged memory regions are more than the SPMC can record; not started",
+                    m.description, staged);
+    return false;
+  }
   // The memory: zeroed, the image copied in, the boot information written.
   arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
   memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
@@ -127,8 +151,15 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   HostedVm& vm = vms.next();
   const unsigned slot = vms.count();
   vm.vmid = static_cast<uint16_t>(slot + 1);
-  vm.secure_s2.emplace(g_s2_pool[slot][0], kTablesPerSpace, arch::mmu::Regime::stage2);
-  vm.ns_s2.emplace(g_s2_pool[slot][1], kTablesPerSpace, arch::mmu::Regime::stage2);
+  const size_t ns_tables = staged != 0 ? kTrustedOsNsTables : kTablesPerSpace;
+  arch::mmu::Table* secure_tables = take_tables(kTablesPerSpace);
+  arch::mmu::Table* ns_tables_at = take_tables(ns_tables);
+  if (!secure_tables || !ns_tables_at) {
+    lib::log::error("partition \"{}\": out of stage-2 tables; not started", m.description);
+    return false;
+  }
+  vm.secure_s2.emplace(secure_tables, kTablesPerSpace, arch::mmu::Regime::stage2);
+  vm.ns_s2.emplace(ns_tables_at, ns_tables, arch::mmu::Regime::stage2);
   if (!map_vm(m, l, *vm.secure_s2)) return false;
   invalidate_vm(vm);
 
@@ -141,9 +172,13 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
     return false;
   }
   arch::spmc_boot::configure_partition_interrupts(m);
+  // Its regions for its RX/TX pair and the memory it may lend: not the
+  // staged ones, which the SPMC's own stage 1 does not map (and which are
+  // the platform's, not the partition's, to give).
   vm.region_count = 0;
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
     const ffa::MemoryRegion& r = m.memory_regions[i];
+    if (is_staged(m, r, limits())) continue;
     vm.regions[vm.region_count++] = Span{region_base(m, r), region_base(m, r) + uint64_t{r.pages} * kPartitionPage};
   }
   vm.entry = l.load + m.entrypoint_offset;
@@ -153,7 +188,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   vms.add_next(core.partition_count() - 1, l.memory);
   g_taken.spans[g_taken.count++] = l.memory;
   for (unsigned i = 0; i < m.memory_region_count; ++i)
-    if (is_staged(m, m.memory_regions[i], limits()) && g_taken.count < sizeof g_taken.spans / sizeof g_taken.spans[0])
+    if (is_staged(m, m.memory_regions[i], limits()))
       g_taken.spans[g_taken.count++] =
           Span{region_base(m, m.memory_regions[i]),
                region_base(m, m.memory_regions[i]) + uint64_t{m.memory_regions[i].pages} * kPartitionPage};

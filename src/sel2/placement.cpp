@@ -4,6 +4,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "lib/log.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "plat/qemu_virt/secure_console.h"
 #include "sel2/hosted_vms.h"
 
 namespace sel2 {
@@ -70,7 +71,13 @@ void Sel2Placement::partition_restore_own(ffa::EndpointId id, uint64_t pa, uint3
 }
 
 ffa::Result<uint8_t*> Sel2Placement::partition_memory(uint64_t pa, uint32_t pages) {
-  if (!plat::in_partition_region(pa, uint64_t{pages} * spmc::kPageSize)) return ffa::Error::invalid_parameters;
+  // Where its partitions live (it maps all of it, the console lock page
+  // apart: sel2/mmu.cpp).
+  const uint64_t size = uint64_t{pages} * spmc::kPageSize;
+  const bool inside = pa >= plat::kSel2PartitionRegionBase && pa <= plat::kPartitionRegionEnd &&
+                      size <= plat::kPartitionRegionEnd - pa;
+  const bool lock_page = pa < plat::kSecureConsoleLockPage + spmc::kPageSize && plat::kSecureConsoleLockPage < pa + size;
+  if (!inside || lock_page) return ffa::Error::invalid_parameters;
   return reinterpret_cast<uint8_t*>(pa);
 }
 

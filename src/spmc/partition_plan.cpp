@@ -25,8 +25,8 @@ bool overlaps(std::span<const Span> loaded, uint64_t start, uint64_t end) {
 bool is_staged(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r, const PlacementLimits& limits) {
   const uint64_t b = region_base(m, r), size = uint64_t{r.pages} * kPartitionPage;
   if (r.relative || inside(limits.region, b, size)) return false;
-  for (const Span& s : limits.staged)
-    if (s.end > s.start && inside(s, b, size)) return true;
+  for (const PlacementLimits::Staged& s : limits.staged)
+    if (s.span.end > s.span.start && s.owner == m.uuids[0] && inside(s.span, b, size)) return true;
   return false;
 }
 

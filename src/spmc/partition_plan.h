@@ -14,6 +14,7 @@
 
 #include "ffa/core_manifest.h"
 #include "ffa/partition_manifest.h"
+#include "ffa/uuid.h"
 #include "lib/bytes.h"
 #include "lib/result.h"
 
@@ -87,17 +88,22 @@ struct PlacementLimits {
   // Memory in `region` no partition may have (the console lock page the
   // S-EL2 SPMC shares with the monitor); empty: none.
   Span reserved = {0, 0};
-  // Memory outside `region` that the platform set aside and staged for a
-  // partition: a memory region (by base-address) may lie wholly in one of
-  // these (the trusted OS partition's TA memory and TA store). Such a
-  // region is mapped as declared but never zeroed, and is not part of the
-  // partition's memory span; the loader keeps each for one partition (it
-  // passes the claimed ones in `loaded`). Empty spans: none.
-  Span staged[2] = {{0, 0}, {0, 0}};
+  // Memory outside `region` that the platform set aside and staged for one
+  // partition, named by its UUID (the trusted OS's TA memory and TA store,
+  // for OP-TEE's UUID): a memory region of that partition (by
+  // base-address) may lie wholly in one of these. Such a region is mapped
+  // as declared but never zeroed, and is not part of the partition's
+  // memory span; the loader passes claimed ones in `loaded`, so that a
+  // second instance is refused. Empty spans: none.
+  struct Staged {
+    Span span;
+    ffa::Uuid owner;
+  };
+  Staged staged[2] = {{{0, 0}, {}}, {{0, 0}, {}}};
 };
 
-// Whether memory region `r` of `m` lies in one of limits.staged (rather
-// than in the partition region).
+// Whether memory region `r` of `m` lies in one of limits.staged set aside
+// for `m`'s partition (its first UUID), rather than in the partition region.
 bool is_staged(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r, const PlacementLimits& limits);
 
 // Where a memory region lies: relative ones from the load address.

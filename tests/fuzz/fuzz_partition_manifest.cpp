@@ -23,8 +23,9 @@ void check_plan(const ffa::PartitionManifest& m, uint64_t image_size, size_t man
   spmc::loading::PlacementLimits limits{287, ffa::ExceptionLevel::s_el1, Span{0x0E300000, 0x0E800000}, 40,
                                         Span{0x09000000, 0x0A000000}, {0x09040000, 0x090B0000}};
   limits.reserved = Span{0x0E4FF000, 0x0E500000};
-  limits.staged[0] = Span{0x0E800000, 0x0EC00000};
-  limits.staged[1] = Span{0x0EE00000, 0x0F000000};
+  // Set aside for OP-TEE's UUID (the seeds' trusted OS manifest has it).
+  limits.staged[0] = {Span{0x0E800000, 0x0EC00000}, ffa::kOpteeUuid};
+  limits.staged[1] = {Span{0x0EE00000, 0x0F000000}, ffa::kOpteeUuid};
   const Span taken[] = {Span{0x0E600000, 0x0E640000}, Span{0x0EF00000, 0x0EF10000}};
   auto memory = spmc::loading::validate_manifest(m, image_size, limits, taken);
   if (!memory) return;
@@ -38,9 +39,9 @@ void check_plan(const ffa::PartitionManifest& m, uint64_t image_size, size_t man
     const uint64_t b = spmc::loading::region_base(m, r), e = b + uint64_t{r.pages} * 4096;
     if (spmc::loading::is_staged(m, r, limits)) {
       // Outside the span, wholly in a staged span, never in a taken one.
-      FUZZ_CHECK(!r.relative);
-      FUZZ_CHECK((b >= limits.staged[0].start && e <= limits.staged[0].end) ||
-                 (b >= limits.staged[1].start && e <= limits.staged[1].end));
+      FUZZ_CHECK(!r.relative && m.uuids[0] == ffa::kOpteeUuid);
+      FUZZ_CHECK((b >= limits.staged[0].span.start && e <= limits.staged[0].span.end) ||
+                 (b >= limits.staged[1].span.start && e <= limits.staged[1].span.end));
       for (const Span& t : taken) FUZZ_CHECK(!touches(t, b, e));
     } else {
       FUZZ_CHECK(b >= s.start && e <= s.end);

@@ -179,7 +179,7 @@ TEST(PartitionPlan, TheExceptionLevelIsThePlacements) {
 TEST(PartitionPlan, StagedRegionsLieOutsideTheSpan) {
   spmc::loading::PlacementLimits limits = kLimits;
   const Span staged{kEnd + 0x100000, kEnd + 0x200000};
-  limits.staged[0] = staged;
+  limits.staged[0] = {staged, good().uuids[0]};
   auto m = good();
   m.memory_regions[1] = ffa::MemoryRegion{false, staged.start, 16, ffa::region_attr::read, 0};
   m.memory_region_count = 2;
@@ -197,6 +197,10 @@ TEST(PartitionPlan, StagedRegionsLieOutsideTheSpan) {
   // Without staged spans the same region is outside.
   m.memory_regions[1].pages = 16;
   EXPECT_EQ(refusal(validate(m)), Refusal::outside_region);
+  // And to a partition it was not set aside for (another UUID).
+  m.uuids[0] = ffa::Uuid{{7, 7, 7, 7}};
+  EXPECT_FALSE(spmc::loading::is_staged(m, m.memory_regions[1], limits));
+  EXPECT_EQ(refusal(spmc::loading::validate_manifest(m, 0x2000, limits, {})), Refusal::outside_region);
 }
 
 TEST(PartitionPlan, TheReservedSpanIsNoPartitions) {
