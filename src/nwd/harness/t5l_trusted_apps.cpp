@@ -237,6 +237,39 @@ TEST_TOS(tas, memrefs_over_scattered_pages) {
   give_back(hout);
 }
 
+// Linux shares every buffer separately, scattered over its RAM, and the
+// trusted OS keeps each until it is unregistered: sixteen buffers 2 MiB
+// apart, all held at once (where the trusted OS is an S-EL1 partition,
+// each 2 MiB window takes a table of its stage 2).
+TEST_TOS(tas, buffers_held_in_many_2mib_windows) {
+  ASSERT_TRUE(ready());
+  constexpr unsigned kBuffers = 16;
+  constexpr uint64_t kFar = 0x74000000, kApart = 0x200000;
+  uint64_t h[kBuffers];
+  for (unsigned i = 0; i < kBuffers; ++i) {
+    volatile uint8_t* b = reinterpret_cast<volatile uint8_t*>(kFar + i * kApart);
+    for (unsigned k = 0; k < 8; ++k) b[k] = static_cast<uint8_t>(i * 8 + k);
+    h[i] = share_pages(kFar + i * kApart, 1);
+    ASSERT_TRUE(h[i] != 0);
+  }
+  const uint32_t s = open(kHello);
+  ASSERT_TRUE(s != 0);
+  unsigned right = 0;
+  for (unsigned i = 0; i < kBuffers; ++i) {
+    header(kInvoke, TA_HELLO_CMD_REVERSE, s, 2);
+    memref(0, kMemIn, h[i], 0, 8);
+    memref(1, kMemOut, h[i], 64, 8);
+    const bool sent = send() == 0 && ret() == kTeeSuccess;
+    volatile uint8_t* b = reinterpret_cast<volatile uint8_t*>(kFar + i * kApart);
+    bool reversed = sent;
+    for (unsigned k = 0; k < 8; ++k) reversed = reversed && b[64 + k] == i * 8 + 7 - k;
+    right += reversed ? 1 : 0;
+  }
+  EXPECT_EQ(right, kBuffers);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  for (uint64_t handle : h) give_back(handle);
+}
+
 TEST_TOS(tas, memref_hostile_cases) {
   ASSERT_TRUE(ready());
   const uint64_t ro = share_pages(kBuf + 0xA000, 1, 1), rw = share_pages(kBuf + 0xB000, 1);
