@@ -206,7 +206,7 @@ spmc::Outcome HostedPartitions::run(spmc::Outcome outcome, ffa::Regs& out) {
     }
     // IRQ (secure interrupts) unmasked; FIQ (normal-world interrupts, as
     // the secure state sees them) only where the core signals them.
-    h->ctx.spsr = core.ns_interrupts_unmasked(index) ? 0 : kSpsrFiqMask;
+    h->ctx.spsr = el0_spsr(h->ctx.spsr, core.ns_interrupts_unmasked(index) ? 0 : kSpsrFiqMask);
     // The partition runs without the core's lock (issue 12): the core has
     // marked it running, so no other CPU enters it, and nothing of the
     // core's is touched at S-EL0. A partition that spins for ever on this

@@ -41,6 +41,16 @@ static_assert(offsetof(SpContext, ttbr0) == SPCTX_TTBR0);
 static_assert(offsetof(SpContext, esr) == SPCTX_ESR);
 static_assert(offsetof(SpContext, far) == SPCTX_FAR);
 
+// PSTATE for an S-EL0 context's next entry: EL0t with the interrupt masks
+// `masks`, and its condition flags (NZCV) as they were when it last left
+// S-EL0. A partition or Trusted Application an interrupt stopped between
+// a compare and its conditional branch must find the flags it set: with
+// them zeroed, the branch goes the other way (a TA's dispatch then took a
+// default case now and then, TEE_ERROR_NOT_SUPPORTED, once managed exit
+// stopped TAs often).
+inline constexpr uint64_t kSpsrNzcv = 0xFull << 28;
+constexpr uint64_t el0_spsr(uint64_t saved, uint64_t masks) { return (saved & kSpsrNzcv) | masks; }
+
 }  // namespace sel1
 
 // Runs the partition until it traps back; returns EL0_TRAP_*. The context

@@ -262,7 +262,7 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
     // EL0t; IRQ (secure interrupts) waits for the trusted OS. FIQ (the
     // normal world's) stops the TA when a thread carries the call;
     // otherwise it too waits (nothing could take it here).
-    in.ctx.spsr = kSpsrIrqMask | (g_thread_running != nullptr ? 0 : kSpsrFiqMask);
+    in.ctx.spsr = el0_spsr(in.ctx.spsr, kSpsrIrqMask | (g_thread_running != nullptr ? 0 : kSpsrFiqMask));
     const uint64_t kind = sel1_el0_run(&in.ctx);
     if (kind == EL0_TRAP_FIQ) {
       ta_preemption_point();
