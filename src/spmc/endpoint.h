@@ -138,8 +138,8 @@ struct LocalShare {
 class LocalMemory {
  public:
   // INVALID_PARAMETERS when `me` is not a receiver of `handle` or `lender`
-  // not its lender, DENIED when `me` holds it already, NO_MEMORY when it
-  // cannot be mapped as one buffer.
+  // not its lender, DENIED when `me` holds it already, and the mapping's
+  // error (NOT_SUPPORTED, NO_MEMORY) when it cannot be mapped as one buffer.
   virtual ffa::Result<LocalShare> local_retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle) = 0;
   // The physical ranges of `handle` (its first `max` of them) for an
   // endpoint that maps the memory elsewhere (the trusted OS, into a

@@ -192,7 +192,8 @@ TEST_F(FfaMemoryClientTest, ScatteredRangesComeAsTheyWereGiven) {
 }
 
 // A transaction it cannot keep goes straight back: one the mapper refuses,
-// a lend (it takes shares only), one of more ranges than it reads.
+// a lend (it takes shares only). (One of more ranges than it maps as one
+// buffer: AFragmentedResponseIsReadWhole.)
 TEST_F(FfaMemoryClientTest, WhatItCannotKeepGoesStraightBack) {
   const uint64_t h = share({{kPage1, 1}});
   mapper_.refuse = true;
