@@ -11,6 +11,34 @@
 #define TA_HELLO_CMD_REVERSE 2    /* memref in -> memref out, reversed; SHORT_BUFFER with the size needed */
 #define TA_HELLO_CMD_WAIT 3       /* value in a: milliseconds; TEE_ERROR_CANCEL when cancelled */
 #define TA_HELLO_CMD_COUNT 4      /* value out a: the instance's invocations so far, b: its open sessions */
+#define TA_HELLO_CMD_BRANCHY 5    /* value inout: a rounds, b seed -> a: ta_branchy(a, b) below */
+
+/* A loop of compares and conditional branches (its condition flags live
+ * across every step): what TA_HELLO_CMD_BRANCHY computes, and what the
+ * test that interrupts it many times checks it against. One compare's
+ * flags are read only after a branch: QEMU takes an interrupt between
+ * translation blocks, and a block ends at a branch, so a stop falls
+ * between that compare and its reader as often as anywhere. */
+static inline unsigned int ta_flags_across_a_branch(unsigned int a, unsigned int b) {
+#if defined(__aarch64__)
+  unsigned int r;
+  __asm__ volatile("cmp %w1, %w2\n\tb 1f\n1:\tcset %w0, hi" : "=r"(r) : "r"(a), "r"(b) : "cc");
+  return r;
+#else
+  return a > b;
+#endif
+}
+static inline unsigned int ta_branchy(unsigned int rounds, unsigned int x) {
+  unsigned int acc = 0;
+  for (unsigned int i = 0; i < rounds; ++i) {
+    x = x * 1103515245u + 12345u;
+    if (ta_flags_across_a_branch(x, acc))
+      acc += x >> 7;
+    else
+      acc ^= x;
+  }
+  return acc;
+}
 
 /* hostile: multi-instance; each command misbehaves one way. */
 #define TA_HOSTILE_UUID 0x5ee1dead, 0x7a11, 0x4c3b, 0x9e, 0x10, 0x6f, 0x2b, 0x8c, 0x77, 0x41, 0x0d

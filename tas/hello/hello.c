@@ -66,6 +66,10 @@ TEE_Result TA_InvokeCommandEntryPoint(void* ctx, uint32_t cmd, uint32_t types, T
     case TA_HELLO_CMD_WAIT:
       if (TEE_PARAM_TYPE_GET(types, 0) != TEE_PARAM_TYPE_VALUE_INPUT) return TEE_ERROR_BAD_PARAMETERS;
       return TEE_Wait(p[0].value.a);
+    case TA_HELLO_CMD_BRANCHY:
+      if (types != inout) return TEE_ERROR_BAD_PARAMETERS;
+      p[0].value.a = ta_branchy(p[0].value.a, p[0].value.b);
+      return TEE_SUCCESS;
     case TA_HELLO_CMD_COUNT:
       if (TEE_PARAM_TYPE_GET(types, 0) != TEE_PARAM_TYPE_VALUE_OUTPUT) return TEE_ERROR_BAD_PARAMETERS;
       p[0].value.a = invocations;

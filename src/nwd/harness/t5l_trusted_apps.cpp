@@ -270,6 +270,46 @@ TEST_TOS(tas, buffers_held_in_many_2mib_windows) {
   for (uint64_t handle : h) give_back(handle);
 }
 
+// A TA stopped many times by the normal world's interrupts (managed exit
+// where the trusted OS is a partition, the secure FIQ where it is the
+// SPMC) resumes with its registers and its condition flags as they were:
+// a loop of compares and branches, its timer re-armed at every stop, must
+// give what it gives here. (With the flags lost, the branches go the other
+// way: the answer differs, or the TA takes a wrong case.)
+TEST_TOS(tas, a_ta_stopped_many_times_resumes_with_its_flags) {
+  ASSERT_TRUE(ready());
+  const uint32_t s = open(kHello);
+  ASSERT_TRUE(s != 0);
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  constexpr uint32_t kRounds = 2000000, kSeed = 0x2468ACE1;
+  const uint32_t want = ta_branchy(kRounds, kSeed);
+  unsigned stops = 0;
+  const uint16_t tos = harness::trusted_os_id();
+  // The first timer may fire before the call reaches the TA (the host can
+  // stall us), and then nothing re-arms it: try again.
+  for (int attempt = 0; attempt < 10 && stops < 5; ++attempt) {
+    stops = 0;
+    header(kInvoke, TA_HELLO_CMD_BRANCHY, s, 1);
+    param(0, kValueInout, kRounds, kSeed);
+    harness::gic::arm_physical_timer(arch::cntfrq() / 20000);  // 50 us
+    ffa::Regs r = call(Func::msg_send_direct_req_32, tos, 0, kYieldingCallWithArg,
+                       static_cast<uint32_t>(g_arg_handle), g_arg_handle >> 32, 0);
+    while (r.w(3) == 0 && (r.w(4) == kReturnInterrupt || r.w(4) == kReturnRpc)) {
+      if (r.w(4) == kReturnInterrupt) {
+        ++stops;
+        harness::gic::arm_physical_timer(arch::cntfrq() / 20000);
+      }
+      r = call(Func::msg_send_direct_req_32, tos, 0, kResume, 0, 0, 0, r.w(7));
+    }
+    EXPECT_EQ(r.w(3), 0u);
+    EXPECT_EQ(ret(), kTeeSuccess);
+    EXPECT_EQ(param_a(0) & 0xFFFFFFFF, want);
+  }
+  EXPECT_TRUE(stops >= 5);
+  harness::printf("# the hello TA was stopped {} times in its loop\n", stops);
+  EXPECT_EQ(close(s), kTeeSuccess);
+}
+
 TEST_TOS(tas, memref_hostile_cases) {
   ASSERT_TRUE(ready());
   const uint64_t ro = share_pages(kBuf + 0xA000, 1, 1), rw = share_pages(kBuf + 0xB000, 1);
