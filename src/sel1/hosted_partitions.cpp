@@ -226,7 +226,7 @@ spmc::Outcome HostedPartitions::run(spmc::Outcome outcome, ffa::Regs& out) {
       outcome = core.sp_interrupted(index, out);
     } else if (kind == EL0_TRAP_IRQ) {
       // A secure interrupt: its top half, then the partition carries on.
-      outcome = core.sp_secure_interrupted(index);
+      outcome = core.sp_secure_interrupted(index, out);
     } else {
       lib::log::error("partition {:x} faulted: ESR {:x} ELR {:x} FAR {:x}; it is stopped for good",
                       core.partition(index).info.id.raw(), h->ctx.esr, h->ctx.elr, h->ctx.far);

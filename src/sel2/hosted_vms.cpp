@@ -336,12 +336,6 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
 
 spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out) {
   spmc::Core& core = core_;
-  // Another of its contexts faulted while this one ran: whatever brought
-  // this one out (an interrupt, a trap handled here), it stops too, and
-  // its requester is told. (A context spinning on a lock the faulted one
-  // held would otherwise be resumed into its spin for ever.)
-  if (core.partition(index).aborted()) [[unlikely]]
-    return core.sp_aborted(index, out);
   const uint64_t ec = v.regs.esr >> 26;
   if (exit == Exit::sync && (ec == kEcHvc64 || ec == kEcSmc64)) {
     // A trapped SMC returns to the instruction after it (an HVC's ELR is
@@ -350,7 +344,7 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
     const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
     if (!for_the_core(fid)) {
       answer_smccc(v, fid);
-      return core.carry_on(index);
+      return core.carry_on(index, out);
     }
     ffa::Regs in;
     for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
@@ -360,15 +354,15 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
     // Its first FP/SIMD instruction since another vCPU took this CPU's FP
     // registers: they become its own, and the instruction runs again.
     take_fp(arch::cpu_index(), &v);
-    return core.carry_on(index);
+    return core.carry_on(index, out);
   }
-  if (exit == Exit::irq) return core.sp_secure_interrupted(index);
+  if (exit == Exit::irq) return core.sp_secure_interrupted(index, out);
   if (exit == Exit::fiq) {
     // A normal-world interrupt reaches S-EL2 only while the partition's
     // manifest has it signalled (the priority mask holds it back
     // otherwise).
     if (core.ns_interrupts_unmasked(index)) return core.sp_interrupted(index, out);
-    return core.carry_on(index);
+    return core.carry_on(index, out);
   }
   const ffa::EndpointId id = core.partition(index).info.id;
   if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {

@@ -102,8 +102,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // runs (the SPMC's own at once; where virtual interrupts are given, the
   // partition's own interrupt at once on its virtual line; another
   // partition's once the secure world returns), then the partition
-  // resumes where it was.
-  Outcome sp_secure_interrupted(size_t index);
+  // resumes where it was; unless another of its contexts faulted meanwhile
+  // (it stops too, and its requester is told, in `out`).
+  Outcome sp_secure_interrupted(size_t index, ffa::Regs& out);
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled
   // (or for managed exit, not yet signalled) and it works for the normal
@@ -139,7 +140,13 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // lock held, as every exit is handled: scheduled() is one for all CPUs,
   // and while this partition ran without the lock, another CPU may have
   // scheduled someone else, whom a bare resume_partition would resume here.
-  Outcome carry_on(size_t index) {
+  // Another of its contexts faulted meanwhile: it stops too, and its
+  // requester is told, in `out` (a context spinning on a lock the faulted
+  // one held would otherwise be resumed into its spin for ever). FF-A
+  // calls are checked so in handle_sp_call.
+  Outcome carry_on(size_t index, ffa::Regs& out) {
+    if (partitions_[index].stopped) [[unlikely]]
+      return sp_aborted(index, out);
     scheduled_ = index;
     return Outcome::resume_partition;
   }

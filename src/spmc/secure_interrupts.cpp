@@ -63,7 +63,7 @@ Outcome Core::secure_interrupt(ffa::Regs& out) {
   return Outcome::reply_to_caller;
 }
 
-Outcome Core::sp_secure_interrupted(size_t index) {
+Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
   // The SPMC's own top half runs at once. A partition's interrupt waits
   // (held back, pending) until the secure world returns: its owner is
   // busy, or waiting behind the partition that runs. Where partitions
@@ -71,6 +71,8 @@ Outcome Core::sp_secure_interrupted(size_t index) {
   // signalled to it at once, on its virtual line: its handler runs where
   // it is, as on a machine of its own.
   const size_t owner = take_secure_interrupt();
+  if (partitions_[index].stopped) [[unlikely]]
+    return sp_aborted(index, out);
   if (owner == index && placement_.gives_virtual_interrupts()) {
     Partition& p = partitions_[index];
     for (unsigned k = 0; k < p.interrupt_count; ++k) {

@@ -471,10 +471,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
       } else if (event % 8 == 2) {
         // A secure interrupt while it runs (IRQ at S-EL0): top half, then
-        // the same partition carries on.
+        // the same partition carries on, unless another of its contexts
+        // faulted meanwhile: then it stops too.
         placement.raise_interrupt(kIntids[(event >> 3) % 8]);
-        settle(cpu, core.sp_secure_interrupted(idx));
-        FUZZ_CHECK(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx);
+        const bool stopped = core.partition(idx).aborted();
+        settle(cpu, core.sp_secure_interrupted(idx, out));
+        if (stopped)
+          FUZZ_CHECK(!(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx));
+        else
+          FUZZ_CHECK(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx);
       } else if (event % 8 == 3 || event % 8 == 4) {
         uint8_t* tx = placement.secure_memory(own_base(idx) + kTxOff);
         const ffa::Regs call = memory_event(in, core, placement, idx, tx, handles);

@@ -261,6 +261,31 @@ TEST_F(ExecutionContexts, AContextRunningElsewhereStopsAtItsNextCall) {
   EXPECT_EQ(state(0, 1), PartitionState::aborted);
 }
 
+// An exit the placement handles itself (an FP trap, a held-back
+// interrupt: Core::carry_on) or a secure interrupt stops such a context
+// too: one spinning on a lock the faulted one held never makes a call.
+TEST_F(ExecutionContexts, AContextRunningElsewhereStopsAtAnyExit) {
+  bring_up(1);
+  bring_up(2);
+  bring_up(3);
+  start(1, kMp, 0x1);
+  start(2, kMp, 0x2);
+  start(3, kMp, 0x3);
+  placement_.cpu = 3;
+  Regs out{};
+  EXPECT_EQ(core_.sp_aborted(0, out), Outcome::reply_to_caller);
+  placement_.cpu = 1;
+  EXPECT_EQ(core_.carry_on(0, out), Outcome::reply_to_caller);
+  EXPECT_EQ(err(out), static_cast<int32_t>(Error::aborted));
+  EXPECT_EQ(state(0, 1), PartitionState::aborted);
+  placement_.cpu = 2;
+  placement_.raise_interrupt(29);  // the SPMC's own: still taken
+  EXPECT_EQ(core_.sp_secure_interrupted(0, out), Outcome::reply_to_caller);
+  EXPECT_EQ(err(out), static_cast<int32_t>(Error::aborted));
+  EXPECT_EQ(state(0, 2), PartitionState::aborted);
+  EXPECT_EQ(placement_.own_interrupts_handled().size(), 1u);
+}
+
 // PSCI CPU_OFF, as the SPMD's framework message brings it to the SPMC on
 // the CPU going off.
 Regs cpu_off(fake::FakePlacement& placement, spmc::Core& core, unsigned cpu) {

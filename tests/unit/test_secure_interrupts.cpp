@@ -208,17 +208,17 @@ TEST_F(SecureInterrupts, WhileAPartitionRunsTheTopHalfRunsAndThePartitionCarries
             Outcome::run_partition);
   // The SPMC's own interrupt: handled, and kOther resumes untouched.
   placement_.raise_interrupt(29);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   ASSERT_EQ(placement_.own_interrupts_handled().size(), 1u);
   // The driver's: it waits behind kOther, held back.
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
   EXPECT_EQ(driver().contexts[0].state, PartitionState::waiting);
   // Nothing pending: spurious, kOther carries on.
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
   // kOther answers; the driver's interrupt comes back for the normal
   // world's next entry, and the driver takes it.
   ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
@@ -240,7 +240,7 @@ TEST_F(SecureInterrupts, GetTakesTheAnnouncedInterruptFirstAndNoneIsLost) {
   ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
   EXPECT_EQ(out.x[2], kSecondSpi);
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), kSecondSpi);
   EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kSecondSpi, kSecondSpi), 0u);
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
@@ -263,8 +263,8 @@ TEST_F(SecureInterrupts, AnnouncingAnotherRetriggeredInterruptWithdrawsItsRetrig
             Outcome::run_partition);
   placement_.raise_interrupt(kDeviceSpi);
   placement_.raise_interrupt(kSecondSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
   EXPECT_EQ(core_.deferred_interrupts(), 2u);
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 1}}, out),
             Outcome::reply_to_caller);
@@ -293,7 +293,7 @@ TEST_F(SecureInterrupts, ADisabledInterruptIsNotRetriggered) {
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kDriver, 0, 1}}, out),
             Outcome::run_partition);
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 0, 0), 0u);  // it changes its mind
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kDriver} << 16, 0, 1}}, out),
             Outcome::reply_to_caller);
@@ -323,7 +323,7 @@ TEST(SecureInterruptsAtBoot, AnInterruptThatArrivesWhileBootingComesBackAfterBoo
   ASSERT_EQ(core.boot_next(out), Outcome::run_partition);
   ASSERT_EQ(core.handle_sp_call(0, Regs{{ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0}}, out), Outcome::run_partition);
   placement.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core.sp_secure_interrupted(0), Outcome::resume_partition);
+  ASSERT_EQ(core.sp_secure_interrupted(0, out), Outcome::resume_partition);
   ASSERT_EQ(core.handle_sp_call(0, Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);
   EXPECT_EQ(placement.retriggered(), 1u);
   ASSERT_EQ(core.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);

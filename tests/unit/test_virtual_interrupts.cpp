@@ -198,7 +198,7 @@ TEST_F(VirtualInterrupts, AnInterruptSignalledInPlaceButNotTakenComesBackWhenItW
   Regs out{};
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(driver()), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
   ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
@@ -286,7 +286,7 @@ TEST_F(VirtualInterrupts, OwnInterruptWhileRunningIsTakenInPlace) {
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
   // Its device raises the interrupt while it handles the request.
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(driver()), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), driver());
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
@@ -307,7 +307,7 @@ TEST_F(VirtualInterrupts, AnotherPartitionsInterruptWaitsForItsOwner) {
   Regs out{};
   ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther)), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq || core_.virtual_lines(index_of(kOther)).fiq);
   EXPECT_FALSE(irq_line() || fiq_line());  // not signalled to the driver yet
