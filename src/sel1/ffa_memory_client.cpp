@@ -136,7 +136,8 @@ ffa::Result<spmc::LocalShare> FfaMemoryClient::local_retrieve(ffa::EndpointId me
 ffa::Result<unsigned> FfaMemoryClient::local_ranges(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle,
                                                     ffa::MemConstituent* out, unsigned max, bool& writable) {
   Held* h = find(handle);
-  if (h && (h->mapped || !(h->lender == lender))) return h->mapped ? Error::denied : Error::invalid_parameters;
+  if (h && h->mapped) return Error::denied;  // held as one buffer: not also as ranges
+  if (h && !(h->lender == lender)) return Error::invalid_parameters;
   if (!h) {
     h = free_slot();
     if (!h) return Error::no_memory;

@@ -70,7 +70,13 @@ constinit Taken g_taken;
 // and memory regions as Normal memory, readable, writable and executable
 // at stage 2 (the partition's own stage 1 decides what is what); its
 // device regions as Device memory; its boot information read-only.
-bool map_vm(const ffa::PartitionManifest& m, const Layout& l, arch::mmu::PageTable& s2) {
+// Memory region `r` of `m`: [base, end).
+Span region_span(const ffa::PartitionManifest& m, const ffa::MemoryRegion& r) {
+  return Span{region_base(m, r), region_base(m, r) + uint64_t{r.pages} * kPartitionPage};
+}
+
+// `staged[i]`: whether memory region i lies in a staged span (is_staged).
+bool map_vm(const ffa::PartitionManifest& m, const Layout& l, const bool* staged, arch::mmu::PageTable& s2) {
   bool ok = true;
   auto map = [&](uint64_t base, uint64_t size, Attrs a) {
     if (!ok || size == 0) return;
@@ -87,7 +93,7 @@ bool map_vm(const ffa::PartitionManifest& m, const Layout& l, arch::mmu::PageTab
   // read-only.
   for (unsigned i = 0; i < m.memory_region_count; ++i) {
     const ffa::MemoryRegion& r = m.memory_regions[i];
-    if (is_staged(m, r, limits()))
+    if (staged[i])
       map(region_base(m, r), uint64_t{r.pages} * kPartitionPage,
           Attrs{.type = MemType::normal, .write = (r.attributes & ffa::region_attr::write) != 0, .exec = true});
   }
@@ -115,17 +121,22 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
                     m.exec_ctx_count, spmc::Partition::kMaxContexts);
     return false;
   }
+  const PlacementLimits lim = limits();
   const std::span<const Span> taken(g_taken.spans, g_taken.count);
-  auto memory = validate_manifest(m, pkg.image.size(), limits(), taken);
+  auto memory = validate_manifest(m, pkg.image.size(), lim, taken);
   if (!memory) return false;
-  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, limits(), taken);
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, lim, taken);
   if (!plan) return false;
   const Layout& l = *plan;
   // Room to record what it takes (its span and its staged regions), before
   // anything is written: one partition may declare up to eight staged
   // regions, and what is not recorded could be claimed twice.
+  bool staged_region[ffa::PartitionManifest::kMaxMemoryRegions] = {};
   unsigned staged = 0;
-  for (unsigned i = 0; i < m.memory_region_count; ++i) staged += is_staged(m, m.memory_regions[i], limits()) ? 1 : 0;
+  for (unsigned i = 0; i < m.memory_region_count; ++i) {
+    staged_region[i] = is_staged(m, m.memory_regions[i], lim);
+    staged += staged_region[i] ? 1 : 0;
+  }
   if (1 + staged > Taken::kCapacity - g_taken.count) {
     lib::log::error("partition \"{}\": {} staged memory regions are more than the SPMC can record; not started",
                     m.description, staged);
@@ -160,7 +171,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   }
   vm.secure_s2.emplace(secure_tables, kTablesPerSpace, arch::mmu::Regime::stage2);
   vm.ns_s2.emplace(ns_tables_at, ns_tables, arch::mmu::Regime::stage2);
-  if (!map_vm(m, l, *vm.secure_s2)) return false;
+  if (!map_vm(m, l, staged_region, *vm.secure_s2)) return false;
   invalidate_vm(vm);
 
   spmc::Core& core = vms.core();
@@ -176,11 +187,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   // staged ones, which the SPMC's own stage 1 does not map (and which are
   // the platform's, not the partition's, to give).
   vm.region_count = 0;
-  for (unsigned i = 0; i < m.memory_region_count; ++i) {
-    const ffa::MemoryRegion& r = m.memory_regions[i];
-    if (is_staged(m, r, limits())) continue;
-    vm.regions[vm.region_count++] = Span{region_base(m, r), region_base(m, r) + uint64_t{r.pages} * kPartitionPage};
-  }
+  for (unsigned i = 0; i < m.memory_region_count; ++i)
+    if (!staged_region[i]) vm.regions[vm.region_count++] = region_span(m, m.memory_regions[i]);
   vm.entry = l.load + m.entrypoint_offset;
   for (uint64_t& x : vm.boot_x) x = 0;
   if (l.boot_info) vm.boot_x[m.boot_info_register] = l.boot_info;
@@ -188,10 +196,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   vms.add_next(core.partition_count() - 1, l.memory);
   g_taken.spans[g_taken.count++] = l.memory;
   for (unsigned i = 0; i < m.memory_region_count; ++i)
-    if (is_staged(m, m.memory_regions[i], limits()))
-      g_taken.spans[g_taken.count++] =
-          Span{region_base(m, m.memory_regions[i]),
-               region_base(m, m.memory_regions[i]) + uint64_t{m.memory_regions[i].pages} * kPartitionPage};
+    if (staged_region[i]) g_taken.spans[g_taken.count++] = region_span(m, m.memory_regions[i]);
   lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL1, VMID {}, {} execution context(s))", p.info.id.raw(),
                  m.description, l.load, vm.vmid, m.exec_ctx_count);
   return true;
