@@ -37,6 +37,15 @@ void arm_physical_timer(uint64_t ticks) {
   arch::isb();
 }
 
+namespace {
+volatile uint64_t g_timer_period = 0;
+}  // namespace
+
+void set_physical_timer_period(uint64_t period) {
+  g_timer_period = period;
+  if (period == 0) TESSERA_SYSREG_WRITE(cntp_ctl_el0, 0);
+}
+
 bool wait_taken(unsigned intid, unsigned before, uint64_t timeout) {
   enable_private(kPhysicalTimerPpi);
   const uint64_t deadline = arch::cntpct() + timeout;
@@ -60,8 +69,14 @@ extern "C" void harness_irq() {
   const uint64_t intid = iar & 0xFFFFFF;
   if (intid >= 1020) return;  // spurious
   if (intid < 32) harness::gic::g_taken[intid] = harness::gic::g_taken[intid] + 1;
-  // The timer's interrupt is level: quiet the timer before ending it.
-  if (intid == harness::gic::kPhysicalTimerPpi) TESSERA_SYSREG_WRITE(cntp_ctl_el0, 0);
+  // The timer's interrupt is level: quiet the timer (or move its deadline
+  // on, with a period) before ending it.
+  if (intid == harness::gic::kPhysicalTimerPpi) {
+    if (harness::gic::g_timer_period != 0)
+      harness::gic::arm_physical_timer(harness::gic::g_timer_period);
+    else
+      TESSERA_SYSREG_WRITE(cntp_ctl_el0, 0);
+  }
   TESSERA_SYSREG_WRITE(S3_0_C12_C12_1, iar);  // ICC_EOIR1_EL1: priority drop and deactivation
   arch::isb();
 }

@@ -15,8 +15,12 @@ inline void enable_sgi(unsigned sgi) { enable_private(sgi); }
 // The EL1 physical timer's PPI (the normal world's own timer).
 inline constexpr unsigned kPhysicalTimerPpi = 30;
 // Arms the EL1 physical timer `ticks` from now; its interrupt handler
-// turns it off again.
+// turns it off again, or, with a period set, arms it again `period` ticks
+// on (0: no period). The period keeps a secure call stopped again and
+// again whenever the interrupt comes, even one the normal world took
+// before its call reached the secure world (a slow or busy host).
 void arm_physical_timer(uint64_t ticks);
+void set_physical_timer_period(uint64_t period);
 // Waits (in WFI) until interrupt `intid` has been taken more than `before`
 // times, or `timeout` counter ticks pass (the physical timer wakes the
 // wait then); true if it came. IRQs are masked between the check and the
