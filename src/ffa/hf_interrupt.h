@@ -32,6 +32,11 @@ inline constexpr uint32_t kManagedExitIntid = 4;
 // it takes it with HF_INTERRUPT_GET or calls FFA_NOTIFICATION_GET. Purely
 // virtual: nothing to deactivate.
 inline constexpr uint32_t kNpiIntid = 5;
+// The virtual timer interrupt's ID, as Hafnium numbers it: an S-EL1
+// partition's EL1 physical timer (CNTP_*), which the S-EL2 SPMC emulates,
+// interrupts with it once its deadline passes (enabled, not masked). The
+// handler turns the timer off or moves its deadline, then deactivates it.
+inline constexpr uint32_t kVirtualTimerIntid = 3;
 inline constexpr uint64_t kFailed = ~uint64_t{0};  // -1 in x0
 inline constexpr uint32_t kTypeIrq = 0, kTypeFiq = 1;
 

@@ -364,10 +364,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // and announced with FFA_INTERRUPT once it waits.
   void request_over(Partition& p, ExecutionContext& c) {
     c.managed_exit = ExecutionContext::ManagedExit::none;
-    if (p.interrupt_count != 0) [[unlikely]]
+    if (p.interrupt_count != 0 || c.timer == ExecutionContext::Timer::signalled) [[unlikely]]
       defer_untaken(p, c);
   }
-  void defer_untaken(Partition& p, const ExecutionContext& c);
+  void defer_untaken(Partition& p, ExecutionContext& c);
+  // Context c forgets its timer's interrupt (it stops, or its CPU goes off).
+  void drop_timer(ExecutionContext& c);
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
   // that made the call; its bitmaps are `own`.
   void notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out);

@@ -238,6 +238,13 @@ struct ExecutionContext {
   // then taken (HF_INTERRUPT_GET). Until its answer the normal world's
   // interrupts stay held back, so that it can finish.
   enum class ManagedExit : uint8_t { none, signalled, taken } managed_exit = ManagedExit::none;
+  // Its EL1 physical timer's interrupt, where the placement emulates the
+  // timer (Placement::timer_due_here; Hafnium's HF_VIRTUAL_TIMER_INTID):
+  // its deadline passed (pending), it was told (signalled: run with
+  // FFA_INTERRUPT, or its virtual line raised), and once it took it with
+  // HF_INTERRUPT_GET it is active until HF_INTERRUPT_DEACTIVATE.
+  enum class Timer : uint8_t { none, pending, signalled } timer = Timer::none;
+  bool timer_active = false;
 };
 
 // 1024-aligned: the core indexes its table of partitions on every call, and a
@@ -276,6 +283,9 @@ struct alignas(1024) Partition {
   // managed-exit-virq chooses IRQ, FIQ otherwise (as Hafnium); it may
   // change it with HF_INTERRUPT_ENABLE(kManagedExitIntid).
   bool managed_exit_fiq = true;
+  // Its timer's pin (HF_INTERRUPT_ENABLE(HF_VIRTUAL_TIMER_INTID)): IRQ
+  // unless it chose FIQ.
+  bool timer_fiq = false;
   // Secure interrupts it owns (SPIs, each owned by one partition).
   OwnedInterrupt interrupts[kMaxInterrupts];
   unsigned interrupt_count = 0;

@@ -37,7 +37,9 @@ void Core::mp_contexts_go_off() {
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
     if (p.local || !p.mp() || me >= p.info.exec_ctx_count) continue;
-    if (p.contexts[me].state == PartitionState::waiting) p.contexts[me] = ExecutionContext{};
+    if (p.contexts[me].state != PartitionState::waiting) continue;
+    drop_timer(p.contexts[me]);
+    p.contexts[me] = ExecutionContext{};
   }
 }
 

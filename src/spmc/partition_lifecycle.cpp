@@ -380,6 +380,8 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   p.stopped = true;
   p.npi_pending = false;
   if (first) release_memory_of(index);
+  if (first)
+    for (ExecutionContext& each : p.contexts) drop_timer(each);
   // Its interrupts stay held back at the controller for good.
   for (unsigned k = 0; first && k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];

@@ -133,6 +133,26 @@ class Placement {
   // An interrupt no partition owns: the SPMC's own devices (the trusted
   // OS's drivers in the S-EL1 placement) run their top half.
   virtual void handle_own_interrupt(uint32_t id) { (void)id; }
+  // Partitions' EL1 physical timers, where the placement emulates them (an
+  // S-EL2 SPMC, as Hafnium: the timer is one for both worlds, so a
+  // partition's accesses trap and a timer of the SPMC's own, the host
+  // timer, stands for every vCPU's deadline). Interrupt `id` (private to
+  // this CPU, not a partition's) may be the host timer: the core index of
+  // a partition whose context on this CPU has its deadline passed, each
+  // such context reported once per deadline; kNoPartition otherwise (the
+  // interrupt is then the placement's own: handle_own_interrupt).
+  static constexpr size_t kNoPartition = ~size_t{0};
+  virtual size_t timer_due_here(uint32_t id) {
+    (void)id;
+    return kNoPartition;
+  }
+  // A context's timer that was reported while the context could not be
+  // told (busy, or waiting behind another partition on its CPU): reported
+  // again once the normal world runs on that context's CPU.
+  virtual void retrigger_timer(size_t index, unsigned context) {
+    (void)index;
+    (void)context;
+  }
   // Whether partitions here take virtual interrupts (S-EL1 partitions
   // under an S-EL2 SPMC: HCR_EL2.VI/VF, Core::virtual_lines): a
   // partition's interrupt is then also raised on its virtual line, and

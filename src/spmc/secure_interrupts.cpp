@@ -35,12 +35,20 @@ size_t Core::take_secure_interrupt() {
   const uint32_t id = placement_.acknowledge_interrupt();
   if (id >= 1020) return partition_count_;  // spurious: gone already
   size_t owner = 0;
-  // Partitions own SPIs only: a private interrupt is the SPMC's own.
+  // Partitions own SPIs only: a private interrupt is the SPMC's own, or
+  // the placement's host timer standing for a partition's timer.
   OwnedInterrupt* irq = id >= ffa::hf::kFirstSpi ? owned_interrupt(id, &owner) : nullptr;
   if (!irq) {
-    placement_.handle_own_interrupt(id);
+    const size_t due = id < ffa::hf::kFirstSpi ? placement_.timer_due_here(id) : Placement::kNoPartition;
+    if (due == Placement::kNoPartition) placement_.handle_own_interrupt(id);
     placement_.end_interrupt(id);
-    return partition_count_;
+    if (due >= partition_count_ || partitions_[due].aborted()) return partition_count_;
+    ExecutionContext& c = here(partitions_[due]);
+    if (c.timer == ExecutionContext::Timer::none) {
+      c.timer = ExecutionContext::Timer::pending;
+      ++deferred_interrupts_;
+    }
+    return due;
   }
   placement_.set_interrupt_enabled(id, false);
   placement_.end_interrupt(id);
@@ -79,12 +87,21 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
       OwnedInterrupt& irq = p.interrupts[k];
       if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, here(p));
     }
+    ExecutionContext& c = here(p);
+    if (c.timer == ExecutionContext::Timer::pending) {
+      c.timer = ExecutionContext::Timer::signalled;
+      --deferred_interrupts_;
+    }
   }
   scheduled_ = index;
   return Outcome::resume_partition;
 }
 
-void Core::defer_untaken(Partition& p, const ExecutionContext& c) {
+void Core::defer_untaken(Partition& p, ExecutionContext& c) {
+  if (c.timer == ExecutionContext::Timer::signalled) {
+    c.timer = ExecutionContext::Timer::pending;
+    ++deferred_interrupts_;
+  }
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (!irq.pending || irq.signalled_to != &c) continue;
@@ -98,6 +115,7 @@ Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   VirtualLines lines;
   if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
   if (p.npi_pending) lines.irq = true;
+  if (c.timer == ExecutionContext::Timer::signalled) (p.timer_fiq ? lines.fiq : lines.irq) = true;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     const OwnedInterrupt& irq = p.interrupts[k];
     if (irq.pending && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
@@ -111,21 +129,29 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   ExecutionContext& c = here(p);
   if (c.state != PartitionState::waiting) return false;
+  // It works for the SPMC now: no request to answer, normal-world
+  // interrupts queued (the requester is secure), FFA_YIELD refused.
+  const auto run_handler = [&](uint32_t id) {
+    c.state = PartitionState::running;
+    c.requester = config_.spmc_id;
+    c.request_fid = ffa::raw(Func::interrupt);
+    // w1 names no endpoint (it is for the partition itself); w2 the ID.
+    ffa::set_regs(out, ffa::raw(Func::interrupt), 0, id);
+    scheduled_ = index;
+    return true;
+  };
+  if (c.timer == ExecutionContext::Timer::pending) [[unlikely]] {
+    c.timer = ExecutionContext::Timer::signalled;
+    --deferred_interrupts_;
+    return run_handler(ffa::hf::kVirtualTimerIntid);
+  }
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (!irq.pending || irq.signalled()) continue;
     // Announced now, perhaps for another interrupt's arrival: its own
     // retrigger must not bring it a second time.
     mark_signalled(irq, c);
-    // It works for the SPMC now: no request to answer, normal-world
-    // interrupts queued (the requester is secure), FFA_YIELD refused.
-    c.state = PartitionState::running;
-    c.requester = config_.spmc_id;
-    c.request_fid = ffa::raw(Func::interrupt);
-    // w1 names no endpoint (it is for the partition itself); w2 the ID.
-    ffa::set_regs(out, ffa::raw(Func::interrupt), 0, irq.id);
-    scheduled_ = index;
-    return true;
+    return run_handler(irq.id);
   }
   return false;
 }
@@ -140,6 +166,12 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
 void Core::retrigger_deferred_interrupts() {
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
+    // Timers: each context's, on its own CPU (the placement knows which).
+    for (unsigned k = 0; !p.local && k < p.info.exec_ctx_count && k < Partition::kMaxContexts; ++k) {
+      const ExecutionContext& c = p.contexts[k];
+      if (c.timer == ExecutionContext::Timer::pending && c.state == PartitionState::waiting)
+        placement_.retrigger_timer(i, k);
+    }
     if (here(p).state != PartitionState::waiting) continue;
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
@@ -150,6 +182,12 @@ void Core::retrigger_deferred_interrupts() {
       irq.retriggered = true;
     }
   }
+}
+
+void Core::drop_timer(ExecutionContext& c) {
+  if (c.timer == ExecutionContext::Timer::pending) --deferred_interrupts_;
+  c.timer = ExecutionContext::Timer::none;
+  c.timer_active = false;
 }
 
 void Core::mark_signalled(OwnedInterrupt& irq, const ExecutionContext& c) {
@@ -176,6 +214,13 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case ffa::hf::kInterruptEnable: {
       if (in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
         return ffa::set_regs(out, ffa::hf::kFailed);
+      if (in.x[1] == ffa::hf::kVirtualTimerIntid && placement_.gives_virtual_interrupts()) {
+        // Its timer's pin. The timer's own ENABLE and IMASK say whether
+        // it interrupts: this cannot turn it off.
+        if (in.x[2] != 1) return ffa::set_regs(out, ffa::hf::kFailed);
+        p.timer_fiq = in.x[3] == ffa::hf::kTypeFiq;
+        return ffa::set_regs(out, 0);
+      }
       if (in.x[1] == ffa::hf::kManagedExitIntid && placement_.gives_virtual_interrupts() &&
           p.ns_action == ffa::NsInterruptAction::managed_exit) {
         // The managed exit signal's pin (as Cactus chooses it). It cannot
@@ -206,6 +251,12 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
         p.npi_pending = false;
         return ffa::set_regs(out, ffa::hf::kNpiIntid);
       }
+      if (c.timer != ExecutionContext::Timer::none) {
+        if (c.timer == ExecutionContext::Timer::pending) --deferred_interrupts_;
+        c.timer = ExecutionContext::Timer::none;
+        c.timer_active = true;
+        return ffa::set_regs(out, ffa::hf::kVirtualTimerIntid);
+      }
       OwnedInterrupt* take = nullptr;
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
         if (p.interrupts[k].pending && p.interrupts[k].signalled_to == &c)
@@ -223,6 +274,11 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       return ffa::set_regs(out, take->id);
     }
     case ffa::hf::kInterruptDeactivate: {
+      if (in.x[1] == ffa::hf::kVirtualTimerIntid) {
+        if (in.x[2] != in.x[1] || !c.timer_active) return ffa::set_regs(out, ffa::hf::kFailed);
+        c.timer_active = false;
+        return ffa::set_regs(out, 0);
+      }
       OwnedInterrupt* irq = find(in.x[1]);
       if (!irq || in.x[2] != in.x[1] || !irq->active) return ffa::set_regs(out, ffa::hf::kFailed);
       irq->active = false;

@@ -329,4 +329,138 @@ TEST_F(VirtualInterrupts, AnotherPartitionsInterruptWaitsForItsOwner) {
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
 }
 
+
+// Partitions' EL1 physical timers, which an S-EL2 SPMC emulates: the
+// placement's host timer stands for them, and the core tells the context
+// whose deadline passed with Hafnium's HF_VIRTUAL_TIMER_INTID (3).
+class VirtualTimer : public VirtualInterrupts {
+ protected:
+  Outcome spmd_interrupt(Regs& out) { return core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out); }
+  // The host timer fires on this CPU for partition `id`'s context here.
+  void due(uint16_t id) {
+    placement_.timers_due.push_back(index_of(id));
+    placement_.raise_interrupt(fake::FakePlacement::kHostTimer);
+  }
+  Outcome wait(Regs& out) { return driver_call(Regs{{raw(Func::msg_wait)}}, out); }
+  void TearDown() override { EXPECT_EQ(core_.deferred_interrupts(), 0u); }
+};
+
+TEST_F(VirtualTimer, DueWhileItWaitsItRunsWithFfaInterrupt) {
+  Regs out{};
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), driver());
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], ffa::hf::kVirtualTimerIntid);
+  EXPECT_EQ(placement_.interrupts_ended(fake::FakePlacement::kHostTimer), 1u);
+  EXPECT_TRUE(placement_.own_interrupts_handled().empty());  // the partition's, not the SPMC's
+  EXPECT_TRUE(irq_line());
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(driver()));  // it works for the SPMC
+  // Its handler takes it, turns its timer off (the placement's business)
+  // and ends it; once only.
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kVirtualTimerIntid, 4), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kVirtualTimerIntid, ffa::hf::kVirtualTimerIntid), 0u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kVirtualTimerIntid, ffa::hf::kVirtualTimerIntid),
+            ffa::hf::kFailed);
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_TRUE(placement_.timers_retriggered.empty());
+}
+
+TEST_F(VirtualTimer, DueWhileItRunsItsLineGoesUpInPlace) {
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), driver());
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kVirtualTimerIntid, ffa::hf::kVirtualTimerIntid), 0u);
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_TRUE(placement_.timers_retriggered.empty());
+}
+
+TEST_F(VirtualTimer, UntakenBeforeItAnswersItComesBackOnceItWaits) {
+  // Its IRQs masked, it answers without taking it: the interrupt is not
+  // lost. Reported again on its CPU once the normal world runs, it is
+  // announced with FFA_INTERRUPT.
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_TRUE(irq_line());
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  ASSERT_EQ(placement_.timers_retriggered.size(), 1u);
+  EXPECT_EQ(placement_.timers_retriggered[0], std::make_pair(driver(), 0u));
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], ffa::hf::kVirtualTimerIntid);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+}
+
+TEST_F(VirtualTimer, DueWhileAnotherPartitionRunsItWaitsForTheNormalWorld) {
+  Regs out{};
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(context().timer, ExecutionContext::Timer::pending);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  ASSERT_EQ(placement_.timers_retriggered.size(), 1u);
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), driver());
+  // Taken in its handler before anything else.
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+}
+
+TEST_F(VirtualTimer, ItsPinIsChosenAndCannotBeTurnedOff) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kVirtualTimerIntid, 0, ffa::hf::kTypeIrq), ffa::hf::kFailed);
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kVirtualTimerIntid, 1, ffa::hf::kTypeFiq), 0u);
+  Regs out{};
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_TRUE(fiq_line());
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  EXPECT_FALSE(fiq_line());
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+}
+
+TEST_F(VirtualTimer, AHostTimerNobodyIsDueForIsTheSpmcsOwn) {
+  Regs out{};
+  placement_.raise_interrupt(fake::FakePlacement::kHostTimer);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  ASSERT_EQ(placement_.own_interrupts_handled().size(), 1u);
+  EXPECT_EQ(placement_.interrupts_ended(fake::FakePlacement::kHostTimer), 1u);
+}
+
+TEST_F(VirtualTimer, AnAbortedPartitionsTimerIsForgotten) {
+  Regs out{};
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  // The driver faults (in another CPU's request, say): its timer goes with it.
+  (void)core_.sp_aborted(driver(), out);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  EXPECT_EQ(context().timer, ExecutionContext::Timer::none);
+  // Reported again, it is ignored.
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.timers_retriggered.empty());
+}
+
 }  // namespace

@@ -78,6 +78,19 @@ class FakePlacement : public spmc::Placement {
     gic_pending_.erase(id);
     gic_enabled_.erase(id);
   }
+  // Partitions' emulated timers: the host timer is PPI kHostTimer; a test
+  // queues the partitions whose context on the current CPU is due, and
+  // sees which contexts' timers the core asked to report again.
+  static constexpr uint32_t kHostTimer = 28;
+  std::vector<size_t> timers_due;
+  std::vector<std::pair<size_t, unsigned>> timers_retriggered;
+  size_t timer_due_here(uint32_t id) override {
+    if (id != kHostTimer || timers_due.empty()) return kNoPartition;
+    const size_t index = timers_due.front();
+    timers_due.erase(timers_due.begin());
+    return index;
+  }
+  void retrigger_timer(size_t index, unsigned context) override { timers_retriggered.emplace_back(index, context); }
   bool interrupt_enabled(uint32_t id) const { return gic_enabled_.count(id) != 0; }
   bool interrupt_pending(uint32_t id) const { return gic_pending_.count(id) != 0; }
   unsigned interrupts_ended(uint32_t id) const {
