@@ -105,11 +105,11 @@ add_dependencies(sel1_tos.elf ta_signing_key)
 tessera_image(sel1_tos_sp ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
   SOURCES src/sel1/sp_entry.S src/sel1/el0.S src/sel1/fp_self_test.S src/sel1/sp_main.cpp src/sel1/mmu.cpp
           src/sel1/ta_host.cpp src/sel1/ta_syscalls.cpp src/sel1/ta_storage.cpp src/sel1/ta_loader.cpp
-          src/sel1/threads.cpp src/sel1/thread_switch.S src/sel1/core_lock.cpp
+          src/sel1/threads.cpp src/sel1/thread_switch.S src/sel1/core_lock.cpp src/sel1/secure_timer.cpp
           src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp
   LIBS tessera_optee tessera_ffa tessera_pgtable)
 target_link_options(sel1_tos_sp.elf PRIVATE -Wl,--defsym=TOS_LOAD_ADDRESS=0x0E300000)
-target_compile_definitions(sel1_tos_sp.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
+target_compile_definitions(sel1_tos_sp.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT} TESSERA_TOS_PARTITION=1)
 target_include_directories(sel1_tos_sp.elf PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 add_dependencies(sel1_tos_sp.elf ta_signing_key)
 
@@ -117,7 +117,7 @@ add_dependencies(sel1_tos_sp.elf ta_signing_key)
 # core in placement B.
 tessera_image(sel2_spmc ${CMAKE_SOURCE_DIR}/src/sel2/sel2.ld
   SOURCES src/sel2/entry.S src/sel2/vectors.S src/sel2/vcpu.S src/sel2/main.cpp src/sel2/mmu.cpp src/sel2/placement.cpp
-          src/sel2/hosted_vms.cpp src/sel2/partition_loader.cpp
+          src/sel2/hosted_vms.cpp src/sel2/physical_timer.cpp src/sel2/partition_loader.cpp
           src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp src/arch/aarch64/spmc_panic.cpp
           src/plat/qemu_virt/secure_world_console.cpp
   LIBS tessera_partition_plan tessera_spmc tessera_ffa tessera_pgtable)

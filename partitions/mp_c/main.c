@@ -32,8 +32,14 @@
  *            keeps each vCPU's FP/SIMD registers its own).
  *   13 HF_GET: x4 = Hafnium's HF_INTERRUPT_GET (0xFF04) answer: the ID of
  *            its pending interrupt, 0xFFFFFFFF for none (it owns none).
- *   12 TIMER: x4 = CNTP_CTL_EL0 (the SPMC traps the EL1 physical timer:
- *            the partition is stopped instead).
+ *   12 TIMER: sets its EL1 physical timer (which the SPMC emulates: the
+ *            timer is one for both worlds) x4 counter ticks from now
+ *            through CNTP_TVAL_EL0 (a signed 32-bit count: negative is
+ *            already past), its interrupt masked when x5 = 1; x4 = 0 turns
+ *            it off. x4 = CNTP_CTL_EL0, x5 = CNTP_CVAL_EL0, x6 =
+ *            CNTP_TVAL_EL0 read back, x7 = timer interrupts handled so far
+ *            (its handler turns the timer off and ends the interrupt,
+ *            Hafnium's HF_VIRTUAL_TIMER_INTID, 3).
  *   7 BORROW: retrieves transaction x4 of lender x6 (0: the normal
  *            world; FFA_MEM_RETRIEVE_REQ through its TX buffer), writes x5's low byte at
  *            the start of every page it got and the page's index after it,
@@ -72,6 +78,8 @@
  *            it off (x4 = 0): x4 = the deadline (CNTV_CVAL_EL0).
  *   22 VTIMER_READ: x4 = CNTV_CTL_EL0 (bit 2, ISTATUS: the deadline has
  *            passed), x5 = CNTV_CVAL_EL0.
+ *   23 TIMER_READ: x4 = CNTP_CTL_EL0, x5 = CNTP_CVAL_EL0, x6 = timer
+ *            interrupts handled, x7 = the physical counter.
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -99,7 +107,8 @@ static uint64_t g_boot_ok;
 static uint32_t g_me_intid = HF_INVALID_INTID, g_npi_intid = HF_INVALID_INTID;
 static volatile uint64_t g_from_vms, g_from_sps, g_npis;
 static volatile uint32_t g_me_pending[8];
-static volatile uint64_t g_events, g_last_intid, g_interrupt_entries, g_managed_exits;
+static volatile uint64_t g_events, g_last_intid, g_interrupt_entries, g_managed_exits, g_timer_events;
+#define HF_VIRTUAL_TIMER_INTID 3u
 
 /* QEMU virt's PL061 GPIO (its manifest's device region, where it has it):
    pin 7 an output that interrupts while high (level), SPI 7 (ID 39).
@@ -212,6 +221,12 @@ void partition_interrupt(void) {
       }
       __atomic_fetch_add(&g_npis, 1, __ATOMIC_RELAXED);
       continue;
+    }
+    if (id == HF_VIRTUAL_TIMER_INTID) {
+      /* Its timer: off (the level it keeps would bring it back), then
+         ended below. */
+      __asm__ volatile("msr cntp_ctl_el0, xzr\n isb" ::: "memory");
+      __atomic_fetch_add(&g_timer_events, 1, __ATOMIC_RELAXED);
     }
     if (id == GPIO_SPI) {
       /* Quieten the device first (pin low, latched state cleared), or the
@@ -460,8 +475,21 @@ static struct ffa_args answer(const struct ffa_args* req) {
     case 13:
       r.x[4] = ffa_hvc((struct ffa_args){{0xFF04u, 0, 0, 0, 0, 0, 0, 0}}).x[0];
       break;
-    case 12:
-      __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(r.x[4]));
+    case 12: {
+      const uint64_t ctl = req->x[4] == 0 ? 0 : (req->x[5] == 1 ? 3 : 1);
+      __asm__ volatile("msr cntp_ctl_el0, xzr\n msr cntp_tval_el0, %0\n msr cntp_ctl_el0, %1\n isb"
+                       :
+                       : "r"(req->x[4]), "r"(ctl)
+                       : "memory");
+      __asm__ volatile("mrs %0, cntp_ctl_el0\n mrs %1, cntp_cval_el0\n mrs %2, cntp_tval_el0"
+                       : "=r"(r.x[4]), "=r"(r.x[5]), "=r"(r.x[6]));
+      r.x[7] = g_timer_events;
+      break;
+    }
+    case 23:
+      __asm__ volatile("mrs %0, cntp_ctl_el0\n mrs %1, cntp_cval_el0\n mrs %2, cntpct_el0"
+                       : "=r"(r.x[4]), "=r"(r.x[5]), "=r"(r.x[7]));
+      r.x[6] = g_timer_events;
       break;
     case 8:
       /* SVE and FP/SIMD enabled at EL1 (CPACR_EL1.ZEN, FPEN): only the

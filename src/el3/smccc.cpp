@@ -1,9 +1,12 @@
 #include "el3/smccc.h"
 
+#include "arch/aarch64/sysreg.h"
+
 #include "el3/psci.h"
 #include "el3/spmd.h"
 #include "ffa/func.h"
 #include "optee/opteed.h"
+#include "plat/qemu_virt/memory_map.h"
 
 namespace el3 {
 namespace {
@@ -39,6 +42,21 @@ CpuContext* smc_dispatch(CpuContext* ctx, World from) {
   // SMCCC owners 50-63, fast or yielding, SMC32 or SMC64: the trusted OS's
   // (the OP-TEE SMC ABI), and the trusted OS's own reports.
   if (optee::opteed::is_trusted_os_call(fid)) return spmd::handle_trusted_os(ctx, from);
+#endif
+#ifdef TESSERA_SPMC_AT_SEL2
+  // The S-EL2 SPMC's host timer (plat/qemu_virt/memory_map.h says why it
+  // is the secure physical timer, and why that needs the monitor).
+  if (fid == plat::kSipSel2HostTimer && from == World::secure) {
+    if (ctx->x[1] > 1) {
+      ctx->x[0] = kSmcccInvalidParameter;
+      return ctx;
+    }
+    if (ctx->x[1] == 1) TESSERA_SYSREG_WRITE(S3_7_C14_C2_2, ctx->x[2]);  // CNTPS_CVAL_EL1
+    TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, ctx->x[1]);                      // CNTPS_CTL_EL1: on (unmasked) or off
+    arch::isb();
+    ctx->x[0] = 0;
+    return ctx;
+  }
 #endif
   if (fid == psci::kCpuOff && from == World::nonsecure) return spmd::cpu_off();
   if (psci::is_psci(fid)) {

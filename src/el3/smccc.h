@@ -12,6 +12,7 @@ namespace el3 {
 inline constexpr uint32_t kSmcccVersion = 0x80000000;
 inline constexpr uint32_t kSmcccArchFeatures = 0x80000001;
 inline constexpr uint64_t kSmcccNotSupported = ~0ull;  // -1
+inline constexpr uint64_t kSmcccInvalidParameter = ~2ull;  // -3
 inline constexpr uint32_t kSmcccVersion1_2 = 0x10002;
 
 enum class World : uint8_t { secure = 0, nonsecure = 1 };

@@ -1,15 +1,34 @@
 #include "sel1/secure_timer.h"
 
-#include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/sysreg.h"
+#if !TESSERA_TOS_PARTITION
+#include "arch/aarch64/gicv3.h"
+#endif
 #include "lib/log.h"
 #include "sel1/core_lock.h"
 
 namespace sel1 {
 namespace {
 constexpr uint64_t kCtlEnable = 1u << 0;
-constexpr uint8_t kPriority = 0x40;  // above anything the normal world uses
 constinit SecureTimer g_timer;
+
+// Which timer. In the S-EL1 SPMC's image: the secure physical timer
+// (CNTPS_CTL_EL1, CNTPS_CVAL_EL1), its PPI claimed at the GIC. As an S-EL1
+// partition under the S-EL2 SPMC, CNTPS is not S-EL1's to use (with S-EL2
+// enabled its accesses are UNDEFINED there): the EL1 physical timer
+// (CNTP_CTL_EL0, CNTP_CVAL_EL0), which the SPMC emulates for each vCPU
+// and whose interrupt comes as Hafnium's virtual timer interrupt (the
+// serve loop's FFA_INTERRUPT, sp_main.cpp).
+#if TESSERA_TOS_PARTITION
+void write_ctl(uint64_t v) { TESSERA_SYSREG_WRITE(cntp_ctl_el0, v); }
+void write_cval(uint64_t v) { TESSERA_SYSREG_WRITE(cntp_cval_el0, v); }
+void claim_interrupt() {}
+#else
+constexpr uint8_t kPriority = 0x40;  // above anything the normal world uses
+void write_ctl(uint64_t v) { TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, v); }   // CNTPS_CTL_EL1
+void write_cval(uint64_t v) { TESSERA_SYSREG_WRITE(S3_7_C14_C2_2, v); }  // CNTPS_CVAL_EL1
+void claim_interrupt() { arch::gicv3::configure_secure_ppi(kSecureTimerPpi, kPriority); }
+#endif
 }  // namespace
 
 SecureTimer& secure_timer() { return g_timer; }
@@ -17,8 +36,8 @@ SecureTimer& secure_timer() { return g_timer; }
 void SecureTimer::init(spmc::LocalNotifications& notifications, ffa::EndpointId self) {
   notifications_ = &notifications;
   self_ = self;
-  TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, 0);  // CNTPS_CTL_EL1: off
-  arch::gicv3::configure_secure_ppi(kSecureTimerPpi, kPriority);
+  write_ctl(0);
+  claim_interrupt();
 }
 
 void SecureTimer::attach_async(optee::AsyncNotif& async) {
@@ -38,8 +57,8 @@ uint32_t SecureTimer::arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids
   receiver_ = receiver;
   ids_ = ids;
   deadline_ = arch::cntpct() + ticks;
-  TESSERA_SYSREG_WRITE(S3_7_C14_C2_2, deadline_);   // CNTPS_CVAL_EL1
-  TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, kCtlEnable);  // CNTPS_CTL_EL1: on, unmasked
+  write_cval(deadline_);
+  write_ctl(kCtlEnable);  // on, unmasked
   arch::isb();
   return 0;
 }
@@ -47,7 +66,7 @@ uint32_t SecureTimer::arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids
 void SecureTimer::top_half() {
   // Quiet the device first (a level-triggered PPI would fire again), note
   // the event, and tell its client. Nothing else runs here.
-  TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, 0);
+  write_ctl(0);
   arch::isb();
   last_latency_ = arch::cntpct() - deadline_;
   ++events_;
@@ -69,7 +88,7 @@ void SecureTimer::top_half() {
 }
 
 void SecureTimer::stop_on_this_cpu() {
-  TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, 0);  // CNTPS_CTL_EL1: off
+  write_ctl(0);
   arch::isb();
 }
 

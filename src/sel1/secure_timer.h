@@ -1,5 +1,7 @@
 // The secure physical timer (CNTPS, PPI 29) as a device the trusted OS
-// owns: FF-A's top-half/bottom-half driver pattern, end to end.
+// owns: FF-A's top-half/bottom-half driver pattern, end to end. (As an
+// S-EL1 partition, the EL1 physical timer the S-EL2 SPMC emulates for it:
+// secure_timer.cpp.)
 //  - arm(): the normal world asks (a Tessera message to the trusted OS) for
 //    an interrupt some ticks from now, and names the notification IDs it
 //    bound to the trusted OS for it.
@@ -25,7 +27,8 @@ inline constexpr unsigned kSecureTimerPpi = 29;
 
 class SecureTimer final : public DeviceService {
  public:
-  // Claims PPI 29 at the GIC (Secure Group 1) for this CPU.
+  // Claims PPI 29 at the GIC (Secure Group 1) for this CPU (as a
+  // partition: nothing to claim).
   void init(spmc::LocalNotifications& notifications, ffa::EndpointId self);
   uint32_t arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids) override;
   void bottom_half(uint64_t out[3]) override;

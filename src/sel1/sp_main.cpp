@@ -12,7 +12,12 @@
 //    managed exit signal, a virtual FIQ (its manifest's
 //    ns-interrupts-action = 1): the FIQ vector suspends the thread as in the
 //    S-EL1 placement, and the call answers "interrupted";
-//  - its lines go to the SPMC's console with FFA_CONSOLE_LOG.
+//  - its lines go to the SPMC's console with FFA_CONSOLE_LOG;
+//  - its secure timer is the EL1 physical timer, which the SPMC emulates:
+//    once a deadline passes, the context on that CPU is run with
+//    FFA_INTERRUPT (its IRQs are never unmasked, so the virtual line alone
+//    would wait), takes Hafnium's virtual timer interrupt with
+//    HF_INTERRUPT_GET, runs the top half and ends it.
 // One execution context per CPU: context 0 boots here, the others start at
 // sel1_sp_secondary_entry on their CPUs. Its work (endpoint, threads, TA
 // host) runs under the trusted OS's lock, one CPU at a time.
@@ -22,6 +27,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "ffa/console_log.h"
 #include "ffa/func.h"
+#include "ffa/hf_interrupt.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "optee/async_notif.h"
@@ -31,6 +37,7 @@
 #include "sel1/ffa_memory_client.h"
 #include "sel1/mmu.h"
 #include "sel1/optee_endpoint.h"
+#include "sel1/secure_timer.h"
 #include "sel1/ta_host.h"
 #include "sel1/threads.h"
 
@@ -118,12 +125,30 @@ class FfaNotifications final : public spmc::LocalNotifications {
   }
 };
 
+// FFA_INTERRUPT: the SPMC runs this context for its interrupts. Each is
+// taken (HF_INTERRUPT_GET) until none is left; the timer's top half runs
+// under the timer's lock (core_lock.h) and its interrupt is ended. Others
+// (the notification pending interrupt: the trusted OS receives none it
+// acts on) are only taken. Bounded: the SPMC has a handful of IDs.
+void take_interrupts() {
+  for (int i = 0; i < 8; ++i) {
+    const uint64_t id = call(ffa::Regs{{ffa::hf::kInterruptGet}}).x[0];
+    if (id == ffa::hf::kInvalidIntid || id == ffa::hf::kFailed) return;
+    if (id != ffa::hf::kVirtualTimerIntid) continue;
+    {
+      CoreLock held;
+      secure_timer().top_half();
+    }
+    (void)call(ffa::Regs{{ffa::hf::kInterruptDeactivate, id, id}});
+  }
+}
+
 constinit OpteeEndpoint* g_endpoint = nullptr;  // set once context 0 built it
 constinit ffa::EndpointId g_self;
 
 // Each context's loop: wait for a direct request, answer it, which brings
-// the next. FFA_RUN (cycles the normal world gives) and FFA_INTERRUPT find
-// nothing to do: wait again. A request it does not serve (DIRECT_REQ2,
+// the next. FFA_INTERRUPT runs its interrupts' handlers; FFA_RUN (cycles
+// the normal world gives) finds nothing to do: wait again. A request it does not serve (DIRECT_REQ2,
 // which its manifest does not take) is answered empty. An FFA_ERROR means
 // the SPMC refused a wait or an answer: waiting again would spin for ever
 // in a request it cannot end, so it stops (the SPMC aborts it, and its
@@ -145,6 +170,7 @@ constinit ffa::EndpointId g_self;
       continue;
     }
     if (fid != ffa::raw(Func::msg_send_direct_req_32) && fid != ffa::raw(Func::msg_send_direct_req_64)) {
+      if (fid == ffa::raw(Func::interrupt)) take_interrupts();
       r = ffa::Regs{{ffa::raw(Func::msg_wait)}};
       continue;
     }
@@ -197,6 +223,8 @@ extern "C" [[noreturn]] void sel1_sp_main(uint64_t boot_info) {
   static FfaNotifications notifications;
   static OpteeEndpoint optee(TESSERA_BUILD_ID, &sel1_fp_clobber);
   optee.attach_memory(memory, g_self);
+  secure_timer().init(notifications, g_self);
+  optee.attach_device(secure_timer());
   optee.attach_threads(threads());
   static FfaAsyncSignal async_signal(notifications, g_self);
   static optee::AsyncNotif async(async_signal);

@@ -1,5 +1,7 @@
 #include "sel2/hosted_vms.h"
 
+#include "arch/aarch64/conduit.h"
+#include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/sysreg.h"
 #include "ffa/func.h"
 #include "ffa/hf_interrupt.h"
@@ -55,6 +57,14 @@ constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
 // (CPTR_EL2.TFP) until it first uses them. SVE and SME stay trapped for
 // partitions (TZ, TSM): the SPMC does not switch them.
 constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
+
+// The host timer (plat::kSel2HostTimerPpi says which, and why): the
+// monitor sets it for us.
+constexpr uint8_t kHostTimerPriority = 0x40;
+void host_timer_set(bool on, uint64_t cval) {
+  ffa::Regs r{{plat::kSipSel2HostTimer, on ? 1u : 0u, on ? cval : 0}};
+  arch_smc(&r);
+}
 constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
 constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
 
@@ -108,8 +118,13 @@ void HostedVms::init_cpu() {
   TESSERA_SYSREG_WRITE(mdcr_el2, (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11) |
                                      arch::pmu_event_counters());
   // CNTHCTL_EL2: partitions read the physical counter (EL1PCTEN) but the
-  // EL1 physical timer, one for both worlds, traps here (EL1PCEN clear).
+  // EL1 physical timer, one for both worlds, traps here (EL1PCEN clear),
+  // where each vCPU's is emulated (physical_timer.h).
   TESSERA_SYSREG_WRITE(cnthctl_el2, 1);
+  // The host timer that watches their deadlines: off, its interrupt
+  // Secure Group 1 on this CPU.
+  host_timer_set(false, 0);
+  arch::gicv3::configure_secure_ppi(plat::kSel2HostTimerPpi, kHostTimerPriority);
   // ICH_HCR_EL2: with IMO/FMO set, a partition's GIC CPU-interface
   // accesses go to the virtual interface, whose active-priority and list
   // registers hold the normal world's hypervisor's state (neither world
@@ -192,6 +207,44 @@ ffa::Result<bool> HostedVms::own_access(ffa::EndpointId id, uint64_t pa, uint32_
   return writable;
 }
 
+void HostedVms::rearm_host_timer(unsigned cpu) {
+  bool any = false;
+  uint64_t next = 0;
+  for (unsigned i = 0; i < count_; ++i) {
+    for (const Vcpu& v : records_[i].vcpus) {
+      if (!v.ptimer.watched() || v.ptimer.home != cpu) continue;
+      if (!any || v.ptimer.cval < next) next = v.ptimer.cval;
+      any = true;
+    }
+  }
+  host_timer_set(any, next);
+}
+
+size_t HostedVms::timer_due_here() {
+  const unsigned cpu = arch::cpu_index();
+  const uint64_t now = arch::cntpct();
+  size_t due = spmc::Placement::kNoPartition;
+  for (unsigned i = 0; i < count_ && due == spmc::Placement::kNoPartition; ++i) {
+    for (Vcpu& v : records_[i].vcpus) {
+      if (!v.ptimer.watched() || v.ptimer.home != cpu || !v.ptimer.due(now)) continue;
+      v.ptimer.reported = true;
+      due = records_[i].core_index;
+      break;
+    }
+  }
+  // The next deadline (another vCPU's that passed too: at once).
+  rearm_host_timer(cpu);
+  return due;
+}
+
+void HostedVms::retrigger_timer(size_t core_index, unsigned context) {
+  HostedVm* vm = by_core_index(core_index);
+  if (!vm || context >= spmc::Partition::kMaxContexts) return;
+  PhysicalTimer& t = vm->vcpus[context].ptimer;
+  t.reported = false;
+  arch::gicv3::set_ppi_pending_on(plat::kSel2HostTimerPpi, t.home);
+}
+
 namespace {
 // A partition's own memory as the loader maps it (partition_loader.cpp).
 constexpr arch::mmu::Attrs kOwnMemory{.type = arch::mmu::MemType::normal, .write = true, .exec = true};
@@ -271,6 +324,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
         if (g_fp_owner[cpu] == &v) g_fp_owner[cpu] = nullptr;
         v.fp = FpState{};
         v.cntv_ctl = v.cntv_cval = 0;
+        v.ptimer = PhysicalTimer{};
       }
     }
     // Its VM's translation and identity on this CPU, its EL1 registers.
@@ -376,6 +430,15 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
                     "stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
+    if (emulate_physical_timer_access(v.regs, v.ptimer, arch::cntpct())) {
+      if (!(v.regs.esr & 1)) {  // a write: this CPU's host timer watches it now
+        v.ptimer.home = static_cast<uint8_t>(arch::cpu_index());
+        // Its interrupt may come on its virtual line from now on.
+        if (v.ptimer.interrupts()) by_core_index(index)->takes_virtual_interrupts = true;
+        rearm_host_timer(arch::cpu_index());
+      }
+      return core.carry_on(index, out);
+    }
     lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): debug, PMU, physical "
                     "timer and GIC registers are not a partition's; it is stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);

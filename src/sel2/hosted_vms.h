@@ -15,6 +15,7 @@
 #include "ffa/partition_manifest.h"
 #include "ffa/regs.h"
 #include "plat/qemu_virt/memory_map.h"
+#include "sel2/physical_timer.h"
 #include "sel2/vcpu.h"
 #include "spmc/core.h"
 #include "spmc/partition_plan.h"
@@ -29,6 +30,7 @@ struct Vcpu {
   // exit: the timer is one for both worlds and every vCPU, so each keeps
   // its own and the normal world's goes back at every exit.
   uint64_t cntv_ctl = 0, cntv_cval = 0;
+  PhysicalTimer ptimer;  // its EL1 physical timer, emulated
   bool started = false;  // its first entry is done
   bool pinned = false;   // an MP partition's: it only ever runs on one CPU
 };
@@ -114,6 +116,16 @@ class HostedVms {
   // vCPU runs.
   spmc::Outcome run(spmc::Outcome outcome, ffa::Regs& out);
 
+  // vCPUs' EL1 physical timers (physical_timer.h), under the core's lock.
+  // The host timer fired on this CPU: the core index of a partition whose
+  // vCPU's deadline passed, reported once (kNoPartition: none), and the
+  // host timer set for the next deadline it watches.
+  size_t timer_due_here();
+  // The core could not tell the context yet: report its deadline again,
+  // on the CPU whose host timer watches it, once the normal world runs
+  // there.
+  void retrigger_timer(size_t core_index, unsigned context);
+
  private:
   HostedVm* by_core_index(size_t core_index) { return by_core_index_[core_index]; }
   HostedVm* by_id(ffa::EndpointId id);
@@ -123,6 +135,9 @@ class HostedVms {
   // What a vCPU's exit asks of the core (or answers at once: SMCCC and
   // PSCI calls, which are not FF-A's).
   spmc::Outcome on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out);
+  // Sets this CPU's host timer for the earliest deadline among the vCPUs
+  // it watches (off when none).
+  void rearm_host_timer(unsigned cpu);
 
   spmc::Core& core_;
   HostedVm records_[kMax] = {};

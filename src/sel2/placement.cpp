@@ -23,9 +23,21 @@ uint32_t Sel2Placement::acknowledge_interrupt() { return arch::gicv3::acknowledg
 void Sel2Placement::end_interrupt(uint32_t id) { arch::gicv3::end(id); }
 
 void Sel2Placement::handle_own_interrupt(uint32_t id) {
-  // The secure hypervisor drives no device of its own.
+  // The secure hypervisor drives no device of its own. Its host timer may
+  // fire for a deadline already dealt with (a vCPU that moved its timer
+  // or took the interrupt first): nothing to do.
+  if (id == plat::kSel2HostTimerPpi) return;
   static constinit lib::log::RateLimit limit;
   lib::log::warn_limited(limit, "secure interrupt {} has no owner", id);
+}
+
+size_t Sel2Placement::timer_due_here(uint32_t id) {
+  if (id != plat::kSel2HostTimerPpi || !vms_) return kNoPartition;
+  return vms_->timer_due_here();
+}
+
+void Sel2Placement::retrigger_timer(size_t index, unsigned context) {
+  if (vms_) vms_->retrigger_timer(index, context);
 }
 
 unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }

@@ -15,7 +15,7 @@ constexpr uint64_t kGicrWaker = 0x0014, kGicrTyper = 0x0008;
 constexpr uint32_t kWakerProcessorSleep = 1u << 1, kWakerChildrenAsleep = 1u << 2;
 constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x0D00;
 constexpr uint64_t kTyperLast = 1u << 4;
-constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIpriorityr = kFrame + 0x0400;
+constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIspendr0 = kFrame + 0x0200, kGicrIpriorityr = kFrame + 0x0400;
 
 constexpr uint64_t kGicdIsenabler = 0x0100, kGicdIcenabler = 0x0180, kGicdIspendr = 0x0200, kGicdIcpendr = 0x0280;
 constexpr uint64_t kGicdIpriorityr = 0x0400, kGicdIcfgr = 0x0C00, kGicdIgrpmodr = 0x0D00, kGicdIrouter = 0x6000;
@@ -117,6 +117,12 @@ void configure_secure_ppi(unsigned intid, uint8_t priority) {
   reg32(rd + kGicrIgrpmodr0) = reg32(rd + kGicrIgrpmodr0) | bit;  // ... modifier: Secure
   *reinterpret_cast<volatile uint8_t*>(rd + kGicrIpriorityr + intid) = priority;
   reg32(rd + kGicrIsenabler0) = bit;
+  dsb_sy();
+}
+
+void set_ppi_pending_on(unsigned intid, unsigned cpu) {
+  if (cpu >= 8 || g_rd[cpu] == 0 || intid < 16 || intid >= 32) return;
+  reg32(g_rd[cpu] + kGicrIspendr0) = 1u << intid;
   dsb_sy();
 }
 

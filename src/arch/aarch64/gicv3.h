@@ -50,6 +50,9 @@ inline void withdraw_spi(unsigned intid) {
   set_spi_enabled(intid, false);
   set_spi_pending(intid, false);
 }
+// Makes PPI `intid` pending at CPU `cpu`'s redistributor (one that
+// init_redistributor found; nothing for a CPU not yet up).
+void set_ppi_pending_on(unsigned intid, unsigned cpu);
 // The highest-priority pending interrupt for this security state,
 // acknowledged (ICC_IAR1_EL1); 1020-1023 mean none. Pass it to end().
 uint32_t acknowledge();

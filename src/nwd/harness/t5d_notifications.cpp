@@ -132,7 +132,7 @@ TEST(notifications, hostile_cases) {
   // Echo cannot set what we did not bind to it.
   EXPECT_EQ(echo(kSet, 0, 1u << 3).x[4], static_cast<uint32_t>(kDenied));
 }
-TEST(interrupts, secure_timer_top_and_bottom_half) {
+TEST_TOS(interrupts, secure_timer_top_and_bottom_half) {
   // FF-A's driver pattern with the secure physical timer, which the
   // trusted OS owns: we arm it; it fires while we wait here (a secure
   // interrupt while the normal world runs goes to the secure world); its

@@ -672,7 +672,7 @@ TEST_TOS(tas, storage_refuses_corruption_and_rollback) {
 // OPTEE_FFA_ENABLE_ASYNC_NOTIF, and answer each notification with
 // OPTEE_MSG_CMD_DO_BOTTOM_HALF. The event here is the secure timer armed
 // without IDs: its top half asks for the bottom half, which takes it.
-TEST(tas, async_notif_bottom_half) {
+TEST_TOS(tas, async_notif_bottom_half) {
   ASSERT_TRUE(ready());
   const uint16_t tos = harness::trusted_os_id();
   constexpr uint32_t kEnable = 5, kDoBottomHalf = 6, kStop = 7;

@@ -18,6 +18,18 @@ inline constexpr uint64_t kGicrFrameSize = 0x20000;  // per CPU: RD and SGI fram
 // The schedule receiver interrupt: a Non-secure SGI the secure world pends
 // (the number Hafnium uses).
 inline constexpr unsigned kScheduleReceiverSgi = 8;
+// The S-EL2 SPMC's host timer, which stands for its partitions' emulated
+// EL1 physical timers. FEAT_SEL2 gives the secure world its own EL2
+// timers (CNTHPS, PPI 20, is Hafnium's), but QEMU 7.2 implements neither
+// CNTHPS nor CNTHVS, and every other timer an EL2 can reach is the normal
+// world's (Linux at NS-EL2 uses CNTHP, at NS-EL1 CNTP; the harness CNTP;
+// KVM's guests CNTV). In sel2-spmc nobody at S-EL1 may use the secure
+// physical timer (CNTPS is UNDEFINED at S-EL1 once S-EL2 is enabled): the
+// monitor lends it to the SPMC through one SiP call, kSipSel2HostTimer
+// (x1 = 1 on or 0 off, x2 = the deadline on the physical counter; this
+// CPU's timer), and its interrupt, PPI 29, is the SPMC's (Secure Group 1).
+inline constexpr unsigned kSel2HostTimerPpi = 29;
+inline constexpr uint32_t kSipSel2HostTimer = 0xC2000100;  // SMC64, fast, SiP
 inline constexpr uint64_t kDeviceBase = 0x08000000;  // GIC .. GPIO, one 2 MiB-aligned window
 inline constexpr uint64_t kDeviceSize = 0x02000000;
 inline constexpr uint64_t kUart0Base = 0x09000000;       // normal world
