@@ -130,7 +130,7 @@ class FfaNotifications final : public spmc::LocalNotifications {
 // under the timer's lock (core_lock.h) and its interrupt is ended. Others
 // (the notification pending interrupt: the trusted OS receives none it
 // acts on) are only taken. Bounded: the SPMC has a handful of IDs.
-void take_interrupts() {
+[[gnu::noinline, gnu::cold]] void take_interrupts() {
   for (int i = 0; i < 8; ++i) {
     const uint64_t id = call(ffa::Regs{{ffa::hf::kInterruptGet}}).x[0];
     if (id == ffa::hf::kInvalidIntid || id == ffa::hf::kFailed) return;

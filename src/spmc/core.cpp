@@ -40,6 +40,7 @@ ffa::Status Core::add_partition(const Partition& p) {
   for (ExecutionContext& c : added.contexts) c = ExecutionContext{};
   // Its interrupts start quiet, whatever the caller left in them.
   for (unsigned i = 0; i < added.interrupt_count; ++i) added.interrupts[i] = OwnedInterrupt{added.interrupts[i].id};
+  added.may_leave_interrupts_untaken = added.interrupt_count != 0;
   return {};
 }
 

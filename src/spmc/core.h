@@ -350,6 +350,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   Outcome interrupt_handled(size_t index, ffa::Regs& out);
   void hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void retrigger_deferred_interrupts();
+  void retrigger_pending_timers();
   // Undoes irq's retrigger at the controller, if it has one outstanding.
   void withdraw_retrigger(OwnedInterrupt& irq);
   // irq (pending, deferred) is told to context c now: no longer deferred,
@@ -364,10 +365,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // and announced with FFA_INTERRUPT once it waits.
   void request_over(Partition& p, ExecutionContext& c) {
     c.managed_exit = ExecutionContext::ManagedExit::none;
-    if (p.interrupt_count != 0 || c.timer == ExecutionContext::Timer::signalled) [[unlikely]]
+    if (p.may_leave_interrupts_untaken) [[unlikely]]
       defer_untaken(p, c);
   }
   void defer_untaken(Partition& p, ExecutionContext& c);
+  // Moves context c's timer interrupt to `to`, counting pending ones.
+  void set_timer(ExecutionContext& c, ExecutionContext::Timer to);
   // Context c forgets its timer's interrupt (it stops, or its CPU goes off).
   void drop_timer(ExecutionContext& c);
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
@@ -413,6 +416,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // (it was busy): retriggered at the controller when the normal world
   // runs again.
   unsigned deferred_interrupts_ = 0;
+  // Of those, contexts' timer interrupts (ExecutionContext::timer pending).
+  unsigned pending_timers_ = 0;
   MemShare shares_[kMaxShares];
   // The ranges of every live transaction, each a contiguous slice; kept
   // packed in [0, pool_used_) (memory_sharing.cpp says why).

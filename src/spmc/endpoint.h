@@ -289,6 +289,10 @@ struct alignas(1024) Partition {
   // Secure interrupts it owns (SPIs, each owned by one partition).
   OwnedInterrupt interrupts[kMaxInterrupts];
   unsigned interrupt_count = 0;
+  // It owns interrupts, or its timer has interrupted it: when a context's
+  // work ends, the core looks for interrupts signalled to it in place that
+  // it left untaken (Core::request_over). Set by the core.
+  bool may_leave_interrupts_untaken = false;
 };
 
 // The state the core keeps for a normal-world endpoint.

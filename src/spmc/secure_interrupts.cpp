@@ -44,10 +44,8 @@ size_t Core::take_secure_interrupt() {
     placement_.end_interrupt(id);
     if (due >= partition_count_ || partitions_[due].aborted()) return partition_count_;
     ExecutionContext& c = here(partitions_[due]);
-    if (c.timer == ExecutionContext::Timer::none) {
-      c.timer = ExecutionContext::Timer::pending;
-      ++deferred_interrupts_;
-    }
+    if (c.timer == ExecutionContext::Timer::none) set_timer(c, ExecutionContext::Timer::pending);
+    partitions_[due].may_leave_interrupts_untaken = true;
     return due;
   }
   placement_.set_interrupt_enabled(id, false);
@@ -88,20 +86,14 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
       if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, here(p));
     }
     ExecutionContext& c = here(p);
-    if (c.timer == ExecutionContext::Timer::pending) {
-      c.timer = ExecutionContext::Timer::signalled;
-      --deferred_interrupts_;
-    }
+    if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::signalled);
   }
   scheduled_ = index;
   return Outcome::resume_partition;
 }
 
 void Core::defer_untaken(Partition& p, ExecutionContext& c) {
-  if (c.timer == ExecutionContext::Timer::signalled) {
-    c.timer = ExecutionContext::Timer::pending;
-    ++deferred_interrupts_;
-  }
+  if (c.timer == ExecutionContext::Timer::signalled) set_timer(c, ExecutionContext::Timer::pending);
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (!irq.pending || irq.signalled_to != &c) continue;
@@ -141,8 +133,7 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
     return true;
   };
   if (c.timer == ExecutionContext::Timer::pending) [[unlikely]] {
-    c.timer = ExecutionContext::Timer::signalled;
-    --deferred_interrupts_;
+    set_timer(c, ExecutionContext::Timer::signalled);
     return run_handler(ffa::hf::kVirtualTimerIntid);
   }
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
@@ -163,15 +154,23 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
   return Outcome::reply_to_caller;
 }
 
-void Core::retrigger_deferred_interrupts() {
+void Core::retrigger_pending_timers() {
+  // Each context's, on its own CPU (the placement knows which).
   for (size_t i = 0; i < partition_count_; ++i) {
-    Partition& p = partitions_[i];
-    // Timers: each context's, on its own CPU (the placement knows which).
-    for (unsigned k = 0; !p.local && k < p.info.exec_ctx_count && k < Partition::kMaxContexts; ++k) {
+    const Partition& p = partitions_[i];
+    for (unsigned k = 0; k < p.info.exec_ctx_count && k < Partition::kMaxContexts; ++k) {
       const ExecutionContext& c = p.contexts[k];
       if (c.timer == ExecutionContext::Timer::pending && c.state == PartitionState::waiting)
         placement_.retrigger_timer(i, k);
     }
+  }
+}
+
+void Core::retrigger_deferred_interrupts() {
+  if (pending_timers_ != 0) [[unlikely]]
+    retrigger_pending_timers();
+  for (size_t i = 0; i < partition_count_; ++i) {
+    Partition& p = partitions_[i];
     if (here(p).state != PartitionState::waiting) continue;
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
@@ -184,9 +183,22 @@ void Core::retrigger_deferred_interrupts() {
   }
 }
 
+void Core::set_timer(ExecutionContext& c, ExecutionContext::Timer to) {
+  const bool was = c.timer == ExecutionContext::Timer::pending, is = to == ExecutionContext::Timer::pending;
+  c.timer = to;
+  if (was == is) return;
+  // A pending timer is a deferred interrupt (retrigger_deferred_interrupts).
+  if (is) {
+    ++deferred_interrupts_;
+    ++pending_timers_;
+  } else {
+    --deferred_interrupts_;
+    --pending_timers_;
+  }
+}
+
 void Core::drop_timer(ExecutionContext& c) {
-  if (c.timer == ExecutionContext::Timer::pending) --deferred_interrupts_;
-  c.timer = ExecutionContext::Timer::none;
+  set_timer(c, ExecutionContext::Timer::none);
   c.timer_active = false;
 }
 
@@ -252,8 +264,7 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
         return ffa::set_regs(out, ffa::hf::kNpiIntid);
       }
       if (c.timer != ExecutionContext::Timer::none) {
-        if (c.timer == ExecutionContext::Timer::pending) --deferred_interrupts_;
-        c.timer = ExecutionContext::Timer::none;
+        set_timer(c, ExecutionContext::Timer::none);
         c.timer_active = true;
         return ffa::set_regs(out, ffa::hf::kVirtualTimerIntid);
       }

@@ -405,6 +405,27 @@ TEST_F(VirtualTimer, UntakenBeforeItAnswersItComesBackOnceItWaits) {
   ASSERT_EQ(wait(out), Outcome::reply_to_caller);
 }
 
+TEST_F(VirtualTimer, APartitionWithoutDevicesKeepsAnUntakenTimerToo) {
+  // kOther owns no interrupt: its timer alone makes its answer look for
+  // what it left untaken.
+  Regs out{};
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  due(kOther);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_TRUE(core_.virtual_lines(index_of(kOther)).irq);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq);
+  ASSERT_EQ(placement_.timers_retriggered.size(), 1u);
+  EXPECT_EQ(placement_.timers_retriggered[0], std::make_pair(index_of(kOther), 0u));
+  due(kOther);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], ffa::hf::kVirtualTimerIntid);
+  Regs got{};
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{ffa::hf::kInterruptGet}}, got), Outcome::run_partition);
+  EXPECT_EQ(got.x[0], ffa::hf::kVirtualTimerIntid);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+}
+
 TEST_F(VirtualTimer, DueWhileAnotherPartitionRunsItWaitsForTheNormalWorld) {
   Regs out{};
   ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);

@@ -8,6 +8,7 @@
 #include "nwd/harness/mem_descriptor.h"
 #include "nwd/harness/smp.h"
 #include "nwd/harness/test.h"
+#include "plat/qemu_virt/memory_map.h"
 
 using ffa::Func;
 using harness::call;
@@ -112,7 +113,7 @@ void check_spin(const harness::StallRun& run) {
 PART(discovered_with_their_execution_contexts) {
   const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
   (void)cpus;
-  expect_descriptor(kMpUuid, kMp, 4);
+  expect_descriptor(kMpUuid, kMp, plat::kMaxCpus);  // one per CPU the platform may have
   expect_descriptor(kUpUuid, kUp, 1);
 }
 
