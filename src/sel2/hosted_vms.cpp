@@ -59,11 +59,25 @@ constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
 constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
 
 // The host timer (plat::kSel2HostTimerPpi says which, and why): the
-// monitor sets it for us.
+// monitor sets it for us, so each CPU's setting is remembered and only a
+// change costs a call (init_cpu: off, whatever it was).
 constexpr uint8_t kHostTimerPriority = 0x40;
-void host_timer_set(bool on, uint64_t cval) {
+struct HostTimerSetting {
+  bool on = false;
+  uint64_t cval = 0;
+};
+constinit HostTimerSetting g_host_timer[plat::kMaxCpus] = {};
+void host_timer_program(bool on, uint64_t cval) {
   ffa::Regs r{{plat::kSipSel2HostTimer, on ? 1u : 0u, on ? cval : 0}};
   arch_smc(&r);
+}
+void host_timer_set(bool on, uint64_t cval) {
+  const unsigned cpu = arch::cpu_index();
+  if (cpu >= plat::kMaxCpus) return;
+  HostTimerSetting& now = g_host_timer[cpu];
+  if (now.on == on && (!on || now.cval == cval)) return;
+  host_timer_program(on, cval);
+  now = HostTimerSetting{on, on ? cval : 0};
 }
 constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
 constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
@@ -123,7 +137,8 @@ void HostedVms::init_cpu() {
   TESSERA_SYSREG_WRITE(cnthctl_el2, 1);
   // The host timer that watches their deadlines: off, its interrupt
   // Secure Group 1 on this CPU.
-  host_timer_set(false, 0);
+  host_timer_program(false, 0);
+  if (arch::cpu_index() < plat::kMaxCpus) g_host_timer[arch::cpu_index()] = HostTimerSetting{};
   arch::gicv3::configure_secure_ppi(plat::kSel2HostTimerPpi, kHostTimerPriority);
   // ICH_HCR_EL2: with IMO/FMO set, a partition's GIC CPU-interface
   // accesses go to the virtual interface, whose active-priority and list
