@@ -35,8 +35,10 @@
  *   12 TIMER: sets its EL1 physical timer (which the SPMC emulates: the
  *            timer is one for both worlds) x4 counter ticks from now
  *            through CNTP_TVAL_EL0 (a signed 32-bit count: negative is
- *            already past), its interrupt masked when x5 = 1; x4 = 0 turns
- *            it off. x4 = CNTP_CTL_EL0, x5 = CNTP_CVAL_EL0, x6 =
+ *            already past), its interrupt masked at the timer when x5 bit
+ *            0 is set; with x5 bit 1 its IRQs stay masked until it waits
+ *            again (a deadline that passes meanwhile then comes with
+ *            FFA_INTERRUPT, never in place); x4 = 0 turns it off. x4 = CNTP_CTL_EL0, x5 = CNTP_CVAL_EL0, x6 =
  *            CNTP_TVAL_EL0 read back, x7 = timer interrupts handled so far
  *            (its handler turns the timer off and ends the interrupt,
  *            Hafnium's HF_VIRTUAL_TIMER_INTID, 3).
@@ -476,7 +478,8 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[4] = ffa_hvc((struct ffa_args){{0xFF04u, 0, 0, 0, 0, 0, 0, 0}}).x[0];
       break;
     case 12: {
-      const uint64_t ctl = req->x[4] == 0 ? 0 : (req->x[5] == 1 ? 3 : 1);
+      const uint64_t ctl = req->x[4] == 0 ? 0 : ((req->x[5] & 1) ? 3 : 1);
+      if (req->x[5] & 2) __asm__ volatile("msr daifset, #2" ::: "memory");
       __asm__ volatile("msr cntp_ctl_el0, xzr\n msr cntp_tval_el0, %0\n msr cntp_ctl_el0, %1\n isb"
                        :
                        : "r"(req->x[4]), "r"(ctl)

@@ -60,11 +60,15 @@ constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
 
 // The host timer (plat::kSel2HostTimerPpi says which, and why): the
 // monitor sets it for us, so each CPU's setting is remembered and only a
-// change costs a call (init_cpu: off, whatever it was).
+// new deadline costs a call. Turning it off costs none: its interrupt is
+// held back at this CPU's redistributor instead (masked), which is what
+// the interrupt path needs once a deadline has passed (the timer's level
+// would otherwise bring it straight back).
 constexpr uint8_t kHostTimerPriority = 0x40;
 struct HostTimerSetting {
-  bool on = false;
+  bool armed = false;   // the monitor's timer is on, for cval
   uint64_t cval = 0;
+  bool masked = false;  // its PPI held back
 };
 constinit HostTimerSetting g_host_timer[plat::kMaxCpus] = {};
 void host_timer_program(bool on, uint64_t cval) {
@@ -75,9 +79,24 @@ void host_timer_set(bool on, uint64_t cval) {
   const unsigned cpu = arch::cpu_index();
   if (cpu >= plat::kMaxCpus) return;
   HostTimerSetting& now = g_host_timer[cpu];
-  if (now.on == on && (!on || now.cval == cval)) return;
-  host_timer_program(on, cval);
-  now = HostTimerSetting{on, on ? cval : 0};
+  if (!on) {
+    if (now.armed && !now.masked) {
+      arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, cpu, false);
+      now.masked = true;
+    }
+    return;
+  }
+  // The new deadline first, then the interrupt let through: a passed one
+  // must not fire for the old deadline's sake.
+  if (!now.armed || now.cval != cval) {
+    host_timer_program(true, cval);
+    now.armed = true;
+    now.cval = cval;
+  }
+  if (now.masked) {
+    arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, cpu, true);
+    now.masked = false;
+  }
 }
 constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
 constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
@@ -115,6 +134,8 @@ void take_fp(unsigned cpu, Vcpu* to) {
 void HostedVms::add_next(size_t core_index, spmc::loading::Span memory) {
   records_[count_].core_index = core_index;
   records_[count_].takes_virtual_interrupts = core_.takes_virtual_interrupts(core_index);
+  const unsigned contexts = core_.partition(core_index).info.exec_ctx_count;
+  records_[count_].vcpu_count = contexts < spmc::Partition::kMaxContexts ? contexts : spmc::Partition::kMaxContexts;
   by_core_index_[core_index] = &records_[count_];
   memory_[count_] = memory;
   ++count_;
@@ -222,41 +243,48 @@ ffa::Result<bool> HostedVms::own_access(ffa::EndpointId id, uint64_t pa, uint32_
   return writable;
 }
 
-void HostedVms::rearm_host_timer(unsigned cpu) {
+// One pass over the vCPUs this CPU's host timer watches: the first whose
+// deadline passed is reported (when `report`), the others' earliest
+// deadline is the host timer's next.
+size_t HostedVms::scan_timers(unsigned cpu, bool report) {
+  const uint64_t now = arch::cntpct();
+  size_t due = spmc::Placement::kNoPartition;
   bool any = false;
   uint64_t next = 0;
   for (unsigned i = 0; i < count_; ++i) {
-    for (const Vcpu& v : records_[i].vcpus) {
-      if (!v.ptimer.watched() || v.ptimer.home != cpu) continue;
-      if (!any || v.ptimer.cval < next) next = v.ptimer.cval;
+    HostedVm& vm = records_[i];
+    for (unsigned k = 0; k < vm.vcpu_count; ++k) {
+      PhysicalTimer& t = vm.vcpus[k].ptimer;
+      if (!t.watched() || t.home != cpu) continue;
+      if (report && due == spmc::Placement::kNoPartition && t.due(now)) {
+        t.reported = true;
+        due = vm.core_index;
+        continue;
+      }
+      if (!any || t.cval < next) next = t.cval;
       any = true;
     }
   }
+  // (Another deadline that passed too: at once.)
   host_timer_set(any, next);
-}
-
-size_t HostedVms::timer_due_here() {
-  const unsigned cpu = arch::cpu_index();
-  const uint64_t now = arch::cntpct();
-  size_t due = spmc::Placement::kNoPartition;
-  for (unsigned i = 0; i < count_ && due == spmc::Placement::kNoPartition; ++i) {
-    for (Vcpu& v : records_[i].vcpus) {
-      if (!v.ptimer.watched() || v.ptimer.home != cpu || !v.ptimer.due(now)) continue;
-      v.ptimer.reported = true;
-      due = records_[i].core_index;
-      break;
-    }
-  }
-  // The next deadline (another vCPU's that passed too: at once).
-  rearm_host_timer(cpu);
   return due;
 }
+
+void HostedVms::rearm_host_timer(unsigned cpu) { (void)scan_timers(cpu, false); }
+
+size_t HostedVms::timer_due_here() { return scan_timers(arch::cpu_index(), true); }
 
 void HostedVms::retrigger_timer(size_t core_index, unsigned context) {
   HostedVm* vm = by_core_index(core_index);
   if (!vm || context >= spmc::Partition::kMaxContexts) return;
   PhysicalTimer& t = vm->vcpus[context].ptimer;
   t.reported = false;
+  // Let through (it may be held back: host_timer_set) and pending on the
+  // CPU whose host timer watches it.
+  if (t.home < plat::kMaxCpus && g_host_timer[t.home].masked) {
+    arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, t.home, true);
+    g_host_timer[t.home].masked = false;
+  }
   arch::gicv3::set_ppi_pending_on(plat::kSel2HostTimerPpi, t.home);
 }
 

@@ -52,6 +52,7 @@ struct HostedVm {
   uint64_t entry;      // load address + entrypoint-offset
   uint64_t boot_x[4];  // x0-x3 at the first entry of vCPU 0 (boot information)
   Vcpu vcpus[spmc::Partition::kMaxContexts];
+  unsigned vcpu_count = 0;  // its execution contexts: vcpus[0, vcpu_count)
 };
 
 class HostedVms {
@@ -138,6 +139,7 @@ class HostedVms {
   // Sets this CPU's host timer for the earliest deadline among the vCPUs
   // it watches (off when none).
   void rearm_host_timer(unsigned cpu);
+  size_t scan_timers(unsigned cpu, bool report);
 
   spmc::Core& core_;
   HostedVm records_[kMax] = {};

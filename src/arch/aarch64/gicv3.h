@@ -53,6 +53,8 @@ inline void withdraw_spi(unsigned intid) {
 // Makes PPI `intid` pending at CPU `cpu`'s redistributor (one that
 // init_redistributor found; nothing for a CPU not yet up).
 void set_ppi_pending_on(unsigned intid, unsigned cpu);
+// Lets PPI `intid` through CPU `cpu`'s redistributor, or holds it back.
+void set_ppi_enabled_on(unsigned intid, unsigned cpu, bool enabled);
 // The highest-priority pending interrupt for this security state,
 // acknowledged (ICC_IAR1_EL1); 1020-1023 mean none. Pass it to end().
 uint32_t acknowledge();
