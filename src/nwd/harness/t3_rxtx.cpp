@@ -63,7 +63,7 @@ TEST_ANY_SPMC(rxtx, unmap_of_another_id_refused) {
   EXPECT_TRUE(ffa::is_success(call(Func::rxtx_unmap)));
   EXPECT_EQ(error_code(call(Func::rxtx_unmap)), kInvalid);
 }
-TEST(rxtx, multi_page_pair) {
+TEST_TOS(rxtx, multi_page_pair) {
   ASSERT_TRUE(ffa::is_success(call(Func::rxtx_map_64, page(0), page(2), 2)));
   ffa::Regs r = call(Func::partition_info_get);
   EXPECT_TRUE(ffa::is_success(r));

@@ -89,7 +89,8 @@ TEST(discovery, partition_info_all) {
   for (unsigned i = 0; i < 4; ++i) EXPECT_EQ(rx_le32(8 + 4 * i), ffa::kOpteeUuid.w[i]);
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
-TEST(discovery, partition_info_by_uuid) {
+TEST_TOS(discovery, partition_info_by_uuid) {
+  ASSERT_TRUE(harness::discover());
   const ffa::Uuid& u = ffa::kOpteeUuid;
   ffa::Regs r = call(Func::partition_info_get, u.w[0], u.w[1], u.w[2], u.w[3]);
   ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
@@ -107,7 +108,7 @@ TEST_ANY_SPMC(discovery, reserved_flags_are_invalid) {
   EXPECT_EQ(error_code(call(Func::partition_info_get, 0, 0, 0, 0, 2)), kInvalid);
   EXPECT_EQ(error_code(call(Func::partition_info_get, 0, 0, 0, 0, 0x80000001)), kInvalid);
 }
-TEST(discovery, rx_full_is_busy_until_released) {
+TEST_TOS(discovery, rx_full_is_busy_until_released) {
   ASSERT_TRUE(ffa::is_success(call(Func::partition_info_get)));
   EXPECT_EQ(error_code(call(Func::partition_info_get)), kBusy);
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));

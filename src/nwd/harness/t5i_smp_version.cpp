@@ -35,7 +35,7 @@ void ask_versions(unsigned cpu) {
 }
 }  // namespace
 
-TEST(smp, ffa_version_from_every_cpu_at_once) {
+TEST_TOS(smp, ffa_version_from_every_cpu_at_once) {
   ASSERT_TRUE(harness::discover());
   for (auto& t : g_tally) t = Tally{0, 0};
   const unsigned n = harness::run_on_every_cpu(&ask_versions);
