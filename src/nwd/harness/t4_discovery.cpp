@@ -153,3 +153,65 @@ TEST(discovery, partition_info_get_regs_refusals) {
   EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 5, 6, 0)), kInvalid);          // unknown UUID
   EXPECT_EQ(error_code(call(0x8400008B)), kNotSupported);                                  // no SMC32 form
 }
+
+// Whatever partitions a configuration has, the two discovery interfaces
+// list the same ones, in the same order: FFA_PARTITION_INFO_GET's
+// descriptors in the RX buffer, and FFA_PARTITION_INFO_GET_REGS's in
+// registers, five per call, continued from an index; each partition is
+// found again by its UUID (the descriptor's UUID field then MBZ).
+TEST_TOS(discovery, both_interfaces_list_the_same_partitions) {
+  ASSERT_TRUE(harness::discover());
+  const ffa::Regs count = call(Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
+  ASSERT_EQ(count.w(0), ffa::raw(Func::success_32));
+  const unsigned n = count.w(2);
+  constexpr unsigned kMax = 16;
+  ASSERT_TRUE(n >= 1 && n <= kMax);
+  ffa::Regs r = call(Func::partition_info_get);
+  ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
+  ASSERT_EQ(r.w(2), n);
+  ASSERT_EQ(r.w(3), 24);
+  struct Descriptor {
+    uint32_t id_and_contexts, props, uuid[4];
+  } d[kMax];
+  for (unsigned i = 0; i < n; ++i) {
+    d[i].id_and_contexts = rx_le32(24 * i);
+    d[i].props = rx_le32(24 * i + 4);
+    for (unsigned k = 0; k < 4; ++k) d[i].uuid[k] = rx_le32(24 * i + 8 + 4 * k);
+  }
+  ASSERT_TRUE(ffa::is_success(call(Func::rx_release)));
+  EXPECT_EQ(d[0].id_and_contexts & 0xFFFF, harness::trusted_os_id());
+  unsigned next = 0, calls = 0;
+  uint64_t start = 0;
+  while (next < n && calls++ < kMax) {
+    const ffa::Regs g = call(Func::partition_info_get_regs, 0, 0, start);
+    ASSERT_EQ(g.w(0), ffa::raw(Func::success_64));
+    const unsigned last = g.x[2] & 0xFFFF, current = (g.x[2] >> 16) & 0xFFFF;
+    const uint64_t tag = (g.x[2] >> 32) & 0xFFFF;
+    EXPECT_EQ(last, n - 1);
+    EXPECT_EQ(g.x[2] >> 48, 24);
+    ASSERT_TRUE(current >= next && current < n && current - next < 5);
+    for (unsigned i = next; i <= current; ++i) {
+      const unsigned k = i - next;
+      EXPECT_EQ(g.x[3 + 3 * k], uint64_t{d[i].props} << 32 | d[i].id_and_contexts);
+      EXPECT_EQ(g.x[4 + 3 * k], uint64_t{d[i].uuid[1]} << 32 | d[i].uuid[0]);
+      EXPECT_EQ(g.x[5 + 3 * k], uint64_t{d[i].uuid[3]} << 32 | d[i].uuid[2]);
+    }
+    next = current + 1;
+    start = next | tag << 16;
+  }
+  EXPECT_EQ(next, n);
+  for (unsigned i = 0; i < n; ++i) {
+    const uint32_t* u = d[i].uuid;
+    r = call(Func::partition_info_get, u[0], u[1], u[2], u[3]);
+    ASSERT_EQ(r.w(0), ffa::raw(Func::success_32));
+    bool listed = false;
+    for (unsigned k = 0; k < r.w(2) && k < kMax; ++k) {
+      listed = listed || rx_le32(24 * k) == d[i].id_and_contexts;
+      for (unsigned w = 0; w < 4; ++w) EXPECT_EQ(rx_le32(24 * k + 8 + 4 * w), 0);
+    }
+    EXPECT_TRUE(listed);
+    ASSERT_TRUE(ffa::is_success(call(Func::rx_release)));
+  }
+  EXPECT_EQ(error_code(call(Func::partition_info_get_regs, 0, 0, n)), kInvalid);  // past the end
+  EXPECT_EQ(error_code(call(0x8400008B)), kNotSupported);                          // no SMC32 form
+}
