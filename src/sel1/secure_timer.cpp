@@ -54,6 +54,10 @@ uint32_t SecureTimer::arm(uint64_t ticks, ffa::EndpointId receiver, uint64_t ids
   // No IDs: OP-TEE's bottom half, which only its owner can be told of.
   if (ids == 0 && !(async_ && async_->owner() == receiver.raw()))
     return static_cast<uint32_t>(ffa::Error::invalid_parameters);
+  // One deadline at a time: one armed on another CPU (its timer is that
+  // CPU's) is superseded, and its interrupt, if it still comes, ends
+  // there without an event (top_half).
+  armed_cpu_ = arch::cpu_index();
   receiver_ = receiver;
   ids_ = ids;
   deadline_ = arch::cntpct() + ticks;
@@ -68,6 +72,8 @@ void SecureTimer::top_half() {
   // the event, and tell its client. Nothing else runs here.
   write_ctl(0);
   arch::isb();
+  if (arch::cpu_index() != armed_cpu_) return;  // a superseded deadline (arm)
+  armed_cpu_ = kNoCpu;
   last_latency_ = arch::cntpct() - deadline_;
   ++events_;
   if (ids_ == 0) {

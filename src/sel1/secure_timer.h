@@ -49,6 +49,9 @@ class SecureTimer final : public DeviceService {
   uint64_t taken_ = 0;          // events the bottom half has taken
   uint64_t last_latency_ = 0;   // counter ticks from the deadline to the top half
   uint64_t deadline_ = 0;
+  // The CPU whose timer holds the deadline (the timer is per CPU).
+  static constexpr unsigned kNoCpu = ~0u;
+  unsigned armed_cpu_ = kNoCpu;
 };
 
 // The one instance (the placement's interrupt path reaches it here).

@@ -279,13 +279,18 @@ void HostedVms::retrigger_timer(size_t core_index, unsigned context) {
   if (!vm || context >= spmc::Partition::kMaxContexts) return;
   PhysicalTimer& t = vm->vcpus[context].ptimer;
   t.reported = false;
-  // Let through (it may be held back: host_timer_set) and pending on the
-  // CPU whose host timer watches it.
-  if (t.home < plat::kMaxCpus && g_host_timer[t.home].masked) {
-    arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, t.home, true);
-    g_host_timer[t.home].masked = false;
+  kick_host_timer(t.home);
+}
+
+void HostedVms::kick_host_timer(unsigned cpu) {
+  // Let through (it may be held back: host_timer_set) and pending on that
+  // CPU: its interrupt path scans the deadlines it watches.
+  if (cpu >= plat::kMaxCpus) return;
+  if (g_host_timer[cpu].masked) {
+    arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, cpu, true);
+    g_host_timer[cpu].masked = false;
   }
-  arch::gicv3::set_ppi_pending_on(plat::kSel2HostTimerPpi, t.home);
+  arch::gicv3::set_ppi_pending_on(plat::kSel2HostTimerPpi, cpu);
 }
 
 namespace {
@@ -321,11 +326,22 @@ void HostedVms::restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
 
 void HostedVms::cpu_going_off(unsigned cpu) {
   if (cpu < plat::kMaxCpus) boot_pending_[cpu] = true;
+  bool moved = false;
   for (unsigned i = 0; i < count_; ++i) {
     HostedVm& vm = records_[i];
     const spmc::Partition& p = core_.partition(vm.core_index);
     if (p.mp() && cpu < p.info.exec_ctx_count && cpu < spmc::Partition::kMaxContexts) vm.vcpus[cpu].started = false;
+    // A UP vCPU's timer watched here moves to the boot CPU, which stays on
+    // (Sel2Placement::cpu_going_off): its deadline, passed or not, is
+    // looked at there afresh.
+    if (!p.mp() && vm.vcpus[0].ptimer.home == cpu && vm.vcpus[0].ptimer.interrupts()) {
+      vm.vcpus[0].ptimer.home = 0;
+      vm.vcpus[0].ptimer.reported = false;
+      moved = true;
+    }
   }
+  host_timer_set(false, 0);
+  if (moved) kick_host_timer(0);
 }
 
 spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
@@ -473,11 +489,15 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
                     "stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
-    if (emulate_physical_timer_access(v.regs, v.ptimer, arch::cntpct())) {
+    const uint64_t now = arch::cntpct();
+    if (emulate_physical_timer_access(v.regs, v.ptimer, now)) {
       if (!(v.regs.esr & 1)) {  // a write: this CPU's host timer watches it now
         v.ptimer.home = static_cast<uint8_t>(arch::cpu_index());
         // Its interrupt may come on its virtual line from now on.
         if (v.ptimer.interrupts()) by_core_index(index)->takes_virtual_interrupts = true;
+        // Off, masked or not yet due: the level went down, and an
+        // interrupt for an earlier deadline it has not taken goes.
+        if (!v.ptimer.due(now)) core.timer_quiet(index);
         rearm_host_timer(arch::cpu_index());
       }
       return core.carry_on(index, out);

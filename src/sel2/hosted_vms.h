@@ -140,6 +140,9 @@ class HostedVms {
   // it watches (off when none).
   void rearm_host_timer(unsigned cpu);
   size_t scan_timers(unsigned cpu, bool report);
+  // Makes CPU `cpu`'s host timer interrupt come (once the normal world
+  // runs there), for its deadlines to be looked at again.
+  static void kick_host_timer(unsigned cpu);
 
   spmc::Core& core_;
   HostedVm records_[kMax] = {};

@@ -120,8 +120,10 @@ extern "C" [[noreturn]] void sel2_secondary_main(uint64_t cpu) {
   if (!arch::gicv3::init_redistributor(kGic)) fail("no GIC redistributor for this CPU");
   arch::gicv3::init_cpu_interface();
   if (!g_core || !g_vms) fail("a secondary CPU arrived before the SPMC was ready");
-  sel2::HostedVms::init_cpu();
+  // Under the core's lock: its host timer's record is shared with the
+  // other CPUs' retriggers (hosted_vms.cpp).
   sel2::lock_core();
+  sel2::HostedVms::init_cpu();
   boot_contexts(*g_core, *g_vms);
   sel2::unlock_core();
   lib::log::info("CPU {} ready", cpu);

@@ -123,6 +123,13 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     bool irq = false, fiq = false;
   };
   VirtualLines virtual_lines(size_t index) const { return virtual_lines_of(partitions_[index]); }
+  // Partition `index`'s context on this CPU rewrote its timer, which is
+  // now off, masked or not yet due: an interrupt for an earlier deadline
+  // that it has not taken is withdrawn (a level that went down), however
+  // far it got (pending, raised or signalled). One it took stays active.
+  void timer_quiet(size_t index);
+  // Contexts whose timer interrupt waits to be told (tests).
+  unsigned pending_timers() const { return pending_timers_; }
   // Whether partition `index` can ever have a line up (it owns interrupts,
   // asks for managed exit or takes notifications): what a placement checks
   // before asking for the lines on every vCPU entry.

@@ -240,10 +240,14 @@ struct ExecutionContext {
   enum class ManagedExit : uint8_t { none, signalled, taken } managed_exit = ManagedExit::none;
   // Its EL1 physical timer's interrupt, where the placement emulates the
   // timer (Placement::timer_due_here; Hafnium's HF_VIRTUAL_TIMER_INTID):
-  // its deadline passed (pending), it was told (signalled: run with
-  // FFA_INTERRUPT, or its virtual line raised), and once it took it with
-  // HF_INTERRUPT_GET it is active until HF_INTERRUPT_DEACTIVATE.
-  enum class Timer : uint8_t { none, pending, signalled } timer = Timer::none;
+  // its deadline passed (pending); it was told, on its virtual line while
+  // it ran (raised) or by being run with FFA_INTERRUPT (signalled); once
+  // it took it with HF_INTERRUPT_GET it is active until
+  // HF_INTERRUPT_DEACTIVATE. Raised and not taken when its work ends, it
+  // is pending again (told by FFA_INTERRUPT once it waits); signalled and
+  // not taken, it was told and stays so (no second FFA_INTERRUPT for a
+  // handler that ignores it).
+  enum class Timer : uint8_t { none, pending, raised, signalled } timer = Timer::none;
   bool timer_active = false;
 };
 

@@ -86,14 +86,15 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
       if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, here(p));
     }
     ExecutionContext& c = here(p);
-    if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::signalled);
+    if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::raised);
   }
   scheduled_ = index;
   return Outcome::resume_partition;
 }
 
 void Core::defer_untaken(Partition& p, ExecutionContext& c) {
-  if (c.timer == ExecutionContext::Timer::signalled) set_timer(c, ExecutionContext::Timer::pending);
+  if (c.timer == ExecutionContext::Timer::raised || c.timer == ExecutionContext::Timer::signalled)
+    set_timer(c, ExecutionContext::Timer::pending);
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
     if (!irq.pending || irq.signalled_to != &c) continue;
@@ -107,7 +108,8 @@ Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   VirtualLines lines;
   if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
   if (p.npi_pending) lines.irq = true;
-  if (c.timer == ExecutionContext::Timer::signalled) (p.timer_fiq ? lines.fiq : lines.irq) = true;
+  if (c.timer == ExecutionContext::Timer::raised || c.timer == ExecutionContext::Timer::signalled)
+    (p.timer_fiq ? lines.fiq : lines.irq) = true;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     const OwnedInterrupt& irq = p.interrupts[k];
     if (irq.pending && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
@@ -148,7 +150,11 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
 }
 
 Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
-  here(partitions_[index]).state = PartitionState::waiting;
+  ExecutionContext& c = here(partitions_[index]);
+  c.state = PartitionState::waiting;
+  // Its timer came on its line while it handled this one and it waits
+  // without taking it: it is told now, by FFA_INTERRUPT.
+  if (c.timer == ExecutionContext::Timer::raised) set_timer(c, ExecutionContext::Timer::pending);
   if (signal_interrupt(index, out)) return Outcome::run_partition;
   ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
   return Outcome::reply_to_caller;
@@ -195,6 +201,12 @@ void Core::set_timer(ExecutionContext& c, ExecutionContext::Timer to) {
     --deferred_interrupts_;
     --pending_timers_;
   }
+}
+
+void Core::timer_quiet(size_t index) {
+  if (index >= partition_count_) return;
+  ExecutionContext& c = here(partitions_[index]);
+  if (c.timer != ExecutionContext::Timer::none) set_timer(c, ExecutionContext::Timer::none);
 }
 
 void Core::drop_timer(ExecutionContext& c) {

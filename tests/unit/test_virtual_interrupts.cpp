@@ -342,7 +342,10 @@ class VirtualTimer : public VirtualInterrupts {
     placement_.raise_interrupt(fake::FakePlacement::kHostTimer);
   }
   Outcome wait(Regs& out) { return driver_call(Regs{{raw(Func::msg_wait)}}, out); }
-  void TearDown() override { EXPECT_EQ(core_.deferred_interrupts(), 0u); }
+  void TearDown() override {
+    EXPECT_EQ(core_.deferred_interrupts(), 0u);
+    EXPECT_EQ(core_.pending_timers(), 0u);
+  }
 };
 
 TEST_F(VirtualTimer, DueWhileItWaitsItRunsWithFfaInterrupt) {
@@ -442,6 +445,77 @@ TEST_F(VirtualTimer, DueWhileAnotherPartitionRunsItWaitsForTheNormalWorld) {
   // Taken in its handler before anything else.
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
   ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+}
+
+TEST_F(VirtualTimer, RewrittenBeforeItWasToldItIsWithdrawn) {
+  // Due while another partition had the CPU, then (before the normal world
+  // ran) the driver turned its timer off: the level went down, nothing
+  // is retriggered or told.
+  Regs out{};
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.pending_timers(), 1u);
+  core_.timer_quiet(driver());
+  EXPECT_EQ(core_.pending_timers(), 0u);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.timers_retriggered.empty());
+  // On its line while it ran, then rewritten: the line goes down.
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_TRUE(irq_line());
+  core_.timer_quiet(driver());
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.timers_retriggered.empty());
+}
+
+TEST_F(VirtualTimer, TakenThenRewrittenItStaysActiveUntilEnded) {
+  Regs out{};
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  core_.timer_quiet(driver());  // its handler turns the timer off
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kVirtualTimerIntid, ffa::hf::kVirtualTimerIntid), 0u);
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+}
+
+TEST_F(VirtualTimer, RaisedInItsHandlerAndUntakenItIsToldOnceItWaits) {
+  // Its handler re-armed a short deadline that passed before it waited
+  // (its IRQs masked, as the trusted OS runs): told by FFA_INTERRUPT at
+  // once, not stranded.
+  Regs out{};
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  due(kDriver);
+  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  EXPECT_TRUE(irq_line());
+  ASSERT_EQ(wait(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], ffa::hf::kVirtualTimerIntid);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+}
+
+TEST_F(VirtualTimer, AHandlerThatIgnoresItIsToldOnce) {
+  // Told by FFA_INTERRUPT, it waits again without taking it: the normal
+  // world resumes, and nothing brings it back (no storm).
+  Regs out{};
+  due(kDriver);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  ASSERT_EQ(wait(out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_TRUE(placement_.timers_retriggered.empty());
+  EXPECT_EQ(context().timer, ExecutionContext::Timer::signalled);
+  // Taken later, in its next request.
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
 }
 
 TEST_F(VirtualTimer, ItsPinIsChosenAndCannotBeTurnedOff) {

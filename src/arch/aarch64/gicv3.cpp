@@ -11,7 +11,8 @@ constexpr uint32_t kCtlrEnableGrp0 = 1u << 0, kCtlrEnableGrp1Ns = 1u << 1, kCtlr
 constexpr uint32_t kCtlrAreS = 1u << 4, kCtlrAreNs = 1u << 5, kCtlrRwp = 1u << 31;
 // Redistributor: RD frame, then the SGI frame 64 KiB above it.
 constexpr uint64_t kFrame = 0x10000, kGicrStride = 2 * kFrame;
-constexpr uint64_t kGicrWaker = 0x0014, kGicrTyper = 0x0008;
+constexpr uint64_t kGicrWaker = 0x0014, kGicrTyper = 0x0008, kGicrCtlr = 0x0000;
+constexpr uint32_t kGicrCtlrRwp = 1u << 3;
 constexpr uint32_t kWakerProcessorSleep = 1u << 1, kWakerChildrenAsleep = 1u << 2;
 constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x0D00;
 constexpr uint64_t kTyperLast = 1u << 4;
@@ -130,6 +131,10 @@ void set_ppi_enabled_on(unsigned intid, unsigned cpu, bool enabled) {
   if (cpu >= 8 || g_rd[cpu] == 0 || intid < 16 || intid >= 32) return;
   reg32(g_rd[cpu] + (enabled ? kGicrIsenabler0 : kGicrIcenabler0)) = 1u << intid;
   dsb_sy();
+  // Disabled for certain before we go on (GICR_CTLR.RWP).
+  if (!enabled)
+    while (reg32(g_rd[cpu] + kGicrCtlr) & kGicrCtlrRwp) {
+    }
 }
 
 uint32_t acknowledge() {

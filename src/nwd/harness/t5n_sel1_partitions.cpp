@@ -461,7 +461,7 @@ PART(each_vcpu_has_its_own_physical_timer) {
   constexpr uint64_t kEnable = 1, kImask = 2, kIstatus = 4;
   constexpr uint32_t kVirtualTimer = 3;
   const uint64_t ms = arch::cntfrq() / 1000;
-  // mp-c's masked and far away, then up-c4's in 5 ms (we wait meanwhile:
+  // mp-c's masked and far away, then up-c4's in 20 ms (we wait meanwhile:
   // up-c4 waits too, for the SPMC to run it; its IRQs masked until then,
   // so that a slow host that lets the deadline pass while it answers
   // still brings it by FFA_INTERRUPT).
