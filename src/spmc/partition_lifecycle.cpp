@@ -216,6 +216,10 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
     case Func::msg_wait:
       if (c.state == PartitionState::booting) {
         c.state = PartitionState::waiting;
+        // A timer raised on its line while it booted and not taken: told
+        // by FFA_INTERRUPT once the normal world runs.
+        if (c.timer == ExecutionContext::Timer::raised) [[unlikely]]
+          set_timer(c, ExecutionContext::Timer::pending);
         return boot_next(out);
       }
       if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::run)) {

@@ -42,7 +42,8 @@ size_t Core::take_secure_interrupt() {
     const size_t due = id < ffa::hf::kFirstSpi ? placement_.timer_due_here(id) : Placement::kNoPartition;
     if (due == Placement::kNoPartition) placement_.handle_own_interrupt(id);
     placement_.end_interrupt(id);
-    if (due >= partition_count_ || partitions_[due].aborted()) return partition_count_;
+    // (A partition in the SPMC's own image has no timer of its own here.)
+    if (due >= partition_count_ || partitions_[due].aborted() || partitions_[due].local) return partition_count_;
     ExecutionContext& c = here(partitions_[due]);
     if (c.timer == ExecutionContext::Timer::none) set_timer(c, ExecutionContext::Timer::pending);
     partitions_[due].may_leave_interrupts_untaken = true;

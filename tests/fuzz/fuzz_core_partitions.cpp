@@ -289,7 +289,22 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
       }
     }
   }
-  FUZZ_CHECK(deferred == core.deferred_interrupts());
+  // Contexts' emulated timers: a pending one is a deferred interrupt too;
+  // one raised on its line belongs to a context that works (never one
+  // that waits: its work ended and it was made pending again); an aborted
+  // partition has none.
+  unsigned timers = 0;
+  for (size_t i = 0; i < core.partition_count(); ++i) {
+    const spmc::Partition& p = core.partition(i);
+    for (const spmc::ExecutionContext& c : p.contexts) {
+      timers += c.timer == spmc::ExecutionContext::Timer::pending ? 1 : 0;
+      if (c.timer == spmc::ExecutionContext::Timer::raised)
+        FUZZ_CHECK(c.state != spmc::PartitionState::waiting && c.state != spmc::PartitionState::created);
+      if (p.aborted()) FUZZ_CHECK(c.timer == spmc::ExecutionContext::Timer::none && !c.timer_active);
+    }
+  }
+  FUZZ_CHECK(timers == core.pending_timers());
+  FUZZ_CHECK(deferred + timers == core.deferred_interrupts());
 }
 
 // Virtual interrupts (where the placement gives them): a signalled
@@ -473,13 +488,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // A secure interrupt while it runs (IRQ at S-EL0): top half, then
         // the same partition carries on, unless another of its contexts
         // faulted meanwhile: then it stops too.
-        placement.raise_interrupt(kIntids[(event >> 3) % 8]);
+        if ((event >> 6) == 3) {
+          // The placement's host timer: some partition's timer is due on
+          // this CPU (perhaps this one's, which then sees it on its line).
+          placement.timers_due.push_back(in.byte() % core.partition_count());
+          placement.raise_interrupt(fake::FakePlacement::kHostTimer);
+        } else {
+          placement.raise_interrupt(kIntids[(event >> 3) % 8]);
+        }
         const bool stopped = core.partition(idx).aborted();
         settle(cpu, core.sp_secure_interrupted(idx, out));
         if (stopped)
           FUZZ_CHECK(!(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx));
         else
           FUZZ_CHECK(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx);
+      } else if (event % 8 == 5 && (event & 0x18) == 0) {
+        // It rewrites its timer (off, or a later deadline): a trapped
+        // access the placement emulates; it carries on.
+        core.timer_quiet(idx);
       } else if (event % 8 == 3 || event % 8 == 4) {
         uint8_t* tx = placement.secure_memory(own_base(idx) + kTxOff);
         const ffa::Regs call = memory_event(in, core, placement, idx, tx, handles);
@@ -522,7 +548,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       continue;
     }
     if (!cpu.booting && turn % 4 == 0) {
-      placement.raise_interrupt(kIntids[(turn >> 2) % 8]);
+      if ((turn >> 5) == 7) {
+        placement.timers_due.push_back(in.byte() % core.partition_count());
+        placement.raise_interrupt(fake::FakePlacement::kHostTimer);
+      } else {
+        placement.raise_interrupt(kIntids[(turn >> 2) % 8]);
+      }
       ffa::Regs answer{};
       settle(cpu, core.handle_nwd_call(ffa::Regs{{0x84000062}}, answer));
       out = answer;
