@@ -246,10 +246,20 @@ extern "C" void el3_main() {
     fatal("SPMC manifest refused");
   }
   const ffa::CoreManifest& m = manifest.value();
+#ifdef TESSERA_SPMC_AT_SEL2
+  // The S-EL2 SPMC's partitions live from 0x0e300000 (its linker script
+  // holds its image, BSS included, below that).
+  const uint64_t region_end = plat::kSel2PartitionRegionBase;
+  constexpr const char* kRegionTooSmall =
+      "SPMC load_address/entrypoint/size do not fit the S-EL2 SPMC region 0x0e100000-0x0e300000";
+#else
   const uint64_t region_end = plat::kSpmcRegionBase + plat::kSpmcRegionSize;
+  constexpr const char* kRegionTooSmall =
+      "SPMC load_address/entrypoint/size do not fit the SPMC region 0x0e100000-0x0e500000";
+#endif
   if (m.load_address < plat::kSpmcRegionBase || m.load_address + tos->size() > region_end ||
       m.entrypoint < m.load_address || m.entrypoint >= m.load_address + tos->size())
-    fatal("SPMC load_address/entrypoint/size do not fit the SPMC region 0x0e100000-0x0e500000");
+    fatal(kRegionTooSmall);
   if (m.binary_size && tos->size() > m.binary_size) fatal("SPMC image larger than the manifest's binary_size");
   copy(m.load_address, *tos);
 

@@ -31,7 +31,7 @@ using arch::mmu::MemType;
 // until they are unregistered, so its non-secure space takes
 // kTrustedOsNsTables (each 2 MiB window of the normal world's RAM it holds
 // pages in takes a table). Zeroed when handed out; a partition refused
-// after it took its tables keeps them.
+// after it took its tables gives them back (they are the last taken).
 constexpr size_t kTablesPerSpace = 8, kTrustedOsNsTables = 40;
 constexpr size_t kPoolTables = HostedVms::kMax * 2 * kTablesPerSpace + kTrustedOsNsTables;
 [[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_s2_pool[kPoolTables];
@@ -163,20 +163,27 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   const unsigned slot = vms.count();
   vm.vmid = static_cast<uint16_t>(slot + 1);
   const size_t ns_tables = staged != 0 ? kTrustedOsNsTables : kTablesPerSpace;
+  const size_t tables_before = g_s2_used;
+  const auto give_tables_back = [&] { g_s2_used = tables_before; };
   arch::mmu::Table* secure_tables = take_tables(kTablesPerSpace);
   arch::mmu::Table* ns_tables_at = take_tables(ns_tables);
   if (!secure_tables || !ns_tables_at) {
+    give_tables_back();
     lib::log::error("partition \"{}\": out of stage-2 tables; not started", m.description);
     return false;
   }
   vm.secure_s2.emplace(secure_tables, kTablesPerSpace, arch::mmu::Regime::stage2);
   vm.ns_s2.emplace(ns_tables_at, ns_tables, arch::mmu::Regime::stage2);
-  if (!map_vm(m, l, staged_region, *vm.secure_s2)) return false;
+  if (!map_vm(m, l, staged_region, *vm.secure_s2)) {
+    give_tables_back();
+    return false;
+  }
   invalidate_vm(vm);
 
   spmc::Core& core = vms.core();
   const spmc::Partition p = spmc::partition_from_manifest(m, core);
   if (auto s = core.add_partition(p); !s) {
+    give_tables_back();
     lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
                     "started",
                     m.description, p.info.id.raw());
