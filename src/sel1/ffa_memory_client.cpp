@@ -1,5 +1,6 @@
 #include "sel1/ffa_memory_client.h"
 
+#include "lib/log.h"
 #include "lib/mem.h"
 
 namespace sel1 {
@@ -87,7 +88,7 @@ ffa::Status FfaMemoryClient::retrieve(ffa::EndpointId me, ffa::EndpointId lender
                       t->receivers[0].endpoint == me && (t->attributes & ffa::mem_attr::ns) != 0 &&
                       t->constituent_count != 0;
   if (!usable) {
-    (void)relinquish(me, handle);
+    give_back(me, handle);
     return t ? Error::denied : t.error();
   }
   h = Held{};
@@ -103,6 +104,16 @@ ffa::Status FfaMemoryClient::retrieve(ffa::EndpointId me, ffa::EndpointId lender
     h.bytes += uint64_t{c.pages} * kPage;
   }
   return {};
+}
+
+void FfaMemoryClient::give_back(ffa::EndpointId me, uint64_t handle) {
+  // Retrieved, but not ours to keep. Refused, the lender could never
+  // reclaim it: said, since nothing here can mend it.
+  if (auto s = relinquish(me, handle); !s) {
+    static constinit lib::log::RateLimit limit;
+    lib::log::warn_limited(limit, "FFA_MEM_RELINQUISH of handle {:x} refused ({}): its lender cannot reclaim it",
+                           handle, ffa::to_string(s.error()));
+  }
 }
 
 ffa::Status FfaMemoryClient::relinquish(ffa::EndpointId me, uint64_t handle) {
@@ -124,7 +135,7 @@ ffa::Result<spmc::LocalShare> FfaMemoryClient::local_retrieve(ffa::EndpointId me
   // One buffer needs all its ranges.
   auto va = h->total <= kMaxRanges ? mapper_.map(h->ranges, h->total) : ffa::Result<uint8_t*>(Error::no_memory);
   if (!va) {
-    (void)relinquish(me, handle);
+    give_back(me, handle);
     h->used = false;
     return va.error();
   }

@@ -88,6 +88,8 @@ class FfaMemoryClient final : public spmc::LocalMemory {
   // memory, too many ranges to read).
   ffa::Status retrieve(ffa::EndpointId me, ffa::EndpointId lender, uint64_t handle, Held& h);
   ffa::Status relinquish(ffa::EndpointId me, uint64_t handle);
+  // relinquish, for memory retrieved and refused here: a refusal logged.
+  void give_back(ffa::EndpointId me, uint64_t handle);
   // Copies `len` bytes of the RX buffer to desc_ + `at` and releases it.
   bool take_rx(uint32_t at, uint32_t len);
   // FFA_RX_RELEASE of a fragment not read; false (nothing was read).
