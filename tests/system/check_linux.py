@@ -125,12 +125,14 @@ FORBIDDEN = ["[EL3] ERROR", "[EL3] WARN", "[S-EL1] ERROR", "[S-EL1] WARN", "[S-E
 HOSTILE_EXEMPT = ("[S-EL1] ERROR", "[S-EL2] ERROR", "[TOS] ERROR")
 
 
-def judge(output, abi="ffa", placement="sel1"):
+def judge(output, abi="ffa", placement="sel1", smp=4):
     """What is wrong with a run's console output (nothing when it passed);
     prints teec-check's latency. Separate from main() to be tried on saved
     or doctored logs. `abi`: the OP-TEE transport, "ffa" or "smc";
-    `placement`: the SPMC's, "sel1" or "sel2" (FF-A only)."""
-    required = REQUIRED + ABI_REQUIRED[abi] + (PLACEMENT_REQUIRED[placement] if abi == "ffa" else [])
+    `placement`: the SPMC's, "sel1" or "sel2" (FF-A only); `smp`: the CPUs
+    QEMU gave it."""
+    required = [line.replace(" 4 CPUs", f" {smp} CPUs") for line in REQUIRED]
+    required += ABI_REQUIRED[abi] + (PLACEMENT_REQUIRED[placement] if abi == "ffa" else [])
     verdict = [f"missing: {line!r}" for line in required if line not in output]
     verdict += [f"found {line!r} ({abi} transport)" for line in ABI_FORBIDDEN[abi] if line in output]
     lines = [l.strip() for l in output.splitlines()]
@@ -173,6 +175,8 @@ def main():
     ap.add_argument("--placement", choices=("sel1", "sel2"), default="sel1",
                     help="where the SPMC runs (FF-A): sel1 (with the trusted OS in its image, sel1-spmc) or sel2 "
                          "(a secure hypervisor, the trusted OS one of its S-EL1 partitions, sel2-spmc)")
+    ap.add_argument("--smp", type=int, choices=range(1, 9), default=4,
+                    help="CPUs for QEMU (-smp); every one comes up in Linux and in the secure world")
     a = ap.parse_args()
     if not pathlib.Path(a.flash).is_file():
         print(f"FAIL: no such file {a.flash}; build the firmware preset with TESSERA_LINUX=ON (./tessera build)")
@@ -181,7 +185,7 @@ def main():
     # print at the same moments on different CPUs (a bottom half runs while
     # the driver probes), and in one shared console their lines would mix
     # byte by byte. The judge reads the secure world's lines, then Linux's.
-    r, secure = tessera_qemu.run_apart(a.flash, a.timeout, smp=4)
+    r, secure = tessera_qemu.run_apart(a.flash, a.timeout, smp=a.smp)
     r.output = secure + r.output
     print(r.output)
     verdict = []
@@ -190,13 +194,14 @@ def main():
     complaints = r.host_complaints()
     if complaints:
         verdict.append("QEMU complained: " + " | ".join(complaints[:5]))
-    verdict += judge(r.output, a.abi, a.placement)
+    verdict += judge(r.output, a.abi, a.placement, a.smp)
     if verdict:
         print("FAIL: " + " / ".join(verdict))
         return 1
     over = ("FF-A (the trusted OS an S-EL1 partition of the S-EL2 SPMC)" if a.placement == "sel2" else "FF-A") \
         if a.abi == "ffa" else "the OP-TEE SMC ABI"
-    print(f"PASS: Linux booted at -smp 4, bound the OP-TEE driver over {over} and powered off in {r.seconds:.1f} s")
+    print(f"PASS: Linux booted at -smp {a.smp}, bound the OP-TEE driver over {over} and powered off in "
+          f"{r.seconds:.1f} s")
     return 0
 
 
