@@ -452,6 +452,45 @@ PART(debug_and_pmu_registers_are_not_the_partitions) {
   EXPECT_TRUE(answered(request(kMp, kEcho)));
 }
 
+// Each of mp-c's vCPUs has its own EL1 physical timer, watched by its own
+// CPU's host timer: every CPU sets a deadline of its own at once (masked,
+// far away) and reads back its own; then every CPU's vCPU gets a near
+// deadline while we wait there, and each comes as FFA_INTERRUPT on its
+// CPU (its IRQs masked until it waits).
+namespace {
+struct VcpuTimer {
+  uint64_t set_cval, read_cval, read_ctl;
+  bool answered;
+};
+VcpuTimer g_vcpu_timer[plat::kMaxCpus];
+}  // namespace
+PART(each_vcpu_of_an_mp_partition_has_its_own_timer) {
+  const uint64_t before = request(kMp, kTimerRead).x[6];
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
+    const ffa::Regs set = request(kMp, kTimer, (1ull << 30) + cpu * 4096, 1);
+    const ffa::Regs read = request(kMp, kTimerRead);
+    g_vcpu_timer[cpu] = VcpuTimer{set.x[5], read.x[5], read.x[4], answered(set) && answered(read)};
+  });
+  ASSERT_TRUE(cpus >= 1);
+  for (unsigned c = 0; c < cpus; ++c) {
+    EXPECT_TRUE(g_vcpu_timer[c].answered);
+    EXPECT_EQ(g_vcpu_timer[c].read_cval, g_vcpu_timer[c].set_cval);  // its own, not another CPU's
+    EXPECT_EQ(g_vcpu_timer[c].read_ctl, 3);                          // enabled, masked, not yet
+    for (unsigned o = 0; o < c; ++o) EXPECT_TRUE(g_vcpu_timer[o].set_cval != g_vcpu_timer[c].set_cval);
+  }
+  const unsigned again = harness::run_on_every_cpu([](unsigned) {
+    const uint64_t ms = arch::cntfrq() / 1000;
+    (void)request(kMp, kTimer, 5 * ms, 2);
+    wait_ticks(40 * ms);
+  });
+  EXPECT_EQ(again, cpus);
+  // One interrupt per vCPU, each handled on its own CPU (the handler
+  // turned each timer off).
+  const ffa::Regs r = request(kMp, kTimerRead);
+  EXPECT_EQ(r.x[6], before + cpus);
+  EXPECT_EQ(r.x[4], 0);
+}
+
 // The EL1 physical timer is one for both worlds: the SPMC traps a
 // partition's accesses (CNTHCTL_EL2.EL1PCEN) and gives each vCPU its own,
 // watched by its host timer, and the deadline comes as Hafnium's virtual
