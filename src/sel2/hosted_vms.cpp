@@ -255,7 +255,7 @@ size_t HostedVms::scan_timers(unsigned cpu, bool report) {
     HostedVm& vm = records_[i];
     for (unsigned k = 0; k < vm.vcpu_count; ++k) {
       PhysicalTimer& t = vm.vcpus[k].ptimer;
-      if (!t.watched() || t.home != cpu) continue;
+      if (!t.watched() || t.home != cpu || !vm.vcpus[k].started) continue;
       if (report && due == spmc::Placement::kNoPartition && t.due(now)) {
         t.reported = true;
         due = vm.core_index;
@@ -274,12 +274,14 @@ void HostedVms::rearm_host_timer(unsigned cpu) { (void)scan_timers(cpu, false); 
 
 size_t HostedVms::timer_due_here() { return scan_timers(arch::cpu_index(), true); }
 
-void HostedVms::retrigger_timer(size_t core_index, unsigned context) {
+bool HostedVms::retrigger_timer(size_t core_index, unsigned context) {
   HostedVm* vm = by_core_index(core_index);
-  if (!vm || context >= spmc::Partition::kMaxContexts) return;
-  PhysicalTimer& t = vm->vcpus[context].ptimer;
-  t.reported = false;
-  kick_host_timer(t.home);
+  if (!vm || context >= vm->vcpu_count) return false;
+  Vcpu& v = vm->vcpus[context];
+  if (!v.started || !v.ptimer.due(arch::cntpct())) return false;
+  v.ptimer.reported = false;
+  kick_host_timer(v.ptimer.home);
+  return true;
 }
 
 void HostedVms::kick_host_timer(unsigned cpu) {
@@ -330,7 +332,11 @@ void HostedVms::cpu_going_off(unsigned cpu) {
   for (unsigned i = 0; i < count_; ++i) {
     HostedVm& vm = records_[i];
     const spmc::Partition& p = core_.partition(vm.core_index);
-    if (p.mp() && cpu < p.info.exec_ctx_count && cpu < spmc::Partition::kMaxContexts) vm.vcpus[cpu].started = false;
+    if (p.mp() && cpu < p.info.exec_ctx_count && cpu < spmc::Partition::kMaxContexts) {
+      // It starts afresh when the CPU comes back: its timer with it.
+      vm.vcpus[cpu].started = false;
+      vm.vcpus[cpu].ptimer = PhysicalTimer{};
+    }
     // A UP vCPU's timer watched here moves to the boot CPU, which stays on
     // (Sel2Placement::cpu_going_off): its deadline, passed or not, is
     // looked at there afresh.

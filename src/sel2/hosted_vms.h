@@ -125,7 +125,8 @@ class HostedVms {
   // The core could not tell the context yet: report its deadline again,
   // on the CPU whose host timer watches it, once the normal world runs
   // there.
-  void retrigger_timer(size_t core_index, unsigned context);
+  // false when its deadline is no longer due: nothing to report.
+  bool retrigger_timer(size_t core_index, unsigned context);
 
  private:
   HostedVm* by_core_index(size_t core_index) { return by_core_index_[core_index]; }

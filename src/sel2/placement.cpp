@@ -36,8 +36,8 @@ size_t Sel2Placement::timer_due_here(uint32_t id) {
   return vms_->timer_due_here();
 }
 
-void Sel2Placement::retrigger_timer(size_t index, unsigned context) {
-  if (vms_) vms_->retrigger_timer(index, context);
+bool Sel2Placement::retrigger_timer(size_t index, unsigned context) {
+  return vms_ && vms_->retrigger_timer(index, context);
 }
 
 unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }

@@ -38,7 +38,7 @@ class Sel2Placement final : public spmc::Placement {
   // Partitions' EL1 physical timers, emulated (hosted_vms.h): the host
   // timer's interrupt.
   size_t timer_due_here(uint32_t id) override;
-  void retrigger_timer(size_t index, unsigned context) override;
+  bool retrigger_timer(size_t index, unsigned context) override;
   // S-EL1 partitions take virtual interrupts (HCR_EL2.VI/VF, set as each
   // vCPU is entered: hosted_vms.cpp); their SPIs are held back and let
   // through at the distributor.

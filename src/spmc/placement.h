@@ -148,10 +148,13 @@ class Placement {
   }
   // A context's timer that was reported while the context could not be
   // told (busy, or waiting behind another partition on its CPU): reported
-  // again once the normal world runs on that context's CPU.
-  virtual void retrigger_timer(size_t index, unsigned context) {
+  // again once the normal world runs on that context's CPU. false when its
+  // deadline is no longer due (turned off, moved, or its vCPU started
+  // afresh): the core then forgets it.
+  virtual bool retrigger_timer(size_t index, unsigned context) {
     (void)index;
     (void)context;
+    return false;
   }
   // Whether partitions here take virtual interrupts (S-EL1 partitions
   // under an S-EL2 SPMC: HCR_EL2.VI/VF, Core::virtual_lines): a

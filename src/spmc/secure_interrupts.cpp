@@ -109,8 +109,9 @@ Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   VirtualLines lines;
   if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
   if (p.npi_pending) lines.irq = true;
-  if (c.timer == ExecutionContext::Timer::raised || c.timer == ExecutionContext::Timer::signalled)
-    (p.timer_fiq ? lines.fiq : lines.irq) = true;
+  // (Pending too: a context resumed, or given a request, with its timer
+  // due sees it on its line at once.)
+  if (c.timer != ExecutionContext::Timer::none) (p.timer_fiq ? lines.fiq : lines.irq) = true;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     const OwnedInterrupt& irq = p.interrupts[k];
     if (irq.pending && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
@@ -162,13 +163,16 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
 }
 
 void Core::retrigger_pending_timers() {
-  // Each context's, on its own CPU (the placement knows which).
+  // Each context's, on its own CPU (the placement knows which); one whose
+  // timer is no longer due there is forgotten (no retrigger would ever
+  // find it, and each return to the normal world would try again).
   for (size_t i = 0; i < partition_count_; ++i) {
-    const Partition& p = partitions_[i];
+    Partition& p = partitions_[i];
     for (unsigned k = 0; k < p.info.exec_ctx_count && k < Partition::kMaxContexts; ++k) {
-      const ExecutionContext& c = p.contexts[k];
-      if (c.timer == ExecutionContext::Timer::pending && c.state == PartitionState::waiting)
-        placement_.retrigger_timer(i, k);
+      ExecutionContext& c = p.contexts[k];
+      if (c.timer == ExecutionContext::Timer::pending && c.state == PartitionState::waiting &&
+          !placement_.retrigger_timer(i, k))
+        set_timer(c, ExecutionContext::Timer::none);
     }
   }
 }
@@ -267,7 +271,7 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       // then the notification pending interrupt, then the interrupt
       // signalled to this context (a handler that
       // takes one per FFA_INTERRUPT gets the one it was told of), then
-      // any other pending one.
+      // its timer's, then any other pending one.
       if (c.managed_exit == ExecutionContext::ManagedExit::signalled) {
         c.managed_exit = ExecutionContext::ManagedExit::taken;
         return ffa::set_regs(out, ffa::hf::kManagedExitIntid);
@@ -276,15 +280,15 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
         p.npi_pending = false;
         return ffa::set_regs(out, ffa::hf::kNpiIntid);
       }
-      if (c.timer != ExecutionContext::Timer::none) {
-        set_timer(c, ExecutionContext::Timer::none);
-        c.timer_active = true;
-        return ffa::set_regs(out, ffa::hf::kVirtualTimerIntid);
-      }
       OwnedInterrupt* take = nullptr;
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
         if (p.interrupts[k].pending && p.interrupts[k].signalled_to == &c)
           take = &p.interrupts[k];
+      if (!take && c.timer != ExecutionContext::Timer::none) {
+        set_timer(c, ExecutionContext::Timer::none);
+        c.timer_active = true;
+        return ffa::set_regs(out, ffa::hf::kVirtualTimerIntid);
+      }
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
         if (p.interrupts[k].pending) take = &p.interrupts[k];
       if (!take) return ffa::set_regs(out, ffa::hf::kInvalidIntid);

@@ -90,7 +90,12 @@ class FakePlacement : public spmc::Placement {
     timers_due.erase(timers_due.begin());
     return index;
   }
-  void retrigger_timer(size_t index, unsigned context) override { timers_retriggered.emplace_back(index, context); }
+  // Whether a retriggered timer is still due (a test turns it off).
+  bool timers_still_due = true;
+  bool retrigger_timer(size_t index, unsigned context) override {
+    timers_retriggered.emplace_back(index, context);
+    return timers_still_due;
+  }
   bool interrupt_enabled(uint32_t id) const { return gic_enabled_.count(id) != 0; }
   bool interrupt_pending(uint32_t id) const { return gic_pending_.count(id) != 0; }
   unsigned interrupts_ended(uint32_t id) const {
