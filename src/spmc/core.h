@@ -128,6 +128,13 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // that it has not taken is withdrawn (a level that went down), however
   // far it got (pending, raised or signalled). One it took stays active.
   void timer_quiet(size_t index);
+  // Whether any of partition `index`'s timers can interrupt now (the
+  // placement says, as its vCPUs write them): while none can, its answers
+  // do not look for an untaken timer interrupt (request_over).
+  void timers_in_use(size_t index, bool in_use) {
+    Partition& p = partitions_[index];
+    p.may_leave_interrupts_untaken = p.interrupt_count != 0 || in_use;
+  }
   // Contexts whose timer interrupt waits to be told (tests).
   unsigned pending_timers() const { return pending_timers_; }
   // Whether partition `index` can ever have a line up (it owns interrupts,
