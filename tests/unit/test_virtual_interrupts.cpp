@@ -551,6 +551,25 @@ TEST_F(VirtualTimer, APendingTimerIsOnTheLineOfTheRequestThatComesNext) {
   ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
 }
 
+TEST_F(VirtualTimer, OnlyAPartitionWhoseTimersCanInterruptPaysForTheCheck) {
+  // kOther owns no interrupt: its answers look for an untaken one only
+  // from its timer's first report until no timer of its can interrupt.
+  const size_t other = index_of(kOther);
+  EXPECT_FALSE(core_.partition(other).may_leave_interrupts_untaken);
+  Regs out{};
+  due(kOther);
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_TRUE(core_.partition(other).may_leave_interrupts_untaken);
+  Regs got{};
+  ASSERT_EQ(core_.handle_sp_call(other, Regs{{ffa::hf::kInterruptGet}}, got), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(other, Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  core_.timers_in_use(other, false);
+  EXPECT_FALSE(core_.partition(other).may_leave_interrupts_untaken);
+  // The driver owns an SPI: it always looks.
+  core_.timers_in_use(driver(), false);
+  EXPECT_TRUE(core_.partition(driver()).may_leave_interrupts_untaken);
+}
+
 TEST_F(VirtualTimer, ItsPinIsChosenAndCannotBeTurnedOff) {
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kVirtualTimerIntid, 0, ffa::hf::kTypeIrq), ffa::hf::kFailed);
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, ffa::hf::kVirtualTimerIntid, 1, ffa::hf::kTypeFiq), 0u);
