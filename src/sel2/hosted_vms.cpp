@@ -496,17 +496,20 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
     const uint64_t now = arch::cntpct();
+    const bool could_interrupt = v.ptimer.interrupts();
     if (emulate_physical_timer_access(v.regs, v.ptimer, now)) {
       if (!(v.regs.esr & 1)) {  // a write: this CPU's host timer watches it now
         v.ptimer.home = static_cast<uint8_t>(arch::cpu_index());
         // Its interrupt may come on its virtual line while one of its
         // vCPUs' timers can interrupt (and no longer once none can: a
         // partition that does not use its lines pays nothing for them).
-        HostedVm& vm = *by_core_index(index);
-        bool timers = false;
-        for (unsigned k = 0; k < vm.vcpu_count; ++k) timers = timers || vm.vcpus[k].ptimer.interrupts();
-        vm.takes_virtual_interrupts = core.takes_virtual_interrupts(index) || timers;
-        core.timers_in_use(index, timers);
+        if (v.ptimer.interrupts() != could_interrupt) {
+          HostedVm& vm = *by_core_index(index);
+          bool timers = false;
+          for (unsigned k = 0; k < vm.vcpu_count; ++k) timers = timers || vm.vcpus[k].ptimer.interrupts();
+          vm.takes_virtual_interrupts = core.takes_virtual_interrupts(index) || timers;
+          core.timers_in_use(index, timers);
+        }
         // Off, masked or not yet due: the level went down, and an
         // interrupt for an earlier deadline it has not taken goes.
         if (!v.ptimer.due(now)) core.timer_quiet(index);
