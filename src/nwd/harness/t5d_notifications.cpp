@@ -149,7 +149,7 @@ TEST_TOS(interrupts, secure_timer_top_and_bottom_half) {
   const uint64_t ticks = arch::cntfrq() / 1000;  // 1 ms
   ffa::Regs r = call(Func::msg_send_direct_req_64, tos, 0, 0xFFFF5354, ticks, 0, kId >> 32);
   ASSERT_EQ(r.x[3], 0);
-  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);
+  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq());  // a loaded host can raise the timer late
   ASSERT_EQ(harness::gic::taken(sgi), before + 1);
   EXPECT_TRUE(info_get_lists(0));
   r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);

@@ -716,7 +716,7 @@ TEST_TOS(tas, async_notif_bottom_half) {
   const uint64_t events = call(Func::msg_send_direct_req_64, tos, 0, kTimerTake).x[5];
   before = harness::gic::taken(sgi);
   ASSERT_EQ(direct(kTimerArm, arch::cntfrq() / 1000), kTeeSuccess);  // 1 ms, no IDs
-  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq() / 10);
+  (void)harness::gic::wait_taken(sgi, before, arch::cntfrq());  // a loaded host can raise the timer late
   ASSERT_TRUE(harness::gic::taken(sgi) > before);
   r = call(Func::notification_get, 0, ffa::notification::kGetFromSp);
   EXPECT_EQ(r.w(3), kBit >> 32);
