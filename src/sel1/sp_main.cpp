@@ -148,8 +148,9 @@ constinit ffa::EndpointId g_self;
 
 // Each context's loop: wait for a direct request, answer it, which brings
 // the next. FFA_INTERRUPT runs its interrupts' handlers; FFA_RUN (cycles
-// the normal world gives) finds nothing to do: wait again. A request it does not serve (DIRECT_REQ2,
-// which its manifest does not take) is answered empty. An FFA_ERROR means
+// the normal world gives) finds nothing to do: wait again. A request it
+// does not serve (DIRECT_REQ2, which its manifest does not take) is
+// answered empty. An FFA_ERROR means
 // the SPMC refused a wait or an answer: waiting again would spin for ever
 // in a request it cannot end, so it stops (the SPMC aborts it, and its
 // caller is told).

@@ -75,6 +75,12 @@ void host_timer_program(bool on, uint64_t cval) {
   ffa::Regs r{{plat::kSipSel2HostTimer, on ? 1u : 0u, on ? cval : 0}};
   arch_smc(&r);
 }
+// Lets CPU `cpu`'s host timer interrupt through its redistributor again.
+void host_timer_let_through(unsigned cpu) {
+  if (!g_host_timer[cpu].masked) return;
+  arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, cpu, true);
+  g_host_timer[cpu].masked = false;
+}
 void host_timer_set(bool on, uint64_t cval) {
   const unsigned cpu = arch::cpu_index();
   if (cpu >= plat::kMaxCpus) return;
@@ -93,10 +99,7 @@ void host_timer_set(bool on, uint64_t cval) {
     now.armed = true;
     now.cval = cval;
   }
-  if (now.masked) {
-    arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, cpu, true);
-    now.masked = false;
-  }
+  host_timer_let_through(cpu);
 }
 constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
 constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
@@ -288,10 +291,7 @@ void HostedVms::kick_host_timer(unsigned cpu) {
   // Let through (it may be held back: host_timer_set) and pending on that
   // CPU: its interrupt path scans the deadlines it watches.
   if (cpu >= plat::kMaxCpus) return;
-  if (g_host_timer[cpu].masked) {
-    arch::gicv3::set_ppi_enabled_on(plat::kSel2HostTimerPpi, cpu, true);
-    g_host_timer[cpu].masked = false;
-  }
+  host_timer_let_through(cpu);
   arch::gicv3::set_ppi_pending_on(plat::kSel2HostTimerPpi, cpu);
 }
 

@@ -124,8 +124,7 @@ class HostedVms {
   size_t timer_due_here();
   // The core could not tell the context yet: report its deadline again,
   // on the CPU whose host timer watches it, once the normal world runs
-  // there.
-  // false when its deadline is no longer due: nothing to report.
+  // there; false when it is no longer due (nothing to report).
   bool retrigger_timer(size_t core_index, unsigned context);
 
  private:

@@ -342,6 +342,14 @@ class VirtualTimer : public VirtualInterrupts {
     placement_.raise_interrupt(fake::FakePlacement::kHostTimer);
   }
   Outcome wait(Regs& out) { return driver_call(Regs{{raw(Func::msg_wait)}}, out); }
+  // `owner`'s timer comes due on this CPU while `running` handles a
+  // request (1) from the normal world: the host timer stops `running`,
+  // which then carries on.
+  void due_while_running(uint16_t running, uint16_t owner, Regs& out) {
+    ASSERT_EQ(request(running, 1, out), Outcome::run_partition);
+    due(owner);
+    ASSERT_EQ(core_.sp_secure_interrupted(index_of(running), out), Outcome::resume_partition);
+  }
   void TearDown() override {
     EXPECT_EQ(core_.deferred_interrupts(), 0u);
     EXPECT_EQ(core_.pending_timers(), 0u);
@@ -375,9 +383,7 @@ TEST_F(VirtualTimer, DueWhileItWaitsItRunsWithFfaInterrupt) {
 
 TEST_F(VirtualTimer, DueWhileItRunsItsLineGoesUpInPlace) {
   Regs out{};
-  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kDriver, kDriver, out));
   EXPECT_EQ(core_.scheduled(), driver());
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kVirtualTimerIntid);
@@ -393,9 +399,7 @@ TEST_F(VirtualTimer, UntakenBeforeItAnswersItComesBackOnceItWaits) {
   // lost. Reported again on its CPU once the normal world runs, it is
   // announced with FFA_INTERRUPT.
   Regs out{};
-  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kDriver, kDriver, out));
   EXPECT_TRUE(irq_line());
   ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
@@ -412,9 +416,7 @@ TEST_F(VirtualTimer, APartitionWithoutDevicesKeepsAnUntakenTimerToo) {
   // kOther owns no interrupt: its timer alone makes its answer look for
   // what it left untaken.
   Regs out{};
-  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
-  due(kOther);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kOther, out));
   EXPECT_TRUE(core_.virtual_lines(index_of(kOther)).irq);
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   // Untaken: pending again, to be told once it waits.
@@ -432,9 +434,7 @@ TEST_F(VirtualTimer, APartitionWithoutDevicesKeepsAnUntakenTimerToo) {
 
 TEST_F(VirtualTimer, DueWhileAnotherPartitionRunsItWaitsForTheNormalWorld) {
   Regs out{};
-  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kDriver, out));
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq);  // not the running one's
   EXPECT_EQ(context().timer, ExecutionContext::Timer::pending);
@@ -453,18 +453,14 @@ TEST_F(VirtualTimer, RewrittenBeforeItWasToldItIsWithdrawn) {
   // ran) the driver turned its timer off: the level went down, nothing
   // is retriggered or told.
   Regs out{};
-  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kDriver, out));
   EXPECT_EQ(core_.pending_timers(), 1u);
   core_.timer_quiet(driver());
   EXPECT_EQ(core_.pending_timers(), 0u);
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   EXPECT_TRUE(placement_.timers_retriggered.empty());
   // On its line while it ran, then rewritten: the line goes down.
-  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(driver(), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kDriver, kDriver, out));
   EXPECT_TRUE(irq_line());
   core_.timer_quiet(driver());
   EXPECT_FALSE(irq_line());
@@ -524,9 +520,7 @@ TEST_F(VirtualTimer, ARetriggerThatFindsItNoLongerDueForgetsIt) {
   // the placement finds its deadline gone (its vCPU started afresh, say):
   // the core forgets it rather than retrigger it at every return.
   Regs out{};
-  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kDriver, out));
   placement_.timers_still_due = false;
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   EXPECT_EQ(placement_.timers_retriggered.size(), 1u);
@@ -540,9 +534,7 @@ TEST_F(VirtualTimer, APendingTimerIsOnTheLineOfTheRequestThatComesNext) {
   // Pending while the driver waited behind another partition: the next
   // request to it finds the line up, and it takes the interrupt there.
   Regs out{};
-  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kDriver, out));
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
   EXPECT_TRUE(irq_line());
@@ -594,9 +586,7 @@ TEST_F(VirtualTimer, AHostTimerNobodyIsDueForIsTheSpmcsOwn) {
 
 TEST_F(VirtualTimer, AnAbortedPartitionsTimerIsForgotten) {
   Regs out{};
-  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
-  due(kDriver);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kDriver, out));
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
   // The driver faults (in another CPU's request, say): its timer goes with it.
   (void)core_.sp_aborted(driver(), out);

@@ -16,7 +16,8 @@ constexpr uint32_t kGicrCtlrRwp = 1u << 3;
 constexpr uint32_t kWakerProcessorSleep = 1u << 1, kWakerChildrenAsleep = 1u << 2;
 constexpr uint64_t kGicrIgroupr0 = kFrame + 0x0080, kGicrIgrpmodr0 = kFrame + 0x0D00;
 constexpr uint64_t kTyperLast = 1u << 4;
-constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIcenabler0 = kFrame + 0x0180, kGicrIspendr0 = kFrame + 0x0200, kGicrIpriorityr = kFrame + 0x0400;
+constexpr uint64_t kGicrIsenabler0 = kFrame + 0x0100, kGicrIcenabler0 = kFrame + 0x0180;
+constexpr uint64_t kGicrIspendr0 = kFrame + 0x0200, kGicrIpriorityr = kFrame + 0x0400;
 
 constexpr uint64_t kGicdIsenabler = 0x0100, kGicdIcenabler = 0x0180, kGicdIspendr = 0x0200, kGicdIcpendr = 0x0280;
 constexpr uint64_t kGicdIpriorityr = 0x0400, kGicdIcfgr = 0x0C00, kGicdIgrpmodr = 0x0D00, kGicdIrouter = 0x6000;
@@ -121,19 +122,29 @@ void configure_secure_ppi(unsigned intid, uint8_t priority) {
   dsb_sy();
 }
 
+namespace {
+// CPU `cpu`'s redistributor, for PPI `intid`; 0 for a CPU not up yet or
+// an ID that is no PPI.
+uint64_t ppi_redistributor(unsigned intid, unsigned cpu) {
+  return cpu < 8 && intid >= 16 && intid < 32 ? g_rd[cpu] : 0;
+}
+}  // namespace
+
 void set_ppi_pending_on(unsigned intid, unsigned cpu) {
-  if (cpu >= 8 || g_rd[cpu] == 0 || intid < 16 || intid >= 32) return;
-  reg32(g_rd[cpu] + kGicrIspendr0) = 1u << intid;
+  const uint64_t rd = ppi_redistributor(intid, cpu);
+  if (rd == 0) return;
+  reg32(rd + kGicrIspendr0) = 1u << intid;
   dsb_sy();
 }
 
 void set_ppi_enabled_on(unsigned intid, unsigned cpu, bool enabled) {
-  if (cpu >= 8 || g_rd[cpu] == 0 || intid < 16 || intid >= 32) return;
-  reg32(g_rd[cpu] + (enabled ? kGicrIsenabler0 : kGicrIcenabler0)) = 1u << intid;
+  const uint64_t rd = ppi_redistributor(intid, cpu);
+  if (rd == 0) return;
+  reg32(rd + (enabled ? kGicrIsenabler0 : kGicrIcenabler0)) = 1u << intid;
   dsb_sy();
   // Disabled for certain before we go on (GICR_CTLR.RWP).
   if (!enabled)
-    while (reg32(g_rd[cpu] + kGicrCtlr) & kGicrCtlrRwp) {
+    while (reg32(rd + kGicrCtlr) & kGicrCtlrRwp) {
     }
 }
 
