@@ -93,7 +93,7 @@ tessera_image(sel1_tos ${CMAKE_SOURCE_DIR}/src/sel1/sel1.ld
           src/sel1/optee_smc_entry.cpp src/sel1/core_lock.cpp src/sel1/trusted_os_gate.cpp
           src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp
           src/plat/qemu_virt/secure_world_console.cpp src/arch/aarch64/spmc_boot.cpp src/arch/aarch64/spmc_panic.cpp
-  LIBS tessera_partition_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
+  LIBS tessera_el0_space tessera_partition_plan tessera_optee tessera_spmc tessera_ffa tessera_pgtable)
 target_compile_definitions(sel1_tos.elf PRIVATE TESSERA_BUILD_ID=0x${TESSERA_GIT})
 target_include_directories(sel1_tos.elf PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 add_dependencies(sel1_tos.elf ta_signing_key)

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 
+#include "arch/aarch64/el0_address_space.h"
 #include "arch/aarch64/pgtable.h"
 #include "ffa/partition_manifest.h"
 #include "ffa/regs.h"
@@ -31,19 +32,9 @@ struct HostedPartition {
   SpContext ctx;
   bool started;         // first entry done
   uint64_t boot_x[4];   // x0-x3 at the first entry (boot information)
-  std::optional<arch::mmu::PageTable> tables;
+  // Its tables and what it owns (FFA_MEM_PERM_*, sharing, lending).
+  arch::el0::El0AddressSpace space;
   size_t core_index;
-  uint64_t image_start, image_end;  // its image (FFA_MEM_PERM_GET/SET may change it)
-  // Its declared memory regions but the RX/TX pair: what it may lend.
-  struct Lendable {
-    uint64_t base;
-    uint32_t pages;
-    bool writable, exec;
-  } lendable[ffa::PartitionManifest::kMaxMemoryRegions];
-  unsigned lendable_count;
-  // The rx_tx-buffer regions its manifest declares (pages 0: none): they
-  // may be mapped again with FFA_RXTX_MAP after an FFA_RXTX_UNMAP.
-  Lendable declared_rx, declared_tx;
 };
 
 class HostedPartitions {

@@ -25,9 +25,6 @@ namespace sel1 {
 using namespace spmc::loading;
 namespace {
 
-using arch::mmu::Attrs;
-using arch::mmu::MemType;
-
 constexpr size_t kTablesPerPartition = 8;
 constexpr uint64_t kPage = kPartitionPage;
 static_assert(kMaxPartitionInterrupts == spmc::Partition::kMaxInterrupts);
@@ -72,8 +69,8 @@ PlacementLimits limits() {
     lib::log::error("partition \"{}\": out of translation tables; not started", m.description);
     return LoadError::no_tables;
   }
-  h.tables.emplace(pool, kTablesPerPartition, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
-  return &*h.tables;
+  h.space.tables.emplace(pool, kTablesPerPartition, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
+  return &*h.space.tables;
 }
 
 // Lay out: the memory plan (partition_plan.h), then the memory itself:
@@ -92,50 +89,11 @@ PlacementLimits limits() {
   return l;
 }
 
-// Map: declared regions with their attributes; the rest of the image is
-// code and constants: read-only, executable, never writable. Then its
-// devices, its boot information and the trampoline.
+// Map: its regions, image, devices and boot information
+// (el0_address_space.h), and the trampoline.
 [[gnu::noinline]] lib::Status<LoadError> map_partition(const ffa::PartitionManifest& m, const Layout& l, arch::mmu::PageTable& pt) {
-  bool ok = true;
-  auto map = [&](uint64_t va, uint64_t size, Attrs a) {
-    auto s = pt.map(va, va, size, a);
-    if (!s) {
-      lib::log::error("partition \"{}\": map {:x}+{:x}: {}", m.description, va, size,
-                      arch::mmu::to_string(s.error()));
-      ok = false;
-    }
-  };
-  auto covered = [&](uint64_t page) {
-    for (unsigned i = 0; i < m.memory_region_count; ++i) {
-      const uint64_t b = region_base(m, m.memory_regions[i]);
-      if (page >= b && page < b + uint64_t{m.memory_regions[i].pages} * kPage) return true;
-    }
-    return false;
-  };
-  for (unsigned i = 0; i < m.memory_region_count && ok; ++i) {
-    const ffa::MemoryRegion& r = m.memory_regions[i];
-    map(region_base(m, r), uint64_t{r.pages} * kPage,
-        Attrs{.type = MemType::normal,
-              .write = (r.attributes & ffa::region_attr::write) != 0,
-              .exec = (r.attributes & ffa::region_attr::exec) != 0,
-              .user = true});
-  }
-  for (uint64_t page = l.load; page < l.image_end && ok; page += kPage)
-    if (!covered(page)) map(page, kPage, Attrs{.type = MemType::normal, .exec = true, .user = true});
-  for (unsigned i = 0; i < m.device_region_count && ok; ++i) {
-    const ffa::DeviceRegion& d = m.device_regions[i];
-    map(d.base, uint64_t{d.pages} * kPage,
-        Attrs{.type = MemType::device, .write = (d.attributes & ffa::region_attr::write) != 0, .user = true});
-  }
-  // The trampoline: the one page of the trusted OS a partition's tables
-  // hold, executable at EL1 only.
-  if (l.boot_info && ok) map(l.boot_info, l.boot_info_pages * kPage, Attrs{.type = MemType::normal, .user = true});
-  const auto tramp = reinterpret_cast<uint64_t>(__trampoline_start);
-  if (ok) map(tramp, kPage, Attrs{.type = MemType::normal, .exec = true});
-  if (!ok) {
-    lib::log::error("partition \"{}\": not started", m.description);
+  if (!arch::el0::map_el0_partition(m, l, pt, reinterpret_cast<uint64_t>(__trampoline_start)))
     return LoadError::map_failed;
-  }
   return {};
 }
 
@@ -158,7 +116,7 @@ PlacementLimits limits() {
   h.ctx = SpContext{};
   h.ctx.elr = l.load + m.entrypoint_offset;
   h.ctx.spsr = kSpsrFiqMask;  // EL0t; HostedPartitions::run sets the FIQ mask per entry
-  h.ctx.ttbr0 = h.tables->root_address() | (asid << 48);
+  h.ctx.ttbr0 = h.space.tables->root_address() | (asid << 48);
   h.started = false;
   for (uint64_t& x : h.boot_x) x = 0;
   if (l.boot_info) h.boot_x[m.boot_info_register] = l.boot_info;
@@ -172,23 +130,7 @@ PlacementLimits limits() {
                                   reinterpret_cast<uint8_t*>(region_base(m, rx)), rx.pages, region_base(m, tx),
                                   region_base(m, rx));
   }
-  h.declared_rx = h.declared_tx = HostedPartition::Lendable{0, 0, false, false};
-  if (m.rx_region >= 0) {
-    const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
-    const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
-    h.declared_rx = HostedPartition::Lendable{region_base(m, rx), rx.pages, true, false};
-    h.declared_tx = HostedPartition::Lendable{region_base(m, tx), tx.pages, true, false};
-  }
-  h.lendable_count = 0;
-  for (unsigned i = 0; i < m.memory_region_count; ++i) {
-    if (static_cast<int>(i) == m.rx_region || static_cast<int>(i) == m.tx_region) continue;
-    const ffa::MemoryRegion& r = m.memory_regions[i];
-    h.lendable[h.lendable_count++] =
-        HostedPartition::Lendable{region_base(m, r), r.pages, (r.attributes & ffa::region_attr::write) != 0,
-                                  (r.attributes & ffa::region_attr::exec) != 0};
-  }
-  h.image_start = l.load;
-  h.image_end = l.image_end;
+  h.space.describe(m, l);
   hosted.add_next(core_index, l.memory);
   lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL0, ASID {})", id.raw(), m.description, l.load, asid);
   return {};

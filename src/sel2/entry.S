@@ -10,16 +10,20 @@ _start:
     mov     x19, x0
     ldr     x1, =sel2_vectors
     msr     vbar_el2, x1
-    // HCR_EL2: RW only (S-EL1 would be AArch64); no stage 2, no traps,
-    // no interrupt routing: nothing runs below us yet.
+    // HCR_EL2: E2H (VHE: the EL2&0 translation regime, in which the
+    // hypervisor hosts S-EL0 partitions, with ASIDs, as Hafnium does) and
+    // RW (S-EL1 would be AArch64); no stage 2, no traps, no interrupt
+    // routing: nothing runs below us yet. First of all: with E2H set,
+    // the EL2 registers below take their EL1 layouts.
     mov     x1, #(1 << 31)
+    orr     x1, x1, #(1 << 34)
     msr     hcr_el2, x1
-    // CPTR_EL2 (E2H = 0): its RES1 bits, TFP (FP/SIMD trap: this code is
-    // built general-registers-only, and partitions get no FP/SIMD yet), TZ
-    // and TSM (SVE and SME trap here, for partitions too: the monitor
-    // would stop the machine for them).
-    mov     x1, #0x37FF
-    msr     cptr_el2, x1
+    isb
+    // CPTR_EL2 (E2H = 1, CPACR_EL1's layout): FPEN, ZEN and SMEN 0: FP/SIMD
+    // (this code is built general-registers-only, and partitions get FP
+    // lazily: hosted_vms.cpp), SVE and SME trap here, for partitions too
+    // (the monitor would stop the machine for them).
+    msr     cptr_el2, xzr
     isb
     // 8 KiB of stack per CPU, from the top.
     ldr     x1, =__stack_top

@@ -15,9 +15,11 @@ namespace {
 // and invalidate (SWIO), physical IRQ, FIQ and SError to S-EL2 (IMO, FMO,
 // AMO), TLB and cache maintenance broadcast inner shareable (FB, BSU),
 // SMC trapped (TSC: partitions written for other SPMCs call FF-A by SMC as
-// well as by HVC), EL1 AArch64 (RW).
+// well as by HVC), EL1 AArch64 (RW), and E2H, which the hypervisor itself
+// runs with (entry.S) and which must never drop while it runs.
+constexpr uint64_t kHcrE2h = 1ull << 34;
 constexpr uint64_t kHcrVcpu = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |
-                              (1ull << 10) | (1ull << 19) | (1ull << 31);
+                              (1ull << 10) | (1ull << 19) | (1ull << 31) | kHcrE2h;
 // HCR_EL2.VF and VI: the vCPU's virtual FIQ and IRQ lines (with FMO/IMO
 // set, taken at EL1 when its PSTATE.F/I allow), raised while the core has
 // an interrupt or the managed exit signal for it (Core::virtual_lines).
@@ -101,8 +103,10 @@ void host_timer_set(bool on, uint64_t cval) {
   }
   host_timer_let_through(cpu);
 }
-constexpr uint64_t kCptrTrapAll = 0x37FF;           // RES1, TZ, TFP, TSM
-constexpr uint64_t kCptrFpAllowed = 0x37FF & ~(1ull << 10);  // TFP clear
+// CPTR_EL2 (E2H = 1, CPACR_EL1's layout): FPEN, ZEN and SMEN 0 trap FP/SIMD,
+// SVE and SME; FPEN 3 lets FP/SIMD through.
+constexpr uint64_t kCptrTrapAll = 0;
+constexpr uint64_t kCptrFpAllowed = 3ull << 20;
 
 // SMCCC calls that are neither FF-A's nor Hafnium's: answered here. PSCI is the SPMD's and
 // the normal world's to drive; a partition is told NOT_SUPPORTED (FF-A
@@ -155,10 +159,12 @@ void HostedVms::init_cpu() {
   // HPMN: every counter stays EL1's to count with (as the CPU reports).
   TESSERA_SYSREG_WRITE(mdcr_el2, (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11) |
                                      arch::pmu_event_counters());
-  // CNTHCTL_EL2: partitions read the physical counter (EL1PCTEN) but the
-  // EL1 physical timer, one for both worlds, traps here (EL1PCEN clear),
-  // where each vCPU's is emulated (physical_timer.h).
-  TESSERA_SYSREG_WRITE(cnthctl_el2, 1);
+  // CNTHCTL_EL2 (E2H = 1 layout): partitions read the physical counter
+  // (EL1PCTEN, bit 10; S-EL0 ones both counters, EL0PCTEN and EL0VCTEN)
+  // but the EL1 physical timer, one for both worlds, traps here (EL1PTEN,
+  // bit 11, clear), where each vCPU's is emulated (physical_timer.h); so
+  // do S-EL0 partitions' accesses to either timer (EL0PTEN, EL0VTEN clear).
+  TESSERA_SYSREG_WRITE(cnthctl_el2, (1ull << 10) | (1ull << 0) | (1ull << 1));
   // The host timer that watches their deadlines: off, its interrupt
   // Secure Group 1 on this CPU.
   host_timer_program(false, 0);
@@ -416,12 +422,14 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // cannot be trapped (without FEAT_ECV): the normal world's is parked
     // while a partition runs and put back; the vCPU's own is put in (it
     // keeps it from one run to the next: a deadline it set is still set,
-    // or has passed, on its next run).
-    const uint64_t cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0), cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
-    TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
+    // or has passed, on its next run). With E2H set, CNTV_CTL_EL02 and
+    // CNTV_CVAL_EL02 (S3_5_C14_C3_1, _2) are the EL1 virtual timer's names
+    // here (CNTV_*_EL0 would be the EL2 one's).
+    const uint64_t cntv_ctl = TESSERA_SYSREG_READ(S3_5_C14_C3_1), cntv_cval = TESSERA_SYSREG_READ(S3_5_C14_C3_2);
+    TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, 0);
     if (v.cntv_ctl != 0) [[unlikely]] {
-      TESSERA_SYSREG_WRITE(cntv_cval_el0, v.cntv_cval);
-      TESSERA_SYSREG_WRITE(cntv_ctl_el0, v.cntv_ctl);
+      TESSERA_SYSREG_WRITE(S3_5_C14_C3_2, v.cntv_cval);
+      TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, v.cntv_ctl);
     }
     arch::isb();
     // The partition runs without the core's lock: the core has marked its
@@ -441,12 +449,12 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // its record now, if it holds this CPU's.
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
     // Its deadline only where its timer is on: most never use it.
-    v.cntv_ctl = TESSERA_SYSREG_READ(cntv_ctl_el0) & 3;  // ENABLE, IMASK (ISTATUS is the timer's to say)
+    v.cntv_ctl = TESSERA_SYSREG_READ(S3_5_C14_C3_1) & 3;  // ENABLE, IMASK (ISTATUS is the timer's to say)
     if (v.cntv_ctl & 1) [[unlikely]]
-      v.cntv_cval = TESSERA_SYSREG_READ(cntv_cval_el0);
-    TESSERA_SYSREG_WRITE(cntv_ctl_el0, 0);
-    TESSERA_SYSREG_WRITE(cntv_cval_el0, cntv_cval);
-    TESSERA_SYSREG_WRITE(cntv_ctl_el0, cntv_ctl);
+      v.cntv_cval = TESSERA_SYSREG_READ(S3_5_C14_C3_2);
+    TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, 0);
+    TESSERA_SYSREG_WRITE(S3_5_C14_C3_2, cntv_cval);
+    TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, cntv_ctl);
     TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr);
     outcome = on_exit(index, v, exit, out);
   }

@@ -8,6 +8,10 @@
 #include "arch/aarch64/el1_sysregs.inc"
 #include "arch/aarch64/fp_regs.inc"
 
+    // The secure hypervisor runs with HCR_EL2.E2H set (VHE, entry.S): a
+    // vCPU's EL1 registers are reached through their _EL12 names there.
+    .arch   armv8.2-a
+
     .text
     .global sel2_vcpu_run
 sel2_vcpu_run:
@@ -52,12 +56,12 @@ sel2_vcpu_exit:
 
     .global sel2_save_el1
 sel2_save_el1:
-    save_el1_sysregs x0, x9, x10
+    save_el1_sysregs x0, x9, x10, el12
     ret
 
     .global sel2_restore_el1
 sel2_restore_el1:
-    restore_el1_sysregs x0, x9, x10
+    restore_el1_sysregs x0, x9, x10, el12
     ret
 
     .arch_extension fp

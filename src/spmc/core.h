@@ -140,6 +140,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Whether partition `index` can ever have a line up (it owns interrupts,
   // asks for managed exit or takes notifications): what a placement checks
   // before asking for the lines on every vCPU entry.
+  // Whether partition `p` takes virtual interrupts here: where the
+  // placement gives them, and never at S-EL0.
+  bool virtual_interrupts(const Partition& p) const { return !p.at_s_el0 && placement_.gives_virtual_interrupts(); }
   bool takes_virtual_interrupts(size_t index) const {
     const Partition& p = partitions_[index];
     return p.interrupt_count != 0 || p.ns_action == ffa::NsInterruptAction::managed_exit || p.notifications.created;

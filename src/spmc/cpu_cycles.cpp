@@ -63,7 +63,7 @@ Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
     return Outcome::resume_partition;
   }
   ExecutionContext& c = here(p);
-  if (p.ns_action == ffa::NsInterruptAction::managed_exit && placement_.gives_virtual_interrupts()) {
+  if (p.ns_action == ffa::NsInterruptAction::managed_exit && virtual_interrupts(p)) {
     // Managed exit: it resumes with its signal raised (virtual_lines),
     // takes it (HF_INTERRUPT_GET) and answers the request early; the
     // normal world's interrupts wait until it has (ns_interrupts_unmasked),

@@ -283,6 +283,11 @@ struct alignas(1024) Partition {
   // What a normal-world interrupt does while it runs (its manifest's
   // ns-interrupts-action).
   ffa::NsInterruptAction ns_action = ffa::NsInterruptAction::queued;
+  // It runs at S-EL0 (its manifest's exception-level): it never takes
+  // virtual interrupts, whatever the placement gives others (FF-A v1.2
+  // section 8.3); its interrupts, managed exit and notifications come as
+  // at an S-EL1 SPMC.
+  bool at_s_el0 = false;
   // The pin its managed exit signal comes on: its manifest's
   // managed-exit-virq chooses IRQ, FIQ otherwise (as Hafnium); it may
   // change it with HF_INTERRUPT_ENABLE(kManagedExitIntid).

@@ -136,8 +136,9 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   request_sri(from_sp && (flags & notif::kSetFlagDelaySri) != 0);
   // A partition that takes virtual interrupts learns of it from its NPI
   // once it runs (the cycles the scheduler gives it with FFA_RUN).
-  if (pair.receiver.is_secure() && placement_.gives_virtual_interrupts())
-    if (Partition* p = const_cast<Partition*>(find_partition(pair.receiver))) p->npi_pending = true;
+  if (pair.receiver.is_secure())
+    if (Partition* p = const_cast<Partition*>(find_partition(pair.receiver)); p && virtual_interrupts(*p))
+      p->npi_pending = true;
   ffa::set_success(out);
 }
 
@@ -180,7 +181,7 @@ void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   // kGetFromHypervisor: there is no hypervisor, so its bitmap is empty.
   // A partition that has taken every notification pending for it has no
   // NPI left to take.
-  if (caller.is_secure() && placement_.gives_virtual_interrupts())
+  if (caller.is_secure())
     if (Partition* p = const_cast<Partition*>(find_partition(caller)); p && p->npi_pending && !b->any_pending())
       p->npi_pending = false;
   ffa::set_regs(out, ffa::raw(Func::success_32), 0, static_cast<uint32_t>(from_sp), from_sp >> 32,

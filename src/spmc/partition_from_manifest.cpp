@@ -26,6 +26,7 @@ Partition partition_from_manifest(const ffa::PartitionManifest& m, const Core& c
   // The version its manifest declares, until its own FFA_VERSION says otherwise.
   p.version = m.ffa_version;
   p.ns_action = m.ns_interrupts_action;
+  p.at_s_el0 = m.exception_level == ffa::ExceptionLevel::s_el0;
   p.managed_exit_fiq = !m.managed_exit_virq;
   // Its notification bitmaps, one set per execution context.
   p.notifications.created = m.notification_support;

@@ -44,7 +44,7 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
   // virtual interrupts (S-EL0 partitions take none); the SRI (2) is the
   // normal world's. Input properties are defined for no feature (MBZ).
   if ((id & 0x80000000u) == 0) {
-    if (input != 0 || !placement_.gives_virtual_interrupts()) return ffa::set_error(out, Error::not_supported);
+    if (input != 0 || !virtual_interrupts(p)) return ffa::set_error(out, Error::not_supported);
     if (id == ffa::notification::kFeatureManagedExit) return ffa::set_success(out, ffa::hf::kManagedExitIntid);
     if (id == ffa::notification::kFeatureNpi) return ffa::set_success(out, ffa::hf::kNpiIntid);
     return ffa::set_error(out, Error::not_supported);

@@ -160,7 +160,8 @@ class Placement {
   // under an S-EL2 SPMC: HCR_EL2.VI/VF, Core::virtual_lines): a
   // partition's interrupt is then also raised on its virtual line, and
   // managed exit is a virtual interrupt rather than FFA_INTERRUPT to the
-  // normal world. S-EL0 partitions take none (FF-A v1.2 section 8.3).
+  // normal world. S-EL0 partitions take none (FF-A v1.2 section 8.3):
+  // the core asks Core::virtual_interrupts, which leaves them out.
   virtual bool gives_virtual_interrupts() const { return false; }
   // Lets a partition's interrupt through the controller, or holds it back.
   virtual void set_interrupt_enabled(uint32_t id, bool enabled) {

@@ -80,7 +80,7 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
   const size_t owner = take_secure_interrupt();
   if (partitions_[index].stopped) [[unlikely]]
     return sp_aborted(index, out);
-  if (owner == index && placement_.gives_virtual_interrupts()) {
+  if (owner == index && virtual_interrupts(partitions_[index])) {
     Partition& p = partitions_[index];
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
@@ -243,14 +243,14 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
     case ffa::hf::kInterruptEnable: {
       if (in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
         return ffa::set_regs(out, ffa::hf::kFailed);
-      if (in.x[1] == ffa::hf::kVirtualTimerIntid && placement_.gives_virtual_interrupts()) {
+      if (in.x[1] == ffa::hf::kVirtualTimerIntid && virtual_interrupts(p)) {
         // Its timer's pin. The timer's own ENABLE and IMASK say whether
         // it interrupts: this cannot turn it off.
         if (in.x[2] != 1) return ffa::set_regs(out, ffa::hf::kFailed);
         p.timer_fiq = in.x[3] == ffa::hf::kTypeFiq;
         return ffa::set_regs(out, 0);
       }
-      if (in.x[1] == ffa::hf::kManagedExitIntid && placement_.gives_virtual_interrupts() &&
+      if (in.x[1] == ffa::hf::kManagedExitIntid && virtual_interrupts(p) &&
           p.ns_action == ffa::NsInterruptAction::managed_exit) {
         // The managed exit signal's pin (as Cactus chooses it). It cannot
         // be turned off: whether there is one is the manifest's to say.
