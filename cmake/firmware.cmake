@@ -117,10 +117,11 @@ add_dependencies(sel1_tos_sp.elf ta_signing_key)
 # core in placement B.
 tessera_image(sel2_spmc ${CMAKE_SOURCE_DIR}/src/sel2/sel2.ld
   SOURCES src/sel2/entry.S src/sel2/vectors.S src/sel2/vcpu.S src/sel2/main.cpp src/sel2/mmu.cpp src/sel2/placement.cpp
-          src/sel2/hosted_vms.cpp src/sel2/physical_timer.cpp src/sel2/partition_loader.cpp
+          src/sel2/hosted_vms.cpp src/sel2/hosted_el0.cpp src/sel2/cpu_switch.cpp src/sel2/physical_timer.cpp
+          src/sel2/partition_loader.cpp
           src/arch/aarch64/gicv3.cpp src/arch/aarch64/ns_memory_map.cpp src/arch/aarch64/spmc_boot.cpp src/arch/aarch64/spmc_panic.cpp
           src/plat/qemu_virt/secure_world_console.cpp
-  LIBS tessera_partition_plan tessera_spmc tessera_ffa tessera_pgtable)
+  LIBS tessera_el0_space tessera_partition_plan tessera_spmc tessera_ffa tessera_pgtable)
 
 # Test files run in link order: version negotiation first, its lock last.
 # call_log.cpp (no tests) links last, so that its data follows everything
@@ -242,10 +243,11 @@ tessera_partition(foreign_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/foreign_c/ma
 # that make eight (sel2-spmc-1p loads mp-c alone: the benchmarks compare). -mgeneral-regs-only: the SPMC does
 # not switch FP/SIMD between S-EL1 partitions yet.
 foreach(variant IN ITEMS mp up up2 up3 up4 irq up5 up6)
-  # Load addresses 256 KiB apart from 0x0e500000 (each manifest says the same).
+  # Load addresses 128 KiB apart from 0x0e700000 (each manifest says the
+  # same), above the S-EL0 partitions', which keep their sel1-spmc places.
   set(slots mp up up2 up3 up4 irq up5 up6)
   list(FIND slots ${variant} slot)
-  math(EXPR load "0x0e500000 + ${slot} * 0x40000" OUTPUT_FORMAT HEXADECIMAL)
+  math(EXPR load "0x0e700000 + ${slot} * 0x20000" OUTPUT_FORMAT HEXADECIMAL)
   if(variant STREQUAL "mp")
     set(mf manifest.dts)
   else()
@@ -375,7 +377,8 @@ tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_man
 # sel1-spmc hosts (the trusted OS, S-EL0 partitions) are skipped; the S-EL1
 # partitions' tests run (a test configuration).
 tessera_config(sel2-spmc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-               NWD harness MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
+               NWD harness MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c
+               echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
 # The same SPMC with one partition, mp-c, and the harness (a benchmark
 # configuration): a direct request to mp-c costs what it costs with the
 # eight of sel2-spmc (./tessera bench --config sel2-spmc-1p,sel2-spmc).
@@ -403,7 +406,8 @@ if(TESSERA_LINUX)
   # switched by the monitor on every call. No partitions yet, so no
   # harness (its suite needs them).
   tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
-                 NWD linux MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c)
+                 NWD linux MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c
+                 echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
   # The classic OP-TEE SMC ABI, no FF-A: the OP-TEE dispatcher in the
   # monitor, the same trusted OS (the monitor tells it which mode), the TA
   # store; no SP packages (configs/optee-smc/tos_manifest.dts names none).

@@ -49,9 +49,10 @@
  *            or the FF-A error of the step that failed, x6 = the pages
  *            the retrieve response counted. One at a time: the RX/TX pair
  *            is the partition's, not a context's.
- *   14 RAISE: takes the PL061 GPIO's interrupt (SPI 39; HF_INTERRUPT_ENABLE
- *            as an IRQ; x5 = its answer, -1 where the GPIO is not this
- *            partition's) and drives pin 7 high, which asserts it. With
+ *   14 RAISE: takes the PL031 RTC's alarm interrupt (SPI 34;
+ *            HF_INTERRUPT_ENABLE as an IRQ; x5 = its answer, -1 where the
+ *            RTC is not this partition's) and sets the alarm for now,
+ *            which asserts it. With
  *            x4 = 0 it waits for its handler to deal with it (a virtual IRQ
  *            while it runs); 1: it answers at once; 2: with its IRQs
  *            masked it waits a little and answers, the interrupt untaken.
@@ -87,7 +88,7 @@
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
  * (partition_interrupt) takes each pending interrupt with HF_INTERRUPT_GET:
  * the managed exit signal (its ID from FFA_FEATURES) stops a SPIN, the
- * GPIO's is quietened at the device and ended (HF_INTERRUPT_DEACTIVATE).
+ * RTC's is quietened at the device and ended (HF_INTERRUPT_DEACTIVATE).
  */
 #include <stdint.h>
 
@@ -112,20 +113,19 @@ static volatile uint32_t g_me_pending[8];
 static volatile uint64_t g_events, g_last_intid, g_interrupt_entries, g_managed_exits, g_timer_events;
 #define HF_VIRTUAL_TIMER_INTID 3u
 
-/* QEMU virt's PL061 GPIO (its manifest's device region, where it has it):
-   pin 7 an output that interrupts while high (level), SPI 7 (ID 39).
-   GPIODATA is addressed through a mask: address bits [9:2] select the
-   pins a write changes. */
-#define GPIO_BASE 0x09030000u
-#define GPIO_SPI 39u
-#define GPIO_PIN (1u << 7)
-#define GPIO_DATA (GPIO_PIN << 2)
-#define GPIO_DIR 0x400u
-#define GPIO_IS 0x404u
-#define GPIO_IEV 0x40Cu
-#define GPIO_IE 0x410u
-#define GPIO_IC 0x41Cu
-static volatile uint32_t* gpio(uint32_t offset) { return (volatile uint32_t*)(uint64_t)(GPIO_BASE + offset); }
+/* QEMU virt's PL031 real-time clock (its manifest's device region, where
+   it has it): its alarm interrupt, level-triggered on SPI 2 (ID 34), is
+   raised once the match register equals the count (seconds) while it is
+   unmasked, and held until cleared. (The PL061 GPIO, which irq-c drove
+   before, is gpio-driver's in sel2-spmc, as in sel1-spmc.) */
+#define RTC_BASE 0x09010000u
+#define RTC_SPI 34u
+#define RTC_DR 0x00u
+#define RTC_MR 0x04u
+#define RTC_IMSC 0x10u
+#define RTC_RIS 0x14u
+#define RTC_ICR 0x1Cu
+static volatile uint32_t* rtc(uint32_t offset) { return (volatile uint32_t*)(uint64_t)(RTC_BASE + offset); }
 
 static uint64_t read_mpidr(void) {
   uint64_t v;
@@ -151,9 +151,9 @@ static void build_tables(void) {
   l1[1] = 0x40000000u | (1u << 10) | (3u << 8) | (1u << 5) /* NS */ | 1;
   for (uint64_t pa = 0x0e000000; pa < 0x0f000000; pa += 0x200000)
     l2[pa >> 21] = pa | (1u << 10) /* AF */ | (3u << 8) /* inner shareable */ | (0u << 2) /* MAIR 0 */ | 1;
-  /* The 2 MiB of devices that holds the PL061 (0x09000000), Device-nGnRE
+  /* The 2 MiB of devices that holds the PL031 (0x09000000), Device-nGnRE
      (MAIR 1), never executable (PXN, UXN). */
-  l2[GPIO_BASE >> 21] = (GPIO_BASE & ~0x1FFFFFu) | (1u << 10) | (1u << 2) | (3ull << 53) | 1;
+  l2[RTC_BASE >> 21] = (RTC_BASE & ~0x1FFFFFu) | (1u << 10) | (1u << 2) | (3ull << 53) | 1;
 }
 
 static void mmu_on(void) {
@@ -230,11 +230,11 @@ void partition_interrupt(void) {
       __asm__ volatile("msr cntp_ctl_el0, xzr\n isb" ::: "memory");
       __atomic_fetch_add(&g_timer_events, 1, __ATOMIC_RELAXED);
     }
-    if (id == GPIO_SPI) {
-      /* Quieten the device first (pin low, latched state cleared), or the
+    if (id == RTC_SPI) {
+      /* Quieten the device first (alarm masked and cleared), or the
          level-triggered line comes straight back once ended. */
-      *gpio(GPIO_DATA) = 0;
-      *gpio(GPIO_IC) = GPIO_PIN;
+      *rtc(RTC_IMSC) = 0;
+      *rtc(RTC_ICR) = 1;
       __atomic_fetch_add(&g_events, 1, __ATOMIC_RELAXED);
     }
     ffa_hvc((struct ffa_args){{HF_INTERRUPT_DEACTIVATE, id, id, 0, 0, 0, 0, 0}});
@@ -242,23 +242,21 @@ void partition_interrupt(void) {
 }
 
 /* Command 14. */
-static void raise_gpio(uint64_t mode, struct ffa_args* r) {
+static void raise_rtc(uint64_t mode, struct ffa_args* r) {
   const uint64_t before = g_events;
   const int no_wait = mode != 0;
   /* Mode 2: its IRQs masked, so that the interrupt it raises is still
      untaken when it answers (the SPMC holds it back and announces it
      with FFA_INTERRUPT once it waits). */
   if (mode == 2) __asm__ volatile("msr daifset, #2" ::: "memory");
-  r->x[5] = ffa_hvc((struct ffa_args){{HF_INTERRUPT_ENABLE, GPIO_SPI, 1, 0, 0, 0, 0, 0}}).x[0];
+  r->x[5] = ffa_hvc((struct ffa_args){{HF_INTERRUPT_ENABLE, RTC_SPI, 1, 0, 0, 0, 0, 0}}).x[0];
   if (r->x[5] != 0) return; /* not its device: never touched */
-  *gpio(GPIO_IE) = 0;
-  *gpio(GPIO_DATA) = 0;
-  *gpio(GPIO_DIR) |= GPIO_PIN;
-  *gpio(GPIO_IS) |= GPIO_PIN;
-  *gpio(GPIO_IEV) |= GPIO_PIN;
-  *gpio(GPIO_IC) = GPIO_PIN;
-  *gpio(GPIO_IE) |= GPIO_PIN;
-  *gpio(GPIO_DATA) = GPIO_PIN;
+  *rtc(RTC_IMSC) = 0;
+  *rtc(RTC_ICR) = 1;
+  *rtc(RTC_IMSC) = 1;
+  /* The alarm fires when the match equals the count: now, unless the
+     second turned between the read and the write (then again). */
+  for (unsigned tries = 0; tries < 4 && !(*rtc(RTC_RIS) & 1); ++tries) *rtc(RTC_MR) = *rtc(RTC_DR);
   for (uint64_t i = 0; !no_wait && i < 1000000 && g_events == before; ++i) __asm__ volatile("" ::: "memory");
   /* (Masked: long enough for the interrupt to reach the SPMC meanwhile.) */
   for (uint64_t i = 0; mode == 2 && i < 100000; ++i) __asm__ volatile("" ::: "memory");
@@ -391,7 +389,7 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[4] = spin(req->x[4], &r.x[5]);
       break;
     case 14:
-      raise_gpio(req->x[4], &r);
+      raise_rtc(req->x[4], &r);
       break;
     case 15:
       r.x[4] = g_events;

@@ -93,7 +93,7 @@ lib::Result<CoreManifest, ManifestError> parse_core_manifest(lib::ByteView dtb) 
       auto uuid = fdt.prop(n, "uuid");
       auto addr = fdt.prop_u64(n, "package-address");
       if (m.package_count == CoreManifest::kMaxPackages) {
-        why = "more than 12 partitions";
+        why = "more than 16 partitions";
       } else if (!uuid || uuid->size() != 16) {
         why = "each partition needs a uuid of 4 cells";
       } else if (!addr || (*addr & 0xFFF)) {

@@ -33,7 +33,7 @@ struct PackageRef {
 
 struct CoreManifest {
   static constexpr unsigned kMaxNsRanges = 4;
-  static constexpr unsigned kMaxPackages = 12;
+  static constexpr unsigned kMaxPackages = 16;  // the core's partition table (spmc::kMaxPartitions)
 
   EndpointId spmc_id;
   Version version;

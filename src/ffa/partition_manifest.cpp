@@ -119,6 +119,11 @@ lib::Result<PartitionManifest, ManifestError> parse_partition_manifest(lib::Byte
     if (!action || *action > 2) return fail("ns-interrupts-action", "must be 0 (queued), 1 (managed exit) or 2 (signaled)");
     m.ns_interrupts_action = static_cast<NsInterruptAction>(*action);
   }
+  if (fdt.has_prop(root, "other-s-interrupts-action")) {
+    auto action = fdt.prop_u32(root, "other-s-interrupts-action");
+    if (!action || *action > 1) return fail("other-s-interrupts-action", "must be 0 (queued) or 1 (signaled)");
+    m.other_s_interrupts_queued = *action == 0;
+  }
   m.managed_exit_virq = fdt.has_prop(root, "managed-exit-virq");
   m.notification_support = fdt.has_prop(root, "notification-support");
   if (fdt.has_prop(root, "vm-availability-messages")) {

@@ -74,6 +74,10 @@ struct PartitionManifest {
   uint16_t boot_order;
   uint32_t messaging_method;
   NsInterruptAction ns_interrupts_action;
+  // other-s-interrupts-action 0: another partition's secure interrupt waits
+  // while this one runs (queued); 1, the default: its handler preempts
+  // this one (signaled).
+  bool other_s_interrupts_queued;
   // managed-exit-virq: the managed exit signal comes as a virtual IRQ
   // (absent: a virtual FIQ, as Hafnium reads it).
   bool managed_exit_virq;

@@ -121,15 +121,9 @@ PlacementLimits limits() {
   for (uint64_t& x : h.boot_x) x = 0;
   if (l.boot_info) h.boot_x[m.boot_info_register] = l.boot_info;
   const size_t core_index = core.partition_count() - 1;
-  if (m.rx_region >= 0) {
-    // The SPMC reaches the pair through its own mapping of the partition
-    // region (VA = PA).
-    const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
-    const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
-    core.attach_partition_mailbox(core_index, reinterpret_cast<uint8_t*>(region_base(m, tx)),
-                                  reinterpret_cast<uint8_t*>(region_base(m, rx)), rx.pages, region_base(m, tx),
-                                  region_base(m, rx));
-  }
+  // The SPMC reaches its pair through its own mapping of the partition
+  // region (VA = PA).
+  spmc::attach_manifest_mailbox(core, core_index, m);
   h.space.describe(m, l);
   hosted.add_next(core_index, l.memory);
   lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL0, ASID {})", id.raw(), m.description, l.load, asid);

@@ -7,23 +7,11 @@
 #include "ffa/hf_interrupt.h"
 #include "lib/log.h"
 #include "sel2/core_lock.h"
+#include "sel2/cpu_switch.h"
 
 namespace sel2 {
 namespace {
 
-// HCR_EL2 while a vCPU runs: stage 2 (VM), set/way invalidation as clean
-// and invalidate (SWIO), physical IRQ, FIQ and SError to S-EL2 (IMO, FMO,
-// AMO), TLB and cache maintenance broadcast inner shareable (FB, BSU),
-// SMC trapped (TSC: partitions written for other SPMCs call FF-A by SMC as
-// well as by HVC), EL1 AArch64 (RW), and E2H, which the hypervisor itself
-// runs with (entry.S) and which must never drop while it runs.
-constexpr uint64_t kHcrE2h = 1ull << 34;
-constexpr uint64_t kHcrVcpu = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 9) |
-                              (1ull << 10) | (1ull << 19) | (1ull << 31) | kHcrE2h;
-// HCR_EL2.VF and VI: the vCPU's virtual FIQ and IRQ lines (with FMO/IMO
-// set, taken at EL1 when its PSTATE.F/I allow), raised while the core has
-// an interrupt or the managed exit signal for it (Core::virtual_lines).
-constexpr uint64_t kHcrVf = 1ull << 6, kHcrVi = 1ull << 7;
 // Stage 2, for both IPA spaces: T0SZ 25 (39-bit IPA), start at level 1
 // (SL0 = 1), write-back walks, inner shareable, 4 KiB granule.
 constexpr uint64_t kS2Common = 25 | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12);
@@ -36,30 +24,6 @@ constexpr uint64_t kVstcr = 25 | (1ull << 6);
 // The first entry of a vCPU: EL1h, DAIF masked, MMU off (SCTLR_EL1 RES1).
 constexpr uint64_t kSpsrEl1h = 0x3C5;
 constexpr uint64_t kSctlrEl1Reset = 0x30D00800;
-// ESR_EL2 exception classes.
-constexpr uint64_t kEcFp = 0x07, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18, kEcSve = 0x19,
-                   kEcInstAbortLow = 0x20, kEcDataAbortLow = 0x24, kEcSme = 0x1D;
-// ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
-// (ns-interrupts-action queued): in Secure state the normal world's
-// priorities read as 0x80 and above, so a mask of 0x80 holds them back
-// and lets secure ones through. The register is one for both worlds: the
-// normal world's mask stays in force (a partition runs with the stricter
-// of the two) and is put back as it was.
-constexpr uint64_t kPmrSecureOnly = 0x80;
-
-// The vCPU whose EL1 registers each CPU holds. A UP vCPU's are saved at
-// every exit (it may next run on another CPU); a pinned (MP) vCPU's stay
-// live on its CPU (the monitor keeps them across world switches) and are
-// saved only when another vCPU takes the CPU.
-constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
-
-// FP/SIMD, switched lazily between vCPUs: each CPU's FP registers (the
-// secure world's, which the monitor keeps apart from the normal world's)
-// hold this vCPU's; any other vCPU runs with FP/SIMD trapped to S-EL2
-// (CPTR_EL2.TFP) until it first uses them. SVE and SME stay trapped for
-// partitions (TZ, TSM): the SPMC does not switch them.
-constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
-
 // The host timer (plat::kSel2HostTimerPpi says which, and why): the
 // monitor sets it for us, so each CPU's setting is remembered and only a
 // new deadline costs a call. Turning it off costs none: its interrupt is
@@ -103,39 +67,6 @@ void host_timer_set(bool on, uint64_t cval) {
   }
   host_timer_let_through(cpu);
 }
-// CPTR_EL2 (E2H = 1, CPACR_EL1's layout): FPEN, ZEN and SMEN 0 trap FP/SIMD,
-// SVE and SME; FPEN 3 lets FP/SIMD through.
-constexpr uint64_t kCptrTrapAll = 0;
-constexpr uint64_t kCptrFpAllowed = 3ull << 20;
-
-// SMCCC calls that are neither FF-A's nor Hafnium's: answered here. PSCI is the SPMD's and
-// the normal world's to drive; a partition is told NOT_SUPPORTED (FF-A
-// v1.2 section 18: partitions take part in power management through
-// framework messages, never PSCI).
-// The core's calls: FF-A's, and Hafnium's HF_INTERRUPT_* (a partition's
-// device interrupts, as under the S-EL1 SPMC).
-bool for_the_core(uint32_t fid) {
-  const uint32_t base = fid & ~0x40000000u;  // SMC64 to SMC32
-  return (base >= 0x84000060 && base <= 0x840000FF) || fid == ffa::hf::kInterruptEnable ||
-         fid == ffa::hf::kInterruptGet || fid == ffa::hf::kInterruptDeactivate;
-}
-void answer_smccc(Vcpu& v, uint32_t fid) {
-  constexpr uint64_t kNotSupported = static_cast<uint64_t>(-1);
-  v.regs.x[0] = fid == 0x80000000u ? 0x10002 : kNotSupported;  // SMCCC_VERSION: 1.2
-}
-
-// Hands this CPU's FP/SIMD registers to `to` (null: to nobody, its
-// owner's saved): the owner's go to its record, `to`'s come from its.
-void take_fp(unsigned cpu, Vcpu* to) {
-  TESSERA_SYSREG_WRITE(cptr_el2, kCptrFpAllowed);
-  arch::isb();
-  if (g_fp_owner[cpu]) sel2_save_fp(&g_fp_owner[cpu]->fp);
-  if (to) sel2_restore_fp(&to->fp);
-  g_fp_owner[cpu] = to;
-  TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
-  arch::isb();
-}
-
 }  // namespace
 
 void HostedVms::add_next(size_t core_index, spmc::loading::Span memory) {
@@ -199,6 +130,7 @@ void invalidate_vm(const HostedVm& vm) {
 }
 
 ffa::Status HostedVms::map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) {
+  if (HostedEl0* a = el0_by_id(id)) return a->space.map_shared(pa, pages, writable, ns);
   HostedVm* vm = by_id(id);
   if (!vm || pages == 0) return ffa::Error::invalid_parameters;
   arch::mmu::PageTable& s2 = ns ? *vm->ns_s2 : *vm->secure_s2;
@@ -212,6 +144,11 @@ ffa::Status HostedVms::map_shared(ffa::EndpointId id, uint64_t pa, uint32_t page
 }
 
 void HostedVms::unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (HostedEl0* a = el0_by_id(id)) {
+    if (!a->space.unmap_shared(pa, pages))
+      lib::log::error("partition {:x}: unmapping shared memory {:x} (+{}) failed", id.raw(), pa, pages);
+    return;
+  }
   HostedVm* vm = by_id(id);
   if (!vm) return;
   const uint64_t size = uint64_t{pages} * spmc::kPageSize;
@@ -226,6 +163,7 @@ void HostedVms::unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
 }
 
 ffa::Result<uint8_t*> HostedVms::buffer_pages(ffa::EndpointId id, uint64_t ipa, uint32_t pages) {
+  if (HostedEl0* a = el0_by_id(id)) return a->space.buffer_pages(ipa, pages);
   if (!region_owner(id, ipa, pages)) return ffa::Error::invalid_parameters;
   return reinterpret_cast<uint8_t*>(ipa);  // VA = PA
 }
@@ -239,6 +177,7 @@ HostedVm* HostedVms::region_owner(ffa::EndpointId id, uint64_t pa, uint32_t page
 }
 
 ffa::Result<bool> HostedVms::own_access(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (HostedEl0* a = el0_by_id(id)) return a->space.own_access(pa, pages);
   HostedVm* vm = region_owner(id, pa, pages);
   if (!vm) return ffa::Error::invalid_parameters;
   // Every page mapped in its secure IPA space now (a page it lent away is
@@ -307,6 +246,7 @@ constexpr arch::mmu::Attrs kOwnMemory{.type = arch::mmu::MemType::normal, .write
 }  // namespace
 
 ffa::Status HostedVms::revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (HostedEl0* a = el0_by_id(id)) return a->space.revoke_own(pa, pages);
   HostedVm* vm = region_owner(id, pa, pages);
   if (!vm) return ffa::Error::invalid_parameters;
   // Page by page, so that a failure (no table left to split a block)
@@ -325,6 +265,11 @@ ffa::Status HostedVms::revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t page
 }
 
 void HostedVms::restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) {
+  if (HostedEl0* a = el0_by_id(id)) {
+    if (!a->space.restore_own(pa, pages))
+      lib::log::error("partition {:x}: giving back its memory {:x} (+{}) failed", id.raw(), pa, pages);
+    return;
+  }
   HostedVm* vm = region_owner(id, pa, pages);
   if (!vm) return;
   auto s = vm->secure_s2->map(pa, pa, uint64_t{pages} * spmc::kPageSize, kOwnMemory);
@@ -361,6 +306,10 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
   const unsigned cpu = arch::cpu_index();
   while (outcome == spmc::Outcome::run_partition || outcome == spmc::Outcome::resume_partition) {
     const size_t index = core.scheduled();
+    if (HostedEl0* a = el0_by_core_index_[index]) {
+      outcome = run_el0(index, *a, outcome, out);
+      continue;
+    }
     HostedVm* vm = by_core_index(index);
     if (!vm) {  // cannot happen: the core schedules only partitions we added
       outcome = core.sp_aborted(index, out);
@@ -410,14 +359,13 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(hcr_el2, hcr);
     TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
     if (g_loaded[cpu] != &v) {
-      if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
+      release_el1(cpu);
       sel2_restore_el1(&v.el1);
       // A UP vCPU migrates: a CPU it ran on before holds stale copies now.
       for (Vcpu*& l : g_loaded)
         if (l == &v) l = nullptr;
     }
-    const uint64_t pmr = TESSERA_SYSREG_READ(S3_0_C4_C6_0);  // ICC_PMR_EL1, as the normal world left it
-    if (!core.ns_interrupts_unmasked(index) && pmr > kPmrSecureOnly) TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrSecureOnly);
+    const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index));
     // The EL1 virtual timer is one for both worlds and every vCPU, and
     // cannot be trapped (without FEAT_ECV): the normal world's is parked
     // while a partition runs and put back; the vCPU's own is put in (it
@@ -455,7 +403,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, 0);
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_2, cntv_cval);
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, cntv_ctl);
-    TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr);
+    put_back_pmr(pmr);
     outcome = on_exit(index, v, exit, out);
   }
   return outcome;

@@ -1,9 +1,13 @@
-// The S-EL1 partitions the secure hypervisor hosts (placement B): each a
-// VM with its own VMID and stage-2 translation (its secure IPA space,
-// VSTTBR_EL2; its non-secure one, VTTBR_EL2, empty until memory sharing
-// maps into it), one vCPU per execution context, and the run loop that
-// carries out the core's run_partition outcomes. partition_loader.cpp
-// fills the records.
+// The partitions the secure hypervisor hosts (placement B), and the run
+// loop that carries out the core's run_partition outcomes for them:
+// - S-EL1 partitions (hosted_vms.cpp): each a VM with its own VMID and
+//   stage-2 translation (its secure IPA space, VSTTBR_EL2; its non-secure
+//   one, VTTBR_EL2, empty until memory sharing maps into it), one vCPU
+//   per execution context;
+// - S-EL0 partitions (hosted_el0.cpp), as Hafnium hosts them: run at EL0
+//   in the hypervisor's own EL2&0 regime (HCR_EL2.TGE), each with its own
+//   stage-1 tables and ASID, one context.
+// partition_loader.cpp fills the records.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +15,7 @@
 #include <optional>
 #include <span>
 
+#include "arch/aarch64/el0_address_space.h"
 #include "arch/aarch64/pgtable.h"
 #include "ffa/partition_manifest.h"
 #include "ffa/regs.h"
@@ -55,9 +60,21 @@ struct HostedVm {
   unsigned vcpu_count = 0;  // its execution contexts: vcpus[0, vcpu_count)
 };
 
+// An S-EL0 partition: one context (S-EL0 partitions are UP), its
+// registers in `vcpu.regs` (regs.ttbr0: its tables and ASID) and its FP
+// state in `vcpu.fp`; its EL1 registers and timers mean nothing.
+struct HostedEl0 {
+  size_t core_index;
+  uint16_t asid;
+  Vcpu vcpu;
+  arch::el0::El0AddressSpace space;
+  uint64_t boot_x[4];  // x0-x3 at its first entry (boot information)
+};
+
 class HostedVms {
  public:
-  static constexpr unsigned kMax = 10;
+  static constexpr unsigned kMax = 10;    // S-EL1 partitions
+  static constexpr unsigned kMaxEl0 = 8;  // S-EL0 partitions
 
   explicit HostedVms(spmc::Core& core) : core_(core) {}
   HostedVms(const HostedVms&) = delete;
@@ -71,6 +88,11 @@ class HostedVms {
   std::span<const spmc::loading::Span> memory() const { return {memory_, count_}; }
   HostedVm& next() { return records_[count_]; }
   void add_next(size_t core_index, spmc::loading::Span memory);
+  bool el0_full() const { return el0_count_ == kMaxEl0; }
+  HostedEl0& next_el0() { return el0_[el0_count_]; }
+  // The ASID the next S-EL0 partition gets (1, 2, ...: 0 is ours).
+  uint16_t next_asid() const { return static_cast<uint16_t>(el0_count_ + 1); }
+  void add_el0(size_t core_index);
 
   // This CPU's cold boot (the primary's, or a secondary's at PSCI
   // CPU_ON): its stage-2 controls (VTCR_EL2, VSTCR_EL2), and no vCPU's EL1
@@ -92,8 +114,14 @@ class HostedVms {
     if (cpu < plat::kMaxCpus) boot_pending_[cpu] = false;
   }
 
+  // FFA_MEM_PERM_GET/SET from S-EL0 partition `id` (the S-EL1 ones have
+  // their own stage 1, which is theirs to change).
+  ffa::Result<uint32_t> mem_perm_get(ffa::EndpointId id, uint64_t va);
+  ffa::Status mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm);
+
   // Memory shared with partition `id` (the placement's hooks,
-  // spmc/placement.h): mapped into its stage 2 at IPA = PA, normal-world
+  // spmc/placement.h). An S-EL0 partition's: in its stage-1 tables, at VA
+  // = PA (el0_address_space.h). An S-EL1 partition's: mapped into its stage 2 at IPA = PA, normal-world
   // memory in its non-secure IPA space, another partition's in its secure
   // one; never executable. Unmapping invalidates the VM's TLB entries.
   ffa::Status map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns);
@@ -130,6 +158,11 @@ class HostedVms {
  private:
   HostedVm* by_core_index(size_t core_index) { return by_core_index_[core_index]; }
   HostedVm* by_id(ffa::EndpointId id);
+  HostedEl0* el0_by_id(ffa::EndpointId id);
+  // One run of S-EL0 partition `a` (the core's `index`), and what its exit
+  // asks of the core (hosted_el0.cpp).
+  spmc::Outcome run_el0(size_t index, HostedEl0& a, spmc::Outcome outcome, ffa::Regs& out);
+  spmc::Outcome on_el0_exit(size_t index, HostedEl0& a, Exit exit, ffa::Regs& out);
   // Partition `id`'s VM if [pa, pa + pages) lies in one of its declared
   // memory regions.
   HostedVm* region_owner(ffa::EndpointId id, uint64_t pa, uint32_t pages);
@@ -149,8 +182,15 @@ class HostedVms {
   spmc::loading::Span memory_[kMax] = {};
   unsigned count_ = 0;
   HostedVm* by_core_index_[spmc::kMaxPartitions] = {};
+  HostedEl0 el0_[kMaxEl0] = {};
+  unsigned el0_count_ = 0;
+  HostedEl0* el0_by_core_index_[spmc::kMaxPartitions] = {};
   volatile bool boot_pending_[plat::kMaxCpus] = {};
 };
+
+// The TLB maintenance an S-EL0 partition's tables call when an entry
+// changed (PageTable's invalidate): that VA under its ASID, every CPU.
+void (*el0_invalidate(uint16_t asid))(uint64_t va);
 
 // After a VM's stage-2 entries changed (unmapped or made narrower): its
 // TLB entries, stage 1 and stage 2, on every CPU.

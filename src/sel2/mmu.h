@@ -1,7 +1,7 @@
 // The secure hypervisor's own stage-1 translation: the EL2&0 regime (VHE,
 // HCR_EL2.E2H set), its TTBR0_EL2 range with ASID 0; the TTBR1 range is
 // off. S-EL0 partitions have tables of their own in the same regime, each
-// with its ASID (hosted_apps.h).
+// with its ASID (hosted_el0.cpp).
 #pragma once
 
 #include "arch/aarch64/pgtable.h"

@@ -1,4 +1,4 @@
-// Loading the S-EL1 partitions the SPMC manifest names: each package read
+// Loading the partitions the SPMC manifest names, S-EL1 and S-EL0: each package read
 // in the staging area, its manifest checked against this placement's rules
 // (spmc/partition_plan.h), its image and memory laid out in the partition
 // region, its VM's stage-2 tables built, and the partition registered with
@@ -12,8 +12,11 @@
 #include "plat/qemu_virt/memory_map.h"
 #include "plat/qemu_virt/secure_console.h"
 #include "sel2/hosted_vms.h"
+#include "arch/aarch64/el0_address_space.h"
 #include "spmc/partition_from_manifest.h"
 #include "spmc/partition_plan.h"
+
+extern "C" char __sel2_trampoline_start[];
 
 namespace sel2 {
 namespace {
@@ -46,12 +49,13 @@ arch::mmu::Table* take_tables(size_t n) {
 // partition region, around the console lock page; the TA memory and the TA
 // store (which the monitor staged) for the trusted OS (OP-TEE's UUID) alone.
 // The SPMC's console and the power GPIO kept.
-PlacementLimits limits() {
-  PlacementLimits l{arch::gicv3::max_spi(), ffa::ExceptionLevel::s_el1,
+PlacementLimits limits(ffa::ExceptionLevel level) {
+  PlacementLimits l{arch::gicv3::max_spi(), level,
                     Span{plat::kSel2PartitionRegionBase, plat::kPartitionRegionEnd}, plat::kSecureUartSpi,
                     Span{plat::kPeripheralsBase, plat::kPeripheralsEnd},
                     {plat::kSecureUartBase, plat::kSecureGpioBase}};
   l.reserved = Span{plat::kSecureConsoleLockPage, plat::kSecureConsoleLockPage + kPartitionPage};
+  if (level == ffa::ExceptionLevel::s_el0) return l;  // nothing staged for S-EL0 partitions
   l.staged[0] = {Span{plat::kTaRamBase, plat::kTaRamEnd}, ffa::kOpteeUuid};
   l.staged[1] = {Span{plat::kTaStoreBase, plat::kTaStoreEnd}, ffa::kOpteeUuid};
   return l;
@@ -60,7 +64,7 @@ PlacementLimits limits() {
 // What a new partition must not touch: the memory of those loaded, and
 // the staged regions one of them claimed.
 struct Taken {
-  static constexpr unsigned kCapacity = HostedVms::kMax + ffa::PartitionManifest::kMaxMemoryRegions;
+  static constexpr unsigned kCapacity = HostedVms::kMax + HostedVms::kMaxEl0 + ffa::PartitionManifest::kMaxMemoryRegions;
   Span spans[kCapacity] = {};
   unsigned count = 0;
 };
@@ -106,22 +110,110 @@ bool map_vm(const ffa::PartitionManifest& m, const Layout& l, const bool* staged
   return ok;
 }
 
-bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
-  if (vms.full()) {
-    lib::log::error("partition package {}: more than {} partitions; not started", n, HostedVms::kMax);
+// What was written to a partition's memory with our MMU and caches on
+// goes to memory (clean and invalidate to the point of coherency: an
+// S-EL1 partition starts with its MMU and caches off), and instruction
+// fetches see it.
+void make_visible(Span memory) {
+  const uint64_t line = 4ull << ((TESSERA_SYSREG_READ(ctr_el0) >> 16) & 0xF);  // CTR_EL0.DminLine
+  for (uint64_t a = memory.start & ~(line - 1); a < memory.end; a += line)
+    __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+  arch::dsb_ish();
+  __asm__ volatile("ic ialluis" ::: "memory");
+  arch::dsb_ish();
+}
+
+// S-EL0 partitions' stage-1 tables (EL2&0 regime), from one pool: each
+// takes kEl0Tables, given back when it is refused after taking them.
+constexpr size_t kEl0Tables = 8;
+[[gnu::section(".noinit")]] alignas(4096) arch::mmu::Table g_el0_pool[HostedVms::kMaxEl0 * kEl0Tables];
+constinit size_t g_el0_used = 0;
+
+// An S-EL0 partition: validated and laid out by the same rules as under
+// the S-EL1 SPMC (at S-EL0, in the partition region), its memory filled,
+// its tables built (its image, regions, devices, boot information and the
+// trampoline: el0_address_space.h), registered with the core.
+[[gnu::noinline]] bool load_el0(const ffa::PartitionManifest& m, const SpPackage& pkg, HostedVms& vms) {
+  if (vms.el0_full()) {
+    lib::log::error("partition \"{}\": more than {} S-EL0 partitions; not started", m.description,
+                    HostedVms::kMaxEl0);
     return false;
   }
+  const PlacementLimits lim = limits(ffa::ExceptionLevel::s_el0);
+  const std::span<const Span> taken(g_taken.spans, g_taken.count);
+  auto memory = validate_manifest(m, pkg.image.size(), lim, taken);
+  if (!memory) return false;
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, lim, taken);
+  if (!plan) return false;
+  const Layout& l = *plan;
+  if (g_taken.count == Taken::kCapacity) {
+    lib::log::error("partition \"{}\": the SPMC cannot record more partitions' memory; not started", m.description);
+    return false;
+  }
+  arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
+  memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
+  if (l.boot_info &&
+      !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
+                       l.boot_info, pkg.manifest))
+    return false;  // cannot happen: the pages hold 64 bytes + the manifest
+  make_visible(l.memory);
+
+  HostedEl0& a = vms.next_el0();
+  a = HostedEl0{};
+  a.asid = vms.next_asid();
+  const size_t tables_before = g_el0_used;
+  a.space.tables.emplace(&g_el0_pool[g_el0_used], kEl0Tables, arch::mmu::Regime::el1_0, el0_invalidate(a.asid));
+  g_el0_used += kEl0Tables;
+  const auto give_tables_back = [&] {
+    a.space.tables.reset();
+    g_el0_used = tables_before;
+  };
+  if (!arch::el0::map_el0_partition(m, l, *a.space.tables, reinterpret_cast<uint64_t>(__sel2_trampoline_start))) {
+    give_tables_back();
+    return false;
+  }
+  spmc::Core& core = vms.core();
+  const spmc::Partition p = spmc::partition_from_manifest(m, core);
+  if (auto s = core.add_partition(p); !s) {
+    give_tables_back();
+    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
+                    "started",
+                    m.description, p.info.id.raw());
+    return false;
+  }
+  arch::spmc_boot::configure_partition_interrupts(m);
+  const size_t core_index = core.partition_count() - 1;
+  // The SPMC reaches its RX/TX pair through its own mapping of the
+  // partition region (VA = PA).
+  spmc::attach_manifest_mailbox(core, core_index, m);
+  a.space.describe(m, l);
+  a.vcpu.regs.elr = l.load + m.entrypoint_offset;
+  a.vcpu.regs.ttbr0 = a.space.tables->root_address() | (uint64_t{a.asid} << 48);
+  if (l.boot_info) a.boot_x[m.boot_info_register] = l.boot_info;
+  vms.add_el0(core_index);
+  g_taken.spans[g_taken.count++] = l.memory;
+  lib::log::info("partition {:x} \"{}\" loaded at {:x} (S-EL0, ASID {})", p.info.id.raw(), m.description, l.load,
+                 a.asid);
+  return true;
+}
+
+bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   SpPackage pkg;
   if (!read_package(n, ref, Span{plat::kPackageRegionBase, plat::kPackageRegionEnd}, pkg)) return false;
   const auto manifest = ffa::parse_partition_manifest(pkg.manifest);
   if (!manifest_matches(n, ref, manifest)) return false;
   const ffa::PartitionManifest& m = manifest.value();
+  if (m.exception_level == ffa::ExceptionLevel::s_el0) return load_el0(m, pkg, vms);
+  if (vms.full()) {
+    lib::log::error("partition \"{}\": more than {} S-EL1 partitions; not started", m.description, HostedVms::kMax);
+    return false;
+  }
   if (m.exec_ctx_count > spmc::Partition::kMaxContexts) {
     lib::log::error("partition \"{}\": execution-ctx-count {} is more than {}; not started", m.description,
                     m.exec_ctx_count, spmc::Partition::kMaxContexts);
     return false;
   }
-  const PlacementLimits lim = limits();
+  const PlacementLimits lim = limits(ffa::ExceptionLevel::s_el1);
   const std::span<const Span> taken(g_taken.spans, g_taken.count);
   auto memory = validate_manifest(m, pkg.image.size(), lim, taken);
   if (!memory) return false;
@@ -149,15 +241,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
       !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
                        l.boot_info, pkg.manifest))
     return false;  // cannot happen: the pages hold 64 bytes + the manifest
-  // The partition starts with its MMU and caches off: what was written
-  // here with ours on goes to memory (clean and invalidate to the point
-  // of coherency), and its instruction fetches see it.
-  const uint64_t line = 4ull << ((TESSERA_SYSREG_READ(ctr_el0) >> 16) & 0xF);  // CTR_EL0.DminLine
-  for (uint64_t a = l.memory.start & ~(line - 1); a < l.memory.end; a += line)
-    __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
-  arch::dsb_ish();
-  __asm__ volatile("ic ialluis" ::: "memory");
-  arch::dsb_ish();
+  make_visible(l.memory);
 
   HostedVm& vm = vms.next();
   const unsigned slot = vms.count();

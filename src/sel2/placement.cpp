@@ -53,6 +53,16 @@ bool Sel2Placement::cpu_going_off() {
 }
 
 // Memory sharing and partitions' RX/TX pairs: their VMs (hosted_vms.h).
+ffa::Result<uint32_t> Sel2Placement::partition_mem_perm_get(ffa::EndpointId id, uint64_t va) {
+  if (!vms_) return ffa::Error::not_supported;
+  return vms_->mem_perm_get(id, va);
+}
+
+ffa::Status Sel2Placement::partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) {
+  if (!vms_) return ffa::Error::not_supported;
+  return vms_->mem_perm_set(id, va, pages, perm);
+}
+
 ffa::Status Sel2Placement::partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable,
                                                 bool ns) {
   if (!vms_) return ffa::Error::invalid_parameters;

@@ -2,7 +2,9 @@
 // hypervisor's own stage-1 tables hold the normal world's RX/TX buffers
 // while they are mapped; its S-EL1 partitions are VMs (sel2/hosted_vms.h),
 // and memory shared with them maps into their stage 2, as does memory a
-// partition lends, shares or donates from its own declared regions. No
+// partition lends, shares or donates from its own declared regions; its
+// S-EL0 partitions run in its EL2&0 regime, memory shared with them
+// mapped into their stage-1 tables. No
 // secure interrupt is the hypervisor's own.
 #pragma once
 
@@ -48,6 +50,9 @@ class Sel2Placement final : public spmc::Placement {
   void withdraw_interrupt(uint32_t id) override { arch::gicv3::withdraw_spi(id); }
   unsigned current_cpu() const override;
   bool cpu_going_off() override;
+  // FFA_MEM_PERM_GET/SET: S-EL0 partitions' own pages (hosted_vms.h).
+  ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
+  ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;
   ffa::Status partition_map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) override;
   void partition_unmap_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) override;

@@ -1,8 +1,9 @@
-// Entering and leaving an S-EL1 partition's vCPU (sel2/vcpu.h). The
-// hypervisor's callee-saved registers wait on its own stack (SP_EL2, which
-// the vCPU never touches: it runs with SP_EL1); TPIDR_EL2 points at the
-// running vCPU's registers, so the vectors find them without a free
-// register.
+// Entering and leaving an S-EL1 partition's vCPU or an S-EL0 partition
+// (sel2/vcpu.h). The hypervisor's callee-saved registers and the context's
+// address wait in a frame on its own stack (SP_EL2, which the partition
+// never touches: an S-EL1 vCPU runs with SP_EL1, an S-EL0 one with
+// SP_EL0); the vectors (vectors.S) push the partition's x0 and x1 below
+// that frame.
 #include "sel2/vcpu.h"
 #include "arch/aarch64/asm_macros.inc"
 #include "arch/aarch64/el1_sysregs.inc"
@@ -12,31 +13,40 @@
     // vCPU's EL1 registers are reached through their _EL12 names there.
     .arch   armv8.2-a
 
+    .macro enter_frame
+    stp     x29, x30, [sp, #-112]!
+    stp     x19, x20, [sp, #16]
+    stp     x21, x22, [sp, #32]
+    stp     x23, x24, [sp, #48]
+    stp     x25, x26, [sp, #64]
+    stp     x27, x28, [sp, #80]
+    str     x0, [sp, #96]
+    .endm
+
     .text
     .global sel2_vcpu_run
 sel2_vcpu_run:
-    stp     x19, x20, [sp, #-96]!
-    stp     x21, x22, [sp, #16]
-    stp     x23, x24, [sp, #32]
-    stp     x25, x26, [sp, #48]
-    stp     x27, x28, [sp, #64]
-    stp     x29, x30, [sp, #80]
-    msr     tpidr_el2, x0
+    enter_frame
     ldp     x1, x2, [x0, #VCPU_ELR]
     msr     elr_el2, x1
     msr     spsr_el2, x2
-    load_x2_x30 x0, 0
-    ldp     x0, x1, [x0, #0x00]
+    load_x2_x30 x0, VCPU_X0
+    ldp     x0, x1, [x0, #VCPU_X0]
     eret
 
-    // The way back, from the vectors: x0 and x1 of the vCPU on the stack,
-    // x1 = the Exit kind.
-    .global sel2_vcpu_exit
-sel2_vcpu_exit:
-    mrs     x0, tpidr_el2
-    store_x2_x30 x0, 0
+    .global sel2_el0_run
+sel2_el0_run:
+    enter_frame
+    b       sel2_el0_enter          // the trampoline (vectors.S)
+
+    // The way back, from the vectors, with the hypervisor's tables in
+    // place: [sp] holds the partition's x0 and x1, x1 the Exit kind.
+    .global sel2_lower_el_exit
+sel2_lower_el_exit:
+    ldr     x0, [sp, #16 + 96]
+    store_x2_x30 x0, VCPU_X0
     ldp     x2, x3, [sp], #16
-    stp     x2, x3, [x0, #0x00]
+    stp     x2, x3, [x0, #VCPU_X0]
     mrs     x2, elr_el2
     mrs     x3, spsr_el2
     stp     x2, x3, [x0, #VCPU_ELR]
@@ -44,14 +54,15 @@ sel2_vcpu_exit:
     mrs     x3, far_el2
     stp     x2, x3, [x0, #VCPU_ESR]
     mrs     x2, hpfar_el2
-    str     x2, [x0, #VCPU_HPFAR]
+    mrs     x3, sp_el0
+    stp     x2, x3, [x0, #VCPU_HPFAR]
     mov     x0, x1
-    ldp     x21, x22, [sp, #16]
-    ldp     x23, x24, [sp, #32]
-    ldp     x25, x26, [sp, #48]
-    ldp     x27, x28, [sp, #64]
-    ldp     x29, x30, [sp, #80]
-    ldp     x19, x20, [sp], #96
+    ldp     x19, x20, [sp, #16]
+    ldp     x21, x22, [sp, #32]
+    ldp     x23, x24, [sp, #48]
+    ldp     x25, x26, [sp, #64]
+    ldp     x27, x28, [sp, #80]
+    ldp     x29, x30, [sp], #112
     ret
 
     .global sel2_save_el1

@@ -1,7 +1,9 @@
-// A vCPU of an S-EL1 partition under the secure hypervisor: the registers
-// it runs with, entered by sel2_vcpu_run and left at its next exception
-// to S-EL2 (an FF-A call by HVC or by trapped SMC, an interrupt, a fault).
-// The assembly (vcpu.S) uses the offsets below.
+// A vCPU of an S-EL1 partition under the secure hypervisor, or an S-EL0
+// partition's context: the registers it runs with, entered by
+// sel2_vcpu_run (EL1) or sel2_el0_run (EL0) and left at its next
+// exception to S-EL2 (an FF-A call by HVC, SVC or trapped SMC, an
+// interrupt, a fault). The assembly (vcpu.S, vectors.S) uses the offsets
+// below.
 #pragma once
 
 #define VCPU_X0 0
@@ -10,6 +12,8 @@
 #define VCPU_ESR 264
 #define VCPU_FAR 272
 #define VCPU_HPFAR 280
+#define VCPU_SP_EL0 288
+#define VCPU_TTBR0 296
 
 #ifndef __ASSEMBLER__
 
@@ -26,10 +30,14 @@ struct VcpuRegs {
   uint64_t x[31];
   uint64_t elr, spsr;             // where it resumes, its PSTATE
   uint64_t esr, far, hpfar;       // the last exit's syndrome (for faults)
+  // An S-EL0 context's stack pointer (saved at every exit; an S-EL1 vCPU
+  // has its own in El1Regs) and its tables with its ASID in [63:48].
+  uint64_t sp_el0, ttbr0;
 };
 static_assert(offsetof(VcpuRegs, elr) == VCPU_ELR && offsetof(VcpuRegs, spsr) == VCPU_SPSR);
 static_assert(offsetof(VcpuRegs, esr) == VCPU_ESR && offsetof(VcpuRegs, far) == VCPU_FAR &&
               offsetof(VcpuRegs, hpfar) == VCPU_HPFAR);
+static_assert(offsetof(VcpuRegs, sp_el0) == VCPU_SP_EL0 && offsetof(VcpuRegs, ttbr0) == VCPU_TTBR0);
 
 // The EL1/EL0 system registers of a vCPU, in the order of
 // arch/aarch64/el1_sysregs.inc.
@@ -55,6 +63,9 @@ extern "C" {
 // and returns when it takes an exception to S-EL2, with its registers
 // saved back into `regs`.
 sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs);
+// The same for an S-EL0 partition (EL0t, HCR_EL2.TGE set by the caller):
+// its SP_EL0 and its tables (regs->ttbr0) as well.
+sel2::Exit sel2_el0_run(sel2::VcpuRegs* regs);
 void sel2_save_el1(sel2::El1Regs* out);
 void sel2_restore_el1(const sel2::El1Regs* in);
 // FP/SIMD registers: only with CPTR_EL2.TFP clear (the first use of FP at

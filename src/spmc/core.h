@@ -101,9 +101,11 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // A secure interrupt stopped partition `index`: its owner's top half
   // runs (the SPMC's own at once; where virtual interrupts are given, the
   // partition's own interrupt at once on its virtual line; another
-  // partition's once the secure world returns), then the partition
-  // resumes where it was; unless another of its contexts faulted meanwhile
-  // (it stops too, and its requester is told, in `out`).
+  // partition's at once when that partition waits on this CPU, preempting
+  // this one, FF-A's "signaled" other-secure-interrupt action, otherwise
+  // once it can), then the partition resumes where it was; unless another
+  // of its contexts faulted meanwhile (it stops too, and its requester is
+  // told, in `out`).
   Outcome sp_secure_interrupted(size_t index, ffa::Regs& out);
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled

@@ -249,6 +249,11 @@ struct ExecutionContext {
   // handler that ignores it).
   enum class Timer : uint8_t { none, pending, raised, signalled } timer = Timer::none;
   bool timer_active = false;
+  // Its interrupt handler (run with FFA_INTERRUPT) preempted partition
+  // `preempted` on this CPU, which resumes where it was once the handler
+  // waits again (kNonePreempted: it was run from the normal world's side).
+  static constexpr uint8_t kNonePreempted = 0xFF;
+  uint8_t preempted = kNonePreempted;
 };
 
 // 1024-aligned: the core indexes its table of partitions on every call, and a
@@ -288,6 +293,10 @@ struct alignas(1024) Partition {
   // section 8.3); its interrupts, managed exit and notifications come as
   // at an S-EL1 SPMC.
   bool at_s_el0 = false;
+  // Another partition's secure interrupt, whose owner waits on this CPU,
+  // waits while this one runs (its manifest's other-s-interrupts-action 0)
+  // rather than preempting it for the owner's handler (1, the default).
+  bool other_secure_interrupts_queued = false;
   // The pin its managed exit signal comes on: its manifest's
   // managed-exit-virq chooses IRQ, FIQ otherwise (as Hafnium); it may
   // change it with HF_INTERRUPT_ENABLE(kManagedExitIntid).

@@ -41,8 +41,12 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
     mailbox = &nwd_.mailbox;
   } else {
     const Partition* target = find_partition(receiver);
-    if (!target || target->local) return ffa::set_error(out, Error::invalid_parameters);
+    if (!target) return ffa::set_error(out, Error::invalid_parameters);
+    // One that takes none (its properties say so) is DENIED, wherever it
+    // runs: the trusted OS answers alike in the SPMC's image and as a
+    // partition of its own.
     if (!(target->info.properties & ffa::partition_props::indirect_msg)) return ffa::set_error(out, Error::denied);
+    if (target->local) return ffa::set_error(out, Error::invalid_parameters);
     Partition& t = partitions_[index_of(target)];
     if (t.aborted()) return ffa::set_error(out, Error::aborted);
     mailbox = &t.mailbox;

@@ -1,5 +1,7 @@
 #include "spmc/partition_from_manifest.h"
 
+#include "spmc/partition_plan.h"
+
 namespace spmc {
 
 Partition partition_from_manifest(const ffa::PartitionManifest& m, const Core& core) {
@@ -27,11 +29,21 @@ Partition partition_from_manifest(const ffa::PartitionManifest& m, const Core& c
   p.version = m.ffa_version;
   p.ns_action = m.ns_interrupts_action;
   p.at_s_el0 = m.exception_level == ffa::ExceptionLevel::s_el0;
+  p.other_secure_interrupts_queued = m.other_s_interrupts_queued;
   p.managed_exit_fiq = !m.managed_exit_virq;
   // Its notification bitmaps, one set per execution context.
   p.notifications.created = m.notification_support;
   p.notifications.vcpu_count = m.exec_ctx_count;
   return p;
+}
+
+void attach_manifest_mailbox(Core& core, size_t index, const ffa::PartitionManifest& m) {
+  if (m.rx_region < 0) return;
+  const ffa::MemoryRegion& rx = m.memory_regions[m.rx_region];
+  const ffa::MemoryRegion& tx = m.memory_regions[m.tx_region];
+  const uint64_t rx_addr = loading::region_base(m, rx), tx_addr = loading::region_base(m, tx);
+  core.attach_partition_mailbox(index, reinterpret_cast<uint8_t*>(tx_addr), reinterpret_cast<uint8_t*>(rx_addr),
+                                rx.pages, tx_addr, rx_addr);
 }
 
 }  // namespace spmc

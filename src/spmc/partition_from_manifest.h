@@ -14,4 +14,10 @@ namespace spmc {
 
 Partition partition_from_manifest(const ffa::PartitionManifest& m, const Core& core);
 
+// Partition `index`'s RX/TX pair, where its manifest declares one: the
+// SPMC reaches it where the partition sees it (VA = PA: S-EL0 partitions,
+// whose placement maps the partition region so). Nothing when it declares
+// none (it may map one with FFA_RXTX_MAP).
+void attach_manifest_mailbox(Core& core, size_t index, const ffa::PartitionManifest& m);
+
 }  // namespace spmc

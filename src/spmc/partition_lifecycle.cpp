@@ -395,7 +395,13 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   }
   if (was == PartitionState::booting) return boot_next(out);
   if (was == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt)) {
-    // It faulted in its interrupt handler: the normal world resumes.
+    // It faulted in its interrupt handler: the partition it preempted on
+    // this CPU carries on, or else the normal world resumes.
+    if (c.preempted != ExecutionContext::kNonePreempted) {
+      here(p).preempted = ExecutionContext::kNonePreempted;
+      scheduled_ = c.preempted;
+      return Outcome::resume_partition;
+    }
     ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
     return Outcome::reply_to_caller;
   }

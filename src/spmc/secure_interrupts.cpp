@@ -88,6 +88,19 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
     }
     ExecutionContext& c = here(p);
     if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::raised);
+  } else if (owner < partition_count_ && owner != index && !partitions_[index].other_secure_interrupts_queued &&
+             here(partitions_[index]).state == PartitionState::running &&
+             here(partitions_[index]).request_fid != ffa::raw(Func::interrupt)) {
+    // Another partition's, which waits on this CPU, where this one's
+    // manifest has other secure interrupts signaled (the default): its
+    // handler runs now, on top of this one (itself no handler: interrupts
+    // do not nest), as Hafnium does. This one stays running, so no other CPU enters it,
+    // and resumes as it was once the handler waits again
+    // (interrupt_handled). An owner that is busy is told later.
+    if (signal_interrupt(owner, out)) {
+      here(partitions_[owner]).preempted = static_cast<uint8_t>(index);
+      return Outcome::run_partition;
+    }
   }
   scheduled_ = index;
   return Outcome::resume_partition;
@@ -158,6 +171,12 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
   // without taking it: it is told now, by FFA_INTERRUPT.
   if (c.timer == ExecutionContext::Timer::raised) set_timer(c, ExecutionContext::Timer::pending);
   if (signal_interrupt(index, out)) return Outcome::run_partition;
+  if (c.preempted != ExecutionContext::kNonePreempted) {
+    // It preempted a partition on this CPU: that one carries on.
+    scheduled_ = c.preempted;
+    c.preempted = ExecutionContext::kNonePreempted;
+    return Outcome::resume_partition;
+  }
   ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
   return Outcome::reply_to_caller;
 }

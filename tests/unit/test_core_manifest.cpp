@@ -191,18 +191,19 @@ Bytes manifest_with_packages(unsigned count) {
   return b.finish();
 }
 
-// sel2-spmc lists the trusted OS and eight S-EL1 partitions: up to twelve
-// packages are read, a thirteenth refused by name.
-TEST(CoreManifest, TwelvePackagesAtMost) {
-  const Bytes twelve = manifest_with_packages(12);
-  auto r = ffa::parse_core_manifest(test::view(twelve));
+// sel2-spmc lists the trusted OS, eight S-EL1 partitions and seven S-EL0
+// ones: up to sixteen packages (the core's table) are read, a seventeenth
+// refused by name.
+TEST(CoreManifest, SixteenPackagesAtMost) {
+  const Bytes sixteen = manifest_with_packages(16);
+  auto r = ffa::parse_core_manifest(test::view(sixteen));
   ASSERT_TRUE(r.ok()) << r.error().property;
-  EXPECT_EQ(r.value().package_count, 12u);
-  EXPECT_EQ(r.value().packages[11].address, 0x0ec00000u + 11 * 0x20000);
-  const Bytes thirteen = manifest_with_packages(13);
-  auto refused = ffa::parse_core_manifest(test::view(thirteen));
+  EXPECT_EQ(r.value().package_count, 16u);
+  EXPECT_EQ(r.value().packages[15].address, 0x0ec00000u + 15 * 0x20000);
+  const Bytes seventeen = manifest_with_packages(17);
+  auto refused = ffa::parse_core_manifest(test::view(seventeen));
   ASSERT_FALSE(refused.ok());
-  EXPECT_STREQ(refused.error().reason, "more than 12 partitions");
+  EXPECT_STREQ(refused.error().reason, "more than 16 partitions");
 }
 
 }  // namespace

@@ -18,8 +18,10 @@ using spmc::PartitionState;
 using ffa::raw;
 
 constexpr uint16_t kSpmcId = 0x8000;
-constexpr uint16_t kDriver = 0x8001, kOther = 0x8002;
-constexpr uint32_t kDeviceSpi = 39, kSecondSpi = 41;
+// kOther lets others' secure interrupts preempt it (the default, signaled);
+// kQueued keeps them waiting (other-s-interrupts-action 0).
+constexpr uint16_t kDriver = 0x8001, kOther = 0x8002, kQueued = 0x8003;
+constexpr uint32_t kDeviceSpi = 39, kSecondSpi = 41, kQueuedSpi = 42;  // kQueued's
 
 
 class SecureInterrupts : public ::testing::Test {
@@ -29,14 +31,16 @@ class SecureInterrupts : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(add(kDriver, {kDeviceSpi, kSecondSpi}).ok());
     ASSERT_TRUE(add(kOther, {}).ok());
+    ASSERT_TRUE(add(kQueued, {kQueuedSpi}, true).ok());
     Regs out{};
     Outcome o = core_.boot_next(out);
     while (o == Outcome::run_partition) o = core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out);
     ASSERT_EQ(o, Outcome::boot_done);
   }
 
-  ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts) {
+  ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts, bool others_queued = false) {
     spmc::Partition p{};
+    p.other_secure_interrupts_queued = others_queued;
     p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
                                 ffa::Uuid{{id, 1, 2, 3}}};
@@ -201,32 +205,119 @@ TEST_F(SecureInterrupts, RetriggeredInterruptTakenEarlyIsWithdrawn) {
   EXPECT_TRUE(placement_.interrupt_enabled(kDeviceSpi));
 }
 
-TEST_F(SecureInterrupts, WhileAPartitionRunsTheTopHalfRunsAndThePartitionCarriesOn) {
+TEST_F(SecureInterrupts, WhileAQueuedPartitionRunsTheTopHalfRunsAndThePartitionCarriesOn) {
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kQueued, 0, 1}}, out),
             Outcome::run_partition);
-  // The SPMC's own interrupt: handled, and kOther resumes untouched.
+  // The SPMC's own interrupt: handled, and kQueued resumes untouched.
   placement_.raise_interrupt(29);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
-  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kQueued));
   ASSERT_EQ(placement_.own_interrupts_handled().size(), 1u);
-  // The driver's: it waits behind kOther, held back.
+  // The driver's: it waits behind kQueued (which keeps others' queued),
+  // held back.
   placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
   EXPECT_EQ(driver().contexts[0].state, PartitionState::waiting);
-  // Nothing pending: spurious, kOther carries on.
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
-  // kOther answers; the driver's interrupt comes back for the normal
+  // Nothing pending: spurious, kQueued carries on.
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
+  // kQueued answers; the driver's interrupt comes back for the normal
   // world's next entry, and the driver takes it.
-  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kQueued} << 16, 0, 1}},
                                  out),
             Outcome::reply_to_caller);
   EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
   ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
   EXPECT_EQ(out.x[2], kDeviceSpi);
+}
+
+TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
+  // kOther (others' secure interrupts signaled) works for the normal
+  // world; the driver's interrupt comes: the driver, waiting, runs its
+  // handler on top of kOther, which then carries on where it was.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kDriver));
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  // kOther is still running (no other CPU may enter it meanwhile).
+  EXPECT_EQ(core_.partition(index_of(kOther)).contexts[0].state, PartitionState::running);
+  EXPECT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 2}}, out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.w(2), static_cast<uint32_t>(ffa::Error::busy));
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  // kOther answers the normal world as if nothing happened.
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 7}},
+                                 out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
+  EXPECT_EQ(out.x[3], 7u);
+}
+
+TEST_F(SecureInterrupts, AHandlerThatFaultsGivesTheCpuBackToThePartitionItPreempted) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  ASSERT_EQ(core_.sp_aborted(index_of(kDriver), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_TRUE(driver().aborted());
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 7}},
+                                 out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[3], 7u);
+}
+
+TEST_F(SecureInterrupts, AHandlerIsNotPreemptedByAnotherPartitionsInterrupt) {
+  // Interrupts do not nest: kQueued's interrupt arrives while the driver's
+  // handler runs (for the normal world's side, or on top of kOther): it
+  // waits, and kQueued is told once the normal world runs again.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{}, got{};
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptEnable, kQueuedSpi, 1, 0}}, got),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kDriver));
+  placement_.raise_interrupt(kQueuedSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kDriver));
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  // The driver waits: kOther carries on (kQueued's interrupt does not
+  // preempt it now either: it was taken already, and waits to be told).
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
+                                 out),
+            Outcome::reply_to_caller);
+  // Back for the normal world's next entry: kQueued takes it.
+  EXPECT_TRUE(placement_.interrupt_pending(kQueuedSpi));
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kQueued));
+  EXPECT_EQ(out.x[2], kQueuedSpi);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptGet}}, got), Outcome::run_partition);
+  EXPECT_EQ(got.x[0], kQueuedSpi);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptDeactivate, kQueuedSpi, kQueuedSpi}}, got),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
 }
 
 TEST_F(SecureInterrupts, GetTakesTheAnnouncedInterruptFirstAndNoneIsLost) {
@@ -360,11 +451,11 @@ TEST_F(SecureInterrupts, HostileCallsAreRefused) {
 }
 
 TEST_F(SecureInterrupts, RegistrationRefusesSharedOrNonSpiInterrupts) {
-  EXPECT_EQ(add(0x8003, {kDeviceSpi}).error(), ffa::Error::invalid_parameters);  // kDriver's
-  EXPECT_EQ(add(0x8003, {29}).error(), ffa::Error::invalid_parameters);          // a PPI
-  EXPECT_EQ(add(0x8003, {1020}).error(), ffa::Error::invalid_parameters);        // special
-  EXPECT_EQ(add(0x8003, {50, 50}).error(), ffa::Error::invalid_parameters);      // twice
-  EXPECT_TRUE(add(0x8003, {50}).ok());
+  EXPECT_EQ(add(0x8004, {kDeviceSpi}).error(), ffa::Error::invalid_parameters);  // kDriver's
+  EXPECT_EQ(add(0x8004, {29}).error(), ffa::Error::invalid_parameters);          // a PPI
+  EXPECT_EQ(add(0x8004, {1020}).error(), ffa::Error::invalid_parameters);        // special
+  EXPECT_EQ(add(0x8004, {50, 50}).error(), ffa::Error::invalid_parameters);      // twice
+  EXPECT_TRUE(add(0x8004, {50}).ok());
 }
 
 TEST_F(SecureInterrupts, AbortedHandlerResumesTheNormalWorldAndItsInterruptStaysOff) {

@@ -41,7 +41,7 @@ class VirtualInterrupts : public ::testing::Test {
 
   // The driver asks for managed exit by a virtual IRQ (managed-exit-virq),
   // as the sel2-spmc configuration's irq-c does; kOther has its normal-
-  // world interrupts signalled.
+  // world interrupts signalled and others' secure ones queued.
   ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts,
                   ffa::NsInterruptAction action = ffa::NsInterruptAction::managed_exit) {
     spmc::Partition p{};
@@ -51,6 +51,9 @@ class VirtualInterrupts : public ::testing::Test {
     p.ns_action = action;
     p.managed_exit_fiq = false;
     p.notifications.created = id == kDriver;  // it takes notifications
+    // kOther keeps others' interrupts queued while it runs (its manifest's
+    // other-s-interrupts-action 0): the driver's wait behind it.
+    p.other_secure_interrupts_queued = id == kOther;
     p.notifications.vcpu_count = 1;
     for (uint32_t i : interrupts) p.interrupts[p.interrupt_count++].id = i;
     return core_.add_partition(p);

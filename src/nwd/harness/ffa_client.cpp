@@ -48,4 +48,9 @@ bool discover() {
 uint16_t trusted_os_id() { return g_tos_id; }
 uint16_t spmc_id() { return g_spmc_id; }
 
+uint32_t partition_count() {
+  const ffa::Regs r = call(ffa::Func::partition_info_get, 0, 0, 0, 0, ffa::kPartitionInfoCountOnly);
+  return ffa::is_success(r) ? r.w(2) : 0;
+}
+
 }  // namespace harness

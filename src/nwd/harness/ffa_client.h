@@ -78,6 +78,10 @@ uint16_t trusted_os_id();
 uint16_t spmc_id();
 // Runs discovery once; false when the secure world did not answer.
 bool discover();
+// How many partitions FFA_PARTITION_INFO_GET counts (0: it failed). The
+// trusted OS and the seven S-EL0 partitions come first in both
+// placements (sel1-spmc, sel2-spmc); sel2-spmc's S-EL1 partitions follow.
+uint32_t partition_count();
 void note_rxtx_unmapped();
 
 }  // namespace harness

@@ -29,16 +29,16 @@ constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kP
 constexpr uint64_t kShare = 0, kLend = 1;
 constexpr int32_t kInvalidParameters = -2;
 // up-c6's image (not a declared memory region: not its to give).
-constexpr uint64_t kUp6Image = 0x0e6c0000;
-// irq-c's device interrupt (the PL061's SPI 7) and the managed exit
-// signal's ID (FFA_FEATURES, as Hafnium numbers it).
-constexpr uint64_t kGpioSpi = 39, kManagedExitId = 4;
+constexpr uint64_t kUp6Image = 0x0e7e0000;
+// irq-c's device interrupt (the PL031 RTC's alarm, SPI 2) and the managed
+// exit signal's ID (FFA_FEATURES, as Hafnium numbers it).
+constexpr uint64_t kRtcSpi = 34, kManagedExitId = 4;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
 constexpr int32_t kAborted = -8;
 // Where mp-c's data lies (its memory region, load address + 0x10000).
-constexpr uint64_t kMpData = 0x0e510000;
+constexpr uint64_t kMpData = 0x0e710000;
 
 #define PART(n) TEST_NEEDS(::harness::Needs::sel1_c_partitions, el1_partitions, n)
 
@@ -266,7 +266,7 @@ PART(a_device_interrupt_is_a_virtual_irq_while_its_owner_runs) {
   }
   const ffa::Regs after = request(kIrq, kStatus);
   EXPECT_EQ(after.x[4] - before.x[4], 3);
-  EXPECT_EQ(after.x[5], kGpioSpi);
+  EXPECT_EQ(after.x[5], kRtcSpi);
   EXPECT_EQ(after.x[6], before.x[6]);  // never needed FFA_INTERRUPT for it
   // mp-c's HF_INTERRUPT_ENABLE for it is refused (-1), and mp-c never
   // touches the device.
@@ -299,7 +299,7 @@ PART(a_device_interrupt_for_a_waiting_owner_comes_with_ffa_interrupt) {
   wait_ticks(arch::cntfrq() / 200);
   const ffa::Regs after = request(kIrq, kStatus);
   EXPECT_EQ(after.x[4] - before.x[4], 1);
-  EXPECT_EQ(after.x[5], kGpioSpi);
+  EXPECT_EQ(after.x[5], kRtcSpi);
   EXPECT_EQ(after.x[6] - before.x[6], 1);  // run once with FFA_INTERRUPT
 }
 

@@ -1,0 +1,80 @@
+// What entering and leaving a partition changes on a CPU, shared by the
+// two kinds the secure hypervisor hosts (hosted_vms.cpp: S-EL1 vCPUs;
+// hosted_el0.cpp: S-EL0 partitions): the EL2 controls each entry writes,
+// which vCPU's EL1 registers and whose FP/SIMD registers the CPU holds,
+// the normal world's interrupts held back, and the SMCCC calls answered
+// here rather than by the core.
+#pragma once
+
+#include <cstdint>
+
+#include "plat/qemu_virt/memory_map.h"
+#include "sel2/hosted_vms.h"
+
+namespace sel2 {
+
+// HCR_EL2 while a vCPU runs: stage 2 (VM), set/way invalidation as clean
+// and invalidate (SWIO), physical IRQ, FIQ and SError to S-EL2 (IMO, FMO,
+// AMO), TLB and cache maintenance broadcast inner shareable (FB, BSU),
+// SMC trapped (TSC: partitions written for other SPMCs call FF-A by SMC as
+// well as by HVC), EL1 AArch64 (RW), and E2H, which the hypervisor itself
+// runs with (entry.S) and which must never drop while it runs. The
+// hypervisor runs with this value too once a partition exited.
+inline constexpr uint64_t kHcrE2h = 1ull << 34;
+inline constexpr uint64_t kHcrVcpu = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) |
+                                     (1ull << 9) | (1ull << 10) | (1ull << 19) | (1ull << 31) | kHcrE2h;
+// HCR_EL2.VF and VI: the vCPU's virtual FIQ and IRQ lines (with FMO/IMO
+// set, taken at EL1 when its PSTATE.F/I allow), raised while the core has
+// an interrupt or the managed exit signal for it (Core::virtual_lines).
+inline constexpr uint64_t kHcrVf = 1ull << 6, kHcrVi = 1ull << 7;
+// HCR_EL2 while an S-EL0 partition runs: TGE with E2H (EL0 in the EL2&0
+// regime; its exceptions and every physical interrupt come to S-EL2), RW.
+inline constexpr uint64_t kHcrEl0 = (1ull << 27) | (1ull << 31) | kHcrE2h;
+
+// CPTR_EL2 (E2H = 1, CPACR_EL1's layout): FPEN, ZEN and SMEN 0 trap FP/SIMD,
+// SVE and SME (at EL0, EL1 and EL2); FPEN 3 lets FP/SIMD through.
+inline constexpr uint64_t kCptrTrapAll = 0;
+inline constexpr uint64_t kCptrFpAllowed = 3ull << 20;
+
+// ESR_EL2 exception classes.
+inline constexpr uint64_t kEcFp = 0x07, kEcSvc64 = 0x15, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18,
+                          kEcSve = 0x19, kEcInstAbortLow = 0x20, kEcDataAbortLow = 0x24, kEcSme = 0x1D;
+
+// The vCPU whose EL1 registers each CPU holds. A UP vCPU's are saved at
+// every exit (it may next run on another CPU); a pinned (MP) vCPU's stay
+// live on its CPU (the monitor keeps them across world switches) and are
+// saved only when another vCPU, or an S-EL0 partition (which shares the
+// EL0 ones, SP_EL0 and the thread ID registers), takes the CPU.
+extern Vcpu* g_loaded[plat::kMaxCpus];
+// Saves the EL1 registers CPU `cpu` holds for a pinned vCPU, which then
+// holds none.
+void release_el1(unsigned cpu);
+
+// FP/SIMD, switched lazily between vCPUs and S-EL0 partitions: each CPU's
+// FP registers (the secure world's, which the monitor keeps apart from the
+// normal world's) hold this one's; any other runs with FP/SIMD trapped to
+// S-EL2 (CPTR_EL2.FPEN) until it first uses them. SVE and SME stay trapped
+// for partitions (ZEN, SMEN): the SPMC does not switch them.
+extern Vcpu* g_fp_owner[plat::kMaxCpus];
+// Hands this CPU's FP/SIMD registers to `to` (null: to nobody, its
+// owner's saved): the owner's go to its record, `to`'s come from its.
+void take_fp(unsigned cpu, Vcpu* to);
+
+// ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
+// (ns-interrupts-action queued): in Secure state the normal world's
+// priorities read as 0x80 and above, so a mask of 0x80 holds them back
+// and lets secure ones through. The register is one for both worlds: the
+// normal world's mask stays in force (a partition runs with the stricter
+// of the two) and is put back as it was. Returns the mask to put back.
+uint64_t hold_ns_interrupts(bool signalled);
+void put_back_pmr(uint64_t pmr);
+
+// SMCCC calls that are neither FF-A's nor Hafnium's HF_INTERRUPT_* (a
+// partition's device interrupts, as under the S-EL1 SPMC) are answered
+// here: PSCI is the SPMD's and the normal world's to drive, so a
+// partition is told NOT_SUPPORTED (FF-A v1.2 section 18: partitions take
+// part in power management through framework messages, never PSCI).
+bool for_the_core(uint32_t fid);
+void answer_smccc(Vcpu& v, uint32_t fid);
+
+}  // namespace sel2
