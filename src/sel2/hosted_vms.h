@@ -89,6 +89,7 @@ class HostedVms {
   HostedVm& next() { return records_[count_]; }
   void add_next(size_t core_index, spmc::loading::Span memory);
   bool el0_full() const { return el0_count_ == kMaxEl0; }
+  unsigned el0_count() const { return el0_count_; }
   HostedEl0& next_el0() { return el0_[el0_count_]; }
   // The ASID the next S-EL0 partition gets (1, 2, ...: 0 is ours).
   uint16_t next_asid() const { return static_cast<uint16_t>(el0_count_ + 1); }

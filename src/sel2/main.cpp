@@ -102,8 +102,9 @@ extern "C" [[noreturn]] void sel2_main(uint64_t manifest_pa) {
   placement.attach_vms(vms);
   sel2::HostedVms::init_cpu();
   const unsigned loaded = sel2::load_partitions(manifest, vms);
-  lib::log::info("SPMC {:x} (FF-A {}.{}) ready at S-EL2; {} S-EL1 partition(s)", manifest.spmc_id.raw(),
-                 manifest.version.major, manifest.version.minor, loaded);
+  lib::log::info("SPMC {:x} (FF-A {}.{}) ready at S-EL2; {} partition(s): {} at S-EL1, {} at S-EL0",
+                 manifest.spmc_id.raw(), manifest.version.major, manifest.version.minor, loaded, vms.count(),
+                 vms.el0_count());
   g_vms = &vms;
   g_core = &core;
   // Each partition's first context, in boot order, until it waits.

@@ -370,6 +370,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                : id == 0x8002 ? ffa::NsInterruptAction::managed_exit : ffa::NsInterruptAction::queued;
     for (uint32_t intid : {40u, 41u, 42u})
       if ((intid == 42) == (id == 0x8002) && id != 0x8003) p.interrupts[p.interrupt_count++].id = intid;
+    // Others' secure interrupts preempt it (signaled) or wait (queued).
+    p.other_secure_interrupts_queued = (in.byte() & 1) != 0;
     FUZZ_CHECK(core.add_partition(p).ok());
   }
   for (size_t i = 0; i < 3; ++i) {
@@ -401,11 +403,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // What each CPU does: the last outcome of its call, and the partition it
   // is in when that says run (scheduled() is read at once, before another
   // CPU's call changes it).
+  // A partition preempted on the CPU by another's interrupt handler waits
+  // below it (`below`), running still, until the handler waits again.
+  static constexpr size_t kNone = ~size_t{0};
   struct Cpu {
     bool up = false;
     bool booting = false;
     spmc::Outcome o = spmc::Outcome::reply_to_caller;
     size_t idx = 0;
+    size_t below = kNone;
     ffa::Regs out{};
     bool in_partition() const { return o == spmc::Outcome::run_partition || o == spmc::Outcome::resume_partition; }
   };
@@ -413,6 +419,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto settle = [&](Cpu& c, spmc::Outcome o) {
     c.o = o;
     if (c.in_partition()) c.idx = core.scheduled();
+    if (c.in_partition() && c.idx == c.below) c.below = kNone;  // the handler gave it back
+    // Nothing leaves a preempted partition behind.
+    FUZZ_CHECK(c.below == kNone || c.in_partition());
   };
   Shadow shadow;
   cpus[0].up = cpus[0].booting = true;
@@ -424,10 +433,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bool in_use[3][kCpus] = {};
     for (unsigned c = 0; c < kCpus; ++c) {
       if (!cpus[c].in_partition()) continue;
-      const spmc::Partition& p = core.partition(cpus[c].idx);
-      const unsigned ctx = p.mp() ? c : 0;
-      FUZZ_CHECK(!in_use[cpus[c].idx][ctx]);
-      in_use[cpus[c].idx][ctx] = true;
+      for (const size_t i : {cpus[c].idx, cpus[c].below}) {
+        if (i == kNone) continue;
+        const unsigned ctx = core.partition(i).mp() ? c : 0;
+        FUZZ_CHECK(!in_use[i][ctx]);
+        in_use[i][ctx] = true;
+      }
     }
     for (size_t i = 0; i < core.partition_count(); ++i)
       for (unsigned ctx = 0; ctx < core.partition(i).info.exec_ctx_count; ++ctx) {
@@ -497,11 +508,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           placement.raise_interrupt(kIntids[(event >> 3) % 8]);
         }
         const bool stopped = core.partition(idx).aborted();
+        const bool nested = cpu.below != kNone;
         settle(cpu, core.sp_secure_interrupted(idx, out));
-        if (stopped)
+        if (stopped) {
           FUZZ_CHECK(!(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx));
-        else
+        } else if (cpu.o == spmc::Outcome::run_partition) {
+          // Another partition's handler, for its interrupt, on top of this
+          // one: only where this one lets it, never on a handler.
+          FUZZ_CHECK(cpu.idx != idx && !nested && !core.partition(idx).other_secure_interrupts_queued);
+          FUZZ_CHECK(out.w(0) == 0x84000062);
+          cpu.below = idx;
+        } else {
           FUZZ_CHECK(cpu.o == spmc::Outcome::resume_partition && cpu.idx == idx);
+        }
       } else if (event % 8 == 5 && (event & 0x18) == 0) {
         // It rewrites its timer (off, or a later deadline): a trapped
         // access the placement emulates; it carries on.

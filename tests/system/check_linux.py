@@ -52,15 +52,17 @@ ABI_REQUIRED = {
 #    OS and the seven S-EL0 partitions are devices on Linux's FF-A bus;
 #  - sel2: the SPMC is a secure hypervisor at S-EL2 and the trusted OS one
 #    of its S-EL1 partitions (its lines come through the SPMC's console),
-#    with mp-c and its seven UP instances: nine devices. Linux runs at
+#    with mp-c and its seven UP instances, and the seven S-EL0 partitions
+#    of sel1-spmc, which run in the hypervisor's EL2&0 regime: sixteen
+#    devices. Linux runs at
 #    NS-EL2 in VHE mode, so every EL2 register it keeps must survive each
 #    world switch, and every CPU cold-boots the SPMC and the partitions'
 #    contexts there (PSCI CPU_ON).
 PLACEMENT_REQUIRED = {
     "sel1": ["tessera-init: FF-A devices 8"],
-    "sel2": ["tessera-init: FF-A devices 9",
+    "sel2": ["tessera-init: FF-A devices 16",
              "[EL3] SPMD: entering SPMC 0x8000 at 0xe100000 (S-EL2)",
-             "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 9 S-EL1 partition(s)",
+             "[S-EL2] SPMC 0x8000 (FF-A 1.2) ready at S-EL2; 16 partition(s): 9 at S-EL1, 7 at S-EL0",
              "[S-EL2] SP 0x8100: [TOS] trusted OS 0x8100 ready as an S-EL1 partition (OP-TEE's FF-A ABI, 4 threads)",
              "[S-EL2] SP 0x8010: context 0 up at S-EL1, MMU on; secondary entry registered",
              "[S-EL2] CPU 3 ready",
