@@ -4,17 +4,8 @@
 #include "ffa/hf_interrupt.h"
 
 namespace sel2 {
-namespace {
-constexpr uint64_t kPmrSecureOnly = 0x80;
-}  // namespace
-
 constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
 constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
-
-void release_el1(unsigned cpu) {
-  if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
-  g_loaded[cpu] = nullptr;
-}
 
 void take_fp(unsigned cpu, Vcpu* to) {
   TESSERA_SYSREG_WRITE(cptr_el2, kCptrFpAllowed);
@@ -25,14 +16,6 @@ void take_fp(unsigned cpu, Vcpu* to) {
   TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
   arch::isb();
 }
-
-uint64_t hold_ns_interrupts(bool signalled) {
-  const uint64_t pmr = TESSERA_SYSREG_READ(S3_0_C4_C6_0);  // ICC_PMR_EL1, as the normal world left it
-  if (!signalled && pmr > kPmrSecureOnly) TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrSecureOnly);
-  return pmr;
-}
-
-void put_back_pmr(uint64_t pmr) { TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr); }
 
 bool for_the_core(uint32_t fid) {
   const uint32_t base = fid & ~0x40000000u;  // SMC64 to SMC32

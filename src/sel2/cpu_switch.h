@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "arch/aarch64/sysreg.h"
 #include "plat/qemu_virt/memory_map.h"
 #include "sel2/hosted_vms.h"
 
@@ -47,8 +48,11 @@ inline constexpr uint64_t kEcFp = 0x07, kEcSvc64 = 0x15, kEcHvc64 = 0x16, kEcSmc
 // EL0 ones, SP_EL0 and the thread ID registers), takes the CPU.
 extern Vcpu* g_loaded[plat::kMaxCpus];
 // Saves the EL1 registers CPU `cpu` holds for a pinned vCPU, which then
-// holds none.
-void release_el1(unsigned cpu);
+// holds none. (Inline, as the two below: every entry runs them.)
+inline void release_el1(unsigned cpu) {
+  if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
+  g_loaded[cpu] = nullptr;
+}
 
 // FP/SIMD, switched lazily between vCPUs and S-EL0 partitions: each CPU's
 // FP registers (the secure world's, which the monitor keeps apart from the
@@ -66,8 +70,13 @@ void take_fp(unsigned cpu, Vcpu* to);
 // and lets secure ones through. The register is one for both worlds: the
 // normal world's mask stays in force (a partition runs with the stricter
 // of the two) and is put back as it was. Returns the mask to put back.
-uint64_t hold_ns_interrupts(bool signalled);
-void put_back_pmr(uint64_t pmr);
+inline constexpr uint64_t kPmrSecureOnly = 0x80;
+inline uint64_t hold_ns_interrupts(bool signalled) {
+  const uint64_t pmr = TESSERA_SYSREG_READ(S3_0_C4_C6_0);  // ICC_PMR_EL1, as the normal world left it
+  if (!signalled && pmr > kPmrSecureOnly) TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, kPmrSecureOnly);
+  return pmr;
+}
+inline void put_back_pmr(uint64_t pmr) { TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr); }
 
 // SMCCC calls that are neither FF-A's nor Hafnium's HF_INTERRUPT_* (a
 // partition's device interrupts, as under the S-EL1 SPMC) are answered
