@@ -55,8 +55,11 @@ static_assert(sizeof(El1Sysregs) == 24 * 8);
 //  - not switched at all, because the secure hypervisor never writes them
 //    and the normal world's values mean nothing to it: AFSR0/AFSR1_EL2
 //    (auxiliary fault status), HSTR_EL2 (traps of AArch32 EL1, and its
-//    partitions are AArch64), and with VHE TTBR1_EL2 and CONTEXTIDR_EL2
-//    (the EL2&0 regime, which it does not use: it runs with E2H clear).
+//    partitions are AArch64), and with VHE TTBR1_EL2 and CONTEXTIDR_EL2:
+//    it runs with E2H set too, but never writes CONTEXTIDR_EL2 and keeps
+//    the TTBR1_EL2 range off (TCR_EL2.EPD1), so the normal world's values
+//    left in them are never used; a secure hypervisor that used either
+//    would have to switch it here.
 //    The monitor zeroes them when a world starts (zero_unswitched_el2).
 // `features` holds the kEl2* bits for the assembly.
 inline constexpr uint64_t kEl2HasRas = 1 << 1, kEl2HasFgt = 1 << 2, kEl2HasHcx = 1 << 3;

@@ -58,7 +58,7 @@ bool TaHost::init(lib::ByteView store, ffa::EndpointId self, arch::mmu::PageTabl
     dyn_next_ += (uint64_t{*total} + kPage - 1) & ~(kPage - 1);
   if (dyn_next_ > dyn_end_) dyn_next_ = dyn_end_;
   // The normal world's RTC, for TEE_GetREETime: read-only to us.
-  if (os_tables && !os_tables->map(kRtcBase, kRtcBase, kPage, Attrs{.type = MemType::device, .ns = true}))
+  if (os_tables && !os_tables->map(kRtcBase, kRtcBase, kPage, Attrs{.type = MemType::device, .ns = true, .global = false}))
     lib::log::warn("cannot map the normal world's RTC: TEE_GetREETime reads 0");
   else
     rtc_mapped_ = os_tables != nullptr;
@@ -105,7 +105,7 @@ bool TaHost::map_image(Instance& in) {
                 Attrs{.type = MemType::normal, .write = true, .user = true}) &&
          pt.map(TA_PARAM_VA, reinterpret_cast<uint64_t>(g_param_pages[n]), kPage,
                 Attrs{.type = MemType::normal, .write = true, .user = true}) &&
-         pt.map(tramp, tramp, kPage, Attrs{.type = MemType::normal, .exec = true});
+         pt.map(tramp, tramp, kPage, Attrs{.type = MemType::normal, .exec = true, .global = false});
 }
 
 TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned depth, uint32_t& result,

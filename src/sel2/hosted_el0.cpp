@@ -80,6 +80,8 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
   // A pinned vCPU's EL1 registers live on this CPU include the EL0 ones
   // (SP_EL0, TPIDR_EL0, TPIDRRO_EL0) that the partition now uses.
   if (cpu < plat::kMaxCpus) release_el1(cpu);
+  TESSERA_SYSREG_WRITE(tpidr_el0, a.tpidr_el0);
+  TESSERA_SYSREG_WRITE(tpidrro_el0, a.tpidrro_el0);
   TESSERA_SYSREG_WRITE(hcr_el2, kHcrEl0);
   TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
   const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index));
@@ -93,6 +95,7 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
   TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
   TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
   arch::isb();
+  a.tpidr_el0 = TESSERA_SYSREG_READ(tpidr_el0);  // (TPIDRRO_EL0 is read-only at EL0)
   // It may next run on another CPU: its FP registers go back to its
   // record now, if it holds this CPU's.
   if (g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);

@@ -67,6 +67,9 @@ struct HostedEl0 {
   size_t core_index;
   uint16_t asid;
   Vcpu vcpu;
+  // Its thread ID registers, which EL0 shares with EL1: its own, never
+  // another partition's or a vCPU's.
+  uint64_t tpidr_el0 = 0, tpidrro_el0 = 0;
   arch::el0::El0AddressSpace space;
   uint64_t boot_x[4];  // x0-x3 at its first entry (boot information)
 };

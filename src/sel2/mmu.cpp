@@ -52,7 +52,7 @@ arch::mmu::PageTable& mmu_init(uint64_t manifest_pa) {
                Attrs{.type = MemType::normal, .write = true, .global = false});
   map_or_panic(pt, plat::kPartitionRegionBase, plat::kPartitionRegionEnd,
                Attrs{.type = MemType::normal, .write = true, .global = false});
-  map_or_panic(pt, plat::kPackageRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal});
+  map_or_panic(pt, plat::kPackageRegionBase, plat::kPackageRegionEnd, Attrs{.type = MemType::normal, .global = false});
   g_root = pt.root_address();
   mmu_enable_this_cpu();
   return pt;

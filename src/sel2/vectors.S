@@ -15,8 +15,13 @@
 #include "sel2/vcpu.h"
 #include "arch/aarch64/asm_macros.inc"
 
+    // (Our tables first: a fault between the trampoline's two switches
+    // must still reach the report.)
     .macro unexpected kind
     .balign 0x80
+    adrp    x0, sel2_stage1_tables
+    msr     ttbr0_el2, x0
+    isb
     mov     x0, #\kind
     mrs     x1, esr_el2
     mrs     x2, elr_el2

@@ -102,8 +102,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // runs (the SPMC's own at once; where virtual interrupts are given, the
   // partition's own interrupt at once on its virtual line; another
   // partition's at once when that partition waits on this CPU, preempting
-  // this one, FF-A's "signaled" other-secure-interrupt action, otherwise
-  // once it can), then the partition resumes where it was; unless another
+  // this one if it works for the normal world, FF-A's "signaled"
+  // other-secure-interrupt action, otherwise once it can), then the partition resumes where it was; unless another
   // of its contexts faulted meanwhile (it stops too, and its requester is
   // told, in `out`).
   Outcome sp_secure_interrupted(size_t index, ffa::Regs& out);

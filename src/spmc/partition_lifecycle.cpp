@@ -399,8 +399,7 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
     // this CPU carries on, or else the normal world resumes.
     if (c.preempted != ExecutionContext::kNonePreempted) {
       here(p).preempted = ExecutionContext::kNonePreempted;
-      scheduled_ = c.preempted;
-      return Outcome::resume_partition;
+      return carry_on(c.preempted, out);
     }
     ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
     return Outcome::reply_to_caller;

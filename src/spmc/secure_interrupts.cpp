@@ -90,11 +90,14 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
     if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::raised);
   } else if (owner < partition_count_ && owner != index && !partitions_[index].other_secure_interrupts_queued &&
              here(partitions_[index]).state == PartitionState::running &&
-             here(partitions_[index]).request_fid != ffa::raw(Func::interrupt)) {
+             !here(partitions_[index]).requester.is_secure()) {
     // Another partition's, which waits on this CPU, where this one's
-    // manifest has other secure interrupts signaled (the default): its
-    // handler runs now, on top of this one (itself no handler: interrupts
-    // do not nest), as Hafnium does. This one stays running, so no other CPU enters it,
+    // manifest has other secure interrupts signaled (the default) and it
+    // works for the normal world: the owner's handler runs now, on top of
+    // it, as Hafnium does. Never on top of a handler (its requester is the
+    // SPMC) or of a partition another partition called (its requester is
+    // that partition, perhaps a handler itself): interrupts do not nest,
+    // and a call chain finishes first. This one stays running, so no other CPU enters it,
     // and resumes as it was once the handler waits again
     // (interrupt_handled). An owner that is busy is told later.
     if (signal_interrupt(owner, out)) {
@@ -172,10 +175,14 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
   if (c.timer == ExecutionContext::Timer::raised) set_timer(c, ExecutionContext::Timer::pending);
   if (signal_interrupt(index, out)) return Outcome::run_partition;
   if (c.preempted != ExecutionContext::kNonePreempted) {
-    // It preempted a partition on this CPU: that one carries on.
-    scheduled_ = c.preempted;
+    // It preempted a partition on this CPU: that one carries on (or is
+    // told it stopped, if another of its contexts faulted meanwhile), and
+    // the interrupts that waited while the handler ran come back now, to
+    // preempt it in turn rather than wait for its whole request.
+    const size_t below = c.preempted;
     c.preempted = ExecutionContext::kNonePreempted;
-    return Outcome::resume_partition;
+    if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
+    return carry_on(below, out);
   }
   ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
   return Outcome::reply_to_caller;

@@ -41,8 +41,10 @@ class SecureInterrupts : public ::testing::Test {
   ffa::Status add(uint16_t id, std::initializer_list<uint32_t> interrupts, bool others_queued = false) {
     spmc::Partition p{};
     p.other_secure_interrupts_queued = others_queued;
+    // (kQueued may call the others.)
+    const uint32_t send = id == kQueued ? ffa::partition_props::direct_req_send : 0;
     p.info = ffa::PartitionInfo{ffa::EndpointId(id), 1,
-                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64 | send,
                                 ffa::Uuid{{id, 1, 2, 3}}};
     p.ns_action = ffa::NsInterruptAction::signaled;
     for (uint32_t i : interrupts) p.interrupts[p.interrupt_count++].id = i;
@@ -318,6 +320,71 @@ TEST_F(SecureInterrupts, AHandlerIsNotPreemptedByAnotherPartitionsInterrupt) {
             Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+}
+
+TEST_F(SecureInterrupts, APartitionCalledByAnotherIsNotPreempted) {
+  // kQueued, working for the normal world, calls kOther: the driver's
+  // interrupt waits until the chain is done, whatever kOther's manifest
+  // says (a call chain finishes first).
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kQueued, 0, 1}}, out),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_send_direct_req_64), uint32_t{kQueued} << 16 | kOther, 0, 2}},
+                                 out),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.scheduled(), index_of(kOther));
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16 | kQueued, 0, 2}},
+                                 out),
+            Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kQueued));
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kQueued} << 16, 0, 1}},
+                                 out),
+            Outcome::reply_to_caller);
+  // Back for the normal world's next entry.
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+}
+
+TEST_F(SecureInterrupts, InterruptsThatWaitedForAHandlerComeBackWhenItGivesTheCpuBack) {
+  // The driver's handler preempts kOther; kQueued's interrupt arrives
+  // meanwhile and waits (handlers do not nest). When the handler waits,
+  // kOther resumes and kQueued's interrupt is let through again at once,
+  // to preempt kOther in turn, not after kOther's whole request.
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  Regs out{}, got{};
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptEnable, kQueuedSpi, 1, 0}}, got),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
+            Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  placement_.raise_interrupt(kQueuedSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
+  EXPECT_FALSE(placement_.interrupt_pending(kQueuedSpi));
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_TRUE(placement_.interrupt_pending(kQueuedSpi));
+  // It comes while kOther runs: kQueued's handler on top of kOther.
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kQueued));
+  EXPECT_EQ(out.x[2], kQueuedSpi);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptGet}}, got), Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptDeactivate, kQueuedSpi, kQueuedSpi}}, got),
+            Outcome::run_partition);
+  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_wait)}}, out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
+                                 out),
+            Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
 }
 
 TEST_F(SecureInterrupts, GetTakesTheAnnouncedInterruptFirstAndNoneIsLost) {

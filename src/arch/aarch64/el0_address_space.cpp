@@ -209,8 +209,10 @@ bool map_el0_partition(const ffa::PartitionManifest& m, const spmc::loading::Lay
   }
   if (l.boot_info && ok) map(l.boot_info, l.boot_info_pages * kPage, Attrs{.type = MemType::normal, .user = true});
   // The trampoline: the one page of the SPMC a partition's tables hold,
-  // executable by the SPMC only.
-  if (trampoline && ok) map(trampoline, kPage, Attrs{.type = MemType::normal, .exec = true});
+  // executable by the SPMC only; not global, as nothing of the SPMC's is
+  // (its own mapping of the page is under ASID 0, this one under the
+  // partition's: never two TLB entries for one VA and ASID).
+  if (trampoline && ok) map(trampoline, kPage, Attrs{.type = MemType::normal, .exec = true, .global = false});
   if (!ok) lib::log::error("partition \"{}\": not started", m.description);
   return ok;
 }

@@ -27,19 +27,19 @@ void map_image_sections(arch::mmu::PageTable& tables) {
   const auto text_end = reinterpret_cast<uint64_t>(__text_end);
   const auto ro_end = reinterpret_cast<uint64_t>(__rodata_end);
   const auto end = reinterpret_cast<uint64_t>(__image_end);
-  map_or_panic(tables, start, text_end, Attrs{.type = MemType::normal, .exec = true});
-  map_or_panic(tables, text_end, ro_end, Attrs{.type = MemType::normal});
-  map_or_panic(tables, ro_end, end, Attrs{.type = MemType::normal, .write = true});
+  map_or_panic(tables, start, text_end, Attrs{.type = MemType::normal, .exec = true, .global = false});
+  map_or_panic(tables, text_end, ro_end, Attrs{.type = MemType::normal, .global = false});
+  map_or_panic(tables, ro_end, end, Attrs{.type = MemType::normal, .write = true, .global = false});
 }
 
 void map_own_image(arch::mmu::PageTable& tables, uint64_t manifest_pa) {
   map_image_sections(tables);
   const uint64_t mpage = manifest_pa & ~(arch::mmu::kPageSize - 1);
-  map_or_panic(tables, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal});
+  map_or_panic(tables, mpage, mpage + arch::mmu::kPageSize, Attrs{.type = MemType::normal, .global = false});
   map_or_panic(tables, plat::kSecureUartBase, plat::kSecureUartBase + arch::mmu::kPageSize,
-               Attrs{.type = MemType::device, .write = true});
+               Attrs{.type = MemType::device, .write = true, .global = false});
   static_assert(plat::kGicrBase + plat::kMaxCpus * plat::kGicrFrameSize <= plat::kGicdBase + (2u << 20));
-  map_or_panic(tables, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true});
+  map_or_panic(tables, plat::kGicdBase, plat::kGicdBase + (2u << 20), Attrs{.type = MemType::device, .write = true, .global = false});
 }
 
 void fail(const char* what) {

@@ -19,6 +19,11 @@ namespace arch::spmc_boot {
 // clear of secure RAM. Refuses (fail) otherwise, naming the property.
 void read_manifest(uint64_t manifest_pa, uint64_t image_start, ffa::CoreManifest& out);
 
+// The SPMC's own mappings below are never global: they are its own
+// address space's (ASID 0), so that a TLB entry of the SPMC's never
+// matches while a partition or Trusted Application runs under its own
+// ASID, not even speculatively (as KPTI keeps the kernel's entries out of
+// user ASIDs).
 // Maps [base, end) at VA = PA in the SPMC's own tables, or panics with the
 // range and the reason (the SPMC cannot run without its own mappings).
 void map_or_panic(arch::mmu::PageTable& tables, uint64_t base, uint64_t end, arch::mmu::Attrs attrs);

@@ -49,7 +49,8 @@ const lib::log::Console& secure_world_console(bool (*mmu_on)()) {
 const char* attach_secure_console_lock(arch::mmu::PageTable& tables, uint64_t image_end) {
   constexpr uint64_t page = kSecureConsoleLockPage;
   if (image_end > page) return "the image reaches the secure console's lock page 0x0e4ff000";
-  auto s = tables.map(page, page, 0x1000, arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = true});
+  auto s = tables.map(page, page, 0x1000,
+                      arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = true, .global = false});
   if (!s) {
     lib::log::error("secure console lock page {:x}: {}; lines from several CPUs may mix", page,
                     arch::mmu::to_string(s.error()));
