@@ -1,5 +1,6 @@
 #include "spmc/core.h"
 
+#include "ffa/abi.h"
 #include "ffa/hf_interrupt.h"
 
 namespace spmc {
@@ -85,10 +86,17 @@ Outcome Core::handle_nwd_call(const ffa::Regs& in, ffa::Regs& out) {
   }
   // A caller that made any call but FFA_VERSION has fixed its version.
   nwd_.version_negotiated = true;
-  // Unknown FF-A IDs, calls newer than the caller's version, calls the
-  // normal world may not make, and every other SMCCC ID: NOT_SUPPORTED.
-  if (!is_supported_for_nwd(fid, nwd_.version)) {
+  // Every call read through the ABI table (ffa/abi.h) before its
+  // handler: unknown FF-A IDs, calls newer than the caller's version,
+  // calls the normal world may not make, and every other SMCCC ID are
+  // NOT_SUPPORTED; a reserved register set is INVALID_PARAMETERS.
+  const ffa::abi::Abi* abi = ffa::abi::find(fid);
+  if (!abi || !ffa::abi::allowed(*abi, ffa::abi::kNwd, nwd_.version)) {
     ffa::set_error(out, Error::not_supported);
+    return Outcome::reply_to_caller;
+  }
+  if (!ffa::abi::reserved_clear(*abi, in)) {
+    ffa::set_error(out, Error::invalid_parameters);
     return Outcome::reply_to_caller;
   }
   switch (static_cast<Func>(fid)) {

@@ -2,6 +2,7 @@
 // they make, and what happens when one faults (FF-A v1.2 chapters 5 and 13).
 #include "spmc/core.h"
 
+#include "ffa/abi.h"
 #include "ffa/hf_interrupt.h"
 #include "ffa/notifications.h"
 
@@ -54,48 +55,6 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
   const bool retrieve = id == ffa::raw(Func::mem_retrieve_req_32) || id == ffa::raw(Func::mem_retrieve_req_64);
   if (!retrieve && input != 0) return ffa::set_error(out, Error::not_supported);
   switch (static_cast<Func>(id)) {
-    case Func::interrupt:  // a partition receives it (its interrupts' top halves)
-    case Func::error:
-    case Func::success_32:
-    case Func::success_64:
-    case Func::version:
-    case Func::features:
-    case Func::id_get:
-    case Func::spm_id_get:
-    case Func::msg_wait:
-    case Func::msg_send_direct_req_32:
-    case Func::msg_send_direct_req_64:
-    case Func::msg_send_direct_req2:
-    case Func::msg_send_direct_resp_32:
-    case Func::msg_send_direct_resp_64:
-    case Func::msg_send_direct_resp2:
-    case Func::console_log_32:
-    case Func::console_log_64:
-    case Func::mem_perm_get_32:
-    case Func::mem_perm_get_64:
-    case Func::mem_perm_set_32:
-    case Func::mem_perm_set_64:
-    case Func::rx_release:
-    case Func::rxtx_unmap:
-    case Func::partition_info_get:
-    case Func::partition_info_get_regs:
-    case Func::msg_send2:
-    case Func::mem_relinquish:
-    case Func::mem_share_32:
-    case Func::mem_share_64:
-    case Func::mem_lend_32:
-    case Func::mem_lend_64:
-    case Func::mem_donate_32:
-    case Func::mem_donate_64:
-    case Func::mem_frag_tx:
-    case Func::mem_frag_rx:
-    case Func::mem_reclaim:
-    case Func::notification_bind:
-    case Func::notification_unbind:
-    case Func::notification_set:
-    case Func::notification_get:
-    case Func::yield:
-      return ffa::set_success(out, 0);
     case Func::secondary_ep_register_32:
     case Func::secondary_ep_register_64:
       // An MP partition's alone: a UP partition's one context has no
@@ -120,8 +79,14 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
       // come in the RX/TX pair only; bit 2 clear, no hypervisor retrieval.
       return ffa::set_success(out, v1_1 ? kNsBit : 0u);
     }
-    default:
+    default: {
+      // Every other call a partition may make (the ABI table, ffa/abi.h),
+      // with no properties to report; FFA_INTERRUPT, which it receives,
+      // and FFA_SUCCESS and FFA_ERROR among them.
+      const ffa::abi::Abi* abi = ffa::abi::find(id);
+      if (abi && (abi->callers & ffa::abi::kSp)) return ffa::set_success(out, 0);
       return ffa::set_error(out, Error::not_supported);
+    }
   }
 }
 
@@ -211,8 +176,31 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
   if (p.stopped) return sp_aborted_now(index, out);
   ExecutionContext& c = here(p);
   // Any call but FFA_VERSION fixes the partition's version.
-  if (in.fid() != ffa::raw(Func::version)) p.version_negotiated = true;
-  switch (static_cast<Func>(in.fid())) {
+  const uint32_t fid = in.fid();
+  if (fid != ffa::raw(Func::version)) p.version_negotiated = true;
+  // The hot path first: direct requests and their answers, all of whose
+  // registers are parameters (the table has nothing reserved to check).
+  if (fid == ffa::raw(Func::msg_send_direct_resp_64) || fid == ffa::raw(Func::msg_send_direct_resp_32) ||
+      fid == ffa::raw(Func::msg_send_direct_resp2)) [[likely]]
+    return direct_response_from_sp(index, in, out);
+  if (fid == ffa::raw(Func::msg_send_direct_req_64) || fid == ffa::raw(Func::msg_send_direct_req_32) ||
+      fid == ffa::raw(Func::msg_send_direct_req2))
+    return direct_request_from_sp(index, in, out);
+  // An FF-A call is read through the ABI table (ffa/abi.h) first: one a
+  // partition may not make is NOT_SUPPORTED, one with a reserved register
+  // set INVALID_PARAMETERS. (Hafnium's HF_INTERRUPT_* calls are not FF-A's:
+  // hf_interrupt_call checks them.)
+  if (const ffa::abi::Abi* abi = ffa::abi::find(fid)) {
+    if (!(abi->callers & ffa::abi::kSp)) [[unlikely]] {
+      ffa::set_error(out, Error::not_supported);
+      return resume(index);
+    }
+    if (!ffa::abi::reserved_clear(*abi, in)) [[unlikely]] {
+      ffa::set_error(out, Error::invalid_parameters);
+      return resume(index);
+    }
+  }
+  switch (static_cast<Func>(fid)) {
     case Func::msg_wait:
       if (c.state == PartitionState::booting) {
         c.state = PartitionState::waiting;
@@ -235,14 +223,6 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
       // A partition handling a request answers it; it does not walk away.
       ffa::set_error(out, Error::denied);
       return resume(index);
-    case Func::msg_send_direct_resp_32:
-    case Func::msg_send_direct_resp_64:
-    case Func::msg_send_direct_resp2:
-      return direct_response_from_sp(index, in, out);
-    case Func::msg_send_direct_req_32:
-    case Func::msg_send_direct_req_64:
-    case Func::msg_send_direct_req2:
-      return direct_request_from_sp(index, in, out);
     case Func::yield:
       return yield_from_sp(index, out);
     case Func::id_get:

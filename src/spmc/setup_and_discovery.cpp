@@ -1,5 +1,6 @@
 // FF-A v1.2 chapter 13 "Setup and discovery interfaces": FFA_VERSION,
 // FFA_FEATURES, FFA_PARTITION_INFO_GET.
+#include "ffa/abi.h"
 #include "ffa/notifications.h"
 #include "ffa/partition_info.h"
 #include "spmc/core.h"
@@ -25,36 +26,9 @@ void Core::version(NwdEndpoint& caller, uint32_t w1, ffa::Regs& out) {
   ffa::set_regs(out, config_.version.word());
 }
 
-namespace {
-
-// The calls a normal-world endpoint may make, as bitmaps over the function
-// number (0x60-0x9F) for the SMC32 and the SMC64 forms: one lookup on the
-// hot path instead of a chain of comparisons.
-constexpr uint64_t bit(Func f) { return 1ull << ((ffa::raw(f) & 0xFF) - 0x60); }
-constexpr uint64_t kNwdCalls32 = bit(Func::error) | bit(Func::success_32) | bit(Func::version) |
-                                 bit(Func::features) | bit(Func::rx_release) | bit(Func::rxtx_map_32) |
-                                 bit(Func::rxtx_unmap) | bit(Func::partition_info_get) | bit(Func::id_get) |
-                                 bit(Func::msg_send_direct_req_32) | bit(Func::spm_id_get) | bit(Func::msg_send2) |
-                                 bit(Func::run) | bit(Func::mem_share_32) | bit(Func::mem_lend_32) |
-                                 bit(Func::mem_donate_32) | bit(Func::mem_reclaim) | bit(Func::mem_frag_tx) |
-                                 bit(Func::notification_bitmap_create) | bit(Func::notification_bitmap_destroy) |
-                                 bit(Func::notification_bind) | bit(Func::notification_unbind) |
-                                 bit(Func::notification_set) | bit(Func::notification_get) |
-                                 bit(Func::notification_info_get_32);
-constexpr uint64_t kNwdCalls64 = bit(Func::success_64) | bit(Func::rxtx_map_64) | bit(Func::msg_send_direct_req_64) |
-                                 bit(Func::partition_info_get_regs) | bit(Func::msg_send_direct_req2) |
-                                 bit(Func::mem_share_64) | bit(Func::mem_lend_64) | bit(Func::mem_donate_64) |
-                                 bit(Func::notification_info_get_64);
-
-}  // namespace
-
 bool Core::is_supported_for_nwd(uint32_t fid, Version caller_version) const {
-  if ((fid & 0xBFFFFF00u) != 0x84000000u) return false;
-  const uint32_t nn = fid & 0xFF;
-  if (nn < 0x60 || nn > 0x9F) return false;
-  const uint64_t set = ffa::is_smc64(fid) ? kNwdCalls64 : kNwdCalls32;
-  if (!((set >> (nn - 0x60)) & 1)) return false;
-  return caller_version >= ffa::min_version(static_cast<Func>(fid));
+  const ffa::abi::Abi* a = ffa::abi::find(fid);
+  return a && ffa::abi::allowed(*a, ffa::abi::kNwd, caller_version);
 }
 
 void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const {

@@ -946,3 +946,23 @@ TEST_F(CoreTest, LinuxLikeStartup) {
 }
 
 }  // namespace
+
+// --- Reserved registers (ffa/abi.h) ----------------------------------------
+
+namespace {
+TEST_F(CoreTest, AReservedRegisterSetIsInvalidParametersBeforeAnyHandler) {
+  negotiate(ffa::kVersion1_2);
+  EXPECT_TRUE(IsError(call(Func::id_get, 1), Error::invalid_parameters));
+  EXPECT_TRUE(IsError(call(Func::spm_id_get, 0, 0, 0, 0, 0, 0, 7), Error::invalid_parameters));
+  EXPECT_TRUE(IsError(call(Func::rx_release, 0, 9), Error::invalid_parameters));
+  EXPECT_TRUE(IsError(call(Func::notification_info_get_64, 0, 0, 1), Error::invalid_parameters));
+  // The same calls, clean, are answered.
+  EXPECT_TRUE(IsSuccess(call(Func::id_get)));
+  EXPECT_TRUE(IsSuccess(call(Func::spm_id_get), kSpmcId.raw()));
+  // An SMC32 call's upper halves are ignored (SMCCC), reserved ones too.
+  EXPECT_TRUE(IsSuccess(call(Func::spm_id_get, 0xFFFFFFFF00000000ull), kSpmcId.raw()));
+  // A call the normal world may not make stays NOT_SUPPORTED, whatever
+  // its registers hold.
+  EXPECT_TRUE(IsError(call(Func::msg_wait, 1), Error::not_supported));
+}
+}  // namespace
