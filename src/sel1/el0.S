@@ -103,13 +103,7 @@ sel1_el0_run:
     // the trusted OS's, in a thread) may be at S-EL0 on two CPUs at once,
     // and the exception that brings each back arrives on the stack it left.
     msr     daifset, #1
-    stp     x29, x30, [sp, #-112]!
-    stp     x19, x20, [sp, #16]
-    stp     x21, x22, [sp, #32]
-    stp     x23, x24, [sp, #48]
-    stp     x25, x26, [sp, #64]
-    stp     x27, x28, [sp, #80]
-    str     x0, [sp, #96]
+    push_run_frame x0
     b       el0_exit
 
     // From the vectors: the trusted OS's tables are back; [sp] holds the
@@ -129,10 +123,5 @@ el0_trap:
     mrs     x3, far_el1
     stp     x2, x3, [x0, #SPCTX_ESR]
     mov     x0, x1
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #112
+    pop_run_frame
     ret

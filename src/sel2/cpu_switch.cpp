@@ -28,4 +28,36 @@ void answer_smccc(Vcpu& v, uint32_t fid) {
   v.regs.x[0] = fid == 0x80000000u ? 0x10002 : kNotSupported;  // SMCCC_VERSION: 1.2
 }
 
+bool common_exit(spmc::Core& core, size_t index, Vcpu& v, Exit exit, bool call, spmc::Outcome& outcome,
+                 ffa::Regs& out) {
+  if (call) {
+    const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
+    if (!for_the_core(fid)) {
+      answer_smccc(v, fid);
+      outcome = core.carry_on(index, out);
+      return true;
+    }
+    ffa::Regs in;
+    for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
+    outcome = core.handle_sp_call(index, in, out);
+    return true;
+  }
+  if (exit == Exit::sync && (v.regs.esr >> 26) == kEcFp) {
+    // Its first FP/SIMD instruction since another took this CPU's FP
+    // registers: they become its own, and the instruction runs again.
+    take_fp(arch::cpu_index(), &v);
+    outcome = core.carry_on(index, out);
+    return true;
+  }
+  if (exit == Exit::irq) {
+    outcome = core.sp_secure_interrupted(index, out);
+    return true;
+  }
+  if (exit == Exit::fiq) {
+    outcome = core.ns_interrupts_unmasked(index) ? core.sp_interrupted(index, out) : core.carry_on(index, out);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace sel2

@@ -86,4 +86,15 @@ inline void put_back_pmr(uint64_t pmr) { TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr)
 bool for_the_core(uint32_t fid);
 void answer_smccc(Vcpu& v, uint32_t fid);
 
+// What both kinds of partition do with an exit (hosted_vms.cpp,
+// hosted_el0.cpp): an SMCCC call in `v`'s registers goes to the core (or
+// is answered here); an FP trap hands the CPU's FP registers over; an IRQ
+// is a secure interrupt, an FIQ a normal-world one (let in only while the
+// partition's manifest has them signalled: the priority mask holds them
+// back otherwise). `call`: the exit was the partition's call (HVC, SVC,
+// trapped SMC). False when the exit is none of these (the caller's to
+// deal with), `outcome` set otherwise.
+bool common_exit(spmc::Core& core, size_t index, Vcpu& v, Exit exit, bool call, spmc::Outcome& outcome,
+                 ffa::Regs& out);
+
 }  // namespace sel2

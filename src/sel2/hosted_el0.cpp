@@ -107,26 +107,9 @@ spmc::Outcome HostedVms::on_el0_exit(size_t index, HostedEl0& a, Exit exit, ffa:
   spmc::Core& core = core_;
   Vcpu& v = a.vcpu;
   const uint64_t ec = v.regs.esr >> 26;
-  if (exit == Exit::sync && ec == kEcSvc64) {
-    // Its FF-A calls (ELR is past the SVC already).
-    const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
-    if (!for_the_core(fid)) {
-      answer_smccc(v, fid);
-      return core.carry_on(index, out);
-    }
-    ffa::Regs in;
-    for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
-    return core.handle_sp_call(index, in, out);
-  }
-  if (exit == Exit::sync && ec == kEcFp) {
-    take_fp(arch::cpu_index(), &v);
-    return core.carry_on(index, out);
-  }
-  if (exit == Exit::irq) return core.sp_secure_interrupted(index, out);
-  if (exit == Exit::fiq) {
-    if (core.ns_interrupts_unmasked(index)) return core.sp_interrupted(index, out);
-    return core.carry_on(index, out);
-  }
+  // Its FF-A calls come by SVC (ELR is past it already).
+  spmc::Outcome outcome;
+  if (common_exit(core, index, v, exit, exit == Exit::sync && ec == kEcSvc64, outcome, out)) return outcome;
   lib::log::error("partition {:x} faulted at S-EL0: exception {} ESR {:x} ELR {:x} FAR {:x}; it is stopped for good",
                   core.partition(index).info.id.raw(), static_cast<uint64_t>(exit), v.regs.esr, v.regs.elr,
                   v.regs.far);

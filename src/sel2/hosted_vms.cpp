@@ -412,33 +412,12 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
 spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out) {
   spmc::Core& core = core_;
   const uint64_t ec = v.regs.esr >> 26;
-  if (exit == Exit::sync && (ec == kEcHvc64 || ec == kEcSmc64)) {
-    // A trapped SMC returns to the instruction after it (an HVC's ELR is
-    // already past it).
-    if (ec == kEcSmc64) v.regs.elr += 4;
-    const uint32_t fid = static_cast<uint32_t>(v.regs.x[0]);
-    if (!for_the_core(fid)) {
-      answer_smccc(v, fid);
-      return core.carry_on(index, out);
-    }
-    ffa::Regs in;
-    for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
-    return core.handle_sp_call(index, in, out);
-  }
-  if (exit == Exit::sync && ec == kEcFp) {
-    // Its first FP/SIMD instruction since another vCPU took this CPU's FP
-    // registers: they become its own, and the instruction runs again.
-    take_fp(arch::cpu_index(), &v);
-    return core.carry_on(index, out);
-  }
-  if (exit == Exit::irq) return core.sp_secure_interrupted(index, out);
-  if (exit == Exit::fiq) {
-    // A normal-world interrupt reaches S-EL2 only while the partition's
-    // manifest has it signalled (the priority mask holds it back
-    // otherwise).
-    if (core.ns_interrupts_unmasked(index)) return core.sp_interrupted(index, out);
-    return core.carry_on(index, out);
-  }
+  // Its calls: by HVC, or by SMC trapped here (which returns to the
+  // instruction after it; an HVC's ELR is already past it).
+  const bool call = exit == Exit::sync && (ec == kEcHvc64 || ec == kEcSmc64);
+  if (call && ec == kEcSmc64) v.regs.elr += 4;
+  spmc::Outcome outcome;
+  if (common_exit(core, index, v, exit, call, outcome, out)) return outcome;
   const ffa::EndpointId id = core.partition(index).info.id;
   if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {
     // HPFAR_EL2.FIPA [43:4] holds IPA [51:12] of a stage-2 fault.

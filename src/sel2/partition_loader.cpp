@@ -3,6 +3,8 @@
 // (spmc/partition_plan.h), its image and memory laid out in the partition
 // region, its VM's stage-2 tables built, and the partition registered with
 // the core. Each step logs why a partition does not start.
+#include <optional>
+
 #include "arch/aarch64/zero_memory.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/spmc_boot.h"
@@ -123,6 +125,46 @@ void make_visible(Span memory) {
   arch::dsb_ish();
 }
 
+// This placement's rules for `m` (spmc/partition_plan.h) against what the
+// partitions loaded already take, and its memory plan; nothing when a
+// rule refuses it (logged).
+std::optional<Layout> plan_memory(const ffa::PartitionManifest& m, const SpPackage& pkg, const PlacementLimits& lim) {
+  const std::span<const Span> taken(g_taken.spans, g_taken.count);
+  auto memory = validate_manifest(m, pkg.image.size(), lim, taken);
+  if (!memory) return std::nullopt;
+  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, lim, taken);
+  if (!plan) return std::nullopt;
+  return *plan;
+}
+
+// Registers partition `p` (made from manifest `m`) with the core and
+// configures its interrupts at the GIC; false (logged) when the core
+// refuses it.
+bool register_with_core(const ffa::PartitionManifest& m, const spmc::Partition& p, spmc::Core& core) {
+  if (auto s = core.add_partition(p); !s) {
+    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
+                    "started",
+                    m.description, p.info.id.raw());
+    return false;
+  }
+  arch::spmc_boot::configure_partition_interrupts(m);
+  return true;
+}
+
+// A partition's memory: zeroed, the image copied in, the boot information
+// written, all of it visible to a partition that starts with its MMU off
+// (make_visible).
+bool fill_memory(const Layout& l, const SpPackage& pkg) {
+  arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
+  memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
+  if (l.boot_info &&
+      !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
+                       l.boot_info, pkg.manifest))
+    return false;  // cannot happen: the pages hold 64 bytes + the manifest
+  make_visible(l.memory);
+  return true;
+}
+
 // S-EL0 partitions' stage-1 tables (EL2&0 regime), from one pool: each
 // takes kEl0Tables, given back when it is refused after taking them.
 constexpr size_t kEl0Tables = 8;
@@ -140,23 +182,14 @@ constinit size_t g_el0_used = 0;
     return false;
   }
   const PlacementLimits lim = limits(ffa::ExceptionLevel::s_el0);
-  const std::span<const Span> taken(g_taken.spans, g_taken.count);
-  auto memory = validate_manifest(m, pkg.image.size(), lim, taken);
-  if (!memory) return false;
-  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, lim, taken);
+  const std::optional<Layout> plan = plan_memory(m, pkg, lim);
   if (!plan) return false;
   const Layout& l = *plan;
   if (g_taken.count == Taken::kCapacity) {
     lib::log::error("partition \"{}\": the SPMC cannot record more partitions' memory; not started", m.description);
     return false;
   }
-  arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
-  memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
-  if (l.boot_info &&
-      !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
-                       l.boot_info, pkg.manifest))
-    return false;  // cannot happen: the pages hold 64 bytes + the manifest
-  make_visible(l.memory);
+  if (!fill_memory(l, pkg)) return false;
 
   HostedEl0& a = vms.next_el0();
   a = HostedEl0{};
@@ -174,14 +207,10 @@ constinit size_t g_el0_used = 0;
   }
   spmc::Core& core = vms.core();
   const spmc::Partition p = spmc::partition_from_manifest(m, core);
-  if (auto s = core.add_partition(p); !s) {
+  if (!register_with_core(m, p, core)) {
     give_tables_back();
-    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
-                    "started",
-                    m.description, p.info.id.raw());
     return false;
   }
-  arch::spmc_boot::configure_partition_interrupts(m);
   const size_t core_index = core.partition_count() - 1;
   // The SPMC reaches its RX/TX pair through its own mapping of the
   // partition region (VA = PA).
@@ -214,10 +243,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
     return false;
   }
   const PlacementLimits lim = limits(ffa::ExceptionLevel::s_el1);
-  const std::span<const Span> taken(g_taken.spans, g_taken.count);
-  auto memory = validate_manifest(m, pkg.image.size(), lim, taken);
-  if (!memory) return false;
-  auto plan = lay_out(m, pkg.image.size(), pkg.manifest.size(), *memory, lim, taken);
+  const std::optional<Layout> plan = plan_memory(m, pkg, lim);
   if (!plan) return false;
   const Layout& l = *plan;
   // Room to record what it takes (its span and its staged regions), before
@@ -234,14 +260,7 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
                     m.description, staged);
     return false;
   }
-  // The memory: zeroed, the image copied in, the boot information written.
-  arch::zero_normal_memory(reinterpret_cast<void*>(l.memory.start), l.memory.end - l.memory.start);
-  memcpy(reinterpret_cast<void*>(l.load), pkg.image.data(), pkg.image.size());
-  if (l.boot_info &&
-      !write_boot_info(lib::MutableByteView(reinterpret_cast<uint8_t*>(l.boot_info), l.boot_info_pages * kPartitionPage),
-                       l.boot_info, pkg.manifest))
-    return false;  // cannot happen: the pages hold 64 bytes + the manifest
-  make_visible(l.memory);
+  if (!fill_memory(l, pkg)) return false;
 
   HostedVm& vm = vms.next();
   const unsigned slot = vms.count();
@@ -266,14 +285,10 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
 
   spmc::Core& core = vms.core();
   const spmc::Partition p = spmc::partition_from_manifest(m, core);
-  if (auto s = core.add_partition(p); !s) {
+  if (!register_with_core(m, p, core)) {
     give_tables_back();
-    lib::log::error("partition \"{}\": endpoint ID {:x} or an interrupt refused (duplicate, or not secure); not "
-                    "started",
-                    m.description, p.info.id.raw());
     return false;
   }
-  arch::spmc_boot::configure_partition_interrupts(m);
   // Its regions for its RX/TX pair and the memory it may lend: not the
   // staged ones, which the SPMC's own stage 1 does not map (and which are
   // the platform's, not the partition's, to give).

@@ -13,20 +13,11 @@
     // vCPU's EL1 registers are reached through their _EL12 names there.
     .arch   armv8.2-a
 
-    .macro enter_frame
-    stp     x29, x30, [sp, #-112]!
-    stp     x19, x20, [sp, #16]
-    stp     x21, x22, [sp, #32]
-    stp     x23, x24, [sp, #48]
-    stp     x25, x26, [sp, #64]
-    stp     x27, x28, [sp, #80]
-    str     x0, [sp, #96]
-    .endm
 
     .text
     .global sel2_vcpu_run
 sel2_vcpu_run:
-    enter_frame
+    push_run_frame x0
     ldp     x1, x2, [x0, #VCPU_ELR]
     msr     elr_el2, x1
     msr     spsr_el2, x2
@@ -36,7 +27,7 @@ sel2_vcpu_run:
 
     .global sel2_el0_run
 sel2_el0_run:
-    enter_frame
+    push_run_frame x0
     b       sel2_el0_enter          // the trampoline (vectors.S)
 
     // The way back, from the vectors, with the hypervisor's tables in
@@ -57,12 +48,7 @@ sel2_lower_el_exit:
     mrs     x3, sp_el0
     stp     x2, x3, [x0, #VCPU_HPFAR]
     mov     x0, x1
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #112
+    pop_run_frame
     ret
 
     .global sel2_save_el1

@@ -63,6 +63,34 @@ class SecureInterrupts : public ::testing::Test {
   }
   // The SPMD's FFA_INTERRUPT while the normal world runs.
   Outcome spmd_interrupt(Regs& out) { return core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out); }
+  // The normal world's request `tag` to partition `id`, which then runs.
+  void request(uint16_t id, uint64_t tag, Regs& out) {
+    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), id, 0, tag}}, out), Outcome::run_partition);
+  }
+  // Both interrupts enabled (the driver's and kQueued's); the normal
+  // world's request 1 to kOther, which the driver's interrupt preempts:
+  // the driver's handler runs on top of it.
+  void driver_preempts_other(Regs& out) {
+    EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+    Regs got{};
+    ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptEnable, kQueuedSpi, 1, 0}}, got),
+              Outcome::run_partition);
+    ASSERT_NO_FATAL_FAILURE(request(kOther, 1, out));
+    placement_.raise_interrupt(kDeviceSpi);
+    ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  }
+  // The driver's interrupt, held back meanwhile, comes back for the normal
+  // world's next entry, and the driver is run with FFA_INTERRUPT for it.
+  void driver_told_at_next_entry(Regs& out) {
+    EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+    ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
+    EXPECT_EQ(out.x[2], kDeviceSpi);
+  }
+  // Partition `id`'s answer `tag` to the normal world's request.
+  Outcome answer(uint16_t id, uint64_t tag, Regs& out) {
+    return core_.handle_sp_call(index_of(id), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{id} << 16, 0, tag}},
+                                out);
+  }
 
   fake::FakePlacement placement_;
   spmc::Core core_;
@@ -210,8 +238,7 @@ TEST_F(SecureInterrupts, RetriggeredInterruptTakenEarlyIsWithdrawn) {
 TEST_F(SecureInterrupts, WhileAQueuedPartitionRunsTheTopHalfRunsAndThePartitionCarriesOn) {
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kQueued, 0, 1}}, out),
-            Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(request(kQueued, 1, out));
   // The SPMC's own interrupt: handled, and kQueued resumes untouched.
   placement_.raise_interrupt(29);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
@@ -228,12 +255,8 @@ TEST_F(SecureInterrupts, WhileAQueuedPartitionRunsTheTopHalfRunsAndThePartitionC
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
   // kQueued answers; the driver's interrupt comes back for the normal
   // world's next entry, and the driver takes it.
-  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kQueued} << 16, 0, 1}},
-                                 out),
-            Outcome::reply_to_caller);
-  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
-  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
-  EXPECT_EQ(out.x[2], kDeviceSpi);
+  ASSERT_EQ(answer(kQueued, 1, out), Outcome::reply_to_caller);
+  ASSERT_NO_FATAL_FAILURE(driver_told_at_next_entry(out));
 }
 
 TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
@@ -242,8 +265,7 @@ TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
   // handler on top of kOther, which then carries on where it was.
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
-            Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(request(kOther, 1, out));
   placement_.raise_interrupt(kDeviceSpi);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kDriver));
@@ -260,9 +282,7 @@ TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
   // kOther answers the normal world as if nothing happened.
-  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 7}},
-                                 out),
-            Outcome::reply_to_caller);
+  ASSERT_EQ(answer(kOther, 7, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
   EXPECT_EQ(out.x[3], 7u);
 }
@@ -270,16 +290,13 @@ TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
 TEST_F(SecureInterrupts, AHandlerThatFaultsGivesTheCpuBackToThePartitionItPreempted) {
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
-            Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(request(kOther, 1, out));
   placement_.raise_interrupt(kDeviceSpi);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
   ASSERT_EQ(core_.sp_aborted(index_of(kDriver), out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   EXPECT_TRUE(driver().aborted());
-  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 7}},
-                                 out),
-            Outcome::reply_to_caller);
+  ASSERT_EQ(answer(kOther, 7, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[3], 7u);
 }
 
@@ -287,14 +304,8 @@ TEST_F(SecureInterrupts, AHandlerIsNotPreemptedByAnotherPartitionsInterrupt) {
   // Interrupts do not nest: kQueued's interrupt arrives while the driver's
   // handler runs (for the normal world's side, or on top of kOther): it
   // waits, and kQueued is told once the normal world runs again.
-  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{}, got{};
-  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptEnable, kQueuedSpi, 1, 0}}, got),
-            Outcome::run_partition);
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
-            Outcome::run_partition);
-  placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(driver_preempts_other(out));
   EXPECT_EQ(core_.scheduled(), index_of(kDriver));
   placement_.raise_interrupt(kQueuedSpi);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
@@ -306,9 +317,7 @@ TEST_F(SecureInterrupts, AHandlerIsNotPreemptedByAnotherPartitionsInterrupt) {
   // preempt it now either: it was taken already, and waits to be told).
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
-  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
-                                 out),
-            Outcome::reply_to_caller);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   // Back for the normal world's next entry: kQueued takes it.
   EXPECT_TRUE(placement_.interrupt_pending(kQueuedSpi));
   ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
@@ -328,8 +337,7 @@ TEST_F(SecureInterrupts, APartitionCalledByAnotherIsNotPreempted) {
   // says (a call chain finishes first).
   EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kQueued, 0, 1}}, out),
-            Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(request(kQueued, 1, out));
   ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_send_direct_req_64), uint32_t{kQueued} << 16 | kOther, 0, 2}},
                                  out),
             Outcome::run_partition);
@@ -342,13 +350,9 @@ TEST_F(SecureInterrupts, APartitionCalledByAnotherIsNotPreempted) {
                                  out),
             Outcome::run_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kQueued));
-  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kQueued} << 16, 0, 1}},
-                                 out),
-            Outcome::reply_to_caller);
+  ASSERT_EQ(answer(kQueued, 1, out), Outcome::reply_to_caller);
   // Back for the normal world's next entry.
-  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
-  ASSERT_EQ(spmd_interrupt(out), Outcome::run_partition);
-  EXPECT_EQ(out.x[2], kDeviceSpi);
+  ASSERT_NO_FATAL_FAILURE(driver_told_at_next_entry(out));
 }
 
 TEST_F(SecureInterrupts, InterruptsThatWaitedForAHandlerComeBackWhenItGivesTheCpuBack) {
@@ -356,14 +360,8 @@ TEST_F(SecureInterrupts, InterruptsThatWaitedForAHandlerComeBackWhenItGivesTheCp
   // meanwhile and waits (handlers do not nest). When the handler waits,
   // kOther resumes and kQueued's interrupt is let through again at once,
   // to preempt kOther in turn, not after kOther's whole request.
-  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{}, got{};
-  ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptEnable, kQueuedSpi, 1, 0}}, got),
-            Outcome::run_partition);
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 1}}, out),
-            Outcome::run_partition);
-  placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(driver_preempts_other(out));
   placement_.raise_interrupt(kQueuedSpi);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
   EXPECT_FALSE(placement_.interrupt_pending(kQueuedSpi));
@@ -381,9 +379,7 @@ TEST_F(SecureInterrupts, InterruptsThatWaitedForAHandlerComeBackWhenItGivesTheCp
             Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{raw(Func::msg_wait)}}, out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
-  ASSERT_EQ(core_.handle_sp_call(index_of(kOther), Regs{{raw(Func::msg_send_direct_resp_64), uint32_t{kOther} << 16, 0, 1}},
-                                 out),
-            Outcome::reply_to_caller);
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
 }
 
