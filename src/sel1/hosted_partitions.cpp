@@ -87,7 +87,7 @@ spmc::Outcome HostedPartitions::run(spmc::Outcome outcome, ffa::Regs& out) {
       continue;
     }
     if (outcome == spmc::Outcome::run_partition) {
-      for (unsigned i = 0; i < 18; ++i) h->ctx.x[i] = out.x[i];
+      h->ctx.call = out;
       if (!h->started) {
         // First entry: x0-x3 as the boot information protocol says.
         for (unsigned i = 0; i < 4; ++i) h->ctx.x[i] = h->boot_x[i];
@@ -107,9 +107,7 @@ spmc::Outcome HostedPartitions::run(spmc::Outcome outcome, ffa::Regs& out) {
     const uint64_t kind = sel1_el0_run(&h->ctx);
     reacquire_core(depth);
     if (kind == EL0_TRAP_SYNC && (h->ctx.esr >> 26) == kEcSvc64) {
-      ffa::Regs in;
-      for (unsigned i = 0; i < 18; ++i) in.x[i] = h->ctx.x[i];
-      outcome = core.handle_sp_call(index, in, out);
+      outcome = core.handle_sp_call(index, h->ctx.call, out);
     } else if (kind == EL0_TRAP_FIQ) {
       // A normal-world interrupt: the core preempts the partition and the
       // normal world gets FFA_INTERRUPT (its interrupt is taken there).

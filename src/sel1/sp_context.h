@@ -21,10 +21,19 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ffa/regs.h"
+
 namespace sel1 {
 
 struct SpContext {
-  uint64_t x[31];
+  // x0-x30; an FF-A call's x0-x17 are `call`, which the core reads in
+  // place (no copy on the way to Core::handle_sp_call). Reading one union
+  // member through the other is how GCC, which builds this firmware,
+  // documents type punning.
+  union {
+    uint64_t x[31];
+    ffa::Regs call;
+  };
   uint64_t sp_el0;
   uint64_t elr;
   uint64_t spsr;

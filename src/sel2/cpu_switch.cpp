@@ -37,9 +37,7 @@ bool common_exit(spmc::Core& core, size_t index, Vcpu& v, Exit exit, bool call, 
       outcome = core.carry_on(index, out);
       return true;
     }
-    ffa::Regs in;
-    for (unsigned i = 0; i < 18; ++i) in.x[i] = v.regs.x[i];
-    outcome = core.handle_sp_call(index, in, out);
+    outcome = core.handle_sp_call(index, v.regs.call, out);
     return true;
   }
   if (exit == Exit::sync && (v.regs.esr >> 26) == kEcFp) {

@@ -20,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ffa/regs.h"
+
 namespace sel2 {
 
 // Why sel2_vcpu_run returned: the vector it came through (lower EL,
@@ -27,7 +29,14 @@ namespace sel2 {
 enum class Exit : uint64_t { sync = 0, irq = 1, fiq = 2, serror = 3 };
 
 struct VcpuRegs {
-  uint64_t x[31];
+  // x0-x30; an FF-A call's x0-x17 are `call`, which the core reads in
+  // place (no copy on the way to Core::handle_sp_call). Reading one union
+  // member through the other is how GCC, which builds this firmware,
+  // documents type punning.
+  union {
+    uint64_t x[31];
+    ffa::Regs call;
+  };
   uint64_t elr, spsr;             // where it resumes, its PSTATE
   uint64_t esr, far, hpfar;       // the last exit's syndrome (for faults)
   // An S-EL0 context's stack pointer (saved at every exit; an S-EL1 vCPU
