@@ -6,6 +6,8 @@
 // through LocalMemory.
 #include "spmc/core.h"
 
+#include "ffa/calls.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -107,10 +109,9 @@ void Core::donation_delivered(MemShare& s, unsigned me) {
 
 void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const uint32_t total = in.w(1), fragment = in.w(2);
-  const uint64_t buffer = ffa::is_smc64(in.fid()) ? in.x[3] : in.w(3);
+  const auto [total, fragment, buffer, buffer_pages] = ffa::calls::mem_transaction(in);
   // The request comes whole in the TX buffer.
-  if (buffer != 0 || in.w(4) != 0 || fragment != total || total == 0)
+  if (buffer != 0 || buffer_pages != 0 || fragment != total || total == 0)
     return ffa::set_error(out, Error::invalid_parameters);
   if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
   if (total > p.mailbox.size_bytes() || total > kMaxDescriptor) return ffa::set_error(out, Error::invalid_parameters);
@@ -217,11 +218,10 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
 
 void Core::mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const uint64_t handle = in.w64(1);
-  const uint32_t offset = in.w(3);
+  const auto [handle, offset, endpoint] = ffa::calls::mem_fragment(in);
   MemShare* s = find_share(handle);
   // w4[31:16] names the endpoint only when a hypervisor asks.
-  if (!s || s->state != MemShare::State::ready || in.w(4) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (!s || s->state != MemShare::State::ready || endpoint != 0) return ffa::set_error(out, Error::invalid_parameters);
   const unsigned me = receiver_index(*s, p.info.id);
   if (me == s->receiver_count || !s->retrieved(me)) return ffa::set_error(out, Error::invalid_parameters);
   const ResponseLayout l = response_layout(p.version);

@@ -11,6 +11,8 @@
 // hypervisor could take it away.
 #include "spmc/core.h"
 
+#include "ffa/calls.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -185,8 +187,7 @@ ffa::Status Core::read_fragment(const Lender& from, uint64_t buffer, uint32_t bu
 }
 
 void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
-  const uint32_t total = in.w(1), fragment = in.w(2), buffer_pages = in.w(4);
-  const uint64_t buffer = ffa::is_smc64(in.fid()) ? in.x[3] : in.w(3);
+  const auto [total, fragment, buffer, buffer_pages] = ffa::calls::mem_transaction(in);
   if (buffer != 0) {
     // A buffer given by address: page-aligned normal-world memory. Only the
     // normal world has memory of its own outside its RX/TX pair to offer.
@@ -233,8 +234,7 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
 }
 
 void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
-  const uint64_t handle = in.w64(1);
-  const uint32_t length = in.w(3);
+  const auto [handle, length, endpoint] = ffa::calls::mem_fragment(in);
   Reassembly* open = reassembly_of(from.id);
   // Only the lender continues its transaction, by its handle.
   if (!open || open->share->handle != handle) return ffa::set_error(out, Error::invalid_parameters);
@@ -242,7 +242,7 @@ void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) 
   // w4[31:16] names the sender only when a hypervisor forwards the call.
   // A fragment after the first holds whole constituents and never more
   // than the total announced: one that lies ends the transaction.
-  if (in.w(4) != 0 || length == 0 || length % kConstituentSize != 0 || length > r.total - r.received) {
+  if (endpoint != 0 || length == 0 || length % kConstituentSize != 0 || length > r.total - r.received) {
     free_share(*r.share);
     return ffa::set_error(out, Error::invalid_parameters);
   }
@@ -420,11 +420,11 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
 }
 
 void Core::mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
-  const uint64_t handle = in.w64(1);
+  const auto [handle, flags] = ffa::calls::mem_reclaim(in);
   MemShare* s = find_share(handle);
   if (!s || !(s->sender == caller)) return ffa::set_error(out, Error::invalid_parameters);
-  // Bit 0: zero the memory before the lender has it back; the rest MBZ.
-  const uint32_t flags = in.w(3);
+  // Bit 0 of the flags: zero the memory before the lender has it back;
+  // the rest MBZ.
   if (flags & ~kFlagZero) return ffa::set_error(out, Error::invalid_parameters);
   if (s->state == MemShare::State::receiving) {
     // The lender abandons a transaction it was still sending.

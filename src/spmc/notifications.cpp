@@ -5,6 +5,7 @@
 // them (and clears them). The normal world's scheduler learns who has
 // something pending from FFA_NOTIFICATION_INFO_GET, prompted by the
 // schedule receiver interrupt when a partition set the notification.
+#include "ffa/calls.h"
 #include "ffa/notifications.h"
 #include "spmc/core.h"
 
@@ -64,9 +65,7 @@ void Core::notification_bitmap_destroy(const ffa::Regs& in, ffa::Regs& out) {
 // FFA_NOTIFICATION_BIND and _UNBIND (the receiver calls).
 void Core::notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
   const bool bind = in.fid() == ffa::raw(Func::notification_bind);
-  const auto pair = ffa::EndpointPair::from_w1(in.w(1));
-  const uint32_t flags = in.w(2);
-  const uint64_t ids = in.w64(3);
+  const auto [pair, flags, ids] = ffa::calls::notification_ids(in);
   if (!(pair.receiver == caller) || ids == 0) return ffa::set_error(out, Error::invalid_parameters);
   if (bind ? (flags & ~notif::kFlagPerVcpu) != 0 : flags != 0) return ffa::set_error(out, Error::invalid_parameters);
   NotificationBitmaps* b = bitmaps_of(caller);
@@ -99,9 +98,7 @@ void Core::notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::R
 
 // FFA_NOTIFICATION_SET (the sender calls).
 void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
-  const auto pair = ffa::EndpointPair::from_w1(in.w(1));
-  const uint32_t flags = in.w(2);
-  const uint64_t ids = in.w64(3);
+  const auto [pair, flags, ids] = ffa::calls::notification_ids(in);
   const bool per_vcpu = (flags & notif::kFlagPerVcpu) != 0;
   const uint32_t vcpu = flags >> notif::kSetVcpuShift;
   const uint32_t known = notif::kFlagPerVcpu | (caller.is_secure() ? notif::kSetFlagDelaySri : 0);

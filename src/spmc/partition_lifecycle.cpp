@@ -3,6 +3,7 @@
 #include "spmc/core.h"
 
 #include "ffa/abi.h"
+#include "ffa/calls.h"
 #include "ffa/hf_interrupt.h"
 #include "ffa/notifications.h"
 
@@ -95,10 +96,8 @@ void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) 
 // its own addresses (the SMC32 form in w1/w2).
 void Core::sp_rxtx_map(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const bool is64 = in.fid() == ffa::raw(Func::rxtx_map_64);
-  const uint64_t tx = is64 ? in.x[1] : in.w(1);
-  const uint64_t rx = is64 ? in.x[2] : in.w(2);
-  auto s = p.mailbox.map_partition(placement_, *this, p.info.id, tx, rx, in.w(3));
+  const auto c = ffa::calls::rxtx_map(in);
+  auto s = p.mailbox.map_partition(placement_, *this, p.info.id, c.tx, c.rx, c.pages);
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
@@ -107,8 +106,8 @@ void Core::sp_rxtx_map(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 // too; the partition may map its pages again.
 void Core::sp_rxtx_unmap(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const uint16_t id = static_cast<uint16_t>(in.w(1) >> 16);
-  if ((id != 0 && id != p.info.id.raw()) || (in.w(1) & 0xFFFF) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  const auto c = ffa::calls::rxtx_unmap(in);
+  if ((c.id != 0 && c.id != p.info.id.raw()) || c.mbz != 0) return ffa::set_error(out, Error::invalid_parameters);
   auto s = p.mailbox.unmap_partition();
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
@@ -144,13 +143,9 @@ void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 // placement maps shared memory at VA = PA.)
 void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   const Partition& p = partitions_[index];
-  const uint32_t fid = in.fid();
-  const bool is64 = fid == ffa::raw(Func::mem_perm_get_64) || fid == ffa::raw(Func::mem_perm_set_64);
-  const bool get = fid == ffa::raw(Func::mem_perm_get_32) || fid == ffa::raw(Func::mem_perm_get_64);
-  const uint64_t va = is64 ? in.x[1] : in.w(1);
+  const auto [get, va, pages, perm] = ffa::calls::mem_perm(in);
   if (here(p).state != PartitionState::booting) return ffa::set_error(out, Error::denied);
   if (va & 0xFFF) return ffa::set_error(out, Error::invalid_parameters);
-  const uint32_t pages = get ? 1 : in.w(2), perm = get ? 0 : in.w(3);
   if (!get) {
     constexpr uint32_t kRw = 1, kRo = 3, kNx = 1u << 2;
     if (pages == 0 || (perm & ~7u) != 0) return ffa::set_error(out, Error::invalid_parameters);

@@ -1,6 +1,7 @@
 // FF-A v1.2 chapter 13 "Setup and discovery interfaces": FFA_VERSION,
 // FFA_FEATURES, FFA_PARTITION_INFO_GET.
 #include "ffa/abi.h"
+#include "ffa/calls.h"
 #include "ffa/notifications.h"
 #include "ffa/partition_info.h"
 #include "spmc/core.h"
@@ -68,8 +69,7 @@ uint32_t Core::rxtx_map_properties(ffa::Version version) {
 }
 
 void Core::partition_info_get(ffa::Version version, Mailbox& mailbox, const ffa::Regs& in, ffa::Regs& out) {
-  const ffa::Uuid uuid{{in.w(1), in.w(2), in.w(3), in.w(4)}};
-  const uint32_t flags = in.w(5);
+  const auto [uuid, flags] = ffa::calls::partition_info_get(in);
   if ((flags & ~ffa::kPartitionInfoCountOnly) != 0) return ffa::set_error(out, Error::invalid_parameters);
   const bool v1_1 = version >= ffa::kVersion1_1;
   // The count-only flag was introduced in v1.1; a v1.0 caller's w5 is MBZ.
@@ -109,13 +109,10 @@ namespace spmc {
 // FFA_PARTITION_INFO_GET_REGS (v1.2): the descriptors in registers, five
 // per call, three registers each, from the start index the caller gives.
 void Core::partition_info_get_regs(const ffa::Regs& in, ffa::Regs& out) const {
-  const ffa::Uuid uuid{{static_cast<uint32_t>(in.x[1]), static_cast<uint32_t>(in.x[1] >> 32),
-                        static_cast<uint32_t>(in.x[2]), static_cast<uint32_t>(in.x[2] >> 32)}};
-  const uint16_t start = static_cast<uint16_t>(in.x[3]);
-  const uint16_t tag = static_cast<uint16_t>(in.x[3] >> 16);
+  const auto [uuid, start, tag, mbz] = ffa::calls::partition_info_get_regs(in);
   // No tag is ever handed out (the list cannot change while the normal
   // world runs), so a caller's nonzero tag names nothing of ours.
-  if (tag != 0 || (in.x[3] >> 32) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (tag != 0 || mbz != 0) return ffa::set_error(out, Error::invalid_parameters);
   const Partition* matches[kMaxPartitions];
   size_t count = 0;
   for (size_t i = 0; i < partition_count_; ++i)

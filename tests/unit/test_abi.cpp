@@ -1,8 +1,11 @@
 // ffa/abi.h: the table every FF-A call is read through before its handler
-// (who may make it, which registers are reserved), and its lookup.
+// (who may make it, which registers are reserved), and its lookup; and
+// ffa/calls.h, the typed views of calls' parameters.
 #include "ffa/abi.h"
 
 #include <gtest/gtest.h>
+
+#include "ffa/calls.h"
 
 namespace {
 
@@ -79,6 +82,51 @@ TEST(Abi, FfaVersionIsNeverRefusedForItsOtherRegisters) {
   // It answers in w0 alone, with no error form to refuse with.
   const abi::Abi& v = *abi::find(raw(Func::version));
   EXPECT_TRUE(abi::reserved_clear(v, Regs{{raw(Func::version), 0x10002, 0x55, 1, 2, 3, 4, 5}}));
+}
+
+}  // namespace
+
+// ffa/calls.h: a call's parameters read once, widths settled there.
+namespace {
+
+TEST(Calls, AnSmc32CallsAddressesAreTheLowerHalves) {
+  const auto map32 = ffa::calls::rxtx_map(Regs{{raw(Func::rxtx_map_32), 0xAB00000040001000ull, 0xCD00000040002000ull, 1}});
+  EXPECT_EQ(map32.tx, 0x40001000u);
+  EXPECT_EQ(map32.rx, 0x40002000u);
+  const auto map64 = ffa::calls::rxtx_map(Regs{{raw(Func::rxtx_map_64), 0x840001000ull, 0x840002000ull, 2}});
+  EXPECT_EQ(map64.tx, 0x840001000u);
+  EXPECT_EQ(map64.pages, 2u);
+  const auto share32 =
+      ffa::calls::mem_transaction(Regs{{raw(Func::mem_share_32), 64, 48, 0xFFFFFFFF70000000ull, 1}});
+  EXPECT_EQ(share32.buffer, 0x70000000u);
+  EXPECT_EQ(share32.total, 64u);
+  EXPECT_EQ(share32.fragment, 48u);
+  const auto share64 = ffa::calls::mem_transaction(Regs{{raw(Func::mem_share_64), 64, 64, 0x870000000ull, 1}});
+  EXPECT_EQ(share64.buffer, 0x870000000u);
+}
+
+TEST(Calls, FieldsInsideARegister) {
+  const auto unmap = ffa::calls::rxtx_unmap(Regs{{raw(Func::rxtx_unmap), 0x80010002}});
+  EXPECT_EQ(unmap.id, 0x8001u);
+  EXPECT_EQ(unmap.mbz, 2u);
+  const auto regs = ffa::calls::partition_info_get_regs(
+      Regs{{raw(Func::partition_info_get_regs), 0x2222222211111111ull, 0x4444444433333333ull, 0x0000000500070003ull}});
+  EXPECT_EQ(regs.uuid.w[0], 0x11111111u);
+  EXPECT_EQ(regs.uuid.w[3], 0x44444444u);
+  EXPECT_EQ(regs.start, 3u);
+  EXPECT_EQ(regs.tag, 7u);
+  EXPECT_EQ(regs.mbz, 5u);
+  const auto ids = ffa::calls::notification_ids(Regs{{raw(Func::notification_set), 0x80010000, 2, 0x1, 0x80000000}});
+  EXPECT_EQ(ids.pair.sender.raw(), 0x8001u);
+  EXPECT_EQ(ids.pair.receiver.raw(), 0u);
+  EXPECT_EQ(ids.ids, 0x8000000000000001ull);
+  const auto get = ffa::calls::mem_perm(Regs{{raw(Func::mem_perm_get_64), 0xe500000, 9, 9}});
+  EXPECT_TRUE(get.get);
+  EXPECT_EQ(get.pages, 1u);  // GET names one page, whatever w2 holds
+  const auto set = ffa::calls::mem_perm(Regs{{raw(Func::mem_perm_set_32), 0xFFFFFFFF0e500000ull, 2, 5}});
+  EXPECT_FALSE(set.get);
+  EXPECT_EQ(set.va, 0x0e500000u);
+  EXPECT_EQ(set.perm, 5u);
 }
 
 }  // namespace
