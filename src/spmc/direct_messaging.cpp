@@ -71,8 +71,14 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     // one; the answer comes with its FFA_MSG_SEND_DIRECT_RESP.
     Partition& p = partitions_[target - partitions_];
     if (p.aborted()) return refuse(Error::aborted);
-    if (!has_context_here(p)) return refuse(Error::invalid_parameters);
-    ExecutionContext& c = here(p);
+    // Its context on this CPU (an MP partition's may be missing here):
+    // the CPU looked up once.
+    unsigned ctx = 0;
+    if (p.mp()) [[unlikely]] {
+      ctx = cpu();
+      if (ctx >= p.info.exec_ctx_count) return refuse(Error::invalid_parameters);
+    }
+    ExecutionContext& c = p.contexts[ctx];
     switch (c.state) {
       case PartitionState::aborted:
         return refuse(Error::aborted);

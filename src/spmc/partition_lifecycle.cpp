@@ -169,7 +169,6 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
   Partition& p = partitions_[index];
   // Another of its contexts faulted while this one ran: this one stops too.
   if (p.stopped) return sp_aborted_now(index, out);
-  ExecutionContext& c = here(p);
   // Any call but FFA_VERSION fixes the partition's version.
   const uint32_t fid = in.fid();
   if (fid != ffa::raw(Func::version)) p.version_negotiated = true;
@@ -195,6 +194,7 @@ Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out
       return resume(index);
     }
   }
+  ExecutionContext& c = here(p);  // (after the fast path: finding it costs a CPU look-up)
   switch (static_cast<Func>(fid)) {
     case Func::msg_wait:
       if (c.state == PartitionState::booting) {
