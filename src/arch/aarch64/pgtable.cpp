@@ -59,6 +59,10 @@ uint64_t* PageTable::alloc_table() {
     if (used_ == capacity_) return nullptr;
     t = pool_[used_++];
   }
+  // Unrolled (pairs of stores, few branches): a map that needs tables
+  // zeroes each here, and a loop of one store per entry cost four
+  // instructions an entry (tools/profile_trace.py found it).
+#pragma GCC unroll 16
   for (size_t i = 0; i < kEntries; ++i) t[i] = 0;
   // The zeroes before the descriptor that links the table in: another
   // CPU's walk (a partition's vCPU running while its stage 2 grows) must
@@ -191,6 +195,17 @@ lib::Status<MapError> PageTable::unmap(uint64_t va, uint64_t size) {
   return {};
 }
 
+namespace {
+// Whether every entry of table `t` is invalid (zero): eight entries to a
+// test, so that an empty table, which an unmap leaves at every release,
+// costs about one instruction an entry rather than four.
+bool table_empty(const uint64_t* t) {
+  for (size_t i = 0; i < kEntries; i += 8)
+    if ((t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] | t[i + 5] | t[i + 6] | t[i + 7]) != 0) return false;
+  return true;
+}
+}  // namespace
+
 void PageTable::release_empty_tables(uint64_t va, uint64_t size) {
   if (size == 0 || va + size < va) return;
   // One last-level table covers `span`; walk each such chunk of the range.
@@ -208,9 +223,7 @@ void PageTable::release_empty_tables(uint64_t va, uint64_t size) {
     // From the deepest table up, while each is empty (never the root).
     for (unsigned l = level; l-- > kFirstLevel;) {
       uint64_t* t = table_at(*parent[l]);
-      bool empty = true;
-      for (size_t i = 0; i < kEntries && empty; ++i) empty = t[i] == 0;
-      if (!empty) break;
+      if (!table_empty(t)) break;
       *parent[l] = 0;
       // Walk caches may hold the old entry: invalidate before reuse.
       if (invalidate_) invalidate_(c);
