@@ -87,7 +87,7 @@ spmc::Outcome HostedPartitions::run(spmc::Outcome outcome, ffa::Regs& out) {
       continue;
     }
     if (outcome == spmc::Outcome::run_partition) {
-      h->ctx.call = out;
+      ffa::copy_regs(h->ctx.call, out);
       if (!h->started) {
         // First entry: x0-x3 as the boot information protocol says.
         for (unsigned i = 0; i < 4; ++i) h->ctx.x[i] = h->boot_x[i];

@@ -69,7 +69,7 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
   const unsigned cpu = arch::cpu_index();
   Vcpu& v = a.vcpu;
   if (outcome == spmc::Outcome::run_partition) {
-    v.regs.call = out;
+    ffa::copy_regs(v.regs.call, out);
     if (!v.started) {
       // First entry: x0-x3 as the boot information protocol says.
       for (unsigned i = 0; i < 4; ++i) v.regs.x[i] = a.boot_x[i];

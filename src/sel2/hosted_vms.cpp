@@ -320,7 +320,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     Vcpu& v = vm->vcpus[vcpu];
     if (outcome == spmc::Outcome::run_partition) {
       if (v.started) {
-        v.regs.call = out;
+        ffa::copy_regs(v.regs.call, out);
       } else {
         // Its cold boot: MMU off at its entry (vCPU 0: the image's, with
         // the boot information; another: where FFA_SECONDARY_EP_REGISTER

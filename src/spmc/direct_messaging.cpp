@@ -15,7 +15,7 @@ namespace {
 [[gnu::always_inline]] inline void pass_on(const ffa::Regs& in, uint32_t w1, ffa::Regs& out) {
   const uint32_t fid = in.fid();
   if (fid == ffa::raw(Func::msg_send_direct_req2) || fid == ffa::raw(Func::msg_send_direct_resp2)) {
-    out = in;
+    ffa::copy_regs(out, in);
     out.x[1] = w1;
     if (fid == ffa::raw(Func::msg_send_direct_resp2)) out.x[2] = out.x[3] = 0;
     return;
