@@ -61,9 +61,11 @@ inline void set_error(Regs& out, Error e) {
 // memcpy in this freestanding build, and a loop may be turned into one,
 // which costs about four times as much on the paths that hand a call's
 // registers on.
-inline void copy_regs(Regs& d, const Regs& s) {
-  const uint64_t* a = s.x;
-  uint64_t* b = d.x;
+// (Never in place: `d` and `s` are two sets, which lets the copy move
+// them a pair of registers at a time.)
+inline void copy_regs(Regs& __restrict d, const Regs& __restrict s) {
+  const uint64_t* __restrict a = s.x;
+  uint64_t* __restrict b = d.x;
   b[0] = a[0], b[1] = a[1], b[2] = a[2], b[3] = a[3], b[4] = a[4], b[5] = a[5];
   b[6] = a[6], b[7] = a[7], b[8] = a[8], b[9] = a[9], b[10] = a[10], b[11] = a[11];
   b[12] = a[12], b[13] = a[13], b[14] = a[14], b[15] = a[15], b[16] = a[16], b[17] = a[17];

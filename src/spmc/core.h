@@ -114,9 +114,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // this way).
   bool ns_interrupts_unmasked(size_t index) const {
     const Partition& p = partitions_[index];
+    if (p.ns_action == ffa::NsInterruptAction::queued) return false;  // before finding its context
     const ExecutionContext& c = here(p);
-    return p.ns_action != ffa::NsInterruptAction::queued && c.state == PartitionState::running &&
-           !c.requester.is_secure() && c.managed_exit == ExecutionContext::ManagedExit::none;
+    return c.state == PartitionState::running && !c.requester.is_secure() &&
+           c.managed_exit == ExecutionContext::ManagedExit::none;
   }
   // The virtual interrupt lines of partition `index`'s context on this
   // CPU, for a placement that gives virtual interrupts (raised while the
