@@ -64,11 +64,14 @@ inline void set_error(Regs& out, Error e) {
 // (Never in place: `d` and `s` are two sets, which lets the copy move
 // them a pair of registers at a time.)
 inline void copy_regs(Regs& __restrict d, const Regs& __restrict s) {
-  const uint64_t* __restrict a = s.x;
-  uint64_t* __restrict b = d.x;
-  b[0] = a[0], b[1] = a[1], b[2] = a[2], b[3] = a[3], b[4] = a[4], b[5] = a[5];
-  b[6] = a[6], b[7] = a[7], b[8] = a[8], b[9] = a[9], b[10] = a[10], b[11] = a[11];
-  b[12] = a[12], b[13] = a[13], b[14] = a[14], b[15] = a[15], b[16] = a[16], b[17] = a[17];
+  // Two loads, then two stores: the compiler makes each pair one LDP and
+  // one STP (alternating single loads and stores, it does not).
+#pragma GCC unroll 9
+  for (unsigned i = 0; i < 18; i += 2) {
+    const uint64_t lo = s.x[i], hi = s.x[i + 1];
+    d.x[i] = lo;
+    d.x[i + 1] = hi;
+  }
 }
 
 // Decodes FFA_ERROR's w2 back into an Error (for clients and tests).
