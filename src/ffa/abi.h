@@ -46,7 +46,10 @@ inline constexpr Abi kAbis[] = {
     // FFA_VERSION answers in w0 alone and has no error form: w2-w7 are
     // left unread rather than refused.
     {Func::version, kNwd | kSp, 7},
-    {Func::features, kNwd | kSp, 2},
+    // FFA_FEATURES has one error, NOT_SUPPORTED, for whatever it cannot
+    // answer: its handlers refuse a set w3-w7 with that themselves
+    // (features_reserved_set), not with INVALID_PARAMETERS.
+    {Func::features, kNwd | kSp, 7},
     {Func::rx_release, kNwd | kSp, 1},  // w1: a VM's ID (hypervisors)
     {Func::rxtx_map_32, kNwd | kSp, 3},
     {Func::rxtx_map_64, kNwd | kSp, 3},
@@ -84,8 +87,8 @@ inline constexpr Abi kAbis[] = {
     {Func::msg_send2, kNwd | kSp, 2},  // w1: a VM sender (hypervisors), w2: flags
     {Func::secondary_ep_register_32, kSp, 1},
     {Func::secondary_ep_register_64, kSp, 1},
-    {Func::mem_perm_get_32, kSp, 2},  // x1: address (w2: pages, FF-A v1.3)
-    {Func::mem_perm_get_64, kSp, 2},
+    {Func::mem_perm_get_32, kSp, 1},  // x1: address (w2, FF-A v1.3's page count, is reserved in v1.2)
+    {Func::mem_perm_get_64, kSp, 1},
     {Func::mem_perm_set_32, kSp, 3},
     {Func::mem_perm_set_64, kSp, 3},
     {Func::console_log_32, kSp, 7},
@@ -125,6 +128,12 @@ constexpr const Abi* find(uint32_t fid) {
 // Whether `caller` (kNwd or kSp) at version `v` may make call `a`.
 constexpr bool allowed(const Abi& a, uint8_t caller, Version v) {
   return (a.callers & caller) != 0 && v >= min_version(a.func);
+}
+
+// FFA_FEATURES' reserved registers, w3-w7 (an SMC32 call: lower halves):
+// whether any is set, which it answers NOT_SUPPORTED.
+constexpr bool features_reserved_set(const Regs& in) {
+  return (in.w(3) | in.w(4) | in.w(5) | in.w(6) | in.w(7)) != 0;
 }
 
 // Whether every reserved register of x1-x7 is zero in `in` (the lower

@@ -75,7 +75,7 @@ struct MemPerm {
 };
 constexpr MemPerm mem_perm(const Regs& r) {
   const bool get = r.fid() == raw(Func::mem_perm_get_32) || r.fid() == raw(Func::mem_perm_get_64);
-  return {get, address(r, 1), get ? 1u : r.w(2), get ? 0u : r.w(3)};
+  return {get, address(r, 1), get ? 1u : r.w(2), get ? 0u : r.w(3)};  // (GET: one page; its w2 is reserved)
 }
 
 // FFA_NOTIFICATION_BIND/UNBIND and _SET: the sender and receiver (w1),

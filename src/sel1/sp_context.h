@@ -42,6 +42,7 @@ struct SpContext {
   uint64_t far;
 };
 static_assert(offsetof(SpContext, x) == SPCTX_X0);
+static_assert(offsetof(SpContext, call) == offsetof(SpContext, x), "a call's x0-x17 are the context's");
 static_assert(offsetof(SpContext, x) + 30 * 8 == SPCTX_X30);
 static_assert(offsetof(SpContext, sp_el0) == SPCTX_SP_EL0);
 static_assert(offsetof(SpContext, elr) == SPCTX_ELR);

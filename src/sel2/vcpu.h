@@ -47,6 +47,7 @@ static_assert(offsetof(VcpuRegs, elr) == VCPU_ELR && offsetof(VcpuRegs, spsr) ==
 static_assert(offsetof(VcpuRegs, esr) == VCPU_ESR && offsetof(VcpuRegs, far) == VCPU_FAR &&
               offsetof(VcpuRegs, hpfar) == VCPU_HPFAR);
 static_assert(offsetof(VcpuRegs, sp_el0) == VCPU_SP_EL0 && offsetof(VcpuRegs, ttbr0) == VCPU_TTBR0);
+static_assert(offsetof(VcpuRegs, call) == offsetof(VcpuRegs, x), "a call's x0-x17 are the vCPU's");
 
 // The EL1/EL0 system registers of a vCPU, in the order of
 // arch/aarch64/el1_sysregs.inc.

@@ -41,6 +41,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
 
 void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const {
   const uint32_t id = in.w(1), input = in.w(2);
+  if (ffa::abi::features_reserved_set(in)) return ffa::set_error(out, Error::not_supported);
   // Bit 31 clear: a feature ID. The managed exit interrupt's ID (3) and
   // the notification pending interrupt's (1) where partitions take
   // virtual interrupts (S-EL0 partitions take none); the SRI (2) is the

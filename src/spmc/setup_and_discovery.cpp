@@ -34,6 +34,7 @@ bool Core::is_supported_for_nwd(uint32_t fid, Version caller_version) const {
 
 void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const {
   const uint32_t id = in.w(1);
+  if (ffa::abi::features_reserved_set(in)) return ffa::set_error(out, Error::not_supported);
   // Bit 31 clear: a feature ID (NPI 1, SRI 2, managed exit 3). The normal
   // world may ask for the schedule receiver interrupt's ID, from v1.1 on,
   // where the placement can raise it.

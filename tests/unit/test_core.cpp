@@ -961,6 +961,9 @@ TEST_F(CoreTest, AReservedRegisterSetIsInvalidParametersBeforeAnyHandler) {
   EXPECT_TRUE(IsSuccess(call(Func::spm_id_get), kSpmcId.raw()));
   // An SMC32 call's upper halves are ignored (SMCCC), reserved ones too.
   EXPECT_TRUE(IsSuccess(call(Func::spm_id_get, 0xFFFFFFFF00000000ull), kSpmcId.raw()));
+  // FFA_FEATURES' one error is NOT_SUPPORTED, reserved registers too.
+  EXPECT_TRUE(IsError(call(Func::features, raw(Func::id_get), 0, 1), Error::not_supported));
+  EXPECT_TRUE(IsSuccess(call(Func::features, raw(Func::id_get))));
   // A call the normal world may not make stays NOT_SUPPORTED, whatever
   // its registers hold.
   EXPECT_TRUE(IsError(call(Func::msg_wait, 1), Error::not_supported));
