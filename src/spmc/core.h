@@ -103,9 +103,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // partition's own interrupt at once on its virtual line; another
   // partition's at once when that partition waits on this CPU, preempting
   // this one if it works for the normal world, FF-A's "signaled"
-  // other-secure-interrupt action, otherwise once it can), then the partition resumes where it was; unless another
-  // of its contexts faulted meanwhile (it stops too, and its requester is
-  // told, in `out`).
+  // other-secure-interrupt action, otherwise once it can), then the
+  // partition resumes where it was; unless another of its contexts
+  // faulted meanwhile (it stops too, and its requester is told, in `out`).
   Outcome sp_secure_interrupted(size_t index, ffa::Regs& out);
   // Whether partition `index`, about to run, may be interrupted by the
   // normal world's interrupts: its manifest asks for them to be signalled
@@ -140,12 +140,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   }
   // Contexts whose timer interrupt waits to be told (tests).
   unsigned pending_timers() const { return pending_timers_; }
-  // Whether partition `index` can ever have a line up (it owns interrupts,
-  // asks for managed exit or takes notifications): what a placement checks
-  // before asking for the lines on every vCPU entry.
   // Whether partition `p` takes virtual interrupts here: where the
   // placement gives them, and never at S-EL0.
   bool virtual_interrupts(const Partition& p) const { return !p.at_s_el0 && placement_.gives_virtual_interrupts(); }
+  // Whether partition `index` can ever have a line up (it owns interrupts,
+  // asks for managed exit or takes notifications): what a placement checks
+  // before asking for the lines on every vCPU entry.
   bool takes_virtual_interrupts(size_t index) const {
     const Partition& p = partitions_[index];
     return p.interrupt_count != 0 || p.ns_action == ffa::NsInterruptAction::managed_exit || p.notifications.created;

@@ -78,29 +78,28 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
   // signalled to it at once, on its virtual line: its handler runs where
   // it is, as on a machine of its own.
   const size_t owner = take_secure_interrupt();
-  if (partitions_[index].stopped) [[unlikely]]
+  Partition& p = partitions_[index];
+  if (p.stopped) [[unlikely]]
     return sp_aborted(index, out);
-  if (owner == index && virtual_interrupts(partitions_[index])) {
-    Partition& p = partitions_[index];
+  if (owner == index && virtual_interrupts(p)) {
+    ExecutionContext& c = here(p);
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
-      if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, here(p));
+      if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, c);
     }
-    ExecutionContext& c = here(p);
     if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::raised);
-  } else if (owner < partition_count_ && owner != index && !partitions_[index].other_secure_interrupts_queued &&
-             here(partitions_[index]).state == PartitionState::running &&
-             !here(partitions_[index]).requester.is_secure()) {
+  } else if (owner < partition_count_ && owner != index && !p.other_secure_interrupts_queued) {
     // Another partition's, which waits on this CPU, where this one's
     // manifest has other secure interrupts signaled (the default) and it
     // works for the normal world: the owner's handler runs now, on top of
     // it, as Hafnium does. Never on top of a handler (its requester is the
     // SPMC) or of a partition another partition called (its requester is
     // that partition, perhaps a handler itself): interrupts do not nest,
-    // and a call chain finishes first. This one stays running, so no other CPU enters it,
-    // and resumes as it was once the handler waits again
-    // (interrupt_handled). An owner that is busy is told later.
-    if (signal_interrupt(owner, out)) {
+    // and a call chain finishes first. This one stays running, so no
+    // other CPU enters it, and resumes as it was once the handler waits
+    // again (interrupt_handled). An owner that is busy is told later.
+    const ExecutionContext& c = here(p);
+    if (c.state == PartitionState::running && !c.requester.is_secure() && signal_interrupt(owner, out)) {
       here(partitions_[owner]).preempted = static_cast<uint8_t>(index);
       return Outcome::run_partition;
     }
