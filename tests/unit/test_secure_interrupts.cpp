@@ -67,14 +67,17 @@ class SecureInterrupts : public ::testing::Test {
   void request(uint16_t id, uint64_t tag, Regs& out) {
     ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), id, 0, tag}}, out), Outcome::run_partition);
   }
-  // Both interrupts enabled (the driver's and kQueued's); the normal
-  // world's request 1 to kOther, which the driver's interrupt preempts:
-  // the driver's handler runs on top of it.
-  void driver_preempts_other(Regs& out) {
-    EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
+  // kQueued enables its interrupt.
+  void enable_queued_interrupt() {
     Regs got{};
     ASSERT_EQ(core_.handle_sp_call(index_of(kQueued), Regs{{ffa::hf::kInterruptEnable, kQueuedSpi, 1, 0}}, got),
               Outcome::run_partition);
+  }
+  // The driver's interrupt enabled; the normal world's request 1 to
+  // kOther, which the driver's interrupt preempts: the driver's handler
+  // runs on top of it.
+  void driver_preempts_other(Regs& out) {
+    EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
     ASSERT_NO_FATAL_FAILURE(request(kOther, 1, out));
     placement_.raise_interrupt(kDeviceSpi);
     ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
@@ -263,11 +266,8 @@ TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
   // kOther (others' secure interrupts signaled) works for the normal
   // world; the driver's interrupt comes: the driver, waiting, runs its
   // handler on top of kOther, which then carries on where it was.
-  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_NO_FATAL_FAILURE(request(kOther, 1, out));
-  placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(driver_preempts_other(out));
   EXPECT_EQ(core_.scheduled(), index_of(kDriver));
   EXPECT_EQ(out.x[0], raw(Func::interrupt));
   EXPECT_EQ(out.x[2], kDeviceSpi);
@@ -288,11 +288,8 @@ TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
 }
 
 TEST_F(SecureInterrupts, AHandlerThatFaultsGivesTheCpuBackToThePartitionItPreempted) {
-  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, 0), 0u);
   Regs out{};
-  ASSERT_NO_FATAL_FAILURE(request(kOther, 1, out));
-  placement_.raise_interrupt(kDeviceSpi);
-  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::run_partition);
+  ASSERT_NO_FATAL_FAILURE(driver_preempts_other(out));
   ASSERT_EQ(core_.sp_aborted(index_of(kDriver), out), Outcome::resume_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   EXPECT_TRUE(driver().aborted());
@@ -305,6 +302,7 @@ TEST_F(SecureInterrupts, AHandlerIsNotPreemptedByAnotherPartitionsInterrupt) {
   // handler runs (for the normal world's side, or on top of kOther): it
   // waits, and kQueued is told once the normal world runs again.
   Regs out{}, got{};
+  ASSERT_NO_FATAL_FAILURE(enable_queued_interrupt());
   ASSERT_NO_FATAL_FAILURE(driver_preempts_other(out));
   EXPECT_EQ(core_.scheduled(), index_of(kDriver));
   placement_.raise_interrupt(kQueuedSpi);
@@ -361,6 +359,7 @@ TEST_F(SecureInterrupts, InterruptsThatWaitedForAHandlerComeBackWhenItGivesTheCp
   // kOther resumes and kQueued's interrupt is let through again at once,
   // to preempt kOther in turn, not after kOther's whole request.
   Regs out{}, got{};
+  ASSERT_NO_FATAL_FAILURE(enable_queued_interrupt());
   ASSERT_NO_FATAL_FAILURE(driver_preempts_other(out));
   placement_.raise_interrupt(kQueuedSpi);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kDriver), out), Outcome::resume_partition);
