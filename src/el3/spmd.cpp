@@ -371,9 +371,10 @@ CpuContext* cpu_off() {
   world::init_secure(cpu, g_boot.spmc_entry);
   cpu.secure.x[0] = g_boot.spmc_manifest;
   cpu.secure.x[4] = arch::cpu_index();
-  el3_restore_el1_sysregs(&cpu.secure.el1);
 #ifdef TESSERA_SPMC_AT_SEL2
   el3_restore_el2_sysregs(&cpu.secure.el2);
+#else
+  el3_restore_el1_sysregs(&cpu.secure.el1);
 #endif
   el3_exit(&cpu.secure);
 }

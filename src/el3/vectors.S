@@ -125,10 +125,10 @@ el3_vectors:
     // A synchronous exception from a lower EL. The fast path forwards an
     // FF-A call to the other world without leaving assembly: x0-x17 carry
     // the call through untouched (SMCCC v1.2), so only x18-x30, the
-    // exception state and the EL1 system registers change hands. Anything
-    // else, or any call while the SPMD is in a special state (booting,
-    // waiting for a framework answer, secure world owning FP/SIMD), takes
-    // the C++ path.
+    // exception state and the EL1 (or, for an S-EL2 SPMC, EL2) system
+    // registers change hands. Anything else, or any call while the SPMD is
+    // in a special state (booting, waiting for a framework answer, secure
+    // world owning FP/SIMD), takes the C++ path.
 sync_from_lower:
     stp     x18, x19, [sp, #0x90]
     mrs     x18, esr_el3
@@ -176,22 +176,28 @@ sync_from_lower:
     cbz     x18, 4f
     mrs     x18, S3_3_C4_C2_2           // SVCR
     tbnz    x18, #0, slow_path          // SVCR.SM
-4:  // Park the outgoing world: x20-x30, ELR, SPSR, EL1 system registers.
+4:  // Park the outgoing world: x20-x30, ELR, SPSR, and its EL1 system
+    // registers, or, with the SPMC at S-EL2, its EL2 ones instead: that
+    // SPMC switches EL1 itself around the partitions it runs, so that EL1
+    // is the normal world's whenever the secure world calls the monitor
+    // (TF-A's SPMD does the same for an S-EL2 SPMC).
     save_x20_to_x30_and_state x18
-    add     x18, sp, #CTX_EL1
-    save_el1_sysregs x18, x19, x20
 #ifdef TESSERA_SPMC_AT_SEL2
     add     x18, sp, #CTX_EL2
     save_el2_sysregs x18, x21, x19, x20
+#else
+    add     x18, sp, #CTX_EL1
+    save_el1_sysregs x18, x19, x20
 #endif
     // Bring in the other world.
     ldr     x18, [sp, #CTX_OTHER]
     mov     sp, x18
-    add     x18, sp, #CTX_EL1
-    restore_el1_sysregs x18, x19, x20
 #ifdef TESSERA_SPMC_AT_SEL2
     add     x18, sp, #CTX_EL2
     restore_el2_sysregs x18, x21, x19, x20
+#else
+    add     x18, sp, #CTX_EL1
+    restore_el1_sysregs x18, x19, x20
 #endif
     restore_world_controls x18, x19
     restore_x18_to_x30

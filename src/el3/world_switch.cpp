@@ -137,11 +137,14 @@ CpuContext* switch_to(Cpu& cpu, World to) {
   CpuContext& out = to == World::secure ? cpu.nonsecure : cpu.secure;
   CpuContext& in = to == World::secure ? cpu.secure : cpu.nonsecure;
   if (to == World::secure) park_streaming(cpu);
-  el3_save_el1_sysregs(&out.el1);
-  el3_restore_el1_sysregs(&in.el1);
 #ifdef TESSERA_SPMC_AT_SEL2
+  // EL2 changes hands; EL1 stays the normal world's: the S-EL2 SPMC
+  // switches it around each partition it runs (sel2/cpu_switch.h).
   el3_save_el2_sysregs(&out.el2);
   el3_restore_el2_sysregs(&in.el2);
+#else
+  el3_save_el1_sysregs(&out.el1);
+  el3_restore_el1_sysregs(&in.el1);
 #endif
   if (to == World::nonsecure && cpu.secure_owns_fp) {
     TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
@@ -234,7 +237,11 @@ CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bo
                                            (sme_level() >= 2 ? kSmcrEzt0 : 0));
     if (has_el2()) TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, kSmcrLenMax);  // SMCR_EL2 starts clean too
   }
+#ifndef TESSERA_SPMC_AT_SEL2
   if (secure_was_running) el3_save_el1_sysregs(&cpu.secure.el1);
+#endif
+  // The normal world's EL1 as it starts (with an S-EL2 SPMC, the only time
+  // the monitor writes EL1: from here on it is the normal world's).
   el3_restore_el1_sysregs(&cpu.nonsecure.el1);
   lib::log::info("{}: CPU {} enters the normal world at {:x} (x0 = {:x}, {})", who, arch::cpu_index(),
                  cpu.ns_entry, cpu.ns_arg, has_el2() ? "NS-EL2" : "NS-EL1");

@@ -4,7 +4,8 @@
 #include "ffa/hf_interrupt.h"
 
 namespace sel2 {
-constinit Vcpu* g_loaded[plat::kMaxCpus] = {};
+[[gnu::section(".noinit")]] El1Regs g_world_el1[plat::kMaxCpus];  // written before read
+constinit Vcpu* g_el1_holder[plat::kMaxCpus] = {};
 constinit Vcpu* g_fp_owner[plat::kMaxCpus] = {};
 
 void take_fp(unsigned cpu, Vcpu* to) {

@@ -1,7 +1,8 @@
 // What entering and leaving a partition changes on a CPU, shared by the
 // two kinds the secure hypervisor hosts (hosted_vms.cpp: S-EL1 vCPUs;
 // hosted_el0.cpp: S-EL0 partitions): the EL2 controls each entry writes,
-// which vCPU's EL1 registers and whose FP/SIMD registers the CPU holds,
+// where the normal world's EL1 registers wait, whose FP/SIMD registers the
+// CPU holds,
 // the normal world's interrupts held back, and the SMCCC calls answered
 // here rather than by the core.
 #pragma once
@@ -41,17 +42,34 @@ inline constexpr uint64_t kCptrFpAllowed = 3ull << 20;
 inline constexpr uint64_t kEcFp = 0x07, kEcSvc64 = 0x15, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18,
                           kEcSve = 0x19, kEcInstAbortLow = 0x20, kEcDataAbortLow = 0x24, kEcSme = 0x1D;
 
-// The vCPU whose EL1 registers each CPU holds. A UP vCPU's are saved at
-// every exit (it may next run on another CPU); a pinned (MP) vCPU's stay
-// live on its CPU (the monitor keeps them across world switches) and are
-// saved only when another vCPU, or an S-EL0 partition (which shares the
-// EL0 ones, SP_EL0 and the thread ID registers), takes the CPU.
-extern Vcpu* g_loaded[plat::kMaxCpus];
-// Saves the EL1 registers CPU `cpu` holds for a pinned vCPU, which then
-// holds none. (Inline, as the two below: every entry runs them.)
-inline void release_el1(unsigned cpu) {
-  if (g_loaded[cpu] && g_loaded[cpu]->pinned) sel2_save_el1(&g_loaded[cpu]->el1);
-  g_loaded[cpu] = nullptr;
+// EL1 and EL0 registers are the normal world's whenever the normal world
+// runs: the monitor switches only EL2 for an S-EL2 SPMC (as TF-A's SPMD
+// does), so a call that enters no S-EL1 vCPU leaves them alone. A vCPU's
+// come in as it runs (the normal world's parked in g_world_el1) and stay
+// in the CPU while the hypervisor serves its calls, so that a partition
+// making several calls in one visit of the secure world pays for one
+// switch; they go back to its record when another vCPU takes the CPU, and
+// the normal world's come back before the answer goes to the monitor
+// (HostedVms::run, under the core's lock: between two vCPU runs no other
+// CPU can enter the one whose registers this CPU holds). An S-EL0
+// partition uses only SP_EL0 and the thread ID registers, swapped around
+// its run (run_el0).
+extern El1Regs g_world_el1[plat::kMaxCpus];
+extern Vcpu* g_el1_holder[plat::kMaxCpus];  // whose EL1 registers the CPU holds; null: the normal world's
+// `v`'s EL1 registers into CPU `cpu`. (Inline, as those below: every entry
+// runs them.)
+inline void load_el1(unsigned cpu, Vcpu& v) {
+  Vcpu* holder = g_el1_holder[cpu];
+  if (holder == &v) return;
+  sel2_swap_el1(holder ? &holder->el1 : &g_world_el1[cpu], &v.el1);
+  g_el1_holder[cpu] = &v;
+}
+// The normal world's EL1 registers back into CPU `cpu`.
+inline void give_el1_back(unsigned cpu) {
+  Vcpu* holder = g_el1_holder[cpu];
+  if (!holder) return;
+  sel2_swap_el1(&holder->el1, &g_world_el1[cpu]);
+  g_el1_holder[cpu] = nullptr;
 }
 
 // FP/SIMD, switched lazily between vCPUs and S-EL0 partitions: each CPU's

@@ -77,9 +77,12 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
     }
   }
   v.regs.spsr &= kSpsrNzcv;  // EL0t
-  // A pinned vCPU's EL1 registers live on this CPU include the EL0 ones
-  // (SP_EL0, TPIDR_EL0, TPIDRRO_EL0) that the partition now uses.
-  if (cpu < plat::kMaxCpus) release_el1(cpu);
+  // The EL0 registers it uses (SP_EL0, TPIDR_EL0, TPIDRRO_EL0) belong to
+  // the normal world or to the vCPU whose EL1 registers the CPU holds
+  // (cpu_switch.h): parked, and put back after. (The trampoline gives it
+  // its SP_EL0.)
+  const uint64_t world_sp_el0 = TESSERA_SYSREG_READ(sp_el0), world_tpidr = TESSERA_SYSREG_READ(tpidr_el0),
+                 world_tpidrro = TESSERA_SYSREG_READ(tpidrro_el0);
   TESSERA_SYSREG_WRITE(tpidr_el0, a.tpidr_el0);
   TESSERA_SYSREG_WRITE(tpidrro_el0, a.tpidrro_el0);
   TESSERA_SYSREG_WRITE(hcr_el2, kHcrEl0);
@@ -96,6 +99,9 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
   TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
   arch::isb();
   a.tpidr_el0 = TESSERA_SYSREG_READ(tpidr_el0);  // (TPIDRRO_EL0 is read-only at EL0)
+  TESSERA_SYSREG_WRITE(sp_el0, world_sp_el0);
+  TESSERA_SYSREG_WRITE(tpidr_el0, world_tpidr);
+  TESSERA_SYSREG_WRITE(tpidrro_el0, world_tpidrro);
   // It may next run on another CPU: its FP registers go back to its
   // record now, if it holds this CPU's.
   if (g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);

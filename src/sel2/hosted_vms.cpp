@@ -108,8 +108,6 @@ void HostedVms::init_cpu() {
   // and the partition is stopped, as for the debug registers.
   TESSERA_SYSREG_WRITE(S3_4_C12_C11_0, (1ull << 10) | (1ull << 11) | (1ull << 12) | (1ull << 14));
   arch::isb();
-  const unsigned cpu = arch::cpu_index();
-  if (cpu < plat::kMaxCpus) g_loaded[cpu] = nullptr;
 }
 
 HostedVm* HostedVms::by_id(ffa::EndpointId id) {
@@ -338,9 +336,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
           v.regs.x[0] = vcpu;
         }
         v.started = true;
-        // Whatever this CPU holds of its earlier life goes; another
-        // vCPU's registers live here are kept (saved below).
-        if (g_loaded[cpu] == &v) g_loaded[cpu] = nullptr;
+        // Whatever this CPU holds of its earlier life goes.
+        if (g_el1_holder[cpu] == &v) give_el1_back(cpu);
         if (g_fp_owner[cpu] == &v) g_fp_owner[cpu] = nullptr;
         v.fp = FpState{};
         v.cntv_ctl = v.cntv_cval = 0;
@@ -358,13 +355,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     }
     TESSERA_SYSREG_WRITE(hcr_el2, hcr);
     TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
-    if (g_loaded[cpu] != &v) {
-      release_el1(cpu);
-      sel2_restore_el1(&v.el1);
-      // A UP vCPU migrates: a CPU it ran on before holds stale copies now.
-      for (Vcpu*& l : g_loaded)
-        if (l == &v) l = nullptr;
-    }
+    load_el1(cpu, v);
     const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index));
     // The EL1 virtual timer is one for both worlds and every vCPU, and
     // cannot be trapped (without FEAT_ECV): the normal world's is parked
@@ -391,8 +382,6 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
       TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
     }
     TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
-    if (!v.pinned) sel2_save_el1(&v.el1);
-    g_loaded[cpu] = &v;
     // A UP vCPU may next run on another CPU: its FP registers go back to
     // its record now, if it holds this CPU's.
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
@@ -406,6 +395,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     put_back_pmr(pmr);
     outcome = on_exit(index, v, exit, out);
   }
+  // The answer goes to the normal world (or the monitor): its EL1 back.
+  give_el1_back(cpu);
   return outcome;
 }
 

@@ -29,7 +29,7 @@ namespace sel2 {
 
 struct Vcpu {
   VcpuRegs regs;
-  El1Regs el1;           // a pinned vCPU's: as of the last time another vCPU ran on its CPU
+  El1Regs el1;           // as of its last exit (in the CPU only while it runs: cpu_switch.h)
   FpState fp;            // as of the last time another vCPU took its CPU's FP registers
   // Its EL1 virtual timer (CNTV_CTL_EL0, CNTV_CVAL_EL0) as of its last
   // exit: the timer is one for both worlds and every vCPU, so each keeps

@@ -51,14 +51,12 @@ sel2_lower_el_exit:
     pop_run_frame
     ret
 
-    .global sel2_save_el1
-sel2_save_el1:
+    // sel2_swap_el1(El1Regs* save, const El1Regs* load): the CPU's EL1
+    // registers out to `save`, `load`'s in (cpu_switch.h says whose).
+    .global sel2_swap_el1
+sel2_swap_el1:
     save_el1_sysregs x0, x9, x10, el12
-    ret
-
-    .global sel2_restore_el1
-sel2_restore_el1:
-    restore_el1_sysregs x0, x9, x10, el12
+    restore_el1_sysregs x1, x9, x10, el12
     ret
 
     .arch_extension fp

@@ -76,8 +76,7 @@ sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs);
 // The same for an S-EL0 partition (EL0t, HCR_EL2.TGE set by the caller):
 // its SP_EL0 and its tables (regs->ttbr0) as well.
 sel2::Exit sel2_el0_run(sel2::VcpuRegs* regs);
-void sel2_save_el1(sel2::El1Regs* out);
-void sel2_restore_el1(const sel2::El1Regs* in);
+void sel2_swap_el1(sel2::El1Regs* save, const sel2::El1Regs* load);
 // FP/SIMD registers: only with CPTR_EL2.TFP clear (the first use of FP at
 // S-EL2 since the secure world was entered traps to the monitor, which
 // gives the secure world its FP registers and returns).
