@@ -316,9 +316,12 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     const spmc::Partition& p = core.partition(index);
     const unsigned vcpu = p.mp() ? cpu : 0;
     Vcpu& v = vm->vcpus[vcpu];
+    // A message for it (run_partition) is `out`, which it is entered with;
+    // otherwise it resumes with its own registers.
+    const ffa::Regs* call = &v.regs.call;
     if (outcome == spmc::Outcome::run_partition) {
       if (v.started) {
-        ffa::copy_regs(v.regs.call, out);
+        call = &out;
       } else {
         // Its cold boot: MMU off at its entry (vCPU 0: the image's, with
         // the boot information; another: where FFA_SECONDARY_EP_REGISTER
@@ -374,7 +377,7 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // The partition runs without the core's lock: the core has marked its
     // context running, so no other CPU enters it.
     unlock_core();
-    const Exit exit = sel2_vcpu_run(&v.regs);
+    const Exit exit = sel2_vcpu_run(&v.regs, call);
     lock_core();
     // Virtual lines down while S-EL2 runs (the monitor switches HCR_EL2
     // for the normal world, but not every model recomputes them then).

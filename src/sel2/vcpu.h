@@ -69,10 +69,11 @@ static_assert(sizeof(FpState) == 528);
 
 extern "C" {
 // Enters the vCPU whose registers are `regs` (ELR_EL2/SPSR_EL2 from them;
-// the EL1 system registers and the EL2 controls are the caller's to set)
-// and returns when it takes an exception to S-EL2, with its registers
+// the EL1 system registers and the EL2 controls are the caller's to set),
+// with x0-x17 from `call` (the message it is given, or regs->call), and
+// returns when it takes an exception to S-EL2, with all its registers
 // saved back into `regs`.
-sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs);
+sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs, const ffa::Regs* call);
 // The same for an S-EL0 partition (EL0t, HCR_EL2.TGE set by the caller):
 // its SP_EL0 and its tables (regs->ttbr0) as well.
 sel2::Exit sel2_el0_run(sel2::VcpuRegs* regs);
