@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ffa/abi.h"
 #include "ffa/ids.h"
 #include "ffa/regs.h"
 #include "ffa/version.h"
@@ -270,8 +271,23 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Cold (a fault): kept out of the hot paths that may call it.
   [[gnu::noinline]] Outcome sp_aborted_now(size_t index, ffa::Regs& out);
   Outcome sp_interrupted_now(size_t index, ffa::Regs& out);
-  // partition_lifecycle.cpp
+  // dispatch.cpp: which handler serves each call, for each caller (one
+  // row per call of ffa::abi::kAbis, in its order; null: this caller does
+  // not make it).
+  struct Route {
+    ffa::Func func;
+    Outcome (*from_nwd)(Core&, const ffa::Regs& in, ffa::Regs& out);
+    Outcome (*from_sp)(Core&, size_t index, const ffa::Regs& in, ffa::Regs& out);
+  };
+  static const Route& route(const ffa::abi::Abi& abi);
   Outcome dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  // A direct request from the normal world's side: the SPMD's framework
+  // messages, or the normal world's own.
+  Outcome nwd_direct_request(const ffa::Regs& in, ffa::Regs& out);
+  // partition_lifecycle.cpp
+  Outcome msg_wait_from_sp(size_t index, ffa::Regs& out);
+  Outcome version_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  void secondary_ep_register(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const;
   void sp_rxtx_map(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void sp_rxtx_unmap(size_t index, const ffa::Regs& in, ffa::Regs& out);

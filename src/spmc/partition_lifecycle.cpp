@@ -166,180 +166,56 @@ void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
-Outcome Core::dispatch_sp_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+Outcome Core::msg_wait_from_sp(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  // Another of its contexts faulted while this one ran: this one stops too.
-  if (p.stopped) return sp_aborted_now(index, out);
-  // Any call but FFA_VERSION fixes the partition's version.
-  const uint32_t fid = in.fid();
-  if (fid != ffa::raw(Func::version)) p.version_negotiated = true;
-  // The hot path first: direct requests and their answers, all of whose
-  // registers are parameters (the table has nothing reserved to check).
-  if (fid == ffa::raw(Func::msg_send_direct_resp_64) || fid == ffa::raw(Func::msg_send_direct_resp_32) ||
-      fid == ffa::raw(Func::msg_send_direct_resp2)) [[likely]]
-    return direct_response_from_sp(index, in, out);
-  if (fid == ffa::raw(Func::msg_send_direct_req_64) || fid == ffa::raw(Func::msg_send_direct_req_32) ||
-      fid == ffa::raw(Func::msg_send_direct_req2))
-    return direct_request_from_sp(index, in, out);
-  // An FF-A call is read through the ABI table (ffa/abi.h) first: one a
-  // partition may not make is NOT_SUPPORTED, one with a reserved register
-  // set INVALID_PARAMETERS. (Hafnium's HF_INTERRUPT_* calls are not FF-A's:
-  // hf_interrupt_call checks them.)
-  if (const ffa::abi::Abi* abi = ffa::abi::find(fid)) {
-    if (!(abi->callers & ffa::abi::kSp)) [[unlikely]] {
-      ffa::set_error(out, Error::not_supported);
-      return resume(index);
-    }
-    if (!ffa::abi::reserved_clear(*abi, in)) [[unlikely]] {
-      ffa::set_error(out, Error::invalid_parameters);
-      return resume(index);
-    }
+  ExecutionContext& c = here(p);
+  if (c.state == PartitionState::booting) {
+    c.state = PartitionState::waiting;
+    // A timer raised on its line while it booted and not taken: told by
+    // FFA_INTERRUPT once the normal world runs.
+    if (c.timer == ExecutionContext::Timer::raised) [[unlikely]]
+      set_timer(c, ExecutionContext::Timer::pending);
+    return boot_next(out);
   }
-  ExecutionContext& c = here(p);  // (after the fast path: finding it costs a CPU look-up)
-  switch (static_cast<Func>(fid)) {
-    case Func::msg_wait:
-      if (c.state == PartitionState::booting) {
-        c.state = PartitionState::waiting;
-        // A timer raised on its line while it booted and not taken: told
-        // by FFA_INTERRUPT once the normal world runs.
-        if (c.timer == ExecutionContext::Timer::raised) [[unlikely]]
-          set_timer(c, ExecutionContext::Timer::pending);
-        return boot_next(out);
-      }
-      if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::run)) {
-        // Done with the cycles the normal world gave it (FFA_RUN): that
-        // call returns FFA_MSG_WAIT.
-        c.state = PartitionState::waiting;
-        request_over(p, c);
-        ffa::set_regs(out, ffa::raw(Func::msg_wait));
-        return Outcome::reply_to_caller;
-      }
-      if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt))
-        return interrupt_handled(index, out);
-      // A partition handling a request answers it; it does not walk away.
-      ffa::set_error(out, Error::denied);
-      return resume(index);
-    case Func::yield:
-      return yield_from_sp(index, out);
-    case Func::id_get:
-      ffa::set_success(out, p.info.id.raw());
-      return resume(index);
-    case Func::spm_id_get:
-      ffa::set_success(out, config_.spmc_id.raw());
-      return resume(index);
-    case Func::version: {
-      const uint32_t w1 = in.w(1);
-      const ffa::Version agreed = ffa::negotiate(ffa::Version::from_word(w1), config_.version);
-      // After its first other call, a partition's version is fixed, as
-      // the normal world's is: only the same version is answered.
-      if (!ffa::Version::valid_word(w1) || agreed.major == 0 || (p.version_negotiated && agreed != p.version)) {
-        ffa::set_regs(out, static_cast<uint32_t>(Error::not_supported));
-      } else {
-        p.version = agreed;
-        ffa::set_regs(out, config_.version.word());
-      }
-      return resume(index);
-    }
-    case Func::features:
-      sp_features(p, in, out);
-      return resume(index);
-    case Func::console_log_32:
-    case Func::console_log_64:
-      console_log(index, in, out);
-      return resume(index);
-    case Func::mem_perm_get_32:
-    case Func::mem_perm_get_64:
-    case Func::mem_perm_set_32:
-    case Func::mem_perm_set_64:
-      mem_perm(index, in, out);
-      return resume(index);
-    case Func::rx_release: {
-      auto s = p.mailbox.release();
-      s ? ffa::set_success(out) : ffa::set_error(out, s.error());
-      return resume(index);
-    }
-    case Func::rxtx_map_32:
-    case Func::rxtx_map_64:
-      sp_rxtx_map(index, in, out);
-      return resume(index);
-    case Func::rxtx_unmap:
-      sp_rxtx_unmap(index, in, out);
-      return resume(index);
-    case Func::partition_info_get:
-      partition_info_get(p.version, p.mailbox, in, out);
-      return resume(index);
-    case Func::mem_retrieve_req_32:
-    case Func::mem_retrieve_req_64:
-      mem_retrieve_from_sp(index, in, out);
-      return resume(index);
-    case Func::mem_relinquish:
-      mem_relinquish_from_sp(index, out);
-      return resume(index);
-    case Func::mem_frag_rx:
-      mem_frag_rx_from_sp(index, in, out);
-      return resume(index);
-    case Func::mem_share_32:
-    case Func::mem_share_64:
-      mem_transfer(MemShare::Type::share, sp_lender(index), in, out);
-      return resume(index);
-    case Func::mem_lend_32:
-    case Func::mem_lend_64:
-      mem_transfer(MemShare::Type::lend, sp_lender(index), in, out);
-      return resume(index);
-    case Func::mem_donate_32:
-    case Func::mem_donate_64:
-      mem_transfer(MemShare::Type::donate, sp_lender(index), in, out);
-      return resume(index);
-    case Func::mem_frag_tx:
-      mem_frag_tx(sp_lender(index), in, out);
-      return resume(index);
-    case Func::mem_reclaim:
-      mem_reclaim(p.info.id, in, out);
-      return resume(index);
-    case Func::notification_bind:
-    case Func::notification_unbind:
-      notification_bind(p.info.id, in, out);
-      return resume(index);
-    case Func::notification_set:
-      notification_set(p.info.id, in, out);
-      return resume(index);
-    case Func::notification_get:
-      notification_get(p.info.id, in, out);
-      return resume(index);
-    case Func::msg_send2:
-      // w1[31:16] would name a VM sender; partitions send as themselves.
-      if (in.w(1) != 0) {
-        ffa::set_error(out, Error::invalid_parameters);
-      } else {
-        msg_send2(p.info.id, p.version, p.mailbox, in, out);
-      }
-      return resume(index);
-    case Func::partition_info_get_regs:
-      partition_info_get_regs(in, out);
-      return resume(index);
-    case Func::secondary_ep_register_32:
-    case Func::secondary_ep_register_64:
-      // Where this partition's other execution contexts start (on other
-      // CPUs, with the SMP work); only while it initialises, and only for
-      // an MP partition (a UP one has no other context).
-      if (!p.mp()) {
-        ffa::set_error(out, Error::not_supported);
-      } else if (c.state != PartitionState::booting) {
-        ffa::set_error(out, Error::denied);
-      } else {
-        p.secondary_entry = in.fid() == ffa::raw(Func::secondary_ep_register_64) ? in.x[1] : in.w(1);
-        ffa::set_success(out);
-      }
-      return resume(index);
-    default:
-      if (in.w(0) == ffa::hf::kInterruptEnable || in.w(0) == ffa::hf::kInterruptGet ||
-          in.w(0) == ffa::hf::kInterruptDeactivate) {
-        hf_interrupt_call(index, in, out);
-      } else {
-        ffa::set_error(out, Error::not_supported);
-      }
-      return resume(index);
+  if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::run)) {
+    // Done with the cycles the normal world gave it (FFA_RUN): that call
+    // returns FFA_MSG_WAIT.
+    c.state = PartitionState::waiting;
+    request_over(p, c);
+    ffa::set_regs(out, ffa::raw(Func::msg_wait));
+    return Outcome::reply_to_caller;
   }
+  if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt))
+    return interrupt_handled(index, out);
+  // A partition handling a request answers it; it does not walk away.
+  ffa::set_error(out, Error::denied);
+  return resume(index);
+}
+
+Outcome Core::version_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  const uint32_t w1 = in.w(1);
+  const ffa::Version agreed = ffa::negotiate(ffa::Version::from_word(w1), config_.version);
+  // After its first other call, a partition's version is fixed, as the
+  // normal world's is: only the same version is answered.
+  if (!ffa::Version::valid_word(w1) || agreed.major == 0 || (p.version_negotiated && agreed != p.version)) {
+    ffa::set_regs(out, static_cast<uint32_t>(Error::not_supported));
+  } else {
+    p.version = agreed;
+    ffa::set_regs(out, config_.version.word());
+  }
+  return resume(index);
+}
+
+// Where this partition's other execution contexts start (on other CPUs):
+// only while it initialises, and only for an MP partition (a UP one has no
+// other context).
+void Core::secondary_ep_register(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  if (!p.mp()) return ffa::set_error(out, Error::not_supported);
+  if (here(p).state != PartitionState::booting) return ffa::set_error(out, Error::denied);
+  p.secondary_entry = in.fid() == ffa::raw(Func::secondary_ep_register_64) ? in.x[1] : in.w(1);
+  ffa::set_success(out);
 }
 
 Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
