@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "ffa/regs.h"
+
 namespace ffa::hf {
 
 // x1 interrupt ID, x2 1 enable / 0 disable, x3 type (0 IRQ, 1 FIQ):
@@ -42,5 +44,21 @@ inline constexpr uint32_t kTypeIrq = 0, kTypeFiq = 1;
 
 // Interrupt IDs a partition may own: shared peripheral interrupts (SPIs).
 inline constexpr uint32_t kFirstSpi = 32, kLastSpi = 1019;
+
+// The calls' parameters, read once as typed views (as ffa/calls.h reads
+// FF-A's). Hafnium reads them as whole 64-bit registers: a value with
+// upper bits set is no interrupt ID and no type, and fails.
+struct InterruptEnable {
+  uint64_t id;
+  uint64_t enable;  // 1 enable, 0 disable
+  uint64_t type;    // kTypeIrq or kTypeFiq
+  bool valid() const { return enable <= 1 && (type == kTypeIrq || type == kTypeFiq); }
+  bool fiq() const { return type == kTypeFiq; }
+};
+constexpr InterruptEnable interrupt_enable(const Regs& r) { return {r.x[1], r.x[2], r.x[3]}; }
+struct InterruptDeactivate {
+  uint64_t physical, virtual_id;  // the same interrupt here: both must name it
+};
+constexpr InterruptDeactivate interrupt_deactivate(const Regs& r) { return {r.x[1], r.x[2]}; }
 
 }  // namespace ffa::hf

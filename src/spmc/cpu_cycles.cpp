@@ -3,15 +3,15 @@
 // FFA_YIELD and is resumed by the next FFA_RUN.
 #include "spmc/core.h"
 
+#include "ffa/calls.h"
+
 namespace spmc {
 
 using ffa::Error;
 using ffa::Func;
 
 Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
-  const uint32_t w1 = in.w(1);
-  const ffa::EndpointId target(static_cast<uint16_t>(w1 >> 16));
-  const uint16_t vcpu = static_cast<uint16_t>(w1);
+  const auto [target, vcpu] = ffa::calls::run(in);
   auto refuse = [&](Error e) {
     ffa::set_error(out, e);
     return Outcome::reply_to_caller;
@@ -47,7 +47,7 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
       c.state = PartitionState::running;
       c.requester = nwd_.id;
       c.request_fid = ffa::raw(Func::run);
-      ffa::set_regs(out, ffa::raw(Func::run), w1);
+      ffa::set_regs(out, ffa::raw(Func::run), uint32_t{target.raw()} << 16 | vcpu);  // as it came
       return resume(index_of(t));
     default:
       return refuse(Error::busy);

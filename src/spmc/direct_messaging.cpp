@@ -2,6 +2,8 @@
 // (SMC32 and SMC64) from the normal world to a partition.
 #include "spmc/core.h"
 
+#include "ffa/calls.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -20,19 +22,22 @@ namespace {
     if (fid == ffa::raw(Func::msg_send_direct_resp2)) out.x[2] = out.x[3] = 0;
     return;
   }
-  const uint64_t mask = ffa::is_smc64(fid) ? ~0ull : 0xFFFFFFFFull;
-  ffa::set_regs(out, fid, w1, 0, in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask);
+  using ffa::calls::direct_payload;
+  ffa::set_regs(out, fid, w1, 0, direct_payload(in, 0), direct_payload(in, 1), direct_payload(in, 2),
+                direct_payload(in, 3), direct_payload(in, 4));
 }
 
 // A direct request to an endpoint inside the SPMC (the trusted OS in the
 // S-EL1 placement): it answers at once, and its answer is built here.
 // Inlined: it is on the hot path of every request to the trusted OS.
 [[gnu::always_inline]] inline void call_local_endpoint(LocalEndpoint& endpoint, const ffa::Regs& in, ffa::Regs& out) {
-  const bool is64 = in.fid() == ffa::raw(Func::msg_send_direct_req_64);
-  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  using ffa::calls::direct_payload;
+  const bool is64 = ffa::is_smc64(in.fid());  // (a REQ_32 or a REQ_64)
+  const auto pair = ffa::calls::direct_message(in).pair;
   const uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
   const DirectMessage request{pair.sender, pair.receiver, is64,
-                              {in.x[3] & mask, in.x[4] & mask, in.x[5] & mask, in.x[6] & mask, in.x[7] & mask}};
+                              {direct_payload(in, 0), direct_payload(in, 1), direct_payload(in, 2),
+                               direct_payload(in, 3), direct_payload(in, 4)}};
   // Field by field: an aggregate initialiser also zeroes the padding after
   // is_64bit, which the compiler does with a call to memset.
   DirectMessage response;
@@ -50,8 +55,7 @@ namespace {
 }  // namespace
 
 Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
-  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
-  const uint32_t flags = in.w(2);
+  const auto [pair, flags] = ffa::calls::direct_message(in);
 
   // The sender must be a normal-world ID (without a hypervisor: exactly 0).
   auto refuse = [&](Error e) {
@@ -101,7 +105,7 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
 // FFA_MSG_SEND_DIRECT_REQ2 (v1.2): addressed to a partition and one of its
 // services by UUID (x2/x3), payload x4-x17; answered with _RESP2.
 Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
-  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  const auto [pair, uuid] = ffa::calls::direct_request2(in);
   auto refuse = [&](Error e) {
     ffa::set_error(out, e);
     return Outcome::reply_to_caller;
@@ -109,8 +113,6 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   if (pair.sender.is_secure() || !(pair.sender == nwd_.id)) return refuse(Error::invalid_parameters);
   const Partition* target = find_partition(pair.receiver);
   if (!target) return refuse(Error::invalid_parameters);
-  const ffa::Uuid uuid{{static_cast<uint32_t>(in.x[2]), static_cast<uint32_t>(in.x[2] >> 32),
-                        static_cast<uint32_t>(in.x[3]), static_cast<uint32_t>(in.x[3] >> 32)}};
   // The nil UUID asks for the partition itself; any other must be its own.
   if (!uuid.is_nil() && !(uuid == target->info.uuid)) return refuse(Error::invalid_parameters);
   if (!(target->info.properties & ffa::partition_props::direct_req2_recv)) return refuse(Error::denied);
@@ -130,7 +132,7 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
 Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
   ExecutionContext& c = here(p);
-  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  const auto [pair, flags] = ffa::calls::direct_message(in);
   // Only an answer to the request in hand, from the partition itself, to
   // the endpoint that asked.
   // Only a request can be answered: not cycles given by FFA_RUN, nor an
@@ -143,7 +145,7 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   const bool resp2 = in.fid() == ffa::raw(Func::msg_send_direct_resp2);
   // A wrong sender or receiver, or flags on a partition message: not an
   // answer to this request at all; the partition is still handling it.
-  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester) || (!resp2 && in.w(2) != 0)) {
+  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester) || (!resp2 && flags != 0)) {
     ffa::set_error(out, Error::invalid_parameters);
     return resume(index);
   }
@@ -174,7 +176,7 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
 
 Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& self = partitions_[index];
-  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
+  const auto [pair, flags] = ffa::calls::direct_message(in);
   auto refuse = [&](Error e) {
     ffa::set_error(out, e);
     return resume(index);
@@ -185,14 +187,13 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   if (!pair.receiver.is_secure()) return refuse(Error::denied);
   const uint32_t may_send = req2 ? ffa::partition_props::direct_req2_send : ffa::partition_props::direct_req_send;
   if (!(self.info.properties & may_send)) return refuse(Error::denied);
-  if (pair.receiver == self.info.id || (!req2 && in.w(2) != 0)) return refuse(Error::invalid_parameters);
+  if (pair.receiver == self.info.id || (!req2 && flags != 0)) return refuse(Error::invalid_parameters);
   const Partition* target = find_partition(pair.receiver);
   if (!target) return refuse(Error::invalid_parameters);
   if (req2) {
     // Addressed by UUID too (nil: the partition itself); no endpoint
     // inside the SPMC takes REQ2.
-    const ffa::Uuid uuid{{static_cast<uint32_t>(in.x[2]), static_cast<uint32_t>(in.x[2] >> 32),
-                          static_cast<uint32_t>(in.x[3]), static_cast<uint32_t>(in.x[3] >> 32)}};
+    const ffa::Uuid uuid = ffa::calls::direct_request2(in).uuid;
     if (!uuid.is_nil() && !(uuid == target->info.uuid)) return refuse(Error::invalid_parameters);
     if (!(target->info.properties & ffa::partition_props::direct_req2_recv) || target->local)
       return refuse(Error::denied);

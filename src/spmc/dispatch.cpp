@@ -11,6 +11,7 @@
 // (which fixes nothing and has no error form) and the SPMD's
 // FFA_INTERRUPT.
 #include "ffa/abi.h"
+#include "ffa/calls.h"
 #include "ffa/hf_interrupt.h"
 #include "spmc/core.h"
 
@@ -89,7 +90,7 @@ const Core::Route& Core::route(const ffa::abi::Abi& abi) {
       // The normal world's comes from the SPMD, ahead of this table.
       {Func::interrupt, nullptr, nullptr},
       {Func::version,
-       [](Core& c, const Regs& in, Regs& out) { return c.version(c.nwd_, in.w(1), out), kReply; },
+       [](Core& c, const Regs& in, Regs& out) { return c.version(c.nwd_, ffa::calls::version(in), out), kReply; },
        [](Core& c, size_t i, const Regs& in, Regs& out) { return c.version_from_sp(i, in, out); }},
       {Func::features,
        [](Core& c, const Regs& in, Regs& out) { return c.features(c.nwd_, in, out), kReply; },
@@ -173,12 +174,12 @@ const Core::Route& Core::route(const ffa::abi::Abi& abi) {
        // w1[31:16] names a VM sender, which only a hypervisor forwards;
        // partitions send as themselves.
        [](Core& c, const Regs& in, Regs& out) {
-         if (in.w(1) != 0) return ffa::set_error(out, Error::invalid_parameters), kReply;
+         if (ffa::calls::msg_send2(in).sender_vm != 0) return ffa::set_error(out, Error::invalid_parameters), kReply;
          return c.msg_send2(c.nwd_.id, c.nwd_.version, c.nwd_.mailbox, in, out), kReply;
        },
        [](Core& c, size_t i, const Regs& in, Regs& out) {
          const Partition& p = c.partitions_[i];
-         if (in.w(1) != 0) return ffa::set_error(out, Error::invalid_parameters), c.resume(i);
+         if (ffa::calls::msg_send2(in).sender_vm != 0) return ffa::set_error(out, Error::invalid_parameters), c.resume(i);
          return c.msg_send2(p.info.id, p.version, p.mailbox, in, out), c.resume(i);
        }},
       {Func::secondary_ep_register_32, nullptr, sp_secondary_ep},
@@ -234,7 +235,7 @@ Outcome Core::handle_nwd_call(const Regs& in, Regs& out) {
   if (fid == ffa::raw(Func::msg_send_direct_req_32) || fid == ffa::raw(Func::msg_send_direct_req_64))
     return nwd_direct_request(in, out);
   if (fid == ffa::raw(Func::version)) {
-    version(nwd_, in.w(1), out);
+    version(nwd_, ffa::calls::version(in), out);
     return Outcome::reply_to_caller;
   }
   if (fid == ffa::raw(Func::interrupt)) {

@@ -2,6 +2,8 @@
 // with w2 bit 31 set, from the SPMD's ID 0xFFFF to the SPMC's ID.
 #include "spmc/core.h"
 
+#include "ffa/calls.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -45,12 +47,14 @@ void Core::mp_contexts_go_off() {
 
 bool Core::is_spmd_framework_message(const ffa::Regs& in) const {
   if (in.fid() != ffa::raw(Func::msg_send_direct_req_32)) return false;
-  const auto pair = ffa::EndpointPair::from_w1(in.x[1]);
-  return pair.sender == ffa::kSpmdId && pair.receiver == config_.spmc_id && (in.w(2) & kFrameworkMessage);
+  const auto [pair, flags] = ffa::calls::direct_message(in);
+  return pair.sender == ffa::kSpmdId && pair.receiver == config_.spmc_id && (flags & kFrameworkMessage);
 }
 
 void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
-  const uint32_t type = in.w(2) & kTypeMask;
+  // Framework messages are SMC32: their argument is w3.
+  const uint32_t type = ffa::calls::direct_message(in).flags & kTypeMask;
+  const auto argument = static_cast<uint32_t>(ffa::calls::direct_payload(in, 0));
   const auto respond = [&](uint32_t response, uint32_t w3) {
     ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32),
                   ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessage | response, w3);
@@ -65,7 +69,7 @@ void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
     int32_t status = kPsciNotSupported;
     // Nothing changes unless both agree: a refusal leaves every context
     // as it was.
-    if (in.w(3) == kPsciCpuOff) {
+    if (argument == kPsciCpuOff) {
       status = mp_contexts_idle_here() && placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
       if (status == kPsciSuccess) mp_contexts_go_off();
     }
@@ -74,7 +78,7 @@ void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
   if (type != kVersionRequest) return ffa::set_error(out, Error::not_supported);
   // The SPMD tells us the version the normal world asked for; we record
   // what it will use and answer with our own version (or NOT_SUPPORTED).
-  version(nwd_, in.w(3), out);
+  version(nwd_, argument, out);
   respond(kVersionResponse, out.w(0));
 }
 

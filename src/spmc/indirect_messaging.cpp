@@ -5,6 +5,8 @@
 // notifications exist; until then the receiver finds it when it next runs.
 #include "spmc/core.h"
 
+#include "ffa/calls.h"
+
 namespace spmc {
 
 using ffa::Error;
@@ -19,7 +21,8 @@ constexpr size_t kHeaderV1_2 = 40;
 
 void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox& tx, const ffa::Regs& in,
                      ffa::Regs& out) {
-  if (in.w(2) & ~2u) return ffa::set_error(out, Error::invalid_parameters);  // bit 1: delay SRI
+  const uint32_t call_flags = ffa::calls::msg_send2(in).flags;
+  if (call_flags & ~2u) return ffa::set_error(out, Error::invalid_parameters);  // bit 1: delay SRI
   if (!tx.mapped()) return ffa::set_error(out, Error::denied);
   // Copy the header in before looking at it: the sender may rewrite its
   // TX buffer while we work (from another CPU), and we must act on one
@@ -62,7 +65,7 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
   // The receiver learns of it from the framework notification "RX buffer
   // full", if it takes notifications, and the normal world's scheduler
   // from the SRI (w2 bit 1 from a partition: delayed).
-  notify_rx_buffer_full(receiver, caller.is_secure() && (in.w(2) & 2u) != 0);
+  notify_rx_buffer_full(receiver, caller.is_secure() && (call_flags & 2u) != 0);
   ffa::set_success(out);
 }
 

@@ -43,7 +43,7 @@ void Core::notify_rx_buffer_full(ffa::EndpointId receiver, bool delay_sri) {
 
 void Core::notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out) {
   // Without a hypervisor the normal world is one VM, ID 0.
-  const uint32_t vm = in.w(1), vcpus = in.w(2);
+  const auto [vm, vcpus] = ffa::calls::notification_bitmap(in);
   if (vm != nwd_.id.raw() || vcpus == 0 || vcpus > NotificationBitmaps::kMaxVcpus)
     return ffa::set_error(out, Error::invalid_parameters);
   if (nwd_.notifications.created) return ffa::set_error(out, Error::denied);
@@ -54,7 +54,7 @@ void Core::notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out) {
 }
 
 void Core::notification_bitmap_destroy(const ffa::Regs& in, ffa::Regs& out) {
-  if (in.w(1) != nwd_.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
+  if (ffa::calls::notification_bitmap(in).vm != nwd_.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
   NotificationBitmaps& b = nwd_.notifications;
   // Pending notifications would be lost: the VM must get them first.
   if (!b.created || b.any_pending()) return ffa::set_error(out, Error::denied);
@@ -152,10 +152,9 @@ ffa::Status Core::local_notification_set(ffa::EndpointId me, ffa::EndpointId rec
 
 // FFA_NOTIFICATION_GET (the receiver calls): returns and clears.
 void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& out) {
-  const uint32_t w1 = in.w(1), flags = in.w(2);
-  const uint32_t vcpu = w1 >> 16;
+  const auto [receiver, vcpu, flags] = ffa::calls::notification_get(in);
   constexpr uint32_t kAll = notif::kGetFromSp | notif::kGetFromVm | notif::kGetFromSpm | notif::kGetFromHypervisor;
-  if ((w1 & 0xFFFF) != caller.raw() || (flags & ~kAll) != 0) return ffa::set_error(out, Error::invalid_parameters);
+  if (!(receiver == caller) || (flags & ~kAll) != 0) return ffa::set_error(out, Error::invalid_parameters);
   NotificationBitmaps* b = bitmaps_of(caller);
   if (!b || !b->created) return ffa::set_error(out, caller == nwd_.id ? Error::denied : Error::invalid_parameters);
   if (vcpu >= b->vcpu_count) return ffa::set_error(out, Error::invalid_parameters);

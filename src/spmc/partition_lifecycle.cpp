@@ -40,7 +40,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
 }
 
 void Core::sp_features(const Partition& p, const ffa::Regs& in, ffa::Regs& out) const {
-  const uint32_t id = in.w(1), input = in.w(2);
+  const auto [id, input] = ffa::calls::features(in);
   if (ffa::abi::features_reserved_set(in)) return ffa::set_error(out, Error::not_supported);
   // Bit 31 clear: a feature ID. The managed exit interrupt's ID (3) and
   // the notification pending interrupt's (1) where partitions take
@@ -117,14 +117,10 @@ void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   // w1: character count; characters packed from x2 (FF-A v1.2: up to 6
   // registers for the SMC32 form, one character per byte of w2-w7; up to
   // 16 registers of 8 characters for the SMC64 form).
-  const bool is64 = in.fid() == ffa::raw(Func::console_log_64);
-  const uint64_t count = in.w(1);
-  const uint64_t per_reg = is64 ? 8 : 4;
-  const uint64_t max = per_reg * (is64 ? 16 : 6);
+  const auto [count, max] = ffa::calls::console_log(in);
   if (count == 0 || count > max) return ffa::set_error(out, Error::invalid_parameters);
   char chars[128];
-  for (uint64_t i = 0; i < count; ++i)
-    chars[i] = static_cast<char>(in.x[2 + i / per_reg] >> (8 * (i % per_reg)));
+  for (unsigned i = 0; i < count; ++i) chars[i] = ffa::calls::console_char(in, i);
   placement_.partition_log(partitions_[index].info.id, chars, static_cast<size_t>(count));
   ffa::set_success(out);
 }
@@ -194,7 +190,7 @@ Outcome Core::msg_wait_from_sp(size_t index, ffa::Regs& out) {
 
 Outcome Core::version_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
-  const uint32_t w1 = in.w(1);
+  const uint32_t w1 = ffa::calls::version(in);
   const ffa::Version agreed = ffa::negotiate(ffa::Version::from_word(w1), config_.version);
   // After its first other call, a partition's version is fixed, as the
   // normal world's is: only the same version is answered.
@@ -214,7 +210,7 @@ void Core::secondary_ep_register(size_t index, const ffa::Regs& in, ffa::Regs& o
   Partition& p = partitions_[index];
   if (!p.mp()) return ffa::set_error(out, Error::not_supported);
   if (here(p).state != PartitionState::booting) return ffa::set_error(out, Error::denied);
-  p.secondary_entry = in.fid() == ffa::raw(Func::secondary_ep_register_64) ? in.x[1] : in.w(1);
+  p.secondary_entry = ffa::calls::secondary_entry(in);
   ffa::set_success(out);
 }
 

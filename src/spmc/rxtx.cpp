@@ -26,7 +26,7 @@ void Core::rxtx_unmap(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) 
 
 void Core::rx_release(NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) {
   // w1[15:0]: the receiver's ID, again only a hypervisor may name another.
-  if ((in.w(1) & 0xFFFF) != caller.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
+  if (ffa::calls::rx_release(in).id != caller.id.raw()) return ffa::set_error(out, Error::invalid_parameters);
   ffa::Status s = caller.mailbox.release();
   s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }

@@ -266,28 +266,28 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
   ExecutionContext& c = here(p);
   switch (in.w(0)) {
     case ffa::hf::kInterruptEnable: {
-      if (in.x[2] > 1 || (in.x[3] != ffa::hf::kTypeIrq && in.x[3] != ffa::hf::kTypeFiq))
-        return ffa::set_regs(out, ffa::hf::kFailed);
-      if (in.x[1] == ffa::hf::kVirtualTimerIntid && virtual_interrupts(p)) {
+      const ffa::hf::InterruptEnable e = ffa::hf::interrupt_enable(in);
+      if (!e.valid()) return ffa::set_regs(out, ffa::hf::kFailed);
+      if (e.id == ffa::hf::kVirtualTimerIntid && virtual_interrupts(p)) {
         // Its timer's pin. The timer's own ENABLE and IMASK say whether
         // it interrupts: this cannot turn it off.
-        if (in.x[2] != 1) return ffa::set_regs(out, ffa::hf::kFailed);
-        p.timer_fiq = in.x[3] == ffa::hf::kTypeFiq;
+        if (e.enable != 1) return ffa::set_regs(out, ffa::hf::kFailed);
+        p.timer_fiq = e.fiq();
         return ffa::set_regs(out, 0);
       }
-      if (in.x[1] == ffa::hf::kManagedExitIntid && virtual_interrupts(p) &&
+      if (e.id == ffa::hf::kManagedExitIntid && virtual_interrupts(p) &&
           p.ns_action == ffa::NsInterruptAction::managed_exit) {
         // The managed exit signal's pin (as Cactus chooses it). It cannot
         // be turned off: whether there is one is the manifest's to say.
-        if (in.x[2] != 1) return ffa::set_regs(out, ffa::hf::kFailed);
-        p.managed_exit_fiq = in.x[3] == ffa::hf::kTypeFiq;
+        if (e.enable != 1) return ffa::set_regs(out, ffa::hf::kFailed);
+        p.managed_exit_fiq = e.fiq();
         return ffa::set_regs(out, 0);
       }
-      OwnedInterrupt* irq = find(in.x[1]);
+      OwnedInterrupt* irq = find(e.id);
       if (!irq) return ffa::set_regs(out, ffa::hf::kFailed);
-      irq->fiq = in.x[3] == ffa::hf::kTypeFiq;
+      irq->fiq = e.fiq();
       const bool was = irq->unmasked();
-      irq->enabled = in.x[2] == 1;
+      irq->enabled = e.enable == 1;
       if (irq->unmasked() != was) placement_.set_interrupt_enabled(irq->id, irq->unmasked());
       return ffa::set_regs(out, 0);
     }
@@ -327,13 +327,14 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       return ffa::set_regs(out, take->id);
     }
     case ffa::hf::kInterruptDeactivate: {
-      if (in.x[1] == ffa::hf::kVirtualTimerIntid) {
-        if (in.x[2] != in.x[1] || !c.timer_active) return ffa::set_regs(out, ffa::hf::kFailed);
+      const auto [physical, virtual_id] = ffa::hf::interrupt_deactivate(in);
+      if (physical == ffa::hf::kVirtualTimerIntid) {
+        if (virtual_id != physical || !c.timer_active) return ffa::set_regs(out, ffa::hf::kFailed);
         c.timer_active = false;
         return ffa::set_regs(out, 0);
       }
-      OwnedInterrupt* irq = find(in.x[1]);
-      if (!irq || in.x[2] != in.x[1] || !irq->active) return ffa::set_regs(out, ffa::hf::kFailed);
+      OwnedInterrupt* irq = find(physical);
+      if (!irq || virtual_id != physical || !irq->active) return ffa::set_regs(out, ffa::hf::kFailed);
       irq->active = false;
       if (irq->unmasked()) placement_.set_interrupt_enabled(irq->id, true);
       return ffa::set_regs(out, 0);

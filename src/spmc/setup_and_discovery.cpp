@@ -33,7 +33,7 @@ bool Core::is_supported_for_nwd(uint32_t fid, Version caller_version) const {
 }
 
 void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const {
-  const uint32_t id = in.w(1);
+  const auto [id, input] = ffa::calls::features(in);
   if (ffa::abi::features_reserved_set(in)) return ffa::set_error(out, Error::not_supported);
   // Bit 31 clear: a feature ID (NPI 1, SRI 2, managed exit 3). The normal
   // world may ask for the schedule receiver interrupt's ID, from v1.1 on,
@@ -41,7 +41,7 @@ void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& o
   if ((id & 0x80000000u) == 0) {
     auto sri = placement_.schedule_receiver_interrupt_id();
     // Feature IDs take no input properties (MBZ).
-    if (id != ffa::notification::kFeatureSri || in.w(2) != 0 || caller.version < ffa::kVersion1_1 || !sri)
+    if (id != ffa::notification::kFeatureSri || input != 0 || caller.version < ffa::kVersion1_1 || !sri)
       return ffa::set_error(out, Error::not_supported);
     return ffa::set_success(out, *sri);
   }
@@ -50,7 +50,7 @@ void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& o
   // the normal world does not make here: for every other function it is
   // MBZ, and FFA_FEATURES has one error for what it cannot answer,
   // NOT_SUPPORTED (as Hafnium answers too).
-  if (in.w(2) != 0) return ffa::set_error(out, Error::not_supported);
+  if (input != 0) return ffa::set_error(out, Error::not_supported);
   // FFA_MEM_SHARE/LEND/DONATE: bit 0, dynamically allocated buffer
   // support: a descriptor may come in a buffer given by address (x3/w4),
   // at every version (FF-A v1.0 8.x; v1.2 memory management, Table 3.1;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ffa/calls.h"
+#include "ffa/hf_interrupt.h"
 
 namespace {
 
@@ -127,6 +128,75 @@ TEST(Calls, FieldsInsideARegister) {
   EXPECT_FALSE(set.get);
   EXPECT_EQ(set.va, 0x0e500000u);
   EXPECT_EQ(set.perm, 5u);
+}
+
+TEST(Calls, DirectMessagesPayloadFollowsTheCallsWidth) {
+  const Regs req32{{raw(Func::msg_send_direct_req_32), 0xFFFFFFFF00008001ull, 0xAB00000000000000ull,
+                    0x1111111122222222ull, 4, 5, 6, 0xFFFFFFFFFFFFFFFFull}};
+  const auto m = ffa::calls::direct_message(req32);
+  EXPECT_EQ(m.pair.sender.raw(), 0u);
+  EXPECT_EQ(m.pair.receiver.raw(), 0x8001u);
+  EXPECT_EQ(m.flags, 0u);  // w2: the upper half of x2 is not the flags'
+  EXPECT_EQ(ffa::calls::direct_payload(req32, 0), 0x22222222u);
+  EXPECT_EQ(ffa::calls::direct_payload(req32, 4), 0xFFFFFFFFu);
+  Regs req64 = req32;
+  req64.x[0] = raw(Func::msg_send_direct_req_64);
+  EXPECT_EQ(ffa::calls::direct_payload(req64, 0), 0x1111111122222222ull);
+  EXPECT_EQ(ffa::calls::direct_payload(req64, 4), 0xFFFFFFFFFFFFFFFFull);
+  const auto r2 = ffa::calls::direct_request2(
+      Regs{{raw(Func::msg_send_direct_req2), 0x8001, 0x2222222211111111ull, 0x4444444433333333ull}});
+  EXPECT_EQ(r2.pair.receiver.raw(), 0x8001u);
+  EXPECT_EQ(r2.uuid.w[0], 0x11111111u);
+  EXPECT_EQ(r2.uuid.w[1], 0x22222222u);
+  EXPECT_EQ(r2.uuid.w[3], 0x44444444u);
+}
+
+TEST(Calls, RunFeaturesNotificationsAndConsole) {
+  const auto run = ffa::calls::run(Regs{{raw(Func::run), 0xFFFFFFFF80020003ull}});
+  EXPECT_EQ(run.target.raw(), 0x8002u);
+  EXPECT_EQ(run.vcpu, 3u);
+  const auto f = ffa::calls::features(Regs{{raw(Func::features), raw(Func::mem_retrieve_req_64), 2}});
+  EXPECT_FALSE(f.is_feature_id());
+  EXPECT_EQ(f.input, 2u);
+  EXPECT_TRUE(ffa::calls::features(Regs{{raw(Func::features), 2}}).is_feature_id());
+  const auto get = ffa::calls::notification_get(Regs{{raw(Func::notification_get), 0x00038001, 5}});
+  EXPECT_EQ(get.receiver.raw(), 0x8001u);
+  EXPECT_EQ(get.vcpu, 3u);
+  EXPECT_EQ(get.flags, 5u);
+  const auto create = ffa::calls::notification_bitmap(Regs{{raw(Func::notification_bitmap_create), 0, 4}});
+  EXPECT_EQ(create.vm, 0u);
+  EXPECT_EQ(create.vcpus, 4u);
+  // DESTROY's w2 is reserved: no vCPU count is read from it.
+  EXPECT_EQ(ffa::calls::notification_bitmap(Regs{{raw(Func::notification_bitmap_destroy), 0x10000, 4}}).vcpus, 0u);
+  EXPECT_EQ(ffa::calls::notification_bitmap(Regs{{raw(Func::notification_bitmap_destroy), 0x10000}}).vm, 0x10000u);
+  EXPECT_EQ(ffa::calls::secondary_entry(Regs{{raw(Func::secondary_ep_register_32), 0xFFFFFFFF0e700010ull}}),
+            0x0e700010u);
+  EXPECT_EQ(ffa::calls::secondary_entry(Regs{{raw(Func::secondary_ep_register_64), 0x80e700010ull}}), 0x80e700010ull);
+  const Regs log32{{raw(Func::console_log_32), 6, 0xFFFFFFFF64636261ull, 0x6665}};
+  EXPECT_EQ(ffa::calls::console_log(log32).max, 24u);
+  EXPECT_EQ(ffa::calls::console_char(log32, 0), 'a');
+  EXPECT_EQ(ffa::calls::console_char(log32, 3), 'd');
+  EXPECT_EQ(ffa::calls::console_char(log32, 4), 'e');  // four a register: the upper half of x2 is skipped
+  const Regs log64{{raw(Func::console_log_64), 9, 0x6867666564636261ull, 0x69}};
+  EXPECT_EQ(ffa::calls::console_log(log64).max, 128u);
+  EXPECT_EQ(ffa::calls::console_char(log64, 7), 'h');
+  EXPECT_EQ(ffa::calls::console_char(log64, 8), 'i');
+  EXPECT_EQ(ffa::calls::msg_send2(Regs{{raw(Func::msg_send2), 0x00010000, 2}}).sender_vm, 0x00010000u);
+  EXPECT_EQ(ffa::calls::rx_release(Regs{{raw(Func::rx_release), 0xFFFF0001}}).id, 1u);
+}
+
+TEST(Calls, HafniumInterruptCallsReadWholeRegisters) {
+  const auto e = ffa::hf::interrupt_enable(Regs{{ffa::hf::kInterruptEnable, 34, 1, ffa::hf::kTypeFiq}});
+  EXPECT_TRUE(e.valid());
+  EXPECT_TRUE(e.fiq());
+  EXPECT_EQ(e.id, 34u);
+  // Upper bits make neither an enable flag nor a type.
+  EXPECT_FALSE(ffa::hf::interrupt_enable(Regs{{ffa::hf::kInterruptEnable, 34, 0x100000001ull, 0}}).valid());
+  EXPECT_FALSE(ffa::hf::interrupt_enable(Regs{{ffa::hf::kInterruptEnable, 34, 1, 0x100000000ull}}).valid());
+  EXPECT_FALSE(ffa::hf::interrupt_enable(Regs{{ffa::hf::kInterruptEnable, 34, 2, 0}}).valid());
+  const auto d = ffa::hf::interrupt_deactivate(Regs{{ffa::hf::kInterruptDeactivate, 34, 35}});
+  EXPECT_EQ(d.physical, 34u);
+  EXPECT_EQ(d.virtual_id, 35u);
 }
 
 }  // namespace

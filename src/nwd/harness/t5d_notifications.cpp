@@ -204,11 +204,14 @@ TEST(interrupts, normal_world_timer_preempts_a_long_partition_call) {
   constexpr uint64_t kRounds = 2000000, kSeed = 0x5EED;
   const uint64_t want = lib::lcg_spin(kRounds, kSeed);
   // The timer may fire before the call reaches echo (the host can stall
-  // us): then try again.
+  // us: without -icount the counter follows the host's clock, and a host
+  // running other QEMUs may not run this CPU for a while): then try
+  // again. 1 ms: well inside echo's spin (tens of milliseconds), well
+  // beyond a host's usual stall.
   unsigned interruptions = 0;
   ffa::Regs r{};
-  for (int attempt = 0; attempt < 5 && interruptions == 0; ++attempt) {
-    harness::gic::arm_physical_timer(arch::cntfrq() / 10000);  // 100 us
+  for (int attempt = 0; attempt < 10 && interruptions == 0; ++attempt) {
+    harness::gic::arm_physical_timer(arch::cntfrq() / 1000);  // 1 ms
     r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, 0x5350494E, kRounds, kSeed),
                                 &interruptions);
     ASSERT_EQ(r.w(0), ffa::raw(Func::msg_send_direct_resp_64));
