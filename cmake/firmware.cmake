@@ -255,7 +255,7 @@ foreach(variant IN ITEMS mp up up2 up3 up4 irq up5 up6)
   endif()
   tessera_partition(${variant}_c MANIFEST ${CMAKE_SOURCE_DIR}/partitions/mp_c/${mf}
     LDSCRIPT ${CMAKE_SOURCE_DIR}/partitions/mp_c/mp.ld
-    SOURCES partitions/mp_c/start.S partitions/mp_c/main.c partitions/mp_c/mem.c)
+    SOURCES partitions/mp_c/start.S partitions/mp_c/main.c partitions/mp_c/mem.c partitions/mp_c/sve.S)
   target_link_options(${variant}_c.elf PRIVATE -Wl,--defsym=LOAD=${load})
   target_compile_options(${variant}_c.elf PRIVATE -mgeneral-regs-only)
   # Its own memcpy/memset: built so that they are not turned into calls to

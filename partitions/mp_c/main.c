@@ -24,8 +24,8 @@
  *   6 PMU:   x4 = PMCR_EL0 (the SPMC traps the performance monitors and
  *            the debug registers: the partition is stopped instead).
  *   8 SVE:   enables SVE at EL1 (CPACR_EL1) and reads its vector length
- *            (RDVL) into x4: the SPMC traps SVE (and SME, and FP/SIMD) at
- *            S-EL2 and stops the partition instead.
+ *            in bytes (RDVL) into x4 (an SPMC that gives partitions no SVE
+ *            stops the partition instead).
  *   9 FP_SET: v0-v31 = x4, x4 + 1, ... (their low 64 bits), FP/SIMD used
  *            as a partition built without -mgeneral-regs-only would.
  *   10 FP_CHECK: x4 = 1 when v0-v31 still hold x4, x4 + 1, ... (the SPMC
@@ -83,6 +83,14 @@
  *            passed), x5 = CNTV_CVAL_EL0.
  *   23 TIMER_READ: x4 = CNTP_CTL_EL0, x5 = CNTP_CVAL_EL0, x6 = timer
  *            interrupts handled, x7 = the physical counter.
+ *   24 SVE_SET: with SVE enabled at EL1 (as 8), z0-z31 = x4, x4 + 1,
+ *            ... in every 64-bit element, p<n> the predicate of the first
+ *            (x4 + n) % (elements + 1) elements, FFR every byte's (x4
+ *            odd) or the first half's (sve.S). x4 = the vector length in
+ *            bytes.
+ *   25 SVE_CHECK: x4 = 1 when z0-z31, p0-p15 and FFR still hold what
+ *            SVE_SET x4 put there (the SPMC keeps each vCPU's SVE state
+ *            its own).
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -95,6 +103,21 @@
 #include "ffa_call.h"
 
 extern char tables[];  /* two 4 KiB tables (mp.ld): level 1 and level 2 */
+
+/* sve.S: SVE_SET and SVE_CHECK's patterns. */
+uint64_t mp_sve_set(uint64_t base);
+uint64_t mp_sve_check(uint64_t base);
+
+/* SVE and FP/SIMD enabled at EL1 (CPACR_EL1.ZEN, FPEN): only the SPMC's
+   own traps stand between an SVE instruction and the hardware. */
+static void sve_enable(void) {
+  __asm__ volatile(
+      "mrs x9, cpacr_el1\n"
+      "orr x9, x9, #(3 << 16)\n"
+      "orr x9, x9, #(3 << 20)\n"
+      "msr cpacr_el1, x9\n"
+      "isb\n" ::: "x9");
+}
 
 /* Its RX/TX pair, in its memory region, mapped with FFA_RXTX_MAP_64. */
 static uint8_t g_tx[4096] __attribute__((aligned(4096)));
@@ -493,19 +516,16 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[6] = g_timer_events;
       break;
     case 8:
-      /* SVE and FP/SIMD enabled at EL1 (CPACR_EL1.ZEN, FPEN): only the
-         SPMC's own traps stand between RDVL and the hardware. */
-      __asm__ volatile(
-          "mrs x9, cpacr_el1\n"
-          "orr x9, x9, #(3 << 16)\n"
-          "orr x9, x9, #(3 << 20)\n"
-          "msr cpacr_el1, x9\n"
-          "isb\n"
-          ".arch_extension sve\n"
-          "rdvl %0, #1\n"
-          : "=r"(r.x[4])
-          :
-          : "x9");
+      sve_enable();
+      __asm__ volatile(".arch_extension sve\n rdvl %0, #1\n" : "=r"(r.x[4]));
+      break;
+    case 24:
+      sve_enable();
+      r.x[4] = mp_sve_set(req->x[4]);
+      break;
+    case 25:
+      sve_enable();
+      r.x[4] = mp_sve_check(req->x[4]);
       break;
     default:
       r.x[3] = 0xFFFFFFFFu;

@@ -40,6 +40,7 @@ constexpr lib::log::Console console_putc{&console_write, &console_lock, &console
 
 // ESR_ELx exception classes the monitor handles.
 constexpr uint64_t kEcFpTrap = 0x07;
+constexpr uint64_t kEcSveTrap = 0x19;  // CPTR_EL3.EZ
 constexpr uint64_t kEcSmc64 = 0x17;
 
 void copy(uint64_t dst, lib::ByteView src) {
@@ -302,6 +303,12 @@ extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
   const el3::World from = el3::spmd::world_of(ctx);
   if (ec == kEcSmc64) return el3::smc_dispatch(ctx, from);
   if (ec == kEcFpTrap) return el3::spmd::fp_trap(ctx);
+#ifdef TESSERA_SPMC_AT_SEL2
+  // The secure hypervisor's first SVE instruction of a visit (it gives
+  // SVE to its S-EL1 partitions): taken as its first FP/SIMD one, which
+  // parks the normal world's whole SVE state and lets SVE through too.
+  if (ec == kEcSveTrap && from == el3::World::secure) return el3::spmd::fp_trap(ctx);
+#endif
   if (from == el3::World::nonsecure) {
     // A trap the monitor does not serve (a register it keeps from the
     // normal world, an instruction it does not emulate): the instruction

@@ -155,6 +155,7 @@ CpuContext* switch_to(Cpu& cpu, World to) {
     // SVE state goes back last.
     if (has_sve()) el3_restore_sve(&g_ns_sve[arch::cpu_index()]);
     cpu.secure.cptr_el3 |= kCptrTfp;
+    cpu.secure.cptr_el3 &= ~kCptrEz;
     cpu.secure_owns_fp = false;
   }
   // Streaming state last: entering streaming mode zeroes the vector
@@ -260,6 +261,13 @@ void fp_trap(Cpu& cpu) {
   if (has_sve()) el3_save_sve(&g_ns_sve[arch::cpu_index()]);
   el3_restore_fp(&cpu.secure.fp);
   cpu.secure.cptr_el3 &= ~kCptrTfp;
+#ifdef TESSERA_SPMC_AT_SEL2
+  // The secure hypervisor may give SVE to its S-EL1 partitions: with the
+  // normal world's whole SVE state parked, SVE is let through too (its
+  // ZCR_EL2 and ZCR_EL1 uses are the hypervisor's to undo before it
+  // answers: sel2/cpu_switch.h).
+  if (has_sve()) cpu.secure.cptr_el3 |= kCptrEz;
+#endif
   cpu.secure_owns_fp = true;
 }
 

@@ -75,12 +75,31 @@ inline void give_el1_back(unsigned cpu) {
 // FP/SIMD, switched lazily between vCPUs and S-EL0 partitions: each CPU's
 // FP registers (the secure world's, which the monitor keeps apart from the
 // normal world's) hold this one's; any other runs with FP/SIMD trapped to
-// S-EL2 (CPTR_EL2.FPEN) until it first uses them. SVE and SME stay trapped
-// for partitions (ZEN, SMEN): the SPMC does not switch them.
+// S-EL2 (CPTR_EL2.FPEN) until it first uses them. SVE: below. SME stays
+// trapped for partitions (SMEN), and SVE for S-EL0 ones.
 extern Vcpu* g_fp_owner[plat::kMaxCpus];
 // Hands this CPU's FP/SIMD registers to `to` (null: to nobody, its
 // owner's saved): the owner's go to its record, `to`'s come from its.
 void take_fp(unsigned cpu, Vcpu* to);
+
+// SVE for S-EL1 vCPUs, at the 128-bit vector length (ZCR_EL2.LEN 0, the
+// shortest every SVE CPU has): a vCPU's Z registers are then its V
+// registers, which the FP switch above keeps already, so SVE adds only
+// P0-P15, FFR and its ZCR_EL1 (SveState). As lazy as FP: a vCPU runs with
+// SVE trapped (CPTR_EL2.ZEN) until its first SVE instruction of a visit
+// of the secure world, whose trap brings its FP registers and its
+// predicates in (take_sve). The monitor lets the secure world use SVE
+// once it has parked the normal world's whole SVE state (its first FP or
+// SVE instruction of the visit), and puts that state back when the
+// normal world runs; ZCR_EL2 and ZCR_EL1, which the monitor does not
+// switch, are the normal world's and are parked by the first take_sve of
+// a visit. Before the answer goes to the monitor (or a UP vCPU leaves the
+// CPU), give_sve_back saves the predicates to their owner's record and
+// puts ZCR_EL2 and ZCR_EL1 back.
+inline constexpr uint64_t kCptrSveAllowed = 3ull << 16;  // CPTR_EL2.ZEN (E2H layout)
+extern Vcpu* g_sve_owner[plat::kMaxCpus];  // whose predicates CPU holds; null: nobody's (ZCR the normal world's)
+void take_sve(unsigned cpu, Vcpu& v);
+void give_sve_back(unsigned cpu);
 
 // ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
 // (ns-interrupts-action queued): in Secure state the normal world's

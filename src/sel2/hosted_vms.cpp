@@ -341,8 +341,10 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
         v.started = true;
         // Whatever this CPU holds of its earlier life goes.
         if (g_el1_holder[cpu] == &v) give_el1_back(cpu);
+        if (g_sve_owner[cpu] == &v) give_sve_back(cpu);
         if (g_fp_owner[cpu] == &v) g_fp_owner[cpu] = nullptr;
         v.fp = FpState{};
+        v.sve = SveState{};
         v.cntv_ctl = v.cntv_cval = 0;
         v.ptimer = PhysicalTimer{};
       }
@@ -357,7 +359,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
       hcr |= (lines.irq ? kHcrVi : 0) | (lines.fiq ? kHcrVf : 0);
     }
     TESSERA_SYSREG_WRITE(hcr_el2, hcr);
-    TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
+    TESSERA_SYSREG_WRITE(cptr_el2, (g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll) |
+                                        (g_sve_owner[cpu] == &v ? kCptrSveAllowed : 0));
     load_el1(cpu, v);
     const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index));
     // The EL1 virtual timer is one for both worlds and every vCPU, and
@@ -387,6 +390,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
     // A UP vCPU may next run on another CPU: its FP registers go back to
     // its record now, if it holds this CPU's.
+    if (!v.pinned && g_sve_owner[cpu] == &v) [[unlikely]]
+      give_sve_back(cpu);
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
     // Its deadline only where its timer is on: most never use it.
     v.cntv_ctl = TESSERA_SYSREG_READ(S3_5_C14_C3_1) & 3;  // ENABLE, IMASK (ISTATUS is the timer's to say)
@@ -398,8 +403,11 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     put_back_pmr(pmr);
     outcome = on_exit(index, v, exit, out);
   }
-  // The answer goes to the normal world (or the monitor): its EL1 back.
+  // The answer goes to the normal world (or the monitor): its EL1
+  // registers, ZCR_EL2 and ZCR_EL1 back.
   give_el1_back(cpu);
+  if (g_sve_owner[cpu]) [[unlikely]]
+    give_sve_back(cpu);
   return outcome;
 }
 
@@ -412,6 +420,12 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
   if (call && ec == kEcSmc64) v.regs.elr += 4;
   spmc::Outcome outcome;
   if (common_exit(core, index, v, exit, call, outcome, out)) return outcome;
+  if (exit == Exit::sync && ec == kEcSve) {
+    // Its first SVE instruction of this visit: its FP registers and
+    // predicates come in (cpu_switch.h), and the instruction runs again.
+    take_sve(arch::cpu_index(), v);
+    return core.carry_on(index, out);
+  }
   const ffa::EndpointId id = core.partition(index).info.id;
   if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {
     // HPFAR_EL2.FIPA [43:4] holds IPA [51:12] of a stage-2 fault.
@@ -419,9 +433,8 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
     lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
                     "stopped for good",
                     id.raw(), ipa, v.regs.esr, v.regs.elr);
-  } else if (exit == Exit::sync && (ec == kEcSve || ec == kEcSme)) {
-    lib::log::error("partition {:x}: SVE or SME trapped (ESR {:x}, ELR {:x}): not for S-EL1 partitions yet; it is "
-                    "stopped for good",
+  } else if (exit == Exit::sync && ec == kEcSme) {
+    lib::log::error("partition {:x}: SME trapped (ESR {:x}, ELR {:x}): not for partitions; it is stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);
   } else if (exit == Exit::sync && ec == kEcSysreg) {
     const uint64_t now = arch::cntpct();

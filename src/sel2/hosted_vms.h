@@ -31,6 +31,7 @@ struct Vcpu {
   VcpuRegs regs;
   El1Regs el1;           // as of its last exit (in the CPU only while it runs: cpu_switch.h)
   FpState fp;            // as of the last time another vCPU took its CPU's FP registers
+  SveState sve;          // as of the last time it gave its CPU's predicates back (cpu_switch.h)
   // Its EL1 virtual timer (CNTV_CTL_EL0, CNTV_CVAL_EL0) as of its last
   // exit: the timer is one for both worlds and every vCPU, so each keeps
   // its own and the normal world's goes back at every exit.

@@ -76,6 +76,29 @@ sel2_swap_el1:
     restore_el1_sysregs x1, x9, x10, el12
     ret
 
+    // The 17 predicate registers at the vector length in force (PL bytes
+    // each: two at the 128 bits partitions get), FFR last; p0 is used to
+    // move FFR and is put back.
+    .arch_extension sve
+    .global sel2_save_sve_predicates
+sel2_save_sve_predicates:
+    .irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    str     p\n, [x0, #\n, mul vl]
+    .endr
+    rdffr   p0.b
+    str     p0, [x0, #16, mul vl]
+    ldr     p0, [x0, #0, mul vl]
+    ret
+
+    .global sel2_restore_sve_predicates
+sel2_restore_sve_predicates:
+    ldr     p0, [x0, #16, mul vl]
+    wrffr   p0.b
+    .irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    ldr     p\n, [x0, #\n, mul vl]
+    .endr
+    ret
+
     .arch_extension fp
     .arch_extension simd
     .global sel2_save_fp

@@ -65,6 +65,15 @@ struct alignas(16) FpState {
 };
 static_assert(sizeof(FpState) == 528);
 
+// What SVE adds to a vCPU's FP/SIMD registers at the 128-bit vector
+// length partitions get (cpu_switch.h): its Z registers are then its V
+// registers, so only P0-P15 and FFR (two bytes each at that length, in
+// the order sel2_save_sve_predicates stores them) and its ZCR_EL1.
+struct SveState {
+  uint16_t p[17];  // P0-P15, FFR
+  uint64_t zcr_el1 = 0;
+};
+
 }  // namespace sel2
 
 extern "C" {
@@ -78,6 +87,9 @@ sel2::Exit sel2_vcpu_run(sel2::VcpuRegs* regs, const ffa::Regs* call);
 // its SP_EL0 and its tables (regs->ttbr0) as well.
 sel2::Exit sel2_el0_run(sel2::VcpuRegs* regs);
 void sel2_swap_el1(sel2::El1Regs* save, const sel2::El1Regs* load);
+// P0-P15 and FFR at the vector length in force (with CPTR_EL2.ZEN open).
+void sel2_save_sve_predicates(sel2::SveState* out);
+void sel2_restore_sve_predicates(const sel2::SveState* in);
 // FP/SIMD registers: only with CPTR_EL2.TFP clear (the first use of FP at
 // S-EL2 since the secure world was entered traps to the monitor, which
 // gives the secure world its FP registers and returns).

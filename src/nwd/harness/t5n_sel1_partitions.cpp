@@ -16,6 +16,8 @@ using harness::error_code;
 
 extern "C" void harness_fp_fill(uint64_t pattern);
 extern "C" uint64_t harness_fp_check(uint64_t pattern);
+extern "C" uint64_t harness_sve_fill(uint64_t base);
+extern "C" uint64_t harness_sve_check(uint64_t base);
 
 namespace {
 constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp4 = 0x8014, kIrq = 0x8015,
@@ -23,7 +25,7 @@ constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kSveSet = 24, kSveCheck = 25, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
                    kPeek = 18, kBind = 19, kNotified = 20, kVtimerSet = 21, kVtimerRead = 22,
                    kTimerRead = 23;
 constexpr uint64_t kShare = 0, kLend = 1;
@@ -578,14 +580,44 @@ PART(each_vcpu_has_its_own_physical_timer) {
   EXPECT_TRUE(answered(request(kUp4, kEcho)));
 }
 
-// up-c3 does not survive it: SVE (like SME and FP/SIMD) is trapped at
-// S-EL2 for partitions, and the trap stops the partition. (Untrapped, the
-// instruction would trap to the monitor, which stops the machine for an
-// exception from the secure world it does not serve.)
-PART(sve_is_not_the_partitions) {
-  ASSERT_TRUE(answered(request(kUp3, kEcho)));
-  EXPECT_EQ(error_code(request(kUp3, kSve)), kAborted);
-  EXPECT_TRUE(answered(request(kMp, kEcho)));
+// SVE is the partitions' at the 128-bit vector length (sel2/cpu_switch.h):
+// each vCPU's Z and P registers and FFR stay its own whoever else used SVE
+// or FP/SIMD on the CPU meanwhile, on every CPU at once, and the normal
+// world's whole SVE state (at its own, longer, vector length) and its
+// ZCR_EL2 are untouched.
+PART(sve_registers_are_each_vcpus_own) {
+  if (((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) == 0) return;  // no SVE on this CPU
+  uint64_t el;
+  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+  if (((el >> 2) & 3) != 2) return;  // (the harness runs at NS-EL2 here)
+  TESSERA_SYSREG_WRITE(S3_4_C1_C2_0, 0xF);  // ZCR_EL2: the longest vector length
+  __asm__ volatile("isb");
+  const uint64_t ns_vl = harness_sve_fill(0x5000);
+  ffa::Regs r = request(kUp3, kSve);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[4], 16);  // RDVL: 128 bits
+  for (unsigned round = 0; round < 3; ++round) {
+    EXPECT_EQ(request(kMp, kSveSet, 0x1000 + round).x[4], 16);
+    EXPECT_EQ(request(kUp3, kSveSet, 0x2001 + round).x[4], 16);
+    ASSERT_TRUE(answered(request(kUp, kFpSet, 0x3000 + round)));  // FP/SIMD on the same CPU meanwhile
+    EXPECT_EQ(request(kMp, kSveCheck, 0x1000 + round).x[4], 1);
+    EXPECT_EQ(request(kUp3, kSveCheck, 0x2001 + round).x[4], 1);
+    EXPECT_EQ(request(kUp, kFpCheck, 0x3000 + round).x[4], 1);
+  }
+  // The check is a check: another pattern does not pass for this one.
+  EXPECT_EQ(request(kMp, kSveCheck, 0x1001).x[4], 0);
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
+    unsigned right = 0;
+    for (unsigned i = 0; i < 10; ++i) {
+      const uint64_t base = 0x9000 + cpu * 0x100 + i;
+      right += request(kMp, kSveSet, base).x[4] == 16 && request(kMp, kSveCheck, base).x[4] == 1;
+    }
+    if (cpu < 8) g_right[cpu] = right;
+  });
+  for (unsigned c = 0; c < cpus && c < 4; ++c) EXPECT_EQ(g_right[c], 10u);
+  EXPECT_EQ(harness_sve_check(0x5000), 0);
+  EXPECT_EQ(TESSERA_SYSREG_READ(S3_4_C1_C2_0) & 0xF, 0xF);
+  EXPECT_TRUE(ns_vl > 16);
 }
 
 // Last: up-c does not survive it.
