@@ -91,6 +91,13 @@
  *   25 SVE_CHECK: x4 = 1 when z0-z31, p0-p15 and FFR still hold what
  *            SVE_SET x4 put there (the SPMC keeps each vCPU's SVE state
  *            its own).
+ *   26 FORWARD: SVE_SET x4, then a direct request (64-bit) to partition
+ *            x5 with command x6 and x7 as its x4, then SVE_CHECK x4:
+ *            another vCPU runs on this CPU in the middle of its own call
+ *            (its manifest must allow it to send direct requests: mp-c's
+ *            does). x4 =
+ *            the check, x5 = the answer's x4, or 0xE0000000 | the FF-A
+ *            error when there was no answer.
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -527,6 +534,15 @@ static struct ffa_args answer(const struct ffa_args* req) {
       sve_enable();
       r.x[4] = mp_sve_check(req->x[4]);
       break;
+    case 26: {
+      sve_enable();
+      mp_sve_set(req->x[4]);
+      const struct ffa_args a = ffa_hvc((struct ffa_args){
+          {FFA_MSG_SEND_DIRECT_REQ_64, (uint64_t)g_id << 16 | (uint16_t)req->x[5], 0, req->x[6], req->x[7], 0, 0, 0}});
+      r.x[4] = mp_sve_check(req->x[4]);
+      r.x[5] = a.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? a.x[4] : (0xE0000000u | (uint32_t)a.x[2]);
+      break;
+    }
     default:
       r.x[3] = 0xFFFFFFFFu;
       break;

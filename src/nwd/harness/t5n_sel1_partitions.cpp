@@ -3,6 +3,7 @@
 // both written against FF-A alone (partitions/mp_c). Found by discovery;
 // where they are not hosted these tests are skipped (test.h, Needs).
 #include "arch/aarch64/sysreg.h"
+#include "ffa/partition_info.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
@@ -25,7 +26,7 @@ constexpr uint16_t kMp = 0x8010, kUp = 0x8011, kUp2 = 0x8012, kUp3 = 0x8013, kUp
 constexpr uint32_t kMpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a20};
 constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21};
 // Requests (x3), partitions/mp_c/main.c.
-constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kSveSet = 24, kSveCheck = 25, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
+constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kSveSet = 24, kSveCheck = 25, kForward = 26, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
                    kPeek = 18, kBind = 19, kNotified = 20, kVtimerSet = 21, kVtimerRead = 22,
                    kTimerRead = 23;
 constexpr uint64_t kShare = 0, kLend = 1;
@@ -77,14 +78,14 @@ ffa::Regs timer_read_until(uint16_t to, uint64_t events) {
 }
 
 // One partition's descriptor (v1.2: 24 bytes): ID, contexts, properties.
-void expect_descriptor(const uint32_t (&uuid)[4], uint16_t id, uint16_t contexts) {
+void expect_descriptor(const uint32_t (&uuid)[4], uint16_t id, uint16_t contexts, uint32_t messaging) {
   ASSERT_TRUE(harness::ensure_rxtx_mapped());
   ffa::Regs r = call(Func::partition_info_get, uuid[0], uuid[1], uuid[2], uuid[3]);
   ASSERT_TRUE(ffa::is_success(r));
   EXPECT_EQ(r.w(2), 1);   // one partition has it
   EXPECT_EQ(r.w(3), 24);  // descriptor size
   EXPECT_EQ(rx_le32(0), uint32_t{contexts} << 16 | id);
-  EXPECT_EQ(rx_le32(4), (1u << 0) | (1u << 8));  // receives direct requests; AArch64
+  EXPECT_EQ(rx_le32(4), messaging | (1u << 8));  // its messaging methods; AArch64
   EXPECT_EQ(rx_le32(8), 0);  // the UUID comes only for the nil UUID (all partitions)
   EXPECT_TRUE(ffa::is_success(call(Func::rx_release)));
 }
@@ -130,8 +131,10 @@ void check_spin(const harness::StallRun& run) {
 PART(discovered_with_their_execution_contexts) {
   const unsigned cpus = harness::run_on_every_cpu([](unsigned) {});
   (void)cpus;
-  expect_descriptor(kMpUuid, kMp, plat::kMaxCpus);  // one per CPU the platform may have
-  expect_descriptor(kUpUuid, kUp, 1);
+  // One context per CPU the platform may have; mp-c receives and sends
+  // direct requests, up-c only receives them.
+  expect_descriptor(kMpUuid, kMp, plat::kMaxCpus, ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send);
+  expect_descriptor(kUpUuid, kUp, 1, ffa::partition_props::direct_req_recv);
 }
 
 PART(run_at_s_el1_with_their_own_mmu_and_boot_information) {
@@ -606,6 +609,18 @@ PART(sve_registers_are_each_vcpus_own) {
   }
   // The check is a check: another pattern does not pass for this one.
   EXPECT_EQ(request(kMp, kSveCheck, 0x1001).x[4], 0);
+  // Two vCPUs in one visit of the secure world: mp-c sets its pattern and
+  // asks up-c3 to set another, on the same CPU, while it waits for the
+  // answer (the SPMC moves the EL1 registers and the predicates from one
+  // to the other: mp-c's context, pinned here, keeps them in the CPU until
+  // up-c3 takes them), then checks its own; up-c3's is its own too.
+  for (unsigned round = 0; round < 2; ++round) {
+    const ffa::Regs f = request(kMp, kForward, 0x4001 + round, kUp3, kSveSet, 0x5002 + round);
+    ASSERT_TRUE(answered(f));
+    EXPECT_EQ(f.x[4], 1);   // mp-c's own, after up-c3 ran
+    EXPECT_EQ(f.x[5], 16);  // up-c3's SVE_SET answer
+    EXPECT_EQ(request(kUp3, kSveCheck, 0x5002 + round).x[4], 1);
+  }
   const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
     unsigned right = 0;
     for (unsigned i = 0; i < 10; ++i) {
