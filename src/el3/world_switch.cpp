@@ -133,6 +133,24 @@ void zero_unswitched_el2() {
 
 }  // namespace
 
+namespace {
+// The secure world held FP/SIMD (and, with an S-EL2 SPMC, SVE): its
+// registers go to its context, the normal world's come back, and the
+// secure world's next use traps again.
+void fp_back_to_normal_world(Cpu& cpu) {
+  TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
+  arch::isb();
+  el3_save_fp(&cpu.secure.fp);
+  el3_restore_fp(&cpu.nonsecure.fp);
+  // Writing a V register clears the rest of its Z register: the full SVE
+  // state goes back last.
+  if (has_sve()) el3_restore_sve(&g_ns_sve[arch::cpu_index()]);
+  cpu.secure.cptr_el3 |= kCptrTfp;
+  cpu.secure.cptr_el3 &= ~kCptrEz;
+  cpu.secure_owns_fp = false;
+}
+}  // namespace
+
 CpuContext* switch_to(Cpu& cpu, World to) {
   CpuContext& out = to == World::secure ? cpu.nonsecure : cpu.secure;
   CpuContext& in = to == World::secure ? cpu.secure : cpu.nonsecure;
@@ -146,18 +164,7 @@ CpuContext* switch_to(Cpu& cpu, World to) {
   el3_save_el1_sysregs(&out.el1);
   el3_restore_el1_sysregs(&in.el1);
 #endif
-  if (to == World::nonsecure && cpu.secure_owns_fp) {
-    TESSERA_SYSREG_WRITE(cptr_el3, ns_cptr());
-    arch::isb();
-    el3_save_fp(&cpu.secure.fp);
-    el3_restore_fp(&cpu.nonsecure.fp);
-    // Writing a V register clears the rest of its Z register: the full
-    // SVE state goes back last.
-    if (has_sve()) el3_restore_sve(&g_ns_sve[arch::cpu_index()]);
-    cpu.secure.cptr_el3 |= kCptrTfp;
-    cpu.secure.cptr_el3 &= ~kCptrEz;
-    cpu.secure_owns_fp = false;
-  }
+  if (to == World::nonsecure && cpu.secure_owns_fp) fp_back_to_normal_world(cpu);
   // Streaming state last: entering streaming mode zeroes the vector
   // registers that the FP restore above has just written.
   if (to == World::nonsecure) unpark_streaming(cpu);
@@ -182,6 +189,11 @@ void init_secure(Cpu& cpu, uint64_t entry) {
 
 CpuContext* start_normal_world(Cpu& cpu, uint64_t scr_extra, const char* who, bool secure_was_running) {
   const uint64_t spsr = has_el2() ? kSpsrEl2h : kSpsrEl1h;
+  // A secure world that used FP/SIMD (or SVE) while it booted on this CPU
+  // gives it back as at any return: the normal world must not start with
+  // its registers, nor the secure world's next visit find FP (and SVE)
+  // open with the normal world's state not parked.
+  if (cpu.secure_owns_fp) fp_back_to_normal_world(cpu);
   // SCR_EL3.TERR (FEAT_RAS): the RAS error records are firmware's, as
   // with TF-A's RAS_TRAP_NS_ERR_REC_ACCESS, and the monitor does not
   // switch them between worlds; the normal world's accesses trap here and

@@ -77,6 +77,11 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
     }
   }
   v.regs.spsr &= kSpsrNzcv;  // EL0t
+  // The core's lock goes while it runs: a UP vCPU whose EL1 registers this
+  // CPU holds (one that answered this partition, say) may then be entered
+  // on another CPU, so they go back to its record first. (A pinned
+  // vCPU's may stay: no other CPU runs it.)
+  if (g_el1_holder[cpu] && !g_el1_holder[cpu]->pinned) give_el1_back(cpu);
   // The EL0 registers it uses (SP_EL0, TPIDR_EL0, TPIDRRO_EL0) belong to
   // the normal world or to the vCPU whose EL1 registers the CPU holds
   // (cpu_switch.h): parked, and put back after. (The trampoline gives it

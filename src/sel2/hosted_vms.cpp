@@ -325,7 +325,10 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
       } else {
         // Its cold boot: MMU off at its entry (vCPU 0: the image's, with
         // the boot information; another: where FFA_SECONDARY_EP_REGISTER
-        // said), EL1 state reset.
+        // said), EL1 state reset. Whatever this CPU holds of its earlier
+        // life goes first (saved, then overwritten below).
+        if (g_el1_holder[cpu] == &v) give_el1_back(cpu);
+        if (g_sve_owner[cpu] == &v) give_sve_back(cpu);
         v.regs = VcpuRegs{};
         v.el1 = El1Regs{};
         v.el1.sctlr_el1 = kSctlrEl1Reset;
@@ -339,9 +342,6 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
           v.regs.x[0] = vcpu;
         }
         v.started = true;
-        // Whatever this CPU holds of its earlier life goes.
-        if (g_el1_holder[cpu] == &v) give_el1_back(cpu);
-        if (g_sve_owner[cpu] == &v) give_sve_back(cpu);
         if (g_fp_owner[cpu] == &v) g_fp_owner[cpu] = nullptr;
         v.fp = FpState{};
         v.sve = SveState{};
