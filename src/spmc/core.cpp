@@ -21,8 +21,13 @@ ffa::Status Core::add_partition(const Partition& p) {
   // Notification bitmaps exist for at most kMaxVcpus execution contexts.
   if (p.notifications.vcpu_count > NotificationBitmaps::kMaxVcpus) return Error::invalid_parameters;
   // One execution context (UP) or one per CPU (MP), at most kMaxContexts.
-  if (!p.local && (p.info.exec_ctx_count == 0 || p.info.exec_ctx_count > Partition::kMaxContexts))
+  if (p.has_contexts() && (p.info.exec_ctx_count == 0 || p.info.exec_ctx_count > Partition::kMaxContexts))
     return Error::invalid_parameters;
+  // An endpoint in the SPMC's image takes direct requests and nothing that
+  // needs a context of its own (endpoint.h).
+  constexpr uint32_t kNeedsContexts = ffa::partition_props::direct_req2_recv | ffa::partition_props::indirect_msg |
+                                      ffa::partition_props::direct_req_send | ffa::partition_props::direct_req2_send;
+  if (p.in_image() && (p.info.properties & kNeedsContexts) != 0) return Error::invalid_parameters;
   // Its interrupts: SPIs, each with one owner.
   if (p.interrupt_count > Partition::kMaxInterrupts) return Error::invalid_parameters;
   for (unsigned i = 0; i < p.interrupt_count; ++i) {

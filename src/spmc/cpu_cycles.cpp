@@ -17,7 +17,7 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
     return Outcome::reply_to_caller;
   };
   const Partition* t = find_partition(target);
-  if (!t || t->local) return refuse(Error::invalid_parameters);
+  if (!t || !t->has_contexts()) return refuse(Error::invalid_parameters);
   // The context named: a UP partition's only one (vCPU 0), which runs on
   // any CPU; an MP partition's context of this CPU, where it is pinned.
   // Another CPU's context is that CPU's to run.

@@ -70,7 +70,7 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   const Partition* target = find_partition(pair.receiver);
   if (!target) return refuse(Error::invalid_parameters);
   if (!(target->info.properties & ffa::partition_props::direct_req_recv)) return refuse(Error::denied);
-  if (!target->local) {
+  if (!target->in_image()) {
     // A partition in its own context takes the request when it waits for
     // one; the answer comes with its FFA_MSG_SEND_DIRECT_RESP.
     Partition& p = partitions_[target - partitions_];
@@ -115,8 +115,8 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   if (!target) return refuse(Error::invalid_parameters);
   // The nil UUID asks for the partition itself; any other must be its own.
   if (!uuid.is_nil() && !(uuid == target->info.uuid)) return refuse(Error::invalid_parameters);
+  // (No endpoint in the SPMC's image has this property: endpoint.h.)
   if (!(target->info.properties & ffa::partition_props::direct_req2_recv)) return refuse(Error::denied);
-  if (target->local) return refuse(Error::denied);  // no endpoint inside the SPMC takes REQ2
   Partition& p = partitions_[index_of(target)];
   if (!has_context_here(p)) return refuse(Error::invalid_parameters);
   ExecutionContext& c = here(p);
@@ -191,16 +191,13 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   const Partition* target = find_partition(pair.receiver);
   if (!target) return refuse(Error::invalid_parameters);
   if (req2) {
-    // Addressed by UUID too (nil: the partition itself); no endpoint
-    // inside the SPMC takes REQ2.
+    // Addressed by UUID too (nil: the partition itself).
     const ffa::Uuid uuid = ffa::calls::direct_request2(in).uuid;
     if (!uuid.is_nil() && !(uuid == target->info.uuid)) return refuse(Error::invalid_parameters);
-    if (!(target->info.properties & ffa::partition_props::direct_req2_recv) || target->local)
-      return refuse(Error::denied);
   }
   const uint32_t may_receive = req2 ? ffa::partition_props::direct_req2_recv : ffa::partition_props::direct_req_recv;
   if (!(target->info.properties & may_receive)) return refuse(Error::denied);
-  if (target->local) {
+  if (target->in_image()) {
     // An endpoint inside the SPMC answers at once.
     call_local_endpoint(*target->local, in, out);
     return resume(index);

@@ -263,7 +263,22 @@ struct alignas(1024) Partition {
   // Execution contexts at most: one per CPU of the platform.
   static constexpr unsigned kMaxContexts = 8;
   ffa::PartitionInfo info;  // info.exec_ctx_count: 1 for UP, the CPU count for MP
-  LocalEndpoint* local = nullptr;  // null for partitions that run in their own context
+  // An endpoint inside the SPMC's own image (the trusted OS in the S-EL1
+  // placement), which the core calls through `local` instead of running
+  // it; null for partitions that run in their own contexts. What that
+  // changes, in one place (rather than `local` checks through the
+  // chapters):
+  // - it has no execution contexts of its own (has_contexts): no FFA_RUN,
+  //   no boot order, no power management, no timer or interrupts of its
+  //   own; its direct requests are answered by the call, at once;
+  // - it takes direct requests (REQ) and nothing that needs a context of
+  //   its own: add_partition refuses it properties for REQ2, indirect
+  //   messages or sending (so those calls never reach it: their property
+  //   checks answer);
+  // - it borrows memory through LocalMemory, mapped in the SPMC, from the
+  //   normal world only and never as a donation (borrows_from), and sets
+  //   notifications through LocalNotifications (in_image).
+  LocalEndpoint* local = nullptr;
   // For partitions in their own contexts (local == nullptr): contexts
   // [0, info.exec_ctx_count). Context 0 boots; an MP partition's others
   // start on their CPUs at secondary_entry. A fault in one stops the
@@ -273,6 +288,15 @@ struct alignas(1024) Partition {
   bool stopped = false;
   bool mp() const { return info.exec_ctx_count > 1; }
   bool aborted() const { return stopped; }
+  bool in_image() const { return local != nullptr; }
+  bool has_contexts() const { return local == nullptr; }
+  // Whether it may borrow in a transaction from `lender_is_nwd`'s lender
+  // of this kind: an endpoint in the SPMC's image borrows from the normal
+  // world only, and never a donation (it would stay mapped in the SPMC for
+  // good).
+  bool borrows_from(bool lender_is_nwd, bool donation) const {
+    return has_contexts() || (lender_is_nwd && !donation);
+  }
   uint16_t boot_order = 0xFFFF;
   ffa::Version version = ffa::kVersion1_0;  // its manifest's ffa-version, or what FFA_VERSION agreed
   // Set by its first FF-A call other than FFA_VERSION: from then on its

@@ -27,7 +27,7 @@ bool Core::mp_contexts_idle_here() const {
   const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];
-    if (p.local || !p.mp() || me >= p.info.exec_ctx_count) continue;
+    if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
     const PartitionState s = p.contexts[me].state;
     if (s != PartitionState::created && s != PartitionState::waiting && s != PartitionState::aborted) return false;
   }
@@ -38,7 +38,7 @@ void Core::mp_contexts_go_off() {
   const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
-    if (p.local || !p.mp() || me >= p.info.exec_ctx_count) continue;
+    if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
     if (p.contexts[me].state != PartitionState::waiting) continue;
     drop_timer(p.contexts[me]);
     p.contexts[me] = ExecutionContext{};

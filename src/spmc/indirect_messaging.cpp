@@ -49,7 +49,6 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
     // runs: the trusted OS answers alike in the SPMC's image and as a
     // partition of its own.
     if (!(target->info.properties & ffa::partition_props::indirect_msg)) return ffa::set_error(out, Error::denied);
-    if (target->local) return ffa::set_error(out, Error::invalid_parameters);
     Partition& t = partitions_[index_of(target)];
     if (t.aborted()) return ffa::set_error(out, Error::aborted);
     mailbox = &t.mailbox;

@@ -306,7 +306,7 @@ ffa::Result<LocalShare> Core::local_retrieve(ffa::EndpointId me, ffa::EndpointId
   if (!s || s->state != MemShare::State::ready || !(s->sender == lender)) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   const Partition* p = find_partition(me);
-  if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;
+  if (i == s->receiver_count || !p || !p->in_image()) return Error::invalid_parameters;
   if (s->retrieved(i)) return Error::denied;
   // The endpoint sees it as one buffer: one range, or (where the
   // placement can) several mapped back to back.
@@ -327,7 +327,7 @@ ffa::Result<unsigned> Core::local_ranges(ffa::EndpointId me, ffa::EndpointId len
   if (!s || s->state != MemShare::State::ready || !(s->sender == lender)) return Error::invalid_parameters;
   const unsigned i = receiver_index(*s, me);
   const Partition* p = find_partition(me);
-  if (i == s->receiver_count || !p || !p->local) return Error::invalid_parameters;
+  if (i == s->receiver_count || !p || !p->in_image()) return Error::invalid_parameters;
   // Held already as one mapped buffer (local_retrieve): not both ways. A
   // donation would end the transaction these ranges are read from.
   if (s->local_va || s->type == MemShare::Type::donate) return Error::denied;

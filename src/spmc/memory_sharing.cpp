@@ -346,11 +346,9 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   for (unsigned i = 0; i < t.receiver_count; ++i) {
     const ffa::EndpointId to = t.receivers[i].endpoint;
     const Partition* p = find_partition(to);
-    // Receivers are partitions other than the lender, each named once. The
-    // trusted OS (inside the SPMC) borrows from the normal world only.
-    // Nor a donation: it would stay mapped in the SPMC for good.
-    if (!p || to == from.id || p->aborted() || (p->local && !from.nwd) ||
-        (p->local && type == MemShare::Type::donate))
+    // Receivers are partitions other than the lender, each named once, that
+    // may borrow from this lender in this kind of transaction.
+    if (!p || to == from.id || p->aborted() || !p->borrows_from(from.nwd, type == MemShare::Type::donate))
       return refuse(Error::invalid_parameters);
     for (unsigned j = 0; j < i; ++j)
       if (t.receivers[j].endpoint == to) return refuse(Error::invalid_parameters);

@@ -141,7 +141,7 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
 
 ffa::Status Core::local_notification_set(ffa::EndpointId me, ffa::EndpointId receiver, uint64_t ids) {
   const Partition* p = find_partition(me);
-  if (!p || !p->local) return Error::invalid_parameters;
+  if (!p || !p->in_image()) return Error::invalid_parameters;
   const ffa::Regs in{{ffa::raw(Func::notification_set), ffa::EndpointPair{me, receiver}.w1(), 0,
                       static_cast<uint32_t>(ids), ids >> 32}};
   ffa::Regs out;

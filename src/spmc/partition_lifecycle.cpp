@@ -23,7 +23,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
   size_t next = partition_count_;
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];
-    if (p.local) continue;
+    if (!p.has_contexts()) continue;
     if (me != 0 && (!p.mp() || me >= p.info.exec_ctx_count || p.secondary_entry == 0 || p.aborted())) continue;
     if (here(p).state != PartitionState::created) continue;
     if (next == partition_count_ || p.boot_order < partitions_[next].boot_order) next = i;

@@ -43,7 +43,8 @@ size_t Core::take_secure_interrupt() {
     if (due == Placement::kNoPartition) placement_.handle_own_interrupt(id);
     placement_.end_interrupt(id);
     // (A partition in the SPMC's own image has no timer of its own here.)
-    if (due >= partition_count_ || partitions_[due].aborted() || partitions_[due].local) return partition_count_;
+    if (due >= partition_count_ || partitions_[due].aborted() || !partitions_[due].has_contexts())
+      return partition_count_;
     ExecutionContext& c = here(partitions_[due]);
     if (c.timer == ExecutionContext::Timer::none) set_timer(c, ExecutionContext::Timer::pending);
     partitions_[due].may_leave_interrupts_untaken = true;

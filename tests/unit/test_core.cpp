@@ -30,7 +30,7 @@ namespace props = ffa::partition_props;
 
 constexpr ffa::EndpointId kSpmcId{0x8000};
 constexpr uint16_t kOpteeId = 0x8100;     // receives direct requests, local endpoint
-constexpr uint16_t kIndirectId = 0x8001;  // does not receive direct requests
+constexpr uint16_t kIndirectId = 0x8001;  // does not receive direct requests; runs in its own context
 constexpr uint16_t kRemoteId = 0x8002;    // receives them, but runs in its own context
 constexpr ffa::Uuid kUuidIndirect = ffa::Uuid::parse("11111111-2222-3333-4444-555555555555");
 constexpr ffa::Uuid kUuidRemote = ffa::Uuid::parse("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
@@ -112,7 +112,7 @@ class CoreTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_TRUE(add(kOpteeId, kOpteeProps, ffa::kOpteeUuid, &echo_).ok());
-    ASSERT_TRUE(add(kIndirectId, kIndirectProps, kUuidIndirect, &echo_).ok());
+    ASSERT_TRUE(add(kIndirectId, kIndirectProps, kUuidIndirect, nullptr).ok());
     ASSERT_TRUE(add(kRemoteId, kRemoteProps, kUuidRemote, nullptr).ok());
   }
 
@@ -903,6 +903,21 @@ TEST_F(CoreTest, AddPartitionRefusesDuplicates) {
   // The original stays.
   ASSERT_NE(core_.find_partition(ffa::EndpointId(kOpteeId)), nullptr);
   EXPECT_EQ(core_.find_partition(ffa::EndpointId(kOpteeId))->info.uuid, ffa::kOpteeUuid);
+}
+
+// An endpoint in the SPMC's image takes direct requests and nothing that
+// needs a context of its own: REQ2, indirect messages and sending are
+// refused at registration, so those calls never reach it.
+TEST_F(CoreTest, AddPartitionRefusesAnInImageEndpointThatWouldNeedContexts) {
+  for (uint32_t extra : {props::direct_req2_recv, props::indirect_msg, props::direct_req_send, props::direct_req2_send})
+    EXPECT_EQ(err(add(0x8300, props::direct_req_recv | extra, kUuidUnknown, &echo_)), Error::invalid_parameters)
+        << hex(extra);
+  EXPECT_EQ(core_.partition_count(), 3u);
+  // Direct requests and notifications it may take.
+  EXPECT_TRUE(add(0x8300, props::direct_req_recv | props::notification_recv | props::aarch64, kUuidUnknown, &echo_).ok());
+  // REQ2 to it is DENIED by its properties, as to any partition without them.
+  negotiate(ffa::kVersion1_2);
+  EXPECT_TRUE(IsError(call(Regs{{raw(Func::msg_send_direct_req2), 0x8300}}), Error::denied));
 }
 
 TEST_F(CoreTest, AddPartitionWhenTheTableIsFull) {
