@@ -8,7 +8,8 @@ namespace spmc {
 using ffa::Error;
 using ffa::Func;
 
-Core::Core(Placement& placement, const CoreConfig& config) : placement_(placement), config_(config) {
+Core::Core(Placement& placement, const CoreConfig& config)
+    : placement_(placement), config_(config), transactions_(config.nwd_quota, config.sp_quota) {
   nwd_.id = ffa::kNormalWorldId;
   for (uint8_t& slot : by_low_byte_) slot = kNoPartition;
 }

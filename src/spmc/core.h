@@ -15,24 +15,11 @@
 #include "ffa/regs.h"
 #include "ffa/version.h"
 #include "spmc/endpoint.h"
+#include "spmc/mem_transactions.h"
 #include "spmc/placement.h"
 
 namespace spmc {
 
-inline constexpr size_t kMaxPartitions = 16;
-// Memory transactions live at once (Linux registers every TEE shared
-// buffer as a transaction of its own), and the ranges they hold in all:
-// one pool that transactions take slices of (Core::constituents).
-inline constexpr size_t kMaxShares = 256;
-inline constexpr size_t kMaxPoolConstituents = 4096;
-
-// What one lender may hold at once: live transactions (from its first
-// fragment until reclaim, or until a donation is retrieved) and their
-// ranges. Going over answers NO_MEMORY, as a full table or pool does.
-struct MemQuota {
-  uint32_t transactions;
-  uint32_t ranges;
-};
 
 struct CoreConfig {
   ffa::EndpointId spmc_id;
@@ -201,20 +188,16 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
 
   // Introspection for tests and diagnostics.
   const MemShare* share(uint64_t handle) { return find_share(handle); }
-  const MemShare& share_slot(size_t i) const { return shares_[i]; }
-  size_t shares_in_use() const {
-    size_t n = 0;
-    for (const MemShare& s : shares_) n += s.state != MemShare::State::free ? 1 : 0;
-    return n;
-  }
+  const MemShare& share_slot(size_t i) const { return transactions_.slots()[i]; }
+  size_t shares_in_use() const { return transactions_.in_use(); }
   // The ranges of transaction `s` (constituent_count of them).
-  const ffa::MemConstituent* constituents(const MemShare& s) const { return pool_ + s.first_constituent; }
+  const ffa::MemConstituent* constituents(const MemShare& s) const { return transactions_.ranges(s); }
   // Ranges of the pool held by live transactions.
-  size_t pool_in_use() const { return pool_used_; }
+  size_t pool_in_use() const { return transactions_.ranges_in_use(); }
   // What `lender` holds now: live transactions and their ranges.
   MemQuota held_by(ffa::EndpointId lender) const {
-    const MemQuota* h = const_cast<Core*>(this)->usage_of(lender);
-    return h ? *h : MemQuota{0, 0};
+    Holder h;
+    return holder_of(lender, h) ? transactions_.held(h) : MemQuota{0, 0};
   }
   size_t partition_count() const { return partition_count_; }
   unsigned deferred_interrupts() const { return deferred_interrupts_; }
@@ -329,22 +312,29 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
                                  bool& lender_writes);
   ffa::Status zero(const MemShare& s);
   static ffa::Status check_mem_attributes(uint16_t attributes);
+  // The transactions part (mem_transactions.h), by lender ID: whose quota
+  // `id` counts against (false: no such lender).
+  bool holder_of(ffa::EndpointId id, Holder& h) const {
+    if (!id.is_secure()) return h = Holder{true, 0}, true;
+    const Partition* p = find_partition(id);
+    return p ? (h = Holder{false, index_of(p)}, true) : false;
+  }
   // A free slot (state receiving) for `sender`, or null when the table is
   // full or `sender` is at its transaction quota.
-  MemShare* allocate_share(ffa::EndpointId sender);
+  MemShare* allocate_share(ffa::EndpointId sender) {
+    Holder h;
+    return holder_of(sender, h) ? transactions_.allocate(h, sender) : nullptr;
+  }
   // `n` ranges from the pool for `s` (constituent_count 0 until now);
   // false (nothing taken) when the pool or `s.sender`'s quota has no room.
-  bool allocate_constituents(MemShare& s, uint32_t n);
-  // The slot and its ranges back.
+  bool allocate_constituents(MemShare& s, uint32_t n) {
+    Holder h;
+    return holder_of(s.sender, h) && transactions_.allocate_ranges(h, s, n);
+  }
+  // The slot and its ranges back (and a reassembly it was in).
   void free_share(MemShare& s);
-  ffa::MemConstituent* mutable_constituents(const MemShare& s) { return pool_ + s.first_constituent; }
-  // Whether `id` may hold `more` than it does, within its quota and,
-  // for a partition, the partitions' share of the table and pool.
-  bool within_quota(ffa::EndpointId id, MemQuota more);
-  // What lender `id` holds (counted as slots and ranges are taken and
-  // given back), or null for an unknown partition.
-  MemQuota* usage_of(ffa::EndpointId id);
-  MemShare* find_share(uint64_t handle);
+  ffa::MemConstituent* mutable_constituents(const MemShare& s) { return transactions_.ranges(s); }
+  MemShare* find_share(uint64_t handle) { return transactions_.find(handle); }
   // memory_retrieval.cpp: the borrower's side.
   void mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
@@ -454,17 +444,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   unsigned deferred_interrupts_ = 0;
   // Of those, contexts' timer interrupts (ExecutionContext::timer pending).
   unsigned pending_timers_ = 0;
-  MemShare shares_[kMaxShares];
-  // The ranges of every live transaction, each a contiguous slice; kept
-  // packed in [0, pool_used_) (memory_sharing.cpp says why).
-  ffa::MemConstituent pool_[kMaxPoolConstituents];
-  uint32_t pool_used_ = 0;
-  // What each lender holds: the normal world, each partition (by index),
-  // and the partitions together.
-  MemQuota nwd_held_{0, 0};
-  MemQuota sp_held_[kMaxPartitions] = {};
-  MemQuota sp_total_{0, 0};
-  uint64_t share_generation_ = 0;
+  // Memory transactions: their table, pool of ranges and quotas.
+  MemTransactions transactions_;
   // Descriptors arriving in fragments: each lender may have one at a
   // time, and kMaxReassemblies lenders at once (the normal world, or VMs
   // behind a hypervisor, and partitions), each in its own buffer, so that

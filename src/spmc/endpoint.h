@@ -4,6 +4,7 @@
 // S-EL1 placement) is a LocalEndpoint: the core calls it directly.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "ffa/ids.h"
@@ -16,6 +17,9 @@
 #include "spmc/mailbox.h"
 
 namespace spmc {
+
+// Partitions the core holds at most.
+inline constexpr size_t kMaxPartitions = 16;
 
 // A direct request's payload and the answer to it: x3-x7 (w3-w7 for SMC32).
 struct DirectMessage {

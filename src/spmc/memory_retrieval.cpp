@@ -286,7 +286,7 @@ bool Core::lender_aborted(const MemShare& s) const {
 void Core::release_memory_of(size_t index) {
   const ffa::EndpointId id = partitions_[index].info.id;
   if (Reassembly* r = reassembly_of(id)) free_share(*r->share);
-  for (MemShare& s : shares_) {
+  for (MemShare& s : transactions_.slots()) {
     if (s.state != MemShare::State::ready) continue;
     const unsigned me = receiver_index(s, id);
     if (me < s.receiver_count && s.retrieved(me)) {

@@ -55,79 +55,12 @@ bool Core::in_transaction(uint64_t address, uint64_t size) const {
   // The pool holds the ranges of every live transaction (one that is
   // still arriving in fragments has none yet; they are checked when it
   // completes).
-  for (uint32_t i = 0; i < pool_used_; ++i)
-    if (ranges_overlap(address, size, pool_[i].address, uint64_t{pool_[i].pages} * kPageSize)) return true;
+  for (const ffa::MemConstituent& r : transactions_.live_ranges())
+    if (ranges_overlap(address, size, r.address, uint64_t{r.pages} * kPageSize)) return true;
   for (unsigned i = 0; i < donated_count_; ++i)
     if (ranges_overlap(address, size, donated_[i].range.address, uint64_t{donated_[i].range.pages} * kPageSize))
       return true;
   return false;
-}
-
-MemShare* Core::find_share(uint64_t handle) {
-  const uint64_t slot = (handle & 0xFFFF);
-  if (slot == 0 || slot > kMaxShares || (handle >> 63) != 0) return nullptr;
-  MemShare& s = shares_[slot - 1];
-  return s.state != MemShare::State::free && s.handle == handle ? &s : nullptr;
-}
-
-MemQuota* Core::usage_of(ffa::EndpointId id) {
-  if (!id.is_secure()) return &nwd_held_;
-  const Partition* p = find_partition(id);
-  return p ? &sp_held_[index_of(p)] : nullptr;
-}
-
-bool Core::within_quota(ffa::EndpointId id, MemQuota more) {
-  const MemQuota* held = usage_of(id);
-  if (!held) return false;
-  const MemQuota q = id.is_secure() ? config_.sp_quota : config_.nwd_quota;
-  if (uint64_t{held->transactions} + more.transactions > q.transactions ||
-      uint64_t{held->ranges} + more.ranges > q.ranges)
-    return false;
-  if (!id.is_secure()) return true;
-  // Partitions together: what the normal world's quota leaves.
-  return uint64_t{sp_total_.transactions} + more.transactions + config_.nwd_quota.transactions <= kMaxShares &&
-         uint64_t{sp_total_.ranges} + more.ranges + config_.nwd_quota.ranges <= kMaxPoolConstituents;
-}
-
-MemShare* Core::allocate_share(ffa::EndpointId sender) {
-  if (!within_quota(sender, MemQuota{1, 0})) return nullptr;
-  for (MemShare& s : shares_) {
-    if (s.state != MemShare::State::free) continue;
-    s.clear();
-    s.state = MemShare::State::receiving;
-    s.sender = sender;
-    // Handle: the slot number, and above it a 47-bit generation (it never
-    // wraps in practice) so that a reclaimed handle is never valid again;
-    // bit 63 stays clear (allocated by the SPMC).
-    share_generation_ = (share_generation_ + 1) & ((1ull << 47) - 1);
-    s.handle = (share_generation_ << 16) | static_cast<uint64_t>(&s - shares_ + 1);
-    ++usage_of(sender)->transactions;
-    if (sender.is_secure()) ++sp_total_.transactions;
-    return &s;
-  }
-  return nullptr;
-}
-
-// The pool of ranges: each transaction holds one contiguous slice, and the
-// slices are kept packed at the start of the pool (a transaction that ends
-// moves the slices after its own down over it). This is the simplest
-// scheme that is exact: a transaction of n ranges fits whenever n ranges
-// are free (no fragmentation, so the quotas are what a lender can really
-// get, and nothing depends on the order transactions end in), allocation
-// is taking the next n entries, and the accounting is one counter. The
-// price is a copy of the slices that follow when a transaction ends: at
-// most 4,096 entries of 16 bytes, none when it is the last one, as in a
-// lone share-reclaim cycle. A free list with first fit would avoid the
-// copy but could refuse a transaction with enough ranges free in pieces.
-bool Core::allocate_constituents(MemShare& s, uint32_t n) {
-  if (s.constituent_count != 0 || n > kMaxPoolConstituents - pool_used_) return false;
-  if (!within_quota(s.sender, MemQuota{0, n})) return false;
-  s.first_constituent = pool_used_;
-  s.constituent_count = n;
-  pool_used_ += n;
-  usage_of(s.sender)->ranges += n;
-  if (s.sender.is_secure()) sp_total_.ranges += n;
-  return true;
 }
 
 Core::Reassembly* Core::reassembly_of(ffa::EndpointId lender) {
@@ -140,28 +73,14 @@ void Core::free_share(MemShare& s) {
   for (Reassembly& r : reassemblies_)
     if (r.share == &s) r = Reassembly{};
   if (s.state == MemShare::State::free) return;
-  const uint32_t n = s.constituent_count;
-  MemQuota& held = *usage_of(s.sender);
-  --held.transactions;
-  held.ranges -= n;
-  if (s.sender.is_secure()) {
-    --sp_total_.transactions;
-    sp_total_.ranges -= n;
-  }
-  if (n != 0 && s.first_constituent + n != pool_used_) {  // not the last slice: close the gap
-    const uint32_t first = s.first_constituent;
-    for (uint32_t i = first + n; i < pool_used_; ++i) pool_[i - n] = pool_[i];
-    for (MemShare& other : shares_)
-      if (other.constituent_count != 0 && other.first_constituent > first) other.first_constituent -= n;
-  }
-  pool_used_ -= n;
-  s.constituent_count = 0;
-  s.clear();
+  Holder h;
+  (void)holder_of(s.sender, h);  // (every sender is: partitions are never removed)
+  transactions_.release(h, s);
 }
 
 unsigned Core::donated_reserved() const {
   unsigned n = donated_count_;
-  for (const MemShare& s : shares_)
+  for (const MemShare& s : transactions_.slots())
     if (s.state == MemShare::State::ready && s.type == MemShare::Type::donate) n += s.constituent_count;
   return n;
 }
@@ -292,8 +211,9 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
     // transaction: ranges are taken only while a descriptor is committed,
     // and that one ends ready or freed.
     const uint32_t mine = candidate.first_constituent, mine_end = mine + candidate.constituent_count;
-    for (uint32_t j = 0; j < pool_used_; ++j)
-      if ((j < mine || j >= mine_end) && overlaps(a, pool_[j])) return Error::denied;
+    const std::span<const ffa::MemConstituent> live = transactions_.live_ranges();
+    for (uint32_t j = 0; j < live.size(); ++j)
+      if ((j < mine || j >= mine_end) && overlaps(a, live[j])) return Error::denied;
     for (unsigned j = 0; j < donated_count_; ++j)
       if (overlaps(a, donated_[j].range)) return Error::denied;
   }
