@@ -15,6 +15,7 @@
 #include "ffa/partition_manifest.h"
 #include "lib/bytes.h"
 #include "spmc/mailbox.h"
+#include "spmc/notification_bitmaps.h"
 
 namespace spmc {
 
@@ -160,34 +161,6 @@ class LocalMemory {
 
  protected:
   ~LocalMemory() = default;
-};
-
-// One receiver's notifications (FF-A v1.2 chapter 11): which IDs it bound
-// to which sender, which are pending (global, or per vCPU), and whether
-// FFA_NOTIFICATION_INFO_GET has reported them yet.
-struct NotificationBitmaps {
-  static constexpr unsigned kMaxVcpus = 8;
-  bool created = false;  // BITMAP_CREATE for a VM; the manifest's notification-support for a partition
-  uint16_t vcpu_count = 0;
-  uint64_t bound = 0;     // IDs bound to a sender
-  uint64_t per_vcpu = 0;  // of those, the ones bound per vCPU
-  ffa::EndpointId sender[64];
-  // Pending, split by who set them (FFA_NOTIFICATION_GET returns the
-  // partitions' and the VMs' separately).
-  uint64_t global_from_sp = 0, global_from_vm = 0;
-  uint64_t vcpu_from_sp[kMaxVcpus] = {}, vcpu_from_vm[kMaxVcpus] = {};
-  uint32_t framework = 0;  // the SPM's framework notifications (bit 0: RX buffer full)
-  // Reported by INFO_GET since they were last set.
-  bool global_reported = false;
-  uint8_t vcpus_reported = 0;
-
-  bool global_pending() const { return (global_from_sp | global_from_vm) != 0 || framework != 0; }
-  bool vcpu_pending(unsigned v) const { return (vcpu_from_sp[v] | vcpu_from_vm[v]) != 0; }
-  bool any_pending() const {
-    for (unsigned v = 0; v < kMaxVcpus; ++v)
-      if (vcpu_pending(v)) return true;
-    return global_pending();
-  }
 };
 
 // What the core offers an endpoint inside the SPMC's image (the trusted

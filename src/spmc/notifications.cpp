@@ -75,25 +75,9 @@ void Core::notification_bind(ffa::EndpointId caller, const ffa::Regs& in, ffa::R
   const Partition* sp = find_partition(pair.sender);
   const bool valid_sender = pair.sender == nwd_.id ? caller.is_secure() : (sp != nullptr && !(pair.sender == caller));
   if (!valid_sender) return ffa::set_error(out, Error::invalid_parameters);
-  if (bind) {
-    // Each ID has one sender: binding a bound ID again is refused.
-    if (b->bound & ids) return ffa::set_error(out, Error::denied);
-    b->bound |= ids;
-    if (flags & notif::kFlagPerVcpu) b->per_vcpu |= ids;
-    for (unsigned i = 0; i < notif::kIds; ++i)
-      if ((ids >> i) & 1) b->sender[i] = pair.sender;
-    return ffa::set_success(out);
-  }
-  for (unsigned i = 0; i < notif::kIds; ++i)
-    if (((ids >> i) & 1) && (!((b->bound >> i) & 1) || !(b->sender[i] == pair.sender)))
-      return ffa::set_error(out, Error::denied);  // not bound, or bound to another sender
-  // A pending notification would be lost: the receiver gets it first.
-  uint64_t pending = b->global_from_sp | b->global_from_vm;
-  for (unsigned v = 0; v < NotificationBitmaps::kMaxVcpus; ++v) pending |= b->vcpu_from_sp[v] | b->vcpu_from_vm[v];
-  if (pending & ids) return ffa::set_error(out, Error::denied);
-  b->bound &= ~ids;
-  b->per_vcpu &= ~ids;
-  ffa::set_success(out);
+  const ffa::Status s =
+      bind ? b->bind(ids, pair.sender, (flags & notif::kFlagPerVcpu) != 0) : b->unbind(ids, pair.sender);
+  s ? ffa::set_success(out) : ffa::set_error(out, s.error());
 }
 
 // FFA_NOTIFICATION_SET (the sender calls).
@@ -110,21 +94,8 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   if (!caller.is_secure() && !pair.receiver.is_secure()) return ffa::set_error(out, Error::invalid_parameters);
   NotificationBitmaps* b = bitmaps_of(pair.receiver);
   if (!b || !b->created) return ffa::set_error(out, Error::invalid_parameters);
-  if (per_vcpu && vcpu >= b->vcpu_count) return ffa::set_error(out, Error::invalid_parameters);
-  // Every ID must be bound to this sender, per vCPU exactly when set so.
-  for (unsigned i = 0; i < notif::kIds; ++i) {
-    if (!((ids >> i) & 1)) continue;
-    if (!((b->bound >> i) & 1) || !(b->sender[i] == caller)) return ffa::set_error(out, Error::denied);
-    if (((b->per_vcpu >> i) & 1) != (per_vcpu ? 1u : 0u)) return ffa::set_error(out, Error::invalid_parameters);
-  }
   const bool from_sp = caller.is_secure();
-  if (per_vcpu) {
-    (from_sp ? b->vcpu_from_sp : b->vcpu_from_vm)[vcpu] |= ids;
-    b->vcpus_reported &= static_cast<uint8_t>(~(1u << vcpu));
-  } else {
-    (from_sp ? b->global_from_sp : b->global_from_vm) |= ids;
-    b->global_reported = false;
-  }
+  if (const ffa::Status s = b->set(ids, caller, from_sp, per_vcpu, vcpu); !s) return ffa::set_error(out, s.error());
   // Every notification prompts the normal world's scheduler with the SRI:
   // to the normal world, it has something to get; to a partition (from
   // the normal world or another partition), that partition needs cycles
@@ -158,23 +129,9 @@ void Core::notification_get(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   NotificationBitmaps* b = bitmaps_of(caller);
   if (!b || !b->created) return ffa::set_error(out, caller == nwd_.id ? Error::denied : Error::invalid_parameters);
   if (vcpu >= b->vcpu_count) return ffa::set_error(out, Error::invalid_parameters);
-  uint64_t from_sp = 0, from_vm = 0;
-  uint32_t framework = 0;
-  if (flags & notif::kGetFromSp) {
-    from_sp = b->global_from_sp | b->vcpu_from_sp[vcpu];
-    b->global_from_sp = 0;
-    b->vcpu_from_sp[vcpu] = 0;
-  }
-  if (flags & notif::kGetFromVm) {
-    from_vm = b->global_from_vm | b->vcpu_from_vm[vcpu];
-    b->global_from_vm = 0;
-    b->vcpu_from_vm[vcpu] = 0;
-  }
-  if (flags & notif::kGetFromSpm) {
-    framework = b->framework;
-    b->framework = 0;
-  }
   // kGetFromHypervisor: there is no hypervisor, so its bitmap is empty.
+  const auto [from_sp, from_vm, framework] =
+      b->get(vcpu, (flags & notif::kGetFromSp) != 0, (flags & notif::kGetFromVm) != 0, (flags & notif::kGetFromSpm) != 0);
   // A partition that has taken every notification pending for it has no
   // NPI left to take.
   if (caller.is_secure())
