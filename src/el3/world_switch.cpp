@@ -131,9 +131,6 @@ void zero_unswitched_el2() {
 }
 #endif
 
-}  // namespace
-
-namespace {
 // The secure world held FP/SIMD (and, with an S-EL2 SPMC, SVE): its
 // registers go to its context, the normal world's come back, and the
 // secure world's next use traps again.

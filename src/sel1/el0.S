@@ -70,20 +70,7 @@ sel1_vectors:
     // its tables, return to EL0. Runs from the trampoline page because the
     // last instructions execute with the partition's tables.
 el0_exit:
-    ldp     x2, x3, [x0, #SPCTX_ELR]
-    msr     elr_el1, x2
-    msr     spsr_el1, x3
-    ldr     x2, [x0, #SPCTX_SP_EL0]
-    msr     sp_el0, x2
-    load_x2_x30 x0, SPCTX_X0
-    ldr     x1, [x0, #SPCTX_X0]
-    msr     tpidr_el1, x1
-    ldr     x1, [x0, #8]
-    ldr     x0, [x0, #SPCTX_TTBR0]
-    msr     ttbr0_el1, x0
-    isb
-    mrs     x0, tpidr_el1
-    eret
+    eret_to_el0 SPCTX_ELR, SPCTX_SP_EL0, SPCTX_X0, SPCTX_TTBR0, el1
     .balign 4096
     .global __trampoline_end
 __trampoline_end:

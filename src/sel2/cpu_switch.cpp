@@ -19,19 +19,32 @@ inline uint64_t read_zcr_el2() { return TESSERA_SYSREG_READ(S3_4_C1_C2_0); }
 inline void write_zcr_el2(uint64_t v) { TESSERA_SYSREG_WRITE(S3_4_C1_C2_0, v); }
 inline uint64_t read_zcr_el12() { return TESSERA_SYSREG_READ(S3_5_C1_C2_0); }
 inline void write_zcr_el12(uint64_t v) { TESSERA_SYSREG_WRITE(S3_5_C1_C2_0, v); }
+
+// FP/SIMD and SVE open at S-EL2 while predicates move (the first use of a
+// visit traps to the monitor, which parks the normal world's SVE state
+// and returns), and trapped again after.
+void open_sve() {
+  TESSERA_SYSREG_WRITE(cptr_el2, kCptrFpAllowed | kCptrSveAllowed);
+  arch::isb();
+}
+void close_sve() {
+  TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
+  arch::isb();
+}
+// `owner`'s predicates and ZCR_EL1 from the CPU to its record.
+void save_sve(Vcpu& owner) {
+  sel2_save_sve_predicates(&owner.sve);
+  owner.sve.zcr_el1 = read_zcr_el12();
+}
 }  // namespace
 
 constinit Vcpu* g_sve_owner[plat::kMaxCpus] = {};
 
 void take_sve(unsigned cpu, Vcpu& v) {
   if (g_fp_owner[cpu] != &v) take_fp(cpu, &v);
-  // SVE open at S-EL2 itself (the first use of a visit traps to the
-  // monitor, which parks the normal world's SVE state and returns).
-  TESSERA_SYSREG_WRITE(cptr_el2, kCptrFpAllowed | kCptrSveAllowed);
-  arch::isb();
+  open_sve();
   if (Vcpu* owner = g_sve_owner[cpu]) {
-    sel2_save_sve_predicates(&owner->sve);
-    owner->sve.zcr_el1 = read_zcr_el12();
+    save_sve(*owner);
   } else {
     g_world_zcr[cpu] = WorldZcr{read_zcr_el2(), read_zcr_el12()};
     write_zcr_el2(0);  // 128 bits
@@ -40,22 +53,18 @@ void take_sve(unsigned cpu, Vcpu& v) {
   write_zcr_el12(v.sve.zcr_el1);
   sel2_restore_sve_predicates(&v.sve);
   g_sve_owner[cpu] = &v;
-  TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
-  arch::isb();
+  close_sve();
 }
 
 void give_sve_back(unsigned cpu) {
   Vcpu* owner = g_sve_owner[cpu];
   if (!owner) return;
-  TESSERA_SYSREG_WRITE(cptr_el2, kCptrFpAllowed | kCptrSveAllowed);
-  arch::isb();
-  sel2_save_sve_predicates(&owner->sve);
-  owner->sve.zcr_el1 = read_zcr_el12();
+  open_sve();
+  save_sve(*owner);
   write_zcr_el12(g_world_zcr[cpu].el1);
   write_zcr_el2(g_world_zcr[cpu].el2);
   g_sve_owner[cpu] = nullptr;
-  TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
-  arch::isb();
+  close_sve();
 }
 
 void take_fp(unsigned cpu, Vcpu* to) {

@@ -388,8 +388,8 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
       TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
     }
     TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
-    // A UP vCPU may next run on another CPU: its FP registers go back to
-    // its record now, if it holds this CPU's.
+    // A UP vCPU may next run on another CPU: its predicates and FP
+    // registers go back to its record now, if it holds this CPU's.
     if (!v.pinned && g_sve_owner[cpu] == &v) [[unlikely]]
       give_sve_back(cpu);
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);

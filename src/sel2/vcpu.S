@@ -24,21 +24,8 @@ sel2_vcpu_run:
     ldp     x2, x3, [x0, #VCPU_ELR]
     msr     elr_el2, x2
     msr     spsr_el2, x3
-    ldp     x18, x19, [x0, #VCPU_X0 + 0x90]
-    ldp     x20, x21, [x0, #VCPU_X0 + 0xa0]
-    ldp     x22, x23, [x0, #VCPU_X0 + 0xb0]
-    ldp     x24, x25, [x0, #VCPU_X0 + 0xc0]
-    ldp     x26, x27, [x0, #VCPU_X0 + 0xd0]
-    ldp     x28, x29, [x0, #VCPU_X0 + 0xe0]
-    ldr     x30, [x0, #VCPU_X0 + 0xf0]
-    ldp     x2, x3, [x1, #0x10]
-    ldp     x4, x5, [x1, #0x20]
-    ldp     x6, x7, [x1, #0x30]
-    ldp     x8, x9, [x1, #0x40]
-    ldp     x10, x11, [x1, #0x50]
-    ldp     x12, x13, [x1, #0x60]
-    ldp     x14, x15, [x1, #0x70]
-    ldp     x16, x17, [x1, #0x80]
+    load_x18_x30 x0, VCPU_X0
+    load_x2_x17 x1, 0
     ldp     x0, x1, [x1]
     eret
 

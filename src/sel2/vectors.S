@@ -71,20 +71,7 @@ sel2_vectors:
     // the caller). From here on nothing but this page is mapped.
     .global sel2_el0_enter
 sel2_el0_enter:
-    ldp     x1, x2, [x0, #VCPU_ELR]
-    msr     elr_el2, x1
-    msr     spsr_el2, x2
-    ldr     x1, [x0, #VCPU_SP_EL0]
-    msr     sp_el0, x1
-    load_x2_x30 x0, VCPU_X0
-    ldr     x1, [x0, #VCPU_X0]
-    msr     tpidr_el2, x1
-    ldr     x1, [x0, #VCPU_X0 + 8]
-    ldr     x0, [x0, #VCPU_TTBR0]
-    msr     ttbr0_el2, x0
-    isb
-    mrs     x0, tpidr_el2
-    eret
+    eret_to_el0 VCPU_ELR, VCPU_SP_EL0, VCPU_X0, VCPU_TTBR0, el2
     .balign 4096
     .global __sel2_trampoline_end
 __sel2_trampoline_end:

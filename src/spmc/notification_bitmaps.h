@@ -12,12 +12,13 @@
 
 #include "ffa/error.h"
 #include "ffa/ids.h"
+#include "ffa/notifications.h"
 
 namespace spmc {
 
 struct NotificationBitmaps {
   static constexpr unsigned kMaxVcpus = 8;
-  static constexpr unsigned kIds = 64;
+  static constexpr unsigned kIds = ffa::notification::kIds;
   bool created = false;  // BITMAP_CREATE for a VM; the manifest's notification-support for a partition
   uint16_t vcpu_count = 0;
   uint64_t bound = 0;     // IDs bound to a sender
