@@ -104,8 +104,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     const Partition& p = partitions_[index];
     if (p.ns_action == ffa::NsInterruptAction::queued) return false;  // before finding its context
     const ExecutionContext& c = here(p);
-    return c.state == PartitionState::running && !c.requester.is_secure() &&
-           c.managed_exit == ExecutionContext::ManagedExit::none;
+    return c.works_for_nwd() && c.managed_exit == ExecutionContext::ManagedExit::none;
   }
   // The virtual interrupt lines of partition `index`'s context on this
   // CPU, for a placement that gives virtual interrupts (raised while the

@@ -26,32 +26,24 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index_of(t)];
   if (p.aborted()) return refuse(Error::aborted);
   ExecutionContext& c = here(p);
-  switch (c.state) {
-    case PartitionState::aborted:
-      return refuse(Error::aborted);
-    case PartitionState::preempted:
-      c.state = PartitionState::running;
-      if (c.interrupted) {
-        // Back to where the interrupt stopped it, registers untouched.
-        c.interrupted = false;
-        scheduled_ = index_of(t);
-        return Outcome::resume_partition;
-      }
+  switch (c.resume_preempted()) {
+    case ExecutionContext::Resumed::interrupted:
+      // Back to where the interrupt stopped it, registers untouched.
+      scheduled_ = index_of(t);
+      return Outcome::resume_partition;
+    case ExecutionContext::Resumed::yielded:
       // Back to where it yielded: its FFA_YIELD returns FFA_SUCCESS, and
       // whatever it answers next answers this call.
       ffa::set_success(out);
       return resume(index_of(t));
-    case PartitionState::waiting:
-      // Cycles to spend as it likes (an indirect message to read, say):
-      // its FFA_MSG_WAIT returns FFA_RUN.
-      c.state = PartitionState::running;
-      c.requester = nwd_.id;
-      c.request_fid = ffa::raw(Func::run);
-      ffa::set_regs(out, ffa::raw(Func::run), uint32_t{target.raw()} << 16 | vcpu);  // as it came
-      return resume(index_of(t));
-    default:
-      return refuse(Error::busy);
+    case ExecutionContext::Resumed::not_preempted:
+      break;
   }
+  // Cycles to spend as it likes (an indirect message to read, say): its
+  // FFA_MSG_WAIT returns FFA_RUN.
+  if (const ffa::Status s = c.take(nwd_.id, ffa::raw(Func::run)); !s) return refuse(s.error());
+  ffa::set_regs(out, ffa::raw(Func::run), uint32_t{target.raw()} << 16 | vcpu);  // as it came
+  return resume(index_of(t));
 }
 
 Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
@@ -75,9 +67,8 @@ Outcome Core::sp_interrupted_now(size_t index, ffa::Regs& out) {
   // Signalled (S-EL0 partitions cannot take the virtual interrupt that
   // managed exit needs, so they are signalled too): the partition is
   // preempted and the normal world learns why its call returned.
-  c.state = PartitionState::preempted;
+  c.preempt(/*by_interrupt=*/true);  // (it works for the normal world: ns_interrupts_unmasked)
   request_over(p, c);
-  c.interrupted = true;
   ffa::set_regs(out, ffa::raw(Func::interrupt), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;
 }
@@ -87,11 +78,10 @@ Outcome Core::yield_from_sp(size_t index, ffa::Regs& out) {
   // Only a partition working for the normal world can give its cycles back
   // to it; one working for another partition (or booting) may not.
   ExecutionContext& c = here(p);
-  if (c.state != PartitionState::running || c.requester.is_secure()) {
+  if (!c.preempt(/*by_interrupt=*/false)) {
     ffa::set_error(out, Error::denied);
     return resume(index);
   }
-  c.state = PartitionState::preempted;
   request_over(p, c);  // its answer for now
   ffa::set_regs(out, ffa::raw(Func::yield), ffa::EndpointPair{p.info.id, ffa::EndpointId(0)}.w1());
   return Outcome::reply_to_caller;

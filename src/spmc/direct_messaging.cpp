@@ -82,18 +82,7 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
       ctx = cpu();
       if (ctx >= p.info.exec_ctx_count) return refuse(Error::invalid_parameters);
     }
-    ExecutionContext& c = p.contexts[ctx];
-    switch (c.state) {
-      case PartitionState::aborted:
-        return refuse(Error::aborted);
-      case PartitionState::waiting:
-        break;
-      default:
-        return refuse(Error::busy);
-    }
-    c.state = PartitionState::running;
-    c.requester = pair.sender;
-    c.request_fid = in.fid();
+    if (const ffa::Status s = p.contexts[ctx].take(pair.sender, in.fid()); !s) return refuse(s.error());
     pass_on(in, pair.w1(), out);
     return resume(static_cast<size_t>(target - partitions_));
   }
@@ -119,12 +108,8 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   if (!(target->info.properties & ffa::partition_props::direct_req2_recv)) return refuse(Error::denied);
   Partition& p = partitions_[index_of(target)];
   if (!has_context_here(p)) return refuse(Error::invalid_parameters);
-  ExecutionContext& c = here(p);
   if (p.aborted()) return refuse(Error::aborted);
-  if (c.state != PartitionState::waiting) return refuse(Error::busy);
-  c.state = PartitionState::running;
-  c.requester = pair.sender;
-  c.request_fid = in.fid();
+  if (const ffa::Status s = here(p).take(pair.sender, in.fid()); !s) return refuse(s.error());
   pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }
@@ -137,15 +122,14 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   // the endpoint that asked.
   // Only a request can be answered: not cycles given by FFA_RUN, nor an
   // interrupt to handle.
-  if (c.state != PartitionState::running || c.request_fid == ffa::raw(Func::run) ||
-      c.request_fid == ffa::raw(Func::interrupt)) {
+  if (!c.handles_request()) {
     ffa::set_error(out, Error::denied);
     return resume(index);
   }
   const bool resp2 = in.fid() == ffa::raw(Func::msg_send_direct_resp2);
   // A wrong sender or receiver, or flags on a partition message: not an
   // answer to this request at all; the partition is still handling it.
-  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester) || (!resp2 && flags != 0)) {
+  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester()) || (!resp2 && flags != 0)) {
     ffa::set_error(out, Error::invalid_parameters);
     return resume(index);
   }
@@ -153,8 +137,8 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   // RESP answers REQ in either width (FF-A ties RESP to REQ, not SMC32 to
   // SMC32; Hafnium and Linux's driver accept a RESP_32 to a REQ_64 and
   // the reverse), delivered as sent, with its own width.
-  const bool req2 = c.request_fid == ffa::raw(Func::msg_send_direct_req2);
-  c.state = PartitionState::waiting;
+  const bool req2 = c.request_fid() == ffa::raw(Func::msg_send_direct_req2);
+  c.done();
   request_over(p, c);  // answered (early, if its managed exit was signalled)
   if (resp2 != req2) {
     // The other kind (RESP2 to REQ, RESP to REQ2) answers nothing the
@@ -165,12 +149,11 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   } else {
     pass_on(in, pair.w1(), out);
   }
-  if (!c.requester.is_secure()) return Outcome::reply_to_caller;
+  if (!c.requester().is_secure()) return Outcome::reply_to_caller;
   // The answer to another partition: it resumes where it blocked (on this
   // CPU: the chain of requests never leaves it).
-  Partition* caller = const_cast<Partition*>(find_partition(c.requester));
-  if (!caller || here(*caller).state != PartitionState::blocked) return Outcome::reply_to_caller;  // cannot happen
-  here(*caller).state = here(*caller).before_blocked;
+  Partition* caller = const_cast<Partition*>(find_partition(c.requester()));
+  if (!caller || !here(*caller).unblock()) return Outcome::reply_to_caller;  // cannot happen
   return resume(index_of(caller));
 }
 
@@ -204,17 +187,11 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   }
   Partition& t = partitions_[index_of(target)];
   if (!has_context_here(t)) return refuse(Error::invalid_parameters);
-  ExecutionContext& tc = here(t);
-  ExecutionContext& sc = here(self);
   if (t.aborted()) return refuse(Error::aborted);
   // A partition busy with a request (or blocked on one of its own, which
   // is how a cycle of requests would deadlock) takes no other.
-  if (tc.state != PartitionState::waiting) return refuse(Error::busy);
-  sc.before_blocked = sc.state;
-  sc.state = PartitionState::blocked;
-  tc.state = PartitionState::running;
-  tc.requester = self.info.id;
-  tc.request_fid = in.fid();
+  if (const ffa::Status s = here(t).take(self.info.id, in.fid()); !s) return refuse(s.error());
+  here(self).block();  // (it runs: booting, or handling work of its own)
   pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }

@@ -14,6 +14,7 @@
 #include "ffa/mem_transaction.h"
 #include "ffa/partition_manifest.h"
 #include "lib/bytes.h"
+#include "spmc/execution_context.h"
 #include "spmc/mailbox.h"
 #include "spmc/notification_bitmaps.h"
 
@@ -43,18 +44,6 @@ class LocalEndpoint {
 
  protected:
   ~LocalEndpoint() = default;
-};
-
-// Where a partition that runs in its own execution context stands (FF-A
-// v1.2 section 5.4 "Partition runtime states").
-enum class PartitionState : uint8_t {
-  created,  // loaded, not yet started
-  booting,  // running its initialisation, until its first FFA_MSG_WAIT
-  waiting,  // idle in FFA_MSG_WAIT: can take a direct request
-  running,  // handling a direct request
-  blocked,  // waiting for the answer to its own direct request
-  preempted,  // gave its CPU back (FFA_YIELD) in the middle of its work
-  aborted,  // stopped after a fault; calls to it get ABORTED
 };
 
 // A memory transaction the SPMC keeps from FFA_MEM_SHARE/LEND/DONATE until
@@ -175,8 +164,6 @@ class LocalNotifications {
   ~LocalNotifications() = default;
 };
 
-struct ExecutionContext;
-
 // An interrupt a partition owns (its manifest's device-regions): where it
 // stands between the interrupt controller and the partition's handler.
 struct OwnedInterrupt {
@@ -195,42 +182,6 @@ struct OwnedInterrupt {
   // waiting for the handler nor in it (a level-sensitive device that still
   // asserts it must not come back before the handler dealt with it).
   bool unmasked() const { return enabled && !pending && !active; }
-};
-
-// One execution context of a partition (FF-A v1.2 section 5.3): where it
-// stands and for whom it works. A UP partition (one context) runs it on
-// whichever CPU calls it; an MP partition has one per CPU, each pinned to
-// its CPU (context i runs on CPU i only).
-struct ExecutionContext {
-  PartitionState state = PartitionState::created;
-  ffa::EndpointId requester;  // who sent the direct request being handled
-  uint32_t request_fid = 0;   // and with which call (the answer must match it)
-  PartitionState before_blocked = PartitionState::running;  // where it resumes
-  // A normal-world interrupt preempted it (FFA_RUN then resumes it with
-  // its registers as they were).
-  bool interrupted = false;
-  // Managed exit (ns-interrupts-action 1, where the placement gives
-  // virtual interrupts): a normal-world interrupt arrived while it worked
-  // for the normal world; it was signalled (its virtual line raised) and
-  // then taken (HF_INTERRUPT_GET). Until its answer the normal world's
-  // interrupts stay held back, so that it can finish.
-  enum class ManagedExit : uint8_t { none, signalled, taken } managed_exit = ManagedExit::none;
-  // Its EL1 physical timer's interrupt, where the placement emulates the
-  // timer (Placement::timer_due_here; Hafnium's HF_VIRTUAL_TIMER_INTID):
-  // its deadline passed (pending); it was told, on its virtual line while
-  // it ran (raised) or by being run with FFA_INTERRUPT (signalled); once
-  // it took it with HF_INTERRUPT_GET it is active until
-  // HF_INTERRUPT_DEACTIVATE. Raised and not taken when its work ends, it
-  // is pending again (told by FFA_INTERRUPT once it waits); signalled and
-  // not taken, it was told and stays so (no second FFA_INTERRUPT for a
-  // handler that ignores it).
-  enum class Timer : uint8_t { none, pending, raised, signalled } timer = Timer::none;
-  bool timer_active = false;
-  // Its interrupt handler (run with FFA_INTERRUPT) preempted partition
-  // `preempted` on this CPU, which resumes where it was once the handler
-  // waits again (kNonePreempted: it was run from the normal world's side).
-  static constexpr uint8_t kNonePreempted = 0xFF;
-  uint8_t preempted = kNonePreempted;
 };
 
 // 1024-aligned: the core indexes its table of partitions on every call, and a

@@ -28,8 +28,7 @@ bool Core::mp_contexts_idle_here() const {
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];
     if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
-    const PartitionState s = p.contexts[me].state;
-    if (s != PartitionState::created && s != PartitionState::waiting && s != PartitionState::aborted) return false;
+    if (!p.contexts[me].idle()) return false;
   }
   return true;
 }
@@ -39,9 +38,9 @@ void Core::mp_contexts_go_off() {
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
     if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
-    if (p.contexts[me].state != PartitionState::waiting) continue;
+    if (!p.contexts[me].waiting()) continue;
     drop_timer(p.contexts[me]);
-    p.contexts[me] = ExecutionContext{};
+    p.contexts[me].power_off();
   }
 }
 

@@ -25,7 +25,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
     const Partition& p = partitions_[i];
     if (!p.has_contexts()) continue;
     if (me != 0 && (!p.mp() || me >= p.info.exec_ctx_count || p.secondary_entry == 0 || p.aborted())) continue;
-    if (here(p).state != PartitionState::created) continue;
+    if (here(p).state() != PartitionState::created) continue;
     if (next == partition_count_ || p.boot_order < partitions_[next].boot_order) next = i;
   }
   if (next == partition_count_) {
@@ -34,7 +34,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
     if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
     return Outcome::boot_done;
   }
-  here(partitions_[next]).state = PartitionState::booting;
+  here(partitions_[next]).start_boot();
   ffa::set_regs(out, 0);
   return resume(next);
 }
@@ -141,7 +141,7 @@ void Core::console_log(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   const Partition& p = partitions_[index];
   const auto [get, va, pages, perm] = ffa::calls::mem_perm(in);
-  if (here(p).state != PartitionState::booting) return ffa::set_error(out, Error::denied);
+  if (!here(p).booting()) return ffa::set_error(out, Error::denied);
   if (va & 0xFFF) return ffa::set_error(out, Error::invalid_parameters);
   if (!get) {
     constexpr uint32_t kRw = 1, kRo = 3, kNx = 1u << 2;
@@ -165,24 +165,22 @@ void Core::mem_perm(size_t index, const ffa::Regs& in, ffa::Regs& out) {
 Outcome Core::msg_wait_from_sp(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   ExecutionContext& c = here(p);
-  if (c.state == PartitionState::booting) {
-    c.state = PartitionState::waiting;
+  if (c.booted()) {
     // A timer raised on its line while it booted and not taken: told by
     // FFA_INTERRUPT once the normal world runs.
     if (c.timer == ExecutionContext::Timer::raised) [[unlikely]]
       set_timer(c, ExecutionContext::Timer::pending);
     return boot_next(out);
   }
-  if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::run)) {
+  if (c.spends_cycles()) {
     // Done with the cycles the normal world gave it (FFA_RUN): that call
     // returns FFA_MSG_WAIT.
-    c.state = PartitionState::waiting;
+    c.done();
     request_over(p, c);
     ffa::set_regs(out, ffa::raw(Func::msg_wait));
     return Outcome::reply_to_caller;
   }
-  if (c.state == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt))
-    return interrupt_handled(index, out);
+  if (c.handles_interrupt()) return interrupt_handled(index, out);
   // A partition handling a request answers it; it does not walk away.
   ffa::set_error(out, Error::denied);
   return resume(index);
@@ -209,7 +207,7 @@ Outcome Core::version_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out)
 void Core::secondary_ep_register(size_t index, const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index];
   if (!p.mp()) return ffa::set_error(out, Error::not_supported);
-  if (here(p).state != PartitionState::booting) return ffa::set_error(out, Error::denied);
+  if (!here(p).booting()) return ffa::set_error(out, Error::denied);
   p.secondary_entry = ffa::calls::secondary_entry(in);
   ffa::set_success(out);
 }
@@ -221,13 +219,9 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   // another CPU stops there, at its next call or interrupt, which comes
   // back here and tells its own requester.
   const ExecutionContext c = here(p);
-  const PartitionState was = c.state;
-  here(p).state = PartitionState::aborted;
-  here(p).managed_exit = ExecutionContext::ManagedExit::none;
-  for (ExecutionContext& each : p.contexts)
-    if (each.state == PartitionState::created || each.state == PartitionState::waiting ||
-        each.state == PartitionState::preempted)
-      each.state = PartitionState::aborted;
+  const PartitionState was = c.state();
+  here(p).abort();
+  for (ExecutionContext& each : p.contexts) each.abort_if_idle();
   const bool first = !p.stopped;
   p.stopped = true;
   p.npi_pending = false;
@@ -242,7 +236,7 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
     placement_.set_interrupt_enabled(irq.id, false);
   }
   if (was == PartitionState::booting) return boot_next(out);
-  if (was == PartitionState::running && c.request_fid == ffa::raw(Func::interrupt)) {
+  if (c.handles_interrupt()) {
     // It faulted in its interrupt handler: the partition it preempted on
     // this CPU carries on, or else the normal world resumes.
     if (c.preempted != ExecutionContext::kNonePreempted) {
@@ -252,11 +246,10 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
     ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
     return Outcome::reply_to_caller;
   }
-  if (was == PartitionState::running && c.requester.is_secure()) {
+  if (was == PartitionState::running && c.requester().is_secure()) {
     // Another partition waits for this one's answer: it gets ABORTED.
-    Partition* caller = const_cast<Partition*>(find_partition(c.requester));
-    if (caller && here(*caller).state == PartitionState::blocked) {
-      here(*caller).state = here(*caller).before_blocked;
+    Partition* caller = const_cast<Partition*>(find_partition(c.requester()));
+    if (caller && here(*caller).unblock()) {
       ffa::set_error(out, Error::aborted);
       return resume(index_of(caller));
     }

@@ -100,7 +100,7 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
     // other CPU enters it, and resumes as it was once the handler waits
     // again (interrupt_handled). An owner that is busy is told later.
     const ExecutionContext& c = here(p);
-    if (c.state == PartitionState::running && !c.requester.is_secure() && signal_interrupt(owner, out)) {
+    if (c.works_for_nwd() && signal_interrupt(owner, out)) {
       here(partitions_[owner]).preempted = static_cast<uint8_t>(index);
       return Outcome::run_partition;
     }
@@ -140,13 +140,11 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
   // routed to; a UP partition's one context runs anywhere).
   Partition& p = partitions_[index];
   ExecutionContext& c = here(p);
-  if (c.state != PartitionState::waiting) return false;
+  if (!c.waiting()) return false;
   // It works for the SPMC now: no request to answer, normal-world
   // interrupts queued (the requester is secure), FFA_YIELD refused.
   const auto run_handler = [&](uint32_t id) {
-    c.state = PartitionState::running;
-    c.requester = config_.spmc_id;
-    c.request_fid = ffa::raw(Func::interrupt);
+    static_cast<void>(c.take(config_.spmc_id, ffa::raw(Func::interrupt)));  // (it waits)
     // w1 names no endpoint (it is for the partition itself); w2 the ID.
     ffa::set_regs(out, ffa::raw(Func::interrupt), 0, id);
     scheduled_ = index;
@@ -169,7 +167,7 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
 
 Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
   ExecutionContext& c = here(partitions_[index]);
-  c.state = PartitionState::waiting;
+  c.done();
   // Its timer came on its line while it handled this one and it waits
   // without taking it: it is told now, by FFA_INTERRUPT.
   if (c.timer == ExecutionContext::Timer::raised) set_timer(c, ExecutionContext::Timer::pending);
@@ -196,7 +194,7 @@ void Core::retrigger_pending_timers() {
     Partition& p = partitions_[i];
     for (unsigned k = 0; k < p.info.exec_ctx_count && k < Partition::kMaxContexts; ++k) {
       ExecutionContext& c = p.contexts[k];
-      if (c.timer == ExecutionContext::Timer::pending && c.state == PartitionState::waiting &&
+      if (c.timer == ExecutionContext::Timer::pending && c.waiting() &&
           !placement_.retrigger_timer(i, k))
         set_timer(c, ExecutionContext::Timer::none);
     }
@@ -208,7 +206,7 @@ void Core::retrigger_deferred_interrupts() {
     retrigger_pending_timers();
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
-    if (here(p).state != PartitionState::waiting) continue;
+    if (!here(p).waiting()) continue;
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
       // Not one the partition has disabled meanwhile: it waits, pending,

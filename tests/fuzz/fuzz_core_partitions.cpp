@@ -299,7 +299,7 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
     for (const spmc::ExecutionContext& c : p.contexts) {
       timers += c.timer == spmc::ExecutionContext::Timer::pending ? 1 : 0;
       if (c.timer == spmc::ExecutionContext::Timer::raised)
-        FUZZ_CHECK(c.state != spmc::PartitionState::waiting && c.state != spmc::PartitionState::created);
+        FUZZ_CHECK(c.state() != spmc::PartitionState::waiting && c.state() != spmc::PartitionState::created);
       if (p.aborted()) FUZZ_CHECK(c.timer == spmc::ExecutionContext::Timer::none && !c.timer_active);
     }
   }
@@ -325,8 +325,8 @@ void check_virtual(const spmc::Core& core, bool virtual_interrupts) {
       const spmc::ExecutionContext& x = p.contexts[c];
       if (x.managed_exit == spmc::ExecutionContext::ManagedExit::none) continue;
       FUZZ_CHECK(virtual_interrupts && p.ns_action == ffa::NsInterruptAction::managed_exit);
-      FUZZ_CHECK(x.state == spmc::PartitionState::running || x.state == spmc::PartitionState::blocked);
-      FUZZ_CHECK(!x.requester.is_secure());
+      FUZZ_CHECK(x.state() == spmc::PartitionState::running || x.state() == spmc::PartitionState::blocked);
+      FUZZ_CHECK(!x.requester().is_secure());
     }
   }
 }
@@ -442,7 +442,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (size_t i = 0; i < core.partition_count(); ++i)
       for (unsigned ctx = 0; ctx < core.partition(i).info.exec_ctx_count; ++ctx) {
-        const auto st = core.partition(i).contexts[ctx].state;
+        const auto st = core.partition(i).contexts[ctx].state();
         FUZZ_CHECK((st == spmc::PartitionState::running || st == spmc::PartitionState::booting) == in_use[i][ctx]);
       }
     check_interrupts(core, placement);
@@ -469,8 +469,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(idx < core.partition_count());
       // Its context here runs (a fault in another of its contexts stops
       // this one at its next call or interrupt, not before).
-      FUZZ_CHECK(core.partition(idx).contexts[ctx].state != spmc::PartitionState::aborted);
-      FUZZ_CHECK(core.partition(idx).contexts[ctx].state != spmc::PartitionState::created);
+      FUZZ_CHECK(core.partition(idx).contexts[ctx].state() != spmc::PartitionState::aborted);
+      FUZZ_CHECK(core.partition(idx).contexts[ctx].state() != spmc::PartitionState::created);
       const uint8_t event = in.byte();
       if (event % 8 == 0) {
         settle(cpu, core.sp_aborted(idx, out));
@@ -481,7 +481,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                   core.partition(idx).ns_action == ffa::NsInterruptAction::managed_exit;
         settle(cpu, core.sp_interrupted(idx, out));
         if (stopped) {
-          FUZZ_CHECK(core.partition(idx).contexts[ctx].state == spmc::PartitionState::aborted);
+          FUZZ_CHECK(core.partition(idx).contexts[ctx].state() == spmc::PartitionState::aborted);
         } else if (managed_exit) {
           // Its signal raised; it carries on, the normal world's interrupts
           // held back until it answers.
@@ -493,7 +493,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           FUZZ_CHECK(lines.irq || lines.fiq);
         } else {
           FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000062);
-          FUZZ_CHECK(core.partition(idx).contexts[ctx].state == spmc::PartitionState::preempted);
+          FUZZ_CHECK(core.partition(idx).contexts[ctx].state() == spmc::PartitionState::preempted);
         }
       } else if (event % 8 == 2) {
         // A secure interrupt while it runs (IRQ at S-EL0): top half, then
@@ -557,11 +557,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && answer.w(0) == 0x84000070);
       const spmc::ExecutionContext& mine = core.partition(2).contexts[c];
       if (answer.w(3) == 0) {
-        FUZZ_CHECK(mine.state == spmc::PartitionState::created || mine.state == spmc::PartitionState::aborted);
+        FUZZ_CHECK(mine.state() == spmc::PartitionState::created || mine.state() == spmc::PartitionState::aborted);
         cpu.up = false;
       } else {
         FUZZ_CHECK(static_cast<int32_t>(answer.w(3)) == -3);  // DENIED: work in hand there
-        FUZZ_CHECK(mine.state != spmc::PartitionState::created && mine.state != spmc::PartitionState::waiting);
+        FUZZ_CHECK(mine.state() != spmc::PartitionState::created && mine.state() != spmc::PartitionState::waiting);
       }
       out = ffa::Regs{{0x84000061}};  // what the normal world sees next is its own business
       continue;

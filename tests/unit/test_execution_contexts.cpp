@@ -86,7 +86,7 @@ class ExecutionContexts : public ::testing::Test {
     const uint16_t self = core_.partition(index).info.id.raw();
     return sp(index, {{raw(Func::msg_send_direct_resp_64), uint64_t{self} << 16 | to, 0, tag}}, cpu);
   }
-  PartitionState state(size_t index, unsigned context) { return core_.partition(index).contexts[context].state; }
+  PartitionState state(size_t index, unsigned context) { return core_.partition(index).contexts[context].state(); }
   // CPU `cpu` comes up: the MP partition's context for it starts at the
   // secondary entry, and waits.
   void bring_up(unsigned cpu) {
@@ -219,7 +219,7 @@ TEST_F(ExecutionContexts, PreemptionBelongsToAContext) {
   // CPU 0's context is untouched and takes requests; CPU 1's is BUSY
   // until FFA_RUN on CPU 1 resumes it where it was.
   start(0, kMp, 0x2);
-  EXPECT_FALSE(core_.partition(0).contexts[0].interrupted);
+  EXPECT_FALSE(core_.partition(0).contexts[0].interrupted());
   EXPECT_EQ(err(request(1, kMp, 0x3)), static_cast<int32_t>(Error::busy));
   Outcome o;
   nwd(1, {{raw(Func::run), uint64_t{kMp} << 16 | 1}}, &o);

@@ -108,7 +108,7 @@ class MemoryRights : public ::testing::Test {
     while_kSp2_boots();
     ASSERT_EQ(core_.handle_sp_call(kSp2Index, Regs{{ffa::raw(Func::msg_wait)}}, out), Outcome::run_partition);
     ASSERT_EQ(core_.scheduled(), kSpIndex);
-    ASSERT_EQ(core_.partition(kSpIndex).contexts[0].state, spmc::PartitionState::booting);
+    ASSERT_EQ(core_.partition(kSpIndex).contexts[0].state(), spmc::PartitionState::booting);
   }
   void boot_until_kSp_initialises() {
     boot_until_kSp_initialises([] {});

@@ -70,14 +70,14 @@ TEST_F(PartitionLifecycle, BootsInBootOrderUntilEachWaits) {
   Regs out{};
   ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kB));
-  EXPECT_EQ(core_.partition(index_of(kB)).contexts[0].state, PartitionState::booting);
+  EXPECT_EQ(core_.partition(index_of(kB)).contexts[0].state(), PartitionState::booting);
   // Calls during boot are answered to the partition itself.
   ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::id_get)}}, out), Outcome::run_partition);
   EXPECT_EQ(out.x[0], raw(Func::success_32));
   EXPECT_EQ(out.x[2], kB);
   ASSERT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kA));
-  EXPECT_EQ(core_.partition(index_of(kB)).contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(core_.partition(index_of(kB)).contexts[0].state(), PartitionState::waiting);
   EXPECT_EQ(core_.handle_sp_call(core_.scheduled(), Regs{{raw(Func::msg_wait)}}, out), Outcome::boot_done);
 }
 
@@ -91,7 +91,7 @@ TEST_F(PartitionLifecycle, NormalWorldRequestRunsThePartitionAndItsAnswerReturns
   EXPECT_EQ(out.x[1], kA);
   EXPECT_EQ(out.x[3], 11u);
   EXPECT_EQ(out.x[7], 55u);
-  EXPECT_EQ(core_.partition(index_of(kA)).contexts[0].state, PartitionState::running);
+  EXPECT_EQ(core_.partition(index_of(kA)).contexts[0].state(), PartitionState::running);
   // Busy while it runs.
   Regs busy{};
   ASSERT_EQ(core_.handle_nwd_call(req, busy), Outcome::reply_to_caller);
@@ -104,7 +104,7 @@ TEST_F(PartitionLifecycle, NormalWorldRequestRunsThePartitionAndItsAnswerReturns
   EXPECT_EQ(out.x[1], uint64_t{kA} << 16);
   EXPECT_EQ(out.x[3], 66u);
   EXPECT_EQ(out.x[7], 111u);
-  EXPECT_EQ(core_.partition(index_of(kA)).contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(core_.partition(index_of(kA)).contexts[0].state(), PartitionState::waiting);
 }
 
 TEST_F(PartitionLifecycle, Smc32RequestAndAnswerLoseTheUpperHalves) {
@@ -156,7 +156,7 @@ TEST_F(PartitionLifecycle, AnswerOfEitherWidthIsDeliveredAsSent) {
   EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_32));
   EXPECT_EQ(out.x[3], 0xFFFFFFFFu);  // cut to 32 bits: its own width
   EXPECT_EQ(out.x[4], 7u);
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::waiting);
   // And a 64-bit answer to a 32-bit request, as a RESP_64.
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16, 0, ~0ull}}, out),
@@ -176,7 +176,7 @@ TEST_F(PartitionLifecycle, AnswerOfTheOtherKindEndsTheRequestWithAborted) {
             Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::error));
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), static_cast<int32_t>(Error::aborted));
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::waiting);
   // The next request is served as usual.
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA, 0, 5}}, out), Outcome::run_partition);
   EXPECT_EQ(out.x[3], 5u);
@@ -188,7 +188,7 @@ TEST_F(PartitionLifecycle, AnswerOfTheOtherKindEndsTheRequestWithAborted) {
   ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kB} << 16}}, out),
             Outcome::run_partition);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -2);
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::running);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::running);
 }
 
 TEST_F(PartitionLifecycle, RunAndYield) {
@@ -205,7 +205,7 @@ TEST_F(PartitionLifecycle, RunAndYield) {
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::run_partition);
   ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::yield)}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::yield));
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::preempted);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::preempted);
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_32), kA}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -4);
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint64_t{kA} << 16}}, out), Outcome::run_partition);
@@ -242,7 +242,7 @@ TEST_F(PartitionLifecycle, NormalWorldInterruptPreemptsASignalledPartition) {
   ASSERT_EQ(core_.sp_interrupted(index_of(kA), out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::interrupt));
   EXPECT_EQ(out.x[1], uint64_t{kA} << 16);
-  EXPECT_EQ(core_.partition(index_of(kA)).contexts[0].state, spmc::PartitionState::preempted);
+  EXPECT_EQ(core_.partition(index_of(kA)).contexts[0].state(), spmc::PartitionState::preempted);
   // Preempted: new requests are BUSY; FFA_RUN resumes it untouched.
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kA}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -4);
@@ -286,7 +286,7 @@ TEST_F(PartitionLifecycle, FaultDuringBootMovesOnToTheNextPartition) {
   ASSERT_EQ(core_.boot_next(out), Outcome::run_partition);
   ASSERT_EQ(core_.sp_aborted(core_.scheduled(), out), Outcome::run_partition);
   EXPECT_EQ(core_.scheduled(), index_of(kA));
-  EXPECT_EQ(core_.partition(index_of(kB)).contexts[0].state, PartitionState::aborted);
+  EXPECT_EQ(core_.partition(index_of(kB)).contexts[0].state(), PartitionState::aborted);
 }
 
 TEST_F(PartitionLifecycle, ConsoleLog) {
@@ -349,8 +349,8 @@ TEST_F(PartitionLifecycle, PartitionToPartitionRequestAndAnswer) {
   EXPECT_EQ(core_.scheduled(), b);
   EXPECT_EQ(out.x[1], (uint64_t{kA} << 16) | kB);
   EXPECT_EQ(out.x[3], 7u);
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::blocked);
-  EXPECT_EQ(core_.partition(b).contexts[0].state, PartitionState::running);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::blocked);
+  EXPECT_EQ(core_.partition(b).contexts[0].state(), PartitionState::running);
   // The normal world cannot reach either meanwhile.
   Regs nwd{};
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kB}}, nwd), Outcome::reply_to_caller);
@@ -361,8 +361,8 @@ TEST_F(PartitionLifecycle, PartitionToPartitionRequestAndAnswer) {
   EXPECT_EQ(core_.scheduled(), a);
   EXPECT_EQ(out.x[0], raw(Func::msg_send_direct_resp_64));
   EXPECT_EQ(out.x[3], 9u);
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::running);
-  EXPECT_EQ(core_.partition(b).contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::running);
+  EXPECT_EQ(core_.partition(b).contexts[0].state(), PartitionState::waiting);
   // And A answers the normal world.
   EXPECT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_resp_64), uint64_t{kA} << 16}}, out),
             Outcome::reply_to_caller);
@@ -440,7 +440,7 @@ TEST_F(PartitionLifecycle, TargetFaultReturnsAbortedToTheCallingPartition) {
   ASSERT_EQ(core_.sp_aborted(b, out), Outcome::run_partition);
   EXPECT_EQ(core_.scheduled(), a);
   EXPECT_EQ(static_cast<int32_t>(out.x[2]), -8);
-  EXPECT_EQ(core_.partition(a).contexts[0].state, PartitionState::running);
+  EXPECT_EQ(core_.partition(a).contexts[0].state(), PartitionState::running);
   // Asking the aborted partition again: ABORTED at once.
   ASSERT_EQ(core_.handle_sp_call(a, Regs{{raw(Func::msg_send_direct_req_32), (uint64_t{kA} << 16) | kB}}, out),
             Outcome::run_partition);

@@ -128,7 +128,7 @@ TEST_F(SecureInterrupts, PartitionHandlesItsInterruptWithGetAndDeactivate) {
   EXPECT_EQ(placement_.interrupts_ended(kDeviceSpi), 1u);
   // Held back at the controller until the handler is done with it.
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
-  EXPECT_EQ(driver().contexts[0].state, PartitionState::running);
+  EXPECT_EQ(driver().contexts[0].state(), PartitionState::running);
   // Normal-world interrupts are queued while it handles a secure one.
   EXPECT_FALSE(core_.ns_interrupts_unmasked(index_of(kDriver)));
 
@@ -147,7 +147,7 @@ TEST_F(SecureInterrupts, PartitionHandlesItsInterruptWithGetAndDeactivate) {
   // Done: the normal world resumes.
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
-  EXPECT_EQ(driver().contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(driver().contexts[0].state(), PartitionState::waiting);
 }
 
 TEST_F(SecureInterrupts, TwoPendingAreSignalledOneAfterTheOther) {
@@ -185,7 +185,7 @@ TEST_F(SecureInterrupts, InterruptForABusyOwnerComesBackWhenItWaits) {
   ASSERT_EQ(spmd_interrupt(out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
-  EXPECT_EQ(driver().contexts[0].state, PartitionState::preempted);
+  EXPECT_EQ(driver().contexts[0].state(), PartitionState::preempted);
   // FFA_RUN resumes it; it answers; the interrupt is retriggered.
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::run), uint32_t{kDriver} << 16}}, out),
             Outcome::resume_partition);
@@ -253,7 +253,7 @@ TEST_F(SecureInterrupts, WhileAQueuedPartitionRunsTheTopHalfRunsAndThePartitionC
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
-  EXPECT_EQ(driver().contexts[0].state, PartitionState::waiting);
+  EXPECT_EQ(driver().contexts[0].state(), PartitionState::waiting);
   // Nothing pending: spurious, kQueued carries on.
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kQueued), out), Outcome::resume_partition);
   // kQueued answers; the driver's interrupt comes back for the normal
@@ -272,7 +272,7 @@ TEST_F(SecureInterrupts, AnotherPartitionsInterruptPreemptsOneThatLetsIt) {
   EXPECT_EQ(out.x[0], raw(Func::interrupt));
   EXPECT_EQ(out.x[2], kDeviceSpi);
   // kOther is still running (no other CPU may enter it meanwhile).
-  EXPECT_EQ(core_.partition(index_of(kOther)).contexts[0].state, PartitionState::running);
+  EXPECT_EQ(core_.partition(index_of(kOther)).contexts[0].state(), PartitionState::running);
   EXPECT_EQ(core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kOther, 0, 2}}, out),
             Outcome::reply_to_caller);
   EXPECT_EQ(out.w(2), static_cast<uint32_t>(ffa::Error::busy));

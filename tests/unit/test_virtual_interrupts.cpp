@@ -94,7 +94,7 @@ TEST_F(VirtualInterrupts, ManagedExitIsAVirtualInterruptAndTheAnswerComesEarly) 
   EXPECT_TRUE(irq_line());
   EXPECT_FALSE(fiq_line());
   EXPECT_FALSE(core_.ns_interrupts_unmasked(driver()));
-  EXPECT_EQ(context().state, PartitionState::running);
+  EXPECT_EQ(context().state(), PartitionState::running);
   // Its handler takes it: the line goes down; it is purely virtual.
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kManagedExitIntid);
   EXPECT_FALSE(irq_line());
@@ -279,7 +279,7 @@ TEST_F(VirtualInterrupts, WithoutVirtualInterruptsManagedExitIsSignalledAsBefore
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
   ASSERT_EQ(core_.sp_interrupted(driver(), out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::interrupt));
-  EXPECT_EQ(context().state, PartitionState::preempted);
+  EXPECT_EQ(context().state(), PartitionState::preempted);
   EXPECT_EQ(context().managed_exit, ExecutionContext::ManagedExit::none);
 }
 
@@ -294,7 +294,7 @@ TEST_F(VirtualInterrupts, OwnInterruptWhileRunningIsTakenInPlace) {
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));  // held back until deactivated
-  EXPECT_EQ(context().state, PartitionState::running);     // still the request's
+  EXPECT_EQ(context().state(), PartitionState::running);     // still the request's
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
   EXPECT_FALSE(irq_line());
   EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
