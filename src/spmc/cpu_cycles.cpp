@@ -41,7 +41,7 @@ Outcome Core::run_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   }
   // Cycles to spend as it likes (an indirect message to read, say): its
   // FFA_MSG_WAIT returns FFA_RUN.
-  if (const ffa::Status s = c.take(nwd_.id, ffa::raw(Func::run)); !s) return refuse(s.error());
+  if (!c.take(nwd_.id, ffa::raw(Func::run))) return refuse(c.refusal());
   ffa::set_regs(out, ffa::raw(Func::run), uint32_t{target.raw()} << 16 | vcpu);  // as it came
   return resume(index_of(t));
 }

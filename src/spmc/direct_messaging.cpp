@@ -82,7 +82,8 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
       ctx = cpu();
       if (ctx >= p.info.exec_ctx_count) return refuse(Error::invalid_parameters);
     }
-    if (const ffa::Status s = p.contexts[ctx].take(pair.sender, in.fid()); !s) return refuse(s.error());
+    ExecutionContext& c = p.contexts[ctx];
+    if (!c.take(pair.sender, in.fid())) return refuse(c.refusal());
     pass_on(in, pair.w1(), out);
     return resume(static_cast<size_t>(target - partitions_));
   }
@@ -109,7 +110,8 @@ Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   Partition& p = partitions_[index_of(target)];
   if (!has_context_here(p)) return refuse(Error::invalid_parameters);
   if (p.aborted()) return refuse(Error::aborted);
-  if (const ffa::Status s = here(p).take(pair.sender, in.fid()); !s) return refuse(s.error());
+  ExecutionContext& c = here(p);
+  if (!c.take(pair.sender, in.fid())) return refuse(c.refusal());
   pass_on(in, pair.w1(), out);
   return resume(index_of(target));
 }
@@ -190,7 +192,8 @@ Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Reg
   if (t.aborted()) return refuse(Error::aborted);
   // A partition busy with a request (or blocked on one of its own, which
   // is how a cycle of requests would deadlock) takes no other.
-  if (const ffa::Status s = here(t).take(self.info.id, in.fid()); !s) return refuse(s.error());
+  ExecutionContext& tc = here(t);
+  if (!tc.take(self.info.id, in.fid())) return refuse(tc.refusal());
   here(self).block();  // (it runs: booting, or handling work of its own)
   pass_on(in, pair.w1(), out);
   return resume(index_of(target));

@@ -74,18 +74,20 @@ class ExecutionContext {
   bool start_boot() { return from_to(PartitionState::created, PartitionState::booting); }
   // booting -> waiting: its first FFA_MSG_WAIT.
   bool booted() { return from_to(PartitionState::booting, PartitionState::waiting); }
-  // waiting -> running, for `requester`'s call `fid`. ABORTED when it
-  // stopped; BUSY when it has work in hand, is blocked on a request of its
-  // own (which is how a cycle of requests would deadlock) or was never
-  // started.
-  ffa::Status take(ffa::EndpointId requester, uint32_t fid) {
+  // waiting -> running, for `requester`'s call `fid`; false (nothing
+  // changed) when it cannot take work: refusal() says why.
+  bool take(ffa::EndpointId requester, uint32_t fid) {
     if (state_ != PartitionState::waiting) [[unlikely]]
-      return state_ == PartitionState::aborted ? ffa::Error::aborted : ffa::Error::busy;
+      return false;
     state_ = PartitionState::running;
     requester_ = requester;
     request_fid_ = fid;
-    return {};
+    return true;
   }
+  // Why it takes no work: ABORTED when it stopped; BUSY when it has work
+  // in hand, is blocked on a request of its own (which is how a cycle of
+  // requests would deadlock) or was never started.
+  ffa::Error refusal() const { return state_ == PartitionState::aborted ? ffa::Error::aborted : ffa::Error::busy; }
   // running -> waiting: its work is done (answered, its cycles or its
   // handler over).
   bool done() { return from_to(PartitionState::running, PartitionState::waiting); }

@@ -144,7 +144,7 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
   // It works for the SPMC now: no request to answer, normal-world
   // interrupts queued (the requester is secure), FFA_YIELD refused.
   const auto run_handler = [&](uint32_t id) {
-    static_cast<void>(c.take(config_.spmc_id, ffa::raw(Func::interrupt)));  // (it waits)
+    c.take(config_.spmc_id, ffa::raw(Func::interrupt));  // (it waits)
     // w1 names no endpoint (it is for the partition itself); w2 the ID.
     ffa::set_regs(out, ffa::raw(Func::interrupt), 0, id);
     scheduled_ = index;

@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include "test_util.h"
 
 namespace {
 
@@ -16,7 +15,6 @@ using ffa::Func;
 using ffa::raw;
 using spmc::ExecutionContext;
 using spmc::PartitionState;
-using test::err;
 
 const ffa::EndpointId kNwd{0}, kSp{0x8002}, kSpmc{0x8000};
 constexpr uint32_t kReq = raw(Func::msg_send_direct_req_64);
@@ -31,8 +29,9 @@ ExecutionContext waiting() {
 TEST(ExecutionContext, BootsOnceThenWaits) {
   ExecutionContext c;
   EXPECT_EQ(c.state(), PartitionState::created);
-  EXPECT_EQ(err(c.take(kNwd, kReq)), Error::busy);  // not started: no work yet
-  EXPECT_FALSE(c.booted());                          // it has not booted
+  EXPECT_FALSE(c.take(kNwd, kReq));
+  EXPECT_EQ(c.refusal(), Error::busy);  // not started: no work yet
+  EXPECT_FALSE(c.booted());  // it has not booted
   ASSERT_TRUE(c.start_boot());
   EXPECT_TRUE(c.booting());
   EXPECT_FALSE(c.start_boot());  // once
@@ -52,7 +51,8 @@ TEST(ExecutionContext, TakesOneRequestAtATime) {
   EXPECT_TRUE(c.works_for_nwd());
   EXPECT_FALSE(c.idle());
   // A second request, from anyone, is BUSY and changes nothing.
-  EXPECT_EQ(err(c.take(kSp, raw(Func::msg_send_direct_req_32))), Error::busy);
+  EXPECT_FALSE(c.take(kSp, raw(Func::msg_send_direct_req_32)));
+  EXPECT_EQ(c.refusal(), Error::busy);
   EXPECT_EQ(c.requester(), kNwd);
   EXPECT_EQ(c.request_fid(), kReq);
   ASSERT_TRUE(c.done());
@@ -84,7 +84,8 @@ TEST(ExecutionContext, BlockedResumesWhereItBlocked) {
   ASSERT_TRUE(booting.start_boot());
   ASSERT_TRUE(booting.block());  // a request of its own while it initialises
   EXPECT_TRUE(booting.blocked());
-  EXPECT_EQ(err(booting.take(kNwd, kReq)), Error::busy);  // a cycle of requests would deadlock
+  EXPECT_FALSE(booting.take(kNwd, kReq));
+  EXPECT_EQ(booting.refusal(), Error::busy);  // a cycle of requests would deadlock
   EXPECT_FALSE(booting.block());
   ASSERT_TRUE(booting.unblock());
   EXPECT_TRUE(booting.booting());
@@ -112,7 +113,8 @@ TEST(ExecutionContext, PreemptedOnlyForTheNormalWorldAndResumedByRun) {
   ASSERT_TRUE(c.preempt(true));
   EXPECT_EQ(c.state(), PartitionState::preempted);
   EXPECT_TRUE(c.interrupted());
-  EXPECT_EQ(err(c.take(kNwd, kReq)), Error::busy);
+  EXPECT_FALSE(c.take(kNwd, kReq));
+  EXPECT_EQ(c.refusal(), Error::busy);
   EXPECT_FALSE(c.done());
   EXPECT_EQ(c.resume_preempted(), ExecutionContext::Resumed::interrupted);
   EXPECT_FALSE(c.interrupted());
@@ -131,7 +133,8 @@ TEST(ExecutionContext, AbortedNeverRunsAgain) {
   c.abort();
   EXPECT_EQ(c.state(), PartitionState::aborted);
   EXPECT_EQ(c.managed_exit, ExecutionContext::ManagedExit::none);
-  EXPECT_EQ(err(c.take(kNwd, kReq)), Error::aborted);
+  EXPECT_FALSE(c.take(kNwd, kReq));
+  EXPECT_EQ(c.refusal(), Error::aborted);
   EXPECT_FALSE(c.start_boot());
   EXPECT_FALSE(c.booted());
   EXPECT_FALSE(c.done());
