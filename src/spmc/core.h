@@ -126,7 +126,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     p.may_leave_interrupts_untaken = p.interrupt_count != 0 || in_use;
   }
   // Contexts whose timer interrupt waits to be told (tests).
-  unsigned pending_timers() const { return pending_timers_; }
+  unsigned pending_timers() const { return irqs_.pending_timers(); }
   // Whether partition `p` takes virtual interrupts here: where the
   // placement gives them, and never at S-EL0.
   bool virtual_interrupts(const Partition& p) const { return !p.at_s_el0 && placement_.gives_virtual_interrupts(); }
@@ -199,7 +199,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     return holder_of(lender, h) ? transactions_.held(h) : MemQuota{0, 0};
   }
   size_t partition_count() const { return partition_count_; }
-  unsigned deferred_interrupts() const { return deferred_interrupts_; }
+  unsigned deferred_interrupts() const { return irqs_.deferred(); }
   const Partition* find_partition(ffa::EndpointId id) const;
   const NwdEndpoint& nwd() const { return nwd_; }
 
@@ -247,7 +247,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
       sri_delayed_ = false;
       placement_.raise_schedule_receiver_interrupt();
     }
-    if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
+    if (irqs_.deferred() != 0) retrigger_deferred_interrupts();
     return o;
   }
   // Cold (a fault): kept out of the hot paths that may call it.
@@ -376,11 +376,6 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out);
   void retrigger_deferred_interrupts();
   void retrigger_pending_timers();
-  // Undoes irq's retrigger at the controller, if it has one outstanding.
-  void withdraw_retrigger(OwnedInterrupt& irq);
-  // irq (pending, deferred) is told to context c now: no longer deferred,
-  // and its retrigger, if any, withdrawn.
-  void mark_signalled(OwnedInterrupt& irq, const ExecutionContext& c);
   OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
   VirtualLines virtual_lines_of(const Partition& p) const;
   // Context `c` of partition `p` stops working for the request in hand
@@ -394,10 +389,6 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
       defer_untaken(p, c);
   }
   void defer_untaken(Partition& p, ExecutionContext& c);
-  // Moves context c's timer interrupt to `to`, counting pending ones.
-  void set_timer(ExecutionContext& c, ExecutionContext::Timer to);
-  // Context c forgets its timer's interrupt (it stops, or its CPU goes off).
-  void drop_timer(ExecutionContext& c);
   // notifications.cpp (FF-A v1.2 chapter 11). `caller` is the endpoint
   // that made the call; its bitmaps are `own`.
   void notification_bitmap_create(const ffa::Regs& in, ffa::Regs& out);
@@ -425,24 +416,26 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
 
   Placement& placement_;
   CoreConfig config_;
-  Partition partitions_[kMaxPartitions];
+  // What every call reads or writes comes first, ahead of the table of
+  // partitions (1024-aligned, so this costs no space): at these small
+  // offsets each is one load from the core's address, where after the
+  // table's 16 KiB it would need the address built first.
   size_t partition_count_ = 0;
+  size_t scheduled_ = 0;
+  // A schedule receiver interrupt asked for with the delay flag: raised
+  // when the partition's work returns to the normal world.
+  bool sri_delayed_ = false;
+  // Partitions' interrupts and timers between the controller and their
+  // owners; those pending but not signalled to their owner (it was busy)
+  // are retriggered at the controller when the normal world runs again.
+  PartitionInterrupts irqs_;
   // Partition index by the low byte of its ID (find_partition):
   // kNoPartition, or kSharedLowByte when two IDs share it.
   static constexpr uint8_t kNoPartition = 0xFF, kSharedLowByte = 0xFE;
   static_assert(kMaxPartitions < kSharedLowByte);
   uint8_t by_low_byte_[256];
-  size_t scheduled_ = 0;
+  Partition partitions_[kMaxPartitions];
   NwdEndpoint nwd_;
-  // A schedule receiver interrupt asked for with the delay flag: raised
-  // when the partition's work returns to the normal world.
-  bool sri_delayed_ = false;
-  // Partitions' interrupts pending but not signalled to their owner
-  // (it was busy): retriggered at the controller when the normal world
-  // runs again.
-  unsigned deferred_interrupts_ = 0;
-  // Of those, contexts' timer interrupts (ExecutionContext::timer pending).
-  unsigned pending_timers_ = 0;
   // Memory transactions: their table, pool of ranges and quotas.
   MemTransactions transactions_;
   // Descriptors arriving in fragments: each lender may have one at a

@@ -17,6 +17,7 @@
 #include "spmc/execution_context.h"
 #include "spmc/mailbox.h"
 #include "spmc/notification_bitmaps.h"
+#include "spmc/partition_interrupts.h"
 
 namespace spmc {
 
@@ -162,26 +163,6 @@ class LocalNotifications {
 
  protected:
   ~LocalNotifications() = default;
-};
-
-// An interrupt a partition owns (its manifest's device-regions): where it
-// stands between the interrupt controller and the partition's handler.
-struct OwnedInterrupt {
-  uint32_t id = 0;
-  bool enabled = false;    // HF_INTERRUPT_ENABLE: the partition wants it
-  bool pending = false;    // arrived, not yet taken with HF_INTERRUPT_GET
-  bool active = false;     // taken, not yet deactivated
-  bool retriggered = false;  // made pending again at the controller (retrigger_interrupt)
-  bool fiq = false;          // HF_INTERRUPT_ENABLE's type: a virtual FIQ rather than IRQ
-  // The context it was signalled to: run with FFA_INTERRUPT for it, or
-  // (where virtual interrupts are given) told in place, its virtual IRQ or
-  // FIQ line up until it takes it. Null while it is not signalled.
-  const ExecutionContext* signalled_to = nullptr;
-  bool signalled() const { return signalled_to != nullptr; }
-  // Whether the controller may signal it now: enabled, and neither
-  // waiting for the handler nor in it (a level-sensitive device that still
-  // asserts it must not come back before the handler dealt with it).
-  bool unmasked() const { return enabled && !pending && !active; }
 };
 
 // 1024-aligned: the core indexes its table of partitions on every call, and a

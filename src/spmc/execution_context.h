@@ -161,9 +161,11 @@ class ExecutionContext {
   // HF_INTERRUPT_DEACTIVATE. Raised and not taken when its work ends, it
   // is pending again (told by FFA_INTERRUPT once it waits); signalled and
   // not taken, it was told and stays so (no second FFA_INTERRUPT for a
-  // handler that ignores it).
-  enum class Timer : uint8_t { none, pending, raised, signalled } timer = Timer::none;
-  bool timer_active = false;
+  // handler that ignores it). Changed by PartitionInterrupts alone, which
+  // counts the pending ones.
+  enum class Timer : uint8_t { none, pending, raised, signalled };
+  Timer timer() const { return timer_; }
+  bool timer_active() const { return timer_active_; }
   // Its interrupt handler (run with FFA_INTERRUPT) preempted partition
   // `preempted` on this CPU, which resumes where it was once the handler
   // waits again (kNonePreempted: it was run from the normal world's side).
@@ -182,6 +184,9 @@ class ExecutionContext {
   uint32_t request_fid_ = 0;
   PartitionState before_blocked_ = PartitionState::running;
   bool interrupted_ = false;
+  friend class PartitionInterrupts;
+  Timer timer_ = Timer::none;
+  bool timer_active_ = false;
 };
 
 }  // namespace spmc

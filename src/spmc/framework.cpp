@@ -39,7 +39,7 @@ void Core::mp_contexts_go_off() {
     Partition& p = partitions_[i];
     if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
     if (!p.contexts[me].waiting()) continue;
-    drop_timer(p.contexts[me]);
+    irqs_.drop_timer(p.contexts[me]);
     p.contexts[me].power_off();
   }
 }

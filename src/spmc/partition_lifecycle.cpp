@@ -31,7 +31,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
   if (next == partition_count_) {
     // Interrupts that arrived while partitions booted come back once the
     // normal world runs.
-    if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
+    if (irqs_.deferred() != 0) retrigger_deferred_interrupts();
     return Outcome::boot_done;
   }
   here(partitions_[next]).start_boot();
@@ -168,8 +168,8 @@ Outcome Core::msg_wait_from_sp(size_t index, ffa::Regs& out) {
   if (c.booted()) {
     // A timer raised on its line while it booted and not taken: told by
     // FFA_INTERRUPT once the normal world runs.
-    if (c.timer == ExecutionContext::Timer::raised) [[unlikely]]
-      set_timer(c, ExecutionContext::Timer::pending);
+    if (c.timer() == ExecutionContext::Timer::raised) [[unlikely]]
+      irqs_.set_timer(c, ExecutionContext::Timer::pending);
     return boot_next(out);
   }
   if (c.spends_cycles()) {
@@ -227,14 +227,9 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   p.npi_pending = false;
   if (first) release_memory_of(index);
   if (first)
-    for (ExecutionContext& each : p.contexts) drop_timer(each);
+    for (ExecutionContext& each : p.contexts) irqs_.drop_timer(each);
   // Its interrupts stay held back at the controller for good.
-  for (unsigned k = 0; first && k < p.interrupt_count; ++k) {
-    OwnedInterrupt& irq = p.interrupts[k];
-    if (irq.pending && !irq.signalled()) --deferred_interrupts_;
-    irq = OwnedInterrupt{irq.id};
-    placement_.set_interrupt_enabled(irq.id, false);
-  }
+  for (unsigned k = 0; first && k < p.interrupt_count; ++k) irqs_.forget(placement_, p.interrupts[k]);
   if (was == PartitionState::booting) return boot_next(out);
   if (c.handles_interrupt()) {
     // It faulted in its interrupt handler: the partition it preempted on

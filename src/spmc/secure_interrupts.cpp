@@ -46,21 +46,15 @@ size_t Core::take_secure_interrupt() {
     if (due >= partition_count_ || partitions_[due].aborted() || !partitions_[due].has_contexts())
       return partition_count_;
     ExecutionContext& c = here(partitions_[due]);
-    if (c.timer == ExecutionContext::Timer::none) set_timer(c, ExecutionContext::Timer::pending);
+    if (c.timer() == ExecutionContext::Timer::none) irqs_.set_timer(c, ExecutionContext::Timer::pending);
     partitions_[due].may_leave_interrupts_untaken = true;
     return due;
   }
-  placement_.set_interrupt_enabled(id, false);
+  irqs_.hold_back(placement_, *irq);  // (before the end: a level that is still up must not come again)
   placement_.end_interrupt(id);
-  irq->retriggered = false;  // (this may be the retriggered one arriving)
   // An aborted owner never takes it: it stays held back for good.
   if (partitions_[owner].aborted()) return partition_count_;
-  if (!irq->pending || irq->signalled()) {
-    // New: the partition is to be told of it.
-    ++deferred_interrupts_;
-    irq->pending = true;
-    irq->signalled_to = nullptr;
-  }
+  irqs_.arrived(*irq);  // the partition is to be told of it
   return owner;
 }
 
@@ -86,9 +80,9 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
     ExecutionContext& c = here(p);
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       OwnedInterrupt& irq = p.interrupts[k];
-      if (irq.pending && !irq.signalled() && irq.enabled) mark_signalled(irq, c);
+      if (irq.deferred() && irq.enabled()) irqs_.signal(placement_, irq, c);
     }
-    if (c.timer == ExecutionContext::Timer::pending) set_timer(c, ExecutionContext::Timer::raised);
+    if (c.timer() == ExecutionContext::Timer::pending) irqs_.set_timer(c, ExecutionContext::Timer::raised);
   } else if (owner < partition_count_ && owner != index && !p.other_secure_interrupts_queued) {
     // Another partition's, which waits on this CPU, where this one's
     // manifest has other secure interrupts signaled (the default) and it
@@ -110,14 +104,9 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
 }
 
 void Core::defer_untaken(Partition& p, ExecutionContext& c) {
-  if (c.timer == ExecutionContext::Timer::raised || c.timer == ExecutionContext::Timer::signalled)
-    set_timer(c, ExecutionContext::Timer::pending);
-  for (unsigned k = 0; k < p.interrupt_count; ++k) {
-    OwnedInterrupt& irq = p.interrupts[k];
-    if (!irq.pending || irq.signalled_to != &c) continue;
-    irq.signalled_to = nullptr;
-    ++deferred_interrupts_;
-  }
+  if (c.timer() == ExecutionContext::Timer::raised || c.timer() == ExecutionContext::Timer::signalled)
+    irqs_.set_timer(c, ExecutionContext::Timer::pending);
+  for (unsigned k = 0; k < p.interrupt_count; ++k) irqs_.defer(p.interrupts[k], c);
 }
 
 Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
@@ -127,10 +116,10 @@ Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
   if (p.npi_pending) lines.irq = true;
   // (Pending too: a context resumed, or given a request, with its timer
   // due sees it on its line at once.)
-  if (c.timer != ExecutionContext::Timer::none) (p.timer_fiq ? lines.fiq : lines.irq) = true;
+  if (c.timer() != ExecutionContext::Timer::none) (p.timer_fiq ? lines.fiq : lines.irq) = true;
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     const OwnedInterrupt& irq = p.interrupts[k];
-    if (irq.pending && irq.signalled_to == &c) (irq.fiq ? lines.fiq : lines.irq) = true;
+    if (irq.pending() && irq.signalled_to() == &c) (irq.fiq() ? lines.fiq : lines.irq) = true;
   }
   return lines;
 }
@@ -150,16 +139,16 @@ bool Core::signal_interrupt(size_t index, ffa::Regs& out) {
     scheduled_ = index;
     return true;
   };
-  if (c.timer == ExecutionContext::Timer::pending) [[unlikely]] {
-    set_timer(c, ExecutionContext::Timer::signalled);
+  if (c.timer() == ExecutionContext::Timer::pending) [[unlikely]] {
+    irqs_.set_timer(c, ExecutionContext::Timer::signalled);
     return run_handler(ffa::hf::kVirtualTimerIntid);
   }
   for (unsigned k = 0; k < p.interrupt_count; ++k) {
     OwnedInterrupt& irq = p.interrupts[k];
-    if (!irq.pending || irq.signalled()) continue;
+    if (!irq.deferred()) continue;
     // Announced now, perhaps for another interrupt's arrival: its own
     // retrigger must not bring it a second time.
-    mark_signalled(irq, c);
+    irqs_.signal(placement_, irq, c);
     return run_handler(irq.id);
   }
   return false;
@@ -170,7 +159,7 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
   c.done();
   // Its timer came on its line while it handled this one and it waits
   // without taking it: it is told now, by FFA_INTERRUPT.
-  if (c.timer == ExecutionContext::Timer::raised) set_timer(c, ExecutionContext::Timer::pending);
+  if (c.timer() == ExecutionContext::Timer::raised) irqs_.set_timer(c, ExecutionContext::Timer::pending);
   if (signal_interrupt(index, out)) return Outcome::run_partition;
   if (c.preempted != ExecutionContext::kNonePreempted) {
     // It preempted a partition on this CPU: that one carries on (or is
@@ -179,7 +168,7 @@ Outcome Core::interrupt_handled(size_t index, ffa::Regs& out) {
     // preempt it in turn rather than wait for its whole request.
     const size_t below = c.preempted;
     c.preempted = ExecutionContext::kNonePreempted;
-    if (deferred_interrupts_ != 0) retrigger_deferred_interrupts();
+    if (irqs_.deferred() != 0) retrigger_deferred_interrupts();
     return carry_on(below, out);
   }
   ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
@@ -194,65 +183,26 @@ void Core::retrigger_pending_timers() {
     Partition& p = partitions_[i];
     for (unsigned k = 0; k < p.info.exec_ctx_count && k < Partition::kMaxContexts; ++k) {
       ExecutionContext& c = p.contexts[k];
-      if (c.timer == ExecutionContext::Timer::pending && c.waiting() &&
-          !placement_.retrigger_timer(i, k))
-        set_timer(c, ExecutionContext::Timer::none);
+      if (c.timer() == ExecutionContext::Timer::pending && c.waiting() && !placement_.retrigger_timer(i, k))
+        irqs_.set_timer(c, ExecutionContext::Timer::none);
     }
   }
 }
 
 void Core::retrigger_deferred_interrupts() {
-  if (pending_timers_ != 0) [[unlikely]]
+  if (irqs_.pending_timers() != 0) [[unlikely]]
     retrigger_pending_timers();
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
     if (!here(p).waiting()) continue;
-    for (unsigned k = 0; k < p.interrupt_count; ++k) {
-      OwnedInterrupt& irq = p.interrupts[k];
-      // Not one the partition has disabled meanwhile: it waits, pending,
-      // until HF_INTERRUPT_ENABLE (and the next return to the normal world).
-      if (!irq.pending || irq.signalled() || !irq.enabled) continue;
-      placement_.retrigger_interrupt(irq.id);
-      irq.retriggered = true;
-    }
-  }
-}
-
-void Core::set_timer(ExecutionContext& c, ExecutionContext::Timer to) {
-  const bool was = c.timer == ExecutionContext::Timer::pending, is = to == ExecutionContext::Timer::pending;
-  c.timer = to;
-  if (was == is) return;
-  // A pending timer is a deferred interrupt (retrigger_deferred_interrupts).
-  if (is) {
-    ++deferred_interrupts_;
-    ++pending_timers_;
-  } else {
-    --deferred_interrupts_;
-    --pending_timers_;
+    for (unsigned k = 0; k < p.interrupt_count; ++k) irqs_.retrigger(placement_, p.interrupts[k]);
   }
 }
 
 void Core::timer_quiet(size_t index) {
   if (index >= partition_count_) return;
   ExecutionContext& c = here(partitions_[index]);
-  if (c.timer != ExecutionContext::Timer::none) set_timer(c, ExecutionContext::Timer::none);
-}
-
-void Core::drop_timer(ExecutionContext& c) {
-  set_timer(c, ExecutionContext::Timer::none);
-  c.timer_active = false;
-}
-
-void Core::mark_signalled(OwnedInterrupt& irq, const ExecutionContext& c) {
-  irq.signalled_to = &c;
-  --deferred_interrupts_;
-  withdraw_retrigger(irq);
-}
-
-void Core::withdraw_retrigger(OwnedInterrupt& irq) {
-  if (!irq.retriggered) return;
-  irq.retriggered = false;
-  placement_.withdraw_interrupt(irq.id);
+  irqs_.set_timer(c, ExecutionContext::Timer::none);
 }
 
 void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) {
@@ -284,10 +234,7 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       }
       OwnedInterrupt* irq = find(e.id);
       if (!irq) return ffa::set_regs(out, ffa::hf::kFailed);
-      irq->fiq = e.fiq();
-      const bool was = irq->unmasked();
-      irq->enabled = e.enable == 1;
-      if (irq->unmasked() != was) placement_.set_interrupt_enabled(irq->id, irq->unmasked());
+      irqs_.enable(placement_, *irq, e.enable == 1, e.fiq());
       return ffa::set_regs(out, 0);
     }
     case ffa::hf::kInterruptGet: {
@@ -306,36 +253,22 @@ void Core::hf_interrupt_call(size_t index, const ffa::Regs& in, ffa::Regs& out) 
       }
       OwnedInterrupt* take = nullptr;
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
-        if (p.interrupts[k].pending && p.interrupts[k].signalled_to == &c)
-          take = &p.interrupts[k];
-      if (!take && c.timer != ExecutionContext::Timer::none) {
-        set_timer(c, ExecutionContext::Timer::none);
-        c.timer_active = true;
-        return ffa::set_regs(out, ffa::hf::kVirtualTimerIntid);
-      }
+        if (p.interrupts[k].pending() && p.interrupts[k].signalled_to() == &c) take = &p.interrupts[k];
+      if (!take && irqs_.take_timer(c)) return ffa::set_regs(out, ffa::hf::kVirtualTimerIntid);
       for (unsigned k = 0; k < p.interrupt_count && !take; ++k)
-        if (p.interrupts[k].pending) take = &p.interrupts[k];
+        if (p.interrupts[k].pending()) take = &p.interrupts[k];
       if (!take) return ffa::set_regs(out, ffa::hf::kInvalidIntid);
-      // Taken before the controller signalled it again (from another CPU's
-      // request, say): the retrigger must not bring it back.
-      if (!take->signalled()) --deferred_interrupts_;
-      withdraw_retrigger(*take);
-      take->pending = false;
-      take->signalled_to = nullptr;
-      take->active = true;
+      irqs_.take(placement_, *take);
       return ffa::set_regs(out, take->id);
     }
     case ffa::hf::kInterruptDeactivate: {
       const auto [physical, virtual_id] = ffa::hf::interrupt_deactivate(in);
       if (physical == ffa::hf::kVirtualTimerIntid) {
-        if (virtual_id != physical || !c.timer_active) return ffa::set_regs(out, ffa::hf::kFailed);
-        c.timer_active = false;
+        if (virtual_id != physical || !irqs_.deactivate_timer(c)) return ffa::set_regs(out, ffa::hf::kFailed);
         return ffa::set_regs(out, 0);
       }
       OwnedInterrupt* irq = find(physical);
-      if (!irq || virtual_id != physical || !irq->active) return ffa::set_regs(out, ffa::hf::kFailed);
-      irq->active = false;
-      if (irq->unmasked()) placement_.set_interrupt_enabled(irq->id, true);
+      if (!irq || virtual_id != physical || !irqs_.deactivate(placement_, *irq)) return ffa::set_regs(out, ffa::hf::kFailed);
       return ffa::set_regs(out, 0);
     }
     default:

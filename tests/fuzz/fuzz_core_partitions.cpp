@@ -275,14 +275,14 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
     const spmc::Partition& p = core.partition(i);
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       const spmc::OwnedInterrupt& irq = p.interrupts[k];
-      FUZZ_CHECK(!(irq.pending && irq.active));
-      FUZZ_CHECK(!irq.signalled() || irq.pending);
-      FUZZ_CHECK(!irq.retriggered || (irq.pending && !irq.signalled()));
-      const bool retriggered = irq.pending && !irq.signalled();
+      FUZZ_CHECK(!(irq.pending() && irq.active()));
+      FUZZ_CHECK(!irq.signalled() || irq.pending());
+      FUZZ_CHECK(!irq.retriggered() || (irq.pending() && !irq.signalled()));
+      const bool retriggered = irq.pending() && !irq.signalled();
       deferred += retriggered ? 1 : 0;
       const bool at_gic = placement.interrupt_enabled(irq.id);
       if (p.aborted()) {
-        FUZZ_CHECK(!at_gic && !irq.pending && !irq.active);
+        FUZZ_CHECK(!at_gic && !irq.pending() && !irq.active());
       } else {
         FUZZ_CHECK(!irq.unmasked() || at_gic);
         FUZZ_CHECK(!at_gic || irq.unmasked() || retriggered);
@@ -297,10 +297,10 @@ void check_interrupts(const spmc::Core& core, const fake::FakePlacement& placeme
   for (size_t i = 0; i < core.partition_count(); ++i) {
     const spmc::Partition& p = core.partition(i);
     for (const spmc::ExecutionContext& c : p.contexts) {
-      timers += c.timer == spmc::ExecutionContext::Timer::pending ? 1 : 0;
-      if (c.timer == spmc::ExecutionContext::Timer::raised)
+      timers += c.timer() == spmc::ExecutionContext::Timer::pending ? 1 : 0;
+      if (c.timer() == spmc::ExecutionContext::Timer::raised)
         FUZZ_CHECK(c.state() != spmc::PartitionState::waiting && c.state() != spmc::PartitionState::created);
-      if (p.aborted()) FUZZ_CHECK(c.timer == spmc::ExecutionContext::Timer::none && !c.timer_active);
+      if (p.aborted()) FUZZ_CHECK(c.timer() == spmc::ExecutionContext::Timer::none && !c.timer_active());
     }
   }
   FUZZ_CHECK(timers == core.pending_timers());
@@ -319,7 +319,7 @@ void check_virtual(const spmc::Core& core, bool virtual_interrupts) {
     for (unsigned k = 0; k < p.interrupt_count; ++k) {
       const spmc::OwnedInterrupt& irq = p.interrupts[k];
       if (!irq.signalled()) continue;
-      FUZZ_CHECK(irq.signalled_to >= &p.contexts[0] && irq.signalled_to < &p.contexts[p.info.exec_ctx_count]);
+      FUZZ_CHECK(irq.signalled_to() >= &p.contexts[0] && irq.signalled_to() < &p.contexts[p.info.exec_ctx_count]);
     }
     for (unsigned c = 0; c < p.info.exec_ctx_count; ++c) {
       const spmc::ExecutionContext& x = p.contexts[c];

@@ -168,11 +168,11 @@ TEST(ExecutionContext, AnotherContextsFaultStopsOnlyIdleOnes) {
 
 TEST(ExecutionContext, PowerOffForgetsAWaitingContext) {
   ExecutionContext c = waiting();
-  c.timer_active = true;
   c.preempted = 3;
+  c.managed_exit = ExecutionContext::ManagedExit::taken;
   ASSERT_TRUE(c.power_off());
   EXPECT_EQ(c.state(), PartitionState::created);
-  EXPECT_FALSE(c.timer_active);
+  EXPECT_EQ(c.managed_exit, ExecutionContext::ManagedExit::none);
   EXPECT_EQ(c.preempted, ExecutionContext::kNonePreempted);
   EXPECT_TRUE(c.start_boot());  // it boots afresh when its CPU comes back
   // Only a waiting one: work in hand keeps the CPU on.

@@ -423,7 +423,7 @@ TEST_F(VirtualTimer, APartitionWithoutDevicesKeepsAnUntakenTimerToo) {
   EXPECT_TRUE(core_.virtual_lines(index_of(kOther)).irq);
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   // Untaken: pending again, to be told once it waits.
-  EXPECT_EQ(core_.partition(index_of(kOther)).contexts[0].timer, ExecutionContext::Timer::pending);
+  EXPECT_EQ(core_.partition(index_of(kOther)).contexts[0].timer(), ExecutionContext::Timer::pending);
   ASSERT_EQ(placement_.timers_retriggered.size(), 1u);
   EXPECT_EQ(placement_.timers_retriggered[0], std::make_pair(index_of(kOther), 0u));
   due(kOther);
@@ -440,7 +440,7 @@ TEST_F(VirtualTimer, DueWhileAnotherPartitionRunsItWaitsForTheNormalWorld) {
   ASSERT_NO_FATAL_FAILURE(due_while_running(kOther, kDriver, out));
   EXPECT_EQ(core_.scheduled(), index_of(kOther));
   EXPECT_FALSE(core_.virtual_lines(index_of(kOther)).irq);  // not the running one's
-  EXPECT_EQ(context().timer, ExecutionContext::Timer::pending);
+  EXPECT_EQ(context().timer(), ExecutionContext::Timer::pending);
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   ASSERT_EQ(placement_.timers_retriggered.size(), 1u);
   due(kDriver);
@@ -510,7 +510,7 @@ TEST_F(VirtualTimer, AHandlerThatIgnoresItIsToldOnce) {
   ASSERT_EQ(wait(out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
   EXPECT_TRUE(placement_.timers_retriggered.empty());
-  EXPECT_EQ(context().timer, ExecutionContext::Timer::signalled);
+  EXPECT_EQ(context().timer(), ExecutionContext::Timer::signalled);
   // Taken later, in its next request.
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
   EXPECT_TRUE(irq_line());
@@ -527,7 +527,7 @@ TEST_F(VirtualTimer, ARetriggerThatFindsItNoLongerDueForgetsIt) {
   placement_.timers_still_due = false;
   ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
   EXPECT_EQ(placement_.timers_retriggered.size(), 1u);
-  EXPECT_EQ(context().timer, ExecutionContext::Timer::none);
+  EXPECT_EQ(context().timer(), ExecutionContext::Timer::none);
   ASSERT_EQ(request(kOther, 2, out), Outcome::run_partition);
   ASSERT_EQ(answer(kOther, 2, out), Outcome::reply_to_caller);
   EXPECT_EQ(placement_.timers_retriggered.size(), 1u);  // not again
@@ -594,7 +594,7 @@ TEST_F(VirtualTimer, AnAbortedPartitionsTimerIsForgotten) {
   // The driver faults (in another CPU's request, say): its timer goes with it.
   (void)core_.sp_aborted(driver(), out);
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
-  EXPECT_EQ(context().timer, ExecutionContext::Timer::none);
+  EXPECT_EQ(context().timer(), ExecutionContext::Timer::none);
   // Reported again, it is ignored.
   due(kDriver);
   ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
