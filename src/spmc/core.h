@@ -15,6 +15,7 @@
 #include "ffa/regs.h"
 #include "ffa/version.h"
 #include "spmc/endpoint.h"
+#include "spmc/mem_reassemblies.h"
 #include "spmc/mem_transactions.h"
 #include "spmc/placement.h"
 
@@ -438,21 +439,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   NwdEndpoint nwd_;
   // Memory transactions: their table, pool of ranges and quotas.
   MemTransactions transactions_;
-  // Descriptors arriving in fragments: each lender may have one at a
-  // time, and kMaxReassemblies lenders at once (the normal world, or VMs
-  // behind a hypervisor, and partitions), each in its own buffer, so that
-  // one lender's transaction never stalls or mixes with another's.
-  static constexpr unsigned kMaxReassemblies = 4;
-  struct Reassembly {
-    MemShare* share = nullptr;  // null: the slot is free
-    Lender from{};
-    uint32_t total = 0, received = 0;
-    uint64_t buffer = 0;  // a buffer given by address, or 0 for the TX buffer
-    uint32_t buffer_pages = 0;
-  };
-  Reassembly reassemblies_[kMaxReassemblies];
-  // The one `lender` has open, or null.
-  Reassembly* reassembly_of(ffa::EndpointId lender);
+  // Descriptors arriving in fragments, one per lender (mem_reassemblies.h).
+  MemReassemblies reassemblies_;
   // Memory donated and retrieved: its new owner keeps it for good, and no
   // later transaction may include it.
   struct Donated {
@@ -463,13 +451,11 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   Donated donated_[kMaxDonated] = {};
   unsigned donated_count_ = 0;
   unsigned donated_reserved() const;  // entries that ready donations will need
-  // Descriptors are checked in these copies, never in place: one for a
-  // single-call descriptor (and for building retrieve responses), and one
-  // per reassembly slot for fragments.
-  static constexpr uint32_t kMaxDescriptor = 8192;
+  // Descriptors are checked in copies, never in place: this one for a
+  // single-call descriptor (and for building retrieve responses), and the
+  // reassemblies' own for fragments.
+  static constexpr uint32_t kMaxDescriptor = MemReassemblies::kMaxDescriptor;
   uint8_t desc_copy_[kMaxDescriptor];
-  uint8_t frag_copy_[kMaxReassemblies][kMaxDescriptor];
-  uint8_t* frag_bytes(const Reassembly& r) { return frag_copy_[&r - reassemblies_]; }
 };
 
 }  // namespace spmc

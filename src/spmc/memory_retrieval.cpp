@@ -285,7 +285,7 @@ bool Core::lender_aborted(const MemShare& s) const {
 
 void Core::release_memory_of(size_t index) {
   const ffa::EndpointId id = partitions_[index].info.id;
-  if (Reassembly* r = reassembly_of(id)) free_share(*r->share);
+  if (MemReassemblies::Slot* r = reassemblies_.of(id)) free_share(*r->share);
   for (MemShare& s : transactions_.slots()) {
     if (s.state != MemShare::State::ready) continue;
     const unsigned me = receiver_index(s, id);

@@ -20,7 +20,6 @@ using ffa::Func;
 
 namespace {
 constexpr uint32_t kFlagZero = 1u << 0, kFlagTimeSlice = 1u << 1;
-constexpr uint32_t kConstituentSize = 16;
 }  // namespace
 
 // Memory region attributes a lender or a borrower names (FF-A v1.2
@@ -63,15 +62,8 @@ bool Core::in_transaction(uint64_t address, uint64_t size) const {
   return false;
 }
 
-Core::Reassembly* Core::reassembly_of(ffa::EndpointId lender) {
-  for (Reassembly& r : reassemblies_)
-    if (r.share && r.from.id == lender) return &r;
-  return nullptr;
-}
-
 void Core::free_share(MemShare& s) {
-  for (Reassembly& r : reassemblies_)
-    if (r.share == &s) r = Reassembly{};
+  reassemblies_.forget(s);
   if (s.state == MemShare::State::free) return;
   Holder h;
   (void)holder_of(s.sender, h);  // (every sender is: partitions are never removed)
@@ -130,12 +122,9 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
   // The first of several fragments: the handle is allocated now and names
   // the transaction in each FFA_MEM_FRAG_TX. One such transaction per
   // lender at a time, in a free reassembly slot.
-  if (reassembly_of(from.id)) return ffa::set_error(out, Error::no_memory);
-  Reassembly* r = nullptr;
-  for (Reassembly& candidate : reassemblies_)
-    if (!r && !candidate.share) r = &candidate;
+  MemReassemblies::Slot* r = reassemblies_.free_slot_for(from.id);
   if (!r) return ffa::set_error(out, Error::no_memory);
-  uint8_t* bytes = frag_bytes(*r);
+  uint8_t* bytes = reassemblies_.bytes(*r);
   if (auto s = read_fragment(from, buffer, buffer_pages, fragment, bytes); !s) return ffa::set_error(out, s.error());
   // Once the first fragment holds the composite region's header, the
   // descriptor's length is known: the total must be it. A fragment that
@@ -147,38 +136,36 @@ void Core::mem_transfer(MemShare::Type type, const Lender& from, const ffa::Regs
   MemShare* slot = allocate_share(from.id);
   if (!slot) return ffa::set_error(out, Error::no_memory);
   slot->type = type;
-  *r = Reassembly{slot, from, total, fragment, buffer, buffer_pages};
+  reassemblies_.start(*r, *slot, from.id, total, fragment, buffer, buffer_pages);
   ffa::set_regs(out, ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(slot->handle),
                 static_cast<uint32_t>(slot->handle >> 32), fragment);
 }
 
 void Core::mem_frag_tx(const Lender& from, const ffa::Regs& in, ffa::Regs& out) {
   const auto [handle, length, endpoint] = ffa::calls::mem_fragment(in);
-  Reassembly* open = reassembly_of(from.id);
+  MemReassemblies::Slot* open = reassemblies_.of(from.id);
   // Only the lender continues its transaction, by its handle.
   if (!open || open->share->handle != handle) return ffa::set_error(out, Error::invalid_parameters);
-  Reassembly& r = *open;
+  MemReassemblies::Slot& r = *open;
+  MemShare& slot = *r.share;
   // w4[31:16] names the sender only when a hypervisor forwards the call.
-  // A fragment after the first holds whole constituents and never more
-  // than the total announced: one that lies ends the transaction.
-  if (endpoint != 0 || length == 0 || length % kConstituentSize != 0 || length > r.total - r.received) {
-    free_share(*r.share);
+  // A fragment that does not fit (MemReassemblies::fits) ends the
+  // transaction.
+  if (endpoint != 0 || !MemReassemblies::fits(r, length)) {
+    free_share(slot);
     return ffa::set_error(out, Error::invalid_parameters);
   }
-  uint8_t* bytes = frag_bytes(r);
+  uint8_t* bytes = reassemblies_.bytes(r);
   if (auto s = read_fragment(from, r.buffer, r.buffer_pages, length, bytes + r.received); !s) {
-    free_share(*r.share);
+    free_share(slot);
     return ffa::set_error(out, s.error());
   }
-  r.received += length;
-  MemShare& slot = *r.share;
-  if (r.received < r.total)
+  const uint32_t total = r.total;
+  if (!reassemblies_.received(r, length))
     return ffa::set_regs(out, ffa::raw(Func::mem_frag_rx), static_cast<uint32_t>(handle),
                          static_cast<uint32_t>(handle >> 32), r.received);
-  // The slot is free again once committed; the bytes stay where they are
-  // until then (nothing else runs in between).
-  const uint32_t total = r.total;
-  r = Reassembly{};
+  // Complete: the slot is free again, and its bytes stay where they are
+  // until the commit (nothing else runs in between).
   mem_transfer_commit(from, lib::ByteView(bytes, total), slot, out);
 }
 
