@@ -4,6 +4,12 @@
 //   x3 = 0x5EED0000 | ID  send x4-x7 to partition ID as a direct request
 //                         and answer with what came back (x3 = its w0,
 //                         x4-x7 = its x3-x6, or w2 of an FFA_ERROR in x4)
+//   x3 = 0x5EEF0000 | ID  send command x4 with x5 as its x4 to partition ID
+//                         as a direct request (64-bit), then x6 rounds of
+//                         the spin from seed x7 (below), holding this CPU
+//                         while what partition ID did here may still be
+//                         on it: x3 = the answer's x4 (0xE0000000 | the
+//                         FF-A error if none came), x4 = the spin's result
 //   x3 = 0x9E4E0000       report the FFA_MEM_PERM_GET/SET results of its
 //                         initialisation (see check_own_memory)
 //   x3 = 0x9E4E0001       try FFA_MEM_PERM_GET now (after initialisation)
@@ -86,7 +92,7 @@
 #include "sp/rx.h"
 
 namespace {
-constexpr uint64_t kForward = 0x5EED0000;
+constexpr uint64_t kForward = 0x5EED0000, kForwardThenSpin = 0x5EEF0000;
 constexpr uint64_t kReportPerms = 0x9E4E0000, kPermAfterInit = 0x9E4E0001;
 constexpr uint64_t kCode = 0x0E500000, kData = 0x0E510000, kScratch = 0x0E518000;
 constexpr uint64_t kReadMessage = 0x4D534732, kPartitionInfo = 0x50494E46;
@@ -302,6 +308,17 @@ void forward(ffa::Regs& msg) {
   if (r.fid() == ffa::raw(ffa::Func::error)) return sp::answer(msg, r.fid(), r.w(2));
   sp::answer(msg, r.fid(), r.x[3], r.x[4], r.x[5], r.x[6]);
 }
+
+ffa::Regs forward_then_spin(const ffa::Regs& msg) {
+  const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
+  const uint32_t target = static_cast<uint32_t>(msg.x[3]) & 0xFFFF;
+  ffa::Regs r;
+  ffa::set_regs(r, ffa::raw(ffa::Func::msg_send_direct_req_64), (self << 16) | target, 0, msg.x[4], msg.x[5]);
+  arch_svc(&r);
+  const uint64_t answer =
+      r.fid() == ffa::raw(ffa::Func::msg_send_direct_resp_64) ? r.x[4] : (0xE0000000ull | r.w(2));
+  return sp::respond(msg, answer, lib::lcg_spin(msg.x[6], msg.x[7]));
+}
 }  // namespace
 
 extern "C" [[noreturn]] void sp_main(uint64_t) {
@@ -319,6 +336,8 @@ extern "C" [[noreturn]] void sp_main(uint64_t) {
     // Forwarding first: the benchmarks measure it.
     if ((msg.x[3] & ~0xFFFFull) == kForward) {
       forward(msg);
+    } else if ((msg.x[3] & ~0xFFFFull) == kForwardThenSpin) {
+      msg = forward_then_spin(msg);
     } else if (msg.x[3] == kYield) {
       const ffa::Regs r = sp::svc(ffa::Regs{{ffa::raw(ffa::Func::yield)}});
       msg = sp::respond(msg, r.fid(), kYield);

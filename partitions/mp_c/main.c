@@ -98,6 +98,10 @@
  *            does). x4 =
  *            the check, x5 = the answer's x4, or 0xE0000000 | the FF-A
  *            error when there was no answer.
+ *   27 EL1_SET: TPIDR_EL1 = x4 (an EL1 register the SPMC switches with
+ *            the vCPU and nothing here uses): x4 = the value it replaced.
+ *   28 EL1_GET: x4 = TPIDR_EL1 (a UP vCPU's, wherever it runs now: the
+ *            SPMC must have carried what the last CPU left in it).
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -543,6 +547,12 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[5] = a.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? a.x[4] : (0xE0000000u | (uint32_t)a.x[2]);
       break;
     }
+    case 27:
+      __asm__ volatile("mrs %0, tpidr_el1\n msr tpidr_el1, %1" : "=&r"(r.x[4]) : "r"(req->x[4]));
+      break;
+    case 28:
+      __asm__ volatile("mrs %0, tpidr_el1" : "=r"(r.x[4]));
+      break;
     default:
       r.x[3] = 0xFFFFFFFFu;
       break;

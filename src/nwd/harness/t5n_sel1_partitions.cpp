@@ -4,6 +4,7 @@
 // where they are not hosted these tests are skipped (test.h, Needs).
 #include "arch/aarch64/sysreg.h"
 #include "ffa/partition_info.h"
+#include "lib/lcg.h"
 #include "nwd/harness/ffa_client.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
@@ -647,4 +648,61 @@ PART(a_stage2_fault_is_contained) {
   r = request(kMp, kEcho, 0, 42);
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(r.x[5], 42u);
+}
+
+// A UP partition's EL1 registers go with it from CPU to CPU. Echo (at
+// S-EL0) asks up-c5 on CPU 1 to put a new value in TPIDR_EL1 (EL1_SET),
+// then spins there: the SPMC runs echo without the core's lock, on the CPU
+// that up-c5 just left. CPU 0 meanwhile asks up-c5 for the value
+// (EL1_GET): up-c5 now runs on CPU 0 and must find it. (The SPMC gives a
+// UP vCPU's EL1 registers back to its record before it lets the core's
+// lock go for an S-EL0 partition; without that, CPU 0 loaded the record
+// as it was before, and up-c5 answered with the old value while CPU 1
+// still held the new one.)
+namespace {
+constexpr uint16_t kEchoPartition = 0x8001;
+constexpr uint64_t kForwardThenSpin = 0x5EEF0000, kEl1Set = 27, kEl1Get = 28, kSpinSeed = 0x7E1D5EED;
+volatile uint64_t g_el1_value = 0x7E1D000000000000ull;
+volatile uint64_t g_el1_replaced;
+
+uint64_t el1_set_then_spin_on_cpu1(uint64_t rounds) {
+  g_el1_value = g_el1_value + 1;
+  const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEchoPartition, 0,
+                                                   kForwardThenSpin | kUp5, kEl1Set, g_el1_value, rounds, kSpinSeed));
+  if (!answered(r)) return ~0ull;
+  g_el1_replaced = r.x[3];
+  return r.x[4];
+}
+
+// CPU 0: up-c5's TPIDR_EL1 as it answers here, until it is the value CPU 1
+// had it set (a call that came before CPU 1's got there sees the one
+// before; one that finds up-c5 busy there is made again). 1 once seen.
+unsigned el1_get_on_cpu0() {
+  for (unsigned i = 0; i < 200; ++i) {
+    const ffa::Regs r = call(Func::msg_send_direct_req_64, kUp5, 0, kEl1Get);
+    if (answered(r) && r.x[4] == g_el1_value) return 1;
+    wait_ticks(arch::cntfrq() / 10000);  // 100 us
+  }
+  return 0;
+}
+
+void check_el1_followed(const harness::StallRun& run) {
+  EXPECT_EQ(run.answered, 1u);
+  EXPECT_TRUE(run.spin_done);
+  EXPECT_EQ(run.spin_result, lib::lcg_spin(run.rounds, kSpinSeed));
+  EXPECT_EQ(g_el1_replaced, g_el1_value - 1);  // EL1_SET found the last run's value
+  harness::printf("# up-c5 set on CPU 1, read on CPU 0: {} while echo spun on CPU 1 ({} us)\n",
+                  run.answered ? "found" : "NOT found", run.micros);
+}
+}  // namespace
+
+PART(a_up_partitions_el1_registers_follow_it_across_cpus) {
+  ASSERT_TRUE(harness::has(harness::Needs::suite_endpoints));  // echo, at S-EL0
+  // Its starting value, so that each run's EL1_SET knows what it replaces.
+  ASSERT_TRUE(answered(request(kUp5, kEl1Set, g_el1_value)));
+  EXPECT_TRUE(harness::show_no_stall({&el1_set_then_spin_on_cpu1, &el1_get_on_cpu0, &check_el1_followed}));
+  // Wherever it runs next, it has the last value.
+  const ffa::Regs r = request(kUp5, kEl1Get);
+  ASSERT_TRUE(answered(r));
+  EXPECT_EQ(r.x[4], g_el1_value);
 }
