@@ -355,14 +355,14 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
     uint64_t hcr = kHcrVcpu;
     if (vm->takes_virtual_interrupts) [[unlikely]] {
-      const spmc::Core::VirtualLines lines = core.virtual_lines(index);
+      const spmc::Core::VirtualLines lines = core.virtual_lines(index, vcpu);
       hcr |= (lines.irq ? kHcrVi : 0) | (lines.fiq ? kHcrVf : 0);
     }
     TESSERA_SYSREG_WRITE(hcr_el2, hcr);
     TESSERA_SYSREG_WRITE(cptr_el2, (g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll) |
                                         (g_sve_owner[cpu] == &v ? kCptrSveAllowed : 0));
     load_el1(cpu, v);
-    const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index));
+    const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index, vcpu));
     // The EL1 virtual timer is one for both worlds and every vCPU, and
     // cannot be trapped (without FEAT_ECV): the normal world's is parked
     // while a partition runs and put back; the vCPU's own is put in (it

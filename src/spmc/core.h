@@ -104,8 +104,15 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   bool ns_interrupts_unmasked(size_t index) const {
     const Partition& p = partitions_[index];
     if (p.ns_action == ffa::NsInterruptAction::queued) return false;  // before finding its context
-    const ExecutionContext& c = here(p);
-    return c.works_for_nwd() && c.managed_exit == ExecutionContext::ManagedExit::none;
+    return unmasked_for_nwd(here(p));
+  }
+  // The same for its context `context`, which the placement names (it
+  // knows which it runs: an MP partition's of this CPU, a UP partition's
+  // 0) rather than the core asking which CPU this is.
+  bool ns_interrupts_unmasked(size_t index, unsigned context) const {
+    const Partition& p = partitions_[index];
+    if (p.ns_action == ffa::NsInterruptAction::queued) return false;
+    return unmasked_for_nwd(p.contexts[context]);
   }
   // The virtual interrupt lines of partition `index`'s context on this
   // CPU, for a placement that gives virtual interrupts (raised while the
@@ -113,7 +120,15 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   struct VirtualLines {
     bool irq = false, fiq = false;
   };
-  VirtualLines virtual_lines(size_t index) const { return virtual_lines_of(partitions_[index]); }
+  VirtualLines virtual_lines(size_t index) const {
+    const Partition& p = partitions_[index];
+    return virtual_lines_of(p, here(p));
+  }
+  // The same for its context `context`, as the placement names it.
+  VirtualLines virtual_lines(size_t index, unsigned context) const {
+    const Partition& p = partitions_[index];
+    return virtual_lines_of(p, p.contexts[context]);
+  }
   // Partition `index`'s context on this CPU rewrote its timer, which is
   // now off, masked or not yet due: an interrupt for an earlier deadline
   // that it has not taken is withdrawn (a level that went down), however
@@ -378,7 +393,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void retrigger_deferred_interrupts();
   void retrigger_pending_timers();
   OwnedInterrupt* owned_interrupt(uint32_t id, size_t* owner);
-  VirtualLines virtual_lines_of(const Partition& p) const;
+  VirtualLines virtual_lines_of(const Partition& p, const ExecutionContext& c) const;
+  static bool unmasked_for_nwd(const ExecutionContext& c) {
+    return c.works_for_nwd() && c.managed_exit == ExecutionContext::ManagedExit::none;
+  }
   // Context `c` of partition `p` stops working for the request in hand
   // (it answered, gave the CPU back or was preempted): its managed exit
   // is over, and an interrupt signalled to it in place that it has not

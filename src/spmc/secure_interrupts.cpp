@@ -109,8 +109,7 @@ void Core::defer_untaken(Partition& p, ExecutionContext& c) {
   for (unsigned k = 0; k < p.interrupt_count; ++k) irqs_.defer(p.interrupts[k], c);
 }
 
-Core::VirtualLines Core::virtual_lines_of(const Partition& p) const {
-  const ExecutionContext& c = here(p);
+Core::VirtualLines Core::virtual_lines_of(const Partition& p, const ExecutionContext& c) const {
   VirtualLines lines;
   if (c.managed_exit == ExecutionContext::ManagedExit::signalled) (p.managed_exit_fiq ? lines.fiq : lines.irq) = true;
   if (p.npi_pending) lines.irq = true;

@@ -213,6 +213,14 @@ TEST_F(ExecutionContexts, PreemptionBelongsToAContext) {
   placement_.cpu = 1;
   Regs out{};
   ASSERT_TRUE(core_.ns_interrupts_unmasked(0));
+  // Named by the placement, whichever CPU asks: context 1 works for the
+  // normal world, context 0 waits.
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(0, 1));
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(0, 0));
+  placement_.cpu = 0;
+  EXPECT_FALSE(core_.ns_interrupts_unmasked(0));
+  EXPECT_TRUE(core_.ns_interrupts_unmasked(0, 1));
+  placement_.cpu = 1;
   ASSERT_EQ(core_.sp_interrupted(0, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::interrupt));
   EXPECT_EQ(state(0, 1), PartitionState::preempted);
