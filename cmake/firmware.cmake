@@ -373,15 +373,16 @@ endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
                PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
-# sel2-spmc with the harness: the suite's tests that need what only
-# sel1-spmc hosts (the trusted OS, S-EL0 partitions) are skipped; the S-EL1
-# partitions' tests run (a test configuration).
+# sel2-spmc with the harness (a test configuration; ./tessera run --config
+# sel2-spmc boots it): the whole suite, the S-EL1 partitions' tests among
+# it, the trusted OS an S-EL1 partition and the S-EL0 partitions in the
+# hypervisor's EL2&0 regime.
 tessera_config(sel2-spmc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
                NWD harness MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c
                echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
 # The same SPMC with one partition, mp-c, and the harness (a benchmark
 # configuration): a direct request to mp-c costs what it costs with the
-# eight of sel2-spmc (./tessera bench --config sel2-spmc-1p,sel2-spmc).
+# sixteen of sel2-spmc (./tessera bench --config sel2-spmc-1p,sel2-spmc).
 tessera_config(sel2-spmc-1p MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc-1p/spmc_manifest.dts TOS sel2_spmc
                NWD harness MONITOR el3_sel2 PARTITIONS mp_c)
 # The Linux normal world (tools/linux): Debian's linux-source-6.1 with the
@@ -403,8 +404,8 @@ if(TESSERA_LINUX)
                  NWD linux PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
   # The SPMC at S-EL2 (src/sel2) under the monitor built for it, Linux at
   # NS-EL2 (VHE) as the normal world: the EL2 registers both worlds keep,
-  # switched by the monitor on every call. No partitions yet, so no
-  # harness (its suite needs them).
+  # switched by the monitor on every call; the same partitions as
+  # sel2-spmc-harness.
   tessera_config(sel2-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
                  NWD linux MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c
                  echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)

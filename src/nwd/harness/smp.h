@@ -16,8 +16,10 @@ unsigned run_on_every_cpu(void (*work)(unsigned cpu));
 // SPMC lock is held while a partition or the trusted OS runs). CPU 1 makes
 // a long call, spin(rounds); CPU 0, once CPU 1 is in it (a bounded wait,
 // then 5 ms), makes other calls, calls(), which return how many were
-// answered right. A run shows it when all of CPU 0's calls end while
-// CPU 1 still spins.
+// answered right; every further CPU (2, 3, ...) meanwhile makes
+// discovery calls into the SPMC (FFA_PARTITION_INFO_GET_REGS), each of
+// which must answer. A run shows it when all of CPU 0's calls, and every
+// further CPU's, end while CPU 1 still spins.
 struct StallRun {
   uint64_t rounds;
   uint64_t spin_result;  // what spin() returned
@@ -25,6 +27,11 @@ struct StallRun {
   unsigned answered;     // what calls() returned
   bool answered_while_spinning;
   uint64_t micros;       // how long CPU 0's calls took
+  unsigned cpus;         // CPUs in the run
+  // The further CPUs' calls: all answered, and all of them while CPU 1
+  // still spun (true where there is no further CPU).
+  bool others_answered;
+  bool others_while_spinning;
 };
 struct StallProbe {
   uint64_t (*spin)(uint64_t rounds);
