@@ -422,3 +422,8 @@ tessera_config(optee-smc-harness MANIFEST ${CMAKE_SOURCE_DIR}/configs/optee-smc/
 # The same secure world under the v1.0 harness (a test configuration).
 tessera_config(sel1-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos
                NWD harness_v1_0 PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+# And the S-EL2 placement under it (a test configuration): the same v1.0
+# client, unchanged, against the SPMC at S-EL2 with sel2-spmc's partitions.
+tessera_config(sel2-spmc-ffa1.0 MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel2-spmc/spmc_manifest.dts TOS sel2_spmc
+               NWD harness_v1_0 MONITOR el3_sel2 PARTITIONS tos_sp mp_c up_c up2_c up3_c up4_c irq_c up5_c up6_c
+               echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
