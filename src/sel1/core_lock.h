@@ -19,66 +19,36 @@
 
 #include "arch/aarch64/spinlock.h"
 #include "arch/aarch64/sysreg.h"
+#include "lib/reentrant_lock.h"
 
 namespace sel1 {
 
 namespace lock_detail {
-using arch::spin_acquire;
-using arch::spin_release;
-
-// core_lock.cpp. Who holds the core's lock (CPU index + 1, 0: nobody) and
-// how deep: only the holder writes them, and others read them only to see
-// that they are not the holder.
-extern volatile uint32_t g_core_word;
+// The firmware's side of lib::ReentrantLock.
+struct Aarch64 {
+  static unsigned cpu_index() { return arch::cpu_index(); }
+  static void spin_acquire(volatile uint32_t* word) { arch::spin_acquire(word); }
+  static void spin_release(volatile uint32_t* word) { arch::spin_release(word); }
+};
+// core_lock.cpp.
+extern lib::ReentrantLock<Aarch64> g_core;
 extern volatile uint32_t g_tos_word;
-extern volatile unsigned g_core_owner;
-extern unsigned g_core_depth;
 }  // namespace lock_detail
 
-inline void lock_core() {
-  using namespace lock_detail;
-  const unsigned me = arch::cpu_index() + 1;
-  if (g_core_owner == me) {
-    ++g_core_depth;
-    return;
-  }
-  spin_acquire(&g_core_word);
-  g_core_owner = me;
-  g_core_depth = 1;
-}
-
-inline void unlock_core() {
-  using namespace lock_detail;
-  if (--g_core_depth != 0) return;
-  g_core_owner = 0;
-  spin_release(&g_core_word);
-}
+inline void lock_core() { lock_detail::g_core.lock(); }
+inline void unlock_core() { lock_detail::g_core.unlock(); }
 
 // Whether this CPU holds the core's lock (a trusted-OS thread must not when
 // it can be stopped: Threads::preemption_point checks).
-inline bool core_held_here() { return lock_detail::g_core_owner == arch::cpu_index() + 1; }
+inline bool core_held_here() { return lock_detail::g_core.held_here(); }
 
 // Lets go of the core's lock however deep this CPU holds it (0 if it does
 // not), and takes it back as deep.
-inline unsigned release_core() {
-  using namespace lock_detail;
-  if (g_core_owner != arch::cpu_index() + 1) return 0;
-  const unsigned depth = g_core_depth;
-  g_core_depth = 0;
-  g_core_owner = 0;
-  spin_release(&g_core_word);
-  return depth;
-}
-inline void reacquire_core(unsigned depth) {
-  using namespace lock_detail;
-  if (depth == 0) return;
-  spin_acquire(&g_core_word);
-  g_core_owner = arch::cpu_index() + 1;
-  g_core_depth = depth;
-}
+inline unsigned release_core() { return lock_detail::g_core.release_all(); }
+inline void reacquire_core(unsigned depth) { lock_detail::g_core.reacquire(depth); }
 
-inline void lock_trusted_os() { lock_detail::spin_acquire(&lock_detail::g_tos_word); }
-inline void unlock_trusted_os() { lock_detail::spin_release(&lock_detail::g_tos_word); }
+inline void lock_trusted_os() { arch::spin_acquire(&lock_detail::g_tos_word); }
+inline void unlock_trusted_os() { arch::spin_release(&lock_detail::g_tos_word); }
 
 class CoreLock {
  public:
