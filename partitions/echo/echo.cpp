@@ -8,8 +8,9 @@
 //                         as a direct request (64-bit), then x6 rounds of
 //                         the spin from seed x7 (below), holding this CPU
 //                         while what partition ID did here may still be
-//                         on it: x3 = the answer's x4 (0xE0000000 | the
-//                         FF-A error if none came), x4 = the spin's result
+//                         on it (a BUSY target is asked again): x3 = the
+//                         answer's x4 (0xE0000000 | the FF-A error if none
+//                         came), x4 = the spin's result
 //   x3 = 0x9E4E0000       report the FFA_MEM_PERM_GET/SET results of its
 //                         initialisation (see check_own_memory)
 //   x3 = 0x9E4E0001       try FFA_MEM_PERM_GET now (after initialisation)
@@ -312,9 +313,14 @@ void forward(ffa::Regs& msg) {
 ffa::Regs forward_then_spin(const ffa::Regs& msg) {
   const uint32_t self = static_cast<uint32_t>(msg.x[1]) & 0xFFFF;
   const uint32_t target = static_cast<uint32_t>(msg.x[3]) & 0xFFFF;
+  // A target that is busy on another CPU (the normal world may be calling
+  // it there) is asked again, a bounded number of times.
   ffa::Regs r;
-  ffa::set_regs(r, ffa::raw(ffa::Func::msg_send_direct_req_64), (self << 16) | target, 0, msg.x[4], msg.x[5]);
-  arch_svc(&r);
+  for (unsigned tries = 0; tries < 100000; ++tries) {
+    ffa::set_regs(r, ffa::raw(ffa::Func::msg_send_direct_req_64), (self << 16) | target, 0, msg.x[4], msg.x[5]);
+    arch_svc(&r);
+    if (r.fid() != ffa::raw(ffa::Func::error) || r.w(2) != static_cast<uint32_t>(ffa::Error::busy)) break;
+  }
   const uint64_t answer =
       r.fid() == ffa::raw(ffa::Func::msg_send_direct_resp_64) ? r.x[4] : (0xE0000000ull | r.w(2));
   return sp::respond(msg, answer, lib::lcg_spin(msg.x[6], msg.x[7]));

@@ -20,33 +20,46 @@ volatile uint64_t g_micros;
 constexpr unsigned kOtherCalls = 20, kMaxCpus = 8;
 volatile bool g_other_done[kMaxCpus], g_other_answered[kMaxCpus], g_other_while_spinning[kMaxCpus];
 
-void work(unsigned cpu) {
-  if (cpu == 1) {
-    g_spin_started = true;
-    g_spin_result = g_probe.spin(g_rounds);
-    g_spin_done = true;
-    return;
-  }
-  if (cpu >= 2) {
-    while (!g_spin_started) {  // (run_on_every_cpu bounds the whole run)
-    }
-    if (cpu >= kMaxCpus) return;
-    bool all = true;
-    for (unsigned i = 0; i < kOtherCalls; ++i)
-      all = ffa::is_success(call(ffa::Func::partition_info_get_regs, 0, 0, 0)) && all;
-    g_other_while_spinning[cpu] = !g_spin_done;
-    g_other_answered[cpu] = all;
-    g_other_done[cpu] = true;
-    return;
-  }
-  if (cpu != 0) return;
-  // Give CPU 1 time to get its call into the secure world (bounded).
+// What each CPU wrote is seen by the others before they go on (the flags
+// are plain volatile stores; run_on_every_cpu's own hand-over is no
+// barrier for them).
+void barrier() { __asm__ volatile("dmb ish" ::: "memory"); }
+
+// CPUs 0, 2, 3, ...: give CPU 1 time to get its call into the secure world
+// (a bounded wait for it to start, then 5 ms), so that what they do next
+// happens while it spins there.
+void let_cpu1_in() {
   const uint64_t t0 = arch::cntpct();
   while (!g_spin_started && arch::cntpct() - t0 < arch::cntfrq()) {
   }
   const uint64_t settle = arch::cntpct();
   while (arch::cntpct() - settle < arch::cntfrq() / 200) {  // 5 ms
   }
+}
+
+void work(unsigned cpu) {
+  if (cpu == 1) {
+    g_spin_started = true;
+    barrier();
+    g_spin_result = g_probe.spin(g_rounds);
+    g_spin_done = true;
+    barrier();
+    return;
+  }
+  if (cpu >= 2) {
+    if (cpu >= kMaxCpus) return;
+    let_cpu1_in();
+    bool all = true;
+    for (unsigned i = 0; i < kOtherCalls; ++i)
+      all = ffa::is_success(call(ffa::Func::partition_info_get_regs, 0, 0, 0)) && all;
+    g_other_while_spinning[cpu] = !g_spin_done;
+    g_other_answered[cpu] = all;
+    g_other_done[cpu] = true;
+    barrier();
+    return;
+  }
+  if (cpu != 0) return;
+  let_cpu1_in();
   const uint64_t start = arch::cntpct();
   const unsigned answered = g_probe.calls();
   g_micros = (arch::cntpct() - start) * 1000000 / arch::cntfrq();
@@ -80,6 +93,7 @@ bool show_no_stall(const StallProbe& probe) {
       g_other_while_spinning[c] = false;
     }
     const unsigned n = run_on_every_cpu(work);
+    barrier();
     EXPECT_TRUE(n >= 2);
     if (n < 2) return false;
     const unsigned others = n - 2;

@@ -662,13 +662,16 @@ PART(a_stage2_fault_is_contained) {
 namespace {
 constexpr uint16_t kEchoPartition = 0x8001;
 constexpr uint64_t kForwardThenSpin = 0x5EEF0000, kEl1Set = 27, kEl1Get = 28, kSpinSeed = 0x7E1D5EED;
+// The value up-c5 holds, set and confirmed before each run; a run sets it
+// to one more, which CPU 0 knows before the run starts (it never reads a
+// value CPU 1 is still about to write).
 volatile uint64_t g_el1_value = 0x7E1D000000000000ull;
 volatile uint64_t g_el1_replaced;
+uint64_t next_el1_value() { return g_el1_value + 1; }
 
 uint64_t el1_set_then_spin_on_cpu1(uint64_t rounds) {
-  g_el1_value = g_el1_value + 1;
   const ffa::Regs r = harness::until_answered(call(Func::msg_send_direct_req_64, kEchoPartition, 0,
-                                                   kForwardThenSpin | kUp5, kEl1Set, g_el1_value, rounds, kSpinSeed));
+                                                   kForwardThenSpin | kUp5, kEl1Set, next_el1_value(), rounds, kSpinSeed));
   if (!answered(r)) return ~0ull;
   g_el1_replaced = r.x[3];
   return r.x[4];
@@ -684,7 +687,7 @@ unsigned el1_get_on_cpu0() {
   const uint64_t until = arch::cntpct() + 2 * arch::cntfrq();
   while (arch::cntpct() < until) {
     const ffa::Regs r = call(Func::msg_send_direct_req_64, kUp5, 0, kEl1Get);
-    if (answered(r) && r.x[4] == g_el1_value) return 1;
+    if (answered(r) && r.x[4] == next_el1_value()) return 1;
     wait_ticks(arch::cntfrq() / 10000);  // 100 us
   }
   return 0;
@@ -694,7 +697,8 @@ void check_el1_followed(const harness::StallRun& run) {
   EXPECT_EQ(run.answered, 1u);  // seen at last, the spin over or not
   EXPECT_TRUE(run.spin_done);
   EXPECT_EQ(run.spin_result, lib::lcg_spin(run.rounds, kSpinSeed));
-  EXPECT_EQ(g_el1_replaced, g_el1_value - 1);  // EL1_SET found the last run's value
+  EXPECT_EQ(g_el1_replaced, g_el1_value);  // EL1_SET found the last run's value
+  g_el1_value = next_el1_value();          // the next run's starting point
   harness::printf("# up-c5 set on CPU 1, read on CPU 0: {} in {} us, {} echo's spin on CPU 1 ended\n",
                   run.answered ? "found" : "NOT found", run.micros, run.answered_while_spinning ? "before" : "after");
 }
