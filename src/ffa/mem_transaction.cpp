@@ -8,7 +8,6 @@ constexpr size_t kHeaderV1_1 = 48;
 constexpr size_t kAccessV1_0 = 16;     // v1.0 and v1.1
 constexpr size_t kAccessV1_2 = 32;     // v1.2 adds two implementation-defined words
 constexpr size_t kCompositeHeader = 16;
-constexpr size_t kConstituentSize = 16;
 constexpr uint64_t kPage = 4096;
 
 using Err = lib::Unexpected<Error>;
@@ -91,11 +90,11 @@ Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version,
   if (*buf.le64(composite + 8) != 0) return invalid();  // reserved
   if (t.constituent_count == 0 || t.total_pages == 0) return invalid();
   t.constituents_offset = composite + kCompositeHeader;
-  if (!buf.contains(t.constituents_offset, uint64_t{t.constituent_count} * kConstituentSize)) return invalid();
+  if (!buf.contains(t.constituents_offset, uint64_t{t.constituent_count} * kMemConstituentSize)) return invalid();
   // The constituents' pages add up to the total (in 64 bits: no wrap).
   uint64_t sum = 0;
   for (uint32_t i = 0; i < t.constituent_count; ++i) {
-    const size_t at = t.constituents_offset + size_t{i} * kConstituentSize;
+    const size_t at = t.constituents_offset + size_t{i} * kMemConstituentSize;
     const uint64_t address = *buf.le64(at);
     const uint32_t pages = *buf.le32(at + 8);
     if ((address & (kPage - 1)) != 0 || pages == 0 || *buf.le32(at + 12) != 0) return invalid();
@@ -103,7 +102,7 @@ Result<MemTransaction> parse_mem_transaction(lib::ByteView buf, Version version,
     sum += pages;
   }
   if (sum != t.total_pages) return invalid();
-  t.length = t.constituents_offset + uint64_t{t.constituent_count} * kConstituentSize;
+  t.length = t.constituents_offset + uint64_t{t.constituent_count} * kMemConstituentSize;
   return t;
 }
 
@@ -119,11 +118,11 @@ std::optional<uint64_t> mem_transaction_length(lib::ByteView first, Version vers
   if (!composite || *composite == 0) return std::nullopt;
   const auto count = first.le32(size_t{*composite} + 4);
   if (!count) return std::nullopt;
-  return uint64_t{*composite} + kCompositeHeader + uint64_t{*count} * kConstituentSize;
+  return uint64_t{*composite} + kCompositeHeader + uint64_t{*count} * kMemConstituentSize;
 }
 
 MemConstituent mem_constituent(lib::ByteView buf, const MemTransaction& t, uint32_t index) {
-  const size_t at = t.constituents_offset + size_t{index} * kConstituentSize;
+  const size_t at = t.constituents_offset + size_t{index} * kMemConstituentSize;
   return MemConstituent{*buf.le64(at), *buf.le32(at + 8)};
 }
 

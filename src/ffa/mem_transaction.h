@@ -56,6 +56,8 @@ struct MemConstituent {
   uint64_t address;
   uint32_t pages;
 };
+// Its size in a descriptor: address, page count, 4 bytes reserved.
+inline constexpr uint32_t kMemConstituentSize = 16;
 
 // Memory region attributes (Table 10.18): the only combination Tessera maps
 // (normal memory, write-back cacheable, inner shareable) and the bit a

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "ffa/ids.h"
+#include "ffa/mem_transaction.h"
 #include "spmc/endpoint.h"
 
 namespace spmc {
@@ -27,7 +28,6 @@ class MemReassemblies {
   static constexpr unsigned kSlots = 4;
   // A descriptor's size at most (one transaction of 256 ranges fits).
   static constexpr uint32_t kMaxDescriptor = 8192;
-  static constexpr uint32_t kConstituentSize = 16;
 
   struct Slot {
     MemShare* share = nullptr;  // null: the slot is free
@@ -60,7 +60,7 @@ class MemReassemblies {
   }
   // Whether a further fragment of `length` bytes may follow in `slot`.
   static bool fits(const Slot& slot, uint32_t length) {
-    return length != 0 && length % kConstituentSize == 0 && length <= slot.total - slot.received;
+    return length != 0 && length % ffa::kMemConstituentSize == 0 && length <= slot.total - slot.received;
   }
   // The slot's buffer; the next fragment goes at bytes(slot) + received.
   uint8_t* bytes(const Slot& slot) { return buffers_[&slot - slots_]; }

@@ -12,6 +12,7 @@ namespace spmc {
 
 using ffa::Error;
 using ffa::Func;
+using ffa::kMemConstituentSize;
 
 namespace {
 constexpr uint32_t kTypeShift = 3;  // retrieve flags [4:3]: 1 share, 2 lend, 3 donate
@@ -26,7 +27,6 @@ constexpr uint32_t kRetrieveHint = 0xFu << 5, kRetrieveHintValid = 1u << 9;
 constexpr uint32_t kRetrieveBypass = 1u << 10;
 constexpr uint32_t kRetrieveFlagsV1_2 = (1u << 11) - 1, kRetrieveFlagsV1_1 = (1u << 10) - 1;
 constexpr uint16_t kAttrNs = 1u << 6;  // retrieve response: the memory is non-secure
-constexpr uint32_t kConstituentSize = 16;
 
 // Where things are in a retrieve response for one receiver (Table 10.21):
 // the v1.0 header is 32 bytes with the access descriptor inline, the
@@ -35,7 +35,7 @@ constexpr uint32_t kConstituentSize = 16;
 struct ResponseLayout {
   uint32_t access_offset, access_size, composite_offset;
   uint32_t constituents_offset() const { return composite_offset + 16; }
-  uint32_t length(uint32_t constituents) const { return constituents_offset() + kConstituentSize * constituents; }
+  uint32_t length(uint32_t constituents) const { return constituents_offset() + kMemConstituentSize * constituents; }
 };
 ResponseLayout response_layout(ffa::Version v) {
   const uint32_t header = v >= ffa::kVersion1_1 ? 48 : 32;
@@ -78,8 +78,8 @@ uint32_t Core::build_retrieve_response(const MemShare& s, unsigned me, ffa::Vers
   (void)b.put_le32(l.composite_offset, total_pages);
   (void)b.put_le32(l.composite_offset + 4, s.constituent_count);
   for (uint32_t i = 0; i < s.constituent_count; ++i) {
-    (void)b.put_le64(l.constituents_offset() + kConstituentSize * i, constituents(s)[i].address);
-    (void)b.put_le32(l.constituents_offset() + kConstituentSize * i + 8, constituents(s)[i].pages);
+    (void)b.put_le64(l.constituents_offset() + kMemConstituentSize * i, constituents(s)[i].address);
+    (void)b.put_le32(l.constituents_offset() + kMemConstituentSize * i + 8, constituents(s)[i].pages);
   }
   return length;
 }
@@ -93,7 +93,7 @@ uint32_t Core::deliver_response_fragment(Mailbox& mailbox, uint32_t total, uint3
   uint32_t end = total;
   if (total - offset > rx.size()) {
     end = offset + static_cast<uint32_t>(rx.size());
-    if (end > constituents_offset) end -= (end - constituents_offset) % kConstituentSize;
+    if (end > constituents_offset) end -= (end - constituents_offset) % kMemConstituentSize;
   }
   for (uint32_t i = offset; i < end; ++i) rx.data()[i - offset] = desc_copy_[i];
   mailbox.mark_rx_full();
@@ -227,7 +227,7 @@ void Core::mem_frag_rx_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out
   const ResponseLayout l = response_layout(p.version);
   const uint32_t length = l.length(s->constituent_count);
   // Fragments after the first start at a constituent.
-  if (offset <= l.constituents_offset() || offset >= length || (offset - l.constituents_offset()) % kConstituentSize)
+  if (offset <= l.constituents_offset() || offset >= length || (offset - l.constituents_offset()) % kMemConstituentSize)
     return ffa::set_error(out, Error::invalid_parameters);
   if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
   (void)build_retrieve_response(*s, me, p.version);
