@@ -2,6 +2,7 @@
 // context.h, same order), and its FP/SIMD registers.
 #include "arch/aarch64/el1_sysregs.inc"
 #include "arch/aarch64/fp_regs.inc"
+#include "arch/aarch64/sve_regs.inc"
 
     .text
     .global el3_save_el1_sysregs
@@ -50,31 +51,16 @@ el3_restore_fp:
     // vector length in force: the streaming one while PSTATE.SM is set):
     // the SveRegs layout (context.h), for the SVE and the streaming saves.
     .macro store_z_then_p base, p
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    str     z\n, [\base, #\n, mul vl]
-    .endr
+    store_z \base
     addvl   \p, \base, #16
     addvl   \p, \p, #16
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    str     p\n, [\p, #\n, mul vl]
-    .endr
-    .endm
-    .macro load_p p
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    ldr     p\n, [\p, #\n, mul vl]
-    .endr
-    .endm
-    .macro load_z base
-    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    ldr     z\n, [\base, #\n, mul vl]
-    .endr
+    store_p \p
     .endm
 
     .global el3_save_sve
 el3_save_sve:
     store_z_then_p x0, x1
-    rdffr   p0.b
-    str     p0, [x1, #16, mul vl]
+    store_ffr x1
     ldr     p0, [x1, #0, mul vl]
     ret
 
@@ -82,8 +68,7 @@ el3_save_sve:
 el3_restore_sve:
     addvl   x1, x0, #16
     addvl   x1, x1, #16
-    ldr     p0, [x1, #16, mul vl]
-    wrffr   p0.b
+    load_ffr x1
     load_p x1
     load_z x0
     ret
@@ -103,8 +88,7 @@ el3_save_streaming:
     store_z_then_p x0, x3
     // FFR exists in streaming mode only with FEAT_SME_FA64.
     cbz     x2, 1f
-    rdffr   p0.b
-    str     p0, [x3, #16, mul vl]
+    store_ffr x3
 1:  mrs     x4, fpsr
     str     x4, [x1]
     smstop  sm
@@ -117,8 +101,7 @@ el3_restore_streaming:
     addvl   x3, x0, #16
     addvl   x3, x3, #16
     cbz     x2, 1f
-    ldr     p0, [x3, #16, mul vl]
-    wrffr   p0.b
+    load_ffr x3
 1:  load_p x3
     load_z x0
     ldr     x4, [x1]

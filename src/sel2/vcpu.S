@@ -8,6 +8,7 @@
 #include "arch/aarch64/asm_macros.inc"
 #include "arch/aarch64/el1_sysregs.inc"
 #include "arch/aarch64/fp_regs.inc"
+#include "arch/aarch64/sve_regs.inc"
 
     // The secure hypervisor runs with HCR_EL2.E2H set (VHE, entry.S): a
     // vCPU's EL1 registers are reached through their _EL12 names there.
@@ -69,21 +70,15 @@ sel2_swap_el1:
     .arch_extension sve
     .global sel2_save_sve_predicates
 sel2_save_sve_predicates:
-    .irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    str     p\n, [x0, #\n, mul vl]
-    .endr
-    rdffr   p0.b
-    str     p0, [x0, #16, mul vl]
+    store_p x0
+    store_ffr x0
     ldr     p0, [x0, #0, mul vl]
     ret
 
     .global sel2_restore_sve_predicates
 sel2_restore_sve_predicates:
-    ldr     p0, [x0, #16, mul vl]
-    wrffr   p0.b
-    .irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-    ldr     p\n, [x0, #\n, mul vl]
-    .endr
+    load_ffr x0
+    load_p x0
     ret
 
     .arch_extension fp
