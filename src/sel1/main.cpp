@@ -52,10 +52,24 @@ sel1::HostedPartitions* g_hosted = nullptr;  // its S-EL0 partitions, with it
 // The SPMC core's lock (sel1/core_lock.h) covers the core and the
 // partitions it runs (a partition with one execution context runs on one
 // CPU at a time): taken after the SPMD hands a call over, released before
-// the answer goes back. The trusted OS runs under its own lock instead
-// (TrustedOsGate lets go of the core's on the way in).
+// the answer goes back, except for the normal world's requests to the
+// trusted OS, which need none. The trusted OS runs under its own lock
+// (TrustedOsGate lets go of the core's on the way in when a partition's
+// request brings it there).
 using sel1::lock_core;
 using sel1::unlock_core;
+
+// One call the SPMD handed over (`in`), its answer in `out`. The normal
+// world's requests to the trusted OS pass no core lock (the core answers
+// them from what is fixed while it serves, Core::answer_without_lock);
+// every other call is handled under it.
+inline void handle(spmc::Core& core, sel1::HostedPartitions& hosted, const ffa::Regs& in, ffa::Regs& out) {
+  if (core.answer_without_lock(in, out)) return;
+  lock_core();
+  spmc::Outcome o = core.handle_nwd_call(in, out);
+  if (o != spmc::Outcome::reply_to_caller) o = hosted.run(o, out);
+  unlock_core();
+}
 
 // The service loop every CPU runs. Two register sets, used in turn: the
 // answer to one call is built in the other set, which the next SMC then
@@ -66,15 +80,9 @@ using sel1::unlock_core;
   ffa::Regs b;
   for (;;) {
     arch_smc(&a);
-    lock_core();
-    spmc::Outcome o = core.handle_nwd_call(a, b);
-    if (o != spmc::Outcome::reply_to_caller) o = hosted.run(o, b);
-    unlock_core();
+    handle(core, hosted, a, b);
     arch_smc(&b);
-    lock_core();
-    o = core.handle_nwd_call(b, a);
-    if (o != spmc::Outcome::reply_to_caller) o = hosted.run(o, a);
-    unlock_core();
+    handle(core, hosted, b, a);
   }
 }
 

@@ -64,6 +64,34 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // A call that the SPMD forwarded from the normal world: `in` holds the
   // call, `out` (a different register set) receives the whole answer.
   Outcome handle_nwd_call(const ffa::Regs& in, ffa::Regs& out);
+  // The normal world's calls the core answers WITHOUT its lock: a
+  // partition message to an endpoint in the SPMC's image (the S-EL1
+  // placement's trusted OS), and FFA_FEATURES. So the normal world's CPUs
+  // reach the trusted OS, and discover, without passing one another
+  // through that lock. They read only what is fixed while the core
+  // serves: the partition table's IDs, properties and endpoints
+  // (add_partition is over before the placement's first call here), the
+  // ABI table, the placement's interrupt IDs, the normal world's ID, and
+  // its version once negotiated (negotiated goes from false to true once,
+  // with release; read here with acquire, after which FFA_VERSION never
+  // writes the version again).
+  // True: answered in `out`, exactly as handle_nwd_call would have. False:
+  // another call, or one to refuse (handle_nwd_call gives the error), or
+  // the version not yet fixed; `out` is untouched and the placement takes
+  // its lock and calls handle_nwd_call.
+  bool answer_without_lock(const ffa::Regs& in, ffa::Regs& out) {
+    const uint32_t fid = in.fid();
+    if (fid == ffa::raw(ffa::Func::msg_send_direct_req_32) || fid == ffa::raw(ffa::Func::msg_send_direct_req_64)) {
+      // The receiver (w1[15:0]) by its low byte: a partition in its own
+      // contexts (the common case) leaves at once; an ID that shares its
+      // low byte takes the locked way.
+      const uint8_t slot = by_low_byte_[in.x[1] & 0xFF];
+      if (slot >= kMaxPartitions || !partitions_[slot].in_image()) return false;
+      return in_image_request_without_lock(partitions_[slot], in, out);
+    }
+    if (fid == ffa::raw(ffa::Func::features)) return features_without_lock(in, out);
+    return false;
+  }
   // Convenience for tests and tools: the answer replaces the call in `regs`.
   Outcome handle_nwd_call(ffa::Regs& regs) {
     ffa::Regs out;
@@ -282,6 +310,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // A direct request from the normal world's side: the SPMD's framework
   // messages, or the normal world's own.
   Outcome nwd_direct_request(const ffa::Regs& in, ffa::Regs& out);
+  bool in_image_request_without_lock(const Partition& target, const ffa::Regs& in, ffa::Regs& out);
+  bool features_without_lock(const ffa::Regs& in, ffa::Regs& out);
+  // The normal world's version is fixed (its first call but FFA_VERSION):
+  // set under the core's lock, read without it (answer_without_lock).
+  void fix_nwd_version() { __atomic_store_n(&nwd_.version_negotiated, true, __ATOMIC_RELEASE); }
+  bool nwd_version_fixed() const { return __atomic_load_n(&nwd_.version_negotiated, __ATOMIC_ACQUIRE); }
   // partition_lifecycle.cpp
   Outcome msg_wait_from_sp(size_t index, ffa::Regs& out);
   Outcome version_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);

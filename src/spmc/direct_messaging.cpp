@@ -92,6 +92,19 @@ Outcome Core::direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out) {
   return Outcome::reply_to_caller;
 }
 
+bool Core::in_image_request_without_lock(const Partition& target, const ffa::Regs& in, ffa::Regs& out) {
+  const auto [pair, flags] = ffa::calls::direct_message(in);
+  // The normal world's own partition messages only, to the endpoint
+  // itself: the SPMD's framework messages, and anything handle_nwd_call
+  // refuses, go the locked way.
+  if (pair.sender.is_secure() || !(pair.sender == nwd_.id) || flags != 0) return false;
+  if (!(target.info.id == pair.receiver) || !(target.info.properties & ffa::partition_props::direct_req_recv))
+    return false;
+  if (!nwd_version_fixed()) return false;
+  call_local_endpoint(*target.local, in, out);
+  return true;
+}
+
 // FFA_MSG_SEND_DIRECT_REQ2 (v1.2): addressed to a partition and one of its
 // services by UUID (x2/x3), payload x4-x17; answered with _RESP2.
 Outcome Core::direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out) {

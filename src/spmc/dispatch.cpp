@@ -225,7 +225,7 @@ Outcome Core::nwd_direct_request(const Regs& in, Regs& out) {
     spmd_framework_message(in, out);
     return Outcome::reply_to_caller;
   }
-  nwd_.version_negotiated = true;
+  fix_nwd_version();
   return direct_request_from_nwd(in, out);
 }
 
@@ -244,7 +244,7 @@ Outcome Core::handle_nwd_call(const Regs& in, Regs& out) {
     return leaving(secure_interrupt(out));
   }
   // A caller that made any call but FFA_VERSION has fixed its version.
-  nwd_.version_negotiated = true;
+  fix_nwd_version();
   const ffa::abi::Abi* abi = ffa::abi::find(fid);
   if (!abi || !ffa::abi::allowed(*abi, ffa::abi::kNwd, nwd_.version)) {
     ffa::set_error(out, Error::not_supported);

@@ -22,14 +22,25 @@ void Core::version(NwdEndpoint& caller, uint32_t w1, ffa::Regs& out) {
   if (agreed.major == 0) return ffa::set_regs(out, kNotSupported);
   // Once the caller used other ABIs at one version it cannot switch to
   // another (the descriptors it already exchanged were in that layout).
-  if (caller.version_negotiated && agreed != caller.version) return ffa::set_regs(out, kNotSupported);
-  caller.version = agreed;
+  // (Once negotiated the version is never written again: FFA_FEATURES
+  // reads it without the core's lock, Core::answer_without_lock.)
+  if (caller.version_negotiated) {
+    if (agreed != caller.version) return ffa::set_regs(out, kNotSupported);
+  } else {
+    caller.version = agreed;
+  }
   ffa::set_regs(out, config_.version.word());
 }
 
 bool Core::is_supported_for_nwd(uint32_t fid, Version caller_version) const {
   const ffa::abi::Abi* a = ffa::abi::find(fid);
   return a && ffa::abi::allowed(*a, ffa::abi::kNwd, caller_version);
+}
+
+bool Core::features_without_lock(const ffa::Regs& in, ffa::Regs& out) {
+  if (!nwd_version_fixed()) return false;
+  features(nwd_, in, out);
+  return true;
 }
 
 void Core::features(const NwdEndpoint& caller, const ffa::Regs& in, ffa::Regs& out) const {

@@ -1,4 +1,5 @@
-// Fuzz target: spmc::Core::handle_nwd_call fed a sequence of register sets,
+// Fuzz target: spmc::Core::handle_nwd_call (and answer_without_lock, which
+// must agree with it) fed a sequence of register sets,
 // as the SPMD would forward them from a hostile normal world. After every
 // call the core's answer and state must satisfy the invariants below.
 //
@@ -253,7 +254,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // every register of it must be written, none keeps this pattern.
     ffa::Regs out;
     for (unsigned i = 0; i < 18; ++i) out.x[i] = kPoison | i;
+    // The calls answered without the core's lock (the S-EL1 placement asks
+    // first) answer exactly as the locked way does, and leave the others'
+    // registers alone.
+    ffa::Regs quick;
+    for (unsigned i = 0; i < 18; ++i) quick.x[i] = kPoison | i;
+    const bool answered = core.answer_without_lock(regs, quick);
+    if (!answered)
+      for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(quick.x[i] == (kPoison | i));
     FUZZ_CHECK(core.handle_nwd_call(regs, out) == spmc::Outcome::reply_to_caller);
+    if (answered)
+      for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(quick.x[i] == out.x[i]);
     for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(out.x[i] != (kPoison | i));
     check_answer(regs, out);
     check_state(core, placement, regs, out);

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -305,6 +306,114 @@ TEST_F(CoreTest, FeaturesInputPropertiesMustBeZero) {
   EXPECT_TRUE(IsError(call(Func::features, raw(Func::version), 0x80000000), Error::not_supported));
   EXPECT_TRUE(IsError(call(Func::features, 2, 1), Error::not_supported));
   EXPECT_TRUE(IsSuccess(call(Func::features, 2), 8));
+}
+
+// --- Calls answered without the core's lock (Core::answer_without_lock) ----
+
+constexpr uint64_t kUntouched = 0x0DD0000000000000ull;
+
+// What answer_without_lock says for `in`: nullopt when it leaves the call to
+// handle_nwd_call, which must leave `out` as it was.
+std::optional<Regs> unlocked(spmc::Core& core, const Regs& in) {
+  Regs out;
+  for (unsigned i = 0; i < 18; ++i) out.x[i] = kUntouched | i;
+  if (core.answer_without_lock(in, out)) return out;
+  for (unsigned i = 0; i < 18; ++i) EXPECT_EQ(out.x[i], kUntouched | i) << "x" << i << " written, yet not answered";
+  return std::nullopt;
+}
+
+::testing::AssertionResult SameAnswer(const Regs& a, const Regs& b) {
+  for (unsigned i = 0; i < 18; ++i)
+    if (a.x[i] != b.x[i]) return ::testing::AssertionFailure() << "x" << i << ": " << hex(a.x[i]) << " vs " << hex(b.x[i]);
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(CoreTest, UnlockedAnswersWaitForTheVersionToBeFixed) {
+  const Regs features{{raw(Func::features), raw(Func::id_get)}};
+  const Regs request{{raw(Func::msg_send_direct_req_32), kOpteeId, 0, 1}};
+  // FFA_VERSION may still change the version: both go the locked way.
+  EXPECT_FALSE(unlocked(core_, features));
+  EXPECT_FALSE(unlocked(core_, request));
+  negotiate(ffa::kVersion1_1);
+  EXPECT_FALSE(unlocked(core_, features));
+  EXPECT_FALSE(unlocked(core_, request));
+  EXPECT_EQ(echo_.calls, 0);
+  // Any other call fixes it.
+  ASSERT_TRUE(IsSuccess(call(Func::id_get), 0));
+  EXPECT_TRUE(unlocked(core_, features));
+  EXPECT_TRUE(unlocked(core_, request));
+  EXPECT_EQ(echo_.calls, 1);
+}
+
+TEST_F(CoreTest, UnlockedFeaturesAnswerAsTheLockedOnes) {
+  negotiate(ffa::kVersion1_1);
+  ASSERT_TRUE(IsSuccess(call(Func::id_get), 0));
+  std::vector<Regs> asks;
+  for (uint32_t fid : {raw(Func::version), raw(Func::rxtx_map_64), raw(Func::rxtx_map_32), raw(Func::mem_share_64),
+                       raw(Func::spm_id_get), raw(Func::msg_wait), raw(Func::partition_info_get_regs),
+                       0xC4000063u, 0x84000000u, 0xFFFFFFFFu, 0u, 1u, 2u, 3u}) {
+    asks.push_back(Regs{{raw(Func::features), fid}});
+    asks.push_back(Regs{{raw(Func::features), fid, 1}});               // input properties: MBZ
+    asks.push_back(Regs{{raw(Func::features), fid, 0, 0, 0, 0, 0, 7}});  // w7: reserved
+    asks.push_back(Regs{{raw(Func::features), fid | 0xFFFFFFFF00000000ull, 0, 0xAB00000000000000ull}});
+  }
+  for (const Regs& in : asks) {
+    const std::optional<Regs> quick = unlocked(core_, in);
+    ASSERT_TRUE(quick) << hex(in.x[1]);
+    EXPECT_TRUE(SameAnswer(*quick, call(in))) << hex(in.x[1]) << " w2 " << hex(in.x[2]);
+  }
+  // The version it reads is the negotiated one: v1.1 sees SPM_ID_GET, and
+  // FFA_RXTX_MAP's v1.2 size field is not there.
+  EXPECT_TRUE(IsSuccess(*unlocked(core_, Regs{{raw(Func::features), raw(Func::spm_id_get)}}), 0));
+  EXPECT_TRUE(IsSuccess(*unlocked(core_, Regs{{raw(Func::features), raw(Func::rxtx_map_64)}}), 0));
+}
+
+TEST_F(CoreTest, UnlockedDirectRequestsReachOnlyEndpointsInTheImage) {
+  negotiate(ffa::kVersion1_2);
+  ASSERT_TRUE(IsSuccess(call(Func::id_get), 0));
+  const uint64_t hi = 0xFEDC000000000000ull;
+  for (Func f : {Func::msg_send_direct_req_32, Func::msg_send_direct_req_64}) {
+    const Regs in{{raw(f), kOpteeId, 0, hi | 1, hi | 2, hi | 3, hi | 4, hi | 5, 0xBAD}};
+    const std::optional<Regs> quick = unlocked(core_, in);
+    ASSERT_TRUE(quick);
+    EXPECT_TRUE(SameAnswer(*quick, call(in)));
+  }
+  EXPECT_EQ(echo_.calls, 4);
+  // What handle_nwd_call must see (and refuse, or run a partition for):
+  // a partition with contexts of its own, one that takes no requests, an
+  // unknown ID, a secure or foreign sender, flags (a framework message
+  // among them), other calls.
+  const std::vector<Regs> locked = {
+      {{raw(Func::msg_send_direct_req_64), kRemoteId}},
+      {{raw(Func::msg_send_direct_req_64), kIndirectId}},
+      {{raw(Func::msg_send_direct_req_64), 0x8005}},
+      {{raw(Func::msg_send_direct_req_64), 0x8200}},  // the trusted OS's low byte, another ID
+      {{raw(Func::msg_send_direct_req_64), (uint64_t{0x8001} << 16) | kOpteeId}},
+      {{raw(Func::msg_send_direct_req_64), (uint64_t{0x0001} << 16) | kOpteeId}},
+      {{raw(Func::msg_send_direct_req_32), kOpteeId, 1}},
+      {{raw(Func::msg_send_direct_req_32), (uint64_t{0xFFFF} << 16) | kSpmcId.raw(), 0x80000008}},
+      {{raw(Func::msg_send_direct_req2), kOpteeId}},
+      {{raw(Func::id_get)}},
+      {{raw(Func::version), 0x10002}},
+      {{raw(Func::features) | 0x40000000}},
+  };
+  for (const Regs& in : locked) EXPECT_FALSE(unlocked(core_, in)) << hex(in.x[0]) << " " << hex(in.x[1]);
+  EXPECT_EQ(echo_.calls, 4);
+}
+
+TEST_F(CoreTest, UnlockedRequestsLeaveIdsSharingALowByteToTheLockedWay) {
+  // 0x8200 shares the trusted OS's low byte: the one look-up cannot tell
+  // them apart, so neither is answered without the lock; both still are
+  // with it.
+  EchoEndpoint other;
+  ASSERT_TRUE(add(0x8200, kOpteeProps, kUuidUnknown, &other).ok());
+  ASSERT_TRUE(IsSuccess(call(Func::id_get), 0));
+  for (uint16_t id : {kOpteeId, uint16_t{0x8200}}) {
+    const Regs in{{raw(Func::msg_send_direct_req_64), id, 0, 7}};
+    EXPECT_FALSE(unlocked(core_, in));
+    EXPECT_EQ(call(in).x[0], raw(Func::msg_send_direct_resp_64));
+  }
+  EXPECT_EQ(echo_.calls + other.calls, 2);
 }
 
 // --- FFA_ID_GET, FFA_SPM_ID_GET, unsupported calls ------------------------
