@@ -11,8 +11,10 @@
 // (TrustedOsGate::on_direct_request). So a Trusted Application that runs
 // for long on one CPU holds only the trusted OS's lock, and the other CPUs'
 // calls to partitions, memory sharing and notifications go on.
-// Inline: every FF-A call takes the core's lock, every call to the trusted
-// OS both.
+// Inline: nearly every FF-A call takes the core's lock (not the normal
+// world's requests to the trusted OS, nor its FFA_FEATURES:
+// spmc::Core::answer_without_lock), a partition's call to the trusted OS
+// both.
 #pragma once
 
 #include <cstdint>

@@ -5,9 +5,10 @@
 namespace sel1 {
 
 void TrustedOsGate::on_direct_request(const spmc::DirectMessage& request, spmc::DirectMessage& response) {
-  // From the normal world (the serve loop holds the core's lock) or from a
-  // partition (hosted.run holds it): either way let go of it first, so
-  // that the trusted OS's lock is never waited for with the core's held.
+  // From the normal world (the serve loop answers it without the core's
+  // lock: spmc::Core::answer_without_lock) or from a partition (hosted.run
+  // holds it, and it is let go of here), so that the trusted OS's lock is
+  // never waited for with the core's held.
   const unsigned depth = release_core();
   lock_trusted_os();
   os_.on_direct_request(request, response);

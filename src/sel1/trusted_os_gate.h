@@ -1,7 +1,8 @@
 // Where the SPMC core and the trusted OS meet in the S-EL1 placement, and
 // the locks change hands (sel1/core_lock.h):
-//  - a direct request to the trusted OS: the core's lock is let go, the
-//    trusted OS's taken, the trusted OS answers (a yielding call may run a
+//  - a direct request to the trusted OS: the core's lock, where this CPU
+//    holds it (a partition's request; the normal world's come without it,
+//    spmc::Core::answer_without_lock), is let go, the trusted OS's taken, the trusted OS answers (a yielding call may run a
 //    Trusted Application in one of its threads until it ends, needs the
 //    normal world, or a normal-world interrupt stops it), and the locks go
 //    back as they were. The core keeps nothing of its own across the call

@@ -314,7 +314,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   bool features_without_lock(const ffa::Regs& in, ffa::Regs& out);
   // The normal world's version is fixed (its first call but FFA_VERSION):
   // set under the core's lock, read without it (answer_without_lock).
-  void fix_nwd_version() { __atomic_store_n(&nwd_.version_negotiated, true, __ATOMIC_RELEASE); }
+  void fix_nwd_version() {
+    if (!nwd_.version_negotiated) __atomic_store_n(&nwd_.version_negotiated, true, __ATOMIC_RELEASE);
+  }
   bool nwd_version_fixed() const { return __atomic_load_n(&nwd_.version_negotiated, __ATOMIC_ACQUIRE); }
   // partition_lifecycle.cpp
   Outcome msg_wait_from_sp(size_t index, ffa::Regs& out);

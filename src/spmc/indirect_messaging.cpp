@@ -6,6 +6,7 @@
 #include "spmc/core.h"
 
 #include "ffa/calls.h"
+#include "lib/mem.h"
 
 namespace spmc {
 
@@ -27,9 +28,9 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
   // Copy the header in before looking at it: the sender may rewrite its
   // TX buffer while we work (from another CPU), and we must act on one
   // consistent header.
-  uint8_t header[kHeaderV1_2] = {};
+  alignas(8) uint8_t header[kHeaderV1_2];
   const lib::ByteView buf = tx.tx();
-  for (size_t i = 0; i < kHeaderV1_2; ++i) header[i] = buf.data()[i];
+  memcpy(header, buf.data(), kHeaderV1_2);
   const lib::ByteView h(header, sizeof(header));
   const uint32_t flags = *h.le32(0), offset = *h.le32(8), ids = *h.le32(12), size = *h.le32(16);
   const ffa::EndpointId sender(static_cast<uint16_t>(ids >> 16)), receiver(static_cast<uint16_t>(ids));
@@ -57,9 +58,10 @@ void Core::msg_send2(ffa::EndpointId caller, ffa::Version version, const Mailbox
   lib::MutableByteView rx = mailbox->rx();
   if (uint64_t{offset} + size > rx.size()) return ffa::set_error(out, Error::invalid_parameters);
   // Our validated header, then the payload as the sender wrote it.
-  for (size_t i = 0; i < min_header; ++i) rx.data()[i] = header[i];
-  for (size_t i = min_header; i < offset; ++i) rx.data()[i] = 0;
-  for (size_t i = 0; i < size; ++i) rx.data()[offset + i] = buf.data()[offset + i];
+  // (Whole words where they line up: the buffers are page-aligned.)
+  memcpy(rx.data(), header, min_header);
+  memset(rx.data() + min_header, 0, offset - min_header);
+  memcpy(rx.data() + offset, buf.data() + offset, size);
   mailbox->mark_rx_full();
   // The receiver learns of it from the framework notification "RX buffer
   // full", if it takes notifications, and the normal world's scheduler

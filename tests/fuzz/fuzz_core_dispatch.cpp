@@ -1,5 +1,6 @@
-// Fuzz target: spmc::Core::handle_nwd_call (and answer_without_lock, which
-// must agree with it) fed a sequence of register sets,
+// Fuzz target: spmc::Core::handle_nwd_call, with answer_without_lock asked
+// first as the S-EL1 placement does (a twin core served the locked way
+// only must agree, call by call), fed a sequence of register sets,
 // as the SPMD would forward them from a hostile normal world. After every
 // call the core's answer and state must satisfy the invariants below.
 //
@@ -11,6 +12,7 @@
 //   x1..x7      each a u8 kind followed by its value (see reg_value)
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 #include "arch/fake/fake_placement.h"
 #include "ffa/partition_info.h"
@@ -64,7 +66,8 @@ constexpr uint32_t kFids[] = {
 };
 constexpr size_t kFidCount = sizeof(kFids) / sizeof(kFids[0]);
 
-constexpr uint16_t kEndpoints[] = {0x0000, 0x0001, kSpmcId, 0x8100, 0x8001, 0x8002, 0x8003, 0xFFFF};
+constexpr uint16_t kEndpoints[] = {0x0000, 0x0001, kSpmcId, 0x8100, 0x8001, 0x8002, 0x8003, 0xFFFF,
+                                   0x8103, 0x8004, 0x8204};
 constexpr uint32_t kVersions[] = {0x10000, 0x10001, 0x10002, 0x10003, 0x1FFFF, 0x20000, 0x00002, 0x80010002};
 constexpr uint32_t kFlagWords[] = {0x80000008, 0x80000009, 0x80000000, 0x80000004, 1, 2, 0x40, 0x41};
 constexpr ffa::Uuid kUuids[] = {ffa::kNilUuid, ffa::kOpteeUuid,
@@ -80,7 +83,7 @@ uint64_t reg_value(FuzzInput& in) {
     case 3: return kNsBase + in.bytes(3);                     // anywhere near it, unaligned too
     case 4: {                                                  // sender << 16 | receiver
       uint8_t s = in.byte(), r = in.byte();
-      return uint64_t{kEndpoints[s % 8]} << 16 | kEndpoints[r % 8];
+      return uint64_t{kEndpoints[s % std::size(kEndpoints)]} << 16 | kEndpoints[r % std::size(kEndpoints)];
     }
     case 5: return kVersions[in.byte() % 8];
     case 6: return kFlagWords[in.byte() % 8];
@@ -92,17 +95,55 @@ uint64_t reg_value(FuzzInput& in) {
 
 class Echo final : public spmc::LocalEndpoint {
  public:
+  explicit Echo(uint16_t id) : id_(id) {}
   void on_direct_request(const spmc::DirectMessage& req, spmc::DirectMessage& resp) override {
     // The core never forwards framework messages or foreign senders here.
-    FUZZ_CHECK(req.sender.raw() == 0 && req.receiver.raw() == 0x8100);
-    FUZZ_CHECK(resp.sender.raw() == 0x8100 && resp.receiver.raw() == 0);
+    FUZZ_CHECK(req.sender.raw() == 0 && req.receiver.raw() == id_);
+    FUZZ_CHECK(resp.sender.raw() == id_ && resp.receiver.raw() == 0);
     for (unsigned i = 0; i < 5; ++i) {
       if (!req.is_64bit) FUZZ_CHECK(req.payload[i] >> 32 == 0);
       FUZZ_CHECK(resp.payload[i] == 0);
       resp.payload[i] = ~req.payload[i];
     }
+    ++calls;
   }
+  unsigned calls = 0;
+
+ private:
+  uint16_t id_;
 };
+
+// The endpoints and partitions every input starts with, on `core`:
+//  - 0x8100, in the image (the trusted OS's place): takes direct requests;
+//  - 0x8001, in its own contexts (never booted here): indirect messages;
+//  - 0x8002, in its own contexts: takes direct requests;
+//  - 0x8103, in the image, takes none (the locked way answers DENIED);
+//  - 0x8004 in its own contexts and 0x8204 in the image share a low byte
+//    (answer_without_lock leaves both to the locked way).
+void add_partitions(spmc::Core& core, Echo& optee_echo, Echo& mute, Echo& shared) {
+  spmc::Partition optee{};
+  optee.info = ffa::PartitionInfo{ffa::EndpointId(0x8100), 1,
+                                  ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                                  ffa::kOpteeUuid};
+  optee.local = &optee_echo;
+  spmc::Partition indirect{};
+  // In its own contexts (never booted here): an endpoint in the SPMC's
+  // image may not take indirect messages (endpoint.h).
+  indirect.info = ffa::PartitionInfo{ffa::EndpointId(0x8001), 2, ffa::partition_props::indirect_msg, kUuids[2]};
+  spmc::Partition remote{};
+  remote.info = ffa::PartitionInfo{ffa::EndpointId(0x8002), 1, ffa::partition_props::direct_req_recv, kUuids[2]};
+  spmc::Partition muted{};
+  muted.info = ffa::PartitionInfo{ffa::EndpointId(0x8103), 1, ffa::partition_props::aarch64, kUuids[3]};
+  muted.local = &mute;
+  spmc::Partition low{};
+  low.info = ffa::PartitionInfo{ffa::EndpointId(0x8004), 1, ffa::partition_props::direct_req_recv, kUuids[3]};
+  spmc::Partition high{};
+  high.info = ffa::PartitionInfo{ffa::EndpointId(0x8204), 1, ffa::partition_props::direct_req_recv, kUuids[3]};
+  high.local = &shared;
+  FUZZ_CHECK(core.add_partition(optee).ok() && core.add_partition(indirect).ok() &&
+             core.add_partition(remote).ok() && core.add_partition(muted).ok() && core.add_partition(low).ok() &&
+             core.add_partition(high).ok());
+}
 
 bool zero_from(const ffa::Regs& r, unsigned first) {
   for (unsigned i = first; i < 18; ++i)
@@ -179,8 +220,8 @@ void check_answer(const ffa::Regs& in, const ffa::Regs& out) {
     return;
   }
   // A partition's response: from the receiver back to the sender (0).
-  FUZZ_CHECK(pair.sender.raw() == 0 && pair.receiver.raw() == 0x8100);
-  FUZZ_CHECK(out.x[1] == uint64_t{0x8100} << 16 && out.x[2] == 0);
+  FUZZ_CHECK(pair.sender.raw() == 0 && (pair.receiver.raw() == 0x8100 || pair.receiver.raw() == 0x8204));
+  FUZZ_CHECK(out.x[1] == uint64_t{pair.receiver.raw()} << 16 && out.x[2] == 0);
   for (unsigned i = 0; i < 5; ++i) {
     const uint64_t expect = resp32 ? uint64_t{~in.w(3 + i)} : ~in.x[3 + i];
     FUZZ_CHECK(out.x[3 + i] == expect);
@@ -219,20 +260,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static fake::FakePlacement placement;
   FUZZ_CHECK(placement.pages_mapped() == 0);
   spmc::Core core(placement, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2});
-  Echo echo;
-  spmc::Partition optee{};
-  optee.info = ffa::PartitionInfo{ffa::EndpointId(0x8100), 1,
-                                  ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
-                                  ffa::kOpteeUuid};
-  optee.local = &echo;
-  spmc::Partition indirect{};
-  // In its own contexts (never booted here): an endpoint in the SPMC's
-  // image may not take indirect messages (endpoint.h).
-  indirect.info = ffa::PartitionInfo{ffa::EndpointId(0x8001), 2, ffa::partition_props::indirect_msg, kUuids[2]};
-  spmc::Partition remote{};
-  remote.info = ffa::PartitionInfo{ffa::EndpointId(0x8002), 1, ffa::partition_props::direct_req_recv, kUuids[2]};
-  FUZZ_CHECK(core.add_partition(optee).ok() && core.add_partition(indirect).ok() &&
-             core.add_partition(remote).ok());
+  Echo echo(0x8100), mute(0x8103), shared(0x8204);
+  add_partitions(core, echo, mute, shared);
+  // A twin fed the same calls the locked way only (handle_nwd_call), as
+  // the S-EL2 placement serves: `core` is served as the S-EL1 placement
+  // does, answer_without_lock first. Answers, the normal world's version
+  // state and the endpoints' calls must stay the same in both.
+  static fake::FakePlacement twin_placement;
+  spmc::Core twin(twin_placement, spmc::CoreConfig{ffa::EndpointId(kSpmcId), ffa::kVersion1_2});
+  Echo twin_echo(0x8100), twin_mute(0x8103), twin_shared(0x8204);
+  add_partitions(twin, twin_echo, twin_mute, twin_shared);
 
   FuzzInput in{data, size};
   for (unsigned calls = 0; !in.empty() && calls < 64; ++calls) {
@@ -254,26 +291,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // every register of it must be written, none keeps this pattern.
     ffa::Regs out;
     for (unsigned i = 0; i < 18; ++i) out.x[i] = kPoison | i;
-    // The calls answered without the core's lock (the S-EL1 placement asks
-    // first) answer exactly as the locked way does, and leave the others'
-    // registers alone.
-    ffa::Regs quick;
-    for (unsigned i = 0; i < 18; ++i) quick.x[i] = kPoison | i;
-    const bool answered = core.answer_without_lock(regs, quick);
-    if (!answered)
-      for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(quick.x[i] == (kPoison | i));
-    FUZZ_CHECK(core.handle_nwd_call(regs, out) == spmc::Outcome::reply_to_caller);
-    if (answered)
-      for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(quick.x[i] == out.x[i]);
+    const bool quick = core.answer_without_lock(regs, out);
+    if (!quick) FUZZ_CHECK(core.handle_nwd_call(regs, out) == spmc::Outcome::reply_to_caller);
+    ffa::Regs twin_out;
+    for (unsigned i = 0; i < 18; ++i) twin_out.x[i] = kPoison | i;
+    FUZZ_CHECK(twin.handle_nwd_call(regs, twin_out) == spmc::Outcome::reply_to_caller);
+    for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(out.x[i] == twin_out.x[i]);
+    FUZZ_CHECK(core.nwd().version == twin.nwd().version);
+    FUZZ_CHECK(core.nwd().version_negotiated == twin.nwd().version_negotiated);
+    FUZZ_CHECK(echo.calls == twin_echo.calls && mute.calls == 0 && twin_mute.calls == 0 &&
+               shared.calls == twin_shared.calls);
     for (unsigned i = 0; i < 18; ++i) FUZZ_CHECK(out.x[i] != (kPoison | i));
     check_answer(regs, out);
     check_state(core, placement, regs, out);
   }
-  if (core.nwd().mailbox.mapped()) {
-    ffa::Regs unmap{{raw(Func::rxtx_unmap)}};
-    (void)core.handle_nwd_call(unmap);  // the one-register form, for once
-    FUZZ_CHECK(ffa::is_success(unmap));
+  for (spmc::Core* c : {&core, &twin}) {
+    if (c->nwd().mailbox.mapped()) {
+      ffa::Regs unmap{{raw(Func::rxtx_unmap)}};
+      (void)c->handle_nwd_call(unmap);  // the one-register form, for once
+      FUZZ_CHECK(ffa::is_success(unmap));
+    }
   }
-  FUZZ_CHECK(placement.pages_mapped() == 0);
+  FUZZ_CHECK(placement.pages_mapped() == 0 && twin_placement.pages_mapped() == 0);
   return 0;
 }

@@ -416,6 +416,48 @@ TEST_F(CoreTest, UnlockedRequestsLeaveIdsSharingALowByteToTheLockedWay) {
   EXPECT_EQ(echo_.calls + other.calls, 2);
 }
 
+TEST_F(CoreTest, UnlockedRequestsNeedAnEndpointThatTakesThem) {
+  // In the image, but without the property: DENIED, from the locked way.
+  EchoEndpoint mute;
+  ASSERT_TRUE(add(0x8103, props::aarch64, kUuidUnknown, &mute).ok());
+  ASSERT_TRUE(IsSuccess(call(Func::id_get), 0));
+  const Regs in{{raw(Func::msg_send_direct_req_32), 0x8103, 0, 1}};
+  EXPECT_FALSE(unlocked(core_, in));
+  EXPECT_TRUE(IsError(call(in), Error::denied));
+  EXPECT_EQ(mute.calls, 0);
+}
+
+TEST_F(CoreTest, UnlockedAnswersWaitAfterAFrameworkMessage) {
+  // The SPMD's messages do not fix the normal world's version.
+  const Regs fw{{raw(Func::msg_send_direct_req_32), (uint64_t{0xFFFF} << 16) | kSpmcId.raw(),
+                 kFrameworkVersionReq, 0x10002}};
+  EXPECT_FALSE(unlocked(core_, fw));
+  EXPECT_EQ(call(fw).x[2], kFrameworkVersionResp);
+  EXPECT_FALSE(core_.nwd().version_negotiated);
+  EXPECT_FALSE(unlocked(core_, Regs{{raw(Func::features), raw(Func::id_get)}}));
+  EXPECT_FALSE(unlocked(core_, Regs{{raw(Func::msg_send_direct_req_32), kOpteeId}}));
+}
+
+TEST_F(CoreTest, UnlockedAnswersFollowTheVersionADirectRequestFixed) {
+  negotiate(ffa::kVersion1_2);
+  ASSERT_EQ(direct(Func::msg_send_direct_req_32, 0, kOpteeId).x[0], raw(Func::msg_send_direct_resp_32));
+  // v1.2: FFA_RXTX_MAP's largest buffer is there.
+  EXPECT_TRUE(IsSuccess(*unlocked(core_, Regs{{raw(Func::features), raw(Func::rxtx_map_64)}}), 16u << 16));
+  // And it stays: FFA_VERSION cannot move it now.
+  EXPECT_TRUE(IsVersionAnswer(call(Func::version, 0x10001), kVersionNotSupported));
+  EXPECT_TRUE(IsSuccess(*unlocked(core_, Regs{{raw(Func::features), raw(Func::rxtx_map_64)}}), 16u << 16));
+  EXPECT_EQ(core_.nwd().version, ffa::kVersion1_2);
+}
+
+TEST_F(CoreTest, UnlockedFeaturesOfAV10Caller) {
+  // Fixed at v1.0 by a call without negotiation: no v1.1 calls, no
+  // schedule receiver interrupt.
+  ASSERT_TRUE(IsSuccess(call(Func::id_get), 0));
+  EXPECT_TRUE(IsError(*unlocked(core_, Regs{{raw(Func::features), raw(Func::spm_id_get)}}), Error::not_supported));
+  EXPECT_TRUE(IsError(*unlocked(core_, Regs{{raw(Func::features), 2}}), Error::not_supported));
+  EXPECT_TRUE(IsSuccess(*unlocked(core_, Regs{{raw(Func::features), raw(Func::partition_info_get)}}), 0));
+}
+
 // --- FFA_ID_GET, FFA_SPM_ID_GET, unsupported calls ------------------------
 
 TEST_F(CoreTest, IdGetIsTheNormalWorldsId) { EXPECT_TRUE(IsSuccess(call(Func::id_get), 0)); }

@@ -341,3 +341,24 @@ TEST_F(Notifications, IndirectMessageToAPartitionRaisesTheScheduleReceiverInterr
   ASSERT_EQ(r.x[0], ffa::raw(Func::success_64));
   EXPECT_EQ(r.x[3] & 0xFFFF, kMp);
 }
+
+// FFA_MSG_SEND2 delivers the header it checked, zeroes what lies between
+// the header and the payload (whatever the sender left there), copies the
+// payload as written, and writes nothing past it.
+TEST_F(Notifications, IndirectMessageIsCopiedAsChecked) {
+  core_.attach_partition_mailbox(1, mp_tx_, mp_rx_, 1);
+  for (unsigned i = 0; i < 128; ++i) sp_tx_[i] = static_cast<uint8_t>(0xA0 + i);
+  std::memset(sp_tx_, 0, 20);  // flags, reserved, offset, IDs, size: set below
+  const uint32_t ids = uint32_t{kUp} << 16 | kMp;
+  sp_tx_[8] = 48;  // payload offset: 8 bytes after the v1.2 header
+  std::memcpy(sp_tx_ + 12, &ids, 4);
+  sp_tx_[16] = 13;  // payload size: not a whole number of words
+  std::memset(mp_rx_, 0xEE, 128);
+  ASSERT_TRUE(ok(sp(0, {{ffa::raw(Func::msg_send2)}})));
+  EXPECT_EQ(std::memcmp(mp_rx_, sp_tx_, 40), 0);
+  for (unsigned i = 40; i < 48; ++i) EXPECT_EQ(mp_rx_[i], 0) << i;
+  EXPECT_EQ(std::memcmp(mp_rx_ + 48, sp_tx_ + 48, 13), 0);
+  for (unsigned i = 61; i < 128; ++i) EXPECT_EQ(mp_rx_[i], 0xEE) << i;
+  // A second one waits for the buffer to be released.
+  EXPECT_EQ(err(sp(0, {{ffa::raw(Func::msg_send2)}})), kBusy);
+}
