@@ -3,10 +3,11 @@
 // serves the normal world for ever. Each SMC it makes hands an answer to
 // the SPMD and returns with the next call the SPMD forwarded.
 //
-// What it hosts: S-EL1 partitions as VMs (sel2/hosted_vms.h), each with
-// its stage-2 tables and a vCPU per execution context. Not yet: S-EL0
-// partitions, memory sharing into stage 2, the trusted OS as a partition
-// (docs/configurations.md, "sel2-spmc").
+// What it hosts (docs/configurations.md, "sel2-spmc"): S-EL1 partitions
+// as VMs (sel2/hosted_vms.h), each with its stage-2 tables and a vCPU per
+// execution context, the trusted OS among them; S-EL0 partitions in its
+// EL2&0 regime (sel2/hosted_el0.cpp). Memory shared with an S-EL1
+// partition is mapped into its stage 2.
 #include "arch/aarch64/conduit.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/spmc_boot.h"
