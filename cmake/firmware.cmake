@@ -373,6 +373,11 @@ endfunction()
 
 tessera_config(sel1-spmc MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc/spmc_manifest.dts TOS sel1_tos NWD harness
                PARTITIONS echo hostile_a hostile_b foreign_c keystore gpio_driver ported_c)
+# The same with the trusted OS and one S-EL0 partition, echo (a benchmark
+# configuration): a direct request to echo or to the trusted OS costs what
+# it costs with sel1-spmc's eight endpoints (system.sel1-spmc.bench-partition-count).
+tessera_config(sel1-spmc-1p MANIFEST ${CMAKE_SOURCE_DIR}/configs/sel1-spmc-1p/spmc_manifest.dts TOS sel1_tos
+               NWD harness PARTITIONS echo)
 # sel2-spmc with the harness (a test configuration; ./tessera run --config
 # sel2-spmc boots it): the whole suite, the S-EL1 partitions' tests among
 # it, the trusted OS an S-EL1 partition and the S-EL0 partitions in the

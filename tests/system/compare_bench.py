@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """ctest: the same benchmark rows from two flash files, each booted under
--icount, must agree within a margin: here, a direct request to mp-c costs
-no more with eight partitions loaded (sel2-spmc-harness) than with one
-(sel2-spmc-1p). Both runs must pass their tests, skipping only for the
-reasons --allow-skip names; a row either run does not report fails."""
+-icount, must agree within a margin: here, a direct request costs no
+more with many partitions loaded than with one (sel2-spmc-harness's
+sixteen against sel2-spmc-1p's mp-c; sel1-spmc's eight endpoints against
+sel1-spmc-1p's trusted OS and echo). Both runs must pass their tests,
+skipping only for the reasons --allow-skip names; a row either run does
+not report fails."""
 import argparse
 import pathlib
 import sys

@@ -204,13 +204,18 @@ void trusted_os_benchmarks() {
   measure_secure_interrupt();
 }
 
+// A direct request to the S-EL0 echo partition and its answer.
+void measure_sel0_echo() {
+  report("direct_req_sel0_echo",
+         measure([] { raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
+}
+
 void suite_benchmarks() {
   if (discover()) {
     const uint32_t w1 = trusted_os_id();
     // To an S-EL0 partition: the trusted OS switches into the echo
     // partition's address space and back.
-    report("direct_req_sel0_echo",
-           measure([] { raw_call(ffa::Func::msg_send_direct_req_64, 0x8001, 0, 1, 2, 3, 4, 5); }));
+    measure_sel0_echo();
     // Normal world -> echo -> trusted OS / keystore -> echo -> normal
     // world: the extra over direct_req_sel0_echo is a partition's own
     // direct request, to an endpoint in the SPMC or to another S-EL0
@@ -260,7 +265,13 @@ void suite_benchmarks() {
 void run_benchmarks(uint64_t boot_ticks) {
   generic_benchmarks(boot_ticks);
   if (has(Needs::trusted_os)) trusted_os_benchmarks();
-  if (has(Needs::suite_endpoints)) suite_benchmarks();
+  if (has(Needs::suite_endpoints)) {
+    suite_benchmarks();
+  } else if (has(Needs::sel0_echo)) {
+    // Echo without the rest of the suite (sel1-spmc-1p): its request alone,
+    // to compare with the suite's eight endpoints.
+    measure_sel0_echo();
+  }
   if (has(Needs::mp_c)) sel1_partition_benchmarks();
 }
 

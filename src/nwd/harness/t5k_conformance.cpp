@@ -85,7 +85,7 @@ uint32_t broken(const Row& row, const ffa::Regs& a) {
 
 TEST_TOS(conformance, answer_registers_of_every_normal_world_call) {
   ASSERT_TRUE(harness::discover());
-  const bool sel0 = harness::has(harness::Needs::suite_endpoints);
+  const bool sel0 = harness::has(harness::Needs::sel0_echo);
   ASSERT_TRUE(sel0 || harness::has(harness::Needs::mp_c));
   const uint16_t partition = sel0 ? kEcho : kMpC;
   unsigned checked = 0;

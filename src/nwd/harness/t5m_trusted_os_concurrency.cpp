@@ -23,11 +23,12 @@ constexpr unsigned kCalls = 30;
 uint16_t g_tos;
 bool g_spin_in_echo;  // which endpoint CPU 1 keeps busy: echo, or the trusted OS
 // The other endpoints CPU 0 calls while the trusted OS is busy, as
-// discovery finds them: echo and keystore (S-EL0 partitions, where the
-// S-EL1 SPMC hosts them), or mp-c and up-c (S-EL1 partitions of the S-EL2
-// SPMC; their ECHO, command 0, sends x4-x7 back).
+// discovery finds them: echo and keystore (the S-EL0 partitions), echo
+// twice where it is the only one (sel1-spmc-1p), or mp-c and up-c (S-EL1
+// partitions of the S-EL2 SPMC; their ECHO, command 0, sends x4-x7 back).
 constexpr uint16_t kMpC = 0x8010, kUpC = 0x8011;
 bool g_sel1_partitions;
+bool g_keystore;
 
 uint64_t spin_on_cpu1(uint64_t rounds) {
   if (g_spin_in_echo) {
@@ -60,9 +61,12 @@ unsigned other_calls() {
     if (g_sel1_partitions) {
       r = call(Func::msg_send_direct_req_64, kUpC, 0, 0, i);
       answered += r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[4] == i;
-    } else {
+    } else if (g_keystore) {
       r = call(Func::msg_send_direct_req_64, kKeystore, 0, 2, 0, 0x5354);  // a MAC: any answer from it
       answered += r.w(0) == ffa::raw(Func::msg_send_direct_resp_64);
+    } else {
+      r = harness::until_answered(call(Func::msg_send_direct_req_64, kEcho, 0, ~uint64_t{i}, i));
+      answered += r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[3] == ~uint64_t{i} && r.x[4] == i;
     }
     r = call(Func::partition_info_get_regs, 0, 0, 0);
     answered += ffa::is_success(r);
@@ -83,10 +87,11 @@ void show_nothing_stalls(bool in_echo) {
   ASSERT_TRUE(harness::discover());
   g_tos = harness::trusted_os_id();
   g_spin_in_echo = in_echo;
-  g_sel1_partitions = !harness::has(harness::Needs::suite_endpoints);
+  g_sel1_partitions = !harness::has(harness::Needs::sel0_echo);
+  g_keystore = harness::has(harness::Needs::suite_endpoints);
   if (g_sel1_partitions) {
     ASSERT_TRUE(harness::has(harness::Needs::sel1_c_partitions));
-  } else {
+  } else if (g_keystore) {
     ASSERT_EQ(call(Func::msg_send_direct_req_64, kKeystore, 0, 1, 0, 0x5354).x[3], 0);  // slot 0 has a key
   }
   EXPECT_TRUE(harness::show_no_stall({&spin_on_cpu1, &other_calls, &check}));

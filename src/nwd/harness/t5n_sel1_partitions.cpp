@@ -705,7 +705,7 @@ void check_el1_followed(const harness::StallRun& run) {
 }  // namespace
 
 PART(a_up_partitions_el1_registers_follow_it_across_cpus) {
-  ASSERT_TRUE(harness::has(harness::Needs::suite_endpoints));  // echo, at S-EL0
+  ASSERT_TRUE(harness::has(harness::Needs::sel0_echo));  // echo, at S-EL0
   // Its starting value, so that each run's EL1_SET knows what it replaces.
   ASSERT_TRUE(answered(request(kUp5, kEl1Set, g_el1_value)));
   EXPECT_TRUE(harness::show_no_stall({&el1_set_then_spin_on_cpu1, &el1_get_on_cpu0, &check_el1_followed}));

@@ -104,6 +104,7 @@ const char* skip_reason(Needs needs) {
     case Needs::sel1_c_partitions: return "needs the S-EL1 partitions mp-c, up-c to up-c6 and irq-c (not found)";
     case Needs::mp_c: return "needs the S-EL1 partition mp-c (not found)";
     case Needs::trusted_os: return "needs the trusted OS (not found)";
+    case Needs::sel0_echo: return "needs the S-EL0 partition echo (not found)";
   }
   return "?";
 }
@@ -114,8 +115,8 @@ unsigned run_all_tests() {
   // Whether each kind of need is met: asked at the first test that needs
   // it (after the version tests, so that discovery speaks the version
   // they settled on).
-  constexpr unsigned kKinds = 5;
-  int8_t met[kKinds] = {-1, -1, -1, -1, -1};
+  constexpr unsigned kKinds = 6;
+  int8_t met[kKinds] = {-1, -1, -1, -1, -1, -1};
   printf("TAP version 13\n1..{}\n", total);
   for (unsigned i = 0; i < total; ++i) {
     const Needs needs = g_order[i]->needs;

@@ -17,10 +17,11 @@ namespace harness {
 // may skip for (tests/system/run_qemu.py --allow-skip).
 enum class Needs : uint8_t {
   nothing,          // holds for any SPMC (TEST_ANY_SPMC)
-  suite_endpoints,  // the trusted OS and the S-EL0 partitions (echo, keystore, ...) (TEST)
+  suite_endpoints,  // the trusted OS and the seven S-EL0 partitions (echo, keystore, ...) (TEST)
   sel1_c_partitions,  // the S-EL1 partitions mp-c, up-c to up-c6 and irq-c (TEST_NEEDS)
   mp_c,               // the S-EL1 partition mp-c (its benchmarks)
   trusted_os,         // the trusted OS alone, in either placement (TEST_TOS)
+  sel0_echo,          // the S-EL0 partition echo alone (its benchmark with one partition loaded)
 };
 
 struct TestCase {
