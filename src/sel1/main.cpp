@@ -52,17 +52,17 @@ sel1::HostedPartitions* g_hosted = nullptr;  // its S-EL0 partitions, with it
 // The SPMC core's lock (sel1/core_lock.h) covers the core and the
 // partitions it runs (a partition with one execution context runs on one
 // CPU at a time): taken after the SPMD hands a call over, released before
-// the answer goes back, except for the normal world's requests to the
-// trusted OS, which need none. The trusted OS runs under its own lock
+// the answer goes back, except for the normal world's direct requests to
+// the trusted OS and its FFA_FEATURES, which need none. The trusted OS runs under its own lock
 // (TrustedOsGate lets go of the core's on the way in when a partition's
 // request brings it there).
 using sel1::lock_core;
 using sel1::unlock_core;
 
 // One call the SPMD handed over (`in`), its answer in `out`. The normal
-// world's requests to the trusted OS pass no core lock (the core answers
-// them from what is fixed while it serves, Core::answer_without_lock);
-// every other call is handled under it.
+// world's direct requests to the trusted OS and its FFA_FEATURES pass no
+// core lock (the core answers them from what is fixed while it serves,
+// Core::answer_without_lock); every other call is handled under it.
 inline void handle(spmc::Core& core, sel1::HostedPartitions& hosted, const ffa::Regs& in, ffa::Regs& out) {
   if (core.answer_without_lock(in, out)) return;
   lock_core();

@@ -116,6 +116,7 @@ unsigned run_all_tests() {
   // it (after the version tests, so that discovery speaks the version
   // they settled on).
   constexpr unsigned kKinds = 6;
+  static_assert(static_cast<unsigned>(Needs::sel0_echo) == kKinds - 1, "a Needs kind without a slot in met[]");
   int8_t met[kKinds] = {-1, -1, -1, -1, -1, -1};
   printf("TAP version 13\n1..{}\n", total);
   for (unsigned i = 0; i < total; ++i) {
