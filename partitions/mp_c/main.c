@@ -102,6 +102,9 @@
  *            the vCPU and nothing here uses): x4 = the value it replaced.
  *   28 EL1_GET: x4 = TPIDR_EL1 (a UP vCPU's, wherever it runs now: the
  *            SPMC must have carried what the last CPU left in it).
+ *   29 BOOTS: x4 = how many times this CPU's secondary context has
+ *            cold-booted (its secondary entry), x5 = the physical counter
+ *            when it last did (0 and 0 for context 0).
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -138,6 +141,11 @@ static volatile uint64_t g_lendable[512] __attribute__((aligned(4096)));
 
 static uint16_t g_id;
 static uint64_t g_boot_ok;
+/* Each secondary context's cold boots (its secondary entry, once at each
+ * CPU_ON of its CPU) and the physical counter at the last one: BOOTS. */
+#define MAX_VCPUS 8
+static volatile uint64_t g_boots[MAX_VCPUS];
+static volatile uint64_t g_booted_at[MAX_VCPUS];
 
 /* Interrupts (partition_interrupt): counts, and per vCPU whether the
    managed exit signal came (its ID from FFA_FEATURES). */
@@ -553,6 +561,10 @@ static struct ffa_args answer(const struct ffa_args* req) {
     case 28:
       __asm__ volatile("mrs %0, tpidr_el1" : "=r"(r.x[4]));
       break;
+    case 29: /* BOOTS: this CPU's context's cold boots, and when the last was */
+      r.x[4] = g_boots[vcpu()];
+      r.x[5] = g_booted_at[vcpu()];
+      break;
     default:
       r.x[3] = 0xFFFFFFFFu;
       break;
@@ -622,7 +634,12 @@ void partition_main(uint64_t boot_info) {
 }
 
 void secondary_main(uint64_t vcpu) {
-  (void)vcpu;
   mmu_on(); /* the tables context 0 built */
+  if (vcpu < MAX_VCPUS) {
+    uint64_t now;
+    __asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(now));
+    g_booted_at[vcpu] = now;
+    g_boots[vcpu] = g_boots[vcpu] + 1;
+  }
   serve();
 }

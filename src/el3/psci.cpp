@@ -80,8 +80,9 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
 
 [[noreturn]] void cpu_off() {
   const unsigned cpu = arch::cpu_index();
-  // Its secure-world context stays as it is (waiting in FFA_MSG_WAIT); the
-  // CPU waits here until CPU_ON sends it to a new normal-world entry.
+  // The CPU waits here until CPU_ON sends it to a new normal-world entry;
+  // the dispatcher then decides what runs first (the SPMD: the SPMC's cold
+  // boot on this CPU again; the OP-TEE dispatcher: the normal world).
   el3_secondary_entry[cpu] = 0;
   __asm__ volatile("dc civac, %0" ::"r"(&el3_secondary_entry[cpu]) : "memory");
   arch::dsb_sy();

@@ -34,6 +34,7 @@ enum class Pending : uint8_t {
 struct PerCpu : world::Cpu {
   Pending pending = Pending::boot;
   uint32_t version_input = 0;  // the normal world's FFA_VERSION input the SPMC is asked about
+  bool spmc_started = false;   // the SPMC has booted on this CPU once (later boots: after CPU_OFF)
 };
 
 
@@ -221,7 +222,9 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
 
   if (cpu.pending == Pending::boot) {
     if (fid == ffa::raw(Func::msg_wait)) {
-      lib::log::info("SPMD: SPMC initialised on CPU {}", arch::cpu_index());
+      // Once per CPU: it boots again at every CPU_ON after a CPU_OFF.
+      if (!cpu.spmc_started) lib::log::info("SPMD: SPMC initialised on CPU {}", arch::cpu_index());
+      cpu.spmc_started = true;
       g_spmc_alive = true;
     } else {
       lib::log::error("SPMD: SPMC failed to initialise (call {:x}, w2 = {:x}); booting the normal world without it",
@@ -391,9 +394,15 @@ void boot_secondary() {
 }
 
 void resume_cpu() {
-  // Back from CPU_OFF: the SPMC's context on this CPU is still waiting in
-  // FFA_MSG_WAIT; only the normal world starts again.
-  el3_exit(start_normal_world(this_cpu(), false));
+  // Back from CPU_OFF: the SPMC's cold boot on this CPU again, at its
+  // secondary entry, as at the CPU's first CPU_ON (TF-A's SPMD does the
+  // same on every CPU_ON): the SPMC brings the CPU's MMU and GIC interface
+  // up and cold-boots its MP partitions' contexts for this CPU before the
+  // normal world runs; its FFA_MSG_WAIT then starts the normal world at
+  // the entry CPU_ON named.
+  PerCpu& cpu = this_cpu();
+  if (!g_spmc_alive) el3_exit(start_normal_world(cpu, false));
+  enter_spmc(cpu);
 }
 
 void boot(const BootInfo& info) {

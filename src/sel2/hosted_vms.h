@@ -109,10 +109,10 @@ class HostedVms {
   static void init_cpu();
   // PSCI CPU_OFF of this CPU, which the core agreed to: MP partitions'
   // contexts for it start from their secondary entry again when the CPU
-  // comes back. The monitor does not enter the SPMC again when the CPU
-  // comes back (its context there still waits in FFA_MSG_WAIT): the first
-  // call the SPMD hands over on it is when those contexts boot
-  // (boot_pending).
+  // comes back. Tessera's SPMD enters the SPMC's cold boot there at
+  // CPU_ON (main.cpp boots them before the normal world runs, and calls
+  // booted); a monitor that resumed only the normal world would leave them
+  // to the first call it hands over on the CPU (boot_pending).
   void cpu_going_off(unsigned cpu);
   bool boot_pending(unsigned cpu) const { return cpu < plat::kMaxCpus && boot_pending_[cpu]; }
   void booted(unsigned cpu) {

@@ -36,13 +36,11 @@ constexpr arch::gicv3::Layout kGic{plat::kGicdBase, plat::kGicrBase, plat::kMaxC
 spmc::Core* g_core = nullptr;        // set once the primary CPU built it
 sel2::HostedVms* g_vms = nullptr;    // its partitions, with it
 
-// The service loop every CPU runs. Two register sets, used in turn: the
-// answer to one call is built in the other set, which the next SMC then
-// carries (no copying). A call for a partition runs it until its answer
-// is ready.
 // This CPU's execution contexts of MP partitions (their secondary entries),
-// before the normal world runs here: at the CPU's cold boot, and after it
-// came back from CPU_OFF (HostedVms::boot_pending).
+// before the normal world runs here: at the CPU's cold boot, which the
+// SPMD enters at every CPU_ON (after a CPU_OFF too); and, should a monitor
+// resume only the normal world after CPU_OFF, at the first call it hands
+// over on the CPU (HostedVms::boot_pending).
 void boot_contexts(spmc::Core& core, sel2::HostedVms& vms) {
   ffa::Regs regs;
   (void)vms.run(core.boot_next(regs), regs);
@@ -128,7 +126,11 @@ extern "C" [[noreturn]] void sel2_secondary_main(uint64_t cpu) {
   sel2::HostedVms::init_cpu();
   boot_contexts(*g_core, *g_vms);
   sel2::unlock_core();
-  lib::log::info("CPU {} ready", cpu);
+  // Once per CPU: the SPMD enters here again at every CPU_ON after a
+  // CPU_OFF.
+  static bool logged[plat::kMaxCpus] = {};
+  if (cpu < plat::kMaxCpus && !logged[cpu]) lib::log::info("CPU {} ready", cpu);
+  if (cpu < plat::kMaxCpus) logged[cpu] = true;
   serve(*g_core, *g_vms);
 }
 

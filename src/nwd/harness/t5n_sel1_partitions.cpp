@@ -29,7 +29,7 @@ constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21}
 // Requests (x3), partitions/mp_c/main.c.
 constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kSveSet = 24, kSveCheck = 25, kForward = 26, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
                    kPeek = 18, kBind = 19, kNotified = 20, kVtimerSet = 21, kVtimerRead = 22,
-                   kTimerRead = 23;
+                   kTimerRead = 23, kBoots = 29;
 constexpr uint64_t kShare = 0, kLend = 1;
 constexpr int32_t kInvalidParameters = -2;
 // up-c6's image (not a declared memory region: not its to give).
@@ -713,4 +713,38 @@ PART(a_up_partitions_el1_registers_follow_it_across_cpus) {
   const ffa::Regs r = request(kUp5, kEl1Get);
   ASSERT_TRUE(answered(r));
   EXPECT_EQ(r.x[4], g_el1_value);
+}
+
+// CPU_ON cold-boots mp-c's context for that CPU before the normal world
+// runs there (the SPMD enters the SPMC's cold boot at every CPU_ON, after
+// a CPU_OFF too): each CPU's context has booted once more after each
+// round, and before the normal world's code on that CPU started. (With a
+// monitor that resumed only the normal world after CPU_OFF, the context
+// booted at the first call the CPU made: after.)
+namespace {
+volatile uint64_t g_nwd_started[plat::kMaxCpus];
+volatile uint64_t g_boots_seen[plat::kMaxCpus];
+volatile uint64_t g_booted_at_seen[plat::kMaxCpus];
+void boots_on_this_cpu(unsigned cpu) {
+  const uint64_t started = arch::cntpct();
+  const ffa::Regs r = request(kMp, kBoots);
+  g_nwd_started[cpu] = started;
+  g_boots_seen[cpu] = answered(r) ? r.x[4] : ~0ull;
+  g_booted_at_seen[cpu] = answered(r) ? r.x[5] : ~0ull;
+}
+}  // namespace
+
+PART(mp_contexts_cold_boot_at_cpu_on_before_the_normal_world) {
+  uint64_t first[plat::kMaxCpus] = {};
+  const unsigned cpus = harness::run_on_every_cpu(boots_on_this_cpu);
+  ASSERT_TRUE(cpus >= 1);
+  for (unsigned c = 1; c < cpus; ++c) first[c] = g_boots_seen[c];
+  ASSERT_EQ(harness::run_on_every_cpu(boots_on_this_cpu), cpus);
+  for (unsigned c = 1; c < cpus; ++c) {
+    EXPECT_TRUE(first[c] >= 1 && first[c] != ~0ull);
+    EXPECT_EQ(g_boots_seen[c], first[c] + 1);
+    EXPECT_TRUE(g_booted_at_seen[c] != 0 && g_booted_at_seen[c] < g_nwd_started[c]);
+  }
+  harness::printf("# {} CPUs: each secondary context of mp-c booted again at CPU_ON, before the normal world ran there\n",
+                  cpus);
 }
