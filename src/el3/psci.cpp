@@ -1,6 +1,7 @@
 #include "el3/psci.h"
 
 #include "arch/aarch64/sysreg.h"
+#include "el3/cpu_features.h"
 #include "el3/smccc.h"
 #include "el3/spmd.h"
 #include "lib/log.h"
@@ -80,6 +81,17 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
 
 [[noreturn]] void cpu_off() {
   const unsigned cpu = arch::cpu_index();
+  // A CPU that goes off leaves streaming mode and drops ZA (SME), as a
+  // reset would: a normal world that called CPU_OFF in streaming mode has
+  // its streaming state given back on the way out of the secure world, and
+  // whatever CPU_ON starts next here (the SPMC's cold boot first, under
+  // the SPMD) must not begin in it. SVCR is written with CPTR_EL3.ESM set.
+  if (el3::cpu::has_sme()) {
+    TESSERA_SYSREG_WRITE(cptr_el3, TESSERA_SYSREG_READ(cptr_el3) | (1ull << 12));
+    arch::isb();
+    TESSERA_SYSREG_WRITE(S3_3_C4_C2_2, 0);  // SVCR: SM = ZA = 0
+    arch::isb();
+  }
   // The CPU waits here until CPU_ON sends it to a new normal-world entry;
   // the dispatcher then decides what runs first (the SPMD: the SPMC's cold
   // boot on this CPU again; the OP-TEE dispatcher: the normal world).

@@ -169,10 +169,6 @@ CpuContext* switch_to(Cpu& cpu, World to) {
 }
 
 void init_secure(Cpu& cpu, uint64_t entry) {
-  // A secure world entered again on this CPU (back from CPU_OFF) that
-  // still held FP/SIMD gives it back first: the normal world's registers
-  // return, nothing of the secure world's stays in them.
-  if (cpu.secure_owns_fp) fp_back_to_normal_world(cpu);
   // The secure world runs with FP/SIMD trapped until it first uses it.
 #ifdef TESSERA_SPMC_AT_SEL2
   // Entered at S-EL2 (SCR_EL3.EEL2), where its S-EL1 partitions may call

@@ -84,3 +84,22 @@ harness_sme_call:
     ldp     x19, x20, [sp, #16]
     ldp     x29, x30, [sp], #48
     ret
+
+    // int64_t harness_cpu_off_streaming(void): PSCI CPU_OFF made in
+    // streaming mode with ZA on (smp.cpu_off_in_streaming_mode). It does
+    // not return where CPU_OFF succeeds; where it is refused, streaming
+    // mode ends and the PSCI answer comes back.
+    .global harness_cpu_off_streaming
+harness_cpu_off_streaming:
+    smstart
+    mov     x0, #0x0002
+    movk    x0, #0x8400, lsl #16        // PSCI CPU_OFF
+    smc     #0
+    smstop
+    ret
+
+    // uint64_t harness_svcr(void): SVCR (SM bit 0, ZA bit 1).
+    .global harness_svcr
+harness_svcr:
+    mrs     x0, S3_3_C4_C2_2
+    ret

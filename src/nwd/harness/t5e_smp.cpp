@@ -296,6 +296,54 @@ TEST_TOS(smp, concurrent_cpu_on_of_one_cpu_succeeds_once) {
   EXPECT_EQ(pending + already_on, kCpuOnRaces * (target - 1));
 }
 
+// A CPU turned off in streaming mode (SME) comes back out of it, as after
+// a reset: CPU 1 calls CPU_OFF with PSTATE.SM and PSTATE.ZA set; at the
+// next CPU_ON (which cold-boots the SPMC there first: it must not run in
+// the normal world's streaming mode either) its new entry finds SVCR
+// clear. (The monitor once gave the streaming state back on the way out
+// of the secure world and left it on through the CPU's power-off.)
+extern "C" int64_t harness_cpu_off_streaming();
+extern "C" uint64_t harness_svcr();
+namespace {
+volatile unsigned g_streaming_round;
+volatile uint64_t g_svcr_after = ~0ull;
+bool has_sme() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF) != 0; }
+// SME at NS-EL2 for this CPU: CPTR_EL2.TSM clear, SMCR_EL2 the longest
+// streaming length with FA64 where there is one.
+void allow_sme_here() {
+  TESSERA_SYSREG_WRITE(cptr_el2, TESSERA_SYSREG_READ(cptr_el2) & ~(1ull << 12));
+  __asm__ volatile("isb");
+  TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, 0xF);  // SMCR_EL2.LEN
+  __asm__ volatile("isb");
+}
+void off_in_streaming_mode(unsigned cpu) {
+  if (cpu != 1) return;
+  allow_sme_here();
+  if (g_streaming_round == 0) {
+    g_cpu[1].done = true;
+    (void)harness_cpu_off_streaming();  // does not return
+  } else {
+    g_svcr_after = harness_svcr();
+  }
+}
+}  // namespace
+
+TEST_TOS(smp, cpu_off_in_streaming_mode_comes_back_out_of_it) {
+  if (!has_sme() || present_cpus() < 2) {
+    harness::printf("# smp: no SME or one CPU: nothing to show\n");
+    return;
+  }
+  ASSERT_TRUE(wait_off(1, present_cpus()));
+  g_streaming_round = 0;
+  ASSERT_EQ(harness::run_on_every_cpu(off_in_streaming_mode), present_cpus());
+  g_streaming_round = 1;
+  g_svcr_after = ~0ull;
+  ASSERT_EQ(harness::run_on_every_cpu(off_in_streaming_mode), present_cpus());
+  EXPECT_EQ(g_svcr_after, 0);
+  // The secure world still answers, on CPU 0 and (below) everywhere.
+  EXPECT_TRUE(ffa::is_success(call(Func::features, ffa::raw(Func::msg_send_direct_req_32))));
+}
+
 namespace harness {
 unsigned run_on_every_cpu(void (*work)(unsigned cpu)) {
   g_other_work = work;

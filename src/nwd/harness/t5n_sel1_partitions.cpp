@@ -745,6 +745,8 @@ PART(mp_contexts_cold_boot_at_cpu_on_before_the_normal_world) {
     EXPECT_EQ(g_boots_seen[c], first[c] + 1);
     EXPECT_TRUE(g_booted_at_seen[c] != 0 && g_booted_at_seen[c] < g_nwd_started[c]);
   }
-  harness::printf("# {} CPUs: each secondary context of mp-c booted again at CPU_ON, before the normal world ran there\n",
-                  cpus);
+  for (unsigned c = 1; c < cpus; ++c)
+    harness::printf("# CPU {}: mp-c's context cold-booted {} times, the last at counter {}; the normal world's code there "
+                    "started at {}\n",
+                    c, g_boots_seen[c], g_booted_at_seen[c], g_nwd_started[c]);
 }
