@@ -203,6 +203,9 @@ static void init_cpu_registers() {
 // A secondary CPU that PSCI CPU_ON released: the monitor's tables, then
 // the SPMC's cold boot on this CPU, then the normal world's entry.
 extern "C" [[noreturn]] void el3_secondary_main() {
+  // What CPU_ON prepared for this CPU (its normal-world entry) is read
+  // after the release that woke it (psci.cpp, cpu_on).
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);
   init_cpu_registers();
   el3::mmu_enable_this_cpu();
   el3::spmd::boot_secondary();

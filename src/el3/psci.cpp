@@ -69,6 +69,9 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
     return static_cast<Power>(seen) == Power::on ? kAlreadyOn : kOnPending;
   spmd::prepare_cpu(static_cast<unsigned>(cpu), entry, context);
+  // The normal-world entry and argument are visible before the release
+  // that sends the CPU to read them (the woken CPU fences too).
+  __atomic_thread_fence(__ATOMIC_RELEASE);
   // First time: release it from the flash pen; later: from cpu_off's wait.
   el3_secondary_entry[cpu] = reinterpret_cast<uint64_t>(el3_secondary_start);
   __asm__ volatile("dc civac, %0" ::"r"(&el3_secondary_entry[cpu]) : "memory");
@@ -100,6 +103,7 @@ int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context) {
   arch::dsb_sy();
   store_power(cpu, Power::off);
   while (el3_secondary_entry[cpu] == 0) arch::wfe();
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);  // then the entry CPU_ON prepared (cpu_on's release)
   spmd::resume_cpu();
 }
 
