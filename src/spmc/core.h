@@ -458,7 +458,16 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   void notify_rx_buffer_full(ffa::EndpointId receiver, bool delay_sri);
   void request_sri(bool delayed);
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
-  bool is_spmd_framework_message(const ffa::Regs& in) const;
+  // One is a DIRECT_REQ_32 from the SPMD's ID to the SPMC's with w2 bit 31
+  // set. The sender is looked at first: the SPMD's ID is a secure one,
+  // which the normal world's own requests never carry, so they leave at
+  // the first compare (inline: every direct request asks).
+  static constexpr uint32_t kFrameworkMessageFlag = 1u << 31;
+  bool is_spmd_framework_message(const ffa::Regs& in) const {
+    const ffa::EndpointPair pair = ffa::EndpointPair::from_w1(in.w(1));
+    return pair.sender == ffa::kSpmdId && in.fid() == ffa::raw(ffa::Func::msg_send_direct_req_32) &&
+           pair.receiver == config_.spmc_id && (in.w(2) & kFrameworkMessageFlag) != 0;
+  }
   // PSCI CPU_OFF on this CPU: whether every MP partition's context pinned
   // here is idle (no work in hand); and, once the placement agreed too,
   // sending its idle contexts here back to unstarted (the placement boots

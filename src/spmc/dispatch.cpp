@@ -219,11 +219,9 @@ const Core::Route& Core::route(const ffa::abi::Abi& abi) {
 }
 
 Outcome Core::nwd_direct_request(const Regs& in, Regs& out) {
-  // Framework messages come from the SPMD (0xFFFF: a secure ID), not from
-  // the normal world's endpoint: they must not fix the endpoint's version.
-  // Looked for only with a secure sender, which the endpoint's own
-  // requests never have.
-  if (ffa::calls::direct_message(in).pair.sender.is_secure() && is_spmd_framework_message(in)) [[unlikely]] {
+  // Framework messages come from the SPMD, not from the normal world's
+  // endpoint: they must not fix the endpoint's version.
+  if (is_spmd_framework_message(in)) [[unlikely]] {
     spmd_framework_message(in, out);
     return Outcome::reply_to_caller;
   }

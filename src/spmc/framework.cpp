@@ -10,7 +10,6 @@ using ffa::Error;
 using ffa::Func;
 
 namespace {
-constexpr uint32_t kFrameworkMessage = 1u << 31;
 constexpr uint32_t kTypeMask = 0xFF;
 constexpr uint32_t kPsciRequest = 0;      // w3: the PSCI function
 constexpr uint32_t kPowerResponse = 2;    // w3: PSCI's status
@@ -44,11 +43,6 @@ void Core::mp_contexts_go_off() {
   }
 }
 
-bool Core::is_spmd_framework_message(const ffa::Regs& in) const {
-  if (in.fid() != ffa::raw(Func::msg_send_direct_req_32)) return false;
-  const auto [pair, flags] = ffa::calls::direct_message(in);
-  return pair.sender == ffa::kSpmdId && pair.receiver == config_.spmc_id && (flags & kFrameworkMessage);
-}
 
 void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
   // Framework messages are SMC32: their argument is w3.
@@ -56,7 +50,7 @@ void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
   const auto argument = static_cast<uint32_t>(ffa::calls::direct_payload(in, 0));
   const auto respond = [&](uint32_t response, uint32_t w3) {
     ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32),
-                  ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessage | response, w3);
+                  ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessageFlag | response, w3);
   };
   if (type == kPsciRequest) {
     // Power management: CPU_OFF for this CPU. A UP partition's context
