@@ -160,11 +160,7 @@ extern "C" [[noreturn]] void sel1_secondary_main(uint64_t cpu, uint64_t dispatch
   arch::gicv3::init_cpu_interface();
   arch::gicv3::configure_secure_ppi(sel1::kSecureTimerPpi, 0x40);
   if (!g_core || !g_hosted) fail_boot("a secondary CPU arrived before the SPMC was ready");
-  // Once per CPU: the SPMD enters here again at every CPU_ON after a
-  // CPU_OFF.
-  static bool logged[plat::kMaxCpus] = {};
-  if (cpu < plat::kMaxCpus && !logged[cpu]) lib::log::info("CPU {} ready", cpu);
-  if (cpu < plat::kMaxCpus) logged[cpu] = true;
+  arch::spmc_boot::log_cpu_ready(cpu);
   serve(*g_core, *g_hosted);
 }
 

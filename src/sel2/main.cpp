@@ -126,11 +126,7 @@ extern "C" [[noreturn]] void sel2_secondary_main(uint64_t cpu) {
   sel2::HostedVms::init_cpu();
   boot_contexts(*g_core, *g_vms);
   sel2::unlock_core();
-  // Once per CPU: the SPMD enters here again at every CPU_ON after a
-  // CPU_OFF.
-  static bool logged[plat::kMaxCpus] = {};
-  if (cpu < plat::kMaxCpus && !logged[cpu]) lib::log::info("CPU {} ready", cpu);
-  if (cpu < plat::kMaxCpus) logged[cpu] = true;
+  arch::spmc_boot::log_cpu_ready(cpu);
   serve(*g_core, *g_vms);
 }
 

@@ -81,6 +81,13 @@ void configure_partition_interrupts(const ffa::PartitionManifest& m) {
     }
 }
 
+void log_cpu_ready(uint64_t cpu) {
+  static bool logged[plat::kMaxCpus] = {};
+  if (cpu >= plat::kMaxCpus || logged[cpu]) return;
+  logged[cpu] = true;
+  lib::log::info("CPU {} ready", cpu);
+}
+
 void agree_with_spmd(const ffa::CoreManifest& m) {
   ffa::Regs v{{ffa::raw(ffa::Func::version), m.version.word()}};
   arch_smc(&v);

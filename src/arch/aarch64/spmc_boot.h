@@ -51,6 +51,11 @@ void configure_partition_interrupts(const ffa::PartitionManifest& m);
 // Refuses (fail) otherwise.
 void agree_with_spmd(const ffa::CoreManifest& m);
 
+// A secondary CPU is ready to serve: logged at its first cold boot only
+// (the SPMD enters the SPMC's cold boot again at every CPU_ON after a
+// CPU_OFF).
+void log_cpu_ready(uint64_t cpu);
+
 // Logs `what` and tells the SPMD that initialisation failed
 // (FFA_ERROR(ABORTED)): it boots the normal world without a secure world.
 [[noreturn]] void fail(const char* what);
