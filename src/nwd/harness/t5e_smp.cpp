@@ -6,6 +6,7 @@
 // outside normal-world memory.
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/sme.h"
 #include "nwd/harness/smp.h"
 #include "nwd/harness/test.h"
 
@@ -307,18 +308,9 @@ extern "C" uint64_t harness_svcr();
 namespace {
 volatile unsigned g_streaming_round;
 volatile uint64_t g_svcr_after = ~0ull;
-bool has_sme() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF) != 0; }
-// SME at NS-EL2 for this CPU: CPTR_EL2.TSM clear, SMCR_EL2 the longest
-// streaming length with FA64 where there is one.
-void allow_sme_here() {
-  TESSERA_SYSREG_WRITE(cptr_el2, TESSERA_SYSREG_READ(cptr_el2) & ~(1ull << 12));
-  __asm__ volatile("isb");
-  TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, 0xF);  // SMCR_EL2.LEN
-  __asm__ volatile("isb");
-}
 void off_in_streaming_mode(unsigned cpu) {
   if (cpu != 1) return;
-  allow_sme_here();
+  harness::allow_sme_here();
   if (g_streaming_round == 0) {
     g_cpu[1].done = true;
     (void)harness_cpu_off_streaming();  // does not return
@@ -329,7 +321,7 @@ void off_in_streaming_mode(unsigned cpu) {
 }  // namespace
 
 TEST_TOS(smp, cpu_off_in_streaming_mode_comes_back_out_of_it) {
-  if (!has_sme() || present_cpus() < 2) {
+  if (!harness::has_sme() || present_cpus() < 2) {
     harness::printf("# smp: no SME or one CPU: nothing to show\n");
     return;
   }

@@ -4,6 +4,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "nwd/harness/fault.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/sme.h"
 #include "nwd/harness/test.h"
 
 extern "C" void harness_fp_fill(uint64_t pattern);
@@ -95,11 +96,6 @@ TEST_TOS(world_switch, sve_state_survives_secure_fp_use) {
 }
 
 namespace {
-uint64_t current_el() {
-  uint64_t el;
-  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
-  return (el >> 2) & 3;
-}
 
 // The longest streaming vector length QEMU offers is 2048 bits: ZA is then
 // 256 rows of 256 bytes, and the dump adds 32 Z and 16 P before it.
@@ -138,19 +134,9 @@ uint64_t sme_dump_mismatches(uint64_t svl, uint64_t pattern) {
 // FP/SIMD (the trusted OS's self test), the call only crossed the worlds
 // (FFA_FEATURES, the SPMD's fast path otherwise), or EL3 answered it.
 TEST_TOS(world_switch, sme_streaming_mode_and_za_survive_secure_calls) {
-  if (((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0xF) == 0) return;  // no SME on this CPU
-  const bool fa64 = (TESSERA_SYSREG_READ(S3_0_C0_C4_5) >> 63) != 0;    // ID_AA64SMFR0_EL1.FA64
+  if (!harness::has_sme()) return;  // no SME on this CPU
   // What Linux's __finalise_el2 does: trapped to EL3, and a panic, before.
-  if (current_el() == 2) {
-    TESSERA_SYSREG_WRITE(cptr_el2, TESSERA_SYSREG_READ(cptr_el2) & ~(1ull << 12));  // CPTR_EL2.TSM
-    __asm__ volatile("isb");
-    TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, 0xF | (fa64 ? 1ull << 31 : 0));  // SMCR_EL2
-  } else {
-    TESSERA_SYSREG_WRITE(cpacr_el1, TESSERA_SYSREG_READ(cpacr_el1) | (3ull << 24));  // CPACR_EL1.SMEN
-    __asm__ volatile("isb");
-    TESSERA_SYSREG_WRITE(S3_0_C1_C2_6, 0xF | (fa64 ? 1ull << 31 : 0));  // SMCR_EL1
-  }
-  __asm__ volatile("isb");
+  harness::allow_sme_here();
   ASSERT_TRUE(harness::discover());
   const uint64_t svl = harness_sme_svl();
   ASSERT_TRUE(svl >= 16 && svl <= kMaxSvl);
