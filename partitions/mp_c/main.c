@@ -105,6 +105,18 @@
  *   29 BOOTS: x4 = how many times this CPU's secondary context has
  *            cold-booted (its secondary entry), x5 = the physical counter
  *            when it last did (0 and 0 for context 0).
+ *   30 POWER: x4 = how many PSCI CPU_OFF messages this CPU's contexts
+ *            were told of (its manifest asks for them:
+ *            power-management-messages), x5 = the physical counter at the
+ *            last. With x5 = 1 in the request, the next one on this CPU is
+ *            answered as x4 says: 0 agreed (the framework power management
+ *            response, PSCI SUCCESS), 1 DENIED, 2 a partition message
+ *            instead of the framework response; the one after is agreed
+ *            again.
+ * Framework messages (w2 bit 31): PSCI CPU_OFF (type 0, w3 0x84000002),
+ * from the SPMC, is answered with the power management response (type 2),
+ * w3 = PSCI SUCCESS unless POWER said otherwise; any other, with
+ * NOT_SUPPORTED (-1) in w3.
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -146,6 +158,11 @@ static uint64_t g_boot_ok;
 #define MAX_VCPUS 8
 static volatile uint64_t g_boots[MAX_VCPUS];
 static volatile uint64_t g_booted_at[MAX_VCPUS];
+/* PSCI CPU_OFF messages: per CPU, how many, when the last, and how the
+   next is answered (POWER). */
+static volatile uint64_t g_offs[MAX_VCPUS];
+static volatile uint64_t g_off_at[MAX_VCPUS];
+static volatile uint64_t g_off_answer[MAX_VCPUS];
 
 /* Interrupts (partition_interrupt): counts, and per vCPU whether the
    managed exit signal came (its ID from FFA_FEATURES). */
@@ -409,9 +426,33 @@ static void give(uint64_t lend, uint16_t to, uint64_t address, uint64_t value, s
   r->x[6] = address;
 }
 
+/* A framework message (w2 bit 31; FF-A v1.2 section 18.2): PSCI CPU_OFF,
+   from the SPMC, before this CPU goes off. */
+#define FWK_BIT 0x80000000u
+#define FWK_PSCI 0u
+#define FWK_POWER_RESPONSE 2u
+#define PSCI_CPU_OFF 0x84000002u
+static struct ffa_args framework(const struct ffa_args* req) {
+  const uint64_t w1 = req->x[1] & 0xFFFFFFFFu;
+  struct ffa_args r = {{FFA_MSG_SEND_DIRECT_RESP_32, ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu,
+                        FWK_BIT | FWK_POWER_RESPONSE, 0xFFFFFFFFu /* NOT_SUPPORTED */, 0, 0, 0, 0}};
+  if ((req->x[2] & 0xFF) != FWK_PSCI || (uint32_t)req->x[3] != PSCI_CPU_OFF) return r;
+  const uint64_t me = vcpu();
+  uint64_t now;
+  __asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(now));
+  g_offs[me] = g_offs[me] + 1;
+  g_off_at[me] = now;
+  const uint64_t how = g_off_answer[me];
+  g_off_answer[me] = 0;
+  r.x[3] = how == 1 ? 0xFFFFFFFDu /* DENIED */ : 0 /* SUCCESS */;
+  if (how == 2) r.x[2] = 0; /* a partition message: not what was asked */
+  return r;
+}
+
 static struct ffa_args answer(const struct ffa_args* req) {
   const uint32_t fid = (uint32_t)req->x[0];
   const uint64_t w1 = req->x[1] & 0xFFFFFFFFu;
+  if (req->x[2] & FWK_BIT) return framework(req);
   struct ffa_args r = {{fid == FFA_MSG_SEND_DIRECT_REQ_64 ? FFA_MSG_SEND_DIRECT_RESP_64 : FFA_MSG_SEND_DIRECT_RESP_32,
                         ((w1 << 16) | (w1 >> 16)) & 0xFFFFFFFFu, 0, req->x[3], 0, 0, 0, 0}};
   uint64_t el, sctlr;
@@ -564,6 +605,11 @@ static struct ffa_args answer(const struct ffa_args* req) {
     case 29: /* BOOTS: this CPU's context's cold boots, and when the last was */
       r.x[4] = g_boots[vcpu()];
       r.x[5] = g_booted_at[vcpu()];
+      break;
+    case 30: /* POWER: this CPU's CPU_OFF messages; how the next is answered */
+      r.x[4] = g_offs[vcpu()];
+      r.x[5] = g_off_at[vcpu()];
+      if (req->x[5] == 1) g_off_answer[vcpu()] = req->x[4];
       break;
     default:
       r.x[3] = 0xFFFFFFFFu;

@@ -131,6 +131,12 @@ lib::Result<PartitionManifest, ManifestError> parse_partition_manifest(lib::Byte
     if (!v || (*v & ~3u)) return fail("vm-availability-messages", "only bits 0 (created) and 1 (destroyed)");
     m.vm_availability_messages = *v;
   }
+  if (fdt.has_prop(root, "power-management-messages")) {
+    auto v = fdt.prop_u32(root, "power-management-messages");
+    if (!v || (*v & ~power_messages::all))
+      return fail("power-management-messages", "only bits 0 (CPU_OFF), 1 (CPU_SUSPEND), 2 (CPU_SUSPEND resume) and 3 (CPU_ON)");
+    m.power_management_messages = *v;
+  }
   if (fdt.has_prop(root, "gp-register-num")) {
     auto r = fdt.prop_u32(root, "gp-register-num");
     if (!r || *r > 3) return fail("gp-register-num", "must be 0-3");

@@ -37,6 +37,20 @@ inline constexpr uint32_t ns = 1u << 3;
 inline constexpr uint32_t all = read | write | exec | ns;
 }  // namespace region_attr
 
+// power-management-messages: the power events the SPMC tells the partition
+// of, each as a framework direct request (FF-A v1.2 section 18.2; TF-A's
+// manifest binding numbers bits 0-2, Hafnium adds 3). Tessera sends
+// CPU_OFF to MP partitions (docs/partitions.md); the others are accepted
+// and never sent: its PSCI has no CPU_SUSPEND, and an MP partition's
+// context is cold-booted at its secondary entry at every CPU_ON anyway.
+namespace power_messages {
+inline constexpr uint32_t cpu_off = 1u << 0;
+inline constexpr uint32_t cpu_suspend = 1u << 1;
+inline constexpr uint32_t cpu_suspend_resume = 1u << 2;
+inline constexpr uint32_t cpu_on = 1u << 3;
+inline constexpr uint32_t all = cpu_off | cpu_suspend | cpu_suspend_resume | cpu_on;
+}  // namespace power_messages
+
 struct MemoryRegion {
   // Either an absolute base address or an offset from the load address.
   bool relative;
@@ -83,6 +97,7 @@ struct PartitionManifest {
   bool managed_exit_virq;
   bool notification_support;
   uint32_t vm_availability_messages;  // bit 0 created, bit 1 destroyed
+  uint32_t power_management_messages;  // power_messages bits
   // gp-register-num: which GP register carries the boot information
   // address, or -1 for none.
   int8_t boot_info_register;

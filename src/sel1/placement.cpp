@@ -122,15 +122,13 @@ void Sel1Placement::withdraw_interrupt(uint32_t id) { arch::gicv3::withdraw_spi(
 
 namespace sel1 {
 
+unsigned Sel1Placement::current_cpu() const { return arch::cpu_index(); }
+
 // PSCI CPU_OFF, as the SPMD tells us: partitions' interrupts are routed to
 // the boot CPU, which therefore stays on; on another CPU, the secure timer
 // (banked per CPU) is stopped, since its interrupt could never arrive.
-unsigned Sel1Placement::current_cpu() const { return arch::cpu_index(); }
+bool Sel1Placement::keeps_cpu() const { return arch::cpu_index() == 0; }
 
-bool Sel1Placement::cpu_going_off() {
-  if (arch::cpu_index() == 0) return false;
-  secure_timer().stop_on_this_cpu();
-  return true;
-}
+void Sel1Placement::cpu_going_off() { secure_timer().stop_on_this_cpu(); }
 
 }  // namespace sel1

@@ -44,7 +44,8 @@ class Sel1Placement final : public spmc::Placement {
   void set_interrupt_enabled(uint32_t id, bool enabled) override;
   void retrigger_interrupt(uint32_t id) override;
   void withdraw_interrupt(uint32_t id) override;
-  bool cpu_going_off() override;
+  bool keeps_cpu() const override;
+  void cpu_going_off() override;
   unsigned current_cpu() const override;
 
  private:

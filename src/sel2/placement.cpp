@@ -42,14 +42,14 @@ bool Sel2Placement::retrigger_timer(size_t index, unsigned context) {
 
 unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }
 
-// PSCI CPU_OFF, as the SPMD tells us (the core has checked its MP
-// contexts there are idle): partitions' interrupts are routed to the boot
-// CPU, which therefore stays on.
-bool Sel2Placement::cpu_going_off() {
-  const unsigned cpu = arch::cpu_index();
-  if (cpu == 0) return false;
-  if (vms_) vms_->cpu_going_off(cpu);
-  return true;
+// PSCI CPU_OFF, as the SPMD tells us: partitions' interrupts are routed to
+// the boot CPU, which therefore stays on. On another CPU (the core has
+// checked its MP contexts there are idle, and told those that asked),
+// the VMs' per-CPU state goes.
+bool Sel2Placement::keeps_cpu() const { return arch::cpu_index() == 0; }
+
+void Sel2Placement::cpu_going_off() {
+  if (vms_) vms_->cpu_going_off(arch::cpu_index());
 }
 
 // Memory sharing and partitions' RX/TX pairs: their VMs (hosted_vms.h).

@@ -49,7 +49,8 @@ class Sel2Placement final : public spmc::Placement {
   void retrigger_interrupt(uint32_t id) override { arch::gicv3::retrigger_spi(id); }
   void withdraw_interrupt(uint32_t id) override { arch::gicv3::withdraw_spi(id); }
   unsigned current_cpu() const override;
-  bool cpu_going_off() override;
+  bool keeps_cpu() const override;
+  void cpu_going_off() override;
   // FFA_MEM_PERM_GET/SET: S-EL0 partitions' own pages (hosted_vms.h).
   ffa::Result<uint32_t> partition_mem_perm_get(ffa::EndpointId id, uint64_t va) override;
   ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;

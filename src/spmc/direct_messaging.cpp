@@ -145,6 +145,14 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   // A wrong sender or receiver, or flags on a partition message: not an
   // answer to this request at all; the partition is still handling it.
   if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester()) || (!resp2 && flags != 0)) {
+    // Except the answer to a power management message (framework.cpp),
+    // which is itself a framework message, to the SPMC that sent it.
+    if (c.requester() == config_.spmc_id && pair.sender == p.info.id && pair.receiver == config_.spmc_id)
+        [[unlikely]] {
+      c.done();
+      request_over(p, c);
+      return power_message_answered(index, is_power_response(in), out);
+    }
     ffa::set_error(out, Error::invalid_parameters);
     return resume(index);
   }
@@ -165,6 +173,10 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
     pass_on(in, pair.w1(), out);
   }
   if (!c.requester().is_secure()) return Outcome::reply_to_caller;
+  // A power management message answered as a partition message (or
+  // with RESP2): not the framework response it needed, a refusal.
+  if (c.requester() == config_.spmc_id) [[unlikely]]
+    return power_message_answered(index, false, out);
   // The answer to another partition: it resumes where it blocked (on this
   // CPU: the chain of requests never leaves it).
   Partition* caller = const_cast<Partition*>(find_partition(c.requester()));

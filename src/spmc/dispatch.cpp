@@ -221,10 +221,8 @@ const Core::Route& Core::route(const ffa::abi::Abi& abi) {
 Outcome Core::nwd_direct_request(const Regs& in, Regs& out) {
   // Framework messages come from the SPMD, not from the normal world's
   // endpoint: they must not fix the endpoint's version.
-  if (is_spmd_framework_message(in)) [[unlikely]] {
-    spmd_framework_message(in, out);
-    return Outcome::reply_to_caller;
-  }
+  if (is_spmd_framework_message(in)) [[unlikely]]
+    return spmd_framework_message(in, out);
   fix_nwd_version();
   return direct_request_from_nwd(in, out);
 }

@@ -213,6 +213,10 @@ struct alignas(1024) Partition {
   bool version_negotiated = false;
   Mailbox mailbox;  // its RX/TX pair, when its manifest declares one
   uint64_t secondary_entry = 0;  // FFA_SECONDARY_EP_REGISTER, for the SMP work
+  // Its manifest's power-management-messages (ffa::power_messages): an MP
+  // partition with cpu_off is told of PSCI CPU_OFF on each CPU before the
+  // CPU goes (framework.cpp).
+  uint32_t power_messages = 0;
   NotificationBitmaps notifications;  // created when its manifest has notification-support
   // The notification pending interrupt (where partitions take virtual
   // interrupts): a notification was set for it, and it has neither taken

@@ -1,8 +1,12 @@
 // SPMD-to-SPMC framework messages (FF-A v1.2 section 18.3): direct requests
-// with w2 bit 31 set, from the SPMD's ID 0xFFFF to the SPMC's ID.
+// with w2 bit 31 set, from the SPMD's ID 0xFFFF to the SPMC's ID; and the
+// power management messages the SPMC relays from them to the partitions
+// that asked for them (section 18.2, the manifest's
+// power-management-messages).
 #include "spmc/core.h"
 
 #include "ffa/calls.h"
+#include "ffa/partition_manifest.h"
 
 namespace spmc {
 
@@ -44,35 +48,94 @@ void Core::mp_contexts_go_off() {
 }
 
 
-void Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
+void Core::respond_to_spmd(uint32_t response, uint32_t w3, ffa::Regs& out) const {
+  ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32), ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(),
+                kFrameworkMessageFlag | response, w3);
+}
+
+Outcome Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
   // Framework messages are SMC32: their argument is w3.
   const uint32_t type = ffa::calls::direct_message(in).flags & kTypeMask;
   const auto argument = static_cast<uint32_t>(ffa::calls::direct_payload(in, 0));
-  const auto respond = [&](uint32_t response, uint32_t w3) {
-    ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32),
-                  ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(), kFrameworkMessageFlag | response, w3);
-  };
   if (type == kPsciRequest) {
     // Power management: CPU_OFF for this CPU. A UP partition's context
     // migrates, so none is lost with the CPU; an MP partition's context
-    // pinned here is, so the CPU stays on while one has work in hand, and
-    // otherwise the context is cold-booted again (at its secondary entry)
-    // when the CPU comes back. The placement stops its own per-CPU work,
-    // or keeps the CPU.
-    int32_t status = kPsciNotSupported;
-    // Nothing changes unless both agree: a refusal leaves every context
-    // as it was.
-    if (argument == kPsciCpuOff) {
-      status = mp_contexts_idle_here() && placement_.cpu_going_off() ? kPsciSuccess : kPsciDenied;
-      if (status == kPsciSuccess) mp_contexts_go_off();
+    // pinned here is, so the CPU stays on while one has work in hand, or
+    // while the placement needs it. Nothing has changed when it is
+    // refused here. Otherwise the MP partitions that asked are told, one
+    // after the other (tell_next_of_cpu_off), and the CPU goes once they
+    // all agreed.
+    if (argument != kPsciCpuOff) {
+      respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciNotSupported), out);
+      return Outcome::reply_to_caller;
     }
-    return respond(kPowerResponse, static_cast<uint32_t>(status));
+    if (!mp_contexts_idle_here() || placement_.keeps_cpu()) {
+      respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
+      return Outcome::reply_to_caller;
+    }
+    return tell_next_of_cpu_off(0, out);
   }
-  if (type != kVersionRequest) return ffa::set_error(out, Error::not_supported);
+  if (type != kVersionRequest) {
+    ffa::set_error(out, Error::not_supported);
+    return Outcome::reply_to_caller;
+  }
   // The SPMD tells us the version the normal world asked for; we record
   // what it will use and answer with our own version (or NOT_SUPPORTED).
   version(nwd_, argument, out);
-  respond(kVersionResponse, out.w(0));
+  respond_to_spmd(kVersionResponse, out.w(0), out);
+  return Outcome::reply_to_caller;
+}
+
+// The partitions told of a CPU_OFF: each MP partition whose manifest asks
+// for it (power-management-messages bit 0) and whose context on this CPU
+// waits, in the partition table's order, from `from` on. Each gets a
+// framework direct request from the SPMC's ID (w2: bit 31, type 0, PSCI;
+// w3: CPU_OFF's function ID), which its context handles as any request,
+// with the normal world's interrupts held back (it does not work for the
+// normal world), and answers with a framework power management response
+// (w2: bit 31 | 2) whose w3 is PSCI's status (power_message_answered).
+// The CPU goes once the last agreed.
+Outcome Core::tell_next_of_cpu_off(size_t from, ffa::Regs& out) {
+  const unsigned me = cpu();
+  for (size_t i = from; i < partition_count_; ++i) {
+    Partition& p = partitions_[i];
+    if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count || p.stopped) continue;
+    if (!(p.power_messages & ffa::power_messages::cpu_off)) continue;
+    ExecutionContext& c = p.contexts[me];
+    // (A context not started here has nothing to be told.)
+    if (!c.take(config_.spmc_id, ffa::raw(Func::msg_send_direct_req_32))) continue;
+    ffa::set_regs(out, ffa::raw(Func::msg_send_direct_req_32), ffa::EndpointPair{config_.spmc_id, p.info.id}.w1(),
+                  kFrameworkMessageFlag | kPsciRequest, kPsciCpuOff);
+    return resume(i);
+  }
+  // Everyone agreed. (Their contexts answered and wait again; none of
+  // them can have taken other work on this CPU meanwhile.)
+  const bool off = mp_contexts_idle_here();
+  if (off) {
+    placement_.cpu_going_off();
+    mp_contexts_go_off();
+  }
+  respond_to_spmd(kPowerResponse, static_cast<uint32_t>(off ? kPsciSuccess : kPsciDenied), out);
+  return Outcome::reply_to_caller;
+}
+
+// Partition `index`'s context here answered the CPU_OFF it was told of
+// (its work is over): with the framework power management response and
+// PSCI SUCCESS it agrees, and the next is told; anything else (another
+// status, a partition message, the other kind of response) refuses the
+// CPU_OFF: the CPU stays on, and the SPMD gets DENIED. Those told before
+// it are not told again: each context answered and waits for its next
+// request, as after any other.
+Outcome Core::power_message_answered(size_t index, bool agreed, ffa::Regs& out) {
+  if (agreed) return tell_next_of_cpu_off(index + 1, out);
+  respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
+  return Outcome::reply_to_caller;
+}
+
+bool Core::is_power_response(const ffa::Regs& in) {
+  constexpr uint32_t kAgreed = kFrameworkMessageFlag | kPowerResponse;
+  return in.fid() == ffa::raw(Func::msg_send_direct_resp_32) && in.w(2) == kAgreed &&
+         static_cast<int32_t>(in.w(3)) == kPsciSuccess;
 }
 
 }  // namespace spmc

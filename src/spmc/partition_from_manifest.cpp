@@ -31,6 +31,7 @@ Partition partition_from_manifest(const ffa::PartitionManifest& m, const Core& c
   p.at_s_el0 = m.exception_level == ffa::ExceptionLevel::s_el0;
   p.other_secure_interrupts_queued = m.other_s_interrupts_queued;
   p.managed_exit_fiq = !m.managed_exit_virq;
+  p.power_messages = m.power_management_messages;
   // Its notification bitmaps, one set per execution context.
   p.notifications.created = m.notification_support;
   p.notifications.vcpu_count = m.exec_ctx_count;

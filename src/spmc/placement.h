@@ -177,10 +177,12 @@ class Placement {
   // and no longer pending at the controller.
   virtual void withdraw_interrupt(uint32_t id) { (void)id; }
   // PSCI CPU_OFF for the CPU this runs on, which the SPMD tells the SPMC
-  // of (a framework power management message) before it goes off: the
-  // placement stops what it runs on that CPU. false refuses it (PSCI
-  // DENIED), when the secure world needs the CPU.
-  virtual bool cpu_going_off() { return true; }
+  // of (a framework power management message) before it goes off. First:
+  // whether the placement needs this CPU (the CPU_OFF is refused, PSCI
+  // DENIED, before any partition is told). Then, once the partitions
+  // agreed: the placement stops what it runs on that CPU.
+  virtual bool keeps_cpu() const { return false; }
+  virtual void cpu_going_off() {}
   // The CPU this call runs on (its linear index, below
   // Partition::kMaxContexts): an MP partition's context for it is the one
   // that runs here.

@@ -1,6 +1,6 @@
 // ffa::parse_partition_manifest on the properties that say how a
 // partition takes interrupts: ns-interrupts-action and
-// other-s-interrupts-action (the rest of the parser is exercised by the
+// other-s-interrupts-action; and on power-management-messages (the rest of the parser is exercised by the
 // configurations' manifests at build time and by fuzz_partition_manifest).
 #include <gtest/gtest.h>
 
@@ -48,6 +48,26 @@ TEST(PartitionManifest, UnknownInterruptActionsAreRefusedByName) {
   m = ffa::parse_partition_manifest(test::view(ns));
   ASSERT_FALSE(m.ok());
   EXPECT_STREQ(m.error().property, "ns-interrupts-action");
+}
+
+TEST(PartitionManifest, PowerManagementMessagesAreBitsZeroToThree) {
+  const test::Bytes plain = manifest();
+  auto m = ffa::parse_partition_manifest(test::view(plain));
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m.value().power_management_messages, 0u);  // absent: none
+  const test::Bytes off = manifest(std::pair{"power-management-messages", 1u});
+  m = ffa::parse_partition_manifest(test::view(off));
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m.value().power_management_messages, ffa::power_messages::cpu_off);
+  const test::Bytes all = manifest(std::pair{"power-management-messages", 0xFu});
+  m = ffa::parse_partition_manifest(test::view(all));
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m.value().power_management_messages, 0xFu);
+  // Bit 4 on is nobody's: refused by name, not ignored.
+  const test::Bytes unknown = manifest(std::pair{"power-management-messages", 0x11u});
+  m = ffa::parse_partition_manifest(test::view(unknown));
+  ASSERT_FALSE(m.ok());
+  EXPECT_STREQ(m.error().property, "power-management-messages");
 }
 
 }  // namespace

@@ -113,12 +113,10 @@ class FakePlacement : public spmc::Placement {
   // The CPU the core is told it runs on (tests of MP partitions set it).
   unsigned cpu = 0;
   unsigned current_cpu() const override { return cpu; }
-  bool cpu_going_off() override {
-    ++cpu_off_messages;
-    return !keep_cpu_on;
-  }
+  bool keeps_cpu() const override { return keep_cpu_on; }
+  void cpu_going_off() override { ++cpu_off_messages; }
   bool keep_cpu_on = false;
-  unsigned cpu_off_messages = 0;
+  unsigned cpu_off_messages = 0;  // CPUs that went off
 
   // Test controls and observations.
   uint8_t* ns_memory(uint64_t pa) { return memory_.data() + (pa - base_); }

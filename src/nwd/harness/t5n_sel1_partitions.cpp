@@ -29,7 +29,7 @@ constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21}
 // Requests (x3), partitions/mp_c/main.c.
 constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kSveSet = 24, kSveCheck = 25, kForward = 26, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
                    kPeek = 18, kBind = 19, kNotified = 20, kVtimerSet = 21, kVtimerRead = 22,
-                   kTimerRead = 23, kBoots = 29;
+                   kTimerRead = 23, kBoots = 29, kPower = 30;
 constexpr uint64_t kShare = 0, kLend = 1;
 constexpr int32_t kInvalidParameters = -2;
 // up-c6's image (not a declared memory region: not its to give).
@@ -749,4 +749,60 @@ PART(mp_contexts_cold_boot_at_cpu_on_before_the_normal_world) {
     harness::printf("# CPU {}: mp-c's context cold-booted {} times, the last at counter {}; the normal world's code there "
                     "started at {}\n",
                     c, g_boots_seen[c], g_booted_at_seen[c], g_nwd_started[c]);
+}
+
+// PSCI CPU_OFF is told to mp-c's context on the CPU going off (its
+// manifest asks for it: power-management-messages), as a framework direct
+// request from the SPMC, and its answer decides. On each secondary CPU:
+// told to refuse (DENIED), the normal world's CPU_OFF returns DENIED and
+// the CPU stays on; told to answer with a partition message instead of
+// the framework response, the same; then the CPU_OFF the harness makes
+// when the work is done is agreed, and the CPU goes. On CPU 0, which the
+// SPMC keeps, CPU_OFF is refused before mp-c is told anything.
+namespace {
+constexpr uint32_t kPsciCpuOff = 0x84000002;
+constexpr int64_t kPsciDenied = -3;
+constexpr uint64_t kAgree = 0, kRefuse = 1, kPlainAnswer = 2;
+volatile uint64_t g_offs_before[plat::kMaxCpus], g_offs_after[plat::kMaxCpus], g_offs_next[plat::kMaxCpus];
+volatile int64_t g_refused[plat::kMaxCpus], g_plain[plat::kMaxCpus];
+volatile uint64_t g_told_at[plat::kMaxCpus], g_off_called_at[plat::kMaxCpus];
+uint64_t offs_here() {
+  const ffa::Regs r = request(kMp, kPower);
+  return answered(r) ? r.x[4] : ~0ull;
+}
+void refuse_then_go(unsigned cpu) {
+  if (cpu == 0) return;
+  g_offs_before[cpu] = offs_here();
+  (void)request(kMp, kPower, kRefuse, 1);
+  g_refused[cpu] = static_cast<int64_t>(call(kPsciCpuOff).x[0]);
+  (void)request(kMp, kPower, kPlainAnswer, 1);
+  g_plain[cpu] = static_cast<int64_t>(call(kPsciCpuOff).x[0]);
+  g_offs_after[cpu] = offs_here();
+  (void)request(kMp, kPower, kAgree, 1);
+  g_off_called_at[cpu] = arch::cntpct();  // the harness's CPU_OFF follows
+}
+void offs_since(unsigned cpu) {
+  const ffa::Regs r = request(kMp, kPower);
+  g_offs_next[cpu] = answered(r) ? r.x[4] : ~0ull;
+  g_told_at[cpu] = answered(r) ? r.x[5] : ~0ull;
+}
+}  // namespace
+
+PART(mp_partition_is_told_of_cpu_off_and_its_answer_decides) {
+  const uint64_t on_cpu0 = offs_here();
+  EXPECT_EQ(static_cast<int64_t>(call(kPsciCpuOff).x[0]), kPsciDenied);  // the boot CPU stays
+  EXPECT_EQ(offs_here(), on_cpu0);                                      // and nobody was told
+  const unsigned cpus = harness::run_on_every_cpu(refuse_then_go);
+  ASSERT_TRUE(cpus >= 1);
+  ASSERT_EQ(harness::run_on_every_cpu(offs_since), cpus);
+  for (unsigned c = 1; c < cpus; ++c) {
+    EXPECT_EQ(g_refused[c], kPsciDenied);
+    EXPECT_EQ(g_plain[c], kPsciDenied);
+    EXPECT_EQ(g_offs_after[c], g_offs_before[c] + 2);
+    // The agreed one: the CPU went (its context booted afresh since, the
+    // count in mp-c's memory goes on), told after the work on it ended.
+    EXPECT_EQ(g_offs_next[c], g_offs_after[c] + 1);
+    EXPECT_TRUE(g_told_at[c] > g_off_called_at[c]);
+    harness::printf("# CPU {}: mp-c told of CPU_OFF {} times; refused twice here, then agreed\n", c, g_offs_next[c]);
+  }
 }
