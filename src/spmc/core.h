@@ -483,6 +483,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   [[gnu::noinline]] Outcome tell_next_of_cpu_off(size_t from, ffa::Regs& out);
   [[gnu::noinline]] Outcome power_message_answered(size_t index, bool agreed, ffa::Regs& out);
   static bool is_power_response(const ffa::Regs& in);
+  // Context `c` handles a power management message: a request from the
+  // SPMC's own ID (its interrupt handler, also run for the SPMC, handles
+  // no request).
+  bool handles_power_message(const ExecutionContext& c) const {
+    return c.handles_request() && c.requester() == config_.spmc_id;
+  }
 
   bool is_supported_for_nwd(uint32_t fid, ffa::Version caller_version) const;
 

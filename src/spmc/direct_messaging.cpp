@@ -147,8 +147,7 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester()) || (!resp2 && flags != 0)) {
     // Except the answer to a power management message (framework.cpp),
     // which is itself a framework message, to the SPMC that sent it.
-    if (c.requester() == config_.spmc_id && pair.sender == p.info.id && pair.receiver == config_.spmc_id)
-        [[unlikely]] {
+    if (handles_power_message(c) && pair.sender == p.info.id && pair.receiver == config_.spmc_id) [[unlikely]] {
       c.done();
       request_over(p, c);
       return power_message_answered(index, is_power_response(in), out);
@@ -175,7 +174,7 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   if (!c.requester().is_secure()) return Outcome::reply_to_caller;
   // A power management message answered as a partition message (or
   // with RESP2): not the framework response it needed, a refusal.
-  if (c.requester() == config_.spmc_id) [[unlikely]]
+  if (c.requester() == config_.spmc_id) [[unlikely]]  // (done: it handled a power management message)
     return power_message_answered(index, false, out);
   // The answer to another partition: it resumes where it blocked (on this
   // CPU: the chain of requests never leaves it).

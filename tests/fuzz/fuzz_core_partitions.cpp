@@ -16,7 +16,10 @@
 // may be (enabled and not held back), or while it is retriggered. Half the
 // inputs model a placement whose partitions take virtual interrupts (the
 // S-EL2 SPMC): managed exit is then a signal, and a managed exit lasts only
-// while its context works for the normal world.
+// while its context works for the normal world. In half, the MP partition
+// asks to be told of PSCI CPU_OFF (power-management-messages): the SPMD's
+// CPU_OFF then runs its context there until it answers (any way, or
+// faults), and the SPMD's answer must follow from what it answered.
 //
 // Memory: each partition has its own image, declared regions and RX/TX
 // pair in the fake placement, and the events include memory transactions
@@ -34,6 +37,7 @@
 #include <utility>
 
 #include "arch/fake/fake_placement.h"
+#include "ffa/partition_manifest.h"
 #include "fuzz_check.h"
 #include "fuzz_input.h"
 #include "spmc/core.h"
@@ -372,6 +376,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if ((intid == 42) == (id == 0x8002) && id != 0x8003) p.interrupts[p.interrupt_count++].id = intid;
     // Others' secure interrupts preempt it (signaled) or wait (queued).
     p.other_secure_interrupts_queued = (in.byte() & 1) != 0;
+    // The MP partition may ask to be told of CPU_OFF; it then has its
+    // secondary entry from the start (otherwise only the rare input whose
+    // boot registers one starts contexts on other CPUs to tell).
+    if (id == 0x8003 && (in.byte() & 1)) {
+      p.power_messages = ffa::power_messages::cpu_off;
+      p.secondary_entry = own_base(2) + kImageOff;
+    }
     FUZZ_CHECK(core.add_partition(p).ok());
   }
   for (size_t i = 0; i < 3; ++i) {
@@ -409,6 +420,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   struct Cpu {
     bool up = false;
     bool booting = false;
+    bool off_told = false;  // the SPMD's CPU_OFF waits for the MP partition's answer
+    bool agreed = false;    // and that partition agreed (the answer's w3 was SUCCESS)
     spmc::Outcome o = spmc::Outcome::reply_to_caller;
     size_t idx = 0;
     size_t below = kNone;
@@ -472,7 +485,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(core.partition(idx).contexts[ctx].state() != spmc::PartitionState::aborted);
       FUZZ_CHECK(core.partition(idx).contexts[ctx].state() != spmc::PartitionState::created);
       const uint8_t event = in.byte();
-      if (event % 8 == 0) {
+      const spmc::ExecutionContext& x = core.partition(idx).contexts[ctx];
+      const bool told = x.handles_request() && x.requester().raw() == 0x8000;
+      if (event % 8 == 6 && told) {
+        // Told of CPU_OFF: the framework answer, agreeing or not (the
+        // other events answer it any way at all).
+        FUZZ_CHECK(cpu.off_told && idx == 2);
+        const uint32_t status = (event & 0x40) ? 0 : 0xFFFFFFFDu;
+        cpu.agreed = status == 0;
+        settle(cpu, core.handle_sp_call(idx, ffa::Regs{{0x84000070, 0x80038000, 0x80000002, status}}, out));
+        continue;
+      }
+      // (An MP partition that asked to be told of CPU_OFF faults only while
+      // told, and there ends its boot instead: it must live to be told. The
+      // other inputs fault it anywhere.)
+      const bool may_fault = core.partition(idx).power_messages == 0 || told;
+      if (event % 8 == 0 && !may_fault && x.booting()) {
+        settle(cpu, core.handle_sp_call(idx, ffa::Regs{{0x8400006B}}, out));
+        continue;
+      }
+      if (event % 8 == 0 && may_fault) {
         settle(cpu, core.sp_aborted(idx, out));
       } else if (event % 8 == 1 && core.ns_interrupts_unmasked(idx)) {
         // A normal-world interrupt, where the placement would let one in.
@@ -536,6 +568,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       continue;
     }
+    if (cpu.off_told) {
+      // The MP partition's context here answered CPU_OFF (or faulted): the
+      // SPMD's answer. SUCCESS only where it agreed (or faulted): then the
+      // CPU goes, with the context.
+      cpu.off_told = false;
+      FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && out.w(0) == 0x84000070 && out.w(1) == 0x8000FFFF &&
+                 out.w(2) == 0x80000002);
+      const spmc::ExecutionContext& mine = core.partition(2).contexts[c];
+      if (out.w(3) == 0) {
+        FUZZ_CHECK(cpu.agreed || mine.state() == spmc::PartitionState::aborted);
+        FUZZ_CHECK(mine.state() == spmc::PartitionState::created || mine.state() == spmc::PartitionState::aborted);
+        cpu.up = false;
+      } else {
+        FUZZ_CHECK(static_cast<int32_t>(out.w(3)) == -3 && mine.state() == spmc::PartitionState::waiting);
+      }
+      out = ffa::Regs{{0x84000061}};
+      continue;
+    }
     if (cpu.o == spmc::Outcome::boot_done) {
       cpu.booting = false;
     } else if (cpu.o == spmc::Outcome::reply_to_caller) {
@@ -545,7 +595,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The normal world's turn on this CPU; sometimes a device interrupts
     // first, and the SPMD hands the secure world FFA_INTERRUPT.
     const uint8_t turn = in.byte();
-    if (!cpu.booting && c != 0 && turn == 0xFF) {
+    if (!cpu.booting && c != 0 && (turn == 0xFF || (turn == 0xFE && core.partition(2).power_messages != 0))) {
       // PSCI CPU_OFF of this CPU, as the SPMD's framework message brings
       // it: refused while the MP partition's context here has work in
       // hand; otherwise the CPU is off, and comes up again later (its
@@ -553,9 +603,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ffa::Regs answer{};
       const ffa::Regs off{{ffa::raw(ffa::Func::msg_send_direct_req_32), 0xFFFFu << 16 | 0x8000, 0x80000000,
                            0x84000002}};
-      cpu.o = core.handle_nwd_call(off, answer);
-      FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && answer.w(0) == 0x84000070);
+      settle(cpu, core.handle_nwd_call(off, answer));
       const spmc::ExecutionContext& mine = core.partition(2).contexts[c];
+      if (cpu.o == spmc::Outcome::run_partition) {
+        // It asked to be told: its context here runs with the message.
+        FUZZ_CHECK(core.partition(2).power_messages != 0 && cpu.idx == 2 && mine.running());
+        FUZZ_CHECK(answer.w(0) == 0x84000070 - 1 && answer.w(1) == 0x80008003 && answer.w(2) == 0x80000000 &&
+                   answer.w(3) == 0x84000002);
+        cpu.off_told = true;
+        cpu.agreed = false;
+        out = answer;
+        continue;
+      }
+      FUZZ_CHECK(cpu.o == spmc::Outcome::reply_to_caller && answer.w(0) == 0x84000070);
       if (answer.w(3) == 0) {
         FUZZ_CHECK(mine.state() == spmc::PartitionState::created || mine.state() == spmc::PartitionState::aborted);
         cpu.up = false;

@@ -6,7 +6,9 @@ sel1-spmc) or its FF-A driver gave up quietly and the OP-TEE driver came up
 over the OP-TEE SMC ABI (--abi smc: optee-smc), the OP-TEE
 driver bound and user space reached it through /dev/tee0, every CPU came
 up, teec-check (tools/linux/teec_check.c, the TEE Client API against the
-TAs in tas/) passed every test, and Linux powered the machine off; with no
+TAs in tas/) passed every test, every secondary CPU went offline and came
+back (CPU hotplug: PSCI CPU_OFF through the secure world, then CPU_ON),
+and Linux powered the machine off; with no
 error or warning from the monitor or the trusted OS (save the hostile TA's
 own fault and panic reports), no kernel oops and no QEMU complaint. Prints
 teec-check's invoke latency."""
@@ -134,6 +136,10 @@ def judge(output, abi="ffa", placement="sel1", smp=4):
     `placement`: the SPMC's, "sel1" or "sel2" (FF-A only); `smp`: the CPUs
     QEMU gave it."""
     required = [line.replace(" 4 CPUs", f" {smp} CPUs") for line in REQUIRED]
+    # CPU hotplug: each secondary CPU offline (PSCI CPU_OFF, which the
+    # secure world is told of first, and its MP partitions that asked) and
+    # back (CPU_ON: the secure world's cold boot there first).
+    required.append(f"tessera-init: CPU hotplug: {smp - 1} of {smp - 1} secondary CPUs went offline and came back")
     required += ABI_REQUIRED[abi] + (PLACEMENT_REQUIRED[placement] if abi == "ffa" else [])
     verdict = [f"missing: {line!r}" for line in required if line not in output]
     verdict += [f"found {line!r} ({abi} transport)" for line in ABI_FORBIDDEN[abi] if line in output]

@@ -129,7 +129,8 @@ def main():
             stdout=subprocess.DEVNULL)
         run(make + ["olddefconfig"], stdout=subprocess.DEVNULL)
         config = (kbuild / ".config").read_text()
-        for need in ("CONFIG_ARM_FFA_TRANSPORT=y", "CONFIG_OPTEE=y", "CONFIG_SERIAL_AMBA_PL011_CONSOLE=y"):
+        for need in ("CONFIG_ARM_FFA_TRANSPORT=y", "CONFIG_OPTEE=y", "CONFIG_SERIAL_AMBA_PL011_CONSOLE=y",
+                     "CONFIG_HOTPLUG_CPU=y"):
             if need not in config:
                 sys.exit(f"build_linux: {need} did not survive olddefconfig: the kernel tree changed?")
         stamp.write_text(digest)

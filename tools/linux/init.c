@@ -59,6 +59,18 @@ static int ffa_devices(void) {
   return count;
 }
 
+/* CPU `cpu` offline (on = 0) or online (1) through sysfs: Linux's PSCI
+   CPU_OFF from that CPU, or CPU_ON for it. Whether Linux took it. */
+static int set_online(int cpu, int on) {
+  char path[] = "/sys/devices/system/cpu/cpu0/online";
+  path[27] = (char)('0' + cpu);
+  int fd = open(path, O_WRONLY);
+  if (fd < 0) return 0;
+  int ok = write(fd, on ? "1" : "0", 1) == 1;
+  close(fd);
+  return ok;
+}
+
 int main(void) {
   mount("devtmpfs", "/dev", "devtmpfs", 0, 0);
   mount("proc", "/proc", "proc", 0, 0);
@@ -102,6 +114,13 @@ int main(void) {
     waitpid(pid, &status, 0);
     printf("tessera-init: teec-check exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   }
+  /* CPU hotplug: each secondary CPU goes offline (PSCI CPU_OFF: the
+     secure world is told first, and its partitions that asked) and comes
+     back (CPU_ON: the secure world's cold boot on it first). */
+  int cycled = 0;
+  for (int cpu = 1; cpu < cpus && cpu < 10; cpu++)
+    if (set_online(cpu, 0) && set_online(cpu, 1)) cycled++;
+  printf("tessera-init: CPU hotplug: %d of %d secondary CPUs went offline and came back\n", cycled, cpus - 1);
   long notifications = optee_notification_interrupts();
   if (notifications >= 0)
     printf("tessera-init: optee_notification interrupts %ld\n", notifications);
