@@ -262,6 +262,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   Outcome direct_request_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_request2_from_nwd(const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
+  // A response from partition `index` that answers nothing it handles
+  // (cold: kept out of the answer's hot path).
+  [[gnu::noinline]] Outcome not_an_answer(size_t index, const ffa::Regs& in, ffa::Regs& out);
   Outcome direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out);
   // cpu_cycles.cpp: FFA_RUN from the normal world, FFA_YIELD from partitions.
   Outcome run_from_nwd(const ffa::Regs& in, ffa::Regs& out);

@@ -144,17 +144,8 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   const bool resp2 = in.fid() == ffa::raw(Func::msg_send_direct_resp2);
   // A wrong sender or receiver, or flags on a partition message: not an
   // answer to this request at all; the partition is still handling it.
-  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester()) || (!resp2 && flags != 0)) {
-    // Except the answer to a power management message (framework.cpp),
-    // which is itself a framework message, to the SPMC that sent it.
-    if (handles_power_message(c) && pair.sender == p.info.id && pair.receiver == config_.spmc_id) [[unlikely]] {
-      c.done();
-      request_over(p, c);
-      return power_message_answered(index, is_power_response(in), out);
-    }
-    ffa::set_error(out, Error::invalid_parameters);
-    return resume(index);
-  }
+  if (!(pair.sender == p.info.id) || !(pair.receiver == c.requester()) || (!resp2 && flags != 0)) [[unlikely]]
+    return not_an_answer(index, in, out);
   // The answer's kind follows the request's: RESP2 answers REQ2, and
   // RESP answers REQ in either width (FF-A ties RESP to REQ, not SMC32 to
   // SMC32; Hafnium and Linux's driver accept a RESP_32 to a REQ_64 and
@@ -181,6 +172,23 @@ Outcome Core::direct_response_from_sp(size_t index, const ffa::Regs& in, ffa::Re
   Partition* caller = const_cast<Partition*>(find_partition(c.requester()));
   if (!caller || !here(*caller).unblock()) return Outcome::reply_to_caller;  // cannot happen
   return resume(index_of(caller));
+}
+
+// A wrong sender or receiver, or flags on a partition message: not an
+// answer to the request in hand at all; the partition is still handling
+// it. Except the answer to a power management message (framework.cpp),
+// which is itself a framework message, to the SPMC that sent it.
+Outcome Core::not_an_answer(size_t index, const ffa::Regs& in, ffa::Regs& out) {
+  Partition& p = partitions_[index];
+  ExecutionContext& c = here(p);
+  const auto pair = ffa::calls::direct_message(in).pair;
+  if (handles_power_message(c) && pair.sender == p.info.id && pair.receiver == config_.spmc_id) {
+    c.done();
+    request_over(p, c);
+    return power_message_answered(index, is_power_response(in), out);
+  }
+  ffa::set_error(out, Error::invalid_parameters);
+  return resume(index);
 }
 
 Outcome Core::direct_request_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& out) {
