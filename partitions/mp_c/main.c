@@ -115,8 +115,8 @@
  *            again.
  * Framework messages (w2 bit 31): PSCI CPU_OFF (type 0, w3 0x84000002),
  * from the SPMC, is answered with the power management response (type 2),
- * w3 = PSCI SUCCESS unless POWER said otherwise; any other, with
- * NOT_SUPPORTED (-1) in w3.
+ * w3 = PSCI SUCCESS unless POWER said otherwise (and logged the first time
+ * on each CPU); any other, with NOT_SUPPORTED (-1) in w3.
  * Anything else: x3 = 0xFFFFFFFF.
  *
  * Interrupts: IRQ and FIQ are unmasked once it serves; its handler
@@ -442,6 +442,17 @@ static struct ffa_args framework(const struct ffa_args* req) {
   __asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(now));
   g_offs[me] = g_offs[me] + 1;
   g_off_at[me] = now;
+  if (g_offs[me] == 1) {
+    static const char kFirst[] = "told of CPU_OFF on CPU ";
+    char line[sizeof kFirst + 20];
+    unsigned n = 0;
+    for (; kFirst[n]; ++n) line[n] = kFirst[n];
+    line[n++] = (char)('0' + me);
+    const char* rest = " (the first time)\n";
+    while (*rest) line[n++] = *rest++;
+    line[n] = 0;
+    ffa_log(line);
+  }
   const uint64_t how = g_off_answer[me];
   g_off_answer[me] = 0;
   r.x[3] = how == 1 ? 0xFFFFFFFDu /* DENIED */ : 0 /* SUCCESS */;

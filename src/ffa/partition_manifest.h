@@ -40,7 +40,7 @@ inline constexpr uint32_t all = read | write | exec | ns;
 // power-management-messages: the power events the SPMC tells the partition
 // of, each as a framework direct request (FF-A v1.2 section 18.2; TF-A's
 // manifest binding numbers bits 0-2, Hafnium adds 3). Tessera sends
-// CPU_OFF to MP partitions (docs/partitions.md); the others are accepted
+// CPU_OFF to MP partitions (docs/sel1-partitions.md, "Power management"); the others are accepted
 // and never sent: its PSCI has no CPU_SUSPEND, and an MP partition's
 // context is cold-booted at its secondary entry at every CPU_ON anyway.
 namespace power_messages {

@@ -480,10 +480,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   Outcome spmd_framework_message(const ffa::Regs& in, ffa::Regs& out);
   void respond_to_spmd(uint32_t response, uint32_t w3, ffa::Regs& out) const;
   // PSCI CPU_OFF's power management messages to the MP partitions that
-  // asked for them (framework.cpp): the next from partition `from` on, or
-  // the SPMD's answer once none is left; the answer of partition
-  // `index`'s context here (`agreed`: is_power_response).
-  [[gnu::noinline]] Outcome tell_next_of_cpu_off(size_t from, ffa::Regs& out);
+  // asked for them (framework.cpp): the next after partition `after`
+  // (kFirstToTell: the first), or the SPMD's answer once none is left;
+  // the answer of partition `index`'s context here (`agreed`:
+  // is_power_response).
+  static constexpr size_t kFirstToTell = ~size_t{0};
+  [[gnu::noinline]] Outcome tell_next_of_cpu_off(size_t after, ffa::Regs& out);
   [[gnu::noinline]] Outcome power_message_answered(size_t index, bool agreed, ffa::Regs& out);
   static bool is_power_response(const ffa::Regs& in);
   // Context `c` handles a power management message: a request from the

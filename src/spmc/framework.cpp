@@ -73,7 +73,7 @@ Outcome Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
       respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
       return Outcome::reply_to_caller;
     }
-    return tell_next_of_cpu_off(0, out);
+    return tell_next_of_cpu_off(kFirstToTell, out);
   }
   if (type != kVersionRequest) {
     ffa::set_error(out, Error::not_supported);
@@ -88,28 +88,40 @@ Outcome Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
 
 // The partitions told of a CPU_OFF: each MP partition whose manifest asks
 // for it (power-management-messages bit 0) and whose context on this CPU
-// waits, in the partition table's order, from `from` on. Each gets a
-// framework direct request from the SPMC's ID (w2: bit 31, type 0, PSCI;
-// w3: CPU_OFF's function ID), which its context handles as any request,
-// with the normal world's interrupts held back (it does not work for the
+// waits (one never started here has nothing to be told), in boot order
+// (ties: the partition table's), as Hafnium tells them; the one after
+// partition `after` (kFirstToTell: the first). Each gets a framework
+// direct request from the SPMC's ID (w2: bit 31, type 0, PSCI; w3:
+// CPU_OFF's function ID), which its context handles as any request, with
+// the normal world's interrupts held back (it does not work for the
 // normal world), and answers with a framework power management response
 // (w2: bit 31 | 2) whose w3 is PSCI's status (power_message_answered).
 // The CPU goes once the last agreed.
-Outcome Core::tell_next_of_cpu_off(size_t from, ffa::Regs& out) {
+Outcome Core::tell_next_of_cpu_off(size_t after, ffa::Regs& out) {
   const unsigned me = cpu();
-  for (size_t i = from; i < partition_count_; ++i) {
-    Partition& p = partitions_[i];
+  const auto comes_after = [&](size_t a, size_t b) {
+    return partitions_[a].boot_order > partitions_[b].boot_order ||
+           (partitions_[a].boot_order == partitions_[b].boot_order && a > b);
+  };
+  size_t next = partition_count_;
+  for (size_t i = 0; i < partition_count_; ++i) {
+    const Partition& p = partitions_[i];
     if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count || p.stopped) continue;
-    if (!(p.power_messages & ffa::power_messages::cpu_off)) continue;
-    ExecutionContext& c = p.contexts[me];
-    // (A context not started here has nothing to be told.)
-    if (!c.take(config_.spmc_id, ffa::raw(Func::msg_send_direct_req_32))) continue;
+    if (!(p.power_messages & ffa::power_messages::cpu_off) || !p.contexts[me].waiting()) continue;
+    if (after != kFirstToTell && !comes_after(i, after)) continue;
+    if (next == partition_count_ || comes_after(next, i)) next = i;
+  }
+  if (next != partition_count_) {
+    Partition& p = partitions_[next];
+    (void)p.contexts[me].take(config_.spmc_id, ffa::raw(Func::msg_send_direct_req_32));  // (it waits)
     ffa::set_regs(out, ffa::raw(Func::msg_send_direct_req_32), ffa::EndpointPair{config_.spmc_id, p.info.id}.w1(),
                   kFrameworkMessageFlag | kPsciRequest, kPsciCpuOff);
-    return resume(i);
+    return resume(next);
   }
-  // Everyone agreed. (Their contexts answered and wait again; none of
-  // them can have taken other work on this CPU meanwhile.)
+  // Everyone agreed. (Their contexts answered and wait again: a chain of
+  // requests a told partition made ends before it can answer, so this
+  // check cannot fail today; it keeps a CPU with work in hand on should
+  // that change.)
   const bool off = mp_contexts_idle_here();
   if (off) {
     placement_.cpu_going_off();
@@ -127,7 +139,7 @@ Outcome Core::tell_next_of_cpu_off(size_t from, ffa::Regs& out) {
 // it are not told again: each context answered and waits for its next
 // request, as after any other.
 Outcome Core::power_message_answered(size_t index, bool agreed, ffa::Regs& out) {
-  if (agreed) return tell_next_of_cpu_off(index + 1, out);
+  if (agreed) return tell_next_of_cpu_off(index, out);
   respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
   return Outcome::reply_to_caller;
 }

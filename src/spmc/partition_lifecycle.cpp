@@ -243,7 +243,7 @@ Outcome Core::sp_aborted_now(size_t index, ffa::Regs& out) {
   }
   // It faulted while told of a CPU_OFF here: it is idle for good, and
   // the next partition is told.
-  if (handles_power_message(c)) return tell_next_of_cpu_off(index + 1, out);
+  if (handles_power_message(c)) return tell_next_of_cpu_off(index, out);
   if (was == PartitionState::running && c.requester().is_secure()) {
     // Another partition waits for this one's answer: it gets ABORTED.
     Partition* caller = const_cast<Partition*>(find_partition(c.requester()));

@@ -140,6 +140,10 @@ def judge(output, abi="ffa", placement="sel1", smp=4):
     # secure world is told of first, and its MP partitions that asked) and
     # back (CPU_ON: the secure world's cold boot there first).
     required.append(f"tessera-init: CPU hotplug: {smp - 1} of {smp - 1} secondary CPUs went offline and came back")
+    if abi == "ffa" and placement == "sel2":
+        # mp-c asks to be told of CPU_OFF (power-management-messages): it
+        # logs the first time on each CPU, and agrees.
+        required += [f"[S-EL2] SP 0x8010: told of CPU_OFF on CPU {n} (the first time)" for n in range(1, smp)]
     required += ABI_REQUIRED[abi] + (PLACEMENT_REQUIRED[placement] if abi == "ffa" else [])
     verdict = [f"missing: {line!r}" for line in required if line not in output]
     verdict += [f"found {line!r} ({abi} transport)" for line in ABI_FORBIDDEN[abi] if line in output]

@@ -1,14 +1,15 @@
 // Power management messages (FF-A v1.2 section 18.2, the manifest's
 // power-management-messages): PSCI CPU_OFF, which the SPMD brings to the
 // SPMC as a framework message on the CPU going off, is relayed to each MP
-// partition that asked for it, one after the other, as a framework direct
-// request from the SPMC's ID; the CPU goes once every one agreed with a
+// partition that asked for it, one after the other in boot order, as a
+// framework direct request from the SPMC's ID; the CPU goes once every one agreed with a
 // framework power management response carrying PSCI SUCCESS. Anything
 // else a partition answers keeps the CPU on (DENIED); a partition that
 // faults while told is passed over.
 #include <gtest/gtest.h>
 
 #include "arch/fake/fake_placement.h"
+#include "ffa/hf_interrupt.h"
 #include "ffa/partition_manifest.h"
 #include "spmc/core.h"
 
@@ -22,11 +23,12 @@ using spmc::Outcome;
 using spmc::PartitionState;
 
 constexpr uint16_t kSpmc = 0x8000;
-// Partition table order: two MP partitions that ask for CPU_OFF, one MP
-// partition that does not, a UP partition that asks (its context
-// migrates: it is never told).
-constexpr size_t kA = 0, kB = 1, kQuiet = 2, kUp = 3;
-constexpr uint16_t kIds[] = {0x8001, 0x8002, 0x8003, 0x8004};
+// Partition table order: two MP partitions that ask for CPU_OFF (B added
+// first, A booting first: A is told first), one MP partition that does
+// not, a UP partition that asks (its context migrates: it is never told).
+constexpr size_t kB = 0, kA = 1, kQuiet = 2, kUp = 3;
+constexpr uint16_t kIds[] = {0x8002, 0x8001, 0x8003, 0x8004};
+constexpr uint16_t kBootOrders[] = {3, 1, 2, 4};
 constexpr unsigned kCpus = 4;
 constexpr uint32_t kFramework = 1u << 31, kPsciRequest = 0, kPowerResponse = 2;
 constexpr uint32_t kCpuOff = 0x84000002;
@@ -37,21 +39,22 @@ class PowerMessages : public ::testing::Test {
   PowerMessages() : core_(placement_, spmc::CoreConfig{ffa::EndpointId(kSpmc), ffa::kVersion1_2}) {}
 
   void SetUp() override {
-    add(kIds[kA], kCpus, ffa::power_messages::cpu_off);
-    add(kIds[kB], kCpus, ffa::power_messages::cpu_off | ffa::power_messages::cpu_on);
-    add(kIds[kQuiet], kCpus, 0);
-    add(kIds[kUp], 1, ffa::power_messages::cpu_off);
+    add(kB, kCpus, ffa::power_messages::cpu_off | ffa::power_messages::cpu_on);
+    add(kA, kCpus, ffa::power_messages::cpu_off);
+    add(kQuiet, kCpus, 0);
+    add(kUp, 1, ffa::power_messages::cpu_off);
     boot(0);
     boot(2);
   }
 
-  void add(uint16_t id, uint16_t contexts, uint32_t power_messages) {
+  void add(size_t index, uint16_t contexts, uint32_t power_messages) {
+    const uint16_t id = kIds[index];
     spmc::Partition p{};
     p.info = ffa::PartitionInfo{ffa::EndpointId(id), contexts,
                                 ffa::partition_props::direct_req_recv | ffa::partition_props::direct_req_send |
                                     ffa::partition_props::aarch64,
                                 ffa::Uuid{{id, 1, 2, 3}}};
-    p.boot_order = id;
+    p.boot_order = kBootOrders[index];
     p.ns_action = ffa::NsInterruptAction::signaled;
     p.power_messages = power_messages;
     ASSERT_TRUE(core_.add_partition(p).ok());
@@ -154,7 +157,7 @@ TEST_F(PowerMessages, ARefusalKeepsTheCpuAndTellsNoOneElse) {
   out = cpu_off(2);
   out = call(kA, {{raw(Func::msg_send_direct_resp_32), uint64_t{kIds[kA]} << 16 | kSpmc, kFramework | kPsciRequest, 0}});
   expect_spmd_told(out, kDenied);
-  // B agreed, A did not: B's context is not told again, and waits.
+  // A agreed, B did not: A's context is not told again, and waits.
   out = cpu_off(2);
   out = respond(kA, kSuccess);
   expect_told(kB, out);
@@ -245,6 +248,42 @@ TEST_F(PowerMessages, AContextNotStartedOnTheCpuIsNotTold) {
   Regs out = cpu_off(3);
   expect_spmd_told(out, kSuccess);
   EXPECT_EQ(state(kA, 3), PartitionState::created);
+}
+
+// An interrupt handler runs for the SPMC's ID too (FFA_INTERRUPT): a
+// framework-looking answer from it, or its fault, is no answer to a power
+// management message; the SPMD is told nothing.
+TEST_F(PowerMessages, AnInterruptHandlerIsNotToldOfAnything) {
+  spmc::Partition p{};
+  p.info = ffa::PartitionInfo{ffa::EndpointId(0x8005), kCpus,
+                              ffa::partition_props::direct_req_recv | ffa::partition_props::aarch64,
+                              ffa::Uuid{{5, 1, 2, 3}}};
+  p.boot_order = 5;
+  p.power_messages = ffa::power_messages::cpu_off;
+  p.interrupts[p.interrupt_count++].id = 40;
+  ASSERT_TRUE(core_.add_partition(p).ok());
+  constexpr size_t kIrq = 4;
+  boot(0);  // it boots, and waits
+  ASSERT_TRUE(core_.partition(kIrq).contexts[0].waiting());
+  Regs out{};
+  placement_.cpu = 0;
+  out = call(kIrq, {{ffa::hf::kInterruptEnable, 40, 1, ffa::hf::kTypeIrq}});
+  ASSERT_EQ(out.x[0], 0u);
+  // Its interrupt while the normal world runs: its handler runs, with the
+  // SPMC's ID as requester.
+  placement_.raise_interrupt(40);
+  last_ = core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out);
+  ASSERT_EQ(last_, Outcome::run_partition);
+  ASSERT_EQ(core_.scheduled(), kIrq);
+  ASSERT_TRUE(core_.partition(kIrq).contexts[0].handles_interrupt());
+  EXPECT_FALSE(core_.partition(kIrq).contexts[0].handles_request());
+  out = call(kIrq, {{raw(Func::msg_send_direct_resp_32), uint64_t{0x8005} << 16 | kSpmc, kFramework | kPowerResponse, 0}});
+  EXPECT_EQ(static_cast<int32_t>(out.w(2)), static_cast<int32_t>(Error::denied));
+  EXPECT_EQ(last_, Outcome::run_partition);  // still its handler
+  // It faults there: the normal world resumes, as after any handler's fault.
+  last_ = core_.sp_aborted(kIrq, out);
+  EXPECT_EQ(last_, Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
 }
 
 }  // namespace

@@ -794,6 +794,10 @@ PART(mp_partition_is_told_of_cpu_off_and_its_answer_decides) {
   EXPECT_EQ(offs_here(), on_cpu0);                                      // and nobody was told
   const unsigned cpus = harness::run_on_every_cpu(refuse_then_go);
   ASSERT_TRUE(cpus >= 1);
+  if (cpus == 1) {
+    harness::printf("# one CPU: no CPU_OFF to tell mp-c of\n");
+    return;
+  }
   ASSERT_EQ(harness::run_on_every_cpu(offs_since), cpus);
   for (unsigned c = 1; c < cpus; ++c) {
     EXPECT_EQ(g_refused[c], kPsciDenied);
