@@ -76,9 +76,9 @@ void handle(spmc::Core& core, sel2::HostedVms& vms, const ffa::Regs& in, ffa::Re
 
 extern "C" [[noreturn]] void sel2_main(uint64_t manifest_pa) {
   lib::log::init(&plat::secure_world_console(&mmu_on), "S-EL2");
-  // CurrentEL [3:2]: the monitor that entered us must be the one built
+  // The monitor that entered us must be the one built
   // for an S-EL2 SPMC (el3_sel2.bin); any other would have entered S-EL1.
-  if (((TESSERA_SYSREG_READ(CurrentEL) >> 2) & 3) != 2)
+  if (arch::current_el() != 2)
     fail("the secure hypervisor was not entered at S-EL2: boot it with the sel2-spmc monitor (el3_sel2.bin)");
   static ffa::CoreManifest manifest{};
   arch::spmc_boot::read_manifest(manifest_pa, reinterpret_cast<uint64_t>(__image_start), manifest);

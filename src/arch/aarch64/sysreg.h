@@ -31,6 +31,8 @@ inline uint64_t cntfrq() { return TESSERA_SYSREG_READ(cntfrq_el0); }
 
 // QEMU virt numbers CPUs by Aff0 within cluster 0.
 inline unsigned cpu_index() { return static_cast<unsigned>(mpidr() & 0xFF); }
+// The exception level this code runs at (CurrentEL [3:2]).
+inline unsigned current_el() { return static_cast<unsigned>((TESSERA_SYSREG_READ(CurrentEL) >> 2) & 3); }
 // The PMU's event counters (PMCR_EL0.N), 0 without PMUv3
 // (ID_AA64DFR0_EL1.PMUVer 0 or IMPLEMENTATION DEFINED): MDCR_EL2.HPMN's
 // value that leaves every counter to EL1 and EL0, as at reset.

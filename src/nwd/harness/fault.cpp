@@ -1,6 +1,7 @@
 #include "nwd/harness/fault.h"
 
 #include "arch/aarch64/conduit.h"
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/gic.h"
 #include "nwd/harness/test.h"
 
@@ -14,12 +15,6 @@ namespace {
 volatile bool g_expect_fault = false;
 volatile bool g_faulted = false;
 volatile uint64_t g_esr = 0;
-
-uint64_t current_el() {
-  uint64_t el;
-  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
-  return (el >> 2) & 3;
-}
 
 void power_off() {
   ffa::Regs r{{0x84000008}};
@@ -55,7 +50,7 @@ extern "C" uint64_t harness_exception(uint64_t kind) {
     return 0;
   }
   uint64_t esr, elr, far;
-  if (current_el() == 2) {
+  if (arch::current_el() == 2) {
     __asm__ volatile("mrs %0, esr_el2; mrs %1, elr_el2; mrs %2, far_el2" : "=r"(esr), "=r"(elr), "=r"(far));
   } else {
     __asm__ volatile("mrs %0, esr_el1; mrs %1, elr_el1; mrs %2, far_el1" : "=r"(esr), "=r"(elr), "=r"(far));

@@ -10,8 +10,6 @@ namespace {
 // CPU order, two 64 KiB frames each.
 uint64_t sgi_frame() { return plat::kGicrBase + arch::cpu_index() * plat::kGicrFrameSize + 0x10000; }
 constexpr uint64_t kIsenabler0 = 0x100, kIpriorityr = 0x400;
-
-uint64_t current_el() { return (TESSERA_SYSREG_READ(CurrentEL) >> 2) & 3; }
 }  // namespace
 
 void enable_private(unsigned sgi) {
@@ -19,7 +17,7 @@ void enable_private(unsigned sgi) {
   // starts with a fresh HCR_EL2 (and a CPU whose IRQs stay with EL1
   // would have its partition calls interrupted for ever).
   // At EL2, physical IRQs target EL1 unless HCR_EL2.IMO sends them here.
-  if (current_el() == 2) TESSERA_SYSREG_WRITE(hcr_el2, TESSERA_SYSREG_READ(hcr_el2) | (1u << 4));
+  if (arch::current_el() == 2) TESSERA_SYSREG_WRITE(hcr_el2, TESSERA_SYSREG_READ(hcr_el2) | (1u << 4));
   TESSERA_SYSREG_WRITE(S3_0_C12_C12_5, TESSERA_SYSREG_READ(S3_0_C12_C12_5) | 1);  // ICC_SRE_EL1.SRE
   arch::isb();
   TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, 0xFF);  // ICC_PMR_EL1

@@ -19,7 +19,7 @@ inline bool has_sme() { return ((TESSERA_SYSREG_READ(id_aa64pfr1_el1) >> 24) & 0
 inline void allow_sme_here() {
   const bool fa64 = (TESSERA_SYSREG_READ(S3_0_C0_C4_5) >> 63) != 0;  // ID_AA64SMFR0_EL1.FA64
   const uint64_t smcr = 0xF | (fa64 ? 1ull << 31 : 0);
-  if (((TESSERA_SYSREG_READ(CurrentEL) >> 2) & 3) == 2) {
+  if (arch::current_el() == 2) {
     TESSERA_SYSREG_WRITE(cptr_el2, TESSERA_SYSREG_READ(cptr_el2) & ~(1ull << 12));  // CPTR_EL2.TSM
     __asm__ volatile("isb");
     TESSERA_SYSREG_WRITE(S3_4_C1_C2_6, smcr);  // SMCR_EL2

@@ -591,9 +591,7 @@ PART(each_vcpu_has_its_own_physical_timer) {
 // ZCR_EL2 are untouched.
 PART(sve_registers_are_each_vcpus_own) {
   if (((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) == 0) return;  // no SVE on this CPU
-  uint64_t el;
-  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
-  if (((el >> 2) & 3) != 2) return;  // (the harness runs at NS-EL2 here)
+  if (arch::current_el() != 2) return;  // (the harness runs at NS-EL2 here)
   TESSERA_SYSREG_WRITE(S3_4_C1_C2_0, 0xF);  // ZCR_EL2: the longest vector length
   __asm__ volatile("isb");
   const uint64_t ns_vl = harness_sve_fill(0x5000);

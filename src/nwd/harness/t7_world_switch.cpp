@@ -72,10 +72,8 @@ TEST_TOS(world_switch, fp_state_survives_secure_fp_use) {
 
 TEST_TOS(world_switch, sve_state_survives_secure_fp_use) {
   if (((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 32) & 0xF) == 0) return;  // no SVE on this CPU
-  uint64_t el;
-  __asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
   // The longest vector length this EL may use (ZCR_ELx.LEN = 15).
-  if (((el >> 2) & 3) == 2) {
+  if (arch::current_el() == 2) {
     TESSERA_SYSREG_WRITE(S3_4_C1_C2_0, 0xF);  // ZCR_EL2
   } else {
     TESSERA_SYSREG_WRITE(S3_0_C1_C2_0, 0xF);  // ZCR_EL1
