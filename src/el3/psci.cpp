@@ -47,9 +47,28 @@ int64_t features(uint32_t queried) {
     case kMigrateInfoUpCpu32:
     case kMigrateInfoUpCpu64:
       return kSuccess;
+    case kCpuSuspend32:
+    case kCpuSuspend64:
+      return 0;  // flags: the original power_state format (bit 1 clear), no OS-initiated mode (bit 0)
     default:
       return kNotSupported;
   }
+}
+
+// CPU_SUSPEND, original power_state format: StateID [15:0], StateType
+// [16] (0 standby, 1 power-down), PowerLevel [25:24]. One state: standby
+// of the core (everything 0), in which it keeps its context. It waits in
+// WFI, which any interrupt pending for it ends (even one masked here, or
+// destined for the secure world, which the SPMD then takes at once), and
+// returns SUCCESS (PSCI lets standby end early). The entry point and
+// context ID are for power-down states, which this platform does not
+// offer: they are INVALID_PARAMETERS, as any other state. The secure
+// world is not told: its contexts on this CPU stay as they are.
+int64_t cpu_suspend(uint32_t power_state) {
+  if (power_state != 0) return kInvalidParameters;
+  arch::dsb_sy();
+  arch::wfi();
+  return kSuccess;
 }
 
 // The CPU index of an MPIDR value: QEMU virt numbers CPUs by Aff0 in
@@ -130,6 +149,9 @@ int64_t handle(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3) {
       if (cpu < 0 || level != 0) return kInvalidParameters;  // level 0 only
       return affinity_info_value(load_power(static_cast<unsigned>(cpu)));  // every CPU in the normal world was marked on
     }
+    case kCpuSuspend32:
+    case kCpuSuspend64:
+      return cpu_suspend(static_cast<uint32_t>(x1));  // (a 32-bit parameter in either form)
     case kMigrateInfoType:
       // The secure world keeps the boot CPU (partitions' interrupts are
       // routed there; the SPMC refuses its CPU_OFF): to PSCI that is a

@@ -1,4 +1,5 @@
-// PSCI 1.1 (Arm DEN 0022): the calls this monitor implements today.
+// PSCI 1.1 (Arm DEN 0022): the calls this monitor implements today (every
+// mandatory one; CPU_SUSPEND with a standby state only).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 // SMCCC and PSCI as the monitor answers them, and unknown function IDs.
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/test.h"
 
 namespace {
@@ -32,10 +34,46 @@ TEST_ANY_SPMC(psci, features) {
   EXPECT_EQ(harness::call(0x8400000A, 0x84000008).x[0], 0);  // SYSTEM_OFF
   EXPECT_EQ(harness::call(0x8400000A, 0x84000009).x[0], 0);  // SYSTEM_RESET
   EXPECT_EQ(harness::call(0x8400000A, 0x80000000).x[0], 0);  // SMCCC_VERSION
-  EXPECT_EQ(harness::call(0x8400000A, 0xC4000001).x[0], kPsciNotSupported);  // CPU_SUSPEND
+  EXPECT_EQ(harness::call(0x8400000A, 0xC4000001).x[0], 0);  // CPU_SUSPEND: original format, no OS-initiated mode
+  EXPECT_EQ(harness::call(0x8400000A, 0x84000001).x[0], 0);
   EXPECT_EQ(harness::call(0x8400000A, 0x8400001F).x[0], kPsciNotSupported);
   EXPECT_EQ(harness::call(0x8400000A, 0x84000006).x[0], 0);  // MIGRATE_INFO_TYPE
   EXPECT_EQ(harness::call(0x8400000A, 0xC4000007).x[0], 0);  // MIGRATE_INFO_UP_CPU
+}
+// CPU_SUSPEND's one state, standby (power_state 0): the CPU waits for an
+// interrupt and the call returns SUCCESS. The normal world's timer, armed
+// 1 ms ahead with its IRQs masked (so that it cannot take the interrupt
+// before the call reaches the monitor), wakes it: the call returns once
+// the deadline passed, and the interrupt is taken once unmasked. Any
+// other state is INVALID_PARAMETERS: power-down (bit 16), another level
+// (bits 25:24), a StateID.
+namespace {
+struct Standby {
+  int64_t status;
+  bool waited;  // it returned at or after the deadline
+};
+Standby standby(uint32_t fid) {
+  const unsigned before = harness::gic::taken(harness::gic::kPhysicalTimerPpi);
+  __asm__ volatile("msr daifset, #2" ::: "memory");
+  const uint64_t deadline = arch::cntpct() + arch::cntfrq() / 1000;
+  harness::gic::arm_physical_timer(arch::cntfrq() / 1000);
+  const int64_t status = static_cast<int64_t>(harness::call(fid, 0, 0x60000000, 7).x[0]);
+  const bool waited = arch::cntpct() >= deadline;
+  __asm__ volatile("msr daifclr, #2" ::: "memory");
+  EXPECT_TRUE(harness::gic::wait_taken(harness::gic::kPhysicalTimerPpi, before, arch::cntfrq()));
+  return {status, waited};
+}
+}  // namespace
+TEST_ANY_SPMC(psci, cpu_suspend_standby_returns_at_an_interrupt) {
+  constexpr int64_t kInvalidParameters = -2;
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  for (uint32_t fid : {0xC4000001u, 0x84000001u}) {
+    const Standby s = standby(fid);
+    EXPECT_EQ(s.status, 0);
+    EXPECT_TRUE(s.waited);
+  }
+  for (uint64_t state : {0x10000ull, 0x1000000ull, 0x1ull, 0x30000ull})
+    EXPECT_EQ(static_cast<int64_t>(harness::call(0xC4000001, state, 0x60000000, 0).x[0]), kInvalidParameters);
 }
 TEST_ANY_SPMC(psci, trusted_os_resident_on_cpu_0) {
   // The secure world keeps the boot CPU (its CPU_OFF is DENIED): PSCI says
