@@ -59,6 +59,12 @@ CpuContext* smc_dispatch(CpuContext* ctx, World from) {
   }
 #endif
   if (fid == psci::kCpuOff && from == World::nonsecure) return spmd::cpu_off();
+  // CPU_SUSPEND is the normal world's (TF-A answers the secure world's
+  // PSCI calls SMC_UNK): a secure world waits for work with FFA_MSG_WAIT.
+  if ((fid == psci::kCpuSuspend32 || fid == psci::kCpuSuspend64) && from != World::nonsecure) {
+    ctx->x[0] = kSmcccNotSupported;
+    return ctx;
+  }
   if (psci::is_psci(fid)) {
     ctx->x[0] = static_cast<uint64_t>(psci::handle(fid, ctx->x[1], ctx->x[2], ctx->x[3]));
     return ctx;

@@ -41,7 +41,8 @@ inline constexpr uint32_t all = read | write | exec | ns;
 // of, each as a framework direct request (FF-A v1.2 section 18.2; TF-A's
 // manifest binding numbers bits 0-2, Hafnium adds 3). Tessera sends
 // CPU_OFF to MP partitions (docs/sel1-partitions.md, "Power management"); the others are accepted
-// and never sent: its PSCI has no CPU_SUSPEND, and an MP partition's
+// and never sent: its CPU_SUSPEND has only a standby state, which keeps
+// every context, and an MP partition's
 // context is cold-booted at its secondary entry at every CPU_ON anyway.
 namespace power_messages {
 inline constexpr uint32_t cpu_off = 1u << 0;

@@ -92,17 +92,18 @@ void raise_on_cpu1(unsigned cpu) {
     constexpr uint64_t kRounds = 2000000, kSeed = 0x600D;
     harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
     unsigned interruptions = 0;
-    // Every 100 us, so that an interrupt the normal world takes before its
-    // call reaches the secure world (a slow or busy host) is followed by
-    // one that stops the driver.
+    // Every 100 us until the first stops the driver, so that an interrupt
+    // the normal world takes before its call reaches the secure world (a
+    // slow or busy host) is followed by one that does. Then off: the
+    // driver must get on with its work.
     harness::gic::set_physical_timer_period(arch::cntfrq() / 10000);
     harness::gic::arm_physical_timer(arch::cntfrq() / 10000);
     ffa::Regs r = call(Func::msg_send_direct_req_64, kDriver, 0, kRaise, kRounds, kSeed);
     while (r.w(0) == ffa::raw(Func::interrupt) && interruptions < 100000) {
-      ++interruptions;
+      if (interruptions++ == 0) harness::gic::set_physical_timer_period(0);
       r = call(Func::run, r.w(1));
     }
-    harness::gic::set_physical_timer_period(0);  // and off
+    harness::gic::set_physical_timer_period(0);  // (off, if no interrupt came)
     g_cpu1_last = r.x[0] | uint64_t{r.w(2)} << 32;
     g_cpu1_right = r.w(0) == ffa::raw(Func::msg_send_direct_resp_64) && r.x[4] == lib::lcg_spin(kRounds, kSeed);
     g_cpu1_interruptions = interruptions;
