@@ -25,8 +25,9 @@ P8001, P8002, P8003, NWD = 0, 1, 2, 3
 EV_NS_INTERRUPT, EV_CALL, EV_POWER_ANSWER, EV_FAULT = 1, 7, 6, 0
 AGREED = 0x40
 # The normal world's turn: 0xFE is CPU_OFF where the MP partition asks to
-# be told of it.
-TURN_CPU_OFF = 0xFE
+# be told of it; 7 (not a multiple of 4) a call, from regs_from()'s bytes
+# (past the input's end: zeros).
+TURN_CPU_OFF, TURN_CALL = 0xFE, 7
 VIRTUAL = 1  # the first byte: a placement with virtual interrupts
 
 
@@ -59,7 +60,7 @@ def managed_exit():
             [1, DIRECT_REQ_32, NWD, P8002, 0] +        # the normal world's turn: a request
             [0, EV_NS_INTERRUPT] +                     # CPU 0: a normal-world interrupt
             [0] + call(DIRECT_RESP_32, P8002, NWD) +   # CPU 0: the answer
-            [0, EV_CALL])
+            [0, TURN_CALL])                            # CPU 0: the normal world's next call
 
 
 def cpu_off():
@@ -77,7 +78,7 @@ def cpu_off():
             [1, TURN_CPU_OFF] + [1, EV_POWER_ANSWER | AGREED] + [1] +
             [1] + [1] + msg_wait() +                   # CPU 1 comes up again
             [1, TURN_CPU_OFF] + [1, EV_FAULT] + [1] +
-            [0, EV_CALL])
+            [0, TURN_CALL])                            # CPU 0: the normal world's next call
 
 
 def main():
