@@ -487,6 +487,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   static constexpr size_t kFirstToTell = ~size_t{0};
   [[gnu::noinline]] Outcome tell_next_of_cpu_off(size_t after, ffa::Regs& out);
   [[gnu::noinline]] Outcome power_message_answered(size_t index, bool agreed, ffa::Regs& out);
+  Outcome cpu_stays_on(ffa::Regs& out);
   static bool is_power_response(const ffa::Regs& in);
   // Context `c` handles a power management message: a request from the
   // SPMC's own ID (its interrupt handler, also run for the SPMC, handles

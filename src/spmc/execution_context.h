@@ -36,6 +36,7 @@ enum class PartitionState : uint8_t {
   blocked,    // waiting for the answer to its own direct request
   preempted,  // gave its CPU back (FFA_YIELD, an interrupt) in the middle of its work
   aborted,    // stopped after a fault; calls to it get ABORTED
+  going_off,  // agreed to its CPU's CPU_OFF (a power management message): takes no work until it is decided
 };
 
 class ExecutionContext {
@@ -66,8 +67,10 @@ class ExecutionContext {
   bool works_for_nwd() const { return running() && !requester_.is_secure(); }
   // No work in hand: its CPU may go off under it.
   bool idle() const {
-    return state_ == PartitionState::created || state_ == PartitionState::waiting || state_ == PartitionState::aborted;
+    return state_ == PartitionState::created || state_ == PartitionState::waiting ||
+           state_ == PartitionState::aborted || state_ == PartitionState::going_off;
   }
+  bool going_off() const { return state_ == PartitionState::going_off; }
 
   // created -> booting: its first entry (false when it was not created:
   // it boots once).
@@ -131,15 +134,22 @@ class ExecutionContext {
   // call or interrupt). Whether it stopped.
   bool abort_if_idle() {
     if (state_ != PartitionState::created && state_ != PartitionState::waiting &&
-        state_ != PartitionState::preempted)
+        state_ != PartitionState::preempted && state_ != PartitionState::going_off)
       return false;
     state_ = PartitionState::aborted;
     return true;
   }
-  // waiting -> created, everything forgotten: its CPU went off, and it
-  // boots afresh when the CPU comes back.
+  // waiting -> going_off: it agreed to its CPU's CPU_OFF (having answered
+  // the message, it waits); until the CPU goes (power_off) or stays
+  // (stay_on) it takes no work (BUSY), as Hafnium turns a vCPU off once it
+  // agreed.
+  bool agree_to_go_off() { return from_to(PartitionState::waiting, PartitionState::going_off); }
+  // going_off -> waiting: another refused, and the CPU stays.
+  bool stay_on() { return from_to(PartitionState::going_off, PartitionState::waiting); }
+  // waiting or going_off -> created, everything forgotten: its CPU went
+  // off, and it boots afresh when the CPU comes back.
   bool power_off() {
-    if (state_ != PartitionState::waiting) return false;
+    if (state_ != PartitionState::waiting && state_ != PartitionState::going_off) return false;
     *this = ExecutionContext{};
     return true;
   }

@@ -41,7 +41,7 @@ void Core::mp_contexts_go_off() {
   for (size_t i = 0; i < partition_count_; ++i) {
     Partition& p = partitions_[i];
     if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
-    if (!p.contexts[me].waiting()) continue;
+    if (!p.contexts[me].waiting() && !p.contexts[me].going_off()) continue;
     irqs_.drop_timer(p.contexts[me]);
     p.contexts[me].power_off();
   }
@@ -122,26 +122,36 @@ Outcome Core::tell_next_of_cpu_off(size_t after, ffa::Regs& out) {
   // requests a told partition made ends before it can answer, so this
   // check cannot fail today; it keeps a CPU with work in hand on should
   // that change.)
-  const bool off = mp_contexts_idle_here();
-  if (off) {
-    placement_.cpu_going_off();
-    mp_contexts_go_off();
+  if (!mp_contexts_idle_here()) return cpu_stays_on(out);
+  placement_.cpu_going_off();
+  mp_contexts_go_off();
+  respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciSuccess), out);
+  return Outcome::reply_to_caller;
+}
+
+// The CPU_OFF is refused: the contexts here that agreed take work again,
+// and the SPMD gets DENIED.
+Outcome Core::cpu_stays_on(ffa::Regs& out) {
+  const unsigned me = cpu();
+  for (size_t i = 0; i < partition_count_; ++i) {
+    Partition& p = partitions_[i];
+    if (p.has_contexts() && p.mp() && me < p.info.exec_ctx_count) (void)p.contexts[me].stay_on();
   }
-  respond_to_spmd(kPowerResponse, static_cast<uint32_t>(off ? kPsciSuccess : kPsciDenied), out);
+  respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
   return Outcome::reply_to_caller;
 }
 
 // Partition `index`'s context here answered the CPU_OFF it was told of
 // (its work is over): with the framework power management response and
-// PSCI SUCCESS it agrees, and the next is told; anything else (another
-// status, a partition message, the other kind of response) refuses the
-// CPU_OFF: the CPU stays on, and the SPMD gets DENIED. Those told before
-// it are not told again: each context answered and waits for its next
-// request, as after any other.
+// PSCI SUCCESS it agrees (it takes no work until the CPU's fate is
+// decided), and the next is told; anything else (another status, a
+// partition message, the other kind of response) refuses the CPU_OFF: the
+// CPU stays on, and the SPMD gets DENIED. Those told before it are not
+// told again: each context takes work again, as after any request.
 Outcome Core::power_message_answered(size_t index, bool agreed, ffa::Regs& out) {
-  if (agreed) return tell_next_of_cpu_off(index, out);
-  respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
-  return Outcome::reply_to_caller;
+  if (!agreed) return cpu_stays_on(out);
+  (void)here(partitions_[index]).agree_to_go_off();
+  return tell_next_of_cpu_off(index, out);
 }
 
 bool Core::is_power_response(const ffa::Regs& in) {

@@ -182,4 +182,32 @@ TEST(ExecutionContext, PowerOffForgetsAWaitingContext) {
   EXPECT_TRUE(busy.running());
 }
 
+TEST(ExecutionContext, AContextThatAgreedToGoOffTakesNoWorkUntilDecided) {
+  // Only a waiting context agrees (it answered the message, and waits).
+  ExecutionContext busy = waiting();
+  ASSERT_TRUE(busy.take(kNwd, kReq));
+  EXPECT_FALSE(busy.agree_to_go_off());
+  ExecutionContext c = waiting();
+  ASSERT_TRUE(c.agree_to_go_off());
+  EXPECT_TRUE(c.going_off());
+  EXPECT_TRUE(c.idle());                 // its CPU may go
+  EXPECT_FALSE(c.take(kNwd, kReq));      // but it takes no work
+  EXPECT_EQ(c.refusal(), Error::busy);
+  EXPECT_FALSE(c.agree_to_go_off());
+  // The CPU stays: it takes work again.
+  ASSERT_TRUE(c.stay_on());
+  EXPECT_TRUE(c.waiting());
+  EXPECT_FALSE(c.stay_on());
+  // Or it goes: forgotten.
+  ASSERT_TRUE(c.agree_to_go_off());
+  ASSERT_TRUE(c.power_off());
+  EXPECT_EQ(c.state(), PartitionState::created);
+  // Another of its partition's contexts faulted meanwhile: it stops.
+  ExecutionContext d = waiting();
+  ASSERT_TRUE(d.agree_to_go_off());
+  EXPECT_TRUE(d.abort_if_idle());
+  EXPECT_FALSE(d.stay_on());
+  EXPECT_EQ(d.state(), PartitionState::aborted);
+}
+
 }  // namespace

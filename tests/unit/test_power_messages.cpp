@@ -125,7 +125,7 @@ TEST_F(PowerMessages, EachMpPartitionThatAskedIsToldInTurnThenTheCpuGoes) {
   EXPECT_EQ(placement_.cpu_off_messages, 0u);  // nothing stopped yet
   out = respond(kA, kSuccess);
   expect_told(kB, out);
-  EXPECT_EQ(state(kA, 2), PartitionState::waiting);
+  EXPECT_EQ(state(kA, 2), PartitionState::going_off);  // it agreed: no work until decided
   out = respond(kB, kSuccess);
   // Not the partition that did not ask, nor the UP one: the SPMD's answer.
   expect_spmd_told(out, kSuccess);
@@ -210,6 +210,29 @@ TEST_F(PowerMessages, APartitionToldMayCallAnotherBeforeItAnswers) {
   expect_told(kB, out);
   out = respond(kB, kSuccess);
   expect_spmd_told(out, kSuccess);
+}
+
+// A partition that agreed takes no work until the CPU's fate is decided
+// (as Hafnium turns its vCPU off then): a partition told after it gets
+// BUSY for a request to it. When the CPU stays on, it takes work again.
+TEST_F(PowerMessages, AnAgreedPartitionTakesNoWorkUntilItIsDecided) {
+  Regs out = cpu_off(2);
+  expect_told(kA, out);
+  out = respond(kA, kSuccess);
+  expect_told(kB, out);
+  EXPECT_EQ(state(kA, 2), PartitionState::going_off);
+  out = call(kB, {{raw(Func::msg_send_direct_req_64), uint64_t{kIds[kB]} << 16 | kIds[kA], 0, 0x77}});
+  EXPECT_EQ(last_, Outcome::run_partition);
+  EXPECT_EQ(core_.scheduled(), kB);  // back to B, with its error
+  EXPECT_EQ(static_cast<int32_t>(out.w(2)), static_cast<int32_t>(Error::busy));
+  out = respond(kB, kDenied);
+  expect_spmd_told(out, kDenied);
+  EXPECT_EQ(state(kA, 2), PartitionState::waiting);
+  EXPECT_EQ(state(kB, 2), PartitionState::waiting);
+  placement_.cpu = 2;
+  last_ = core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kIds[kA], 0, 7}}, out);
+  EXPECT_EQ(last_, Outcome::run_partition);
+  EXPECT_EQ(state(kA, 2), PartitionState::running);
 }
 
 TEST_F(PowerMessages, APartitionThatFaultsWhileToldIsPassedOver) {
