@@ -66,8 +66,17 @@ int64_t features(uint32_t queried) {
 // world is not told: its contexts on this CPU stay as they are.
 int64_t cpu_suspend(uint32_t power_state) {
   if (power_state != 0) return kInvalidParameters;
+  // Interrupts routed here for the wait (SCR_EL3.IRQ, FIQ): on hardware
+  // one that targets a lower exception level need not wake a WFI at EL3
+  // (TF-A's Arm platforms route them so too; QEMU wakes either way).
+  // Masked here, it is taken where it belongs once the call returns.
+  const uint64_t scr = TESSERA_SYSREG_READ(scr_el3);
+  TESSERA_SYSREG_WRITE(scr_el3, scr | (1u << 1) | (1u << 2));
+  arch::isb();
   arch::dsb_sy();
   arch::wfi();
+  TESSERA_SYSREG_WRITE(scr_el3, scr);
+  arch::isb();
   return kSuccess;
 }
 
