@@ -464,12 +464,24 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // One is a DIRECT_REQ_32 from the SPMD's ID to the SPMC's with w2 bit 31
   // set. The sender is looked at first: the SPMD's ID is a secure one,
   // which the normal world's own requests never carry, so they leave at
-  // the first compare (inline: every direct request asks).
+  // the first compare (inline: every direct request asks). The SPMD is
+  // the only sender of framework messages from its side of the world
+  // switch, and it refuses normal-world requests that claim a secure ID,
+  // so such a request can only be the SPMD's.
   static constexpr uint32_t kFrameworkMessageFlag = 1u << 31;
   bool is_spmd_framework_message(const ffa::Regs& in) const {
     const ffa::EndpointPair pair = ffa::EndpointPair::from_w1(in.w(1));
     return pair.sender == ffa::kSpmdId && in.fid() == ffa::raw(ffa::Func::msg_send_direct_req_32) &&
            pair.receiver == config_.spmc_id && (in.w(2) & kFrameworkMessageFlag) != 0;
+  }
+  // Partition `p`'s context pinned to CPU `cpu`: an MP partition's for
+  // that CPU; null for a UP partition (its one context is no CPU's), an
+  // endpoint in the SPMC's image, or an MP partition with no context there.
+  static const ExecutionContext* pinned_context(const Partition& p, unsigned cpu) {
+    return p.has_contexts() && p.mp() && cpu < p.info.exec_ctx_count ? &p.contexts[cpu] : nullptr;
+  }
+  static ExecutionContext* pinned_context(Partition& p, unsigned cpu) {
+    return const_cast<ExecutionContext*>(pinned_context(static_cast<const Partition&>(p), cpu));
   }
   // PSCI CPU_OFF on this CPU: whether every MP partition's context pinned
   // here is idle (no work in hand); and, once the placement agreed too,

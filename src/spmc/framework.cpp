@@ -23,15 +23,11 @@ constexpr uint32_t kPsciCpuOff = 0x84000002;
 constexpr int32_t kPsciSuccess = 0, kPsciNotSupported = -1, kPsciDenied = -3;
 }  // namespace
 
-// The SPMD is the only sender of framework messages from its side of the
-// world switch; it refuses normal-world requests that claim a secure ID, so
-// a request from 0xFFFF to the SPMC can only be the SPMD's.
 bool Core::mp_contexts_idle_here() const {
   const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i) {
-    const Partition& p = partitions_[i];
-    if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
-    if (!p.contexts[me].idle()) return false;
+    const ExecutionContext* c = pinned_context(partitions_[i], me);
+    if (c && !c->idle()) return false;
   }
   return true;
 }
@@ -39,14 +35,12 @@ bool Core::mp_contexts_idle_here() const {
 void Core::mp_contexts_go_off() {
   const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i) {
-    Partition& p = partitions_[i];
-    if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count) continue;
-    if (!p.contexts[me].waiting() && !p.contexts[me].going_off()) continue;
-    irqs_.drop_timer(p.contexts[me]);
-    p.contexts[me].power_off();
+    ExecutionContext* c = pinned_context(partitions_[i], me);
+    if (!c || (!c->waiting() && !c->going_off())) continue;
+    irqs_.drop_timer(*c);
+    c->power_off();
   }
 }
-
 
 void Core::respond_to_spmd(uint32_t response, uint32_t w3, ffa::Regs& out) const {
   ffa::set_regs(out, ffa::raw(Func::msg_send_direct_resp_32), ffa::EndpointPair{config_.spmc_id, ffa::kSpmdId}.w1(),
@@ -69,10 +63,7 @@ Outcome Core::spmd_framework_message(const ffa::Regs& in, ffa::Regs& out) {
       respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciNotSupported), out);
       return Outcome::reply_to_caller;
     }
-    if (!mp_contexts_idle_here() || placement_.keeps_cpu()) {
-      respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
-      return Outcome::reply_to_caller;
-    }
+    if (!mp_contexts_idle_here() || placement_.keeps_cpu()) return cpu_stays_on(out);  // (nobody agreed yet)
     return tell_next_of_cpu_off(kFirstToTell, out);
   }
   if (type != kVersionRequest) {
@@ -105,15 +96,15 @@ Outcome Core::tell_next_of_cpu_off(size_t after, ffa::Regs& out) {
   };
   size_t next = partition_count_;
   for (size_t i = 0; i < partition_count_; ++i) {
-    const Partition& p = partitions_[i];
-    if (!p.has_contexts() || !p.mp() || me >= p.info.exec_ctx_count || p.stopped) continue;
-    if (!(p.power_messages & ffa::power_messages::cpu_off) || !p.contexts[me].waiting()) continue;
+    Partition& p = partitions_[i];
+    const ExecutionContext* c = pinned_context(p, me);
+    if (!c || p.stopped || !(p.power_messages & ffa::power_messages::cpu_off) || !c->waiting()) continue;
     if (after != kFirstToTell && !comes_after(i, after)) continue;
     if (next == partition_count_ || comes_after(next, i)) next = i;
   }
   if (next != partition_count_) {
     Partition& p = partitions_[next];
-    (void)p.contexts[me].take(config_.spmc_id, ffa::raw(Func::msg_send_direct_req_32));  // (it waits)
+    (void)pinned_context(p, me)->take(config_.spmc_id, ffa::raw(Func::msg_send_direct_req_32));  // (it waits)
     ffa::set_regs(out, ffa::raw(Func::msg_send_direct_req_32), ffa::EndpointPair{config_.spmc_id, p.info.id}.w1(),
                   kFrameworkMessageFlag | kPsciRequest, kPsciCpuOff);
     return resume(next);
@@ -129,14 +120,12 @@ Outcome Core::tell_next_of_cpu_off(size_t after, ffa::Regs& out) {
   return Outcome::reply_to_caller;
 }
 
-// The CPU_OFF is refused: the contexts here that agreed take work again,
-// and the SPMD gets DENIED.
+// The CPU_OFF is refused (before anyone was told, or by one told): the
+// contexts here that agreed take work again, and the SPMD gets DENIED.
 Outcome Core::cpu_stays_on(ffa::Regs& out) {
   const unsigned me = cpu();
-  for (size_t i = 0; i < partition_count_; ++i) {
-    Partition& p = partitions_[i];
-    if (p.has_contexts() && p.mp() && me < p.info.exec_ctx_count) (void)p.contexts[me].stay_on();
-  }
+  for (size_t i = 0; i < partition_count_; ++i)
+    if (ExecutionContext* c = pinned_context(partitions_[i], me)) (void)c->stay_on();
   respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
   return Outcome::reply_to_caller;
 }
