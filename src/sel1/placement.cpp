@@ -89,8 +89,9 @@ namespace sel1 {
 // interrupts masked, the trusted OS always).
 ffa::Result<uint32_t> Sel1Placement::schedule_receiver_interrupt_id() const { return plat::kScheduleReceiverSgi; }
 
-void Sel1Placement::raise_schedule_receiver_interrupt() {
-  arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi, arch::mpidr());
+void Sel1Placement::raise_schedule_receiver_interrupt(SriTarget target) {
+  arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi,
+                                       target == SriTarget::this_cpu ? arch::mpidr() : plat::kBootCpuMpidr);
 }
 
 }  // namespace sel1

@@ -37,7 +37,7 @@ class Sel1Placement final : public spmc::Placement {
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) override;
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override;
-  void raise_schedule_receiver_interrupt() override;
+  void raise_schedule_receiver_interrupt(SriTarget target) override;
   uint32_t acknowledge_interrupt() override;
   void end_interrupt(uint32_t id) override;
   void handle_own_interrupt(uint32_t id) override;

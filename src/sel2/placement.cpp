@@ -14,8 +14,9 @@ namespace sel2 {
 // (FFA_FEATURES).
 ffa::Result<uint32_t> Sel2Placement::schedule_receiver_interrupt_id() const { return plat::kScheduleReceiverSgi; }
 
-void Sel2Placement::raise_schedule_receiver_interrupt() {
-  arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi, arch::mpidr());
+void Sel2Placement::raise_schedule_receiver_interrupt(SriTarget target) {
+  arch::gicv3::send_sgi_to_other_world(plat::kScheduleReceiverSgi,
+                                       target == SriTarget::this_cpu ? arch::mpidr() : plat::kBootCpuMpidr);
 }
 
 uint32_t Sel2Placement::acknowledge_interrupt() { return arch::gicv3::acknowledge(); }

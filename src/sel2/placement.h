@@ -33,7 +33,7 @@ class Sel2Placement final : public spmc::Placement {
   }
   bool is_ns_memory(uint64_t pa, uint64_t size) const override { return ns_.contains(pa, size); }
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override;
-  void raise_schedule_receiver_interrupt() override;
+  void raise_schedule_receiver_interrupt(SriTarget target) override;
   uint32_t acknowledge_interrupt() override;
   void end_interrupt(uint32_t id) override;
   void handle_own_interrupt(uint32_t id) override;

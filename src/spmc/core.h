@@ -292,7 +292,7 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     if (o != Outcome::reply_to_caller) return o;
     if (sri_delayed_) {
       sri_delayed_ = false;
-      placement_.raise_schedule_receiver_interrupt();
+      placement_.raise_schedule_receiver_interrupt(sri_target());
     }
     if (irqs_.deferred() != 0) retrigger_deferred_interrupts();
     return o;
@@ -460,6 +460,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Sets the framework notification "RX buffer full" for `receiver`.
   void notify_rx_buffer_full(ffa::EndpointId receiver, bool delay_sri);
   void request_sri(bool delayed);
+  // Where the schedule receiver interrupt goes: this CPU, unless it is
+  // going off (cpus_going_off_).
+  Placement::SriTarget sri_target() const;
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   // One is a DIRECT_REQ_32 from the SPMD's ID to the SPMC's with w2 bit 31
   // set. The sender is looked at first: the SPMD's ID is a secure one,
@@ -521,6 +524,12 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // A schedule receiver interrupt asked for with the delay flag: raised
   // when the partition's work returns to the normal world.
   bool sri_delayed_ = false;
+  // The CPUs (one bit each) whose CPU_OFF partitions have been told of,
+  // from the first told until the CPU stays on (cpu_stays_on) or comes
+  // back (boot_next): a schedule receiver interrupt raised meanwhile goes
+  // to the CPU the placement keeps on, since this one's normal world may
+  // never take it.
+  uint32_t cpus_going_off_ = 0;
   // Partitions' interrupts and timers between the controller and their
   // owners; those pending but not signalled to their owner (it was busy)
   // are retriggered at the controller when the normal world runs again.

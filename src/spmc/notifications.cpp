@@ -26,8 +26,14 @@ void Core::request_sri(bool delayed) {
   if (delayed) {
     sri_delayed_ = true;
   } else {
-    placement_.raise_schedule_receiver_interrupt();
+    placement_.raise_schedule_receiver_interrupt(sri_target());
   }
+}
+
+Placement::SriTarget Core::sri_target() const {
+  if (cpus_going_off_ != 0 && cpu() < 32 && (cpus_going_off_ >> cpu()) & 1) [[unlikely]]
+    return Placement::SriTarget::cpu_that_stays_on;
+  return Placement::SriTarget::this_cpu;
 }
 
 void Core::notify_rx_buffer_full(ffa::EndpointId receiver, bool delay_sri) {

@@ -20,6 +20,9 @@ Outcome Core::boot_next(ffa::Regs& out) {
   // contexts start (FFA_SECONDARY_EP_REGISTER), which the placement
   // enters there.
   const unsigned me = cpu();
+  // A CPU that went off is back (its schedule receiver interrupts are its
+  // own again: sri_target).
+  if (me < 32) cpus_going_off_ &= ~(1u << me);
   size_t next = partition_count_;
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];

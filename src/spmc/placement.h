@@ -121,7 +121,11 @@ class Placement {
   // FFA_NOTIFICATION_INFO_GET). Returns the interrupt ID the normal world
   // sees, or NOT_SUPPORTED where the placement cannot raise it.
   virtual ffa::Result<uint32_t> schedule_receiver_interrupt_id() const { return ffa::Error::not_supported; }
-  virtual void raise_schedule_receiver_interrupt() {}
+  // Raised on this CPU, or, while this CPU is going off (a partition told
+  // of its CPU_OFF set the notification), on the CPU the placement keeps
+  // on (keeps_cpu): the normal world of a CPU leaving never takes it.
+  enum class SriTarget { this_cpu, cpu_that_stays_on };
+  virtual void raise_schedule_receiver_interrupt(SriTarget target) { (void)target; }
   // Secure interrupts at the placement's interrupt controller. The core
   // acknowledges the one the SPMD handed over (FFA_INTERRUPT), decides who
   // owns it, and ends it.

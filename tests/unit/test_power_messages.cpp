@@ -10,6 +10,7 @@
 
 #include "arch/fake/fake_placement.h"
 #include "ffa/hf_interrupt.h"
+#include "ffa/notifications.h"
 #include "ffa/partition_manifest.h"
 #include "spmc/core.h"
 
@@ -271,6 +272,69 @@ TEST_F(PowerMessages, AContextNotStartedOnTheCpuIsNotTold) {
   Regs out = cpu_off(3);
   expect_spmd_told(out, kSuccess);
   EXPECT_EQ(state(kA, 3), PartitionState::created);
+}
+
+// A partition told of a CPU_OFF that notifies the normal world: the
+// schedule receiver interrupt goes to the CPU the placement keeps on, not
+// to the one going off (whose normal world may never take it), delayed or
+// not; once the CPU stays on, or comes back, its own are its own again.
+TEST_F(PowerMessages, ScheduleReceiverInterruptsOfAToldPartitionGoWhereTheNormalWorldRuns) {
+  placement_.cpu = 0;
+  Regs out{};
+  const auto nwd = [&](Regs in) {
+    (void)core_.handle_nwd_call(in, out);
+    return out;
+  };
+  ASSERT_EQ(nwd({{raw(Func::version), 0x10002}}).x[0], 0x10002u);  // (notifications came with v1.1)
+  ASSERT_EQ(nwd({{raw(Func::notification_bitmap_create), 0, kCpus}}).x[0], raw(Func::success_32));
+  ASSERT_EQ(nwd({{raw(Func::notification_bind), uint64_t{kIds[kA]} << 16, 0, 0x1F}}).x[0], raw(Func::success_32));
+  const auto set = [&](uint64_t bit, uint32_t flags) {
+    return call(kA, {{raw(Func::notification_set), uint64_t{kIds[kA]} << 16, flags, bit}});
+  };
+  constexpr uint32_t kDelay = ffa::notification::kSetFlagDelaySri;
+  // Told, then refusing: the SRI raised meanwhile went elsewhere.
+  out = cpu_off(2);
+  expect_told(kA, out);
+  ASSERT_EQ(set(1, 0).x[0], raw(Func::success_32));
+  EXPECT_EQ(placement_.sris_raised(), 1u);
+  EXPECT_EQ(placement_.sris_sent_elsewhere(), 1u);
+  out = respond(kA, kDenied);
+  expect_spmd_told(out, kDenied);
+  // The CPU stayed on: a request there raises it there.
+  last_ = core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kIds[kA], 0, 7}}, out);
+  ASSERT_EQ(last_, Outcome::run_partition);
+  ASSERT_EQ(set(2, 0).x[0], raw(Func::success_32));
+  EXPECT_EQ(placement_.sris_raised(), 2u);
+  EXPECT_EQ(placement_.sris_sent_elsewhere(), 1u);
+  out = call(kA, {{raw(Func::msg_send_direct_resp_64), uint64_t{kIds[kA]} << 16, 0, 7}});
+  ASSERT_EQ(last_, Outcome::reply_to_caller);
+  // Told again, with the delay flag: raised when the SPMD is answered,
+  // elsewhere; and the CPU goes.
+  out = cpu_off(2);
+  expect_told(kA, out);
+  ASSERT_EQ(set(4, kDelay).x[0], raw(Func::success_32));
+  EXPECT_EQ(placement_.sris_raised(), 2u);
+  out = respond(kA, kSuccess);
+  expect_told(kB, out);
+  out = respond(kB, kSuccess);
+  expect_spmd_told(out, kSuccess);
+  EXPECT_EQ(placement_.sris_raised(), 3u);
+  EXPECT_EQ(placement_.sris_sent_elsewhere(), 2u);
+  // Another CPU's are its own meanwhile.
+  placement_.cpu = 1;
+  boot(1);
+  last_ = core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kIds[kA], 0, 7}}, out);
+  ASSERT_EQ(last_, Outcome::run_partition);
+  ASSERT_EQ(set(8, 0).x[0], raw(Func::success_32));
+  EXPECT_EQ(placement_.sris_sent_elsewhere(), 2u);
+  out = call(kA, {{raw(Func::msg_send_direct_resp_64), uint64_t{kIds[kA]} << 16, 0, 7}});
+  // The CPU comes back: its own again.
+  boot(2);
+  last_ = core_.handle_nwd_call(Regs{{raw(Func::msg_send_direct_req_64), kIds[kA], 0, 7}}, out);
+  ASSERT_EQ(last_, Outcome::run_partition);
+  ASSERT_EQ(set(16, 0).x[0], raw(Func::success_32));
+  EXPECT_EQ(placement_.sris_raised(), 5u);
+  EXPECT_EQ(placement_.sris_sent_elsewhere(), 2u);
 }
 
 // An interrupt handler runs for the SPMC's ID too (FFA_INTERRUPT): a

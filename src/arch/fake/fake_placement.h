@@ -45,8 +45,13 @@ class FakePlacement : public spmc::Placement {
   ffa::Status partition_mem_perm_set(ffa::EndpointId id, uint64_t va, uint32_t pages, uint32_t perm) override;
   // The schedule receiver interrupt: SGI 8, counted.
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override { return 8u; }
-  void raise_schedule_receiver_interrupt() override { ++sris_raised_; }
+  void raise_schedule_receiver_interrupt(SriTarget target) override {
+    ++sris_raised_;
+    if (target == SriTarget::cpu_that_stays_on) ++sris_sent_elsewhere_;
+  }
   unsigned sris_raised() const { return sris_raised_; }
+  // Of those, the ones sent to the CPU that stays on, not this one.
+  unsigned sris_sent_elsewhere() const { return sris_sent_elsewhere_; }
 
   // The interrupt controller's secure side, modelled: a test raises an
   // interrupt; acknowledging takes the lowest pending one that is a
@@ -159,6 +164,7 @@ class FakePlacement : public spmc::Placement {
   uint64_t pages_mapped_ = 0;
   bool fail_next_map_ = false;
   unsigned sris_raised_ = 0;
+  unsigned sris_sent_elsewhere_ = 0;
   std::set<uint32_t> gic_pending_, gic_enabled_;
   std::map<uint32_t, unsigned> ended_;
   std::vector<uint32_t> own_handled_;

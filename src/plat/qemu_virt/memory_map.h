@@ -18,6 +18,10 @@ inline constexpr uint64_t kGicrFrameSize = 0x20000;  // per CPU: RD and SGI fram
 // The schedule receiver interrupt: a Non-secure SGI the secure world pends
 // (the number Hafnium uses).
 inline constexpr unsigned kScheduleReceiverSgi = 8;
+// The boot CPU's MPIDR affinity (all zero on QEMU virt): the CPU the SPMCs
+// keep on (their keeps_cpu), where a schedule receiver interrupt raised
+// while another CPU goes off is sent.
+inline constexpr uint64_t kBootCpuMpidr = 0;
 // The S-EL2 SPMC's host timer, which stands for its partitions' emulated
 // EL1 physical timers. FEAT_SEL2 gives the secure world its own EL2
 // timers (CNTHPS, PPI 20, is Hafnium's), but QEMU 7.2 implements neither
