@@ -127,6 +127,12 @@ void invalidate_vm(const HostedVm& vm) {
   arch::isb();
 }
 
+void invalidate_all_vms() {
+  arch::dsb_ishst();
+  __asm__ volatile("tlbi alle1is" ::: "memory");
+  arch::dsb_ish();
+}
+
 ffa::Status HostedVms::map_shared(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable, bool ns) {
   if (HostedEl0* a = el0_by_id(id)) return a->space.map_shared(pa, pages, writable, ns);
   HostedVm* vm = by_id(id);
@@ -134,7 +140,13 @@ ffa::Status HostedVms::map_shared(ffa::EndpointId id, uint64_t pa, uint32_t page
   arch::mmu::PageTable& s2 = ns ? *vm->ns_s2 : *vm->secure_s2;
   auto s = s2.map(pa, pa, uint64_t{pages} * spmc::kPageSize,
                   arch::mmu::Attrs{.type = arch::mmu::MemType::normal, .write = writable});
-  if (!s) return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;
+  if (!s) {
+    // A map that ran out of tables took back the entries it had written,
+    // which another CPU running one of the VM's vCPUs may have cached
+    // meanwhile: gone from every TLB before the memory can go elsewhere.
+    if (s.error() == arch::mmu::MapError::no_tables) invalidate_vm(*vm);
+    return s.error() == arch::mmu::MapError::no_tables ? ffa::Error::no_memory : ffa::Error::invalid_parameters;
+  }
   // New entries only (nothing was mapped there): the walks see them once
   // the writes are visible.
   arch::dsb_ishst();
@@ -217,6 +229,13 @@ size_t HostedVms::scan_timers(unsigned cpu, bool report) {
 }
 
 void HostedVms::rearm_host_timer(unsigned cpu) { (void)scan_timers(cpu, false); }
+
+void HostedVms::watch_timer_here(Vcpu& v, unsigned cpu) {
+  // The CPU it leaves finds nothing of it at its host timer's next
+  // interrupt, and sets itself for what it still watches.
+  v.ptimer.home = static_cast<uint8_t>(cpu);
+  rearm_host_timer(cpu);
+}
 
 size_t HostedVms::timer_due_here() { return scan_timers(arch::cpu_index(), true); }
 
@@ -349,6 +368,11 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
         v.ptimer = PhysicalTimer{};
       }
     }
+    // A UP vCPU's timer is watched where it runs: a deadline that passes
+    // while it runs here must interrupt it here, which the host timer of
+    // the CPU it set it on cannot do.
+    if (!v.pinned && v.ptimer.home != cpu && v.ptimer.watched()) [[unlikely]]
+      watch_timer_here(v, cpu);
     // Its VM's translation and identity on this CPU, its EL1 registers.
     TESSERA_SYSREG_WRITE(vttbr_el2, vm->vttbr());
     TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
@@ -411,6 +435,31 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
   return outcome;
 }
 
+namespace {
+constexpr uint64_t kFipaMask = (1ull << 40) - 1;  // HPFAR_EL2.FIPA, shifted down
+constexpr uint64_t kHpfarNs = 1ull << 63;          // the fault's IPA space (FEAT_SEL2)
+}  // namespace
+
+// A stage-2 translation fault (DFSC/IFSC 0b0001LL) at an address its
+// stage 2 now maps for that access: the walk met an entry while it
+// changed (a block split break-before-make by another CPU, under the
+// core's lock, which this exit has waited for), and the access is run
+// again. Translation faults are never cached, so it cannot fault again
+// for the same reason; any other fault stops the partition.
+bool HostedVms::stage2_fault_passed(const HostedVm& vm, uint64_t esr, uint64_t hpfar, uint64_t ipa) {
+  if ((esr & 0x3C) != 0x04) return false;
+  const arch::mmu::PageTable& s2 = (hpfar & kHpfarNs) != 0 ? *vm.ns_s2 : *vm.secure_s2;
+  const auto l = s2.lookup(ipa);
+  if (!l) return false;
+  const bool data = (esr >> 26) == kEcDataAbortLow;
+  // WnR (bit 6) counts unless the fault was on its stage-1 walk (S1PTW,
+  // bit 7), which reads.
+  const bool write = data && (esr & (1u << 6)) != 0 && (esr & (1u << 7)) == 0;
+  if (write && (l->descriptor & (1ull << 7)) == 0) return false;  // S2AP[1]: writable
+  if (!data && (l->descriptor & (2ull << 53)) != 0) return false;  // XN
+  return true;
+}
+
 spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out) {
   spmc::Core& core = core_;
   const uint64_t ec = v.regs.esr >> 26;
@@ -429,7 +478,9 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
   const ffa::EndpointId id = core.partition(index).info.id;
   if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {
     // HPFAR_EL2.FIPA [43:4] holds IPA [51:12] of a stage-2 fault.
-    const uint64_t ipa = ((v.regs.hpfar >> 4) << 12) | (v.regs.far & 0xFFF);
+    const uint64_t ipa = (((v.regs.hpfar >> 4) & kFipaMask) << 12) | (v.regs.far & 0xFFF);
+    if (stage2_fault_passed(*by_core_index(index), v.regs.esr, v.regs.hpfar, ipa))
+      return core.carry_on(index, out);  // the access runs again
     lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
                     "stopped for good",
                     id.raw(), ipa, v.regs.esr, v.regs.elr);

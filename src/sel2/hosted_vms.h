@@ -174,9 +174,15 @@ class HostedVms {
   // What a vCPU's exit asks of the core (or answers at once: SMCCC and
   // PSCI calls, which are not FF-A's).
   spmc::Outcome on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out);
+  // A stage-2 fault that a change of the VM's tables on another CPU
+  // caused and that is over: the access can run again (hosted_vms.cpp).
+  static bool stage2_fault_passed(const HostedVm& vm, uint64_t esr, uint64_t hpfar, uint64_t ipa);
   // Sets this CPU's host timer for the earliest deadline among the vCPUs
   // it watches (off when none).
   void rearm_host_timer(unsigned cpu);
+  // A UP vCPU about to run on this CPU (`cpu`) whose timer another CPU's
+  // host timer watches: this CPU's watches it from now on.
+  void watch_timer_here(Vcpu& v, unsigned cpu);
   size_t scan_timers(unsigned cpu, bool report);
   // Makes CPU `cpu`'s host timer interrupt come (once the normal world
   // runs there), for its deadlines to be looked at again.
@@ -200,6 +206,11 @@ void (*el0_invalidate(uint16_t asid))(uint64_t va);
 // After a VM's stage-2 entries changed (unmapped or made narrower): its
 // TLB entries, stage 1 and stage 2, on every CPU.
 void invalidate_vm(const HostedVm& vm);
+// Every VM's stage-1 and stage-2 TLB entries, on every CPU (the secure
+// EL1&0 regime, all VMIDs): the break in a stage-2 block's split
+// (arch::mmu::PageTable::set_split_invalidate), rare enough not to look
+// up whose VMID it is.
+void invalidate_all_vms();
 
 // Loads every partition the SPMC manifest names (their packages staged by
 // the monitor); each one refused is logged and left out. Returns how many

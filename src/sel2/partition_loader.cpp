@@ -277,6 +277,8 @@ bool load_one(unsigned n, const ffa::PackageRef& ref, HostedVms& vms) {
   }
   vm.secure_s2.emplace(secure_tables, kTablesPerSpace, arch::mmu::Regime::stage2);
   vm.ns_s2.emplace(ns_tables_at, ns_tables, arch::mmu::Regime::stage2);
+  vm.secure_s2->set_split_invalidate(&invalidate_all_vms);
+  vm.ns_s2->set_split_invalidate(&invalidate_all_vms);
   if (!map_vm(m, l, staged_region, *vm.secure_s2)) {
     give_tables_back();
     return false;

@@ -183,6 +183,32 @@ TEST_F(PgTable, PartialUnmapSplitsATwoMiBBlock) {
   }
 }
 
+// Stage 2 (no per-VA invalidate: its caller invalidates by VMID after a
+// whole range) breaks before it makes: when the split's hook runs, the
+// block is out of the tables, and the table that replaces it comes after.
+const PageTable* g_split_table = nullptr;
+std::vector<MapError> g_seen_at_split;
+void record_split() { g_seen_at_split.push_back(err(g_split_table->lookup(M2 + 7 * K4))); }
+
+TEST_F(PgTable, Stage2SplitBreaksBeforeItMakes) {
+  PageTable pt(pool_->tables, 16, Regime::stage2);
+  pt.set_split_invalidate(&record_split);
+  g_split_table = &pt;
+  g_seen_at_split.clear();
+  ASSERT_TRUE(pt.map(M2, 0x80000000, M2, kRw).ok());
+  ASSERT_EQ(pt.lookup(M2).value().level, 2u);
+  ASSERT_TRUE(pt.unmap(M2 + 5 * K4, K4).ok());
+  EXPECT_EQ(g_seen_at_split, std::vector<MapError>{MapError::not_mapped});  // one split, with the block out
+  auto r = pt.lookup(M2 + 7 * K4);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().pa, 0x80000000 + 7 * K4);
+  EXPECT_EQ(r.value().level, 3u);
+  // Whole blocks and pages go without a split.
+  ASSERT_TRUE(pt.unmap(M2 + 6 * K4, K4).ok());
+  EXPECT_EQ(g_seen_at_split.size(), 1u);
+  g_split_table = nullptr;
+}
+
 TEST_F(PgTable, PartialUnmapSplitsAOneGiBBlockTwice) {
   PageTable pt = make();
   ASSERT_TRUE(pt.map(G1, G1, G1, kRo).ok());

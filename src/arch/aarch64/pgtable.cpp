@@ -122,8 +122,20 @@ lib::Status<MapError> PageTable::split_block(uint64_t* entry, unsigned level) {
   const unsigned next = level + 1;
   const uint64_t type = next == kLastLevel ? (kValid | kTableOrPage) : kValid;
   for (size_t i = 0; i < kEntries; ++i) t[i] = (base + i * size_of(next)) | attrs | type;
-  // The new table maps exactly what the block did, so swapping them keeps
-  // every translation; the TLB may still hold the block, which is equivalent.
+  // The new table maps exactly what the block did. Stage 1 (invalidate_
+  // given) swaps them at once: the unmap that split the block invalidates
+  // its page's VA next, which takes the block's TLB entry with it. Stage
+  // 2, whose caller invalidates
+  // after a whole range, breaks before it makes: the block goes, the TLBs
+  // forget it (the maintenance's barriers also make the table's entries
+  // visible before its link), then the table goes in, so that no TLB holds
+  // both (a TLB conflict abort without FEAT_BBM). A vCPU's walk meanwhile
+  // faults, and is retried once the tables map the address again
+  // (sel2::HostedVms::on_exit).
+  if (split_invalidate_) {
+    *entry = 0;
+    split_invalidate_();
+  }
   *entry = reinterpret_cast<uint64_t>(t) | kValid | kTableOrPage;
   return {};
 }

@@ -84,6 +84,13 @@ class PageTable {
   // A separate call: the monitor, which never unmaps, does not carry it.
   void release_empty_tables(uint64_t va, uint64_t size);
 
+  // Stage 2, whose unmaps leave TLB maintenance to the caller (one
+  // invalidation by VMID after a whole range): what a block's split must
+  // do between taking the block out and linking its replacement
+  // (break-before-make: without FEAT_BBM, a TLB holding both the block and
+  // the new table's entries may give a TLB conflict abort).
+  void set_split_invalidate(void (*fn)()) { split_invalidate_ = fn; }
+
   uint64_t root_address() const { return reinterpret_cast<uint64_t>(&pool_[0]); }
   // Tables holding entries now (the root included).
   size_t tables_used() const { return used_ - static_cast<size_t>(__builtin_popcountll(free_)); }
@@ -106,6 +113,7 @@ class PageTable {
   uint64_t free_ = 0;  // tables below used_ given back (bit n: pool_[n]); pools hold at most 64
   Regime regime_;
   void (*invalidate_)(uint64_t va);
+  void (*split_invalidate_)() = nullptr;
 };
 
 }  // namespace arch::mmu
