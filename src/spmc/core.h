@@ -290,10 +290,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // interrupts that arrived while their owner was busy come back.
   Outcome leaving(Outcome o) {
     if (o != Outcome::reply_to_caller) return o;
-    if (sri_delayed_) {
-      sri_delayed_ = false;
-      placement_.raise_schedule_receiver_interrupt(sri_target());
-    }
+    if (sri_delayed_ != 0) [[unlikely]]
+      raise_delayed_sri();
     if (irqs_.deferred() != 0) retrigger_deferred_interrupts();
     return o;
   }
@@ -402,6 +400,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // A donation is complete once its receiver has the whole response.
   void donation_delivered(MemShare& s, unsigned me);
   void unmap_from(const MemShare& s, ffa::EndpointId borrower);
+  // Maps `s` back into `borrower` read-write: a relinquish whose zeroing
+  // failed after the borrower's access went.
+  void map_back(const MemShare& s, ffa::EndpointId borrower);
   // Partition `index` aborted: it gives back what it borrowed and
   // abandons what it lent.
   void release_memory_of(size_t index);
@@ -463,6 +464,9 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Where the schedule receiver interrupt goes: this CPU, unless it is
   // going off (cpus_going_off_).
   Placement::SriTarget sri_target() const;
+  // The delayed schedule receiver interrupt of this CPU's work, as it
+  // returns to the normal world.
+  [[gnu::noinline]] void raise_delayed_sri();
   // framework.cpp: framework messages from the SPMD (FF-A v1.2 section 18.3).
   // One is a DIRECT_REQ_32 from the SPMD's ID to the SPMC's with w2 bit 31
   // set. The sender is looked at first: the SPMD's ID is a secure one,
@@ -521,9 +525,11 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // table's 16 KiB it would need the address built first.
   size_t partition_count_ = 0;
   size_t scheduled_ = 0;
-  // A schedule receiver interrupt asked for with the delay flag: raised
-  // when the partition's work returns to the normal world.
-  bool sri_delayed_ = false;
+  // Schedule receiver interrupts asked for with the delay flag, one bit per
+  // CPU whose work asked: each raised when that CPU's work returns to the
+  // normal world (not when another CPU's does, while the sender still
+  // runs).
+  uint32_t sri_delayed_ = 0;
   // The CPUs (one bit each) whose CPU_OFF partitions have been told of,
   // from the first told until the CPU stays on (cpu_stays_on) or comes
   // back (boot_next): a schedule receiver interrupt raised meanwhile goes

@@ -242,6 +242,13 @@ void Core::unmap_from(const MemShare& s, ffa::EndpointId borrower) {
     placement_.partition_unmap_shared(borrower, constituents(s)[i].address, constituents(s)[i].pages);
 }
 
+void Core::map_back(const MemShare& s, ffa::EndpointId borrower) {
+  // (Read-write: only such a borrower gets here. The tables the unmap just
+  // let go are there to take again, under the same lock.)
+  for (uint32_t i = 0; i < s.constituent_count; ++i)
+    (void)placement_.partition_map_shared(borrower, constituents(s)[i].address, constituents(s)[i].pages, true, s.ns);
+}
+
 void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
   Partition& p = partitions_[index];
   if (!p.mailbox.mapped()) return ffa::set_error(out, Error::denied);
@@ -258,7 +265,8 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
     return ffa::set_error(out, Error::invalid_parameters);
   const unsigned me = receiver_index(*s, p.info.id);
   if (me == s->receiver_count || !s->retrieved(me)) return ffa::set_error(out, Error::invalid_parameters);
-  if ((flags & kFlagZero) || s->zero_on_relinquish[me]) {
+  const bool zeroing = (flags & kFlagZero) || s->zero_on_relinquish[me];
+  if (zeroing) {
     // Zeroing on the way out (asked now, or when it retrieved): for lent
     // memory the borrower could write.
     // Not while others may still use it: shared memory, or several borrowers.
@@ -266,10 +274,17 @@ void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
       return ffa::set_error(out, Error::invalid_parameters);
     if ((s->retrieved_as[me] & ffa::mem_perm::data_mask) != ffa::mem_perm::data_rw)
       return ffa::set_error(out, Error::denied);
-    // Zeroed first, while it is still the borrower's alone.
-    if (auto z = zero(*s); !z) return ffa::set_error(out, z.error());
   }
+  // Its access goes first, from every CPU's TLB: its other execution
+  // contexts may be running, and must not write after the zeroing.
   unmap_from(*s, p.info.id);
+  if (zeroing) {
+    if (auto z = zero(*s); !z) {
+      // Not zeroed: refused, and its access comes back as it was.
+      map_back(*s, p.info.id);
+      return ffa::set_error(out, z.error());
+    }
+  }
   s->retrieved_as[me] = 0;
   s->zero_on_relinquish[me] = false;
   // Nobody will reclaim what an aborted partition lent: free it when the
@@ -291,9 +306,10 @@ void Core::release_memory_of(size_t index) {
     const unsigned me = receiver_index(s, id);
     if (me < s.receiver_count && s.retrieved(me)) {
       // It asked for the memory to be zeroed when it lets go: so it is,
-      // when it is made to (best effort: nothing to answer).
-      if (s.zero_on_relinquish[me]) (void)zero(s);
+      // when it is made to (best effort: nothing to answer), once none of
+      // its contexts still running elsewhere can write it.
       unmap_from(s, id);
+      if (s.zero_on_relinquish[me]) (void)zero(s);
       s.retrieved_as[me] = 0;
       s.zero_on_relinquish[me] = false;
     }

@@ -24,10 +24,17 @@ NotificationBitmaps* Core::bitmaps_of(ffa::EndpointId id) {
 
 void Core::request_sri(bool delayed) {
   if (delayed) {
-    sri_delayed_ = true;
+    sri_delayed_ |= 1u << (cpu() < 32 ? cpu() : 31);
   } else {
     placement_.raise_schedule_receiver_interrupt(sri_target());
   }
+}
+
+void Core::raise_delayed_sri() {
+  const uint32_t mine = 1u << (cpu() < 32 ? cpu() : 31);
+  if ((sri_delayed_ & mine) == 0) return;
+  sri_delayed_ &= ~mine;
+  placement_.raise_schedule_receiver_interrupt(sri_target());
 }
 
 Placement::SriTarget Core::sri_target() const {

@@ -272,6 +272,27 @@ TEST_F(MemorySharing, ZeroOnRelinquishNeedsLentWritableMemory) {
   EXPECT_TRUE(ok(relinquish(lent_ro)));
 }
 
+// Zeroing on relinquish comes after the borrower's access went (its other
+// execution contexts may still run elsewhere); a zeroing that fails gives
+// the access back, and the relinquish is refused.
+TEST_F(MemorySharing, ZeroOnRelinquishAfterTheBorrowersAccessWent) {
+  const uint64_t lent = share(share_desc(kSp, kPage1, 1), Func::mem_lend_64);
+  ASSERT_EQ(retrieve(lent).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_TRUE(ok(rx_release()));
+  uint8_t* page1 = placement_.ns_memory(kPage1);
+  page1[5] = 0x77;
+  placement_.fail_next_map();
+  EXPECT_EQ(err(relinquish(lent, 0, 1)), kNoMemory);
+  ASSERT_NE(page(kSp, kPage1), nullptr);  // still its own to use
+  EXPECT_TRUE(page(kSp, kPage1)->writable);
+  EXPECT_EQ(page1[5], 0x77);
+  EXPECT_TRUE(ok(relinquish(lent, 0, 1)));
+  EXPECT_EQ(page(kSp, kPage1), nullptr);
+  EXPECT_EQ(page1[5], 0);
+  EXPECT_EQ(placement_.ns_maps_while_borrowed(), 0u);
+  EXPECT_TRUE(ok(reclaim(lent)));
+}
+
 TEST_F(MemorySharing, DonationEndsWhenRetrieved) {
   const uint64_t h = share(share_desc(kSp, kPage1, 1, 0), Func::mem_donate_64);
   ASSERT_NE(h, 0u);

@@ -179,6 +179,14 @@ TEST_F(Notifications, DelayedScheduleReceiverInterruptWaitsForTheNormalWorld) {
   EXPECT_TRUE(ok(r));
   EXPECT_EQ(last_outcome_, Outcome::run_partition);
   EXPECT_EQ(placement_.sris_raised(), 0u);
+  // Another CPU's work returning to the normal world meanwhile does not
+  // raise it: kUp still runs.
+  placement_.cpu = 1;
+  ASSERT_EQ(core_.handle_nwd_call({{ffa::raw(Func::msg_send_direct_req_64), kQuiet, 0, 1}}, out), Outcome::run_partition);
+  (void)sp(2, {{ffa::raw(Func::msg_send_direct_resp_64), pair(kQuiet, 0), 0, 1}});
+  EXPECT_EQ(last_outcome_, Outcome::reply_to_caller);
+  EXPECT_EQ(placement_.sris_raised(), 0u);
+  placement_.cpu = 0;
   r = sp(0, {{ffa::raw(Func::msg_send_direct_resp_64), pair(kUp, 0), 0, 7}});
   EXPECT_EQ(last_outcome_, Outcome::reply_to_caller);
   EXPECT_EQ(placement_.sris_raised(), 1u);

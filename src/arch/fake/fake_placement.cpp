@@ -13,6 +13,11 @@ ffa::Result<uint8_t*> FakePlacement::map_ns_pages(uint64_t pa, uint32_t pages) {
     return ffa::Error::no_memory;
   }
   if (!is_ns_memory(pa, uint64_t{pages} * kPageSize)) return ffa::Error::invalid_parameters;
+  for (const auto& [where, page] : pages_)
+    if (page.ns && where.second >= pa && where.second - pa < uint64_t{pages} * kPageSize) {
+      ++ns_maps_while_borrowed_;
+      break;
+    }
   pages_mapped_ += pages;
   return ns_memory(pa);
 }

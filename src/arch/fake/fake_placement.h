@@ -128,6 +128,10 @@ class FakePlacement : public spmc::Placement {
   uint8_t* secure_memory(uint64_t pa) { return secure_.data() + (pa - kSecureBase); }
   uint64_t pages_mapped() const { return pages_mapped_; }
   void fail_next_map() { fail_next_map_ = true; }
+  // Times the SPMC mapped normal-world memory (to zero or copy it) while a
+  // partition still held it borrowed: zeroing on relinquish must come
+  // after the borrower's access went.
+  unsigned ns_maps_while_borrowed() const { return ns_maps_while_borrowed_; }
   // Declares [pa, pa + pages) (in the secure array) partition `id`'s own
   // lendable memory, mapped in its address space.
   void give_partition_memory(ffa::EndpointId id, uint64_t pa, uint32_t pages, bool writable);
@@ -163,6 +167,7 @@ class FakePlacement : public spmc::Placement {
   std::vector<uint8_t> secure_;
   uint64_t pages_mapped_ = 0;
   bool fail_next_map_ = false;
+  unsigned ns_maps_while_borrowed_ = 0;
   unsigned sris_raised_ = 0;
   unsigned sris_sent_elsewhere_ = 0;
   std::set<uint32_t> gic_pending_, gic_enabled_;
