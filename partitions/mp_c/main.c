@@ -113,6 +113,12 @@
  *            response, PSCI SUCCESS), 1 DENIED, 2 a partition message
  *            instead of the framework response; the one after is agreed
  *            again.
+ *   31 UNDEF_PROBE: touches what the secure world does not have, and
+ *            reports the UNDEF it takes (start.S counts and steps over
+ *            each): x4 = 0 reads TPIDR2_EL0, 1 SMPRI_EL1 (SME's), 2 reads
+ *            CNTPS_CTL_EL1 and 3 writes it with 0 (the secure physical
+ *            timer: the SPMC's). x4 = UNDEFs taken (1 expected), x5 = the
+ *            value read (0 when none).
  * Framework messages (w2 bit 31): PSCI CPU_OFF (type 0, w3 0x84000002),
  * from the SPMC, is answered with the power management response (type 2),
  * w3 = PSCI SUCCESS unless POWER said otherwise (and logged the first time
@@ -127,6 +133,9 @@
 #include <stdint.h>
 
 #include "ffa_call.h"
+
+/* UNDEFs each vCPU took at EL1 and stepped over (start.S). */
+volatile uint64_t undefs_taken[8];
 
 extern char tables[];  /* two 4 KiB tables (mp.ld): level 1 and level 2 */
 
@@ -622,6 +631,20 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[5] = g_off_at[vcpu()];
       if (req->x[5] == 1) g_off_answer[vcpu()] = req->x[4];
       break;
+    case 31: { /* UNDEF_PROBE */
+      const uint64_t before = undefs_taken[vcpu() & 7];
+      uint64_t v = 0;
+      switch (req->x[4]) {
+        case 0: __asm__ volatile("mov %0, #0\n mrs %0, S3_3_C13_C0_5" : "=&r"(v) : : "memory"); break;
+        case 1: __asm__ volatile("mov %0, #0\n mrs %0, S3_0_C1_C2_4" : "=&r"(v) : : "memory"); break;
+        case 2: __asm__ volatile("mov %0, #0\n mrs %0, S3_7_C14_C2_1" : "=&r"(v) : : "memory"); break;
+        case 3: __asm__ volatile("msr S3_7_C14_C2_1, xzr" : : : "memory"); break;
+        default: r.x[3] = 0xFFFFFFFFu; break;
+      }
+      r.x[4] = undefs_taken[vcpu() & 7] - before;
+      r.x[5] = v;
+      break;
+    }
     default:
       r.x[3] = 0xFFFFFFFFu;
       break;

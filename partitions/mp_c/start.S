@@ -30,7 +30,9 @@ set_stack:
     sub     x10, x10, x9, lsl #12
     mov     sp, x10
     /* Its vectors: IRQ and FIQ (virtual, from the SPMC) go to its
-       handler; any other exception at EL1 is its own fault: stop there. */
+       handler; an UNDEF (EC 0) at EL1 is counted and stepped over, as an
+       OS reports one and goes on (UNDEF_PROBE, main.c); any other
+       exception at EL1 is its own fault: stop there. */
     ldr     x10, =vectors
     msr     vbar_el1, x10
     isb
@@ -40,10 +42,12 @@ set_stack:
 
     .balign 2048
 vectors:
-    .rept 5                     /* SP0 (4), synchronous with SPx */
+    .rept 4                     /* SP0 (4) */
     .balign 0x80
     b       .
     .endr
+    .balign 0x80                /* synchronous with SPx */
+    b       sync_at_el1
     .balign 0x80                /* IRQ with SPx (this partition runs EL1h) */
     b       virtual_interrupt
     .balign 0x80                /* FIQ with SPx */
@@ -52,6 +56,30 @@ vectors:
     .balign 0x80
     b       .
     .endr
+
+/* A synchronous exception at EL1: an UNDEF (ESR_EL1.EC 0, unknown reason)
+   adds one to this vCPU's undefs_taken (main.c) and resumes after the
+   instruction; anything else stops here. */
+sync_at_el1:
+    sub     sp, sp, #16
+    stp     x9, x10, [sp]
+    mrs     x9, esr_el1
+    lsr     x9, x9, #26
+    cbnz    x9, 1f
+    mrs     x9, mpidr_el1
+    and     x9, x9, #0x7
+    ldr     x10, =undefs_taken
+    add     x10, x10, x9, lsl #3
+    ldr     x9, [x10]
+    add     x9, x9, #1
+    str     x9, [x10]
+    mrs     x9, elr_el1
+    add     x9, x9, #4
+    msr     elr_el1, x9
+    ldp     x9, x10, [sp]
+    add     sp, sp, #16
+    eret
+1:  b       1b
 
 /* A virtual IRQ or FIQ: the registers C may change saved on the stack it
    was taken on, partition_interrupt() (main.c) takes what the SPMC has

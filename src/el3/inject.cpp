@@ -16,6 +16,7 @@ constexpr uint64_t kSpsrTco = 1ull << 25;
 constexpr uint64_t kSctlrSpan = 1ull << 23;
 constexpr uint64_t kSctlrDssbs = 1ull << 44;
 constexpr uint64_t kHcrTge = 1ull << 27;
+constexpr uint64_t kScrNs = 1ull << 0, kScrEel2 = 1ull << 18;
 constexpr uint64_t kHcrE2h = 1ull << 34;
 constexpr uint64_t kEsrIl = 1ull << 25;  // 32-bit instruction; EC 0 = unknown reason
 
@@ -28,7 +29,12 @@ unsigned inject_undef(CpuContext& ctx) {
   const uint64_t old_spsr = ctx.spsr_el3;
   const bool from_a32 = (old_spsr & 0x10) != 0;
   const unsigned from_el = from_a32 ? 0 : static_cast<unsigned>((old_spsr >> 2) & 3);
-  const uint64_t hcr = cpu::has_el2() ? TESSERA_SYSREG_READ(hcr_el2) : 0;
+  // EL2 in the world that trapped: the normal world's where the CPU has
+  // one; the secure world's only with Secure EL2 enabled (without it, the
+  // EL2 registers are the normal world's and say nothing of the secure
+  // world). Its HCR_EL2 is the one in the CPU: the world runs.
+  const bool world_has_el2 = (ctx.scr_el3 & kScrNs) != 0 ? cpu::has_el2() : (ctx.scr_el3 & kScrEel2) != 0;
+  const uint64_t hcr = world_has_el2 ? TESSERA_SYSREG_READ(hcr_el2) : 0;
   unsigned target = from_el;
   if (from_el == 0) target = (hcr & kHcrTge) ? 2 : 1;
 

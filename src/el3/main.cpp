@@ -312,22 +312,22 @@ extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
   // parks the normal world's whole SVE state and lets SVE through too.
   if (ec == kEcSveTrap && from == el3::World::secure) return el3::spmd::fp_trap(ctx);
 #endif
-  if (from == el3::World::nonsecure) {
-    // A trap the monitor does not serve (a register it keeps from the
-    // normal world, an instruction it does not emulate): the instruction
-    // is UNDEFINED for its caller, as on a CPU without it. The machine
-    // goes on.
-    const uint64_t at = ctx->elr_el3;
-    const unsigned el = el3::inject_undef(*ctx);
-    // The normal world can trap here at will, in a loop: rate limited.
-    static constinit lib::log::RateLimit limit;
-    lib::log::warn_limited(limit, "normal world: trap ESR {:x} at {:x} not served by the monitor; UNDEF injected at NS-EL{}",
-                   esr, at, el);
-    return ctx;
-  }
-  lib::log::error("unexpected exception from secure world: ESR {:x} ELR {:x} FAR {:x}", esr, ctx->elr_el3,
-                  TESSERA_SYSREG_READ(far_el3));
-  lib::panic("unhandled lower-EL exception");
+  // A trap the monitor does not serve (a register it keeps from the world,
+  // such as SME's TPIDR2_EL0 and SMPRI_EL1 from the secure world, which
+  // may not use SME; an instruction it does not emulate): the instruction
+  // is UNDEFINED for its caller, as on a CPU without it, and the machine
+  // goes on. From the secure world that is where its SPMC would take an
+  // UNDEF: an S-EL1 partition's own vectors (or the S-EL2 SPMC's, for an
+  // S-EL0 partition it runs with HCR_EL2.TGE), where it is stopped as after
+  // any fault; the SPMC's own, where it reports its fault. Either world can
+  // trap here at will, in a loop: rate limited.
+  const uint64_t at = ctx->elr_el3;
+  const unsigned el = el3::inject_undef(*ctx);
+  static constinit lib::log::RateLimit limit;
+  lib::log::warn_limited(limit, "{} world: trap ESR {:x} at {:x} not served by the monitor; UNDEF injected at {}-EL{}",
+                         from == el3::World::nonsecure ? "normal" : "secure", esr, at,
+                         from == el3::World::nonsecure ? "NS" : "S", el);
+  return ctx;
 }
 
 extern "C" el3::CpuContext* el3_irq_from_lower(el3::CpuContext*) { lib::panic("IRQ routed to EL3"); }

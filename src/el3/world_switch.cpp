@@ -172,8 +172,13 @@ void init_secure(Cpu& cpu, uint64_t entry) {
   // The secure world runs with FP/SIMD trapped until it first uses it.
 #ifdef TESSERA_SPMC_AT_SEL2
   // Entered at S-EL2 (SCR_EL3.EEL2), where its S-EL1 partitions may call
-  // it by HVC (SCR_EL3.HCE); its EL2 registers start clean.
-  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrSt | kScrEel2 | kScrHce, kCptrTfp);
+  // it by HVC (SCR_EL3.HCE); its EL2 registers start clean. Not SCR_EL3.ST:
+  // the secure physical timer is the SPMC's host timer, which the monitor
+  // programs for it (kSipSel2HostTimer); the architecture makes CNTPS_*
+  // UNDEFINED at S-EL1 once S-EL2 is enabled, but QEMU 7.2 looks at ST
+  // alone, and with ST set lets a partition read and rearm it. Clear, a
+  // partition's access traps here and becomes UNDEF (el3_sync_from_lower).
+  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrEel2 | kScrHce, kCptrTfp);
   clean_el2(cpu.secure.el2);
   // Its exception state is never kept across a world switch: it reads it
   // at once, in the exception that set it (context.h).

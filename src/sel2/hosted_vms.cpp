@@ -394,10 +394,12 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     // or has passed, on its next run). With E2H set, CNTV_CTL_EL02 and
     // CNTV_CVAL_EL02 (S3_5_C14_C3_1, _2) are the EL1 virtual timer's names
     // here (CNTV_*_EL0 would be the EL2 one's).
+    // Its deadline always (the normal world's must not show through, even
+    // with its timer off), its control where it is on.
     const uint64_t cntv_ctl = TESSERA_SYSREG_READ(S3_5_C14_C3_1), cntv_cval = TESSERA_SYSREG_READ(S3_5_C14_C3_2);
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, 0);
+    TESSERA_SYSREG_WRITE(S3_5_C14_C3_2, v.cntv_cval);
     if (v.cntv_ctl != 0) [[unlikely]] {
-      TESSERA_SYSREG_WRITE(S3_5_C14_C3_2, v.cntv_cval);
       TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, v.cntv_ctl);
     }
     arch::isb();
@@ -417,10 +419,10 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     if (!v.pinned && g_sve_owner[cpu] == &v) [[unlikely]]
       give_sve_back(cpu);
     if (!v.pinned && g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);
-    // Its deadline only where its timer is on: most never use it.
+    // Its deadline whether its timer is on or not: a value it wrote is its
+    // own to read back, and to enable later.
     v.cntv_ctl = TESSERA_SYSREG_READ(S3_5_C14_C3_1) & 3;  // ENABLE, IMASK (ISTATUS is the timer's to say)
-    if (v.cntv_ctl & 1) [[unlikely]]
-      v.cntv_cval = TESSERA_SYSREG_READ(S3_5_C14_C3_2);
+    v.cntv_cval = TESSERA_SYSREG_READ(S3_5_C14_C3_2);
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, 0);
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_2, cntv_cval);
     TESSERA_SYSREG_WRITE(S3_5_C14_C3_1, cntv_ctl);
