@@ -4,6 +4,7 @@
 
 #include "arch/aarch64/ns_memory_map.h"
 #include "arch/aarch64/pgtable.h"
+#include "arch/aarch64/zero_memory.h"
 #include "ffa/core_manifest.h"
 #include "spmc/partition_console.h"
 #include "spmc/placement.h"
@@ -35,6 +36,7 @@ class Sel1Placement final : public spmc::Placement {
   ffa::Status partition_revoke_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   void partition_restore_own(ffa::EndpointId id, uint64_t pa, uint32_t pages) override;
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
+  void zero_memory(uint8_t* va, uint64_t bytes) override { arch::zero_to_point_of_coherency(va, bytes); }
   ffa::Result<uint8_t*> partition_buffer_pages(ffa::EndpointId id, uint64_t va, uint32_t pages) override;
   ffa::Result<uint32_t> schedule_receiver_interrupt_id() const override;
   void raise_schedule_receiver_interrupt(SriTarget target) override;

@@ -11,6 +11,7 @@
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/ns_memory_map.h"
 #include "arch/aarch64/pgtable.h"
+#include "arch/aarch64/zero_memory.h"
 #include "ffa/core_manifest.h"
 #include "spmc/partition_console.h"
 #include "spmc/placement.h"
@@ -63,6 +64,7 @@ class Sel2Placement final : public spmc::Placement {
   // The partition region, mapped read-write at VA = PA in the hypervisor's
   // own tables (to zero memory lent with the zero flag).
   ffa::Result<uint8_t*> partition_memory(uint64_t pa, uint32_t pages) override;
+  void zero_memory(uint8_t* va, uint64_t bytes) override { arch::zero_to_point_of_coherency(va, bytes); }
   // Its partitions (built once the core is).
   void attach_vms(HostedVms& vms) { vms_ = &vms; }
   void partition_log(ffa::EndpointId id, const char* chars, size_t len) override { console_.write(id, chars, len); }

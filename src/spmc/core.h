@@ -553,14 +553,20 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   MemReassemblies reassemblies_;
   // Memory donated and retrieved: its new owner keeps it for good, and no
   // later transaction may include it.
+  // The table is kept for good: each side of the world switch (donations
+  // by partitions, by the normal world) may fill half of it, so that
+  // neither uses up the other's.
   struct Donated {
     ffa::EndpointId owner;
     ffa::MemConstituent range;
+    bool by_partition;
   };
-  static constexpr unsigned kMaxDonated = 64;
+  static constexpr unsigned kMaxDonated = 64, kMaxDonatedBySide = kMaxDonated / 2;
   Donated donated_[kMaxDonated] = {};
   unsigned donated_count_ = 0;
-  unsigned donated_reserved() const;  // entries that ready donations will need
+  // Entries that donations by `by_partition`'s side hold, or will need
+  // once ready ones are retrieved.
+  unsigned donated_reserved(bool by_partition) const;
   // Descriptors are checked in copies, never in place: this one for a
   // single-call descriptor (and for building retrieve responses), and the
   // reassemblies' own for fragments.

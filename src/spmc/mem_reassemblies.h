@@ -45,10 +45,17 @@ class MemReassemblies {
     return nullptr;
   }
   // A free slot for `lender`'s first fragment, or null when it has one open
-  // already or every slot is taken. The first fragment goes to bytes() of
-  // it before start() opens it.
+  // already, or every slot is taken, or its side of the world switch (the
+  // partitions, or the normal world's endpoints) holds all but one: the
+  // last is the other side's, so that partitions that never finish their
+  // transactions cannot stop the normal world's, nor the reverse. The
+  // first fragment goes to bytes() of it before start() opens it.
   Slot* free_slot_for(ffa::EndpointId lender) {
     if (of(lender)) return nullptr;
+    unsigned same_side = 0;
+    for (const Slot& s : slots_)
+      if (s.open() && s.lender.is_secure() == lender.is_secure()) ++same_side;
+    if (same_side >= kSlots - 1) return nullptr;
     for (Slot& s : slots_)
       if (!s.open()) return &s;
     return nullptr;

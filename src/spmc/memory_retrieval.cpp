@@ -103,7 +103,7 @@ uint32_t Core::deliver_response_fragment(Mailbox& mailbox, uint32_t total, uint3
 void Core::donation_delivered(MemShare& s, unsigned me) {
   // The receiver owns the memory now; the handle has served its purpose.
   for (uint32_t i = 0; i < s.constituent_count && donated_count_ < kMaxDonated; ++i)
-    donated_[donated_count_++] = Donated{s.receivers[me], constituents(s)[i]};
+    donated_[donated_count_++] = Donated{s.receivers[me], constituents(s)[i], s.sender.is_secure()};
   free_share(s);
 }
 

@@ -70,10 +70,12 @@ void Core::free_share(MemShare& s) {
   transactions_.release(h, s);
 }
 
-unsigned Core::donated_reserved() const {
-  unsigned n = donated_count_;
+unsigned Core::donated_reserved(bool by_partition) const {
+  unsigned n = 0;
+  for (unsigned i = 0; i < donated_count_; ++i) n += donated_[i].by_partition == by_partition ? 1 : 0;
   for (const MemShare& s : transactions_.slots())
-    if (s.state == MemShare::State::ready && s.type == MemShare::Type::donate) n += s.constituent_count;
+    if (s.state == MemShare::State::ready && s.type == MemShare::Type::donate && s.sender.is_secure() == by_partition)
+      n += s.constituent_count;
   return n;
 }
 
@@ -215,7 +217,7 @@ ffa::Status Core::zero(const MemShare& s) {
     // A range the SPMC cannot reach is not zeroed: the caller must refuse,
     // never report success over memory that kept its contents.
     if (!va) return va.error();
-    for (uint64_t b = 0; b < bytes; ++b) (*va)[b] = 0;
+    placement_.zero_memory(*va, bytes);
     if (s.ns) placement_.unmap_ns_pages(c.address, *va, c.pages);
   }
   return {};
@@ -282,7 +284,7 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   if ((t.flags & kFlagZero) && !lender_writes) return refuse(Error::denied);
   // A donation's ranges are remembered for good once retrieved: there must
   // be room to do so.
-  if (type == MemShare::Type::donate && donated_reserved() + t.constituent_count > kMaxDonated)
+  if (type == MemShare::Type::donate && donated_reserved(!from.nwd) + t.constituent_count > kMaxDonatedBySide)
     return refuse(Error::no_memory);
   if (!from.nwd && type != MemShare::Type::share) {
     // The lender gives up its own access before anyone else gets it.

@@ -116,6 +116,13 @@ class Placement {
     (void)pages;
     return ffa::Error::not_supported;
   }
+  // Zeroes memory the SPMC reached with map_ns_pages or partition_memory,
+  // for its next owner (the memory transactions' zero flags): on hardware
+  // the zeros also go to the point of coherency, so that an owner that maps
+  // it non-cacheable does not read the old contents from memory.
+  virtual void zero_memory(uint8_t* va, uint64_t bytes) {
+    for (uint64_t b = 0; b < bytes; ++b) va[b] = 0;
+  }
   // The schedule receiver interrupt (SRI): tells the normal world's
   // scheduler that notifications are pending (it then calls
   // FFA_NOTIFICATION_INFO_GET). Returns the interrupt ID the normal world

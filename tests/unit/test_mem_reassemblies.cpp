@@ -40,6 +40,24 @@ TEST_F(MemReassembliesTest, OnePerLender) {
   EXPECT_EQ(r_.open_count(), 2u);
 }
 
+// Partitions hold at most all slots but one, which stays the normal
+// world's (and the reverse, with VMs behind a hypervisor): a side that
+// never finishes its transactions cannot stop the other's.
+TEST_F(MemReassembliesTest, EachSideLeavesTheOtherASlot) {
+  const ffa::EndpointId partitions[] = {kSp, kOther, ffa::EndpointId(0x8003), ffa::EndpointId(0x8004)};
+  for (unsigned i = 0; i + 1 < MemReassemblies::kSlots; ++i)
+    ASSERT_NE(open(partitions[i], shares_[i], 64, 32), nullptr);
+  EXPECT_EQ(r_.free_slot_for(partitions[MemReassemblies::kSlots - 1]), nullptr);
+  EXPECT_NE(open(kNwd, shares_[MemReassemblies::kSlots - 1], 64, 32), nullptr);
+  // VMs behind a hypervisor are the normal world's side.
+  for (unsigned i = 0; i + 1 < MemReassemblies::kSlots; ++i) r_.forget(shares_[i]);
+  r_.forget(shares_[MemReassemblies::kSlots - 1]);
+  for (uint16_t vm = 1; vm < MemReassemblies::kSlots; ++vm)
+    ASSERT_NE(open(ffa::EndpointId(vm), shares_[vm - 1], 64, 32), nullptr);
+  EXPECT_EQ(r_.free_slot_for(ffa::EndpointId(MemReassemblies::kSlots)), nullptr);
+  EXPECT_NE(r_.free_slot_for(kSp), nullptr);
+}
+
 TEST_F(MemReassembliesTest, SlotsRunOutThenComeBack) {
   const ffa::EndpointId lenders[] = {kNwd, kSp, kOther, ffa::EndpointId(0x8003)};
   for (unsigned i = 0; i < MemReassemblies::kSlots; ++i) ASSERT_NE(open(lenders[i], shares_[i], 64, 32), nullptr);

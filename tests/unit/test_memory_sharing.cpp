@@ -564,6 +564,26 @@ TEST_F(MemorySharing, PartitionDonatesItsOwnMemory) {
             kInvalid);
 }
 
+// Donated ranges are remembered for good (no later transaction may include
+// them): partitions' donations may fill half the table, the normal world's
+// the other half, so that neither side uses up the other's.
+TEST_F(MemorySharing, DonationsByPartitionsLeaveTheNormalWorldItsHalf) {
+  constexpr uint64_t kMore = kOwn + 0x10000;
+  placement_.give_partition_memory(EndpointId(kSp), kMore, 40, true);
+  std::vector<test::Range> ranges;
+  for (uint64_t i = 0; i < 33; ++i) ranges.push_back({kMore + i * 0x1000, 1});
+  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, ranges)), 0u);  // NO_MEMORY
+  ranges.pop_back();  // 32: the partitions' half
+  const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, ranges));
+  ASSERT_NE(h, 0u);
+  ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_TRUE(ok(rx_release(1)));
+  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, {{kMore + 32 * 0x1000, 1}})), 0u);
+  // The normal world still donates.
+  const uint64_t d = transfer(Func::mem_donate_64, build_desc(nwd_tx(), 0, {{kSp, 0}}, {{kPage1, 1}}));
+  EXPECT_NE(d, 0u);
+}
+
 TEST_F(MemorySharing, AnAbortedBorrowerGivesEverythingBack) {
   const uint64_t h = share(share_desc(kSp, kPage1, 1));
   ASSERT_EQ(retrieve(h).x[0], ffa::raw(Func::mem_retrieve_resp));

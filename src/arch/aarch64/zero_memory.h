@@ -29,4 +29,18 @@ inline void zero_normal_memory(void* p, size_t size) {
   memset(reinterpret_cast<void*>(last), 0, end - last);
 }
 
+// Zeroes [p, p + size) as above and cleans it to the point of coherency
+// (DC CIVAC each cache line, then DSB): the zeros reach memory, so that an
+// observer that maps it non-cacheable, or with its caches off, never reads
+// what was there before from memory while the zeros sit dirty in a cache
+// (as Hafnium's clear_memory). For memory handed from one owner to another
+// with the zero flag.
+inline void zero_to_point_of_coherency(void* p, size_t size) {
+  zero_normal_memory(p, size);
+  const uintptr_t line = uintptr_t{4} << ((TESSERA_SYSREG_READ(ctr_el0) >> 16) & 0xF);  // CTR_EL0.DminLine
+  const uintptr_t start = reinterpret_cast<uintptr_t>(p), end = start + size;
+  for (uintptr_t a = start & ~(line - 1); a < end; a += line) __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+  dsb_ish();
+}
+
 }  // namespace arch
