@@ -20,11 +20,17 @@ namespace sel2 {
 // AMO), TLB and cache maintenance broadcast inner shareable (FB, BSU),
 // SMC trapped (TSC: partitions written for other SPMCs call FF-A by SMC as
 // well as by HVC), EL1 AArch64 (RW), and E2H, which the hypervisor itself
-// runs with (entry.S) and which must never drop while it runs. The
-// hypervisor runs with this value too once a partition exited.
+// runs with (entry.S) and which must never drop while it runs. Also
+// trapped: the LORegion registers (TLOR) and the RAS error records
+// (TERR), which neither world switch keeps apart (FEAT_SEL2 implies both
+// features): a partition that touches them is stopped, as for the debug
+// and PMU registers. The hypervisor runs with this value too once a
+// partition exited.
 inline constexpr uint64_t kHcrE2h = 1ull << 34;
+inline constexpr uint64_t kHcrTlor = 1ull << 35, kHcrTerr = 1ull << 36;
 inline constexpr uint64_t kHcrVcpu = (1ull << 0) | (1ull << 1) | (1ull << 3) | (1ull << 4) | (1ull << 5) |
-                                     (1ull << 9) | (1ull << 10) | (1ull << 19) | (1ull << 31) | kHcrE2h;
+                                     (1ull << 9) | (1ull << 10) | (1ull << 19) | (1ull << 31) | kHcrE2h |
+                                     kHcrTlor | kHcrTerr;
 // HCR_EL2.VF and VI: the vCPU's virtual FIQ and IRQ lines (with FMO/IMO
 // set, taken at EL1 when its PSTATE.F/I allow), raised while the core has
 // an interrupt or the managed exit signal for it (Core::virtual_lines).
@@ -34,9 +40,11 @@ inline constexpr uint64_t kHcrVf = 1ull << 6, kHcrVi = 1ull << 7;
 inline constexpr uint64_t kHcrEl0 = (1ull << 27) | (1ull << 31) | kHcrE2h;
 
 // CPTR_EL2 (E2H = 1, CPACR_EL1's layout): FPEN, ZEN and SMEN 0 trap FP/SIMD,
-// SVE and SME (at EL0, EL1 and EL2); FPEN 3 lets FP/SIMD through.
-inline constexpr uint64_t kCptrTrapAll = 0;
-inline constexpr uint64_t kCptrFpAllowed = 3ull << 20;
+// SVE and SME (at EL0, EL1 and EL2); FPEN 3 lets FP/SIMD through. TTA
+// (bit 28) traps the trace registers always: no world switch keeps them.
+inline constexpr uint64_t kCptrTta = 1ull << 28;
+inline constexpr uint64_t kCptrTrapAll = kCptrTta;
+inline constexpr uint64_t kCptrFpAllowed = (3ull << 20) | kCptrTta;
 
 // ESR_EL2 exception classes.
 inline constexpr uint64_t kEcFp = 0x07, kEcSvc64 = 0x15, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18,

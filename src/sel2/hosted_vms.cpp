@@ -88,8 +88,12 @@ void HostedVms::init_cpu() {
   // breakpoints or counters that the normal world would live with. The
   // trap stops the partition (an exception the SPMC does not serve).
   // HPMN: every counter stays EL1's to count with (as the CPU reports).
-  TESSERA_SYSREG_WRITE(mdcr_el2, (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11) |
-                                     arch::pmu_event_counters());
+  // So do the statistical profiling controls (TPMS) and the trace filter
+  // (TTRF), where the CPU has them.
+  const uint64_t dfr0 = TESSERA_SYSREG_READ(id_aa64dfr0_el1);
+  const uint64_t spe = ((dfr0 >> 32) & 0xF) != 0 ? 1ull << 14 : 0, trace_filter = ((dfr0 >> 40) & 0xF) != 0 ? 1ull << 19 : 0;
+  TESSERA_SYSREG_WRITE(mdcr_el2, (1ull << 5) | (1ull << 6) | (1ull << 9) | (1ull << 10) | (1ull << 11) | spe |
+                                     trace_filter | arch::pmu_event_counters());
   // CNTHCTL_EL2 (E2H = 1 layout): partitions read the physical counter
   // (EL1PCTEN, bit 10; S-EL0 ones both counters, EL0PCTEN and EL0VCTEN)
   // but the EL1 physical timer, one for both worlds, traps here (EL1PTEN,
