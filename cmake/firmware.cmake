@@ -137,6 +137,7 @@ tessera_image(harness ${CMAKE_SOURCE_DIR}/src/nwd/harness/harness.ld
           src/nwd/harness/t5j_console_flood.cpp src/nwd/harness/t5k_conformance.cpp
           src/nwd/harness/t5l_trusted_apps.cpp src/nwd/harness/supplicant.cpp
           src/nwd/harness/t5m_trusted_os_concurrency.cpp src/nwd/harness/t5n_sel1_partitions.cpp
+          src/nwd/harness/t5o_trusted_os_races.cpp
           src/nwd/harness/stall_probe.cpp
           src/nwd/harness/needs.cpp
           src/nwd/harness/t9_version_locked.cpp

@@ -213,6 +213,10 @@ class OpteeEndpoint final : public spmc::LocalEndpoint, public optee::RpcService
     uint64_t handle;
     ffa::EndpointId lender;
     spmc::LocalShare share;
+    // Taken by rpc_alloc, for the trusted OS's own use until rpc_free: never
+    // also a call's argument buffer (rpc_free gives it back whatever a call
+    // would still need from it).
+    bool rpc_buffer;
   };
   Shm shm_[kMaxShm] = {};
 };

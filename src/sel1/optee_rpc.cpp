@@ -24,7 +24,10 @@ bool OpteeEndpoint::rpc(optee::RpcMsg& msg) {
   if (at > mem.size() || mem.size() - at < room) return false;  // no room was left for it
   if (!optee::put_rpc_request(mem, at, msg)) return false;
   threads_->yield_for_rpc();
-  // Resumed: the answer, as the normal world left it.
+  // Resumed: the answer, as the normal world left it, in memory still ours
+  // (an argument buffer cannot be given back while a call suspended in it
+  // waits: unregister_shm refuses; checked again all the same).
+  if (!shm->used || !shm->mapped || shm->handle != c.handle) return false;
   optee::take_rpc_answer(mem.view(), at, msg);
   return true;
 }
@@ -51,6 +54,7 @@ bool OpteeEndpoint::rpc_alloc(uint64_t size, optee::RpcBuffer& out) {
   }
   shm->share = *share;
   shm->mapped = true;
+  shm->rpc_buffer = true;
   ++shm->users;  // until rpc_free
   out.handle = handle;
   out.internal_offs = internal;

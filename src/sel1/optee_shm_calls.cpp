@@ -28,7 +28,7 @@ OpteeEndpoint::Shm* OpteeEndpoint::shm_for(ffa::EndpointId caller, uint64_t hand
     status = kFfaNoMemory;
     return nullptr;
   }
-  *shm = Shm{true, false, false, 0, handle, caller, {}};
+  *shm = Shm{true, false, false, 0, handle, caller, {}, false};
   return shm;
 }
 
@@ -46,8 +46,10 @@ void OpteeEndpoint::yielding_call_with_arg(ffa::EndpointId caller, const uint64_
     out[0] = status;
     return;
   }
-  if (shm->pages) {
-    out[0] = kFfaInvalidParameters;  // taken for memory references: not also an argument buffer
+  if (shm->pages || shm->rpc_buffer) {
+    // Taken for memory references, or an RPC's buffer: not also an
+    // argument buffer.
+    out[0] = kFfaInvalidParameters;
     return;
   }
   if (!shm->mapped) {

@@ -560,11 +560,22 @@ bool OpteeSmcAbi::rpc_alloc(uint64_t size, optee::RpcBuffer& out) {
   for (RpcAlloc& b : rpc_bufs_)
     if (!b.used && !slot) slot = &b;
   if (!slot) return false;
+  // Claimed before the RPC: another thread's rpc_alloc, while this one
+  // waits for the normal world, must pick another slot. Nothing mapped yet.
+  slot->used = true;
+  slot->thread = t;
+  slot->shm_ref = 0;
+  slot->va = nullptr;
+  slot->count = 0;
+  const auto give_up = [&] {
+    slot->used = false;
+    return false;
+  };
   optee::RpcMsg m;
   m.cmd = optee::rpc_cmd::shm_alloc;
   m.num_params = 1;
   m.params[0] = MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::shm_type_appl, size, 0};
-  if (!rpc(m) || m.ret != 0) return false;
+  if (!rpc(m) || m.ret != 0) return give_up();
   const MsgParam& p = m.params[0];
   const uint64_t shm_ref = p.c;
   // Linux's answer: TMEM_OUTPUT, contiguous or a page list; shm_ref its
@@ -595,10 +606,8 @@ bool OpteeSmcAbi::rpc_alloc(uint64_t size, optee::RpcBuffer& out) {
       f.params[0] = MsgParam{optee::msg_attr::value_input, optee::rpc_cmd::shm_type_appl, shm_ref, 0};
       (void)rpc(f);
     }
-    return false;
+    return give_up();
   }
-  slot->used = true;
-  slot->thread = t;
   slot->shm_ref = shm_ref;
   slot->va = va;
   slot->count = count;

@@ -236,12 +236,18 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
                        optee::CallParams* params, Session* session, uint32_t& origin) {
   origin = TEE_ORIGIN_TEE;
   if (depth > kMaxNesting) return TEE_ERROR_BUSY;
+  if (!in.used) return TEE_ERROR_TARGET_DEAD;
   if (in.busy) {  // in a call already: suspended elsewhere, or a loop of TA calls
-    const uint32_t generation = in.generation;
+    const uint32_t generation = in.generation, session_id = session ? session->id : 0;
     if (const uint32_t r = wait_until_free(in, depth)) return r;
     // Freed while we waited (its creation failed, its last session
-    // closed), perhaps another TA's now: not ours to enter.
+    // closed), perhaps another TA's now: not ours to enter. Nor a session
+    // closed, or being closed, meanwhile (its record may be another
+    // session's now).
     if (!in.used || in.generation != generation) return TEE_ERROR_TARGET_DEAD;
+    if (session && (!session->used || session->id != session_id || session->instance != &in ||
+                    (session->closing && op != TA_OP_CLOSE_SESSION)))
+      return TEE_ERROR_TARGET_DEAD;
   }
   if (in.dead) return TEE_ERROR_TARGET_DEAD;
   memset(&param_page(in), 0, sizeof(ta_param_page));
@@ -289,6 +295,7 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
 bool TaHost::put_params(Instance& in, const optee::CallParams& params) {
   ta_param_page& page = param_page(in);
   const unsigned n = static_cast<unsigned>(&in - instances_);
+  unmap_window(in);  // (every call's window starts empty: nothing is left of the last)
   page.types = params.params.types();
   uint64_t va = TA_MEMREF_VA;
   for (unsigned i = 0; i < 4; ++i) {
@@ -306,13 +313,15 @@ bool TaHost::put_params(Instance& in, const optee::CallParams& params) {
       continue;
     }
     page.p[i].first = va + m.in_page;
+    MemrefSpan& span = memref_spans_[n][memref_span_count_[n]++];
+    span = MemrefSpan{va, va};
     for (unsigned r = 0; r < m.count; ++r) {
       const uint64_t bytes = uint64_t{m.ranges[r].pages} * kPage;
       auto s = in.tables->map(va, m.ranges[r].address, bytes,
                               Attrs{.type = MemType::normal, .write = m.writable, .user = true, .ns = m.ns});
-      if (!s) return false;
+      if (!s) return false;  // (a refused map leaves nothing: the span ends before it)
       va += bytes;
-      memref_end_[n] = va;
+      span.end = va;
     }
     va += kPage;  // an unmapped page between references: an overrun faults
   }
@@ -337,18 +346,29 @@ void TaHost::take_params(Instance& in, optee::CallParams& params, uint32_t resul
 
 void TaHost::unmap_window(Instance& in) {
   const unsigned n = static_cast<unsigned>(&in - instances_);
-  if (memref_end_[n] <= TA_MEMREF_VA || !in.tables) return;
-  const uint64_t size = memref_end_[n] - TA_MEMREF_VA;
-  // Page by page: the window has holes between references.
-  for (uint64_t va = TA_MEMREF_VA; va < memref_end_[n]; va += kPage)
-    if (in.tables->lookup(va)) (void)in.tables->unmap(va, kPage);
-  in.tables->release_empty_tables(TA_MEMREF_VA, size);
-  memref_end_[n] = TA_MEMREF_VA;
+  const unsigned spans = memref_span_count_[n];
+  memref_span_count_[n] = 0;
+  if (spans == 0 || !in.tables) return;
+  // Each reference's span whole, as it was mapped: its blocks go whole,
+  // with no table needed to split them.
+  bool all_gone = true;
+  for (unsigned i = 0; i < spans; ++i) {
+    const MemrefSpan& span = memref_spans_[n][i];
+    if (span.end > span.start && !in.tables->unmap(span.start, span.end - span.start)) all_gone = false;
+  }
+  in.tables->release_empty_tables(TA_MEMREF_VA, memref_spans_[n][spans - 1].end - TA_MEMREF_VA);
+  if (!all_gone) {
+    // Normal-world memory the TA could still reach after the call: it
+    // never runs again (its tables go when its last session closes).
+    lib::log::error("TA instance {}: its memory references could not all be unmapped; it is stopped", n);
+    in.dead = true;
+  }
 }
 
 TaHost::Session* TaHost::find_session(ffa::EndpointId client, int owner_instance, uint32_t id) {
   for (Session& s : sessions_)
-    if (s.used && s.instance && s.id == id && s.client == client && s.owner_instance == owner_instance) return &s;
+    if (s.used && !s.closing && s.instance && s.id == id && s.client == client && s.owner_instance == owner_instance)
+      return &s;
   return nullptr;
 }
 
@@ -367,7 +387,7 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
   for (Session& c : sessions_)
     if (!c.used && !s) s = &c;
   if (!s) return TEE_ERROR_OUT_OF_MEMORY;
-  *s = Session{true, 0, nullptr, 0, client, owner_instance, cancel_id, false};  // claimed (see Session)
+  *s = Session{true, 0, nullptr, 0, client, owner_instance, cancel_id, false, false};  // claimed (see Session)
   // A single-instance TA's live instance serves it; otherwise a new one.
   Instance* in = nullptr;
   if (ta->single_instance())
@@ -387,7 +407,7 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
     s->used = false;
     return result;
   }
-  *s = Session{true, next_id_++, in, slot, client, owner_instance, cancel_id, false};
+  *s = Session{true, next_id_++, in, slot, client, owner_instance, cancel_id, false, false};
   if (next_id_ == 0) next_id_ = 1;
   in->session_slot_used[slot] = true;
   ++in->sessions;
@@ -418,7 +438,20 @@ uint32_t TaHost::close(Session& s, unsigned depth, uint32_t& origin) {
   Instance& in = *s.instance;
   origin = TEE_ORIGIN_TEE;
   if (in.busy) {  // its call is still running (suspended): close after it
-    if (const uint32_t r = wait_until_free(in, depth)) return r;
+    // Once: a second close (or an invoke) no longer finds it meanwhile.
+    s.closing = true;
+    const uint32_t generation = in.generation, id = s.id;
+    const auto still_this = [&] {
+      return s.used && s.closing && s.id == id && s.instance == &in && in.used && in.generation == generation;
+    };
+    if (const uint32_t r = wait_until_free(in, depth)) {
+      if (still_this()) s.closing = false;  // not closed: the client may try again
+      return r;
+    }
+    // Closed meanwhile with its instance (the instance died and its
+    // owner's sessions went with it; the record may be another's now):
+    // nothing left to do.
+    if (!still_this()) return TEE_SUCCESS;
   }
   if (!in.dead) (void)enter(in, depth, TA_OP_CLOSE_SESSION, s.slot, 0, nullptr, &s, origin);
   s.used = false;

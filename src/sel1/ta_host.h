@@ -77,10 +77,14 @@ class TaHost final : public optee::TaService {
     int owner_instance;
     uint32_t cancel_id;
     bool cancelled;
+    // A close of it has begun (it may wait for the instance's call in
+    // hand): no other call finds it, so that it is closed once.
+    bool closing;
   };
 
   // ta_loader.cpp: a TA the store lacks, from tee-supplicant, signed.
   const optee::TaImage* load_ta(const optee::TaUuid& uuid, uint32_t& result);
+  const optee::TaImage* load_ta_in_turn(const optee::TaUuid& uuid, uint32_t& result);
   uint64_t slot_pa(const Instance& in) const;
   // The parameters of an instance's own TA-to-TA call (kept out of the
   // object, in .noinit: 4 KiB each, always written before they are read).
@@ -175,7 +179,19 @@ class TaHost final : public optee::TaService {
   KnownObject known_[kMaxKnownObjects] = {};
   bool storage_busy_ = false;
   WaitQueue storage_waiting_ = {};
-  uint64_t memref_end_[kMaxInstances] = {};  // how far each instance's window is mapped
+  // One TA load at a time (ta_loader.cpp): each of its steps waits for the
+  // normal world, and the room it takes, the table's count and whether the
+  // TA is there already must still hold when it registers.
+  bool loading_ = false;
+  WaitQueue load_waiting_ = {};
+  // What each instance's window maps: one span of VAs per memory
+  // reference, as its ranges were mapped (unmapped the same way, whole:
+  // a span of 2 MiB blocks then needs no table to split them).
+  struct MemrefSpan {
+    uint64_t start, end;
+  };
+  MemrefSpan memref_spans_[kMaxInstances][4] = {};
+  unsigned memref_span_count_[kMaxInstances] = {};
 };
 
 TaHost& ta_host();

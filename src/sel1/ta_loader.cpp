@@ -24,7 +24,27 @@ constexpr uint64_t kPage = 4096;
 const optee::TaImage* TaHost::load_ta(const optee::TaUuid& uuid, uint32_t& result) {
   result = TEE_ERROR_ITEM_NOT_FOUND;
   if (!rpc_) return nullptr;
-  if (dynamic_.count == optee::kMaxTas) {
+  while (loading_) {
+    if (const uint32_t r = wait_in(load_waiting_)) {
+      result = r;
+      return nullptr;
+    }
+  }
+  loading_ = true;
+  // Another load may have brought it while this one waited.
+  const optee::TaImage* ta = dynamic_.find(uuid);
+  if (ta) {
+    result = TEE_SUCCESS;
+  } else {
+    ta = load_ta_in_turn(uuid, result);
+  }
+  loading_ = false;
+  wake_one(load_waiting_);
+  return ta;
+}
+
+const optee::TaImage* TaHost::load_ta_in_turn(const optee::TaUuid& uuid, uint32_t& result) {
+  if (dynamic_.count >= optee::kMaxTas) {
     result = TEE_ERROR_OUT_OF_MEMORY;
     return nullptr;
   }

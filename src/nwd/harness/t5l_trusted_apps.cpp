@@ -270,6 +270,35 @@ TEST_TOS(tas, buffers_held_in_many_2mib_windows) {
   for (uint64_t handle : h) give_back(handle);
 }
 
+// A memory reference over 8 MiB of physically contiguous memory at a 2 MiB
+// boundary (one FF-A range, as a malicious driver may send, or Linux with
+// huge pages): the TA's window maps it in 2 MiB blocks and takes each
+// reference back whole after the call. It used to unmap page by page,
+// which needed a table to split each block, ran out of tables, and left
+// normal-world memory in the TA's tables after the call (the next large
+// reference then failed for want of them); now the same reference passes
+// three times, and the memory goes back to the normal world.
+TEST_TOS(tas, a_large_reference_leaves_nothing_in_the_tas_tables) {
+  ASSERT_TRUE(ready());
+  constexpr uint64_t kLarge = 0x71000000;
+  constexpr uint32_t kPages = 2048;
+  const uint64_t h = share_pages(kLarge, kPages);
+  ASSERT_TRUE(h != 0);
+  const uint32_t s = open(kHello);
+  ASSERT_TRUE(s != 0);
+  for (unsigned round = 0; round < 3; ++round) {
+    header(kInvoke, TA_HELLO_CMD_REVERSE, s, 2);
+    memref(0, kMemIn, h, 0, uint64_t{kPages} * 4096);
+    memref(1, kMemOut, h, 0, 8);
+    EXPECT_EQ(send(), 0u);
+    EXPECT_EQ(ret(), kShortBuffer);  // reached the TA, which wants a larger output
+  }
+  EXPECT_EQ(close(s), kTeeSuccess);
+  const uint16_t tos = harness::trusted_os_id();
+  EXPECT_EQ(call(Func::msg_send_direct_req_32, tos, 0, kUnregister, static_cast<uint32_t>(h), h >> 32).w(3), 0u);
+  EXPECT_TRUE(ffa::is_success(call(Func::mem_reclaim, static_cast<uint32_t>(h), h >> 32)));
+}
+
 // A TA stopped many times by the normal world's interrupts (managed exit
 // where the trusted OS is a partition, the secure FIQ where it is the
 // SPMC) resumes with its registers and its condition flags as they were:
