@@ -25,10 +25,45 @@ constexpr uint64_t kVecCurrentSp0 = 0x000, kVecCurrentSpx = 0x200, kVecLowerA64 
 
 }  // namespace
 
+namespace {
+// AArch32 PSTATE (SPSR_EL3 for an AArch32 caller): its mode (M[4:0]),
+// Thumb (T, bit 5), the masks, and the modes' ELs.
+constexpr uint64_t kA32ModeMask = 0x1F, kA32User = 0x10, kA32Hyp = 0x1A, kA32Undefined = 0x1B;
+constexpr uint64_t kA32T = 1ull << 5, kA32I = 1ull << 7, kA32A = 1ull << 8, kA32F = 1ull << 6, kA32E = 1ull << 9;
+constexpr uint64_t kA32Nzcvq = 0x1Full << 27, kA32Ge = 0xFull << 16;
+// SCTLR (AArch32 view of SCTLR_EL1): V (high vectors), EE, TE.
+constexpr uint64_t kSctlrV = 1ull << 13, kSctlrEe = 1ull << 25, kSctlrTe = 1ull << 30;
+constexpr uint64_t kHcrRw = 1ull << 31;
+
+unsigned el_of_a32_mode(uint64_t spsr) {
+  const uint64_t mode = spsr & kA32ModeMask;
+  return mode == kA32User ? 0 : mode == kA32Hyp ? 2 : 1;
+}
+
+// An Undefined Instruction exception taken to AArch32 EL1 (Undefined
+// mode), as the CPU would take it there (Arm ARM, AArch32.TakeUndefInstrException):
+// SPSR_und the trapping PSTATE, LR_und (X22 in AArch64's view) the
+// instruction's address + 4 (A32) or + 2 (T32), CPSR Undefined mode with
+// IRQs masked, A and F as they were, the Thumb and endianness bits from
+// SCTLR.TE and EE, at the vector base (SCTLR.V: 0xFFFF0000, else VBAR) + 4.
+void enter_a32_undefined(CpuContext& ctx) {
+  const uint64_t old = ctx.spsr_el3;
+  const uint64_t sctlr = TESSERA_SYSREG_READ(sctlr_el1);
+  TESSERA_SYSREG_WRITE(S3_4_C4_C3_2, old);  // SPSR_und
+  ctx.x[22] = (ctx.elr_el3 + ((old & kA32T) ? 2 : 4)) & 0xFFFFFFFF;
+  uint64_t cpsr = (old & (kA32Nzcvq | kA32Ge | kA32A | kA32F)) | kA32I | kA32Undefined | 0x10;
+  if (sctlr & kSctlrTe) cpsr |= kA32T;
+  if (sctlr & kSctlrEe) cpsr |= kA32E;
+  const uint64_t base = (sctlr & kSctlrV) ? 0xFFFF0000 : (TESSERA_SYSREG_READ(vbar_el1) & 0xFFFFFFE0);
+  ctx.elr_el3 = base + 4;
+  ctx.spsr_el3 = cpsr;
+}
+}  // namespace
+
 unsigned inject_undef(CpuContext& ctx) {
   const uint64_t old_spsr = ctx.spsr_el3;
   const bool from_a32 = (old_spsr & 0x10) != 0;
-  const unsigned from_el = from_a32 ? 0 : static_cast<unsigned>((old_spsr >> 2) & 3);
+  const unsigned from_el = from_a32 ? el_of_a32_mode(old_spsr) : static_cast<unsigned>((old_spsr >> 2) & 3);
   // EL2 in the world that trapped: the normal world's where the CPU has
   // one; the secure world's only with Secure EL2 enabled (without it, the
   // EL2 registers are the normal world's and say nothing of the secure
@@ -37,6 +72,12 @@ unsigned inject_undef(CpuContext& ctx) {
   const uint64_t hcr = world_has_el2 ? TESSERA_SYSREG_READ(hcr_el2) : 0;
   unsigned target = from_el;
   if (from_el == 0) target = (hcr & kHcrTge) ? 2 : 1;
+  // EL1 in AArch32 (HCR_EL2.RW clear under an EL2; the monitor runs every
+  // world's EL1 without EL2 in AArch64): Undefined mode, its own way.
+  if (target == 1 && world_has_el2 && (hcr & kHcrRw) == 0) {
+    enter_a32_undefined(ctx);
+    return 1;
+  }
 
   uint64_t offset;
   if (from_el == target) {

@@ -42,6 +42,7 @@ constexpr lib::log::Console console_putc{&console_write, &console_lock, &console
 constexpr uint64_t kEcFpTrap = 0x07;
 constexpr uint64_t kEcSveTrap = 0x19;  // CPTR_EL3.EZ
 constexpr uint64_t kEcSmc64 = 0x17;
+constexpr uint64_t kEcSmc32 = 0x13;  // SMC from AArch32
 
 void copy(uint64_t dst, lib::ByteView src) {
   memcpy(reinterpret_cast<void*>(dst), src.data(), src.size());
@@ -191,11 +192,19 @@ void edit_normal_world_device_tree() {
 
 }  // namespace
 
-// Per-CPU monitor configuration: secure self-hosted debug and secure event
-// counting off (MDCR_EL3.SPD32 = 0b10, SPME = 0); GICv3 system registers
-// usable by lower ELs (ICC_SRE_EL3: SRE, DFB, DIB, Enable).
+// Per-CPU monitor configuration: secure self-hosted debug off, AArch64
+// (SDD: the normal world's breakpoints, watchpoints and single step, whose
+// registers no world switch moves, never fire in the secure world, as
+// TF-A sets it) and AArch32 (SPD32 = 0b10); secure event counting off
+// (SPME = 0) and the cycle counter stopped in the secure world (SCCD:
+// otherwise the normal world times secure code to the cycle through its
+// PMCCNTR; MCCD, with FEAT_PMUv3p7, does so for EL3 itself); GICv3 system
+// registers usable by lower ELs (ICC_SRE_EL3: SRE, DFB, DIB, Enable).
 static void init_cpu_registers() {
-  TESSERA_SYSREG_WRITE(mdcr_el3, 2ull << 14);
+  constexpr uint64_t kSpd32Disabled = 2ull << 14, kSdd = 1ull << 16, kSccd = 1ull << 23, kMccd = 1ull << 34;
+  const unsigned pmu_version = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;  // PMUVer
+  const bool pmuv3p5 = pmu_version >= 6 && pmu_version != 0xF, pmuv3p7 = pmu_version >= 7 && pmu_version != 0xF;
+  TESSERA_SYSREG_WRITE(mdcr_el3, kSpd32Disabled | kSdd | (pmuv3p5 ? kSccd : 0) | (pmuv3p7 ? kMccd : 0));
   TESSERA_SYSREG_WRITE(S3_6_C12_C12_5, 0xF);
   arch::isb();
 }
@@ -305,6 +314,15 @@ extern "C" el3::CpuContext* el3_sync_from_lower(el3::CpuContext* ctx) {
   const uint64_t ec = esr >> 26;
   const el3::World from = el3::spmd::world_of(ctx);
   if (ec == kEcSmc64) return el3::smc_dispatch(ctx, from);
+  if (ec == kEcSmc32) {
+    // The monitor serves AArch64 callers (SMCCC's SMC64 and SMC32
+    // conventions from AArch64): an AArch32 caller (an EL1 a hypervisor
+    // runs in AArch32 without trapping its SMCs) gets SMCCC's "unknown
+    // function" in r0, every other register as it was, and goes on after
+    // its SMC.
+    ctx->x[0] = 0xFFFFFFFF;
+    return ctx;
+  }
   if (ec == kEcFpTrap) return el3::spmd::fp_trap(ctx);
 #ifdef TESSERA_SPMC_AT_SEL2
   // The secure hypervisor's first SVE instruction of a visit (it gives

@@ -81,9 +81,10 @@ int64_t cpu_suspend(uint32_t power_state) {
 }
 
 // The CPU index of an MPIDR value: QEMU virt numbers CPUs by Aff0 in
-// cluster 0; anything else names no CPU.
+// cluster 0; anything else names no CPU, and so do the bits PSCI's
+// target_cpu must leave zero ([63:40], [31:24]).
 int cpu_of(uint64_t mpidr) {
-  if ((mpidr & 0xFF00FFFF00ull) != 0 || (mpidr & 0xFF) >= (g_present ? g_present : 1)) return -1;
+  if ((mpidr & ~0xFFull) != 0 || (mpidr & 0xFF) >= (g_present ? g_present : 1)) return -1;
   return static_cast<int>(mpidr & 0xFF);
 }
 

@@ -22,6 +22,9 @@ constexpr uint64_t kScrFgtEn = 1ull << 27;
 constexpr uint64_t kScrHxEn = 1ull << 38;
 constexpr uint64_t kScrEnTp2 = 1ull << 41;  // SME: TPIDR2_EL0 usable below EL3
 constexpr uint64_t kScrEel2 = 1ull << 18;  // Secure EL2 enabled (FEAT_SEL2)
+// The secure world never fetches instructions from non-secure memory (as
+// TF-A sets it).
+constexpr uint64_t kScrSif = 1ull << 9;
 // CPTR_EL3 bits.
 constexpr uint64_t kCptrEz = 1ull << 8;
 constexpr uint64_t kCptrEsm = 1ull << 12;  // SME (and streaming SVE) not trapped
@@ -178,14 +181,14 @@ void init_secure(Cpu& cpu, uint64_t entry) {
   // UNDEFINED at S-EL1 once S-EL2 is enabled, but QEMU 7.2 looks at ST
   // alone, and with ST set lets a partition read and rearm it. Clear, a
   // partition's access traps here and becomes UNDEF (el3_sync_from_lower).
-  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrEel2 | kScrHce, kCptrTfp);
+  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrEel2 | kScrHce | kScrSif, kCptrTfp);
   clean_el2(cpu.secure.el2);
   // Its exception state is never kept across a world switch: it reads it
   // at once, in the exception that set it (context.h).
   cpu.secure.el2.features |= kEl2NoExceptionState;
   zero_unswitched_el2();
 #else
-  init_context(cpu.secure, entry, kSpsrEl1h, scr_common() | kScrSt, kCptrTfp);
+  init_context(cpu.secure, entry, kSpsrEl1h, scr_common() | kScrSt | kScrSif, kCptrTfp);
 #endif
 }
 

@@ -185,3 +185,27 @@ TEST_ANY_SPMC(world_switch, unserved_trap_is_undefined_in_the_caller) {
   EXPECT_EQ(harness::call(ffa::Func::features, ffa::raw(ffa::Func::msg_send_direct_req_32)).w(0),
             ffa::raw(ffa::Func::success_32));
 }
+
+extern "C" uint64_t harness_run_a32_el1(uint64_t code, uint64_t r0);
+namespace {
+// A32: SMC #0, then HVC #0 back to the harness at EL2.
+alignas(64) uint32_t g_a32_smc[4] = {0xE1600070u, 0xE1400070u, 0, 0};
+}  // namespace
+
+// An SMC from AArch32 (an EL1 that a hypervisor runs in AArch32 without
+// trapping its SMCs) gets SMCCC's "unknown function" (-1) in r0, and the
+// caller goes on after it. The monitor serves AArch64 callers; it used to
+// inject an UNDEF built for AArch64 there, whose return was illegal, and
+// the monitor faulted and powered the machine off. From EL2, whose EL1
+// can be AArch32 on -cpu max.
+TEST_ANY_SPMC(world_switch, an_smc_from_aarch32_gets_unknown_function) {
+  ASSERT_EQ(arch::current_el(), 2u);
+  ASSERT_EQ((TESSERA_SYSREG_READ(id_aa64pfr0_el1) >> 4) & 0xF, 2u);  // EL1: AArch64 and AArch32
+  // The code as EL1 (MMU off there) fetches it: in memory, not just a cache.
+  const uint64_t code = reinterpret_cast<uint64_t>(&g_a32_smc[0]);
+  __asm__ volatile("dc civac, %0\n dsb ish\n ic iallu\n dsb ish\n isb" ::"r"(code) : "memory");
+  EXPECT_EQ(harness_run_a32_el1(code, 0x84000000u /* PSCI_VERSION */), 0xFFFFFFFFu);
+  EXPECT_EQ(harness_run_a32_el1(code, 0x8400006Fu /* FFA_MSG_SEND_DIRECT_REQ_32 */), 0xFFFFFFFFu);
+  // The machine goes on.
+  EXPECT_EQ(harness::call(ffa::Func::id_get).w(0), ffa::raw(ffa::Func::success_32));
+}

@@ -50,7 +50,12 @@ harness_vectors_\el:
     entry 9, \el
     entry 10, \el
     entry 11, \el
+    .ifc \el, el2
+    .balign 0x80                    // lower EL, AArch32, synchronous
+    b       harness_a32_sync_el2
+    .else
     entry 12, \el
+    .endif
     entry 13, \el
     entry 14, \el
     entry 15, \el
@@ -83,3 +88,72 @@ harness_probe_erridr:
 harness_probe_erridr_insn:
     mrs     x0, S3_0_C5_C3_0            // ERRIDR_EL1
     ret
+
+    // uint64_t harness_run_a32_el1(uint64_t code, uint64_t r0): runs the
+    // A32 code at `code` in AArch32 EL1 (SVC mode, interrupts masked, MMU
+    // as EL1 has it) with r0, until it makes an HVC; returns its r0 then.
+    // EL2 only. HCR_EL2.RW is cleared for the run and put back, as are
+    // the callee-saved registers, SP and DAIF (g_a32_frame).
+    .global harness_run_a32_el1
+harness_run_a32_el1:
+    ldr     x9, =g_a32_frame
+    stp     x19, x20, [x9, #0]
+    stp     x21, x22, [x9, #16]
+    stp     x23, x24, [x9, #32]
+    stp     x25, x26, [x9, #48]
+    stp     x27, x28, [x9, #64]
+    stp     x29, x30, [x9, #80]
+    mov     x10, sp
+    str     x10, [x9, #96]
+    mrs     x10, hcr_el2
+    str     x10, [x9, #104]
+    mrs     x11, daif
+    str     x11, [x9, #120]
+    mov     x11, #1
+    str     x11, [x9, #112]             // armed: the next AArch32 HVC is its end
+    bic     x10, x10, #(1 << 31)        // RW: EL1 is AArch32
+    msr     hcr_el2, x10
+    msr     elr_el2, x0
+    mov     x10, #0x1D3                 // SVC mode, A32, A, I and F masked
+    msr     spsr_el2, x10
+    mov     x0, x1
+    isb
+    eret
+
+    // Lower EL, AArch32, synchronous, at EL2: the HVC that ends
+    // harness_run_a32_el1's run (r0 to its caller), or an exception nobody
+    // expected (reported by harness_exception, which powers off).
+harness_a32_sync_el2:
+    mrs     x9, esr_el2
+    lsr     x9, x9, #26
+    cmp     x9, #0x12                   // HVC from AArch32
+    b.ne    1f
+    ldr     x9, =g_a32_frame
+    ldr     x10, [x9, #112]
+    cbz     x10, 1f
+    str     xzr, [x9, #112]
+    and     x0, x0, #0xFFFFFFFF
+    ldr     x10, [x9, #104]
+    msr     hcr_el2, x10
+    ldr     x10, [x9, #96]
+    mov     sp, x10
+    ldr     x10, [x9, #120]
+    ldp     x19, x20, [x9, #0]
+    ldp     x21, x22, [x9, #16]
+    ldp     x23, x24, [x9, #32]
+    ldp     x25, x26, [x9, #48]
+    ldp     x27, x28, [x9, #64]
+    ldp     x29, x30, [x9, #80]
+    isb
+    msr     daif, x10
+    ret
+1:  sub     sp, sp, #0xa0
+    stp     x0, x1, [sp, #0x00]
+    mov     x0, #12
+    bl      harness_exception
+    b       .
+
+    .bss
+    .balign 16
+g_a32_frame:
+    .space  128
