@@ -246,6 +246,12 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     }
     const uint32_t input = cpu.version_input;
     version_lock();
+    // Another input than the last one asked: every CPU's own cache (the
+    // vectors' answer to a repeat, CTX_VERSION_IN) may hold an answer the
+    // SPMC would no longer give once it fixes the version at this one (an
+    // input other than its fixed version gets NOT_SUPPORTED): they go.
+    if (!g_version_cache.valid || g_version_cache.input != input)
+      for (PerCpu& other : g_cpu) __atomic_store_n(&other.nonsecure.version_in, uint64_t{0}, __ATOMIC_RELAXED);
     g_version_cache = VersionCache{true, input, answer};
     if (ffa::Version::valid_word(answer)) {
       g_nwd_version = ffa::negotiate(ffa::Version::from_word(input), g_boot.spmc_version);
