@@ -244,10 +244,16 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
     // closed), perhaps another TA's now: not ours to enter. Nor a session
     // closed, or being closed, meanwhile (its record may be another
     // session's now).
-    if (!in.used || in.generation != generation) return TEE_ERROR_TARGET_DEAD;
-    if (session && (!session->used || session->id != session_id || session->instance != &in ||
-                    (session->closing && op != TA_OP_CLOSE_SESSION)))
+    // (Whoever waits next gets its turn: this call does not run.)
+    if (!in.used || in.generation != generation) {
+      wake_one(in.waiting);
       return TEE_ERROR_TARGET_DEAD;
+    }
+    if (session && (!session->used || session->id != session_id || session->instance != &in ||
+                    (session->closing && op != TA_OP_CLOSE_SESSION && op != TA_OP_OPEN_SESSION))) {
+      wake_one(in.waiting);
+      return TEE_ERROR_TARGET_DEAD;
+    }
   }
   if (in.dead) return TEE_ERROR_TARGET_DEAD;
   memset(&param_page(in), 0, sizeof(ta_param_page));
@@ -407,7 +413,9 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
     s->used = false;
     return result;
   }
-  *s = Session{true, next_id_++, in, slot, client, owner_instance, cancel_id, false, false};
+  // Not findable (closing) until its OPEN succeeded: no close or invoke
+  // may reach a session the TA has not opened.
+  *s = Session{true, next_id_++, in, slot, client, owner_instance, cancel_id, false, true};
   if (next_id_ == 0) next_id_ = 1;
   in->session_slot_used[slot] = true;
   ++in->sessions;
@@ -423,6 +431,7 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
     }
     return result;
   }
+  s->closing = false;
   session = s->id;
   return TEE_SUCCESS;
 }

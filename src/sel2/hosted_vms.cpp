@@ -462,7 +462,8 @@ bool HostedVms::stage2_fault_passed(const HostedVm& vm, uint64_t esr, uint64_t h
   // bit 7), which reads.
   const bool write = data && (esr & (1u << 6)) != 0 && (esr & (1u << 7)) == 0;
   if (write && (l->descriptor & (1ull << 7)) == 0) return false;  // S2AP[1]: writable
-  if (!data && (l->descriptor & (2ull << 53)) != 0) return false;  // XN
+  // XN, for a fetch itself (not its stage-1 walk, which reads)
+  if (!data && (esr & (1u << 7)) == 0 && (l->descriptor & (2ull << 53)) != 0) return false;
   return true;
 }
 
