@@ -536,6 +536,10 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // to the CPU the placement keeps on, since this one's normal world may
   // never take it.
   uint32_t cpus_going_off_ = 0;
+  // CPU `cpu`'s bit in cpus_going_off_ (none beyond 32 CPUs), and in
+  // sri_delayed_ (CPUs beyond 31 share the last).
+  static uint32_t cpu_bit(unsigned cpu) { return cpu < 32 ? 1u << cpu : 0; }
+  static uint32_t delayed_sri_bit(unsigned cpu) { return 1u << (cpu < 32 ? cpu : 31); }
   // Partitions' interrupts and timers between the controller and their
   // owners; those pending but not signalled to their owner (it was busy)
   // are retriggered at the controller when the normal world runs again.

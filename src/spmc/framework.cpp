@@ -105,7 +105,7 @@ Outcome Core::tell_next_of_cpu_off(size_t after, ffa::Regs& out) {
   if (next != partition_count_) {
     // From now on the CPU may go: the told partition's schedule receiver
     // interrupts go elsewhere (sri_target).
-    if (me < 32) cpus_going_off_ |= 1u << me;
+    cpus_going_off_ |= cpu_bit(me);
     Partition& p = partitions_[next];
     (void)pinned_context(p, me)->take(config_.spmc_id, ffa::raw(Func::msg_send_direct_req_32));  // (it waits)
     ffa::set_regs(out, ffa::raw(Func::msg_send_direct_req_32), ffa::EndpointPair{config_.spmc_id, p.info.id}.w1(),
@@ -129,7 +129,7 @@ Outcome Core::cpu_stays_on(ffa::Regs& out) {
   const unsigned me = cpu();
   for (size_t i = 0; i < partition_count_; ++i)
     if (ExecutionContext* c = pinned_context(partitions_[i], me)) (void)c->stay_on();
-  if (me < 32) cpus_going_off_ &= ~(1u << me);
+  cpus_going_off_ &= ~cpu_bit(me);
   respond_to_spmd(kPowerResponse, static_cast<uint32_t>(kPsciDenied), out);
   return Outcome::reply_to_caller;
 }

@@ -24,21 +24,21 @@ NotificationBitmaps* Core::bitmaps_of(ffa::EndpointId id) {
 
 void Core::request_sri(bool delayed) {
   if (delayed) {
-    sri_delayed_ |= 1u << (cpu() < 32 ? cpu() : 31);
+    sri_delayed_ |= delayed_sri_bit(cpu());
   } else {
     placement_.raise_schedule_receiver_interrupt(sri_target());
   }
 }
 
 void Core::raise_delayed_sri() {
-  const uint32_t mine = 1u << (cpu() < 32 ? cpu() : 31);
+  const uint32_t mine = delayed_sri_bit(cpu());
   if ((sri_delayed_ & mine) == 0) return;
   sri_delayed_ &= ~mine;
   placement_.raise_schedule_receiver_interrupt(sri_target());
 }
 
 Placement::SriTarget Core::sri_target() const {
-  if (cpus_going_off_ != 0 && cpu() < 32 && (cpus_going_off_ >> cpu()) & 1) [[unlikely]]
+  if (cpus_going_off_ != 0 && (cpus_going_off_ & cpu_bit(cpu())) != 0) [[unlikely]]
     return Placement::SriTarget::cpu_that_stays_on;
   return Placement::SriTarget::this_cpu;
 }

@@ -22,7 +22,7 @@ Outcome Core::boot_next(ffa::Regs& out) {
   const unsigned me = cpu();
   // A CPU that went off is back (its schedule receiver interrupts are its
   // own again: sri_target).
-  if (me < 32) cpus_going_off_ &= ~(1u << me);
+  cpus_going_off_ &= ~cpu_bit(me);
   size_t next = partition_count_;
   for (size_t i = 0; i < partition_count_; ++i) {
     const Partition& p = partitions_[i];

@@ -9,6 +9,16 @@ namespace harness {
 inline void put_le(uint8_t* b, unsigned off, uint64_t v, unsigned n) {
   for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
 }
+// The same in memory the secure world shares (an optee_msg_arg, an RPC
+// request): every byte read or written once, as it is there now.
+inline void put_le(volatile uint8_t* b, unsigned off, uint64_t v, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline uint64_t get_le(const volatile uint8_t* b, unsigned off, unsigned n) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; ++i) v |= uint64_t{b[off + i]} << (8 * i);
+  return v;
+}
 
 // A descriptor with `ranges` single-page ranges, every other page from
 // `base`, to one receiver with read-write access (the instruction access

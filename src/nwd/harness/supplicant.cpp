@@ -24,14 +24,8 @@ struct Buffer {
 } g_buffers[kMaxBuffers];
 int g_fd_file[16];  // fd - 1 -> file index, -1 free
 
-uint64_t get(volatile uint8_t* p, unsigned off) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < 8; ++i) v |= uint64_t{p[off + i]} << (8 * i);
-  return v;
-}
-void put(volatile uint8_t* p, unsigned off, uint64_t v, unsigned n = 8) {
-  for (unsigned i = 0; i < n; ++i) p[off + i] = static_cast<uint8_t>(v >> (8 * i));
-}
+uint64_t get(volatile uint8_t* p, unsigned off) { return get_le(p, off, 8); }
+void put(volatile uint8_t* p, unsigned off, uint64_t v, unsigned n = 8) { put_le(p, off, v, n); }
 volatile uint8_t* param(volatile uint8_t* rpc, unsigned i) { return rpc + 32 + 32 * i; }
 
 // The harness memory behind a memory-reference parameter (a buffer we

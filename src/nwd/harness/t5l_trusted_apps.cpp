@@ -31,14 +31,8 @@ constexpr uint32_t kShortBuffer = 0xFFFF0010, kTargetDead = 0xFFFF3024, kAccessD
 constexpr uint32_t kOriginTee = 3, kOriginTa = 4;
 
 volatile uint8_t* arg() { return reinterpret_cast<volatile uint8_t*>(kArgPage); }
-void put(unsigned off, uint64_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) arg()[off + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-uint64_t get(unsigned off, unsigned n) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n; ++i) v |= uint64_t{arg()[off + i]} << (8 * i);
-  return v;
-}
+void put(unsigned off, uint64_t v, unsigned n) { put_le(arg(), off, v, n); }
+uint64_t get(unsigned off, unsigned n) { return harness::get_le(arg(), off, n); }
 
 uint64_t share_pages(uint64_t address, uint32_t pages, uint8_t perm = 2) {
   uint8_t* tx = harness::buffers().tx;

@@ -23,14 +23,8 @@ constexpr uint32_t kRpcNotification = 4, kRpcShmAlloc = 6;
 constexpr uint64_t kRpcBuffers = 0x70C00000;
 
 volatile uint8_t* at(uint64_t address) { return reinterpret_cast<volatile uint8_t*>(address); }
-void put(uint64_t address, uint64_t v, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) at(address)[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-uint64_t get(uint64_t address, unsigned n) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n; ++i) v |= uint64_t{at(address)[i]} << (8 * i);
-  return v;
-}
+void put(uint64_t address, uint64_t v, unsigned n) { harness::put_le(at(address), 0, v, n); }
+uint64_t get(uint64_t address, unsigned n) { return harness::get_le(at(address), 0, n); }
 
 uint64_t g_handle = 0;  // kPage, shared with the trusted OS once
 bool ready() {
