@@ -53,8 +53,9 @@
  *            HF_INTERRUPT_ENABLE as an IRQ; x5 = its answer, -1 where the
  *            RTC is not this partition's) and sets the alarm for now,
  *            which asserts it. With
- *            x4 = 0 it waits for its handler to deal with it (a virtual IRQ
- *            while it runs); 1: it answers at once; 2: with its IRQs
+ *            x4 = 0 it waits (up to half a second) for its handler to deal
+ *            with it (a virtual IRQ while it runs, wherever the interrupt
+ *            is routed); 1: it answers at once; 2: with its IRQs
  *            masked it waits a little and answers, the interrupt untaken.
  *            x4 = events its handler counted meanwhile.
  *   15 STATUS: x4 = device interrupts handled, x5 = the last ID
@@ -119,6 +120,11 @@
  *            CNTPS_CTL_EL1 and 3 writes it with 0 (the secure physical
  *            timer: the SPMC's). x4 = UNDEFs taken (1 expected), x5 = the
  *            value read (0 when none).
+ *   32 WAIT_NPI: waits, its IRQs unmasked, up to x4 counter ticks for
+ *            its NPI handler to take a notification pending interrupt
+ *            (one the SPMC raises while it runs: the notification may be
+ *            set on another CPU): x4 = NPIs taken meanwhile, x5 = the
+ *            ticks it waited.
  * Framework messages (w2 bit 31): PSCI CPU_OFF (type 0, w3 0x84000002),
  * from the SPMC, is answered with the power management response (type 2),
  * w3 = PSCI SUCCESS unless POWER said otherwise (and logged the first time
@@ -250,6 +256,26 @@ static void mmu_on(void) {
 
 static unsigned vcpu(void) { return (unsigned)(read_mpidr() & 7); }
 
+static uint64_t counter(void) {
+  uint64_t v;
+  __asm__ volatile("isb\n mrs %0, cntpct_el0" : "=r"(v) : : "memory");
+  return v;
+}
+static uint64_t counter_frequency(void) {
+  uint64_t v;
+  __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+  return v;
+}
+
+/* Command 32. */
+static void wait_npi(uint64_t ticks, struct ffa_args* r) {
+  const uint64_t before = g_npis, start = counter();
+  while (g_npis == before && counter() - start < ticks) {
+  }
+  r->x[4] = g_npis - before;
+  r->x[5] = counter() - start;
+}
+
 /* Counts to n, looking for the managed exit signal every 4096 rounds; *cut
    = its ID if it came first. */
 static uint64_t spin(uint64_t n, uint64_t* cut) {
@@ -325,7 +351,9 @@ static void raise_rtc(uint64_t mode, struct ffa_args* r) {
   /* The alarm fires when the match equals the count: now, unless the
      second turned between the read and the write (then again). */
   for (unsigned tries = 0; tries < 4 && !(*rtc(RTC_RIS) & 1); ++tries) *rtc(RTC_MR) = *rtc(RTC_DR);
-  for (uint64_t i = 0; !no_wait && i < 1000000 && g_events == before; ++i) __asm__ volatile("" ::: "memory");
+  const uint64_t start = counter();
+  while (!no_wait && g_events == before && counter() - start < counter_frequency() / 2) {
+  }
   /* (Masked: long enough for the interrupt to reach the SPMC meanwhile.) */
   for (uint64_t i = 0; mode == 2 && i < 100000; ++i) __asm__ volatile("" ::: "memory");
   r->x[4] = g_events - before;
@@ -630,6 +658,9 @@ static struct ffa_args answer(const struct ffa_args* req) {
       r.x[4] = g_offs[vcpu()];
       r.x[5] = g_off_at[vcpu()];
       if (req->x[5] == 1) g_off_answer[vcpu()] = req->x[4];
+      break;
+    case 32:
+      wait_npi(req->x[4], &r);
       break;
     case 31: { /* UNDEF_PROBE */
       const uint64_t before = undefs_taken[vcpu() & 7];

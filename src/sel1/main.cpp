@@ -158,7 +158,7 @@ extern "C" [[noreturn]] void sel1_secondary_main(uint64_t cpu, uint64_t dispatch
   constexpr arch::gicv3::Layout gic{plat::kGicdBase, plat::kGicrBase, plat::kMaxCpus};
   if (!arch::gicv3::init_redistributor(gic)) fail_boot("no GIC redistributor for this CPU");
   arch::gicv3::init_cpu_interface();
-  arch::gicv3::configure_secure_ppi(sel1::kSecureTimerPpi, 0x40);
+  arch::gicv3::configure_secure_private(sel1::kSecureTimerPpi, 0x40);
   if (!g_core || !g_hosted) fail_boot("a secondary CPU arrived before the SPMC was ready");
   arch::spmc_boot::log_cpu_ready(cpu);
   serve(*g_core, *g_hosted);

@@ -27,7 +27,7 @@ void claim_interrupt() {}
 constexpr uint8_t kPriority = 0x40;  // above anything the normal world uses
 void write_ctl(uint64_t v) { TESSERA_SYSREG_WRITE(S3_7_C14_C2_1, v); }   // CNTPS_CTL_EL1
 void write_cval(uint64_t v) { TESSERA_SYSREG_WRITE(S3_7_C14_C2_2, v); }  // CNTPS_CVAL_EL1
-void claim_interrupt() { arch::gicv3::configure_secure_ppi(kSecureTimerPpi, kPriority); }
+void claim_interrupt() { arch::gicv3::configure_secure_private(kSecureTimerPpi, kPriority); }
 #endif
 }  // namespace
 

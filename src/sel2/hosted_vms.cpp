@@ -37,6 +37,8 @@ struct HostTimerSetting {
   bool masked = false;  // its PPI held back
 };
 constinit HostTimerSetting g_host_timer[plat::kMaxCpus] = {};
+// Each CPU's affinity, as it booted: where its kick goes.
+constinit uint64_t g_mpidr[plat::kMaxCpus] = {};
 void host_timer_program(bool on, uint64_t cval) {
   ffa::Regs r{{plat::kSipSel2HostTimer, on ? 1u : 0u, on ? cval : 0}};
   arch_smc(&r);
@@ -104,7 +106,11 @@ void HostedVms::init_cpu() {
   // Secure Group 1 on this CPU.
   host_timer_program(false, 0);
   if (arch::cpu_index() < plat::kMaxCpus) g_host_timer[arch::cpu_index()] = HostTimerSetting{};
-  arch::gicv3::configure_secure_ppi(plat::kSel2HostTimerPpi, kHostTimerPriority);
+  arch::gicv3::configure_secure_private(plat::kSel2HostTimerPpi, kHostTimerPriority);
+  // The kick, which makes a vCPU running here leave (kick): ours, and
+  // where the other CPUs send it.
+  arch::gicv3::configure_secure_private(plat::kSel2KickSgi, kHostTimerPriority);
+  if (arch::cpu_index() < plat::kMaxCpus) g_mpidr[arch::cpu_index()] = arch::mpidr();
   // ICH_HCR_EL2: with IMO/FMO set, a partition's GIC CPU-interface
   // accesses go to the virtual interface, whose active-priority and list
   // registers hold the normal world's hypervisor's state (neither world
@@ -251,6 +257,18 @@ bool HostedVms::retrigger_timer(size_t core_index, unsigned context) {
   v.ptimer.reported = false;
   kick_host_timer(v.ptimer.home);
   return true;
+}
+
+void HostedVms::kick(size_t core_index) {
+  const HostedVm* vm = by_core_index(core_index);
+  if (!vm) return;  // an S-EL0 partition: no virtual lines
+  const unsigned here = arch::cpu_index();
+  for (unsigned k = 0; k < vm->vcpu_count; ++k) {
+    const unsigned cpu = vm->vcpus[k].running_on;
+    // (One that runs here has left already: it is entered with its lines
+    // as they are.)
+    if (cpu < plat::kMaxCpus && cpu != here) arch::gicv3::send_sgi(plat::kSel2KickSgi, g_mpidr[cpu]);
+  }
 }
 
 void HostedVms::kick_host_timer(unsigned cpu) {
@@ -409,9 +427,11 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     arch::isb();
     // The partition runs without the core's lock: the core has marked its
     // context running, so no other CPU enters it.
+    v.running_on = static_cast<uint8_t>(cpu);
     unlock_core();
     const Exit exit = sel2_vcpu_run(&v.regs, call);
     lock_core();
+    v.running_on = Vcpu::kNowhere;
     // Virtual lines down while S-EL2 runs (the monitor switches HCR_EL2
     // for the normal world, but not every model recomputes them then).
     if (vm->takes_virtual_interrupts) [[unlikely]] {

@@ -39,6 +39,10 @@ struct Vcpu {
   PhysicalTimer ptimer;  // its EL1 physical timer, emulated
   bool started = false;  // its first entry is done
   bool pinned = false;   // an MP partition's: it only ever runs on one CPU
+  // The CPU it runs on, from entry to exit (kNowhere between), under the
+  // core's lock: where a kick for it goes (HostedVms::kick).
+  static constexpr uint8_t kNowhere = 0xFF;
+  uint8_t running_on = kNowhere;
 };
 
 struct HostedVm {
@@ -149,6 +153,11 @@ class HostedVms {
   // (boot_done). Called with the core's lock held; lets go of it while a
   // vCPU runs.
   spmc::Outcome run(spmc::Outcome outcome, ffa::Regs& out);
+
+  // Partition `core_index`'s lines rose (Placement::lines_raised): each of
+  // its vCPUs that runs on another CPU is kicked out (plat::kSel2KickSgi)
+  // and entered again with them. Under the core's lock.
+  void kick(size_t core_index);
 
   // vCPUs' EL1 physical timers (physical_timer.h), under the core's lock.
   // The host timer fired on this CPU: the core index of a partition whose

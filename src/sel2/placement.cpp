@@ -28,6 +28,9 @@ void Sel2Placement::handle_own_interrupt(uint32_t id) {
   // fire for a deadline already dealt with (a vCPU that moved its timer
   // or took the interrupt first): nothing to do.
   if (id == plat::kSel2HostTimerPpi) return;
+  // A kick: the vCPU it stopped is entered again with its lines as they
+  // are now (HostedVms::kick), or, had it left already, nothing.
+  if (id == plat::kSel2KickSgi) return;
   static constinit lib::log::RateLimit limit;
   lib::log::warn_limited(limit, "secure interrupt {} has no owner", id);
 }
@@ -39,6 +42,10 @@ size_t Sel2Placement::timer_due_here(uint32_t id) {
 
 bool Sel2Placement::retrigger_timer(size_t index, unsigned context) {
   return vms_ && vms_->retrigger_timer(index, context);
+}
+
+void Sel2Placement::lines_raised(size_t index) {
+  if (vms_) vms_->kick(index);
 }
 
 unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }

@@ -426,6 +426,18 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   // Runs partition `index` (waiting) with FFA_INTERRUPT for its next
   // pending interrupt it was not told of yet; false when there is none.
   bool signal_interrupt(size_t index, ffa::Regs& out);
+  // sp_secure_interrupted's: partition `owner`'s handler run on top of
+  // partition `index`, which runs on this CPU (false: it is not, and
+  // nothing changed).
+  bool tell_waiting_owner(size_t index, size_t owner, ffa::Regs& out);
+  // Partition `p`'s interrupts that wait to be told (enabled ones, and
+  // its context's timer), told to context `c` on its virtual lines;
+  // whether there was any.
+  bool signal_in_place(Partition& p, ExecutionContext& c);
+  // The same for partition `index`'s context here where it runs (on
+  // another CPU, whose vCPU the placement makes see its lines now); a
+  // context that does not run is told once it waits (FFA_INTERRUPT).
+  void tell_running_context(size_t index);
   // Its handler's FFA_MSG_WAIT: the next interrupt, or the normal world
   // resumes.
   Outcome interrupt_handled(size_t index, ffa::Regs& out);

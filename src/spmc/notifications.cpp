@@ -116,10 +116,14 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
   // when the sending partition's work is done (delay SRI, partitions only).
   request_sri(from_sp && (flags & notif::kSetFlagDelaySri) != 0);
   // A partition that takes virtual interrupts learns of it from its NPI
-  // once it runs (the cycles the scheduler gives it with FFA_RUN).
+  // once it runs (the cycles the scheduler gives it with FFA_RUN), or at
+  // once where it runs now, on another CPU (lines_raised).
   if (pair.receiver.is_secure())
-    if (Partition* p = const_cast<Partition*>(find_partition(pair.receiver)); p && virtual_interrupts(*p))
+    if (Partition* p = const_cast<Partition*>(find_partition(pair.receiver));
+        p && virtual_interrupts(*p) && !p->npi_pending) {
       p->npi_pending = true;
+      placement_.lines_raised(index_of(p));
+    }
   ffa::set_success(out);
 }
 

@@ -61,7 +61,10 @@ size_t Core::take_secure_interrupt() {
 Outcome Core::secure_interrupt(ffa::Regs& out) {
   ffa::set_regs(out, ffa::raw(Func::normal_world_resume));
   const size_t owner = take_secure_interrupt();
-  if (owner < partition_count_ && signal_interrupt(owner, out)) return Outcome::run_partition;
+  if (owner >= partition_count_) return Outcome::reply_to_caller;
+  if (signal_interrupt(owner, out)) return Outcome::run_partition;
+  // Its owner is busy: a UP partition's context may run on another CPU.
+  tell_running_context(owner);
   return Outcome::reply_to_caller;
 }
 
@@ -77,30 +80,58 @@ Outcome Core::sp_secure_interrupted(size_t index, ffa::Regs& out) {
   if (p.stopped) [[unlikely]]
     return sp_aborted(index, out);
   if (owner == index && virtual_interrupts(p)) {
-    ExecutionContext& c = here(p);
-    for (unsigned k = 0; k < p.interrupt_count; ++k) {
-      OwnedInterrupt& irq = p.interrupts[k];
-      if (irq.deferred() && irq.enabled()) irqs_.signal(placement_, irq, c);
-    }
-    if (c.timer() == ExecutionContext::Timer::pending) irqs_.set_timer(c, ExecutionContext::Timer::raised);
-  } else if (owner < partition_count_ && owner != index && !p.other_secure_interrupts_queued) {
-    // Another partition's, which waits on this CPU, where this one's
-    // manifest has other secure interrupts signaled (the default) and it
-    // works for the normal world: the owner's handler runs now, on top of
-    // it, as Hafnium does. Never on top of a handler (its requester is the
-    // SPMC) or of a partition another partition called (its requester is
-    // that partition, perhaps a handler itself): interrupts do not nest,
-    // and a call chain finishes first. This one stays running, so no
-    // other CPU enters it, and resumes as it was once the handler waits
-    // again (interrupt_handled). An owner that is busy is told later.
-    const ExecutionContext& c = here(p);
-    if (c.works_for_nwd() && signal_interrupt(owner, out)) {
-      here(partitions_[owner]).preempted = static_cast<uint8_t>(index);
-      return Outcome::run_partition;
-    }
+    signal_in_place(p, here(p));
+  } else if (owner < partition_count_ && owner != index) {
+    if (!p.other_secure_interrupts_queued && tell_waiting_owner(index, owner, out)) return Outcome::run_partition;
+    // Its owner runs (elsewhere, or under this one) or is busy.
+    tell_running_context(owner);
   }
   scheduled_ = index;
   return Outcome::resume_partition;
+}
+
+bool Core::tell_waiting_owner(size_t index, size_t owner, ffa::Regs& out) {
+  // Another partition's, which waits on this CPU, where this one's
+  // manifest has other secure interrupts signaled (the default) and it
+  // works for the normal world: the owner's handler runs now, on top of
+  // it, as Hafnium does. Never on top of a handler (its requester is the
+  // SPMC) or of a partition another partition called (its requester is
+  // that partition, perhaps a handler itself): interrupts do not nest,
+  // and a call chain finishes first. This one stays running, so no
+  // other CPU enters it, and resumes as it was once the handler waits
+  // again (interrupt_handled).
+  const ExecutionContext& c = here(partitions_[index]);
+  if (!c.works_for_nwd() || !signal_interrupt(owner, out)) return false;
+  here(partitions_[owner]).preempted = static_cast<uint8_t>(index);
+  return true;
+}
+
+bool Core::signal_in_place(Partition& p, ExecutionContext& c) {
+  bool told = false;
+  for (unsigned k = 0; k < p.interrupt_count; ++k) {
+    OwnedInterrupt& irq = p.interrupts[k];
+    if (irq.deferred() && irq.enabled()) {
+      irqs_.signal(placement_, irq, c);
+      told = true;
+    }
+  }
+  if (c.timer() == ExecutionContext::Timer::pending) {
+    irqs_.set_timer(c, ExecutionContext::Timer::raised);
+    told = true;
+  }
+  return told;
+}
+
+void Core::tell_running_context(size_t index) {
+  // As sp_secure_interrupted tells the partition that runs on this CPU:
+  // on its lines, which its context sees once it is entered again (its
+  // CPU made to recompute them: lines_raised). A context that does not
+  // run (blocked, preempted, waiting behind a busy CPU) is told later, by
+  // FFA_INTERRUPT once it waits.
+  Partition& p = partitions_[index];
+  if (!virtual_interrupts(p) || p.stopped) return;
+  ExecutionContext& c = here(p);
+  if (c.running() && signal_in_place(p, c)) placement_.lines_raised(index);
 }
 
 void Core::defer_untaken(Partition& p, ExecutionContext& c) {

@@ -332,6 +332,93 @@ TEST_F(VirtualInterrupts, AnotherPartitionsInterruptWaitsForItsOwner) {
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
 }
 
+// The driver (UP) handles a request on another CPU while the normal world
+// runs here: what is raised for it meanwhile is told to its running
+// context on its lines, and the placement is asked to make that CPU's
+// vCPU see them now (lines_raised), not at its next entry.
+TEST_F(VirtualInterrupts, ANotificationForAPartitionThatRunsRaisesItsLinesAtOnce) {
+  Regs out{};
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::version), 0x10002}}, out), Outcome::reply_to_caller);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::notification_bind), 0u << 16 | kDriver, 0, 1u << 3}}, out),
+            Outcome::run_partition);
+  ASSERT_TRUE(ffa::is_success(out));
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  placement_.cpu = 1;  // the normal world, on another CPU
+  auto set = [&] {
+    Regs r{};
+    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kDriver, 0, 1u << 3}}, r),
+              Outcome::reply_to_caller);
+    ASSERT_TRUE(ffa::is_success(r));
+  };
+  set();
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(placement_.lines_raised_for, std::vector<size_t>{driver()});
+  // Once is enough: a second one finds the line up already.
+  set();
+  EXPECT_EQ(placement_.lines_raised_for.size(), 1u);
+  placement_.cpu = 0;
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kNpiIntid);
+  EXPECT_FALSE(irq_line());
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  // A partition that takes no notifications by NPI (kOther takes none)
+  // raises nothing.
+  Regs r{};
+  core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kOther, 0, 1u << 3}}, r);
+  EXPECT_EQ(placement_.lines_raised_for.size(), 1u);
+}
+
+TEST_F(VirtualInterrupts, AnInterruptForAnOwnerRunningElsewhereIsToldInPlace) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  // Its device's interrupt arrives where the normal world runs.
+  placement_.cpu = 1;
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+  EXPECT_EQ(placement_.lines_raised_for, std::vector<size_t>{driver()});
+  EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));  // held back until deactivated
+  // Its handler takes it where it runs, within the request.
+  placement_.cpu = 0;
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_FALSE(irq_line());
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(placement_.retriggered(), 0u);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+}
+
+TEST_F(VirtualInterrupts, AnInterruptToldInPlaceElsewhereButNotTakenComesBackWhenItWaits) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  Regs out{};
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  // Another partition runs on the CPU where the interrupt arrives, one
+  // that keeps others' interrupts queued: the running driver is still
+  // told, elsewhere.
+  placement_.cpu = 1;
+  ASSERT_EQ(request(kOther, 1, out), Outcome::run_partition);
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.sp_secure_interrupted(index_of(kOther), out), Outcome::resume_partition);
+  EXPECT_EQ(core_.scheduled(), index_of(kOther));
+  EXPECT_TRUE(irq_line());
+  EXPECT_EQ(placement_.lines_raised_for, std::vector<size_t>{driver()});
+  ASSERT_EQ(answer(kOther, 1, out), Outcome::reply_to_caller);
+  // It answers without taking it (IRQs masked, or the kick came late):
+  // deferred again, retriggered, and announced with FFA_INTERRUPT.
+  placement_.cpu = 0;
+  ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+}
 
 // Partitions' EL1 physical timers, which an S-EL2 SPMC emulates: the
 // placement's host timer stands for them, and the core tells the context

@@ -112,7 +112,7 @@ void init_cpu_interface() {
   isb();
 }
 
-void configure_secure_ppi(unsigned intid, uint8_t priority) {
+void configure_secure_private(unsigned intid, uint8_t priority) {
   const uint64_t rd = g_rd[cpu_index() % 8];
   const uint32_t bit = 1u << (intid & 31);
   reg32(rd + kGicrIgroupr0) = reg32(rd + kGicrIgroupr0) & ~bit;   // Group 1 with ...
@@ -159,13 +159,25 @@ void end(uint32_t iar) {
   isb();
 }
 
+namespace {
+// ICC_ASGI1R_EL1 and ICC_SGI1R_EL1 alike: INTID [27:24], Aff3 [55:48],
+// Aff2 [39:32], Aff1 [23:16], target list [15:0] (one bit per Aff0 value
+// below 16).
+uint64_t sgi_value(unsigned intid, uint64_t mpidr) {
+  return uint64_t{intid & 0xF} << 24 | ((mpidr >> 32) & 0xFF) << 48 | ((mpidr >> 16) & 0xFF) << 32 |
+         ((mpidr >> 8) & 0xFF) << 16 | (1ull << (mpidr & 0xF));
+}
+}  // namespace
+
 void send_sgi_to_other_world(unsigned intid, uint64_t mpidr) {
-  // ICC_ASGI1R_EL1: INTID [27:24], Aff3 [55:48], Aff2 [39:32], Aff1
-  // [23:16], target list [15:0] (one bit per Aff0 value below 16).
-  const uint64_t v = uint64_t{intid & 0xF} << 24 | ((mpidr >> 32) & 0xFF) << 48 | ((mpidr >> 16) & 0xFF) << 32 |
-                     ((mpidr >> 8) & 0xFF) << 16 | (1ull << (mpidr & 0xF));
   dsb_ishst();
-  TESSERA_SYSREG_WRITE(S3_0_C12_C11_6, v);
+  TESSERA_SYSREG_WRITE(S3_0_C12_C11_6, sgi_value(intid, mpidr));  // ICC_ASGI1R_EL1
+  isb();
+}
+
+void send_sgi(unsigned intid, uint64_t mpidr) {
+  dsb_ishst();
+  TESSERA_SYSREG_WRITE(S3_0_C12_C11_5, sgi_value(intid, mpidr));  // ICC_SGI1R_EL1
   isb();
 }
 

@@ -26,9 +26,9 @@ bool init_redistributor(const Layout& l);
 // allowed, Secure Group 1 enabled.
 void init_cpu_interface();
 
-// Makes PPI `intid` (16-31) of this CPU Secure Group 1 with `priority`,
-// and enables it (after init_redistributor).
-void configure_secure_ppi(unsigned intid, uint8_t priority);
+// Makes SGI or PPI `intid` (0-31) of this CPU Secure Group 1 with
+// `priority`, and enables it (after init_redistributor).
+void configure_secure_private(unsigned intid, uint8_t priority);
 // Makes SPI `intid` (32-1019) Secure Group 1 with `priority`, level- or
 // edge-triggered, routed to the CPU with affinity `mpidr`, and disabled
 // (after init_distributor).
@@ -64,5 +64,9 @@ void end(uint32_t iar);
 // Pends SGI `intid` (0-15) for the other security state (Non-secure Group
 // 1 from the secure world) on the CPU with affinity `mpidr`.
 void send_sgi_to_other_world(unsigned intid, uint64_t mpidr);
+// Pends SGI `intid` (0-15) for this security state (Secure Group 1 from
+// the secure world, where the target CPU has made it so) on the CPU with
+// affinity `mpidr`.
+void send_sgi(unsigned intid, uint64_t mpidr);
 
 }  // namespace arch::gicv3

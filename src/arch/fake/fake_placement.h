@@ -113,6 +113,10 @@ class FakePlacement : public spmc::Placement {
   // Partitions take virtual interrupts (as under an S-EL2 SPMC) when set.
   bool virtual_interrupts = false;
   bool gives_virtual_interrupts() const override { return virtual_interrupts; }
+  // The partitions whose lines rose while they may run on another CPU,
+  // in order (each such call would kick that CPU's vCPU).
+  std::vector<size_t> lines_raised_for;
+  void lines_raised(size_t index) override { lines_raised_for.push_back(index); }
 
   // PSCI CPU_OFF as the SPMD announces it: counted, refused when told.
   // The CPU the core is told it runs on (tests of MP partitions set it).

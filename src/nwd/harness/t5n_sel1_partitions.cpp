@@ -29,7 +29,7 @@ constexpr uint32_t kUpUuid[4] = {0x1e8c5a3d, 0x4f2b7c90, 0xa4d6e1b8, 0x5c3f7a21}
 // Requests (x3), partitions/mp_c/main.c.
 constexpr uint64_t kEcho = 0, kWho = 1, kSpin = 2, kTouch = 3, kSmcIdGet = 4, kPsci = 5, kPmu = 6, kBorrow = 7, kSve = 8, kSveSet = 24, kSveCheck = 25, kForward = 26, kFpSet = 9, kFpCheck = 10, kTimer = 12, kHfGet = 13, kRaise = 14, kStatus = 15, kGive = 16, kReclaim = 17,
                    kPeek = 18, kBind = 19, kNotified = 20, kVtimerSet = 21, kVtimerRead = 22,
-                   kTimerRead = 23, kBoots = 29, kPower = 30, kUndefProbe = 31;
+                   kTimerRead = 23, kBoots = 29, kPower = 30, kUndefProbe = 31, kWaitNpi = 32;
 constexpr uint64_t kShare = 0, kLend = 1;
 constexpr int32_t kInvalidParameters = -2;
 // up-c6's image (not a declared memory region: not its to give).
@@ -40,7 +40,7 @@ constexpr uint64_t kRtcSpi = 34, kManagedExitId = 4;
 // Normal-world pages the tests share (nothing else of the harness uses
 // them): three, every other page from here.
 constexpr uint64_t kShared = 0x70400000;
-constexpr int32_t kAborted = -8;
+constexpr int32_t kAborted = -8, kBusy = -4;
 // Where mp-c's data lies (its memory region, load address + 0x10000).
 constexpr uint64_t kMpData = 0x0e710000;
 
@@ -76,6 +76,27 @@ ffa::Regs timer_read_until(uint16_t to, uint64_t events) {
     r = request(to, 23);
   }
   return r;
+}
+
+// A request made again while its partition is BUSY (another CPU's
+// request in hand), for up to 2 s.
+ffa::Regs request_when_free(uint16_t to, uint64_t cmd, uint64_t a = 0) {
+  const uint64_t until = arch::cntpct() + 2 * arch::cntfrq();
+  ffa::Regs r = request(to, cmd, a);
+  while (error_code(r) == kBusy && arch::cntpct() < until) r = request(to, cmd, a);
+  return r;
+}
+
+// Whether partition `to` (UP) turns out BUSY, with another CPU's request
+// in hand, within 2 s. Once it is, that CPU has entered it with its
+// virtual lines as they were then.
+bool wait_until_busy(uint16_t to) {
+  const uint64_t until = arch::cntpct() + 2 * arch::cntfrq();
+  while (arch::cntpct() < until) {
+    if (error_code(request(to, kEcho)) == kBusy) return true;
+    wait_ticks(arch::cntfrq() / 10000);  // 100 us
+  }
+  return false;
 }
 
 // One partition's descriptor (v1.2: 24 bytes): ID, contexts, properties.
@@ -348,6 +369,75 @@ PART(a_notification_comes_with_the_notification_pending_interrupt) {
   r = call(Func::run, uint32_t{kIrq} << 16);
   EXPECT_EQ(r.w(0), ffa::raw(Func::msg_wait));
   EXPECT_EQ(request(kIrq, kNotified).x[5], after.x[5]);
+}
+
+// A notification set on CPU 0 for irq-c while irq-c runs on CPU 1 (a
+// request that waits up to 1 s for its NPI there): its line rises where
+// it runs, as on a machine of its own. The SPMC makes CPU 1's vCPU leave
+// (a secure SGI, Hafnium's IPI number) and enters it again with the line
+// up; without that it would learn of it only at its next entry, once the
+// wait ran out.
+PART(a_notification_reaches_a_partition_running_on_another_cpu_at_once) {
+  constexpr uint64_t kId = 1ull << 6;
+  const ffa::Regs bound = request(kIrq, kBind, 0, kId);
+  ASSERT_TRUE(answered(bound));
+  EXPECT_EQ(bound.w(4), ffa::raw(Func::success_32));
+  static volatile uint64_t npis, waited;
+  static volatile bool busy_seen, set;
+  npis = ~0ull;
+  waited = ~0ull;
+  busy_seen = false;
+  set = false;
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
+    if (cpu == 1) {
+      const ffa::Regs r = request_when_free(kIrq, kWaitNpi, arch::cntfrq());
+      npis = answered(r) ? r.x[4] : ~1ull;
+      waited = r.x[5];
+    } else if (cpu == 0) {
+      busy_seen = wait_until_busy(kIrq);
+      set = ffa::is_success(call(Func::notification_set, uint32_t{kIrq}, 0, static_cast<uint32_t>(kId), 0));
+    }
+  });
+  if (cpus < 2) {
+    harness::printf("# one CPU: nothing to show\n");
+    return;
+  }
+  EXPECT_TRUE(busy_seen);
+  EXPECT_TRUE(set);
+  EXPECT_EQ(npis, 1);                       // taken while it waited on CPU 1
+  EXPECT_TRUE(waited < arch::cntfrq() / 2);  // and not at the end of its wait
+  harness::printf("# irq-c on CPU 1 took its NPI after {} us\n", waited * 1000000 / arch::cntfrq());
+  EXPECT_EQ(request(kIrq, kNotified).x[4] & kId, kId);
+}
+
+// irq-c raises its device interrupt while it runs on CPU 1 and waits
+// (up to 0.5 s) for its handler (RAISE 0). The interrupt is routed to CPU
+// 0, which runs the normal world: the SPMC tells irq-c's running context
+// on its virtual line and kicks CPU 1, where the handler takes it in
+// place, within the request; not afterwards, by FFA_INTERRUPT.
+PART(a_device_interrupt_reaches_its_owner_running_on_another_cpu_in_place) {
+  const ffa::Regs before = request(kIrq, kStatus);
+  ASSERT_TRUE(answered(before));
+  static volatile uint64_t handled, enabled;
+  handled = ~0ull;
+  enabled = ~0ull;
+  const unsigned cpus = harness::run_on_every_cpu([](unsigned cpu) {
+    if (cpu != 1) return;
+    const ffa::Regs r = request_when_free(kIrq, kRaise, 0);
+    handled = answered(r) ? r.x[4] : ~1ull;
+    enabled = r.x[5];
+  });
+  if (cpus < 2) {
+    harness::printf("# one CPU: nothing to show\n");
+    return;
+  }
+  EXPECT_EQ(enabled, 0);
+  EXPECT_EQ(handled, 1);  // its handler ran while it waited on CPU 1
+  wait_ticks(arch::cntfrq() / 200);  // 5 ms, no request of ours
+  const ffa::Regs after = request(kIrq, kStatus);
+  EXPECT_EQ(after.x[4] - before.x[4], 1);  // once, not again
+  EXPECT_EQ(after.x[5], kRtcSpi);
+  EXPECT_EQ(after.x[6] - before.x[6], 0);  // never run with FFA_INTERRUPT for it
 }
 
 // Managed exit (irq-c's manifest: ns-interrupts-action 1, managed-exit-

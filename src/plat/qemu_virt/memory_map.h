@@ -34,6 +34,11 @@ inline constexpr uint64_t kBootCpuMpidr = 0;
 // CPU's timer), and its interrupt, PPI 29, is the SPMC's (Secure Group 1).
 inline constexpr unsigned kSel2HostTimerPpi = 29;
 inline constexpr uint32_t kSipSel2HostTimer = 0xC2000100;  // SMC64, fast, SiP
+// The S-EL2 SPMC's kick: a Secure Group 1 SGI (the number Hafnium's IPI
+// uses) it sends to a CPU where a vCPU runs whose virtual lines rose
+// meanwhile (a notification, a device interrupt told in place), so that
+// the vCPU leaves and is entered again with them.
+inline constexpr unsigned kSel2KickSgi = 9;
 inline constexpr uint64_t kDeviceBase = 0x08000000;  // GIC .. GPIO, one 2 MiB-aligned window
 inline constexpr uint64_t kDeviceSize = 0x02000000;
 inline constexpr uint64_t kUart0Base = 0x09000000;       // normal world
