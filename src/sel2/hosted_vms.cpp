@@ -264,10 +264,11 @@ void HostedVms::kick(size_t core_index) {
   if (!vm) return;  // an S-EL0 partition: no virtual lines
   const unsigned here = arch::cpu_index();
   for (unsigned k = 0; k < vm->vcpu_count; ++k) {
-    const unsigned cpu = vm->vcpus[k].running_on;
+    const unsigned cpu = vm->vcpus[k].running_on_plus_one - 1u;
     // (One that runs here has left already: it is entered with its lines
     // as they are.)
-    if (cpu < plat::kMaxCpus && cpu != here) arch::gicv3::send_sgi(plat::kSel2KickSgi, g_mpidr[cpu]);
+    if (vm->vcpus[k].running_on_plus_one != 0 && cpu < plat::kMaxCpus && cpu != here)
+      arch::gicv3::send_sgi(plat::kSel2KickSgi, g_mpidr[cpu]);
   }
 }
 
@@ -400,9 +401,14 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     TESSERA_SYSREG_WRITE(S3_4_C2_C6_0, vm->secure_s2->root_address());  // VSTTBR_EL2
     TESSERA_SYSREG_WRITE(vmpidr_el2, (1ull << 31) | vcpu);
     uint64_t hcr = kHcrVcpu;
-    if (vm->takes_virtual_interrupts) [[unlikely]] {
+    // Its lines as they are now; while it runs, where it runs, for a kick
+    // when they rise (kick: only partitions that can have lines up get
+    // one, and so only theirs pay for being found).
+    const bool lines_in_use = vm->takes_virtual_interrupts;
+    if (lines_in_use) [[unlikely]] {
       const spmc::Core::VirtualLines lines = core.virtual_lines(index, vcpu);
       hcr |= (lines.irq ? kHcrVi : 0) | (lines.fiq ? kHcrVf : 0);
+      v.running_on_plus_one = static_cast<uint8_t>(cpu + 1);
     }
     TESSERA_SYSREG_WRITE(hcr_el2, hcr);
     TESSERA_SYSREG_WRITE(cptr_el2, (g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll) |
@@ -427,15 +433,16 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
     arch::isb();
     // The partition runs without the core's lock: the core has marked its
     // context running, so no other CPU enters it.
-    v.running_on = static_cast<uint8_t>(cpu);
     unlock_core();
     const Exit exit = sel2_vcpu_run(&v.regs, call);
     lock_core();
-    v.running_on = Vcpu::kNowhere;
     // Virtual lines down while S-EL2 runs (the monitor switches HCR_EL2
     // for the normal world, but not every model recomputes them then).
-    if (vm->takes_virtual_interrupts) [[unlikely]] {
+    // (Whether it had them as it was entered: another vCPU's exit may
+    // have changed takes_virtual_interrupts meanwhile.)
+    if (lines_in_use) [[unlikely]] {
       TESSERA_SYSREG_WRITE(hcr_el2, kHcrVcpu);
+      v.running_on_plus_one = 0;
     }
     TESSERA_SYSREG_WRITE(cptr_el2, kCptrTrapAll);
     // A UP vCPU may next run on another CPU: its predicates and FP

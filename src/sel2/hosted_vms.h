@@ -39,10 +39,12 @@ struct Vcpu {
   PhysicalTimer ptimer;  // its EL1 physical timer, emulated
   bool started = false;  // its first entry is done
   bool pinned = false;   // an MP partition's: it only ever runs on one CPU
-  // The CPU it runs on, from entry to exit (kNowhere between), under the
-  // core's lock: where a kick for it goes (HostedVms::kick).
-  static constexpr uint8_t kNowhere = 0xFF;
-  uint8_t running_on = kNowhere;
+  // The CPU it runs on, from entry to exit (none between), under the
+  // core's lock: where a kick for it goes (HostedVms::kick). Kept for
+  // vCPUs of partitions that can have lines up (takes_virtual_interrupts)
+  // alone. The CPU's index plus one, 0 for none: a Vcpu stays all zeros
+  // until used, so that the records need no constructor at boot.
+  uint8_t running_on_plus_one = 0;
 };
 
 struct HostedVm {
