@@ -78,6 +78,10 @@ struct MemShare {
   // The receiver asked (retrieve flag bit 2) to have it zeroed when it
   // relinquishes.
   bool zero_on_relinquish[kMaxReceivers] = {};
+  // A borrower that asked for zeroing was made to let go (it stopped)
+  // and the zeroing could not be done then: it is owed before the lender
+  // gets the memory back (its reclaim zeroes first, or is refused).
+  bool zero_owed = false;
   uint8_t* local_va = nullptr;  // where the SPMC mapped it for an endpoint in its image
   // Its ranges: [first_constituent, first_constituent + constituent_count)
   // of the core's shared pool (Core::constituents), taken once the whole
@@ -103,6 +107,7 @@ struct MemShare {
       impdef[i][0] = impdef[i][1] = 0;
       zero_on_relinquish[i] = false;
     }
+    zero_owed = false;
     local_va = nullptr;
     first_constituent = 0;
     constituent_count = 0;

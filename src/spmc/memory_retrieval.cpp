@@ -7,6 +7,7 @@
 #include "spmc/core.h"
 
 #include "ffa/calls.h"
+#include "lib/log.h"
 
 namespace spmc {
 
@@ -244,9 +245,12 @@ void Core::unmap_from(const MemShare& s, ffa::EndpointId borrower) {
 
 void Core::map_back(const MemShare& s, ffa::EndpointId borrower) {
   // (Read-write: only such a borrower gets here. The tables the unmap just
-  // let go are there to take again, under the same lock.)
+  // let go are there to take again, under the same lock, so this does not
+  // fail; if it did, the borrower would fault on what it still holds.)
   for (uint32_t i = 0; i < s.constituent_count; ++i)
-    (void)placement_.partition_map_shared(borrower, constituents(s)[i].address, constituents(s)[i].pages, true, s.ns);
+    if (!placement_.partition_map_shared(borrower, constituents(s)[i].address, constituents(s)[i].pages, true, s.ns))
+      lib::log::error("partition {:x}: its access to {:x} (+{} pages) could not be given back", borrower.raw(),
+                      constituents(s)[i].address, constituents(s)[i].pages);
 }
 
 void Core::mem_relinquish_from_sp(size_t index, ffa::Regs& out) {
@@ -306,10 +310,12 @@ void Core::release_memory_of(size_t index) {
     const unsigned me = receiver_index(s, id);
     if (me < s.receiver_count && s.retrieved(me)) {
       // It asked for the memory to be zeroed when it lets go: so it is,
-      // when it is made to (best effort: nothing to answer), once none of
-      // its contexts still running elsewhere can write it.
+      // when it is made to, once none of its contexts still running
+      // elsewhere can write it; if that cannot be done now, before the
+      // lender gets it back (zero_owed): what it wrote never reaches the
+      // lender.
       unmap_from(s, id);
-      if (s.zero_on_relinquish[me]) (void)zero(s);
+      if (s.zero_on_relinquish[me] && !zero(s)) s.zero_owed = true;
       s.retrieved_as[me] = 0;
       s.zero_on_relinquish[me] = false;
     }

@@ -341,7 +341,7 @@ void Core::mem_reclaim(ffa::EndpointId caller, const ffa::Regs& in, ffa::Regs& o
   // Donated memory has a new owner: there is nothing to take back.
   if (s->type == MemShare::Type::donate) return ffa::set_error(out, Error::denied);
   if (s->any_retrieved()) return ffa::set_error(out, Error::denied);  // still in a borrower's hands
-  if (flags & kFlagZero) {
+  if ((flags & kFlagZero) || s->zero_owed) {
     if (auto z = zero(*s); !z) return ffa::set_error(out, z.error());
   }
   if (!s->ns && s->type == MemShare::Type::lend)

@@ -593,6 +593,29 @@ TEST_F(MemorySharing, AnAbortedBorrowerGivesEverythingBack) {
   EXPECT_TRUE(ok(reclaim(h)));
 }
 
+// A borrower that asked for zeroing when it lets go stops, and the SPMC
+// cannot reach the memory to zero it then: what it wrote must still never
+// reach the lender. The zeroing is owed: the lender's reclaim does it (and
+// is refused, to be made again, while it cannot).
+TEST_F(MemorySharing, AZeroingOwedByAnAbortedBorrowerIsDoneAtReclaim) {
+  const uint64_t h = share(share_desc(kSp, kPage1, 1), Func::mem_lend_64);
+  ASSERT_EQ(retrieve(h, 0, 0, 0, 0, 1u << 10 | 4).x[0], ffa::raw(Func::mem_retrieve_resp));
+  ASSERT_TRUE(ok(rx_release()));
+  uint8_t* page1 = placement_.ns_memory(kPage1);
+  page1[11] = 0x42;  // the borrower's secret
+  placement_.fail_next_map();
+  Regs out{};
+  (void)core_.sp_aborted(0, out);
+  EXPECT_EQ(page(kSp, kPage1), nullptr);
+  EXPECT_EQ(page1[11], 0x42);  // not zeroed yet
+  placement_.fail_next_map();
+  EXPECT_EQ(err(reclaim(h)), kNoMemory);  // the lender does not get it unzeroed
+  EXPECT_EQ(page1[11], 0x42);
+  EXPECT_TRUE(ok(reclaim(h)));
+  EXPECT_EQ(page1[11], 0);
+  EXPECT_EQ(core_.shares_in_use(), 0u);
+}
+
 TEST_F(MemorySharing, WhatAnAbortedLenderLentIsFreedWhenReturned) {
   const uint64_t h = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}}));
   const uint64_t never = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}}));
