@@ -44,6 +44,11 @@ constinit bool g_spmc_alive = false;
 // FFA_VERSION answers are cached per input: the SPMC's answer for an input
 // only changes when it is asked a different one, so repeating the same
 // call (as every normal-world driver does) costs no world switch.
+// Known and left: two CPUs that ask the SPMC different inputs at the same
+// time may have their answers cached in another order than the SPMC gave
+// them, so a repeat may get the answer the SPMC gave before a later input
+// changed it. Only a normal world that races its own FFA_VERSION calls
+// sees that; the version the SPMC holds is its own and never wrong.
 struct VersionCache {
   bool valid = false;
   uint32_t input = 0;
@@ -256,10 +261,12 @@ CpuContext* from_secure(PerCpu& cpu, CpuContext* s) {
     if (ffa::Version::valid_word(answer)) {
       g_nwd_version = ffa::negotiate(ffa::Version::from_word(input), g_boot.spmc_version);
     }
-    version_unlock();
-    // The vectors answer a repeat of this input by themselves.
-    ns->version_in = (1ull << 32) | input;
+    // The vectors answer a repeat of this input by themselves; filled
+    // under the lock, so that another CPU's new input, which empties every
+    // CPU's cache, cannot come between and leave this one's stale.
     ns->version_out = answer;
+    __atomic_store_n(&ns->version_in, (1ull << 32) | input, __ATOMIC_RELAXED);
+    version_unlock();
     reply_version(*ns, answer);
     return ns;
   }
