@@ -70,6 +70,9 @@ PlacementLimits limits() {
     return LoadError::no_tables;
   }
   h.space.tables.emplace(pool, kTablesPerPartition, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
+  // A UP partition's tables change only on its own calls, or while it
+  // does not run.
+  h.space.tables->set_break_before_make();
   return &*h.space.tables;
 }
 

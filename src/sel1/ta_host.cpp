@@ -93,6 +93,7 @@ bool TaHost::map_image(Instance& in) {
   const unsigned n = static_cast<unsigned>(&in - instances_);
   in.tables.emplace(g_tables[n], kTablesPerInstance, arch::mmu::Regime::el1_0, &invalidate_va_all_asids);
   arch::mmu::PageTable& pt = *in.tables;
+  pt.set_break_before_make();  // edited only while the instance does not run
   const uint64_t pa = slot_pa(in);
   const auto tramp = reinterpret_cast<uint64_t>(__trampoline_start);
   // Code, constants, data and BSS, then the parameter page; the

@@ -196,6 +196,7 @@ constinit size_t g_el0_used = 0;
   a.asid = vms.next_asid();
   const size_t tables_before = g_el0_used;
   a.space.tables.emplace(&g_el0_pool[g_el0_used], kEl0Tables, arch::mmu::Regime::el1_0, el0_invalidate(a.asid));
+  a.space.tables->set_break_before_make();  // (a UP partition: changed only on its calls or while it does not run)
   g_el0_used += kEl0Tables;
   const auto give_tables_back = [&] {
     a.space.tables.reset();

@@ -209,6 +209,30 @@ TEST_F(PgTable, Stage2SplitBreaksBeforeItMakes) {
   g_split_table = nullptr;
 }
 
+// Stage 1 that nobody walks while it changes (a partition's, a TA's)
+// breaks before it makes as well, by the block's VA: when that VA is
+// invalidated, the block is out; the page's own invalidation follows.
+const PageTable* g_bbm_table = nullptr;
+std::vector<bool> g_seen_at_invalidate;  // whether a neighbour page was mapped
+void record_bbm_invalidate(uint64_t va) {
+  g_invalidated.push_back(va);
+  g_seen_at_invalidate.push_back(g_bbm_table->lookup(M2 + 7 * K4).ok());
+}
+
+TEST_F(PgTable, Stage1SplitBreaksBeforeItMakesWhereAsked) {
+  PageTable pt(pool_->tables, 16, Regime::el1_0, &record_bbm_invalidate);
+  pt.set_break_before_make();
+  g_bbm_table = &pt;
+  g_seen_at_invalidate.clear();
+  ASSERT_TRUE(pt.map(M2, 0x80000000, M2, kRw).ok());
+  ASSERT_TRUE(pt.unmap(M2 + 5 * K4, K4).ok());
+  // The block's VA, with the block out; then the page, with the table in.
+  EXPECT_EQ(g_invalidated, (std::vector<uint64_t>{M2, M2 + 5 * K4}));
+  EXPECT_EQ(g_seen_at_invalidate, (std::vector<bool>{false, true}));
+  EXPECT_EQ(where(pt, M2 + 7 * K4), std::make_pair(0x80000000 + 7 * K4, 3u));
+  g_bbm_table = nullptr;
+}
+
 TEST_F(PgTable, PartialUnmapSplitsAOneGiBBlockTwice) {
   PageTable pt = make();
   ASSERT_TRUE(pt.map(G1, G1, G1, kRo).ok());

@@ -113,7 +113,7 @@ uint64_t PageTable::leaf_attributes(Attrs a) const {
   return d;
 }
 
-lib::Status<MapError> PageTable::split_block(uint64_t* entry, unsigned level) {
+lib::Status<MapError> PageTable::split_block(uint64_t* entry, unsigned level, uint64_t va) {
   uint64_t* t = alloc_table();
   if (!t) return MapError::no_tables;
   const uint64_t block = *entry;
@@ -122,19 +122,23 @@ lib::Status<MapError> PageTable::split_block(uint64_t* entry, unsigned level) {
   const unsigned next = level + 1;
   const uint64_t type = next == kLastLevel ? (kValid | kTableOrPage) : kValid;
   for (size_t i = 0; i < kEntries; ++i) t[i] = (base + i * size_of(next)) | attrs | type;
-  // The new table maps exactly what the block did. Stage 1 (invalidate_
-  // given) swaps them at once: the unmap that split the block invalidates
-  // its page's VA next, which takes the block's TLB entry with it. Stage
-  // 2, whose caller invalidates
-  // after a whole range, breaks before it makes: the block goes, the TLBs
-  // forget it (the maintenance's barriers also make the table's entries
-  // visible before its link), then the table goes in, so that no TLB holds
-  // both (a TLB conflict abort without FEAT_BBM). A vCPU's walk meanwhile
-  // faults, and is retried once the tables map the address again
-  // (sel2::HostedVms::on_exit).
+  // The new table maps exactly what the block did. Break-before-make,
+  // where the table's user allows it: the block goes, the TLBs forget it
+  // (the maintenance's barriers also make the table's entries visible
+  // before its link), then the table goes in, so that no TLB holds both (a
+  // TLB conflict abort without FEAT_BBM). Stage 2, whose caller
+  // invalidates after a whole range, by its VMIDs (a vCPU's walk meanwhile
+  // faults, and is retried once the tables map the address again:
+  // sel2::HostedVms::on_exit); stage 1 that nobody walks meanwhile, by the
+  // block's VA. Otherwise (the SPMC's own stage 1) they swap at once, and
+  // the unmap that split the block invalidates its page's VA next, which
+  // takes the block's TLB entry with it.
   if (split_invalidate_) {
     *entry = 0;
     split_invalidate_();
+  } else if (break_by_va_ && invalidate_) {
+    *entry = 0;
+    invalidate_(va & ~(size_of(level) - 1));
   }
   *entry = reinterpret_cast<uint64_t>(t) | kValid | kTableOrPage;
   return {};
@@ -198,7 +202,7 @@ lib::Status<MapError> PageTable::unmap(uint64_t va, uint64_t size) {
           break;
         }
         // Part of a block goes: split it and go on one level down.
-        auto s = split_block(e, level);
+        auto s = split_block(e, level, cva);
         if (!s) return s.error();
       }
       table = table_at(*e);

@@ -90,6 +90,14 @@ class PageTable {
   // (break-before-make: without FEAT_BBM, a TLB holding both the block and
   // the new table's entries may give a TLB conflict abort).
   void set_split_invalidate(void (*fn)()) { split_invalidate_ = fn; }
+  // Stage 1 tables that nothing walks while they change (an S-EL0
+  // partition's, a Trusted Application instance's: the SPMC edits them
+  // only while their owner does not run): a block's split breaks before
+  // it makes too, the block out and its VA invalidated (`invalidate`)
+  // before the table goes in. Not for the SPMC's own tables, which other
+  // CPUs walk all the time (a split there swaps at once; their windows are
+  // unmapped as they were mapped, so they do not split).
+  void set_break_before_make() { break_by_va_ = true; }
 
   uint64_t root_address() const { return reinterpret_cast<uint64_t>(&pool_[0]); }
   // Tables holding entries now (the root included).
@@ -103,9 +111,9 @@ class PageTable {
   // True when some page of [va, va + size) is mapped (mapped = true) or
   // unmapped (mapped = false); skips whole blocks and empty tables.
   bool any_page(uint64_t va, uint64_t size, bool mapped) const;
-  // Replaces the block at `entry` (level `level`) with a table of
-  // next-level entries that map the same range.
-  lib::Status<MapError> split_block(uint64_t* entry, unsigned level);
+  // Replaces the block at `entry` (level `level`, mapping `va`) with a
+  // table of next-level entries that map the same range.
+  lib::Status<MapError> split_block(uint64_t* entry, unsigned level, uint64_t va);
 
   Table* pool_;
   size_t capacity_;
@@ -114,6 +122,7 @@ class PageTable {
   Regime regime_;
   void (*invalidate_)(uint64_t va);
   void (*split_invalidate_)() = nullptr;
+  bool break_by_va_ = false;
 };
 
 }  // namespace arch::mmu
