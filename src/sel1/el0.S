@@ -91,6 +91,20 @@ sel1_el0_run:
     // and the exception that brings each back arrives on the stack it left.
     msr     daifset, #1
     push_run_frame x0
+#ifndef TESSERA_TOS_PARTITION
+    // EL0's access to the performance monitors is the normal world's to
+    // give its own EL0 (PMUSERENR_EL0, which no world switch moves): none
+    // for partitions and Trusted Applications, whose PMU accesses are then
+    // UNDEFINED (a fault that stops them) rather than able to reprogram the
+    // normal world's counters. Kept in the frame's spare slot, put back on
+    // the way out. (As an S-EL1 partition the trusted OS may not touch the
+    // PMU at all: the S-EL2 SPMC traps it, and makes its EL0's accesses
+    // the UNDEF they would be here.)
+    mrs     x1, pmuserenr_el0
+    str     x1, [sp, #104]
+    cbz     x1, el0_exit
+    msr     pmuserenr_el0, xzr
+#endif
     b       el0_exit
 
     // From the vectors: the trusted OS's tables are back; [sp] holds the
@@ -110,5 +124,11 @@ el0_trap:
     mrs     x3, far_el1
     stp     x2, x3, [x0, #SPCTX_ESR]
     mov     x0, x1
+#ifndef TESSERA_TOS_PARTITION
+    ldr     x2, [sp, #104]
+    cbz     x2, 1f
+    msr     pmuserenr_el0, x2
+1:
+#endif
     pop_run_frame
     ret

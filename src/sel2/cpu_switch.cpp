@@ -88,6 +88,28 @@ void answer_smccc(Vcpu& v, uint32_t fid) {
   v.regs.x[0] = fid == 0x80000000u ? 0x10002 : kNotSupported;  // SMCCC_VERSION: 1.2
 }
 
+void undef_at_el1_from_el0(Vcpu& v) {
+  // With E2H set, the _EL12 names reach the vCPU's EL1 registers.
+  constexpr uint64_t kEsrIl = 1ull << 25;  // EC 0 (unknown reason), a 32-bit instruction
+  TESSERA_SYSREG_WRITE(S3_5_C5_C2_0, kEsrIl);       // ESR_EL12
+  TESSERA_SYSREG_WRITE(S3_5_C4_C0_1, v.regs.elr);   // ELR_EL12: the instruction
+  TESSERA_SYSREG_WRITE(S3_5_C4_C0_0, v.regs.spsr);  // SPSR_EL12: its PSTATE
+  const uint64_t sctlr = TESSERA_SYSREG_READ(S3_5_C1_C0_0);  // SCTLR_EL12
+  // PSTATE as the exception gives it (Arm ARM, AArch64.TakeException): EL1h,
+  // DAIF masked, NZCV kept; PAN set unless SCTLR_EL1.SPAN says keep it
+  // (FEAT_PAN, which FEAT_SEL2's CPUs have); SSBS from SCTLR_EL1.DSSBS
+  // (where the CPU has it); TCO set where MTE is (FEAT_MTE2).
+  constexpr uint64_t kNzcv = 0xFull << 28, kDaif = 0xFull << 6, kEl1h = 0x5, kPan = 1ull << 22,
+                     kSsbs = 1ull << 12, kTco = 1ull << 25, kSpan = 1ull << 23, kDssbs = 1ull << 44;
+  uint64_t spsr = (v.regs.spsr & kNzcv) | kDaif | kEl1h;
+  spsr |= (sctlr & kSpan) ? (v.regs.spsr & kPan) : kPan;
+  const uint64_t pfr1 = TESSERA_SYSREG_READ(id_aa64pfr1_el1);
+  if (((pfr1 >> 4) & 0xF) != 0 && (sctlr & kDssbs)) spsr |= kSsbs;
+  if (((pfr1 >> 8) & 0xF) >= 2) spsr |= kTco;
+  v.regs.spsr = spsr;
+  v.regs.elr = TESSERA_SYSREG_READ(S3_5_C12_C0_0) + 0x400;  // VBAR_EL12: lower EL, AArch64, synchronous
+}
+
 bool common_exit(spmc::Core& core, size_t index, Vcpu& v, Exit exit, bool call, spmc::Outcome& outcome,
                  ffa::Regs& out) {
   if (call) {

@@ -131,6 +131,16 @@ inline void put_back_pmr(uint64_t pmr) { TESSERA_SYSREG_WRITE(S3_0_C4_C6_0, pmr)
 bool for_the_core(uint32_t fid);
 void answer_smccc(Vcpu& v, uint32_t fid);
 
+// An access of the vCPU's EL0 that trapped here (EC 0x18: the debug or
+// PMU registers, the GIC's) although its own EL1 would have refused it,
+// had the normal world's EL0 controls not been in force (PMUSERENR_EL0,
+// which no world switch moves): it becomes the exception that EL1 would
+// have taken, an UNDEF (unknown reason) from EL0, at VBAR_EL1 + 0x400,
+// for the vCPU's own EL1 (the trusted OS) to deal with, rather than a
+// fault that stops the whole partition. Its EL1 registers are in this CPU
+// (it just ran here).
+void undef_at_el1_from_el0(Vcpu& v);
+
 // What both kinds of partition do with an exit (hosted_vms.cpp,
 // hosted_el0.cpp): an SMCCC call in `v`'s registers goes to the core (or
 // is answered here); an FP trap hands the CPU's FP registers over; an IRQ

@@ -544,6 +544,10 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
       }
       return core.carry_on(index, out);
     }
+    if ((v.regs.spsr & 0xF) == 0) {  // from its EL0 (EL0t): its EL1's to deal with
+      undef_at_el1_from_el0(v);
+      return core.carry_on(index, out);
+    }
     lib::log::error("partition {:x}: system register access trapped (ESR {:x}, ELR {:x}): debug, PMU, physical "
                     "timer and GIC registers are not a partition's; it is stopped for good",
                     id.raw(), v.regs.esr, v.regs.elr);

@@ -38,6 +38,19 @@ TEE_Result TA_InvokeCommandEntryPoint(void* ctx, uint32_t cmd, uint32_t types, T
       return TEE_SUCCESS;
     case TA_HOSTILE_CMD_NOP:
       return TEE_SUCCESS;
+    case TA_HOSTILE_CMD_PMU: {
+      /* The performance monitors are the normal world's: even where the
+         normal world let its own EL0 at them, a TA's access is UNDEFINED
+         and the instance dies. */
+      if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+                                   TEE_PARAM_TYPE_NONE))
+        return TEE_ERROR_BAD_PARAMETERS;
+      uint64_t pmcr;
+      __asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr));
+      __asm__ volatile("msr pmcr_el0, %0" ::"r"(pmcr ^ 8));
+      p[0].value.a = (uint32_t)pmcr;
+      return TEE_SUCCESS;
+    }
     default:
       return TEE_ERROR_NOT_SUPPORTED;
   }

@@ -452,6 +452,31 @@ TEST_TOS(tas, hostile_ta_is_contained) {
   give_back(h);
 }
 
+// The normal world may let its own EL0 at the performance monitors
+// (PMUSERENR_EL0.EN), a register no world switch moves: a TA still cannot
+// reach them. Its access is UNDEFINED at the trusted OS's EL1 (the S-EL1
+// trusted OS clears EN around S-EL0; the S-EL2 SPMC, which traps the PMU,
+// turns the trapped access into that UNDEF rather than stopping the whole
+// trusted OS partition), and only that instance dies. The normal world's
+// PMCR_EL0 is as it was, and so is its PMUSERENR_EL0.
+TEST_TOS(tas, a_ta_never_reaches_the_normal_worlds_pmu) {
+  ASSERT_TRUE(ready());
+  const uint64_t pmcr = TESSERA_SYSREG_READ(pmcr_el0);
+  TESSERA_SYSREG_WRITE(pmuserenr_el0, 1);  // EN: its own EL0 may
+  const uint32_t s = open(kHostile), hello = open(kHello);
+  ASSERT_TRUE(s != 0 && hello != 0);
+  uint32_t v = 0;
+  EXPECT_EQ(invoke_value(s, TA_HOSTILE_CMD_PMU, kValueOut, &v), kTargetDead);
+  v = 1;
+  EXPECT_EQ(invoke_value(hello, TA_HELLO_CMD_INC_VALUE, kValueInout, &v), kTeeSuccess);
+  EXPECT_EQ(v, 2u);
+  EXPECT_EQ(TESSERA_SYSREG_READ(pmuserenr_el0) & 0xF, 1);
+  EXPECT_EQ(TESSERA_SYSREG_READ(pmcr_el0), pmcr);
+  TESSERA_SYSREG_WRITE(pmuserenr_el0, 0);
+  EXPECT_EQ(close(s), kTeeSuccess);
+  EXPECT_EQ(close(hello), kTeeSuccess);
+}
+
 TEST_TOS(tas, ta_to_ta_sessions) {
   ASSERT_TRUE(ready());
   const uint32_t s = open(kCaller);
