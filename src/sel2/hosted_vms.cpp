@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "sel2/core_lock.h"
 #include "sel2/cpu_switch.h"
+#include "sel2/stage2_fault.h"
 
 namespace sel2 {
 namespace {
@@ -468,32 +469,6 @@ spmc::Outcome HostedVms::run(spmc::Outcome outcome, ffa::Regs& out) {
   return outcome;
 }
 
-namespace {
-constexpr uint64_t kFipaMask = (1ull << 40) - 1;  // HPFAR_EL2.FIPA, shifted down
-constexpr uint64_t kHpfarNs = 1ull << 63;          // the fault's IPA space (FEAT_SEL2)
-}  // namespace
-
-// A stage-2 translation fault (DFSC/IFSC 0b0001LL) at an address its
-// stage 2 now maps for that access: the walk met an entry while it
-// changed (a block split break-before-make by another CPU, under the
-// core's lock, which this exit has waited for), and the access is run
-// again. Translation faults are never cached, so it cannot fault again
-// for the same reason; any other fault stops the partition.
-bool HostedVms::stage2_fault_passed(const HostedVm& vm, uint64_t esr, uint64_t hpfar, uint64_t ipa) {
-  if ((esr & 0x3C) != 0x04) return false;
-  const arch::mmu::PageTable& s2 = (hpfar & kHpfarNs) != 0 ? *vm.ns_s2 : *vm.secure_s2;
-  const auto l = s2.lookup(ipa);
-  if (!l) return false;
-  const bool data = (esr >> 26) == kEcDataAbortLow;
-  // WnR (bit 6) counts unless the fault was on its stage-1 walk (S1PTW,
-  // bit 7), which reads.
-  const bool write = data && (esr & (1u << 6)) != 0 && (esr & (1u << 7)) == 0;
-  if (write && (l->descriptor & (1ull << 7)) == 0) return false;  // S2AP[1]: writable
-  // XN, for a fetch itself (not its stage-1 walk, which reads)
-  if (!data && (esr & (1u << 7)) == 0 && (l->descriptor & (2ull << 53)) != 0) return false;
-  return true;
-}
-
 spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out) {
   spmc::Core& core = core_;
   const uint64_t ec = v.regs.esr >> 26;
@@ -511,9 +486,10 @@ spmc::Outcome HostedVms::on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& ou
   }
   const ffa::EndpointId id = core.partition(index).info.id;
   if (exit == Exit::sync && (ec == kEcDataAbortLow || ec == kEcInstAbortLow)) {
-    // HPFAR_EL2.FIPA [43:4] holds IPA [51:12] of a stage-2 fault.
-    const uint64_t ipa = (((v.regs.hpfar >> 4) & kFipaMask) << 12) | (v.regs.far & 0xFFF);
-    if (stage2_fault_passed(*by_core_index(index), v.regs.esr, v.regs.hpfar, ipa))
+    const Stage2Fault fault{v.regs.esr, v.regs.hpfar, v.regs.far};
+    const uint64_t ipa = fault.ipa();
+    const HostedVm& vm = *by_core_index(index);
+    if (stage2_fault_passed(*vm.secure_s2, *vm.ns_s2, fault))
       return core.carry_on(index, out);  // the access runs again
     lib::log::error("partition {:x}: stage-2 fault at IPA {:x} (ESR {:x}, ELR {:x}): memory not its own; it is "
                     "stopped for good",

@@ -185,9 +185,6 @@ class HostedVms {
   // What a vCPU's exit asks of the core (or answers at once: SMCCC and
   // PSCI calls, which are not FF-A's).
   spmc::Outcome on_exit(size_t index, Vcpu& v, Exit exit, ffa::Regs& out);
-  // A stage-2 fault that a change of the VM's tables on another CPU
-  // caused and that is over: the access can run again (hosted_vms.cpp).
-  static bool stage2_fault_passed(const HostedVm& vm, uint64_t esr, uint64_t hpfar, uint64_t ipa);
   // Sets this CPU's host timer for the earliest deadline among the vCPUs
   // it watches (off when none).
   void rearm_host_timer(unsigned cpu);
