@@ -110,21 +110,24 @@ void write_limited(RateLimit& limit, Level level, const char* fmt, Args... args)
   vwrite_limited(limit, level, fmt, list, sizeof...(Args));
 }
 
+// Errors and warnings are cold: a call site's branch is then the unlikely
+// one, and the paths around it keep their registers and layout for the
+// common case (the world switch and message paths carry many).
 template <typename... Args>
-void error(const char* fmt, Args... args) { write(Level::error, fmt, args...); }
+[[gnu::cold]] void error(const char* fmt, Args... args) { write(Level::error, fmt, args...); }
 template <typename... Args>
-void warn(const char* fmt, Args... args) { write(Level::warn, fmt, args...); }
+[[gnu::cold]] void warn(const char* fmt, Args... args) { write(Level::warn, fmt, args...); }
 template <typename... Args>
 void info(const char* fmt, Args... args) { write(Level::info, fmt, args...); }
 template <typename... Args>
 void debug(const char* fmt, Args... args) { write(Level::debug, fmt, args...); }
 
 template <typename... Args>
-void error_limited(RateLimit& limit, const char* fmt, Args... args) {
+[[gnu::cold]] void error_limited(RateLimit& limit, const char* fmt, Args... args) {
   write_limited(limit, Level::error, fmt, args...);
 }
 template <typename... Args>
-void warn_limited(RateLimit& limit, const char* fmt, Args... args) {
+[[gnu::cold]] void warn_limited(RateLimit& limit, const char* fmt, Args... args) {
   write_limited(limit, Level::warn, fmt, args...);
 }
 
