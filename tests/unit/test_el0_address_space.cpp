@@ -15,7 +15,7 @@ using arch::el0::El0AddressSpace;
 using ffa::Error;
 
 constexpr uint64_t kLoad = 0x0e500000, kPage = 4096;
-constexpr uint64_t kData = kLoad + 0x10000, kRx = kLoad + 0x20000, kTx = kLoad + 0x21000, kLend = kLoad + 0x22000;
+constexpr uint64_t kData = kLoad + 0x10000, kRx = kLoad + 0x20000, kLend = kLoad + 0x22000;
 constexpr uint64_t kTrampoline = 0x0e101000;
 constexpr uint64_t kNsPage = 0x70000000;
 // Descriptor bits the tests read.
