@@ -106,8 +106,8 @@ void take_fp(unsigned cpu, Vcpu* to);
 // puts ZCR_EL2 and ZCR_EL1 back.
 inline constexpr uint64_t kCptrSveAllowed = 3ull << 16;  // CPTR_EL2.ZEN (E2H layout)
 extern Vcpu* g_sve_owner[plat::kMaxCpus];  // whose predicates CPU holds; null: nobody's (ZCR the normal world's)
-void take_sve(unsigned cpu, Vcpu& v);
-void give_sve_back(unsigned cpu);
+[[gnu::cold]] void take_sve(unsigned cpu, Vcpu& v);
+[[gnu::cold]] void give_sve_back(unsigned cpu);
 
 // ICC_PMR_EL1 while a partition runs whose normal-world interrupts wait
 // (ns-interrupts-action queued): in Secure state the normal world's
@@ -139,7 +139,7 @@ void answer_smccc(Vcpu& v, uint32_t fid);
 // for the vCPU's own EL1 (the trusted OS) to deal with, rather than a
 // fault that stops the whole partition. Its EL1 registers are in this CPU
 // (it just ran here).
-void undef_at_el1_from_el0(Vcpu& v);
+[[gnu::cold]] void undef_at_el1_from_el0(Vcpu& v);
 
 // What both kinds of partition do with an exit (hosted_vms.cpp,
 // hosted_el0.cpp): an SMCCC call in `v`'s registers goes to the core (or

@@ -190,7 +190,7 @@ class HostedVms {
   void rearm_host_timer(unsigned cpu);
   // A UP vCPU about to run on this CPU (`cpu`) whose timer another CPU's
   // host timer watches: this CPU's watches it from now on.
-  void watch_timer_here(Vcpu& v, unsigned cpu);
+  [[gnu::cold]] void watch_timer_here(Vcpu& v, unsigned cpu);
   size_t scan_timers(unsigned cpu, bool report);
   // Makes CPU `cpu`'s host timer interrupt come (once the normal world
   // runs there), for its deadlines to be looked at again.
