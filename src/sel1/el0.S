@@ -100,8 +100,13 @@ sel1_el0_run:
     // the way out. (As an S-EL1 partition the trusted OS may not touch the
     // PMU at all: the S-EL2 SPMC traps it, and makes its EL0's accesses
     // the UNDEF they would be here.)
+    // (Only where there is a PMU: the register is UNDEFINED without one,
+    // and 0 goes into the slot.)
+    adrp    x1, sel1_pmu_present
+    ldr     x1, [x1, :lo12:sel1_pmu_present]
+    cbz     x1, 2f
     mrs     x1, pmuserenr_el0
-    str     x1, [sp, #104]
+2:  str     x1, [sp, #104]
     cbz     x1, el0_exit
     msr     pmuserenr_el0, xzr
 #endif

@@ -88,7 +88,14 @@ inline void handle(spmc::Core& core, sel1::HostedPartitions& hosted, const ffa::
 
 }  // namespace
 
+// Whether the CPU has PMUv3 (el0.S then keeps the normal world's
+// PMUSERENR_EL0 away from S-EL0).
+extern "C" {
+constinit uint64_t sel1_pmu_present = 0;
+}
+
 extern "C" [[noreturn]] void sel1_main(uint64_t manifest_pa, uint64_t dispatcher) {
+  sel1_pmu_present = arch::pmu_present() ? 1 : 0;
   lib::log::init(&plat::secure_world_console(&mmu_on), "S-EL1");
   // MMU off: the manifest is read in place (it is secure RAM that only EL3
   // wrote); the parsed copy lives in our data.

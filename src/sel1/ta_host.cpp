@@ -238,9 +238,11 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
   origin = TEE_ORIGIN_TEE;
   if (depth > kMaxNesting) return TEE_ERROR_BUSY;
   if (!in.used) return TEE_ERROR_TARGET_DEAD;
+  bool waited = false;
   if (in.busy) {  // in a call already: suspended elsewhere, or a loop of TA calls
     const uint32_t generation = in.generation, session_id = session ? session->id : 0;
     if (const uint32_t r = wait_until_free(in, depth)) return r;
+    waited = true;
     // Freed while we waited (its creation failed, its last session
     // closed), perhaps another TA's now: not ours to enter. Nor a session
     // closed, or being closed, meanwhile (its record may be another
@@ -256,10 +258,16 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
       return TEE_ERROR_TARGET_DEAD;
     }
   }
-  if (in.dead) return TEE_ERROR_TARGET_DEAD;
+  // A call that waited its turn and does not run passes the turn on, or
+  // the next waiter would wait until some later call ends.
+  if (in.dead) {
+    if (waited) wake_one(in.waiting);
+    return TEE_ERROR_TARGET_DEAD;
+  }
   memset(&param_page(in), 0, sizeof(ta_param_page));
   if (params && !put_params(in, *params)) {
     unmap_window(in);
+    if (waited) wake_one(in.waiting);
     return TEE_ERROR_OUT_OF_MEMORY;
   }
   in.busy = true;

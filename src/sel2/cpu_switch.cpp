@@ -96,16 +96,20 @@ void undef_at_el1_from_el0(Vcpu& v) {
   TESSERA_SYSREG_WRITE(S3_5_C4_C0_0, v.regs.spsr);  // SPSR_EL12: its PSTATE
   const uint64_t sctlr = TESSERA_SYSREG_READ(S3_5_C1_C0_0);  // SCTLR_EL12
   // PSTATE as the exception gives it (Arm ARM, AArch64.TakeException): EL1h,
-  // DAIF masked, NZCV kept; PAN set unless SCTLR_EL1.SPAN says keep it
-  // (FEAT_PAN, which FEAT_SEL2's CPUs have); SSBS from SCTLR_EL1.DSSBS
-  // (where the CPU has it); TCO set where MTE is (FEAT_MTE2).
+  // DAIF masked, NZCV and DIT kept; PAN set unless SCTLR_EL1.SPAN says
+  // keep it (FEAT_PAN, which FEAT_SEL2's CPUs have); SSBS from
+  // SCTLR_EL1.DSSBS (where the CPU has it); TCO set where MTE is (as
+  // QEMU does, with FEAT_MTE2); ALLINT set unless SCTLR_EL1.SPINTMASK
+  // (FEAT_NMI).
   constexpr uint64_t kNzcv = 0xFull << 28, kDaif = 0xFull << 6, kEl1h = 0x5, kPan = 1ull << 22,
-                     kSsbs = 1ull << 12, kTco = 1ull << 25, kSpan = 1ull << 23, kDssbs = 1ull << 44;
-  uint64_t spsr = (v.regs.spsr & kNzcv) | kDaif | kEl1h;
+                     kDit = 1ull << 24, kSsbs = 1ull << 12, kTco = 1ull << 25, kAllint = 1ull << 13,
+                     kSpan = 1ull << 23, kDssbs = 1ull << 44, kSpintmask = 1ull << 62;
+  uint64_t spsr = (v.regs.spsr & (kNzcv | kDit)) | kDaif | kEl1h;
   spsr |= (sctlr & kSpan) ? (v.regs.spsr & kPan) : kPan;
   const uint64_t pfr1 = TESSERA_SYSREG_READ(id_aa64pfr1_el1);
   if (((pfr1 >> 4) & 0xF) != 0 && (sctlr & kDssbs)) spsr |= kSsbs;
   if (((pfr1 >> 8) & 0xF) >= 2) spsr |= kTco;
+  if (((pfr1 >> 36) & 0xF) != 0 && !(sctlr & kSpintmask)) spsr |= kAllint;
   v.regs.spsr = spsr;
   v.regs.elr = TESSERA_SYSREG_READ(S3_5_C12_C0_0) + 0x400;  // VBAR_EL12: lower EL, AArch64, synchronous
 }

@@ -363,6 +363,8 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
   ffa::Status check_constituents(const Lender& from, const MemShare& candidate, bool want_write,
                                  bool& lender_writes);
   ffa::Status zero(const MemShare& s);
+  // Whether the SPMC can ever reach every range of `s` to zero it.
+  bool zero_reachable(const MemShare& s);
   static ffa::Status check_mem_attributes(uint16_t attributes);
   // The transactions part (mem_transactions.h), by lender ID: whose quota
   // `id` counts against (false: no such lender).

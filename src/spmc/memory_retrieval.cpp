@@ -197,6 +197,11 @@ void Core::mem_retrieve_from_sp(size_t index, const ffa::Regs& in, ffa::Regs& ou
   if (zero_after && s->receiver_count > 1) return ffa::set_error(out, Error::invalid_parameters);
   if (zero_before && (s->flags & kFlagZero) == 0) return ffa::set_error(out, Error::denied);
   if ((zero_before || zero_after) && data != ffa::mem_perm::data_rw) return ffa::set_error(out, Error::denied);
+  // Nor after relinquish where the SPMC could never reach the memory to
+  // zero it (a partition's own memory outside what partition_memory
+  // serves): the relinquish, or the lender's reclaim once the zeroing is
+  // owed, would be refused for good.
+  if (zero_after && !zero_reachable(*s)) return ffa::set_error(out, Error::denied);
   if (!p.mailbox.rx_free()) return ffa::set_error(out, Error::busy);
   // Map every constituent into the partition, never executable.
   const bool writable = data == ffa::mem_perm::data_rw;

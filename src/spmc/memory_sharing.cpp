@@ -209,6 +209,13 @@ ffa::Status Core::check_constituents(const Lender& from, const MemShare& candida
   return {};
 }
 
+bool Core::zero_reachable(const MemShare& s) {
+  if (s.ns) return true;  // the normal world's: mapped for the zeroing (failing only for want of room)
+  for (uint32_t i = 0; i < s.constituent_count; ++i)
+    if (!placement_.partition_memory(constituents(s)[i].address, constituents(s)[i].pages)) return false;
+  return true;
+}
+
 ffa::Status Core::zero(const MemShare& s) {
   for (uint32_t i = 0; i < s.constituent_count; ++i) {
     const ffa::MemConstituent& c = constituents(s)[i];

@@ -616,6 +616,22 @@ TEST_F(MemorySharing, AZeroingOwedByAnAbortedBorrowerIsDoneAtReclaim) {
   EXPECT_EQ(core_.shares_in_use(), 0u);
 }
 
+// Zeroing after relinquish is refused for memory the SPMC can never reach
+// (a partition's own memory outside what its placement's partition_memory
+// serves): otherwise the relinquish, or the reclaim once the zeroing was
+// owed, would be refused for good.
+TEST_F(MemorySharing, ZeroAfterRelinquishOnlyWhereTheSpmcCanZero) {
+  constexpr uint64_t kFar = FakePlacement::kSecureBase + FakePlacement::kSecureSize;  // beyond the SPMC's reach
+  placement_.give_partition_memory(EndpointId(kSp), kFar, 1, true);
+  const uint64_t h = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kFar, 1}}));
+  ASSERT_NE(h, 0u);
+  EXPECT_EQ(err(retrieve(h, 1, 0, kSp, 0, 1u << 10 | 4)), kDenied);
+  ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));  // without zeroing
+  ASSERT_TRUE(ok(rx_release(1)));
+  ASSERT_TRUE(ok(relinquish(h, 1)));
+  EXPECT_TRUE(ok(sp_reclaim(h)));
+}
+
 TEST_F(MemorySharing, WhatAnAbortedLenderLentIsFreedWhenReturned) {
   const uint64_t h = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn, 1}}));
   const uint64_t never = sp_transfer(Func::mem_lend_64, build_desc(sp_tx_[0], kSp, {{kSp2, 2}}, {{kOwn + 0x1000, 1}}));

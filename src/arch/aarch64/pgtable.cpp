@@ -139,6 +139,9 @@ lib::Status<MapError> PageTable::split_block(uint64_t* entry, unsigned level, ui
   } else if (break_by_va_ && invalidate_) {
     *entry = 0;
     invalidate_(va & ~(size_of(level) - 1));
+  } else {
+    // A swap: the table's entries visible before its link.
+    __atomic_thread_fence(__ATOMIC_RELEASE);
   }
   *entry = reinterpret_cast<uint64_t>(t) | kValid | kTableOrPage;
   return {};

@@ -36,9 +36,10 @@ inline unsigned current_el() { return static_cast<unsigned>((TESSERA_SYSREG_READ
 // The PMU's event counters (PMCR_EL0.N), 0 without PMUv3
 // (ID_AA64DFR0_EL1.PMUVer 0 or IMPLEMENTATION DEFINED): MDCR_EL2.HPMN's
 // value that leaves every counter to EL1 and EL0, as at reset.
-inline uint64_t pmu_event_counters() {
+inline bool pmu_present() {
   const uint64_t pmuver = (TESSERA_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xF;
-  return pmuver == 0 || pmuver == 0xF ? 0 : (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F;
+  return pmuver != 0 && pmuver != 0xF;
 }
+inline uint64_t pmu_event_counters() { return pmu_present() ? (TESSERA_SYSREG_READ(pmcr_el0) >> 11) & 0x1F : 0; }
 
 }  // namespace arch
