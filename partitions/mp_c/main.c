@@ -55,7 +55,8 @@
  *            which asserts it. With
  *            x4 = 0 it waits (up to half a second) for its handler to deal
  *            with it (a virtual IRQ while it runs, wherever the interrupt
- *            is routed); 1: it answers at once; 2: with its IRQs
+ *            is routed); 1: with its IRQs masked it answers at once; 2:
+ *            with its IRQs
  *            masked it waits a little and answers, the interrupt untaken.
  *            x4 = events its handler counted meanwhile.
  *   15 STATUS: x4 = device interrupts handled, x5 = the last ID
@@ -339,10 +340,11 @@ void partition_interrupt(void) {
 static void raise_rtc(uint64_t mode, struct ffa_args* r) {
   const uint64_t before = g_events;
   const int no_wait = mode != 0;
-  /* Mode 2: its IRQs masked, so that the interrupt it raises is still
-     untaken when it answers (the SPMC holds it back and announces it
-     with FFA_INTERRUPT once it waits). */
-  if (mode == 2) __asm__ volatile("msr daifset, #2" ::: "memory");
+  /* Modes 1 and 2: its IRQs masked, so that the interrupt it raises is
+     still untaken when it answers (the SPMC holds it back and announces
+     it with FFA_INTERRUPT once it waits), even where it reaches it in
+     place, raised on another CPU. */
+  if (mode != 0) __asm__ volatile("msr daifset, #2" ::: "memory");
   r->x[5] = ffa_hvc((struct ffa_args){{HF_INTERRUPT_ENABLE, RTC_SPI, 1, 0, 0, 0, 0, 0}}).x[0];
   if (r->x[5] != 0) return; /* not its device: never touched */
   *rtc(RTC_IMSC) = 0;

@@ -260,11 +260,12 @@ bool HostedVms::retrigger_timer(size_t core_index, unsigned context) {
   return true;
 }
 
-void HostedVms::kick(size_t core_index) {
+void HostedVms::kick(size_t core_index, unsigned vcpu) {
   const HostedVm* vm = by_core_index(core_index);
   if (!vm) return;  // an S-EL0 partition: no virtual lines
   const unsigned here = arch::cpu_index();
   for (unsigned k = 0; k < vm->vcpu_count; ++k) {
+    if (vcpu != spmc::Placement::kEveryContext && k != vcpu) continue;
     const unsigned cpu = vm->vcpus[k].running_on_plus_one - 1u;
     // (One that runs here has left already: it is entered with its lines
     // as they are.)

@@ -156,10 +156,11 @@ class HostedVms {
   // vCPU runs.
   spmc::Outcome run(spmc::Outcome outcome, ffa::Regs& out);
 
-  // Partition `core_index`'s lines rose (Placement::lines_raised): each of
-  // its vCPUs that runs on another CPU is kicked out (plat::kSel2KickSgi)
-  // and entered again with them. Under the core's lock.
-  void kick(size_t core_index);
+  // Partition `core_index`'s lines rose (Placement::lines_raised): its
+  // vCPU `vcpu` (or each, for kEveryContext) that runs on another CPU is
+  // kicked out (plat::kSel2KickSgi) and entered again with them. Under
+  // the core's lock.
+  void kick(size_t core_index, unsigned vcpu);
 
   // vCPUs' EL1 physical timers (physical_timer.h), under the core's lock.
   // The host timer fired on this CPU: the core index of a partition whose

@@ -44,8 +44,8 @@ bool Sel2Placement::retrigger_timer(size_t index, unsigned context) {
   return vms_ && vms_->retrigger_timer(index, context);
 }
 
-void Sel2Placement::lines_raised(size_t index) {
-  if (vms_) vms_->kick(index);
+void Sel2Placement::lines_raised(size_t index, unsigned context) {
+  if (vms_) vms_->kick(index, context);
 }
 
 unsigned Sel2Placement::current_cpu() const { return arch::cpu_index(); }

@@ -38,7 +38,7 @@ class Sel2Placement final : public spmc::Placement {
   uint32_t acknowledge_interrupt() override;
   void end_interrupt(uint32_t id) override;
   void handle_own_interrupt(uint32_t id) override;
-  void lines_raised(size_t index) override;
+  void lines_raised(size_t index, unsigned context) override;
   // Partitions' EL1 physical timers, emulated (hosted_vms.h): the host
   // timer's interrupt.
   size_t timer_due_here(uint32_t id) override;

@@ -122,7 +122,7 @@ void Core::notification_set(ffa::EndpointId caller, const ffa::Regs& in, ffa::Re
     if (Partition* p = const_cast<Partition*>(find_partition(pair.receiver));
         p && virtual_interrupts(*p) && !p->npi_pending) {
       p->npi_pending = true;
-      placement_.lines_raised(index_of(p));
+      placement_.lines_raised(index_of(p), Placement::kEveryContext);  // (the NPI is the partition's)
     }
   ffa::set_success(out);
 }

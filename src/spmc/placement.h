@@ -175,12 +175,16 @@ class Placement {
   // the core asks Core::virtual_interrupts, which leaves them out.
   virtual bool gives_virtual_interrupts() const { return false; }
   // Partition `index` (one that takes virtual interrupts) has a line up
-  // that its contexts did not have when they were entered (its
-  // notification pending interrupt, or a device interrupt told to its
-  // running context): any of its contexts running on another CPU is made
-  // to leave it at once (a secure SGI there), so that it is entered again
-  // with its lines as they are now. Called under the core's lock.
-  virtual void lines_raised(size_t index) { (void)index; }
+  // that its context `context` (kEveryContext: any of them) did not have
+  // when it was entered (its notification pending interrupt, or a device
+  // interrupt told to its running context): if it runs on another CPU, it
+  // is made to leave at once (a secure SGI there), so that it is entered
+  // again with its lines as they are now. Called under the core's lock.
+  static constexpr unsigned kEveryContext = ~0u;
+  virtual void lines_raised(size_t index, unsigned context) {
+    (void)index;
+    (void)context;
+  }
   // Lets a partition's interrupt through the controller, or holds it back.
   virtual void set_interrupt_enabled(uint32_t id, bool enabled) {
     (void)id;

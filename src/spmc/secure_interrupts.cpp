@@ -108,13 +108,18 @@ bool Core::tell_waiting_owner(size_t index, size_t owner, ffa::Regs& out) {
 
 bool Core::signal_in_place(Partition& p, ExecutionContext& c) {
   bool told = false;
-  for (unsigned k = 0; k < p.interrupt_count; ++k) {
-    OwnedInterrupt& irq = p.interrupts[k];
-    if (irq.deferred() && irq.enabled()) {
-      irqs_.signal(placement_, irq, c);
-      told = true;
+  // Never to a handler (it runs for FFA_INTERRUPT): one it left untaken
+  // when it waits again would never be told again (interrupt_handled
+  // announces deferred ones only, and re-announcing what it ignores would
+  // never end). It stays deferred, and that FFA_MSG_WAIT announces it.
+  if (!c.handles_interrupt())
+    for (unsigned k = 0; k < p.interrupt_count; ++k) {
+      OwnedInterrupt& irq = p.interrupts[k];
+      if (irq.deferred() && irq.enabled()) {
+        irqs_.signal(placement_, irq, c);
+        told = true;
+      }
     }
-  }
   if (c.timer() == ExecutionContext::Timer::pending) {
     irqs_.set_timer(c, ExecutionContext::Timer::raised);
     told = true;
@@ -131,7 +136,10 @@ void Core::tell_running_context(size_t index) {
   Partition& p = partitions_[index];
   if (!virtual_interrupts(p) || p.stopped) return;
   ExecutionContext& c = here(p);
-  if (c.running() && signal_in_place(p, c)) placement_.lines_raised(index);
+  // (An MP partition's context here runs on this CPU only, which is in
+  // the SPMC now: it sees its lines when it is resumed. A UP partition's
+  // one context may run anywhere.)
+  if (c.running() && signal_in_place(p, c) && !p.mp()) placement_.lines_raised(index, 0);
 }
 
 void Core::defer_untaken(Partition& p, ExecutionContext& c) {

@@ -353,6 +353,8 @@ TEST_F(VirtualInterrupts, ANotificationForAPartitionThatRunsRaisesItsLinesAtOnce
   set();
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(placement_.lines_raised_for, std::vector<size_t>{driver()});
+  // The NPI is the partition's: whichever of its contexts runs.
+  EXPECT_EQ(placement_.lines_raised_context, std::vector<unsigned>{spmc::Placement::kEveryContext});
   // Once is enough: a second one finds the line up already.
   set();
   EXPECT_EQ(placement_.lines_raised_for.size(), 1u);
@@ -360,10 +362,10 @@ TEST_F(VirtualInterrupts, ANotificationForAPartitionThatRunsRaisesItsLinesAtOnce
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kNpiIntid);
   EXPECT_FALSE(irq_line());
   ASSERT_EQ(answer(kDriver, 1, out), Outcome::reply_to_caller);
-  // A partition that takes no notifications by NPI (kOther takes none)
-  // raises nothing.
-  Regs r{};
-  core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kOther, 0, 1u << 3}}, r);
+  // Where partitions take no virtual interrupts there is no NPI to raise.
+  placement_.virtual_interrupts = false;
+  ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
+  set();
   EXPECT_EQ(placement_.lines_raised_for.size(), 1u);
 }
 
@@ -379,6 +381,7 @@ TEST_F(VirtualInterrupts, AnInterruptForAnOwnerRunningElsewhereIsToldInPlace) {
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
   EXPECT_EQ(placement_.lines_raised_for, std::vector<size_t>{driver()});
+  EXPECT_EQ(placement_.lines_raised_context, std::vector<unsigned>{0});  // its one context
   EXPECT_FALSE(placement_.interrupt_enabled(kDeviceSpi));  // held back until deactivated
   // Its handler takes it where it runs, within the request.
   placement_.cpu = 0;
@@ -417,6 +420,36 @@ TEST_F(VirtualInterrupts, AnInterruptToldInPlaceElsewhereButNotTakenComesBackWhe
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
   EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(core_.deferred_interrupts(), 0u);
+}
+
+// Its handler runs (FFA_INTERRUPT) on another CPU when the interrupt
+// comes again: it is not told in place, where a handler that waits
+// without taking it (one GET per FFA_INTERRUPT, or its IRQs masked) would
+// leave it told to nobody; it stays deferred, and the handler's
+// FFA_MSG_WAIT announces it.
+TEST_F(VirtualInterrupts, AnInterruptForARunningHandlerWaitsForItsMsgWait) {
+  EXPECT_EQ(hf(ffa::hf::kInterruptEnable, kDeviceSpi, 1, ffa::hf::kTypeIrq), 0u);
+  Regs out{};
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
+  ASSERT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  // Again, where the normal world runs, while the handler still runs.
+  placement_.cpu = 1;
+  placement_.raise_interrupt(kDeviceSpi);
+  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::reply_to_caller);
+  EXPECT_TRUE(placement_.lines_raised_for.empty());
+  EXPECT_EQ(core_.deferred_interrupts(), 1u);
+  placement_.cpu = 0;
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
+  EXPECT_EQ(out.x[0], raw(Func::interrupt));
+  EXPECT_EQ(out.x[2], kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
+  EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
 }
 

@@ -114,9 +114,14 @@ class FakePlacement : public spmc::Placement {
   bool virtual_interrupts = false;
   bool gives_virtual_interrupts() const override { return virtual_interrupts; }
   // The partitions whose lines rose while they may run on another CPU,
-  // in order (each such call would kick that CPU's vCPU).
+  // in order (each such call would kick that CPU's vCPU), and for which
+  // context (kEveryContext: any).
   std::vector<size_t> lines_raised_for;
-  void lines_raised(size_t index) override { lines_raised_for.push_back(index); }
+  std::vector<unsigned> lines_raised_context;
+  void lines_raised(size_t index, unsigned context) override {
+    lines_raised_for.push_back(index);
+    lines_raised_context.push_back(context);
+  }
 
   // PSCI CPU_OFF as the SPMD announces it: counted, refused when told.
   // The CPU the core is told it runs on (tests of MP partitions set it).
