@@ -48,6 +48,7 @@ static inline unsigned int ta_branchy(unsigned int rounds, unsigned int x) {
 #define TA_HOSTILE_CMD_WRITE_INPUT 3   /* memref in: writes into it */
 #define TA_HOSTILE_CMD_CHECK_ACCESS 4  /* value out a: TEE_CheckMemoryAccessRights on the trusted OS, b: on its input memref for writing */
 #define TA_HOSTILE_CMD_NOP 5           /* returns TEE_SUCCESS */
+#define TA_HOSTILE_CMD_TPIDR 7         /* value out a: TPIDR_EL0 as it came (low 32 bits), then set to 0x5EC2E700 */
 #define TA_HOSTILE_CMD_PMU 6           /* value out a: PMCR_EL0 read, then written back with bit 3 (D) flipped */
 
 /* caller: opens a session with hello and drives it (TA-to-TA). */

@@ -29,6 +29,11 @@ constexpr uint64_t kScrSif = 1ull << 9;
 constexpr uint64_t kCptrEz = 1ull << 8;
 constexpr uint64_t kCptrEsm = 1ull << 12;  // SME (and streaming SVE) not trapped
 constexpr uint64_t kCptrTfp = 1ull << 10;
+// The activity monitors (FEAT_AMUv1) are the normal world's: the secure
+// world's accesses trap here and become UNDEFs where they were made
+// (otherwise an S-EL0 partition could read or stop the normal world's
+// counters where the normal world's AMUSERENR_EL0 lets its EL0 at them).
+constexpr uint64_t kCptrTam = 1ull << 30;
 // SMCR_EL3: LEN (the longest streaming vector length the CPU has), FA64
 // (the whole A64 instruction set in streaming mode), EZT0 (SME2's ZT0).
 constexpr uint64_t kSmcrLenMax = 0xF;
@@ -181,14 +186,14 @@ void init_secure(Cpu& cpu, uint64_t entry) {
   // UNDEFINED at S-EL1 once S-EL2 is enabled, but QEMU 7.2 looks at ST
   // alone, and with ST set lets a partition read and rearm it. Clear, a
   // partition's access traps here and becomes UNDEF (el3_sync_from_lower).
-  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrEel2 | kScrHce | kScrSif, kCptrTfp);
+  init_context(cpu.secure, entry, kSpsrEl2h, scr_common() | kScrEel2 | kScrHce | kScrSif, kCptrTfp | kCptrTam);
   clean_el2(cpu.secure.el2);
   // Its exception state is never kept across a world switch: it reads it
   // at once, in the exception that set it (context.h).
   cpu.secure.el2.features |= kEl2NoExceptionState;
   zero_unswitched_el2();
 #else
-  init_context(cpu.secure, entry, kSpsrEl1h, scr_common() | kScrSt | kScrSif, kCptrTfp);
+  init_context(cpu.secure, entry, kSpsrEl1h, scr_common() | kScrSt | kScrSif, kCptrTfp | kCptrTam);
 #endif
 }
 

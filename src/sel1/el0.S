@@ -11,6 +11,11 @@
 
     .macro unexpected kind
     .balign 0x80
+    // The trusted OS's tables first (a partition's may be in TTBR0 still,
+    // which do not map the report's code).
+    mrs     x0, ttbr1_el1
+    msr     ttbr0_el1, x0
+    isb
     mov     x0, #\kind
     mrs     x1, esr_el1
     mrs     x2, elr_el1
@@ -91,6 +96,8 @@ sel1_el0_run:
     // and the exception that brings each back arrives on the stack it left.
     msr     daifset, #1
     push_run_frame x0
+    ldr     x1, [x0, #SPCTX_TPIDR_EL0]
+    msr     tpidr_el0, x1
 #ifndef TESSERA_TOS_PARTITION
     // EL0's access to the performance monitors is the normal world's to
     // give its own EL0 (PMUSERENR_EL0, which no world switch moves): none
@@ -128,6 +135,8 @@ el0_trap:
     mrs     x2, esr_el1
     mrs     x3, far_el1
     stp     x2, x3, [x0, #SPCTX_ESR]
+    mrs     x2, tpidr_el0
+    str     x2, [x0, #SPCTX_TPIDR_EL0]
     mov     x0, x1
 #ifndef TESSERA_TOS_PARTITION
     ldr     x2, [sp, #104]

@@ -26,6 +26,13 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       out[2] = kSecCapArgOffset | (async_ ? kSecCapAsyncNotif : 0);
       break;
     case optee_msg::yielding_call_with_arg:
+      // The normal world's, as RESUME below: a partition's call that an
+      // interrupt or an RPC stopped could never be resumed, and would hold
+      // a thread and its TA instance for good.
+      if (request.sender.is_secure()) {
+        out[0] = kFfaDenied;
+        break;
+      }
       yielding_call_with_arg(request.sender, request.payload, out);
       break;
     case optee_msg::unregister_shm:
@@ -49,11 +56,20 @@ void OpteeEndpoint::on_direct_request(const spmc::DirectMessage& request, spmc::
       enable_async_notif(request.sender, request.payload, out);
       break;
     case kTesseraTimerArm:
-      out[0] = device_ ? device_->arm(request.payload[1], request.sender, (request.payload[2] & 0xFFFFFFFF) |
-                                                                              (request.payload[3] & 0xFFFFFFFF) << 32)
-                       : kTeeErrorNotSupported;
-      break;
     case kTesseraTimerBottomHalf:
+      // The example secure device serves the normal world's driver alone:
+      // a partition could otherwise rearm it under the normal world or
+      // take its events (and read their latency).
+      if (request.sender.is_secure()) {
+        out[0] = kFfaDenied;
+        break;
+      }
+      if (msg == kTesseraTimerArm) {
+        out[0] = device_ ? device_->arm(request.payload[1], request.sender,
+                                        (request.payload[2] & 0xFFFFFFFF) | (request.payload[3] & 0xFFFFFFFF) << 32)
+                         : kTeeErrorNotSupported;
+        break;
+      }
       if (!device_) {
         out[0] = kTeeErrorNotSupported;
         break;

@@ -496,7 +496,10 @@ void OpteeSmcAbi::register_shm(MsgArg& a) {
       (m.attr & ~(optee::msg_attr::type_mask | kAttrNoncontig | kAttrCacheMask)))
     return;
   const uint64_t cookie = m.c, size = m.b, in_page = m.a & (kPageSize - 1);
-  if (size == 0 || size > kMaxListPages * kPageSize || find_shm(cookie)) return;
+  // Cookie 0 means "none" in the calls' records (an argument's, a
+  // reference's): a buffer registered under it would escape their in-use
+  // checks.
+  if (cookie == 0 || size == 0 || size > kMaxListPages * kPageSize || find_shm(cookie)) return;
   Shm* slot = nullptr;
   for (Shm& s : shm_)
     if (!s.used && !slot) slot = &s;

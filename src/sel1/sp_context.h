@@ -10,6 +10,7 @@
 #define SPCTX_TTBR0 272
 #define SPCTX_ESR 280
 #define SPCTX_FAR 288
+#define SPCTX_TPIDR_EL0 296
 
 // Kinds of exception that bring the trusted OS back from EL0.
 #define EL0_TRAP_SYNC 0
@@ -40,6 +41,9 @@ struct SpContext {
   uint64_t ttbr0;  // the partition's tables with its ASID in [63:48]
   uint64_t esr;    // why it last stopped
   uint64_t far;
+  // Its thread ID register, writable at EL0 and one for every S-EL0
+  // context on a CPU: its own, never what the last partition or TA left.
+  uint64_t tpidr_el0;
 };
 static_assert(offsetof(SpContext, x) == SPCTX_X0);
 static_assert(offsetof(SpContext, call) == offsetof(SpContext, x), "a call's x0-x17 are the context's");
@@ -50,6 +54,7 @@ static_assert(offsetof(SpContext, spsr) == SPCTX_SPSR);
 static_assert(offsetof(SpContext, ttbr0) == SPCTX_TTBR0);
 static_assert(offsetof(SpContext, esr) == SPCTX_ESR);
 static_assert(offsetof(SpContext, far) == SPCTX_FAR);
+static_assert(offsetof(SpContext, tpidr_el0) == SPCTX_TPIDR_EL0);
 
 // PSTATE for an S-EL0 context's next entry: EL0t with the interrupt masks
 // `masks`, and its condition flags (NZCV) as they were when it last left

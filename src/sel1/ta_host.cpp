@@ -122,6 +122,8 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
   // A fresh slot: zeroed, the image copied in, its own tables.
   in->used = true;
   in->dead = in->busy = false;
+  in->creating = true;
+  in->dying = false;
   in->ta = &ta;
   in->sessions = 0;
   in->waiting.count = 0;
@@ -143,15 +145,22 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
     free_instance(*in);
     return nullptr;
   }
+  in->creating = false;  // (its creator's session follows without a yield)
   return in;
 }
 
 void TaHost::free_instance(Instance& in) {
+  // Gone from here on for everyone, before the wakes below yield: no open
+  // joins it, nothing enters it, and a call that waited for it finds
+  // another generation.
+  in.dying = true;
+  ++in.generation;
   // Nothing the instance opened may outlive it under its slot number.
   const int me = static_cast<int>(&in - instances_);
   for (Session& s : sessions_)
     if (s.used && s.owner_instance == me) s.owner_instance = kOrphaned;
-  // Calls waiting for it find it gone (enter checks the generation).
+  // Calls waiting for it find it gone (enter checks the generation). The
+  // slot stays taken meanwhile, so that no new instance resets its queue.
   while (in.waiting.count != 0) wake_one(in.waiting);
   unmap_window(in);
   in.tables.reset();
@@ -237,7 +246,7 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
                        optee::CallParams* params, Session* session, uint32_t& origin) {
   origin = TEE_ORIGIN_TEE;
   if (depth > kMaxNesting) return TEE_ERROR_BUSY;
-  if (!in.used) return TEE_ERROR_TARGET_DEAD;
+  if (!in.used || (in.dying && op != TA_OP_DESTROY)) return TEE_ERROR_TARGET_DEAD;
   bool waited = false;
   if (in.busy) {  // in a call already: suspended elsewhere, or a loop of TA calls
     const uint32_t generation = in.generation, session_id = session ? session->id : 0;
@@ -260,7 +269,7 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
   }
   // A call that waited its turn and does not run passes the turn on, or
   // the next waiter would wait until some later call ends.
-  if (in.dead) {
+  if (in.dead || (in.dying && op != TA_OP_DESTROY)) {
     if (waited) wake_one(in.waiting);
     return TEE_ERROR_TARGET_DEAD;
   }
@@ -405,12 +414,18 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
   *s = Session{true, 0, nullptr, 0, client, owner_instance, cancel_id, false, false};  // claimed (see Session)
   // A single-instance TA's live instance serves it; otherwise a new one.
   Instance* in = nullptr;
+  bool being_created = false;
   if (ta->single_instance())
     for (Instance& i : instances_)
-      if (i.used && !i.dead && i.ta == ta) in = &i;
+      if (i.used && !i.dead && !i.dying && i.ta == ta) {
+        if (i.creating) being_created = true;
+        else in = &i;
+      }
   uint32_t result = TEE_SUCCESS;
   const bool created = !in;
-  if (!in || ta->multi_session() || in->sessions == 0) {
+  if (being_created) {
+    result = TEE_ERROR_BUSY;  // its one instance is being created (by another open, whose thread yielded)
+  } else if (!in || ta->multi_session() || in->sessions == 0) {
     if (!in) in = create_instance(*ta, depth, result, origin);
   } else {
     result = TEE_ERROR_BUSY;  // single session, and it is taken
@@ -434,7 +449,8 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
     s->used = false;
     in->session_slot_used[slot] = false;
     --in->sessions;
-    if (in->sessions == 0 && (created || in->dead)) {
+    if (in->sessions == 0 && (created || in->dead) && !in->dying) {
+      in->dying = true;  // (DESTROY may yield: nobody joins meanwhile)
       if (!in->dead) (void)enter(*in, depth, TA_OP_DESTROY, 0, 0, nullptr, nullptr, origin);
       free_instance(*in);
     }
@@ -455,9 +471,12 @@ uint32_t TaHost::run_invoke(Session& s, unsigned depth, uint32_t command, optee:
 uint32_t TaHost::close(Session& s, unsigned depth, uint32_t& origin) {
   Instance& in = *s.instance;
   origin = TEE_ORIGIN_TEE;
+  // Once: from here on a second close (or an invoke) no longer finds it,
+  // whether this one waits or not (its CLOSE_SESSION and DESTROY may
+  // yield too).
+  s.closing = true;
+  bool waited = false;
   if (in.busy) {  // its call is still running (suspended): close after it
-    // Once: a second close (or an invoke) no longer finds it meanwhile.
-    s.closing = true;
     const uint32_t generation = in.generation, id = s.id;
     const auto still_this = [&] {
       return s.used && s.closing && s.id == id && s.instance == &in && in.used && in.generation == generation;
@@ -467,15 +486,21 @@ uint32_t TaHost::close(Session& s, unsigned depth, uint32_t& origin) {
       return r;
     }
     // Closed meanwhile with its instance (the instance died and its
-    // owner's sessions went with it; the record may be another's now):
-    // nothing left to do.
+    // owner's sessions went with it; the record may be another's now;
+    // free_instance woke every waiter): nothing left to do.
     if (!still_this()) return TEE_SUCCESS;
+    waited = true;
   }
-  if (!in.dead) (void)enter(in, depth, TA_OP_CLOSE_SESSION, s.slot, 0, nullptr, &s, origin);
+  if (!in.dead && !in.dying) {
+    (void)enter(in, depth, TA_OP_CLOSE_SESSION, s.slot, 0, nullptr, &s, origin);
+  } else if (waited) {
+    wake_one(in.waiting);  // the turn it waited for goes on
+  }
   s.used = false;
   in.session_slot_used[s.slot] = false;
   --in.sessions;
-  if (in.sessions == 0 && (in.dead || !(in.ta->single_instance() && in.ta->keep_alive()))) {
+  if (in.sessions == 0 && !in.dying && (in.dead || !(in.ta->single_instance() && in.ta->keep_alive()))) {
+    in.dying = true;  // (DESTROY may yield: nobody joins meanwhile)
     if (!in.dead) (void)enter(in, depth, TA_OP_DESTROY, 0, 0, nullptr, nullptr, origin);
     free_instance(in);
   }

@@ -50,6 +50,10 @@ class TaHost final : public optee::TaService {
   };
   struct Instance {
     bool used, dead, busy;
+    // Its CREATE runs (creating), or its destruction has begun (dying:
+    // DESTROY, or the last steps of free_instance): either may yield, and
+    // meanwhile no open may join it and nothing but its DESTROY enters it.
+    bool creating, dying;
     unsigned depth;  // while busy: 0 for a client's call, n + 1 for a call from a TA at depth n
     const optee::TaImage* ta;
     unsigned sessions;

@@ -90,6 +90,15 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
                  world_tpidrro = TESSERA_SYSREG_READ(tpidrro_el0);
   TESSERA_SYSREG_WRITE(tpidr_el0, a.tpidr_el0);
   TESSERA_SYSREG_WRITE(tpidrro_el0, a.tpidrro_el0);
+  // The normal world's EL0 access to its PMU (PMUSERENR_EL0, which no
+  // world switch moves) is not the partition's: with TGE set MDCR_EL2's
+  // PMU traps do not reach EL0, so it is 0 while the partition runs (and
+  // its accesses UNDEFINED, a fault that stops it), where there is a PMU.
+  static const bool pmu = arch::pmu_present();
+  const uint64_t world_pmuserenr = pmu ? TESSERA_SYSREG_READ(pmuserenr_el0) : 0;
+  if (world_pmuserenr != 0) [[unlikely]] {
+    TESSERA_SYSREG_WRITE(pmuserenr_el0, 0);
+  }
   TESSERA_SYSREG_WRITE(hcr_el2, kHcrEl0);
   TESSERA_SYSREG_WRITE(cptr_el2, g_fp_owner[cpu] == &v ? kCptrFpAllowed : kCptrTrapAll);
   const uint64_t pmr = hold_ns_interrupts(core.ns_interrupts_unmasked(index));
@@ -107,6 +116,9 @@ spmc::Outcome HostedVms::run_el0(size_t index, HostedEl0& a, spmc::Outcome outco
   TESSERA_SYSREG_WRITE(sp_el0, world_sp_el0);
   TESSERA_SYSREG_WRITE(tpidr_el0, world_tpidr);
   TESSERA_SYSREG_WRITE(tpidrro_el0, world_tpidrro);
+  if (world_pmuserenr != 0) [[unlikely]] {
+    TESSERA_SYSREG_WRITE(pmuserenr_el0, world_pmuserenr);
+  }
   // It may next run on another CPU: its FP registers go back to its
   // record now, if it holds this CPU's.
   if (g_fp_owner[cpu] == &v) take_fp(cpu, nullptr);

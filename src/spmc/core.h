@@ -579,12 +579,15 @@ class Core final : public LocalMemory, public LocalNotifications, private Transa
     ffa::MemConstituent range;
     bool by_partition;
   };
-  static constexpr unsigned kMaxDonated = 64, kMaxDonatedBySide = kMaxDonated / 2;
+  static constexpr unsigned kMaxDonated = 64, kMaxDonatedBySide = kMaxDonated / 2,
+                            kMaxPendingDonatedByPartition = kMaxDonatedBySide / 4;
   Donated donated_[kMaxDonated] = {};
   unsigned donated_count_ = 0;
   // Entries that donations by `by_partition`'s side hold, or will need
   // once ready ones are retrieved.
   unsigned donated_reserved(bool by_partition) const;
+  // Ranges of partition `donor`'s donations not retrieved yet.
+  unsigned pending_donated_ranges(ffa::EndpointId donor) const;
   // Descriptors are checked in copies, never in place: this one for a
   // single-call descriptor (and for building retrieve responses), and the
   // reassemblies' own for fragments.

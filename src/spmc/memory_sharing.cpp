@@ -79,6 +79,14 @@ unsigned Core::donated_reserved(bool by_partition) const {
   return n;
 }
 
+unsigned Core::pending_donated_ranges(ffa::EndpointId donor) const {
+  unsigned n = 0;
+  for (const MemShare& s : transactions_.slots())
+    if (s.state == MemShare::State::ready && s.type == MemShare::Type::donate && s.sender == donor)
+      n += s.constituent_count;
+  return n;
+}
+
 // `length` bytes of the lender's descriptor into `dst`: from its TX buffer,
 // or from `buffer_pages` pages at `buffer` (normal world only), mapped for
 // the copy and unmapped again.
@@ -292,6 +300,12 @@ void Core::mem_transfer_commit(const Lender& from, lib::ByteView desc, MemShare&
   // A donation's ranges are remembered for good once retrieved: there must
   // be room to do so.
   if (type == MemShare::Type::donate && donated_reserved(!from.nwd) + t.constituent_count > kMaxDonatedBySide)
+    return refuse(Error::no_memory);
+  // A partition's donations that nobody has retrieved yet (it cannot
+  // reclaim them) hold at most a quarter of its side: one partition, or a
+  // receiver that never retrieves, cannot leave the others none.
+  if (type == MemShare::Type::donate && !from.nwd &&
+      pending_donated_ranges(from.id) + t.constituent_count > kMaxPendingDonatedByPartition)
     return refuse(Error::no_memory);
   if (!from.nwd && type != MemShare::Type::share) {
     // The lender gives up its own access before anyone else gets it.

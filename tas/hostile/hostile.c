@@ -38,6 +38,18 @@ TEE_Result TA_InvokeCommandEntryPoint(void* ctx, uint32_t cmd, uint32_t types, T
       return TEE_SUCCESS;
     case TA_HOSTILE_CMD_NOP:
       return TEE_SUCCESS;
+    case TA_HOSTILE_CMD_TPIDR: {
+      /* EL0's thread ID register: what the last TA or partition on this
+         CPU left there must never show, nor this one's reach the next. */
+      if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+                                   TEE_PARAM_TYPE_NONE))
+        return TEE_ERROR_BAD_PARAMETERS;
+      uint64_t v;
+      __asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
+      __asm__ volatile("msr tpidr_el0, %0" ::"r"((uint64_t)0x5EC2E700));
+      p[0].value.a = (uint32_t)v;
+      return TEE_SUCCESS;
+    }
     case TA_HOSTILE_CMD_PMU: {
       /* The performance monitors are the normal world's: even where the
          normal world let its own EL0 at them, a TA's access is UNDEFINED

@@ -13,6 +13,7 @@
 
 #include "lib/bakery_lock.h"
 #include "lib/log.h"
+#include "spmc/partition_console.h"
 
 namespace {
 
@@ -383,4 +384,44 @@ TEST_F(Log, RateLimitSharedByFourThreadsKeepsItsCount) {
   EXPECT_EQ(reported, static_cast<uint64_t>(full - (left == 0 ? 1 : 0)) * RateLimit::kCountInterval);
 }
 
+}  // namespace
+
+// spmc::PartitionConsole: partitions' FFA_CONSOLE_LOG lines.
+namespace {
+class PartitionLog : public Log {};
+
+bool has(const std::string& text) {
+  return std::any_of(g_writes.begin(), g_writes.end(),
+                     [&](const std::string& w) { return w.find(text) != std::string::npos; });
+}
+
+TEST_F(PartitionLog, EmptyLinesAreDroppedAndANinthPartitionFlushesTheSlotItTakes) {
+  spmc::PartitionConsole console;
+  console.write(ffa::EndpointId(0x8001), "\n\n\n", 3);
+  EXPECT_TRUE(g_writes.empty());
+  // Eight partitions with a line each in hand; a ninth takes the first
+  // slot: its last owner's unfinished line goes out under its own ID.
+  for (uint16_t id = 0x8001; id <= 0x8008; ++id) console.write(ffa::EndpointId(id), "part", 4);
+  EXPECT_TRUE(g_writes.empty());
+  console.write(ffa::EndpointId(0x8009), "new\n", 4);
+  EXPECT_TRUE(has("SP 0x8001: part"));
+  EXPECT_TRUE(has("SP 0x8009: new"));
+  EXPECT_FALSE(has("SP 0x8009: partnew"));
+}
+
+TEST_F(PartitionLog, APartitionPrintsAtMost32LinesASecond) {
+  spmc::PartitionConsole console;
+  for (int i = 0; i < 100; ++i) console.write(ffa::EndpointId(0x8001), "x\n", 2);
+  size_t lines = 0;
+  for (const std::string& w : g_writes) lines += w.find("SP 0x8001: x") != std::string::npos;
+  EXPECT_EQ(lines, 32u);
+  // Another partition is not held back by it.
+  console.write(ffa::EndpointId(0x8002), "y\n", 2);
+  EXPECT_TRUE(has("SP 0x8002: y"));
+  // A second later it prints again, and says how many were held back.
+  g_now_ms += 1001;
+  console.write(ffa::EndpointId(0x8001), "z\n", 2);
+  EXPECT_TRUE(has("SP 0x8001: z"));
+  EXPECT_TRUE(has("suppressed 68"));
+}
 }  // namespace

@@ -570,15 +570,27 @@ TEST_F(MemorySharing, PartitionDonatesItsOwnMemory) {
 TEST_F(MemorySharing, DonationsByPartitionsLeaveTheNormalWorldItsHalf) {
   constexpr uint64_t kMore = kOwn + 0x10000;
   placement_.give_partition_memory(EndpointId(kSp), kMore, 40, true);
-  std::vector<test::Range> ranges;
-  for (uint64_t i = 0; i < 33; ++i) ranges.push_back({kMore + i * 0x1000, 1});
-  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, ranges)), 0u);  // NO_MEMORY
-  ranges.pop_back();  // 32: the partitions' half
-  const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, ranges));
-  ASSERT_NE(h, 0u);
-  ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+  const auto pages = [&](uint64_t first, uint64_t count) {
+    std::vector<test::Range> ranges;
+    for (uint64_t i = 0; i < count; ++i) ranges.push_back({kMore + (first + i) * 0x1000, 1});
+    return ranges;
+  };
+  // At most 8 of a partition's ranges wait to be retrieved at once (it
+  // cannot reclaim a donation): NO_MEMORY for 9.
+  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, pages(0, 9))), 0u);
+  const uint64_t waiting = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, pages(0, 8)));
+  ASSERT_NE(waiting, 0u);
+  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, pages(8, 1))), 0u);
+  // Retrieved, they count against the partitions' half (32) for good.
+  ASSERT_EQ(retrieve(waiting, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
   ASSERT_TRUE(ok(rx_release(1)));
-  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, {{kMore + 32 * 0x1000, 1}})), 0u);
+  for (uint64_t batch = 1; batch < 4; ++batch) {
+    const uint64_t h = sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, pages(8 * batch, 8)));
+    ASSERT_NE(h, 0u);
+    ASSERT_EQ(retrieve(h, 1, 0, kSp).x[0], ffa::raw(Func::mem_retrieve_resp));
+    ASSERT_TRUE(ok(rx_release(1)));
+  }
+  EXPECT_EQ(sp_transfer(Func::mem_donate_64, build_desc(sp_tx_[0], kSp, {{kSp2, 0}}, pages(32, 1))), 0u);
   // The normal world still donates.
   const uint64_t d = transfer(Func::mem_donate_64, build_desc(nwd_tx(), 0, {{kSp, 0}}, {{kPage1, 1}}));
   EXPECT_NE(d, 0u);

@@ -423,9 +423,11 @@ class OpteeSharedMemoryAndAPartition : public OpteeSharedMemory {
 };
 
 TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUseTheNormalWorldsArgument) {
-  // (Found by review.) Only the lender of a handle may name it: the
-  // trusted OS neither retrieves nor writes the normal world's buffer for
-  // a partition, whether or not the normal world has used it yet.
+  // (Found by review.) A partition makes no yielding calls at all (DENIED,
+  // as for RESUME: a call of its that an interrupt or an RPC stopped could
+  // never be resumed); the trusted OS neither retrieves nor writes the
+  // normal world's buffer for it, whether or not the normal world has used
+  // it yet.
   const uint64_t h = share(kArgPage, 1);
   ASSERT_NE(h, 0u);
   open_session_arg(kArgPage + 0x100);
@@ -433,7 +435,7 @@ TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUseTheNormalWorldsArgumen
   ffa::Regs r = from_partition(msg::yielding_call_with_arg, h, 0x100);
   EXPECT_EQ(r.x[0], ffa::raw(ffa::Func::msg_send_direct_resp_32));
   EXPECT_EQ(r.x[1], 0x8100u << 16 | kSp);
-  EXPECT_EQ(r.x[3], sel1::kFfaInvalidParameters);  // as for a handle that does not exist
+  EXPECT_EQ(r.x[3], sel1::kFfaDenied);
   EXPECT_TRUE(page(kArgPage) == before);
   EXPECT_EQ(placement_.pages_mapped(), 2u);  // not retrieved: the RX/TX pair only
   // The normal world's own call works, and registers the memory.
@@ -444,12 +446,20 @@ TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUseTheNormalWorldsArgumen
   // Now that the trusted OS holds it, the partition still cannot use it.
   open_session_arg(kArgPage + 0x100);
   const std::vector<uint8_t> again = page(kArgPage);
-  EXPECT_EQ(from_partition(msg::yielding_call_with_arg, h, 0x100).x[3], sel1::kFfaInvalidParameters);
+  EXPECT_EQ(from_partition(msg::yielding_call_with_arg, h, 0x100).x[3], sel1::kFfaDenied);
   EXPECT_TRUE(page(kArgPage) == again);
   EXPECT_EQ(get32(kArgPage + 0x100 + 20), 0x12345678u);
   // And the normal world still can.
   EXPECT_EQ(yielding(h, 0x100).x[3], 0u);
   EXPECT_EQ(get32(kArgPage + 0x100 + 20), sel1::kTeeErrorItemNotFound);
+}
+
+// (Found by review.) The example secure device (the secure timer) serves
+// the normal world's driver alone: a partition can neither arm it (and so
+// rearm it under the normal world) nor take its events.
+TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotDriveTheSecureTimer) {
+  EXPECT_EQ(from_partition(sel1::kTesseraTimerArm, 1000, 1).x[3], sel1::kFfaDenied);
+  EXPECT_EQ(from_partition(sel1::kTesseraTimerBottomHalf, 0).x[3], sel1::kFfaDenied);
 }
 
 TEST_F(OpteeSharedMemoryAndAPartition, APartitionCannotUnregisterTheNormalWorldsShare) {

@@ -283,8 +283,12 @@ TEST_F(OpteeSmc, RegisteredMemoryBecomesItsPagesAndGoesAway) {
   list({p0, p1, p2});
   ASSERT_EQ(register_shm(0xC00C1E, 3 * kPage - 0x100 - 0x20, 0x100), 0u);
   EXPECT_EQ(abi_.registered_count(), 1u);
-  // The same cookie twice: refused.
+  // The same cookie twice: refused. So is cookie 0, which means "none"
+  // in the calls' records (a buffer under it would escape their in-use
+  // checks).
   EXPECT_EQ(register_shm(0xC00C1E, 100), sel1::kTeeErrorBadParameters);
+  EXPECT_EQ(register_shm(0, 100), sel1::kTeeErrorBadParameters);
+  EXPECT_EQ(abi_.registered_count(), 1u);
   // An output reference at offset 0x1000 of 0x1000 bytes: from 0x1100 into
   // the first page, so the second page's tail and the third's head.
   arg(sel1::optee_cmd::invoke_command, 2);

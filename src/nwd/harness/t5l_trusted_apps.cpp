@@ -477,6 +477,22 @@ TEST_TOS(tas, a_ta_never_reaches_the_normal_worlds_pmu) {
   EXPECT_EQ(close(hello), kTeeSuccess);
 }
 
+// TPIDR_EL0, which EL0 may write, is one register for every S-EL0
+// context on a CPU: each TA call (and each partition) has its own, so
+// what one TA left there never reaches the next.
+TEST_TOS(tas, a_tas_thread_id_register_is_its_own) {
+  ASSERT_TRUE(ready());
+  const uint32_t s1 = open(kHostile), s2 = open(kHostile);
+  ASSERT_TRUE(s1 != 0 && s2 != 0);
+  for (uint32_t s : {s1, s2, s1}) {
+    uint32_t v = 0xFFFFFFFF;
+    EXPECT_EQ(invoke_value(s, TA_HOSTILE_CMD_TPIDR, kValueOut, &v), kTeeSuccess);
+    EXPECT_EQ(v, 0u);  // not 0x5EC2E700, which the call before left
+  }
+  EXPECT_EQ(close(s1), kTeeSuccess);
+  EXPECT_EQ(close(s2), kTeeSuccess);
+}
+
 TEST_TOS(tas, ta_to_ta_sessions) {
   ASSERT_TRUE(ready());
   const uint32_t s = open(kCaller);

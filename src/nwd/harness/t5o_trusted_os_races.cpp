@@ -3,7 +3,9 @@
 // page, each stopped at an RPC, answered and resumed in an order chosen to
 // catch state that changed while a thread waited. (Linux's driver never
 // does this; a malicious one can.)
+#include "arch/aarch64/sysreg.h"
 #include "nwd/harness/ffa_client.h"
+#include "nwd/harness/gic.h"
 #include "nwd/harness/mem_descriptor.h"
 #include "nwd/harness/supplicant.h"
 #include "nwd/harness/test.h"
@@ -18,7 +20,7 @@ constexpr uint32_t kYieldingCallWithArg = 0x80000000, kResume = 0x80000001, kRet
 constexpr uint32_t kOpen = 0, kInvoke = 1, kClose = 2;
 constexpr uint64_t kValueIn = 1, kMeta = 0x100;
 constexpr uint32_t kTeeSuccess = 0, kBadParameters = 0xFFFF0006, kFfaInvalidParameters = 0xFFFFFFFE;
-constexpr uint32_t kRpcNotification = 4, kRpcShmAlloc = 6;
+constexpr uint32_t kRpcNotification = 4, kRpcShmAlloc = 6, kReturnInterrupt = 2;
 // The RPC buffers the stand-in supplicant hands out (supplicant.cpp).
 constexpr uint64_t kRpcBuffers = 0x70C00000;
 
@@ -93,6 +95,61 @@ uint32_t open_hello(uint64_t a) {
   return r.w(3) == 0 && ret_of(a) == kTeeSuccess ? static_cast<uint32_t>(get(a + 8, 4)) : 0;
 }
 }  // namespace
+
+// A close that did not have to wait (its TA was idle), stopped by a
+// normal-world interrupt inside the TA's CLOSE_SESSION: a second close
+// made meanwhile finds no session, at once. It used to find it and close
+// it a second time (the session and instance counts wrong, and, after
+// reuse, a live instance destroyed under another session).
+TEST_TOS(trusted_os_races, a_close_stopped_in_the_ta_is_the_only_close) {
+  ASSERT_TRUE(ready());
+  const uint64_t a = kPage, b = kPage + 0x400;
+  harness::gic::enable_private(harness::gic::kPhysicalTimerPpi);
+  bool shown = false;
+  for (int attempt = 0; attempt < 5 && !shown; ++attempt) {
+    const uint32_t s = open_hello(a);
+    ASSERT_TRUE(s != 0);
+    // Our timer's interrupt pending while our IRQs are masked: the TA,
+    // which runs with the normal world's interrupts let in, stops at once.
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+    harness::gic::arm_physical_timer(0);
+    while ((TESSERA_SYSREG_READ(cntp_ctl_el0) & 4) == 0) {
+    }
+    header(a, kClose, 0, s, 0);
+    ffa::Regs ra = start(g_handle, 0);
+    TESSERA_SYSREG_WRITE(cntp_ctl_el0, 0);  // quiet again (a level: it goes away)
+    arch::isb();
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    if (ra.w(3) == 0 && ra.w(4) == kReturnInterrupt) {
+      shown = true;
+      // A second close of the same session: answered at once, no session.
+      header(b, kClose, 0, s, 0);
+      const ffa::Regs rb = start(g_handle, b - kPage);
+      EXPECT_EQ(rb.w(3), 0u);
+      EXPECT_EQ(rb.w(4), 0u);  // done, not waiting
+      EXPECT_EQ(ret_of(b), kBadParameters);
+    }
+    // The first close to its end: it closes the session.
+    while (ra.w(3) == 0 && (ra.w(4) == kReturnInterrupt || stopped_at_rpc(ra))) {
+      if (stopped_at_rpc(ra)) harness::supplicant::serve(at(rpc_of(a)));
+      ra = resume(ra);
+    }
+    EXPECT_EQ(ra.w(3), 0u);
+    EXPECT_EQ(ret_of(a), kTeeSuccess);
+    // Gone: an invoke on it finds nothing.
+    header(b, kInvoke, TA_HELLO_CMD_COUNT, s, 1);
+    param(b, 0, 2, 0);
+    (void)finish(b, start(g_handle, b - kPage));
+    EXPECT_EQ(ret_of(b), kBadParameters);
+  }
+  EXPECT_TRUE(shown);
+  // The trusted OS serves on: hello opens and closes.
+  const uint32_t again = open_hello(a);
+  EXPECT_TRUE(again != 0);
+  header(a, kClose, 0, again, 0);
+  (void)finish(a, start(g_handle, 0));
+  EXPECT_EQ(ret_of(a), kTeeSuccess);
+}
 
 // A session closed twice while its TA is busy: the first close waits for
 // the TA's call in hand (a wait-queue RPC); the second, made meanwhile,
