@@ -418,13 +418,17 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
   if (ta->single_instance())
     for (Instance& i : instances_)
       if (i.used && !i.dead && !i.dying && i.ta == ta) {
-        if (i.creating) being_created = true;
+        // One still being created (its creator's thread stopped in
+        // TA_CreateEntryPoint) serves a multi-session TA's open too, which
+        // waits for it to be free; a single-session TA's one session is
+        // its creator's.
+        if (i.creating && !ta->multi_session()) being_created = true;
         else in = &i;
       }
   uint32_t result = TEE_SUCCESS;
   const bool created = !in;
   if (being_created) {
-    result = TEE_ERROR_BUSY;  // its one instance is being created (by another open, whose thread yielded)
+    result = TEE_ERROR_BUSY;  // its one session is being opened (by the open that creates its instance)
   } else if (!in || ta->multi_session() || in->sessions == 0) {
     if (!in) in = create_instance(*ta, depth, result, origin);
   } else {
