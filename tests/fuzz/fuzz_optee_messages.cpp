@@ -205,6 +205,8 @@ constexpr unsigned kMaxRegistered = sel1::OpteeEndpoint::kMaxShm;  // the truste
 Expected predict_yielding(World& w, EndpointId caller, uint64_t h, uint64_t offset, const uint8_t* ns_before) {
   auto it = w.lent.find(h);
   const bool held = w.held.count(h) != 0;
+  // Yielding calls are the normal world's: a partition's is DENIED first.
+  if (caller.is_secure()) return {sel1::kFfaDenied, 0, held};
   // Only the normal world lends to the trusted OS; a handle it did not
   // lend to it, or that is gone, does not exist for the caller.
   if (it == w.lent.end() || !it->second.live || !it->second.to_tos || caller.raw() != 0)
@@ -436,8 +438,11 @@ void checked_call(World& w, unsigned who, bool is64, const uint64_t (&regs)[5], 
     }
     case sel1::kTesseraTimerArm:
     case sel1::kTesseraTimerBottomHalf:
+      // The secure timer is the normal world's driver's alone.
+      FUZZ_CHECK(w3 == (caller.is_secure() ? sel1::kFfaDenied : sel1::kTeeErrorNotSupported) && rest_zero);
+      break;
     case sel1::kTesseraFpSelfTest:
-      FUZZ_CHECK(w3 == sel1::kTeeErrorNotSupported && rest_zero);  // no device, no FP test on the host
+      FUZZ_CHECK(w3 == sel1::kTeeErrorNotSupported && rest_zero);  // no FP test on the host
       break;
     default:
       FUZZ_CHECK(w3 == sel1::kTeeErrorBadParameters && rest_zero);
