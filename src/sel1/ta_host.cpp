@@ -140,12 +140,17 @@ TaHost::Instance* TaHost::create_instance(const optee::TaImage& ta, unsigned dep
     return nullptr;
   }
   log_uuid("TA instance", ta.uuid, static_cast<unsigned>(in - instances_));
+  // Its creator's session counts from now (slot 0): an open that joins
+  // meanwhile (a multi-session TA's, while CREATE or the wake after it
+  // yields) takes another slot, and its close cannot empty the instance
+  // under the creator.
+  in->session_slot_used[0] = true;
+  in->sessions = 1;
   result = enter(*in, depth, TA_OP_CREATE, 0, 0, nullptr, nullptr, origin);
   if (result != TEE_SUCCESS) {
     free_instance(*in);
     return nullptr;
   }
-  in->creating = false;  // (its creator's session follows without a yield)
   return in;
 }
 
@@ -312,6 +317,13 @@ uint32_t TaHost::enter(Instance& in, unsigned depth, uint64_t op, unsigned slot,
   in.busy = false;
   if (params && !in.dead) take_params(in, *params, result);
   unmap_window(in);
+  // The end of its CREATE decides, before the wake below yields: a call
+  // woken then finds it created, or dying (it failed; its creator frees
+  // it), never half-made.
+  if (op == TA_OP_CREATE) {
+    if (result != TEE_SUCCESS || in.dead) in.dying = true;
+    in.creating = false;
+  }
   wake_one(in.waiting);
   return result;
 }
@@ -434,9 +446,13 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
   } else {
     result = TEE_ERROR_BUSY;  // single session, and it is taken
   }
+  // The creator's slot (0) and count were taken by create_instance; a
+  // joiner takes the first free one.
   unsigned slot = 0;
-  while (in && result == TEE_SUCCESS && slot < TA_MAX_SESSIONS && in->session_slot_used[slot]) ++slot;
-  if (in && result == TEE_SUCCESS && slot == TA_MAX_SESSIONS) result = TEE_ERROR_OUT_OF_MEMORY;
+  if (!created) {
+    while (in && result == TEE_SUCCESS && slot < TA_MAX_SESSIONS && in->session_slot_used[slot]) ++slot;
+    if (in && result == TEE_SUCCESS && slot == TA_MAX_SESSIONS) result = TEE_ERROR_OUT_OF_MEMORY;
+  }
   if (!in || result != TEE_SUCCESS) {
     s->used = false;
     return result;
@@ -445,15 +461,20 @@ uint32_t TaHost::open(ffa::EndpointId client, int owner_instance, unsigned depth
   // may reach a session the TA has not opened.
   *s = Session{true, next_id_++, in, slot, client, owner_instance, cancel_id, false, true};
   if (next_id_ == 0) next_id_ = 1;
-  in->session_slot_used[slot] = true;
-  ++in->sessions;
+  if (!created) {
+    in->session_slot_used[slot] = true;
+    ++in->sessions;
+  }
   result = enter(*in, depth, TA_OP_OPEN_SESSION, slot, 0, &params, s, origin);
   if (result != TEE_SUCCESS) {
     if (origin != TEE_ORIGIN_TEE) origin = TEE_ORIGIN_TRUSTED_APP;
     s->used = false;
     in->session_slot_used[slot] = false;
     --in->sessions;
-    if (in->sessions == 0 && (created || in->dead) && !in->dying) {
+    // An instance left without sessions goes, as at a close (a kept-alive
+    // single instance apart), unless it is going already.
+    if (in->sessions == 0 && !in->dying &&
+        (created || in->dead || !(in->ta->single_instance() && in->ta->keep_alive()))) {
       in->dying = true;  // (DESTROY may yield: nobody joins meanwhile)
       if (!in->dead) (void)enter(*in, depth, TA_OP_DESTROY, 0, 0, nullptr, nullptr, origin);
       free_instance(*in);
