@@ -77,6 +77,30 @@ class VirtualInterrupts : public ::testing::Test {
   }
   bool irq_line() { return core_.virtual_lines(driver()).irq; }
   bool fiq_line() { return core_.virtual_lines(driver()).fiq; }
+  // The driver takes notification 3 (global) from the normal world, which
+  // speaks v1.2 (notifications are v1.1's).
+  void bind_notification_from_nwd() {
+    Regs out{};
+    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::version), 0x10002}}, out), Outcome::reply_to_caller);
+    ASSERT_EQ(driver_call(Regs{{raw(Func::notification_bind), 0u << 16 | kDriver, 0, 1u << 3}}, out),
+              Outcome::run_partition);
+    ASSERT_TRUE(ffa::is_success(out));
+  }
+  // The normal world sets it.
+  void nwd_sets_notification() {
+    Regs r{};
+    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kDriver, 0, 1u << 3}}, r),
+              Outcome::reply_to_caller);
+    ASSERT_TRUE(ffa::is_success(r));
+  }
+  // `announced` ran the driver with FFA_INTERRUPT for its device's SPI;
+  // its handler takes and ends it.
+  void handler_takes_device_spi(const Regs& announced) {
+    EXPECT_EQ(announced.x[0], raw(Func::interrupt));
+    EXPECT_EQ(announced.x[2], kDeviceSpi);
+    EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
+    EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  }
 
   fake::FakePlacement placement_;
   spmc::Core core_;
@@ -237,22 +261,11 @@ TEST_F(VirtualInterrupts, FeaturesGiveTheManagedExitIdToPartitions) {
 }
 
 TEST_F(VirtualInterrupts, ANotificationRaisesTheNpiUntilTakenOrGot) {
-  // The driver takes notifications from the normal world (ID 3, global);
-  // the normal world speaks v1.2 (notifications are v1.1's).
   const size_t d = driver();
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::version), 0x10002}}, out), Outcome::reply_to_caller);
-  ASSERT_EQ(driver_call(Regs{{raw(Func::notification_bind), 0u << 16 | kDriver, 0, 1u << 3}}, out),
-            Outcome::run_partition);
-  ASSERT_TRUE(ffa::is_success(out));
+  bind_notification_from_nwd();
   EXPECT_FALSE(irq_line());
-  auto set = [&] {
-    Regs r{};
-    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kDriver, 0, 1u << 3}}, r),
-              Outcome::reply_to_caller);
-    ASSERT_TRUE(ffa::is_success(r));
-  };
-  set();
+  nwd_sets_notification();
   EXPECT_TRUE(irq_line());  // the line is up for its next run (FFA_RUN)
   EXPECT_TRUE(core_.takes_virtual_interrupts(d));
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kNpiIntid);
@@ -260,7 +273,7 @@ TEST_F(VirtualInterrupts, ANotificationRaisesTheNpiUntilTakenOrGot) {
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kInvalidIntid);
   EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, ffa::hf::kNpiIntid, ffa::hf::kNpiIntid), ffa::hf::kFailed);
   // Or the partition gets its notifications without taking the NPI.
-  set();
+  nwd_sets_notification();
   EXPECT_TRUE(irq_line());
   ASSERT_EQ(driver_call(Regs{{raw(Func::notification_get), kDriver, 2 /* from VMs */}}, out), Outcome::run_partition);
   ASSERT_TRUE(ffa::is_success(out));
@@ -337,26 +350,17 @@ TEST_F(VirtualInterrupts, AnotherPartitionsInterruptWaitsForItsOwner) {
 // context on its lines, and the placement is asked to make that CPU's
 // vCPU see them now (lines_raised), not at its next entry.
 TEST_F(VirtualInterrupts, ANotificationForAPartitionThatRunsRaisesItsLinesAtOnce) {
+  bind_notification_from_nwd();
   Regs out{};
-  ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::version), 0x10002}}, out), Outcome::reply_to_caller);
-  ASSERT_EQ(driver_call(Regs{{raw(Func::notification_bind), 0u << 16 | kDriver, 0, 1u << 3}}, out),
-            Outcome::run_partition);
-  ASSERT_TRUE(ffa::is_success(out));
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
   placement_.cpu = 1;  // the normal world, on another CPU
-  auto set = [&] {
-    Regs r{};
-    ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::notification_set), 0u << 16 | kDriver, 0, 1u << 3}}, r),
-              Outcome::reply_to_caller);
-    ASSERT_TRUE(ffa::is_success(r));
-  };
-  set();
+  nwd_sets_notification();
   EXPECT_TRUE(irq_line());
   EXPECT_EQ(placement_.lines_raised_for, std::vector<size_t>{driver()});
   // The NPI is the partition's: whichever of its contexts runs.
   EXPECT_EQ(placement_.lines_raised_context, std::vector<unsigned>{spmc::Placement::kEveryContext});
   // Once is enough: a second one finds the line up already.
-  set();
+  nwd_sets_notification();
   EXPECT_EQ(placement_.lines_raised_for.size(), 1u);
   placement_.cpu = 0;
   EXPECT_EQ(hf(ffa::hf::kInterruptGet), ffa::hf::kNpiIntid);
@@ -365,7 +369,7 @@ TEST_F(VirtualInterrupts, ANotificationForAPartitionThatRunsRaisesItsLinesAtOnce
   // Where partitions take no virtual interrupts there is no NPI to raise.
   placement_.virtual_interrupts = false;
   ASSERT_EQ(request(kDriver, 1, out), Outcome::run_partition);
-  set();
+  nwd_sets_notification();
   EXPECT_EQ(placement_.lines_raised_for.size(), 1u);
 }
 
@@ -415,10 +419,7 @@ TEST_F(VirtualInterrupts, AnInterruptToldInPlaceElsewhereButNotTakenComesBackWhe
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
   EXPECT_TRUE(placement_.interrupt_pending(kDeviceSpi));
   ASSERT_EQ(core_.handle_nwd_call(Regs{{raw(Func::interrupt)}}, out), Outcome::run_partition);
-  EXPECT_EQ(out.x[0], raw(Func::interrupt));
-  EXPECT_EQ(out.x[2], kDeviceSpi);
-  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
-  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  handler_takes_device_spi(out);
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
 }
@@ -444,10 +445,7 @@ TEST_F(VirtualInterrupts, AnInterruptForARunningHandlerWaitsForItsMsgWait) {
   EXPECT_EQ(core_.deferred_interrupts(), 1u);
   placement_.cpu = 0;
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::run_partition);
-  EXPECT_EQ(out.x[0], raw(Func::interrupt));
-  EXPECT_EQ(out.x[2], kDeviceSpi);
-  EXPECT_EQ(hf(ffa::hf::kInterruptGet), kDeviceSpi);
-  EXPECT_EQ(hf(ffa::hf::kInterruptDeactivate, kDeviceSpi, kDeviceSpi), 0u);
+  handler_takes_device_spi(out);
   ASSERT_EQ(driver_call(Regs{{raw(Func::msg_wait)}}, out), Outcome::reply_to_caller);
   EXPECT_EQ(out.x[0], raw(Func::normal_world_resume));
   EXPECT_EQ(core_.deferred_interrupts(), 0u);
